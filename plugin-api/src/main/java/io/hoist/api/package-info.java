@@ -1,0 +1,6 @@
+/**
+ * Hoist's plugin API: extension points that plugins implement ({@code provider}, {@code source},
+ * {@code destination}, {@code hook}, {@code convert}) and the host services they are handed
+ * ({@code host}, {@code transfer}, {@code inventory}). Interfaces, records and enums only.
+ */
+package io.hoist.api;

@@ -1,0 +1,51 @@
+package io.hoist.api.provider;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A Provider resource as a plugin sees it: the spec plus the referenced Secret's data, decoded.
+ * {@link #toString()} never prints secret values.
+ *
+ * @param uid       the Provider's metadata.uid; inventory routes use it
+ * @param namespace the Provider's namespace
+ * @param name      the Provider's name
+ * @param type      spec.type (vsphere, ovirt, openstack, ova, openshift, ...)
+ * @param url       spec.url, may be empty
+ * @param settings  spec.settings
+ * @param secret    the referenced Secret's data (decoded), empty when none
+ */
+public record ProviderConfig(String uid, String namespace, String name, String type, String url,
+                             Map<String, String> settings, Map<String, String> secret) {
+    public ProviderConfig {
+        settings = settings == null ? Map.of() : Map.copyOf(settings);
+        secret = secret == null ? Map.of() : Map.copyOf(secret);
+        url = url == null ? "" : url;
+    }
+
+    public String setting(String key, String fallback) {
+        return settings.getOrDefault(key, fallback);
+    }
+
+    public String secretValue(String key) {
+        return secret.get(key);
+    }
+
+    /** True when the secret asks to skip TLS verification; the only way it is ever turned off. */
+    public boolean insecureSkipVerify() {
+        return Boolean.parseBoolean(secret.getOrDefault("insecureSkipVerify", "false"));
+    }
+
+    /** PEM CA bundle from the secret ({@code cacert} or {@code ca.crt}), or null. */
+    public String caCertPem() {
+        String v = secret.get("cacert");
+        return v != null && !v.isBlank() ? v : secret.get("ca.crt");
+    }
+
+    @Override
+    public String toString() {
+        Set<String> keys = secret.keySet();
+        return "ProviderConfig[" + namespace + "/" + name + " type=" + type + " url=" + url
+                + " settings=" + settings + " secretKeys=" + keys + "]";
+    }
+}

@@ -1,0 +1,3 @@
+package io.hoist.api.source;
+
+public enum Firmware { BIOS, EFI }

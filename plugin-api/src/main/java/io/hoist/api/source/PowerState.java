@@ -1,0 +1,3 @@
+package io.hoist.api.source;
+
+public enum PowerState { ON, OFF, UNKNOWN }
