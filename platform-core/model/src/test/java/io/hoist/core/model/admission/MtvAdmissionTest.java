@@ -138,7 +138,7 @@ class MtvAdmissionTest {
     }
 
     static ObjectNode withCondition(ObjectNode plan, String type) {
-        Conditions.set(plan, Condition.of(type, Condition.TRUE, Condition.CATEGORY_ADVISORY, "", ""), Instant.EPOCH);
+        Conditions.setInStatus(plan, Condition.of(type, Condition.TRUE, Condition.CATEGORY_ADVISORY, "", ""), Instant.EPOCH);
         return plan;
     }
 
