@@ -104,6 +104,8 @@ class ResourcesTest {
         assertThat(vm.error.reasons).containsExactly("boom");
 
         assertSameTree(Resources.toNode(plan), node);
+        // the status shapes the engine writes are the ones MTV's schema accepts
+        assertThat(io.hoist.core.model.schema.CrdSchemas.validate(ResourceKind.PLAN, Resources.toNode(plan))).isEmpty();
     }
 
     @Test
