@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** The {@code hoist} command line. Every error is one clear line on stderr and a non-zero exit. */
-@Command(name = "hoist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "hoist", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = "Hoist: migrate virtual machines to KubeVirt. MTV (forklift.konveyor.io) manifests work as they are.",
         synopsisSubcommandLabel = "COMMAND")
 public final class Main implements Runnable {

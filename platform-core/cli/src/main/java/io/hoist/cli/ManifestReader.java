@@ -66,6 +66,12 @@ public final class ManifestReader {
         }
     }
 
+    /** The parser's message without its indented source excerpts and position lines. */
+    private static String oneLine(String message) {
+        return message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                .collect(java.util.stream.Collectors.joining("; "));
+    }
+
     static List<Manifest> parse(String source, String text) {
         List<Manifest> out = new ArrayList<>();
         int doc = 0;
@@ -95,7 +101,7 @@ public final class ManifestReader {
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
             throw new CliException(source + (loc == null ? "" : " line " + loc.getLineNr()) + ": invalid YAML: "
-                    + e.getOriginalMessage());
+                    + oneLine(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new CliException("cannot read " + source + ": " + e.getMessage());
         }
