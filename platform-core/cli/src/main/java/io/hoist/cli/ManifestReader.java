@@ -1,11 +1,8 @@
 package io.hoist.cli;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.hoist.core.model.ManifestException;
+import io.hoist.core.model.Manifests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +14,10 @@ import java.util.stream.Stream;
 
 /**
  * Reads {@code -f FILE|DIR|-}: multi-document YAML (JSON is YAML too), a directory's {@code .yaml},
- * {@code .yml} and {@code .json} files in name order, or standard input. {@code kind: List} is expanded.
+ * {@code .yml} and {@code .json} files in name order, or standard input. Parsing is the model's
+ * {@link Manifests} (kubectl's rules: {@code kind: List} expanded, duplicate keys refused).
  */
 public final class ManifestReader {
-    private static final YAMLMapper YAML = new YAMLMapper();
-
     private ManifestReader() {}
 
     public static List<Manifest> read(String location, InputStream stdin) {
@@ -66,44 +62,16 @@ public final class ManifestReader {
         }
     }
 
-    /** The parser's message without its indented source excerpts and position lines. */
-    private static String oneLine(String message) {
-        return message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
-                .collect(java.util.stream.Collectors.joining("; "));
-    }
-
     static List<Manifest> parse(String source, String text) {
+        List<ObjectNode> objects;
+        try {
+            objects = Manifests.parse(text, source);
+        } catch (ManifestException e) {
+            throw new CliException("invalid manifest: " + e.getMessage());
+        }
         List<Manifest> out = new ArrayList<>();
-        int doc = 0;
-        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
-            while (it.hasNextValue()) {
-                JsonNode node = it.nextValue();
-                doc++;
-                if (node == null || node.isNull() || node.isMissingNode()) {
-                    continue;
-                }
-                String where = source + " (document " + doc + ")";
-                if (!(node instanceof ObjectNode obj)) {
-                    throw new CliException(where + ": not a mapping with apiVersion, kind and metadata");
-                }
-                if ("List".equals(obj.path("kind").asText()) && obj.path("items").isArray()) {
-                    int i = 0;
-                    for (JsonNode item : obj.path("items")) {
-                        if (!(item instanceof ObjectNode itemObj)) {
-                            throw new CliException(where + ": items[" + i + "] is not a mapping");
-                        }
-                        out.add(new Manifest(where + " items[" + i++ + "]", itemObj));
-                    }
-                } else {
-                    out.add(new Manifest(where, obj));
-                }
-            }
-        } catch (JsonProcessingException e) {
-            JsonLocation loc = e.getLocation();
-            throw new CliException(source + (loc == null ? "" : " line " + loc.getLineNr()) + ": invalid YAML: "
-                    + oneLine(e.getOriginalMessage()));
-        } catch (IOException e) {
-            throw new CliException("cannot read " + source + ": " + e.getMessage());
+        for (int i = 0; i < objects.size(); i++) {
+            out.add(new Manifest(source + " (object " + (i + 1) + ")", objects.get(i)));
         }
         return out;
     }

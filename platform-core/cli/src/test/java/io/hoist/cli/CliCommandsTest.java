@@ -104,7 +104,7 @@ class CliCommandsTest {
 
         CliHarness.Result mismatch = cli.runWithStdin(doc, "apply", "-f", "-", "-n", "demo");
         assertThat(mismatch.code()).isEqualTo(1);
-        assertThat(mismatch.err()).isEqualTo("error: <stdin> (document 1): metadata.namespace 'other' does not match -n demo\n");
+        assertThat(mismatch.err()).isEqualTo("error: <stdin> (object 1): metadata.namespace 'other' does not match -n demo\n");
     }
 
     @Test
@@ -125,11 +125,11 @@ class CliCommandsTest {
         Files.writeString(f, "apiVersion: v1\nkind: Secret\nmetadata:\n  name: [unclosed\n");
         CliHarness.Result r = cli.run("apply", "-f", f.toString());
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).startsWith("error: " + f + " line ").contains("invalid YAML");
+        assertThat(r.err()).startsWith("error: invalid manifest: " + f + ":4:");
         assertThat(r.err().lines()).hasSize(1);
 
         CliHarness.Result unknownKind = cli.runWithStdin("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n", "apply", "-f", "-");
-        assertThat(unknownKind.err()).isEqualTo("error: <stdin> (document 1): kind 'Pod' is not served by hoist\n");
+        assertThat(unknownKind.err()).isEqualTo("error: <stdin> (object 1): kind 'Pod' is not served by hoist\n");
     }
 
     @Test
