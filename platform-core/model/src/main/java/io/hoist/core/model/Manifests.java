@@ -50,51 +50,79 @@ public final class Manifests {
     /** Every object in {@code text}; {@code source} names the input in errors (a file name or "stdin"). */
     public static List<ObjectNode> parse(String text, String source) {
         String trimmed = text.stripLeading();
-        boolean json = trimmed.startsWith("{") || trimmed.startsWith("[");
+        if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+            try {
+                return parseJson(text, source);
+            } catch (ManifestException jsonError) {
+                // YAML flow style ({a: 1}) also starts with a brace; JSON is a subset of YAML
+                try {
+                    return parseYaml(text, source);
+                } catch (ManifestException yamlError) {
+                    throw jsonError;
+                }
+            }
+        }
+        return parseYaml(text, source);
+    }
+
+    private static List<ObjectNode> parseJson(String text, String source) {
         List<ObjectNode> out = new ArrayList<>();
         try {
-            if (json) {
-                JsonNode root = JSON.readTree(text);
-                if (root instanceof ArrayNode arr) {
-                    for (int i = 0; i < arr.size(); i++) {
-                        addObject(out, arr.get(i), source, "item " + i);
-                    }
-                } else {
-                    addObject(out, root, source, "document");
+            JsonNode root = JSON.readTree(text);
+            if (root instanceof ArrayNode arr) {
+                for (int i = 0; i < arr.size(); i++) {
+                    addObject(out, arr.get(i), source, "item " + i);
                 }
             } else {
-                JsonParser parser = YAML_READER.getFactory().createParser(text);
-                MappingIterator<JsonNode> docs = YAML_READER.readValues(parser, JsonNode.class);
-                int index = 0;
-                while (docs.hasNextValue()) {
-                    JsonNode doc = docs.nextValue();
-                    index++;
-                    if (doc == null || doc.isNull() || doc.isMissingNode()) {
-                        continue; // an empty document between --- markers, as kubectl ignores
-                    }
-                    addObject(out, doc, source, "document " + index);
-                }
+                addObject(out, root, source, "document");
             }
         } catch (JsonProcessingException e) {
-            JsonLocation loc = e.getLocation();
-            int line = loc == null ? 0 : loc.getLineNr();
-            int column = loc == null ? 0 : loc.getColumnNr();
-            throw new ManifestException(source, line, column, e.getOriginalMessage(), e);
-        } catch (RuntimeException e) {
-            if (e instanceof ManifestException) {
-                throw e;
+            throw located(source, e);
+        }
+        return out;
+    }
+
+    private static List<ObjectNode> parseYaml(String text, String source) {
+        List<ObjectNode> out = new ArrayList<>();
+        try {
+            JsonParser parser = YAML_READER.getFactory().createParser(text);
+            MappingIterator<JsonNode> docs = YAML_READER.readValues(parser, JsonNode.class);
+            int index = 0;
+            while (docs.hasNextValue()) {
+                JsonNode doc = docs.nextValue();
+                index++;
+                if (doc == null || doc.isNull() || doc.isMissingNode()) {
+                    continue; // an empty document between --- markers, as kubectl ignores
+                }
+                addObject(out, doc, source, "document " + index);
             }
+        } catch (JsonProcessingException e) {
+            throw located(source, e);
+        } catch (ManifestException e) {
+            throw e;
+        } catch (RuntimeException e) {
             // MappingIterator wraps parse errors in RuntimeJsonMappingException
             if (e.getCause() instanceof JsonProcessingException jpe) {
-                JsonLocation loc = jpe.getLocation();
-                throw new ManifestException(source, loc == null ? 0 : loc.getLineNr(),
-                        loc == null ? 0 : loc.getColumnNr(), jpe.getOriginalMessage(), jpe);
+                throw located(source, jpe);
             }
-            throw new ManifestException(source, 0, 0, e.getMessage(), e);
+            throw new ManifestException(source, 0, 0, String.valueOf(e.getMessage()), e);
         } catch (IOException e) {
             throw new ManifestException(source, 0, 0, e.getMessage(), e);
         }
         return out;
+    }
+
+    private static ManifestException located(String source, JsonProcessingException e) {
+        JsonLocation loc = e.getLocation();
+        int line = loc == null ? 0 : loc.getLineNr();
+        int column = loc == null ? 0 : loc.getColumnNr();
+        String problem = e.getOriginalMessage();
+        // snakeyaml messages repeat the position in several lines; the first line says what is wrong
+        int nl = problem == null ? -1 : problem.indexOf('\n');
+        if (nl > 0) {
+            problem = problem.substring(0, nl).trim();
+        }
+        return new ManifestException(source, Math.max(line, 0), Math.max(column, 0), problem, e);
     }
 
     public static List<ObjectNode> parse(String text) {

@@ -100,7 +100,8 @@ public final class SqliteResourceStore implements ResourceStore {
         return open(dataDir, DEFAULT_RETAINED_CHANGES);
     }
 
-    static SqliteResourceStore open(Path dataDir, long retainedChanges) {
+    /** As {@link #open(Path)}, keeping only the last {@code retainedChanges} changes for watch replay. */
+    public static SqliteResourceStore open(Path dataDir, long retainedChanges) {
         try {
             if (!Files.isDirectory(dataDir)) {
                 Files.createDirectories(dataDir);
@@ -304,7 +305,7 @@ public final class SqliteResourceStore implements ResourceStore {
         return w;
     }
 
-    /** The oldest resourceVersion still replayable: a watch from before it misses events. */
+    @Override
     public long oldestReplayableVersion() {
         return read(c -> {
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT MIN(rv) FROM changes")) {
