@@ -123,7 +123,7 @@ public final class ProviderController {
         }
         SourceProvider source = instance.source().get();
         ProviderConfig cfg = instance.config();
-        InventoryPublisher publisher = services.publisher(cfg.type(), cfg.uid());
+        InventoryPublisher publisher = instance.publisher();
         CompletableFuture<Void> done = new CompletableFuture<>();
         collections.put(instance, done);
         instance.pool().execute(() -> {

@@ -20,8 +20,15 @@ public interface DiskCopyService {
     /** Forgets a disk's checkpoint (after the disk is finished or the VM is cleaned up). */
     void dropCheckpoint(String checkpointKey);
 
-    record CopyRequest(String checkpointKey, String diskId, DiskReader reader, DiskWriter writer, List<Extent> extents,
-                       List<String> budgets, Consumer<TransferProgress> progress, BooleanSupplier canceled) {}
+    /**
+     * @param checkpointKey names this pass's checkpoint (one per disk and precopy round)
+     * @param digestsKey    names the disk across passes: a warm delta needs the previous pass's block digests
+     *                      so its checksum still covers the whole disk
+     * @param extents       changed areas of a warm delta, or null for a full copy
+     */
+    record CopyRequest(String checkpointKey, String digestsKey, String diskId, DiskReader reader, DiskWriter writer,
+                       List<Extent> extents, List<String> budgets, Consumer<TransferProgress> progress,
+                       BooleanSupplier canceled) {}
 
     /** What was copied, with the project's {@code sha256-4m:} checksums of what was read and written. */
     record Result(long bytesCopied, long bytesTotal, String sourceChecksum, String targetChecksum) {}

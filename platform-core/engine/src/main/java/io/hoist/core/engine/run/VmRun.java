@@ -432,7 +432,8 @@ public final class VmRun {
             SourceDisk sd = sourceVm.disks().stream().filter(d -> d.id().equals(a.disk().sourceDiskId())).findFirst()
                     .orElseThrow(() -> new IllegalStateException("source disk " + a.disk().sourceDiskId() + " vanished"));
             SnapshotRef snap = warm && current != null ? snapshotRef(current) : null;
-            String key = msg.migrationUid() + "/" + msg.vmId() + "/" + sd.id() + (warm ? "/" + round : "");
+            String digestsKey = msg.migrationUid() + "/" + msg.vmId() + "/" + sd.id();
+            String key = digestsKey + (warm ? "/" + round : "");
             futures.add(CompletableFuture.supplyAsync(() -> {
                 try {
                     List<Extent> extents = null;
@@ -441,7 +442,7 @@ public final class VmRun {
                     }
                     try (DiskReader reader = source().openDisk(sourceVm, sd, snap);
                          DiskWriter writer = destination().openDisk(target, a)) {
-                        DiskCopyService.Result r = ctx.copier().copy(new DiskCopyService.CopyRequest(key, sd.id(), reader, writer,
+                        DiskCopyService.Result r = ctx.copier().copy(new DiskCopyService.CopyRequest(key, digestsKey, sd.id(), reader, writer,
                                 extents, budgets, p -> onProgress(sd, p), () -> canceled));
                         recordDiskResult(sd, r);
                         if (lease != null) {

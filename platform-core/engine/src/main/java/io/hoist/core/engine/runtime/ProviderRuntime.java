@@ -36,6 +36,16 @@ public final class ProviderRuntime implements AutoCloseable {
     private final HostServices services;
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
 
+    private static final io.hoist.api.inventory.InventoryPublisher NO_INVENTORY = new io.hoist.api.inventory.InventoryPublisher() {
+        @Override public void beginCollection() { }
+        @Override public void endCollection() { }
+        @Override public void put(String collection, String id, String name, Object document) { }
+        @Override public void remove(String collection, String id) { }
+        @Override public void putWorkload(String vmId, Object workload) { }
+        @Override public void putTree(String name, Object tree) { }
+        @Override public void fail(String reason) { }
+    };
+
     public ProviderRuntime(Extensions extensions, HostServices services) {
         this.extensions = extensions;
         this.services = services;
@@ -48,9 +58,11 @@ public final class ProviderRuntime implements AutoCloseable {
         private final SourceProvider source;
         private final Destination destination;
         private final ExecutorService pool;
+        private final io.hoist.api.inventory.InventoryPublisher publisher;
 
         Instance(String fingerprint, ProviderConfig config, SourceProvider source, Destination destination,
-                 ExecutorService pool) {
+                 ExecutorService pool, io.hoist.api.inventory.InventoryPublisher publisher) {
+            this.publisher = publisher;
             this.fingerprint = fingerprint;
             this.config = config;
             this.source = source;
@@ -66,6 +78,9 @@ public final class ProviderRuntime implements AutoCloseable {
 
         /** The provider's named worker pool, for its blocking SDK calls. */
         public ExecutorService pool() { return pool; }
+
+        /** The publisher handed to the plugin: the host's collection runs through the same one. */
+        public io.hoist.api.inventory.InventoryPublisher publisher() { return publisher; }
 
         @Override
         public void close() {
@@ -172,7 +187,10 @@ public final class ProviderRuntime implements AutoCloseable {
             pool.shutdownNow();
             throw new HoistException(HoistException.Type.INTERNAL, "WorkDir", "cannot create " + workDir + ": " + e.getMessage());
         }
-        ProviderHostContext ctx = new ProviderHostContext(services, services.publisher(cfg.type(), cfg.uid()), workDir,
+        boolean isSource = extensions.sourceFactories().stream().anyMatch(f -> call(f, () -> f.acceptsSource(cfg)));
+        // Only sources have an inventory; a destination-only provider must not show up as "collecting".
+        io.hoist.api.inventory.InventoryPublisher publisher = isSource ? services.publisher(cfg.type(), cfg.uid()) : NO_INVENTORY;
+        ProviderHostContext ctx = new ProviderHostContext(services, publisher, workDir,
                 pool, "hoist.provider." + cfg.type());
         SourceProvider source = null;
         Destination destination = null;
@@ -193,7 +211,7 @@ public final class ProviderRuntime implements AutoCloseable {
             throw new HoistException(HoistException.Type.USER_ERROR, "ProviderTypeNotSupported",
                     "no installed plugin serves providers of type '" + cfg.type() + "'" + (cfg.url().isEmpty() ? "" : " with url " + cfg.url()));
         }
-        return new Instance(fingerprint, cfg, source, destination, pool);
+        return new Instance(fingerprint, cfg, source, destination, pool, publisher);
     }
 
     private <T> T call(Object ext, Extensions.PluginCall<T> c) {
