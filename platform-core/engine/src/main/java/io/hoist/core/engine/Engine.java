@@ -279,8 +279,9 @@ public final class Engine implements AutoCloseable {
             if (fresh == null) {
                 return;
             }
-            List<Condition> list = new ArrayList<>();
-            fresh.path("status").path("conditions").forEach(c -> list.add(mapper.convertValue(c, Condition.class)));
+            List<Condition> stored = new ArrayList<>();
+            fresh.path("status").path("conditions").forEach(c -> stored.add(mapper.convertValue(c, Condition.class)));
+            List<Condition> list = stored;
             List<Condition> next = new ArrayList<>();
             for (Condition c : wanted) {
                 list = Conditions.set(list, c, Instant.now());
