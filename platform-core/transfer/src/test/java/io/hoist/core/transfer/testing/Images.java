@@ -24,6 +24,7 @@ public final class Images {
         Random r = new Random(seed);
         byte[] mib = new byte[1 << 20];
         try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
+            f.setLength(size); // qemu-img rounds sizes up to 512 bytes; tests want odd sizes too
             for (long off = 0; off < size; off += mib.length) {
                 if ((off >> 20) % period == 0) {
                     r.nextBytes(mib);
