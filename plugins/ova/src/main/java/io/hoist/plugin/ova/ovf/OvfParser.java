@@ -128,12 +128,15 @@ public final class OvfParser {
             hardwareVersion = text(t);
             break;
         }
+        // Only the hardware section's own Config/ExtraConfig: items (disks, NICs) carry their own keys.
         Map<String, String> config = new LinkedHashMap<>();
-        for (Element c : descendants(vs, "Config")) {
-            putConfig(config, c);
-        }
-        for (Element c : descendants(vs, "ExtraConfig")) {
-            putConfig(config, c);
+        for (Element hw : descendants(vs, "VirtualHardwareSection")) {
+            for (Node n = hw.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (n instanceof Element c && ("Config".equals(c.getLocalName()) || "ExtraConfig".equals(c.getLocalName()))) {
+                    putConfig(config, c);
+                }
+            }
+            break;
         }
         int cpus = 1;
         int cores = 1;
