@@ -58,13 +58,13 @@ public sealed interface ProviderLocation {
         if (u.startsWith("/")) {
             return new Local(Path.of(u));
         }
-        Matcher m = NFS.matcher(u);
-        if (m.matches()) {
-            return new Nfs(m.group(1), m.group(2));
-        }
         if (u.contains("://")) {
             throw new IllegalArgumentException("url: scheme of '" + u
                     + "' is not supported (use a folder path, file:// or NFS server:/export)");
+        }
+        Matcher m = NFS.matcher(u);
+        if (m.matches()) {
+            return new Nfs(m.group(1), m.group(2));
         }
         throw new IllegalArgumentException("url: '" + u + "' is neither an absolute path nor an NFS export server:/path");
     }
