@@ -6,6 +6,7 @@ import io.hoist.core.server.api.ResourceApi;
 import io.hoist.core.server.http.ErrorMapping;
 import io.hoist.core.server.http.OpenApiDocument;
 import io.hoist.core.server.http.RequestBodies;
+import io.hoist.core.server.http.RequestGuard;
 import io.hoist.core.server.http.RouteContributor;
 import io.hoist.core.server.http.ServerInfoFile;
 import io.hoist.core.server.http.TokenAuth;
@@ -109,6 +110,7 @@ public final class HoistServer implements AutoCloseable {
 
     private Router buildRouter(TokenAuth auth, Context context) {
         Router r = Router.router(vertx);
+        r.route().handler(new RequestGuard());
         r.route().handler(auth);
         r.route().handler(BodyHandler.create(false).setBodyLimit(RequestBodies.MAX_BODY_BYTES));
         ObjectNode openApi = OpenApiDocument.build(options.routes);
