@@ -466,7 +466,8 @@ public final class SqliteResourceStore implements ResourceStore {
                     ps.setLong(1, version);
                     ps.executeUpdate();
                 }
-                if (version / 1000 != batchStart / 1000) {
+                long every = Math.max(1, Math.min(1000, retainedChanges)); // prune in steps, not per write
+                if (version / every != batchStart / every) {
                     prune();
                 }
             }
