@@ -109,6 +109,13 @@ class ResourcesTest {
     }
 
     @Test
+    void helpersAreNotSerializedAsProperties() {
+        assertThat(Resources.toNode(new io.hoist.core.model.meta.Condition()).isEmpty()).isTrue();
+        assertThat(Resources.toNode(new Plan.Spec()).isEmpty()).isTrue();
+        assertThat(Resources.toNode(new Plan()).isEmpty()).isTrue();
+    }
+
+    @Test
     void legacyWarmFlagGivesMigrationType() {
         Plan plan = Resources.plan(Manifests.parseOne("kind: Plan\nspec: {warm: true}\n", "x"));
         assertThat(plan.spec.migrationType()).isEqualTo(Plan.TYPE_WARM);
