@@ -19,7 +19,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -43,19 +42,29 @@ public final class CrdSchemas {
             ResourceKind.MIGRATION, "forklift.konveyor.io_migrations.yaml",
             ResourceKind.HOOK, "forklift.konveyor.io_hooks.yaml");
 
-    private static final Map<ResourceKind, JsonSchema> SCHEMAS = load();
+    /** Loaded on first use per kind: the Plan schema alone takes about a second to build. */
+    private static final Map<ResourceKind, JsonSchema> SCHEMAS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
+    private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
+            .formatAssertionsEnabled(true)
+            .build();
 
     private CrdSchemas() {
     }
 
     /** True when MTV publishes a CRD schema for the kind (not for ForkliftController, Secret, ConfigMap). */
     public static boolean hasSchema(ResourceKind kind) {
-        return SCHEMAS.containsKey(kind);
+        return FILES.containsKey(kind);
+    }
+
+    /** Builds every schema now (e.g. on a background thread at server start) instead of at first use. */
+    public static void preloadAll() {
+        FILES.keySet().forEach(CrdSchemas::schema);
     }
 
     /** The kinds with a schema. */
     public static java.util.Set<ResourceKind> kinds() {
-        return java.util.Collections.unmodifiableSet(SCHEMAS.keySet());
+        return java.util.Collections.unmodifiableSet(FILES.keySet());
     }
 
     /**
@@ -63,10 +72,10 @@ public final class CrdSchemas {
      * sorted by path. Explicit nulls should be dropped first (as the API server prunes them).
      */
     public static List<Cause> validate(ResourceKind kind, JsonNode object) {
-        JsonSchema schema = SCHEMAS.get(kind);
-        if (schema == null) {
+        if (!FILES.containsKey(kind)) {
             return List.of();
         }
+        JsonSchema schema = schema(kind);
         List<Cause> causes = new ArrayList<>();
         for (ValidationMessage m : schema.validate(object)) {
             causes.add(toCause(m));
@@ -77,7 +86,7 @@ public final class CrdSchemas {
 
     /** The translated JSON Schema of a kind (for docs and tooling). */
     public static Optional<JsonNode> jsonSchema(ResourceKind kind) {
-        return Optional.ofNullable(SCHEMAS.get(kind)).map(JsonSchema::getSchemaNode);
+        return FILES.containsKey(kind) ? Optional.of(schema(kind).getSchemaNode()) : Optional.empty();
     }
 
     private static Cause toCause(ValidationMessage m) {
@@ -171,30 +180,25 @@ public final class CrdSchemas {
         return sb.toString();
     }
 
-    private static Map<ResourceKind, JsonSchema> load() {
-        YAMLMapper yaml = new YAMLMapper();
-        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
-                .formatAssertionsEnabled(true)
-                .build();
-        Map<ResourceKind, JsonSchema> out = new EnumMap<>(ResourceKind.class);
-        for (Map.Entry<ResourceKind, String> e : FILES.entrySet()) {
-            String resource = "/crds/" + e.getValue();
-            try (InputStream in = CrdSchemas.class.getResourceAsStream(resource)) {
-                if (in == null) {
-                    throw new IllegalStateException("missing CRD " + resource);
-                }
-                JsonNode crd = yaml.readTree(in);
-                JsonNode openApi = servedVersion(crd, e.getKey().version()).path("schema").path("openAPIV3Schema");
-                if (!(openApi instanceof ObjectNode)) {
-                    throw new IllegalStateException(resource + ": no openAPIV3Schema for " + e.getKey().version());
-                }
-                out.put(e.getKey(), factory.getSchema(toJsonSchema(openApi), config));
-            } catch (IOException ex) {
-                throw new UncheckedIOException("cannot read " + resource, ex);
+    private static JsonSchema schema(ResourceKind kind) {
+        return SCHEMAS.computeIfAbsent(kind, CrdSchemas::load);
+    }
+
+    private static JsonSchema load(ResourceKind kind) {
+        String resource = "/crds/" + FILES.get(kind);
+        try (InputStream in = CrdSchemas.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing CRD " + resource);
             }
+            JsonNode crd = new YAMLMapper().readTree(in);
+            JsonNode openApi = servedVersion(crd, kind.version()).path("schema").path("openAPIV3Schema");
+            if (!(openApi instanceof ObjectNode)) {
+                throw new IllegalStateException(resource + ": no openAPIV3Schema for " + kind.version());
+            }
+            return FACTORY.getSchema(toJsonSchema(openApi), CONFIG);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot read " + resource, ex);
         }
-        return out;
     }
 
     private static JsonNode servedVersion(JsonNode crd, String version) {
