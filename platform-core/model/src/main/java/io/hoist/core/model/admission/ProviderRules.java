@@ -73,24 +73,29 @@ final class ProviderRules {
             URI uri = new URI(url);
             if (uri.getScheme() == null || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))
                     || uri.getHost() == null) {
-                p.invalid("spec.url", "Invalid value: \"" + url + "\": must be an https:// URL with a host, "
+                p.invalid("spec.url", "Invalid value: \"" + redact(url) + "\": must be an https:// URL with a host, "
                         + "e.g. https://vcenter.example.com/sdk");
             }
         } catch (URISyntaxException e) {
-            p.invalid("spec.url", "Invalid value: \"" + url + "\": not a URL (" + e.getReason() + ")");
+            p.invalid("spec.url", "Invalid value: \"" + redact(url) + "\": not a URL (" + e.getReason() + ")");
         }
     }
 
     private static void checkFileUrl(String url, Problems p) {
         if (!url.startsWith("file:///")) {
-            p.invalid("spec.url", "Invalid value: \"" + url + "\": a folder destination must be file:///absolute/path");
+            p.invalid("spec.url", "Invalid value: \"" + redact(url) + "\": a folder destination must be file:///absolute/path");
             return;
         }
         try {
             new URI(url);
         } catch (URISyntaxException e) {
-            p.invalid("spec.url", "Invalid value: \"" + url + "\": not a URL (" + e.getReason() + ")");
+            p.invalid("spec.url", "Invalid value: \"" + redact(url) + "\": not a URL (" + e.getReason() + ")");
         }
+    }
+
+    /** A URL for messages: user:password@ never appears in output. */
+    static String redact(String url) {
+        return url.replaceAll("(?<=://)[^/@]*@", "***@");
     }
 
     static void checkHost(Host host, Problems p) {

@@ -12,10 +12,17 @@ final class Parser {
     private final String name;
     private final List<Token> tokens;
     private int pos;
+    /** Declared variables per control structure: a variable lives until the {{end}} of its block. */
+    private final java.util.Deque<java.util.Set<String>> scopes = new java.util.ArrayDeque<>();
 
     private Parser(String name, List<Token> tokens) {
         this.name = name;
         this.tokens = tokens;
+        scopes.push(new java.util.HashSet<>(List.of("$")));
+    }
+
+    private boolean declared(String variable) {
+        return scopes.stream().anyMatch(s -> s.contains(variable));
     }
 
     static List<Node> parse(String name, String text) {
@@ -103,6 +110,15 @@ final class Parser {
     }
 
     private Node parseBranch(String keyword, int line, int depth) {
+        scopes.push(new java.util.HashSet<>());
+        try {
+            return parseBranchInScope(keyword, line, depth);
+        } finally {
+            scopes.pop();
+        }
+    }
+
+    private Node parseBranchInScope(String keyword, int line, int depth) {
         Node.Pipeline pipeline = parsePipeline(keyword, Kind.RIGHT);
         if (pipeline.commands().isEmpty()) {
             throw error(line, "missing value for " + keyword);
@@ -151,6 +167,13 @@ final class Parser {
                 next();
                 vars = candidate;
                 declare = t.kind() == Kind.DECLARE;
+                if (!declare) {
+                    for (String v : vars) {
+                        if (!declared(v)) {
+                            throw error(t.line(), "undefined variable \"" + v + "\"");
+                        }
+                    }
+                }
             } else {
                 pos = save;
             }
@@ -176,6 +199,9 @@ final class Parser {
         }
         if (commands.isEmpty() && !vars.isEmpty()) {
             throw error(line, "missing value for " + context);
+        }
+        if (declare) {
+            scopes.peek().addAll(vars);
         }
         for (int i = 1; i < commands.size(); i++) {
             Node.Operand head = commands.get(i).operands().get(0);
@@ -208,6 +234,10 @@ final class Parser {
             case FIELD -> new Node.Field(splitFields(t.text()));
             case VARIABLE -> {
                 int dot = t.text().indexOf('.');
+                String variable = dot < 0 ? t.text() : t.text().substring(0, dot);
+                if (!declared(variable)) {
+                    throw error(t.line(), "undefined variable \"" + variable + "\"");
+                }
                 yield dot < 0 ? new Node.Variable(t.text(), List.of())
                         : new Node.Variable(t.text().substring(0, dot), splitFields(t.text().substring(dot)));
             }

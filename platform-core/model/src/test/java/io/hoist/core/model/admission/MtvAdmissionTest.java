@@ -294,6 +294,9 @@ class MtvAdmissionTest {
         assertThat(admission.admit(ResourceKind.PROVIDER, host, null)).isNotNull();
         host.with("spec").put("url", "file://relative/dir");
         assertThat(fields(ResourceKind.PROVIDER, host)).containsExactly("spec.url");
+        host.with("spec").put("url", "ftp://admin:s3cret@cluster.example.com");
+        assertThat(causes(ResourceKind.PROVIDER, host, null)).singleElement()
+                .satisfies(c -> assertThat(c.message()).doesNotContain("s3cret").contains("***@cluster.example.com"));
     }
 
     @Test

@@ -142,6 +142,30 @@ class GoTemplateTest {
     }
 
     @Test
+    void edgeCasesOfTheGrammar() {
+        Map<String, Object> d = Map.of("A", 1, "B", "b", "L", List.of(Map.of("N", "x"), Map.of("N", "y")));
+        assertThat(render("{{ \"}}\" }}", d)).isEqualTo("}}");
+        assertThat(render("}} {{ `raw {{ }}` }}", d)).isEqualTo("}} raw {{ }}");
+        assertThat(render("{{ .B | printf \"%s-%s\" \"pre\" }}", d)).isEqualTo("pre-b");
+        assertThat(render("{{ 3 | add 1 }}|{{ sub 5 -3 }}|{{ printf \"%d\" (add .A 2) }}", d)).isEqualTo("4|8|3");
+        assertThat(render("{{if and (eq .A 1) (eq .B \"b\")}}both{{end}}", d)).isEqualTo("both");
+        assertThat(render("{{range .L}}{{if eq .N \"y\"}}[{{.N}}]{{else}}{{.N}}{{end}}{{end}}", d)).isEqualTo("x[y]");
+        assertThat(render("{{range $e := .L}}{{$e.N}}{{$.B}}{{end}}", d)).isEqualTo("xbyb");
+        assertThat(render("{{(index .L 1).N}}", d)).isEqualTo("y");
+        assertThat(render("{{with $x := .B}}{{$x}}{{.}}{{end}}", d)).isEqualTo("bb");
+        assertThat(render("{{range .Missing}}x{{else}}empty{{end}}", Map.of("Missing", List.of()))).isEqualTo("empty");
+        assertThat(render("{{- .B -}}\n  {{- .B }}", d)).isEqualTo("bb");
+        assertThat(render("line1\n{{/* a\ncomment */}}line2", d)).isEqualTo("line1\nline2");
+        assertThat(render("{{ 'a' }}", d)).isEqualTo("97");
+        assertThat(render("{{ 1.5 }} {{ 0x10 }} {{ 1e3 }}", d)).isEqualTo("1.5 16 1000");
+        assertThatThrownBy(() -> GoTemplate.parse("t", "{{ \"x\" | \"y\" }}")).hasMessageContaining("non executable");
+        assertThatThrownBy(() -> GoTemplate.parse("t", "{{ .A-}}")).hasMessageContaining("bad number syntax");
+        assertThatThrownBy(() -> render("{{ .B 1 }}", d)).hasMessageContaining("can't give argument to non-function");
+        assertThatThrownBy(() -> GoTemplate.parse("t", "{{ $nope }}")).hasMessageContaining("undefined variable \"$nope\"");
+        assertThatThrownBy(() -> GoTemplate.parse("t", "{{if true}}{{$x := 1}}{{end}}{{$x}}")).hasMessageContaining("undefined variable");
+    }
+
+    @Test
     void unparsableTemplatesFailAtParseWithLine() {
         assertThatThrownBy(() -> GoTemplate.parse("pvcNameTemplate", "{{.VmName"))
                 .isInstanceOf(TemplateException.class).hasMessageContaining("unclosed action");
