@@ -61,6 +61,7 @@ class ExamplesTest {
                 assertThat(CrdSchemas.validate(kind, o)).as(where).isEmpty();
                 admission.admit(kind, o, null);
                 ResourcesTest.assertSameTree(Resources.toNode(Resources.toTyped(o, Resources.typeOf(kind))), o);
+                assertThat(Manifests.parseOne(Manifests.toYaml(o), where)).as(where).isEqualTo(o);
                 objects++;
             }
         }
