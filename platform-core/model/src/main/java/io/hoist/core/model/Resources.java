@@ -34,6 +34,16 @@ public final class Resources {
     private Resources() {
     }
 
+    /**
+     * The kind of a manifest from its {@code kind} and {@code apiVersion}; empty when the kind is not one
+     * Hoist stores or the apiVersion does not match it (a missing apiVersion is accepted).
+     */
+    public static java.util.Optional<ResourceKind> kindOf(JsonNode manifest) {
+        String kind = manifest.path("kind").asText("");
+        String apiVersion = manifest.path("apiVersion").asText("");
+        return ResourceKind.byKind(kind).filter(k -> apiVersion.isEmpty() || k.apiVersion().equals(apiVersion));
+    }
+
     /** The typed class of a kind. */
     public static Class<? extends KubeObject> typeOf(ResourceKind kind) {
         return switch (kind) {

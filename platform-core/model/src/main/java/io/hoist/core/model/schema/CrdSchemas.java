@@ -84,6 +84,20 @@ public final class CrdSchemas {
         return causes;
     }
 
+    /**
+     * For code that writes objects (the engine writing status): throws IllegalStateException listing the
+     * violations, so a status MTV's schema would refuse is never stored.
+     */
+    public static void requireValid(ResourceKind kind, JsonNode object) {
+        List<Cause> causes = validate(kind, object);
+        if (!causes.isEmpty()) {
+            StringBuilder sb = new StringBuilder(kind.kind()).append(" \"")
+                    .append(object.path("metadata").path("name").asText()).append("\" does not match MTV's schema:");
+            causes.forEach(c -> sb.append(' ').append(c.field()).append(": ").append(c.message()).append(';'));
+            throw new IllegalStateException(sb.toString());
+        }
+    }
+
     /** The translated JSON Schema of a kind (for docs and tooling). */
     public static Optional<JsonNode> jsonSchema(ResourceKind kind) {
         return FILES.containsKey(kind) ? Optional.of(schema(kind).getSchemaNode()) : Optional.empty();

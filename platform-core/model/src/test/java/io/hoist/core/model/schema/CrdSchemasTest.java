@@ -121,6 +121,27 @@ class CrdSchemasTest {
     }
 
     @Test
+    void requireValidThrowsForAStatusTheSchemaRefuses() {
+        ObjectNode p = plan("");
+        org.assertj.core.api.Assertions.assertThatCode(() -> CrdSchemas.requireValid(ResourceKind.PLAN, p))
+                .doesNotThrowAnyException();
+        p.set("status", Manifests.parseOne("migration: {vms: [{id: a}]}", "s"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CrdSchemas.requireValid(ResourceKind.PLAN, p))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("status.migration.vms[0].phase")
+                .hasMessageContaining("status.migration.vms[0].pipeline");
+    }
+
+    @Test
+    void kindOfMatchesKindAndApiVersion() {
+        assertThat(io.hoist.core.model.Resources.kindOf(plan(""))).contains(ResourceKind.PLAN);
+        assertThat(io.hoist.core.model.Resources.kindOf(Manifests.parseOne("{kind: Secret, apiVersion: v1}", "x")))
+                .contains(ResourceKind.SECRET);
+        assertThat(io.hoist.core.model.Resources.kindOf(Manifests.parseOne("{kind: Plan, apiVersion: v1}", "x"))).isEmpty();
+        assertThat(io.hoist.core.model.Resources.kindOf(Manifests.parseOne("{kind: Deployment}", "x"))).isEmpty();
+    }
+
+    @Test
     void nullableAndIntOrStringAreTranslated() {
         JsonNode openApi = Manifests.parseOne("""
                 type: object
