@@ -2,7 +2,6 @@ package io.hoist.core.model.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hoist.core.model.Conditions;
 import io.hoist.core.model.Manifests;
 import io.hoist.core.model.Names;
 import io.hoist.core.model.ResourceKind;
@@ -10,7 +9,6 @@ import io.hoist.core.model.Resources;
 import io.hoist.core.model.meta.KubeObject;
 import io.hoist.core.model.schema.CrdSchemas;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -156,19 +154,5 @@ public final class MtvAdmission implements Admission {
             name = Resources.text(existing, "metadata.name");
         }
         return name == null ? "" : name;
-    }
-
-    /** True when the object's status has condition {@code type} with status True (for callers' convenience). */
-    static boolean conditionTrue(JsonNode object, String type) {
-        return object != null && Conditions.isTrue(object, type);
-    }
-
-    /** Field paths of a list, for messages. */
-    static String at(String base, int index) {
-        return base + "[" + index + "]";
-    }
-
-    static List<String> list(List<String> l) {
-        return l == null ? new ArrayList<>() : l;
     }
 }

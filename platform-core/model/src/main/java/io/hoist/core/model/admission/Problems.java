@@ -39,11 +39,6 @@ final class Problems {
         causes.add(new Cause(field, "FieldValueTooLong", message));
     }
 
-    boolean hasCauseAt(String field) {
-        return causes.stream().anyMatch(c -> c.field().equals(field) || c.field().startsWith(field + ".")
-                || c.field().startsWith(field + "["));
-    }
-
     List<Cause> list() {
         return causes;
     }
