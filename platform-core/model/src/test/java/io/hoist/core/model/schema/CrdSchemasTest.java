@@ -85,6 +85,19 @@ class CrdSchemasTest {
     }
 
     @Test
+    void deepKubernetesTypesAreChecked() {
+        List<Cause> causes = CrdSchemas.validate(ResourceKind.PLAN, plan("""
+                targetAffinity:
+                  nodeAffinity:
+                    preferredDuringSchedulingIgnoredDuringExecution:
+                    - weight: heavy
+                """));
+        assertThat(causes).extracting(Cause::field).containsExactlyInAnyOrder(
+                "spec.targetAffinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference",
+                "spec.targetAffinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight");
+    }
+
+    @Test
     void hookWithoutStepIsRequiredAtItsPath() {
         List<Cause> causes = CrdSchemas.validate(ResourceKind.PLAN,
                 plan("vms: [{id: a, hooks: [{hook: {name: h}}]}]"));
