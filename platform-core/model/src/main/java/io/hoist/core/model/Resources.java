@@ -112,7 +112,37 @@ public final class Resources {
         if (!(n instanceof ObjectNode o)) {
             throw new IllegalArgumentException("not an object: " + typed.getClass().getName());
         }
-        return o;
+        return normalizeInts(o);
+    }
+
+    /**
+     * Long fields write LongNodes while the parsers read small integers as IntNodes, and
+     * {@code IntNode(5).equals(LongNode(5))} is false; integers that fit an int become IntNodes so a
+     * round trip compares equal with {@code equals}.
+     */
+    private static <T extends JsonNode> T normalizeInts(T node) {
+        if (node instanceof ObjectNode o) {
+            java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = o.fields();
+            while (it.hasNext()) {
+                java.util.Map.Entry<String, JsonNode> e = it.next();
+                JsonNode v = e.getValue();
+                if (v.isLong() && v.canConvertToInt()) {
+                    e.setValue(com.fasterxml.jackson.databind.node.IntNode.valueOf(v.intValue()));
+                } else {
+                    normalizeInts(v);
+                }
+            }
+        } else if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+            for (int i = 0; i < a.size(); i++) {
+                JsonNode v = a.get(i);
+                if (v.isLong() && v.canConvertToInt()) {
+                    a.set(i, com.fasterxml.jackson.databind.node.IntNode.valueOf(v.intValue()));
+                } else {
+                    normalizeInts(v);
+                }
+            }
+        }
+        return node;
     }
 
     /** A deep copy, typed as ObjectNode. */

@@ -104,6 +104,7 @@ class ResourcesTest {
         assertThat(vm.error.reasons).containsExactly("boom");
 
         assertSameTree(Resources.toNode(plan), node);
+        assertThat(Resources.toNode(plan)).isEqualTo(node);
         // the status shapes the engine writes are the ones MTV's schema accepts
         assertThat(io.hoist.core.model.schema.CrdSchemas.validate(ResourceKind.PLAN, Resources.toNode(plan))).isEmpty();
     }
