@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * MTV's admission rules. Order: explicit nulls are pruned (as the API server does), the object is
+ * MTV's admission rules for writes of metadata and spec. A {@code status} in the incoming object is ignored
+ * (the returned object carries the existing status, or none on create). Order: explicit nulls are pruned (as the API server does), the object is
  * checked against MTV's CRD schema (type errors, required fields, enums), then the semantic rules of
  * its kind run on the typed view. Every problem becomes one {@link Cause} with a field path; a cause
  * already reported by the schema for a field is not repeated. References to objects that do not exist
@@ -26,6 +27,9 @@ public final class MtvAdmission implements Admission {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(incoming, "incoming");
         ObjectNode object = Manifests.dropNulls(incoming.deepCopy());
+        // status belongs to the controllers (a status subresource, as in Kubernetes): a user's write never
+        // sets it, so an exported manifest with a stale status applies cleanly
+        object.remove("status");
         Problems problems = new Problems();
 
         checkTypeMeta(kind, object, problems);
@@ -70,6 +74,9 @@ public final class MtvAdmission implements Admission {
         }
         if (kind == ResourceKind.SECRET) {
             CoreRules.foldStringData(object);
+        }
+        if (existing != null && existing.get("status") != null) {
+            object.set("status", existing.get("status").deepCopy());
         }
         return object;
     }

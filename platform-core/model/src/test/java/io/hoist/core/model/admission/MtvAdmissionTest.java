@@ -70,6 +70,16 @@ class MtvAdmissionTest {
     }
 
     @Test
+    void incomingStatusIsIgnoredAndExistingStatusKept() {
+        ObjectNode exported = plan("");
+        exported.putObject("status").putArray("conditions").addObject().put("type", "Succeeded"); // not schema-valid
+        assertThat(admission.admit(ResourceKind.PLAN, exported, null).has("status")).isFalse();
+        ObjectNode existing = withCondition(plan(""), Conditions.READY);
+        ObjectNode stored = admission.admit(ResourceKind.PLAN, exported, existing);
+        assertThat(stored.get("status")).isEqualTo(existing.get("status"));
+    }
+
+    @Test
     void missingApiVersionAndKindAreFilledWrongOnesRefused() {
         ObjectNode p = plan("");
         p.remove("apiVersion");
