@@ -63,16 +63,33 @@ public final class QuickstartCommand implements Callable<Integer> {
             ApiClient api = new ApiClient(new Connection(url, token, null, false));
             String ns = "quickstart";
             String run = "quickstart-" + System.currentTimeMillis() / 1000;
+            // As the MTV CLI procedure: the OVA provider's secret carries its url.
             apply(api, ns, """
+                    apiVersion: v1
+                    kind: Secret
+                    metadata:
+                      name: ova-appliances-secret
+                      namespace: %1$s
+                      labels: {createdForProviderType: ova, createdForResourceType: providers}
+                    type: Opaque
+                    stringData:
+                      url: "file://%2$s"
+                    ---
                     apiVersion: forklift.konveyor.io/v1beta1
                     kind: Provider
                     metadata: {name: ova-appliances, namespace: %1$s}
-                    spec: {type: ova, url: "file://%2$s"}
+                    spec:
+                      type: ova
+                      url: "file://%2$s"
+                      secret: {name: ova-appliances-secret, namespace: %1$s}
                     ---
                     apiVersion: forklift.konveyor.io/v1beta1
                     kind: Provider
                     metadata: {name: kubevirt-folder, namespace: %1$s}
-                    spec: {type: openshift, url: "file://%3$s"}
+                    spec:
+                      type: openshift
+                      url: "file://%3$s"
+                      secret: {name: ova-appliances-secret, namespace: %1$s}
                     """.formatted(ns, ovaDir, target));
             out.println("* waiting for the OVA inventory");
             ObjectNode provider = waitFor(api, ResourceKind.PROVIDER, ns, "ova-appliances", "Ready", Duration.ofSeconds(120));
