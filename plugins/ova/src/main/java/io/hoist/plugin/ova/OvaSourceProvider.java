@@ -215,6 +215,12 @@ public final class OvaSourceProvider implements SourceProvider {
     private static Optional<OvaVm> lookup(List<OvaVm> list, VmRef ref) {
         if (ref.id() != null && !ref.id().isEmpty()) {
             Optional<OvaVm> byId = list.stream().filter(v -> v.id().equals(ref.id())).findFirst();
+            if (byId.isEmpty() && StableIds.isUuid(ref.id())) {
+                // MTV names a VM by its OVF VirtualSystem id when that is a UUID: plans written for MTV still work.
+                List<OvaVm> byOvfId = list.stream().filter(v -> ref.id().equalsIgnoreCase(v.system().id())).toList();
+                requireUnique(byOvfId, "id '" + ref.id() + "'");
+                byId = byOvfId.stream().findFirst();
+            }
             if (byId.isPresent() || ref.name() == null || ref.name().isEmpty()) {
                 return byId;
             }
@@ -223,12 +229,16 @@ public final class OvaSourceProvider implements SourceProvider {
             return Optional.empty();
         }
         List<OvaVm> named = list.stream().filter(v -> ref.name().equals(v.name())).toList();
-        if (named.size() > 1) {
-            List<String> where = named.stream().map(v -> v.id() + " (" + v.pkg().relativePath() + ")").toList();
-            throw new HoistException(HoistException.Type.USER_ERROR, "VMNameAmbiguous", "vms: name '" + ref.name()
-                    + "' matches " + named.size() + " OVA VMs; name one by id: " + where);
-        }
+        requireUnique(named, "name '" + ref.name() + "'");
         return named.stream().findFirst();
+    }
+
+    private static void requireUnique(List<OvaVm> matches, String what) {
+        if (matches.size() > 1) {
+            List<String> where = matches.stream().map(v -> v.id() + " (" + v.pkg().relativePath() + ")").toList();
+            throw new HoistException(HoistException.Type.USER_ERROR, "VMNameAmbiguous", "vms: " + what
+                    + " matches " + matches.size() + " OVA VMs; name one by its Hoist id: " + where);
+        }
     }
 
     SourceVm toSourceVm(OvaVm vm) {

@@ -155,7 +155,16 @@ class OvaSourceProviderTest {
             assertThat(first.collection("vms")).containsOnlyKeys(id("web01.ova", "web01"), id("copy.ova", "web01"));
             assertThatThrownBy(() -> a.describe(new VmRef(null, "web01")))
                     .isInstanceOf(HoistException.class).hasMessageContaining("copy.ova").hasMessageContaining("web01.ova")
+                    .hasMessageContaining("name 'web01'")
                     .extracting(e -> ((HoistException) e).code()).isEqualTo("VMNameAmbiguous");
+
+            // An OVF whose VirtualSystem id is a UUID is also found by that id, as MTV names it.
+            String ovfUuid = "42256329-8c3a-2a82-54fd-01d845a8bf49";
+            Files.writeString(share.resolve("uuid.ovf"), new OvfBuilder("by-uuid").id(ovfUuid).build());
+            assertThat(a.describe(new VmRef(ovfUuid, null))).get()
+                    .satisfies(v -> assertThat(v.name()).isEqualTo("by-uuid"))
+                    .satisfies(v -> assertThat(v.id()).isEqualTo(id("uuid.ovf", ovfUuid)));
+            Files.delete(share.resolve("uuid.ovf"));
 
             Files.delete(share.resolve("copy.ova"));
             a.collectInventory(first);

@@ -29,7 +29,8 @@ public final class InventoryDocuments {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("id", vm.id());
         d.put("name", vm.name());
-        d.put("uuid", vm.id());
+        // MTV's uuid: the OVF VirtualSystem id when it is a UUID, so plans written for MTV find the VM.
+        d.put("uuid", StableIds.isUuid(s.id()) ? s.id() : vm.id());
         d.put("ovaPath", vm.pkg().relativePath());
         d.put("ovaSource", vm.exportSource());
         d.put("exportSource", vm.exportSource());
