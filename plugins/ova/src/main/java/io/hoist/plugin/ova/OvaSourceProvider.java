@@ -206,6 +206,24 @@ public final class OvaSourceProvider implements SourceProvider {
         return find(ref).map(this::toSourceVm);
     }
 
+    /**
+     * The size a target disk needs: the OVF capacity, or the VMDK's virtual size when that is larger
+     * (qemu-img rounds up to whole sectors; a careless OVF may understate it). Never less than the bytes
+     * the reader yields, so no write can fall outside the target.
+     */
+    private long targetCapacity(OvaVm vm, OvaVm.Disk d) {
+        if (d.href() == null || d.unsupported() != null) {
+            return d.capacity();
+        }
+        OvaPackage pkg = vm.pkg();
+        try (VmdkDiskReader r = VmdkDiskReader.open(pkg.open(d.href()), n -> pkg.open(OvaPackage.sibling(d.href(), n)))) {
+            return Math.max(d.capacity(), r.size());
+        } catch (IOException e) {
+            // openDisk reports the problem with the full message when the disk is actually read.
+            return d.capacity();
+        }
+    }
+
     /** By id, then by name; scans again when the last scan does not know the VM (a file added since). */
     private Optional<OvaVm> find(VmRef ref) throws IOException {
         Optional<OvaVm> vm = lookup(vms, ref);
@@ -246,8 +264,8 @@ public final class OvaSourceProvider implements SourceProvider {
         int cores = s.coresPerSocket();
         List<SourceDisk> disks = new ArrayList<>();
         for (OvaVm.Disk d : vm.disks()) {
-            disks.add(new SourceDisk(d.id(), d.href() != null ? d.href() : d.name(), d.capacity(), storageId, d.bus(),
-                    false, 0));
+            disks.add(new SourceDisk(d.id(), d.href() != null ? d.href() : d.name(), targetCapacity(vm, d), storageId,
+                    d.bus(), false, 0));
         }
         List<SourceNic> nics = new ArrayList<>();
         for (OvfEnvelope.Nic n : s.nics()) {
@@ -273,6 +291,10 @@ public final class OvaSourceProvider implements SourceProvider {
                         "VM " + vm.name() + " has no disk " + disk.id()));
         if (d.href() == null) {
             return new BlankDiskReader(d.capacity(), d.name());
+        }
+        if (d.unsupported() != null) {
+            throw new HoistException(HoistException.Type.NOT_SUPPORTED, "DiskFormatNotSupported",
+                    found.pkg().relativePath() + ": " + d.unsupported());
         }
         OvaPackage pkg = found.pkg();
         try {

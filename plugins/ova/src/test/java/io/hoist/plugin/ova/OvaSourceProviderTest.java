@@ -197,6 +197,9 @@ class OvaSourceProviderTest {
                 }
             }
             SourceVm db = p.describe(new VmRef(null, "db01")).orElseThrow();
+            // The OVF says 2 MiB + 12345 bytes; qemu-img rounded the VMDK up to whole sectors: the target
+            // disk must hold every byte the reader yields.
+            assertThat(db.disks().get(0).capacity()).isEqualTo((DB_DISK + 511) / 512 * 512);
             try (DiskReader r = p.openDisk(db, db.disks().get(0), null)) {
                 assertThat(DiskImages.sha256(r, 77_777)).isEqualTo(reference.get("db01.vmdk"));
                 assertThat(r.extents(0, r.size())).anyMatch(Extent::zero);
@@ -226,6 +229,20 @@ class OvaSourceProviderTest {
             assertThatThrownBy(() -> p.openDisk(vm, vm.disks().get(0), null)).isInstanceOf(HoistException.class)
                     .hasMessageContaining("gone.vmdk")
                     .extracting(e -> ((HoistException) e).code()).isEqualTo("DiskFileMissing");
+        }
+    }
+
+    @Test
+    void gzipCompressedFileReferencesAreRefusedClearly() throws Exception {
+        Path share = Files.createDirectories(tmp.resolve("share4"));
+        Files.writeString(share.resolve("gz.ovf"), new OvfBuilder("gz").disk("gz.vmdk.gz", 1 << 20).build()
+                .replace("ovf:id=\"file1\"", "ovf:id=\"file1\" ovf:compression=\"gzip\""));
+        Files.write(share.resolve("gz.vmdk.gz"), new byte[100]);
+        try (OvaSourceProvider p = provider(share.toString(), tmp.resolve("w9"))) {
+            SourceVm vm = p.describe(new VmRef(null, "gz")).orElseThrow();
+            assertThatThrownBy(() -> p.openDisk(vm, vm.disks().get(0), null)).isInstanceOf(HoistException.class)
+                    .hasMessageContaining("gzip").hasMessageContaining("gz.vmdk.gz")
+                    .extracting(e -> ((HoistException) e).code()).isEqualTo("DiskFormatNotSupported");
         }
     }
 

@@ -92,6 +92,9 @@ public final class InventoryDocuments {
         d.put("fileSize", x.fileSize());
         d.put("bus", x.bus());
         d.put("shared", false);
+        if (x.unsupported() != null) {
+            d.put("unsupported", x.unsupported());
+        }
         return d;
     }
 
