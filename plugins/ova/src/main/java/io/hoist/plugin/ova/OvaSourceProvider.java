@@ -72,7 +72,9 @@ public final class OvaSourceProvider implements SourceProvider {
         }
         this.location = loc;
         this.locationError = error;
-        this.storageId = StableIds.storage(config.uid());
+        // The storage's id is its name: MTV's OVA StorageMaps name it ("Dummy storage for source provider X")
+        // and the engine matches a map's source.name against SourceDisk.storageId.
+        this.storageId = InventoryDocuments.storageName(config.name());
     }
 
     /** The folder to scan, mounting the NFS export first when needed. */
@@ -156,7 +158,7 @@ public final class OvaSourceProvider implements SourceProvider {
         }
         Map<String, Set<String>> now = new LinkedHashMap<>();
         Map<String, Object> storage = InventoryDocuments.storage(config.uid(), config.name());
-        put(publisher, now, "storages", storageId, (String) storage.get("name"), storage);
+        put(publisher, now, "storages", storageId, storageId, storage);
         Map<String, String> networkDescriptions = new LinkedHashMap<>();
         for (OvaVm vm : found) {
             for (OvfEnvelope.Network n : vm.networks()) {

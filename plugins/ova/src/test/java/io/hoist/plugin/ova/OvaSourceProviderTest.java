@@ -135,8 +135,9 @@ class OvaSourceProviderTest {
         assertThat(pub.doc("networks", StableIds.network("lan-20"))).containsEntry("name", "lan-20");
         assertThat(pub.collection("disks")).hasSize(4);
         assertThat(pub.collection("storages")).hasSize(1);
-        assertThat(pub.doc("storages", StableIds.storage("uid-1")))
-                .containsEntry("name", "Dummy storage for source provider ova-src");
+        // As the seed's StorageMap names it: source.name "Dummy storage for source provider <provider name>".
+        assertThat(pub.doc("storages", "Dummy storage for source provider ova-src"))
+                .containsEntry("name", "Dummy storage for source provider ova-src").containsEntry("providerUid", "uid-1");
     }
 
     @Test
@@ -187,7 +188,8 @@ class OvaSourceProviderTest {
             assertThat(web.nics()).extracting(SourceNic::mac, SourceNic::networkName, SourceNic::networkId).containsExactly(
                     org.assertj.core.groups.Tuple.tuple("00:50:56:aa:00:01", "VM Network", StableIds.network("VM Network")),
                     org.assertj.core.groups.Tuple.tuple("00:50:56:aa:00:02", "lan-20", StableIds.network("lan-20")));
-            assertThat(web.disks()).extracting(SourceDisk::storageId).containsOnly(StableIds.storage("uid-1"));
+            assertThat(web.disks()).extracting(SourceDisk::storageId)
+                    .containsOnly("Dummy storage for source provider ova-src");
             assertThat(p.describe(new VmRef(web.id(), null))).contains(web);
             assertThat(p.describe(new VmRef("no-such-id", "no-such-name"))).isEmpty();
 

@@ -106,10 +106,15 @@ public final class InventoryDocuments {
         return d;
     }
 
+    /**
+     * The provider's single storage. Its id is its name, because StorageMaps name it; MTV's id for it, the
+     * provider's UID, is kept as {@code providerUid}.
+     */
     public static Map<String, Object> storage(String providerUid, String providerName) {
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("id", StableIds.storage(providerUid));
+        d.put("id", storageName(providerName));
         d.put("name", storageName(providerName));
+        d.put("providerUid", providerUid);
         return d;
     }
 

@@ -75,11 +75,6 @@ public final class StableIds {
         }
     }
 
-    /** The single storage of a provider (MTV's "Dummy storage for source provider ..."). */
-    public static String storage(String providerUid) {
-        return v5(NAMESPACE, "storage\0" + providerUid).toString();
-    }
-
     static UUID v5(UUID namespace, String name) {
         MessageDigest sha1;
         try {
