@@ -164,8 +164,9 @@ final class PlanRules {
     }
 
     /**
-     * Settings, mappings and hooks of a running or succeeded plan cannot change; archiving is
-     * irreversible, and an archived plan can only be viewed, duplicated or deleted.
+     * Settings, mappings and hooks of a running or succeeded plan cannot change (the seed's "Edit Plan"
+     * rule); VMs may still be added or removed, but a VM already in the plan keeps its settings and hooks.
+     * Archiving is irreversible, and an archived plan can only be viewed, duplicated or deleted.
      */
     private static void checkLifecycle(ObjectNode incoming, ObjectNode existing, Problems p) {
         JsonNode before = existing.path("spec");
@@ -194,10 +195,42 @@ final class PlanRules {
             p.forbidden("spec.archived", "a running plan cannot be archived; cancel its migration first");
         }
         for (String field : changedFields(before, after)) {
-            if (!field.equals("spec.archived")) {
-                p.forbidden(field, "cannot change a plan that is " + state + "; duplicate it to make a new plan");
+            if (field.equals("spec.archived") || field.equals("spec.description") || field.startsWith("spec.vms")) {
+                continue;
+            }
+            p.forbidden(field, "cannot change the settings or mappings of a plan that is " + state
+                    + "; duplicate it to make a new plan");
+        }
+        checkKeptVms(before.path("vms"), after.path("vms"), state, p);
+    }
+
+    /** A VM present before and after (same id, else same namespace/name) keeps its settings and hooks. */
+    private static void checkKeptVms(JsonNode before, JsonNode after, String state, Problems p) {
+        Map<String, JsonNode> old = new HashMap<>();
+        for (JsonNode vm : before) {
+            old.putIfAbsent(vmKey(vm), vm);
+        }
+        for (int i = 0; i < after.size(); i++) {
+            JsonNode vm = after.get(i);
+            JsonNode was = old.get(vmKey(vm));
+            if (was == null) {
+                continue; // a VM added to the plan
+            }
+            String at = "spec.vms[" + i + "]";
+            if (!equivalent(was.get("hooks"), vm.get("hooks"))) {
+                p.forbidden(at + ".hooks", "cannot change the hooks of a VM of a plan that is " + state);
+            }
+            ObjectNode wasSettings = ((ObjectNode) was.deepCopy()).without("hooks");
+            ObjectNode settings = ((ObjectNode) vm.deepCopy()).without("hooks");
+            if (!equivalent(wasSettings, settings)) {
+                p.forbidden(at, "cannot change the settings of a VM of a plan that is " + state);
             }
         }
+    }
+
+    private static String vmKey(JsonNode vm) {
+        String id = vm.path("id").asText("");
+        return !id.isEmpty() ? "id:" + id : "name:" + vm.path("namespace").asText("") + "/" + vm.path("name").asText("");
     }
 
     /** The top-level spec fields (and changed VM entries) that differ, as field paths. */

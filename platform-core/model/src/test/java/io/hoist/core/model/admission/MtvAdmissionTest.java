@@ -164,12 +164,19 @@ class MtvAdmissionTest {
             ((ObjectNode) changed.at("/spec/vms/1/hooks/1")).put("step", "PreHook");
             List<Cause> causes = causes(ResourceKind.PLAN, changed, existing);
             assertThat(causes).extracting(Cause::field)
-                    .containsExactlyInAnyOrder("spec.targetNamespace", "spec.map", "spec.vms[1]");
+                    .containsExactlyInAnyOrder("spec.targetNamespace", "spec.map", "spec.vms[1].hooks");
             assertThat(causes).allSatisfy(c -> assertThat(c.reason()).isEqualTo("FieldValueForbidden"));
             // unchanged spec (labels only) is fine, and an explicit default equals absence
             ObjectNode same = plan("archived: false");
             same.with("metadata").putObject("labels").put("team", "infra");
             assertThat(admission.admit(ResourceKind.PLAN, same, existing)).isNotNull();
+            // VMs may be added or removed; a kept VM keeps its settings
+            ObjectNode moreVms = plan("description: second wave");
+            ((com.fasterxml.jackson.databind.node.ArrayNode) moreVms.at("/spec/vms")).remove(0);
+            ((com.fasterxml.jackson.databind.node.ArrayNode) moreVms.at("/spec/vms")).addObject().put("id", "vm-9");
+            assertThat(admission.admit(ResourceKind.PLAN, moreVms, existing)).isNotNull();
+            ((ObjectNode) moreVms.at("/spec/vms/0")).put("targetName", "renamed");
+            assertThat(causes(ResourceKind.PLAN, moreVms, existing)).extracting(Cause::field).containsExactly("spec.vms[0]");
         }
     }
 
