@@ -137,6 +137,56 @@ public final class NameTemplates {
         return c;
     }
 
+    // Data builders: the engine fills exactly the variables MTV documents for each source, so a template
+    // that reads another provider's variable fails the same way it does in MTV.
+
+    /** PVC name data for a disk of a vSphere, oVirt, OpenStack or OVA VM. */
+    public static Map<String, Object> pvcData(String vmName, String targetVmName, String planName, int diskIndex,
+                                              int rootDiskIndex, boolean shared, String winDriveLetter, String fileName) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("VmName", vmName);
+        d.put("TargetVmName", targetVmName);
+        d.put("PlanName", planName);
+        d.put("DiskIndex", (long) diskIndex);
+        d.put("RootDiskIndex", (long) rootDiskIndex);
+        d.put("Shared", shared);
+        d.put("WinDriveLetter", winDriveLetter == null ? "" : winDriveLetter);
+        d.put("FileName", fileName == null ? "" : fileName);
+        return d;
+    }
+
+    /** PVC name data for a disk of a KubeVirt (openshift) source VM. */
+    public static Map<String, Object> kubevirtPvcData(String vmName, String targetVmName, String planName, int diskIndex,
+                                                      String sourcePvcName, String sourcePvcNamespace) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("VmName", vmName);
+        d.put("TargetVmName", targetVmName);
+        d.put("PlanName", planName);
+        d.put("DiskIndex", (long) diskIndex);
+        d.put("SourcePVCName", sourcePvcName);
+        d.put("SourcePVCNamespace", sourcePvcNamespace);
+        return d;
+    }
+
+    /** Volume name data. */
+    public static Map<String, Object> volumeData(String pvcName, int volumeIndex) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("PVCName", pvcName);
+        d.put("VolumeIndex", (long) volumeIndex);
+        return d;
+    }
+
+    /** Network interface name data; name and namespace are empty unless the destination type is multus. */
+    public static Map<String, Object> networkData(String networkType, String nadName, String nadNamespace, int networkIndex) {
+        boolean multus = "multus".equals(networkType);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("NetworkName", multus && nadName != null ? nadName : "");
+        d.put("NetworkNamespace", multus && nadNamespace != null ? nadNamespace : "");
+        d.put("NetworkType", networkType);
+        d.put("NetworkIndex", (long) networkIndex);
+        return d;
+    }
+
     /** Sample data with every documented variable, for previews in the CLI or UI. */
     public static Map<String, Object> sampleData(Kind kind) {
         return new LinkedHashMap<>(kind.sampleData());

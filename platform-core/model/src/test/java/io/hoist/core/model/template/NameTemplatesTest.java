@@ -45,6 +45,24 @@ class NameTemplatesTest {
     }
 
     @Test
+    void dataBuildersFeedTheSeedExamples() {
+        GoTemplate pvc = GoTemplate.parse("{{.FileName | trimSuffix \".vmdk\" | replace \"_\" \"-\" | replace \".\" \"-\" | lower}}-disk-{{.DiskIndex}}");
+        assertThat(NameTemplates.renderName(pvc, NameTemplates.pvcData("VM", "vm", "p", 0, 0, false, null, "VM_Disk.1.vmdk")).name())
+                .isEqualTo("vm-disk-1-disk-0");
+        GoTemplate kv = GoTemplate.parse("{{.TargetVmName}}-{{.SourcePVCName}}");
+        assertThat(NameTemplates.renderName(kv, NameTemplates.kubevirtPvcData("MyVM", "myvm", "p", 0, "data-disk", "ns")).name())
+                .isEqualTo("myvm-data-disk");
+        // a vSphere plan reading a KubeVirt-only variable fails, as in MTV
+        assertThat(NameTemplates.renderName(kv, NameTemplates.pvcData("a", "a", "p", 0, 0, false, "", "")).ok()).isFalse();
+        GoTemplate net = GoTemplate.parse("{{if eq .NetworkType \"pod\"}}pod{{else}}multus-{{.NetworkIndex}}{{end}}");
+        assertThat(NameTemplates.renderName(net, NameTemplates.networkData("pod", "x", "y", 0)).name()).isEqualTo("pod");
+        assertThat(NameTemplates.renderName(net, NameTemplates.networkData("multus", "nad", "ns", 1)).name()).isEqualTo("multus-1");
+        assertThat(NameTemplates.networkData("pod", "x", "y", 0).get("NetworkName")).isEqualTo("");
+        assertThat(NameTemplates.renderName(GoTemplate.parse("disk-{{.VolumeIndex}}"), NameTemplates.volumeData("pvc", 2)).name())
+                .isEqualTo("disk-2");
+    }
+
+    @Test
     void conditionListsTheVms() {
         Condition c = NameTemplates.condition(NameTemplates.Kind.PVC, List.of("vm-1: too long"));
         assertThat(c.type).isEqualTo("PVCNameNotValid");
