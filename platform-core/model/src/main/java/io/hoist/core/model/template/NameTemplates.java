@@ -106,14 +106,25 @@ public final class NameTemplates {
 
     /** Renders and checks the name for one real VM, disk or NIC. */
     public static Result renderName(GoTemplate template, Map<String, ?> data) {
+        return renderName(template, data, false);
+    }
+
+    /**
+     * As {@link #renderName(GoTemplate, Map)}; with {@code generateNamePrefix} (PVCs when
+     * {@code pvcNameTemplateUseGenerateName} is on) the name is a prefix Kubernetes completes with random
+     * characters, so it may end with '-'.
+     */
+    public static Result renderName(GoTemplate template, Map<String, ?> data, boolean generateNamePrefix) {
         String name;
         try {
             name = template.render(data);
         } catch (TemplateException e) {
             return new Result("", Optional.of(e.getMessage()));
         }
-        Optional<String> problem = Names.checkLabel(name)
-                .map(p -> "rendered name \"" + name + "\" is not valid: " + p);
+        String checked = generateNamePrefix && name.endsWith("-") && name.length() < Names.LABEL_MAX ? name + "x" : name;
+        Optional<String> problem = Names.checkLabel(checked)
+                .map(p -> "rendered name \"" + name + "\" is not valid: " + p.replace("(is " + checked.length() + ")",
+                        "(is " + name.length() + ")"));
         return new Result(name, problem);
     }
 

@@ -63,6 +63,15 @@ class NameTemplatesTest {
     }
 
     @Test
+    void generateNamePrefixMayEndWithADash() {
+        GoTemplate t = GoTemplate.parse("{{.VmName}}-disk-{{.DiskIndex}}-");
+        Map<String, Object> d = Map.of("VmName", "web", "DiskIndex", 0);
+        assertThat(NameTemplates.renderName(t, d, true).ok()).isTrue();
+        assertThat(NameTemplates.renderName(t, d, false).ok()).isFalse();
+        assertThat(NameTemplates.renderName(t, Map.of("VmName", "w".repeat(62), "DiskIndex", 0), true).ok()).isFalse();
+    }
+
+    @Test
     void conditionListsTheVms() {
         Condition c = NameTemplates.condition(NameTemplates.Kind.PVC, List.of("vm-1: too long"));
         assertThat(c.type).isEqualTo("PVCNameNotValid");
