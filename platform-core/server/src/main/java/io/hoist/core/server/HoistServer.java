@@ -49,8 +49,8 @@ public final class HoistServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HoistServer.class);
     private static final long START_TIMEOUT_SECONDS = 60;
 
-    /** What components and route contributors get: the shared Vert.x, the store, the data dir. */
-    public record Context(Vertx vertx, ResourceStore store, Path dataDir) {}
+    /** What components and route contributors get: the shared Vert.x, the store, admission, the data dir. */
+    public record Context(Vertx vertx, ResourceStore store, Admission admission, Path dataDir) {}
 
     /** Something with a lifecycle bound to the server's (engine, inventory collectors, plugin manager). */
     public interface Component {
@@ -90,7 +90,7 @@ public final class HoistServer implements AutoCloseable {
             vertx = ownsVertx ? Vertx.vertx() : options.vertx;
             ownsStore = options.store == null;
             store = ownsStore ? SqliteResourceStore.open(options.dataDir) : options.store;
-            Context context = new Context(vertx, store, options.dataDir);
+            Context context = new Context(vertx, store, options.admission, options.dataDir);
             for (Component c : options.components) {
                 c.start(context);
                 started.add(c);
