@@ -7,7 +7,9 @@ import io.hoist.api.host.HostContext;
 import io.hoist.api.provider.ConfigProperty;
 import io.hoist.api.provider.DestinationProviderFactory;
 import io.hoist.api.provider.ProviderConfig;
+import io.hoist.plugin.kubevirt.cluster.ClusterDestination;
 import io.hoist.plugin.kubevirt.folder.FolderDestination;
+import io.hoist.plugin.kubevirt.kube.KubeConnection;
 import java.util.List;
 import org.pf4j.Extension;
 
@@ -32,7 +34,15 @@ public final class KubevirtDestinationFactory implements DestinationProviderFact
                 new ConfigProperty("insecureSkipVerify", ConfigProperty.Where.SECRET, false, false,
                         "true to skip TLS verification of the API server (never the default)"),
                 new ConfigProperty("cacert", ConfigProperty.Where.SECRET, false, false,
-                        "PEM CA bundle of the API server"));
+                        "PEM CA bundle of the API server"),
+                new ConfigProperty("uploadProxyCacert", ConfigProperty.Where.SECRET, false, false,
+                        "PEM CA bundle of CDI's upload proxy, when it differs from cacert"),
+                new ConfigProperty("uploadProxyUrl", ConfigProperty.Where.SETTINGS, false, false,
+                        "CDI upload proxy URL; default: CDIConfig 'config' status.uploadProxyURL"),
+                new ConfigProperty("diskApi", ConfigProperty.Where.SETTINGS, false, false,
+                        "storage (DataVolume spec.storage, default), pvc (DataVolume spec.pvc) or persistentvolumeclaim"),
+                new ConfigProperty("uploadReadyTimeoutSeconds", ConfigProperty.Where.SETTINGS, false, false,
+                        "how long openDisk waits for CDI's upload pod (default 300)"));
     }
 
     @Override
@@ -52,8 +62,9 @@ public final class KubevirtDestinationFactory implements DestinationProviderFact
             } catch (HoistException e) {
                 return List.of(Condition.isTrue("UrlNotValid", "NotValid", Condition.Category.Critical, e.getMessage()));
             }
+            return List.of();
         }
-        return List.of();
+        return KubeConnection.validate(config);
     }
 
     @Override
@@ -61,6 +72,6 @@ public final class KubevirtDestinationFactory implements DestinationProviderFact
         if (isFolder(config)) {
             return new FolderDestination(FolderDestination.parseUrl(config.url()), context);
         }
-        throw HoistException.notSupported("a cluster destination (url '" + config.url() + "')");
+        return new ClusterDestination(config, context);
     }
 }

@@ -2,6 +2,8 @@ package io.hoist.core.inventory.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.inventory.Inventory;
 import io.hoist.core.inventory.InventoryDocument;
 import io.hoist.core.inventory.InventoryDocuments;
@@ -57,6 +59,61 @@ public final class InventoryRoutes {
         router.get("/providers/:type/:uid/tree/:name").handler(ctx -> answer(ctx, this::tree));
         router.get("/providers/:type/:uid/:collection").handler(ctx -> answer(ctx, this::list));
         router.get("/providers/:type/:uid/:collection/:id").handler(ctx -> answer(ctx, this::document));
+    }
+
+    /**
+     * The OpenAPI 3 {@code paths} entries of these routes (path parameters as {@code {name}}), for the
+     * server's {@code /openapi.json}.
+     */
+    public static ObjectNode openApiPaths() {
+        ObjectNode paths = JsonNodeFactory.instance.objectNode();
+        get(paths, "/providers", "providersByType", "Every provider with inventory, grouped by type",
+                List.of("detail"), "object");
+        get(paths, "/providers/{type}", "providersOfType", "The providers of one type",
+                List.of("type", "detail", "limit", "offset", "name"), "array");
+        get(paths, "/providers/{type}/{uid}", "provider", "One provider: phase, revision, counters",
+                List.of("type", "uid", "detail"), "object");
+        get(paths, "/providers/{type}/{uid}/{collection}", "inventoryList",
+                "A collection (vms, networks, datastores, ...); 206 until the first collection completes",
+                List.of("type", "uid", "collection", "detail", "limit", "offset", "name"), "array");
+        get(paths, "/providers/{type}/{uid}/{collection}/{id}", "inventoryDocument", "One document",
+                List.of("type", "uid", "collection", "id"), "object");
+        get(paths, "/providers/{type}/{uid}/workloads/{id}", "inventoryWorkload",
+                "A VM's workload, wrapped in {\"input\": ...} as the validation rules read it",
+                List.of("type", "uid", "id"), "object");
+        get(paths, "/providers/{type}/{uid}/tree/{name}", "inventoryTree", "A named tree (e.g. vm, host)",
+                List.of("type", "uid", "name"), "object");
+        return paths;
+    }
+
+    private static void get(ObjectNode paths, String path, String operationId, String summary, List<String> params,
+                            String schemaType) {
+        ObjectNode op = paths.putObject(path).putObject("get");
+        op.put("summary", summary);
+        op.put("operationId", operationId);
+        op.putArray("tags").add("inventory");
+        var parameters = op.putArray("parameters");
+        for (String p : params) {
+            boolean inPath = path.contains("{" + p + "}");
+            ObjectNode param = parameters.addObject();
+            param.put("name", p);
+            param.put("in", inPath ? "path" : "query");
+            param.put("required", inPath);
+            param.putObject("schema").put("type", p.equals("limit") || p.equals("offset") ? "integer" : "string");
+            if (p.equals("detail")) {
+                param.put("description", "0 (default: summaries), 1, 2, ... or all (full documents)");
+            }
+        }
+        ObjectNode responses = op.putObject("responses");
+        ObjectNode ok = responses.putObject("200");
+        ok.put("description", "OK");
+        ok.putObject("content").putObject("application/json").putObject("schema").put("type", schemaType);
+        if (path.contains("{uid}")) {
+            responses.putObject("206").put("description", "The provider's first inventory collection is still running");
+        }
+        responses.putObject("400").put("description", "Bad detail, limit or offset (Status)");
+        responses.putObject("401").put("description", "Missing or invalid bearer token (Status)");
+        responses.putObject("404").put("description", "Unknown provider, collection or document (Status)");
     }
 
     // ---- handlers: each returns the status and body; run on a worker thread ----

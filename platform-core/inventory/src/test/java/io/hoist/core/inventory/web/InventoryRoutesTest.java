@@ -171,6 +171,16 @@ class InventoryRoutesTest {
     }
 
     @Test
+    void openApiDocumentsEveryMountedRoute() {
+        Router router = Router.router(vertx);
+        new InventoryRoutes(inventory).mount(router);
+        List<String> routed = router.getRoutes().stream().map(r -> r.getPath().replaceAll(":([A-Za-z]+)", "{$1}")).sorted().toList();
+        List<String> documented = new java.util.ArrayList<>();
+        InventoryRoutes.openApiPaths().fieldNames().forEachRemaining(documented::add);
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(routed);
+    }
+
+    @Test
     void updatedDocumentShowsNewRevision() throws Exception {
         publishVms();
         vsphere.endCollection();

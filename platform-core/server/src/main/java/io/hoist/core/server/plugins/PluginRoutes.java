@@ -2,6 +2,8 @@ package io.hoist.core.server.plugins;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
@@ -29,6 +31,22 @@ public final class PluginRoutes {
 
     public void mount(Router router) {
         router.get(PATH).handler(this::list);
+    }
+
+    /** The OpenAPI 3 {@code paths} entry of {@value #PATH}, for the server's {@code /openapi.json}. */
+    public static ObjectNode openApiPaths() {
+        ObjectNode paths = JsonNodeFactory.instance.objectNode();
+        ObjectNode op = paths.putObject(PATH).putObject("get");
+        op.put("summary", "The plugins with their state (STARTED, FAILED, ...), error and extension points");
+        op.put("operationId", "listPlugins");
+        op.putArray("tags").add("plugins");
+        ObjectNode responses = op.putObject("responses");
+        ObjectNode ok = responses.putObject("200");
+        ok.put("description", "PluginList: pluginApiVersion and items [{id, version, state, requires, error, extensions"
+                + " [{point, className, type}]}]");
+        ok.putObject("content").putObject("application/json").putObject("schema").put("type", "object");
+        responses.putObject("401").put("description", "Missing or invalid bearer token (Status)");
+        return paths;
     }
 
     private void list(RoutingContext ctx) {

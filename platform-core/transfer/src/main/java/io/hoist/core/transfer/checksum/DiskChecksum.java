@@ -59,7 +59,10 @@ public final class DiskChecksum {
         }
     }
 
-    /** True if {@code buf}'s bytes from {@code from} to {@code to} are all zero (vectorised compare). */
+    /**
+     * True if {@code buf}'s bytes from {@code from} to {@code to} (absolute indexes, within its limit) are all zero;
+     * a vectorised compare against a zero buffer, far cheaper than hashing.
+     */
     public static boolean isZero(ByteBuffer buf, int from, int to) {
         int pos = from;
         while (pos < to) {

@@ -350,6 +350,7 @@ public final class DiskCopier {
                 }
             }
 
+            buf.clear();
             if (!anyData || DiskChecksum.isZero(buf, 0, len)) {
                 // Known or detected zeros: nothing to hash (the digest of a zero block is a constant), nothing to write.
                 retrying("zeroing", off, () -> {
@@ -410,6 +411,7 @@ public final class DiskCopier {
                 Extent e = map.get(mapIndex);
                 int extentEnd = (int) (e.end() - off);
                 int step = e.zero() ? extentEnd - pos : Math.min(ZERO_DETECT_GRANULE - (pos % ZERO_DETECT_GRANULE), extentEnd - pos);
+                buf.clear(); // emitRun moved position and limit; isZero indexes absolutely within the limit
                 boolean zero = e.zero() || DiskChecksum.isZero(buf, pos, pos + step);
                 if (pos > runStart && zero != runZero) {
                     emitRun(off, buf, runStart, pos, runZero, digest);

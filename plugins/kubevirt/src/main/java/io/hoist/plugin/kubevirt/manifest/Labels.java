@@ -12,6 +12,8 @@ public final class Labels {
     public static final String SOURCE_VM = "hoist.io/source-vm";
     /** Source disk id on each disk object (DataVolume/PVC), to find it again when its name was generated. */
     public static final String SOURCE_DISK = "hoist.io/source-disk";
+    /** On objects that exist only during a transfer (e.g. a source VirtualMachineExport); always cleaned up. */
+    public static final String TEMPORARY = "hoist.io/temporary";
     /** The full, unsanitized ids, since label values are limited to 63 characters of [A-Za-z0-9-_.]. */
     public static final String SOURCE_VM_ANNOTATION = "hoist.io/source-vm-id";
     public static final String SOURCE_DISK_ANNOTATION = "hoist.io/source-disk-id";

@@ -56,7 +56,7 @@ public final class OvaArchive implements OvaPackage {
             throw new IOException(path + ": not a readable tar archive: " + e.getMessage(), e);
         }
         if (ovf == null) {
-            throw new IOException(path + ": the archive holds no .ovf descriptor");
+            throw new IOException(path + ": holds no .ovf descriptor (not an OVA tar archive?)");
         }
         return new OvaArchive(path, relativePath, Collections.unmodifiableMap(entries), ovf);
     }

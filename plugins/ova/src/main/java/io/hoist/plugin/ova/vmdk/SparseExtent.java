@@ -235,18 +235,22 @@ final class SparseExtent implements VmdkExtent {
         long pos = offset;
         long tableBytes = (long) grainBytes * gtesPerGt;
         while (pos < end) {
-            long grain = pos / grainBytes;
-            long table = grain / gtesPerGt;
+            long table = pos / tableBytes;
+            long tableEnd = Math.min(end, (table + 1) * tableBytes);
             if (table >= gd.length || gd[(int) table] == 0) {
                 // A missing table: its whole span is zeros, no need to look at grains one by one.
-                long next = Math.min(end, (table + 1) * tableBytes);
-                out.add(shift + pos, next - pos, true);
-                pos = next;
+                out.add(shift + pos, tableEnd - pos, true);
+                pos = tableEnd;
                 continue;
             }
-            long next = Math.min(end, (grain + 1) * grainBytes);
-            out.add(shift + pos, next - pos, grainSector(grain) <= GTE_ZERO);
-            pos = next;
+            int[] gt = table((int) table);
+            while (pos < tableEnd) {
+                long grain = pos / grainBytes;
+                long next = Math.min(tableEnd, (grain + 1) * grainBytes);
+                long sector = Integer.toUnsignedLong(gt[(int) (grain % gtesPerGt)]);
+                out.add(shift + pos, next - pos, sector <= GTE_ZERO);
+                pos = next;
+            }
         }
     }
 

@@ -10,7 +10,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Reads the virtual disk of a VMDK: streamOptimized, monolithicSparse, monolithicFlat, and any descriptor
