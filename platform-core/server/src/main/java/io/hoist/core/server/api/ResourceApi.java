@@ -30,7 +30,7 @@ public final class ResourceApi {
     public static final String FORKLIFT = "/apis/forklift.konveyor.io/v1beta1";
     public static final String CORE = "/api/v1";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int PATCH_RETRIES = 5;
+    private static final int PATCH_RETRIES = 20; // enough for dozens of concurrent patchers of one object
     private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
 
     private final Vertx vertx;

@@ -216,4 +216,22 @@ class ResourceApiTest {
         assertThat(api.get(cms + "/cm").json().at("/data/k").asText()).isEqualTo("v");
         assertThat(api.get(cms).json().get("kind").asText()).isEqualTo("ConfigMapList");
     }
+
+    @Test
+    void concurrentUnconditionalPatchesLoseNothing() throws Exception {
+        api.post(PLANS, plan("busy", "x"));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.List<java.util.concurrent.Future<Integer>> codes = new java.util.ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            for (int i = 0; i < 5; i++) {
+                String key = "t" + t + "-" + i;
+                codes.add(pool.submit(() -> api.patch(PLANS + "/busy", "{\"metadata\":{\"labels\":{\"" + key + "\":\"y\"}}}").status()));
+            }
+        }
+        for (java.util.concurrent.Future<Integer> c : codes) {
+            assertThat(c.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+        }
+        pool.shutdown();
+        assertThat(api.get(PLANS + "/busy").json().at("/metadata/labels").size()).isEqualTo(40);
+    }
 }
