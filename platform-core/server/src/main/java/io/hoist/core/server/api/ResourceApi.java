@@ -20,6 +20,7 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 
 /**
  * The Kubernetes-style resource API over {@link ResourceStore}: list, get, create, replace, merge
@@ -68,9 +69,11 @@ public final class ResourceApi {
     private void list(RoutingContext ctx) {
         ResourceKind kind = kind(ctx);
         String ns = ctx.pathParam("namespace") == null ? null : ObjectRules.urlNamespace(ctx.pathParam("namespace"));
+        Predicate<JsonNode> selected = Selectors.parse(ctx.queryParams().get("labelSelector"),
+                ctx.queryParams().get("fieldSelector"));
         String watch = ctx.queryParams().get("watch");
         if ("true".equals(watch) || "1".equals(watch)) {
-            WatchStream.start(ctx, vertx, store, kind, ns);
+            WatchStream.start(ctx, vertx, store, kind, ns, selected);
             return;
         }
         blocking(ctx, () -> {
@@ -81,7 +84,9 @@ public final class ResourceApi {
             list.putObject("metadata").put("resourceVersion", Long.toString(version));
             ArrayNode items = list.putArray("items");
             for (ObjectNode o : store.list(kind, ns)) {
-                items.add(SecretData.redact(kind, o));
+                if (selected.test(o)) {
+                    items.add(SecretData.redact(kind, o));
+                }
             }
             return list;
         }, 200);
