@@ -261,7 +261,7 @@ public final class ResourceApi {
     private void blocking(RoutingContext ctx, Callable<ObjectNode> work, int status) {
         Future<ObjectNode> f = vertx.executeBlocking(work, false);
         f.onSuccess(body -> {
-            if (!ctx.response().ended()) {
+            if (!ctx.response().ended() && !ctx.response().closed()) { // the client may have gone
                 ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
             }
         }).onFailure(ctx::fail);
