@@ -84,6 +84,9 @@ public final class HoistServer implements AutoCloseable {
         if (http != null) {
             throw new IllegalStateException("server already started");
         }
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("start() blocks until listening: call it from a plain thread, not an event loop");
+        }
         try {
             prepareDataDir(options.dataDir);
             TokenAuth auth = TokenAuth.fromDataDir(options.dataDir);

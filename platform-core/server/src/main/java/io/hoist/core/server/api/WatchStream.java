@@ -104,10 +104,7 @@ final class WatchStream {
             eventLoop.runOnContext(v -> response.reset());
             return;
         }
-        ObjectNode event = JSON.createObjectNode();
-        event.put("type", type);
-        event.set("object", object);
-        String line = event.toString() + "\n";
+        // Serialize on the event loop, not here: this runs on the store's writing thread, under its lock.
         eventLoop.runOnContext(v -> {
             queued.decrementAndGet();
             if (response.ended() || response.closed()) {
@@ -117,7 +114,10 @@ final class WatchStream {
                 response.reset(); // too slow a reader: drop it, it resumes from its last resourceVersion
                 return;
             }
-            response.write(line);
+            ObjectNode event = JSON.createObjectNode();
+            event.put("type", type);
+            event.set("object", object);
+            response.write(event.toString() + "\n");
         });
     }
 
