@@ -628,7 +628,9 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                     last = f;
                     log.log(System.Logger.Level.WARNING, "CreateSnapshot of " + vm.id() + " failed (attempt "
                             + (attempt + 1) + "): " + f.faultType());
-                    sleep(Math.min(30_000L, 1000L << attempt));
+                    if (attempt < retries) {
+                        sleep(Math.min(30_000L, 1000L << attempt));
+                    }
                 }
             }
             throw new HoistException(HoistException.Type.UNAVAILABLE, "WarmImportRetryLimitReached",

@@ -12,6 +12,7 @@ import io.hoist.api.source.VmRef;
 import io.hoist.api.transfer.DiskReader;
 import io.hoist.plugin.vsphere.disk.DatastorePath;
 import io.hoist.plugin.vsphere.inventory.Documents;
+import io.hoist.plugin.vsphere.testsupport.Providers;
 import io.hoist.plugin.vsphere.testsupport.TestHost;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import java.nio.ByteBuffer;
@@ -28,20 +29,22 @@ import org.junit.jupiter.api.Test;
 class VsphereColdTest {
     static final String VM_NAME = "DC0_H0_VM0";
 
+    static Vcsim vcsim;
+
     @BeforeAll
     static void start() throws Exception {
-        VsphereInventoryTest.vcsim = Vcsim.start("-vm", "1", "-cluster", "0", "-host", "1");
+        vcsim = Vcsim.start("-vm", "1", "-cluster", "0", "-host", "1");
     }
 
     @AfterAll
     static void stop() {
-        VsphereInventoryTest.vcsim.close();
+        vcsim.close();
     }
 
     @Test
     void describesByIdAndByNameFromTheVmConfig() throws Exception {
         TestHost host = new TestHost();
-        try (VsphereSource src = VsphereInventoryTest.source(host)) {
+        try (VsphereSource src = Providers.source(vcsim, host)) {
             SourceVm byName = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
             assertThat(byName.id()).startsWith("vm-");
             SourceVm byId = src.describe(new VmRef(byName.id(), null)).orElseThrow();
@@ -68,7 +71,7 @@ class VsphereColdTest {
     @Test
     void powersOffAndOn() throws Exception {
         TestHost host = new TestHost();
-        try (VsphereSource src = VsphereInventoryTest.source(host)) {
+        try (VsphereSource src = Providers.source(vcsim, host)) {
             SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
             src.powerOff(vm);
             assertThat(src.powerState(vm)).isEqualTo(PowerState.OFF);
@@ -81,7 +84,7 @@ class VsphereColdTest {
     @Test
     void readsDiskBytesThroughTheDatastoreFileApi() throws Exception {
         TestHost host = new TestHost();
-        try (VsphereSource src = VsphereInventoryTest.source(host)) {
+        try (VsphereSource src = Providers.source(vcsim, host)) {
             src.collectInventory(host.publisher);
             SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
             SourceDisk disk = vm.disks().get(0);
@@ -121,7 +124,7 @@ class VsphereColdTest {
     @Test
     void unknownDiskIsAClearError() throws Exception {
         TestHost host = new TestHost();
-        try (VsphereSource src = VsphereInventoryTest.source(host)) {
+        try (VsphereSource src = Providers.source(vcsim, host)) {
             SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
             SourceDisk bogus = new SourceDisk("31337", "x", 1, null, "scsi", false, 0);
             assertThatThrownBy(() -> src.openDisk(vm, bogus, null)).isInstanceOf(HoistException.class)
