@@ -143,6 +143,7 @@ public final class InventoryCollector {
             if (set == null) {
                 continue; // nothing changed within the wait
             }
+            long received = System.nanoTime();
             synchronized (this) {
                 Set<Obj> changed = new HashSet<>();
                 Set<Obj> removed = new HashSet<>();
@@ -170,6 +171,8 @@ public final class InventoryCollector {
                     publish(publisher, o);
                 }
                 publishTrees(publisher);
+                log.log(System.Logger.Level.DEBUG, "inventory update: " + changed.size() + " changed, " + removed.size()
+                        + " removed, published in " + (System.nanoTime() - received) / 1_000_000 + " ms");
             }
         }
     }
