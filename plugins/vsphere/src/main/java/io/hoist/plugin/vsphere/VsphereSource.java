@@ -520,21 +520,28 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
     /** A snapshot's view of a disk over NBD (nbdkit vddk, or the configured {@link NbdExports}). */
     private DiskReader openSnapshotDisk(SourceVm vm, SourceDisk disk, SnapshotRef snapshot) throws IOException {
         VsphereConfig c = config();
-        String file = call("snapshot disk " + disk.id(), s -> {
+        String hostIp = vm.hostId() == null ? null : hostAddresses.get(vm.hostId());
+        record Located(String file, String hostThumbprint) {}
+        Located loc = call("snapshot disk " + disk.id(), s -> {
             Object cfg = s.property(VimSession.mor("VirtualMachineSnapshot", snapshot.id()), "config");
             if (!(cfg instanceof VirtualMachineConfigInfo sc)) {
                 throw new HoistException(HoistException.Type.USER_ERROR, "SnapshotNotFound",
                         "snapshot " + snapshot.id() + " of " + vm.name() + " not found");
             }
             VirtualDisk vd = findDisk(sc, disk.id());
-            return vd.getBacking() instanceof com.vmware.vim25.VirtualDeviceFileBackingInfo f ? f.getFileName() : null;
+            String f = vd.getBacking() instanceof com.vmware.vim25.VirtualDeviceFileBackingInfo fb ? fb.getFileName() : null;
+            // VDDK talking to the ESXi host directly must be told that host's certificate thumbprint
+            String tp = hostIp == null ? null
+                    : (String) s.property(VimSession.mor("HostSystem", vm.hostId()), "summary.config.sslThumbprint");
+            return new Located(f, tp);
         });
-        String hostIp = vm.hostId() == null ? null : hostAddresses.get(vm.hostId());
+        String file = loc.file();
         NbdExports exports = nbdExports != null ? nbdExports
                 : new VddkNbdExports(c.vddkLibDir() == null ? null : Path.of(c.vddkLibDir()), c.user(), c.password(),
                         context.workDir());
         NbdExports.Export export = exports.open(new NbdExports.Request(vm.id(), snapshot.id(), file,
-                hostIp != null ? hostIp : c.sdk().getHost(), c.tls().thumbprint()));
+                hostIp != null ? hostIp : c.sdk().getHost(),
+                loc.hostThumbprint() != null ? loc.hostThumbprint() : c.tls().thumbprint()));
         DiskReader reader;
         try {
             reader = context.diskIo().openNbd(export.uri());
