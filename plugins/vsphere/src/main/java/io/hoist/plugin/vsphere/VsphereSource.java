@@ -248,6 +248,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             session = null;
         }
         if (s != null) {
+            collector.release();
             s.logout();
         }
     }
@@ -620,13 +621,21 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             }
             VimFault last = null;
             for (int attempt = 0; attempt <= retries; attempt++) {
+                String name = SNAPSHOT_PREFIX + "-" + System.currentTimeMillis();
                 try {
                     ManagedObjectReference task = s.invoke("CreateSnapshot_Task", vmRef, ManagedObjectReference.class,
-                            new Arg("name", "String", SNAPSHOT_PREFIX + "-" + System.currentTimeMillis()),
+                            new Arg("name", "String", name),
                             new Arg("description", "String", description == null ? "" : description),
                             new Arg("memory", "boolean", Boolean.FALSE),
                             new Arg("quiesce", "boolean", Boolean.FALSE));
-                    ManagedObjectReference snap = (ManagedObjectReference) s.waitForTask(task, TASK_TIMEOUT);
+                    ManagedObjectReference snap;
+                    try {
+                        snap = (ManagedObjectReference) s.waitForTask(task, TASK_TIMEOUT);
+                    } catch (IOException e) {
+                        // interrupted (cancel) or timed out: the task may still finish, leave nothing behind
+                        removeNamedBestEffort(s, vmRef, name);
+                        throw e;
+                    }
                     return new SnapshotRef(snap.get_value(), changeIds(s, snap));
                 } catch (VimFault f) {
                     if (f.is("NotAuthenticated")) {
@@ -644,6 +653,25 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                     "warm import retry limit reached: snapshots of " + vm.name() + " can no longer be created ("
                             + last.getMessage() + ")", last);
         });
+    }
+
+    private static void removeNamedBestEffort(VimSession s, ManagedObjectReference vmRef, String name) {
+        boolean interrupted = Thread.interrupted(); // let the cleanup calls run after a cancel
+        try {
+            if (s.property(vmRef, "snapshot") instanceof VirtualMachineSnapshotInfo info) {
+                for (VirtualMachineSnapshotTree t : flatten(info.getRootSnapshotList())) {
+                    if (name.equals(t.getName())) {
+                        removeSnapshot(s, t.getSnapshot());
+                    }
+                }
+            }
+        } catch (VimFault | IOException ignored) {
+            // the next createSnapshot removes any leftover of ours
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static void sleep(long ms) {

@@ -133,6 +133,7 @@ class VsphereInventoryTest {
         AtomicBoolean stop = new AtomicBoolean();
         try (VsphereSource src = source(host)) {
             src.collectInventory(host.publisher);
+            src.collectInventory(host.publisher); // a periodic refresh replaces, not adds, the server-side filter
             String vmId = host.publisher.collections.get(Documents.VMS).keySet().stream().sorted().findFirst()
                     .orElseThrow();
             CompletableFuture<Void> watching = CompletableFuture.runAsync(() -> src.watch(host.publisher, stop::get));

@@ -60,7 +60,9 @@ public final class InventoryCollector {
     private final Documents documents;
     private final Trees trees;
     private final System.Logger log;
-    private ManagedObjectReference filter;
+    // A property collector of our own, so the version chain and filters are not shared with other calls.
+    private ManagedObjectReference collector;
+    private ManagedObjectReference view;
     private VimSession filterSession;
     private String version = "";
 
@@ -103,12 +105,14 @@ public final class InventoryCollector {
         publisher.beginCollection();
         try {
             model.clear();
-            ManagedObjectReference view = session.containerView(VIEW_TYPES);
-            filter = session.invoke("CreateFilter", session.content().getPropertyCollector(),
-                    ManagedObjectReference.class,
+            release();
+            collector = session.invoke("CreatePropertyCollector", session.content().getPropertyCollector(),
+                    ManagedObjectReference.class);
+            view = session.containerView(VIEW_TYPES);
+            filterSession = session;
+            session.invoke("CreateFilter", collector, ManagedObjectReference.class,
                     new VimSoapClient.Arg("spec", "PropertyFilterSpec", filterSpec(view)),
                     new VimSoapClient.Arg("partialUpdates", "boolean", Boolean.FALSE));
-            filterSession = session;
             version = "";
             UpdateSet set;
             do {
@@ -135,7 +139,7 @@ public final class InventoryCollector {
 
     /** Applies and publishes changes until {@code stop} is true; needs {@link #collectAll} first on this session. */
     public void watch(VimSession session, InventoryPublisher publisher, BooleanSupplier stop) throws VimFault, IOException {
-        if (filter == null || filterSession != session) {
+        if (collector == null || filterSession != session) {
             collectAll(session, publisher);
         }
         while (!stop.getAsBoolean()) {
@@ -181,10 +185,26 @@ public final class InventoryCollector {
         WaitOptions opts = new WaitOptions();
         opts.setMaxWaitSeconds(maxWaitSeconds);
         opts.setMaxObjectUpdates(1000);
-        return session.soap().invoke("WaitForUpdatesEx", session.content().getPropertyCollector(), UpdateSet.class,
+        return session.soap().invoke("WaitForUpdatesEx", collector, UpdateSet.class,
                 Duration.ofSeconds(maxWaitSeconds + 120L),
                 new VimSoapClient.Arg("version", "String", version),
                 new VimSoapClient.Arg("options", "WaitOptions", opts));
+    }
+
+    /** Destroys the previous collection's property collector (and its filter) and view, if any. */
+    public synchronized void release() {
+        VimSession s = filterSession;
+        if (s != null && collector != null) {
+            try {
+                s.invoke("DestroyPropertyCollector", collector, null);
+            } catch (VimFault | IOException ignored) {
+                // it dies with the session anyway
+            }
+            s.destroy(view);
+        }
+        collector = null;
+        view = null;
+        filterSession = null;
     }
 
     private void apply(UpdateSet set) {
