@@ -48,6 +48,20 @@ public class InventoryScaleBench {
                 long c1 = System.nanoTime();
                 src.collectInventory(new RecordingPublisher());
                 System.out.printf("second full load (warm JVM): %.2f s%n", (System.nanoTime() - c1) / 1e9);
+                long heapModel = usedHeap();
+                try (SourceProvider other = Providers.source(vcsim, new TestHost())) {
+                    other.collectInventory(new InventoryPublisher() {
+                        public void beginCollection() { }
+                        public void endCollection() { }
+                        public void put(String c, String id, String n, Object d) { }
+                        public void remove(String c, String id) { }
+                        public void putWorkload(String id, Object w) { }
+                        public void putTree(String n, Object t) { }
+                        public void fail(String reason) { }
+                    });
+                    System.out.printf("  of which the plugin's own mirror (documents discarded): %.1f MiB%n",
+                            (usedHeap() - heapModel) / 1048576.0);
+                }
 
                 // change → inventory delay: time from the rename task's completion to the put of the new name
                 Map<String, Long> seen = new ConcurrentHashMap<>();
