@@ -1,0 +1,272 @@
+package io.hoist.plugin.kubevirt.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.hoist.api.Condition;
+import io.hoist.api.HoistException;
+import io.hoist.api.destination.AllocatedDisk;
+import io.hoist.api.destination.Destination;
+import io.hoist.api.destination.TargetVmSpec;
+import io.hoist.api.provider.ProviderConfig;
+import io.hoist.api.transfer.DiskWriter;
+import io.hoist.plugin.kubevirt.KubevirtDestinationFactory;
+import io.hoist.plugin.kubevirt.kube.KubeResources;
+import io.hoist.plugin.kubevirt.manifest.Labels;
+import io.hoist.plugin.kubevirt.manifest.Quantities;
+import io.hoist.plugin.kubevirt.testing.HostContextForTest;
+import io.hoist.plugin.kubevirt.testing.KubevirtClusterForTest;
+import io.hoist.plugin.kubevirt.testing.KubevirtSchemas;
+import io.hoist.plugin.kubevirt.testing.TargetSpecs;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClusterDestinationTest {
+    @TempDir
+    java.nio.file.Path tmp;
+
+    private KubevirtClusterForTest cluster;
+    private HostContextForTest host;
+
+    @BeforeEach
+    void start() throws Exception {
+        cluster = new KubevirtClusterForTest();
+        host = new HostContextForTest(tmp);
+        for (String nad : List.of("vlan-100", "transfer")) {
+            Map<String, Object> manifest = Map.of("apiVersion", "k8s.cni.cncf.io/v1", "kind", "NetworkAttachmentDefinition",
+                    "metadata", Map.of("name", nad, "namespace", "vlans"),
+                    "spec", Map.of("config", "{\"cniVersion\":\"0.3.1\",\"type\":\"bridge\",\"bridge\":\"br1\"}"));
+            assertThat(KubevirtSchemas.errors(manifest)).isEmpty();
+            cluster.client.genericKubernetesResources(KubeResources.NETWORK_ATTACHMENT_DEFINITION).inNamespace("vlans")
+                    .resource(cluster.client.getKubernetesSerialization().convertValue(manifest, GenericKubernetesResource.class)).create();
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        cluster.close();
+    }
+
+    private Destination destination(Map<String, String> settings) throws Exception {
+        ProviderConfig config = cluster.provider(settings);
+        KubevirtDestinationFactory factory = new KubevirtDestinationFactory();
+        assertThat(factory.validate(config)).isEmpty();
+        return factory.create(config, host);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> asMap(GenericKubernetesResource r) {
+        Map<String, Object> m = cluster.client.getKubernetesSerialization().convertValue(r, Map.class);
+        m.remove("status");
+        return m;
+    }
+
+    private static byte[] diskImage(int size, long seed) {
+        byte[] data = new byte[size];
+        Random random = new Random(seed);
+        // Data in the first and last MiB, a hole between.
+        for (int i = 0; i < 1 << 20; i++) {
+            data[i] = (byte) random.nextInt();
+            data[size - 1 - i] = (byte) random.nextInt();
+        }
+        return data;
+    }
+
+    @Test
+    void migratesAVmThroughTheUploadProxyAndCreatesSchemaValidObjects() throws Exception {
+        TargetVmSpec spec = smallDisks(TargetSpecs.efiVm("prod", "web-01", "vm-42"));
+        try (Destination dest = destination(Map.of())) {
+            assertThat(dest.testConnection()).extracting(Condition::type, Condition::status)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("ConnectionTestSucceeded", "True"));
+            assertThat(dest.validateTarget(spec)).isEmpty();
+
+            List<AllocatedDisk> disks = dest.allocateDisks(spec);
+            assertThat(disks).extracting(AllocatedDisk::handle).containsExactly("web-01-disk-0", "web-01-disk-1");
+            List<GenericKubernetesResource> dvs = cluster.list(KubeResources.DATA_VOLUME, "prod");
+            assertThat(dvs).hasSize(2);
+            for (GenericKubernetesResource dv : dvs) {
+                assertThat(KubevirtSchemas.errors(asMap(dv))).isEmpty();
+                assertThat(dv.getMetadata().getAnnotations()).containsEntry(Labels.MULTUS_NETWORKS, "vlans/transfer");
+                assertThat(dv.getMetadata().getLabels()).containsEntry("plan", "plan-uid-1").containsEntry(Labels.SOURCE_VM, "vm-42");
+                assertThat((Object) dv.get("spec", "source", "upload")).isNotNull();
+                // spec.storage: CDI adds the filesystem overhead itself.
+                assertThat((String) dv.get("spec", "storage", "storageClassName")).isEqualTo("fast-rbd");
+            }
+
+            Map<String, String> checksums = new java.util.HashMap<>();
+            for (AllocatedDisk disk : disks) {
+                cluster.markUploadReady("prod", disk.handle());
+                byte[] image = diskImage((int) disk.disk().capacity(), disk.handle().hashCode());
+                try (DiskWriter writer = dest.openDisk(spec, disk)) {
+                    writer.write(0, ByteBuffer.wrap(image, 0, 1 << 20));
+                    writer.writeZeroes(1 << 20, image.length - (2L << 20));
+                    writer.write(image.length - (1 << 20), ByteBuffer.wrap(image, image.length - (1 << 20), 1 << 20));
+                    writer.flush();
+                }
+                checksums.put("prod/" + disk.handle(), sha256(image));
+            }
+            assertThat(cluster.uploadProxy.received().keySet()).containsExactlyInAnyOrderElementsOf(checksums.keySet());
+            cluster.uploadProxy.received().forEach((target, bytes) -> assertThat(sha256(bytes)).as(target).isEqualTo(checksums.get(target)));
+
+            assertThat(dest.createVm(spec, disks)).isEqualTo("prod/web-01");
+            List<GenericKubernetesResource> vms = cluster.list(KubeResources.VIRTUAL_MACHINE, "prod");
+            assertThat(vms).singleElement().satisfies(vm -> {
+                assertThat(KubevirtSchemas.errors(asMap(vm))).isEmpty();
+                assertThat(vm.getMetadata().getLabels()).containsEntry("migration", "mig-uid-1").containsEntry("vmID", "vm-42");
+                assertThat((String) vm.get("spec", "runStrategy")).isEqualTo("Always");
+                assertThat((String) vm.get("spec", "template", "spec", "volumes", 0, "dataVolume", "name")).isEqualTo("web-01-disk-0");
+                assertThat((String) vm.get("spec", "template", "spec", "domain", "devices", "interfaces", 1, "macAddress")).isEqualTo("00:50:56:aa:bb:02");
+            });
+        }
+    }
+
+    @Test
+    void rerunAfterACrashAdoptsDisksAndVmByLabelIncludingGeneratedNames() throws Exception {
+        TargetVmSpec spec = TargetSpecs.biosCompatVm("legacy", "old-db", "vm-7");
+        List<AllocatedDisk> first;
+        try (Destination dest = destination(Map.of())) {
+            first = dest.allocateDisks(spec);
+            dest.createVm(spec, first);
+        }
+        assertThat(first.get(0).handle()).startsWith("old-db-").isNotEqualTo("old-db-");
+        GenericKubernetesResource dv = cluster.list(KubeResources.DATA_VOLUME, "legacy").get(0);
+        assertThat(dv.getMetadata().getGenerateName()).isEqualTo("old-db-");
+        assertThat(KubevirtSchemas.errors(asMap(dv))).isEmpty();
+
+        // A new destination instance, as after a restart of the platform.
+        try (Destination again = destination(Map.of())) {
+            assertThat(again.validateTarget(spec)).isEmpty();
+            List<AllocatedDisk> second = again.allocateDisks(spec);
+            assertThat(second).isEqualTo(first);
+            assertThat(again.createVm(spec, second)).isEqualTo("legacy/old-db");
+        }
+        assertThat(cluster.list(KubeResources.DATA_VOLUME, "legacy")).hasSize(1);
+        assertThat(cluster.list(KubeResources.VIRTUAL_MACHINE, "legacy")).hasSize(1);
+    }
+
+    @Test
+    void aForeignVmOrDiskHoldingTheNameIsRefusedAndSurvivesCleanup() throws Exception {
+        TargetVmSpec spec = TargetSpecs.efiVm("prod", "web-01", "vm-42");
+        Map<String, Object> foreign = Map.of("apiVersion", "kubevirt.io/v1", "kind", "VirtualMachine",
+                "metadata", Map.of("name", "web-01", "namespace", "prod"),
+                "spec", Map.of("runStrategy", "Halted", "template", Map.of("spec", Map.of("domain", Map.of("devices", Map.of())))));
+        cluster.client.genericKubernetesResources(KubeResources.VIRTUAL_MACHINE).inNamespace("prod")
+                .resource(cluster.client.getKubernetesSerialization().convertValue(foreign, GenericKubernetesResource.class)).create();
+        try (Destination dest = destination(Map.of())) {
+            assertThat(dest.validateTarget(spec)).extracting(Condition::type).containsExactly("VMAlreadyExists");
+            List<AllocatedDisk> disks = dest.allocateDisks(spec);
+            assertThatThrownBy(() -> dest.createVm(spec, disks)).isInstanceOf(HoistException.class)
+                    .satisfies(e -> assertThat(((HoistException) e).code()).isEqualTo("VMAlreadyExists"));
+            dest.cleanup(spec, Destination.CleanupReason.FAILED, true);
+        }
+        assertThat(cluster.list(KubeResources.VIRTUAL_MACHINE, "prod")).singleElement()
+                .satisfies(vm -> assertThat(vm.getMetadata().getLabels()).isNullOrEmpty());
+        assertThat(cluster.list(KubeResources.DATA_VOLUME, "prod")).isEmpty();
+
+        // Another plan's DataVolume under a disk's name is not adopted.
+        TargetVmSpec otherPlan = TargetSpecs.efiVm("prod", "web-02", "vm-42");
+        try (Destination dest = destination(Map.of())) {
+            dest.allocateDisks(TargetSpecs.efiVm("prod", "web-02", "vm-43"));
+            assertThatThrownBy(() -> dest.allocateDisks(otherPlan)).hasMessageContaining("already exists")
+                    .satisfies(e -> assertThat(((HoistException) e).code()).isEqualTo("DiskAlreadyExists"));
+        }
+    }
+
+    @Test
+    void missingNetworksAreReportedBeforeAnyWork() throws Exception {
+        cluster.client.genericKubernetesResources(KubeResources.NETWORK_ATTACHMENT_DEFINITION).inNamespace("vlans").withName("vlan-100").delete();
+        try (Destination dest = destination(Map.of())) {
+            assertThat(dest.validateTarget(TargetSpecs.efiVm("prod", "web-01", "vm-42")))
+                    .extracting(Condition::type).containsExactly("DestinationNetworkNotValid");
+        }
+    }
+
+    @Test
+    void cleanupWithoutDeleteVmKeepsTheVmAndDisks() throws Exception {
+        TargetVmSpec spec = TargetSpecs.efiVm("prod", "web-01", "vm-42");
+        try (Destination dest = destination(Map.of())) {
+            dest.createVm(spec, dest.allocateDisks(spec));
+            dest.cleanup(spec, Destination.CleanupReason.ARCHIVED, false);
+            assertThat(cluster.list(KubeResources.VIRTUAL_MACHINE, "prod")).hasSize(1);
+            assertThat(cluster.list(KubeResources.DATA_VOLUME, "prod")).hasSize(2);
+            dest.cleanup(spec, Destination.CleanupReason.CANCELED, true);
+            assertThat(cluster.list(KubeResources.VIRTUAL_MACHINE, "prod")).isEmpty();
+            assertThat(cluster.list(KubeResources.DATA_VOLUME, "prod")).isEmpty();
+        }
+    }
+
+    @Test
+    void dataVolumeWithSpecPvcGetsTheFilesystemOverheadFromTheLiveSettings() throws Exception {
+        host.settings.put("controller_filesystem_overhead", "20");
+        TargetVmSpec spec = TargetSpecs.efiVm("prod", "web-01", "vm-42");
+        try (Destination dest = destination(Map.of("diskApi", "pvc"))) {
+            dest.allocateDisks(spec);
+        }
+        GenericKubernetesResource dv = cluster.client.genericKubernetesResources(KubeResources.DATA_VOLUME).inNamespace("prod").withName("web-01-disk-0").get();
+        assertThat(KubevirtSchemas.errors(asMap(dv))).isEmpty();
+        long expected = Quantities.roundUpToMi((long) Math.ceil(10.0 * TargetSpecs.GI / 0.8));
+        assertThat((String) dv.get("spec", "pvc", "resources", "requests", "storage")).isEqualTo(Quantities.bytes(expected));
+    }
+
+    @Test
+    void plainPvcsAreUploadTargetsToo() throws Exception {
+        TargetVmSpec spec = smallDisks(TargetSpecs.efiVm("prod", "web-01", "vm-42"));
+        try (Destination dest = destination(Map.of("diskApi", "persistentvolumeclaim"))) {
+            List<AllocatedDisk> disks = dest.allocateDisks(spec);
+            PersistentVolumeClaim pvc = cluster.client.persistentVolumeClaims().inNamespace("prod").withName("web-01-disk-1").get();
+            assertThat(pvc.getMetadata().getAnnotations()).containsKey("cdi.kubevirt.io/storage.upload.target");
+            assertThat(pvc.getSpec().getStorageClassName()).isEqualTo("fast-rbd");
+            pvc.getMetadata().getAnnotations().put("cdi.kubevirt.io/storage.pod.ready", "true");
+            cluster.client.persistentVolumeClaims().inNamespace("prod").resource(pvc).update();
+            byte[] image = diskImage((int) disks.get(1).disk().capacity(), 7);
+            try (DiskWriter writer = dest.openDisk(spec, disks.get(1))) {
+                writer.write(0, ByteBuffer.wrap(image));
+                writer.flush();
+            }
+            assertThat(sha256(cluster.uploadProxy.received().get("prod/web-01-disk-1"))).isEqualTo(sha256(image));
+            dest.createVm(spec, disks);
+            GenericKubernetesResource vm = cluster.list(KubeResources.VIRTUAL_MACHINE, "prod").get(0);
+            assertThat(KubevirtSchemas.errors(asMap(vm))).isEmpty();
+            assertThat((String) vm.get("spec", "template", "spec", "volumes", 1, "persistentVolumeClaim", "claimName")).isEqualTo("web-01-disk-1");
+        }
+    }
+
+    @Test
+    void uploadWaitsForTheUploadPodAndGivesUpClearly() throws Exception {
+        TargetVmSpec spec = smallDisks(TargetSpecs.efiVm("prod", "web-01", "vm-42"));
+        try (Destination dest = destination(Map.of("uploadReadyTimeoutSeconds", "1"))) {
+            List<AllocatedDisk> disks = dest.allocateDisks(spec);
+            assertThatThrownBy(() -> dest.openDisk(spec, disks.get(0))).isInstanceOf(HoistException.class)
+                    .hasMessageContaining("not ready").hasMessageContaining("web-01-disk-0")
+                    .satisfies(e -> assertThat(((HoistException) e).type()).isEqualTo(HoistException.Type.UNAVAILABLE));
+        }
+    }
+
+    /** Same spec with 4 MiB disks, so uploads stay small. */
+    private static TargetVmSpec smallDisks(TargetVmSpec s) {
+        List<io.hoist.api.destination.TargetDisk> disks = s.disks().stream().map(d -> new io.hoist.api.destination.TargetDisk(
+                d.sourceDiskId(), d.pvcName(), d.generateName(), d.volumeName(), 4L << 20, d.storageClass(), d.accessMode(), d.volumeMode(), d.bootOrder()))
+                .toList();
+        return new TargetVmSpec(s.namespace(), s.name(), s.sourceVmId(), s.sourceVmName(), s.sockets(), s.cores(), s.threads(),
+                s.memoryBytes(), s.firmware(), s.secureBoot(), s.preserveCpuModel(), s.cpuModel(), s.diskBus(), s.runStrategy(),
+                disks, s.nics(), s.labels(), s.annotations(), s.transferNetwork());
+    }
+
+    private static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.hoist.plugin.kubevirt.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hoist.api.Condition;
+import io.hoist.api.destination.Destination;
+import io.hoist.api.provider.ProviderConfig;
+import io.hoist.plugin.kubevirt.KubevirtDestinationFactory;
+import io.hoist.plugin.kubevirt.testing.HostContextForTest;
+import io.hoist.plugin.kubevirt.testing.KubevirtClusterForTest;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConnectionTest {
+    @TempDir
+    Path tmp;
+
+    private final KubevirtDestinationFactory factory = new KubevirtDestinationFactory();
+
+    private static ProviderConfig withSecret(ProviderConfig c, Map<String, String> secret) {
+        return new ProviderConfig(c.uid(), c.namespace(), c.name(), c.type(), c.url(), c.settings(), secret);
+    }
+
+    @Test
+    void tlsIsVerifiedUnlessTheSecretTurnsItOff() throws Exception {
+        try (KubevirtClusterForTest cluster = new KubevirtClusterForTest()) {
+            ProviderConfig withCa = cluster.provider(Map.of());
+            try (Destination d = factory.create(withCa, new HostContextForTest(tmp))) {
+                assertThat(d.testConnection()).extracting(Condition::status).containsExactly("True");
+            }
+            ProviderConfig noCa = withSecret(withCa, Map.of("token", "sa-token-secret"));
+            try (Destination d = factory.create(noCa, new HostContextForTest(tmp))) {
+                List<Condition> conditions = d.testConnection();
+                assertThat(conditions).extracting(Condition::type, Condition::status).contains(
+                        org.assertj.core.groups.Tuple.tuple("ConnectionTestSucceeded", "False"),
+                        org.assertj.core.groups.Tuple.tuple("ConnectionTLSFailed", "True"));
+                assertThat(conditions).allSatisfy(c -> assertThat(c.message()).doesNotContain("sa-token-secret"));
+            }
+            ProviderConfig insecure = withSecret(withCa, Map.of("token", "sa-token-secret", "insecureSkipVerify", "true"));
+            try (Destination d = factory.create(insecure, new HostContextForTest(tmp))) {
+                assertThat(d.testConnection()).extracting(Condition::status).containsExactly("True");
+            }
+        }
+    }
+
+    @Test
+    void aRefusedTokenIsConnectionAuthFailed() throws Exception {
+        try (KubevirtClusterForTest cluster = new KubevirtClusterForTest()) {
+            cluster.server.expect().get().withPath("/api/v1/namespaces?limit=1")
+                    .andReturn(401, Map.of("kind", "Status", "apiVersion", "v1", "status", "Failure", "code", 401, "reason", "Unauthorized"))
+                    .always();
+            try (Destination d = factory.create(cluster.provider(Map.of()), new HostContextForTest(tmp))) {
+                List<Condition> conditions = d.testConnection();
+                assertThat(conditions).extracting(Condition::type).containsExactlyInAnyOrder("ConnectionAuthFailed", "ConnectionTestSucceeded");
+                assertThat(conditions).allSatisfy(c -> assertThat(c.message()).doesNotContain("sa-token-secret"));
+            }
+        }
+    }
+
+    @Test
+    void badProviderSettingsAreNamedBeforeConnecting() {
+        Map<String, String> secret = new HashMap<>();
+        ProviderConfig noToken = new ProviderConfig("u", "ns", "n", "openshift", "https://api.example:6443", Map.of(), secret);
+        assertThat(factory.validate(noToken)).extracting(Condition::type, Condition::message)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("SecretNotValid", "secret: key 'token' is required when url is set"));
+        ProviderConfig badUrl = new ProviderConfig("u", "ns", "n", "openshift", "ftp://api.example", Map.of(), Map.of("token", "t"));
+        assertThat(factory.validate(badUrl)).extracting(Condition::type).containsExactly("UrlNotValid");
+        assertThat(factory.validate(new ProviderConfig("u", "ns", "n", "openshift", "", Map.of(), Map.of()))).isEmpty();
+        assertThat(noToken.toString()).doesNotContain("secret-value");
+    }
+}

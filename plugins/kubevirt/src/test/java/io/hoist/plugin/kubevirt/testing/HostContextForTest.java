@@ -1,0 +1,112 @@
+package io.hoist.plugin.kubevirt.testing;
+
+import io.hoist.api.host.HostContext;
+import io.hoist.api.host.HttpClients;
+import io.hoist.api.host.Settings;
+import io.hoist.api.inventory.InventoryPublisher;
+import io.hoist.api.inventory.InventoryView;
+import io.hoist.api.transfer.DiskIo;
+import io.hoist.api.transfer.DiskReader;
+import io.hoist.api.transfer.DiskWriter;
+import io.hoist.api.transfer.TlsSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Test double of the host: sparse files through {@link SparseFileDiskWriterForTest}, HTTP uploads
+ * through {@link HttpUploadDiskWriterForTest}, settings from a mutable map.
+ */
+public final class HostContextForTest implements HostContext {
+    public final Map<String, String> settings = new ConcurrentHashMap<>();
+    private final Path workDir;
+
+    public HostContextForTest(Path workDir) {
+        this.workDir = workDir;
+    }
+
+    @Override
+    public InventoryPublisher inventory() {
+        throw new UnsupportedOperationException("inventory is not used by destination tests");
+    }
+
+    @Override
+    public InventoryView inventoryView() {
+        throw new UnsupportedOperationException("inventory is not used by destination tests");
+    }
+
+    @Override
+    public DiskIo diskIo() {
+        return new DiskIo() {
+            @Override
+            public DiskReader openFile(Path path) {
+                throw new UnsupportedOperationException("readers are not used by destination tests");
+            }
+
+            @Override
+            public DiskReader openHttp(URI url, TlsSettings tls, Map<String, String> headers) {
+                throw new UnsupportedOperationException("readers are not used by destination tests");
+            }
+
+            @Override
+            public DiskReader openNbd(URI uri) {
+                throw new UnsupportedOperationException("readers are not used by destination tests");
+            }
+
+            @Override
+            public DiskWriter createFile(Path path, long size) throws java.io.IOException {
+                return new SparseFileDiskWriterForTest(path, size);
+            }
+
+            @Override
+            public DiskWriter openHttpUpload(URI url, TlsSettings tls, Map<String, String> headers, long size) {
+                return new HttpUploadDiskWriterForTest(url, headers, size);
+            }
+        };
+    }
+
+    @Override
+    public HttpClients http() {
+        return new HttpClients() {
+            @Override
+            public SSLContext sslContext(TlsSettings tls) {
+                try {
+                    return SSLContext.getDefault();
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+
+            @Override
+            public HttpClient client(TlsSettings tls, Duration connectTimeout) {
+                return HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+            }
+        };
+    }
+
+    @Override
+    public Settings settings() {
+        return () -> Map.copyOf(settings);
+    }
+
+    @Override
+    public Path workDir() {
+        return workDir;
+    }
+
+    @Override
+    public ExecutorService blockingExecutor() {
+        return Executors.newSingleThreadExecutor();
+    }
+
+    @Override
+    public System.Logger logger(String name) {
+        return System.getLogger(name);
+    }
+}
