@@ -467,10 +467,17 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         VsphereConfig c = config();
         record Located(URI url, String cookie) {}
         Located loc = call("locate disk " + disk.id() + " of " + vm.name(), s -> {
-            Map<String, Object> p = s.properties(VimSession.mor("VirtualMachine", vm.id()), "config");
+            Map<String, Object> p = s.properties(VimSession.mor("VirtualMachine", vm.id()), "config", "runtime");
             VirtualMachineConfigInfo cfg = (VirtualMachineConfigInfo) p.get("config");
             if (cfg == null) {
                 throw new HoistException(HoistException.Type.USER_ERROR, "VMNotFound", "VM " + vm.id() + " not found");
+            }
+            // a running VM's live disk changes under the copy: cold copies need it off, warm ones a snapshot
+            if (p.get("runtime") instanceof VirtualMachineRuntimeInfo rt
+                    && rt.getPowerState() != VirtualMachinePowerState.poweredOff) {
+                throw new HoistException(HoistException.Type.USER_ERROR, "VMNotPoweredOff",
+                        "VM " + vm.name() + " is " + rt.getPowerState() + "; its live disk is read only when it is"
+                                + " powered off (cold) or through a snapshot (warm)");
             }
             VirtualDisk vd = findDisk(cfg, disk.id());
             if (!(vd.getBacking() instanceof VirtualDiskFlatVer2BackingInfo b)) {

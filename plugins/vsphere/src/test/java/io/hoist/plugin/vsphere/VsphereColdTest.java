@@ -122,13 +122,18 @@ class VsphereColdTest {
     }
 
     @Test
-    void unknownDiskIsAClearError() throws Exception {
+    void unknownDiskAndRunningVmAreClearErrors() throws Exception {
         TestHost host = new TestHost();
         try (VsphereSource src = Providers.source(vcsim, host)) {
             SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
+            src.powerOn(vm);
+            assertThatThrownBy(() -> src.openDisk(vm, vm.disks().get(0), null)).isInstanceOf(HoistException.class)
+                    .hasMessageContaining("is poweredOn");
+            src.powerOff(vm);
             SourceDisk bogus = new SourceDisk("31337", "x", 1, null, "scsi", false, 0);
             assertThatThrownBy(() -> src.openDisk(vm, bogus, null)).isInstanceOf(HoistException.class)
                     .hasMessageContaining("disk 31337 not found");
+            src.powerOn(vm);
         }
     }
 
