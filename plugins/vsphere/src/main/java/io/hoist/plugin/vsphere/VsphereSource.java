@@ -303,11 +303,6 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         });
     }
 
-    /** The inventory mirror (for tests and the bench). */
-    InventoryModel model() {
-        return model;
-    }
-
     // ---------------------------------------------------------------- VMs
 
     private static final String[] VM_PATHS = {"name", "config", "runtime", "snapshot"};

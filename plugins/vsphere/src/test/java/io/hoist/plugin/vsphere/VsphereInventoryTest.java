@@ -2,18 +2,14 @@ package io.hoist.plugin.vsphere;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hoist.api.provider.ProviderConfig;
 import io.hoist.plugin.vsphere.inventory.Documents;
 import io.hoist.plugin.vsphere.soap.VimSession;
-import io.hoist.plugin.vsphere.soap.VimSoapClient;
 import io.hoist.plugin.vsphere.soap.VimSoapClient.Arg;
 import io.hoist.plugin.vsphere.testsupport.Providers;
 import io.hoist.plugin.vsphere.testsupport.RecordingPublisher;
 import io.hoist.plugin.vsphere.testsupport.TestHost;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
-import io.hoist.api.transfer.TlsSettings;
 import com.vmware.vim25.ManagedObjectReference;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

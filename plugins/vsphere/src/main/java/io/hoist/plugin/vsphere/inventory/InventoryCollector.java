@@ -21,7 +21,6 @@ import io.hoist.plugin.vsphere.soap.VimSoapClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -259,10 +258,5 @@ public final class InventoryCollector {
     private void publishTrees(InventoryPublisher publisher) {
         publisher.putTree("host", trees.hostTree());
         publisher.putTree("vm", trees.vmTree());
-    }
-
-    /** Objects by type, for lookups (e.g. a VM by name). */
-    public List<Obj> objects(String type) {
-        return model.ofType(type);
     }
 }
