@@ -12,7 +12,15 @@ import io.hoist.api.source.VmRef;
 import io.hoist.api.transfer.DiskReader;
 import io.hoist.plugin.vsphere.disk.DatastorePath;
 import io.hoist.plugin.vsphere.inventory.Documents;
+import io.hoist.api.transfer.TlsSettings;
+import io.hoist.plugin.vsphere.soap.VimSession;
+import io.hoist.plugin.vsphere.testsupport.HttpClientsTestDouble;
 import io.hoist.plugin.vsphere.testsupport.Providers;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import io.hoist.plugin.vsphere.testsupport.TestHost;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import java.nio.ByteBuffer;
@@ -64,6 +72,42 @@ class VsphereColdTest {
             assertThat(byId.nics().get(0).mac()).matches("([0-9a-f]{2}:){5}[0-9a-f]{2}");
             assertThat(byId.nics().get(0).networkId()).isNotBlank();
             assertThat(byId.nics().get(0).networkName()).isNotBlank();
+        }
+    }
+
+    /** Reconfigures firmware and secure boot with hand-written SOAP: vijava 5.1's model has no efiSecureBootEnabled. */
+    private static void setFirmware(String vmId, String firmware, boolean secureBoot) throws Exception {
+        VimSession admin = Providers.admin(vcsim);
+        String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><soapenv:Envelope"
+                + " xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body>"
+                + "<ReconfigVM_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">" + vmId + "</_this><spec>"
+                + "<firmware>" + firmware + "</firmware><bootOptions><efiSecureBootEnabled>" + secureBoot
+                + "</efiSecureBootEnabled></bootOptions></spec></ReconfigVM_Task></soapenv:Body></soapenv:Envelope>";
+        HttpClient http = new HttpClientsTestDouble().client(new TlsSettings(vcsim.caPem(), null, false),
+                Duration.ofSeconds(10));
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(vcsim.url))
+                .header("Cookie", admin.soap().sessionCookie()).header("Content-Type", "text/xml")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        String task = r.body().replaceAll("(?s).*<returnval type=\"Task\">([^<]+)</returnval>.*", "$1");
+        admin.waitForTask(VimSession.mor("Task", task), Duration.ofSeconds(30));
+        admin.logout();
+    }
+
+    @Test
+    void efiAndSecureBootComeFromTheVmConfig() throws Exception {
+        TestHost host = new TestHost();
+        try (VsphereSource src = Providers.source(vcsim, host)) {
+            SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
+            assertThat(vm.firmware()).isEqualTo(Firmware.BIOS);
+            assertThat(vm.secureBoot()).isFalse();
+            setFirmware(vm.id(), "efi", true);
+            try {
+                SourceVm efi = src.describe(new VmRef(vm.id(), null)).orElseThrow();
+                assertThat(efi.firmware()).isEqualTo(Firmware.EFI);
+                assertThat(efi.secureBoot()).isTrue();
+            } finally {
+                setFirmware(vm.id(), "bios", false);
+            }
         }
     }
 
