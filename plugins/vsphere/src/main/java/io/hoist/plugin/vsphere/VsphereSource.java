@@ -42,6 +42,7 @@ import io.hoist.api.source.VmRef;
 import io.hoist.api.source.WatchesInventory;
 import io.hoist.api.transfer.DiskReader;
 import io.hoist.api.transfer.Extent;
+import io.hoist.api.transfer.TlsSettings;
 import io.hoist.plugin.vsphere.disk.DatastorePath;
 import io.hoist.plugin.vsphere.disk.NbdExports;
 import io.hoist.plugin.vsphere.disk.VddkNbdExports;
@@ -83,7 +84,8 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
     private final System.Logger log;
     private final InventoryModel model = new InventoryModel();
     private final InventoryCollector collector;
-    private final Map<String, String> hostAddresses = new ConcurrentHashMap<>();
+    private final Map<String, HostAccess> hosts = new ConcurrentHashMap<>();
+    private final Map<String, VimSession> hostSessions = new ConcurrentHashMap<>();
     private volatile NbdExports nbdExports;
     private VimSession session;
 
@@ -95,21 +97,49 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         for (String pair : provider.setting("hostIps", "").split(",")) {
             String[] kv = pair.trim().split("=", 2);
             if (kv.length == 2 && !kv[0].isBlank() && !kv[1].isBlank()) {
-                hostAddresses.put(kv[0].trim(), kv[1].trim());
+                hosts.put(kv[0].trim(), HostAccess.of(kv[1].trim(), null));
             }
         }
     }
 
     /**
-     * The IP of an ESXi host on the migration network (a Host resource's ipAddress). Snapshot disk
-     * reads of that host's VMs go to it; so do datastore file reads when the endpoint is ESXi.
+     * The IP of an ESXi host on the migration network (a Host resource's ipAddress), without host
+     * credentials: snapshot (VDDK) reads of that host's VMs go to that IP with the provider's
+     * credentials, and so do datastore file reads when the provider itself is an ESXi host.
      */
     public void setHostAddress(String hostMoRef, String ipAddress) {
-        if (ipAddress == null || ipAddress.isBlank()) {
-            hostAddresses.remove(hostMoRef);
-        } else {
-            hostAddresses.put(hostMoRef, ipAddress.trim());
+        setHost(hostMoRef, ipAddress, null);
+    }
+
+    /**
+     * A Host resource: the host's migration-network IP and its Secret ({@code user}, {@code password},
+     * optional {@code cacert}/{@code thumbprint}/{@code insecureSkipVerify}). With credentials, disk reads
+     * of that host's VMs go to the host itself: the datastore file API on the host with a session of
+     * its own (trusting the Secret's CA or thumbprint, else the thumbprint vCenter reports for the host),
+     * and VDDK with the host's credentials. A blank address removes the Host.
+     */
+    public void setHost(String hostMoRef, String ipAddress, Map<String, String> hostSecret) {
+        VimSession old = hostSessions.remove(hostMoRef);
+        if (old != null) {
+            old.logout();
         }
+        if (ipAddress == null || ipAddress.isBlank()) {
+            hosts.remove(hostMoRef);
+        } else {
+            hosts.put(hostMoRef, HostAccess.of(ipAddress, hostSecret));
+        }
+    }
+
+    /** A logged-in session on the host itself (cached per host). */
+    private VimSession hostSession(String hostMoRef, HostAccess access, TlsSettings tls) throws VimFault, IOException {
+        VimSession s = hostSessions.get(hostMoRef);
+        if (s == null) {
+            VimSoapClient soap = new VimSoapClient(URI.create(access.baseUrl() + "/sdk"),
+                    context.http().client(tls, Duration.ofSeconds(30)), Duration.ofMinutes(5), "6.0");
+            s = VimSession.login(soap, access.user(), access.password());
+            hostSessions.put(hostMoRef, s);
+        }
+        return s;
     }
 
     /** Replaces how snapshot disks are exported over NBD (nbdkit's vddk plugin by default). */
@@ -248,8 +278,11 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             session = null;
         }
         if (s != null) {
+            collector.release();
             s.logout();
         }
+        hostSessions.values().forEach(VimSession::logout);
+        hostSessions.clear();
     }
 
     // ---------------------------------------------------------------- inventory
@@ -268,11 +301,6 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             collector.watch(s, publisher, stop);
             return null;
         });
-    }
-
-    /** The inventory mirror (for tests and the bench). */
-    InventoryModel model() {
-        return model;
     }
 
     // ---------------------------------------------------------------- VMs
@@ -464,12 +492,19 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
      */
     private DiskReader openLiveDisk(SourceVm vm, SourceDisk disk) throws IOException {
         VsphereConfig c = config();
-        record Located(URI url, String cookie) {}
+        record Located(URI url, String cookie, TlsSettings tls, String hostId, HostAccess access) {}
         Located loc = call("locate disk " + disk.id() + " of " + vm.name(), s -> {
-            Map<String, Object> p = s.properties(VimSession.mor("VirtualMachine", vm.id()), "config");
+            Map<String, Object> p = s.properties(VimSession.mor("VirtualMachine", vm.id()), "config", "runtime");
             VirtualMachineConfigInfo cfg = (VirtualMachineConfigInfo) p.get("config");
             if (cfg == null) {
                 throw new HoistException(HoistException.Type.USER_ERROR, "VMNotFound", "VM " + vm.id() + " not found");
+            }
+            // a running VM's live disk changes under the copy: cold copies need it off, warm ones a snapshot
+            if (p.get("runtime") instanceof VirtualMachineRuntimeInfo rt
+                    && rt.getPowerState() != VirtualMachinePowerState.poweredOff) {
+                throw new HoistException(HoistException.Type.USER_ERROR, "VMNotPoweredOff",
+                        "VM " + vm.name() + " is " + rt.getPowerState() + "; its live disk is read only when it is"
+                                + " powered off (cold) or through a snapshot (warm)");
             }
             VirtualDisk vd = findDisk(cfg, disk.id());
             if (!(vd.getBacking() instanceof VirtualDiskFlatVer2BackingInfo b)) {
@@ -482,17 +517,49 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                         "disk " + disk.id() + " of " + vm.name() + " is a snapshot delta (" + b.getFileName()
                                 + "); remove the VM's snapshots for a cold migration over the datastore file API");
             }
-            String dc = datacenterName(s, vm.id());
-            URI base = c.sdk();
-            String hostIp = vm.hostId() == null ? null : hostAddresses.get(vm.hostId());
-            if (hostIp != null && VsphereConfig.ESXI.equals(c.endpoint())) {
-                base = URI.create(base.getScheme() + "://" + hostIp + (base.getPort() > 0 ? ":" + base.getPort() : ""));
+            HostAccess access = vm.hostId() == null ? null : hosts.get(vm.hostId());
+            DatastorePath path = DatastorePath.parse(b.getFileName()).flatExtent();
+            if (access != null && access.hasCredentials()) {
+                // through the host itself, on the migration network, with the host's own session
+                String tp = (String) s.property(VimSession.mor("HostSystem", vm.hostId()), "summary.config.sslThumbprint");
+                TlsSettings tls = access.tlsOr(tp, c.tls());
+                return new Located(path.fileUrl(access.baseUrl(), "ha-datacenter"), null, tls, vm.hostId(), access);
             }
-            URI url = DatastorePath.parse(b.getFileName()).flatExtent().fileUrl(base, dc);
-            return new Located(url, s.soap().sessionCookie());
+            URI base = c.sdk();
+            if (access != null && VsphereConfig.ESXI.equals(c.endpoint())) {
+                base = access.baseUrl(); // the provider is this host: its session is valid there
+            }
+            return new Located(path.fileUrl(base, datacenterName(s, vm.id())), s.soap().sessionCookie(), c.tls(),
+                    null, null);
         });
-        Map<String, String> headers = loc.cookie() == null ? Map.of() : Map.of("Cookie", loc.cookie());
-        return context.diskIo().openHttp(loc.url(), c.tls(), headers);
+        String cookie = loc.cookie();
+        if (loc.access() != null) {
+            cookie = hostCookie(loc.hostId(), loc.access(), loc.tls());
+        }
+        Map<String, String> headers = cookie == null ? Map.of() : Map.of("Cookie", cookie);
+        return context.diskIo().openHttp(loc.url(), loc.tls(), headers);
+    }
+
+    private String hostCookie(String hostMoRef, HostAccess access, TlsSettings tls) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                VimSession hs = hostSession(hostMoRef, access, tls);
+                hs.property(hs.content().getRootFolder(), "name"); // proves the session is still valid
+                return hs.soap().sessionCookie();
+            } catch (VimFault f) {
+                hostSessions.remove(hostMoRef);
+                if (f.is("NotAuthenticated") && attempt == 0) {
+                    continue;
+                }
+                throw new HoistException(f.is("InvalidLogin") ? HoistException.Type.AUTH : HoistException.Type.INTERNAL,
+                        f.is("InvalidLogin") ? "HostAuthFailed" : f.faultType(),
+                        "login to host " + access.address() + " as " + access.user() + " failed: " + f.getMessage(), f);
+            } catch (IOException e) {
+                hostSessions.remove(hostMoRef);
+                throw new HoistException(HoistException.Type.UNAVAILABLE, "HostUnavailable",
+                        "host " + access.address() + ": " + describeIo(e), e);
+            }
+        }
     }
 
     private static VirtualDisk findDisk(VirtualMachineConfigInfo cfg, String diskId) {
@@ -520,21 +587,30 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
     /** A snapshot's view of a disk over NBD (nbdkit vddk, or the configured {@link NbdExports}). */
     private DiskReader openSnapshotDisk(SourceVm vm, SourceDisk disk, SnapshotRef snapshot) throws IOException {
         VsphereConfig c = config();
-        String file = call("snapshot disk " + disk.id(), s -> {
+        HostAccess access = vm.hostId() == null ? null : hosts.get(vm.hostId());
+        record Located(String file, String hostThumbprint) {}
+        Located loc = call("snapshot disk " + disk.id(), s -> {
             Object cfg = s.property(VimSession.mor("VirtualMachineSnapshot", snapshot.id()), "config");
             if (!(cfg instanceof VirtualMachineConfigInfo sc)) {
                 throw new HoistException(HoistException.Type.USER_ERROR, "SnapshotNotFound",
                         "snapshot " + snapshot.id() + " of " + vm.name() + " not found");
             }
             VirtualDisk vd = findDisk(sc, disk.id());
-            return vd.getBacking() instanceof com.vmware.vim25.VirtualDeviceFileBackingInfo f ? f.getFileName() : null;
+            String f = vd.getBacking() instanceof com.vmware.vim25.VirtualDeviceFileBackingInfo fb ? fb.getFileName() : null;
+            // VDDK talking to the ESXi host directly must be told that host's certificate thumbprint
+            String tp = access == null ? null
+                    : (String) s.property(VimSession.mor("HostSystem", vm.hostId()), "summary.config.sslThumbprint");
+            return new Located(f, tp);
         });
-        String hostIp = vm.hostId() == null ? null : hostAddresses.get(vm.hostId());
+        String thumbprint = access != null && access.tls() != null && access.tls().thumbprint() != null
+                ? access.tls().thumbprint() : loc.hostThumbprint() != null ? loc.hostThumbprint() : c.tls().thumbprint();
+        boolean hostCreds = access != null && access.hasCredentials();
         NbdExports exports = nbdExports != null ? nbdExports
-                : new VddkNbdExports(c.vddkLibDir() == null ? null : Path.of(c.vddkLibDir()), c.user(), c.password(),
+                : new VddkNbdExports(c.vddkLibDir() == null ? null : Path.of(c.vddkLibDir()),
+                        hostCreds ? access.user() : c.user(), hostCreds ? access.password() : c.password(),
                         context.workDir());
-        NbdExports.Export export = exports.open(new NbdExports.Request(vm.id(), snapshot.id(), file,
-                hostIp != null ? hostIp : c.sdk().getHost(), c.tls().thumbprint()));
+        NbdExports.Export export = exports.open(new NbdExports.Request(vm.id(), snapshot.id(), loc.file(),
+                access != null ? access.host() : c.sdk().getHost(), thumbprint));
         DiskReader reader;
         try {
             reader = context.diskIo().openNbd(export.uri());
@@ -613,13 +689,21 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             }
             VimFault last = null;
             for (int attempt = 0; attempt <= retries; attempt++) {
+                String name = SNAPSHOT_PREFIX + "-" + System.currentTimeMillis();
                 try {
                     ManagedObjectReference task = s.invoke("CreateSnapshot_Task", vmRef, ManagedObjectReference.class,
-                            new Arg("name", "String", SNAPSHOT_PREFIX + "-" + System.currentTimeMillis()),
+                            new Arg("name", "String", name),
                             new Arg("description", "String", description == null ? "" : description),
                             new Arg("memory", "boolean", Boolean.FALSE),
                             new Arg("quiesce", "boolean", Boolean.FALSE));
-                    ManagedObjectReference snap = (ManagedObjectReference) s.waitForTask(task, TASK_TIMEOUT);
+                    ManagedObjectReference snap;
+                    try {
+                        snap = (ManagedObjectReference) s.waitForTask(task, TASK_TIMEOUT);
+                    } catch (IOException e) {
+                        // interrupted (cancel) or timed out: the task may still finish, leave nothing behind
+                        removeNamedBestEffort(s, vmRef, name);
+                        throw e;
+                    }
                     return new SnapshotRef(snap.get_value(), changeIds(s, snap));
                 } catch (VimFault f) {
                     if (f.is("NotAuthenticated")) {
@@ -628,13 +712,34 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                     last = f;
                     log.log(System.Logger.Level.WARNING, "CreateSnapshot of " + vm.id() + " failed (attempt "
                             + (attempt + 1) + "): " + f.faultType());
-                    sleep(Math.min(30_000L, 1000L << attempt));
+                    if (attempt < retries) {
+                        sleep(Math.min(30_000L, 1000L << attempt));
+                    }
                 }
             }
             throw new HoistException(HoistException.Type.UNAVAILABLE, "WarmImportRetryLimitReached",
                     "warm import retry limit reached: snapshots of " + vm.name() + " can no longer be created ("
                             + last.getMessage() + ")", last);
         });
+    }
+
+    private static void removeNamedBestEffort(VimSession s, ManagedObjectReference vmRef, String name) {
+        boolean interrupted = Thread.interrupted(); // let the cleanup calls run after a cancel
+        try {
+            if (s.property(vmRef, "snapshot") instanceof VirtualMachineSnapshotInfo info) {
+                for (VirtualMachineSnapshotTree t : flatten(info.getRootSnapshotList())) {
+                    if (name.equals(t.getName())) {
+                        removeSnapshot(s, t.getSnapshot());
+                    }
+                }
+            }
+        } catch (VimFault | IOException ignored) {
+            // the next createSnapshot removes any leftover of ours
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static void sleep(long ms) {

@@ -12,13 +12,21 @@ import io.hoist.api.source.VmRef;
 import io.hoist.api.transfer.DiskReader;
 import io.hoist.plugin.vsphere.disk.DatastorePath;
 import io.hoist.plugin.vsphere.inventory.Documents;
+import io.hoist.api.transfer.TlsSettings;
+import io.hoist.plugin.vsphere.soap.VimSession;
+import io.hoist.plugin.vsphere.testsupport.HttpClientsTestDouble;
+import io.hoist.plugin.vsphere.testsupport.Providers;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import io.hoist.plugin.vsphere.testsupport.TestHost;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,20 +36,22 @@ import org.junit.jupiter.api.Test;
 class VsphereColdTest {
     static final String VM_NAME = "DC0_H0_VM0";
 
+    static Vcsim vcsim;
+
     @BeforeAll
     static void start() throws Exception {
-        VsphereInventoryTest.vcsim = Vcsim.start("-vm", "1", "-cluster", "0", "-host", "1");
+        vcsim = Vcsim.start("-vm", "1", "-cluster", "0", "-host", "1");
     }
 
     @AfterAll
     static void stop() {
-        VsphereInventoryTest.vcsim.close();
+        vcsim.close();
     }
 
     @Test
     void describesByIdAndByNameFromTheVmConfig() throws Exception {
         TestHost host = new TestHost();
-        try (VsphereSource src = VsphereInventoryTest.source(host)) {
+        try (VsphereSource src = Providers.source(vcsim, host)) {
             SourceVm byName = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
             assertThat(byName.id()).startsWith("vm-");
             SourceVm byId = src.describe(new VmRef(byName.id(), null)).orElseThrow();
@@ -65,10 +75,46 @@ class VsphereColdTest {
         }
     }
 
+    /** Reconfigures firmware and secure boot with hand-written SOAP: vijava 5.1's model has no efiSecureBootEnabled. */
+    private static void setFirmware(String vmId, String firmware, boolean secureBoot) throws Exception {
+        VimSession admin = Providers.admin(vcsim);
+        String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><soapenv:Envelope"
+                + " xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body>"
+                + "<ReconfigVM_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">" + vmId + "</_this><spec>"
+                + "<firmware>" + firmware + "</firmware><bootOptions><efiSecureBootEnabled>" + secureBoot
+                + "</efiSecureBootEnabled></bootOptions></spec></ReconfigVM_Task></soapenv:Body></soapenv:Envelope>";
+        HttpClient http = new HttpClientsTestDouble().client(new TlsSettings(vcsim.caPem(), null, false),
+                Duration.ofSeconds(10));
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(vcsim.url))
+                .header("Cookie", admin.soap().sessionCookie()).header("Content-Type", "text/xml")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        String task = r.body().replaceAll("(?s).*<returnval type=\"Task\">([^<]+)</returnval>.*", "$1");
+        admin.waitForTask(VimSession.mor("Task", task), Duration.ofSeconds(30));
+        admin.logout();
+    }
+
+    @Test
+    void efiAndSecureBootComeFromTheVmConfig() throws Exception {
+        TestHost host = new TestHost();
+        try (VsphereSource src = Providers.source(vcsim, host)) {
+            SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
+            assertThat(vm.firmware()).isEqualTo(Firmware.BIOS);
+            assertThat(vm.secureBoot()).isFalse();
+            setFirmware(vm.id(), "efi", true);
+            try {
+                SourceVm efi = src.describe(new VmRef(vm.id(), null)).orElseThrow();
+                assertThat(efi.firmware()).isEqualTo(Firmware.EFI);
+                assertThat(efi.secureBoot()).isTrue();
+            } finally {
+                setFirmware(vm.id(), "bios", false);
+            }
+        }
+    }
+
     @Test
     void powersOffAndOn() throws Exception {
         TestHost host = new TestHost();
-        try (VsphereSource src = VsphereInventoryTest.source(host)) {
+        try (VsphereSource src = Providers.source(vcsim, host)) {
             SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
             src.powerOff(vm);
             assertThat(src.powerState(vm)).isEqualTo(PowerState.OFF);
@@ -81,7 +127,7 @@ class VsphereColdTest {
     @Test
     void readsDiskBytesThroughTheDatastoreFileApi() throws Exception {
         TestHost host = new TestHost();
-        try (VsphereSource src = VsphereInventoryTest.source(host)) {
+        try (VsphereSource src = Providers.source(vcsim, host)) {
             src.collectInventory(host.publisher);
             SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
             SourceDisk disk = vm.disks().get(0);
@@ -119,13 +165,18 @@ class VsphereColdTest {
     }
 
     @Test
-    void unknownDiskIsAClearError() throws Exception {
+    void unknownDiskAndRunningVmAreClearErrors() throws Exception {
         TestHost host = new TestHost();
-        try (VsphereSource src = VsphereInventoryTest.source(host)) {
+        try (VsphereSource src = Providers.source(vcsim, host)) {
             SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
+            src.powerOn(vm);
+            assertThatThrownBy(() -> src.openDisk(vm, vm.disks().get(0), null)).isInstanceOf(HoistException.class)
+                    .hasMessageContaining("is poweredOn");
+            src.powerOff(vm);
             SourceDisk bogus = new SourceDisk("31337", "x", 1, null, "scsi", false, 0);
             assertThatThrownBy(() -> src.openDisk(vm, bogus, null)).isInstanceOf(HoistException.class)
                     .hasMessageContaining("disk 31337 not found");
+            src.powerOn(vm);
         }
     }
 

@@ -2,18 +2,14 @@ package io.hoist.plugin.vsphere;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hoist.api.provider.ProviderConfig;
 import io.hoist.plugin.vsphere.inventory.Documents;
 import io.hoist.plugin.vsphere.soap.VimSession;
-import io.hoist.plugin.vsphere.soap.VimSoapClient;
 import io.hoist.plugin.vsphere.soap.VimSoapClient.Arg;
-import io.hoist.plugin.vsphere.testsupport.HttpClientsTestDouble;
+import io.hoist.plugin.vsphere.testsupport.Providers;
 import io.hoist.plugin.vsphere.testsupport.RecordingPublisher;
 import io.hoist.plugin.vsphere.testsupport.TestHost;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
-import io.hoist.api.transfer.TlsSettings;
 import com.vmware.vim25.ManagedObjectReference;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,16 +37,11 @@ class VsphereInventoryTest {
     }
 
     static VsphereSource source(TestHost host) throws Exception {
-        return new VsphereSource(new ProviderConfig("uid-inv", "ns", "vc", "vsphere", vcsim.url, Map.of(),
-                Map.of("user", Vcsim.USER, "password", Vcsim.PASSWORD, "cacert", vcsim.caPem())), host);
+        return Providers.source(vcsim, host);
     }
 
-    /** A separate session acting as a vSphere admin changing things. */
     static VimSession admin() throws Exception {
-        TlsSettings tls = new TlsSettings(vcsim.caPem(), null, false);
-        VimSoapClient soap = new VimSoapClient(URI.create(vcsim.url),
-                new HttpClientsTestDouble().client(tls, Duration.ofSeconds(10)), Duration.ofSeconds(30), "6.0");
-        return VimSession.login(soap, Vcsim.USER, Vcsim.PASSWORD);
+        return Providers.admin(vcsim);
     }
 
     @Test
@@ -110,7 +101,7 @@ class VsphereInventoryTest {
         assertThat((Map<String, Object>) nics.get(0).get("network")).containsEntry("kind", "Network");
 
         Map<String, Object> workload = (Map<String, Object>) p.workloads.get(vmId);
-        assertThat(workload.get("selfLink")).isEqualTo("providers/vsphere/uid-inv/workloads/" + vmId);
+        assertThat(workload.get("selfLink")).isEqualTo("providers/vsphere/uid-" + vcsim.hashCode() + "/workloads/" + vmId);
         assertThat((Map<String, Object>) workload.get("host")).containsKeys("id", "networkAdapters", "cluster");
 
         Map<String, Object> hostTree = (Map<String, Object>) p.trees.get("host");
@@ -138,6 +129,7 @@ class VsphereInventoryTest {
         AtomicBoolean stop = new AtomicBoolean();
         try (VsphereSource src = source(host)) {
             src.collectInventory(host.publisher);
+            src.collectInventory(host.publisher); // a periodic refresh replaces, not adds, the server-side filter
             String vmId = host.publisher.collections.get(Documents.VMS).keySet().stream().sorted().findFirst()
                     .orElseThrow();
             CompletableFuture<Void> watching = CompletableFuture.runAsync(() -> src.watch(host.publisher, stop::get));

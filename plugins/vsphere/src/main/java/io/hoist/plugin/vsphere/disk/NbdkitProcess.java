@@ -46,7 +46,9 @@ public final class NbdkitProcess implements NbdExports.Export {
 
     @Override
     public URI uri() {
-        return URI.create("nbd+unix:///?socket=" + socket);
+        // the socket path is percent-encoded so a work directory with spaces still makes a valid URI
+        return URI.create("nbd+unix:///?socket=" + java.net.URLEncoder.encode(socket.toString(),
+                java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.hoist.plugin.vsphere.disk;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -382,7 +382,9 @@ public final class Documents {
             if ("VirtualTPM".equals(kind)) {
                 tpm = true;
             }
-            if (dev instanceof VirtualDisk || isController(dev) || isStandardDevice(kind)) {
+            // controllers are plumbing, except USB ones: the rules flag USB controllers
+            boolean usb = kind.startsWith("VirtualUSB");
+            if (dev instanceof VirtualDisk || (isController(dev) && !usb) || isStandardDevice(kind)) {
                 continue;
             }
             if (dev instanceof VirtualEthernetCard && !"VirtualSriovEthernetCard".equals(kind)) {

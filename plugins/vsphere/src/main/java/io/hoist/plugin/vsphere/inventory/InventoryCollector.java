@@ -21,7 +21,6 @@ import io.hoist.plugin.vsphere.soap.VimSoapClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -60,7 +59,9 @@ public final class InventoryCollector {
     private final Documents documents;
     private final Trees trees;
     private final System.Logger log;
-    private ManagedObjectReference filter;
+    // A property collector of our own, so the version chain and filters are not shared with other calls.
+    private ManagedObjectReference collector;
+    private ManagedObjectReference view;
     private VimSession filterSession;
     private String version = "";
 
@@ -103,12 +104,14 @@ public final class InventoryCollector {
         publisher.beginCollection();
         try {
             model.clear();
-            ManagedObjectReference view = session.containerView(VIEW_TYPES);
-            filter = session.invoke("CreateFilter", session.content().getPropertyCollector(),
-                    ManagedObjectReference.class,
+            release();
+            collector = session.invoke("CreatePropertyCollector", session.content().getPropertyCollector(),
+                    ManagedObjectReference.class);
+            view = session.containerView(VIEW_TYPES);
+            filterSession = session;
+            session.invoke("CreateFilter", collector, ManagedObjectReference.class,
                     new VimSoapClient.Arg("spec", "PropertyFilterSpec", filterSpec(view)),
                     new VimSoapClient.Arg("partialUpdates", "boolean", Boolean.FALSE));
-            filterSession = session;
             version = "";
             UpdateSet set;
             do {
@@ -135,7 +138,7 @@ public final class InventoryCollector {
 
     /** Applies and publishes changes until {@code stop} is true; needs {@link #collectAll} first on this session. */
     public void watch(VimSession session, InventoryPublisher publisher, BooleanSupplier stop) throws VimFault, IOException {
-        if (filter == null || filterSession != session) {
+        if (collector == null || filterSession != session) {
             collectAll(session, publisher);
         }
         while (!stop.getAsBoolean()) {
@@ -143,6 +146,7 @@ public final class InventoryCollector {
             if (set == null) {
                 continue; // nothing changed within the wait
             }
+            long received = System.nanoTime();
             synchronized (this) {
                 Set<Obj> changed = new HashSet<>();
                 Set<Obj> removed = new HashSet<>();
@@ -170,6 +174,8 @@ public final class InventoryCollector {
                     publish(publisher, o);
                 }
                 publishTrees(publisher);
+                log.log(System.Logger.Level.DEBUG, "inventory update: " + changed.size() + " changed, " + removed.size()
+                        + " removed, published in " + (System.nanoTime() - received) / 1_000_000 + " ms");
             }
         }
     }
@@ -178,10 +184,26 @@ public final class InventoryCollector {
         WaitOptions opts = new WaitOptions();
         opts.setMaxWaitSeconds(maxWaitSeconds);
         opts.setMaxObjectUpdates(1000);
-        return session.soap().invoke("WaitForUpdatesEx", session.content().getPropertyCollector(), UpdateSet.class,
+        return session.soap().invoke("WaitForUpdatesEx", collector, UpdateSet.class,
                 Duration.ofSeconds(maxWaitSeconds + 120L),
                 new VimSoapClient.Arg("version", "String", version),
                 new VimSoapClient.Arg("options", "WaitOptions", opts));
+    }
+
+    /** Destroys the previous collection's property collector (and its filter) and view, if any. */
+    public synchronized void release() {
+        VimSession s = filterSession;
+        if (s != null && collector != null) {
+            try {
+                s.invoke("DestroyPropertyCollector", collector, null);
+            } catch (VimFault | IOException ignored) {
+                // it dies with the session anyway
+            }
+            s.destroy(view);
+        }
+        collector = null;
+        view = null;
+        filterSession = null;
     }
 
     private void apply(UpdateSet set) {
@@ -236,10 +258,5 @@ public final class InventoryCollector {
     private void publishTrees(InventoryPublisher publisher) {
         publisher.putTree("host", trees.hostTree());
         publisher.putTree("vm", trees.vmTree());
-    }
-
-    /** Objects by type, for lookups (e.g. a VM by name). */
-    public List<Obj> objects(String type) {
-        return model.ofType(type);
     }
 }

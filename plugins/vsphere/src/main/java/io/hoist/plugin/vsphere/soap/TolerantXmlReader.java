@@ -46,15 +46,17 @@ public final class TolerantXmlReader {
      * Types newer than vijava 5.1 whose nearest known ancestor keeps their useful fields
      * (a SR-IOV NIC still has its MAC, an NVMe controller still owns its disks).
      */
-    private static final Map<String, String> NEWER_TYPE_ANCESTORS = Map.of(
-            "VirtualSriovEthernetCard", "VirtualEthernetCard",
-            "VirtualVmxnet3Vrdma", "VirtualVmxnet3",
-            "VirtualNVMEController", "VirtualController",
-            "VirtualTPM", "VirtualDevice",
-            "VirtualPrecisionClock", "VirtualDevice",
-            "VirtualNVDIMM", "VirtualDevice",
-            "VirtualNVDIMMController", "VirtualController",
-            "VirtualWDT", "VirtualDevice");
+    private static final Map<String, String> NEWER_TYPE_ANCESTORS = Map.ofEntries(
+            Map.entry("VirtualSriovEthernetCard", "VirtualEthernetCard"),
+            Map.entry("VirtualVmxnet3Vrdma", "VirtualVmxnet3"),
+            Map.entry("VirtualNVMEController", "VirtualController"),
+            Map.entry("VirtualSATAController", "VirtualController"),
+            Map.entry("VirtualAHCIController", "VirtualController"),
+            Map.entry("VirtualTPM", "VirtualDevice"),
+            Map.entry("VirtualPrecisionClock", "VirtualDevice"),
+            Map.entry("VirtualNVDIMM", "VirtualDevice"),
+            Map.entry("VirtualNVDIMMController", "VirtualController"),
+            Map.entry("VirtualWDT", "VirtualDevice"));
 
     /**
      * What the model could not hold for one object: its wire type when it was newer than the

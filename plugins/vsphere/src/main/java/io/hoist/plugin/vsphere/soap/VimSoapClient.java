@@ -4,7 +4,6 @@ import com.vmware.vim25.ManagedObjectReference;
 import com.vmware.vim25.ws.XmlGen;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.lang.reflect.Array;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -202,9 +201,5 @@ public final class VimSoapClient {
     /** Returns {@code a}'s elements as a list (vijava arrays may be null). */
     public static <E> List<E> list(E[] a) {
         return a == null ? List.of() : List.of(a).stream().filter(java.util.Objects::nonNull).toList();
-    }
-
-    static int length(Object array) {
-        return array == null ? 0 : Array.getLength(array);
     }
 }

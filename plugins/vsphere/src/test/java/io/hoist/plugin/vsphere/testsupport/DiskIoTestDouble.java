@@ -96,7 +96,7 @@ public final class DiskIoTestDouble implements DiskIo {
 
     @Override
     public DiskReader openNbd(URI uri) throws IOException {
-        String q = uri.getQuery();
+        String q = uri.getQuery(); // decoded by URI
         if (!"nbd+unix".equals(uri.getScheme()) || q == null || !q.startsWith("socket=")) {
             throw new IOException("test double reads nbd+unix:///?socket=PATH only: " + uri);
         }

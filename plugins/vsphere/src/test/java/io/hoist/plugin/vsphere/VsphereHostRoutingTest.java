@@ -1,0 +1,121 @@
+package io.hoist.plugin.vsphere;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hoist.api.HoistException;
+import io.hoist.api.source.SourceDisk;
+import io.hoist.api.source.SourceVm;
+import io.hoist.api.source.VmRef;
+import io.hoist.api.transfer.DiskReader;
+import io.hoist.plugin.vsphere.disk.DatastorePath;
+import io.hoist.plugin.vsphere.inventory.Documents;
+import io.hoist.plugin.vsphere.testsupport.Providers;
+import io.hoist.plugin.vsphere.testsupport.TestHost;
+import io.hoist.plugin.vsphere.testsupport.Vcsim;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Host resources: with a Host's IP and Secret, a VM's disk is read from its ESXi host directly. Two real
+ * simulators: a vCenter, and a standalone ESXi simulator playing the VM's host on the migration network.
+ */
+class VsphereHostRoutingTest {
+    static Vcsim vcenter;
+    static Vcsim esx;
+    static final String VM_NAME = "DC0_H0_VM0";
+
+    @BeforeAll
+    static void start() throws Exception {
+        vcenter = Vcsim.start("-vm", "1", "-cluster", "0", "-host", "1");
+        esx = Vcsim.start("-esx", "-vm", "1");
+    }
+
+    @AfterAll
+    static void stop() {
+        esx.close();
+        vcenter.close();
+    }
+
+    private static Path flatFile(Vcsim sim, SourceDisk disk) throws Exception {
+        TestHost h = new TestHost();
+        try (VsphereSource s = Providers.source(sim, h)) {
+            s.collectInventory(h.publisher);
+            Map<String, Object> ds = h.publisher.collections.get(Documents.DATASTORES).values().stream()
+                    .map(d -> (Map<String, Object>) d).filter(d -> "LocalDS_0".equals(d.get("name"))).findFirst()
+                    .orElseThrow();
+            Path f = Path.of((String) ds.get("url")).resolve(DatastorePath.parse(disk.name()).flatExtent().path());
+            Files.createDirectories(f.getParent());
+            return f;
+        }
+    }
+
+    @Test
+    void readsTheDiskFromTheHostWithTheHostsOwnSession() throws Exception {
+        TestHost host = new TestHost();
+        try (VsphereSource src = Providers.source(vcenter, host)) {
+            SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
+            SourceDisk disk = vm.disks().get(0);
+            byte[] onHost = new byte[(int) disk.capacity()];
+            Arrays.fill(onHost, (byte) 'H');
+            byte[] onVcenter = new byte[(int) disk.capacity()];
+            Arrays.fill(onVcenter, (byte) 'V');
+            Files.write(flatFile(esx, disk), onHost);
+            Files.write(flatFile(vcenter, disk), onVcenter);
+            src.powerOff(vm);
+
+            URI esxUrl = URI.create(esx.url);
+            src.setHost(vm.hostId(), "127.0.0.1:" + esxUrl.getPort(),
+                    Map.of("user", Vcsim.USER, "password", Vcsim.PASSWORD, "cacert", esx.caPem()));
+            try (DiskReader r = src.openDisk(vm, disk, null)) {
+                ByteBuffer all = ByteBuffer.allocate(onHost.length);
+                while (all.hasRemaining()) {
+                    r.read(all.position(), all);
+                }
+                assertThat(all.array()).isEqualTo(onHost);
+            }
+            assertThat(host.diskIo.lastHttpUrl.getPort()).isEqualTo(esxUrl.getPort());
+            assertThat(host.diskIo.lastHttpUrl.getQuery()).isEqualTo("dcPath=ha-datacenter&dsName=LocalDS_0");
+            assertThat(host.diskIo.lastHttpHeaders.get("Cookie")).startsWith("vmware_soap_session=");
+
+            // the Host's wrong password is a clear error naming the host, never the password
+            src.setHost(vm.hostId(), "127.0.0.1:" + esxUrl.getPort(),
+                    Map.of("user", Vcsim.USER, "password", "wrong-host-pw", "cacert", esx.caPem()));
+            assertThatThrownBy(() -> src.openDisk(vm, disk, null)).isInstanceOf(HoistException.class)
+                    .hasMessageContaining("login to host 127.0.0.1:" + esxUrl.getPort())
+                    .hasMessageNotContaining("wrong-host-pw");
+
+            // the Host's TLS is checked too: a CA that did not sign the host's certificate is refused
+            src.setHost(vm.hostId(), "127.0.0.1:" + esxUrl.getPort(),
+                    Map.of("user", Vcsim.USER, "password", Vcsim.PASSWORD, "cacert", vcenter.caPem()));
+            assertThatThrownBy(() -> src.openDisk(vm, disk, null)).isInstanceOf(HoistException.class)
+                    .satisfies(e -> assertThat(((HoistException) e).code()).isEqualTo("HostUnavailable"));
+
+            // without a Host, the same disk comes through vCenter
+            src.setHost(vm.hostId(), null, null);
+            try (DiskReader r = src.openDisk(vm, disk, null)) {
+                ByteBuffer first = ByteBuffer.allocate(16);
+                r.read(0, first);
+                assertThat(first.array()).containsOnly((byte) 'V');
+            }
+            src.powerOn(vm);
+        }
+    }
+
+    @Test
+    void hostAddressesAreCheckedAndPasswordsNotPrinted() {
+        assertThat(HostAccess.of("fd00::5", null).address()).isEqualTo("[fd00::5]");
+        assertThat(HostAccess.of("10.0.0.5", null).host()).isEqualTo("10.0.0.5");
+        assertThat(HostAccess.of("10.0.0.5:8443", Map.of("user", "root", "password", "pw-123")).toString())
+                .contains("10.0.0.5:8443", "root").doesNotContain("pw-123");
+        assertThatThrownBy(() -> HostAccess.of(" ", null)).hasMessageContaining("ipAddress is empty");
+        assertThatThrownBy(() -> HostAccess.of("bad host name", null)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
