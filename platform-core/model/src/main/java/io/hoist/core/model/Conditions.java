@@ -99,7 +99,7 @@ public final class Conditions {
     }
 
     /** Sets a condition in {@code status.conditions} of a stored object, creating status as needed. */
-    public static void set(ObjectNode resource, Condition condition, Instant now) {
+    public static void setInStatus(ObjectNode resource, Condition condition, Instant now) {
         ObjectNode status = resource.get("status") instanceof ObjectNode s ? s : resource.putObject("status");
         List<Condition> current = new ArrayList<>();
         if (status.get("conditions") instanceof ArrayNode arr) {

@@ -74,6 +74,45 @@ public class Plan extends Resource<Plan.Spec, Plan.Status> {
         public boolean isArchived() {
             return Boolean.TRUE.equals(archived);
         }
+
+        // Defaults declared by MTV's CRD schema (or its docs), applied when the field is absent.
+
+        public boolean preserveStaticIPsOrDefault() {
+            return preserveStaticIPs == null || preserveStaticIPs;
+        }
+
+        public boolean useCompatibilityModeOrDefault() {
+            return useCompatibilityMode == null || useCompatibilityMode;
+        }
+
+        public boolean skipGuestConversionOrDefault() {
+            return Boolean.TRUE.equals(skipGuestConversion);
+        }
+
+        public boolean migrateSharedDisksOrDefault() {
+            return migrateSharedDisks == null || migrateSharedDisks;
+        }
+
+        public boolean runPreflightInspectionOrDefault() {
+            return runPreflightInspection == null || runPreflightInspection;
+        }
+
+        public boolean deleteVmOnFailMigrationOrDefault() {
+            return deleteVmOnFailMigration == null || deleteVmOnFailMigration;
+        }
+
+        /** MTV documents true as the default: PVC names get a random suffix so they are unique. */
+        public boolean pvcNameTemplateUseGenerateNameOrDefault() {
+            return pvcNameTemplateUseGenerateName == null || pvcNameTemplateUseGenerateName;
+        }
+
+        /** The VM's target power state, else the plan's; "auto" (keep the source state) when neither is set. */
+        public String targetPowerStateFor(Vm vm) {
+            if (vm != null && vm.targetPowerState != null && !vm.targetPowerState.isEmpty()) {
+                return vm.targetPowerState;
+            }
+            return targetPowerState == null || targetPowerState.isEmpty() ? "auto" : targetPowerState;
+        }
     }
 
     public static class Providers extends Extensible {

@@ -84,7 +84,7 @@ class WatchStreamTest {
     void tooOldResourceVersionGets410ExpiredEvent() throws Exception {
         SqliteResourceStore store = SqliteResourceStore.open(dir.resolve("small"), 5);
         try (RunningServer api = new RunningServer(HoistServer.builder().admission(new AdmissionTestDouble()).store(store), dir)) {
-            for (int i = 0; i < 1000; i++) {
+            for (int i = 0; i < 30; i++) {
                 api.server.store().create(io.hoist.core.model.ResourceKind.PLAN,
                         (com.fasterxml.jackson.databind.node.ObjectNode) RunningServer.JSON.readTree(
                                 "{\"metadata\":{\"namespace\":\"demo\",\"name\":\"p" + i + "\"}}"));

@@ -410,44 +410,114 @@ public final class SqliteResourceStore implements ResourceStore {
     }
 
     private List<WatchEvent> pending = new ArrayList<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<QueuedWrite<?>> queue =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final int MAX_BATCH = 256;
 
+    /** One caller's write, waiting for a commit. */
+    private static final class QueuedWrite<T> {
+        final WriteWork<T> work;
+        boolean done;
+        T result;
+        RuntimeException failure;
+
+        QueuedWrite(WriteWork<T> work) {
+            this.work = work;
+        }
+    }
+
+    /**
+     * Group commit: a writer queues its work, then whoever holds the write lock runs every queued write
+     * in one transaction (each in its own savepoint, so one failure does not spoil the others) and
+     * commits once. Writers that arrived during an fsync share the next one instead of each paying it.
+     * Each write is still acknowledged only after the commit that contains it.
+     */
     private <T> T write(WriteWork<T> work) {
+        QueuedWrite<T> mine = new QueuedWrite<>(work);
+        queue.add(mine);
         writeLock.lock();
         try {
-            ensureOpen();
-            long before = version;
-            T result;
-            try {
-                result = work.run();
-                if (version != before) {
-                    try (PreparedStatement ps = writer.prepareStatement("UPDATE counter SET rv = ? WHERE id = 0")) {
-                        ps.setLong(1, version);
-                        ps.executeUpdate();
-                    }
-                    if (version % 1000 == 0) {
-                        prune();
-                    }
-                }
-                writer.commit(); // durable on return: synchronous=FULL fsyncs the WAL
-            } catch (SQLException | RuntimeException e) {
-                version = before;
-                pending.clear();
-                rollbackQuietly();
-                if (e instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new StoreException("store write failed: " + e.getMessage(), e);
+            if (!mine.done) {
+                ensureOpen();
+                commitBatch();
             }
-            List<WatchEvent> events = pending;
-            pending = new ArrayList<>();
-            for (WatchEvent e : events) {
-                for (WatchImpl w : watches) {
-                    w.deliver(e);
-                }
-            }
-            return result;
         } finally {
             writeLock.unlock();
+        }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+        return mine.result;
+    }
+
+    private void commitBatch() {
+        List<QueuedWrite<?>> batch = new ArrayList<>();
+        QueuedWrite<?> q;
+        while (batch.size() < MAX_BATCH && (q = queue.poll()) != null) {
+            batch.add(q);
+        }
+        long batchStart = version;
+        try {
+            for (QueuedWrite<?> w : batch) {
+                runInSavepoint(w);
+            }
+            if (version != batchStart) {
+                try (PreparedStatement ps = writer.prepareStatement("UPDATE counter SET rv = ? WHERE id = 0")) {
+                    ps.setLong(1, version);
+                    ps.executeUpdate();
+                }
+                long every = Math.max(1, Math.min(1000, retainedChanges)); // prune in steps, not per write
+                if (version / every != batchStart / every) {
+                    prune();
+                }
+            }
+            writer.commit(); // durable on return: synchronous=FULL fsyncs the WAL
+        } catch (SQLException | RuntimeException e) {
+            version = batchStart;
+            pending.clear();
+            rollbackQuietly();
+            StoreException failure = new StoreException("store write failed: " + e.getMessage(), e);
+            for (QueuedWrite<?> w : batch) {
+                if (w.failure == null) {
+                    w.failure = failure;
+                }
+                w.result = null;
+                w.done = true;
+            }
+            return;
+        }
+        for (QueuedWrite<?> w : batch) {
+            w.done = true;
+        }
+        List<WatchEvent> events = pending;
+        pending = new ArrayList<>();
+        for (WatchEvent e : events) {
+            for (WatchImpl w : watches) {
+                w.deliver(e);
+            }
+        }
+    }
+
+    private <T> void runInSavepoint(QueuedWrite<T> w) throws SQLException {
+        long before = version;
+        int eventsBefore = pending.size();
+        try (Statement st = writer.createStatement()) {
+            st.execute("SAVEPOINT write");
+        }
+        try {
+            w.result = w.work.run();
+            try (Statement st = writer.createStatement()) {
+                st.execute("RELEASE write");
+            }
+        } catch (SQLException | RuntimeException e) {
+            try (Statement st = writer.createStatement()) {
+                st.execute("ROLLBACK TO write");
+                st.execute("RELEASE write");
+            }
+            version = before;
+            pending.subList(eventsBefore, pending.size()).clear();
+            w.failure = e instanceof RuntimeException re ? re
+                    : new StoreException("store write failed: " + e.getMessage(), e);
         }
     }
 
