@@ -24,6 +24,7 @@ public final class Main implements Runnable {
      * are added here as they land.
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(
+            ServeCommand.class,
             ApplyCommand.class,
             GetCommand.class,
             DescribeCommand.class,
