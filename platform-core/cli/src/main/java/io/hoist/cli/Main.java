@@ -25,6 +25,7 @@ public final class Main implements Runnable {
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(
             ServeCommand.class,
+            QuickstartCommand.class,
             ApplyCommand.class,
             GetCommand.class,
             DescribeCommand.class,
@@ -36,6 +37,7 @@ public final class Main implements Runnable {
             RestartCommand.class,
             ArchiveCommand.class,
             DuplicateCommand.class,
+            StatusCommand.class,
             CommandLine.HelpCommand.class);
 
     private final CliContext context;

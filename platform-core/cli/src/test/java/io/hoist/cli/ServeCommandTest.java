@@ -58,7 +58,7 @@ class ServeCommandTest {
             assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(data.resolve("server.json")).doesNotExist();
-        assertThat(Files.readString(data.resolve("serve.log"))).contains("hoist: serving http://127.0.0.1:");
+        assertThat(Files.readString(data.resolve("serve.log"))).contains("hoist serving on http://127.0.0.1:");
     }
 
     @Test
