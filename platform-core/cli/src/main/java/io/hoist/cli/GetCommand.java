@@ -31,20 +31,30 @@ public final class GetCommand extends NamespacedCommand {
             description = "table (default), yaml or json.")
     Output output;
 
+    @Option(names = {"-A", "--all-namespaces"}, description = "List the kind in every namespace (forklift kinds).")
+    boolean allNamespaces;
+
     @Override
     protected int execute() {
         ResourceKind k = Kinds.resolve(kind);
         String ns = namespace();
+        if (allNamespaces && name != null) {
+            throw new CliException("NAME cannot be used with --all-namespaces");
+        }
         ApiClient api = client();
-        List<ObjectNode> items = name == null ? api.list(k, ns) : List.of(api.get(k, ns, name));
+        List<ObjectNode> items = allNamespaces ? api.listAllNamespaces(k)
+                : name == null ? api.list(k, ns) : List.of(api.get(k, ns, name));
         items = k == ResourceKind.SECRET ? items.stream().map(Redaction::redactSecret).toList() : items;
         switch (output) {
             case table -> {
                 if (items.isEmpty()) {
-                    err().println("No " + k.plural() + " found in namespace " + ns + ".");
+                    err().println("No " + k.plural() + " found" + (allNamespaces ? "." : " in namespace " + ns + "."));
                     return 0;
                 }
-                List<Columns.Column> cols = Columns.of(k, Instant.now());
+                List<Columns.Column> cols = new java.util.ArrayList<>(Columns.of(k, Instant.now()));
+                if (allNamespaces) {
+                    cols.add(0, new Columns.Column("NAMESPACE", o -> o.path("metadata").path("namespace").asText()));
+                }
                 Table.print(out(), cols.stream().map(Columns.Column::header).toList(),
                         items.stream().map(o -> cols.stream().map(c -> c.value().apply(o)).toList()).toList());
             }

@@ -90,6 +90,9 @@ class CliAgainstHoistServerTest {
         assertThat(hoist("apply", "-f", f.toString()).out()).contains("provider/vcenter unchanged", "plan/web unchanged");
 
         assertThat(hoist("get", "plans").out()).startsWith("NAME   READY").contains("web");
+        assertThat(hoist("get", "plans", "-A").out()).startsWith("NAMESPACE   NAME   READY").contains("demo        web");
+        assertThat(hoist("get", "secrets", "-A").err())
+                .isEqualTo("error: --all-namespaces is not available for secrets; use -n NAMESPACE\n");
         assertThat(hoist("get", "secret", "creds", "-o", "yaml").out()).contains("password").doesNotContain("hunter2");
         assertThat(hoist("describe", "provider", "vcenter").out()).contains("Name:        vcenter", "type: vsphere");
 

@@ -87,6 +87,17 @@ public final class ApiClient {
         return items;
     }
 
+    /** Every namespace's objects of a forklift kind (the API lists core kinds per namespace only). */
+    public List<ObjectNode> listAllNamespaces(ResourceKind kind) {
+        if (kind.group().isEmpty()) {
+            throw new CliException("--all-namespaces is not available for " + kind.plural() + "; use -n NAMESPACE");
+        }
+        JsonNode list = send("GET", "/apis/" + kind.group() + "/" + kind.version() + "/" + kind.plural(), null);
+        List<ObjectNode> items = new ArrayList<>();
+        list.path("items").forEach(i -> items.add((ObjectNode) i));
+        return items;
+    }
+
     public ObjectNode create(ResourceKind kind, String namespace, ObjectNode object) {
         return (ObjectNode) send("POST", path(kind, namespace, null), object);
     }
