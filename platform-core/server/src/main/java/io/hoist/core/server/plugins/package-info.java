@@ -4,7 +4,9 @@
  * <ul>
  *   <li>{@link io.hoist.core.server.plugins.PluginHost#start} loads the plugin jars of {@code DATA/plugins}
  *       and of the built-in directory (system property {@code hoist.plugins.dir}, set by {@code ./hoist}
- *       to {@code dist/plugins}), starts them and creates each extension once.</li>
+ *       to {@code dist/plugins}), starts them and creates each extension once. A plugin id present in both
+ *       is loaded from {@code DATA/plugins} (so an operator can replace a built-in plugin); PF4J logs the
+ *       skipped copy.</li>
  *   <li>A plugin names the plugin API it needs in its manifest's {@code Plugin-Requires}. A plain
  *       {@code X.Y.Z} is read as a caret range (same major, not newer than {@link io.hoist.api.PluginApi#VERSION});
  *       any other value is a PF4J/semver range. A missing or unmet requirement is refused with a message such as
