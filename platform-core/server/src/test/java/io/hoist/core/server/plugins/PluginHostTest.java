@@ -218,6 +218,18 @@ class PluginHostTest {
     }
 
     @Test
+    void noDirectoryMeansNoPluginsNotPf4jDefaults() {
+        // PF4J alone would fall back to ./plugins or -Dpf4j.pluginsDir when given no existing root.
+        System.setProperty("pf4j.pluginsDir", builtin.toString());
+        try (PluginHost none = PluginHost.start(List.of(data.resolve("missing")))) {
+            assertThat(none.plugins()).isEmpty();
+            assertThat(none.sourceFactories()).isEmpty();
+        } finally {
+            System.clearProperty("pf4j.pluginsDir");
+        }
+    }
+
+    @Test
     void listsPluginsOverHttp() throws Exception {
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
