@@ -62,6 +62,17 @@ class ServeCommandTest {
     }
 
     @Test
+    void portInUseIsOneLine() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            CliHarness.Result r = new CliHarness(Map.of()).run("serve", "--data-dir", data.toString(),
+                    "--port", String.valueOf(taken.getLocalPort()));
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).startsWith("error: server failed to start: ").contains("in use");
+            assertThat(r.err().lines()).hasSize(1);
+        }
+    }
+
+    @Test
     void refusesNonLoopbackWithoutTlsInOneLine() {
         CliHarness.Result r = new CliHarness(Map.of()).run("serve", "--data-dir", data.toString(), "--bind", "0.0.0.0", "--port", "0");
         assertThat(r.code()).isEqualTo(1);
