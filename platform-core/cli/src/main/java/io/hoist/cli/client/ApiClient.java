@@ -8,6 +8,7 @@ import io.hoist.core.model.ResourceKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -30,7 +31,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The Hoist REST API as the CLI uses it: Kubernetes-style paths, bearer token, Status errors turned
@@ -200,8 +202,8 @@ public final class ApiClient {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
             if (connection.insecure()) {
-                // Only on --insecure-skip-tls-verify; the command warns on stderr.
-                System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
+                // Only on --insecure-skip-tls-verify; the command warns on stderr. An X509ExtendedTrustManager
+                // also owns the host name check, so this turns verification off for this client only.
                 ctx.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
             } else if (connection.caCert() != null) {
                 KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -224,12 +226,24 @@ public final class ApiClient {
         }
     }
 
-    private static final class TrustAll implements X509TrustManager {
+    private static final class TrustAll extends X509ExtendedTrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {
