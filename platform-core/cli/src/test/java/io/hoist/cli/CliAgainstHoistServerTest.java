@@ -129,6 +129,27 @@ class CliAgainstHoistServerTest {
     }
 
     @Test
+    void watchPrintsCurrentObjectsThenChanges() throws Exception {
+        cli.runWithStdin("""
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Plan
+                metadata: {name: web}
+                spec: {vms: [{name: web-01}]}
+                """, "apply", "-f", "-", "--data-dir", data.toString());
+        java.util.concurrent.CompletableFuture<CliHarness.Result> watching = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> hoist("get", "plans", "-w", "--timeout", "4"));
+        Thread.sleep(1500);
+        assertThat(hoist("archive", "web").code()).isZero();
+        CliHarness.Result r = watching.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(0)).startsWith("NAME").contains("ARCHIVED");
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(1)).startsWith("web").doesNotContain("true");
+        assertThat(lines.get(2)).startsWith("web").contains("true");
+    }
+
+    @Test
     void wrongTokenAndPluginsAndInventoryShareTheServerToken() throws Exception {
         CliHarness.Result wrong = cli.run("get", "plans", "--server", server.url(), "--token", "nope");
         assertThat(wrong.err()).startsWith("error: unauthorized:");

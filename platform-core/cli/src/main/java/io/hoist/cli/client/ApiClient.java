@@ -100,6 +100,51 @@ public final class ApiClient {
         return items;
     }
 
+    /**
+     * Streams watch events ({@code type}, {@code object}) of a kind, starting with an ADDED per existing
+     * object, until the server ends the stream after {@code timeoutSeconds} or the thread is interrupted.
+     * {@code namespace} null watches every namespace (forklift kinds).
+     */
+    public void watch(ResourceKind kind, String namespace, int timeoutSeconds, java.util.function.Consumer<JsonNode> events) {
+        String path = namespace == null
+                ? "/apis/" + kind.group() + "/" + kind.version() + "/" + kind.plural()
+                : path(kind, namespace, null);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(connection.url() + path + "?watch=true&timeoutSeconds="
+                        + timeoutSeconds))
+                .timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + connection.token())
+                .header("Accept", "application/json")
+                .GET().build();
+        HttpResponse<java.util.stream.Stream<String>> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+        } catch (ConnectException e) {
+            throw new CliException("cannot reach the server at " + connection.url() + ": connection refused"
+                    + " (is 'hoist serve' running?)");
+        } catch (IOException e) {
+            throw new CliException("cannot talk to the server at " + connection.url() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+        try (java.util.stream.Stream<String> lines = response.body()) {
+            if (response.statusCode() != 200) {
+                throw error(response.statusCode(), lines.collect(java.util.stream.Collectors.joining("\n")));
+            }
+            lines.filter(l -> !l.isBlank()).forEach(line -> {
+                JsonNode event = parse(line, 200);
+                if ("ERROR".equals(event.path("type").asText())) {
+                    JsonNode st = event.path("object");
+                    throw new ApiException(st.path("code").asInt(500), st.path("reason").asText(""),
+                            "watch ended: " + st.path("message").asText("error"), List.of());
+                }
+                events.accept(event);
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw new CliException("the watch stream from " + connection.url() + " broke: " + e.getCause().getMessage());
+        }
+    }
+
     public ObjectNode create(ResourceKind kind, String namespace, ObjectNode object) {
         return (ObjectNode) send("POST", path(kind, namespace, null), object);
     }
