@@ -13,9 +13,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code hoist serve}: the platform (API, inventory, plugins, engine) on the embedded store until stopped. */
 @Command(name = "serve", description = {
-        "Run the platform: HTTP API, inventory, plugins (DATA/plugins and the built-in directory) and the",
-        "migration engine. Writes DATA/server.json (0600) with its URL, and DATA/token (0600) on first start;",
-        "stops on SIGINT/SIGTERM.",
+        "Run the platform: HTTP API, inventory, plugins and the migration engine.",
+        "Plugins come from DATA/plugins and the built-in directory. Writes DATA/server.json (0600) with its URL,",
+        "and DATA/token (0600) on first start; stops on SIGINT/SIGTERM.",
         "Example: hoist serve --data-dir /var/lib/hoist --bind 0.0.0.0 --tls-cert cert.pem --tls-key key.pem"})
 public final class ServeCommand implements Callable<Integer> {
     @Spec
