@@ -82,7 +82,8 @@ public final class Main implements Runnable {
         cmd.setExecutionExceptionHandler((e, command, parseResult) -> {
             PrintWriter w = command.getErr();
             if (e instanceof CliException ce && !ce.causes().isEmpty()) {
-                if (e instanceof ApiException api && api.status() != 422) {
+                // A 422 is its causes, one "field: message" per line; other errors name themselves first.
+                if (!(e instanceof ApiException api && api.status() == 422)) {
                     w.println("error: " + ce.getMessage());
                 }
                 ce.causes().forEach(w::println);

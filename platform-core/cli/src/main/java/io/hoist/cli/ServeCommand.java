@@ -7,31 +7,40 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code hoist serve}: the platform (API, inventory, plugins, engine) on the embedded store until stopped. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the platform: HTTP API, inventory, plugins and migration engine on the embedded store.")
+@Command(name = "serve", description = {
+        "Run the platform: HTTP API, inventory, plugins and the migration engine.",
+        "Plugins come from DATA/plugins and the built-in directory. Writes DATA/server.json (0600) with its URL,",
+        "and DATA/token (0600) on first start; stops on SIGINT/SIGTERM.",
+        "Example: hoist serve --data-dir /var/lib/hoist --bind 0.0.0.0 --tls-cert cert.pem --tls-key key.pem"})
 public final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: ~/.hoist).")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Store, token, server.json and plugins/ (default: ~/.hoist).")
     Path dataDir;
 
-    @Option(names = "--port", description = "Port to listen on (default: ${DEFAULT-VALUE}).", defaultValue = "8080")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+            description = "TCP port (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int port;
 
-    @Option(names = "--bind", description = "Address to bind (default: ${DEFAULT-VALUE}); anything but loopback needs TLS.",
-            defaultValue = "127.0.0.1")
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}); anything but loopback needs TLS.")
     String bind;
 
-    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Server certificate (PEM).")
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Server certificate (chain), PEM; with --tls-key serves https.")
     Path tlsCert;
 
-    @Option(names = "--tls-key", paramLabel = "PEM", description = "Server private key (PEM).")
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "Server private key, PEM.")
     Path tlsKey;
 
     @Override
     public Integer call() throws Exception {
-        Path dir = dataDir != null ? dataDir : ClientOptions.defaultDataDir();
+        Path dir = (dataDir != null ? dataDir : ClientOptions.defaultDataDir()).toAbsolutePath();
         HoistServer.Builder b = HoistServer.builder().bind(bind).port(port).admission(new MtvAdmission());
         if (tlsCert != null || tlsKey != null) {
             if (tlsCert == null || tlsKey == null) {
@@ -39,13 +48,21 @@ public final class ServeCommand implements Callable<Integer> {
             }
             b.tls(tlsCert, tlsKey);
         }
-        Platform platform = Platform.create(b, dir).start();
-        System.out.println("hoist serving on " + platform.server().url() + " (data: " + dir + ", token in " + dir.resolve("token") + ")");
+        Platform platform;
+        try {
+            platform = Platform.create(b, dir).start();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // Bad options (non-loopback without TLS, unreadable key) and start failures (port taken) are one line.
+            throw new CliException(e.getMessage());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             platform.close();
             stopped.countDown();
         }, "hoist-shutdown"));
+        spec.commandLine().getOut().println("hoist serving on " + platform.server().url() + " (data: " + dir
+                + ", token in " + dir.resolve("token") + ")");
+        spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
     }

@@ -253,6 +253,19 @@ class CliCommandsTest {
         assertThat(copy.path("spec").path("vms").size()).isEqualTo(2);
         assertThat(copy.path("metadata").path("labels").path("team").asText()).isEqualTo("web");
         assertThat(cli.run("duplicate", "web-tier", "web-tier-2").err()).contains("already exists");
+        CliHarness.Result badName = cli.run("duplicate", "web-tier", "Web_Tier");
+        assertThat(badName.code()).isEqualTo(1);
+        assertThat(badName.err()).startsWith("error: NEW_NAME 'Web_Tier' is not a valid plan name\nmetadata.name: ");
+    }
+
+    @Test
+    void rejectedWriteOfOneObjectPrintsOnlyItsCauses() throws Exception {
+        cli.run("apply", "-f", manifests().toString());
+        server.admission(o -> o.path("metadata").path("name").asText().equals("copy")
+                ? List.<String[]>of(new String[] {"spec.targetNamespace", "namespace quota exceeded"}) : List.of());
+        CliHarness.Result r = cli.run("duplicate", "web-tier", "copy");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("spec.targetNamespace: namespace quota exceeded\n");
     }
 
     @Test

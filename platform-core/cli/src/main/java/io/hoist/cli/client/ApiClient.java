@@ -8,6 +8,7 @@ import io.hoist.core.model.ResourceKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -30,7 +31,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The Hoist REST API as the CLI uses it: Kubernetes-style paths, bearer token, Status errors turned
@@ -85,6 +87,62 @@ public final class ApiClient {
         List<ObjectNode> items = new ArrayList<>();
         list.path("items").forEach(i -> items.add((ObjectNode) i));
         return items;
+    }
+
+    /** Every namespace's objects of a forklift kind (the API lists core kinds per namespace only). */
+    public List<ObjectNode> listAllNamespaces(ResourceKind kind) {
+        if (kind.group().isEmpty()) {
+            throw new CliException("--all-namespaces is not available for " + kind.plural() + "; use -n NAMESPACE");
+        }
+        JsonNode list = send("GET", "/apis/" + kind.group() + "/" + kind.version() + "/" + kind.plural(), null);
+        List<ObjectNode> items = new ArrayList<>();
+        list.path("items").forEach(i -> items.add((ObjectNode) i));
+        return items;
+    }
+
+    /**
+     * Streams watch events ({@code type}, {@code object}) of a kind, starting with an ADDED per existing
+     * object, until the server ends the stream after {@code timeoutSeconds} or the thread is interrupted.
+     * {@code namespace} null watches every namespace (forklift kinds).
+     */
+    public void watch(ResourceKind kind, String namespace, int timeoutSeconds, java.util.function.Consumer<JsonNode> events) {
+        String path = namespace == null
+                ? "/apis/" + kind.group() + "/" + kind.version() + "/" + kind.plural()
+                : path(kind, namespace, null);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(connection.url() + path + "?watch=true&timeoutSeconds="
+                        + timeoutSeconds))
+                .timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + connection.token())
+                .header("Accept", "application/json")
+                .GET().build();
+        HttpResponse<java.util.stream.Stream<String>> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+        } catch (ConnectException e) {
+            throw new CliException("cannot reach the server at " + connection.url() + ": connection refused"
+                    + " (is 'hoist serve' running?)");
+        } catch (IOException e) {
+            throw new CliException("cannot talk to the server at " + connection.url() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+        try (java.util.stream.Stream<String> lines = response.body()) {
+            if (response.statusCode() != 200) {
+                throw error(response.statusCode(), lines.collect(java.util.stream.Collectors.joining("\n")));
+            }
+            lines.filter(l -> !l.isBlank()).forEach(line -> {
+                JsonNode event = parse(line, 200);
+                if ("ERROR".equals(event.path("type").asText())) {
+                    JsonNode st = event.path("object");
+                    throw new ApiException(st.path("code").asInt(500), st.path("reason").asText(""),
+                            "watch ended: " + st.path("message").asText("error"), List.of());
+                }
+                events.accept(event);
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw new CliException("the watch stream from " + connection.url() + " broke: " + e.getCause().getMessage());
+        }
     }
 
     public ObjectNode create(ResourceKind kind, String namespace, ObjectNode object) {
@@ -189,8 +247,8 @@ public final class ApiClient {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
             if (connection.insecure()) {
-                // Only on --insecure-skip-tls-verify; the command warns on stderr.
-                System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
+                // Only on --insecure-skip-tls-verify; the command warns on stderr. An X509ExtendedTrustManager
+                // also owns the host name check, so this turns verification off for this client only.
                 ctx.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
             } else if (connection.caCert() != null) {
                 KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -213,12 +271,24 @@ public final class ApiClient {
         }
     }
 
-    private static final class TrustAll implements X509TrustManager {
+    private static final class TrustAll extends X509ExtendedTrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {

@@ -19,6 +19,23 @@ public final class Table {
         rows.forEach(r -> line(out, r, width));
     }
 
+    /**
+     * One row for streamed output (watch), where later rows are not known: a column grows when a cell is
+     * wider than any before it, as kubectl's watch does.
+     */
+    public static String row(List<String> cells, int[] width) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < cells.size(); i++) {
+            String cell = cells.get(i);
+            width[i] = Math.max(width[i], cell.length());
+            sb.append(cell);
+            if (i < cells.size() - 1) {
+                sb.append(" ".repeat(width[i] - cell.length() + 3));
+            }
+        }
+        return sb.toString().stripTrailing();
+    }
+
     private static void line(PrintWriter out, List<String> cells, int[] width) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {

@@ -8,6 +8,7 @@ import io.hoist.core.inventory.Inventory;
 import io.hoist.core.inventory.InventoryDocument;
 import io.hoist.core.inventory.InventoryDocuments;
 import io.hoist.core.inventory.ProviderStatus;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -118,7 +119,7 @@ public final class InventoryRoutes {
 
     // ---- handlers: each returns the status and body; run on a worker thread ----
 
-    private Answer allProviders(RoutingContext ctx) {
+    private Answer allProviders(Request ctx) {
         ListQuery query = ListQuery.parse(ctx.queryParams());
         Map<String, List<Map<String, Object>>> byType = new TreeMap<>();
         for (ProviderStatus status : inventory.providers(null)) {
@@ -127,7 +128,7 @@ public final class InventoryRoutes {
         return Answer.ok(byType);
     }
 
-    private Answer providersOfType(RoutingContext ctx) {
+    private Answer providersOfType(Request ctx) {
         ListQuery query = ListQuery.parse(ctx.queryParams());
         List<Map<String, Object>> out = inventory.providers(ctx.pathParam("type")).stream()
                 .filter(s -> query.name() == null || s.ref().name().equals(query.name()))
@@ -136,13 +137,13 @@ public final class InventoryRoutes {
         return Answer.ok(page(out, query));
     }
 
-    private Answer provider(RoutingContext ctx) {
+    private Answer provider(Request ctx) {
         ListQuery query = ListQuery.parse(ctx.queryParams());
         ProviderStatus status = requireProvider(ctx);
         return Answer.of(status, providerJson(status, query.detail() == 0 ? new ListQuery(1, 0, 0, null) : query));
     }
 
-    private Answer list(RoutingContext ctx) {
+    private Answer list(Request ctx) {
         ListQuery query = ListQuery.parse(ctx.queryParams());
         ProviderStatus status = requireProvider(ctx);
         String collection = ctx.pathParam("collection");
@@ -164,7 +165,7 @@ public final class InventoryRoutes {
         return Answer.of(status, page(out, query));
     }
 
-    private Answer document(RoutingContext ctx) {
+    private Answer document(Request ctx) {
         ProviderStatus status = requireProvider(ctx);
         String collection = ctx.pathParam("collection");
         String id = ctx.pathParam("id");
@@ -174,7 +175,7 @@ public final class InventoryRoutes {
         return Answer.of(status, withSelfLink(InventoryDocuments.full(doc), selfLink(status) + "/" + collection + "/" + id));
     }
 
-    private Answer workload(RoutingContext ctx) {
+    private Answer workload(Request ctx) {
         ProviderStatus status = requireProvider(ctx);
         String id = ctx.pathParam("id");
         InventoryDocument doc = inventory.workloadDocument(status.ref().uid(), id)
@@ -185,7 +186,7 @@ public final class InventoryRoutes {
         return Answer.of(status, Map.of("input", input));
     }
 
-    private Answer tree(RoutingContext ctx) {
+    private Answer tree(Request ctx) {
         ProviderStatus status = requireProvider(ctx);
         String name = ctx.pathParam("name");
         Optional<Object> tree = inventory.tree(status.ref().uid(), name);
@@ -195,7 +196,7 @@ public final class InventoryRoutes {
 
     // ---- helpers ----
 
-    private ProviderStatus requireProvider(RoutingContext ctx) {
+    private ProviderStatus requireProvider(Request ctx) {
         String type = ctx.pathParam("type");
         String uid = ctx.pathParam("uid");
         return inventory.provider(uid)
@@ -245,11 +246,24 @@ public final class InventoryRoutes {
         return all.subList(from, to);
     }
 
-    private void answer(RoutingContext ctx, Function<RoutingContext, Answer> handler) {
+    /** The request's parameters, copied on the event loop so the worker never touches the RoutingContext. */
+    private record Request(Map<String, String> path, MultiMap query) {
+        String pathParam(String name) {
+            return path.get(name);
+        }
+
+        MultiMap queryParams() {
+            return query;
+        }
+    }
+
+    private void answer(RoutingContext ctx, Function<Request, Answer> handler) {
+        Request request = new Request(Map.copyOf(ctx.pathParams()),
+                MultiMap.caseInsensitiveMultiMap().addAll(ctx.queryParams()));
         ctx.vertx().executeBlocking(() -> {
             Answer answer;
             try {
-                answer = handler.apply(ctx);
+                answer = handler.apply(request);
             } catch (ListQuery.BadQueryException e) {
                 answer = Answer.error(400, "BadRequest", e.getMessage());
             } catch (NotFoundException e) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.pf4j.DefaultPluginManager;
+import org.pf4j.PluginStatusProvider;
 import org.pf4j.PluginWrapper;
 
 /**
@@ -20,6 +21,37 @@ final class HoistPluginManager extends DefaultPluginManager {
     HoistPluginManager(List<Path> roots) {
         super(roots);
         setSystemVersion(PluginApi.VERSION);
+    }
+
+    /**
+     * No implicit roots: PF4J falls back to {@code ./plugins} (or {@code -Dpf4j.pluginsDir}) when given none,
+     * which from the repository root is the plugins' source tree. Hoist names its directories explicitly.
+     */
+    @Override
+    protected List<Path> createPluginsRoot() {
+        return List.of();
+    }
+
+    /** PF4J keeps enabled.txt/disabled.txt in the first root; with no root there is nothing to disable. */
+    @Override
+    protected PluginStatusProvider createPluginStatusProvider() {
+        if (!pluginsRoots.isEmpty()) {
+            return super.createPluginStatusProvider();
+        }
+        return new PluginStatusProvider() {
+            @Override
+            public boolean isPluginDisabled(String pluginId) {
+                return false;
+            }
+
+            @Override
+            public void disablePlugin(String pluginId) {
+                throw new UnsupportedOperationException("no plugins directory to record it in");
+            }
+
+            @Override
+            public void enablePlugin(String pluginId) {}
+        };
     }
 
     @Override

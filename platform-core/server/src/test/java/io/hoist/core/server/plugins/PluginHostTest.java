@@ -118,6 +118,13 @@ class PluginHostTest {
                 .manifest("Plugin-Class", "com.acme.broken.BrokenPlugin")
                 .manifest("Plugin-Requires", PluginApi.VERSION)
                 .buildInto(builtin);
+        // The same plugin id in the built-in directory: the copy in DATA/plugins (listed first) wins.
+        new PluginJarBuilder("acme")
+                .source("com.acme.hoist.AcmeSourceFactory", ACME_FACTORY)
+                .extension("com.acme.hoist.AcmeSourceFactory")
+                .manifest("Plugin-Version", "0.1.0")
+                .manifest("Plugin-Requires", PluginApi.VERSION)
+                .buildInto(builtin);
         new PluginJarBuilder("ranged")
                 .source("com.acme.hoist.AcmeSourceFactory", ACME_FACTORY.replace("\"acme\"", "\"ranged\""))
                 .extension("com.acme.hoist.AcmeSourceFactory")
@@ -149,6 +156,7 @@ class PluginHostTest {
         PluginInfo acme = plugin("acme");
         assertThat(acme.state()).isEqualTo("STARTED");
         assertThat(acme.version()).isEqualTo("0.3.1");
+        assertThat(acme.path()).startsWith(data.toString());
         assertThat(acme.extensions()).containsExactlyInAnyOrder(
                 new PluginInfo.ExtensionInfo("SourceProviderFactory", "com.acme.hoist.AcmeSourceFactory", "acme"),
                 new PluginInfo.ExtensionInfo("HookRunner", "com.acme.hoist.AcmeHookRunner", "acme-shell"));
@@ -207,6 +215,18 @@ class PluginHostTest {
                 .isNotSameAs(before);
         assertThatThrownBy(() -> host.call("acme", "probe", () -> { throw new LinkageError("missing class"); }))
                 .isInstanceOf(HoistException.class).hasMessage("plugin 'acme' failed in probe: LinkageError: missing class");
+    }
+
+    @Test
+    void noDirectoryMeansNoPluginsNotPf4jDefaults() {
+        // PF4J alone would fall back to ./plugins or -Dpf4j.pluginsDir when given no existing root.
+        System.setProperty("pf4j.pluginsDir", builtin.toString());
+        try (PluginHost none = PluginHost.start(List.of(data.resolve("missing")))) {
+            assertThat(none.plugins()).isEmpty();
+            assertThat(none.sourceFactories()).isEmpty();
+        } finally {
+            System.clearProperty("pf4j.pluginsDir");
+        }
     }
 
     @Test
