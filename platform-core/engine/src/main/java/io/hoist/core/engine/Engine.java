@@ -161,7 +161,9 @@ public final class Engine implements AutoCloseable {
                 requeueAll(ResourceKind.PROVIDER);
             }
             case PLAN -> {
-                if (!"DELETED".equals(e.type())) {
+                if ("DELETED".equals(e.type())) {
+                    status.forget(new Messages.PlanKey(ns, name));
+                } else {
                     enqueue(new Messages.Reconcile(kind, ns, name));
                 }
             }

@@ -164,9 +164,9 @@ public final class VmRun {
     }
 
     private void load() throws Exception {
-        plan = read(ResourceKind.PLAN, msg.plan().namespace(), msg.plan().name(), Plan.class)
+        plan = ctx.status().plan(msg.plan())
                 .orElseThrow(() -> new IllegalStateException("plan " + msg.plan() + " no longer exists"));
-        VmStatus entry = vmEntry(plan);
+        VmStatus entry = entry();
         planVm = plan.spec.vms.stream().filter(v -> Objects.equals(planVmId(v), msg.vmId())).findFirst()
                 .orElseThrow(() -> new IllegalStateException("VM " + msg.vmId() + " is no longer in plan " + msg.plan()));
         sourceInstance = provider(plan.spec.provider.source);
@@ -248,7 +248,7 @@ public final class VmRun {
     private TargetVmSpec ensureTarget() throws Exception {
         if (target == null) {
             ensureSourceVm();
-            VmStatus entry = vmEntry(reloadPlan());
+            VmStatus entry = entry();
             boolean wasRunning = "On".equals(entry.restorePowerState);
             NetworkMap nm = read(ResourceKind.NETWORK_MAP, ns(plan.spec.map.network.namespace), plan.spec.map.network.name, NetworkMap.class).orElse(null);
             StorageMap sm = read(ResourceKind.STORAGE_MAP, ns(plan.spec.map.storage.namespace), plan.spec.map.storage.name, StorageMap.class).orElse(null);
@@ -263,7 +263,7 @@ public final class VmRun {
 
     private Outcome storePowerState() throws Exception {
         ensureSourceVm();
-        VmStatus entry = vmEntry(reloadPlan());
+        VmStatus entry = entry();
         if (entry.restorePowerState == null) {
             PowerState state = source().powerState(sourceVm);
             String value = state == PowerState.ON ? "On" : "Off";
@@ -288,7 +288,7 @@ public final class VmRun {
     private Outcome createSnapshot() throws Exception {
         ensureSourceVm();
         Snapshots snaps = snapshots();
-        VmStatus entry = vmEntry(reloadPlan());
+        VmStatus entry = entry();
         // Idempotent: a snapshot recorded for this phase (open precopy without end) is reused.
         VmStatus.Precopy open = lastPrecopy(entry).filter(p -> p.end == null && p.snapshot != null).orElse(null);
         if (open == null) {
@@ -419,8 +419,7 @@ public final class VmRun {
     }
 
     private CompletableFuture<List<DiskCopyService.Result>> startCopies(List<AllocatedDisk> disks, boolean finalDelta) throws Exception {
-        Plan fresh = reloadPlan();
-        VmStatus entry = vmEntry(fresh);
+        VmStatus entry = entry();
         boolean warm = itinerary.contains(Phase.Precopy);
         List<VmStatus.Precopy> precopies = entry.warm == null || entry.warm.precopies == null ? List.of() : entry.warm.precopies;
         VmStatus.Precopy current = precopies.isEmpty() ? null : precopies.get(precopies.size() - 1);
@@ -586,7 +585,7 @@ public final class VmRun {
         if (cutover != null && !Instant.now().isBefore(cutover)) {
             return Outcome.NEXT;
         }
-        VmStatus entry = vmEntry(reloadPlan());
+        VmStatus entry = entry();
         Instant next = entry.warm == null || entry.warm.nextPrecopyAt == null ? Instant.now()
                 : OffsetDateTime.parse(entry.warm.nextPrecopyAt).toInstant();
         if (Instant.now().isBefore(next)) {
@@ -639,7 +638,7 @@ public final class VmRun {
     }
 
     private void removePreviousSnapshot() throws Exception {
-        VmStatus entry = vmEntry(reloadPlan());
+        VmStatus entry = entry();
         List<VmStatus.Precopy> ps = entry.warm == null || entry.warm.precopies == null ? List.of() : entry.warm.precopies;
         if (ps.size() >= 2) {
             removePreviousSnapshotOf(ps.get(ps.size() - 2));
@@ -660,7 +659,7 @@ public final class VmRun {
     }
 
     private Outcome removeLastSnapshot() throws Exception {
-        VmStatus entry = vmEntry(reloadPlan());
+        VmStatus entry = entry();
         Optional<VmStatus.Precopy> last = lastPrecopy(entry);
         if (last.isPresent()) {
             removePreviousSnapshotOf(last.get());
@@ -842,7 +841,7 @@ public final class VmRun {
             errors.add("cleanup of target failed: " + describe(e));
         }
         try {
-            VmStatus entry = vmEntry(reloadPlan());
+            VmStatus entry = entry();
             if (entry.warm != null && entry.warm.precopies != null) {
                 for (VmStatus.Precopy p : entry.warm.precopies) {
                     removePreviousSnapshotOf(p);
@@ -965,14 +964,10 @@ public final class VmRun {
         }
     }
 
-    private VmStatus vmEntry(Plan p) {
-        return io.hoist.core.engine.status.StatusWriter.findVm(p, msg.vmId())
+    /** This VM's current status entry (a copy), from the status writer's view of the plan. */
+    private VmStatus entry() {
+        return ctx.status().vm(msg.plan(), msg.vmId())
                 .orElseThrow(() -> new IllegalStateException("VM " + msg.vmId() + " has no status entry on plan " + msg.plan()));
-    }
-
-    private Plan reloadPlan() {
-        return read(ResourceKind.PLAN, msg.plan().namespace(), msg.plan().name(), Plan.class)
-                .orElseThrow(() -> new IllegalStateException("plan " + msg.plan() + " no longer exists"));
     }
 
     private <T> Optional<T> read(ResourceKind kind, String ns, String name, Class<T> type) {
