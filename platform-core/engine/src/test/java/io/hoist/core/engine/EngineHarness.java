@@ -104,8 +104,7 @@ final class EngineHarness implements AutoCloseable {
                 return dir.resolve("data");
             }
         };
-        var copier = new TransferDiskCopyService(dir.resolve("data"), new BandwidthBudgets(), name -> 0,
-                Executors.newSingleThreadScheduledExecutor());
+        var copier = new TransferDiskCopyService(dir.resolve("data"), new BandwidthBudgets(), Executors.newSingleThreadScheduledExecutor());
         engine = new Engine(vertx, store, Extensions.of(List.of(sf), List.of(df), List.of(), List.of()), services, copier);
         engine.start();
     }

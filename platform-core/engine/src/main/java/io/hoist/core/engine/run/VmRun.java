@@ -105,6 +105,20 @@ public final class VmRun {
         ctx.phases().execute(this::advance);
     }
 
+    /**
+     * Archive: removes what a failed or canceled VM left behind (partial disks, snapshots) without
+     * touching a created VM. Runs on the caller's thread.
+     */
+    public void archive() throws Exception {
+        synchronized (walking) {
+            load();
+            String error = cleanUp(Destination.CleanupReason.ARCHIVED, false);
+            if (error != null) {
+                throw new HoistException(HoistException.Type.UNAVAILABLE, "ArchiveCleanupFailed", error);
+            }
+        }
+    }
+
     /** Asks the run to stop at the next safe point and clean up as canceled. */
     public void cancel() {
         canceled = true;
@@ -424,7 +438,7 @@ public final class VmRun {
         List<VmStatus.Precopy> precopies = entry.warm == null || entry.warm.precopies == null ? List.of() : entry.warm.precopies;
         VmStatus.Precopy current = precopies.isEmpty() ? null : precopies.get(precopies.size() - 1);
         VmStatus.Precopy previous = precopies.size() >= 2 ? precopies.get(precopies.size() - 2) : null;
-        List<String> budgets = budgets();
+        Map<String, Double> budgets = budgets();
         List<CompletableFuture<DiskCopyService.Result>> futures = new ArrayList<>();
         int round = precopies.size();
         for (AllocatedDisk a : disks) {
@@ -459,12 +473,17 @@ public final class VmRun {
                 .thenApply(v -> futures.stream().map(CompletableFuture::join).toList());
     }
 
-    private List<String> budgets() {
-        List<String> b = new ArrayList<>();
-        b.add("host:" + hostKey());
-        if (planInt("hoist.io/bandwidth-mibps") > 0) {
-            b.add("plan:" + msg.plan());
+    /** The budgets this VM's copies share: its source host's (from the settings) and its plan's (annotation). */
+    private Map<String, Double> budgets() {
+        Map<String, Double> b = new LinkedHashMap<>();
+        double host;
+        try {
+            host = Double.parseDouble(ctx.settings().get("controller_host_bandwidth_mibps", "0").trim());
+        } catch (NumberFormatException e) {
+            host = 0;
         }
+        b.put("host:" + hostKey(), host);
+        b.put("plan:" + msg.plan(), (double) planInt("hoist.io/bandwidth-mibps"));
         return b;
     }
 
