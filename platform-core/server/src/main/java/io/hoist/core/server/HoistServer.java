@@ -2,6 +2,7 @@ package io.hoist.core.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.model.admission.Admission;
+import io.hoist.core.model.admission.MtvAdmission;
 import io.hoist.core.server.api.ResourceApi;
 import io.hoist.core.server.http.ErrorMapping;
 import io.hoist.core.server.http.OpenApiDocument;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * HoistServer server = HoistServer.builder()
  *         .dataDir(Path.of("/var/lib/hoist")).port(0)
- *         .admission(new MtvAdmission())
+ *         .admission(new MtvAdmission())     // the default; tests may pass a double
  *         .routes((router, ctx) -> router.get("/inventory/...").handler(...))
  *         .component(engine)            // started before listening, stopped after
  *         .build();
@@ -49,8 +50,8 @@ public final class HoistServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HoistServer.class);
     private static final long START_TIMEOUT_SECONDS = 60;
 
-    /** What components and route contributors get: the shared Vert.x, the store, the data dir. */
-    public record Context(Vertx vertx, ResourceStore store, Path dataDir) {}
+    /** What components and route contributors get: the shared Vert.x, the store, admission, the data dir. */
+    public record Context(Vertx vertx, ResourceStore store, Admission admission, Path dataDir) {}
 
     /** Something with a lifecycle bound to the server's (engine, inventory collectors, plugin manager). */
     public interface Component {
@@ -83,6 +84,9 @@ public final class HoistServer implements AutoCloseable {
         if (http != null) {
             throw new IllegalStateException("server already started");
         }
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("start() blocks until listening: call it from a plain thread, not an event loop");
+        }
         try {
             prepareDataDir(options.dataDir);
             TokenAuth auth = TokenAuth.fromDataDir(options.dataDir);
@@ -90,7 +94,7 @@ public final class HoistServer implements AutoCloseable {
             vertx = ownsVertx ? Vertx.vertx() : options.vertx;
             ownsStore = options.store == null;
             store = ownsStore ? SqliteResourceStore.open(options.dataDir) : options.store;
-            Context context = new Context(vertx, store, options.dataDir);
+            Context context = new Context(vertx, store, options.admission, options.dataDir);
             for (Component c : options.components) {
                 c.start(context);
                 started.add(c);
@@ -245,7 +249,7 @@ public final class HoistServer implements AutoCloseable {
         private int port = DEFAULT_PORT;
         private Path tlsCert;
         private Path tlsKey;
-        private Admission admission;
+        private Admission admission = new MtvAdmission();
         private final List<RouteContributor> routes = new ArrayList<>();
         private final List<Component> components = new ArrayList<>();
         private ResourceStore store;
@@ -263,7 +267,7 @@ public final class HoistServer implements AutoCloseable {
         /** PEM certificate (chain) and PEM private key. */
         public Builder tls(Path certPem, Path keyPem) { this.tlsCert = certPem; this.tlsKey = keyPem; return this; }
 
-        /** Required: checks every write before it is stored. */
+        /** Checks every write before it is stored; default {@link MtvAdmission} (MTV's rules). */
         public Builder admission(Admission admission) { this.admission = admission; return this; }
 
         public Builder routes(RouteContributor contributor) { routes.add(Objects.requireNonNull(contributor)); return this; }
@@ -277,9 +281,7 @@ public final class HoistServer implements AutoCloseable {
         public Builder vertx(Vertx vertx) { this.vertx = vertx; return this; }
 
         public HoistServer build() {
-            if (admission == null) {
-                throw new IllegalArgumentException("admission is required: pass the Admission that checks writes");
-            }
+            Objects.requireNonNull(admission, "admission");
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
             }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hoist.core.model.admission.MtvAdmission;
 import io.hoist.core.server.http.ApiException;
 import io.hoist.core.server.http.RouteContributor;
 import io.vertx.ext.web.Router;
@@ -49,7 +50,7 @@ class HoistServerTest {
                 .hasMessageContaining("together");
         assertThatThrownBy(() -> HoistServer.builder().admission(new AdmissionTestDouble()).port(70000).build())
                 .hasMessageContaining("--port");
-        assertThatThrownBy(() -> HoistServer.builder().build()).hasMessageContaining("admission");
+        assertThat(HoistServer.builder().build().options().admission()).isInstanceOf(MtvAdmission.class);
         // Loopback in any spelling is fine.
         assertThat(HoistServer.builder().admission(new AdmissionTestDouble()).bind("::1").build().options().bind()).isEqualTo("::1");
         assertThat(HoistServer.builder().admission(new AdmissionTestDouble()).bind("localhost").build()).isNotNull();

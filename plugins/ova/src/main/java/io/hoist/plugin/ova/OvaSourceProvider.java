@@ -72,7 +72,9 @@ public final class OvaSourceProvider implements SourceProvider {
         }
         this.location = loc;
         this.locationError = error;
-        this.storageId = StableIds.storage(config.uid());
+        // The storage's id is its name: MTV's OVA StorageMaps name it ("Dummy storage for source provider X")
+        // and the engine matches a map's source.name against SourceDisk.storageId.
+        this.storageId = InventoryDocuments.storageName(config.name());
     }
 
     /** The folder to scan, mounting the NFS export first when needed. */
@@ -156,7 +158,7 @@ public final class OvaSourceProvider implements SourceProvider {
         }
         Map<String, Set<String>> now = new LinkedHashMap<>();
         Map<String, Object> storage = InventoryDocuments.storage(config.uid(), config.name());
-        put(publisher, now, "storages", storageId, (String) storage.get("name"), storage);
+        put(publisher, now, "storages", storageId, storageId, storage);
         Map<String, String> networkDescriptions = new LinkedHashMap<>();
         for (OvaVm vm : found) {
             for (OvfEnvelope.Network n : vm.networks()) {
@@ -206,6 +208,24 @@ public final class OvaSourceProvider implements SourceProvider {
         return find(ref).map(this::toSourceVm);
     }
 
+    /**
+     * The size a target disk needs: the OVF capacity, or the VMDK's virtual size when that is larger
+     * (qemu-img rounds up to whole sectors; a careless OVF may understate it). Never less than the bytes
+     * the reader yields, so no write can fall outside the target.
+     */
+    private long targetCapacity(OvaVm vm, OvaVm.Disk d) {
+        if (d.href() == null || d.unsupported() != null) {
+            return d.capacity();
+        }
+        OvaPackage pkg = vm.pkg();
+        try (VmdkDiskReader r = VmdkDiskReader.open(pkg.open(d.href()), n -> pkg.open(OvaPackage.sibling(d.href(), n)))) {
+            return Math.max(d.capacity(), r.size());
+        } catch (IOException e) {
+            // openDisk reports the problem with the full message when the disk is actually read.
+            return d.capacity();
+        }
+    }
+
     /** By id, then by name; scans again when the last scan does not know the VM (a file added since). */
     private Optional<OvaVm> find(VmRef ref) throws IOException {
         Optional<OvaVm> vm = lookup(vms, ref);
@@ -215,6 +235,12 @@ public final class OvaSourceProvider implements SourceProvider {
     private static Optional<OvaVm> lookup(List<OvaVm> list, VmRef ref) {
         if (ref.id() != null && !ref.id().isEmpty()) {
             Optional<OvaVm> byId = list.stream().filter(v -> v.id().equals(ref.id())).findFirst();
+            if (byId.isEmpty() && StableIds.isUuid(ref.id())) {
+                // MTV names a VM by its OVF VirtualSystem id when that is a UUID: plans written for MTV still work.
+                List<OvaVm> byOvfId = list.stream().filter(v -> ref.id().equalsIgnoreCase(v.system().id())).toList();
+                requireUnique(byOvfId, "id '" + ref.id() + "'");
+                byId = byOvfId.stream().findFirst();
+            }
             if (byId.isPresent() || ref.name() == null || ref.name().isEmpty()) {
                 return byId;
             }
@@ -223,12 +249,16 @@ public final class OvaSourceProvider implements SourceProvider {
             return Optional.empty();
         }
         List<OvaVm> named = list.stream().filter(v -> ref.name().equals(v.name())).toList();
-        if (named.size() > 1) {
-            List<String> where = named.stream().map(v -> v.id() + " (" + v.pkg().relativePath() + ")").toList();
-            throw new HoistException(HoistException.Type.USER_ERROR, "VMNameAmbiguous", "vms: name '" + ref.name()
-                    + "' matches " + named.size() + " OVA VMs; name one by id: " + where);
-        }
+        requireUnique(named, "name '" + ref.name() + "'");
         return named.stream().findFirst();
+    }
+
+    private static void requireUnique(List<OvaVm> matches, String what) {
+        if (matches.size() > 1) {
+            List<String> where = matches.stream().map(v -> v.id() + " (" + v.pkg().relativePath() + ")").toList();
+            throw new HoistException(HoistException.Type.USER_ERROR, "VMNameAmbiguous", "vms: " + what
+                    + " matches " + matches.size() + " OVA VMs; name one by its Hoist id: " + where);
+        }
     }
 
     SourceVm toSourceVm(OvaVm vm) {
@@ -236,8 +266,8 @@ public final class OvaSourceProvider implements SourceProvider {
         int cores = s.coresPerSocket();
         List<SourceDisk> disks = new ArrayList<>();
         for (OvaVm.Disk d : vm.disks()) {
-            disks.add(new SourceDisk(d.id(), d.href() != null ? d.href() : d.name(), d.capacity(), storageId, d.bus(),
-                    false, 0));
+            disks.add(new SourceDisk(d.id(), d.href() != null ? d.href() : d.name(), targetCapacity(vm, d), storageId,
+                    d.bus(), false, 0));
         }
         List<SourceNic> nics = new ArrayList<>();
         for (OvfEnvelope.Nic n : s.nics()) {
@@ -263,6 +293,10 @@ public final class OvaSourceProvider implements SourceProvider {
                         "VM " + vm.name() + " has no disk " + disk.id()));
         if (d.href() == null) {
             return new BlankDiskReader(d.capacity(), d.name());
+        }
+        if (d.unsupported() != null) {
+            throw new HoistException(HoistException.Type.NOT_SUPPORTED, "DiskFormatNotSupported",
+                    found.pkg().relativePath() + ": " + d.unsupported());
         }
         OvaPackage pkg = found.pkg();
         try {

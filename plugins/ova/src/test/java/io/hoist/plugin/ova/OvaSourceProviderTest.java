@@ -135,8 +135,9 @@ class OvaSourceProviderTest {
         assertThat(pub.doc("networks", StableIds.network("lan-20"))).containsEntry("name", "lan-20");
         assertThat(pub.collection("disks")).hasSize(4);
         assertThat(pub.collection("storages")).hasSize(1);
-        assertThat(pub.doc("storages", StableIds.storage("uid-1")))
-                .containsEntry("name", "Dummy storage for source provider ova-src");
+        // As the seed's StorageMap names it: source.name "Dummy storage for source provider <provider name>".
+        assertThat(pub.doc("storages", "Dummy storage for source provider ova-src"))
+                .containsEntry("name", "Dummy storage for source provider ova-src").containsEntry("providerUid", "uid-1");
     }
 
     @Test
@@ -155,7 +156,16 @@ class OvaSourceProviderTest {
             assertThat(first.collection("vms")).containsOnlyKeys(id("web01.ova", "web01"), id("copy.ova", "web01"));
             assertThatThrownBy(() -> a.describe(new VmRef(null, "web01")))
                     .isInstanceOf(HoistException.class).hasMessageContaining("copy.ova").hasMessageContaining("web01.ova")
+                    .hasMessageContaining("name 'web01'")
                     .extracting(e -> ((HoistException) e).code()).isEqualTo("VMNameAmbiguous");
+
+            // An OVF whose VirtualSystem id is a UUID is also found by that id, as MTV names it.
+            String ovfUuid = "42256329-8c3a-2a82-54fd-01d845a8bf49";
+            Files.writeString(share.resolve("uuid.ovf"), new OvfBuilder("by-uuid").id(ovfUuid).build());
+            assertThat(a.describe(new VmRef(ovfUuid, null))).get()
+                    .satisfies(v -> assertThat(v.name()).isEqualTo("by-uuid"))
+                    .satisfies(v -> assertThat(v.id()).isEqualTo(id("uuid.ovf", ovfUuid)));
+            Files.delete(share.resolve("uuid.ovf"));
 
             Files.delete(share.resolve("copy.ova"));
             a.collectInventory(first);
@@ -178,7 +188,8 @@ class OvaSourceProviderTest {
             assertThat(web.nics()).extracting(SourceNic::mac, SourceNic::networkName, SourceNic::networkId).containsExactly(
                     org.assertj.core.groups.Tuple.tuple("00:50:56:aa:00:01", "VM Network", StableIds.network("VM Network")),
                     org.assertj.core.groups.Tuple.tuple("00:50:56:aa:00:02", "lan-20", StableIds.network("lan-20")));
-            assertThat(web.disks()).extracting(SourceDisk::storageId).containsOnly(StableIds.storage("uid-1"));
+            assertThat(web.disks()).extracting(SourceDisk::storageId)
+                    .containsOnly("Dummy storage for source provider ova-src");
             assertThat(p.describe(new VmRef(web.id(), null))).contains(web);
             assertThat(p.describe(new VmRef("no-such-id", "no-such-name"))).isEmpty();
 
@@ -188,6 +199,9 @@ class OvaSourceProviderTest {
                 }
             }
             SourceVm db = p.describe(new VmRef(null, "db01")).orElseThrow();
+            // The OVF says 2 MiB + 12345 bytes; qemu-img rounded the VMDK up to whole sectors: the target
+            // disk must hold every byte the reader yields.
+            assertThat(db.disks().get(0).capacity()).isEqualTo((DB_DISK + 511) / 512 * 512);
             try (DiskReader r = p.openDisk(db, db.disks().get(0), null)) {
                 assertThat(DiskImages.sha256(r, 77_777)).isEqualTo(reference.get("db01.vmdk"));
                 assertThat(r.extents(0, r.size())).anyMatch(Extent::zero);
@@ -217,6 +231,20 @@ class OvaSourceProviderTest {
             assertThatThrownBy(() -> p.openDisk(vm, vm.disks().get(0), null)).isInstanceOf(HoistException.class)
                     .hasMessageContaining("gone.vmdk")
                     .extracting(e -> ((HoistException) e).code()).isEqualTo("DiskFileMissing");
+        }
+    }
+
+    @Test
+    void gzipCompressedFileReferencesAreRefusedClearly() throws Exception {
+        Path share = Files.createDirectories(tmp.resolve("share4"));
+        Files.writeString(share.resolve("gz.ovf"), new OvfBuilder("gz").disk("gz.vmdk.gz", 1 << 20).build()
+                .replace("ovf:id=\"file1\"", "ovf:id=\"file1\" ovf:compression=\"gzip\""));
+        Files.write(share.resolve("gz.vmdk.gz"), new byte[100]);
+        try (OvaSourceProvider p = provider(share.toString(), tmp.resolve("w9"))) {
+            SourceVm vm = p.describe(new VmRef(null, "gz")).orElseThrow();
+            assertThatThrownBy(() -> p.openDisk(vm, vm.disks().get(0), null)).isInstanceOf(HoistException.class)
+                    .hasMessageContaining("gzip").hasMessageContaining("gz.vmdk.gz")
+                    .extracting(e -> ((HoistException) e).code()).isEqualTo("DiskFormatNotSupported");
         }
     }
 

@@ -20,6 +20,7 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 
 /**
  * The Kubernetes-style resource API over {@link ResourceStore}: list, get, create, replace, merge
@@ -30,7 +31,7 @@ public final class ResourceApi {
     public static final String FORKLIFT = "/apis/forklift.konveyor.io/v1beta1";
     public static final String CORE = "/api/v1";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int PATCH_RETRIES = 5;
+    private static final int PATCH_RETRIES = 20; // enough for dozens of concurrent patchers of one object
     private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
 
     private final Vertx vertx;
@@ -68,9 +69,11 @@ public final class ResourceApi {
     private void list(RoutingContext ctx) {
         ResourceKind kind = kind(ctx);
         String ns = ctx.pathParam("namespace") == null ? null : ObjectRules.urlNamespace(ctx.pathParam("namespace"));
+        Predicate<JsonNode> selected = Selectors.parse(ctx.queryParams().get("labelSelector"),
+                ctx.queryParams().get("fieldSelector"));
         String watch = ctx.queryParams().get("watch");
         if ("true".equals(watch) || "1".equals(watch)) {
-            WatchStream.start(ctx, vertx, store, kind, ns);
+            WatchStream.start(ctx, vertx, store, kind, ns, selected);
             return;
         }
         blocking(ctx, () -> {
@@ -81,7 +84,9 @@ public final class ResourceApi {
             list.putObject("metadata").put("resourceVersion", Long.toString(version));
             ArrayNode items = list.putArray("items");
             for (ObjectNode o : store.list(kind, ns)) {
-                items.add(SecretData.redact(kind, o));
+                if (selected.test(o)) {
+                    items.add(SecretData.redact(kind, o));
+                }
             }
             return list;
         }, 200);
@@ -256,7 +261,7 @@ public final class ResourceApi {
     private void blocking(RoutingContext ctx, Callable<ObjectNode> work, int status) {
         Future<ObjectNode> f = vertx.executeBlocking(work, false);
         f.onSuccess(body -> {
-            if (!ctx.response().ended()) {
+            if (!ctx.response().ended() && !ctx.response().closed()) { // the client may have gone
                 ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
             }
         }).onFailure(ctx::fail);

@@ -1,5 +1,6 @@
 package io.hoist.core.server.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.model.ResourceKind;
@@ -13,6 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * {@code ?watch=true}: newline-delimited JSON watch events ({@code {"type":..,"object":..}}) over a
@@ -30,7 +32,8 @@ final class WatchStream {
 
     private WatchStream() {}
 
-    static void start(RoutingContext ctx, Vertx vertx, ResourceStore store, ResourceKind kind, String ns) {
+    static void start(RoutingContext ctx, Vertx vertx, ResourceStore store, ResourceKind kind, String ns,
+                      Predicate<JsonNode> selected) {
         Long since = parseVersion(ctx.queryParams().get("resourceVersion"));
         long timeout = parseTimeout(ctx.queryParams().get("timeoutSeconds"));
         Context eventLoop = vertx.getOrCreateContext();
@@ -49,6 +52,9 @@ final class WatchStream {
             if (since == null || since == 0) {
                 from = store.currentVersion();
                 for (ObjectNode o : store.list(kind, ns)) {
+                    if (!selected.test(o)) {
+                        continue;
+                    }
                     String key = o.at("/metadata/namespace").asText() + "/" + o.at("/metadata/name").asText();
                     listed.put(key, o.at("/metadata/resourceVersion").asLong());
                     post(eventLoop, response, queued, "ADDED", SecretData.redact(kind, o));
@@ -61,6 +67,9 @@ final class WatchStream {
                 Long seen = listed.isEmpty() ? null : listed.get(key);
                 if (seen != null && e.resourceVersion() <= seen) {
                     return; // already sent as part of the initial list
+                }
+                if (!selected.test(e.object())) {
+                    return;
                 }
                 post(eventLoop, response, queued, e.type(), SecretData.redact(kind, e.object()));
             });
@@ -95,10 +104,7 @@ final class WatchStream {
             eventLoop.runOnContext(v -> response.reset());
             return;
         }
-        ObjectNode event = JSON.createObjectNode();
-        event.put("type", type);
-        event.set("object", object);
-        String line = event.toString() + "\n";
+        // Serialize on the event loop, not here: this runs on the store's writing thread, under its lock.
         eventLoop.runOnContext(v -> {
             queued.decrementAndGet();
             if (response.ended() || response.closed()) {
@@ -108,7 +114,10 @@ final class WatchStream {
                 response.reset(); // too slow a reader: drop it, it resumes from its last resourceVersion
                 return;
             }
-            response.write(line);
+            ObjectNode event = JSON.createObjectNode();
+            event.put("type", type);
+            event.set("object", object);
+            response.write(event.toString() + "\n");
         });
     }
 

@@ -216,4 +216,46 @@ class ResourceApiTest {
         assertThat(api.get(cms + "/cm").json().at("/data/k").asText()).isEqualTo("v");
         assertThat(api.get(cms).json().get("kind").asText()).isEqualTo("ConfigMapList");
     }
+
+    @Test
+    void concurrentUnconditionalPatchesLoseNothing() throws Exception {
+        api.post(PLANS, plan("busy", "x"));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.List<java.util.concurrent.Future<Integer>> codes = new java.util.ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            for (int i = 0; i < 5; i++) {
+                String key = "t" + t + "-" + i;
+                codes.add(pool.submit(() -> api.patch(PLANS + "/busy", "{\"metadata\":{\"labels\":{\"" + key + "\":\"y\"}}}").status()));
+            }
+        }
+        for (java.util.concurrent.Future<Integer> c : codes) {
+            assertThat(c.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+        }
+        pool.shutdown();
+        assertThat(api.get(PLANS + "/busy").json().at("/metadata/labels").size()).isEqualTo(40);
+    }
+
+    @Test
+    void labelAndFieldSelectorsFilterLists() {
+        String ns = "/apis/forklift.konveyor.io/v1beta1/namespaces/sel/hooks";
+        api.post(ns, "{\"metadata\":{\"name\":\"h1\",\"labels\":{\"wave\":\"1\",\"team\":\"db\"}}}");
+        api.post(ns, "{\"metadata\":{\"name\":\"h2\",\"labels\":{\"wave\":\"2\"}}}");
+        api.post(ns, "{\"metadata\":{\"name\":\"h3\"}}");
+        java.util.function.Function<String, java.util.List<String>> names = q -> {
+            Reply r = api.get(ns + "?" + q);
+            assertThat(r.status()).as(q + " " + r.body()).isEqualTo(200);
+            java.util.List<String> out = new java.util.ArrayList<>();
+            r.json().get("items").forEach(i -> out.add(i.at("/metadata/name").asText()));
+            return out;
+        };
+        assertThat(names.apply("labelSelector=wave%3D1")).containsExactly("h1");
+        assertThat(names.apply("labelSelector=wave!%3D1")).containsExactly("h2", "h3");
+        assertThat(names.apply("labelSelector=wave")).containsExactly("h1", "h2");
+        assertThat(names.apply("labelSelector=!wave")).containsExactly("h3");
+        assertThat(names.apply("labelSelector=wave%20in%20(1,2),team")).containsExactly("h1");
+        assertThat(names.apply("labelSelector=wave%20notin%20(1)")).containsExactly("h2", "h3");
+        assertThat(names.apply("fieldSelector=metadata.name%3Dh2")).containsExactly("h2");
+        assertStatus(api.get(ns + "?fieldSelector=spec.x%3D1"), 400, "BadRequest");
+        assertStatus(api.get(ns + "?labelSelector=a%3D%3D%3Db"), 400, "BadRequest");
+    }
 }

@@ -101,4 +101,54 @@ class WatchStreamTest {
             store.close();
         }
     }
+
+    @Test
+    void aWatcherThatStopsReadingIsDisconnectedAndTheServerCarriesOn() throws Exception {
+        try (RunningServer api = RunningServer.start(dir)) {
+            // A raw socket that sends the watch request and then does not read while 30 MB of events pile up.
+            java.net.URI base = java.net.URI.create(api.server.url());
+            try (java.net.Socket stalled = new java.net.Socket()) {
+                stalled.setReceiveBufferSize(4096);
+                stalled.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()));
+                stalled.getOutputStream().write(("GET " + PLANS + "?watch=true HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                        + api.token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                stalled.getOutputStream().flush();
+                String big = "x".repeat(200_000);
+                int writes = 150;
+                for (int i = 0; i < writes; i++) {
+                    assertThat(api.post(PLANS, "{\"metadata\":{\"name\":\"big-" + i + "\"},\"spec\":{\"description\":\""
+                            + big + "\"}}").status()).isEqualTo(201);
+                }
+                // Now read: the server must have dropped us part-way instead of buffering everything.
+                int events = countEventsUntilClosed(stalled);
+                assertThat(events).isGreaterThanOrEqualTo(0).isLessThan(writes);
+            }
+            assertThat(api.get(PLANS + "/big-0").status()).isEqualTo(200);
+            assertThat(api.post(PLANS, ResourceApiTest.plan("after", "x")).status()).isEqualTo(201);
+        }
+    }
+
+    /** Reads until the server closes or resets the connection; -1 if it is still open after 10 s idle. */
+    private static int countEventsUntilClosed(java.net.Socket s) throws java.io.IOException {
+        s.setSoTimeout(10_000);
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        InputStream in = s.getInputStream();
+        byte[] buf = new byte[1 << 16];
+        try {
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                all.write(buf, 0, n);
+            }
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return -1;
+        } catch (java.io.IOException reset) {
+            // Connection reset: what the server does to a reader that cannot keep up.
+        }
+        String text = all.toString(StandardCharsets.ISO_8859_1);
+        int count = 0;
+        for (int i = text.indexOf("{\"type\":"); i >= 0; i = text.indexOf("{\"type\":", i + 1)) {
+            count++;
+        }
+        return count;
+    }
 }

@@ -2,6 +2,8 @@ package io.hoist.core.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hoist.core.model.admission.MtvAdmission;
+import io.hoist.core.server.HoistServer;
 import io.hoist.core.server.RunningServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Sends a few thousand malformed or hostile requests over raw sockets (so nothing is cleaned up by a
  * client library): bad JSON and YAML, wrong types, huge and deep bodies, path tricks, long names, bad
  * or missing tokens, odd methods. The server must never answer 5xx and must still work afterwards.
- * Seeded: {@code -Dhoist.hostile.seed=N} to vary, {@code -Dhoist.hostile.count=N} for more requests.
+ * Runs with the real {@link MtvAdmission}. Seeded: {@code -Dhoist.hostile.seed=N} to vary, {@code -Dhoist.hostile.count=N} for more requests.
  */
 class HostileRequestsTest {
     private static final long SEED = Long.getLong("hoist.hostile.seed", 42L);
@@ -73,8 +75,9 @@ class HostileRequestsTest {
         List<byte[]> bodies = bodies(random);
         Map<Integer, Integer> statuses = new TreeMap<>();
         List<String> serverErrors = new ArrayList<>();
-        try (RunningServer api = RunningServer.start(dir)) {
-            api.post("/apis/forklift.konveyor.io/v1beta1/namespaces/demo/plans", "{\"metadata\":{\"name\":\"p1\"},\"spec\":{}}");
+        // The real admission: hostile bodies reach MTV's schema and rules too.
+        try (RunningServer api = new RunningServer(HoistServer.builder().admission(new MtvAdmission()), dir)) {
+            assertThat(api.post("/apis/forklift.konveyor.io/v1beta1/namespaces/demo/plans", validPlan("p1")).status()).isEqualTo(201);
             URI base = URI.create(api.server.url());
             for (int i = 0; i < COUNT; i++) {
                 String method = METHODS[random.nextInt(METHODS.length)];
@@ -102,11 +105,19 @@ class HostileRequestsTest {
 
             // Still alive and still correct (p1 itself may have been deleted by a random DELETE).
             assertThat(api.get("/apis/forklift.konveyor.io/v1beta1/namespaces/demo/plans").status()).isEqualTo(200);
-            assertThat(api.post("/apis/forklift.konveyor.io/v1beta1/namespaces/demo/plans",
-                    "{\"metadata\":{\"name\":\"after-the-storm\"},\"spec\":{}}").status()).isEqualTo(201);
+            assertThat(api.post("/apis/forklift.konveyor.io/v1beta1/namespaces/demo/plans", validPlan("after-the-storm"))
+                    .status()).isEqualTo(201);
             assertThat(api.get("/apis/forklift.konveyor.io/v1beta1/namespaces/demo/plans/after-the-storm").status()).isEqualTo(200);
         }
         System.out.println("hostile requests by status: " + statuses);
+    }
+
+    /** A Plan that MTV admission accepts. */
+    static String validPlan(String name) {
+        return "{\"apiVersion\":\"forklift.konveyor.io/v1beta1\",\"kind\":\"Plan\",\"metadata\":{\"name\":\"" + name + "\"},"
+                + "\"spec\":{\"targetNamespace\":\"demo\",\"provider\":{\"source\":{\"name\":\"vsphere\",\"namespace\":\"demo\"},"
+                + "\"destination\":{\"name\":\"host\",\"namespace\":\"demo\"}},\"map\":{\"network\":{\"name\":\"net\",\"namespace\":\"demo\"},"
+                + "\"storage\":{\"name\":\"st\",\"namespace\":\"demo\"}},\"vms\":[{\"id\":\"vm-1\"}]}}";
     }
 
     private static String path(Random random) {

@@ -298,7 +298,9 @@ public final class SqliteResourceStore implements ResourceStore {
             for (WatchEvent e : replay(kind, namespace, sinceVersion)) {
                 w.deliver(e);
             }
-            watches.add(w);
+            if (w.open) { // a listener that failed during replay is already closed
+                watches.add(w);
+            }
         } finally {
             writeLock.unlock();
         }

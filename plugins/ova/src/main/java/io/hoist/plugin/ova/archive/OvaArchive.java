@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarFile;
 
@@ -46,12 +48,10 @@ public final class OvaArchive implements OvaPackage {
                     throw new IOException(path + ": entry " + name + " is a sparse tar member, which OVA does not allow");
                 }
                 entries.put(name, new Entry(e.getDataOffset(), e.getRealSize()));
-                if (ovf == null && name.toLowerCase(java.util.Locale.ROOT).endsWith(".ovf")) {
+                if (ovf == null && name.toLowerCase(Locale.ROOT).endsWith(".ovf")) {
                     ovf = name;
                 }
             }
-        } catch (IOException e) {
-            throw e;
         } catch (RuntimeException e) {
             throw new IOException(path + ": not a readable tar archive: " + e.getMessage(), e);
         }
@@ -76,7 +76,7 @@ public final class OvaArchive implements OvaPackage {
     }
 
     /** Entry names in archive order. */
-    public java.util.Set<String> entryNames() {
+    public Set<String> entryNames() {
         return entries.keySet();
     }
 

@@ -29,7 +29,8 @@ public final class InventoryDocuments {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("id", vm.id());
         d.put("name", vm.name());
-        d.put("uuid", vm.id());
+        // MTV's uuid: the OVF VirtualSystem id when it is a UUID, so plans written for MTV find the VM.
+        d.put("uuid", StableIds.isUuid(s.id()) ? s.id() : vm.id());
         d.put("ovaPath", vm.pkg().relativePath());
         d.put("ovaSource", vm.exportSource());
         d.put("exportSource", vm.exportSource());
@@ -91,6 +92,9 @@ public final class InventoryDocuments {
         d.put("fileSize", x.fileSize());
         d.put("bus", x.bus());
         d.put("shared", false);
+        if (x.unsupported() != null) {
+            d.put("unsupported", x.unsupported());
+        }
         return d;
     }
 
@@ -102,10 +106,15 @@ public final class InventoryDocuments {
         return d;
     }
 
+    /**
+     * The provider's single storage. Its id is its name, because StorageMaps name it; MTV's id for it, the
+     * provider's UID, is kept as {@code providerUid}.
+     */
     public static Map<String, Object> storage(String providerUid, String providerName) {
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("id", StableIds.storage(providerUid));
+        d.put("id", storageName(providerName));
         d.put("name", storageName(providerName));
+        d.put("providerUid", providerUid);
         return d;
     }
 

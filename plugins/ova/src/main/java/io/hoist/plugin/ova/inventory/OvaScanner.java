@@ -80,15 +80,23 @@ public final class OvaScanner {
                         + ": VirtualSystem " + vs.id() + " uses disk " + a.diskId() + " which DiskSection does not list"));
                 String href = null;
                 long fileSize = -1;
+                String unsupported = null;
                 if (d.fileRef() != null && !d.fileRef().isBlank()) {
                     OvfEnvelope.File f = env.file(d.fileRef()).orElseThrow(() -> new IOException(relativePath
                             + ": disk " + d.diskId() + " refers to file " + d.fileRef() + " which References does not list"));
                     href = f.href();
                     fileSize = pkg.fileSize(href);
+                    if (f.compression() != null && !f.compression().isBlank() && !"identity".equals(f.compression())) {
+                        unsupported = "file " + href + " is " + f.compression() + "-compressed (ovf:compression);"
+                                + " export the VM without file compression";
+                    } else if (f.chunkSize() != null) {
+                        unsupported = "file " + href + " is split into chunks (ovf:chunkSize); export it unsplit";
+                    }
                 }
                 disks.add(new OvaVm.Disk(StableIds.disk(vmId, d.diskId()), d.diskId(),
                         a.name() != null ? a.name() : d.diskId(), href, d.capacityBytes(),
-                        d.capacityAllocationUnits(), d.format(), d.populatedSize(), fileSize, a.bus(), a.unit()));
+                        d.capacityAllocationUnits(), d.format(), d.populatedSize(), fileSize, a.bus(), a.unit(),
+                        unsupported));
             }
             out.add(new OvaVm(vmId, pkg, vs, env.exportSource(), disks, env.networks()));
         }

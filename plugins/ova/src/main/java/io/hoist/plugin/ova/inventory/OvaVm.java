@@ -22,10 +22,11 @@ public record OvaVm(String id, OvaPackage pkg, OvfEnvelope.VirtualSystem system,
      *
      * @param href     the file inside the package (null for a blank disk with no file)
      * @param fileSize bytes of that file in the package, -1 when missing
+     * @param unsupported why Hoist cannot read the file (a gzip-compressed or chunked reference), or null
      */
     public record Disk(String id, String diskId, String name, String href, long capacity,
                        String capacityAllocationUnits, String format, long populatedSize, long fileSize,
-                       String bus, int unit) {}
+                       String bus, int unit, String unsupported) {}
 
     public String name() {
         return system.name();

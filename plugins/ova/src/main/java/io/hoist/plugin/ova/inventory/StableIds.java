@@ -25,14 +25,54 @@ public final class StableIds {
         return v5(NAMESPACE, "disk\0" + vmId + "\0" + diskId).toString();
     }
 
-    /** A network, by name: the same name in several OVAs is one network, mapped once. */
+    /**
+     * A network, by name: the same name in several OVAs is one network, mapped once. Computed as MTV's OVA
+     * provider server does (SHA-256 of the Go gob encoding of the name, first 36 hex digits), so the network
+     * ids in NetworkMaps written for MTV keep working.
+     */
     public static String network(String name) {
-        return v5(NAMESPACE, "network\0" + name).toString();
+        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        gobUint(body, 12); // gob type id of string (6), as a signed int: 6 << 1
+        gobUint(body, 0); // a single, non-struct value follows
+        gobUint(body, utf8.length);
+        body.writeBytes(utf8);
+        java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+        gobUint(message, body.size());
+        message.writeBytes(body.toByteArray());
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always present in the JDK", e);
+        }
+        return java.util.HexFormat.of().formatHex(sha256.digest(message.toByteArray())).substring(0, 36);
     }
 
-    /** The single storage of a provider (MTV's "Dummy storage for source provider ..."). */
-    public static String storage(String providerUid) {
-        return v5(NAMESPACE, "storage\0" + providerUid).toString();
+    /** gob's unsigned integer: one byte below 128, else the negated byte count then big-endian bytes. */
+    private static void gobUint(java.io.ByteArrayOutputStream out, long v) {
+        if (v < 128) {
+            out.write((int) v);
+            return;
+        }
+        int n = (64 - Long.numberOfLeadingZeros(v) + 7) / 8;
+        out.write(-n & 0xff);
+        for (int i = n - 1; i >= 0; i--) {
+            out.write((int) (v >>> (8 * i)) & 0xff);
+        }
+    }
+
+    /** Whether an OVF VirtualSystem id is a UUID (MTV then uses it as the VM id). */
+    public static boolean isUuid(String s) {
+        if (s == null || s.length() != 36) {
+            return false;
+        }
+        try {
+            UUID.fromString(s);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     static UUID v5(UUID namespace, String name) {

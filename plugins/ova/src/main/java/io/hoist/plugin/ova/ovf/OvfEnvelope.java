@@ -18,8 +18,11 @@ public record OvfEnvelope(List<File> files, List<Disk> disks, List<Network> netw
         systems = List.copyOf(systems);
     }
 
-    /** {@code References/File}: {@code size} is -1 when the descriptor does not say. */
-    public record File(String id, String href, long size) {}
+    /**
+     * {@code References/File}: {@code size} is -1 when the descriptor does not say; {@code compression}
+     * ({@code gzip}) and {@code chunkSize} are null unless the exporter compressed or split the file.
+     */
+    public record File(String id, String href, long size, String compression, String chunkSize) {}
 
     /** {@code DiskSection/Disk}: capacity in bytes; {@code fileRef} null for a blank disk. */
     public record Disk(String diskId, String fileRef, long capacityBytes, String capacityAllocationUnits,

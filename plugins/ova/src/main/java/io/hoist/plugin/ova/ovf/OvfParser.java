@@ -67,7 +67,8 @@ public final class OvfParser {
             }
             String size = attr(f, "size");
             files.add(new OvfEnvelope.File(attr(f, "id"), attr(f, "href"),
-                    size == null ? -1 : parseLong(size, "References/File[" + attr(f, "href") + "]/size")));
+                    size == null ? -1 : parseLong(size, "References/File[" + attr(f, "href") + "]/size"),
+                    attr(f, "compression"), attr(f, "chunkSize")));
         }
         List<OvfEnvelope.Disk> disks = new ArrayList<>();
         for (Element d : descendants(env, "Disk")) {

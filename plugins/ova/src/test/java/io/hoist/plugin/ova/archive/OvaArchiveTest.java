@@ -56,6 +56,7 @@ class OvaArchiveTest {
 
         OvaArchive archive = OvaArchive.open(ova, "vm.ova");
         assertThat(archive.ovfName()).isEqualTo("vm.ovf");
+        assertThat(archive.entryNames()).containsExactlyElementsOf(names);
         assertThat(new String(archive.readOvf(), StandardCharsets.UTF_8)).contains("<Name>vm</Name>");
         assertThat(archive.fileSize("s.vmdk")).isEqualTo(Files.size(stream));
         assertThat(archive.fileSize("./s.vmdk")).isEqualTo(Files.size(stream));
