@@ -161,7 +161,9 @@ public final class Engine implements AutoCloseable {
                 requeueAll(ResourceKind.PROVIDER);
             }
             case PLAN -> {
-                if (!"DELETED".equals(e.type())) {
+                if ("DELETED".equals(e.type())) {
+                    status.forget(new Messages.PlanKey(ns, name));
+                } else {
                     enqueue(new Messages.Reconcile(kind, ns, name));
                 }
             }
@@ -241,7 +243,35 @@ public final class Engine implements AutoCloseable {
         return "Staging".equals(out.phase()) || "ConnectionFailed".equals(out.phase());
     }
 
+    private final Set<String> archivedCleaned = ConcurrentHashMap.newKeySet();
+
+    /** An archived plan's leftovers (of VMs that did not succeed) are removed once. */
+    private void cleanUpArchived(Plan plan) {
+        if (!plan.spec.isArchived() || plan.status == null || plan.status.migration == null
+                || plan.status.migration.vms == null || plan.status.migration.history == null
+                || plan.status.migration.history.isEmpty() || !archivedCleaned.add(plan.metadata.uid)) {
+            return;
+        }
+        var last = plan.status.migration.history.get(plan.status.migration.history.size() - 1).migration;
+        Messages.PlanKey key = new Messages.PlanKey(plan.namespace(), plan.name());
+        for (var vm : plan.status.migration.vms) {
+            if (Conditions.isTrue(vm.conditions, Conditions.SUCCEEDED) || vm.completed == null) {
+                continue;
+            }
+            ctx.phases().execute(() -> {
+                try {
+                    new VmRun(ctx, new Messages.RunVm(key, last.name, last.uid, vm.id), r -> { }).archive();
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.WARNING, "archive cleanup of VM " + vm.id + " in plan " + key + " failed: " + e.getMessage());
+                }
+            });
+        }
+    }
+
     private boolean reconcilePlan(Plan plan) {
+        if (!Conditions.isTrue(plan.status == null ? null : plan.status.conditions, Conditions.EXECUTING)) {
+            cleanUpArchived(plan);
+        }
         List<Condition> wanted = planController.conditions(plan);
         List<Condition> current = plan.status == null ? null : plan.status.conditions;
         if (sameConditions(current, wanted)) {

@@ -30,14 +30,14 @@ import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /** A real engine on a real SQLite store with in-process test-double providers, for engine tests. */
-final class EngineHarness implements AutoCloseable {
-    final Path dir;
-    final ResourceStore store;
+public final class EngineHarness implements AutoCloseable {
+    public final Path dir;
+    public final ResourceStore store;
     final Vertx vertx = Vertx.vertx();
     final Inventory inventory = new Inventory();
     final Engine engine;
 
-    EngineHarness(Path dir, SourceProvider source, Destination destination) {
+    public EngineHarness(Path dir, SourceProvider source, Destination destination) {
         this.dir = dir;
         this.store = SqliteResourceStore.open(dir.resolve("data"));
         SourceProviderFactory sf = new SourceProviderFactory() {
@@ -104,24 +104,58 @@ final class EngineHarness implements AutoCloseable {
                 return dir.resolve("data");
             }
         };
-        var copier = new TransferDiskCopyService(dir.resolve("data"), new BandwidthBudgets(), name -> 0,
-                Executors.newSingleThreadScheduledExecutor());
+        var copier = new TransferDiskCopyService(dir.resolve("data"), new BandwidthBudgets(), Executors.newSingleThreadScheduledExecutor());
         engine = new Engine(vertx, store, Extensions.of(List.of(sf), List.of(df), List.of(), List.of()), services, copier);
         engine.start();
     }
 
-    void apply(String yaml) {
+    /** Source and destination providers and one-to-one maps for the synthetic source, in namespace default. */
+    public static String providersAndMaps() {
+        return """
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Provider
+                metadata: {name: src, namespace: default}
+                spec: {type: synthetic, url: "synthetic://", secret: {name: none, namespace: default}}
+                ---
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Provider
+                metadata: {name: dst, namespace: default}
+                spec: {type: test-folder, url: "file:///unused", secret: {name: none, namespace: default}}
+                ---
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: NetworkMap
+                metadata: {name: net, namespace: default}
+                spec:
+                  provider: {source: {name: src, namespace: default}, destination: {name: dst, namespace: default}}
+                  map: [{source: {id: net-a}, destination: {type: pod}}]
+                ---
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: StorageMap
+                metadata: {name: stor, namespace: default}
+                spec:
+                  provider: {source: {name: src, namespace: default}, destination: {name: dst, namespace: default}}
+                  map: [{source: {id: ds-a}, destination: {storageClass: standard}}]
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: none, namespace: default}
+                type: Opaque
+                data: {}
+                """;
+    }
+
+    public void apply(String yaml) {
         for (ObjectNode o : Manifests.parse(yaml)) {
             ResourceKind kind = ResourceKind.byKind(o.path("kind").asText()).orElseThrow();
             store.create(kind, o);
         }
     }
 
-    ObjectNode get(ResourceKind kind, String name) {
+    public ObjectNode get(ResourceKind kind, String name) {
         return store.get(kind, "default", name).orElseThrow();
     }
 
-    static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
+    public static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {

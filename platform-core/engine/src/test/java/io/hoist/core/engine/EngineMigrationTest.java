@@ -135,6 +135,76 @@ class EngineMigrationTest {
         }
     }
 
+    @Test
+    void cancelStopsOneVmAndRestoresItsSourceAndRestartMigratesOnlyIt(@TempDir Path tmp) throws Exception {
+        SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(3, 2, DISK, 1, true);
+        FolderDestinationTestDouble dest = new FolderDestinationTestDouble(tmp.resolve("out"));
+        try (EngineHarness h = new EngineHarness(tmp, source, dest)) {
+            // A 3 MiB/s plan budget makes the copies slow enough to cancel one VM mid-way.
+            h.apply(manifests("cold", null).replace("metadata: {name: plan1, namespace: default}",
+                    "metadata: {name: plan1, namespace: default, annotations: {hoist.io/bandwidth-mibps: \"3\"}}"));
+            EngineHarness.await(Duration.ofSeconds(30), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, "plan1"), "Ready"), "plan Ready");
+            h.apply(migration(null));
+            EngineHarness.await(Duration.ofSeconds(30), () -> phaseOf(h, "vm-1").equals("CopyDisks"), "vm-1 copying");
+            for (int attempt = 0; ; attempt++) { // the engine writes the Migration's status concurrently
+                var m = h.get(ResourceKind.MIGRATION, "run1");
+                m.with("spec").putArray("cancel").addObject().put("id", "vm-1");
+                try {
+                    h.store.update(ResourceKind.MIGRATION, m);
+                    break;
+                } catch (io.hoist.core.store.StoreException.Conflict c) {
+                    assertThat(attempt).isLessThan(20);
+                }
+            }
+            EngineHarness.await(Duration.ofSeconds(90), () -> h.get(ResourceKind.PLAN, "plan1").path("status").path("migration").has("completed"),
+                    "migration complete");
+            JsonNode plan = h.get(ResourceKind.PLAN, "plan1");
+            assertThat(vmCondition(plan, "vm-1", "Canceled")).isTrue();
+            assertThat(vmCondition(plan, "vm-0", "Succeeded")).isTrue();
+            assertThat(vmCondition(plan, "vm-2", "Succeeded")).isTrue();
+            assertThat(Conditions.isTrue(plan, "Succeeded")).isTrue();
+            // Temporary target objects of the canceled VM are gone and its source runs again.
+            assertThat(tmp.resolve("out/migrated/vm-1")).doesNotExist();
+            assertThat(source.describe(new io.hoist.api.source.VmRef("vm-1", null)).orElseThrow().powerState())
+                    .isEqualTo(io.hoist.api.source.PowerState.ON);
+            int powerOffsBefore = source.powerOffs.get();
+
+            h.apply(migration(null).replace("name: run1", "name: run2"));
+            EngineHarness.await(Duration.ofSeconds(90), () -> {
+                JsonNode p = h.get(ResourceKind.PLAN, "plan1");
+                return vmCondition(p, "vm-1", "Succeeded") && p.path("status").path("migration").has("completed");
+            }, "restart migrates vm-1");
+            assertThat(source.powerOffs.get() - powerOffsBefore).as("only vm-1 is migrated again").isEqualTo(1);
+            for (String id : new String[] {"vm-0", "vm-1", "vm-2"}) {
+                assertThat(dest.creations.get(id).get()).as(id + " created once").isEqualTo(1);
+                assertDiskEquals(dest.diskFile("migrated", id, id + "-disk-0"), source, id, "disk-0");
+            }
+            assertThat(h.get(ResourceKind.PLAN, "plan1").path("status").path("migration").path("history")).hasSize(2);
+        }
+    }
+
+    static String phaseOf(EngineHarness h, String vmId) {
+        for (JsonNode vm : h.get(ResourceKind.PLAN, "plan1").path("status").path("migration").path("vms")) {
+            if (vmId.equals(vm.path("id").asText())) {
+                return vm.path("phase").asText();
+            }
+        }
+        return "";
+    }
+
+    static boolean vmCondition(JsonNode plan, String vmId, String type) {
+        for (JsonNode vm : plan.path("status").path("migration").path("vms")) {
+            if (vmId.equals(vm.path("id").asText())) {
+                for (JsonNode c : vm.path("conditions")) {
+                    if (type.equals(c.path("type").asText()) && "True".equals(c.path("status").asText())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     static JsonNode stepNamed(JsonNode vm, String name) {
         for (JsonNode s : vm.path("pipeline")) {
             if (name.equals(s.path("name").asText())) {

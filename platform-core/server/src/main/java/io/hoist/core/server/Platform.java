@@ -53,8 +53,7 @@ public final class Platform implements AutoCloseable {
                 HttpClients http = new ProviderHttpClients();
                 DiskIo diskIo = new EngineDiskIo(http);
                 HostServices services = services(ctx.dataDir(), settings, http, diskIo);
-                var copier = new TransferDiskCopyService(ctx.dataDir(), new BandwidthBudgets(),
-                        name -> budgetRate(settings, name), timers);
+                var copier = new TransferDiskCopyService(ctx.dataDir(), new BandwidthBudgets(), timers);
                 engine = new Engine(ctx.vertx(), ctx.store(), extensions(plugins), services, copier);
                 engine.start();
             }
@@ -94,18 +93,6 @@ public final class Platform implements AutoCloseable {
 
     private static Extensions extensions(PluginHost host) {
         return Extensions.of(host.sourceFactories(), host.destinationFactories(), host.hookRunners(), host.guestConverters());
-    }
-
-    /** {@code host:...} budgets from {@code controller_host_bandwidth_mibps}; {@code plan:...} are set on the plan. */
-    private static double budgetRate(Settings settings, String name) {
-        if (name.startsWith("host:")) {
-            try {
-                return Double.parseDouble(settings.get("controller_host_bandwidth_mibps", "0"));
-            } catch (NumberFormatException e) {
-                return 0;
-            }
-        }
-        return 0;
     }
 
     private HostServices services(Path dataDir, Settings settings, HttpClients http, DiskIo diskIo) {

@@ -25,9 +25,10 @@ public interface DiskCopyService {
      * @param digestsKey    names the disk across passes: a warm delta needs the previous pass's block digests
      *                      so its checksum still covers the whole disk
      * @param extents       changed areas of a warm delta, or null for a full copy
+     * @param budgets       shared bandwidth budgets to draw from: name to MiB/s (0 or less: unlimited)
      */
     record CopyRequest(String checkpointKey, String digestsKey, String diskId, DiskReader reader, DiskWriter writer,
-                       List<Extent> extents, List<String> budgets, Consumer<TransferProgress> progress,
+                       List<Extent> extents, java.util.Map<String, Double> budgets, Consumer<TransferProgress> progress,
                        BooleanSupplier canceled) {}
 
     /** What was copied, with the project's {@code sha256-4m:} checksums of what was read and written. */

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
 
 /**
  * {@link DiskCopyService} on the platform's transfer engine: checkpoints under {@code DATA/checkpoints},
@@ -29,15 +28,10 @@ public final class TransferDiskCopyService implements DiskCopyService {
     private final FileCheckpointStore checkpoints;
     private final Path digestsDir;
     private final BandwidthBudgets budgets;
-    private final ToDoubleFunction<String> rateOf;
     private final ScheduledExecutorService timers;
     private final CopyOptions options;
 
-    /**
-     * @param rateOf MiB/s of a budget name ({@code host:...}, {@code plan:...}); 0 or less means unlimited
-     */
-    public TransferDiskCopyService(Path dataDir, BandwidthBudgets budgets, ToDoubleFunction<String> rateOf,
-                                   ScheduledExecutorService timers) {
+    public TransferDiskCopyService(Path dataDir, BandwidthBudgets budgets, ScheduledExecutorService timers) {
         try {
             this.checkpoints = new FileCheckpointStore(dataDir.resolve("checkpoints"));
             this.digestsDir = Files.createDirectories(dataDir.resolve("digests"));
@@ -45,7 +39,6 @@ public final class TransferDiskCopyService implements DiskCopyService {
             throw new UncheckedIOException(e);
         }
         this.budgets = budgets;
-        this.rateOf = rateOf;
         this.timers = timers;
         this.options = CopyOptions.DEFAULT.withCheckpointEvery(Duration.ofSeconds(2)).withProgressEvery(Duration.ofMillis(500));
     }
@@ -53,8 +46,9 @@ public final class TransferDiskCopyService implements DiskCopyService {
     @Override
     public Result copy(CopyRequest r) throws Exception {
         List<BandwidthBudget> shared = new ArrayList<>();
-        for (String name : r.budgets()) {
-            double rate = rateOf.applyAsDouble(name);
+        for (var e : r.budgets().entrySet()) {
+            String name = e.getKey();
+            double rate = e.getValue();
             if (rate > 0) {
                 shared.add(budgets.define(name, rate));
             } else {

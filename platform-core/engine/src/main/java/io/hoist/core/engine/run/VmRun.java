@@ -105,6 +105,20 @@ public final class VmRun {
         ctx.phases().execute(this::advance);
     }
 
+    /**
+     * Archive: removes what a failed or canceled VM left behind (partial disks, snapshots) without
+     * touching a created VM. Runs on the caller's thread.
+     */
+    public void archive() throws Exception {
+        synchronized (walking) {
+            load();
+            String error = cleanUp(Destination.CleanupReason.ARCHIVED, false);
+            if (error != null) {
+                throw new HoistException(HoistException.Type.UNAVAILABLE, "ArchiveCleanupFailed", error);
+            }
+        }
+    }
+
     /** Asks the run to stop at the next safe point and clean up as canceled. */
     public void cancel() {
         canceled = true;
@@ -164,9 +178,9 @@ public final class VmRun {
     }
 
     private void load() throws Exception {
-        plan = read(ResourceKind.PLAN, msg.plan().namespace(), msg.plan().name(), Plan.class)
+        plan = ctx.status().plan(msg.plan())
                 .orElseThrow(() -> new IllegalStateException("plan " + msg.plan() + " no longer exists"));
-        VmStatus entry = vmEntry(plan);
+        VmStatus entry = entry();
         planVm = plan.spec.vms.stream().filter(v -> Objects.equals(planVmId(v), msg.vmId())).findFirst()
                 .orElseThrow(() -> new IllegalStateException("VM " + msg.vmId() + " is no longer in plan " + msg.plan()));
         sourceInstance = provider(plan.spec.provider.source);
@@ -248,7 +262,7 @@ public final class VmRun {
     private TargetVmSpec ensureTarget() throws Exception {
         if (target == null) {
             ensureSourceVm();
-            VmStatus entry = vmEntry(reloadPlan());
+            VmStatus entry = entry();
             boolean wasRunning = "On".equals(entry.restorePowerState);
             NetworkMap nm = read(ResourceKind.NETWORK_MAP, ns(plan.spec.map.network.namespace), plan.spec.map.network.name, NetworkMap.class).orElse(null);
             StorageMap sm = read(ResourceKind.STORAGE_MAP, ns(plan.spec.map.storage.namespace), plan.spec.map.storage.name, StorageMap.class).orElse(null);
@@ -263,7 +277,7 @@ public final class VmRun {
 
     private Outcome storePowerState() throws Exception {
         ensureSourceVm();
-        VmStatus entry = vmEntry(reloadPlan());
+        VmStatus entry = entry();
         if (entry.restorePowerState == null) {
             PowerState state = source().powerState(sourceVm);
             String value = state == PowerState.ON ? "On" : "Off";
@@ -288,7 +302,7 @@ public final class VmRun {
     private Outcome createSnapshot() throws Exception {
         ensureSourceVm();
         Snapshots snaps = snapshots();
-        VmStatus entry = vmEntry(reloadPlan());
+        VmStatus entry = entry();
         // Idempotent: a snapshot recorded for this phase (open precopy without end) is reused.
         VmStatus.Precopy open = lastPrecopy(entry).filter(p -> p.end == null && p.snapshot != null).orElse(null);
         if (open == null) {
@@ -419,13 +433,12 @@ public final class VmRun {
     }
 
     private CompletableFuture<List<DiskCopyService.Result>> startCopies(List<AllocatedDisk> disks, boolean finalDelta) throws Exception {
-        Plan fresh = reloadPlan();
-        VmStatus entry = vmEntry(fresh);
+        VmStatus entry = entry();
         boolean warm = itinerary.contains(Phase.Precopy);
         List<VmStatus.Precopy> precopies = entry.warm == null || entry.warm.precopies == null ? List.of() : entry.warm.precopies;
         VmStatus.Precopy current = precopies.isEmpty() ? null : precopies.get(precopies.size() - 1);
         VmStatus.Precopy previous = precopies.size() >= 2 ? precopies.get(precopies.size() - 2) : null;
-        List<String> budgets = budgets();
+        Map<String, Double> budgets = budgets();
         List<CompletableFuture<DiskCopyService.Result>> futures = new ArrayList<>();
         int round = precopies.size();
         for (AllocatedDisk a : disks) {
@@ -460,12 +473,17 @@ public final class VmRun {
                 .thenApply(v -> futures.stream().map(CompletableFuture::join).toList());
     }
 
-    private List<String> budgets() {
-        List<String> b = new ArrayList<>();
-        b.add("host:" + hostKey());
-        if (planInt("hoist.io/bandwidth-mibps") > 0) {
-            b.add("plan:" + msg.plan());
+    /** The budgets this VM's copies share: its source host's (from the settings) and its plan's (annotation). */
+    private Map<String, Double> budgets() {
+        Map<String, Double> b = new LinkedHashMap<>();
+        double host;
+        try {
+            host = Double.parseDouble(ctx.settings().get("controller_host_bandwidth_mibps", "0").trim());
+        } catch (NumberFormatException e) {
+            host = 0;
         }
+        b.put("host:" + hostKey(), host);
+        b.put("plan:" + msg.plan(), (double) planInt("hoist.io/bandwidth-mibps"));
         return b;
     }
 
@@ -586,7 +604,7 @@ public final class VmRun {
         if (cutover != null && !Instant.now().isBefore(cutover)) {
             return Outcome.NEXT;
         }
-        VmStatus entry = vmEntry(reloadPlan());
+        VmStatus entry = entry();
         Instant next = entry.warm == null || entry.warm.nextPrecopyAt == null ? Instant.now()
                 : OffsetDateTime.parse(entry.warm.nextPrecopyAt).toInstant();
         if (Instant.now().isBefore(next)) {
@@ -639,7 +657,7 @@ public final class VmRun {
     }
 
     private void removePreviousSnapshot() throws Exception {
-        VmStatus entry = vmEntry(reloadPlan());
+        VmStatus entry = entry();
         List<VmStatus.Precopy> ps = entry.warm == null || entry.warm.precopies == null ? List.of() : entry.warm.precopies;
         if (ps.size() >= 2) {
             removePreviousSnapshotOf(ps.get(ps.size() - 2));
@@ -660,7 +678,7 @@ public final class VmRun {
     }
 
     private Outcome removeLastSnapshot() throws Exception {
-        VmStatus entry = vmEntry(reloadPlan());
+        VmStatus entry = entry();
         Optional<VmStatus.Precopy> last = lastPrecopy(entry);
         if (last.isPresent()) {
             removePreviousSnapshotOf(last.get());
@@ -842,7 +860,7 @@ public final class VmRun {
             errors.add("cleanup of target failed: " + describe(e));
         }
         try {
-            VmStatus entry = vmEntry(reloadPlan());
+            VmStatus entry = entry();
             if (entry.warm != null && entry.warm.precopies != null) {
                 for (VmStatus.Precopy p : entry.warm.precopies) {
                     removePreviousSnapshotOf(p);
@@ -965,14 +983,10 @@ public final class VmRun {
         }
     }
 
-    private VmStatus vmEntry(Plan p) {
-        return io.hoist.core.engine.status.StatusWriter.findVm(p, msg.vmId())
+    /** This VM's current status entry (a copy), from the status writer's view of the plan. */
+    private VmStatus entry() {
+        return ctx.status().vm(msg.plan(), msg.vmId())
                 .orElseThrow(() -> new IllegalStateException("VM " + msg.vmId() + " has no status entry on plan " + msg.plan()));
-    }
-
-    private Plan reloadPlan() {
-        return read(ResourceKind.PLAN, msg.plan().namespace(), msg.plan().name(), Plan.class)
-                .orElseThrow(() -> new IllegalStateException("plan " + msg.plan() + " no longer exists"));
     }
 
     private <T> Optional<T> read(ResourceKind kind, String ns, String name, Class<T> type) {

@@ -87,6 +87,30 @@ public final class StatusWriter implements AutoCloseable {
 
     // Filled per batch with the freshly written plans, so mirrors copy the entry just written.
     private final Map<PlanKey, Plan> written = new LinkedHashMap<>();
+    // The last plan this writer wrote or read, per plan: VM runs read their own entry from here instead
+    // of parsing the whole plan (thousands of VM entries) from the store at every phase.
+    private final Map<PlanKey, Plan> latest = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The plan as last written (or read) by this writer; callers must not modify it. */
+    public Optional<Plan> plan(PlanKey key) {
+        Plan p = latest.get(key);
+        if (p != null) {
+            return Optional.of(p);
+        }
+        Optional<Plan> loaded = store.get(ResourceKind.PLAN, key.namespace(), key.name()).map(n -> mapper.convertValue(n, Plan.class));
+        loaded.ifPresent(x -> latest.put(key, x));
+        return loaded;
+    }
+
+    /** A copy of one VM's current status entry. */
+    public Optional<VmStatus> vm(PlanKey key, String vmId) {
+        return plan(key).flatMap(p -> findVm(p, vmId)).map(v -> mapper.convertValue(v, VmStatus.class));
+    }
+
+    /** Forgets the cached plan (deleted, or changed by someone else). */
+    public void forget(PlanKey key) {
+        latest.remove(key);
+    }
 
     private void mirrorVm(PlanKey plan, Migration m, String vmId) {
         Plan p = written.get(plan);
@@ -130,8 +154,10 @@ public final class StatusWriter implements AutoCloseable {
         Map<Change, Throwable> failures = new LinkedHashMap<>();
         byPlan.forEach((key, changes) -> {
             try {
-                written.put(key, write(ResourceKind.PLAN, key.namespace(), key.name(), Plan.class,
-                        p -> changes.forEach(c -> c.planChange.accept(p))));
+                Plan p = write(ResourceKind.PLAN, key.namespace(), key.name(), Plan.class,
+                        x -> changes.forEach(c -> c.planChange.accept(x)));
+                written.put(key, p);
+                latest.put(key, p);
             } catch (RuntimeException e) {
                 changes.forEach(c -> failures.put(c, e));
             }

@@ -1,0 +1,232 @@
+package io.hoist.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hoist.cli.client.ApiClient;
+import io.hoist.cli.client.Connection;
+import io.hoist.core.model.Manifests;
+import io.hoist.core.model.ResourceKind;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crash safety of the whole platform: a child JVM runs {@code hoist serve} and is killed with
+ * SIGKILL at seeded random moments of a 4-VM OVA migration (at most ten times), then restarted until
+ * the migration ends. Every target disk must equal its source byte for byte and every source VM must
+ * have exactly one target VM.
+ */
+class CrashResumeIT {
+    static final int VMS = 4;
+    static final long SEED = 20261126L;
+
+    @Test
+    void migrationSurvivesRepeatedKillNine(@TempDir Path tmp) throws Exception {
+        Path ovaDir = Files.createDirectories(tmp.resolve("ova"));
+        Path target = Files.createDirectories(tmp.resolve("target"));
+        Path data = tmp.resolve("data");
+        List<String> names = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < VMS; i++) {
+            String name = "crash-vm-" + i;
+            Path ova = Appliances.build(ovaDir, name, 40, SEED + i, String.format("00:50:56:8a:10:%02x", i));
+            names.add(name);
+            expected.add(Appliances.rawSha256(ova, name, tmp.resolve("work")));
+        }
+        int port = freePort();
+        Child child = Child.start(data, port);
+        ApiClient api = child.client();
+        String ns = "crash";
+        apply(api, ns, """
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: ForkliftController
+                metadata: {name: forklift-controller, namespace: %1$s}
+                spec: {controller_max_vm_inflight: 2}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: ova-secret, namespace: %1$s}
+                type: Opaque
+                stringData: {url: "file://%2$s"}
+                ---
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Provider
+                metadata: {name: ova, namespace: %1$s}
+                spec: {type: ova, url: "file://%2$s", secret: {name: ova-secret, namespace: %1$s}}
+                ---
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Provider
+                metadata: {name: folder, namespace: %1$s}
+                spec: {type: openshift, url: "file://%3$s", secret: {name: ova-secret, namespace: %1$s}}
+                """.formatted(ns, ovaDir, target));
+        JsonNode provider = waitTrue(api, ResourceKind.PROVIDER, ns, "ova", "Ready", 120);
+        String uid = provider.path("metadata").path("uid").asText();
+        String storage = items(api.getPath("/providers/ova/" + uid + "/storages")).get(0).path("id").asText();
+        StringBuilder vms = new StringBuilder();
+        names.forEach(n -> vms.append("  - name: ").append(n).append('\n'));
+        apply(api, ns, """
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: NetworkMap
+                metadata: {name: net, namespace: %1$s}
+                spec:
+                  provider: {source: {name: ova, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
+                  map: [{source: {name: "VM Network"}, destination: {type: pod}}]
+                ---
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: StorageMap
+                metadata: {name: stor, namespace: %1$s}
+                spec:
+                  provider: {source: {name: ova, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
+                  map: [{source: {id: "%2$s"}, destination: {storageClass: standard}}]
+                ---
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Plan
+                metadata: {name: crash, namespace: %1$s}
+                spec:
+                  targetNamespace: migrated
+                  provider: {source: {name: ova, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
+                  map: {network: {name: net, namespace: %1$s}, storage: {name: stor, namespace: %1$s}}
+                  vms:
+                """.formatted(ns, storage) + vms);
+        waitTrue(api, ResourceKind.PLAN, ns, "crash", "Ready", 120);
+        apply(api, ns, """
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Migration
+                metadata: {name: crash-run, namespace: %1$s}
+                spec: {plan: {name: crash, namespace: %1$s}}
+                """.formatted(ns));
+
+        Random random = new Random(SEED);
+        int kills = 0;
+        long deadline = System.nanoTime() + 600_000_000_000L;
+        while (true) {
+            if (kills < 10) {
+                Thread.sleep(300 + random.nextInt(2500));
+            } else {
+                Thread.sleep(1000);
+            }
+            JsonNode plan = tryGet(child, ns);
+            if (plan != null && (isTrue(plan, "Succeeded") || isTrue(plan, "Failed"))) {
+                break;
+            }
+            if (kills < 10) {
+                child.kill();
+                kills++;
+                child = Child.start(data, port);
+            }
+            assertThat(System.nanoTime()).as("migration did not end in time").isLessThan(deadline);
+        }
+        System.out.println("CrashResumeIT: killed the platform " + kills + " times");
+        try {
+            JsonNode plan = child.client().get(ResourceKind.PLAN, ns, "crash");
+            assertThat(isTrue(plan, "Succeeded")).as("plan status: " + plan.path("status")).isTrue();
+            assertThat(kills).isGreaterThan(0);
+            try (Stream<Path> dirs = Files.list(target.resolve("migrated"))) {
+                assertThat(dirs.count()).as("one target VM per source VM").isEqualTo(VMS);
+            }
+            for (int i = 0; i < VMS; i++) {
+                Path vmDir = target.resolve("migrated").resolve(names.get(i));
+                try (Stream<Path> files = Files.list(vmDir)) {
+                    assertThat(files.filter(f -> f.getFileName().toString().startsWith("virtualmachine")).count()).isEqualTo(1);
+                }
+                assertThat(Appliances.sha256(vmDir.resolve(names.get(i) + "-disk-0.img"))).as(names.get(i)).isEqualTo(expected.get(i));
+            }
+        } finally {
+            child.kill();
+        }
+    }
+
+    static List<JsonNode> items(JsonNode list) {
+        List<JsonNode> out = new ArrayList<>();
+        (list.isArray() ? list : list.path("items")).forEach(out::add);
+        return out;
+    }
+
+    static JsonNode tryGet(Child child, String ns) {
+        try {
+            return child.client().get(ResourceKind.PLAN, ns, "crash");
+        } catch (RuntimeException | IOException e) {
+            return null; // the child is still starting
+        }
+    }
+
+    static boolean isTrue(JsonNode o, String type) {
+        for (JsonNode c : o.path("status").path("conditions")) {
+            if (type.equals(c.path("type").asText()) && "True".equals(c.path("status").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static JsonNode waitTrue(ApiClient api, ResourceKind kind, String ns, String name, String condition, int seconds)
+            throws InterruptedException {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        while (true) {
+            JsonNode o = api.get(kind, ns, name);
+            if (isTrue(o, condition)) {
+                return o;
+            }
+            assertThat(System.nanoTime()).as(kind.kind() + " " + name + " " + condition + ": " + o.path("status")).isLessThan(end);
+            Thread.sleep(300);
+        }
+    }
+
+    static void apply(ApiClient api, String ns, String yaml) {
+        for (ObjectNode o : Manifests.parse(yaml)) {
+            api.create(ResourceKind.byKind(o.path("kind").asText()).orElseThrow(), ns, o);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A child JVM running {@code hoist serve} on the shared data dir. */
+    record Child(Process process, Path data, int port) {
+        static Child start(Path data, int port) throws Exception {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Files.createDirectories(data);
+            ProcessBuilder pb = new ProcessBuilder(java, "-Dhoist.plugins.dir=" + System.getProperty("hoist.plugins.dir"),
+                    "-cp", System.getProperty("java.class.path"), "io.hoist.cli.Main", "serve",
+                    "--data-dir", data.toString(), "--port", Integer.toString(port))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("child.log").toFile()));
+            Child c = new Child(pb.start(), data, port);
+            long end = System.nanoTime() + 60_000_000_000L;
+            while (true) {
+                try {
+                    c.client().list(ResourceKind.PLAN, "crash");
+                    return c;
+                } catch (RuntimeException | IOException e) {
+                    if (!c.process.isAlive() || System.nanoTime() > end) {
+                        String log = Files.readString(data.resolve("child.log"));
+                        throw new AssertionError("child platform did not start (alive=" + c.process.isAlive() + "); its log ends:\n"
+                                + log.substring(Math.max(0, log.length() - 3000)), e);
+                    }
+                    Thread.sleep(200);
+                }
+            }
+        }
+
+        ApiClient client() throws IOException {
+            String token = Files.readString(data.resolve("token")).trim();
+            return new ApiClient(new Connection("http://127.0.0.1:" + port, token, null, false));
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no flush
+            process.waitFor();
+        }
+    }
+}

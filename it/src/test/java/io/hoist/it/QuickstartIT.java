@@ -1,0 +1,32 @@
+package io.hoist.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hoist.cli.CliContext;
+import io.hoist.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's first command: a full OVA → KubeVirt-folder migration on the embedded platform. */
+class QuickstartIT {
+    @Test
+    void quickstartMigratesTheSampleApplianceByteForByte(@TempDir Path tmp) throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"quickstart", "--dir", tmp.toString(), "--disk-mib", "24", "--timeout", "240"},
+                CliContext.system(), new PrintWriter(out), new PrintWriter(err));
+        assertThat(code).as("exit code; stderr: " + err).isZero();
+        Path vmDir = tmp.resolve("target/migrated/quickstart-appliance");
+        Path disk = vmDir.resolve("quickstart-appliance-disk-0.img");
+        assertThat(disk).exists();
+        assertThat(vmDir.resolve("virtualmachine.yaml")).exists();
+        String expected = Appliances.rawSha256(tmp.resolve("ova/quickstart-appliance.ova"), "quickstart-appliance", tmp);
+        assertThat(Appliances.sha256(disk)).isEqualTo(expected);
+        String vm = Files.readString(vmDir.resolve("virtualmachine.yaml"));
+        assertThat(vm).contains("00:50:56:8a:01:23").contains("kind: VirtualMachine");
+    }
+}

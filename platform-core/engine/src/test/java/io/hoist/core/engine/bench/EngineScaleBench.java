@@ -1,0 +1,79 @@
+package io.hoist.core.engine.bench;
+
+import io.hoist.core.engine.testdoubles.DiscardingDestinationTestDouble;
+import io.hoist.core.engine.testdoubles.SyntheticSourceTestDouble;
+import io.hoist.core.model.Conditions;
+import io.hoist.core.model.ResourceKind;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Engine scale bench (not a test): a plan of N VMs from {@link SyntheticSourceTestDouble} (8 hosts,
+ * one small disk per VM) into {@link DiscardingDestinationTestDouble}, then 8 plans of N/8 under the
+ * same limits. Prints the time to the first copy, the total time and the engine's CPU time per VM.
+ * Run: bench/engine/run.sh [N]
+ */
+public final class EngineScaleBench {
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+        Result one = run(n, 1);
+        Result eight = run(n, 8);
+        System.out.printf(Locale.ROOT, "%-18s %8s %14s %12s %14s%n", "scenario", "VMs", "first copy s", "total s", "CPU ms/VM");
+        print("1 plan x " + n, n, one);
+        print("8 plans x " + n / 8, n, eight);
+        System.out.printf(Locale.ROOT, "one-plan/eight-plans total time ratio=%.2f%n", one.total / eight.total);
+        System.out.println("rerun: bench/engine/run.sh " + n);
+    }
+
+    record Result(double firstCopy, double total, double cpuMsPerVm) {}
+
+    static void print(String name, int n, Result r) {
+        System.out.printf(Locale.ROOT, "%-18s %8d %14.2f %12.2f %14.2f%n", name, n, r.firstCopy, r.total, r.cpuMsPerVm);
+    }
+
+    static Result run(int n, int plans) throws Exception {
+        Path dir = Files.createTempDirectory("hoist-engine-bench");
+        SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(n, 1, 256 * 1024, 8, false);
+        DiscardingDestinationTestDouble dest = new DiscardingDestinationTestDouble();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        try (var h = new io.hoist.core.engine.EngineHarness(dir, source, dest)) {
+            StringBuilder y = new StringBuilder(io.hoist.core.engine.EngineHarness.providersAndMaps());
+            int per = n / plans;
+            for (int p = 0; p < plans; p++) {
+                y.append("---\napiVersion: forklift.konveyor.io/v1beta1\nkind: Plan\nmetadata: {name: plan").append(p)
+                        .append(", namespace: default}\nspec:\n  targetNamespace: migrated\n")
+                        .append("  provider: {source: {name: src, namespace: default}, destination: {name: dst, namespace: default}}\n")
+                        .append("  map: {network: {name: net, namespace: default}, storage: {name: stor, namespace: default}}\n  vms:\n");
+                for (int i = p * per; i < (p + 1) * per; i++) {
+                    y.append("  - id: vm-").append(i).append('\n');
+                }
+            }
+            h.apply(y.toString());
+            for (int p = 0; p < plans; p++) {
+                String plan = "plan" + p;
+                h.await(Duration.ofMinutes(10), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, plan), "Ready"), plan + " Ready");
+            }
+            long cpu0 = os.getProcessCpuTime();
+            long t0 = System.nanoTime();
+            StringBuilder m = new StringBuilder();
+            for (int p = 0; p < plans; p++) {
+                m.append("---\napiVersion: forklift.konveyor.io/v1beta1\nkind: Migration\nmetadata: {name: run").append(p)
+                        .append(", namespace: default}\nspec: {plan: {name: plan").append(p).append(", namespace: default}}\n");
+            }
+            h.apply(m.toString());
+            h.await(Duration.ofMinutes(30), () -> dest.bytes.get() > 0, "first copy");
+            double first = (System.nanoTime() - t0) / 1e9;
+            h.await(Duration.ofMinutes(60), () -> dest.vmsCreated.get() >= n, "all VMs created");
+            for (int p = 0; p < plans; p++) {
+                String plan = "plan" + p;
+                h.await(Duration.ofMinutes(10), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, plan), "Succeeded"), plan + " Succeeded");
+            }
+            double total = (System.nanoTime() - t0) / 1e9;
+            double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6 / n;
+            return new Result(first, total, cpuMs);
+        }
+    }
+}
