@@ -83,7 +83,17 @@ public final class KubeConnection {
             }
             kube = b.build();
         }
-        return new KubernetesClientBuilder().withConfig(kube).build();
+        // fabric8 finds its implementation and HTTP client through the thread context class loader;
+        // on a host thread that is the host's loader, which does not see the plugin's bundled fabric8.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(KubeConnection.class.getClassLoader());
+        try {
+            return new KubernetesClientBuilder().withConfig(kube)
+                    .withHttpClientFactory(new io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory()).build();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
     }
 
     /** ConnectionTestSucceeded True, or False with the reason, as for source providers. */

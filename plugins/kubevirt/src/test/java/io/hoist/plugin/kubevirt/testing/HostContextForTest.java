@@ -25,7 +25,10 @@ import javax.net.ssl.SSLContext;
  */
 public final class HostContextForTest implements HostContext {
     public final Map<String, String> settings = new ConcurrentHashMap<>();
+    /** TLS settings each HTTP reader was opened with. */
+    public final Map<URI, TlsSettings> httpTls = new ConcurrentHashMap<>();
     private final Path workDir;
+    public final InventoryPublisherForTest inventory = new InventoryPublisherForTest();
 
     public HostContextForTest(Path workDir) {
         this.workDir = workDir;
@@ -33,7 +36,7 @@ public final class HostContextForTest implements HostContext {
 
     @Override
     public InventoryPublisher inventory() {
-        throw new UnsupportedOperationException("inventory is not used by destination tests");
+        return inventory;
     }
 
     @Override
@@ -46,17 +49,18 @@ public final class HostContextForTest implements HostContext {
         return new DiskIo() {
             @Override
             public DiskReader openFile(Path path) {
-                throw new UnsupportedOperationException("readers are not used by destination tests");
+                throw new UnsupportedOperationException("file and NBD readers are not used by these tests");
             }
 
             @Override
             public DiskReader openHttp(URI url, TlsSettings tls, Map<String, String> headers) {
-                throw new UnsupportedOperationException("readers are not used by destination tests");
+                httpTls.put(url, tls);
+                return new HttpRangeDiskReaderForTest(url, headers);
             }
 
             @Override
             public DiskReader openNbd(URI uri) {
-                throw new UnsupportedOperationException("readers are not used by destination tests");
+                throw new UnsupportedOperationException("file and NBD readers are not used by these tests");
             }
 
             @Override

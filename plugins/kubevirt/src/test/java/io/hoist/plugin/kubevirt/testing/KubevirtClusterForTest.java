@@ -32,7 +32,7 @@ public final class KubevirtClusterForTest implements AutoCloseable {
     private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     static {
-        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+        MOCK_LOG.setLevel(java.util.logging.Level.parse(System.getProperty("mock.log", "WARNING")));
     }
 
     public final KubernetesMockServer server;
