@@ -103,12 +103,10 @@ public final class KubeConnection {
             return List.of(Condition.isTrue(CONNECTION_TEST, "Tested", Condition.Category.Required,
                     "connected to " + client.getMasterUrl()));
         } catch (KubernetesClientException e) {
-            return List.of(failed(e), new Condition(CONNECTION_TEST, "False", reason(e), Condition.Category.Critical, message(e)));
+            String message = message(e) + " (" + client.getMasterUrl() + ")";
+            return List.of(Condition.isTrue(reason(e), "Failed", Condition.Category.Critical, message),
+                    new Condition(CONNECTION_TEST, "False", reason(e), Condition.Category.Critical, message));
         }
-    }
-
-    private static Condition failed(KubernetesClientException e) {
-        return Condition.isTrue(reason(e), "Failed", Condition.Category.Critical, message(e));
     }
 
     static String reason(KubernetesClientException e) {
