@@ -264,12 +264,40 @@ public final class ClusterDestination implements Destination {
                     throw new HoistException(HoistException.Type.USER_ERROR, "VMAlreadyExists",
                             "VM " + spec.namespace() + "/" + spec.name() + " already exists and was not created by this plan");
                 }
-                return spec.namespace() + "/" + spec.name();
+            } else {
+                existing = vms(spec).resource(generic(builder.virtualMachine(spec, disks, AllocatedDisk::handle))).create();
             }
-            vms(spec).resource(generic(builder.virtualMachine(spec, disks, AllocatedDisk::handle))).create();
+            // Also on adoption: a crash may have come between creating the VM and this step.
+            ownDisksByVm(builder, spec, disks, existing);
             return spec.namespace() + "/" + spec.name();
         } catch (KubernetesClientException e) {
             throw KubeConnection.wrap("creating VM " + spec.namespace() + "/" + spec.name(), e);
+        }
+    }
+
+    /** Makes the VM the owner of its disks, so deleting the VM in the cluster also deletes them. */
+    private void ownDisksByVm(ManifestBuilder builder, TargetVmSpec spec, List<AllocatedDisk> disks, GenericKubernetesResource vm) {
+        String uid = vm.getMetadata().getUid();
+        if (uid == null) {
+            return;
+        }
+        String patch = "{\"metadata\":{\"ownerReferences\":[{\"apiVersion\":\"kubevirt.io/v1\",\"kind\":\"VirtualMachine\","
+                + "\"name\":\"" + spec.name() + "\",\"uid\":\"" + uid + "\",\"blockOwnerDeletion\":true}]}}";
+        boolean pvc = builder.diskApi() == ManifestBuilder.DiskApi.PVC;
+        for (AllocatedDisk disk : disks) {
+            HasMetadata object = pvc
+                    ? client.persistentVolumeClaims().inNamespace(spec.namespace()).withName(disk.handle()).get()
+                    : dataVolumes(spec).withName(disk.handle()).get();
+            if (object == null || object.getMetadata().getOwnerReferences().stream().anyMatch(o -> uid.equals(o.getUid()))) {
+                continue;
+            }
+            if (pvc) {
+                client.persistentVolumeClaims().inNamespace(spec.namespace()).withName(disk.handle())
+                        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch);
+            } else {
+                dataVolumes(spec).withName(disk.handle())
+                        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch);
+            }
         }
     }
 

@@ -127,6 +127,13 @@ class ClusterDestinationTest {
                 assertThat((String) vm.get("spec", "template", "spec", "volumes", 0, "dataVolume", "name")).isEqualTo("web-01-disk-0");
                 assertThat((String) vm.get("spec", "template", "spec", "domain", "devices", "interfaces", 1, "macAddress")).isEqualTo("00:50:56:aa:bb:02");
             });
+            String vmUid = vms.get(0).getMetadata().getUid();
+            assertThat(vmUid).isNotBlank();
+            assertThat(cluster.list(KubeResources.DATA_VOLUME, "prod")).allSatisfy(dv -> assertThat(dv.getMetadata().getOwnerReferences())
+                    .singleElement().satisfies(o -> {
+                        assertThat(o.getUid()).isEqualTo(vmUid);
+                        assertThat(o.getKind()).isEqualTo("VirtualMachine");
+                    }));
         }
     }
 
@@ -150,6 +157,7 @@ class ClusterDestinationTest {
             assertThat(second).isEqualTo(first);
             assertThat(again.createVm(spec, second)).isEqualTo("legacy/old-db");
         }
+        assertThat(cluster.list(KubeResources.DATA_VOLUME, "legacy").get(0).getMetadata().getOwnerReferences()).hasSize(1);
         assertThat(cluster.list(KubeResources.DATA_VOLUME, "legacy")).hasSize(1);
         assertThat(cluster.list(KubeResources.VIRTUAL_MACHINE, "legacy")).hasSize(1);
     }
