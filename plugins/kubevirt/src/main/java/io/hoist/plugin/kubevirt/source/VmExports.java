@@ -53,8 +53,19 @@ final class VmExports {
     synchronized ExportedDisk acquire(String namespace, String vmName, String vmUid, String claimName) throws InterruptedException {
         String name = exportName(vmName);
         try {
+            GenericKubernetesResource existing = client.genericKubernetesResources(KubeResources.VIRTUAL_MACHINE_EXPORT)
+                    .inNamespace(namespace).withName(name).get();
+            if (existing != null) {
+                // Checked before anything is created, so a foreign export leaves nothing of ours behind.
+                requireOurs(existing.getMetadata().getLabels(), "VirtualMachineExport", namespace, name);
+            }
             String token = ensureTokenSecret(namespace, name, vmUid);
-            ensureExport(namespace, name, vmName, vmUid);
+            if (existing == null) {
+                client.genericKubernetesResources(KubeResources.VIRTUAL_MACHINE_EXPORT).inNamespace(namespace)
+                        .resource(client.getKubernetesSerialization().convertValue(exportManifest(namespace, name, vmName, vmUid),
+                                GenericKubernetesResource.class))
+                        .create();
+            }
             GenericKubernetesResource ready = awaitReady(namespace, name);
             Map<String, Object> links = SourceVmReader.map(ready.get("status", "links", internalLinks ? "internal" : "external"));
             String cert = (String) links.get("cert");
@@ -117,18 +128,6 @@ final class VmExports {
                 .withData(Map.of("token", Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)))).build();
         client.secrets().inNamespace(namespace).resource(secret).create();
         return token;
-    }
-
-    private void ensureExport(String namespace, String name, String vmName, String vmUid) {
-        GenericKubernetesResource existing = client.genericKubernetesResources(KubeResources.VIRTUAL_MACHINE_EXPORT)
-                .inNamespace(namespace).withName(name).get();
-        if (existing != null) {
-            requireOurs(existing.getMetadata().getLabels(), "VirtualMachineExport", namespace, name);
-            return;
-        }
-        client.genericKubernetesResources(KubeResources.VIRTUAL_MACHINE_EXPORT).inNamespace(namespace)
-                .resource(client.getKubernetesSerialization().convertValue(exportManifest(namespace, name, vmName, vmUid), GenericKubernetesResource.class))
-                .create();
     }
 
     static Map<String, Object> exportManifest(String namespace, String name, String vmName, String vmUid) {

@@ -182,6 +182,35 @@ class KubevirtSourceTest {
     }
 
     @Test
+    void anExportLeftByACrashIsAdoptedAndAForeignOneIsNeverUsed() throws Exception {
+        try (SourceProvider source = source(Map.of())) {
+            SourceVm vm = source.describe(new VmRef(null, "apps/db")).orElseThrow();
+            source.powerOff(vm);
+            // The first run's reader is never closed: as if the process died mid-copy.
+            DiskReader leaked = source.openDisk(vm, vm.disks().get(0), null);
+            assertThat(leaked.size()).isEqualTo(ROOT_SIZE);
+            try (SourceProvider restarted = source(Map.of())) {
+                try (DiskReader reader = restarted.openDisk(vm, vm.disks().get(0), null)) {
+                    assertThat(cluster.list(KubeResources.VIRTUAL_MACHINE_EXPORT, "apps")).hasSize(1);
+                    byte[] head = new byte[4096];
+                    reader.read(0, ByteBuffer.wrap(head));
+                    assertThat(head).isEqualTo(java.util.Arrays.copyOf(rootImage, 4096));
+                }
+            }
+            assertThat(cluster.list(KubeResources.VIRTUAL_MACHINE_EXPORT, "apps")).isEmpty();
+
+            create(KubeResources.VIRTUAL_MACHINE_EXPORT, VmExports.exportManifest("apps", "hoist-db", "db", "someone-else"));
+            GenericKubernetesResource foreign = cluster.list(KubeResources.VIRTUAL_MACHINE_EXPORT, "apps").get(0);
+            foreign.getMetadata().setLabels(Map.of("owner", "backup-tool"));
+            cluster.client.genericKubernetesResources(KubeResources.VIRTUAL_MACHINE_EXPORT).inNamespace("apps").resource(foreign).update();
+            assertThatThrownBy(() -> source.openDisk(vm, vm.disks().get(0), null)).isInstanceOf(HoistException.class)
+                    .hasMessageContaining("not created by Hoist");
+            assertThat(cluster.list(KubeResources.VIRTUAL_MACHINE_EXPORT, "apps")).hasSize(1);
+            assertThat(cluster.client.secrets().inNamespace("apps").list().getItems()).isEmpty();
+        }
+    }
+
+    @Test
     void aRunningVmIsNotExportedAndTheErrorSaysWhy() throws Exception {
         try (SourceProvider source = source(Map.of("exportReadyTimeoutSeconds", "1"))) {
             SourceVm vm = source.describe(new VmRef(null, "apps/db")).orElseThrow();
