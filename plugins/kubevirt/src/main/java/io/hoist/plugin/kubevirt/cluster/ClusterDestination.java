@@ -21,6 +21,7 @@ import io.hoist.plugin.kubevirt.kube.KubeConnection;
 import io.hoist.plugin.kubevirt.kube.KubeResources;
 import io.hoist.plugin.kubevirt.manifest.Labels;
 import io.hoist.plugin.kubevirt.manifest.ManifestBuilder;
+import io.hoist.plugin.kubevirt.manifest.SourceVms;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -265,7 +266,8 @@ public final class ClusterDestination implements Destination {
                             "VM " + spec.namespace() + "/" + spec.name() + " already exists and was not created by this plan");
                 }
             } else {
-                existing = vms(spec).resource(generic(builder.virtualMachine(spec, disks, AllocatedDisk::handle))).create();
+                Map<String, Object> sourceVm = SourceVms.lookup(host.inventoryView(), spec);
+                existing = vms(spec).resource(generic(builder.virtualMachine(spec, disks, AllocatedDisk::handle, sourceVm))).create();
             }
             // Also on adoption: a crash may have come between creating the VM and this step.
             ownDisksByVm(builder, spec, disks, existing);

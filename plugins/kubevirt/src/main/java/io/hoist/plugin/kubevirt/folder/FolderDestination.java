@@ -11,6 +11,7 @@ import io.hoist.api.transfer.DiskWriter;
 import io.hoist.plugin.kubevirt.manifest.Labels;
 import io.hoist.plugin.kubevirt.manifest.ManifestBuilder;
 import io.hoist.plugin.kubevirt.manifest.ManifestYaml;
+import io.hoist.plugin.kubevirt.manifest.SourceVms;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -125,7 +126,7 @@ public final class FolderDestination implements Destination {
         refuseForeign(spec);
         Path dir = vmDir(spec);
         Files.createDirectories(dir);
-        Map<String, Object> vm = builder.virtualMachine(spec, disks, AllocatedDisk::handle);
+        Map<String, Object> vm = builder.virtualMachine(spec, disks, AllocatedDisk::handle, SourceVms.lookup(host.inventoryView(), spec));
         writeIfChanged(dir.resolve(VM_FILE), ManifestYaml.toYaml(vm));
         writeIfChanged(dir.resolve(UPLOAD_SCRIPT), uploadScript(spec, disks));
         return spec.namespace() + "/" + spec.name();

@@ -239,6 +239,19 @@ public final class ManifestBuilder {
      * The VirtualMachine. {@code disks} carry the concrete disk object names in their handles
      * (known only after allocation when names were generated).
      */
+    /**
+     * The VirtualMachine, keeping a KubeVirt source VM's spec except what the mappings change
+     * (see {@link SourceVmTemplate}); {@code sourceVm} null renders from the spec alone.
+     */
+    public Map<String, Object> virtualMachine(TargetVmSpec spec, List<AllocatedDisk> disks,
+                                             java.util.function.Function<AllocatedDisk, String> objectName, Map<String, Object> sourceVm) {
+        Map<String, Object> rendered = virtualMachine(spec, disks, objectName);
+        if (sourceVm == null || !"VirtualMachine".equals(sourceVm.get("kind"))) {
+            return rendered;
+        }
+        return SourceVmTemplate.overlay(rendered, sourceVm, spec, disks, objectName, diskApi == DiskApi.PVC);
+    }
+
     public Map<String, Object> virtualMachine(TargetVmSpec spec, List<AllocatedDisk> disks, java.util.function.Function<AllocatedDisk, String> objectName) {
         validate(spec);
         Map<String, Object> metadata = new LinkedHashMap<>();

@@ -17,7 +17,13 @@ import io.hoist.api.source.SourceProvider;
 import io.hoist.api.source.SourceVm;
 import io.hoist.api.source.VmRef;
 import io.hoist.api.transfer.DiskReader;
+import io.hoist.api.destination.Destination;
+import io.hoist.api.destination.TargetDisk;
+import io.hoist.api.destination.TargetNic;
+import io.hoist.api.destination.TargetVmSpec;
+import io.hoist.plugin.kubevirt.KubevirtDestinationFactory;
 import io.hoist.plugin.kubevirt.KubevirtSourceFactory;
+import io.hoist.plugin.kubevirt.manifest.Labels;
 import io.hoist.plugin.kubevirt.kube.KubeResources;
 import io.hoist.plugin.kubevirt.testing.HostContextForTest;
 import io.hoist.plugin.kubevirt.testing.KubevirtClusterForTest;
@@ -70,9 +76,12 @@ class KubevirtSourceTest {
                                 "memory", Map.of("guest", "6Gi"),
                                 "firmware", Map.of("bootloader", Map.of("efi", Map.of("secureBoot", true))),
                                 "features", Map.of("smm", Map.of("enabled", true)),
+                                "clock", Map.of("timezone", "Europe/Berlin"),
                                 "devices", Map.of(
+                                        "rng", Map.of(),
                                         "disks", List.of(Map.of("name", "root", "disk", Map.of("bus", "virtio"), "bootOrder", 1),
-                                                Map.of("name", "data", "disk", Map.of("bus", "scsi"))),
+                                                Map.of("name", "data", "disk", Map.of("bus", "scsi")),
+                                                Map.of("name", "cloudinit", "disk", Map.of("bus", "virtio"))),
                                         "interfaces", List.of(Map.of("name", "default", "masquerade", Map.of(), "macAddress", "02:00:00:00:00:01"),
                                                 Map.of("name", "backend", "bridge", Map.of(), "macAddress", "02:00:00:00:00:02")))),
                         "networks", List.of(Map.of("name", "default", "pod", Map.of()),
@@ -208,6 +217,47 @@ class KubevirtSourceTest {
             assertThat(cluster.list(KubeResources.VIRTUAL_MACHINE_EXPORT, "apps")).hasSize(1);
             assertThat(cluster.client.secrets().inNamespace("apps").list().getItems()).isEmpty();
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theMigratedVmKeepsTheSourceSpecExceptWhatTheMappingsChange() throws Exception {
+        try (SourceProvider source = source(Map.of())) {
+            source.collectInventory(host.inventory);
+            SourceVm vm = source.describe(new VmRef(null, "apps/db")).orElseThrow();
+            // As the engine renders it: StorageMap ceph-rbd -> fast, NetworkMap pod -> pod, apps/backend ignored.
+            TargetVmSpec spec = new TargetVmSpec("migrated", "db", vm.id(), vm.name(), 2, 2, 1, vm.memoryBytes(), vm.firmware(),
+                    vm.secureBoot(), false, null, "virtio", "Halted",
+                    List.of(new TargetDisk("db-root", "db-root-m", false, "vol-root", ROOT_SIZE, "fast", null, null, 1),
+                            new TargetDisk("db-data", "db-data-m", false, "vol-data", 1L << 30, "fast", null, null, 0)),
+                    List.of(new TargetNic("net-0", "02:00:00:00:00:01", "pod", null, "virtio")),
+                    Map.of("plan", "plan-9", "migration", "mig-9", "vmID", vm.id()),
+                    Map.of(Labels.SOURCE_PROVIDER_ANNOTATION, host.inventoryProviderUid), null);
+            try (Destination dest = new KubevirtDestinationFactory().create(cluster.provider(Map.of()), host)) {
+                dest.createVm(spec, dest.allocateDisks(spec));
+            }
+        }
+        GenericKubernetesResource migrated = cluster.client.genericKubernetesResources(KubeResources.VIRTUAL_MACHINE)
+                .inNamespace("migrated").withName("db").get();
+        Map<String, Object> manifest = cluster.client.getKubernetesSerialization().convertValue(migrated, Map.class);
+        manifest.remove("status");
+        assertThat(KubevirtSchemas.errors(manifest)).isEmpty();
+        assertThat((String) migrated.get("spec", "runStrategy")).isEqualTo("Halted");
+        assertThat((String) migrated.get("spec", "template", "spec", "domain", "clock", "timezone")).isEqualTo("Europe/Berlin");
+        assertThat((Map<String, Object>) migrated.get("spec", "template", "spec", "domain", "devices")).containsKey("rng");
+        assertThat((List<Map<String, Object>>) migrated.get("spec", "template", "spec", "domain", "devices", "disks"))
+                .extracting(d -> d.get("name"), d -> ((Map<String, Object>) d.get("disk")).get("bus"))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("vol-root", "virtio"), org.assertj.core.groups.Tuple.tuple("vol-data", "scsi"),
+                        org.assertj.core.groups.Tuple.tuple("cloudinit", "virtio"));
+        assertThat((List<Map<String, Object>>) migrated.get("spec", "template", "spec", "volumes"))
+                .extracting(v -> v.get("name")).containsExactly("vol-root", "vol-data", "cloudinit");
+        assertThat((String) migrated.get("spec", "template", "spec", "volumes", 0, "dataVolume", "name")).isEqualTo("db-root-m");
+        assertThat((String) migrated.get("spec", "template", "spec", "volumes", 2, "cloudInitNoCloud", "userData")).isEqualTo("#cloud-config");
+        assertThat((List<Map<String, Object>>) migrated.get("spec", "template", "spec", "domain", "devices", "interfaces"))
+                .singleElement().satisfies(i -> assertThat(i).containsEntry("name", "net-0").containsEntry("macAddress", "02:00:00:00:00:01")
+                        .containsKey("masquerade").doesNotContainKey("bridge"));
+        assertThat((List<Map<String, Object>>) migrated.get("spec", "template", "spec", "networks"))
+                .singleElement().satisfies(n -> assertThat(n).containsEntry("name", "net-0").containsKey("pod"));
     }
 
     @Test

@@ -29,6 +29,8 @@ public final class HostContextForTest implements HostContext {
     public final Map<URI, TlsSettings> httpTls = new ConcurrentHashMap<>();
     private final Path workDir;
     public final InventoryPublisherForTest inventory = new InventoryPublisherForTest();
+    /** The provider uid the recorded inventory belongs to. */
+    public String inventoryProviderUid = "uid-host";
 
     public HostContextForTest(Path workDir) {
         this.workDir = workDir;
@@ -41,7 +43,34 @@ public final class HostContextForTest implements HostContext {
 
     @Override
     public InventoryView inventoryView() {
-        throw new UnsupportedOperationException("inventory is not used by destination tests");
+        // One provider's inventory: what this host's publisher recorded, under inventoryProviderUid.
+        return new InventoryView() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public java.util.Optional<Map<String, Object>> get(String providerUid, String collection, String id) {
+                if (!providerUid.equals(inventoryProviderUid)) {
+                    return java.util.Optional.empty();
+                }
+                return java.util.Optional.ofNullable((Map<String, Object>) inventory.collections.getOrDefault(collection, Map.of()).get(id));
+            }
+
+            @Override
+            public java.util.Optional<Map<String, Object>> find(String providerUid, String collection, String idOrName) {
+                return get(providerUid, collection, idOrName);
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public java.util.Optional<Map<String, Object>> workload(String providerUid, String vmId) {
+                return providerUid.equals(inventoryProviderUid)
+                        ? java.util.Optional.ofNullable((Map<String, Object>) inventory.workloads.get(vmId)) : java.util.Optional.empty();
+            }
+
+            @Override
+            public long revision(String providerUid) {
+                return inventory.events.size();
+            }
+        };
     }
 
     @Override
