@@ -38,6 +38,15 @@ public interface ResourceStore extends AutoCloseable {
     long currentVersion();
 
     /**
+     * The oldest resourceVersion whose change a {@link #watch} can still replay; a watcher that last saw
+     * a version below {@code oldestReplayableVersion() - 1} has missed events and must list again.
+     * Stores that keep every change return 1.
+     */
+    default long oldestReplayableVersion() {
+        return 1;
+    }
+
+    /**
      * Subscribes to changes of a kind (all kinds when null) after {@code sinceVersion}; events
      * before the call that are still retained are replayed first. Returns a handle to cancel.
      */

@@ -1,0 +1,228 @@
+package io.hoist.cli.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hoist.cli.CliException;
+import io.hoist.core.model.ResourceKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * The Hoist REST API as the CLI uses it: Kubernetes-style paths, bearer token, Status errors turned
+ * into {@link ApiException}s with one {@code field: message} line per cause.
+ */
+public final class ApiClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final Connection connection;
+    private final HttpClient http;
+
+    public ApiClient(Connection connection) {
+        this.connection = connection;
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (connection.url().startsWith("https:")) {
+            builder.sslContext(sslContext(connection));
+        }
+        this.http = builder.build();
+    }
+
+    public String url() {
+        return connection.url();
+    }
+
+    /** {@code /apis/forklift.konveyor.io/v1beta1/namespaces/NS/plural[/name]} or {@code /api/v1/...} for core kinds. */
+    public static String path(ResourceKind kind, String namespace, String name) {
+        String base = kind.group().isEmpty() ? "/api/" + kind.version() : "/apis/" + kind.group() + "/" + kind.version();
+        String path = base + "/namespaces/" + encode(namespace) + "/" + kind.plural();
+        return name == null ? path : path + "/" + encode(name);
+    }
+
+    public Optional<ObjectNode> find(ResourceKind kind, String namespace, String name) {
+        try {
+            return Optional.of((ObjectNode) send("GET", path(kind, namespace, name), null));
+        } catch (ApiException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Gets one object; a missing one is a clear error naming kind, name and namespace. */
+    public ObjectNode get(ResourceKind kind, String namespace, String name) {
+        return find(kind, namespace, name).orElseThrow(() -> new CliException(
+                kind.singular() + " '" + name + "' not found in namespace '" + namespace + "'"));
+    }
+
+    public List<ObjectNode> list(ResourceKind kind, String namespace) {
+        JsonNode list = send("GET", path(kind, namespace, null), null);
+        List<ObjectNode> items = new ArrayList<>();
+        list.path("items").forEach(i -> items.add((ObjectNode) i));
+        return items;
+    }
+
+    public ObjectNode create(ResourceKind kind, String namespace, ObjectNode object) {
+        return (ObjectNode) send("POST", path(kind, namespace, null), object);
+    }
+
+    public ObjectNode replace(ResourceKind kind, String namespace, String name, ObjectNode object) {
+        return (ObjectNode) send("PUT", path(kind, namespace, name), object);
+    }
+
+    public void delete(ResourceKind kind, String namespace, String name) {
+        try {
+            send("DELETE", path(kind, namespace, name), null);
+        } catch (ApiException e) {
+            if (e.status() == 404) {
+                throw new CliException(kind.singular() + " '" + name + "' not found in namespace '" + namespace + "'");
+            }
+            throw e;
+        }
+    }
+
+    /** A GET of any API path (e.g. {@code /api/v1/plugins}). */
+    public JsonNode getPath(String path) {
+        return send("GET", path, null);
+    }
+
+    private JsonNode send(String method, String path, JsonNode body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(connection.url() + path))
+                .timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + connection.token())
+                .header("Accept", "application/json");
+        if (body != null) {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new CliException("cannot reach the server at " + connection.url() + ": connection refused"
+                    + " (is 'hoist serve' running?)");
+        } catch (HttpTimeoutException e) {
+            throw new CliException("the server at " + connection.url() + " did not answer in time");
+        } catch (SSLHandshakeException e) {
+            throw new CliException("TLS handshake with " + connection.url() + " failed: " + e.getMessage()
+                    + " (trust its CA with --cacert FILE)");
+        } catch (IOException e) {
+            throw new CliException("cannot talk to the server at " + connection.url() + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return parse(response.body(), status);
+        }
+        throw error(status, response.body());
+    }
+
+    private static JsonNode parse(String body, int status) {
+        if (body == null || body.isBlank()) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new CliException("the server answered " + status + " with a body that is not JSON");
+        }
+    }
+
+    private ApiException error(int status, String body) {
+        JsonNode st;
+        try {
+            st = body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+        } catch (IOException e) {
+            st = JSON.createObjectNode();
+        }
+        String message = st.path("message").asText("");
+        if (status == 401) {
+            message = "unauthorized: the server at " + connection.url() + " rejected the token"
+                    + " (check --token, " + ServerLocator.ENV_TOKEN + " or DATA/token)";
+        } else if (message.isBlank()) {
+            message = "the server answered HTTP " + status;
+        }
+        List<String> causes = new ArrayList<>();
+        for (JsonNode cause : st.path("details").path("causes")) {
+            String field = cause.path("field").asText("");
+            String msg = cause.path("message").asText("");
+            causes.add(field.isEmpty() ? msg : field + ": " + msg);
+        }
+        return new ApiException(status, st.path("reason").asText(""), message, causes);
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static SSLContext sslContext(Connection connection) {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            if (connection.insecure()) {
+                // Only on --insecure-skip-tls-verify; the command warns on stderr.
+                System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
+                ctx.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
+            } else if (connection.caCert() != null) {
+                KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+                store.load(null, null);
+                try (InputStream in = Files.newInputStream(connection.caCert())) {
+                    int i = 0;
+                    for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                        store.setCertificateEntry("ca-" + i++, c);
+                    }
+                }
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(store);
+                ctx.init(null, tmf.getTrustManagers(), new SecureRandom());
+            } else {
+                return SSLContext.getDefault();
+            }
+            return ctx;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new CliException("--cacert: cannot load " + connection.caCert() + ": " + e.getMessage());
+        }
+    }
+
+    private static final class TrustAll implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.hoist.cli.output;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hoist.core.model.ResourceKind;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The {@code get} table of each kind: the columns MTV's CRDs print (READY, EXECUTING, ... from
+ * conditions), then AGE.
+ */
+public final class Columns {
+    private Columns() {}
+
+    public record Column(String header, Function<ObjectNode, String> value) {}
+
+    public static List<Column> of(ResourceKind kind, Instant now) {
+        List<Column> cols = new ArrayList<>();
+        cols.add(new Column("NAME", o -> o.path("metadata").path("name").asText()));
+        switch (kind) {
+            case PROVIDER -> {
+                cols.add(new Column("TYPE", o -> o.path("spec").path("type").asText("")));
+                cols.add(new Column("STATUS", o -> o.path("status").path("phase").asText("")));
+                cols.add(condition("READY", "Ready"));
+                cols.add(condition("CONNECTED", "ConnectionTestSucceeded"));
+                cols.add(condition("INVENTORY", "InventoryCreated"));
+                cols.add(new Column("URL", o -> o.path("spec").path("url").asText("")));
+            }
+            case PLAN -> {
+                cols.add(condition("READY", "Ready"));
+                cols.add(condition("EXECUTING", "Executing"));
+                cols.add(condition("SUCCEEDED", "Succeeded"));
+                cols.add(condition("FAILED", "Failed"));
+                cols.add(new Column("ARCHIVED", o -> o.path("spec").path("archived").asBoolean(false) ? "true" : ""));
+            }
+            case MIGRATION -> {
+                cols.add(new Column("PLAN", o -> o.path("spec").path("plan").path("name").asText("")));
+                cols.add(condition("READY", "Ready"));
+                cols.add(condition("RUNNING", "Running"));
+                cols.add(condition("SUCCEEDED", "Succeeded"));
+                cols.add(condition("FAILED", "Failed"));
+            }
+            case SECRET -> {
+                cols.add(new Column("TYPE", o -> o.path("type").asText("Opaque")));
+                cols.add(new Column("DATA", o -> String.valueOf(o.path("data").size() + o.path("stringData").size())));
+            }
+            case CONFIG_MAP -> cols.add(new Column("DATA", o -> String.valueOf(o.path("data").size())));
+            default -> cols.add(condition("READY", "Ready"));
+        }
+        cols.add(new Column("AGE", o -> Age.since(o.path("metadata").path("creationTimestamp").asText(null), now)));
+        return cols;
+    }
+
+    /** The status of condition {@code type} (True/False), empty when absent. */
+    public static String conditionStatus(JsonNode object, String type) {
+        for (JsonNode c : object.path("status").path("conditions")) {
+            if (type.equals(c.path("type").asText())) {
+                return c.path("status").asText("");
+            }
+        }
+        return "";
+    }
+
+    private static Column condition(String header, String type) {
+        return new Column(header, o -> conditionStatus(o, type));
+    }
+}

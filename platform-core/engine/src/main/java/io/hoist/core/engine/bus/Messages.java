@@ -1,0 +1,42 @@
+package io.hoist.core.engine.bus;
+
+import io.hoist.api.transfer.TransferProgress;
+import io.hoist.core.model.ResourceKind;
+import io.hoist.core.model.resource.VmStatus;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** The engine's event-bus messages: immutable records, each with its own local codec. */
+public final class Messages {
+    private Messages() {}
+
+    /** Identifies a plan by namespace and name. */
+    public record PlanKey(String namespace, String name) {
+        @Override
+        public String toString() {
+            return namespace + "/" + name;
+        }
+    }
+
+    /** Run or resume one VM of the migration {@code migrationUid}. */
+    public record RunVm(PlanKey plan, String migrationName, String migrationUid, String vmId) {}
+
+    /** Cancel these VMs (plan VM ids) of a migration. */
+    public record CancelVms(PlanKey plan, String migrationUid, List<String> vmIds) {}
+
+    /**
+     * A change to one VM's status entry, applied by the status writer to the plan and migration.
+     * {@code change} must only touch the given entry; {@code durable} updates are written before the reply.
+     */
+    public record VmUpdate(PlanKey plan, String migrationUid, String vmId, boolean durable, Consumer<VmStatus> change) {}
+
+    /** Live progress of one disk copy. */
+    public record DiskProgress(PlanKey plan, String migrationUid, String vmId, TransferProgress progress) {}
+
+    /** Reconcile one object. */
+    public record Reconcile(ResourceKind kind, String namespace, String name) {}
+
+    /** Every message type, for codec registration. */
+    public static final List<Class<?>> TYPES = List.of(RunVm.class, CancelVms.class, VmUpdate.class,
+            DiskProgress.class, Reconcile.class);
+}

@@ -1,0 +1,298 @@
+package io.hoist.core.engine.controller;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hoist.core.engine.bus.Messages;
+import io.hoist.core.engine.bus.Messages.PlanKey;
+import io.hoist.core.engine.itinerary.Flags;
+import io.hoist.core.engine.itinerary.Itinerary;
+import io.hoist.core.engine.itinerary.Phase;
+import io.hoist.core.engine.itinerary.Step;
+import io.hoist.core.engine.run.VmRun;
+import io.hoist.core.engine.status.StatusWriter;
+import io.hoist.core.model.Conditions;
+import io.hoist.core.model.ResourceKind;
+import io.hoist.core.model.meta.Condition;
+import io.hoist.core.model.meta.SourceRef;
+import io.hoist.core.model.resource.Migration;
+import io.hoist.core.model.resource.Plan;
+import io.hoist.core.model.resource.VmStatus;
+import io.hoist.core.store.ResourceStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Runs Migrations: starts a migration of a Ready plan (initialising every VM's status entry and
+ * pipeline durably first), re-dispatches unfinished VMs after a restart, passes cancellations on and
+ * closes the migration when every VM is done. Succeeded VMs of an earlier run are never re-migrated.
+ */
+public final class MigrationController {
+    /** The engine's VM-run registry, as the controller needs it. */
+    public interface Runs {
+        boolean isRunning(String migrationUid, String vmId);
+
+        void dispatch(Messages.RunVm run);
+
+        void cancel(Messages.CancelVms cancel);
+    }
+
+    /** What the reconcile decided, for the engine: requeue later when waiting. */
+    public record Result(boolean waiting) {}
+
+    private final ResourceStore store;
+    private final ObjectMapper mapper;
+    private final StatusWriter status;
+    private final Runs runs;
+
+    public MigrationController(ResourceStore store, ObjectMapper mapper, StatusWriter status, Runs runs) {
+        this.store = store;
+        this.mapper = mapper;
+        this.status = status;
+        this.runs = runs;
+    }
+
+    public Result reconcile(Migration m) {
+        if (m.status != null && m.status.completed != null) {
+            return new Result(false);
+        }
+        String ns = m.namespace();
+        if (m.spec == null || m.spec.plan == null || m.spec.plan.name == null) {
+            setMigrationCondition(m, Condition.of("PlanNotValid", Condition.TRUE, Condition.CATEGORY_CRITICAL, "NotSet",
+                    "spec.plan is not set."));
+            return new Result(false);
+        }
+        String planNs = m.spec.plan.namespace == null || m.spec.plan.namespace.isEmpty() ? ns : m.spec.plan.namespace;
+        Plan plan = store.get(ResourceKind.PLAN, planNs, m.spec.plan.name).map(n -> mapper.convertValue(n, Plan.class)).orElse(null);
+        if (plan == null) {
+            setMigrationCondition(m, Condition.of("PlanNotValid", Condition.TRUE, Condition.CATEGORY_CRITICAL, "NotFound",
+                    "Plan " + planNs + "/" + m.spec.plan.name + " not found."));
+            return new Result(true);
+        }
+        PlanKey key = new PlanKey(planNs, plan.name());
+        boolean started = m.status != null && m.status.started != null;
+        if (!started) {
+            return start(m, plan, key);
+        }
+        List<VmStatus> vms = plan.status == null || plan.status.migration == null || plan.status.migration.vms == null
+                ? List.of() : plan.status.migration.vms;
+        // Cancellations: running VMs are told to stop; VMs not running are marked canceled here.
+        Set<String> cancel = cancelIds(m, vms);
+        List<String> toCancel = new ArrayList<>();
+        for (VmStatus v : vms) {
+            if (v.completed == null && cancel.contains(v.id)) {
+                if (runs.isRunning(m.metadata.uid, v.id)) {
+                    toCancel.add(v.id);
+                } else {
+                    String now = Instant.now().toString();
+                    status.updateVm(key, m.name(), v.id, e -> {
+                        e.completed = now;
+                        e.conditions = Conditions.set(e.conditions, Condition.of(Conditions.CANCELED, Condition.TRUE,
+                                Condition.CATEGORY_ADVISORY, "UserRequested", "The VM migration was CANCELED."), Instant.now());
+                    }).join();
+                    v.completed = now;
+                }
+            }
+        }
+        if (!toCancel.isEmpty()) {
+            runs.cancel(new Messages.CancelVms(key, m.metadata.uid, toCancel));
+        }
+        boolean allDone = true;
+        for (VmStatus v : vms) {
+            if (v.completed == null) {
+                allDone = false;
+                if (!cancel.contains(v.id) && !runs.isRunning(m.metadata.uid, v.id)) {
+                    runs.dispatch(new Messages.RunVm(key, m.name(), m.metadata.uid, v.id));
+                }
+            }
+        }
+        if (allDone) {
+            complete(m, plan, key, vms);
+        }
+        return new Result(!allDone);
+    }
+
+    private Result start(Migration m, Plan plan, PlanKey key) {
+        if (plan.spec.isArchived()) {
+            setMigrationCondition(m, Condition.of("PlanNotValid", Condition.TRUE, Condition.CATEGORY_CRITICAL, "Archived",
+                    "Plan " + plan.name() + " is archived and cannot be migrated."));
+            return new Result(false);
+        }
+        List<Condition> planConditions = plan.status == null ? null : plan.status.conditions;
+        if (Conditions.isTrue(planConditions, Conditions.EXECUTING)) {
+            setMigrationCondition(m, Condition.of("Ready", Condition.FALSE, Condition.CATEGORY_ADVISORY, "Blocked",
+                    "Another migration of plan " + plan.name() + " is running."));
+            return new Result(true);
+        }
+        if (!Conditions.isTrue(planConditions, Conditions.READY)) {
+            setMigrationCondition(m, Condition.of("Ready", Condition.FALSE, Condition.CATEGORY_ADVISORY, "PlanNotReady",
+                    "Plan " + plan.name() + " is not ready; see its conditions."));
+            return new Result(true);
+        }
+        String now = Instant.now().toString();
+        String uid = m.metadata.uid;
+        // Durable first: every VM's entry and pipeline exist before any VM runs.
+        status.updatePlan(key, p -> {
+            Plan.MigrationSnapshot previous = p.status == null ? null : p.status.migration;
+            List<VmStatus> entries = new ArrayList<>();
+            for (Plan.Vm vm : p.spec.vms) {
+                String id = VmRun.planVmId(vm);
+                VmStatus old = previous == null || previous.vms == null ? null
+                        : previous.vms.stream().filter(v -> id.equals(v.id)).findFirst().orElse(null);
+                if (old != null && Conditions.isTrue(old.conditions, Conditions.SUCCEEDED)) {
+                    entries.add(old); // never re-migrate a succeeded VM
+                    continue;
+                }
+                entries.add(newEntry(p, vm, id, now));
+            }
+            if (p.status == null) {
+                p.status = new Plan.Status();
+            }
+            Plan.MigrationSnapshot snap = new Plan.MigrationSnapshot();
+            snap.started = now;
+            snap.vms = entries;
+            snap.history = previous == null || previous.history == null ? new ArrayList<>() : new ArrayList<>(previous.history);
+            Plan.HistoryEntry h = new Plan.HistoryEntry();
+            h.migration = new Plan.Snapshot();
+            h.migration.uid = uid;
+            h.migration.name = m.name();
+            h.migration.namespace = m.namespace();
+            h.migration.generation = m.metadata.generation;
+            h.plan = new Plan.Snapshot();
+            h.plan.uid = p.metadata.uid;
+            h.plan.name = p.name();
+            h.plan.namespace = p.namespace();
+            h.plan.generation = p.metadata.generation;
+            snap.history.add(h);
+            p.status.migration = snap;
+            p.status.conditions = Conditions.set(p.status.conditions, Condition.of(Conditions.EXECUTING, Condition.TRUE,
+                    Condition.CATEGORY_ADVISORY, "Started", "The plan is EXECUTING."), Instant.now());
+            for (String t : List.of(Conditions.SUCCEEDED, Conditions.FAILED, Conditions.CANCELED)) {
+                p.status.conditions = Conditions.remove(p.status.conditions, t);
+            }
+        }).join();
+        status.updateMigration(m.namespace(), m.name(), mig -> {
+            if (mig.status == null) {
+                mig.status = new Migration.Status();
+            }
+            mig.status.started = now;
+            mig.status.conditions = Conditions.set(Conditions.remove(mig.status.conditions, "Ready"),
+                    Condition.of("Running", Condition.TRUE, Condition.CATEGORY_ADVISORY, "Started", "The migration is RUNNING."), Instant.now());
+        }).join();
+        Plan fresh = store.get(ResourceKind.PLAN, key.namespace(), key.name()).map(n -> mapper.convertValue(n, Plan.class)).orElseThrow();
+        for (VmStatus v : fresh.status.migration.vms) {
+            if (v.completed == null) {
+                runs.dispatch(new Messages.RunVm(key, m.name(), uid, v.id));
+            } else {
+                // Entries carried over from an earlier run are mirrored onto this Migration.
+                status.updateVm(key, m.name(), v.id, e -> { });
+            }
+        }
+        if (fresh.status.migration.vms.stream().allMatch(v -> v.completed != null)) {
+            complete(m, fresh, key, fresh.status.migration.vms);
+        }
+        return new Result(true);
+    }
+
+    static VmStatus newEntry(Plan p, Plan.Vm vm, String id, String now) {
+        VmStatus e = new VmStatus();
+        e.id = id;
+        e.name = vm.name;
+        e.targetName = vm.targetName;
+        e.hooks = vm.hooks;
+        e.started = now;
+        boolean warm = Plan.TYPE_WARM.equals(p.spec.migrationType());
+        Itinerary it = Itinerary.forFlags(new Flags(warm, hasHook(vm, "PreHook"), hasHook(vm, "PostHook")));
+        e.phase = it.first().name();
+        e.pipeline = new ArrayList<>();
+        for (Step s : it.steps()) {
+            VmStatus.Step st = new VmStatus.Step();
+            st.name = s.name();
+            st.description = s.description();
+            st.phase = s == Phase.Started.step() ? "Running" : "Pending";
+            st.started = s == Phase.Started.step() ? now : null;
+            e.pipeline.add(st);
+        }
+        if (warm) {
+            e.warm = new VmStatus.Warm();
+            e.warm.successes = 0;
+            e.warm.failures = 0;
+            e.warm.consecutiveFailures = 0;
+        }
+        return e;
+    }
+
+    private static boolean hasHook(Plan.Vm vm, String step) {
+        return vm.hooks != null && vm.hooks.stream().anyMatch(h -> step.equals(h.step));
+    }
+
+    private static Set<String> cancelIds(Migration m, List<VmStatus> vms) {
+        Set<String> out = new HashSet<>();
+        if (m.spec.cancel == null) {
+            return out;
+        }
+        for (SourceRef r : m.spec.cancel) {
+            for (VmStatus v : vms) {
+                if ((r.id != null && r.id.equals(v.id)) || (r.name != null && (r.name.equals(v.name) || r.name.equals(v.id)))) {
+                    out.add(v.id);
+                }
+            }
+        }
+        return out;
+    }
+
+    private void complete(Migration m, Plan plan, PlanKey key, List<VmStatus> vms) {
+        String now = Instant.now().toString();
+        List<Condition> outcome = PlanController.executionConditions(withAllDone(plan, vms));
+        status.updatePlan(key, p -> {
+            if (p.status != null && p.status.migration != null) {
+                p.status.migration.completed = now;
+                p.status.conditions = Conditions.remove(p.status.conditions, Conditions.EXECUTING);
+                for (Condition c : outcome) {
+                    p.status.conditions = Conditions.set(p.status.conditions, c, Instant.now());
+                }
+            }
+        }).join();
+        status.updateMigration(m.namespace(), m.name(), mig -> {
+            if (mig.status == null) {
+                mig.status = new Migration.Status();
+            }
+            mig.status.completed = now;
+            mig.status.conditions = Conditions.remove(mig.status.conditions, "Running");
+            for (Condition c : outcome) {
+                Condition copy = Condition.of(c.type, c.status, c.category, c.reason, c.message.replace("plan execution", "migration"));
+                mig.status.conditions = Conditions.set(mig.status.conditions, copy, Instant.now());
+            }
+        }).join();
+    }
+
+    private static Plan withAllDone(Plan plan, List<VmStatus> vms) {
+        if (plan.status == null) {
+            plan.status = new Plan.Status();
+        }
+        if (plan.status.migration == null) {
+            plan.status.migration = new Plan.MigrationSnapshot();
+        }
+        plan.status.migration.vms = vms;
+        if (plan.status.migration.started == null) {
+            plan.status.migration.started = Instant.now().toString();
+        }
+        return plan;
+    }
+
+    private void setMigrationCondition(Migration m, Condition c) {
+        List<Condition> current = m.status == null ? null : m.status.conditions;
+        var existing = Conditions.find(current, c.type);
+        if (existing.isPresent() && Objects.equals(existing.get().message, c.message) && Objects.equals(existing.get().status, c.status)) {
+            return; // unchanged: no write, no watch event, no loop
+        }
+        status.updateMigration(m.namespace(), m.name(), mig -> {
+            if (mig.status == null) {
+                mig.status = new Migration.Status();
+            }
+            mig.status.conditions = Conditions.set(mig.status.conditions, c, Instant.now());
+        }).join();
+    }
+}

@@ -1,0 +1,35 @@
+package io.hoist.core.engine.run;
+
+import io.hoist.api.transfer.DiskReader;
+import io.hoist.api.transfer.DiskWriter;
+import io.hoist.api.transfer.Extent;
+import io.hoist.api.transfer.TransferProgress;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/** The engine's view of the transfer engine: one blocking, resumable, checksummed copy of a disk. */
+public interface DiskCopyService {
+    /**
+     * Copies {@code reader} to {@code writer}; only {@code extents} when given (warm deltas), else
+     * the reader's whole allocation map. Resumes from the durable checkpoint named {@code checkpointKey}
+     * when one exists. Draws bandwidth from the named budgets.
+     */
+    Result copy(CopyRequest request) throws Exception;
+
+    /** Forgets a disk's checkpoint (after the disk is finished or the VM is cleaned up). */
+    void dropCheckpoint(String checkpointKey);
+
+    /**
+     * @param checkpointKey names this pass's checkpoint (one per disk and precopy round)
+     * @param digestsKey    names the disk across passes: a warm delta needs the previous pass's block digests
+     *                      so its checksum still covers the whole disk
+     * @param extents       changed areas of a warm delta, or null for a full copy
+     */
+    record CopyRequest(String checkpointKey, String digestsKey, String diskId, DiskReader reader, DiskWriter writer,
+                       List<Extent> extents, List<String> budgets, Consumer<TransferProgress> progress,
+                       BooleanSupplier canceled) {}
+
+    /** What was copied, with the project's {@code sha256-4m:} checksums of what was read and written. */
+    record Result(long bytesCopied, long bytesTotal, String sourceChecksum, String targetChecksum) {}
+}

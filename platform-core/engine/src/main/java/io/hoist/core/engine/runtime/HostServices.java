@@ -1,0 +1,27 @@
+package io.hoist.core.engine.runtime;
+
+import io.hoist.api.host.HttpClients;
+import io.hoist.api.host.Settings;
+import io.hoist.api.inventory.InventoryPublisher;
+import io.hoist.api.inventory.InventoryView;
+import io.hoist.api.transfer.DiskIo;
+import java.nio.file.Path;
+
+/** The platform services the engine hands to providers through their {@link io.hoist.api.host.HostContext}. */
+public interface HostServices {
+    InventoryPublisher publisher(String providerType, String providerUid);
+
+    /** Forgets a deleted provider's inventory. */
+    void dropInventory(String providerType, String providerUid);
+
+    InventoryView inventoryView();
+
+    DiskIo diskIo();
+
+    HttpClients http();
+
+    Settings settings();
+
+    /** Root of the platform's data directory. */
+    Path dataDir();
+}

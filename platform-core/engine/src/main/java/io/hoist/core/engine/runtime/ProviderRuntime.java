@@ -1,0 +1,242 @@
+package io.hoist.core.engine.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hoist.api.Condition;
+import io.hoist.api.HoistException;
+import io.hoist.api.destination.Destination;
+import io.hoist.api.provider.DestinationProviderFactory;
+import io.hoist.api.provider.ProviderConfig;
+import io.hoist.api.provider.SourceProviderFactory;
+import io.hoist.api.source.SourceProvider;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Live plugin instances for Provider resources. An instance is rebuilt when the Provider's spec
+ * or its Secret changes; each gets its own worker pool and working directory.
+ */
+public final class ProviderRuntime implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ProviderRuntime.class.getName());
+
+    private final Extensions extensions;
+    private final HostServices services;
+    private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+
+    private static final io.hoist.api.inventory.InventoryPublisher NO_INVENTORY = new io.hoist.api.inventory.InventoryPublisher() {
+        @Override public void beginCollection() { }
+        @Override public void endCollection() { }
+        @Override public void put(String collection, String id, String name, Object document) { }
+        @Override public void remove(String collection, String id) { }
+        @Override public void putWorkload(String vmId, Object workload) { }
+        @Override public void putTree(String name, Object tree) { }
+        @Override public void fail(String reason) { }
+    };
+
+    public ProviderRuntime(Extensions extensions, HostServices services) {
+        this.extensions = extensions;
+        this.services = services;
+    }
+
+    /** One Provider's plugin objects. Either side may be null when no plugin serves it. */
+    public static final class Instance implements AutoCloseable {
+        private final String fingerprint;
+        private final ProviderConfig config;
+        private final SourceProvider source;
+        private final Destination destination;
+        private final ExecutorService pool;
+        private final io.hoist.api.inventory.InventoryPublisher publisher;
+
+        Instance(String fingerprint, ProviderConfig config, SourceProvider source, Destination destination,
+                 ExecutorService pool, io.hoist.api.inventory.InventoryPublisher publisher) {
+            this.publisher = publisher;
+            this.fingerprint = fingerprint;
+            this.config = config;
+            this.source = source;
+            this.destination = destination;
+            this.pool = pool;
+        }
+
+        public ProviderConfig config() { return config; }
+
+        public Optional<SourceProvider> source() { return Optional.ofNullable(source); }
+
+        public Optional<Destination> destination() { return Optional.ofNullable(destination); }
+
+        /** The provider's named worker pool, for its blocking SDK calls. */
+        public ExecutorService pool() { return pool; }
+
+        /** The publisher handed to the plugin: the host's collection runs through the same one. */
+        public io.hoist.api.inventory.InventoryPublisher publisher() { return publisher; }
+
+        @Override
+        public void close() {
+            closeQuietly(source);
+            closeQuietly(destination);
+            pool.shutdownNow();
+        }
+
+        private static void closeQuietly(AutoCloseable c) {
+            if (c == null) {
+                return;
+            }
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "closing provider plugin failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Builds the plugin-facing config of a Provider with its Secret's data decoded. */
+    public static ProviderConfig config(ObjectNode provider, ObjectNode secretOrNull) {
+        JsonNode meta = provider.path("metadata");
+        JsonNode spec = provider.path("spec");
+        Map<String, String> settings = new HashMap<>();
+        spec.path("settings").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
+        return new ProviderConfig(meta.path("uid").asText(), meta.path("namespace").asText(),
+                meta.path("name").asText(), spec.path("type").asText(), spec.path("url").asText(""),
+                settings, secretData(secretOrNull));
+    }
+
+    /** Secret {@code data} (base64) and {@code stringData}, decoded. */
+    public static Map<String, String> secretData(ObjectNode secret) {
+        Map<String, String> out = new HashMap<>();
+        if (secret == null) {
+            return out;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = secret.path("data").fields(); it.hasNext(); ) {
+            var e = it.next();
+            try {
+                out.put(e.getKey(), new String(Base64.getDecoder().decode(e.getValue().asText()), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException bad) {
+                // Admission refuses non-base64 data; an old stored value is skipped rather than leaked in an error.
+            }
+        }
+        secret.path("stringData").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
+
+    /**
+     * Returns the instance for this Provider, creating or rebuilding it when spec or secret changed.
+     * Throws {@link HoistException} USER_ERROR when no installed plugin serves the provider.
+     */
+    public Instance ensure(ObjectNode provider, ObjectNode secretOrNull) {
+        ProviderConfig cfg = config(provider, secretOrNull);
+        String fingerprint = provider.path("metadata").path("generation").asText() + "/"
+                + (secretOrNull == null ? "-" : secretOrNull.path("metadata").path("resourceVersion").asText());
+        Instance current = instances.get(cfg.uid());
+        if (current != null && current.fingerprint.equals(fingerprint)) {
+            return current;
+        }
+        Instance created = create(cfg, fingerprint);
+        Instance previous = instances.put(cfg.uid(), created);
+        if (previous != null) {
+            previous.close();
+        }
+        return created;
+    }
+
+    public Optional<Instance> get(String uid) {
+        return Optional.ofNullable(instances.get(uid));
+    }
+
+    public void remove(String uid, String type) {
+        Instance i = instances.remove(uid);
+        if (i != null) {
+            i.close();
+        }
+        services.dropInventory(type, uid);
+    }
+
+    /** Static checks from every factory that accepts this provider (UrlNotValid, SecretNotValid, ...). */
+    public List<Condition> validate(ProviderConfig cfg) {
+        List<Condition> out = new ArrayList<>();
+        for (SourceProviderFactory f : extensions.sourceFactories()) {
+            if (f.acceptsSource(cfg)) {
+                out.addAll(call(f, () -> f.validate(cfg)));
+            }
+        }
+        for (DestinationProviderFactory f : extensions.destinationFactories()) {
+            if (f.acceptsDestination(cfg)) {
+                out.addAll(call(f, () -> f.validate(cfg)));
+            }
+        }
+        return out;
+    }
+
+    private Instance create(ProviderConfig cfg, String fingerprint) {
+        ExecutorService pool = Executors.newCachedThreadPool(namedThreads("provider-" + cfg.type() + "-" + cfg.name()));
+        Path workDir = services.dataDir().resolve("providers").resolve(cfg.uid());
+        try {
+            Files.createDirectories(workDir);
+        } catch (Exception e) {
+            pool.shutdownNow();
+            throw new HoistException(HoistException.Type.INTERNAL, "WorkDir", "cannot create " + workDir + ": " + e.getMessage());
+        }
+        boolean isSource = extensions.sourceFactories().stream().anyMatch(f -> call(f, () -> f.acceptsSource(cfg)));
+        // Only sources have an inventory; a destination-only provider must not show up as "collecting".
+        io.hoist.api.inventory.InventoryPublisher publisher = isSource ? services.publisher(cfg.type(), cfg.uid()) : NO_INVENTORY;
+        ProviderHostContext ctx = new ProviderHostContext(services, publisher, workDir,
+                pool, "hoist.provider." + cfg.type());
+        SourceProvider source = null;
+        Destination destination = null;
+        for (SourceProviderFactory f : extensions.sourceFactories()) {
+            if (call(f, () -> f.acceptsSource(cfg))) {
+                source = call(f, () -> f.create(cfg, ctx));
+                break;
+            }
+        }
+        for (DestinationProviderFactory f : extensions.destinationFactories()) {
+            if (call(f, () -> f.acceptsDestination(cfg))) {
+                destination = call(f, () -> f.create(cfg, ctx));
+                break;
+            }
+        }
+        if (source == null && destination == null) {
+            pool.shutdownNow();
+            throw new HoistException(HoistException.Type.USER_ERROR, "ProviderTypeNotSupported",
+                    "no installed plugin serves providers of type '" + cfg.type() + "'" + (cfg.url().isEmpty() ? "" : " with url " + cfg.url()));
+        }
+        return new Instance(fingerprint, cfg, source, destination, pool, publisher);
+    }
+
+    private <T> T call(Object ext, Extensions.PluginCall<T> c) {
+        try {
+            return extensions.call(ext, c);
+        } catch (HoistException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new HoistException(HoistException.Type.INTERNAL, "PluginError",
+                    ext.getClass().getName() + ": " + Objects.toString(e.getMessage(), e.getClass().getSimpleName()), e);
+        }
+    }
+
+    static java.util.concurrent.ThreadFactory namedThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void close() {
+        instances.values().forEach(Instance::close);
+        instances.clear();
+    }
+}

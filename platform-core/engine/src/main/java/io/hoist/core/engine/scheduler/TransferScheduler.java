@@ -1,0 +1,175 @@
+package io.hoist.core.engine.scheduler;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntSupplier;
+
+/**
+ * Backpressure on disk transfers. One rule: at most {@code controller_max_vm_inflight} disks are
+ * transferred per source host (per provider for hostless sources), counted across every running
+ * plan; a plan may set its own lower cap. A VM asks for all its disks at once and gives each back
+ * when that disk is done, so a waiting VM starts as soon as enough disks finished anywhere on the
+ * host. A VM with more disks than the limit runs alone once its host is idle.
+ *
+ * <p>Fairness: requests are served in arrival order per host; a request that does not fit blocks
+ * later requests for the same host (so big VMs are not starved by small ones), while a request
+ * held back only by its own plan's cap does not block other plans.
+ */
+public final class TransferScheduler {
+    private final IntSupplier hostLimit;
+    private final Map<String, Integer> inUseByHost = new HashMap<>();
+    private final Map<String, Integer> inUseByPlan = new HashMap<>();
+    private final LinkedList<Request> queue = new LinkedList<>();
+
+    /** @param hostLimit read on every decision, so a settings change applies without restart */
+    public TransferScheduler(IntSupplier hostLimit) {
+        this.hostLimit = hostLimit;
+    }
+
+    /** A granted set of disk slots; {@link #release(int)} gives back some, {@link #close()} the rest. */
+    public final class Lease implements AutoCloseable {
+        private final Request request;
+        private int held;
+
+        private Lease(Request request) {
+            this.request = request;
+            this.held = request.disks;
+        }
+
+        public void release(int disks) {
+            synchronized (TransferScheduler.this) {
+                int n = Math.min(disks, held);
+                if (n <= 0) {
+                    return;
+                }
+                held -= n;
+                add(inUseByHost, request.hostKey, -n);
+                add(inUseByPlan, request.planKey, -n);
+            }
+            dispatch();
+        }
+
+        public int held() {
+            synchronized (TransferScheduler.this) {
+                return held;
+            }
+        }
+
+        @Override
+        public void close() {
+            release(Integer.MAX_VALUE);
+        }
+    }
+
+    private final class Request {
+        final String hostKey;
+        final String planKey;
+        final int disks;
+        final int planCap;
+        final CompletableFuture<Lease> future = new CompletableFuture<>();
+
+        Request(String hostKey, String planKey, int disks, int planCap) {
+            this.hostKey = hostKey;
+            this.planKey = planKey;
+            this.disks = disks;
+            this.planCap = planCap;
+        }
+    }
+
+    /**
+     * Asks for {@code disks} slots on {@code hostKey} for a VM of plan {@code planKey}.
+     * {@code planCap} 0 means the plan has no cap of its own. Cancel the returned future to leave the queue.
+     */
+    public CompletableFuture<Lease> acquire(String hostKey, String planKey, int disks, int planCap) {
+        Request r = new Request(hostKey, planKey, Math.max(1, disks), Math.max(0, planCap));
+        synchronized (this) {
+            queue.add(r);
+        }
+        // A cancelled waiter must leave the queue so it does not hold back the host.
+        r.future.whenComplete((lease, err) -> {
+            if (r.future.isCancelled()) {
+                synchronized (this) {
+                    queue.remove(r);
+                }
+                dispatch();
+            }
+        });
+        dispatch();
+        return r.future;
+    }
+
+    /** Re-evaluates the queue, e.g. after the limit setting changed. */
+    public void poke() {
+        dispatch();
+    }
+
+    public synchronized int inUse(String hostKey) {
+        return inUseByHost.getOrDefault(hostKey, 0);
+    }
+
+    public synchronized int waiting() {
+        return queue.size();
+    }
+
+    /** The limit in force now (for the Pending condition's message). */
+    public int limit() {
+        return Math.max(1, hostLimit.getAsInt());
+    }
+
+    private void dispatch() {
+        List<Runnable> grants = new ArrayList<>();
+        synchronized (this) {
+            int limit = limit();
+            Set<String> blockedHosts = new HashSet<>();
+            for (Iterator<Request> it = queue.iterator(); it.hasNext(); ) {
+                Request r = it.next();
+                if (r.future.isDone()) {
+                    it.remove();
+                    continue;
+                }
+                if (blockedHosts.contains(r.hostKey)) {
+                    continue;
+                }
+                int hostUsed = inUseByHost.getOrDefault(r.hostKey, 0);
+                if (!fits(hostUsed, r.disks, limit)) {
+                    blockedHosts.add(r.hostKey);
+                    continue;
+                }
+                if (r.planCap > 0 && !fits(inUseByPlan.getOrDefault(r.planKey, 0), r.disks, r.planCap)) {
+                    continue;
+                }
+                it.remove();
+                add(inUseByHost, r.hostKey, r.disks);
+                add(inUseByPlan, r.planKey, r.disks);
+                Lease lease = new Lease(r);
+                grants.add(() -> {
+                    if (!r.future.complete(lease)) {
+                        lease.close(); // cancelled between grant and completion
+                    }
+                });
+            }
+        }
+        // Complete outside the lock: continuations may call back into the scheduler.
+        grants.forEach(Runnable::run);
+    }
+
+    private static boolean fits(int used, int wanted, int limit) {
+        return used + wanted <= limit || (wanted > limit && used == 0);
+    }
+
+    private static void add(Map<String, Integer> m, String key, int delta) {
+        int v = m.getOrDefault(key, 0) + delta;
+        if (v <= 0) {
+            m.remove(key);
+        } else {
+            m.put(key, v);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.hoist.core.engine;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hoist.api.destination.Destination;
+import io.hoist.api.host.HostContext;
+import io.hoist.api.host.HttpClients;
+import io.hoist.api.host.Settings;
+import io.hoist.api.inventory.InventoryPublisher;
+import io.hoist.api.inventory.InventoryView;
+import io.hoist.api.provider.DestinationProviderFactory;
+import io.hoist.api.provider.ProviderConfig;
+import io.hoist.api.provider.SourceProviderFactory;
+import io.hoist.api.source.SourceProvider;
+import io.hoist.api.transfer.DiskIo;
+import io.hoist.core.engine.run.TransferDiskCopyService;
+import io.hoist.core.engine.runtime.Extensions;
+import io.hoist.core.engine.runtime.HostServices;
+import io.hoist.core.inventory.Inventory;
+import io.hoist.core.inventory.ProviderRef;
+import io.hoist.core.model.Manifests;
+import io.hoist.core.model.ResourceKind;
+import io.hoist.core.store.ResourceStore;
+import io.hoist.core.store.sqlite.SqliteResourceStore;
+import io.hoist.core.transfer.budget.BandwidthBudgets;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+
+/** A real engine on a real SQLite store with in-process test-double providers, for engine tests. */
+final class EngineHarness implements AutoCloseable {
+    final Path dir;
+    final ResourceStore store;
+    final Vertx vertx = Vertx.vertx();
+    final Inventory inventory = new Inventory();
+    final Engine engine;
+
+    EngineHarness(Path dir, SourceProvider source, Destination destination) {
+        this.dir = dir;
+        this.store = SqliteResourceStore.open(dir.resolve("data"));
+        SourceProviderFactory sf = new SourceProviderFactory() {
+            @Override
+            public String type() {
+                return "synthetic";
+            }
+
+            @Override
+            public SourceProvider create(ProviderConfig config, HostContext context) {
+                return source;
+            }
+        };
+        DestinationProviderFactory df = new DestinationProviderFactory() {
+            @Override
+            public String type() {
+                return "test-folder";
+            }
+
+            @Override
+            public boolean acceptsDestination(ProviderConfig config) {
+                return "test-folder".equals(config.type());
+            }
+
+            @Override
+            public Destination create(ProviderConfig config, HostContext context) {
+                return destination;
+            }
+        };
+        LiveSettings settings = new LiveSettings(store);
+        HostServices services = new HostServices() {
+            @Override
+            public InventoryPublisher publisher(String type, String uid) {
+                return inventory.register(new ProviderRef(uid, "default", uid, type));
+            }
+
+            @Override
+            public void dropInventory(String type, String uid) {
+                inventory.unregister(uid);
+            }
+
+            @Override
+            public InventoryView inventoryView() {
+                return inventory;
+            }
+
+            @Override
+            public DiskIo diskIo() {
+                return null;
+            }
+
+            @Override
+            public HttpClients http() {
+                return null;
+            }
+
+            @Override
+            public Settings settings() {
+                return settings;
+            }
+
+            @Override
+            public Path dataDir() {
+                return dir.resolve("data");
+            }
+        };
+        var copier = new TransferDiskCopyService(dir.resolve("data"), new BandwidthBudgets(), name -> 0,
+                Executors.newSingleThreadScheduledExecutor());
+        engine = new Engine(vertx, store, Extensions.of(List.of(sf), List.of(df), List.of(), List.of()), services, copier);
+        engine.start();
+    }
+
+    void apply(String yaml) {
+        for (ObjectNode o : Manifests.parse(yaml)) {
+            ResourceKind kind = ResourceKind.byKind(o.path("kind").asText()).orElseThrow();
+            store.create(kind, o);
+        }
+    }
+
+    ObjectNode get(ResourceKind kind, String name) {
+        return store.get(kind, "default", name).orElseThrow();
+    }
+
+    static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+        vertx.close();
+        store.close();
+    }
+}

@@ -1,0 +1,135 @@
+package io.hoist.core.engine.testdoubles;
+
+import io.hoist.api.Condition;
+import io.hoist.api.destination.AllocatedDisk;
+import io.hoist.api.destination.Destination;
+import io.hoist.api.destination.TargetDisk;
+import io.hoist.api.destination.TargetVmSpec;
+import io.hoist.api.transfer.DiskWriter;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A destination that writes raw disk files under a folder and counts VM creations, for engine
+ * tests: {@code <root>/<namespace>/<vm>/<pvc>.raw} and a {@code vm.created} marker per VM.
+ */
+public final class FolderDestinationTestDouble implements Destination {
+    private final Path root;
+    public final Map<String, AtomicInteger> creations = new ConcurrentHashMap<>();
+    public final AtomicInteger cleanups = new AtomicInteger();
+
+    public FolderDestinationTestDouble(Path root) {
+        this.root = root;
+    }
+
+    @Override
+    public List<Condition> testConnection() {
+        return List.of(Condition.isTrue("ConnectionTestSucceeded", "Tested", Condition.Category.Required, "ok"));
+    }
+
+    @Override
+    public List<Condition> validateTarget(TargetVmSpec spec) {
+        return List.of();
+    }
+
+    public Path vmDir(TargetVmSpec spec) {
+        return root.resolve(spec.namespace()).resolve(spec.name());
+    }
+
+    public Path diskFile(String namespace, String vm, String pvc) {
+        return root.resolve(namespace).resolve(vm).resolve(pvc + ".raw");
+    }
+
+    @Override
+    public List<AllocatedDisk> allocateDisks(TargetVmSpec spec) throws IOException {
+        Files.createDirectories(vmDir(spec));
+        List<AllocatedDisk> out = new ArrayList<>();
+        for (TargetDisk d : spec.disks()) {
+            Path f = vmDir(spec).resolve(d.pvcName() + ".raw");
+            if (!Files.exists(f)) {
+                try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+                    raf.setLength(d.capacity());
+                }
+            }
+            out.add(new AllocatedDisk(d, f.toString()));
+        }
+        return out;
+    }
+
+    @Override
+    public DiskWriter openDisk(TargetVmSpec spec, AllocatedDisk disk) throws IOException {
+        FileChannel ch = FileChannel.open(Path.of(disk.handle()), StandardOpenOption.WRITE);
+        long size = disk.disk().capacity();
+        return new DiskWriter() {
+            @Override
+            public void write(long offset, ByteBuffer src) throws IOException {
+                while (src.hasRemaining()) {
+                    offset += ch.write(src, offset);
+                }
+            }
+
+            @Override
+            public void writeZeroes(long offset, long length) throws IOException {
+                ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(length, 1 << 20));
+                long done = 0;
+                while (done < length) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), length - done));
+                    write(offset + done, zeros);
+                    done += zeros.limit();
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                ch.force(false);
+            }
+
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public String describe() {
+                return disk.handle();
+            }
+
+            @Override
+            public void close() throws IOException {
+                ch.close();
+            }
+        };
+    }
+
+    @Override
+    public String createVm(TargetVmSpec spec, List<AllocatedDisk> disks) throws IOException {
+        Path marker = vmDir(spec).resolve("vm.created");
+        if (!Files.exists(marker)) {
+            creations.computeIfAbsent(spec.name(), k -> new AtomicInteger()).incrementAndGet();
+            Files.writeString(marker, spec.toString());
+        }
+        return spec.namespace() + "/" + spec.name();
+    }
+
+    @Override
+    public void cleanup(TargetVmSpec spec, CleanupReason reason, boolean deleteVm) throws IOException {
+        cleanups.incrementAndGet();
+        if (deleteVm && Files.exists(vmDir(spec))) {
+            try (var s = Files.walk(vmDir(spec))) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package io.hoist.core.inventory;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hoist.api.inventory.InventoryPublisher;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The inventory of one provider and the publisher its plugin writes through. All state is guarded by
+ * this object's monitor; events are handed out after the monitor is released so a listener may read
+ * the inventory back without deadlock.
+ */
+final class ProviderInventory implements InventoryPublisher {
+    static final String WORKLOADS = "workloads";
+    static final String TREE = "tree";
+
+    private final ProviderRef ref;
+    private final ObjectMapper mapper;
+    private final Consumer<List<InventoryEvent>> sink;
+
+    private final Map<String, TreeMap<String, InventoryDocument>> collections = new TreeMap<>();
+    private final TreeMap<String, InventoryDocument> workloads = new TreeMap<>();
+    private final TreeMap<String, InventoryDocument> trees = new TreeMap<>();
+    private InventoryPhase phase = InventoryPhase.PENDING;
+    private boolean synced;
+    private String failure;
+    private long revision;
+    /** Keys ({@code collection/id}) put during the running full collection; the rest are swept at its end. */
+    private Set<String> seen;
+
+    ProviderInventory(ProviderRef ref, ObjectMapper mapper, Consumer<List<InventoryEvent>> sink) {
+        this.ref = ref;
+        this.mapper = mapper;
+        this.sink = sink;
+    }
+
+    ProviderRef ref() {
+        return ref;
+    }
+
+    // ---- publisher (called by the plugin, any thread) ----
+
+    @Override
+    public void beginCollection() {
+        synchronized (this) {
+            phase = InventoryPhase.COLLECTING;
+            failure = null;
+            seen = new HashSet<>();
+        }
+    }
+
+    @Override
+    public void endCollection() {
+        List<InventoryEvent> events = new ArrayList<>();
+        synchronized (this) {
+            if (seen != null) {
+                sweep(collections, events);
+                sweepOne(WORKLOADS, workloads, events);
+                sweepOne(TREE, trees, events);
+            }
+            seen = null;
+            synced = true;
+            phase = InventoryPhase.READY;
+            revision++;
+            events.add(new InventoryEvent(InventoryEvent.Type.COLLECTED, ref.uid(), null, null, 0, revision));
+        }
+        sink.accept(events);
+    }
+
+    @Override
+    public void put(String collection, String id, String name, Object document) {
+        requireName(collection, "collection");
+        if (WORKLOADS.equals(collection) || TREE.equals(collection)) {
+            throw new IllegalArgumentException("collection '" + collection
+                    + "' is reserved: use putWorkload or putTree");
+        }
+        requireName(id, "id");
+        Map<String, Object> content = toObject(document, collection + "/" + id);
+        store(collection, id, name == null ? "" : name, content);
+    }
+
+    @Override
+    public void remove(String collection, String id) {
+        InventoryEvent event = null;
+        synchronized (this) {
+            TreeMap<String, InventoryDocument> docs = table(collection, false);
+            InventoryDocument gone = docs == null ? null : docs.remove(id);
+            if (gone != null) {
+                revision++;
+                event = new InventoryEvent(InventoryEvent.Type.DELETED, ref.uid(), collection, id, gone.revision(), revision);
+            }
+        }
+        if (event != null) {
+            sink.accept(List.of(event));
+        }
+    }
+
+    @Override
+    public void putWorkload(String vmId, Object workload) {
+        requireName(vmId, "vmId");
+        store(WORKLOADS, vmId, "", toObject(workload, "workload " + vmId));
+    }
+
+    @Override
+    public void putTree(String name, Object tree) {
+        requireName(name, "tree name");
+        Object value = mapper.convertValue(tree, Object.class);
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("tree", value);
+        store(TREE, name, name, content);
+    }
+
+    @Override
+    public void fail(String reason) {
+        long rev;
+        synchronized (this) {
+            phase = InventoryPhase.FAILED;
+            failure = reason == null || reason.isBlank() ? "inventory collection failed" : reason;
+            seen = null;
+            rev = ++revision;
+        }
+        sink.accept(List.of(new InventoryEvent(InventoryEvent.Type.FAILED, ref.uid(), null, null, 0, rev)));
+    }
+
+    // ---- reads (used by Inventory and the routes) ----
+
+    synchronized ProviderStatus status() {
+        Map<String, Integer> counts = new TreeMap<>();
+        collections.forEach((name, docs) -> counts.put(name, docs.size()));
+        return new ProviderStatus(ref, phase, synced, failure, revision, counts);
+    }
+
+    synchronized Optional<List<InventoryDocument>> list(String collection) {
+        TreeMap<String, InventoryDocument> docs = table(collection, false);
+        return docs == null ? Optional.empty() : Optional.of(List.copyOf(docs.values()));
+    }
+
+    synchronized boolean hasCollection(String collection) {
+        return table(collection, false) != null;
+    }
+
+    synchronized Optional<InventoryDocument> get(String collection, String id) {
+        TreeMap<String, InventoryDocument> docs = table(collection, false);
+        return docs == null ? Optional.empty() : Optional.ofNullable(docs.get(id));
+    }
+
+    synchronized Optional<InventoryDocument> findByName(String collection, String name) {
+        TreeMap<String, InventoryDocument> docs = table(collection, false);
+        if (docs == null) {
+            return Optional.empty();
+        }
+        return docs.values().stream().filter(d -> d.name().equals(name)).findFirst();
+    }
+
+    // ---- internals ----
+
+    private void store(String collection, String id, String name, Map<String, Object> content) {
+        InventoryEvent event = null;
+        synchronized (this) {
+            TreeMap<String, InventoryDocument> docs = table(collection, true);
+            if (seen != null) {
+                seen.add(collection + "/" + id);
+            }
+            InventoryDocument old = docs.get(id);
+            // An unchanged document keeps its revision: re-collections must not trigger re-validation.
+            if (old != null && old.name().equals(name) && old.content().equals(content)) {
+                return;
+            }
+            revision++;
+            long docRevision = old == null ? 1 : old.revision() + 1;
+            docs.put(id, new InventoryDocument(id, name, docRevision, content));
+            event = new InventoryEvent(old == null ? InventoryEvent.Type.ADDED : InventoryEvent.Type.UPDATED,
+                    ref.uid(), collection, id, docRevision, revision);
+        }
+        sink.accept(List.of(event));
+    }
+
+    private TreeMap<String, InventoryDocument> table(String collection, boolean create) {
+        if (WORKLOADS.equals(collection)) {
+            return workloads;
+        }
+        if (TREE.equals(collection)) {
+            return trees;
+        }
+        return create ? collections.computeIfAbsent(collection, c -> new TreeMap<>()) : collections.get(collection);
+    }
+
+    private void sweep(Map<String, TreeMap<String, InventoryDocument>> tables, List<InventoryEvent> events) {
+        tables.forEach((name, docs) -> sweepOne(name, docs, events));
+    }
+
+    private void sweepOne(String collection, TreeMap<String, InventoryDocument> docs, List<InventoryEvent> events) {
+        var it = docs.values().iterator();
+        while (it.hasNext()) {
+            InventoryDocument doc = it.next();
+            if (!seen.contains(collection + "/" + doc.id())) {
+                it.remove();
+                revision++;
+                events.add(new InventoryEvent(InventoryEvent.Type.DELETED, ref.uid(), collection, doc.id(),
+                        doc.revision(), revision));
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> toObject(Object document, String what) {
+        Object value;
+        try {
+            value = mapper.convertValue(document, Object.class);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + ": document cannot be serialized: " + e.getMessage(), e);
+        }
+        if (!(value instanceof Map)) {
+            throw new IllegalArgumentException(what + ": document must be a JSON object, got "
+                    + (value == null ? "null" : value.getClass().getSimpleName()));
+        }
+        return (Map<String, Object>) value;
+    }
+
+    private static void requireName(String value, String field) {
+        if (value == null || value.isBlank() || value.contains("/")) {
+            throw new IllegalArgumentException(field + " must be a non-blank name without '/', got '" + value + "'");
+        }
+    }
+}

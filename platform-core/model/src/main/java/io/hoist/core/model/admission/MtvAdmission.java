@@ -1,0 +1,174 @@
+package io.hoist.core.model.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hoist.core.model.Conditions;
+import io.hoist.core.model.Manifests;
+import io.hoist.core.model.Names;
+import io.hoist.core.model.ResourceKind;
+import io.hoist.core.model.Resources;
+import io.hoist.core.model.meta.KubeObject;
+import io.hoist.core.model.schema.CrdSchemas;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * MTV's admission rules. Order: explicit nulls are pruned (as the API server does), the object is
+ * checked against MTV's CRD schema (type errors, required fields, enums), then the semantic rules of
+ * its kind run on the typed view. Every problem becomes one {@link Cause} with a field path; a cause
+ * already reported by the schema for a field is not repeated. References to objects that do not exist
+ * are accepted: they become status conditions when the engine reconciles.
+ */
+public final class MtvAdmission implements Admission {
+
+    @Override
+    public ObjectNode admit(ResourceKind kind, ObjectNode incoming, ObjectNode existing) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(incoming, "incoming");
+        ObjectNode object = Manifests.dropNulls(incoming.deepCopy());
+        Problems problems = new Problems();
+
+        checkTypeMeta(kind, object, problems);
+        checkMetadata(kind, object, existing, problems);
+        List<Cause> schemaCauses = CrdSchemas.validate(kind, object);
+        problems.addAll(schemaCauses);
+
+        Problems semantic = new Problems();
+        KubeObject typed = null;
+        try {
+            typed = Resources.toTyped(object, Resources.typeOf(kind));
+        } catch (IllegalArgumentException e) {
+            if (schemaCauses.isEmpty()) {
+                // only reachable for kinds without a schema (Secret, ConfigMap, ForkliftController)
+                String message = e.getMessage();
+                int colon = message.indexOf(": ");
+                problems.invalid(colon > 0 ? message.substring(0, colon) : "", colon > 0 ? message.substring(colon + 2) : message);
+            }
+        }
+        if (typed != null) {
+            switch (kind) {
+                case PLAN -> PlanRules.check(object, existing, semantic);
+                case MIGRATION -> MigrationRules.check(Resources.migration(object), semantic);
+                case NETWORK_MAP -> MappingRules.checkNetworkMap(Resources.networkMap(object), semantic);
+                case STORAGE_MAP -> MappingRules.checkStorageMap(Resources.storageMap(object), semantic);
+                case PROVIDER -> ProviderRules.checkProvider(Resources.provider(object), semantic);
+                case HOST -> ProviderRules.checkHost(Resources.host(object), semantic);
+                case HOOK -> HookRules.check(Resources.hook(object), semantic);
+                case SECRET -> CoreRules.checkSecret(object, existing, semantic);
+                case CONFIG_MAP -> CoreRules.checkConfigMap(object, existing, semantic);
+                case FORKLIFT_CONTROLLER -> CoreRules.checkForkliftController(object, semantic);
+            }
+        }
+        for (Cause c : semantic.list()) {
+            boolean reported = schemaCauses.stream().anyMatch(s -> s.field().equals(c.field()));
+            if (!reported) {
+                problems.add(c);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new AdmissionException(kind.kind(), nameOf(object, existing), problems.list());
+        }
+        if (kind == ResourceKind.SECRET) {
+            CoreRules.foldStringData(object);
+        }
+        return object;
+    }
+
+    @Override
+    public void admitDelete(ResourceKind kind, ObjectNode existing) {
+        if (existing == null) {
+            return;
+        }
+        if (kind == ResourceKind.PLAN && PlanRules.isRunning(existing)) {
+            throw new AdmissionException(kind.kind(), nameOf(existing, null), List.of(Cause.forbidden("metadata.name",
+                    "a running plan cannot be deleted; cancel its migration first (Executing=True)")));
+        }
+    }
+
+    private static void checkTypeMeta(ResourceKind kind, ObjectNode object, Problems problems) {
+        JsonNode apiVersion = object.get("apiVersion");
+        if (apiVersion == null) {
+            object.put("apiVersion", kind.apiVersion());
+        } else if (!kind.apiVersion().equals(apiVersion.asText())) {
+            problems.invalid("apiVersion", "Invalid value: \"" + apiVersion.asText() + "\": must be " + kind.apiVersion());
+        }
+        JsonNode k = object.get("kind");
+        if (k == null) {
+            object.put("kind", kind.kind());
+        } else if (!kind.kind().equals(k.asText())) {
+            problems.invalid("kind", "Invalid value: \"" + k.asText() + "\": must be " + kind.kind());
+        }
+    }
+
+    private static void checkMetadata(ResourceKind kind, ObjectNode object, ObjectNode existing, Problems problems) {
+        JsonNode metadata = object.get("metadata");
+        if (metadata == null || !metadata.isObject()) {
+            problems.required("metadata.name", "Required value: name is required");
+            return;
+        }
+        String name = Resources.text(object, "metadata.name");
+        String generateName = Resources.text(object, "metadata.generateName");
+        // Secrets and ConfigMaps are core objects named as DNS subdomains; MTV's own objects end up in labels
+        // and generated names, so they must be DNS labels.
+        boolean subdomain = kind == ResourceKind.SECRET || kind == ResourceKind.CONFIG_MAP;
+        if (Problems.blank(name)) {
+            if (Problems.blank(generateName)) {
+                problems.required("metadata.name", "Required value: name or generateName is required");
+            }
+        } else {
+            (subdomain ? Names.checkSubdomain(name) : Names.checkLabel(name))
+                    .ifPresent(p -> problems.invalid("metadata.name", "Invalid value: \"" + name + "\": " + p));
+        }
+        String namespace = Resources.text(object, "metadata.namespace");
+        if (namespace != null) {
+            Names.checkLabel(namespace).ifPresent(p ->
+                    problems.invalid("metadata.namespace", "Invalid value: \"" + namespace + "\": " + p));
+        }
+        for (String map : List.of("labels", "annotations")) {
+            JsonNode m = metadata.get(map);
+            if (m != null && !m.isObject()) {
+                problems.invalid("metadata." + map, "must be a map of strings");
+            } else if (m != null) {
+                m.fields().forEachRemaining(e -> {
+                    if (!e.getValue().isTextual()) {
+                        problems.invalid("metadata." + map + "." + e.getKey(),
+                                "Invalid value: must be a string (quote numbers and booleans)");
+                    }
+                });
+            }
+        }
+        if (existing != null) {
+            for (String field : List.of("name", "namespace")) {
+                String before = Resources.text(existing, "metadata." + field);
+                String after = Resources.text(object, "metadata." + field);
+                if (before != null && after != null && !before.equals(after)) {
+                    problems.forbidden("metadata." + field, "field is immutable (was \"" + before + "\")");
+                }
+            }
+        }
+    }
+
+    private static String nameOf(ObjectNode object, ObjectNode existing) {
+        String name = Resources.text(object, "metadata.name");
+        if (name == null && existing != null) {
+            name = Resources.text(existing, "metadata.name");
+        }
+        return name == null ? "" : name;
+    }
+
+    /** True when the object's status has condition {@code type} with status True (for callers' convenience). */
+    static boolean conditionTrue(JsonNode object, String type) {
+        return object != null && Conditions.isTrue(object, type);
+    }
+
+    /** Field paths of a list, for messages. */
+    static String at(String base, int index) {
+        return base + "[" + index + "]";
+    }
+
+    static List<String> list(List<String> l) {
+        return l == null ? new ArrayList<>() : l;
+    }
+}

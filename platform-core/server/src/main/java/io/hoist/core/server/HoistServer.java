@@ -1,0 +1,319 @@
+package io.hoist.core.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hoist.core.model.admission.Admission;
+import io.hoist.core.server.api.ResourceApi;
+import io.hoist.core.server.http.ErrorMapping;
+import io.hoist.core.server.http.OpenApiDocument;
+import io.hoist.core.server.http.RequestBodies;
+import io.hoist.core.server.http.RequestGuard;
+import io.hoist.core.server.http.RouteContributor;
+import io.hoist.core.server.http.ServerInfoFile;
+import io.hoist.core.server.http.TokenAuth;
+import io.hoist.core.store.ResourceStore;
+import io.hoist.core.store.sqlite.SqliteResourceStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: opens the store in the data dir, starts the registered components, builds the
+ * router (auth, body limit, core API, contributed routes, one error handler) and listens.
+ *
+ * <pre>{@code
+ * HoistServer server = HoistServer.builder()
+ *         .dataDir(Path.of("/var/lib/hoist")).port(0)
+ *         .admission(new MtvAdmission())
+ *         .routes((router, ctx) -> router.get("/inventory/...").handler(...))
+ *         .component(engine)            // started before listening, stopped after
+ *         .build();
+ * server.start();                       // blocks until listening; server.port() is the real port
+ * }</pre>
+ */
+public final class HoistServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HoistServer.class);
+    private static final long START_TIMEOUT_SECONDS = 60;
+
+    /** What components and route contributors get: the shared Vert.x, the store, the data dir. */
+    public record Context(Vertx vertx, ResourceStore store, Path dataDir) {}
+
+    /** Something with a lifecycle bound to the server's (engine, inventory collectors, plugin manager). */
+    public interface Component {
+        /** Called before the server listens, in registration order. Blocking is allowed here. */
+        void start(Context context) throws Exception;
+
+        /** Called after the server stopped listening, in reverse order. */
+        default void stop() throws Exception {}
+    }
+
+    private final Options options;
+    private Vertx vertx;
+    private boolean ownsVertx;
+    private ResourceStore store;
+    private boolean ownsStore;
+    private Router router;
+    private HttpServer http;
+    private final List<Component> started = new ArrayList<>();
+
+    private HoistServer(Options options) {
+        this.options = options;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts everything and blocks until the server listens (or throws, having undone what started). */
+    public synchronized HoistServer start() {
+        if (http != null) {
+            throw new IllegalStateException("server already started");
+        }
+        try {
+            prepareDataDir(options.dataDir);
+            TokenAuth auth = TokenAuth.fromDataDir(options.dataDir);
+            ownsVertx = options.vertx == null;
+            vertx = ownsVertx ? Vertx.vertx() : options.vertx;
+            ownsStore = options.store == null;
+            store = ownsStore ? SqliteResourceStore.open(options.dataDir) : options.store;
+            Context context = new Context(vertx, store, options.dataDir);
+            for (Component c : options.components) {
+                c.start(context);
+                started.add(c);
+            }
+            router = buildRouter(auth, context);
+            http = vertx.createHttpServer(httpOptions()).requestHandler(router)
+                    .listen().toCompletionStage().toCompletableFuture()
+                    .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            ServerInfoFile.write(options.dataDir, url(), options.tls());
+            LOG.info("hoist API listening on {}", url());
+            return this;
+        } catch (Exception e) {
+            stop();
+            throw new IllegalStateException("server failed to start: " + rootMessage(e), e);
+        }
+    }
+
+    private Router buildRouter(TokenAuth auth, Context context) {
+        Router r = Router.router(vertx);
+        r.route().handler(new RequestGuard());
+        r.route().handler(auth);
+        r.route().handler(BodyHandler.create(false).setBodyLimit(RequestBodies.MAX_BODY_BYTES));
+        ObjectNode openApi = OpenApiDocument.build(options.routes);
+        r.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                .end(openApi.toString()));
+        new ResourceApi(vertx, store, options.admission).addRoutes(r);
+        for (RouteContributor c : options.routes) {
+            c.addRoutes(r, context);
+        }
+        r.route().failureHandler(ErrorMapping::handle);
+        // No route matched, or the path matched with another method: still a Status body.
+        r.errorHandler(404, ErrorMapping::handle);
+        r.errorHandler(405, ErrorMapping::handle);
+        r.errorHandler(500, ErrorMapping::handle);
+        return r;
+    }
+
+    private HttpServerOptions httpOptions() {
+        HttpServerOptions o = new HttpServerOptions().setHost(options.bind).setPort(options.port)
+                .setCompressionSupported(false);
+        if (options.tls()) {
+            o.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertPath(options.tlsCert.toString()).setKeyPath(options.tlsKey.toString()));
+        }
+        return o;
+    }
+
+    /** Stops listening, then components (reverse order), then the store and Vert.x if this server made them. */
+    public synchronized void stop() {
+        if (http != null) {
+            await(http.close(), "HTTP server");
+            http = null;
+            ServerInfoFile.remove(options.dataDir);
+        }
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).stop();
+            } catch (Exception e) {
+                LOG.warn("component {} failed to stop: {}", started.get(i).getClass().getName(), e.toString());
+            }
+        }
+        started.clear();
+        if (store != null && ownsStore) {
+            store.close();
+        }
+        store = null;
+        if (vertx != null && ownsVertx) {
+            await(vertx.close(), "Vert.x");
+        }
+        vertx = null;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The port actually bound (differs from the option when it was 0). */
+    public int port() {
+        requireStarted();
+        return http.actualPort();
+    }
+
+    public String url() {
+        requireStarted();
+        String host = options.bind.contains(":") ? "[" + options.bind + "]" : options.bind;
+        return (options.tls() ? "https" : "http") + "://" + host + ":" + port();
+    }
+
+    public Router router() {
+        requireStarted();
+        return router;
+    }
+
+    public ResourceStore store() {
+        requireStarted();
+        return store;
+    }
+
+    public Vertx vertx() {
+        requireStarted();
+        return vertx;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    private void requireStarted() {
+        if (http == null) {
+            throw new IllegalStateException("server is not started");
+        }
+    }
+
+    private static void prepareDataDir(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+    }
+
+    private static void await(io.vertx.core.Future<?> f, String what) {
+        try {
+            f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("{} did not close cleanly: {}", what, rootMessage(e));
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /** Validated, immutable settings. */
+    public record Options(Path dataDir, String bind, int port, Path tlsCert, Path tlsKey, Admission admission,
+                          List<RouteContributor> routes, List<Component> components, ResourceStore store,
+                          Vertx vertx) {
+        public boolean tls() {
+            return tlsCert != null;
+        }
+    }
+
+    public static final class Builder {
+        public static final String DEFAULT_BIND = "127.0.0.1";
+        public static final int DEFAULT_PORT = 8080;
+
+        private Path dataDir = Path.of(System.getProperty("user.home"), ".hoist");
+        private String bind = DEFAULT_BIND;
+        private int port = DEFAULT_PORT;
+        private Path tlsCert;
+        private Path tlsKey;
+        private Admission admission;
+        private final List<RouteContributor> routes = new ArrayList<>();
+        private final List<Component> components = new ArrayList<>();
+        private ResourceStore store;
+        private Vertx vertx;
+
+        /** Default {@code ~/.hoist}: store, token and server.json live here. */
+        public Builder dataDir(Path dataDir) { this.dataDir = Objects.requireNonNull(dataDir, "dataDir"); return this; }
+
+        /** Default 127.0.0.1. Anything but a loopback address requires {@link #tls}. */
+        public Builder bind(String bind) { this.bind = Objects.requireNonNull(bind, "bind"); return this; }
+
+        /** Default 8080; 0 picks a free port (read it back with {@link HoistServer#port()}). */
+        public Builder port(int port) { this.port = port; return this; }
+
+        /** PEM certificate (chain) and PEM private key. */
+        public Builder tls(Path certPem, Path keyPem) { this.tlsCert = certPem; this.tlsKey = keyPem; return this; }
+
+        /** Required: checks every write before it is stored. */
+        public Builder admission(Admission admission) { this.admission = admission; return this; }
+
+        public Builder routes(RouteContributor contributor) { routes.add(Objects.requireNonNull(contributor)); return this; }
+
+        public Builder component(Component component) { components.add(Objects.requireNonNull(component)); return this; }
+
+        /** Use this store instead of opening {@code DATA/hoist.db}; the caller then closes it. */
+        public Builder store(ResourceStore store) { this.store = store; return this; }
+
+        /** Share a Vert.x instance instead of creating one; the caller then closes it. */
+        public Builder vertx(Vertx vertx) { this.vertx = vertx; return this; }
+
+        public HoistServer build() {
+            if (admission == null) {
+                throw new IllegalArgumentException("admission is required: pass the Admission that checks writes");
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
+            }
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key must be given together");
+            }
+            if (tlsCert != null) {
+                for (Path p : List.of(tlsCert, tlsKey)) {
+                    if (!Files.isReadable(p)) {
+                        throw new IllegalArgumentException("TLS file is not readable: " + p);
+                    }
+                }
+            }
+            if (tlsCert == null && !isLoopback(bind)) {
+                throw new IllegalArgumentException("--bind " + bind + " is not a loopback address: serving beyond this"
+                        + " machine requires TLS (--tls-cert and --tls-key)");
+            }
+            return new HoistServer(new Options(dataDir.toAbsolutePath(), bind, port, tlsCert, tlsKey, admission,
+                    List.copyOf(routes), List.copyOf(components), store, vertx));
+        }
+
+        private static boolean isLoopback(String host) {
+            try {
+                // Only literal addresses and "localhost" resolve without DNS; a name resolving to loopback
+                // elsewhere is still checked by what it resolves to here.
+                for (InetAddress a : InetAddress.getAllByName(host)) {
+                    if (!a.isLoopbackAddress()) {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("--bind " + host + " is not a known address");
+            }
+        }
+    }
+}

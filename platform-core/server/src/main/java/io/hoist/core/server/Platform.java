@@ -1,0 +1,171 @@
+package io.hoist.core.server;
+
+import io.hoist.api.host.HttpClients;
+import io.hoist.api.host.Settings;
+import io.hoist.api.inventory.InventoryPublisher;
+import io.hoist.api.inventory.InventoryView;
+import io.hoist.api.transfer.DiskIo;
+import io.hoist.core.engine.Engine;
+import io.hoist.core.engine.LiveSettings;
+import io.hoist.core.engine.run.TransferDiskCopyService;
+import io.hoist.core.engine.runtime.Extensions;
+import io.hoist.core.engine.runtime.HostServices;
+import io.hoist.core.inventory.Inventory;
+import io.hoist.core.inventory.ProviderRef;
+import io.hoist.core.inventory.web.InventoryRoutes;
+import io.hoist.core.server.plugins.PluginHost;
+import io.hoist.core.server.plugins.PluginRoutes;
+import io.hoist.core.transfer.EngineDiskIo;
+import io.hoist.core.transfer.budget.BandwidthBudgets;
+import io.hoist.core.transfer.tls.ProviderHttpClients;
+import io.vertx.ext.web.Router;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The whole platform in one process: HTTP API and store ({@link HoistServer}), inventory service,
+ * PF4J plugins, transfer engine and migration engine. {@code hoist serve} and {@code hoist quickstart}
+ * run exactly this.
+ */
+public final class Platform implements AutoCloseable {
+    private final HoistServer server;
+    private final Inventory inventory = new Inventory();
+    private PluginHost plugins;
+    private Engine engine;
+    private ScheduledExecutorService timers;
+
+    private Platform(HoistServer.Builder builder, Path dataDir, List<Path> pluginRoots) {
+        List<Path> roots = new ArrayList<>(pluginRoots);
+        builder.routes((router, ctx) -> new InventoryRoutes(inventory).mount(router));
+        builder.component(new HoistServer.Component() {
+            @Override
+            public void start(HoistServer.Context ctx) {
+                plugins = PluginHost.start(roots);
+                timers = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "hoist-copy-watch");
+                    t.setDaemon(true);
+                    return t;
+                });
+                LiveSettings settings = new LiveSettings(ctx.store());
+                HttpClients http = new ProviderHttpClients();
+                DiskIo diskIo = new EngineDiskIo(http);
+                HostServices services = services(ctx.dataDir(), settings, http, diskIo);
+                var copier = new TransferDiskCopyService(ctx.dataDir(), new BandwidthBudgets(),
+                        name -> budgetRate(settings, name), timers);
+                engine = new Engine(ctx.vertx(), ctx.store(), extensions(plugins), services, copier);
+                engine.start();
+            }
+
+            @Override
+            public void stop() {
+                if (engine != null) {
+                    engine.close();
+                }
+                if (plugins != null) {
+                    plugins.close();
+                }
+                if (timers != null) {
+                    timers.shutdownNow();
+                }
+            }
+        });
+        builder.routes((router, ctx) -> mountPlugins(router));
+        this.server = builder.build();
+    }
+
+    /** Plugins from {@code DATA/plugins} plus the built-in directory (system property {@code hoist.plugins.dir}). */
+    public static Platform create(HoistServer.Builder builder, Path dataDir) {
+        List<Path> roots = new ArrayList<>();
+        roots.add(dataDir.resolve("plugins"));
+        Path builtin = PluginHost.builtinDir();
+        if (builtin != null) {
+            roots.add(builtin);
+        }
+        return new Platform(builder.dataDir(dataDir), dataDir, roots);
+    }
+
+    private void mountPlugins(Router router) {
+        // Components (the plugin host among them) start before routes are added.
+        new PluginRoutes(plugins).mount(router);
+    }
+
+    private static Extensions extensions(PluginHost host) {
+        return Extensions.of(host.sourceFactories(), host.destinationFactories(), host.hookRunners(), host.guestConverters());
+    }
+
+    /** {@code host:...} budgets from {@code controller_host_bandwidth_mibps}; {@code plan:...} are set on the plan. */
+    private static double budgetRate(Settings settings, String name) {
+        if (name.startsWith("host:")) {
+            try {
+                return Double.parseDouble(settings.get("controller_host_bandwidth_mibps", "0"));
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
+    private HostServices services(Path dataDir, Settings settings, HttpClients http, DiskIo diskIo) {
+        return new HostServices() {
+            @Override
+            public InventoryPublisher publisher(String type, String uid) {
+                return inventory.register(new ProviderRef(uid, "", uid, type));
+            }
+
+            @Override
+            public void dropInventory(String type, String uid) {
+                inventory.unregister(uid);
+            }
+
+            @Override
+            public InventoryView inventoryView() {
+                return inventory;
+            }
+
+            @Override
+            public DiskIo diskIo() {
+                return diskIo;
+            }
+
+            @Override
+            public HttpClients http() {
+                return http;
+            }
+
+            @Override
+            public Settings settings() {
+                return settings;
+            }
+
+            @Override
+            public Path dataDir() {
+                return dataDir;
+            }
+        };
+    }
+
+    public Platform start() {
+        server.start();
+        return this;
+    }
+
+    public HoistServer server() {
+        return server;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public Inventory inventory() {
+        return inventory;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

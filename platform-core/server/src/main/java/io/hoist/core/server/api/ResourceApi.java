@@ -1,0 +1,264 @@
+package io.hoist.core.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hoist.core.model.ResourceKind;
+import io.hoist.core.model.admission.Admission;
+import io.hoist.core.model.admission.Cause;
+import io.hoist.core.server.http.ApiException;
+import io.hoist.core.server.http.RequestBodies;
+import io.hoist.core.store.ResourceStore;
+import io.hoist.core.store.StoreException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * The Kubernetes-style resource API over {@link ResourceStore}: list, get, create, replace, merge
+ * patch, delete and watch for every {@link ResourceKind}, under the same URLs kubectl and MTV use.
+ * Every store and admission call runs on the worker pool; the event loop only parses and writes.
+ */
+public final class ResourceApi {
+    public static final String FORKLIFT = "/apis/forklift.konveyor.io/v1beta1";
+    public static final String CORE = "/api/v1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int PATCH_RETRIES = 5;
+    private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
+
+    private final Vertx vertx;
+    private final ResourceStore store;
+    private final Admission admission;
+    private final SecureRandom random = new SecureRandom();
+
+    public ResourceApi(Vertx vertx, ResourceStore store, Admission admission) {
+        this.vertx = vertx;
+        this.store = store;
+        this.admission = admission;
+    }
+
+    /** Registers the routes; the caller has already added auth, body and error handling. */
+    public void addRoutes(Router router) {
+        for (String base : List.of(FORKLIFT, CORE)) {
+            String collection = base + "/namespaces/:namespace/:plural";
+            String item = collection + "/:name";
+            router.get(collection).handler(this::list);
+            router.post(collection).handler(this::create);
+            router.get(item).handler(this::get);
+            router.put(item).handler(this::replace);
+            router.patch(item).handler(this::patch);
+            router.delete(item).handler(this::delete);
+        }
+        router.get(FORKLIFT + "/:plural").handler(this::list);
+        String status = FORKLIFT + "/namespaces/:namespace/:plural/:name/status";
+        router.get(status).handler(this::get);
+        router.put(status).handler(this::replaceStatus);
+        router.patch(status).handler(this::patchStatus);
+    }
+
+    // ---- handlers ----
+
+    private void list(RoutingContext ctx) {
+        ResourceKind kind = kind(ctx);
+        String ns = ctx.pathParam("namespace") == null ? null : ObjectRules.urlNamespace(ctx.pathParam("namespace"));
+        String watch = ctx.queryParams().get("watch");
+        if ("true".equals(watch) || "1".equals(watch)) {
+            WatchStream.start(ctx, vertx, store, kind, ns);
+            return;
+        }
+        blocking(ctx, () -> {
+            long version = store.currentVersion(); // before the list: a watch from here may repeat, never miss
+            ObjectNode list = JSON.createObjectNode();
+            list.put("apiVersion", kind.apiVersion());
+            list.put("kind", kind.kind() + "List");
+            list.putObject("metadata").put("resourceVersion", Long.toString(version));
+            ArrayNode items = list.putArray("items");
+            for (ObjectNode o : store.list(kind, ns)) {
+                items.add(SecretData.redact(kind, o));
+            }
+            return list;
+        }, 200);
+    }
+
+    private void get(RoutingContext ctx) {
+        ResourceKind kind = kind(ctx);
+        String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
+        String name = ObjectRules.urlName(ctx.pathParam("name"));
+        blocking(ctx, () -> SecretData.redact(kind, existing(kind, ns, name)), 200);
+    }
+
+    private void create(RoutingContext ctx) {
+        ResourceKind kind = kind(ctx);
+        String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
+        ObjectNode obj = RequestBodies.objectBody(ctx, RequestBodies.formatOf(ctx.request().getHeader("Content-Type")));
+        ObjectNode meta = ObjectRules.checkEnvelope(kind, obj, ns);
+        String rv = ObjectRules.textOrNull(meta, "resourceVersion");
+        if (rv != null && !rv.isEmpty()) {
+            throw ObjectRules.invalid(kind, null, List.of(Cause.forbidden("metadata.resourceVersion",
+                    "must not be set on create")));
+        }
+        String generateName = ObjectRules.textOrNull(meta, "generateName");
+        String name = ObjectRules.textOrNull(meta, "name");
+        if ((name == null || name.isEmpty()) && generateName != null && !generateName.isEmpty()) {
+            meta.put("name", generateName + randomSuffix());
+        }
+        ObjectRules.checkName(kind, meta);
+        blocking(ctx, () -> {
+            normalizeSecret(kind, obj, null);
+            ObjectNode admitted = admission.admit(kind, obj, null);
+            return SecretData.redact(kind, store.create(kind, admitted));
+        }, 201);
+    }
+
+    private void replace(RoutingContext ctx) {
+        ResourceKind kind = kind(ctx);
+        String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
+        String name = ObjectRules.urlName(ctx.pathParam("name"));
+        ObjectNode obj = RequestBodies.objectBody(ctx, RequestBodies.formatOf(ctx.request().getHeader("Content-Type")));
+        ObjectNode meta = ObjectRules.checkEnvelope(kind, obj, ns);
+        requireSameName(meta, name);
+        blocking(ctx, () -> {
+            ObjectNode existing = existing(kind, ns, name);
+            normalizeSecret(kind, obj, existing);
+            return SecretData.redact(kind, store.update(kind, admission.admit(kind, obj, existing)));
+        }, 200);
+    }
+
+    private void patch(RoutingContext ctx) {
+        ResourceKind kind = kind(ctx);
+        String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
+        String name = ObjectRules.urlName(ctx.pathParam("name"));
+        RequestBodies.requireMergePatch(ctx.request().getHeader("Content-Type"));
+        ObjectNode patch = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
+        blocking(ctx, () -> withRetry(patch, () -> {
+            ObjectNode existing = existing(kind, ns, name);
+            ObjectNode merged = merge(kind, existing, patch, ns, name);
+            normalizeSecret(kind, merged, existing);
+            return SecretData.redact(kind, store.update(kind, admission.admit(kind, merged, existing)));
+        }), 200);
+    }
+
+    private void replaceStatus(RoutingContext ctx) {
+        ResourceKind kind = kind(ctx);
+        String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
+        String name = ObjectRules.urlName(ctx.pathParam("name"));
+        ObjectNode obj = RequestBodies.objectBody(ctx, RequestBodies.formatOf(ctx.request().getHeader("Content-Type")));
+        ObjectNode meta = ObjectRules.checkEnvelope(kind, obj, ns);
+        requireSameName(meta, name);
+        blocking(ctx, () -> store.updateStatus(kind, obj), 200);
+    }
+
+    private void patchStatus(RoutingContext ctx) {
+        ResourceKind kind = kind(ctx);
+        String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
+        String name = ObjectRules.urlName(ctx.pathParam("name"));
+        RequestBodies.requireMergePatch(ctx.request().getHeader("Content-Type"));
+        ObjectNode patch = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
+        blocking(ctx, () -> withRetry(patch, () ->
+                store.updateStatus(kind, merge(kind, existing(kind, ns, name), patch, ns, name))), 200);
+    }
+
+    private void delete(RoutingContext ctx) {
+        ResourceKind kind = kind(ctx);
+        String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
+        String name = ObjectRules.urlName(ctx.pathParam("name"));
+        blocking(ctx, () -> {
+            admission.admitDelete(kind, existing(kind, ns, name));
+            Optional<ObjectNode> deleted = store.delete(kind, ns, name);
+            return SecretData.redact(kind, deleted.orElseThrow(() -> notFound(kind, name)));
+        }, 200);
+    }
+
+    // ---- helpers ----
+
+    private ResourceKind kind(RoutingContext ctx) {
+        String plural = ctx.pathParam("plural");
+        boolean core = ctx.normalizedPath().startsWith(CORE + "/");
+        return ResourceKind.byPlural(plural)
+                .filter(k -> k.group().isEmpty() == core)
+                .orElseThrow(() -> ApiException.notFound("the server could not find the requested resource"
+                        + " (unknown resource type under " + (core ? CORE : FORKLIFT) + ")"));
+    }
+
+    private ObjectNode existing(ResourceKind kind, String ns, String name) {
+        return store.get(kind, ns, name).orElseThrow(() -> notFound(kind, name));
+    }
+
+    private static StoreException.NotFound notFound(ResourceKind kind, String name) {
+        return new StoreException.NotFound(kind.plural() + " \"" + name + "\" not found");
+    }
+
+    private static void requireSameName(ObjectNode meta, String urlName) {
+        String bodyName = ObjectRules.textOrNull(meta, "name");
+        if (bodyName == null || bodyName.isEmpty()) {
+            meta.put("name", urlName);
+        } else if (!bodyName.equals(urlName)) {
+            throw ApiException.badRequest("the name of the object does not match the name in the URL");
+        }
+    }
+
+    /** Applies a merge patch; the result must still be the same object (kind, namespace, name). */
+    private static ObjectNode merge(ResourceKind kind, ObjectNode existing, ObjectNode patch, String ns, String name) {
+        JsonNode merged = MergePatch.apply(existing, patch);
+        if (!merged.isObject()) {
+            throw ApiException.badRequest("the patched object is not an object");
+        }
+        ObjectNode obj = (ObjectNode) merged;
+        ObjectNode meta = ObjectRules.checkEnvelope(kind, obj, ns);
+        requireSameName(meta, name);
+        if (!patch.path("metadata").has("resourceVersion")) {
+            // Patches are unconditional unless they carry a resourceVersion: pin the version we read so a
+            // concurrent write makes this attempt conflict and retry on fresh data.
+            meta.set("resourceVersion", existing.path("metadata").get("resourceVersion"));
+        }
+        return obj;
+    }
+
+    /** Retries an unconditional patch that lost a race; a patch with a resourceVersion fails at once. */
+    private static ObjectNode withRetry(ObjectNode patch, Callable<ObjectNode> attempt) throws Exception {
+        boolean conditional = patch.path("metadata").has("resourceVersion");
+        for (int i = 0; ; i++) {
+            try {
+                return attempt.call();
+            } catch (StoreException.Conflict c) {
+                if (conditional || i >= PATCH_RETRIES) {
+                    throw c;
+                }
+            }
+        }
+    }
+
+    private static void normalizeSecret(ResourceKind kind, ObjectNode obj, ObjectNode existing) {
+        if (kind == ResourceKind.SECRET) {
+            List<Cause> causes = SecretData.normalize(obj, existing);
+            if (!causes.isEmpty()) {
+                throw ObjectRules.invalid(kind, ObjectRules.textOrNull((ObjectNode) obj.get("metadata"), "name"), causes);
+            }
+        }
+    }
+
+    private String randomSuffix() {
+        StringBuilder sb = new StringBuilder(5);
+        for (int i = 0; i < 5; i++) {
+            sb.append(NAME_CHARS.charAt(random.nextInt(NAME_CHARS.length())));
+        }
+        return sb.toString();
+    }
+
+    /** Runs store/admission work on the worker pool and answers with its JSON, or fails the context. */
+    private void blocking(RoutingContext ctx, Callable<ObjectNode> work, int status) {
+        Future<ObjectNode> f = vertx.executeBlocking(work, false);
+        f.onSuccess(body -> {
+            if (!ctx.response().ended()) {
+                ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
+            }
+        }).onFailure(ctx::fail);
+    }
+}

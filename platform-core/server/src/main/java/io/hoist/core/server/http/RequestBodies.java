@@ -1,0 +1,111 @@
+package io.hoist.core.server.http;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.util.Locale;
+import org.yaml.snakeyaml.LoaderOptions;
+
+/**
+ * Parses request bodies (JSON or YAML, by Content-Type) into objects. Errors name the line and column
+ * but never quote the body: it may be a Secret.
+ */
+public final class RequestBodies {
+    /** Larger bodies get 413 before they are parsed. */
+    public static final long MAX_BODY_BYTES = 2L * 1024 * 1024;
+    /** Deep enough for any real manifest, shallow enough to keep recursion bounded. */
+    private static final int MAX_NESTING = 100;
+
+    private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_NESTING).maxStringLength((int) MAX_BODY_BYTES).build();
+    private static final ObjectMapper JSON = configure(JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+    private static final ObjectMapper YAML;
+
+    static {
+        LoaderOptions loader = new LoaderOptions();
+        loader.setMaxAliasesForCollections(20); // no "billion laughs"
+        loader.setNestingDepthLimit(MAX_NESTING);
+        loader.setCodePointLimit((int) MAX_BODY_BYTES);
+        loader.setAllowDuplicateKeys(false);
+        YAML = configure(new YAMLMapper(YAMLFactory.builder().loaderOptions(loader).build()));
+    }
+
+    private RequestBodies() {}
+
+    private static ObjectMapper configure(ObjectMapper m) {
+        m.getFactory().setStreamReadConstraints(LIMITS);
+        m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        return m;
+    }
+
+    public enum Format { JSON, YAML }
+
+    /** Content types accepted for create and replace; none given means JSON. */
+    public static Format formatOf(String contentType) {
+        String ct = mediaType(contentType);
+        if (ct.isEmpty() || ct.equals("application/json")) {
+            return Format.JSON;
+        }
+        if (ct.equals("application/yaml") || ct.equals("application/x-yaml") || ct.equals("text/yaml")) {
+            return Format.YAML;
+        }
+        throw ApiException.unsupportedMediaType(
+                "unsupported Content-Type; use application/json or application/yaml");
+    }
+
+    /** Content types accepted for PATCH: JSON merge patch (RFC 7386). */
+    public static void requireMergePatch(String contentType) {
+        String ct = mediaType(contentType);
+        if (!ct.equals("application/merge-patch+json") && !ct.equals("application/json")) {
+            throw ApiException.unsupportedMediaType("unsupported patch Content-Type; only JSON merge patch is supported:"
+                    + " use application/merge-patch+json (kubectl patch --type=merge)");
+        }
+    }
+
+    public static String mediaType(String contentType) {
+        if (contentType == null) {
+            return "";
+        }
+        int semi = contentType.indexOf(';');
+        return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** The body as a JSON object, or a 400 naming where the syntax broke. */
+    public static ObjectNode objectBody(RoutingContext ctx, Format format) {
+        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            throw ApiException.badRequest("the request body is empty; send a JSON or YAML object");
+        }
+        JsonNode node = parse(body.getBytes(), format);
+        if (node == null || !node.isObject()) {
+            throw ApiException.badRequest("the request body must be a " + format + " object");
+        }
+        return (ObjectNode) node;
+    }
+
+    static JsonNode parse(byte[] bytes, Format format) {
+        ObjectMapper mapper = format == Format.YAML ? YAML : JSON;
+        try {
+            return mapper.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw ApiException.badRequest("malformed " + format + " in request body" + where);
+        } catch (IOException | RuntimeException e) {
+            // SnakeYAML limits (aliases, nesting, size) surface as runtime exceptions without a location.
+            throw ApiException.badRequest("malformed " + format + " in request body");
+        }
+    }
+}

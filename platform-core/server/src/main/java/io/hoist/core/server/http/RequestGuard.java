@@ -1,0 +1,30 @@
+package io.hoist.core.server.http;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.regex.Pattern;
+
+/**
+ * First handler on every request: refuses what the router or body handler would otherwise choke on
+ * with a 500. A malformed percent-escape in the path ({@code %zz}, a trailing {@code %}) makes route
+ * matching throw; form and multipart bodies would be decoded by the body handler, and the API speaks
+ * only JSON and YAML.
+ */
+public final class RequestGuard implements Handler<RoutingContext> {
+    private static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        String path = ctx.request().path();
+        if (path == null || !path.startsWith("/") || BAD_ESCAPE.matcher(path).find()) {
+            ctx.fail(ApiException.badRequest("malformed request path"));
+            return;
+        }
+        String type = RequestBodies.mediaType(ctx.request().getHeader("Content-Type"));
+        if (type.startsWith("multipart/") || type.equals("application/x-www-form-urlencoded")) {
+            ctx.fail(ApiException.unsupportedMediaType("form bodies are not accepted; send application/json or application/yaml"));
+            return;
+        }
+        ctx.next();
+    }
+}

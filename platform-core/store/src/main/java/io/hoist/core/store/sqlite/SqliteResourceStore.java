@@ -1,0 +1,689 @@
+package io.hoist.core.store.sqlite;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hoist.core.model.ResourceKind;
+import io.hoist.core.store.ResourceStore;
+import io.hoist.core.store.StoreException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@link ResourceStore} on one SQLite file in WAL mode with {@code synchronous=FULL}: a write is
+ * acknowledged only after its transaction is fsynced, so a {@code kill -9} loses no acknowledged
+ * write and never leaves half an object (SQLite commits are atomic).
+ *
+ * <p>All writes go through one connection under one lock (SQLite allows one writer anyway; doing it
+ * in-process avoids SQLITE_BUSY retries). Reads use a small pool of read connections, which WAL lets
+ * run concurrently with the writer. Every write appends a row to {@code changes}, whose primary key
+ * is the store-wide resourceVersion; watches replay from it and then receive live events.
+ */
+public final class SqliteResourceStore implements ResourceStore {
+    /** The file name inside the data directory. */
+    public static final String DB_FILE = "hoist.db";
+    /** Change-log rows kept for watch replay; older ones are pruned. */
+    static final long DEFAULT_RETAINED_CHANGES = 100_000;
+    private static final int READERS = 4;
+    private static final Logger LOG = Logger.getLogger(SqliteResourceStore.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String url;
+    private final long retainedChanges;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Connection writer;
+    private final BlockingQueue<Connection> readers;
+    private final List<Connection> allReaders = new ArrayList<>();
+    private final CopyOnWriteArrayList<WatchImpl> watches = new CopyOnWriteArrayList<>();
+    private long version;
+    private volatile boolean closed;
+
+    private SqliteResourceStore(Path file, long retainedChanges) throws SQLException {
+        this.url = "jdbc:sqlite:" + file.toAbsolutePath();
+        this.retainedChanges = retainedChanges;
+        this.writer = DriverManager.getConnection(url);
+        try (Statement st = writer.createStatement()) {
+            st.execute("PRAGMA journal_mode=WAL");
+            st.execute("PRAGMA synchronous=FULL");
+            st.execute("PRAGMA busy_timeout=10000");
+            st.execute("CREATE TABLE IF NOT EXISTS objects ("
+                    + "kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,"
+                    + " rv INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (kind, namespace, name))");
+            st.execute("CREATE TABLE IF NOT EXISTS changes ("
+                    + "rv INTEGER PRIMARY KEY, type TEXT NOT NULL, kind TEXT NOT NULL,"
+                    + " namespace TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL)");
+            // The counter survives even when the change log is pruned to nothing.
+            st.execute("CREATE TABLE IF NOT EXISTS counter (id INTEGER PRIMARY KEY CHECK (id = 0), rv INTEGER NOT NULL)");
+            st.execute("INSERT OR IGNORE INTO counter (id, rv) VALUES (0, 0)");
+        }
+        writer.setAutoCommit(false);
+        writer.commit();
+        try (Statement st = writer.createStatement(); ResultSet rs = st.executeQuery("SELECT rv FROM counter WHERE id = 0")) {
+            rs.next();
+            version = rs.getLong(1);
+        }
+        readers = new ArrayBlockingQueue<>(READERS);
+        for (int i = 0; i < READERS; i++) {
+            Connection c = DriverManager.getConnection(url);
+            try (Statement st = c.createStatement()) {
+                st.execute("PRAGMA busy_timeout=10000");
+            }
+            allReaders.add(c);
+            readers.add(c);
+        }
+    }
+
+    /** Opens (creating if needed) the store in {@code dataDir}, made private to the user (0700). */
+    public static SqliteResourceStore open(Path dataDir) {
+        return open(dataDir, DEFAULT_RETAINED_CHANGES);
+    }
+
+    /** As {@link #open(Path)}, keeping only the last {@code retainedChanges} changes for watch replay. */
+    public static SqliteResourceStore open(Path dataDir, long retainedChanges) {
+        try {
+            if (!Files.isDirectory(dataDir)) {
+                Files.createDirectories(dataDir);
+                restrictToOwner(dataDir, "rwx------");
+            }
+            Path file = dataDir.resolve(DB_FILE);
+            if (!Files.exists(file)) {
+                Files.createFile(file);
+                restrictToOwner(file, "rw-------");
+            }
+            return new SqliteResourceStore(file, retainedChanges);
+        } catch (IOException | SQLException e) {
+            throw new StoreException("cannot open store in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void restrictToOwner(Path p, String perms) throws IOException {
+        try {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms));
+        } catch (UnsupportedOperationException notPosix) {
+            // Non-POSIX file systems keep their default ACLs.
+        }
+    }
+
+    // ---- reads ----
+
+    @Override
+    public Optional<ObjectNode> get(ResourceKind kind, String namespace, String name) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT body FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
+                ps.setString(1, kind.name());
+                ps.setString(2, ns(namespace));
+                ps.setString(3, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(parse(rs.getString(1))) : Optional.<ObjectNode>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<ObjectNode> list(ResourceKind kind, String namespace) {
+        return read(c -> {
+            String sql = "SELECT body FROM objects WHERE kind = ?"
+                    + (namespace == null ? "" : " AND namespace = ?") + " ORDER BY namespace, name";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, kind.name());
+                if (namespace != null) {
+                    ps.setString(2, namespace);
+                }
+                List<ObjectNode> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(parse(rs.getString(1)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public long currentVersion() {
+        writeLock.lock();
+        try {
+            return version;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    // ---- writes ----
+
+    @Override
+    public ObjectNode create(ResourceKind kind, ObjectNode object) {
+        ObjectNode obj = object.deepCopy();
+        ObjectNode meta = metadata(obj);
+        String namespace = ns(text(meta, "namespace"));
+        String name = requireName(meta);
+        return write(() -> {
+            if (load(kind, namespace, name) != null) {
+                throw new StoreException.AlreadyExists(kind.plural() + " \"" + name + "\" already exists");
+            }
+            long rv = version + 1;
+            obj.put("apiVersion", kind.apiVersion());
+            obj.put("kind", kind.kind());
+            // Server-owned fields replace whatever the client sent.
+            meta.put("namespace", namespace);
+            meta.put("uid", UUID.randomUUID().toString());
+            meta.put("generation", 1);
+            meta.put("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            meta.put("resourceVersion", Long.toString(rv));
+            reorder(obj);
+            store(kind, namespace, name, rv, obj, "ADDED");
+            return obj;
+        });
+    }
+
+    @Override
+    public ObjectNode update(ResourceKind kind, ObjectNode object) {
+        return replace(kind, object, false);
+    }
+
+    @Override
+    public ObjectNode updateStatus(ResourceKind kind, ObjectNode object) {
+        return replace(kind, object, true);
+    }
+
+    private ObjectNode replace(ResourceKind kind, ObjectNode incoming, boolean statusOnly) {
+        ObjectNode in = incoming.deepCopy();
+        ObjectNode inMeta = metadata(in);
+        String namespace = ns(text(inMeta, "namespace"));
+        String name = requireName(inMeta);
+        String expectedRv = text(inMeta, "resourceVersion");
+        return write(() -> {
+            ObjectNode existing = load(kind, namespace, name);
+            if (existing == null) {
+                throw new StoreException.NotFound(kind.plural() + " \"" + name + "\" not found");
+            }
+            ObjectNode oldMeta = (ObjectNode) existing.get("metadata");
+            String currentRv = oldMeta.path("resourceVersion").asText();
+            if (expectedRv != null && !expectedRv.isEmpty() && !expectedRv.equals(currentRv)) {
+                throw new StoreException.Conflict("Operation cannot be fulfilled on " + kind.plural() + " \"" + name
+                        + "\": the object has been modified; please apply your changes to the latest version and try again");
+            }
+            long rv = version + 1;
+            ObjectNode result;
+            if (statusOnly) {
+                result = existing.deepCopy();
+                if (in.has("status")) {
+                    result.set("status", in.get("status"));
+                } else {
+                    result.remove("status");
+                }
+            } else {
+                result = in;
+                if (existing.has("status")) {
+                    result.set("status", existing.get("status"));
+                } else {
+                    result.remove("status");
+                }
+                ObjectNode meta = metadata(result);
+                long generation = oldMeta.path("generation").asLong(1);
+                if (!sameContent(existing, result)) {
+                    generation++;
+                }
+                meta.put("namespace", namespace);
+                meta.set("uid", oldMeta.get("uid"));
+                meta.set("creationTimestamp", oldMeta.get("creationTimestamp"));
+                meta.put("generation", generation);
+                result.put("apiVersion", kind.apiVersion());
+                result.put("kind", kind.kind());
+            }
+            ((ObjectNode) result.get("metadata")).put("resourceVersion", Long.toString(rv));
+            reorder(result);
+            store(kind, namespace, name, rv, result, "MODIFIED");
+            return result;
+        });
+    }
+
+    @Override
+    public Optional<ObjectNode> delete(ResourceKind kind, String namespace, String name) {
+        String n = ns(namespace);
+        return write(() -> {
+            ObjectNode existing = load(kind, n, name);
+            if (existing == null) {
+                return Optional.<ObjectNode>empty();
+            }
+            long rv = version + 1;
+            try (PreparedStatement ps = writer.prepareStatement(
+                    "DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
+                ps.setString(1, kind.name());
+                ps.setString(2, n);
+                ps.setString(3, name);
+                ps.executeUpdate();
+            }
+            // Like Kubernetes, the DELETED event carries the final state at the deletion's version.
+            ((ObjectNode) existing.get("metadata")).put("resourceVersion", Long.toString(rv));
+            appendChange(rv, "DELETED", kind, n, name, existing);
+            return Optional.of(existing);
+        });
+    }
+
+    // ---- watches ----
+
+    @Override
+    public Watch watch(ResourceKind kind, String namespace, long sinceVersion, Consumer<WatchEvent> listener) {
+        WatchImpl w = new WatchImpl(kind, namespace, listener);
+        // Under the write lock no write can slip between the replay and the registration.
+        writeLock.lock();
+        try {
+            ensureOpen();
+            for (WatchEvent e : replay(kind, namespace, sinceVersion)) {
+                w.deliver(e);
+            }
+            watches.add(w);
+        } finally {
+            writeLock.unlock();
+        }
+        return w;
+    }
+
+    @Override
+    public long oldestReplayableVersion() {
+        return read(c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT MIN(rv) FROM changes")) {
+                long min = rs.next() ? rs.getLong(1) : 0;
+                return min == 0 ? currentVersion() + 1 : min;
+            }
+        });
+    }
+
+    private List<WatchEvent> replay(ResourceKind kind, String namespace, long since) {
+        List<WatchEvent> out = new ArrayList<>();
+        String sql = "SELECT rv, type, kind, body FROM changes WHERE rv > ?"
+                + (kind == null ? "" : " AND kind = ?")
+                + (namespace == null ? "" : " AND namespace = ?") + " ORDER BY rv";
+        try (PreparedStatement ps = writer.prepareStatement(sql)) {
+            int i = 1;
+            ps.setLong(i++, since);
+            if (kind != null) {
+                ps.setString(i++, kind.name());
+            }
+            if (namespace != null) {
+                ps.setString(i, namespace);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new WatchEvent(rs.getString(2), ResourceKind.valueOf(rs.getString(3)),
+                            parse(rs.getString(4)), rs.getLong(1)));
+                }
+            }
+            writer.commit();
+        } catch (SQLException e) {
+            throw new StoreException("watch replay failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private final class WatchImpl implements Watch {
+        final ResourceKind kind;
+        final String namespace;
+        final Consumer<WatchEvent> listener;
+        volatile boolean open = true;
+
+        WatchImpl(ResourceKind kind, String namespace, Consumer<WatchEvent> listener) {
+            this.kind = kind;
+            this.namespace = namespace;
+            this.listener = listener;
+        }
+
+        boolean matches(WatchEvent e) {
+            return (kind == null || kind == e.kind())
+                    && (namespace == null || namespace.equals(e.object().path("metadata").path("namespace").asText()));
+        }
+
+        void deliver(WatchEvent e) {
+            if (!open || !matches(e)) {
+                return;
+            }
+            try {
+                listener.accept(new WatchEvent(e.type(), e.kind(), e.object().deepCopy(), e.resourceVersion()));
+            } catch (RuntimeException ex) {
+                // A broken listener must not fail the write that notified it; it just stops watching.
+                LOG.log(Level.WARNING, "watch listener failed; closing the watch", ex);
+                close();
+            }
+        }
+
+        @Override
+        public void close() {
+            open = false;
+            watches.remove(this);
+        }
+    }
+
+    // ---- internals ----
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface WriteWork<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T read(SqlWork<T> work) {
+        ensureOpen();
+        Connection c;
+        try {
+            c = readers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for a read connection", e);
+        }
+        try {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException("store read failed: " + e.getMessage(), e);
+        } finally {
+            readers.add(c);
+        }
+    }
+
+    private List<WatchEvent> pending = new ArrayList<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<QueuedWrite<?>> queue =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final int MAX_BATCH = 256;
+
+    /** One caller's write, waiting for a commit. */
+    private static final class QueuedWrite<T> {
+        final WriteWork<T> work;
+        boolean done;
+        T result;
+        RuntimeException failure;
+
+        QueuedWrite(WriteWork<T> work) {
+            this.work = work;
+        }
+    }
+
+    /**
+     * Group commit: a writer queues its work, then whoever holds the write lock runs every queued write
+     * in one transaction (each in its own savepoint, so one failure does not spoil the others) and
+     * commits once. Writers that arrived during an fsync share the next one instead of each paying it.
+     * Each write is still acknowledged only after the commit that contains it.
+     */
+    private <T> T write(WriteWork<T> work) {
+        QueuedWrite<T> mine = new QueuedWrite<>(work);
+        queue.add(mine);
+        writeLock.lock();
+        try {
+            if (!mine.done) {
+                ensureOpen();
+                commitBatch();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+        return mine.result;
+    }
+
+    private void commitBatch() {
+        List<QueuedWrite<?>> batch = new ArrayList<>();
+        QueuedWrite<?> q;
+        while (batch.size() < MAX_BATCH && (q = queue.poll()) != null) {
+            batch.add(q);
+        }
+        long batchStart = version;
+        try {
+            for (QueuedWrite<?> w : batch) {
+                runInSavepoint(w);
+            }
+            if (version != batchStart) {
+                try (PreparedStatement ps = writer.prepareStatement("UPDATE counter SET rv = ? WHERE id = 0")) {
+                    ps.setLong(1, version);
+                    ps.executeUpdate();
+                }
+                long every = Math.max(1, Math.min(1000, retainedChanges)); // prune in steps, not per write
+                if (version / every != batchStart / every) {
+                    prune();
+                }
+            }
+            writer.commit(); // durable on return: synchronous=FULL fsyncs the WAL
+        } catch (SQLException | RuntimeException e) {
+            version = batchStart;
+            pending.clear();
+            rollbackQuietly();
+            StoreException failure = new StoreException("store write failed: " + e.getMessage(), e);
+            for (QueuedWrite<?> w : batch) {
+                if (w.failure == null) {
+                    w.failure = failure;
+                }
+                w.result = null;
+                w.done = true;
+            }
+            return;
+        }
+        for (QueuedWrite<?> w : batch) {
+            w.done = true;
+        }
+        List<WatchEvent> events = pending;
+        pending = new ArrayList<>();
+        for (WatchEvent e : events) {
+            for (WatchImpl w : watches) {
+                w.deliver(e);
+            }
+        }
+    }
+
+    private <T> void runInSavepoint(QueuedWrite<T> w) throws SQLException {
+        long before = version;
+        int eventsBefore = pending.size();
+        try (Statement st = writer.createStatement()) {
+            st.execute("SAVEPOINT write");
+        }
+        try {
+            w.result = w.work.run();
+            try (Statement st = writer.createStatement()) {
+                st.execute("RELEASE write");
+            }
+        } catch (SQLException | RuntimeException e) {
+            try (Statement st = writer.createStatement()) {
+                st.execute("ROLLBACK TO write");
+                st.execute("RELEASE write");
+            }
+            version = before;
+            pending.subList(eventsBefore, pending.size()).clear();
+            w.failure = e instanceof RuntimeException re ? re
+                    : new StoreException("store write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            writer.rollback();
+        } catch (SQLException ignored) {
+            // The original failure is the one worth reporting.
+        }
+    }
+
+    private void prune() throws SQLException {
+        try (PreparedStatement ps = writer.prepareStatement("DELETE FROM changes WHERE rv <= ?")) {
+            ps.setLong(1, version - retainedChanges);
+            ps.executeUpdate();
+        }
+    }
+
+    private ObjectNode load(ResourceKind kind, String namespace, String name) throws SQLException {
+        try (PreparedStatement ps = writer.prepareStatement(
+                "SELECT body FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
+            ps.setString(1, kind.name());
+            ps.setString(2, namespace);
+            ps.setString(3, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? parse(rs.getString(1)) : null;
+            }
+        }
+    }
+
+    private void store(ResourceKind kind, String namespace, String name, long rv, ObjectNode obj, String type)
+            throws SQLException {
+        try (PreparedStatement ps = writer.prepareStatement(
+                "INSERT OR REPLACE INTO objects (kind, namespace, name, rv, body) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, kind.name());
+            ps.setString(2, namespace);
+            ps.setString(3, name);
+            ps.setLong(4, rv);
+            ps.setString(5, serialize(obj));
+            ps.executeUpdate();
+        }
+        appendChange(rv, type, kind, namespace, name, obj);
+    }
+
+    private void appendChange(long rv, String type, ResourceKind kind, String namespace, String name, ObjectNode obj)
+            throws SQLException {
+        try (PreparedStatement ps = writer.prepareStatement(
+                "INSERT INTO changes (rv, type, kind, namespace, name, body) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setLong(1, rv);
+            ps.setString(2, type);
+            ps.setString(3, kind.name());
+            ps.setString(4, namespace);
+            ps.setString(5, name);
+            ps.setString(6, serialize(obj));
+            ps.executeUpdate();
+        }
+        version = rv;
+        pending.add(new WatchEvent(type, kind, obj.deepCopy(), rv));
+    }
+
+    /** Generation counts changes to the desired state: everything except metadata and status. */
+    private static boolean sameContent(ObjectNode a, ObjectNode b) {
+        ObjectNode x = a.deepCopy();
+        ObjectNode y = b.deepCopy();
+        for (ObjectNode o : List.of(x, y)) {
+            o.remove(List.of("metadata", "status", "apiVersion", "kind"));
+        }
+        return x.equals(y);
+    }
+
+    /** apiVersion, kind, metadata first, as kubectl prints them. */
+    private static void reorder(ObjectNode obj) {
+        ObjectNode copy = obj.deepCopy();
+        obj.removeAll();
+        for (String f : List.of("apiVersion", "kind", "metadata")) {
+            if (copy.has(f)) {
+                obj.set(f, copy.get(f));
+            }
+        }
+        copy.fields().forEachRemaining(e -> {
+            if (!obj.has(e.getKey())) {
+                obj.set(e.getKey(), e.getValue());
+            }
+        });
+    }
+
+    private static ObjectNode metadata(ObjectNode obj) {
+        JsonNode m = obj.get("metadata");
+        if (m == null || m.isNull()) {
+            return obj.putObject("metadata");
+        }
+        if (!m.isObject()) {
+            throw new IllegalArgumentException("metadata must be an object");
+        }
+        return (ObjectNode) m;
+    }
+
+    private static String requireName(ObjectNode meta) {
+        String name = text(meta, "name");
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("metadata.name is required");
+        }
+        return name;
+    }
+
+    private static String text(ObjectNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException("metadata." + field + " must be a string");
+        }
+        return v.asText();
+    }
+
+    private static String ns(String namespace) {
+        return namespace == null ? "" : namespace;
+    }
+
+    private static ObjectNode parse(String body) {
+        try {
+            return (ObjectNode) JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("stored object is not valid JSON", e);
+        }
+    }
+
+    private static String serialize(ObjectNode obj) {
+        try {
+            return JSON.writeValueAsString(obj);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("cannot serialize object", e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StoreException("store is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            watches.forEach(w -> w.open = false);
+            watches.clear();
+            for (Connection c : allReaders) {
+                closeQuietly(c);
+            }
+            closeQuietly(writer);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // Closing is best effort; the WAL is already durable.
+        }
+    }
+}

@@ -1,0 +1,513 @@
+package io.hoist.core.transfer.copy;
+
+import io.hoist.api.HoistException;
+import io.hoist.api.transfer.DiskReader;
+import io.hoist.api.transfer.DiskWriter;
+import io.hoist.api.transfer.Extent;
+import io.hoist.core.transfer.budget.BandwidthBudget;
+import io.hoist.core.transfer.checkpoint.Checkpoint;
+import io.hoist.core.transfer.checksum.BlockDigests;
+import io.hoist.core.transfer.checksum.DiskChecksum;
+import io.hoist.core.transfer.progress.ProgressMeter;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Copies one disk: parallel, sparse, checkpointed, checksummed, retried, rate-limited.
+ *
+ * <p>The disk is cut into the 4 MiB blocks of the project checksum. {@code inFlight} workers each own one reusable
+ * direct buffer and take the next block: ask the allocation map, read its data extents in requests of at most
+ * {@code requestSize} (zero extents are never read), hash what was read, write non-zero runs and turn zero runs
+ * into {@code writeZeroes}, then hash exactly what was handed to the writer. Workers run side by side, so one
+ * block is being read while another is written. Blocks are taken in order, so the contiguous "done" prefix grows
+ * steadily; a checkpoint flushes the target, then records that prefix with its digests.
+ */
+public final class DiskCopier {
+    /** Zero-run detection granularity inside data extents; a run this size of zeros becomes a hole. */
+    static final int ZERO_DETECT_GRANULE = 64 * 1024;
+
+    private DiskCopier() {}
+
+    public static CopyResult copy(CopyRequest request) {
+        return new Run(request).execute();
+    }
+
+    private static final class Run {
+        private final CopyRequest req;
+        private final CopyOptions opts;
+        private final DiskReader source;
+        private final DiskWriter target;
+        private final boolean streaming;
+        private final List<BandwidthBudget.Share> shares = new ArrayList<>();
+        private long size;
+        private int blocks;
+        private int[] plan;
+        private BlockDigests sourceDigests;
+        private BlockDigests targetDigests;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition workerDone = lock.newCondition();
+        private final BitSet done = new BitSet();
+        private int savedBlocks;
+        private String fingerprint;
+        private List<Extent> allocation;
+        private final AtomicInteger nextPlanIndex = new AtomicInteger();
+        private final AtomicInteger failures = new AtomicInteger();
+        private final AtomicInteger recovered = new AtomicInteger();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final AtomicLong bytesDone = new AtomicLong();
+        private final AtomicLong bytesRead = new AtomicLong();
+        private final AtomicLong bytesWritten = new AtomicLong();
+        private final AtomicLong bytesZeroed = new AtomicLong();
+        private long bytesUnchanged;
+        private long resumedFrom;
+        private int runningWorkers;
+
+        Run(CopyRequest req) {
+            this.req = req;
+            this.opts = req.options();
+            this.source = req.source();
+            this.target = req.target();
+            this.streaming = target instanceof StreamingDiskWriter;
+            for (BandwidthBudget b : req.budgets()) {
+                shares.add(b.join());
+            }
+        }
+
+        CopyResult execute() {
+            long started = System.nanoTime();
+            try {
+                prepare();
+            } catch (IOException e) {
+                throw new CopyFailedException(HoistException.Type.UNAVAILABLE, "TransferFailed",
+                        "disk " + req.diskId() + ": cannot start copy from " + source.describe() + " to "
+                                + target.describe() + ": " + e.getMessage(), e);
+            }
+            int workers = source.sequentialOnly() ? 1 : Math.min(opts.inFlight(), Math.max(1, plan.length));
+            List<Thread> threads = new ArrayList<>(workers);
+            runningWorkers = workers;
+            for (int i = 0; i < workers; i++) {
+                Thread t = new Thread(this::work, "hoist-copy-" + req.diskId() + "-" + i);
+                t.setDaemon(true);
+                threads.add(t);
+                t.start();
+            }
+            ProgressMeter meter = new ProgressMeter(req.diskId(), progressTotal(), TimeUnit.SECONDS.toNanos(5));
+            try {
+                coordinate(meter);
+            } catch (InterruptedException e) {
+                failure.compareAndSet(null, e);
+                threads.forEach(Thread::interrupt);
+                Thread.currentThread().interrupt();
+            }
+            for (Thread t : threads) {
+                joinQuietly(t);
+            }
+            Throwable failed = failure.get();
+            if (failed != null) {
+                saveCheckpointQuietly();
+                throw asCopyFailure(failed);
+            }
+            try {
+                target.flush();
+                saveCheckpoint();
+            } catch (IOException e) {
+                throw new CopyFailedException(HoistException.Type.UNAVAILABLE, "TransferFailed",
+                        "disk " + req.diskId() + ": flushing " + target.describe() + " failed: " + e.getMessage(), e);
+            }
+            req.progress().accept(meter.sample(System.nanoTime(), bytesDone.get()));
+            String sourceSum = sourceDigests.checksum();
+            String targetSum = targetDigests.checksum();
+            if (!sourceSum.equals(targetSum)) {
+                throw new CopyFailedException(HoistException.Type.INTERNAL, "ChecksumMismatch",
+                        "disk " + req.diskId() + ": checksum of what was read (" + sourceSum + ") differs from what was "
+                                + "written (" + targetSum + "), first at block " + firstMismatch() + " (offset "
+                                + (long) firstMismatch() * DiskChecksum.BLOCK_SIZE + ")", null);
+            }
+            return new CopyResult(size, bytesRead.get(), bytesWritten.get(), bytesZeroed.get(), bytesUnchanged,
+                    resumedFrom, recovered.get(), Duration.ofNanos(System.nanoTime() - started), sourceSum, targetSum,
+                    targetDigests);
+        }
+
+        private void prepare() throws IOException {
+            size = source.size();
+            long targetSize = target.size();
+            if (targetSize < size) {
+                throw CopyFailedException.invalid("disk " + req.diskId() + ": target " + target.describe() + " holds "
+                        + targetSize + " bytes, less than the source's " + size);
+            }
+            blocks = Math.toIntExact(DiskChecksum.blockCount(size));
+            sourceDigests = new BlockDigests(size);
+            targetDigests = new BlockDigests(size);
+            if (req.allocation() != null) {
+                allocation = new ArrayList<>(req.allocation());
+                allocation.sort(Comparator.comparingLong(Extent::offset));
+            }
+            BitSet wanted = new BitSet(blocks);
+            if (req.changedAreas() == null) {
+                wanted.set(0, blocks);
+            } else {
+                if (streaming) {
+                    throw CopyFailedException.invalid("disk " + req.diskId() + ": a warm delta cannot be written to the"
+                            + " streaming target " + target.describe());
+                }
+                if (req.baseline().virtualSize() != size) {
+                    throw CopyFailedException.invalid("disk " + req.diskId() + ": baseline digests are for a disk of "
+                            + req.baseline().virtualSize() + " bytes, the source has " + size);
+                }
+                for (Extent e : req.changedAreas()) {
+                    if (e.length() > 0 && e.offset() < size) {
+                        int first = (int) (e.offset() / DiskChecksum.BLOCK_SIZE);
+                        int last = (int) ((Math.min(e.end(), size) - 1) / DiskChecksum.BLOCK_SIZE);
+                        wanted.set(first, last + 1);
+                    }
+                }
+                for (int b = wanted.nextClearBit(0); b < blocks; b = wanted.nextClearBit(b + 1)) {
+                    byte[] d = req.baseline().get(b);
+                    sourceDigests.set(b, d);
+                    targetDigests.set(b, d);
+                    done.set(b);
+                    bytesUnchanged += DiskChecksum.blockLength(size, b);
+                }
+            }
+            fingerprint = fingerprint();
+            if (!streaming) {
+                req.checkpoints().load(req.diskId())
+                        .filter(cp -> cp.fingerprint().equals(fingerprint) && cp.virtualSize() == size)
+                        .ifPresent(this::resumeFrom);
+            }
+            plan = wanted.stream().filter(b -> !done.get(b)).toArray();
+        }
+
+        private void resumeFrom(Checkpoint cp) {
+            sourceDigests.setPrefix(cp.sourceDigests());
+            targetDigests.setPrefix(cp.targetDigests());
+            savedBlocks = cp.blocksDone();
+            for (int b = 0; b < cp.blocksDone(); b++) {
+                if (!done.get(b)) {
+                    done.set(b);
+                    resumedFrom += DiskChecksum.blockLength(size, b);
+                }
+            }
+            bytesDone.set(resumedFrom);
+        }
+
+        private String fingerprint() {
+            long changed = 17;
+            if (req.changedAreas() != null) {
+                for (Extent e : req.changedAreas()) {
+                    changed = changed * 31 + e.offset() * 7 + e.length();
+                }
+                changed = changed * 31 + req.baseline().checksum().hashCode();
+            }
+            return "size=" + size + ";target=" + target.describe() + ";changed=" + Long.toHexString(changed);
+        }
+
+        private long progressTotal() {
+            return size - bytesUnchanged;
+        }
+
+        private void coordinate(ProgressMeter meter) throws InterruptedException {
+            long nextCheckpoint = System.nanoTime() + opts.checkpointEvery().toNanos();
+            long tick = Math.max(10, opts.progressEvery().toMillis());
+            while (true) {
+                lock.lock();
+                try {
+                    if (runningWorkers == 0) {
+                        return;
+                    }
+                    workerDone.await(tick, TimeUnit.MILLISECONDS);
+                    if (runningWorkers == 0) {
+                        return;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                long now = System.nanoTime();
+                req.progress().accept(meter.sample(now, bytesDone.get()));
+                if (now >= nextCheckpoint && failure.get() == null) {
+                    try {
+                        saveCheckpoint();
+                    } catch (IOException | RuntimeException e) {
+                        failure.compareAndSet(null, new IOException("recording checkpoint for " + target.describe()
+                                + " failed: " + e.getMessage(), e));
+                    }
+                    nextCheckpoint = System.nanoTime() + opts.checkpointEvery().toNanos();
+                }
+            }
+        }
+
+        /** Flushes the target, then records the contiguous prefix of done blocks with its digests. */
+        private void saveCheckpoint() throws IOException {
+            if (streaming) {
+                return;
+            }
+            int prefix;
+            lock.lock();
+            try {
+                prefix = Math.min(done.nextClearBit(0), blocks);
+            } finally {
+                lock.unlock();
+            }
+            if (prefix <= savedBlocks) {
+                return;
+            }
+            target.flush();
+            req.checkpoints().save(req.diskId(), new Checkpoint(fingerprint, size, prefix,
+                    sourceDigests.prefix(prefix), targetDigests.prefix(prefix)));
+            savedBlocks = prefix;
+        }
+
+        private void saveCheckpointQuietly() {
+            try {
+                saveCheckpoint();
+            } catch (IOException | RuntimeException e) {
+                Throwable f = failure.get();
+                if (f != null) {
+                    f.addSuppressed(e);
+                }
+            }
+        }
+
+        private int firstMismatch() {
+            for (int b = 0; b < blocks; b++) {
+                if (!sourceDigests.blockEquals(targetDigests, b)) {
+                    return b;
+                }
+            }
+            return -1;
+        }
+
+        private CopyFailedException asCopyFailure(Throwable t) {
+            if (t instanceof CopyFailedException c) {
+                return c;
+            }
+            if (t instanceof InterruptedException) {
+                return new CopyFailedException(HoistException.Type.UNAVAILABLE, "TransferCancelled",
+                        "disk " + req.diskId() + ": copy cancelled; progress is kept in its checkpoint", t);
+            }
+            return new CopyFailedException(HoistException.Type.INTERNAL, "TransferFailed",
+                    "disk " + req.diskId() + ": copy failed: " + t, t);
+        }
+
+        // ---- worker side ----
+
+        private void work() {
+            ByteBuffer buf = ByteBuffer.allocateDirect(DiskChecksum.BLOCK_SIZE);
+            MessageDigest digest = DiskChecksum.newDigest();
+            try {
+                while (failure.get() == null && !Thread.currentThread().isInterrupted()) {
+                    int i = nextPlanIndex.getAndIncrement();
+                    if (i >= plan.length) {
+                        break;
+                    }
+                    copyBlock(plan[i], buf, digest);
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            } finally {
+                lock.lock();
+                try {
+                    runningWorkers--;
+                    workerDone.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+
+        private void copyBlock(int block, ByteBuffer buf, MessageDigest digest) throws IOException, InterruptedException {
+            long off = (long) block * DiskChecksum.BLOCK_SIZE;
+            int len = DiskChecksum.blockLength(size, block);
+            List<Extent> map = allocation != null
+                    ? ExtentMaps.fromAllocation(allocation, off, len)
+                    : ExtentMaps.normalize(retrying("reading the allocation map of", off, () -> source.extents(off, len)), off, len);
+
+            buf.clear();
+            boolean anyData = false;
+            for (Extent e : map) {
+                int at = (int) (e.offset() - off);
+                int n = (int) e.length();
+                if (e.zero()) {
+                    buf.limit(at + n).position(at);
+                    DiskChecksum.fillZeros(buf);
+                } else {
+                    anyData = true;
+                    readRange(e.offset(), buf, at, n);
+                }
+            }
+
+            buf.clear();
+            if (!anyData || DiskChecksum.isZero(buf, 0, len)) {
+                // Known or detected zeros: nothing to hash (the digest of a zero block is a constant), nothing to write.
+                retrying("zeroing", off, () -> {
+                    target.writeZeroes(off, len);
+                    return null;
+                });
+                bytesZeroed.addAndGet(len);
+                byte[] zeroDigest = DiskChecksum.zeroBlockDigest(len);
+                sourceDigests.set(block, zeroDigest);
+                targetDigests.set(block, zeroDigest);
+            } else {
+                digest.update(buf.clear().limit(len));
+                sourceDigests.set(block, digest.digest());
+                writeRuns(block, off, len, map, buf, digest);
+            }
+            lock.lock();
+            try {
+                done.set(block);
+            } finally {
+                lock.unlock();
+            }
+            bytesDone.addAndGet(len);
+        }
+
+        private void readRange(long diskOffset, ByteBuffer buf, int at, int length) throws IOException, InterruptedException {
+            int pos = 0;
+            while (pos < length) {
+                int n = Math.min(opts.requestSize(), length - pos);
+                for (BandwidthBudget.Share share : shares) {
+                    share.acquire(n);
+                }
+                int bufAt = at + pos;
+                long readAt = diskOffset + pos;
+                retrying("reading", readAt, () -> {
+                    buf.limit(bufAt + n).position(bufAt);
+                    int got = source.read(readAt, buf);
+                    if (got < n) {
+                        throw new EOFException("short read: " + got + " of " + n + " bytes (source ended early)");
+                    }
+                    return null;
+                });
+                bytesRead.addAndGet(n);
+                pos += n;
+            }
+        }
+
+        /**
+         * Writes the block as runs: data runs with {@code write}, zero runs (reported by the map or detected at
+         * {@link #ZERO_DETECT_GRANULE}) with {@code writeZeroes}; the target digest is fed the same runs in order.
+         */
+        private void writeRuns(int block, long off, int len, List<Extent> map, ByteBuffer buf, MessageDigest digest)
+                throws IOException, InterruptedException {
+            int runStart = 0;
+            boolean runZero = false;
+            int pos = 0;
+            int mapIndex = 0;
+            while (pos < len) {
+                Extent e = map.get(mapIndex);
+                int extentEnd = (int) (e.end() - off);
+                int step = e.zero() ? extentEnd - pos : Math.min(ZERO_DETECT_GRANULE - (pos % ZERO_DETECT_GRANULE), extentEnd - pos);
+                buf.clear(); // emitRun moved position and limit; isZero indexes absolutely within the limit
+                boolean zero = e.zero() || DiskChecksum.isZero(buf, pos, pos + step);
+                if (pos > runStart && zero != runZero) {
+                    emitRun(off, buf, runStart, pos, runZero, digest);
+                    runStart = pos;
+                }
+                runZero = zero;
+                pos += step;
+                if (pos == extentEnd) {
+                    mapIndex++;
+                }
+            }
+            emitRun(off, buf, runStart, len, runZero, digest);
+            targetDigests.set(block, digest.digest());
+        }
+
+        private void emitRun(long off, ByteBuffer buf, int from, int to, boolean zero, MessageDigest digest)
+                throws IOException, InterruptedException {
+            int n = to - from;
+            long at = off + from;
+            if (zero) {
+                retrying("zeroing", at, () -> {
+                    target.writeZeroes(at, n);
+                    return null;
+                });
+                bytesZeroed.addAndGet(n);
+                DiskChecksum.updateWithZeros(digest, n);
+            } else {
+                retrying("writing", at, () -> {
+                    target.write(at, buf.limit(to).position(from));
+                    return null;
+                });
+                bytesWritten.addAndGet(n);
+                // Hash what the writer was handed, after it accepted it: a buffer reused too early or an offset
+                // slip shows up as a checksum mismatch instead of a silently wrong disk.
+                digest.update(buf.limit(to).position(from));
+            }
+        }
+
+        private interface IoCall<T> {
+            T run() throws IOException;
+        }
+
+        private <T> T retrying(String what, long offset, IoCall<T> call) throws InterruptedException {
+            int attempt = 0;
+            long backoff = opts.initialBackoff().toNanos();
+            while (true) {
+                if (failure.get() != null) {
+                    throw new CopyAborted();
+                }
+                try {
+                    T result = call.run();
+                    if (attempt > 0) {
+                        recovered.addAndGet(attempt);
+                    }
+                    return result;
+                } catch (IOException | UncheckedIOException e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedException("cancelled");
+                    }
+                    attempt++;
+                    int total = failures.incrementAndGet();
+                    if (attempt >= opts.maxAttempts() || total > opts.maxFailures()) {
+                        String limit = attempt >= opts.maxAttempts()
+                                ? attempt + " attempts" : total + " failures in this copy (limit " + opts.maxFailures() + ")";
+                        throw new CopyFailedException(HoistException.Type.UNAVAILABLE, "TransferFailed",
+                                "disk " + req.diskId() + ": " + what + " " + (what.startsWith("reading") ? source.describe()
+                                        : target.describe()) + " at offset " + offset + " failed after " + limit + ": "
+                                        + e.getMessage(), e);
+                    }
+                    TimeUnit.NANOSECONDS.sleep(backoff);
+                    backoff = Math.min(backoff * 2, opts.maxBackoff().toNanos());
+                }
+            }
+        }
+    }
+
+    /** Thrown inside a worker when another worker already failed the copy; the first failure is reported. */
+    private static final class CopyAborted extends RuntimeException {
+        CopyAborted() {
+            super("aborted after another failure", null, false, false);
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                t.interrupt();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.hoist.core.transfer.copy;
+
+import io.hoist.api.transfer.DiskWriter;
+
+/**
+ * A writer that accepts bytes in offset order only and cannot be resumed half-way (an HTTP upload stream).
+ * The copier writes blocks in order to it, never skips blocks, and records no checkpoints for it.
+ */
+public interface StreamingDiskWriter extends DiskWriter {}

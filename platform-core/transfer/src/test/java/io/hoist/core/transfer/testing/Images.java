@@ -1,0 +1,96 @@
+package io.hoist.core.transfer.testing;
+
+import io.hoist.core.transfer.checksum.DiskChecksum;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+
+/** Test images and an independent, deliberately naive reference of the project checksum. */
+public final class Images {
+    private Images() {}
+
+    /**
+     * A raw image of {@code size} bytes made with qemu-img (sparse), then random data written into every
+     * {@code period}-th MiB (the others stay holes) and a few odd-sized runs to cross block edges.
+     */
+    public static Path mixed(Path dir, String name, long size, int period, long seed) throws IOException, InterruptedException {
+        Path img = dir.resolve(name);
+        run("qemu-img", "create", "-q", "-f", "raw", img.toString(), Long.toString(size));
+        Random r = new Random(seed);
+        byte[] mib = new byte[1 << 20];
+        try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
+            f.setLength(size); // qemu-img rounds sizes up to 512 bytes; tests want odd sizes too
+            for (long off = 0; off < size; off += mib.length) {
+                if ((off >> 20) % period == 0) {
+                    r.nextBytes(mib);
+                    f.seek(off);
+                    f.write(mib, 0, (int) Math.min(mib.length, size - off));
+                }
+            }
+            byte[] odd = new byte[12345];
+            r.nextBytes(odd);
+            long at = Math.max(0, Math.min(size - odd.length, DiskChecksum.BLOCK_SIZE - 5000));
+            f.seek(at);
+            f.write(odd);
+        }
+        return img;
+    }
+
+    /** SHA-256 per 4 MiB block read with plain java.io, then SHA-256 over the digests: no code shared with main. */
+    public static String referenceChecksum(Path img) throws Exception {
+        MessageDigest top = MessageDigest.getInstance("SHA-256");
+        byte[] block = new byte[4 * 1024 * 1024];
+        try (var in = Files.newInputStream(img)) {
+            while (true) {
+                int n = in.readNBytes(block, 0, block.length);
+                if (n == 0) {
+                    break;
+                }
+                MessageDigest d = MessageDigest.getInstance("SHA-256");
+                d.update(block, 0, n);
+                top.update(d.digest());
+                if (n < block.length) {
+                    break;
+                }
+            }
+        }
+        return "sha256-4m:" + HexFormat.of().formatHex(top.digest());
+    }
+
+    /** Blocks (512 bytes) the file system really allocated for {@code img}. */
+    public static long allocatedBytes(Path img) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("stat", "-c", "%b", img.toString()).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        p.waitFor();
+        return Long.parseLong(out) * 512;
+    }
+
+    public static boolean sameContent(Path a, Path b) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("cmp", "-s", a.toString(), b.toString()).start();
+        return p.waitFor() == 0;
+    }
+
+    public static void run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        }
+    }
+
+    public static byte[] randomBytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    public static boolean allZero(byte[] b) {
+        byte[] zeros = new byte[b.length];
+        return Arrays.equals(b, zeros);
+    }
+}

@@ -1,0 +1,51 @@
+package io.hoist.plugin.ova;
+
+import io.hoist.api.Condition;
+import io.hoist.api.host.HostContext;
+import io.hoist.api.provider.ConfigProperty;
+import io.hoist.api.provider.ProviderConfig;
+import io.hoist.api.provider.SourceProviderFactory;
+import io.hoist.api.source.SourceProvider;
+import io.hoist.plugin.ova.location.NfsMounter;
+import io.hoist.plugin.ova.location.ProviderLocation;
+import java.util.List;
+import org.pf4j.Extension;
+
+/** Provider type {@code ova}: OVA archives and OVF folders on a local path or an NFS export. */
+@Extension
+public final class OvaProviderFactory implements SourceProviderFactory {
+    @Override
+    public String type() {
+        return "ova";
+    }
+
+    @Override
+    public List<ConfigProperty> configProperties() {
+        return List.of(new ConfigProperty("url", ConfigProperty.Where.SECRET, false, false,
+                "The NFS export (server:/path) as MTV's OVA secret carries it; spec.url is used when set"));
+    }
+
+    @Override
+    public List<Condition> validate(ProviderConfig config) {
+        try {
+            ProviderLocation.parse(url(config));
+            return List.of();
+        } catch (IllegalArgumentException e) {
+            return List.of(Condition.isTrue("UrlNotValid", "NotValid", Condition.Category.Critical, e.getMessage()));
+        }
+    }
+
+    @Override
+    public SourceProvider create(ProviderConfig config, HostContext context) {
+        return new OvaSourceProvider(config, context, NfsMounter.system());
+    }
+
+    /** spec.url, else the secret's {@code url} (MTV's OVA secret repeats the NFS URL there). */
+    static String url(ProviderConfig config) {
+        if (!config.url().isBlank()) {
+            return config.url();
+        }
+        String s = config.secretValue("url");
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,124 @@
+package io.hoist.plugin.vsphere;
+
+import io.hoist.api.Condition;
+import io.hoist.api.provider.ProviderConfig;
+import io.hoist.api.transfer.TlsSettings;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A vSphere Provider's settings and secret, checked. {@link #toString()} never prints the password.
+ *
+ * @param sdk           {@code https://<host>/sdk}
+ * @param endpoint      {@code vcenter} or {@code esxi} ({@code settings.sdkEndpoint})
+ * @param vddkLibDir    where VDDK's libvixDiskLib lives for nbdkit's vddk plugin (warm data path)
+ */
+public record VsphereConfig(URI sdk, String user, String password, TlsSettings tls, String endpoint,
+                            String vddkInitImage, String vddkLibDir) {
+    public static final String VCENTER = "vcenter";
+    public static final String ESXI = "esxi";
+
+    /** Static checks: UrlNotValid / SecretNotValid conditions, each naming the field and the reason. */
+    public static List<Condition> validate(ProviderConfig c) {
+        List<Condition> out = new ArrayList<>();
+        String urlProblem = urlProblem(c.url());
+        if (urlProblem != null) {
+            out.add(Condition.isTrue("UrlNotValid", "Malformed", Condition.Category.Critical,
+                    "spec.url " + urlProblem));
+        }
+        List<String> secretProblems = new ArrayList<>();
+        if (blank(c.secretValue("user"))) {
+            secretProblems.add("key 'user' is missing or empty");
+        }
+        if (blank(c.secretValue("password"))) {
+            secretProblems.add("key 'password' is missing or empty");
+        }
+        String insecure = c.secret().get("insecureSkipVerify");
+        if (insecure != null && !insecure.equalsIgnoreCase("true") && !insecure.equalsIgnoreCase("false")) {
+            secretProblems.add("key 'insecureSkipVerify' must be true or false");
+        }
+        String pem = c.caCertPem();
+        if (!blank(pem) && !parsesAsCertificates(pem)) {
+            secretProblems.add("key '" + (blank(c.secretValue("cacert")) ? "ca.crt" : "cacert")
+                    + "' is not a PEM certificate bundle");
+        }
+        String tp = c.secretValue("thumbprint");
+        if (!blank(tp) && !tp.replace(":", "").matches("(?i)[0-9a-f]{40}|[0-9a-f]{64}")) {
+            secretProblems.add("key 'thumbprint' must be an SHA-1 or SHA-256 fingerprint in hex");
+        }
+        String endpoint = c.setting("sdkEndpoint", VCENTER).toLowerCase(Locale.ROOT);
+        if (!endpoint.equals(VCENTER) && !endpoint.equals(ESXI)) {
+            out.add(Condition.isTrue("SettingsNotValid", "Malformed", Condition.Category.Critical,
+                    "spec.settings.sdkEndpoint must be vcenter or esxi, got '" + endpoint + "'"));
+        }
+        if (!secretProblems.isEmpty()) {
+            out.add(Condition.isTrue("SecretNotValid", "Malformed", Condition.Category.Critical,
+                    "Secret " + String.join("; ", secretProblems)));
+        }
+        return out;
+    }
+
+    /** Parses a Provider that passed {@link #validate}. */
+    public static VsphereConfig of(ProviderConfig c) {
+        List<Condition> problems = validate(c);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(problems.get(0).message());
+        }
+        String tp = c.secretValue("thumbprint");
+        TlsSettings tls = new TlsSettings(blank(c.caCertPem()) ? null : c.caCertPem(), blank(tp) ? null : tp,
+                c.insecureSkipVerify());
+        return new VsphereConfig(URI.create(c.url().trim()), c.secretValue("user"), c.secretValue("password"), tls,
+                c.setting("sdkEndpoint", VCENTER).toLowerCase(Locale.ROOT),
+                c.setting("vddkInitImage", null), c.setting("vddkLibDir", null));
+    }
+
+    static String urlProblem(String url) {
+        if (blank(url)) {
+            return "is empty; expected https://<host>/sdk";
+        }
+        URI u;
+        try {
+            u = new URI(url.trim());
+        } catch (URISyntaxException e) {
+            return "is not a URL (" + e.getReason() + "); expected https://<host>/sdk";
+        }
+        if (!"https".equalsIgnoreCase(u.getScheme())) {
+            return "must use https, got '" + u.getScheme() + "'; expected https://<host>/sdk";
+        }
+        if (blank(u.getHost())) {
+            return "has no host; expected https://<host>/sdk";
+        }
+        if (u.getUserInfo() != null) {
+            return "must not carry credentials; put them in the Secret";
+        }
+        if (u.getPath() == null || !u.getPath().endsWith("/sdk")) {
+            return "path must be /sdk, got '" + u.getPath() + "'";
+        }
+        return null;
+    }
+
+    private static boolean parsesAsCertificates(String pem) {
+        try {
+            return !CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))).isEmpty();
+        } catch (CertificateException e) {
+            return false;
+        }
+    }
+
+    static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    @Override
+    public String toString() {
+        return "VsphereConfig[" + sdk + " user=" + user + " endpoint=" + endpoint + " tls=" + tls + "]";
+    }
+}

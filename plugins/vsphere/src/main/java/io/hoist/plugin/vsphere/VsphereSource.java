@@ -1,0 +1,727 @@
+package io.hoist.plugin.vsphere;
+
+import static io.hoist.plugin.vsphere.soap.TolerantXmlReader.extraField;
+import static io.hoist.plugin.vsphere.soap.TolerantXmlReader.wireType;
+
+import com.vmware.vim25.DiskChangeExtent;
+import com.vmware.vim25.DiskChangeInfo;
+import com.vmware.vim25.DVPortgroupConfigInfo;
+import com.vmware.vim25.ManagedObjectReference;
+import com.vmware.vim25.ObjectContent;
+import com.vmware.vim25.ObjectSpec;
+import com.vmware.vim25.PropertyFilterSpec;
+import com.vmware.vim25.PropertySpec;
+import com.vmware.vim25.SelectionSpec;
+import com.vmware.vim25.TraversalSpec;
+import com.vmware.vim25.VirtualDevice;
+import com.vmware.vim25.VirtualDisk;
+import com.vmware.vim25.VirtualDiskFlatVer2BackingInfo;
+import com.vmware.vim25.VirtualEthernetCard;
+import com.vmware.vim25.VirtualEthernetCardDistributedVirtualPortBackingInfo;
+import com.vmware.vim25.VirtualEthernetCardNetworkBackingInfo;
+import com.vmware.vim25.VirtualMachineConfigInfo;
+import com.vmware.vim25.VirtualMachinePowerState;
+import com.vmware.vim25.VirtualMachineRuntimeInfo;
+import com.vmware.vim25.VirtualMachineSnapshotInfo;
+import com.vmware.vim25.VirtualMachineSnapshotTree;
+import io.hoist.api.Condition;
+import io.hoist.api.HoistException;
+import io.hoist.api.host.HostContext;
+import io.hoist.api.inventory.InventoryPublisher;
+import io.hoist.api.provider.ProviderConfig;
+import io.hoist.api.source.ChangedAreas;
+import io.hoist.api.source.Firmware;
+import io.hoist.api.source.PowerState;
+import io.hoist.api.source.SnapshotRef;
+import io.hoist.api.source.Snapshots;
+import io.hoist.api.source.SourceDisk;
+import io.hoist.api.source.SourceNic;
+import io.hoist.api.source.SourceProvider;
+import io.hoist.api.source.SourceVm;
+import io.hoist.api.source.VmRef;
+import io.hoist.api.source.WatchesInventory;
+import io.hoist.api.transfer.DiskReader;
+import io.hoist.api.transfer.Extent;
+import io.hoist.plugin.vsphere.disk.DatastorePath;
+import io.hoist.plugin.vsphere.disk.NbdExports;
+import io.hoist.plugin.vsphere.disk.VddkNbdExports;
+import io.hoist.plugin.vsphere.inventory.Documents;
+import io.hoist.plugin.vsphere.inventory.InventoryCollector;
+import io.hoist.plugin.vsphere.inventory.InventoryModel;
+import io.hoist.plugin.vsphere.soap.VimFault;
+import io.hoist.plugin.vsphere.soap.VimSession;
+import io.hoist.plugin.vsphere.soap.VimSoapClient;
+import io.hoist.plugin.vsphere.soap.VimSoapClient.Arg;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLException;
+
+/**
+ * A connected vCenter or ESXi: inventory, VM description, power, disks, and the warm-migration
+ * abilities (snapshots and changed block tracking). Calls block; the host runs them on this
+ * provider's worker pool (HostContext.blockingExecutor()), as the SourceProvider contract says.
+ */
+public final class VsphereSource implements SourceProvider, Snapshots, ChangedAreas, WatchesInventory {
+    /** Snapshots this plugin takes are named so; a leftover one (crash) is removed before the next. */
+    static final String SNAPSHOT_PREFIX = "hoist-migration";
+    private static final Duration TASK_TIMEOUT = Duration.ofMinutes(30);
+
+    private final ProviderConfig provider;
+    private final HostContext context;
+    private final System.Logger log;
+    private final InventoryModel model = new InventoryModel();
+    private final InventoryCollector collector;
+    private final Map<String, String> hostAddresses = new ConcurrentHashMap<>();
+    private volatile NbdExports nbdExports;
+    private VimSession session;
+
+    public VsphereSource(ProviderConfig provider, HostContext context) {
+        this.provider = provider;
+        this.context = context;
+        this.log = context.logger("vsphere." + provider.name());
+        this.collector = new InventoryCollector(model, provider.uid(), log);
+        for (String pair : provider.setting("hostIps", "").split(",")) {
+            String[] kv = pair.trim().split("=", 2);
+            if (kv.length == 2 && !kv[0].isBlank() && !kv[1].isBlank()) {
+                hostAddresses.put(kv[0].trim(), kv[1].trim());
+            }
+        }
+    }
+
+    /**
+     * The IP of an ESXi host on the migration network (a Host resource's ipAddress). Snapshot disk
+     * reads of that host's VMs go to it; so do datastore file reads when the endpoint is ESXi.
+     */
+    public void setHostAddress(String hostMoRef, String ipAddress) {
+        if (ipAddress == null || ipAddress.isBlank()) {
+            hostAddresses.remove(hostMoRef);
+        } else {
+            hostAddresses.put(hostMoRef, ipAddress.trim());
+        }
+    }
+
+    /** Replaces how snapshot disks are exported over NBD (nbdkit's vddk plugin by default). */
+    public void setNbdExports(NbdExports exports) {
+        this.nbdExports = exports;
+    }
+
+    // ---------------------------------------------------------------- connection
+
+    private VsphereConfig config() {
+        try {
+            return VsphereConfig.of(provider);
+        } catch (IllegalArgumentException e) {
+            throw new HoistException(HoistException.Type.USER_ERROR, "ProviderNotValid", e.getMessage());
+        }
+    }
+
+    private synchronized VimSession session() throws VimFault, IOException {
+        if (session == null) {
+            VsphereConfig c = config();
+            VimSoapClient soap = new VimSoapClient(c.sdk(), context.http().client(c.tls(), Duration.ofSeconds(30)),
+                    Duration.ofMinutes(5), "6.0");
+            session = VimSession.login(soap, c.user(), c.password());
+        }
+        return session;
+    }
+
+    private synchronized void dropSession() {
+        session = null;
+    }
+
+    private interface VimCall<T> {
+        T run(VimSession s) throws VimFault, IOException;
+    }
+
+    /** Runs a call; a lost session (NotAuthenticated) is re-established once. Faults become HoistExceptions. */
+    private <T> T call(String what, VimCall<T> c) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return c.run(session());
+            } catch (VimFault f) {
+                if (f.is("NotAuthenticated") && attempt == 0) {
+                    dropSession();
+                    continue;
+                }
+                if (f.is("InvalidLogin") || f.is("NoPermission") || f.is("NotAuthenticated")) {
+                    throw new HoistException(HoistException.Type.AUTH, "ConnectionAuthFailed", what + ": " + f.getMessage(), f);
+                }
+                throw new HoistException(HoistException.Type.INTERNAL, f.faultType(), what + ": " + f.getMessage(), f);
+            } catch (IOException e) {
+                throw new HoistException(HoistException.Type.UNAVAILABLE, "SourceUnavailable",
+                        what + ": " + describeIo(e), e);
+            }
+        }
+    }
+
+    @Override
+    public List<Condition> testConnection() {
+        List<Condition> problems = VsphereConfig.validate(provider);
+        if (!problems.isEmpty()) {
+            List<Condition> out = new ArrayList<>();
+            out.add(new Condition("ConnectionTestSucceeded", "False", problems.get(0).type(),
+                    Condition.Category.Critical, problems.get(0).message()));
+            out.addAll(problems);
+            return out;
+        }
+        VsphereConfig c = config();
+        try {
+            dropSession();
+            VimSession s = session();
+            List<Condition> out = new ArrayList<>();
+            out.add(Condition.isTrue("ConnectionTestSucceeded", "Tested", Condition.Category.Required,
+                    "Connected to " + (s.isVcenter() ? "vCenter " : "ESXi ") + c.sdk().getHost() + " as " + c.user()));
+            boolean wantVcenter = VsphereConfig.VCENTER.equals(c.endpoint());
+            if (wantVcenter != s.isVcenter()) {
+                out.add(Condition.isTrue("SdkEndpointMismatch", "Tested", Condition.Category.Warn,
+                        "settings.sdkEndpoint is " + c.endpoint() + " but " + c.sdk().getHost() + " is "
+                                + (s.isVcenter() ? "a vCenter" : "an ESXi host")));
+            }
+            return out;
+        } catch (VimFault f) {
+            String reason = f.is("InvalidLogin") || f.is("NoPermission") ? "ConnectionAuthFailed" : "ConnectionTestFailed";
+            String msg = reason.equals("ConnectionAuthFailed")
+                    ? "Login to " + c.sdk().getHost() + " as " + c.user() + " failed: wrong user or password"
+                    : "Connection test failed: " + f.getMessage();
+            return failed(reason, msg);
+        } catch (IOException e) {
+            if (causedBy(e, SSLException.class)) {
+                String msg = "TLS verification of " + c.sdk().getHost() + " failed: "
+                        + (c.tls().caCertPem() != null ? "its certificate is not signed by the CA in the Secret (cacert)"
+                        : c.tls().thumbprint() != null ? "its certificate does not match the Secret's thumbprint"
+                        : "its certificate is not trusted; set cacert in the Secret or, to skip verification,"
+                                + " insecureSkipVerify: true") + " (" + rootMessage(e) + ")";
+                return failed("TLSVerificationFailed", msg);
+            }
+            return failed("ConnectionTestFailed", "Cannot reach " + c.sdk() + ": " + describeIo(e));
+        } catch (RuntimeException e) {
+            return failed("ConnectionTestFailed", "Connection test failed: " + e.getMessage());
+        }
+    }
+
+    private static List<Condition> failed(String reason, String message) {
+        return List.of(new Condition("ConnectionTestSucceeded", "False", reason, Condition.Category.Critical, message),
+                Condition.isTrue(reason, reason, Condition.Category.Critical, message));
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (int i = 0; t != null && i < 20; i++, t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null && r.getCause() != r) {
+            r = r.getCause();
+        }
+        return r.getClass().getSimpleName() + (r.getMessage() == null ? "" : ": " + r.getMessage());
+    }
+
+    private static String describeIo(IOException e) {
+        if (e instanceof ConnectException || e instanceof HttpConnectTimeoutException) {
+            return "connection refused or timed out (" + rootMessage(e) + ")";
+        }
+        return e.getMessage() != null ? e.getMessage() : rootMessage(e);
+    }
+
+    @Override
+    public void close() {
+        VimSession s;
+        synchronized (this) {
+            s = session;
+            session = null;
+        }
+        if (s != null) {
+            s.logout();
+        }
+    }
+
+    // ---------------------------------------------------------------- inventory
+
+    @Override
+    public void collectInventory(InventoryPublisher publisher) {
+        call("inventory collection", s -> {
+            collector.collectAll(s, publisher);
+            return null;
+        });
+    }
+
+    @Override
+    public void watch(InventoryPublisher publisher, BooleanSupplier stop) {
+        call("inventory watch", s -> {
+            collector.watch(s, publisher, stop);
+            return null;
+        });
+    }
+
+    /** The inventory mirror (for tests and the bench). */
+    InventoryModel model() {
+        return model;
+    }
+
+    // ---------------------------------------------------------------- VMs
+
+    private static final String[] VM_PATHS = {"name", "config", "runtime", "snapshot"};
+
+    @Override
+    public Optional<SourceVm> describe(VmRef ref) {
+        return call("describe " + ref.display(), s -> {
+            Map<String, Object> props = vmProperties(s, ref);
+            if (props == null) {
+                return Optional.<SourceVm>empty();
+            }
+            return Optional.of(toSourceVm(s, (String) props.get("__id"), props));
+        });
+    }
+
+    /** The VM's properties by id (moRef) or, failing that, by name; null when neither exists. */
+    private Map<String, Object> vmProperties(VimSession s, VmRef ref) throws VimFault, IOException {
+        if (ref.id() != null && !ref.id().isBlank()) {
+            try {
+                Map<String, Object> p = s.properties(VimSession.mor("VirtualMachine", ref.id()), VM_PATHS);
+                if (p.containsKey("config")) {
+                    p.put("__id", ref.id());
+                    return p;
+                }
+            } catch (VimFault f) {
+                if (!f.is("ManagedObjectNotFound")) {
+                    throw f;
+                }
+            }
+        }
+        if (ref.name() == null || ref.name().isBlank()) {
+            return null;
+        }
+        ManagedObjectReference view = s.containerView("VirtualMachine");
+        try {
+            for (ObjectContent oc : s.retrieve(viewSpec(view, "VirtualMachine", "name"))) {
+                Object n = oc.getPropSet() == null ? null : oc.getPropSet()[0].getVal();
+                if (ref.name().equals(n)) {
+                    Map<String, Object> p = s.properties(oc.getObj(), VM_PATHS);
+                    p.put("__id", oc.getObj().get_value());
+                    return p;
+                }
+            }
+        } finally {
+            s.destroy(view);
+        }
+        return null;
+    }
+
+    private static PropertyFilterSpec viewSpec(ManagedObjectReference view, String type, String... paths) {
+        TraversalSpec ts = new TraversalSpec();
+        ts.setName("view");
+        ts.setType("ContainerView");
+        ts.setPath("view");
+        ts.setSkip(Boolean.FALSE);
+        ObjectSpec os = new ObjectSpec();
+        os.setObj(view);
+        os.setSkip(Boolean.TRUE);
+        os.setSelectSet(new SelectionSpec[] {ts});
+        PropertySpec ps = new PropertySpec();
+        ps.setType(type);
+        ps.setPathSet(paths);
+        PropertyFilterSpec spec = new PropertyFilterSpec();
+        spec.setObjectSet(new ObjectSpec[] {os});
+        spec.setPropSet(new PropertySpec[] {ps});
+        return spec;
+    }
+
+    private SourceVm toSourceVm(VimSession s, String id, Map<String, Object> p) throws VimFault, IOException {
+        VirtualMachineConfigInfo cfg = (VirtualMachineConfigInfo) p.get("config");
+        VirtualMachineRuntimeInfo rt = (VirtualMachineRuntimeInfo) p.get("runtime");
+        int cpus = cfg.getHardware().getNumCPU();
+        int cores = cfg.getHardware().getNumCoresPerSocket() == null || cfg.getHardware().getNumCoresPerSocket() < 1
+                ? 1 : cfg.getHardware().getNumCoresPerSocket();
+        List<VirtualDevice> devices = VimSoapClient.list(cfg.getHardware().getDevice());
+        Map<Integer, VirtualDevice> byKey = new HashMap<>();
+        devices.forEach(d -> byKey.put(d.getKey(), d));
+        List<SourceDisk> disks = new ArrayList<>();
+        List<SourceNic> nics = new ArrayList<>();
+        Map<String, String[]> networks = null;
+        for (VirtualDevice d : devices) {
+            if (d instanceof VirtualDisk disk) {
+                String file = disk.getBacking() instanceof com.vmware.vim25.VirtualDeviceFileBackingInfo f ? f.getFileName() : null;
+                ManagedObjectReference ds = disk.getBacking() instanceof com.vmware.vim25.VirtualDeviceFileBackingInfo f
+                        ? f.getDatastore() : null;
+                VirtualDevice ctrl = disk.getControllerKey() == null ? null : byKey.get(disk.getControllerKey());
+                boolean shared = disk.getBacking() != null && "sharingMultiWriter".equals(extraField(disk.getBacking(), "sharing"));
+                disks.add(new SourceDisk(String.valueOf(disk.getKey()), file, Documents.capacityBytes(disk),
+                        ds == null ? null : ds.get_value(), Documents.busOf(ctrl), shared, 0));
+            } else if (d instanceof VirtualEthernetCard nic) {
+                if (networks == null) {
+                    networks = networkIndex(s, id);
+                }
+                String netId = null;
+                if (nic.getBacking() instanceof VirtualEthernetCardNetworkBackingInfo b && b.getNetwork() != null) {
+                    netId = b.getNetwork().get_value();
+                } else if (nic.getBacking() instanceof VirtualEthernetCardDistributedVirtualPortBackingInfo b
+                        && b.getPort() != null) {
+                    for (Map.Entry<String, String[]> e : networks.entrySet()) {
+                        if (b.getPort().getPortgroupKey() != null && b.getPort().getPortgroupKey().equals(e.getValue()[1])) {
+                            netId = e.getKey();
+                        }
+                    }
+                }
+                String[] net = netId == null ? null : networks.get(netId);
+                nics.add(new SourceNic(nic.getDeviceInfo() == null ? "nic" + nics.size() : nic.getDeviceInfo().getLabel(),
+                        nic.getMacAddress(), netId, net == null ? null : net[0], wireType(nic)));
+            }
+        }
+        boolean efi = "efi".equalsIgnoreCase(cfg.getFirmware());
+        boolean secureBoot = cfg.getBootOptions() != null
+                && "true".equals(extraField(cfg.getBootOptions(), "efiSecureBootEnabled"));
+        return new SourceVm(id, (String) p.get("name"), Math.max(1, cpus / cores), cores, 1,
+                cfg.getHardware().getMemoryMB() * 1024L * 1024L, efi ? Firmware.EFI : Firmware.BIOS, secureBoot,
+                toPowerState(rt == null ? null : rt.getPowerState()),
+                rt == null || rt.getHost() == null ? null : rt.getHost().get_value(),
+                cfg.getGuestId(), disks, nics);
+    }
+
+    /** The VM's networks: moRef → {name, DV port group key or null}. */
+    private static Map<String, String[]> networkIndex(VimSession s, String vmId) throws VimFault, IOException {
+        Map<String, String[]> out = new HashMap<>();
+        Object nets = s.property(VimSession.mor("VirtualMachine", vmId), "network");
+        if (nets instanceof ManagedObjectReference[] refs) {
+            for (ManagedObjectReference r : refs) {
+                Map<String, Object> p = "DistributedVirtualPortgroup".equals(r.getType())
+                        ? s.properties(r, "name", "config") : s.properties(r, "name");
+                String key = p.get("config") instanceof DVPortgroupConfigInfo c ? c.getKey() : null;
+                out.put(r.get_value(), new String[] {(String) p.get("name"), key});
+            }
+        }
+        return out;
+    }
+
+    private static PowerState toPowerState(VirtualMachinePowerState s) {
+        if (s == VirtualMachinePowerState.poweredOn) {
+            return PowerState.ON;
+        }
+        if (s == VirtualMachinePowerState.poweredOff) {
+            return PowerState.OFF;
+        }
+        return PowerState.UNKNOWN;
+    }
+
+    @Override
+    public PowerState powerState(SourceVm vm) {
+        return call("power state of " + vm.name(), s -> {
+            Object rt = s.property(VimSession.mor("VirtualMachine", vm.id()), "runtime");
+            return toPowerState(rt instanceof VirtualMachineRuntimeInfo r ? r.getPowerState() : null);
+        });
+    }
+
+    @Override
+    public void powerOff(SourceVm vm) {
+        if (powerState(vm) == PowerState.OFF) {
+            return;
+        }
+        call("power off " + vm.name(), s -> {
+            ManagedObjectReference task = s.invoke("PowerOffVM_Task", VimSession.mor("VirtualMachine", vm.id()),
+                    ManagedObjectReference.class);
+            return s.waitForTask(task, TASK_TIMEOUT);
+        });
+    }
+
+    @Override
+    public void powerOn(SourceVm vm) {
+        if (powerState(vm) == PowerState.ON) {
+            return;
+        }
+        call("power on " + vm.name(), s -> {
+            ManagedObjectReference task = s.invoke("PowerOnVM_Task", VimSession.mor("VirtualMachine", vm.id()),
+                    ManagedObjectReference.class);
+            return s.waitForTask(task, TASK_TIMEOUT);
+        });
+    }
+
+    // ---------------------------------------------------------------- disks
+
+    @Override
+    public DiskReader openDisk(SourceVm vm, SourceDisk disk, SnapshotRef snapshot) throws IOException {
+        return snapshot == null ? openLiveDisk(vm, disk) : openSnapshotDisk(vm, disk, snapshot);
+    }
+
+    /**
+     * A powered-off VM's disk through the datastore HTTP file API (Range requests, so reads resume),
+     * authenticated by the session cookie and verified with this provider's TLS settings.
+     */
+    private DiskReader openLiveDisk(SourceVm vm, SourceDisk disk) throws IOException {
+        VsphereConfig c = config();
+        record Located(URI url, String cookie) {}
+        Located loc = call("locate disk " + disk.id() + " of " + vm.name(), s -> {
+            Map<String, Object> p = s.properties(VimSession.mor("VirtualMachine", vm.id()), "config");
+            VirtualMachineConfigInfo cfg = (VirtualMachineConfigInfo) p.get("config");
+            if (cfg == null) {
+                throw new HoistException(HoistException.Type.USER_ERROR, "VMNotFound", "VM " + vm.id() + " not found");
+            }
+            VirtualDisk vd = findDisk(cfg, disk.id());
+            if (!(vd.getBacking() instanceof VirtualDiskFlatVer2BackingInfo b)) {
+                throw new HoistException(HoistException.Type.NOT_SUPPORTED, "DiskBackingNotSupported",
+                        "disk " + disk.id() + " of " + vm.name() + " is " + wireType(vd.getBacking())
+                                + "; the datastore file reader reads flat disks only (use VDDK for RDM and sparse disks)");
+            }
+            if (b.getParent() != null) {
+                throw new HoistException(HoistException.Type.NOT_SUPPORTED, "VMHasSnapshots",
+                        "disk " + disk.id() + " of " + vm.name() + " is a snapshot delta (" + b.getFileName()
+                                + "); remove the VM's snapshots for a cold migration over the datastore file API");
+            }
+            String dc = datacenterName(s, vm.id());
+            URI base = c.sdk();
+            String hostIp = vm.hostId() == null ? null : hostAddresses.get(vm.hostId());
+            if (hostIp != null && VsphereConfig.ESXI.equals(c.endpoint())) {
+                base = URI.create(base.getScheme() + "://" + hostIp + (base.getPort() > 0 ? ":" + base.getPort() : ""));
+            }
+            URI url = DatastorePath.parse(b.getFileName()).flatExtent().fileUrl(base, dc);
+            return new Located(url, s.soap().sessionCookie());
+        });
+        Map<String, String> headers = loc.cookie() == null ? Map.of() : Map.of("Cookie", loc.cookie());
+        return context.diskIo().openHttp(loc.url(), c.tls(), headers);
+    }
+
+    private static VirtualDisk findDisk(VirtualMachineConfigInfo cfg, String diskId) {
+        for (VirtualDevice d : VimSoapClient.list(cfg.getHardware().getDevice())) {
+            if (d instanceof VirtualDisk vd && String.valueOf(vd.getKey()).equals(diskId)) {
+                return vd;
+            }
+        }
+        throw new HoistException(HoistException.Type.USER_ERROR, "DiskNotFound", "disk " + diskId + " not found");
+    }
+
+    /** The name of the VM's datacenter (the file API's dcPath), walking parents. */
+    private static String datacenterName(VimSession s, String vmId) throws VimFault, IOException {
+        ManagedObjectReference cur = VimSession.mor("VirtualMachine", vmId);
+        for (int i = 0; i < 64 && cur != null; i++) {
+            Map<String, Object> p = s.properties(cur, "name", "parent");
+            if ("Datacenter".equals(cur.getType())) {
+                return (String) p.get("name");
+            }
+            cur = (ManagedObjectReference) p.get("parent");
+        }
+        throw new IOException("VM " + vmId + " has no datacenter");
+    }
+
+    /** A snapshot's view of a disk over NBD (nbdkit vddk, or the configured {@link NbdExports}). */
+    private DiskReader openSnapshotDisk(SourceVm vm, SourceDisk disk, SnapshotRef snapshot) throws IOException {
+        VsphereConfig c = config();
+        String file = call("snapshot disk " + disk.id(), s -> {
+            Object cfg = s.property(VimSession.mor("VirtualMachineSnapshot", snapshot.id()), "config");
+            if (!(cfg instanceof VirtualMachineConfigInfo sc)) {
+                throw new HoistException(HoistException.Type.USER_ERROR, "SnapshotNotFound",
+                        "snapshot " + snapshot.id() + " of " + vm.name() + " not found");
+            }
+            VirtualDisk vd = findDisk(sc, disk.id());
+            return vd.getBacking() instanceof com.vmware.vim25.VirtualDeviceFileBackingInfo f ? f.getFileName() : null;
+        });
+        String hostIp = vm.hostId() == null ? null : hostAddresses.get(vm.hostId());
+        NbdExports exports = nbdExports != null ? nbdExports
+                : new VddkNbdExports(c.vddkLibDir() == null ? null : Path.of(c.vddkLibDir()), c.user(), c.password(),
+                        context.workDir());
+        NbdExports.Export export = exports.open(new NbdExports.Request(vm.id(), snapshot.id(), file,
+                hostIp != null ? hostIp : c.sdk().getHost(), c.tls().thumbprint()));
+        DiskReader reader;
+        try {
+            reader = context.diskIo().openNbd(export.uri());
+        } catch (IOException | RuntimeException e) {
+            export.close();
+            throw e;
+        }
+        return new ExportBoundReader(reader, export);
+    }
+
+    /** Closes the NBD export together with its reader. */
+    private record ExportBoundReader(DiskReader reader, NbdExports.Export export) implements DiskReader {
+        @Override
+        public long size() throws IOException {
+            return reader.size();
+        }
+
+        @Override
+        public List<Extent> extents(long offset, long length) throws IOException {
+            return reader.extents(offset, length);
+        }
+
+        @Override
+        public int read(long offset, ByteBuffer dst) throws IOException {
+            return reader.read(offset, dst);
+        }
+
+        @Override
+        public String describe() {
+            return reader.describe();
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                reader.close();
+            } finally {
+                export.close();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- warm migration
+
+    /**
+     * Takes a snapshot for a warm precopy. Refuses VMs without CBT (VMMissingChangedBlockTracking) and
+     * VMs with snapshots of their own (MTV does too: deltas must start from a clean chain). A snapshot
+     * of ours left by a crash is removed first. CreateSnapshot faults are retried
+     * {@code settings.snapshotRetries} times (default 3), then "warm import retry limit reached".
+     */
+    @Override
+    public SnapshotRef createSnapshot(SourceVm vm, String description) {
+        ManagedObjectReference vmRef = VimSession.mor("VirtualMachine", vm.id());
+        int retries = Integer.parseInt(provider.setting("snapshotRetries", "3"));
+        return call("snapshot of " + vm.name(), s -> {
+            Map<String, Object> p = s.properties(vmRef, "config", "snapshot");
+            VirtualMachineConfigInfo cfg = (VirtualMachineConfigInfo) p.get("config");
+            if (cfg == null) {
+                throw new HoistException(HoistException.Type.USER_ERROR, "VMNotFound", "VM " + vm.id() + " not found");
+            }
+            if (!Boolean.TRUE.equals(cfg.getChangeTrackingEnabled())) {
+                throw new HoistException(HoistException.Type.USER_ERROR, "VMMissingChangedBlockTracking",
+                        "VM " + vm.name() + " does not have changed block tracking (CBT) enabled;"
+                                + " warm migration needs it (set ctkEnabled = TRUE)");
+            }
+            if (p.get("snapshot") instanceof VirtualMachineSnapshotInfo info) {
+                for (VirtualMachineSnapshotTree t : flatten(info.getRootSnapshotList())) {
+                    if (t.getName() != null && t.getName().startsWith(SNAPSHOT_PREFIX)) {
+                        removeSnapshot(s, t.getSnapshot());
+                    } else {
+                        throw new HoistException(HoistException.Type.USER_ERROR, "VMHasSnapshots",
+                                "VM " + vm.name() + " has snapshot '" + t.getName()
+                                        + "'; remove it before a warm migration");
+                    }
+                }
+            }
+            VimFault last = null;
+            for (int attempt = 0; attempt <= retries; attempt++) {
+                try {
+                    ManagedObjectReference task = s.invoke("CreateSnapshot_Task", vmRef, ManagedObjectReference.class,
+                            new Arg("name", "String", SNAPSHOT_PREFIX + "-" + System.currentTimeMillis()),
+                            new Arg("description", "String", description == null ? "" : description),
+                            new Arg("memory", "boolean", Boolean.FALSE),
+                            new Arg("quiesce", "boolean", Boolean.FALSE));
+                    ManagedObjectReference snap = (ManagedObjectReference) s.waitForTask(task, TASK_TIMEOUT);
+                    return new SnapshotRef(snap.get_value(), changeIds(s, snap));
+                } catch (VimFault f) {
+                    if (f.is("NotAuthenticated")) {
+                        throw f;
+                    }
+                    last = f;
+                    log.log(System.Logger.Level.WARNING, "CreateSnapshot of " + vm.id() + " failed (attempt "
+                            + (attempt + 1) + "): " + f.faultType());
+                    sleep(Math.min(30_000L, 1000L << attempt));
+                }
+            }
+            throw new HoistException(HoistException.Type.UNAVAILABLE, "WarmImportRetryLimitReached",
+                    "warm import retry limit reached: snapshots of " + vm.name() + " can no longer be created ("
+                            + last.getMessage() + ")", last);
+        });
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HoistException(HoistException.Type.UNAVAILABLE, "Interrupted", "interrupted");
+        }
+    }
+
+    private static List<VirtualMachineSnapshotTree> flatten(VirtualMachineSnapshotTree[] roots) {
+        List<VirtualMachineSnapshotTree> out = new ArrayList<>();
+        for (VirtualMachineSnapshotTree t : VimSoapClient.list(roots)) {
+            out.add(t);
+            out.addAll(flatten(t.getChildSnapshotList()));
+        }
+        return out;
+    }
+
+    /** Disk key → CBT change id as the snapshot recorded it. */
+    private static Map<String, String> changeIds(VimSession s, ManagedObjectReference snap) throws VimFault, IOException {
+        Map<String, String> ids = new HashMap<>();
+        Object cfg = s.property(snap, "config");
+        if (cfg instanceof VirtualMachineConfigInfo c && c.getHardware() != null) {
+            for (VirtualDevice d : VimSoapClient.list(c.getHardware().getDevice())) {
+                if (d instanceof VirtualDisk vd && vd.getBacking() instanceof VirtualDiskFlatVer2BackingInfo b
+                        && b.getChangeId() != null) {
+                    ids.put(String.valueOf(vd.getKey()), b.getChangeId());
+                }
+            }
+        }
+        return ids;
+    }
+
+    @Override
+    public void removeSnapshot(SourceVm vm, SnapshotRef snapshot) {
+        call("remove snapshot of " + vm.name(), s -> {
+            try {
+                removeSnapshot(s, VimSession.mor("VirtualMachineSnapshot", snapshot.id()));
+            } catch (VimFault f) {
+                if (!f.is("ManagedObjectNotFound")) {
+                    throw f; // already gone is fine: removal is idempotent for cleanup after failures
+                }
+            }
+            return null;
+        });
+    }
+
+    private static void removeSnapshot(VimSession s, ManagedObjectReference snap) throws VimFault, IOException {
+        ManagedObjectReference task = s.invoke("RemoveSnapshot_Task", snap, ManagedObjectReference.class,
+                new Arg("removeChildren", "boolean", Boolean.FALSE),
+                new Arg("consolidate", "boolean", Boolean.TRUE));
+        s.waitForTask(task, TASK_TIMEOUT);
+    }
+
+    /**
+     * QueryChangedDiskAreas from {@code previous}'s change id (or "*" for every allocated area) up to
+     * {@code current}, paging until the disk's end.
+     */
+    @Override
+    public List<Extent> changedAreas(SourceVm vm, SourceDisk disk, SnapshotRef previous, SnapshotRef current) {
+        String changeId = previous == null ? "*" : previous.changeIds().get(disk.id());
+        if (changeId == null) {
+            throw new HoistException(HoistException.Type.INTERNAL, "MissingChangeId",
+                    "snapshot " + previous.id() + " recorded no change id for disk " + disk.id());
+        }
+        int key = Integer.parseInt(disk.id());
+        return call("changed areas of disk " + disk.id() + " of " + vm.name(), s -> {
+            List<Extent> out = new ArrayList<>();
+            long offset = 0;
+            while (offset < disk.capacity()) {
+                DiskChangeInfo info = s.invoke("QueryChangedDiskAreas", VimSession.mor("VirtualMachine", vm.id()),
+                        DiskChangeInfo.class,
+                        new Arg("snapshot", "ManagedObjectReference", VimSession.mor("VirtualMachineSnapshot", current.id())),
+                        new Arg("deviceKey", "int", key),
+                        new Arg("startOffset", "long", offset),
+                        new Arg("changeId", "String", changeId));
+                if (info == null || info.getLength() <= 0) {
+                    break;
+                }
+                for (DiskChangeExtent e : VimSoapClient.list(info.getChangedArea())) {
+                    out.add(Extent.data(e.getStart(), e.getLength()));
+                }
+                offset = info.getStartOffset() + info.getLength();
+            }
+            return out;
+        });
+    }
+}

@@ -1,0 +1,2 @@
+/** vSphere source provider. */
+package io.hoist.plugin.vsphere;

@@ -1,0 +1,202 @@
+// Command hoist-vcsim starts govmomi's vCenter (or ESXi) simulator for Hoist's vSphere tests and bench.
+//
+// It generates a fresh CA and a server certificate signed by it, serves the simulator over TLS on
+// the requested address and prints one JSON line on stdout once it listens:
+//
+//	{"url":"https://127.0.0.1:PORT/sdk","caFile":".../ca.pem","unrelatedCaFile":".../unrelated-ca.pem",
+//	 "thumbprint":"AA:BB:...","username":"...","vms":N}
+//
+// It exits when stdin is closed (so a test's child process never outlives the test JVM) or on SIGTERM.
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha1"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math/big"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/vmware/govmomi/simulator"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
+	esx := flag.Bool("esx", false, "simulate a standalone ESXi host instead of vCenter")
+	dc := flag.Int("dc", 1, "datacenters")
+	cluster := flag.Int("cluster", 1, "clusters per datacenter")
+	clusterHost := flag.Int("cluster-host", 3, "hosts per cluster")
+	host := flag.Int("host", 1, "standalone hosts per datacenter")
+	vm := flag.Int("vm", 2, "VMs per host and per cluster resource pool")
+	ds := flag.Int("ds", 1, "datastores per datacenter")
+	pg := flag.Int("pg", 1, "distributed port groups per datacenter")
+	folder := flag.Int("folder", 0, "extra folders per datacenter")
+	user := flag.String("username", "hoist", "accepted user name")
+	pass := flag.String("password", "hoist-secret", "accepted password (read from HOIST_VCSIM_PASSWORD when set)")
+	tlsDir := flag.String("tls-dir", "", "directory for ca.pem and unrelated-ca.pem (default: a temp dir)")
+	cbt := flag.Bool("cbt", false, "turn changed block tracking on for every VM")
+	flag.Parse()
+	if p := os.Getenv("HOIST_VCSIM_PASSWORD"); p != "" {
+		*pass = p
+	}
+
+	var model *simulator.Model
+	if *esx {
+		model = simulator.ESX()
+	} else {
+		model = simulator.VPX()
+		model.Datacenter = *dc
+		model.Cluster = *cluster
+		model.ClusterHost = *clusterHost
+		model.Host = *host
+		model.Portgroup = *pg
+		model.Folder = *folder
+	}
+	model.Machine = *vm
+	model.Datastore = *ds
+	if err := model.Create(); err != nil {
+		log.Fatalf("create model: %v", err)
+	}
+	defer model.Remove()
+
+	if *cbt {
+		on := true
+		for _, ref := range simulator.Map.All("VirtualMachine") {
+			simulator.Map.Get(ref.Reference()).(*simulator.VirtualMachine).Config.ChangeTrackingEnabled = &on
+		}
+	}
+
+	dir := *tlsDir
+	if dir == "" {
+		d, err := os.MkdirTemp("", "hoist-vcsim-tls-")
+		if err != nil {
+			log.Fatal(err)
+		}
+		dir = d
+		defer os.RemoveAll(d)
+	}
+	caFile := filepath.Join(dir, "ca.pem")
+	unrelatedFile := filepath.Join(dir, "unrelated-ca.pem")
+	serverCert, err := makeCerts(caFile, unrelatedFile)
+	if err != nil {
+		log.Fatalf("certificates: %v", err)
+	}
+
+	model.Service.Listen = &url.URL{Host: *listen, User: url.UserPassword(*user, *pass)}
+	model.Service.TLS = &tls.Config{Certificates: []tls.Certificate{serverCert}}
+	server := model.Service.NewServer()
+	defer server.Close()
+
+	sum := sha1.Sum(serverCert.Certificate[0])
+	hexes := make([]string, len(sum))
+	for i, b := range sum {
+		hexes[i] = fmt.Sprintf("%02X", b)
+	}
+	u := *server.URL
+	u.User = nil
+	out, _ := json.Marshal(map[string]interface{}{
+		"url":             u.String(),
+		"caFile":          caFile,
+		"unrelatedCaFile": unrelatedFile,
+		"thumbprint":      strings.Join(hexes, ":"),
+		"username":        *user,
+		"vms":             len(simulator.Map.All("VirtualMachine")),
+		"hosts":           len(simulator.Map.All("HostSystem")),
+	})
+	fmt.Println(string(out))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { // stdin closed: the parent is gone
+		_, _ = io.Copy(io.Discard, bufio.NewReader(os.Stdin))
+		cancel()
+	}()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	select {
+	case <-ctx.Done():
+	case <-sig:
+	}
+}
+
+// makeCerts writes a new CA to caFile, an unrelated CA (for wrong-CA tests) to unrelatedFile, and
+// returns a server certificate for 127.0.0.1/localhost signed by the first CA.
+func makeCerts(caFile, unrelatedFile string) (tls.Certificate, error) {
+	caKey, caCert, caDER, err := newCA("Hoist vcsim test CA")
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	if err := writePEM(caFile, caDER); err != nil {
+		return tls.Certificate{}, err
+	}
+	_, _, otherDER, err := newCA("Hoist unrelated CA")
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	if err := writePEM(unrelatedFile, otherDER); err != nil {
+		return tls.Certificate{}, err
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()),
+		Subject:      pkix.Name{CommonName: "localhost"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(7 * 24 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		DNSNames:     []string{"localhost"},
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("::1")},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
+}
+
+func newCA(name string) (*ecdsa.PrivateKey, *x509.Certificate, []byte, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(time.Now().UnixNano()),
+		Subject:               pkix.Name{CommonName: name},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(7 * 24 * time.Hour),
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cert, err := x509.ParseCertificate(der)
+	return key, cert, der, err
+}
+
+func writePEM(file string, der []byte) error {
+	return os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+}
+
