@@ -261,6 +261,8 @@ public final class ManifestBuilder {
         labels.put(Labels.SOURCE_VM, Labels.value(spec.sourceVmId()));
         metadata.put("labels", labels);
         Map<String, Object> annotations = new LinkedHashMap<>(new java.util.TreeMap<>(spec.annotations()));
+        // The transfer network is for transfer pods (on the disk objects), never for the VM.
+        annotations.remove(Labels.MULTUS_NETWORKS);
         annotations.put(Labels.SOURCE_VM_ANNOTATION, spec.sourceVmId());
         metadata.put("annotations", annotations);
 

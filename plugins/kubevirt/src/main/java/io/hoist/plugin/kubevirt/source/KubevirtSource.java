@@ -101,7 +101,12 @@ public final class KubevirtSource implements SourceProvider {
     @Override
     public Optional<SourceVm> describe(VmRef ref) {
         return find(ref).map(vm -> SourceVmReader.read(vm,
-                (ns, name) -> client.persistentVolumeClaims().inNamespace(ns).withName(name).get()));
+                (ns, name) -> client.persistentVolumeClaims().inNamespace(ns).withName(name).get(),
+                (ns, name) -> {
+                    GenericKubernetesResource nad = client.genericKubernetesResources(KubeResources.NETWORK_ATTACHMENT_DEFINITION)
+                            .inNamespace(ns).withName(name).get();
+                    return nad == null ? null : nad.getMetadata().getUid();
+                }));
     }
 
     /** By uid, else by {@code namespace/name}, else by a name unique across namespaces. */

@@ -17,13 +17,14 @@ import java.util.function.BiFunction;
 /**
  * Reads a KubeVirt VirtualMachine object into the engine's provider-neutral {@link SourceVm}.
  * Disk ids are the claim names (PVC = DataVolume name), so they stay stable; the storage id the
- * StorageMap maps is the claim's storage class; network ids are {@code pod} or {@code namespace/name}.
+ * StorageMap maps is the claim's storage class; networks are {@code pod} or a NetworkAttachmentDefinition.
  */
 final class SourceVmReader {
     private SourceVmReader() {}
 
     /** {@code claims} looks a PVC up by namespace and name (null when missing). */
-    static SourceVm read(GenericKubernetesResource vm, BiFunction<String, String, PersistentVolumeClaim> claims) {
+    static SourceVm read(GenericKubernetesResource vm, BiFunction<String, String, PersistentVolumeClaim> claims,
+                         BiFunction<String, String, String> networkUid) {
         String namespace = vm.getMetadata().getNamespace();
         Map<String, Object> domain = map(vm.get("spec", "template", "spec", "domain"));
         Map<String, Object> cpu = map(domain.get("cpu"));
@@ -59,18 +60,26 @@ final class SourceVmReader {
             disks.add(new SourceDisk(claim, (String) volume.get("name"), capacity(pvc), storageClass, bus, shared, bootOrder));
         }
 
-        Map<String, String> networks = new java.util.HashMap<>();
+        // As MTV's inventory: a multus network's id is its NetworkAttachmentDefinition's uid (ns/name when it
+        // cannot be read) and its name the NAD's name, so NetworkMap sources by id or by name both match.
+        Map<String, String[]> networks = new java.util.HashMap<>();
         for (Object n : list(vm.get("spec", "template", "spec", "networks"))) {
             Map<String, Object> network = map(n);
-            String id = network.containsKey("multus") ? qualify(namespace, (String) map(network.get("multus")).get("networkName")) : "pod";
-            networks.put((String) network.get("name"), id);
+            String[] idAndName = {"pod", "pod"};
+            if (network.containsKey("multus")) {
+                String qualified = qualify(namespace, (String) map(network.get("multus")).get("networkName"));
+                String[] nsName = qualified.split("/", 2);
+                String uid = networkUid.apply(nsName[0], nsName[1]);
+                idAndName = new String[] {uid != null ? uid : qualified, nsName[1]};
+            }
+            networks.put((String) network.get("name"), idAndName);
         }
         List<SourceNic> nics = new ArrayList<>();
         for (Object i : list(devices.get("interfaces"))) {
             Map<String, Object> iface = map(i);
             String name = (String) iface.get("name");
-            String networkId = networks.getOrDefault(name, "pod");
-            nics.add(new SourceNic(name, (String) iface.get("macAddress"), networkId, networkId,
+            String[] network = networks.getOrDefault(name, new String[] {"pod", "pod"});
+            nics.add(new SourceNic(name, (String) iface.get("macAddress"), network[0], network[1],
                     String.valueOf(iface.getOrDefault("model", "virtio"))));
         }
 

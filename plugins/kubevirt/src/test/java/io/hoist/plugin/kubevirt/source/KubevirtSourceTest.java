@@ -156,9 +156,12 @@ class KubevirtSourceTest {
             assertThat(vm.disks()).extracting(d -> d.id(), d -> d.capacity(), d -> d.storageId(), d -> d.bus(), d -> d.bootOrder())
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("db-root", (long) ROOT_SIZE, "ceph-rbd", "virtio", 1),
                             org.assertj.core.groups.Tuple.tuple("db-data", 1L << 30, "ceph-rbd", "scsi", 0));
-            assertThat(vm.nics()).extracting(n -> n.mac(), n -> n.networkId())
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("02:00:00:00:00:01", "pod"),
-                            org.assertj.core.groups.Tuple.tuple("02:00:00:00:00:02", "apps/backend"));
+            String nadUid = cluster.client.genericKubernetesResources(KubeResources.NETWORK_ATTACHMENT_DEFINITION).inNamespace("apps")
+                    .withName("backend").get().getMetadata().getUid();
+            assertThat(nadUid).isNotBlank();
+            assertThat(vm.nics()).extracting(n -> n.mac(), n -> n.networkId(), n -> n.networkName())
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("02:00:00:00:00:01", "pod", "pod"),
+                            org.assertj.core.groups.Tuple.tuple("02:00:00:00:00:02", nadUid, "backend"));
         }
     }
 
