@@ -128,7 +128,13 @@ public final class FolderDestination implements Destination {
         Files.createDirectories(dir);
         Map<String, Object> vm = builder.virtualMachine(spec, disks, AllocatedDisk::handle, SourceVms.lookup(host.inventoryView(), spec));
         writeIfChanged(dir.resolve(VM_FILE), ManifestYaml.toYaml(vm));
-        writeIfChanged(dir.resolve(UPLOAD_SCRIPT), uploadScript(spec, disks));
+        Path script = dir.resolve(UPLOAD_SCRIPT);
+        writeIfChanged(script, uploadScript(spec, disks));
+        try {
+            Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: run it with sh.
+        }
         return spec.namespace() + "/" + spec.name();
     }
 

@@ -34,7 +34,8 @@ public final class KubeConnection {
         }
         try {
             URI uri = URI.create(config.url());
-            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+            if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                // Plain http would send the token unencrypted: refused, not just warned about.
                 problems.add(Condition.isTrue("UrlNotValid", "NotValid", Condition.Category.Critical,
                         "url: '" + config.url() + "' must be https://host[:port] of the Kubernetes API, or file:///path for a folder"));
             }

@@ -96,6 +96,8 @@ class ConnectionTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("SecretNotValid", "secret: key 'token' is required when url is set"));
         ProviderConfig badUrl = new ProviderConfig("u", "ns", "n", "openshift", "ftp://api.example", Map.of(), Map.of("token", "t"));
         assertThat(factory.validate(badUrl)).extracting(Condition::type).containsExactly("UrlNotValid");
+        ProviderConfig plainHttp = new ProviderConfig("u", "ns", "n", "openshift", "http://api.example:6443", Map.of(), Map.of("token", "t"));
+        assertThat(factory.validate(plainHttp)).extracting(Condition::type).containsExactly("UrlNotValid");
         assertThat(factory.validate(new ProviderConfig("u", "ns", "n", "openshift", "", Map.of(), Map.of()))).isEmpty();
         assertThat(noToken.toString()).doesNotContain("secret-value");
     }

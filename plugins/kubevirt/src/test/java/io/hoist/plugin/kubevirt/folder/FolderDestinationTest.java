@@ -100,6 +100,7 @@ class FolderDestinationTest {
         String vmYaml = Files.readString(vmDir.resolve("virtualmachine.yaml"));
         assertThat(vmYaml).contains("macAddress: \"00:50:56:aa:bb:01\"").contains("networkName: \"vlans/vlan-100\"")
                 .contains("secureBoot: true").contains("guest: \"8Gi\"");
+        assertThat(Files.isExecutable(vmDir.resolve("upload.sh"))).isTrue();
         assertThat(Files.readString(vmDir.resolve("upload.sh")))
                 .contains("virtctl image-upload dv web-01-disk-0 -n prod --no-create --image-path=web-01-disk-0.img")
                 .contains("kubectl apply -f virtualmachine.yaml");
