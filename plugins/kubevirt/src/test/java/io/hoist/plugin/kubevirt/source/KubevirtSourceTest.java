@@ -53,7 +53,7 @@ class KubevirtSourceTest {
     @BeforeEach
     void start() throws Exception {
         cluster = new KubevirtClusterForTest();
-        exportServer = new VmExportServerForTest(cluster.client);
+        exportServer = new VmExportServerForTest(cluster.client, cluster.provider(Map.of()).caCertPem());
         host = new HostContextForTest(tmp);
         var c = cluster.client;
         c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("apps").endMetadata().build()).create();
@@ -185,7 +185,7 @@ class KubevirtSourceTest {
             }
             assertThat(copy).isEqualTo(rootImage);
             assertThat(host.httpTls.values()).singleElement()
-                    .satisfies(tls -> assertThat(tls.caCertPem()).contains("export-proxy-ca"));
+                    .satisfies(tls -> assertThat(tls.caCertPem()).isEqualTo(cluster.provider(Map.of()).caCertPem()));
             assertThat(cluster.list(KubeResources.VIRTUAL_MACHINE_EXPORT, "apps")).isEmpty();
             assertThat(cluster.client.secrets().inNamespace("apps").list().getItems()).isEmpty();
             source.powerOn(vm);

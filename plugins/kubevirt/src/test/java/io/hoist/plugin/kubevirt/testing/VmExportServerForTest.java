@@ -29,8 +29,12 @@ public final class VmExportServerForTest implements AutoCloseable {
     private final Thread controller;
     private volatile boolean stop;
 
-    public VmExportServerForTest(KubernetesClient client) throws IOException {
+    private final String caCertPem;
+
+    /** {@code caCertPem}: what the export's links.external.cert says (any valid PEM; the server speaks http). */
+    public VmExportServerForTest(KubernetesClient client, String caCertPem) throws IOException {
         this.client = client;
+        this.caCertPem = caCertPem;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/volumes/", this::serve);
         server.start();
@@ -89,7 +93,7 @@ public final class VmExportServerForTest implements AutoCloseable {
             }
         }
         export.setAdditionalProperty("status", Map.of("phase", "Ready",
-                "links", Map.of("external", Map.of("cert", "-----BEGIN CERTIFICATE-----\nexport-proxy-ca\n-----END CERTIFICATE-----\n", "volumes", vols))));
+                "links", Map.of("external", Map.of("cert", caCertPem, "volumes", vols))));
         client.genericKubernetesResources(KubeResources.VIRTUAL_MACHINE_EXPORT).inNamespace(ns).resource(export).updateStatus();
     }
 
@@ -118,6 +122,9 @@ public final class VmExportServerForTest implements AutoCloseable {
                 to = Math.min(to, Integer.parseInt(fromTo[1]));
             }
             int length = Math.max(0, to - from + 1);
+            if (range != null) {
+                exchange.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + to + "/" + data.length);
+            }
             exchange.sendResponseHeaders(range == null ? 200 : 206, length == 0 ? -1 : length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(data, from, length);
