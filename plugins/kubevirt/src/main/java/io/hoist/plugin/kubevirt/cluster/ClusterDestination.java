@@ -105,6 +105,7 @@ public final class ClusterDestination implements Destination {
         builder.validate(spec);
         List<AllocatedDisk> allocated = new ArrayList<>();
         try {
+            ensureNamespace(spec.namespace());
             for (TargetDisk disk : spec.disks()) {
                 allocated.add(new AllocatedDisk(disk, allocate(builder, spec, disk)));
             }
@@ -112,6 +113,20 @@ public final class ClusterDestination implements Destination {
             throw KubeConnection.wrap("creating the disks of VM " + spec.name(), e);
         }
         return List.copyOf(allocated);
+    }
+
+    /** As MTV: the plan's targetNamespace is created when missing (and then kept: it may hold other things later). */
+    private void ensureNamespace(String namespace) {
+        if (client.namespaces().withName(namespace).get() == null) {
+            try {
+                client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                        .withNewMetadata().withName(namespace).endMetadata().build()).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) { // created meanwhile by another VM of the plan
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Finds this disk's object (by name, or by labels for generated names) or creates it; returns its name. */
@@ -370,10 +385,6 @@ public final class ClusterDestination implements Destination {
 
     private GenericKubernetesResource generic(Map<String, Object> manifest) {
         return client.getKubernetesSerialization().convertValue(manifest, GenericKubernetesResource.class);
-    }
-
-    KubernetesClient client() {
-        return client;
     }
 
     @Override

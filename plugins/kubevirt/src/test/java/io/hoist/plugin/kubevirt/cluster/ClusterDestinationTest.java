@@ -90,7 +90,9 @@ class ClusterDestinationTest {
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("ConnectionTestSucceeded", "True"));
             assertThat(dest.validateTarget(spec)).isEmpty();
 
+            assertThat(cluster.client.namespaces().withName("prod").get()).isNull();
             List<AllocatedDisk> disks = dest.allocateDisks(spec);
+            assertThat(cluster.client.namespaces().withName("prod").get()).isNotNull();
             assertThat(disks).extracting(AllocatedDisk::handle).containsExactly("web-01-disk-0", "web-01-disk-1");
             List<GenericKubernetesResource> dvs = cluster.list(KubeResources.DATA_VOLUME, "prod");
             assertThat(dvs).hasSize(2);

@@ -11,7 +11,6 @@ import io.hoist.api.destination.TargetVmSpec;
 import io.hoist.plugin.kubevirt.testing.KubevirtSchemas;
 import io.hoist.plugin.kubevirt.testing.TargetSpecs;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
