@@ -66,7 +66,10 @@ public final class ClusterDestination implements Destination {
 
     @Override
     public List<Condition> validateTarget(TargetVmSpec spec) {
-        builder().validate(spec);
+        List<Condition> invalid = ManifestBuilder.conditionsOf(builder(), spec);
+        if (!invalid.isEmpty()) {
+            return invalid;
+        }
         List<Condition> conditions = new ArrayList<>();
         try {
             GenericKubernetesResource vm = vms(spec).withName(spec.name()).get();

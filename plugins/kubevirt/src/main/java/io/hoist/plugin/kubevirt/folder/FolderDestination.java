@@ -83,7 +83,10 @@ public final class FolderDestination implements Destination {
 
     @Override
     public List<Condition> validateTarget(TargetVmSpec spec) throws IOException {
-        builder.validate(spec);
+        List<Condition> invalid = ManifestBuilder.conditionsOf(builder, spec);
+        if (!invalid.isEmpty()) {
+            return invalid;
+        }
         String owner = existingOwner(spec);
         if (owner != null && !owner.equals(spec.sourceVmId())) {
             return List.of(Condition.isTrue("VMAlreadyExists", "NotUnique", Condition.Category.Critical,

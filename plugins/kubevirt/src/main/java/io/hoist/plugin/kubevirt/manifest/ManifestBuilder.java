@@ -85,6 +85,16 @@ public final class ManifestBuilder {
         return fraction;
     }
 
+    /** {@link #validate} as conditions for a destination's validateTarget: empty when the spec renders. */
+    public static List<io.hoist.api.Condition> conditionsOf(ManifestBuilder builder, TargetVmSpec spec) {
+        try {
+            builder.validate(spec);
+            return List.of();
+        } catch (HoistException e) {
+            return List.of(io.hoist.api.Condition.isTrue(e.code(), "NotValid", io.hoist.api.Condition.Category.Critical, e.getMessage()));
+        }
+    }
+
     /** Checks everything the manifests depend on; throws naming the first bad field. */
     public void validate(TargetVmSpec spec) {
         requireMatch("namespace", spec.namespace(), DNS_LABEL, 63);

@@ -198,6 +198,20 @@ class FolderDestinationTest {
     }
 
     @Test
+    void anInvalidSpecIsAConditionNamingTheField() throws Exception {
+        Destination dest = destination(tmp.resolve("out"));
+        TargetVmSpec good = TargetSpecs.efiVm("prod", "web-01", "vm-42");
+        TargetVmSpec bad = new TargetVmSpec("Prod", good.name(), good.sourceVmId(), good.sourceVmName(), good.sockets(), good.cores(),
+                good.threads(), good.memoryBytes(), good.firmware(), good.secureBoot(), good.preserveCpuModel(), good.cpuModel(),
+                good.diskBus(), good.runStrategy(), good.disks(), good.nics(), good.labels(), good.annotations(), good.transferNetwork());
+        assertThat(dest.validateTarget(bad)).singleElement().satisfies(c -> {
+            assertThat(c.type()).isEqualTo("InvalidTargetSpec");
+            assertThat(c.message()).startsWith("namespace: 'Prod'");
+        });
+        assertThat(tmp.resolve("out/Prod")).doesNotExist();
+    }
+
+    @Test
     void badUrlsAreRejectedNamingTheField() {
         KubevirtDestinationFactory factory = new KubevirtDestinationFactory();
         ProviderConfig relative = new ProviderConfig("u", "ns", "n", "openshift", "file://relative/dir", Map.of(), Map.of());
