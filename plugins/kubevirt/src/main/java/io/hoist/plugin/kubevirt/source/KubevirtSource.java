@@ -17,6 +17,18 @@ import io.hoist.api.source.SourceDisk;
 import io.hoist.api.source.SourceProvider;
 import io.hoist.api.source.SourceVm;
 import io.hoist.api.source.VmRef;
+import io.hoist.api.source.WatchesInventory;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import io.hoist.api.transfer.DiskReader;
 import io.hoist.api.transfer.Extent;
 import io.hoist.plugin.kubevirt.kube.KubeConnection;
@@ -33,10 +45,12 @@ import java.util.Optional;
  * PVCs, storage classes and NetworkAttachmentDefinitions; disks read through a VirtualMachineExport
  * by the transfer engine's HTTP reader.
  */
-public final class KubevirtSource implements SourceProvider {
+public final class KubevirtSource implements SourceProvider, WatchesInventory {
     private final HostContext host;
     private final KubernetesClient client;
     private final VmExports exports;
+    /** Resource versions of the last collection's lists, where watches start. */
+    private volatile Map<String, String> listedVersions = Map.of();
 
     public KubevirtSource(ProviderConfig config, HostContext host) {
         this.host = host;
@@ -51,34 +65,82 @@ public final class KubevirtSource implements SourceProvider {
         return KubeConnection.testConnection(client);
     }
 
+    /** The inventory collections, each with how to list and watch it across namespaces. */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private List<Map.Entry<String, FilterWatchListDeletable<HasMetadata, KubernetesResourceList<HasMetadata>, ?>>> collections() {
+        return (List) List.of(
+                Map.entry("namespaces", client.namespaces()),
+                Map.entry("storageclasses", client.storage().v1().storageClasses()),
+                Map.entry("persistentvolumeclaims", client.persistentVolumeClaims().inAnyNamespace()),
+                Map.entry("datavolumes", client.genericKubernetesResources(KubeResources.DATA_VOLUME).inAnyNamespace()),
+                Map.entry("networkattachmentdefinitions",
+                        client.genericKubernetesResources(KubeResources.NETWORK_ATTACHMENT_DEFINITION).inAnyNamespace()),
+                Map.entry("vms", client.genericKubernetesResources(KubeResources.VIRTUAL_MACHINE).inAnyNamespace()));
+    }
+
     @Override
     public void collectInventory(InventoryPublisher publisher) {
         publisher.beginCollection();
+        Map<String, String> versions = new HashMap<>();
         try {
-            for (HasMetadata ns : client.namespaces().list().getItems()) {
-                publish(publisher, "namespaces", ns);
-            }
-            for (HasMetadata sc : client.storage().v1().storageClasses().list().getItems()) {
-                publish(publisher, "storageclasses", sc);
-            }
-            for (HasMetadata pvc : client.persistentVolumeClaims().inAnyNamespace().list().getItems()) {
-                publish(publisher, "persistentvolumeclaims", pvc);
-            }
-            for (HasMetadata dv : client.genericKubernetesResources(KubeResources.DATA_VOLUME).inAnyNamespace().list().getItems()) {
-                publish(publisher, "datavolumes", dv);
-            }
-            for (HasMetadata nad : client.genericKubernetesResources(KubeResources.NETWORK_ATTACHMENT_DEFINITION).inAnyNamespace().list().getItems()) {
-                publish(publisher, "networkattachmentdefinitions", nad);
-            }
-            for (GenericKubernetesResource vm : client.genericKubernetesResources(KubeResources.VIRTUAL_MACHINE).inAnyNamespace().list().getItems()) {
-                Map<String, Object> doc = publish(publisher, "vms", vm);
-                publisher.putWorkload(vm.getMetadata().getUid(), doc);
+            for (Map.Entry<String, FilterWatchListDeletable<HasMetadata, KubernetesResourceList<HasMetadata>, ?>> c : collections()) {
+                KubernetesResourceList<HasMetadata> list = c.getValue().list();
+                for (HasMetadata item : list.getItems()) {
+                    put(publisher, c.getKey(), item);
+                }
+                versions.put(c.getKey(), list.getMetadata() == null ? null : list.getMetadata().getResourceVersion());
             }
         } catch (KubernetesClientException e) {
             publisher.fail(KubeConnection.wrap("collecting inventory", e).getMessage());
             throw KubeConnection.wrap("collecting inventory", e);
         }
+        listedVersions = versions;
         publisher.endCollection();
+    }
+
+    /**
+     * Follows changes after a collection (from the versions it listed, so nothing between is lost) until
+     * {@code stop}; returns when a watch fails, and the host collects again.
+     */
+    @Override
+    public void watch(InventoryPublisher publisher, BooleanSupplier stop) throws InterruptedException {
+        AtomicReference<WatcherException> failure = new AtomicReference<>();
+        List<Watch> watches = new ArrayList<>();
+        try {
+            for (Map.Entry<String, FilterWatchListDeletable<HasMetadata, KubernetesResourceList<HasMetadata>, ?>> c : collections()) {
+                String collection = c.getKey();
+                ListOptions from = new ListOptionsBuilder().withResourceVersion(listedVersions.get(collection)).build();
+                watches.add(c.getValue().watch(from, new Watcher<HasMetadata>() {
+                    @Override
+                    public void eventReceived(Action action, HasMetadata item) {
+                        switch (action) {
+                            case ADDED, MODIFIED -> put(publisher, collection, item);
+                            case DELETED -> publisher.remove(collection, item.getMetadata().getUid());
+                            default -> { }
+                        }
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                        failure.compareAndSet(null, cause);
+                    }
+                }));
+            }
+            while (!stop.getAsBoolean() && failure.get() == null) {
+                Thread.sleep(200);
+            }
+        } catch (KubernetesClientException e) {
+            throw KubeConnection.wrap("watching inventory", e);
+        } finally {
+            watches.forEach(Watch::close);
+        }
+    }
+
+    private void put(InventoryPublisher publisher, String collection, HasMetadata item) {
+        Map<String, Object> doc = publish(publisher, collection, item);
+        if ("vms".equals(collection)) {
+            publisher.putWorkload(item.getMetadata().getUid(), doc);
+        }
     }
 
     /** MTV's openshift inventory shape: id (uid), name, namespace, version, and the whole object. */

@@ -141,6 +141,45 @@ class KubevirtSourceTest {
     }
 
     @Test
+    void watchFollowsChangesAfterTheCollection() throws Exception {
+        try (SourceProvider source = source(Map.of())) {
+            source.collectInventory(host.inventory);
+            assertThat(source).isInstanceOf(io.hoist.api.source.WatchesInventory.class);
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread watcher = new Thread(() -> {
+                try {
+                    ((io.hoist.api.source.WatchesInventory) source).watch(host.inventory, stop::get);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            watcher.start();
+            try {
+                createPvc("late", "2Mi");
+                String lateUid = cluster.client.persistentVolumeClaims().inNamespace("apps").withName("late").get().getMetadata().getUid();
+                awaitTrue(() -> host.inventory.collections.get("persistentvolumeclaims").containsKey(lateUid));
+                String nadUid = cluster.client.genericKubernetesResources(KubeResources.NETWORK_ATTACHMENT_DEFINITION).inNamespace("apps")
+                        .withName("backend").get().getMetadata().getUid();
+                assertThat(host.inventory.collections.get("networkattachmentdefinitions")).containsKey(nadUid);
+                cluster.client.genericKubernetesResources(KubeResources.NETWORK_ATTACHMENT_DEFINITION).inNamespace("apps").withName("backend").delete();
+                awaitTrue(() -> !host.inventory.collections.get("networkattachmentdefinitions").containsKey(nadUid));
+            } finally {
+                stop.set(true);
+                watcher.join(5000);
+            }
+            assertThat(watcher.isAlive()).isFalse();
+        }
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met within 20 s").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
     void describesTheVmForTheEngine() throws Exception {
         try (SourceProvider source = source(Map.of())) {
             SourceVm vm = source.describe(new VmRef(null, "apps/db")).orElseThrow();
