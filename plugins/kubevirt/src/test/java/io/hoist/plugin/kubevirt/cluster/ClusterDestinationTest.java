@@ -252,6 +252,27 @@ class ClusterDestinationTest {
     }
 
     @Test
+    void anInterruptedUploadIsRetriedWholeWithAFreshToken() throws Exception {
+        TargetVmSpec spec = smallDisks(TargetSpecs.efiVm("prod", "web-01", "vm-42"));
+        try (Destination dest = destination(Map.of())) {
+            AllocatedDisk disk = dest.allocateDisks(spec).get(0);
+            cluster.markUploadReady("prod", disk.handle());
+            byte[] image = diskImage((int) disk.disk().capacity(), 3);
+            DiskWriter broken = dest.openDisk(spec, disk);
+            broken.write(0, ByteBuffer.wrap(image, 0, 1 << 20));
+            // The copy dies half-way: the stream is abandoned, nothing counts as uploaded.
+            assertThatThrownBy(broken::close).hasMessageContaining("abandoned");
+            assertThat(cluster.uploadProxy.received()).doesNotContainKey("prod/" + disk.handle());
+
+            try (DiskWriter writer = dest.openDisk(spec, disk)) {
+                writer.write(0, ByteBuffer.wrap(image));
+                writer.flush();
+            }
+            assertThat(sha256(cluster.uploadProxy.received().get("prod/" + disk.handle()))).isEqualTo(sha256(image));
+        }
+    }
+
+    @Test
     void uploadWaitsForTheUploadPodAndGivesUpClearly() throws Exception {
         TargetVmSpec spec = smallDisks(TargetSpecs.efiVm("prod", "web-01", "vm-42"));
         try (Destination dest = destination(Map.of("uploadReadyTimeoutSeconds", "1"))) {
