@@ -21,6 +21,7 @@ import io.hoist.plugin.kubevirt.kube.KubeConnection;
 import io.hoist.plugin.kubevirt.kube.KubeResources;
 import io.hoist.plugin.kubevirt.manifest.Labels;
 import io.hoist.plugin.kubevirt.manifest.ManifestBuilder;
+import io.hoist.plugin.kubevirt.manifest.SourceVms;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,7 +66,10 @@ public final class ClusterDestination implements Destination {
 
     @Override
     public List<Condition> validateTarget(TargetVmSpec spec) {
-        builder().validate(spec);
+        List<Condition> invalid = ManifestBuilder.conditionsOf(builder(), spec);
+        if (!invalid.isEmpty()) {
+            return invalid;
+        }
         List<Condition> conditions = new ArrayList<>();
         try {
             GenericKubernetesResource vm = vms(spec).withName(spec.name()).get();
@@ -104,6 +108,7 @@ public final class ClusterDestination implements Destination {
         builder.validate(spec);
         List<AllocatedDisk> allocated = new ArrayList<>();
         try {
+            ensureNamespace(spec.namespace());
             for (TargetDisk disk : spec.disks()) {
                 allocated.add(new AllocatedDisk(disk, allocate(builder, spec, disk)));
             }
@@ -111,6 +116,20 @@ public final class ClusterDestination implements Destination {
             throw KubeConnection.wrap("creating the disks of VM " + spec.name(), e);
         }
         return List.copyOf(allocated);
+    }
+
+    /** As MTV: the plan's targetNamespace is created when missing (and then kept: it may hold other things later). */
+    private void ensureNamespace(String namespace) {
+        if (client.namespaces().withName(namespace).get() == null) {
+            try {
+                client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                        .withNewMetadata().withName(namespace).endMetadata().build()).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) { // created meanwhile by another VM of the plan
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Finds this disk's object (by name, or by labels for generated names) or creates it; returns its name. */
@@ -264,12 +283,41 @@ public final class ClusterDestination implements Destination {
                     throw new HoistException(HoistException.Type.USER_ERROR, "VMAlreadyExists",
                             "VM " + spec.namespace() + "/" + spec.name() + " already exists and was not created by this plan");
                 }
-                return spec.namespace() + "/" + spec.name();
+            } else {
+                Map<String, Object> sourceVm = SourceVms.lookup(host.inventoryView(), spec);
+                existing = vms(spec).resource(generic(builder.virtualMachine(spec, disks, AllocatedDisk::handle, sourceVm))).create();
             }
-            vms(spec).resource(generic(builder.virtualMachine(spec, disks, AllocatedDisk::handle))).create();
+            // Also on adoption: a crash may have come between creating the VM and this step.
+            ownDisksByVm(builder, spec, disks, existing);
             return spec.namespace() + "/" + spec.name();
         } catch (KubernetesClientException e) {
             throw KubeConnection.wrap("creating VM " + spec.namespace() + "/" + spec.name(), e);
+        }
+    }
+
+    /** Makes the VM the owner of its disks, so deleting the VM in the cluster also deletes them. */
+    private void ownDisksByVm(ManifestBuilder builder, TargetVmSpec spec, List<AllocatedDisk> disks, GenericKubernetesResource vm) {
+        String uid = vm.getMetadata().getUid();
+        if (uid == null) {
+            return;
+        }
+        String patch = "{\"metadata\":{\"ownerReferences\":[{\"apiVersion\":\"kubevirt.io/v1\",\"kind\":\"VirtualMachine\","
+                + "\"name\":\"" + spec.name() + "\",\"uid\":\"" + uid + "\",\"blockOwnerDeletion\":true}]}}";
+        boolean pvc = builder.diskApi() == ManifestBuilder.DiskApi.PVC;
+        for (AllocatedDisk disk : disks) {
+            HasMetadata object = pvc
+                    ? client.persistentVolumeClaims().inNamespace(spec.namespace()).withName(disk.handle()).get()
+                    : dataVolumes(spec).withName(disk.handle()).get();
+            if (object == null || object.getMetadata().getOwnerReferences().stream().anyMatch(o -> uid.equals(o.getUid()))) {
+                continue;
+            }
+            if (pvc) {
+                client.persistentVolumeClaims().inNamespace(spec.namespace()).withName(disk.handle())
+                        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch);
+            } else {
+                dataVolumes(spec).withName(disk.handle())
+                        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch);
+            }
         }
     }
 
@@ -340,10 +388,6 @@ public final class ClusterDestination implements Destination {
 
     private GenericKubernetesResource generic(Map<String, Object> manifest) {
         return client.getKubernetesSerialization().convertValue(manifest, GenericKubernetesResource.class);
-    }
-
-    KubernetesClient client() {
-        return client;
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.hoist.api.transfer.DiskWriter;
 import io.hoist.plugin.kubevirt.manifest.Labels;
 import io.hoist.plugin.kubevirt.manifest.ManifestBuilder;
 import io.hoist.plugin.kubevirt.manifest.ManifestYaml;
+import io.hoist.plugin.kubevirt.manifest.SourceVms;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +83,10 @@ public final class FolderDestination implements Destination {
 
     @Override
     public List<Condition> validateTarget(TargetVmSpec spec) throws IOException {
-        builder.validate(spec);
+        List<Condition> invalid = ManifestBuilder.conditionsOf(builder, spec);
+        if (!invalid.isEmpty()) {
+            return invalid;
+        }
         String owner = existingOwner(spec);
         if (owner != null && !owner.equals(spec.sourceVmId())) {
             return List.of(Condition.isTrue("VMAlreadyExists", "NotUnique", Condition.Category.Critical,
@@ -125,9 +129,15 @@ public final class FolderDestination implements Destination {
         refuseForeign(spec);
         Path dir = vmDir(spec);
         Files.createDirectories(dir);
-        Map<String, Object> vm = builder.virtualMachine(spec, disks, AllocatedDisk::handle);
+        Map<String, Object> vm = builder.virtualMachine(spec, disks, AllocatedDisk::handle, SourceVms.lookup(host.inventoryView(), spec));
         writeIfChanged(dir.resolve(VM_FILE), ManifestYaml.toYaml(vm));
-        writeIfChanged(dir.resolve(UPLOAD_SCRIPT), uploadScript(spec, disks));
+        Path script = dir.resolve(UPLOAD_SCRIPT);
+        writeIfChanged(script, uploadScript(spec, disks));
+        try {
+            Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: run it with sh.
+        }
         return spec.namespace() + "/" + spec.name();
     }
 

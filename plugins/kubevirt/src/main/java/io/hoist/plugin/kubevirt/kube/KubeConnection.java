@@ -34,7 +34,8 @@ public final class KubeConnection {
         }
         try {
             URI uri = URI.create(config.url());
-            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+            if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                // Plain http would send the token unencrypted: refused, not just warned about.
                 problems.add(Condition.isTrue("UrlNotValid", "NotValid", Condition.Category.Critical,
                         "url: '" + config.url() + "' must be https://host[:port] of the Kubernetes API, or file:///path for a folder"));
             }
@@ -83,7 +84,17 @@ public final class KubeConnection {
             }
             kube = b.build();
         }
-        return new KubernetesClientBuilder().withConfig(kube).build();
+        // fabric8 finds its implementation and HTTP client through the thread context class loader;
+        // on a host thread that is the host's loader, which does not see the plugin's bundled fabric8.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(KubeConnection.class.getClassLoader());
+        try {
+            return new KubernetesClientBuilder().withConfig(kube)
+                    .withHttpClientFactory(new io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory()).build();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
     }
 
     /** ConnectionTestSucceeded True, or False with the reason, as for source providers. */
@@ -93,12 +104,10 @@ public final class KubeConnection {
             return List.of(Condition.isTrue(CONNECTION_TEST, "Tested", Condition.Category.Required,
                     "connected to " + client.getMasterUrl()));
         } catch (KubernetesClientException e) {
-            return List.of(failed(e), new Condition(CONNECTION_TEST, "False", reason(e), Condition.Category.Critical, message(e)));
+            String message = message(e) + " (" + client.getMasterUrl() + ")";
+            return List.of(Condition.isTrue(reason(e), "Failed", Condition.Category.Critical, message),
+                    new Condition(CONNECTION_TEST, "False", reason(e), Condition.Category.Critical, message));
         }
-    }
-
-    private static Condition failed(KubernetesClientException e) {
-        return Condition.isTrue(reason(e), "Failed", Condition.Category.Critical, message(e));
     }
 
     static String reason(KubernetesClientException e) {

@@ -17,6 +17,11 @@ public final class Labels {
     /** The full, unsanitized ids, since label values are limited to 63 characters of [A-Za-z0-9-_.]. */
     public static final String SOURCE_VM_ANNOTATION = "hoist.io/source-vm-id";
     public static final String SOURCE_DISK_ANNOTATION = "hoist.io/source-disk-id";
+    /**
+     * Set by the engine on a TargetVmSpec (annotations) when the source is a KubeVirt provider: that
+     * provider's uid, so a destination can read the source VM object from the inventory and keep its spec.
+     */
+    public static final String SOURCE_PROVIDER_ANNOTATION = "hoist.io/source-provider-uid";
     /** Multus annotation CDI copies from a DataVolume onto its importer/upload pod (the transfer network). */
     public static final String MULTUS_NETWORKS = "k8s.v1.cni.cncf.io/networks";
 

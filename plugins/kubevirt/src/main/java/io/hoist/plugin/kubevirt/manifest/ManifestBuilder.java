@@ -85,6 +85,16 @@ public final class ManifestBuilder {
         return fraction;
     }
 
+    /** {@link #validate} as conditions for a destination's validateTarget: empty when the spec renders. */
+    public static List<io.hoist.api.Condition> conditionsOf(ManifestBuilder builder, TargetVmSpec spec) {
+        try {
+            builder.validate(spec);
+            return List.of();
+        } catch (HoistException e) {
+            return List.of(io.hoist.api.Condition.isTrue(e.code(), "NotValid", io.hoist.api.Condition.Category.Critical, e.getMessage()));
+        }
+    }
+
     /** Checks everything the manifests depend on; throws naming the first bad field. */
     public void validate(TargetVmSpec spec) {
         requireMatch("namespace", spec.namespace(), DNS_LABEL, 63);
@@ -239,6 +249,19 @@ public final class ManifestBuilder {
      * The VirtualMachine. {@code disks} carry the concrete disk object names in their handles
      * (known only after allocation when names were generated).
      */
+    /**
+     * The VirtualMachine, keeping a KubeVirt source VM's spec except what the mappings change
+     * (see {@link SourceVmTemplate}); {@code sourceVm} null renders from the spec alone.
+     */
+    public Map<String, Object> virtualMachine(TargetVmSpec spec, List<AllocatedDisk> disks,
+                                             java.util.function.Function<AllocatedDisk, String> objectName, Map<String, Object> sourceVm) {
+        Map<String, Object> rendered = virtualMachine(spec, disks, objectName);
+        if (sourceVm == null || !"VirtualMachine".equals(sourceVm.get("kind"))) {
+            return rendered;
+        }
+        return SourceVmTemplate.overlay(rendered, sourceVm, spec, disks, objectName, diskApi == DiskApi.PVC);
+    }
+
     public Map<String, Object> virtualMachine(TargetVmSpec spec, List<AllocatedDisk> disks, java.util.function.Function<AllocatedDisk, String> objectName) {
         validate(spec);
         Map<String, Object> metadata = new LinkedHashMap<>();
@@ -248,6 +271,8 @@ public final class ManifestBuilder {
         labels.put(Labels.SOURCE_VM, Labels.value(spec.sourceVmId()));
         metadata.put("labels", labels);
         Map<String, Object> annotations = new LinkedHashMap<>(new java.util.TreeMap<>(spec.annotations()));
+        // The transfer network is for transfer pods (on the disk objects), never for the VM.
+        annotations.remove(Labels.MULTUS_NETWORKS);
         annotations.put(Labels.SOURCE_VM_ANNOTATION, spec.sourceVmId());
         metadata.put("annotations", annotations);
 

@@ -10,8 +10,8 @@ import java.util.Map;
 public final class ManifestYaml {
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            // Every string quoted: YAML 1.1 readers take an unquoted all-digit MAC (52:54:00:12:34:56)
+            // for a base-60 integer, and "yes"/"on" for booleans.
             .build());
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -90,7 +90,9 @@ class ClusterDestinationTest {
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("ConnectionTestSucceeded", "True"));
             assertThat(dest.validateTarget(spec)).isEmpty();
 
+            assertThat(cluster.client.namespaces().withName("prod").get()).isNull();
             List<AllocatedDisk> disks = dest.allocateDisks(spec);
+            assertThat(cluster.client.namespaces().withName("prod").get()).isNotNull();
             assertThat(disks).extracting(AllocatedDisk::handle).containsExactly("web-01-disk-0", "web-01-disk-1");
             List<GenericKubernetesResource> dvs = cluster.list(KubeResources.DATA_VOLUME, "prod");
             assertThat(dvs).hasSize(2);
@@ -127,6 +129,13 @@ class ClusterDestinationTest {
                 assertThat((String) vm.get("spec", "template", "spec", "volumes", 0, "dataVolume", "name")).isEqualTo("web-01-disk-0");
                 assertThat((String) vm.get("spec", "template", "spec", "domain", "devices", "interfaces", 1, "macAddress")).isEqualTo("00:50:56:aa:bb:02");
             });
+            String vmUid = vms.get(0).getMetadata().getUid();
+            assertThat(vmUid).isNotBlank();
+            assertThat(cluster.list(KubeResources.DATA_VOLUME, "prod")).allSatisfy(dv -> assertThat(dv.getMetadata().getOwnerReferences())
+                    .singleElement().satisfies(o -> {
+                        assertThat(o.getUid()).isEqualTo(vmUid);
+                        assertThat(o.getKind()).isEqualTo("VirtualMachine");
+                    }));
         }
     }
 
@@ -150,6 +159,7 @@ class ClusterDestinationTest {
             assertThat(second).isEqualTo(first);
             assertThat(again.createVm(spec, second)).isEqualTo("legacy/old-db");
         }
+        assertThat(cluster.list(KubeResources.DATA_VOLUME, "legacy").get(0).getMetadata().getOwnerReferences()).hasSize(1);
         assertThat(cluster.list(KubeResources.DATA_VOLUME, "legacy")).hasSize(1);
         assertThat(cluster.list(KubeResources.VIRTUAL_MACHINE, "legacy")).hasSize(1);
     }
@@ -238,6 +248,27 @@ class ClusterDestinationTest {
             GenericKubernetesResource vm = cluster.list(KubeResources.VIRTUAL_MACHINE, "prod").get(0);
             assertThat(KubevirtSchemas.errors(asMap(vm))).isEmpty();
             assertThat((String) vm.get("spec", "template", "spec", "volumes", 1, "persistentVolumeClaim", "claimName")).isEqualTo("web-01-disk-1");
+        }
+    }
+
+    @Test
+    void anInterruptedUploadIsRetriedWholeWithAFreshToken() throws Exception {
+        TargetVmSpec spec = smallDisks(TargetSpecs.efiVm("prod", "web-01", "vm-42"));
+        try (Destination dest = destination(Map.of())) {
+            AllocatedDisk disk = dest.allocateDisks(spec).get(0);
+            cluster.markUploadReady("prod", disk.handle());
+            byte[] image = diskImage((int) disk.disk().capacity(), 3);
+            DiskWriter broken = dest.openDisk(spec, disk);
+            broken.write(0, ByteBuffer.wrap(image, 0, 1 << 20));
+            // The copy dies half-way: the stream is abandoned, nothing counts as uploaded.
+            assertThatThrownBy(broken::close).hasMessageContaining("abandoned");
+            assertThat(cluster.uploadProxy.received()).doesNotContainKey("prod/" + disk.handle());
+
+            try (DiskWriter writer = dest.openDisk(spec, disk)) {
+                writer.write(0, ByteBuffer.wrap(image));
+                writer.flush();
+            }
+            assertThat(sha256(cluster.uploadProxy.received().get("prod/" + disk.handle()))).isEqualTo(sha256(image));
         }
     }
 

@@ -48,6 +48,33 @@ class ConnectionTest {
     }
 
     @Test
+    void anEmptyUrlMeansThePlatformsOwnKubeconfig() throws Exception {
+        try (KubevirtClusterForTest cluster = new KubevirtClusterForTest()) {
+            ProviderConfig remote = cluster.provider(Map.of());
+            String ca = java.util.Base64.getEncoder().encodeToString(remote.caCertPem().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Path kubeconfig = tmp.resolve("kubeconfig");
+            java.nio.file.Files.writeString(kubeconfig, String.join("\n",
+                    "apiVersion: v1", "kind: Config", "current-context: platform",
+                    "clusters: [{name: platform, cluster: {server: \"" + remote.url() + "\", certificate-authority-data: " + ca + "}}]",
+                    "users: [{name: platform, user: {token: platform-token}}]",
+                    "contexts: [{name: platform, context: {cluster: platform, user: platform}}]", ""));
+            String previous = System.getProperty("kubeconfig");
+            System.setProperty("kubeconfig", kubeconfig.toString());
+            try (Destination d = factory.create(new ProviderConfig("u", "ns", "host", "openshift", "", Map.of(), Map.of()),
+                    new HostContextForTest(tmp))) {
+                assertThat(d.testConnection()).extracting(Condition::type, Condition::status)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("ConnectionTestSucceeded", "True"));
+            } finally {
+                if (previous == null) {
+                    System.clearProperty("kubeconfig");
+                } else {
+                    System.setProperty("kubeconfig", previous);
+                }
+            }
+        }
+    }
+
+    @Test
     void aRefusedTokenIsConnectionAuthFailed() throws Exception {
         try (KubevirtClusterForTest cluster = new KubevirtClusterForTest()) {
             cluster.server.expect().get().withPath("/api/v1/namespaces?limit=1")
@@ -69,6 +96,8 @@ class ConnectionTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("SecretNotValid", "secret: key 'token' is required when url is set"));
         ProviderConfig badUrl = new ProviderConfig("u", "ns", "n", "openshift", "ftp://api.example", Map.of(), Map.of("token", "t"));
         assertThat(factory.validate(badUrl)).extracting(Condition::type).containsExactly("UrlNotValid");
+        ProviderConfig plainHttp = new ProviderConfig("u", "ns", "n", "openshift", "http://api.example:6443", Map.of(), Map.of("token", "t"));
+        assertThat(factory.validate(plainHttp)).extracting(Condition::type).containsExactly("UrlNotValid");
         assertThat(factory.validate(new ProviderConfig("u", "ns", "n", "openshift", "", Map.of(), Map.of()))).isEmpty();
         assertThat(noToken.toString()).doesNotContain("secret-value");
     }

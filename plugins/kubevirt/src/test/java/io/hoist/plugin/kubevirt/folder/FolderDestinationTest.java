@@ -98,8 +98,9 @@ class FolderDestinationTest {
             assertThat(KubevirtSchemas.errors(m)).as(manifest).isEmpty();
         }
         String vmYaml = Files.readString(vmDir.resolve("virtualmachine.yaml"));
-        assertThat(vmYaml).contains("macAddress: 00:50:56:aa:bb:01").contains("networkName: vlans/vlan-100")
-                .contains("secureBoot: true").contains("guest: 8Gi");
+        assertThat(vmYaml).contains("macAddress: \"00:50:56:aa:bb:01\"").contains("networkName: \"vlans/vlan-100\"")
+                .contains("secureBoot: true").contains("guest: \"8Gi\"");
+        assertThat(Files.isExecutable(vmDir.resolve("upload.sh"))).isTrue();
         assertThat(Files.readString(vmDir.resolve("upload.sh")))
                 .contains("virtctl image-upload dv web-01-disk-0 -n prod --no-create --image-path=web-01-disk-0.img")
                 .contains("kubectl apply -f virtualmachine.yaml");
@@ -194,6 +195,20 @@ class FolderDestinationTest {
         Files.createDirectories(root.resolve("prod/web-01"));
         Files.write(root.resolve("prod/web-01/web-01-disk-0.img"), new byte[4096]);
         assertThatThrownBy(() -> dest.allocateDisks(spec)).hasMessageContaining("exists with 4096 bytes");
+    }
+
+    @Test
+    void anInvalidSpecIsAConditionNamingTheField() throws Exception {
+        Destination dest = destination(tmp.resolve("out"));
+        TargetVmSpec good = TargetSpecs.efiVm("prod", "web-01", "vm-42");
+        TargetVmSpec bad = new TargetVmSpec("Prod", good.name(), good.sourceVmId(), good.sourceVmName(), good.sockets(), good.cores(),
+                good.threads(), good.memoryBytes(), good.firmware(), good.secureBoot(), good.preserveCpuModel(), good.cpuModel(),
+                good.diskBus(), good.runStrategy(), good.disks(), good.nics(), good.labels(), good.annotations(), good.transferNetwork());
+        assertThat(dest.validateTarget(bad)).singleElement().satisfies(c -> {
+            assertThat(c.type()).isEqualTo("InvalidTargetSpec");
+            assertThat(c.message()).startsWith("namespace: 'Prod'");
+        });
+        assertThat(tmp.resolve("out/Prod")).doesNotExist();
     }
 
     @Test

@@ -11,7 +11,6 @@ import io.hoist.api.destination.TargetVmSpec;
 import io.hoist.plugin.kubevirt.testing.KubevirtSchemas;
 import io.hoist.plugin.kubevirt.testing.TargetSpecs;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,6 +48,10 @@ class ManifestBuilderTest {
         assertThat((String) at(vm, "metadata.namespace")).isEqualTo("prod");
         assertThat((Map<String, Object>) at(vm, "metadata.labels"))
                 .containsEntry("plan", "plan-uid-1").containsEntry("migration", "mig-uid-1").containsEntry("vmID", "vm-42");
+        assertThat((Map<String, Object>) at(vm, "metadata.annotations"))
+                .containsEntry("forklift.konveyor.io/source-vm-name", "Web Server 01")
+                .containsEntry(Labels.SOURCE_VM_ANNOTATION, "vm-42")
+                .doesNotContainKey(Labels.MULTUS_NETWORKS);
         assertThat((String) at(vm, "spec.runStrategy")).isEqualTo("Always");
         assertThat((Integer) at(vm, "spec.template.spec.domain.cpu.sockets")).isEqualTo(2);
         assertThat((Integer) at(vm, "spec.template.spec.domain.cpu.cores")).isEqualTo(4);

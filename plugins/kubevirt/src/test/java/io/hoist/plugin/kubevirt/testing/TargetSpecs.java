@@ -22,7 +22,7 @@ public final class TargetSpecs {
                 List.of(new TargetNic("net-0", "00:50:56:AA:BB:01", "pod", null, "virtio"),
                         new TargetNic("net-1", "00:50:56:aa:bb:02", "multus", "vlans/vlan-100", "virtio")),
                 Map.of("plan", "plan-uid-1", "migration", "mig-uid-1", "vmID", sourceVmId),
-                Map.of("forklift.konveyor.io/source-vm-name", "Web Server 01"),
+                Map.of("forklift.konveyor.io/source-vm-name", "Web Server 01", "k8s.v1.cni.cncf.io/networks", "vlans/transfer"),
                 "vlans/transfer");
     }
 

@@ -54,9 +54,15 @@ public final class UploadProxyTestServer implements AutoCloseable {
                 return;
             }
             authorizationSeen.put(target, auth);
+            long expected = Long.parseLong(exchange.getRequestHeaders().getFirst("Content-Length"));
+            byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
-                received.put(target, in.readAllBytes());
+                body = in.readAllBytes();
             }
+            if (body.length != expected) {
+                return; // a broken stream stores nothing, as CDI discards a failed upload
+            }
+            received.put(target, body);
             exchange.sendResponseHeaders(200, -1);
             try (OutputStream ignored = exchange.getResponseBody()) {
                 // empty body
