@@ -256,14 +256,20 @@ public final class Builtins {
                 return r;
             });
             def("object.subset", 2, a -> bool(subset(a[0], a[1])));
-            def("is_number", 1, a -> a[0] instanceof Double ? true : null);
-            def("is_string", 1, a -> a[0] instanceof String ? true : null);
-            def("is_boolean", 1, a -> a[0] instanceof Boolean ? true : null);
-            def("is_array", 1, a -> a[0] instanceof List ? true : null);
-            def("is_set", 1, a -> a[0] instanceof Set ? true : null);
-            def("is_object", 1, a -> a[0] instanceof Map ? true : null);
-            def("is_null", 1, a -> a[0] == Values.NULL ? true : null);
+            def("is_number", 1, a -> a[0] instanceof Double );
+            def("is_string", 1, a -> a[0] instanceof String );
+            def("is_boolean", 1, a -> a[0] instanceof Boolean );
+            def("is_array", 1, a -> a[0] instanceof List );
+            def("is_set", 1, a -> a[0] instanceof Set );
+            def("is_object", 1, a -> a[0] instanceof Map );
+            def("is_null", 1, a -> a[0] == Values.NULL );
             def("type_name", 1, a -> Values.typeName(a[0]));
+            def("cast_null", 1, a -> { if (a[0] != Values.NULL) throw BuiltinError.type("cast_null", 1, "null", a[0]); return a[0]; });
+            def("cast_string", 1, a -> { str("cast_string", a, 0); return a[0]; });
+            def("cast_boolean", 1, a -> { if (!(a[0] instanceof Boolean)) throw BuiltinError.type("cast_boolean", 1, "boolean", a[0]); return a[0]; });
+            def("cast_object", 1, a -> obj("cast_object", a, 0));
+            def("set_diff", 2, a -> { Set<Object> s = setOf(set("set_diff", a, 0)); s.removeAll(set("set_diff", a, 1)); return s; });
+            def("time.now_ns", 0, a -> (double) (System.currentTimeMillis() * 1_000_000L));
             def("cast_array", 1, a -> new ArrayList<>(coll("cast_array", a, 0)));
             def("cast_set", 1, a -> setOf(coll("cast_set", a, 0)));
             def("to_array", 1, a -> new ArrayList<>(coll("to_array", a, 0)));
@@ -355,6 +361,7 @@ public final class Builtins {
                 catch (IllegalArgumentException e) { throw new BuiltinError("eval_builtin_error", "json.unmarshal: " + e.getMessage()); }
             });
             def("json.is_valid", 1, a -> {
+                if (!(a[0] instanceof String)) return false;
                 try { Values.parseJson(str("json.is_valid", a, 0)); return true; } catch (IllegalArgumentException e) { return false; }
             });
             def("base64.encode", 1, a -> Base64.getEncoder().encodeToString(str("base64.encode", a, 0).getBytes(StandardCharsets.UTF_8)));

@@ -262,12 +262,12 @@ public final class Runtime {
         c.get(0).get(i).op(I32_ADD).i32Load8u(0).set(a);
         c.get(2).get(i).op(I32_ADD).i32Load8u(0).set(b);
         c.get(a).get(b).op(I32_NE).ifThen();
-        c.i32(-1).i32(1).get(a).get(b).op(I32_LT_U).op(I32_EQZ).select().ret();
+        c.i32(-1).i32(1).get(a).get(b).op(I32_LT_U).select().ret();
         c.end();
         c.get(i).i32(1).op(I32_ADD).set(i).br(top);
         c.end().end();
         c.get(1).get(3).op(I32_EQ).ifThen().i32(0).ret().end();
-        c.i32(-1).i32(1).get(1).get(3).op(I32_LT_U).op(I32_EQZ).select();
+        c.i32(-1).i32(1).get(1).get(3).op(I32_LT_U).select();
         m.define(memeq, c);
 
         // cmp(a, b) in OPA's total order
@@ -278,7 +278,7 @@ public final class Runtime {
         c.get(0).get(1).op(I32_EQ).ifThen().i32(0).ret().end();
         c.get(0).i32Load(0).set(ta);
         c.get(1).i32Load(0).set(tb);
-        c.get(ta).get(tb).op(I32_NE).ifThen().i32(-1).i32(1).get(ta).get(tb).op(I32_LT_U).op(I32_EQZ).select().ret().end();
+        c.get(ta).get(tb).op(I32_NE).ifThen().i32(-1).i32(1).get(ta).get(tb).op(I32_LT_U).select().ret().end();
         c.get(ta).i32(NULL).op(I32_EQ).ifThen().i32(0).ret().end();
         c.get(ta).i32(BOOL).op(I32_EQ).ifThen();
         c.get(0).i32Load(4).get(1).i32Load(4).op(I32_SUB).ret();
@@ -305,7 +305,7 @@ public final class Runtime {
         c.get(i).i32(1).op(I32_ADD).set(i).br(top);
         c.end().end();
         c.get(x).get(y).op(I32_EQ).ifThen().i32(0).ret().end();
-        c.i32(-1).i32(1).get(x).get(y).op(I32_LT_U).op(I32_EQZ).select();
+        c.i32(-1).i32(1).get(x).get(y).op(I32_LT_U).select();
         m.define(cmp, c);
 
         c = new Code(I32, I32);

@@ -297,7 +297,13 @@ final class CodeGen {
             if (arity >= 0 && call.args().size() == arity + 1) {
                 List<Term> in = call.args().subList(0, arity);
                 Term out = call.args().get(arity);
-                evalCall(f, call, in, r -> unifyValue(f, out, r, k));
+                Builtins.Builtin b = userFunction(f, call) == null ? Builtins.get(call.name()) : null;
+                if (b != null && b.relation()) {
+                    // every solution of the relation is a candidate for the output term
+                    evalCall(f, call, in, r -> iterate(f, r, false, (key, val) -> unifyValue(f, out, val, k)));
+                } else {
+                    evalCall(f, call, in, r -> unifyValue(f, out, r, k));
+                }
                 return;
             }
         }
@@ -817,6 +823,7 @@ final class CodeGen {
         int tag = c.i32Local(), n = c.i32Local(), i = c.i32Local(), key = c.i32Local(), val = c.i32Local(), ptr = c.i32Local();
         c.get(coll).i32Load(0).tee(tag).i32(Layout.ARRAY).op(I32_GE_U).ifResult(I32).get(coll).i32Load(4).elseBranch().i32(0).end().set(n);
         c.get(coll).i32Load(12).set(ptr);
+        c.i32(0).set(i);
         Label outerFail = f.fail;
         Label exit = c.block();
         Label top = c.loop();
@@ -857,6 +864,7 @@ final class CodeGen {
             case "equal", "neq", "lt", "gt", "lte", "gte", "plus", "minus", "mul", "div", "rem" -> 2;
             case "count" -> 1;
             case "internal.member_2" -> 2;
+            case "internal.member_3" -> 3;
             default -> -1;
         };
     }
@@ -926,6 +934,17 @@ final class CodeGen {
                 } else {
                     c.i32(arithOp).get(l[0]).get(l[1]).call(rt.arith).set(r);
                 }
+                k.accept(r);
+            });
+            return;
+        }
+        if (name.equals("internal.member_3")) {
+            evalList(f, args, 0, new int[3], l -> {
+                int r = c.i32Local(), e = c.i32Local();
+                c.get(l[2]).i32Load(0).i32(Layout.ARRAY).op(I32_GE_U).ifResult(I32);
+                c.get(l[2]).get(l[0]).call(rt.get).tee(e).ifResult(I32).get(e).get(l[1]).call(rt.eq).elseBranch().i32(0).end();
+                c.elseBranch().i32(0).end();
+                c.call(rt.mkBool).set(r);
                 k.accept(r);
             });
             return;

@@ -220,6 +220,13 @@ public final class Parser {
             kind = b == null ? new Every(null, a, coll, body) : new Every(a, b, coll, body);
         } else {
             Term left = term();
+            if (at(",") && !peek().newlineBefore()) {
+                // "k, v in xs" membership with key
+                next();
+                Term value = andTerm();
+                Pos ip = expect("in").pos();
+                left = new Call(ip, "internal.member_3", List.of(left, value, orTerm()));
+            }
             if (at("=") && !peek().newlineBefore()) { next(); kind = new Unify(left, term()); }
             else if (at(":=") && !peek().newlineBefore()) { next(); kind = new Assign(left, term()); }
             else kind = new TermExpr(left);
@@ -330,6 +337,11 @@ public final class Parser {
                 if (t.is("(")) {
                     next();
                     base = term();
+                    if (accept(",")) {
+                        Term value = andTerm();
+                        Pos ip = expect("in").pos();
+                        base = new Call(ip, "internal.member_3", List.of(base, value, orTerm()));
+                    }
                     expect(")");
                 } else if (t.is("[")) {
                     base = arrayOrCompr();
