@@ -286,7 +286,7 @@ final class CodeGen {
         if (t instanceof Call call) {
             String name = call.name();
             int cmpOp = comparisonOp(name);
-            if (cmpOp != 0 && call.args().size() == 2) {
+            if (cmpOp != 0 && call.args().size() == 2 && !mocks.containsKey(name)) {
                 eval(f, call.args().get(0), a -> eval(f, call.args().get(1), b -> {
                     c.get(a).get(b).call(rt.cmp).i32(0).op(cmpOp).op(I32_EQZ).brIf(f.fail);
                     k.run();
@@ -367,6 +367,25 @@ final class CodeGen {
         if (i == withs.size()) { k.run(); return; }
         Code c = f.c;
         With w = withs.get(i);
+        String fnKey = functionKey(f, w.target(), true);
+        if (fnKey != null && mocks.containsKey(fnKey)) {
+            Mock mk = mocks.get(fnKey);
+            int savedSel = c.i32Local(), savedVal = c.i32Local();
+            c.gget(mk.sel).set(savedSel).gget(mk.val).set(savedVal);
+            overrides.add(new int[] {mk.sel, savedSel});
+            overrides.add(new int[] {mk.val, savedVal});
+            String valueKey = functionKey(f, w.value(), false);
+            if (valueKey != null) {
+                c.i32(mk.candidates.indexOf(valueKey) + 1).gset(mk.sel);
+                applyWiths(f, withs, i + 1, overrides, k);
+            } else {
+                eval(f, w.value(), v -> {
+                    c.get(v).gset(mk.val).i32(-1).gset(mk.sel);
+                    applyWiths(f, withs, i + 1, overrides, k);
+                });
+            }
+            return;
+        }
         List<Term> path = new ArrayList<>();
         String root = withRoot(f, w.target(), path);
         eval(f, w.value(), v -> {
@@ -894,26 +913,66 @@ final class CodeGen {
     private void evalCall(Fn f, Call call, List<Term> args, IntConsumer k) {
         Code c = f.c;
         Group g = userFunction(f, call);
-        if (g != null) {
-            evalList(f, args, 0, new int[args.size()], locals -> {
-                int r = c.i32Local();
-                for (int l : locals) c.get(l);
-                c.call(g.fn).tee(r).op(I32_EQZ).brIf(f.fail);
-                k.accept(r);
-            });
-            return;
+        String key = g != null ? g.name() : call.name();
+        if (g == null && !mocks.containsKey(key) && Builtins.get(key) == null && !INLINE.contains(key)) {
+            throw new RegoSyntaxException(call.pos(), "undefined function " + key);
         }
-        String name = call.name();
-        int cmpOp = comparisonOp(name);
+        evalList(f, args, 0, new int[args.size()], locals -> {
+            int r = callByKey(c, key, locals);
+            c.get(r).op(I32_EQZ).brIf(f.fail);
+            k.accept(r);
+        });
+    }
+
+    private static final Set<String> INLINE = Set.of("equal", "neq", "lt", "gt", "lte", "gte", "plus", "minus", "mul",
+            "div", "rem", "count", "internal.member_2", "internal.member_3");
+
+    /** Calls a function (user function path or builtin name), honouring 'with' mocks; returns the result local. */
+    private int callByKey(Code c, String key, int[] args) {
+        Mock mk = mocks.get(key);
+        if (mk == null || !mocking.add(key)) return normalCall(c, key, args);
+        int r = c.i32Local(), sel = c.i32Local();
+        c.gget(mk.sel).set(sel);
+        c.get(sel).op(I32_EQZ).ifThen();
+        c.get(normalCall(c, key, args)).set(r);
+        c.elseBranch();
+        c.get(sel).i32(-1).op(I32_EQ).ifThen();
+        c.gget(mk.val).set(r);
+        c.elseBranch();
+        for (int i = 0; i < mk.candidates.size(); i++) {
+            String cand = mk.candidates.get(i);
+            c.get(sel).i32(i + 1).op(I32_EQ).ifThen();
+            // inside the replacement the original is visible again ("mock calls original")
+            c.i32(0).gset(mk.sel);
+            c.get(callByKey(c, cand, args)).set(r);
+            c.get(sel).gset(mk.sel);
+            c.end();
+        }
+        c.end();
+        c.end();
+        mocking.remove(key);
+        return r;
+    }
+
+    private int normalCall(Code c, String key, int[] l) {
+        int r = c.i32Local();
+        if (key.startsWith("data.")) {
+            Node n = tree.find(List.of(key.substring(5).split("\\.")));
+            if (n == null || n.group == null || n.group.kind != RuleKind.FUNCTION || n.group.arity() != l.length) {
+                abort(c, "eval_type_error: " + key + " is not a function of " + l.length + " arguments");
+                c.i32(0).set(r);
+                return r;
+            }
+            for (int x : l) c.get(x);
+            c.call(n.group.fn).set(r);
+            return r;
+        }
+        int cmpOp = comparisonOp(key);
         if (cmpOp != 0) {
-            evalList(f, args, 0, new int[2], l -> {
-                int r = c.i32Local();
-                c.get(l[0]).get(l[1]).call(rt.cmp).i32(0).op(cmpOp).call(rt.mkBool).set(r);
-                k.accept(r);
-            });
-            return;
+            c.get(l[0]).get(l[1]).call(rt.cmp).i32(0).op(cmpOp).call(rt.mkBool).set(r);
+            return r;
         }
-        int arithOp = switch (name) {
+        int arithOp = switch (key) {
             case "plus" -> Runtime.ADD;
             case "minus" -> Runtime.SUB;
             case "mul" -> Runtime.MUL;
@@ -922,60 +981,117 @@ final class CodeGen {
             default -> -1;
         };
         if (arithOp >= 0) {
-            evalList(f, args, 0, new int[2], l -> {
-                int r = c.i32Local();
-                if (arithOp == Runtime.SUB) {
-                    // minus on two sets is set difference (host builtin)
-                    c.get(l[0]).i32Load(0).i32(Layout.SET).op(I32_EQ).ifResult(I32);
-                    callHost(c, "internal.set_diff", 2, l);
-                    c.elseBranch();
-                    c.i32(arithOp).get(l[0]).get(l[1]).call(rt.arith);
-                    c.end().tee(r).op(I32_EQZ).brIf(f.fail);
-                } else {
-                    c.i32(arithOp).get(l[0]).get(l[1]).call(rt.arith).set(r);
-                }
-                k.accept(r);
-            });
-            return;
+            if (arithOp == Runtime.SUB) {
+                // minus on two sets is set difference (host builtin)
+                c.get(l[0]).i32Load(0).i32(Layout.SET).op(I32_EQ).ifResult(I32);
+                callHost(c, "internal.set_diff", 2, l);
+                c.elseBranch();
+                c.i32(arithOp).get(l[0]).get(l[1]).call(rt.arith);
+                c.end().set(r);
+            } else {
+                c.i32(arithOp).get(l[0]).get(l[1]).call(rt.arith).set(r);
+            }
+            return r;
         }
-        if (name.equals("internal.member_3")) {
-            evalList(f, args, 0, new int[3], l -> {
-                int r = c.i32Local(), e = c.i32Local();
-                c.get(l[2]).i32Load(0).i32(Layout.ARRAY).op(I32_GE_U).ifResult(I32);
-                c.get(l[2]).get(l[0]).call(rt.get).tee(e).ifResult(I32).get(e).get(l[1]).call(rt.eq).elseBranch().i32(0).end();
-                c.elseBranch().i32(0).end();
-                c.call(rt.mkBool).set(r);
-                k.accept(r);
-            });
-            return;
+        if (key.equals("internal.member_3")) {
+            int e = c.i32Local();
+            c.get(l[2]).i32Load(0).i32(Layout.ARRAY).op(I32_GE_U).ifResult(I32);
+            c.get(l[2]).get(l[0]).call(rt.get).tee(e).ifResult(I32).get(e).get(l[1]).call(rt.eq).elseBranch().i32(0).end();
+            c.elseBranch().i32(0).end();
+            c.call(rt.mkBool).set(r);
+            return r;
         }
-        if (name.equals("internal.member_2")) {
-            evalList(f, args, 0, new int[2], l -> {
-                int r = c.i32Local();
-                c.get(l[0]).get(l[1]).call(memberFn).call(rt.mkBool).set(r);
-                k.accept(r);
-            });
-            return;
+        if (key.equals("internal.member_2")) {
+            c.get(l[0]).get(l[1]).call(memberFn).call(rt.mkBool).set(r);
+            return r;
         }
-        if (name.equals("count")) {
-            eval(f, args.get(0), a -> {
-                int r = c.i32Local();
-                c.get(a).i32Load(0).i32(Layout.STRING).op(I32_LT_U).ifThen();
-                abort(c, "eval_type_error: count: operand 1 must be one of {array, object, set, string}");
-                c.end();
-                c.get(a).call(rt.len).op(F64_CONVERT_I32_S).call(rt.mkNum).set(r);
-                k.accept(r);
-            });
-            return;
+        if (key.equals("count")) {
+            c.get(l[0]).i32Load(0).i32(Layout.STRING).op(I32_LT_U).ifThen();
+            abort(c, "eval_type_error: count: operand 1 must be one of {array, object, set, string}");
+            c.end();
+            c.get(l[0]).call(rt.len).op(F64_CONVERT_I32_S).call(rt.mkNum).set(r);
+            return r;
         }
-        Builtins.Builtin b = Builtins.get(name);
-        if (b == null) throw new RegoSyntaxException(call.pos(), "undefined function " + name);
-        evalList(f, args, 0, new int[args.size()], l -> {
-            int r = c.i32Local();
-            callHost(c, name, b.arity(), l);
-            c.tee(r).op(I32_EQZ).brIf(f.fail);
-            k.accept(r);
-        });
+        Builtins.Builtin b = Builtins.get(key);
+        if (b == null || b.arity() != l.length) {
+            abort(c, "eval_builtin_error: builtin " + key + " with " + l.length + " arguments is not available");
+            c.i32(0).set(r);
+            return r;
+        }
+        callHost(c, key, b.arity(), l);
+        c.set(r);
+        return r;
+    }
+
+    // ================================================================== with: function and builtin mocks
+    /** Replacement state of one function or builtin that some 'with' mocks. */
+    private record Mock(int sel, int val, List<String> candidates) {}
+
+    private final Map<String, Mock> mocks = new HashMap<>();
+    private final Set<String> mocking = new HashSet<>();
+
+    /** Finds every 'with' whose target is a function, so call sites of that function can be switched. */
+    void prescanMocks() {
+        for (Group g : tree.groups) {
+            for (int i = 0; i < g.rules.size(); i++) {
+                for (Rule r = g.rules.get(i); r != null; r = r.elseRule()) scanBody(new Fn(null, g.modules.get(i)), r.body());
+            }
+        }
+    }
+
+    private void scanBody(Fn f, List<Expr> body) {
+        for (Expr e : body) {
+            for (With w : e.withs()) {
+                String target = functionKey(f, w.target(), true);
+                if (target == null) continue;
+                Mock mk = mocks.computeIfAbsent(target, t -> new Mock(m.global(I32, true, 0), m.global(I32, true, 0), new ArrayList<>()));
+                String value = functionKey(f, w.value(), false);
+                if (value != null && !mk.candidates.contains(value)) mk.candidates.add(value);
+                scanTerm(f, w.value());
+            }
+            ExprKind k = e.kind();
+            if (k instanceof Not n) scanBody(f, List.of(n.expr()));
+            else if (k instanceof Every ev) scanBody(f, ev.body());
+            else if (k instanceof TermExpr t) scanTerm(f, t.term());
+            else if (k instanceof Unify u) { scanTerm(f, u.left()); scanTerm(f, u.right()); }
+            else if (k instanceof Assign a) scanTerm(f, a.right());
+        }
+    }
+
+    private void scanTerm(Fn f, Term t) {
+        if (t instanceof ArrayCompr a) scanBody(f, a.body());
+        else if (t instanceof SetCompr s) scanBody(f, s.body());
+        else if (t instanceof ObjectCompr o) scanBody(f, o.body());
+        else if (t instanceof Call call) call.args().forEach(x -> scanTerm(f, x));
+        else if (t instanceof ArrayTerm a) a.items().forEach(x -> scanTerm(f, x));
+    }
+
+    /** The function a term names (user function "data.p.f" or builtin name), or null if it is a value. */
+    private String functionKey(Fn f, Term t, boolean target) {
+        String dotted = dottedName(t);
+        if (dotted == null) return null;
+        Group g = userFunction(f, new Call(t.pos(), dotted, List.of()));
+        if (g != null) return g.name();
+        if (dotted.startsWith("data.") || dotted.equals("input") || dotted.startsWith("input.")) return null;
+        String head = dotted.split("\\.")[0];
+        if (f.aliases.containsKey(head)) return null;
+        if (f.module != null && resolvable(f, head) && !head.equals("input") && !head.equals("data")) return null;
+        if (Builtins.get(dotted) != null || INLINE.contains(dotted)) return dotted;
+        return target && dotted.contains(".") ? dotted : null;
+    }
+
+    private static String dottedName(Term t) {
+        if (t instanceof Var v) return v.name();
+        if (t instanceof Ref r && r.head() instanceof Var v) {
+            StringBuilder b = new StringBuilder(v.name());
+            for (Term p : r.path()) {
+                String s = constString(p);
+                if (s == null) return null;
+                b.append('.').append(s);
+            }
+            return b.toString();
+        }
+        return null;
     }
 
     /** Leaves the builtin's result (0 = undefined) on the stack. */

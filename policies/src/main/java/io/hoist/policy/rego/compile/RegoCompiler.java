@@ -49,6 +49,7 @@ public final class RegoCompiler {
         Runtime rt = new Runtime(m, statics, abort);
         int gInput = m.global(I32, true, 0), gData = m.global(I32, true, 0);
         CodeGen cg = new CodeGen(m, rt, statics, tree, gInput, gData, builtinImports);
+        cg.prescanMocks();
         cg.declareGroups();
         Map<String, Integer> ids = new LinkedHashMap<>();
         List<Integer> entryFns = new ArrayList<>();

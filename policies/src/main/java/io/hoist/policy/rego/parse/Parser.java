@@ -232,7 +232,7 @@ public final class Parser {
             else kind = new TermExpr(left);
         }
         List<With> withs = new ArrayList<>();
-        while (at("with") && !peek().newlineBefore()) {
+        while (at("with")) {
             Pos wp = next().pos();
             Term target = primary(false);
             expect("as");
