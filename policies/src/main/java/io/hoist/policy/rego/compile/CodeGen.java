@@ -143,6 +143,8 @@ final class CodeGen {
         for (int ri = 0; ri < g.rules.size(); ri++) {
             Rule r = g.rules.get(ri);
             Module mod = g.modules.get(ri);
+            boolean firstWins = g.kind == RuleKind.FUNCTION && FUNCTIONS_FIRST_WINS;
+            if (firstWins) c.get(result).op(I32_EQZ).ifThen();
             if (g.kind == RuleKind.PARTIAL_SET || g.kind == RuleKind.PARTIAL_OBJECT) {
                 Fn f = new Fn(c, mod);
                 Label end = c.block();
@@ -187,6 +189,7 @@ final class CodeGen {
             c.end();
             c.elseBranch().get(chain).set(result).end();
             c.end();
+            if (firstWins) c.end();
         }
         if (g.defaultRule != null) {
             Object dv = constant(g.defaultRule.value());
@@ -199,6 +202,9 @@ final class CodeGen {
         c.get(result);
         m.define(g.fn, c);
     }
+
+    /** OPA's planner stops at the first function body that yields a value. */
+    static final boolean FUNCTIONS_FIRST_WINS = Boolean.parseBoolean(System.getProperty("hoist.rego.functionsFirstWins", "false"));
 
     private static String conflictMessage(Group g) {
         return g.kind == RuleKind.FUNCTION
@@ -823,7 +829,7 @@ final class CodeGen {
         for (Map.Entry<String, Node> e : n.children.entrySet()) {
             Node child = e.getValue();
             if (child.group != null) {
-                if (child.group.kind == RuleKind.FUNCTION) continue;
+                if (child.group.kind == RuleKind.FUNCTION && child.group.arity() > 0) continue;
                 c.call(child.group.fn).tee(v).ifThen();
                 c.get(obj).i32(statics.constant(e.getKey())).get(v).call(rt.objInsert);
                 c.end();
@@ -942,10 +948,15 @@ final class CodeGen {
         for (int i = 0; i < mk.candidates.size(); i++) {
             String cand = mk.candidates.get(i);
             c.get(sel).i32(i + 1).op(I32_EQ).ifThen();
-            // inside the replacement the original is visible again ("mock calls original")
-            c.i32(0).gset(mk.sel);
+            // inside a replacement no mock applies: it sees the original functions
+            List<int[]> saved = new ArrayList<>();
+            for (Mock other : mocks.values()) {
+                int l = c.i32Local();
+                c.gget(other.sel).set(l).i32(0).gset(other.sel);
+                saved.add(new int[] {other.sel, l});
+            }
             c.get(callByKey(c, cand, args)).set(r);
-            c.get(sel).gset(mk.sel);
+            for (int[] sv : saved) c.get(sv[1]).gset(sv[0]);
             c.end();
         }
         c.end();
@@ -1006,10 +1017,9 @@ final class CodeGen {
             return r;
         }
         if (key.equals("count")) {
-            c.get(l[0]).i32Load(0).i32(Layout.STRING).op(I32_LT_U).ifThen();
-            abort(c, "eval_type_error: count: operand 1 must be one of {array, object, set, string}");
-            c.end();
-            c.get(l[0]).call(rt.len).op(F64_CONVERT_I32_S).call(rt.mkNum).set(r);
+            // like OPA's non-strict builtin errors, count of a scalar is undefined
+            c.get(l[0]).i32Load(0).i32(Layout.STRING).op(I32_LT_U).ifResult(I32).i32(0).elseBranch();
+            c.get(l[0]).call(rt.len).op(F64_CONVERT_I32_S).call(rt.mkNum).end().set(r);
             return r;
         }
         Builtins.Builtin b = Builtins.get(key);
