@@ -155,7 +155,7 @@ public final class Builtins {
             def("format_int", 2, a -> {
                 double x = num("format_int", a, 0);
                 long base = integer("format_int", a, 1);
-                if (base != 2 && base != 8 && base != 10 && base != 16) throw new BuiltinError("eval_builtin_error", "format_int: operand 2 must be one of {2, 8, 10, 16}");
+                if (base != 2 && base != 8 && base != 10 && base != 16) throw new BuiltinError("eval_type_error", "format_int: operand 2 must be one of {2, 8, 10, 16}");
                 long v = (long) (x < 0 ? Math.ceil(x) : Math.floor(x));
                 return Long.toString(v, (int) base);
             });

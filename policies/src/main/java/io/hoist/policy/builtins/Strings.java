@@ -145,12 +145,21 @@ final class Strings {
 
     private static Object anyMatch(Object[] a, boolean prefix) {
         String fn = prefix ? "strings.any_prefix_match" : "strings.any_suffix_match";
-        Collection<Object> ss = a[0] instanceof String s ? List.of(s) : coll(fn, a, 0);
-        Collection<Object> ps = a[1] instanceof String s ? List.of(s) : coll(fn, a, 1);
+        Collection<Object> ss = stringsOf(fn, a, 0), ps = stringsOf(fn, a, 1);
         for (Object s : ss) for (Object p : ps) {
             if (prefix ? ((String) s).startsWith((String) p) : ((String) s).endsWith((String) p)) return true;
         }
         return false;
+    }
+
+    private static Collection<Object> stringsOf(String fn, Object[] a, int i) {
+        if (a[i] instanceof String s) return List.of(s);
+        if (!(a[i] instanceof List || a[i] instanceof Set)) throw BuiltinError.type(fn, i + 1, "one of {string, set, array}", a[i]);
+        Collection<Object> c = coll(fn, a, i);
+        for (Object x : c) {
+            if (!(x instanceof String)) throw new BuiltinError("eval_type_error", fn + ": operand " + (i + 1) + " must be array of strings but got array containing " + Values.typeName(x));
+        }
+        return c;
     }
 
     private static String trim(String s, String cut, boolean left, boolean right) {
@@ -207,8 +216,9 @@ final class Strings {
                 String sp = spec.toString();
                 if (!sp.isEmpty() && sp.matches("-?\\d+")) {
                     int w = Integer.parseInt(sp.replace("-", ""));
+                    char padChar = sp.startsWith("0") ? '0' : ' ';
                     StringBuilder pad = new StringBuilder();
-                    for (int k = s.length(); k < w; k++) pad.append(' ');
+                    for (int k = s.length(); k < w; k++) pad.append(padChar);
                     s = sp.startsWith("-") ? s + pad : pad + s;
                 }
                 out.append(s);

@@ -82,7 +82,8 @@ public final class ConformanceRunner {
             String input = null;
             if (c.has("input")) input = JSON.writeValueAsString(c.get("input"));
             else if (c.has("input_term")) input = Values.toJsonText(constantOf(c.get("input_term").asText()));
-            PolicyInstance inst = PolicyEngine.load(policy.wasm(), data, limits);
+            boolean strict = c.path("strict_error").asBoolean(false);
+            PolicyInstance inst = PolicyEngine.load(policy.wasm(), data, limits.withStrictBuiltinErrors(strict));
             String out = inst.evaluate("query", input);
             if (wantError) return "expected error " + wantCode + " but got " + out;
             Object got = Values.parseJson(out);

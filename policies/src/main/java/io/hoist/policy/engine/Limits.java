@@ -7,7 +7,7 @@ import java.time.Duration;
  * budget (enforced by interrupting the evaluating thread, which also stops OPA-built modules), and a memory cap
  * in 64 KiB Wasm pages.
  */
-public record Limits(long fuel, Duration timeBudget, int maxMemoryPages, Mode mode) {
+public record Limits(long fuel, Duration timeBudget, int maxMemoryPages, Mode mode, boolean strictBuiltinErrors) {
     public enum Mode { INTERPRETER, AOT }
 
     public Limits {
@@ -19,13 +19,17 @@ public record Limits(long fuel, Duration timeBudget, int maxMemoryPages, Mode mo
         if (mode == null) throw new IllegalArgumentException("mode: required");
     }
 
-    /** 50 million steps, 1 s, 256 MiB, interpreter. */
+    /**
+     * 50 million steps, 1 s, 256 MiB, interpreter, non-strict builtin errors (as OPA: a failing builtin makes
+     * its expression undefined; strict mode fails the evaluation instead).
+     */
     public static Limits defaults() {
-        return new Limits(50_000_000L, Duration.ofSeconds(1), 4096, Mode.INTERPRETER);
+        return new Limits(50_000_000L, Duration.ofSeconds(1), 4096, Mode.INTERPRETER, false);
     }
 
-    public Limits withFuel(long f) { return new Limits(f, timeBudget, maxMemoryPages, mode); }
-    public Limits withTimeBudget(Duration d) { return new Limits(fuel, d, maxMemoryPages, mode); }
-    public Limits withMaxMemoryPages(int p) { return new Limits(fuel, timeBudget, p, mode); }
-    public Limits withMode(Mode m) { return new Limits(fuel, timeBudget, maxMemoryPages, m); }
+    public Limits withFuel(long f) { return new Limits(f, timeBudget, maxMemoryPages, mode, strictBuiltinErrors); }
+    public Limits withTimeBudget(Duration d) { return new Limits(fuel, d, maxMemoryPages, mode, strictBuiltinErrors); }
+    public Limits withMaxMemoryPages(int p) { return new Limits(fuel, timeBudget, p, mode, strictBuiltinErrors); }
+    public Limits withMode(Mode m) { return new Limits(fuel, timeBudget, maxMemoryPages, m, strictBuiltinErrors); }
+    public Limits withStrictBuiltinErrors(boolean s) { return new Limits(fuel, timeBudget, maxMemoryPages, mode, s); }
 }

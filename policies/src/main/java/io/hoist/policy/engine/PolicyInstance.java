@@ -126,7 +126,12 @@ public final class PolicyInstance {
         try {
             result = b.fn().apply(values);
         } catch (BuiltinError e) {
+            if (!loaded.limits().strictBuiltinErrors()) return new long[] {0};
             throw new PolicyEvaluationException(e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            // a builtin bug must not take the host down: report it as a builtin error
+            if (!loaded.limits().strictBuiltinErrors()) return new long[] {0};
+            throw new PolicyEvaluationException("eval_builtin_error", b.name() + ": " + e, e);
         }
         if (result == null) return new long[] {0};
         return new long[] {ours ? codec.write(result) : parse(Values.toJsonText(result))};

@@ -689,6 +689,7 @@ public final class Runtime {
         // dump_value(v)
         c = new Code(I32);
         int t = c.i32Local(), i = c.i32Local(), p = c.i32Local(), ch = c.i32Local(), k = c.i32Local();
+        int ks = c.i32Local(), kn = c.i32Local(), kp = c.i32Local();
         c.get(0).i32Load(0).set(t);
         c.get(t).i32(NULL).op(I32_EQ).ifThen();
         for (char x : "null".toCharArray()) c.i32(x).call(emit);
@@ -731,8 +732,15 @@ public final class Runtime {
         c.get(i).ifThen().i32(',').call(emit).end();
         c.get(0).i32Load(12).get(i).i32(3).op(I32_SHL).op(I32_ADD).i32Load(0).set(k);
         // JSON needs string keys: other keys are written as the string of their JSON text
-        c.get(k).i32Load(0).i32(STRING).op(I32_EQ).ifThen().get(k).call(dumpValue)
-                .elseBranch().i32('"').call(emit).get(k).call(dumpValue).i32('"').call(emit).end();
+        c.get(k).i32Load(0).i32(STRING).op(I32_EQ).ifThen().get(k).call(dumpValue).elseBranch();
+        c.gget(outLen).set(ks);
+        c.get(k).call(dumpValue);
+        c.gget(outLen).get(ks).op(I32_SUB).set(kn);
+        c.get(kn).call(malloc).set(kp);
+        c.get(kp).gget(outBuf).get(ks).op(I32_ADD).get(kn).memoryCopy();
+        c.get(ks).gset(outLen);
+        c.get(kp).get(kn).call(mkStr).call(dumpValue);
+        c.end();
         c.i32(':').call(emit);
         c.get(0).i32Load(12).get(i).i32(3).op(I32_SHL).op(I32_ADD).i32Load(4).call(dumpValue);
         c.get(i).i32(1).op(I32_ADD).set(i).br(top);

@@ -192,9 +192,13 @@ final class CodeGen {
             if (firstWins) c.end();
         }
         if (g.defaultRule != null) {
-            Object dv = constant(g.defaultRule.value());
-            if (dv == null) throw new RegoSyntaxException(g.defaultRule.pos(), "default rule value must be a constant");
-            c.get(result).op(I32_EQZ).ifThen().i32(statics.constant(dv)).set(result).end();
+            c.get(result).op(I32_EQZ).ifThen();
+            Fn f = new Fn(c, g.defaultModule);
+            Label end = c.block();
+            f.fail = end;
+            eval(f, g.defaultRule.value(), v -> c.get(v).set(result));
+            c.end();
+            c.end();
         }
         if (g.kind != RuleKind.FUNCTION) {
             c.get(result).ifResult(I32).get(result).elseBranch().i32(1).end().gset(g.cacheGlobal);
@@ -484,6 +488,22 @@ final class CodeGen {
             if (a instanceof ArrayTerm x && b instanceof ArrayTerm y) {
                 if (x.items().size() != y.items().size()) { f.c.br(f.fail); return; }
                 unifyPairs(f, x.items(), y.items(), 0, k);
+                return;
+            }
+            if (a instanceof ObjectTerm x && b instanceof ObjectTerm y) {
+                List<Term> left = new ArrayList<>(), right = new ArrayList<>();
+                for (int i = 0; i < x.keys().size(); i++) {
+                    Object key = constant(x.keys().get(i));
+                    int j = -1;
+                    for (int q = 0; q < y.keys().size() && key != null; q++) {
+                        Object other = constant(y.keys().get(q));
+                        if (other != null && Values.equal(key, other)) j = q;
+                    }
+                    if (j < 0 || x.keys().size() != y.keys().size()) { f.c.br(f.fail); return; }
+                    left.add(x.values().get(i));
+                    right.add(y.values().get(j));
+                }
+                unifyPairs(f, left, right, 0, k);
                 return;
             }
             if (a instanceof Var && !(b instanceof Var)) {

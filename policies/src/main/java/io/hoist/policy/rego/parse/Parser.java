@@ -219,16 +219,9 @@ public final class Parser {
             List<Expr> body = block();
             kind = b == null ? new Every(null, a, coll, body) : new Every(a, b, coll, body);
         } else {
-            Term left = term();
-            if (at(",") && !peek().newlineBefore()) {
-                // "k, v in xs" membership with key
-                next();
-                Term value = andTerm();
-                Pos ip = expect("in").pos();
-                left = new Call(ip, "internal.member_3", List.of(left, value, orTerm()));
-            }
-            if (at("=") && !peek().newlineBefore()) { next(); kind = new Unify(left, term()); }
-            else if (at(":=") && !peek().newlineBefore()) { next(); kind = new Assign(left, term()); }
+            Term left = member3(term());
+            if (at("=") && !peek().newlineBefore()) { next(); kind = new Unify(left, member3(term())); }
+            else if (at(":=") && !peek().newlineBefore()) { next(); kind = new Assign(left, member3(term())); }
             else kind = new TermExpr(left);
         }
         List<With> withs = new ArrayList<>();
@@ -239,6 +232,20 @@ public final class Parser {
             withs.add(new With(wp, target, term()));
         }
         return new Expr(pos, kind, withs);
+    }
+
+    /** "k, v in xs" (membership with key) where an expression or parenthesised term may hold it. */
+    private Term member3(Term left) {
+        if (!at(",") || peek().newlineBefore()) return left;
+        next();
+        Term value = andTerm();
+        Pos ip = expect("in").pos();
+        Term t = new Call(ip, "internal.member_3", List.of(left, value, orTerm()));
+        while (at("in") && !peek().newlineBefore()) {
+            Pos pos = next().pos();
+            t = new Call(pos, "internal.member_2", List.of(t, orTerm()));
+        }
+        return t;
     }
 
     // ------------------------------------------------------------------ terms
@@ -336,12 +343,7 @@ public final class Parser {
             case PUNCT -> {
                 if (t.is("(")) {
                     next();
-                    base = term();
-                    if (accept(",")) {
-                        Term value = andTerm();
-                        Pos ip = expect("in").pos();
-                        base = new Call(ip, "internal.member_3", List.of(base, value, orTerm()));
-                    }
+                    base = member3(term());
                     expect(")");
                 } else if (t.is("[")) {
                     base = arrayOrCompr();
