@@ -188,7 +188,7 @@ final class Strings {
                 Object v = args.get(ai++);
                 String s;
                 switch (verb) {
-                    case 'v', 's' -> s = v instanceof String str ? str : v instanceof Double d ? Values.numberText(d) : Values.toRegoText(v);
+                    case 'v', 's' -> s = v instanceof String str ? str : v instanceof Number d ? Values.numberText(d) : Values.toRegoText(v);
                     case 'q' -> s = Values.toJsonText(v instanceof String ? v : Values.toRegoText(v));
                     case 'd' -> {
                         if (v instanceof Double d && d == Math.rint(d)) s = Long.toString(d.longValue());

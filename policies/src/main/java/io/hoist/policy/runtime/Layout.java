@@ -6,7 +6,7 @@ package io.hoist.policy.runtime;
  *   +0 i32 tag
  *   null:   -
  *   bool:   +4 i32 0/1
- *   number: +8 f64
+ *   number: +8 f64; +4 optional address of a string holding the exact literal when it exceeds float64
  *   string: +4 i32 byte length, +8 i32 pointer to UTF-8 bytes
  *   array:  +4 i32 length, +8 i32 capacity, +12 i32 pointer to i32 element addresses
  *   object: same, the element area holds (key, value) address pairs sorted by key in OPA order

@@ -26,7 +26,11 @@ public final class MemoryCodec {
         switch (tag) {
             case Layout.NULL: return Values.NULL;
             case Layout.BOOL: return mem.readInt(addr + 4) != 0;
-            case Layout.NUMBER: return mem.readDouble(addr + 8);
+            case Layout.NUMBER: {
+                int text = mem.readInt(addr + 4);
+                if (text != 0) return new java.math.BigDecimal((String) read(text));
+                return mem.readDouble(addr + 8);
+            }
             case Layout.STRING: return new String(mem.readBytes(mem.readInt(addr + 8), mem.readInt(addr + 4)), StandardCharsets.UTF_8);
             case Layout.ARRAY: {
                 int n = mem.readInt(addr + 4), p = mem.readInt(addr + 12);
@@ -58,7 +62,12 @@ public final class MemoryCodec {
         switch (tag) {
             case Layout.NULL -> { a = malloc.applyAsInt(Layout.HEADER); }
             case Layout.BOOL -> { a = malloc.applyAsInt(Layout.HEADER); mem.writeI32(a + 4, (Boolean) v ? 1 : 0); }
-            case Layout.NUMBER -> { a = malloc.applyAsInt(Layout.HEADER); mem.writeF64(a + 8, ((Number) v).doubleValue()); }
+            case Layout.NUMBER -> {
+                int text = v instanceof java.math.BigDecimal big ? write(Values.numberText(big)) : 0;
+                a = malloc.applyAsInt(Layout.HEADER);
+                mem.writeI32(a + 4, text);
+                mem.writeF64(a + 8, ((Number) v).doubleValue());
+            }
             case Layout.STRING -> {
                 byte[] b = ((String) v).getBytes(StandardCharsets.UTF_8);
                 int p = malloc.applyAsInt(Math.max(b.length, 1));

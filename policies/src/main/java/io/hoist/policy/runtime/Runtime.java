@@ -132,6 +132,7 @@ public final class Runtime {
         c = new Code(F64);
         v = c.i32Local();
         c.i32(HEADER).call(malloc).tee(v).i32(NUMBER).i32Store(0);
+        c.get(v).i32(0).i32Store(4);
         c.get(v).get(0).f64Store(8).get(v);
         m.define(mkNum, c);
 
@@ -700,7 +701,19 @@ public final class Runtime {
         c.elseBranch();
         for (char x : "false".toCharArray()) c.i32(x).call(emit);
         c.end().ret().end();
-        c.get(t).i32(NUMBER).op(I32_EQ).ifThen().get(0).f64Load(8).call(dumpNum).ret().end();
+        c.get(t).i32(NUMBER).op(I32_EQ).ifThen();
+        // numbers beyond float64 carry their exact literal
+        c.get(0).i32Load(4).ifThen();
+        c.get(0).i32Load(4).i32Load(8).set(p);
+        out = c.block();
+        top = c.loop();
+        c.get(i).get(0).i32Load(4).i32Load(4).op(I32_GE_U).brIf(out);
+        c.get(p).get(i).op(I32_ADD).i32Load8u(0).call(emit);
+        c.get(i).i32(1).op(I32_ADD).set(i).br(top);
+        c.end().end();
+        c.ret();
+        c.end();
+        c.get(0).f64Load(8).call(dumpNum).ret().end();
         c.get(t).i32(STRING).op(I32_EQ).ifThen();
         c.i32('"').call(emit);
         c.get(0).i32Load(8).set(p);

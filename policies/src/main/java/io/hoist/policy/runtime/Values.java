@@ -134,6 +134,7 @@ public final class Values {
             case Layout.NULL: return f.nullNode();
             case Layout.BOOL: return f.booleanNode((Boolean) v);
             case Layout.NUMBER: {
+                if (v instanceof BigDecimal b) return f.numberNode(b);
                 double d = ((Number) v).doubleValue();
                 if (d == Math.rint(d) && Math.abs(d) < 1e18) return f.numberNode((long) d);
                 return f.numberNode(new BigDecimal(Double.toString(d)));
@@ -186,6 +187,15 @@ public final class Values {
             return b.append('}').toString();
         }
         return toJsonText(v);
+    }
+
+    public static String numberText(Number n) {
+        if (n instanceof BigDecimal b) {
+            // Go's big-number text as OPA prints it: 2e308, not 2E+308
+            String t = b.toString().replace("E+", "e").replace("E", "e");
+            return t;
+        }
+        return numberText(n.doubleValue());
     }
 
     public static String numberText(double d) {

@@ -41,7 +41,10 @@ final class StaticArea implements Runtime.StaticData {
         h.putInt(0, tag);
         switch (tag) {
             case Layout.BOOL -> h.putInt(4, (Boolean) v ? 1 : 0);
-            case Layout.NUMBER -> h.putDouble(8, ((Number) v).doubleValue());
+            case Layout.NUMBER -> {
+                h.putDouble(8, ((Number) v).doubleValue());
+                if (v instanceof java.math.BigDecimal big) h.putInt(4, constant(Values.numberText(big)));
+            }
             case Layout.STRING -> {
                 byte[] b = ((String) v).getBytes(StandardCharsets.UTF_8);
                 int p = alloc(Math.max(1, b.length));

@@ -50,7 +50,10 @@ final class Lexer {
                     } else i = save;
                 }
                 String t = src.substring(s, i);
-                out.add(new Token(Kind.NUMBER, t, Double.parseDouble(t), pos, nl));
+                double d = Double.parseDouble(t);
+                // beyond float64: keep the exact literal (OPA numbers are arbitrary precision)
+                Object num = Double.isInfinite(d) ? new java.math.BigDecimal(t) : (Object) d;
+                out.add(new Token(Kind.NUMBER, t, num, pos, nl));
             } else if (c == '"') {
                 StringBuilder b = new StringBuilder();
                 i++;

@@ -313,7 +313,8 @@ public final class Parser {
             Pos pos = next().pos();
             if (peek().kind() == Kind.NUMBER) {
                 Token n = next();
-                return postfix(new Scalar(pos, -(Double) n.value()));
+                Object v = n.value() instanceof java.math.BigDecimal b ? b.negate() : (Object) (-(Double) n.value());
+                return postfix(new Scalar(pos, v));
             }
             return new Call(pos, "minus", List.of(new Scalar(pos, 0.0), unary()));
         }
