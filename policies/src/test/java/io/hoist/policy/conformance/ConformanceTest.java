@@ -22,8 +22,10 @@ class ConformanceTest {
     @Test
     void sharedConformanceCasesPass() throws Exception {
         String shared = System.getProperty("hoist.shared.dir");
-        if (shared == null) throw new IllegalStateException("system property hoist.shared.dir is not set (the root pom's surefire config sets it)");
-        Path dir = Path.of(shared, "conformance", "rego");
+        String explicit = System.getProperty("hoist.conformance.dir");
+        if (shared == null && explicit == null) throw new IllegalStateException("system property hoist.shared.dir is not set (the root pom's surefire config sets it)");
+        // hoist.conformance.dir overrides the shared path (e.g. when building in a git worktree elsewhere)
+        Path dir = explicit != null ? Path.of(explicit) : Path.of(shared, "conformance", "rego");
         if (!Files.isDirectory(dir)) throw new IllegalStateException("conformance cases not found at " + dir + " (hoist.shared.dir=" + shared + ")");
 
         ConformanceRunner.Report report = new ConformanceRunner().run(dir);
