@@ -29,6 +29,9 @@ public final class Builtins {
     private static final List<Builtin> ALL = new ArrayList<>();
     private static final Map<String, Integer> IDS = new LinkedHashMap<>();
 
+    /** Largest collection a host builtin builds (16 MiB of Wasm values at least; the memory cap bounds the rest). */
+    static final long MAX_HOST_ELEMENTS = 1_000_000;
+
     private Builtins() {}
 
     public static Builtin get(String name) {
@@ -136,6 +139,8 @@ public final class Builtins {
             def("sort", 1, a -> { List<Object> l = new ArrayList<>(coll("sort", a, 0)); l.sort(Values.ORDER); return l; });
             def("numbers.range", 2, a -> {
                 long x = integer("numbers.range", a, 0), y = integer("numbers.range", a, 1);
+                // the host must not build what the policy's memory cap could never hold
+                if (Math.abs(y - x) > MAX_HOST_ELEMENTS) throw new BuiltinError("eval_builtin_error", "numbers.range: result of " + (Math.abs(y - x) + 1) + " elements is too large");
                 List<Object> l = new ArrayList<>();
                 if (x <= y) for (long i = x; i <= y; i++) l.add((double) i);
                 else for (long i = x; i >= y; i--) l.add((double) i);

@@ -147,7 +147,7 @@ public final class PolicyInstance {
         if (ep == null) throw new IllegalArgumentException("entrypoint: unknown \"" + entrypoint + "\" (known: " + entrypoints.keySet() + ")");
         Thread self = Thread.currentThread();
         long budgetMs = loaded.limits().timeBudget().toMillis();
-        ScheduledFuture<?> alarm = WATCHDOG.schedule(self::interrupt, Math.max(1, budgetMs), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> alarm = WATCHDOG.schedule(self::interrupt, loaded.limits().timeBudget().toNanos(), TimeUnit.NANOSECONDS);
         boolean ok = false;
         try {
             ExportFunction heapSet = instance.export("opa_heap_ptr_set");
