@@ -51,6 +51,7 @@ public final class PolicyInstance {
     private int dataAddr;
     private int baseHeap;
     private boolean dirty = true;
+    private ExportFunction heapSet, opaEval, fuelSet;
 
     PolicyInstance(PolicyEngine.LoadedPolicy loaded, String dataJson) {
         this.loaded = loaded;
@@ -87,7 +88,11 @@ public final class PolicyInstance {
         var exports = loaded.module().exportSection();
         ours = false;
         for (int i = 0; i < exports.exportCount(); i++) if (exports.getExport(i).name().equals("hoist_fuel_set")) ours = true;
-        codec = new MemoryCodec(memory, n -> (int) instance.export("opa_malloc").apply(n)[0]);
+        ExportFunction malloc = instance.export("opa_malloc");
+        codec = new MemoryCodec(memory, n -> (int) malloc.apply(n)[0]);
+        heapSet = instance.export("opa_heap_ptr_set");
+        opaEval = instance.export("opa_eval");
+        fuelSet = ours ? instance.export("hoist_fuel_set") : null;
         entrypoints = new HashMap<>();
         Object eps = Values.parseJson(dump((int) instance.export("entrypoints").apply()[0]));
         ((Map<?, ?>) eps).forEach((k, v) -> entrypoints.put((String) k, ((Double) v).intValue()));
@@ -150,9 +155,8 @@ public final class PolicyInstance {
         ScheduledFuture<?> alarm = WATCHDOG.schedule(self::interrupt, loaded.limits().timeBudget().toNanos(), TimeUnit.NANOSECONDS);
         boolean ok = false;
         try {
-            ExportFunction heapSet = instance.export("opa_heap_ptr_set");
             heapSet.apply(baseHeap);
-            if (ours) instance.export("hoist_fuel_set").apply(loaded.limits().fuel());
+            if (fuelSet != null) fuelSet.apply(loaded.limits().fuel());
             byte[] in = inputJson == null ? new byte[0] : inputJson.getBytes(StandardCharsets.UTF_8);
             int inPtr = baseHeap;
             if (inPtr + in.length + 65536 > memory.pages() * 65536 && memory.grow((in.length >> 16) + 1) < 0) {
@@ -160,7 +164,7 @@ public final class PolicyInstance {
             }
             memory.write(inPtr, in, 0, in.length);
             int heap = (inPtr + in.length + 15) & ~15;
-            int res = (int) instance.export("opa_eval").apply(0, ep, dataAddr, inPtr, in.length, heap, 0)[0];
+            int res = (int) opaEval.apply(0, ep, dataAddr, inPtr, in.length, heap, 0)[0];
             String out = codec.readCString(res);
             ok = true;
             return out;

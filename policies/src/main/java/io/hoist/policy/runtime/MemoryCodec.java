@@ -3,6 +3,7 @@ package io.hoist.policy.runtime;
 import com.dylibso.chicory.runtime.Memory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,68 +55,111 @@ public final class MemoryCodec {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    /** Writes a value with one allocation: its size is computed first, then the tree is laid out in place. */
     public int write(Object v) {
         if (v == null) return 0;
+        Object norm = normalize(v);
+        int size = size(norm);
+        int base = malloc.applyAsInt(size);
+        int[] cursor = {base};
+        return lay(norm, cursor);
+    }
+
+    /** Sorts objects and sets into OPA order so the Wasm side can binary-search them. */
+    @SuppressWarnings("unchecked")
+    private static Object normalize(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            TreeMap<Object, Object> s = Values.newObject();
+            for (Map.Entry<Object, Object> e : ((Map<Object, Object>) m).entrySet()) s.put(normalize(e.getKey()), normalize(e.getValue()));
+            return s;
+        }
+        if (v instanceof Set<?> set) {
+            TreeSet<Object> s = Values.newSet();
+            for (Object e : set) s.add(normalize(e));
+            return s;
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            for (Object e : l) out.add(normalize(e));
+            return out;
+        }
+        return v;
+    }
+
+    private static int align(int n) { return (n + 7) & ~7; }
+
+    @SuppressWarnings("unchecked")
+    private static int size(Object v) {
+        switch (Values.tag(v)) {
+            case Layout.STRING: return Layout.HEADER + align(Math.max(1, ((String) v).getBytes(StandardCharsets.UTF_8).length));
+            case Layout.NUMBER: return Layout.HEADER + (v instanceof java.math.BigDecimal b ? size(Values.numberText(b)) : 0);
+            case Layout.OBJECT: {
+                Map<Object, Object> m = (Map<Object, Object>) v;
+                int n = Layout.HEADER + align(Math.max(4, m.size()) * 8);
+                for (Map.Entry<Object, Object> e : m.entrySet()) n += size(e.getKey()) + size(e.getValue());
+                return n;
+            }
+            case Layout.ARRAY: case Layout.SET: {
+                Collection<Object> c = (Collection<Object>) v;
+                int n = Layout.HEADER + align(Math.max(4, c.size()) * 4);
+                for (Object e : c) n += size(e);
+                return n;
+            }
+            default: return Layout.HEADER;
+        }
+    }
+
+    private int take(int[] cursor, int n) {
+        int a = cursor[0];
+        cursor[0] += align(n);
+        return a;
+    }
+
+    @SuppressWarnings("unchecked")
+    private int lay(Object v, int[] cursor) {
         int tag = Values.tag(v);
-        int a;
+        int a = take(cursor, Layout.HEADER);
+        mem.writeI32(a, tag);
+        mem.writeI32(a + 4, 0);
         switch (tag) {
-            case Layout.NULL -> { a = malloc.applyAsInt(Layout.HEADER); }
-            case Layout.BOOL -> { a = malloc.applyAsInt(Layout.HEADER); mem.writeI32(a + 4, (Boolean) v ? 1 : 0); }
+            case Layout.BOOL -> mem.writeI32(a + 4, (Boolean) v ? 1 : 0);
             case Layout.NUMBER -> {
-                int text = v instanceof java.math.BigDecimal big ? write(Values.numberText(big)) : 0;
-                a = malloc.applyAsInt(Layout.HEADER);
-                mem.writeI32(a + 4, text);
                 mem.writeF64(a + 8, ((Number) v).doubleValue());
+                if (v instanceof java.math.BigDecimal b) mem.writeI32(a + 4, lay(Values.numberText(b), cursor));
             }
             case Layout.STRING -> {
                 byte[] b = ((String) v).getBytes(StandardCharsets.UTF_8);
-                int p = malloc.applyAsInt(Math.max(b.length, 1));
+                int p = take(cursor, Math.max(1, b.length));
                 mem.write(p, b, 0, b.length);
-                a = malloc.applyAsInt(Layout.HEADER);
                 mem.writeI32(a + 4, b.length);
                 mem.writeI32(a + 8, p);
             }
             case Layout.OBJECT -> {
                 Map<Object, Object> m = (Map<Object, Object>) v;
-                if (!(m instanceof TreeMap<?, ?> t && t.comparator() == Values.ORDER)) {
-                    TreeMap<Object, Object> s = Values.newObject();
-                    s.putAll(m);
-                    m = s;
-                }
-                int n = m.size();
-                int[] parts = new int[2 * n];
+                int cap = Math.max(4, m.size());
+                int p = take(cursor, cap * 8);
                 int i = 0;
                 for (Map.Entry<Object, Object> e : m.entrySet()) {
-                    parts[i++] = write(e.getKey());
-                    parts[i++] = write(e.getValue());
+                    mem.writeI32(p + 8 * i, lay(e.getKey(), cursor));
+                    mem.writeI32(p + 8 * i + 4, lay(e.getValue(), cursor));
+                    i++;
                 }
-                a = collection(tag, n, parts);
+                mem.writeI32(a + 4, m.size());
+                mem.writeI32(a + 8, cap);
+                mem.writeI32(a + 12, p);
             }
-            default -> {
-                Iterable<Object> it = (Iterable<Object>) v;
-                if (tag == Layout.SET && !(v instanceof TreeSet<?> t && t.comparator() == Values.ORDER)) {
-                    TreeSet<Object> s = Values.newSet();
-                    s.addAll((Set<Object>) v);
-                    it = s;
-                }
-                List<Integer> parts = new ArrayList<>();
-                for (Object e : it) parts.add(write(e));
-                a = collection(tag, parts.size(), parts.stream().mapToInt(Integer::intValue).toArray());
+            case Layout.ARRAY, Layout.SET -> {
+                Collection<Object> c = (Collection<Object>) v;
+                int cap = Math.max(4, c.size());
+                int p = take(cursor, cap * 4);
+                int i = 0;
+                for (Object e : c) mem.writeI32(p + 4 * i++, lay(e, cursor));
+                mem.writeI32(a + 4, c.size());
+                mem.writeI32(a + 8, cap);
+                mem.writeI32(a + 12, p);
             }
+            default -> { }
         }
-        mem.writeI32(a, tag);
-        return a;
-    }
-
-    private int collection(int tag, int n, int[] parts) {
-        int cap = Math.max(n, 4);
-        int p = malloc.applyAsInt(cap * (tag == Layout.OBJECT ? 8 : 4));
-        for (int i = 0; i < parts.length; i++) mem.writeI32(p + 4 * i, parts[i]);
-        int a = malloc.applyAsInt(Layout.HEADER);
-        mem.writeI32(a + 4, n);
-        mem.writeI32(a + 8, cap);
-        mem.writeI32(a + 12, p);
         return a;
     }
 
