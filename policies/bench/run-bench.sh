@@ -6,7 +6,7 @@ set -e
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 mvn -q -Pbench -pl policies -am test-compile -DskipTests
-mvn -q -Pbench -pl policies dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=policies/target/bench-classpath.txt
+mvn -q -Pbench -pl policies dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$ROOT/policies/target/bench-classpath.txt"
 CP="policies/target/test-classes:policies/target/classes:$(cat policies/target/bench-classpath.txt)"
 java -cp "$CP" org.openjdk.jmh.Main io.hoist.policy.bench.PolicyBenchmark -rf text -rff policies/target/bench-results.txt "$@"
 echo

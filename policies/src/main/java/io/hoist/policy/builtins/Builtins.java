@@ -422,8 +422,19 @@ public final class Builtins {
 
     static BigDecimal big(double d) { return new BigDecimal(Double.toString(d)); }
 
+    /** Compiled patterns by source: policies use a handful of constant regexes on every evaluation. */
+    private static final Map<String, Pattern> PATTERNS = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override protected boolean removeEldestEntry(Map.Entry<String, Pattern> e) { return size() > 256; }
+    });
+
+    static Pattern pattern(String re) {
+        Pattern p = PATTERNS.get(re);
+        if (p == null) { p = Pattern.compile(re); PATTERNS.put(re, p); }
+        return p;
+    }
+
     static Matcher matcher(String fn, String re, String s) {
-        try { return Pattern.compile(re).matcher(s); }
+        try { return pattern(re).matcher(s); }
         catch (java.util.regex.PatternSyntaxException e) { throw new BuiltinError("eval_builtin_error", fn + ": error parsing regexp: " + e.getDescription()); }
     }
 }

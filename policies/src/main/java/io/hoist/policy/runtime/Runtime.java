@@ -464,7 +464,17 @@ public final class Runtime {
         c.get(ch).i32('"').op(I32_EQ).ifThen();
         advance(c);
         c.gget(jsonPos).set(start);
-        c.gget(jsonEnd).get(start).op(I32_SUB).call(malloc).tee(buf).set(dst);
+        // find the closing quote first: the decoded string is never longer than its raw text
+        c.get(start).set(i);
+        out = c.block();
+        top = c.loop();
+        c.get(i).gget(jsonEnd).op(I32_GE_U).brIf(out);
+        c.get(i).i32Load8u(0).set(ch);
+        c.get(ch).i32('"').op(I32_EQ).brIf(out);
+        c.get(i).get(ch).i32('\\').op(I32_EQ).ifResult(I32).i32(2).elseBranch().i32(1).end().op(I32_ADD).set(i);
+        c.br(top);
+        c.end().end();
+        c.get(i).get(start).op(I32_SUB).i32(1).op(I32_ADD).call(malloc).tee(buf).set(dst);
         out = c.block();
         top = c.loop();
         c.gget(jsonPos).gget(jsonEnd).op(I32_GE_U).ifThen().i32(0).ret().end();
