@@ -60,7 +60,7 @@ public final class Builtins {
     }
 
     static double num(String fn, Object[] a, int i) {
-        if (a[i] instanceof Double d) return d;
+        if (a[i] instanceof Number d) return d.doubleValue();
         throw BuiltinError.type(fn, i + 1, "number", a[i]);
     }
 
@@ -96,6 +96,19 @@ public final class Builtins {
     }
 
     static Double d(double v) { return v; }
+
+    static BigInteger bigInteger(String fn, Object[] a, int i) {
+        if (!(a[i] instanceof Number n)) throw BuiltinError.type(fn, i + 1, "number", a[i]);
+        BigDecimal b = Values.big(n);
+        if (b.stripTrailingZeros().scale() > 0) throw new BuiltinError("eval_type_error", fn + ": operand " + (i + 1) + " must be integer number but got floating-point number");
+        return b.toBigInteger();
+    }
+
+    /** A Double when float64 holds it exactly, else the exact BigDecimal. */
+    static Object exact(BigInteger v) {
+        double d = v.doubleValue();
+        return Math.abs(d) < 9007199254740992.0 ? (Object) d : new BigDecimal(v);
+    }
 
     static Object bool(boolean b) { return b; }
 
@@ -169,9 +182,10 @@ public final class Builtins {
             def("bits.xor", 2, a -> d(integer("bits.xor", a, 0) ^ integer("bits.xor", a, 1)));
             def("bits.negate", 1, a -> d(~integer("bits.negate", a, 0)));
             def("bits.lsh", 2, a -> {
-                long x = integer("bits.lsh", a, 0), s = integer("bits.lsh", a, 1);
-                if (s < 0) throw new BuiltinError("eval_builtin_error", "bits.lsh: shift must be non-negative");
-                return d(BigInteger.valueOf(x).shiftLeft((int) s).doubleValue());
+                BigInteger x = bigInteger("bits.lsh", a, 0);
+                long s = integer("bits.lsh", a, 1);
+                if (s < 0) throw new BuiltinError("eval_type_error", "bits.lsh: operand 2 must be an unsigned integer number but got a negative integer");
+                return exact(x.shiftLeft((int) s));
             });
             def("bits.rsh", 2, a -> d(integer("bits.rsh", a, 0) >> integer("bits.rsh", a, 1)));
             def("units.parse_bytes", 1, a -> Units.parseBytes(str("units.parse_bytes", a, 0)));

@@ -247,6 +247,11 @@ final class Strings {
             StringBuilder sep = new StringBuilder();
             for (String d : ds) sep.append(Pattern.quote(d));
             String notSep = ds.isEmpty() ? "[\\s\\S]" : "(?:(?!" + String.join("|", ds.stream().map(Pattern::quote).toList()) + ")[\\s\\S])";
+            return Pattern.compile(toRegex(pattern, notSep)).matcher(s).matches();
+        }
+
+        /** Translates a glob (with nested {a,b} alternatives and [..] classes) to a Java regex. */
+        private static String toRegex(String pattern, String notSep) {
             StringBuilder re = new StringBuilder();
             for (int i = 0; i < pattern.length(); i++) {
                 char c = pattern.charAt(i);
@@ -265,27 +270,25 @@ final class Strings {
                         i = e;
                     }
                     case '{' -> {
-                        int e = pattern.indexOf('}', i);
-                        if (e < 0) throw new BuiltinError("eval_builtin_error", "glob.match: unexpected end of input");
+                        int depth = 0, e = -1;
                         List<String> alts = new ArrayList<>();
-                        for (String alt : pattern.substring(i + 1, e).split(",", -1)) alts.add(toRegex(alt, notSep));
-                        re.append("(?:").append(String.join("|", alts)).append(')');
+                        int start = i + 1;
+                        for (int j = i; j < pattern.length(); j++) {
+                            char d = pattern.charAt(j);
+                            if (d == '{') depth++;
+                            else if (d == '}' && --depth == 0) { e = j; break; }
+                            else if (d == ',' && depth == 1) { alts.add(pattern.substring(start, j)); start = j + 1; }
+                        }
+                        if (e < 0) throw new BuiltinError("eval_builtin_error", "glob.match: unexpected end of input");
+                        alts.add(pattern.substring(start, e));
+                        List<String> res = new ArrayList<>();
+                        for (String alt : alts) res.add(toRegex(alt, notSep));
+                        re.append("(?:").append(String.join("|", res)).append(')');
                         i = e;
                     }
                     case '\\' -> { if (i + 1 < pattern.length()) re.append(Pattern.quote(String.valueOf(pattern.charAt(++i)))); }
                     default -> re.append(Pattern.quote(String.valueOf(c)));
                 }
-            }
-            return Pattern.compile(re.toString()).matcher(s).matches();
-        }
-
-        private static String toRegex(String p, String notSep) {
-            StringBuilder re = new StringBuilder();
-            for (int i = 0; i < p.length(); i++) {
-                char c = p.charAt(i);
-                if (c == '*') re.append(notSep).append('*');
-                else if (c == '?') re.append(notSep);
-                else re.append(Pattern.quote(String.valueOf(c)));
             }
             return re.toString();
         }

@@ -12,7 +12,7 @@ final class Units {
     private Units() {}
 
     static Object parseBytes(String s) {
-        String t = s.replace("\"", "").trim();
+        String t = s.replace("\"", "");
         Matcher m = NUM.matcher(t);
         if (t.isEmpty() || !m.matches() || m.group(1).isEmpty() || m.group(1).equals(".")) {
             throw new BuiltinError("eval_builtin_error", "units.parse_bytes: could not parse byte amount");
@@ -39,12 +39,13 @@ final class Units {
     }
 
     static Object parse(String s) {
-        String t = s.replace("\"", "").trim();
+        String t = s.replace("\"", "");
         Matcher m = NUM.matcher(t);
         if (t.isEmpty() || !m.matches() || m.group(1).isEmpty() || m.group(1).equals(".")) {
             throw new BuiltinError("eval_builtin_error", "units.parse: could not parse amount to a number");
         }
-        String unit = m.group(2);
+        // multi-letter units are case-insensitive; single letters keep m (milli) apart from M (mega)
+        String unit = m.group(2).length() > 1 ? m.group(2).toLowerCase(Locale.ROOT) : m.group(2);
         BigDecimal mult = switch (unit) {
             case "" -> BigDecimal.ONE;
             case "m" -> new BigDecimal("0.001");

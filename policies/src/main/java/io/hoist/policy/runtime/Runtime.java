@@ -287,7 +287,18 @@ public final class Runtime {
         c.get(ta).i32(NUMBER).op(I32_EQ).ifThen();
         c.get(0).f64Load(8).get(1).f64Load(8).op(F64_LT).ifThen().i32(-1).ret().end();
         c.get(0).f64Load(8).get(1).f64Load(8).op(F64_GT).ifThen().i32(1).ret().end();
-        c.i32(0).ret();
+        // float64 tie: literals beyond float64 precision carry their exact integer text; compare those
+        c.get(0).i32Load(4).op(I32_EQZ).get(1).i32Load(4).op(I32_EQZ).op(I32_OR).ifThen().i32(0).ret().end();
+        c.get(0).i32Load(4).set(x);
+        c.get(1).i32Load(4).set(y);
+        c.get(x).i32Load(4).get(y).i32Load(4).op(I32_NE).ifThen();
+        c.i32(-1).i32(1).get(x).i32Load(4).get(y).i32Load(4).op(I32_LT_U).select().set(r);
+        c.elseBranch();
+        c.get(x).i32Load(8).get(x).i32Load(4).get(y).i32Load(8).get(y).i32Load(4).call(memeq).set(r);
+        c.end();
+        // for negative numbers the longer or lexically larger text is the smaller number
+        c.get(0).f64Load(8).f64(0).op(F64_LT).ifThen().i32(0).get(r).op(I32_SUB).set(r).end();
+        c.get(r).ret();
         c.end();
         c.get(ta).i32(STRING).op(I32_EQ).ifThen();
         c.get(0).i32Load(8).get(0).i32Load(4).get(1).i32Load(8).get(1).i32Load(4).call(memeq).ret();

@@ -60,7 +60,10 @@ public final class Values {
         switch (ta) {
             case Layout.NULL: return 0;
             case Layout.BOOL: return Boolean.compare((Boolean) a, (Boolean) b);
-            case Layout.NUMBER: return Double.compare(((Number) a).doubleValue(), ((Number) b).doubleValue());
+            case Layout.NUMBER: {
+                if (a instanceof Double x && b instanceof Double y) return Double.compare(x, y);
+                return big((Number) a).compareTo(big((Number) b));
+            }
             case Layout.STRING: return compareUtf8((String) a, (String) b);
             case Layout.OBJECT: {
                 Iterator<Map.Entry<Object, Object>> x = ((Map<Object, Object>) a).entrySet().iterator();
@@ -83,6 +86,13 @@ public final class Values {
                 return Boolean.compare(x.hasNext(), y.hasNext());
             }
         }
+    }
+
+    public static BigDecimal big(Number n) {
+        if (n instanceof BigDecimal b) return b;
+        double d = n.doubleValue();
+        if (Double.isInfinite(d) || Double.isNaN(d)) return BigDecimal.valueOf(Double.MAX_VALUE).multiply(BigDecimal.valueOf(Math.signum(d)));
+        return new BigDecimal(d);
     }
 
     /** Byte order of UTF-8, which is code point order (Java's compareTo is UTF-16 order). */

@@ -52,7 +52,8 @@ final class Lexer {
                 String t = src.substring(s, i);
                 double d = Double.parseDouble(t);
                 // beyond float64: keep the exact literal (OPA numbers are arbitrary precision)
-                Object num = Double.isInfinite(d) ? new java.math.BigDecimal(t) : (Object) d;
+                boolean inexactInteger = t.chars().allMatch(Character::isDigit) && Math.abs(d) >= 9007199254740992.0;
+                Object num = Double.isInfinite(d) || inexactInteger ? new java.math.BigDecimal(t) : (Object) d;
                 out.add(new Token(Kind.NUMBER, t, num, pos, nl));
             } else if (c == '"') {
                 StringBuilder b = new StringBuilder();
