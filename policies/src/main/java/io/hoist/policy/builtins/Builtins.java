@@ -384,6 +384,19 @@ public final class Builtins {
                 if (!(a[0] instanceof String)) return false;
                 try { Values.parseJson(str("json.is_valid", a, 0)); return true; } catch (IllegalArgumentException e) { return false; }
             });
+            def("yaml.marshal", 1, a -> {
+                try { return YAML.writeValueAsString(Values.toJson(a[0])); }
+                catch (Exception e) { throw new BuiltinError("eval_builtin_error", "yaml.marshal: " + e.getMessage()); }
+            });
+            def("yaml.unmarshal", 1, a -> {
+                try { return Values.fromJson(YAML.readTree(str("yaml.unmarshal", a, 0))); }
+                catch (BuiltinError e) { throw e; }
+                catch (Exception e) { throw new BuiltinError("eval_builtin_error", "yaml.unmarshal: " + e.getMessage().split("\n")[0]); }
+            });
+            def("yaml.is_valid", 1, a -> {
+                if (!(a[0] instanceof String s)) return false;
+                try { YAML.readTree(s); return true; } catch (Exception e) { return false; }
+            });
             def("base64.encode", 1, a -> Base64.getEncoder().encodeToString(str("base64.encode", a, 0).getBytes(StandardCharsets.UTF_8)));
             def("base64.decode", 1, a -> {
                 try { return new String(Base64.getDecoder().decode(str("base64.decode", a, 0)), StandardCharsets.UTF_8); }
@@ -433,6 +446,9 @@ public final class Builtins {
     }
 
     static String numberText(double d) { return Values.numberText(d); }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
+            new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
 
     static BigDecimal big(double d) { return new BigDecimal(Double.toString(d)); }
 
