@@ -95,6 +95,23 @@ class RegoCompilerTest {
     }
 
     @Test
+    void expressionsAreReorderedSoVariablesAreBoundFirst() {
+        String policy = """
+                package r
+                import rego.v1
+                deny contains msg if {
+                    msg := sprintf("vm %s has %d disks", [name, n])
+                    n := count(disks)
+                    name := input.vm.name
+                    disks := input.vm.disks
+                    n > 1
+                }
+                """;
+        assertThat(eval("r/deny", "{\"vm\":{\"name\":\"a\",\"disks\":[1,2]}}", "{}", policy)).isEqualTo("[{\"result\":[\"vm a has 2 disks\"]}]");
+        assertThat(eval("r/deny", "{\"vm\":{\"name\":\"a\",\"disks\":[1]}}", "{}", policy)).isEqualTo("[{\"result\":[]}]");
+    }
+
+    @Test
     void conflictingCompleteRuleIsAnEvaluationError() {
         String policy = "package c\np = 1 { true }\np = 2 { true }";
         assertThatThrownBy(() -> eval("c/p", null, "{}", policy))

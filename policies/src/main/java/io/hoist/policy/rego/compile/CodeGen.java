@@ -227,8 +227,13 @@ final class CodeGen {
 
     // ================================================================== bodies and expressions
     private void body(Fn f, List<Expr> exprs, int i, Runnable k) {
+        List<Expr> ordered = i == 0 && exprs.size() > 1 ? SafetyOrder.reorder(exprs, f.scope.keySet()) : exprs;
+        bodyFrom(f, ordered, i, k);
+    }
+
+    private void bodyFrom(Fn f, List<Expr> exprs, int i, Runnable k) {
         if (i == exprs.size()) { k.run(); return; }
-        expr(f, exprs.get(i), () -> body(f, exprs, i + 1, k));
+        expr(f, exprs.get(i), () -> bodyFrom(f, exprs, i + 1, k));
     }
 
     private void expr(Fn f, Expr e, Runnable k) {
