@@ -298,7 +298,6 @@ public final class Builtins {
             def("all", 1, a -> bool(coll("all", a, 0).stream().allMatch(Boolean.TRUE::equals)));
             def("json.filter", 2, a -> Json.filter(obj("json.filter", a, 0), coll("json.filter", a, 1)));
             def("json.remove", 2, a -> Json.remove(obj("json.remove", a, 0), coll("json.remove", a, 1)));
-            def("json.patch", 2, a -> null);
             rel("walk", 1, a -> {
                 List<Object> out = new ArrayList<>();
                 walk(new ArrayList<>(), a[0], out);

@@ -131,7 +131,7 @@ final class Strings {
         });
         define("regex.replace", 3, a -> matcher("regex.replace", str("regex.replace", a, 1), str("regex.replace", a, 0))
                 .replaceAll(str("regex.replace", a, 2).replaceAll("\\$\\{?(\\d+)\\}?", "\\$$1")));
-        define("regex.template_match", 4, a -> null);
+        define("regex.globs_match", 2, a -> GlobsMatch.match(str("regex.globs_match", a, 0), str("regex.globs_match", a, 1)));
         define("glob.match", 3, a -> Glob.match(str("glob.match", a, 0), a[1], str("glob.match", a, 2)));
         define("glob.quote_meta", 1, a -> str("glob.quote_meta", a, 0).replaceAll("([*?\\\\\\[\\]{}])", "\\\\$1"));
         define("semver.is_valid", 1, a -> a[0] instanceof String s && Semver.parse(s) != null);
@@ -322,6 +322,4 @@ final class Strings {
             return Integer.compare(a.length, b.length);
         }
     }
-
-    static boolean isSet(Object o) { return o instanceof Set; }
 }

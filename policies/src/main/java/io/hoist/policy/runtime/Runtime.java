@@ -7,7 +7,6 @@ import io.hoist.policy.wasm.Code;
 import io.hoist.policy.wasm.Code.Label;
 import io.hoist.policy.wasm.WasmModule;
 import java.nio.charset.StandardCharsets;
-import java.util.function.IntConsumer;
 
 /**
  * The value runtime every compiled policy carries, emitted as Wasm functions: bump allocator, constructors,
@@ -620,7 +619,6 @@ public final class Runtime {
     }
 
     private void utf8(Code c, int code, int dst) {
-        IntConsumer put = unused -> { };
         c.get(code).i32(0x80).op(I32_LT_U).ifThen();
         c.get(dst).get(code).i32Store8(0);
         c.get(dst).i32(1).op(I32_ADD).set(dst);
@@ -642,7 +640,6 @@ public final class Runtime {
         c.get(dst).get(code).i32(0x3F).op(I32_AND).i32(0x80).op(I32_OR).i32Store8(3);
         c.get(dst).i32(4).op(I32_ADD).set(dst);
         c.end().end().end();
-        put.accept(0);
     }
 
     // ---------------------------------------------------------------- JSON dump
