@@ -8,6 +8,8 @@ import io.hoist.policy.rego.compile.SourceFile;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Fuel, time and memory bounds fail one evaluation with a clear error; the instance keeps serving. */
 class SandboxTest {
@@ -35,9 +37,10 @@ class SandboxTest {
         assertThat(p.evaluate("s/ok", "{\"x\":41}")).isEqualTo("[{\"result\":42}]");
     }
 
-    @Test
-    void timeBudgetInterruptsEvaluation() {
-        PolicyInstance p = load(Limits.defaults().withFuel(Long.MAX_VALUE).withTimeBudget(Duration.ofMillis(200)));
+    @ParameterizedTest
+    @EnumSource(Limits.Mode.class)
+    void timeBudgetInterruptsEvaluation(Limits.Mode mode) {
+        PolicyInstance p = load(Limits.defaults().withMode(mode).withFuel(Long.MAX_VALUE).withTimeBudget(Duration.ofMillis(200)));
         assertThatThrownBy(() -> p.evaluate("s/spin", "{}"))
                 .isInstanceOfSatisfying(PolicyEvaluationException.class, e -> assertThat(e.code()).isEqualTo("time_limit_exceeded"))
                 .hasMessageContaining("time budget of 200 ms");
