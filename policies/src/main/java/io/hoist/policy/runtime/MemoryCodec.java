@@ -69,19 +69,35 @@ public final class MemoryCodec {
     @SuppressWarnings("unchecked")
     private static Object normalize(Object v) {
         if (v instanceof Map<?, ?> m) {
+            boolean sorted = m instanceof TreeMap<?, ?> t && t.comparator() == Values.ORDER;
+            boolean same = sorted;
             TreeMap<Object, Object> s = Values.newObject();
-            for (Map.Entry<Object, Object> e : ((Map<Object, Object>) m).entrySet()) s.put(normalize(e.getKey()), normalize(e.getValue()));
-            return s;
+            for (Map.Entry<Object, Object> e : ((Map<Object, Object>) m).entrySet()) {
+                Object k = normalize(e.getKey()), x = normalize(e.getValue());
+                same &= k == e.getKey() && x == e.getValue();
+                s.put(k, x);
+            }
+            return same ? v : s;
         }
         if (v instanceof Set<?> set) {
+            boolean same = set instanceof TreeSet<?> t && t.comparator() == Values.ORDER;
             TreeSet<Object> s = Values.newSet();
-            for (Object e : set) s.add(normalize(e));
-            return s;
+            for (Object e : set) {
+                Object x = normalize(e);
+                same &= x == e;
+                s.add(x);
+            }
+            return same ? v : s;
         }
         if (v instanceof List<?> l) {
+            boolean same = true;
             List<Object> out = new ArrayList<>(l.size());
-            for (Object e : l) out.add(normalize(e));
-            return out;
+            for (Object e : l) {
+                Object x = normalize(e);
+                same &= x == e;
+                out.add(x);
+            }
+            return same ? v : out;
         }
         return v;
     }

@@ -137,7 +137,7 @@ final class CodeGen {
             c.gget(g.cacheGlobal).i32(1).op(I32_EQ).ifResult(I32).i32(0).elseBranch().gget(g.cacheGlobal).end().ret();
             c.end();
         }
-        c.call(rt.burn);
+        burn(c);
         if (g.kind == RuleKind.PARTIAL_SET) c.i32(4).call(rt.mkSet).set(result);
         if (g.kind == RuleKind.PARTIAL_OBJECT) c.i32(4).call(rt.mkObj).set(result);
         for (int ri = 0; ri < g.rules.size(); ri++) {
@@ -219,6 +219,12 @@ final class CodeGen {
     private void bindArgs(Fn f, List<Term> args, int i, Runnable k) {
         if (i == args.size()) { k.run(); return; }
         unifyValue(f, args.get(i), i, () -> bindArgs(f, args, i + 1, k));
+    }
+
+    /** Inline fuel step: a call per loop iteration costs far more than these instructions in the interpreter. */
+    private void burn(Code c) {
+        c.gget(rt.fuelGlobal).i64(1).op(I64_SUB).gset(rt.fuelGlobal);
+        c.gget(rt.fuelGlobal).i64(0).op(I64_LT_S).ifThen().call(rt.burn).end();
     }
 
     private void abort(Code c, String msg) {
@@ -877,7 +883,7 @@ final class CodeGen {
         Label outerFail = f.fail;
         Label exit = c.block();
         Label top = c.loop();
-        c.call(rt.burn);
+        burn(c);
         c.get(i).get(n).op(I32_GE_U).brIf(exit);
         c.get(tag).i32(Layout.OBJECT).op(I32_EQ).ifThen();
         c.get(ptr).get(i).i32(3).op(I32_SHL).op(I32_ADD).tee(val).i32Load(0).set(key);
