@@ -23,7 +23,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,11 +33,18 @@ import java.util.concurrent.TimeUnit;
  * memory) does not poison the instance: the next evaluation starts from a fresh module instance.
  */
 public final class PolicyInstance {
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "policy-time-budget");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService WATCHDOG = watchdog();
+
+    /** One daemon thread interrupts evaluations that overrun; cancelled alarms leave the queue at once. */
+    private static ScheduledExecutorService watchdog() {
+        java.util.concurrent.ScheduledThreadPoolExecutor e = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "policy-time-budget");
+            t.setDaemon(true);
+            return t;
+        });
+        e.setRemoveOnCancelPolicy(true);
+        return e;
+    }
 
     private final PolicyEngine.LoadedPolicy loaded;
     private final String dataJson;
@@ -173,7 +179,13 @@ public final class PolicyInstance {
         if (ep == null) throw new IllegalArgumentException("entrypoint: unknown \"" + entrypoint + "\" (known: " + entrypoints.keySet() + ")");
         Thread self = Thread.currentThread();
         long budgetMs = loaded.limits().timeBudget().toMillis();
-        ScheduledFuture<?> alarm = WATCHDOG.schedule(self::interrupt, loaded.limits().timeBudget().toNanos(), TimeUnit.NANOSECONDS);
+        // the alarm may only interrupt while this evaluation runs, never the caller's later work
+        boolean[] running = {true};
+        ScheduledFuture<?> alarm = WATCHDOG.schedule(() -> {
+            synchronized (running) {
+                if (running[0]) self.interrupt();
+            }
+        }, loaded.limits().timeBudget().toNanos(), TimeUnit.NANOSECONDS);
         boolean ok = false;
         try {
             heapSet.apply(baseHeap);
@@ -214,6 +226,9 @@ public final class PolicyInstance {
         } catch (RuntimeException e) {
             throw translate(e, budgetMs);
         } finally {
+            synchronized (running) {
+                running[0] = false;
+            }
             alarm.cancel(false);
             Thread.interrupted();
             if (!ok) dirty = true;
