@@ -179,7 +179,9 @@ public final class PolicyInstance {
         if (ep == null) throw new IllegalArgumentException("entrypoint: unknown \"" + entrypoint + "\" (known: " + entrypoints.keySet() + ")");
         Thread self = Thread.currentThread();
         long budgetMs = loaded.limits().timeBudget().toMillis();
-        // the alarm may only interrupt while this evaluation runs, never the caller's later work
+        // the alarm may only interrupt while this evaluation runs, never the caller's later work;
+        // a caller's own pending interrupt is set aside and restored afterwards
+        boolean callerInterrupted = Thread.interrupted();
         boolean[] running = {true};
         ScheduledFuture<?> alarm = WATCHDOG.schedule(() -> {
             synchronized (running) {
@@ -231,6 +233,7 @@ public final class PolicyInstance {
             }
             alarm.cancel(false);
             Thread.interrupted();
+            if (callerInterrupted) self.interrupt();
             if (!ok) dirty = true;
         }
     }
