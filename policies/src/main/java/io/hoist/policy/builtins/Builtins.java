@@ -1,0 +1,469 @@
+package io.hoist.policy.builtins;
+
+import io.hoist.policy.runtime.Values;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Builtins the Wasm code calls through opa_builtinN. A builtin's id is its index in {@link #ALL}; modules
+ * list the ids they use in their builtins() export. Implementations return null for "undefined" and throw
+ * {@link BuiltinError} for errors.
+ */
+public final class Builtins {
+    /** relation: the builtin returns all solutions as an array and "f(x, out)" iterates over them. */
+    public record Builtin(String name, int arity, boolean relation, Function<Object[], Object> fn) {}
+
+    private static final List<Builtin> ALL = new ArrayList<>();
+    private static final Map<String, Integer> IDS = new LinkedHashMap<>();
+
+    /** Largest collection a host builtin builds (16 MiB of Wasm values at least; the memory cap bounds the rest). */
+    static final long MAX_HOST_ELEMENTS = 1_000_000;
+
+    private Builtins() {}
+
+    public static Builtin get(String name) {
+        Integer id = IDS.get(name);
+        return id == null ? null : ALL.get(id);
+    }
+
+    public static int id(String name) { return IDS.get(name); }
+
+    public static Builtin byId(int id) { return ALL.get(id); }
+
+    private static void def(String name, int arity, Function<Object[], Object> fn) {
+        IDS.put(name, ALL.size());
+        ALL.add(new Builtin(name, arity, false, fn));
+    }
+
+    private static void rel(String name, int arity, Function<Object[], Object> fn) {
+        IDS.put(name, ALL.size());
+        ALL.add(new Builtin(name, arity, true, fn));
+    }
+
+    // ------------------------------------------------------------------ argument helpers
+    static String str(String fn, Object[] a, int i) {
+        if (a[i] instanceof String s) return s;
+        throw BuiltinError.type(fn, i + 1, "string", a[i]);
+    }
+
+    static double num(String fn, Object[] a, int i) {
+        if (a[i] instanceof Number d) return d.doubleValue();
+        throw BuiltinError.type(fn, i + 1, "number", a[i]);
+    }
+
+    static long integer(String fn, Object[] a, int i) {
+        double d = num(fn, a, i);
+        if (d != Math.rint(d)) throw new BuiltinError("eval_type_error", fn + ": operand " + (i + 1) + " must be integer number but got floating-point number");
+        return (long) d;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> arr(String fn, Object[] a, int i) {
+        if (a[i] instanceof List<?> l) return (List<Object>) l;
+        throw BuiltinError.type(fn, i + 1, "array", a[i]);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<Object, Object> obj(String fn, Object[] a, int i) {
+        if (a[i] instanceof Map<?, ?> m) return (Map<Object, Object>) m;
+        throw BuiltinError.type(fn, i + 1, "object", a[i]);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Set<Object> set(String fn, Object[] a, int i) {
+        if (a[i] instanceof Set<?> s) return (Set<Object>) s;
+        throw BuiltinError.type(fn, i + 1, "set", a[i]);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Collection<Object> coll(String fn, Object[] a, int i) {
+        if (a[i] instanceof List<?> l) return (List<Object>) l;
+        if (a[i] instanceof Set<?> s) return (Set<Object>) s;
+        throw BuiltinError.type(fn, i + 1, "any of {array, set}", a[i]);
+    }
+
+    static Double d(double v) { return v; }
+
+    static BigInteger bigInteger(String fn, Object[] a, int i) {
+        if (!(a[i] instanceof Number n)) throw BuiltinError.type(fn, i + 1, "number", a[i]);
+        BigDecimal b = Values.big(n);
+        if (b.stripTrailingZeros().scale() > 0) throw new BuiltinError("eval_type_error", fn + ": operand " + (i + 1) + " must be integer number but got floating-point number");
+        return b.toBigInteger();
+    }
+
+    /** A Double when float64 holds it exactly, else the exact BigDecimal. */
+    static Object exact(BigInteger v) {
+        double d = v.doubleValue();
+        return Math.abs(d) < 9007199254740992.0 ? (Object) d : new BigDecimal(v);
+    }
+
+    static Object bool(boolean b) { return b; }
+
+    private static Set<Object> setOf(Collection<?> c) {
+        TreeSet<Object> s = Values.newSet();
+        s.addAll(c);
+        return s;
+    }
+
+    static {
+        Strings.register();
+        Collections.register();
+        Encoding.register();
+        Numbers.register();
+    }
+
+    /** Registration entry points used by the groups of builtins below. */
+    static void define(String name, int arity, Function<Object[], Object> fn) { def(name, arity, fn); }
+
+    static void relation(String name, int arity, Function<Object[], Object> fn) { rel(name, arity, fn); }
+
+    // ================================================================== numbers and aggregates
+    static final class Numbers {
+        static void register() {
+            def("abs", 1, a -> d(Math.abs(num("abs", a, 0))));
+            def("round", 1, a -> { double x = num("round", a, 0); return d(x < 0 ? -Math.round(-x) : Math.round(x)); });
+            def("ceil", 1, a -> d(Math.ceil(num("ceil", a, 0))));
+            def("floor", 1, a -> d(Math.floor(num("floor", a, 0))));
+            def("sum", 1, a -> {
+                double s = 0;
+                for (Object x : coll("sum", a, 0)) { if (!(x instanceof Double v)) throw BuiltinError.type("sum", 1, "any of {array, set} of numbers", a[0]); s += v; }
+                return d(s);
+            });
+            def("product", 1, a -> {
+                double s = 1;
+                for (Object x : coll("product", a, 0)) { if (!(x instanceof Double v)) throw BuiltinError.type("product", 1, "any of {array, set} of numbers", a[0]); s *= v; }
+                return d(s);
+            });
+            def("max", 1, a -> coll("max", a, 0).stream().max(Values.ORDER).orElse(null));
+            def("min", 1, a -> coll("min", a, 0).stream().min(Values.ORDER).orElse(null));
+            def("sort", 1, a -> { List<Object> l = new ArrayList<>(coll("sort", a, 0)); l.sort(Values.ORDER); return l; });
+            def("numbers.range", 2, a -> {
+                long x = integer("numbers.range", a, 0), y = integer("numbers.range", a, 1);
+                // the host must not build what the policy's memory cap could never hold
+                if (Math.abs(y - x) > MAX_HOST_ELEMENTS) throw new BuiltinError("eval_builtin_error", "numbers.range: result of " + (Math.abs(y - x) + 1) + " elements is too large");
+                List<Object> l = new ArrayList<>();
+                if (x <= y) for (long i = x; i <= y; i++) l.add((double) i);
+                else for (long i = x; i >= y; i--) l.add((double) i);
+                return l;
+            });
+            def("to_number", 1, a -> {
+                Object x = a[0];
+                if (x instanceof Double) return x;
+                if (x instanceof Boolean b) return d(b ? 1 : 0);
+                if (x == Values.NULL) return d(0);
+                if (x instanceof String s) {
+                    try { return Double.parseDouble(s.trim().equals(s) ? s : "x"); }
+                    catch (NumberFormatException e) { throw new BuiltinError("eval_builtin_error", "strconv.ParseFloat: parsing " + Values.toJsonText(s) + ": invalid syntax"); }
+                }
+                throw BuiltinError.type("to_number", 1, "one of {boolean, null, number, string}", x);
+            });
+            def("format_int", 2, a -> {
+                double x = num("format_int", a, 0);
+                long base = integer("format_int", a, 1);
+                if (base != 2 && base != 8 && base != 10 && base != 16) throw new BuiltinError("eval_type_error", "format_int: operand 2 must be one of {2, 8, 10, 16}");
+                long v = (long) (x < 0 ? Math.ceil(x) : Math.floor(x));
+                return Long.toString(v, (int) base);
+            });
+            def("bits.or", 2, a -> d(integer("bits.or", a, 0) | integer("bits.or", a, 1)));
+            def("bits.and", 2, a -> d(integer("bits.and", a, 0) & integer("bits.and", a, 1)));
+            def("bits.xor", 2, a -> d(integer("bits.xor", a, 0) ^ integer("bits.xor", a, 1)));
+            def("bits.negate", 1, a -> d(~integer("bits.negate", a, 0)));
+            def("bits.lsh", 2, a -> {
+                BigInteger x = bigInteger("bits.lsh", a, 0);
+                long s = integer("bits.lsh", a, 1);
+                if (s < 0) throw new BuiltinError("eval_type_error", "bits.lsh: operand 2 must be an unsigned integer number but got a negative integer");
+                return exact(x.shiftLeft((int) s));
+            });
+            def("bits.rsh", 2, a -> d(integer("bits.rsh", a, 0) >> integer("bits.rsh", a, 1)));
+            def("units.parse_bytes", 1, a -> Units.parseBytes(str("units.parse_bytes", a, 0)));
+            def("units.parse", 1, a -> Units.parse(str("units.parse", a, 0)));
+        }
+    }
+
+    // ================================================================== collections
+    static final class Collections {
+        static void register() {
+            def("internal.set_diff", 2, a -> {
+                Set<Object> s = setOf(set("minus", a, 0));
+                s.removeAll(set("minus", a, 1));
+                return s;
+            });
+            def("or", 2, a -> { Set<Object> s = setOf(set("or", a, 0)); s.addAll(set("or", a, 1)); return s; });
+            def("and", 2, a -> { Set<Object> s = setOf(set("and", a, 0)); s.retainAll(set("and", a, 1)); return s; });
+            def("union", 1, a -> {
+                Set<Object> s = Values.newSet();
+                for (Object x : set("union", a, 0)) {
+                    if (!(x instanceof Set<?> inner)) throw BuiltinError.type("union", 1, "set of sets", a[0]);
+                    s.addAll(inner);
+                }
+                return s;
+            });
+            def("intersection", 1, a -> {
+                Set<Object> s = null;
+                for (Object x : set("intersection", a, 0)) {
+                    if (!(x instanceof Set<?> inner)) throw BuiltinError.type("intersection", 1, "set of sets", a[0]);
+                    if (s == null) s = setOf(inner); else s.retainAll(inner);
+                }
+                return s == null ? Values.newSet() : s;
+            });
+            def("array.concat", 2, a -> { List<Object> l = new ArrayList<>(arr("array.concat", a, 0)); l.addAll(arr("array.concat", a, 1)); return l; });
+            def("array.slice", 3, a -> {
+                List<Object> l = arr("array.slice", a, 0);
+                long s = integer("array.slice", a, 1), e = integer("array.slice", a, 2);
+                s = Math.max(0, s);
+                e = Math.min(l.size(), e);
+                if (s >= e) return new ArrayList<>();
+                return new ArrayList<>(l.subList((int) s, (int) e));
+            });
+            def("array.reverse", 1, a -> { List<Object> l = new ArrayList<>(arr("array.reverse", a, 0)); java.util.Collections.reverse(l); return l; });
+            def("object.get", 3, a -> {
+                Map<Object, Object> o = obj("object.get", a, 0);
+                if (a[1] instanceof List<?> path) {
+                    Object cur = o;
+                    for (Object k : path) {
+                        Object next = child(cur, k);
+                        if (next == null) return a[2];
+                        cur = next;
+                    }
+                    return cur;
+                }
+                Object v = o.get(a[1]);
+                return v == null ? a[2] : v;
+            });
+            def("object.keys", 1, a -> setOf(obj("object.keys", a, 0).keySet()));
+            def("object.remove", 2, a -> {
+                Map<Object, Object> o = obj("object.remove", a, 0);
+                Collection<Object> keys;
+                if (a[1] instanceof Map<?, ?> km) keys = new ArrayList<>(((Map<Object, Object>) km).keySet());
+                else if (a[1] instanceof List<?> || a[1] instanceof Set<?>) keys = coll("object.remove", a, 1);
+                else throw BuiltinError.type("object.remove", 2, "one of {array, object, set}", a[1]);
+                TreeMap<Object, Object> r = Values.newObject();
+                r.putAll(o);
+                keys.forEach(r::remove);
+                return r;
+            });
+            def("object.filter", 2, a -> {
+                Map<Object, Object> o = obj("object.filter", a, 0);
+                Collection<Object> keys;
+                if (a[1] instanceof Map<?, ?> km) keys = new ArrayList<>(((Map<Object, Object>) km).keySet());
+                else if (a[1] instanceof List<?> || a[1] instanceof Set<?>) keys = coll("object.filter", a, 1);
+                else throw BuiltinError.type("object.filter", 2, "one of {array, object, set}", a[1]);
+                TreeMap<Object, Object> r = Values.newObject();
+                for (Object k : keys) if (o.containsKey(k)) r.put(k, o.get(k));
+                return r;
+            });
+            def("object.union", 2, a -> mergeObjects(obj("object.union", a, 0), obj("object.union", a, 1)));
+            def("object.union_n", 1, a -> {
+                Map<Object, Object> r = Values.newObject();
+                for (Object x : arr("object.union_n", a, 0)) {
+                    if (!(x instanceof Map<?, ?> m)) throw BuiltinError.type("object.union_n", 1, "array of objects", a[0]);
+                    r = mergeObjects(r, (Map<Object, Object>) m);
+                }
+                return r;
+            });
+            def("object.subset", 2, a -> bool(subset(a[0], a[1])));
+            def("is_number", 1, a -> a[0] instanceof Double );
+            def("is_string", 1, a -> a[0] instanceof String );
+            def("is_boolean", 1, a -> a[0] instanceof Boolean );
+            def("is_array", 1, a -> a[0] instanceof List );
+            def("is_set", 1, a -> a[0] instanceof Set );
+            def("is_object", 1, a -> a[0] instanceof Map );
+            def("is_null", 1, a -> a[0] == Values.NULL );
+            def("type_name", 1, a -> Values.typeName(a[0]));
+            def("cast_null", 1, a -> { if (a[0] != Values.NULL) throw BuiltinError.type("cast_null", 1, "null", a[0]); return a[0]; });
+            def("cast_string", 1, a -> { str("cast_string", a, 0); return a[0]; });
+            def("cast_boolean", 1, a -> { if (!(a[0] instanceof Boolean)) throw BuiltinError.type("cast_boolean", 1, "boolean", a[0]); return a[0]; });
+            def("cast_object", 1, a -> obj("cast_object", a, 0));
+            def("set_diff", 2, a -> { Set<Object> s = setOf(set("set_diff", a, 0)); s.removeAll(set("set_diff", a, 1)); return s; });
+            def("opa.runtime", 0, a -> Values.newObject());
+            def("time.now_ns", 0, a -> (double) (System.currentTimeMillis() * 1_000_000L));
+            def("cast_array", 1, a -> new ArrayList<>(coll("cast_array", a, 0)));
+            def("cast_set", 1, a -> setOf(coll("cast_set", a, 0)));
+            def("to_array", 1, a -> new ArrayList<>(coll("to_array", a, 0)));
+            def("to_set", 1, a -> setOf(coll("to_set", a, 0)));
+            def("any", 1, a -> bool(coll("any", a, 0).contains(Boolean.TRUE)));
+            def("all", 1, a -> bool(coll("all", a, 0).stream().allMatch(Boolean.TRUE::equals)));
+            def("json.filter", 2, a -> Json.filter(obj("json.filter", a, 0), coll("json.filter", a, 1)));
+            def("json.remove", 2, a -> Json.remove(obj("json.remove", a, 0), coll("json.remove", a, 1)));
+            rel("walk", 1, a -> {
+                List<Object> out = new ArrayList<>();
+                walk(new ArrayList<>(), a[0], out);
+                return out;
+            });
+        }
+
+        @SuppressWarnings("unchecked")
+        static Object child(Object cur, Object k) {
+            if (cur instanceof Map<?, ?> m) return m.get(k);
+            if (cur instanceof List<?> l && k instanceof Double d && d == Math.rint(d) && d >= 0 && d < l.size()) return l.get(d.intValue());
+            if (cur instanceof Set<?> s && s.contains(k)) return k;
+            return null;
+        }
+
+        @SuppressWarnings("unchecked")
+        static Map<Object, Object> mergeObjects(Map<Object, Object> x, Map<Object, Object> y) {
+            TreeMap<Object, Object> r = Values.newObject();
+            r.putAll(x);
+            for (Map.Entry<Object, Object> e : y.entrySet()) {
+                Object old = r.get(e.getKey());
+                if (old instanceof Map<?, ?> om && e.getValue() instanceof Map<?, ?> nm) {
+                    r.put(e.getKey(), mergeObjects((Map<Object, Object>) om, (Map<Object, Object>) nm));
+                } else r.put(e.getKey(), e.getValue());
+            }
+            return r;
+        }
+
+        @SuppressWarnings("unchecked")
+        static boolean subset(Object sup, Object sub) {
+            if (sup instanceof Map<?, ?> a && sub instanceof Map<?, ?> b) {
+                for (Map.Entry<?, ?> e : b.entrySet()) {
+                    Object v = a.get(e.getKey());
+                    if (v == null || !subset(v, e.getValue())) return false;
+                }
+                return true;
+            }
+            if (sup instanceof Set<?> a && sub instanceof Set<?> b) return a.containsAll(b);
+            if (sup instanceof List<?> a && sub instanceof List<?> b) {
+                for (int i = 0; i + b.size() <= a.size(); i++) {
+                    if (Values.equal(a.subList(i, i + b.size()), b)) return true;
+                }
+                return false;
+            }
+            if (sup instanceof List<?> a && sub instanceof Set<?> b) return setOf(a).containsAll(b);
+            return Values.equal(sup, sub);
+        }
+
+        @SuppressWarnings("unchecked")
+        static void walk(List<Object> path, Object v, List<Object> out) {
+            out.add(new ArrayList<>(List.of(new ArrayList<>(path), v)));
+            if (v instanceof Map<?, ?> m) {
+                for (Map.Entry<Object, Object> e : ((Map<Object, Object>) m).entrySet()) {
+                    path.add(e.getKey());
+                    walk(path, e.getValue(), out);
+                    path.remove(path.size() - 1);
+                }
+            } else if (v instanceof List<?> l) {
+                for (int i = 0; i < l.size(); i++) {
+                    path.add((double) i);
+                    walk(path, l.get(i), out);
+                    path.remove(path.size() - 1);
+                }
+            } else if (v instanceof Set<?> s) {
+                for (Object e : s) {
+                    path.add(e);
+                    walk(path, e, out);
+                    path.remove(path.size() - 1);
+                }
+            }
+        }
+    }
+
+    // ================================================================== encodings
+    static final class Encoding {
+        static void register() {
+            def("json.marshal", 1, a -> Values.toJsonText(a[0]));
+            def("json.unmarshal", 1, a -> {
+                try { return Values.parseJson(str("json.unmarshal", a, 0)); }
+                catch (IllegalArgumentException e) { throw new BuiltinError("eval_builtin_error", "json.unmarshal: " + e.getMessage()); }
+            });
+            def("json.is_valid", 1, a -> {
+                if (!(a[0] instanceof String)) return false;
+                try { Values.parseJson(str("json.is_valid", a, 0)); return true; } catch (IllegalArgumentException e) { return false; }
+            });
+            def("yaml.marshal", 1, a -> {
+                try { return YAML.writeValueAsString(Values.toJson(a[0])); }
+                catch (Exception e) { throw new BuiltinError("eval_builtin_error", "yaml.marshal: " + e.getMessage()); }
+            });
+            def("yaml.unmarshal", 1, a -> {
+                try { return Values.fromJson(YAML.readTree(str("yaml.unmarshal", a, 0))); }
+                catch (BuiltinError e) { throw e; }
+                catch (Exception e) { throw new BuiltinError("eval_builtin_error", "yaml.unmarshal: " + e.getMessage().split("\n")[0]); }
+            });
+            def("yaml.is_valid", 1, a -> {
+                if (!(a[0] instanceof String s)) return false;
+                try { YAML.readTree(s); return true; } catch (Exception e) { return false; }
+            });
+            def("base64.encode", 1, a -> Base64.getEncoder().encodeToString(str("base64.encode", a, 0).getBytes(StandardCharsets.UTF_8)));
+            def("base64.decode", 1, a -> {
+                try { return new String(Base64.getDecoder().decode(str("base64.decode", a, 0)), StandardCharsets.UTF_8); }
+                catch (IllegalArgumentException e) { throw new BuiltinError("eval_builtin_error", "base64.decode: illegal base64 data"); }
+            });
+            def("base64.is_valid", 1, a -> {
+                try { Base64.getDecoder().decode(str("base64.is_valid", a, 0)); return true; } catch (IllegalArgumentException e) { return false; }
+            });
+            def("base64url.encode", 1, a -> Base64.getUrlEncoder().encodeToString(str("base64url.encode", a, 0).getBytes(StandardCharsets.UTF_8)));
+            def("base64url.encode_no_pad", 1, a -> Base64.getUrlEncoder().withoutPadding().encodeToString(str("base64url.encode_no_pad", a, 0).getBytes(StandardCharsets.UTF_8)));
+            def("base64url.decode", 1, a -> {
+                try { return new String(Base64.getUrlDecoder().decode(str("base64url.decode", a, 0)), StandardCharsets.UTF_8); }
+                catch (IllegalArgumentException e) { throw new BuiltinError("eval_builtin_error", "base64url.decode: illegal base64 data"); }
+            });
+            def("hex.encode", 1, a -> {
+                StringBuilder b = new StringBuilder();
+                for (byte x : str("hex.encode", a, 0).getBytes(StandardCharsets.UTF_8)) b.append(String.format("%02x", x));
+                return b.toString();
+            });
+            def("urlquery.encode", 1, a -> java.net.URLEncoder.encode(str("urlquery.encode", a, 0), StandardCharsets.UTF_8));
+            def("urlquery.decode", 1, a -> java.net.URLDecoder.decode(str("urlquery.decode", a, 0), StandardCharsets.UTF_8));
+            def("urlquery.encode_object", 1, a -> {
+                StringBuilder b = new StringBuilder();
+                for (Map.Entry<Object, Object> e : obj("urlquery.encode_object", a, 0).entrySet()) {
+                    List<Object> vals = e.getValue() instanceof String s ? List.of(s) : new ArrayList<>(coll("urlquery.encode_object", new Object[] {e.getValue()}, 0));
+                    for (Object v : vals) {
+                        if (b.length() > 0) b.append('&');
+                        b.append(java.net.URLEncoder.encode((String) e.getKey(), StandardCharsets.UTF_8)).append('=')
+                                .append(java.net.URLEncoder.encode((String) v, StandardCharsets.UTF_8));
+                    }
+                }
+                return b.toString();
+            });
+            def("urlquery.decode_object", 1, a -> {
+                TreeMap<Object, Object> r = Values.newObject();
+                for (String part : str("urlquery.decode_object", a, 0).split("&")) {
+                    if (part.isEmpty()) continue;
+                    String[] kv = part.split("=", 2);
+                    String k = java.net.URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
+                    String v = kv.length > 1 ? java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "";
+                    @SuppressWarnings("unchecked") List<Object> l = (List<Object>) r.computeIfAbsent(k, x -> new ArrayList<>());
+                    l.add(v);
+                }
+                return r;
+            });
+        }
+    }
+
+    static String numberText(double d) { return Values.numberText(d); }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
+            new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+
+    static BigDecimal big(double d) { return new BigDecimal(Double.toString(d)); }
+
+    /** Compiled patterns by source: policies use a handful of constant regexes on every evaluation. */
+    private static final Map<String, Pattern> PATTERNS = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override protected boolean removeEldestEntry(Map.Entry<String, Pattern> e) { return size() > 256; }
+    });
+
+    static Pattern pattern(String re) {
+        Pattern p = PATTERNS.get(re);
+        if (p == null) { p = Pattern.compile(re); PATTERNS.put(re, p); }
+        return p;
+    }
+
+    static Matcher matcher(String fn, String re, String s) {
+        try { return pattern(re).matcher(s); }
+        catch (java.util.regex.PatternSyntaxException e) { throw new BuiltinError("eval_builtin_error", fn + ": error parsing regexp: " + e.getDescription()); }
+    }
+}

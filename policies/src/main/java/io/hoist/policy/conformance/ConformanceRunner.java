@@ -1,0 +1,137 @@
+package io.hoist.policy.conformance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hoist.policy.engine.Limits;
+import io.hoist.policy.engine.PolicyEngine;
+import io.hoist.policy.engine.PolicyEvaluationException;
+import io.hoist.policy.engine.PolicyInstance;
+import io.hoist.policy.rego.compile.CompiledPolicy;
+import io.hoist.policy.rego.compile.RegoCompiler;
+import io.hoist.policy.rego.compile.SourceFile;
+import io.hoist.policy.rego.parse.Parser;
+import io.hoist.policy.rego.parse.RegoSyntaxException;
+import io.hoist.policy.runtime.Values;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Runs OPA evaluation cases (the format of /work/shared/conformance/rego, see its README) through the Rego
+ * compiler and the Wasm runtime: each case's modules are compiled once, loaded into Chicory, and data.query is
+ * evaluated against the case's data and input.
+ */
+public final class ConformanceRunner {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Per-area counts plus the failures (case note and reason). */
+    public record Report(Map<String, int[]> areas, List<String> failures) {
+        public int passed() { return areas.values().stream().mapToInt(a -> a[0]).sum(); }
+        public int failed() { return areas.values().stream().mapToInt(a -> a[1]).sum(); }
+    }
+
+    private final Limits limits;
+
+    public ConformanceRunner(Limits limits) { this.limits = limits; }
+
+    public ConformanceRunner() {
+        this(Limits.defaults().withTimeBudget(Duration.ofSeconds(10)));
+    }
+
+    public Report run(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException("conformance directory does not exist: " + dir);
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dir)) {
+            files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        Map<String, int[]> areas = new TreeMap<>();
+        List<String> failures = new ArrayList<>();
+        for (Path file : files) {
+            JsonNode root = JSON.readTree(file.toFile());
+            String area = dir.relativize(file).getNameCount() > 1 ? dir.relativize(file).getName(0).toString() : "cases";
+            for (JsonNode c : root.path("cases")) {
+                String why = runCase(c);
+                int[] counts = areas.computeIfAbsent(area, k -> new int[2]);
+                if (why == null) counts[0]++;
+                else {
+                    counts[1]++;
+                    failures.add(c.path("note").asText() + " [" + file.getFileName() + "]: " + why);
+                }
+            }
+        }
+        return new Report(areas, failures);
+    }
+
+    /** Null when the case passes, else the reason. */
+    String runCase(JsonNode c) {
+        List<SourceFile> sources = new ArrayList<>();
+        int i = 0;
+        for (JsonNode m : c.path("modules")) sources.add(new SourceFile("module" + (i++) + ".rego", m.asText()));
+        boolean wantError = c.has("want_error") || c.has("want_error_code");
+        String wantCode = c.path("want_error_code").asText(null);
+        try {
+            CompiledPolicy policy = RegoCompiler.compile(sources, List.of("query"));
+            String data = c.has("data") ? JSON.writeValueAsString(c.get("data")) : "{}";
+            String input = null;
+            if (c.has("input")) input = JSON.writeValueAsString(c.get("input"));
+            else if (c.has("input_term")) input = Values.toJsonText(constantOf(c.get("input_term").asText()));
+            boolean strict = c.path("strict_error").asBoolean(false);
+            PolicyInstance inst = PolicyEngine.load(policy.wasm(), data, limits.withStrictBuiltinErrors(strict));
+            String out = inst.evaluate("query", input);
+            if (wantError) return "expected error " + wantCode + " but got " + out;
+            Object got = Values.parseJson(out);
+            JsonNode want = c.path("want_plan_result").path("query");
+            Object result = ((List<?>) got).isEmpty() ? null : ((Map<?, ?>) ((List<?>) got).get(0)).get("result");
+            if (want.isMissingNode()) return result == null ? null : "expected undefined but got " + out;
+            if (result == null) return "undefined result, want " + want;
+            Object w = Values.fromJson(want);
+            if (Values.equal(w, result)) return null;
+            if (c.path("sort_bindings").asBoolean(false) && Values.equal(sorted(w), sorted(result))) return null;
+            return "got " + Values.toJsonText(result) + " want " + want;
+        } catch (PolicyEvaluationException e) {
+            if (wantError && (wantCode == null || wantCode.equals(e.code()))) return null;
+            return "evaluation error " + e.getMessage();
+        } catch (RegoSyntaxException e) {
+            return "compile error " + e.getMessage();
+        } catch (RuntimeException | IOException | StackOverflowError e) {
+            return "internal error " + e;
+        }
+    }
+
+    private static Object constantOf(String rego) {
+        var t = Parser.parseTerm("input_term", rego);
+        Object v = io.hoist.policy.rego.compile.Constants.of(t);
+        if (v == null) throw new IllegalArgumentException("input_term is not a constant: " + rego);
+        return v;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object sorted(Object v) {
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            for (Object x : l) out.add(sorted(x));
+            out.sort(Values.ORDER);
+            return out;
+        }
+        if (v instanceof Map<?, ?> m) {
+            TreeMap<Object, Object> out = Values.newObject();
+            ((Map<Object, Object>) m).forEach((k, x) -> out.put(k, sorted(x)));
+            return out;
+        }
+        return v;
+    }
+
+    /** Prints per-area results and the final "N passed, M failed" line. */
+    public static void print(Report r, PrintStream out, boolean verbose) {
+        r.areas().forEach((area, n) -> out.printf("%-32s %4d passed %4d failed%n", area, n[0], n[1]));
+        if (verbose) r.failures().forEach(f -> out.println("FAIL " + f));
+        out.println(r.passed() + " passed, " + r.failed() + " failed");
+    }
+}

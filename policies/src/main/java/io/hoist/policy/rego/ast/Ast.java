@@ -1,0 +1,75 @@
+package io.hoist.policy.rego.ast;
+
+import java.util.List;
+
+/** The Rego syntax tree. Operators are represented as calls to their builtin names (plus, equal, ...). */
+public final class Ast {
+    private Ast() {}
+
+    public record Pos(String file, int line, int col) {
+        @Override public String toString() { return file + ":" + line + ":" + col; }
+    }
+
+    public sealed interface Term permits Scalar, Var, Ref, ArrayTerm, ObjectTerm, SetTerm, ArrayCompr, SetCompr,
+            ObjectCompr, Call {
+        Pos pos();
+    }
+
+    /** null, Boolean, Double or String. */
+    public record Scalar(Pos pos, Object value) implements Term {}
+
+    public record Var(Pos pos, String name) implements Term {
+        public boolean isWildcard() { return name.startsWith("_$"); }
+    }
+
+    public record Ref(Pos pos, Term head, List<Term> path) implements Term {}
+
+    public record ArrayTerm(Pos pos, List<Term> items) implements Term {}
+
+    public record ObjectTerm(Pos pos, List<Term> keys, List<Term> values) implements Term {}
+
+    public record SetTerm(Pos pos, List<Term> items) implements Term {}
+
+    public record ArrayCompr(Pos pos, Term head, List<Expr> body) implements Term {}
+
+    public record SetCompr(Pos pos, Term head, List<Expr> body) implements Term {}
+
+    public record ObjectCompr(Pos pos, Term key, Term value, List<Expr> body) implements Term {}
+
+    /** A call of a builtin or user function; name is the dotted operator, e.g. "count" or "data.lib.f". */
+    public record Call(Pos pos, String name, List<Term> args) implements Term {}
+
+    public record With(Pos pos, Term target, Term value) {}
+
+    public sealed interface ExprKind permits TermExpr, Unify, Assign, SomeDecl, SomeIn, Every, Not {}
+
+    public record TermExpr(Term term) implements ExprKind {}
+
+    public record Unify(Term left, Term right) implements ExprKind {}
+
+    public record Assign(Term left, Term right) implements ExprKind {}
+
+    public record SomeDecl(List<Var> vars) implements ExprKind {}
+
+    /** some [key,] value in collection */
+    public record SomeIn(Term key, Term value, Term collection) implements ExprKind {}
+
+    public record Every(Var key, Var value, Term collection, List<Expr> body) implements ExprKind {}
+
+    public record Not(Expr expr) implements ExprKind {}
+
+    public record Expr(Pos pos, ExprKind kind, List<With> withs) {}
+
+    public enum RuleKind { COMPLETE, PARTIAL_SET, PARTIAL_OBJECT, FUNCTION }
+
+    /**
+     * One rule definition. path is relative to the package. value is null for "true" rules; key is set for
+     * partial rules; args for functions. elseRule chains the else branches.
+     */
+    public record Rule(Pos pos, List<String> path, RuleKind kind, boolean isDefault, List<Term> args, Term key,
+                       Term value, List<Expr> body, Rule elseRule) {}
+
+    public record Import(Pos pos, Ref path, String alias) {}
+
+    public record Module(String file, List<String> pkg, List<Import> imports, List<Rule> rules) {}
+}

@@ -1,0 +1,46 @@
+package io.hoist.policy.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the shared OPA conformance cases through compiler and Wasm runtime. Fails when fewer cases pass than the
+ * number committed in conformance-pass-count.txt (raise it as coverage grows), or when any case of the areas the
+ * issue requires to pass completely fails.
+ */
+class ConformanceTest {
+    private static final List<String> MUST_PASS = List.of("aggregates", "completedoc", "partialsetdoc",
+            "partialobjectdoc", "defaultkeyword", "elsekeyword", "functions", "negation", "eqexpr", "comparisonexpr",
+            "strings", "regexmatch", "objectget", "sets", "comprehensions", "virtualdocs", "varreferences",
+            "nestedreferences", "withkeyword");
+
+    @Test
+    void sharedConformanceCasesPass() throws Exception {
+        String shared = System.getProperty("hoist.shared.dir");
+        String explicit = System.getProperty("hoist.conformance.dir");
+        if (shared == null && explicit == null) throw new IllegalStateException("system property hoist.shared.dir is not set (the root pom's surefire config sets it)");
+        // hoist.conformance.dir overrides the shared path (e.g. when building in a git worktree elsewhere)
+        Path dir = explicit != null ? Path.of(explicit) : Path.of(shared, "conformance", "rego");
+        if (!Files.isDirectory(dir)) throw new IllegalStateException("conformance cases not found at " + dir + " (hoist.shared.dir=" + shared + ")");
+
+        ConformanceRunner.Report report = new ConformanceRunner().run(dir);
+        ConformanceRunner.print(report, System.out, true);
+
+        int floor;
+        try (var in = getClass().getResourceAsStream("conformance-pass-count.txt")) {
+            floor = Integer.parseInt(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim());
+        }
+        assertThat(report.passed()).as("conformance pass count (committed floor %d)", floor).isGreaterThanOrEqualTo(floor);
+        for (String area : MUST_PASS) {
+            int[] counts = report.areas().get(area);
+            assertThat(counts).as("area %s present", area).isNotNull();
+            assertThat(counts[1]).as("failures in required area %s: %s", area,
+                    report.failures().stream().filter(f -> f.startsWith(area + "/")).toList()).isZero();
+        }
+    }
+}
