@@ -38,6 +38,7 @@ public final class Main implements Runnable {
             ArchiveCommand.class,
             DuplicateCommand.class,
             StatusCommand.class,
+            PolicyCommand.class,
             CommandLine.HelpCommand.class);
 
     private final CliContext context;
