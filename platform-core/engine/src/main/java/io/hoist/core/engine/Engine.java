@@ -69,6 +69,7 @@ public final class Engine implements AutoCloseable {
     private final Map<Messages.Reconcile, PassState> passes = new ConcurrentHashMap<>();
     private final List<MessageConsumer<?>> consumers = new ArrayList<>();
     private ResourceStore.Watch watch;
+    private volatile boolean closed;
 
     private static final class PassState {
         boolean running;
@@ -86,7 +87,7 @@ public final class Engine implements AutoCloseable {
         this.scheduler = new TransferScheduler(() -> (int) services.settings().getLong("controller_max_vm_inflight", 20));
         this.timers = Executors.newScheduledThreadPool(1, named("hoist-engine-timer"));
         this.reconcilers = Executors.newFixedThreadPool(4, named("hoist-reconcile"));
-        ExecutorService phases = Executors.newFixedThreadPool(16, named("hoist-vm-phase"));
+        ExecutorService phases = Executors.newFixedThreadPool(64, named("hoist-vm-phase"));
         ExecutorService copies = Executors.newCachedThreadPool(named("hoist-disk-copy"));
         this.ctx = new EngineContext(vertx, store, mapper, providers, extensions, scheduler, copier, status,
                 services.settings(), phases, copies, timers);
@@ -186,6 +187,9 @@ public final class Engine implements AutoCloseable {
 
     /** At most one pass per object at a time; requests during a pass schedule exactly one more. */
     private void enqueue(Messages.Reconcile r) {
+        if (closed) {
+            return;
+        }
         PassState s = passes.computeIfAbsent(r, k -> new PassState());
         synchronized (s) {
             if (s.running) {
@@ -195,6 +199,9 @@ public final class Engine implements AutoCloseable {
             s.running = true;
         }
         long wait = Math.max(0, s.lastRun + MIN_PASS_INTERVAL_MS - System.currentTimeMillis());
+        if (timers.isShutdown()) {
+            return;
+        }
         timers.schedule(() -> reconcilers.execute(() -> pass(r, s)), wait, TimeUnit.MILLISECONDS);
     }
 
@@ -215,7 +222,7 @@ public final class Engine implements AutoCloseable {
             }
             if (again) {
                 enqueue(r);
-            } else if (requeueLater) {
+            } else if (requeueLater && !closed) {
                 timers.schedule(() -> enqueue(r), 5, TimeUnit.SECONDS);
             }
         }
@@ -386,6 +393,7 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         if (watch != null) {
             watch.close();
         }

@@ -71,6 +71,18 @@ public final class PlanController {
 
     /** The conditions the plan should have now (validation plus execution state). */
     public List<Condition> conditions(Plan plan) {
+        List<Condition> current = plan.status == null ? null : plan.status.conditions;
+        if (Conditions.isTrue(current, Conditions.EXECUTING)) {
+            // A running plan cannot be edited: its validation stands; only the execution state moves.
+            List<Condition> out = new ArrayList<>();
+            for (Condition c : current) {
+                if (!List.of(Conditions.EXECUTING, Conditions.SUCCEEDED, Conditions.FAILED, Conditions.CANCELED).contains(c.type)) {
+                    out.add(c);
+                }
+            }
+            out.addAll(executionConditions(plan));
+            return out;
+        }
         Problems p = new Problems();
         String ns = plan.namespace();
         Plan.Spec spec = plan.spec;

@@ -35,11 +35,28 @@ public final class StatusWriter implements AutoCloseable {
     private final ResourceStore store;
     private final ObjectMapper mapper;
     private final ExecutorService thread;
+    private final java.util.concurrent.ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hoist-status-mirror");
+        t.setDaemon(true);
+        return t;
+    });
     private final ConcurrentLinkedQueue<Change> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
     private record Change(PlanKey plan, String migrationName, Consumer<Plan> planChange,
-                          Consumer<Migration> migrationChange, CompletableFuture<Void> done) {}
+                          Consumer<Migration> migrationChange, CompletableFuture<Void> done, String mirrorVmId) {
+        Change(PlanKey plan, String migrationName, Consumer<Plan> planChange, Consumer<Migration> migrationChange,
+               CompletableFuture<Void> done) {
+            this(plan, migrationName, planChange, migrationChange, done, null);
+        }
+    }
+
+    /** VM entries to copy onto a Migration's status: migration key to (plan, VM ids). */
+    private record Mirror(PlanKey plan, java.util.Set<String> vmIds) {}
+
+    private final Map<String, Mirror> dirtyMirrors = new LinkedHashMap<>();
+    private final Map<String, Long> lastMirror = new java.util.HashMap<>();
+    private static final long MIRROR_INTERVAL_MS = 1000;
 
     public StatusWriter(ResourceStore store, ObjectMapper mapper) {
         this.store = store;
@@ -67,7 +84,9 @@ public final class StatusWriter implements AutoCloseable {
      */
     public CompletableFuture<Void> updateVm(PlanKey plan, String migrationName, String vmId, Consumer<VmStatus> change) {
         Consumer<Plan> onPlan = p -> findVm(p, vmId).ifPresent(change);
-        return submit(new Change(plan, migrationName, onPlan, m -> mirrorVm(plan, m, vmId), new CompletableFuture<>()));
+        // The plan entry is the durable truth; the Migration's copy of it is refreshed at most once a
+        // second (and whenever the Migration itself is written), so a big plan costs one write per batch.
+        return submit(new Change(plan, migrationName, onPlan, null, new CompletableFuture<>(), vmId));
     }
 
     private CompletableFuture<Void> submit(Change c) {
@@ -85,8 +104,6 @@ public final class StatusWriter implements AutoCloseable {
         return p.status.migration.vms.stream().filter(v -> Objects.equals(v.id, vmId)).findFirst();
     }
 
-    // Filled per batch with the freshly written plans, so mirrors copy the entry just written.
-    private final Map<PlanKey, Plan> written = new LinkedHashMap<>();
     // The last plan this writer wrote or read, per plan: VM runs read their own entry from here instead
     // of parsing the whole plan (thousands of VM entries) from the store at every phase.
     private final Map<PlanKey, Plan> latest = new java.util.concurrent.ConcurrentHashMap<>();
@@ -104,7 +121,11 @@ public final class StatusWriter implements AutoCloseable {
 
     /** A copy of one VM's current status entry. */
     public Optional<VmStatus> vm(PlanKey key, String vmId) {
-        return plan(key).flatMap(p -> findVm(p, vmId)).map(v -> mapper.convertValue(v, VmStatus.class));
+        return plan(key).flatMap(p -> {
+            synchronized (p) {
+                return findVm(p, vmId).map(v -> mapper.convertValue(v, VmStatus.class));
+            }
+        });
     }
 
     /** Forgets the cached plan (deleted, or changed by someone else). */
@@ -113,7 +134,7 @@ public final class StatusWriter implements AutoCloseable {
     }
 
     private void mirrorVm(PlanKey plan, Migration m, String vmId) {
-        Plan p = written.get(plan);
+        Plan p = latest.get(plan);
         if (p == null) {
             return;
         }
@@ -136,11 +157,6 @@ public final class StatusWriter implements AutoCloseable {
         for (Change c; (c = queue.poll()) != null; ) {
             batch.add(c);
         }
-        if (batch.isEmpty()) {
-            return;
-        }
-        written.clear();
-        // Plans first (grouped), then migrations, so mirrors see the plan entries just written.
         Map<PlanKey, List<Change>> byPlan = new LinkedHashMap<>();
         Map<String, List<Change>> byMigration = new LinkedHashMap<>();
         for (Change c : batch) {
@@ -154,23 +170,40 @@ public final class StatusWriter implements AutoCloseable {
         Map<Change, Throwable> failures = new LinkedHashMap<>();
         byPlan.forEach((key, changes) -> {
             try {
-                Plan p = write(ResourceKind.PLAN, key.namespace(), key.name(), Plan.class,
-                        x -> changes.forEach(c -> c.planChange.accept(x)));
-                written.put(key, p);
-                latest.put(key, p);
+                writePlan(key, changes);
+                for (Change c : changes) {
+                    if (c.mirrorVmId != null) {
+                        dirtyMirrors.computeIfAbsent(key.namespace() + "/" + c.migrationName,
+                                k -> new Mirror(key, new java.util.LinkedHashSet<>())).vmIds().add(c.mirrorVmId);
+                    }
+                }
             } catch (RuntimeException e) {
                 changes.forEach(c -> failures.put(c, e));
             }
         });
-        byMigration.forEach((key, changes) -> {
+        long now = System.currentTimeMillis();
+        java.util.Set<String> migrations = new java.util.LinkedHashSet<>(byMigration.keySet());
+        for (String key : dirtyMirrors.keySet()) {
+            if (now - lastMirror.getOrDefault(key, 0L) >= MIRROR_INTERVAL_MS) {
+                migrations.add(key);
+            }
+        }
+        for (String key : migrations) {
+            List<Change> changes = byMigration.getOrDefault(key, List.of());
+            Mirror mirror = dirtyMirrors.remove(key);
             int slash = key.indexOf('/');
             try {
-                write(ResourceKind.MIGRATION, key.substring(0, slash), key.substring(slash + 1), Migration.class,
-                        m -> changes.forEach(c -> c.migrationChange.accept(m)));
+                write(ResourceKind.MIGRATION, key.substring(0, slash), key.substring(slash + 1), Migration.class, m -> {
+                    if (mirror != null) {
+                        mirror.vmIds().forEach(id -> mirrorVm(mirror.plan(), m, id));
+                    }
+                    changes.forEach(c -> c.migrationChange.accept(m));
+                });
+                lastMirror.put(key, now);
             } catch (RuntimeException e) {
                 changes.forEach(c -> failures.putIfAbsent(c, e));
             }
-        });
+        }
         for (Change c : batch) {
             Throwable t = failures.get(c);
             if (t == null) {
@@ -179,8 +212,49 @@ public final class StatusWriter implements AutoCloseable {
                 c.done.completeExceptionally(t);
             }
         }
-        if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
-            thread.execute(this::drain);
+        if (!queue.isEmpty()) {
+            if (scheduled.compareAndSet(false, true)) {
+                thread.execute(this::drain);
+            }
+        } else if (!dirtyMirrors.isEmpty() && scheduled.compareAndSet(false, true)) {
+            // Mirrors still waiting for their interval: come back for them.
+            timer.schedule(() -> thread.execute(this::drain), MIRROR_INTERVAL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Applies a batch of changes to the cached plan and writes its status once. The cache is the last
+     * written state, so the plan is parsed from the store only on first use or after a conflict.
+     */
+    private void writePlan(PlanKey key, List<Change> changes) {
+        for (int attempt = 0; ; attempt++) {
+            Plan p = latest.get(key);
+            if (p == null) {
+                p = store.get(ResourceKind.PLAN, key.namespace(), key.name()).map(n -> mapper.convertValue(n, Plan.class))
+                        .orElseThrow(() -> new StoreException.NotFound("Plan " + key + " not found"));
+                latest.put(key, p);
+            }
+            ObjectNode updated;
+            synchronized (p) {
+                Plan target = p;
+                changes.forEach(c -> c.planChange.accept(target));
+                updated = mapper.valueToTree(p);
+            }
+            try {
+                ObjectNode stored = store.updateStatus(ResourceKind.PLAN, updated);
+                synchronized (p) {
+                    p.metadata.resourceVersion = stored.path("metadata").path("resourceVersion").asText();
+                }
+                return;
+            } catch (StoreException.Conflict conflict) {
+                latest.remove(key); // someone else wrote the plan: re-read and re-apply
+                if (attempt >= 20) {
+                    throw conflict;
+                }
+            } catch (RuntimeException e) {
+                latest.remove(key); // the cache holds changes that were not stored
+                throw e;
+            }
         }
     }
 
@@ -205,6 +279,7 @@ public final class StatusWriter implements AutoCloseable {
 
     @Override
     public void close() {
+        timer.shutdownNow();
         thread.shutdown();
     }
 }
