@@ -1,5 +1,6 @@
 package io.hoist.api.provider;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,13 +15,27 @@ import java.util.Set;
  * @param url       spec.url, may be empty
  * @param settings  spec.settings
  * @param secret    the referenced Secret's data (decoded), empty when none
+ * @param hosts     the Host resources that reference this provider (migration-network addresses and
+ *                  credentials of its hosts), empty when none
  */
 public record ProviderConfig(String uid, String namespace, String name, String type, String url,
-                             Map<String, String> settings, Map<String, String> secret) {
+                             Map<String, String> settings, Map<String, String> secret, List<HostConfig> hosts) {
     public ProviderConfig {
         settings = settings == null ? Map.of() : Map.copyOf(settings);
         secret = secret == null ? Map.of() : Map.copyOf(secret);
         url = url == null ? "" : url;
+        hosts = hosts == null ? List.of() : List.copyOf(hosts);
+    }
+
+    /** A provider without Host resources. */
+    public ProviderConfig(String uid, String namespace, String name, String type, String url,
+                          Map<String, String> settings, Map<String, String> secret) {
+        this(uid, namespace, name, type, url, settings, secret, List.of());
+    }
+
+    /** The same provider with these Host resources. */
+    public ProviderConfig withHosts(List<HostConfig> hosts) {
+        return new ProviderConfig(uid, namespace, name, type, url, settings, secret, hosts);
     }
 
     public String setting(String key, String fallback) {
@@ -46,6 +61,6 @@ public record ProviderConfig(String uid, String namespace, String name, String t
     public String toString() {
         Set<String> keys = secret.keySet();
         return "ProviderConfig[" + namespace + "/" + name + " type=" + type + " url=" + url
-                + " settings=" + settings + " secretKeys=" + keys + "]";
+                + " settings=" + settings + " secretKeys=" + keys + (hosts.isEmpty() ? "" : " hosts=" + hosts) + "]";
     }
 }
