@@ -82,7 +82,7 @@ public final class Engine implements AutoCloseable {
         this.store = store;
         this.extensions = extensions;
         this.services = services;
-        this.providers = new ProviderRuntime(extensions, services);
+        this.providers = new ProviderRuntime(extensions, services, store);
         this.status = new StatusWriter(store, mapper);
         this.scheduler = new TransferScheduler(() -> (int) services.settings().getLong("controller_max_vm_inflight", 20));
         this.timers = Executors.newScheduledThreadPool(1, named("hoist-engine-timer"));
@@ -158,8 +158,8 @@ public final class Engine implements AutoCloseable {
                 }
                 requeueAll(ResourceKind.PLAN);
             }
-            case SECRET -> {
-                requeueAll(ResourceKind.PROVIDER);
+            case SECRET, HOST -> {
+                requeueAll(ResourceKind.PROVIDER); // a provider's plugin is rebuilt with its new Secret or Hosts
             }
             case PLAN -> {
                 if ("DELETED".equals(e.type())) {

@@ -6,14 +6,18 @@ import io.hoist.api.Condition;
 import io.hoist.api.HoistException;
 import io.hoist.api.destination.Destination;
 import io.hoist.api.provider.DestinationProviderFactory;
+import io.hoist.api.provider.HostConfig;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.provider.SourceProviderFactory;
 import io.hoist.api.source.SourceProvider;
+import io.hoist.core.model.ResourceKind;
+import io.hoist.core.store.ResourceStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -34,6 +38,7 @@ public final class ProviderRuntime implements AutoCloseable {
 
     private final Extensions extensions;
     private final HostServices services;
+    private final ResourceStore store;
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
 
     private static final io.hoist.api.inventory.InventoryPublisher NO_INVENTORY = new io.hoist.api.inventory.InventoryPublisher() {
@@ -46,9 +51,16 @@ public final class ProviderRuntime implements AutoCloseable {
         @Override public void fail(String reason) { }
     };
 
+    /** Without a store: plugins see no Host resources. */
     public ProviderRuntime(Extensions extensions, HostServices services) {
+        this(extensions, services, null);
+    }
+
+    /** With the store the Host resources of each provider are read from (ResourceKind.HOST). */
+    public ProviderRuntime(Extensions extensions, HostServices services, ResourceStore store) {
         this.extensions = extensions;
         this.services = services;
+        this.store = store;
     }
 
     /** One Provider's plugin objects. Either side may be null when no plugin serves it. */
@@ -112,6 +124,49 @@ public final class ProviderRuntime implements AutoCloseable {
                 settings, secretData(secretOrNull));
     }
 
+    /** A Host resource that references a provider, with its Secret (null when it has none or it is missing). */
+    public record HostResource(ObjectNode host, ObjectNode secret) {}
+
+    /** The Provider's config with the Host resources that reference it, their Secrets decoded. */
+    public static ProviderConfig config(ObjectNode provider, ObjectNode secretOrNull, List<HostResource> hosts) {
+        List<HostConfig> out = new ArrayList<>();
+        for (HostResource h : hosts) {
+            JsonNode spec = h.host().path("spec");
+            out.add(new HostConfig(spec.path("id").asText(""), spec.path("name").asText(""),
+                    spec.path("ipAddress").asText(""), secretData(h.secret())));
+        }
+        return config(provider, secretOrNull).withHosts(out);
+    }
+
+    /** The Host resources whose spec.provider is this Provider, in a stable order (namespace, name). */
+    public List<HostResource> hostsOf(ObjectNode provider) {
+        if (store == null) {
+            return List.of();
+        }
+        String ns = provider.path("metadata").path("namespace").asText();
+        String name = provider.path("metadata").path("name").asText();
+        List<HostResource> out = new ArrayList<>();
+        for (ObjectNode h : store.list(ResourceKind.HOST, null)) {
+            String hostNs = h.path("metadata").path("namespace").asText();
+            JsonNode ref = h.path("spec").path("provider");
+            String refNs = ref.path("namespace").asText("");
+            if (!name.equals(ref.path("name").asText()) || !ns.equals(refNs.isEmpty() ? hostNs : refNs)) {
+                continue;
+            }
+            ObjectNode secret = null;
+            JsonNode secretRef = h.path("spec").path("secret");
+            if (secretRef.hasNonNull("name")) {
+                String secretNs = secretRef.path("namespace").asText(hostNs);
+                secret = store.get(ResourceKind.SECRET, secretNs.isEmpty() ? hostNs : secretNs,
+                        secretRef.path("name").asText()).orElse(null);
+            }
+            out.add(new HostResource(h, secret));
+        }
+        out.sort(Comparator.comparing((HostResource r) -> r.host().path("metadata").path("namespace").asText())
+                .thenComparing(r -> r.host().path("metadata").path("name").asText()));
+        return out;
+    }
+
     /** Secret {@code data} (base64) and {@code stringData}, decoded. */
     public static Map<String, String> secretData(ObjectNode secret) {
         Map<String, String> out = new HashMap<>();
@@ -135,9 +190,20 @@ public final class ProviderRuntime implements AutoCloseable {
      * Throws {@link HoistException} USER_ERROR when no installed plugin serves the provider.
      */
     public Instance ensure(ObjectNode provider, ObjectNode secretOrNull) {
-        ProviderConfig cfg = config(provider, secretOrNull);
-        String fingerprint = provider.path("metadata").path("generation").asText() + "/"
-                + (secretOrNull == null ? "-" : secretOrNull.path("metadata").path("resourceVersion").asText());
+        List<HostResource> hosts = hostsOf(provider);
+        ProviderConfig cfg = config(provider, secretOrNull, hosts);
+        StringBuilder fingerprint = new StringBuilder(provider.path("metadata").path("generation").asText() + "/"
+                + (secretOrNull == null ? "-" : secretOrNull.path("metadata").path("resourceVersion").asText()));
+        // a Host added, changed or removed (or its Secret changed) rebuilds the plugin with the new hosts
+        for (HostResource h : hosts) {
+            fingerprint.append('/').append(h.host().path("metadata").path("uid").asText()).append(':')
+                    .append(h.host().path("metadata").path("generation").asText()).append(':')
+                    .append(h.secret() == null ? "-" : h.secret().path("metadata").path("resourceVersion").asText());
+        }
+        return ensure(cfg, fingerprint.toString());
+    }
+
+    private Instance ensure(ProviderConfig cfg, String fingerprint) {
         Instance current = instances.get(cfg.uid());
         if (current != null && current.fingerprint.equals(fingerprint)) {
             return current;
