@@ -35,7 +35,7 @@ public final class VsphereProviderFactory implements SourceProviderFactory {
                 new ConfigProperty("vddkLibDir", Where.SETTINGS, false, false,
                         "local directory holding VDDK's lib64 (alternative to vddkInitImage)"),
                 new ConfigProperty("hostIps", Where.SETTINGS, false, false,
-                        "host moRef=IP pairs on the migration network, comma separated (Host resources)"));
+                        "host moRef=IP pairs on the migration network, comma separated (Host resources take precedence)"));
     }
 
     @Override

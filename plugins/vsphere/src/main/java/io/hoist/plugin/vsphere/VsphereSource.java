@@ -28,6 +28,7 @@ import io.hoist.api.Condition;
 import io.hoist.api.HoistException;
 import io.hoist.api.host.HostContext;
 import io.hoist.api.inventory.InventoryPublisher;
+import io.hoist.api.provider.HostConfig;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.source.ChangedAreas;
 import io.hoist.api.source.Firmware;
@@ -85,6 +86,8 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
     private final InventoryModel model = new InventoryModel();
     private final InventoryCollector collector;
     private final Map<String, HostAccess> hosts = new ConcurrentHashMap<>();
+    /** Host resources that name their host (spec.name) instead of its moRef: resolved on first use. */
+    private final Map<String, HostAccess> hostsByName = new ConcurrentHashMap<>();
     private final Map<String, VimSession> hostSessions = new ConcurrentHashMap<>();
     private volatile NbdExports nbdExports;
     private VimSession session;
@@ -100,6 +103,41 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                 hosts.put(kv[0].trim(), HostAccess.of(kv[1].trim(), null));
             }
         }
+        for (HostConfig h : provider.hosts()) {
+            if (h.ipAddress().isBlank()) {
+                continue; // a Host without a migration-network address changes nothing for disk reads
+            }
+            HostAccess access;
+            try {
+                access = HostAccess.of(h.ipAddress(), h.secret());
+            } catch (IllegalArgumentException bad) {
+                log.log(System.Logger.Level.WARNING, "Host " + (h.id().isBlank() ? h.name() : h.id())
+                        + " ignored: spec.ipAddress \"" + h.ipAddress() + "\" is not an address");
+                continue;
+            }
+            if (!h.id().isBlank()) {
+                hosts.put(h.id(), access);
+            } else if (!h.name().isBlank()) {
+                hostsByName.put(h.name(), access);
+            }
+        }
+    }
+
+    /** The Host resource of a VM's host (by moRef, else by the host's name), or null. */
+    private HostAccess hostAccess(String hostMoRef) {
+        if (hostMoRef == null) {
+            return null;
+        }
+        HostAccess a = hosts.get(hostMoRef);
+        if (a != null || hostsByName.isEmpty()) {
+            return a;
+        }
+        Object name = call("name of host " + hostMoRef, s -> s.property(VimSession.mor("HostSystem", hostMoRef), "name"));
+        a = name == null ? null : hostsByName.get(name.toString());
+        if (a != null) {
+            hosts.putIfAbsent(hostMoRef, a);
+        }
+        return a;
     }
 
     /**
@@ -517,7 +555,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                         "disk " + disk.id() + " of " + vm.name() + " is a snapshot delta (" + b.getFileName()
                                 + "); remove the VM's snapshots for a cold migration over the datastore file API");
             }
-            HostAccess access = vm.hostId() == null ? null : hosts.get(vm.hostId());
+            HostAccess access = hostAccess(vm.hostId());
             DatastorePath path = DatastorePath.parse(b.getFileName()).flatExtent();
             if (access != null && access.hasCredentials()) {
                 // through the host itself, on the migration network, with the host's own session
@@ -587,7 +625,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
     /** A snapshot's view of a disk over NBD (nbdkit vddk, or the configured {@link NbdExports}). */
     private DiskReader openSnapshotDisk(SourceVm vm, SourceDisk disk, SnapshotRef snapshot) throws IOException {
         VsphereConfig c = config();
-        HostAccess access = vm.hostId() == null ? null : hosts.get(vm.hostId());
+        HostAccess access = hostAccess(vm.hostId());
         record Located(String file, String hostThumbprint) {}
         Located loc = call("snapshot disk " + disk.id(), s -> {
             Object cfg = s.property(VimSession.mor("VirtualMachineSnapshot", snapshot.id()), "config");

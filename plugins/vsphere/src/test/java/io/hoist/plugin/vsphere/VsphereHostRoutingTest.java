@@ -110,6 +110,43 @@ class VsphereHostRoutingTest {
     }
 
     @Test
+    void hostResourcesInTheProviderConfigRouteDiskReadsByHostName() throws Exception {
+        TestHost host = new TestHost();
+        URI esxUrl = URI.create(esx.url);
+        String hostName;
+        SourceVm vm;
+        SourceDisk disk;
+        byte[] onHost;
+        try (VsphereSource plain = Providers.source(vcenter, host)) {
+            vm = plain.describe(new VmRef(null, VM_NAME)).orElseThrow();
+            disk = vm.disks().get(0);
+            onHost = new byte[(int) disk.capacity()];
+            Arrays.fill(onHost, (byte) 'R');
+            Files.write(flatFile(esx, disk), onHost);
+            Files.write(flatFile(vcenter, disk), new byte[(int) disk.capacity()]);
+            plain.powerOff(vm);
+            hostName = (String) Providers.admin(vcenter).property(
+                    io.hoist.plugin.vsphere.soap.VimSession.mor("HostSystem", vm.hostId()), "name");
+        }
+        // a Host by name (no moRef), the way the engine hands Host resources over; a bad address is ignored
+        var cfg = Providers.config(vcenter).withHosts(java.util.List.of(
+                new io.hoist.api.provider.HostConfig("", hostName, "127.0.0.1:" + esxUrl.getPort(),
+                        Map.of("user", Vcsim.USER, "password", Vcsim.PASSWORD, "cacert", esx.caPem())),
+                new io.hoist.api.provider.HostConfig("host-unknown", "", "bad host name", Map.of())));
+        try (VsphereSource src = (VsphereSource) new VsphereProviderFactory().create(cfg, host)) {
+            try (DiskReader r = src.openDisk(vm, disk, null)) {
+                ByteBuffer all = ByteBuffer.allocate(onHost.length);
+                while (all.hasRemaining()) {
+                    r.read(all.position(), all);
+                }
+                assertThat(all.array()).isEqualTo(onHost);
+            }
+            assertThat(host.diskIo.lastHttpUrl.getPort()).isEqualTo(esxUrl.getPort());
+            src.powerOn(vm);
+        }
+    }
+
+    @Test
     void hostAddressesAreCheckedAndPasswordsNotPrinted() {
         assertThat(HostAccess.of("fd00::5", null).address()).isEqualTo("[fd00::5]");
         assertThat(HostAccess.of("10.0.0.5", null).host()).isEqualTo("10.0.0.5");
