@@ -112,6 +112,12 @@ func main() {
 	}
 	u := *server.URL
 	u.User = nil
+	// name=directory of each datastore (";"-separated): tests write disk contents there
+	var dsDirs []string
+	for _, ref := range simulator.Map.All("Datastore") {
+		d := simulator.Map.Get(ref.Reference()).(*simulator.Datastore)
+		dsDirs = append(dsDirs, d.Name+"="+d.Summary.Url)
+	}
 	out, _ := json.Marshal(map[string]interface{}{
 		"url":             u.String(),
 		"caFile":          caFile,
@@ -120,6 +126,7 @@ func main() {
 		"username":        *user,
 		"vms":             len(simulator.Map.All("VirtualMachine")),
 		"hosts":           len(simulator.Map.All("HostSystem")),
+		"datastoreDirs":   strings.Join(dsDirs, ";"),
 	})
 	fmt.Println(string(out))
 

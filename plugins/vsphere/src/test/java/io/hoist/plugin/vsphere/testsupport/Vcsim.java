@@ -26,6 +26,8 @@ public final class Vcsim implements AutoCloseable {
     public final String thumbprint;
     public final int vms;
     public final int hosts;
+    /** Datastore name → its local directory (where the simulator keeps the datastore's files). */
+    public final java.util.Map<String, Path> datastoreDirs = new java.util.HashMap<>();
     private final Process process;
 
     private Vcsim(Process p, String json) {
@@ -36,6 +38,12 @@ public final class Vcsim implements AutoCloseable {
         this.thumbprint = field(json, "thumbprint");
         this.vms = Integer.parseInt(field(json, "vms"));
         this.hosts = Integer.parseInt(field(json, "hosts"));
+        for (String pair : field(json, "datastoreDirs").split(";")) {
+            String[] kv = pair.split("=", 2);
+            if (kv.length == 2) {
+                datastoreDirs.put(kv[0], Path.of(kv[1]));
+            }
+        }
     }
 
     /** Starts the simulator with extra flags (e.g. {@code -vm 3 -cbt}). */
