@@ -305,16 +305,39 @@ public final class DiskCopier {
 
         // ---- worker side ----
 
+        /** What one worker owns and reuses for every block: no allocation per block on the data path. */
+        private final class Worker {
+            final ByteBuffer buf = ByteBuffer.allocateDirect(DiskChecksum.BLOCK_SIZE);
+            /** The writer only ever sees this read-only view, so it cannot change bytes after they were hashed. */
+            final ByteBuffer view = buf.asReadOnlyBuffer();
+            final MessageDigest digest = DiskChecksum.newDigest();
+            int[] runStart = new int[64];
+            boolean[] runZero = new boolean[64];
+            int runs;
+
+            void addRun(int start, boolean zero) {
+                if (runs > 0 && runZero[runs - 1] == zero) {
+                    return;
+                }
+                if (runs == runStart.length) {
+                    runStart = java.util.Arrays.copyOf(runStart, runs * 2);
+                    runZero = java.util.Arrays.copyOf(runZero, runs * 2);
+                }
+                runStart[runs] = start;
+                runZero[runs] = zero;
+                runs++;
+            }
+        }
+
         private void work() {
-            ByteBuffer buf = ByteBuffer.allocateDirect(DiskChecksum.BLOCK_SIZE);
-            MessageDigest digest = DiskChecksum.newDigest();
+            Worker w = new Worker();
             try {
                 while (failure.get() == null && !Thread.currentThread().isInterrupted()) {
                     int i = nextPlanIndex.getAndIncrement();
                     if (i >= plan.length) {
                         break;
                     }
-                    copyBlock(plan[i], buf, digest);
+                    copyBlock(plan[i], w);
                 }
             } catch (Throwable t) {
                 failure.compareAndSet(null, t);
@@ -329,13 +352,14 @@ public final class DiskCopier {
             }
         }
 
-        private void copyBlock(int block, ByteBuffer buf, MessageDigest digest) throws IOException, InterruptedException {
+        private void copyBlock(int block, Worker w) throws IOException, InterruptedException {
             long off = (long) block * DiskChecksum.BLOCK_SIZE;
             int len = DiskChecksum.blockLength(size, block);
             List<Extent> map = allocation != null
                     ? ExtentMaps.fromAllocation(allocation, off, len)
                     : ExtentMaps.normalize(retrying("reading the allocation map of", off, () -> source.extents(off, len)), off, len);
 
+            ByteBuffer buf = w.buf;
             buf.clear();
             boolean anyData = false;
             for (Extent e : map) {
@@ -362,9 +386,11 @@ public final class DiskCopier {
                 sourceDigests.set(block, zeroDigest);
                 targetDigests.set(block, zeroDigest);
             } else {
-                digest.update(buf.clear().limit(len));
-                sourceDigests.set(block, digest.digest());
-                writeRuns(block, off, len, map, buf, digest);
+                w.digest.update(buf.clear().limit(len));
+                byte[] sourceDigest = w.digest.digest();
+                sourceDigests.set(block, sourceDigest);
+                planRuns(off, len, map, w);
+                writeRuns(block, off, len, w, sourceDigest);
             }
             lock.lock();
             try {
@@ -397,57 +423,62 @@ public final class DiskCopier {
             }
         }
 
-        /**
-         * Writes the block as runs: data runs with {@code write}, zero runs (reported by the map or detected at
-         * {@link #ZERO_DETECT_GRANULE}) with {@code writeZeroes}; the target digest is fed the same runs in order.
-         */
-        private void writeRuns(int block, long off, int len, List<Extent> map, ByteBuffer buf, MessageDigest digest)
-                throws IOException, InterruptedException {
-            int runStart = 0;
-            boolean runZero = false;
+        /** Cuts the block into data and zero runs: zeros reported by the map or detected per {@link #ZERO_DETECT_GRANULE}. */
+        private void planRuns(long off, int len, List<Extent> map, Worker w) {
+            w.runs = 0;
+            ByteBuffer buf = w.buf.clear();
             int pos = 0;
-            int mapIndex = 0;
-            while (pos < len) {
-                Extent e = map.get(mapIndex);
-                int extentEnd = (int) (e.end() - off);
-                int step = e.zero() ? extentEnd - pos : Math.min(ZERO_DETECT_GRANULE - (pos % ZERO_DETECT_GRANULE), extentEnd - pos);
-                buf.clear(); // emitRun moved position and limit; isZero indexes absolutely within the limit
-                boolean zero = e.zero() || DiskChecksum.isZero(buf, pos, pos + step);
-                if (pos > runStart && zero != runZero) {
-                    emitRun(off, buf, runStart, pos, runZero, digest);
-                    runStart = pos;
+            for (Extent e : map) {
+                int end = (int) (e.end() - off);
+                if (e.zero()) {
+                    w.addRun(pos, true);
+                    pos = end;
+                    continue;
                 }
-                runZero = zero;
-                pos += step;
-                if (pos == extentEnd) {
-                    mapIndex++;
+                while (pos < end) {
+                    int step = Math.min(ZERO_DETECT_GRANULE - (pos % ZERO_DETECT_GRANULE), end - pos);
+                    w.addRun(pos, DiskChecksum.isZero(buf, pos, pos + step));
+                    pos += step;
                 }
             }
-            emitRun(off, buf, runStart, len, runZero, digest);
-            targetDigests.set(block, digest.digest());
         }
 
-        private void emitRun(long off, ByteBuffer buf, int from, int to, boolean zero, MessageDigest digest)
+        /**
+         * Writes the runs: data with {@code write} (through the read-only view), zeros with {@code writeZeroes}.
+         * The target digest is what the writer was handed: for a block written as one data run that is exactly the
+         * bytes hashed as read (same memory, read-only to the writer, owned by this worker), so that digest is
+         * reused; when zero runs were cut out, the runs are hashed again as written (zeros for holes), so a
+         * wrong zero detection or a wrong offset shows as a checksum mismatch.
+         */
+        private void writeRuns(int block, long off, int len, Worker w, byte[] sourceDigest)
                 throws IOException, InterruptedException {
-            int n = to - from;
-            long at = off + from;
-            if (zero) {
-                retrying("zeroing", at, () -> {
-                    target.writeZeroes(at, n);
-                    return null;
-                });
-                bytesZeroed.addAndGet(n);
-                DiskChecksum.updateWithZeros(digest, n);
-            } else {
-                retrying("writing", at, () -> {
-                    target.write(at, buf.limit(to).position(from));
-                    return null;
-                });
-                bytesWritten.addAndGet(n);
-                // Hash what the writer was handed, after it accepted it: a buffer reused too early or an offset
-                // slip shows up as a checksum mismatch instead of a silently wrong disk.
-                digest.update(buf.limit(to).position(from));
+            boolean rehash = w.runs > 1;
+            for (int r = 0; r < w.runs; r++) {
+                int from = w.runStart[r];
+                int to = r + 1 < w.runs ? w.runStart[r + 1] : len;
+                int n = to - from;
+                long at = off + from;
+                if (w.runZero[r]) {
+                    retrying("zeroing", at, () -> {
+                        target.writeZeroes(at, n);
+                        return null;
+                    });
+                    bytesZeroed.addAndGet(n);
+                    if (rehash) {
+                        DiskChecksum.updateWithZeros(w.digest, n);
+                    }
+                } else {
+                    retrying("writing", at, () -> {
+                        target.write(at, w.view.limit(to).position(from));
+                        return null;
+                    });
+                    bytesWritten.addAndGet(n);
+                    if (rehash) {
+                        w.digest.update(w.view.limit(to).position(from));
+                    }
+                }
             }
+            targetDigests.set(block, rehash ? w.digest.digest() : sourceDigest);
         }
 
         private interface IoCall<T> {
