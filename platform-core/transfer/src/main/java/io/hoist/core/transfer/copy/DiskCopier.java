@@ -39,6 +39,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class DiskCopier {
     /** Zero-run detection granularity inside data extents; a run this size of zeros becomes a hole. */
     static final int ZERO_DETECT_GRANULE = 64 * 1024;
+    /** Buffer address alignment: enough for O_DIRECT on any common file system or device. */
+    static final int BUFFER_ALIGNMENT = 4096;
 
     private DiskCopier() {}
 
@@ -64,6 +66,7 @@ public final class DiskCopier {
         private int savedBlocks;
         private String fingerprint;
         private List<Extent> allocation;
+        private ExtentPrefetcher extents;
         private final AtomicInteger nextPlanIndex = new AtomicInteger();
         private final AtomicInteger failures = new AtomicInteger();
         private final AtomicInteger recovered = new AtomicInteger();
@@ -150,6 +153,7 @@ public final class DiskCopier {
                         + targetSize + " bytes, less than the source's " + size);
             }
             blocks = Math.toIntExact(DiskChecksum.blockCount(size));
+            extents = new ExtentPrefetcher(source, size);
             sourceDigests = new BlockDigests(size);
             targetDigests = new BlockDigests(size);
             if (req.allocation() != null) {
@@ -307,7 +311,9 @@ public final class DiskCopier {
 
         /** What one worker owns and reuses for every block: no allocation per block on the data path. */
         private final class Worker {
-            final ByteBuffer buf = ByteBuffer.allocateDirect(DiskChecksum.BLOCK_SIZE);
+            /** Page-aligned so file targets can take it with O_DIRECT. */
+            final ByteBuffer buf = ByteBuffer.allocateDirect(DiskChecksum.BLOCK_SIZE + BUFFER_ALIGNMENT)
+                    .alignedSlice(BUFFER_ALIGNMENT).limit(DiskChecksum.BLOCK_SIZE).slice();
             /** The writer only ever sees this read-only view, so it cannot change bytes after they were hashed. */
             final ByteBuffer view = buf.asReadOnlyBuffer();
             final MessageDigest digest = DiskChecksum.newDigest();
@@ -357,20 +363,25 @@ public final class DiskCopier {
             int len = DiskChecksum.blockLength(size, block);
             List<Extent> map = allocation != null
                     ? ExtentMaps.fromAllocation(allocation, off, len)
-                    : ExtentMaps.normalize(retrying("reading the allocation map of", off, () -> source.extents(off, len)), off, len);
+                    : retrying("reading the allocation map of", off, () -> extents.map(off, len));
 
             ByteBuffer buf = w.buf;
             buf.clear();
             boolean anyData = false;
             for (Extent e : map) {
-                int at = (int) (e.offset() - off);
-                int n = (int) e.length();
-                if (e.zero()) {
-                    buf.limit(at + n).position(at);
-                    DiskChecksum.fillZeros(buf);
-                } else {
-                    anyData = true;
-                    readRange(e.offset(), buf, at, n);
+                anyData |= !e.zero();
+            }
+            if (anyData) {
+                for (Extent e : map) {
+                    int at = (int) (e.offset() - off);
+                    int n = (int) e.length();
+                    if (e.zero()) {
+                        // Holes inside a block with data: zeros in the buffer so the block hashes as one piece.
+                        buf.limit(at + n).position(at);
+                        DiskChecksum.fillZeros(buf);
+                    } else {
+                        readRange(e.offset(), buf, at, n);
+                    }
                 }
             }
 
