@@ -33,6 +33,9 @@ need nbdkit nbdkit
 need nbdcopy libnbd-bin
 need java openjdk-17-jdk-headless
 need mvn maven
+need bc bc
+need curl curl
+need python3 python3
 [ -e /usr/lib/x86_64-linux-gnu/nbdkit/plugins/nbdkit-curl-plugin.so ] || need_curl=1
 [ "${need_curl:-0}" = 1 ] && { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo; $SUDO apt-get install -y -q nbdkit-plugin-libcurl >/dev/null || true; }
 

@@ -29,12 +29,13 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Copies one disk: parallel, sparse, checkpointed, checksummed, retried, rate-limited.
  *
- * <p>The disk is cut into the 4 MiB blocks of the project checksum. {@code inFlight} workers each own one reusable
- * direct buffer and take the next block: ask the allocation map, read its data extents in requests of at most
- * {@code requestSize} (zero extents are never read), hash what was read, write non-zero runs and turn zero runs
- * into {@code writeZeroes}, then hash exactly what was handed to the writer. Workers run side by side, so one
- * block is being read while another is written. Blocks are taken in order, so the contiguous "done" prefix grows
- * steadily; a checkpoint flushes the target, then records that prefix with its digests.
+ * <p>The disk is cut into the 4 MiB blocks of the project checksum. {@code inFlight} workers each own one reusable,
+ * page-aligned direct buffer and take the next block: look it up in the allocation map (fetched a window at a
+ * time), read its data extents in requests of at most {@code requestSize} (zero extents are never read), hash what
+ * was read, write non-zero runs and turn zero runs into {@code writeZeroes}, and record the digest of what the
+ * writer was handed. Workers run side by side, so one block is being read while another is written. Blocks are
+ * taken in order, so the contiguous "done" prefix grows steadily; a checkpoint flushes the target, then records
+ * that prefix with its digests.
  */
 public final class DiskCopier {
     /** Zero-run detection granularity inside data extents; a run this size of zeros becomes a hole. */
