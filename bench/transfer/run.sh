@@ -10,6 +10,7 @@ SMALL_GIB=${SMALL_GIB:-2}
 REPS=${REPS:-3}
 WORK=${WORK:-/tmp/hoist-bench-transfer}
 CHUNK_MIB=32
+RUN_TIMEOUT=${RUN_TIMEOUT:-180}
 mkdir -p "$WORK"
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
@@ -69,14 +70,19 @@ for img in half zero75 dense; do
 done
 
 # ---- servers ----
+wait_pid() { # pidfile: nbdkit writes it once it serves
+    for _ in $(seq 200); do [ -s "$1" ] && { PIDS+=("$(cat "$1")"); return; }; sleep 0.05; done
+    echo "nbdkit did not start ($1)" >&2; exit 1
+}
 start_nbdkit_unix() { # img -> sets SOCK
-    SOCK="$WORK/$1.sock"; rm -f "$SOCK"
+    SOCK="$WORK/$1.sock"; rm -f "$SOCK" "$WORK/$1.unix.pid"
     nbdkit -U "$SOCK" -P "$WORK/$1.unix.pid" file "$WORK/$1.img"
-    PIDS+=("$(cat "$WORK/$1.unix.pid")")
+    wait_pid "$WORK/$1.unix.pid"
 }
 start_nbdkit_tcp() { # img port
+    rm -f "$WORK/$1.tcp.pid"
     nbdkit -i 127.0.0.1 -p "$2" -P "$WORK/$1.tcp.pid" file "$WORK/$1.img"
-    PIDS+=("$(cat "$WORK/$1.tcp.pid")")
+    wait_pid "$WORK/$1.tcp.pid"
 }
 start_nbdkit_unix half; HALF_UNIX="nbd+unix:///?socket=$SOCK"
 start_nbdkit_unix zero75; Z75_UNIX="nbd+unix:///?socket=$SOCK"
@@ -95,7 +101,12 @@ run() { # scenario tool img size_gib command...
     [ "$tool" = nbdcopy ] && truncate -s "${size}G" "$DST"   # nbdcopy writes into an existing file
     local t0 t1 out
     t0=$(date +%s.%N)
-    out=$("$@" 2>&1) || { echo "FAILED: $scenario $tool: $out" >&2; exit 1; }
+    if ! out=$(timeout "$RUN_TIMEOUT" "$@" 2>&1); then
+        echo "FAILED or timed out after ${RUN_TIMEOUT}s: $scenario $tool: $(echo "$out" | tail -2)" >&2
+        printf '%s\t%s\t%s\tfail\n' "$scenario" "$tool" "$size" >> "$RESULTS"
+        rm -f "$DST"
+        return
+    fi
     t1=$(date +%s.%N)
     local secs; secs=$(echo "$t1 - $t0" | bc -l)
     if [ "$tool" = hoist ]; then   # hoist checks itself; also check it against the reference checksum
@@ -138,13 +149,18 @@ import sys, statistics, collections
 rows = collections.OrderedDict()
 for line in open(sys.argv[1]):
     scen, tool, size, secs = line.rstrip("\n").split("\t")
-    rows.setdefault((scen, tool, float(size)), []).append(float(secs))
+    rows.setdefault((scen, tool, float(size)), []).append(secs)
 print(f"{'scenario':<28} {'tool':<16} {'median s':>9} {'GiB/s':>7}  runs")
 med = {}
-for (scen, tool, size), vals in rows.items():
+for (scen, tool, size), raw in rows.items():
+    vals = [float(v) for v in raw if v != "fail"]
+    runs = ' '.join(v if v == "fail" else f"{float(v):.2f}" for v in raw)
+    if not vals:
+        print(f"{scen:<28} {tool:<16} {'-':>9} {'-':>7}  {runs}")
+        continue
     m = statistics.median(vals)
     med[(scen, tool)] = m
-    print(f"{scen:<28} {tool:<16} {m:>9.3f} {size / m:>7.2f}  {' '.join(f'{v:.2f}' for v in vals)}")
+    print(f"{scen:<28} {tool:<16} {m:>9.3f} {size / m:>7.2f}  {runs}")
 main = next(s for (s, t) in med if s.startswith("nbd-unix") and "half" in s)
 h = med[(main, "hoist")]
 print(f"(ratios: {main}, throughput of hoist over the other, higher is better)")

@@ -113,8 +113,10 @@ public final class DiskCopier {
             try {
                 coordinate(meter);
             } catch (InterruptedException e) {
+                // Cancelled: workers stop after their current request. They are not interrupted, because an
+                // interrupt closes the file channels they share and the final checkpoint could not be flushed.
                 failure.compareAndSet(null, e);
-                threads.forEach(Thread::interrupt);
+                abortStream();
                 Thread.currentThread().interrupt();
             }
             for (Thread t : threads) {
@@ -127,7 +129,6 @@ public final class DiskCopier {
             }
             try {
                 target.flush();
-                saveCheckpoint();
             } catch (IOException e) {
                 throw new CopyFailedException(HoistException.Type.UNAVAILABLE, "TransferFailed",
                         "disk " + req.diskId() + ": flushing " + target.describe() + " failed: " + e.getMessage(), e);
@@ -136,10 +137,22 @@ public final class DiskCopier {
             String sourceSum = sourceDigests.checksum();
             String targetSum = targetDigests.checksum();
             if (!sourceSum.equals(targetSum)) {
+                int bad = firstMismatch();
+                try {
+                    req.checkpoints().clear(req.diskId()); // a retry must not resume into the inconsistent blocks
+                } catch (IOException ignored) {
+                    // the mismatch below is the failure worth reporting
+                }
                 throw new CopyFailedException(HoistException.Type.INTERNAL, "ChecksumMismatch",
                         "disk " + req.diskId() + ": checksum of what was read (" + sourceSum + ") differs from what was "
-                                + "written (" + targetSum + "), first at block " + firstMismatch() + " (offset "
-                                + (long) firstMismatch() * DiskChecksum.BLOCK_SIZE + ")", null);
+                                + "written (" + targetSum + "), first at block " + bad + " (offset "
+                                + (long) bad * DiskChecksum.BLOCK_SIZE + ")", null);
+            }
+            try {
+                saveCheckpoint(); // complete: running the same copy again returns at once with the same checksums
+            } catch (IOException e) {
+                throw new CopyFailedException(HoistException.Type.UNAVAILABLE, "TransferFailed",
+                        "disk " + req.diskId() + ": recording the final checkpoint failed: " + e.getMessage(), e);
             }
             return new CopyResult(size, bytesRead.get(), bytesWritten.get(), bytesZeroed.get(), bytesUnchanged,
                     resumedFrom, recovered.get(), Duration.ofNanos(System.nanoTime() - started), sourceSum, targetSum,
@@ -241,6 +254,9 @@ public final class DiskCopier {
                 } finally {
                     lock.unlock();
                 }
+                if (failure.get() != null) {
+                    abortStream(); // a worker waiting for its turn on a stream would wait for a block that never comes
+                }
                 long now = System.nanoTime();
                 req.progress().accept(meter.sample(now, bytesDone.get()));
                 if (now >= nextCheckpoint && failure.get() == null) {
@@ -252,6 +268,12 @@ public final class DiskCopier {
                     }
                     nextCheckpoint = System.nanoTime() + opts.checkpointEvery().toNanos();
                 }
+            }
+        }
+
+        private void abortStream() {
+            if (target instanceof StreamingDiskWriter stream) {
+                stream.abort();
             }
         }
 

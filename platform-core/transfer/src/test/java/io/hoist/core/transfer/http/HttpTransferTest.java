@@ -2,19 +2,23 @@ package io.hoist.core.transfer.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.hoist.api.transfer.TlsSettings;
 import io.hoist.core.transfer.EngineDiskIo;
+import io.hoist.core.transfer.copy.CopyFailedException;
 import io.hoist.core.transfer.copy.CopyOptions;
 import io.hoist.core.transfer.copy.CopyRequest;
 import io.hoist.core.transfer.copy.CopyResult;
 import io.hoist.core.transfer.copy.DiskCopier;
 import io.hoist.core.transfer.file.FileDiskReader;
 import io.hoist.core.transfer.file.FileDiskWriter;
+import io.hoist.core.transfer.testing.CrashingAfterBytesTestReader;
 import io.hoist.core.transfer.testing.Images;
 import io.hoist.core.transfer.testing.RangeFileTestServer;
 import io.hoist.core.transfer.testing.UploadTargetTestServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +84,21 @@ class HttpTransferTest {
             assertThat(result.targetChecksum()).isEqualTo(result.sourceChecksum()).isEqualTo(Images.referenceChecksum(img));
         }
         assertThat(Images.sameContent(img, received)).isTrue();
+    }
+
+    @Test
+    void sourceFailingMidUploadFailsTheCopyInsteadOfHanging() throws Exception {
+        Path img = Images.mixed(dir, "src.img", SIZE, 1, 56);
+        try (var server = new UploadTargetTestServer(dir.resolve("partial.img"), null);
+             var r = new CrashingAfterBytesTestReader(new FileDiskReader(img), SIZE / 3)) {
+            var w = io.openHttpUpload(server.uri(), TlsSettings.DEFAULT, Map.of(), SIZE);
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(() -> DiskCopier.copy(
+                    CopyRequest.builder("upload", r, w).options(CopyOptions.DEFAULT.withInFlight(4)
+                            .withRetries(1, 0, Duration.ofMillis(1), Duration.ofMillis(1))).build()))
+                    .isInstanceOf(CopyFailedException.class)
+                    .hasMessageContaining("source host went away"));
+            assertThatThrownBy(w::close).hasMessageContaining("upload abandoned");
+        }
     }
 
     @Test
