@@ -57,7 +57,7 @@ class KillNineDurabilityTest {
                     if (acks == killAfter) {
                         // SIGKILL on Unix: no shutdown hooks, no close(). Keep reading: acknowledgements the
                         // child wrote before it died are still in the pipe and count as acknowledged.
-                        child.destroyForcibly();
+                        child.toHandle().destroyForcibly(); // the handle, unlike Process, leaves our pipe open
                     }
                 }
             }
