@@ -21,6 +21,23 @@ public final class NbdkitProcess implements NbdExports.Export {
         this.dir = dir;
     }
 
+    /** Unix socket paths are limited to 107 bytes (sun_path); a deep data directory exceeds that. */
+    static final int MAX_SOCKET_PATH = 100;
+
+    /**
+     * A new private directory for one export (socket {@code nbd.sock}, log, password file): under
+     * {@code workDir} when the socket path fits a Unix socket address, else under the system temp
+     * directory (created 0700, removed when the export closes).
+     */
+    public static Path exportDir(Path workDir, String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(workDir, prefix);
+        if (dir.resolve("nbd.sock").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH) {
+            return dir;
+        }
+        Files.delete(dir);
+        return Files.createTempDirectory("hoist-" + prefix);
+    }
+
     /** Starts {@code command} and waits until its socket exists (or the process ends). */
     public static NbdkitProcess start(List<String> command, Path socket, Path dir) throws IOException {
         Path log = dir.resolve("nbdkit.log");

@@ -52,7 +52,7 @@ public final class VddkNbdExports implements NbdExports {
             throw new IOException("VDDK library not found: set settings.vddkLibDir (or vddkInitImage) to the"
                     + " directory holding VDDK's lib64; warm migration reads snapshots through nbdkit's vddk plugin");
         }
-        Path dir = Files.createTempDirectory(workDir, "vddk-");
+        Path dir = NbdkitProcess.exportDir(workDir, "vddk-");
         Path pw = dir.resolve("password");
         Files.createFile(pw, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(pw, password);

@@ -25,7 +25,7 @@ public final class FileNbdExportsForTests implements NbdExports {
     @Override
     public Export open(Request request) throws IOException {
         requests.add(request);
-        Path dir = Files.createTempDirectory(workDir, "nbd-");
+        Path dir = NbdkitProcess.exportDir(workDir, "nbd-");
         Path sock = dir.resolve("nbd.sock");
         return NbdkitProcess.start(List.of("nbdkit", "--exit-with-parent", "--readonly", "--foreground", "--unix",
                 sock.toString(), "file", "file=" + image), sock, dir);
