@@ -196,12 +196,18 @@ class CrashResumeIT {
     /** A child JVM running {@code hoist serve} on the shared data dir. */
     record Child(Process process, Path data, int port) {
         static Child start(Path data, int port) throws Exception {
+            return start(data, port, java.util.Map.of());
+        }
+
+        /** With extra environment variables for the child (e.g. a PATH with test tools first). */
+        static Child start(Path data, int port, java.util.Map<String, String> env) throws Exception {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Files.createDirectories(data);
             ProcessBuilder pb = new ProcessBuilder(java, "-Dhoist.plugins.dir=" + System.getProperty("hoist.plugins.dir"),
                     "-cp", System.getProperty("java.class.path"), "io.hoist.cli.Main", "serve",
                     "--data-dir", data.toString(), "--port", Integer.toString(port))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("child.log").toFile()));
+            pb.environment().putAll(env);
             Child c = new Child(pb.start(), data, port);
             long end = System.nanoTime() + 60_000_000_000L;
             while (true) {

@@ -165,7 +165,7 @@ class VsphereColdMigrationIT {
                 metadata: {name: cold-run, namespace: %1$s}
                 spec: {plan: {name: cold, namespace: %1$s}}
                 """.formatted(NS));
-        JsonNode plan = waitTrueOrFailed(api, "cold", 300);
+        JsonNode plan = waitTrueOrFailed(api, NS, "cold", 300);
 
         Path migrated = target.resolve("migrated");
         try (Stream<Path> dirs = Files.list(migrated)) {
@@ -219,10 +219,10 @@ class VsphereColdMigrationIT {
         return source.toLowerCase().replace('_', '-');
     }
 
-    static JsonNode waitTrueOrFailed(ApiClient api, String plan, int seconds) throws InterruptedException {
+    static JsonNode waitTrueOrFailed(ApiClient api, String ns, String plan, int seconds) throws InterruptedException {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         while (true) {
-            JsonNode o = api.get(ResourceKind.PLAN, NS, plan);
+            JsonNode o = api.get(ResourceKind.PLAN, ns, plan);
             if (CrashResumeIT.isTrue(o, "Succeeded")) {
                 return o;
             }
