@@ -20,30 +20,7 @@ class EngineMigrationTest {
     static final long DISK = 6L << 20; // 6 MiB: two 4 MiB checksum blocks, the last one partial, a zero MiB
 
     static String manifests(String type, String cutover) {
-        return """
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: Provider
-                metadata: {name: src, namespace: default}
-                spec: {type: synthetic, url: "synthetic://"}
-                ---
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: Provider
-                metadata: {name: dst, namespace: default}
-                spec: {type: test-folder, url: "file:///unused"}
-                ---
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: NetworkMap
-                metadata: {name: net, namespace: default}
-                spec:
-                  provider: {source: {name: src, namespace: default}, destination: {name: dst, namespace: default}}
-                  map: [{source: {id: net-a}, destination: {type: pod}}]
-                ---
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: StorageMap
-                metadata: {name: stor, namespace: default}
-                spec:
-                  provider: {source: {name: src, namespace: default}, destination: {name: dst, namespace: default}}
-                  map: [{source: {id: ds-a}, destination: {storageClass: standard}}]
+        return EngineHarness.providersAndMaps() + """
                 ---
                 apiVersion: forklift.konveyor.io/v1beta1
                 kind: Plan

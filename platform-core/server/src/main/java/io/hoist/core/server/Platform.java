@@ -2,16 +2,14 @@ package io.hoist.core.server;
 
 import io.hoist.api.host.HttpClients;
 import io.hoist.api.host.Settings;
-import io.hoist.api.inventory.InventoryPublisher;
-import io.hoist.api.inventory.InventoryView;
 import io.hoist.api.transfer.DiskIo;
 import io.hoist.core.engine.Engine;
 import io.hoist.core.engine.LiveSettings;
 import io.hoist.core.engine.run.TransferDiskCopyService;
 import io.hoist.core.engine.runtime.Extensions;
 import io.hoist.core.engine.runtime.HostServices;
+import io.hoist.core.engine.runtime.InventoryHostServices;
 import io.hoist.core.inventory.Inventory;
-import io.hoist.core.inventory.ProviderRef;
 import io.hoist.core.inventory.web.InventoryRoutes;
 import io.hoist.core.server.plugins.PluginHost;
 import io.hoist.core.server.plugins.PluginRoutes;
@@ -62,7 +60,7 @@ public final class Platform implements AutoCloseable {
                 LiveSettings settings = new LiveSettings(ctx.store());
                 HttpClients http = new ProviderHttpClients();
                 DiskIo diskIo = new EngineDiskIo(http);
-                HostServices services = services(ctx.dataDir(), settings, http, diskIo);
+                HostServices services = new InventoryHostServices(inventory, diskIo, http, settings, ctx.dataDir());
                 var copier = new TransferDiskCopyService(ctx.dataDir(), new BandwidthBudgets(), timers);
                 engine = new Engine(ctx.vertx(), ctx.store(), extensions(plugins), services, copier);
                 engine.start();
@@ -113,45 +111,6 @@ public final class Platform implements AutoCloseable {
 
     private static Extensions extensions(PluginHost host) {
         return Extensions.of(host.sourceFactories(), host.destinationFactories(), host.hookRunners(), host.guestConverters());
-    }
-
-    private HostServices services(Path dataDir, Settings settings, HttpClients http, DiskIo diskIo) {
-        return new HostServices() {
-            @Override
-            public InventoryPublisher publisher(String type, String uid, String namespace, String name) {
-                return inventory.register(new ProviderRef(uid, namespace, name, type));
-            }
-
-            @Override
-            public void dropInventory(String type, String uid) {
-                inventory.unregister(uid);
-            }
-
-            @Override
-            public InventoryView inventoryView() {
-                return inventory;
-            }
-
-            @Override
-            public DiskIo diskIo() {
-                return diskIo;
-            }
-
-            @Override
-            public HttpClients http() {
-                return http;
-            }
-
-            @Override
-            public Settings settings() {
-                return settings;
-            }
-
-            @Override
-            public Path dataDir() {
-                return dataDir;
-            }
-        };
     }
 
     public Platform start() {
