@@ -39,6 +39,8 @@ public final class Main implements Runnable {
             DuplicateCommand.class,
             StatusCommand.class,
             PolicyCommand.class,
+            CopyCommand.class,
+            VerifyCommand.class,
             CommandLine.HelpCommand.class);
 
     private final CliContext context;

@@ -70,8 +70,8 @@ public final class EngineHarness implements AutoCloseable {
         LiveSettings settings = new LiveSettings(store);
         HostServices services = new HostServices() {
             @Override
-            public InventoryPublisher publisher(String type, String uid) {
-                return inventory.register(new ProviderRef(uid, "default", uid, type));
+            public InventoryPublisher publisher(String type, String uid, String namespace, String name) {
+                return inventory.register(new ProviderRef(uid, namespace, name, type));
             }
 
             @Override

@@ -183,6 +183,38 @@ class EngineMigrationTest {
         }
     }
 
+    @Test
+    void vmsBeyondTheInFlightLimitWaitWithAPendingCondition(@TempDir Path tmp) throws Exception {
+        SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(3, 1, DISK, 1, false);
+        FolderDestinationTestDouble dest = new FolderDestinationTestDouble(tmp.resolve("out"));
+        try (EngineHarness h = new EngineHarness(tmp, source, dest)) {
+            h.apply(manifests("cold", null)
+                    .replace("controller_max_vm_inflight: 2", "controller_max_vm_inflight: 1")
+                    .replace("metadata: {name: plan1, namespace: default}",
+                            "metadata: {name: plan1, namespace: default, annotations: {hoist.io/bandwidth-mibps: \"4\"}}"));
+            EngineHarness.await(Duration.ofSeconds(30), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, "plan1"), "Ready"), "plan Ready");
+            h.apply(migration(null));
+            EngineHarness.await(Duration.ofSeconds(60), () -> pendingMessages(h).contains("waiting: in-flight limit reached (max 1)"),
+                    "a VM waiting for the in-flight limit");
+            EngineHarness.await(Duration.ofSeconds(120), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, "plan1"), "Succeeded"),
+                    "plan Succeeded");
+            assertThat(pendingMessages(h)).as("no VM still pending").isEmpty();
+            assertThat(h.engine.scheduler().inUse(h.get(ResourceKind.PROVIDER, "src").path("metadata").path("uid").asText() + "/host-0")).isZero();
+        }
+    }
+
+    static String pendingMessages(EngineHarness h) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode vm : h.get(ResourceKind.PLAN, "plan1").path("status").path("migration").path("vms")) {
+            for (JsonNode c : vm.path("conditions")) {
+                if ("Pending".equals(c.path("type").asText())) {
+                    sb.append(c.path("message").asText()).append('\n');
+                }
+            }
+        }
+        return sb.toString();
+    }
+
     static String phaseOf(EngineHarness h, String vmId) {
         for (JsonNode vm : h.get(ResourceKind.PLAN, "plan1").path("status").path("migration").path("vms")) {
             if (vmId.equals(vm.path("id").asText())) {

@@ -44,7 +44,17 @@ public final class Platform implements AutoCloseable {
 
     private Platform(HoistServer.Builder builder, Path dataDir, List<Path> pluginRoots) {
         List<Path> roots = new ArrayList<>(pluginRoots);
-        builder.routes((router, ctx) -> new InventoryRoutes(inventory).mount(router));
+        builder.routes(new io.hoist.core.server.http.RouteContributor() {
+            @Override
+            public void addRoutes(Router router, HoistServer.Context ctx) {
+                new InventoryRoutes(inventory).mount(router);
+            }
+
+            @Override
+            public com.fasterxml.jackson.databind.node.ObjectNode openApiPaths() {
+                return InventoryRoutes.openApiPaths();
+            }
+        });
         builder.component(new HoistServer.Component() {
             @Override
             public void start(HoistServer.Context ctx) {
@@ -76,7 +86,17 @@ public final class Platform implements AutoCloseable {
                 }
             }
         });
-        builder.routes((router, ctx) -> mountPlugins(router));
+        builder.routes(new io.hoist.core.server.http.RouteContributor() {
+            @Override
+            public void addRoutes(Router router, HoistServer.Context ctx) {
+                mountPlugins(router);
+            }
+
+            @Override
+            public com.fasterxml.jackson.databind.node.ObjectNode openApiPaths() {
+                return PluginRoutes.openApiPaths();
+            }
+        });
         // Validation service: validates inventory VMs with the provider's rules, writes concerns onto them.
         builder.component(new HoistServer.Component() {
             @Override
@@ -128,8 +148,8 @@ public final class Platform implements AutoCloseable {
     private HostServices services(Path dataDir, Settings settings, HttpClients http, DiskIo diskIo) {
         return new HostServices() {
             @Override
-            public InventoryPublisher publisher(String type, String uid) {
-                return inventory.register(new ProviderRef(uid, "", uid, type));
+            public InventoryPublisher publisher(String type, String uid, String namespace, String name) {
+                return inventory.register(new ProviderRef(uid, namespace, name, type));
             }
 
             @Override

@@ -53,6 +53,13 @@ public final class TargetSpecBuilder {
      */
     public static TargetVmSpec build(SourceVm vm, Plan plan, Plan.Vm planVm, NetworkMap networkMap, StorageMap storageMap,
                                      String planUid, String migrationUid, boolean sourceWasRunning) throws SpecException {
+        return build(vm, plan, planVm, networkMap, storageMap, planUid, migrationUid, sourceWasRunning, null);
+    }
+
+    /** @param sourceProviderUid the source Provider's uid, annotated so a KubeVirt destination can recognise KubeVirt sources */
+    public static TargetVmSpec build(SourceVm vm, Plan plan, Plan.Vm planVm, NetworkMap networkMap, StorageMap storageMap,
+                                     String planUid, String migrationUid, boolean sourceWasRunning, String sourceProviderUid)
+            throws SpecException {
         Plan.Spec spec = plan.spec;
         String targetName = targetName(vm, planVm);
         if (!Dns.isLabel(targetName)) {
@@ -147,6 +154,9 @@ public final class TargetSpecBuilder {
         annotations.put("hoist.io/source-vm-id", vm.id());
         annotations.put("hoist.io/source-vm-name", vm.name());
         annotations.put("hoist.io/plan", plan.namespace() + "/" + plan.name());
+        if (sourceProviderUid != null) {
+            annotations.put("hoist.io/source-provider-uid", sourceProviderUid);
+        }
         String transferNetwork = null;
         if (spec.transferNetwork != null && spec.transferNetwork.name != null) {
             transferNetwork = firstNonEmpty(spec.transferNetwork.namespace, spec.targetNamespace, "") + "/" + spec.transferNetwork.name;
@@ -204,6 +214,10 @@ public final class TargetSpecBuilder {
     private static boolean matches(SourceRef ref, String id, String name) {
         if (ref == null) {
             return false;
+        }
+        if ("pod".equals(ref.type)) {
+            // MTV's NetworkMaps for KubeVirt sources name the pod network by type only.
+            return "pod".equals(id) || "pod".equals(name);
         }
         if (ref.id != null && !ref.id.isEmpty()) {
             return ref.id.equals(id);

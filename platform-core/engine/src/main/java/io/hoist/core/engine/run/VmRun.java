@@ -267,7 +267,8 @@ public final class VmRun {
             NetworkMap nm = read(ResourceKind.NETWORK_MAP, ns(plan.spec.map.network.namespace), plan.spec.map.network.name, NetworkMap.class).orElse(null);
             StorageMap sm = read(ResourceKind.STORAGE_MAP, ns(plan.spec.map.storage.namespace), plan.spec.map.storage.name, StorageMap.class).orElse(null);
             try {
-                target = TargetSpecBuilder.build(sourceVm, plan, planVm, nm, sm, plan.metadata.uid, msg.migrationUid(), wasRunning);
+                target = TargetSpecBuilder.build(sourceVm, plan, planVm, nm, sm, plan.metadata.uid, msg.migrationUid(), wasRunning,
+                        sourceInstance.config().uid());
             } catch (TargetSpecBuilder.SpecException e) {
                 throw new HoistException(HoistException.Type.USER_ERROR, e.conditionType(), e.getMessage());
             }

@@ -9,7 +9,8 @@ import java.nio.file.Path;
 
 /** The platform services the engine hands to providers through their {@link io.hoist.api.host.HostContext}. */
 public interface HostServices {
-    InventoryPublisher publisher(String providerType, String providerUid);
+    /** Registers (anew) the inventory of a source provider and returns its publisher. */
+    InventoryPublisher publisher(String providerType, String providerUid, String namespace, String name);
 
     /** Forgets a deleted provider's inventory. */
     void dropInventory(String providerType, String providerUid);

@@ -189,7 +189,7 @@ public final class ProviderRuntime implements AutoCloseable {
         }
         boolean isSource = extensions.sourceFactories().stream().anyMatch(f -> call(f, () -> f.acceptsSource(cfg)));
         // Only sources have an inventory; a destination-only provider must not show up as "collecting".
-        io.hoist.api.inventory.InventoryPublisher publisher = isSource ? services.publisher(cfg.type(), cfg.uid()) : NO_INVENTORY;
+        io.hoist.api.inventory.InventoryPublisher publisher = isSource ? services.publisher(cfg.type(), cfg.uid(), cfg.namespace(), cfg.name()) : NO_INVENTORY;
         ProviderHostContext ctx = new ProviderHostContext(services, publisher, workDir,
                 pool, "hoist.provider." + cfg.type());
         SourceProvider source = null;

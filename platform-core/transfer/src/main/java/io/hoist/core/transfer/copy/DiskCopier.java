@@ -29,16 +29,19 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Copies one disk: parallel, sparse, checkpointed, checksummed, retried, rate-limited.
  *
- * <p>The disk is cut into the 4 MiB blocks of the project checksum. {@code inFlight} workers each own one reusable
- * direct buffer and take the next block: ask the allocation map, read its data extents in requests of at most
- * {@code requestSize} (zero extents are never read), hash what was read, write non-zero runs and turn zero runs
- * into {@code writeZeroes}, then hash exactly what was handed to the writer. Workers run side by side, so one
- * block is being read while another is written. Blocks are taken in order, so the contiguous "done" prefix grows
- * steadily; a checkpoint flushes the target, then records that prefix with its digests.
+ * <p>The disk is cut into the 4 MiB blocks of the project checksum. {@code inFlight} workers each own one reusable,
+ * page-aligned direct buffer and take the next block: look it up in the allocation map (fetched a window at a
+ * time), read its data extents in requests of at most {@code requestSize} (zero extents are never read), hash what
+ * was read, write non-zero runs and turn zero runs into {@code writeZeroes}, and record the digest of what the
+ * writer was handed. Workers run side by side, so one block is being read while another is written. Blocks are
+ * taken in order, so the contiguous "done" prefix grows steadily; a checkpoint flushes the target, then records
+ * that prefix with its digests.
  */
 public final class DiskCopier {
     /** Zero-run detection granularity inside data extents; a run this size of zeros becomes a hole. */
     static final int ZERO_DETECT_GRANULE = 64 * 1024;
+    /** Buffer address alignment: enough for O_DIRECT on any common file system or device. */
+    static final int BUFFER_ALIGNMENT = 4096;
 
     private DiskCopier() {}
 
@@ -64,6 +67,7 @@ public final class DiskCopier {
         private int savedBlocks;
         private String fingerprint;
         private List<Extent> allocation;
+        private ExtentPrefetcher extents;
         private final AtomicInteger nextPlanIndex = new AtomicInteger();
         private final AtomicInteger failures = new AtomicInteger();
         private final AtomicInteger recovered = new AtomicInteger();
@@ -109,8 +113,10 @@ public final class DiskCopier {
             try {
                 coordinate(meter);
             } catch (InterruptedException e) {
+                // Cancelled: workers stop after their current request. They are not interrupted, because an
+                // interrupt closes the file channels they share and the final checkpoint could not be flushed.
                 failure.compareAndSet(null, e);
-                threads.forEach(Thread::interrupt);
+                abortStream();
                 Thread.currentThread().interrupt();
             }
             for (Thread t : threads) {
@@ -123,7 +129,6 @@ public final class DiskCopier {
             }
             try {
                 target.flush();
-                saveCheckpoint();
             } catch (IOException e) {
                 throw new CopyFailedException(HoistException.Type.UNAVAILABLE, "TransferFailed",
                         "disk " + req.diskId() + ": flushing " + target.describe() + " failed: " + e.getMessage(), e);
@@ -132,10 +137,22 @@ public final class DiskCopier {
             String sourceSum = sourceDigests.checksum();
             String targetSum = targetDigests.checksum();
             if (!sourceSum.equals(targetSum)) {
+                int bad = firstMismatch();
+                try {
+                    req.checkpoints().clear(req.diskId()); // a retry must not resume into the inconsistent blocks
+                } catch (IOException ignored) {
+                    // the mismatch below is the failure worth reporting
+                }
                 throw new CopyFailedException(HoistException.Type.INTERNAL, "ChecksumMismatch",
                         "disk " + req.diskId() + ": checksum of what was read (" + sourceSum + ") differs from what was "
-                                + "written (" + targetSum + "), first at block " + firstMismatch() + " (offset "
-                                + (long) firstMismatch() * DiskChecksum.BLOCK_SIZE + ")", null);
+                                + "written (" + targetSum + "), first at block " + bad + " (offset "
+                                + (long) bad * DiskChecksum.BLOCK_SIZE + ")", null);
+            }
+            try {
+                saveCheckpoint(); // complete: running the same copy again returns at once with the same checksums
+            } catch (IOException e) {
+                throw new CopyFailedException(HoistException.Type.UNAVAILABLE, "TransferFailed",
+                        "disk " + req.diskId() + ": recording the final checkpoint failed: " + e.getMessage(), e);
             }
             return new CopyResult(size, bytesRead.get(), bytesWritten.get(), bytesZeroed.get(), bytesUnchanged,
                     resumedFrom, recovered.get(), Duration.ofNanos(System.nanoTime() - started), sourceSum, targetSum,
@@ -150,6 +167,7 @@ public final class DiskCopier {
                         + targetSize + " bytes, less than the source's " + size);
             }
             blocks = Math.toIntExact(DiskChecksum.blockCount(size));
+            extents = new ExtentPrefetcher(source, size);
             sourceDigests = new BlockDigests(size);
             targetDigests = new BlockDigests(size);
             if (req.allocation() != null) {
@@ -236,6 +254,9 @@ public final class DiskCopier {
                 } finally {
                     lock.unlock();
                 }
+                if (failure.get() != null) {
+                    abortStream(); // a worker waiting for its turn on a stream would wait for a block that never comes
+                }
                 long now = System.nanoTime();
                 req.progress().accept(meter.sample(now, bytesDone.get()));
                 if (now >= nextCheckpoint && failure.get() == null) {
@@ -247,6 +268,12 @@ public final class DiskCopier {
                     }
                     nextCheckpoint = System.nanoTime() + opts.checkpointEvery().toNanos();
                 }
+            }
+        }
+
+        private void abortStream() {
+            if (target instanceof StreamingDiskWriter stream) {
+                stream.abort();
             }
         }
 
@@ -305,16 +332,41 @@ public final class DiskCopier {
 
         // ---- worker side ----
 
+        /** What one worker owns and reuses for every block: no allocation per block on the data path. */
+        private final class Worker {
+            /** Page-aligned so file targets can take it with O_DIRECT. */
+            final ByteBuffer buf = ByteBuffer.allocateDirect(DiskChecksum.BLOCK_SIZE + BUFFER_ALIGNMENT)
+                    .alignedSlice(BUFFER_ALIGNMENT).limit(DiskChecksum.BLOCK_SIZE).slice();
+            /** The writer only ever sees this read-only view, so it cannot change bytes after they were hashed. */
+            final ByteBuffer view = buf.asReadOnlyBuffer();
+            final MessageDigest digest = DiskChecksum.newDigest();
+            int[] runStart = new int[64];
+            boolean[] runZero = new boolean[64];
+            int runs;
+
+            void addRun(int start, boolean zero) {
+                if (runs > 0 && runZero[runs - 1] == zero) {
+                    return;
+                }
+                if (runs == runStart.length) {
+                    runStart = java.util.Arrays.copyOf(runStart, runs * 2);
+                    runZero = java.util.Arrays.copyOf(runZero, runs * 2);
+                }
+                runStart[runs] = start;
+                runZero[runs] = zero;
+                runs++;
+            }
+        }
+
         private void work() {
-            ByteBuffer buf = ByteBuffer.allocateDirect(DiskChecksum.BLOCK_SIZE);
-            MessageDigest digest = DiskChecksum.newDigest();
+            Worker w = new Worker();
             try {
                 while (failure.get() == null && !Thread.currentThread().isInterrupted()) {
                     int i = nextPlanIndex.getAndIncrement();
                     if (i >= plan.length) {
                         break;
                     }
-                    copyBlock(plan[i], buf, digest);
+                    copyBlock(plan[i], w);
                 }
             } catch (Throwable t) {
                 failure.compareAndSet(null, t);
@@ -329,24 +381,30 @@ public final class DiskCopier {
             }
         }
 
-        private void copyBlock(int block, ByteBuffer buf, MessageDigest digest) throws IOException, InterruptedException {
+        private void copyBlock(int block, Worker w) throws IOException, InterruptedException {
             long off = (long) block * DiskChecksum.BLOCK_SIZE;
             int len = DiskChecksum.blockLength(size, block);
             List<Extent> map = allocation != null
                     ? ExtentMaps.fromAllocation(allocation, off, len)
-                    : ExtentMaps.normalize(retrying("reading the allocation map of", off, () -> source.extents(off, len)), off, len);
+                    : retrying("reading the allocation map of", off, () -> extents.map(off, len));
 
+            ByteBuffer buf = w.buf;
             buf.clear();
             boolean anyData = false;
             for (Extent e : map) {
-                int at = (int) (e.offset() - off);
-                int n = (int) e.length();
-                if (e.zero()) {
-                    buf.limit(at + n).position(at);
-                    DiskChecksum.fillZeros(buf);
-                } else {
-                    anyData = true;
-                    readRange(e.offset(), buf, at, n);
+                anyData |= !e.zero();
+            }
+            if (anyData) {
+                for (Extent e : map) {
+                    int at = (int) (e.offset() - off);
+                    int n = (int) e.length();
+                    if (e.zero()) {
+                        // Holes inside a block with data: zeros in the buffer so the block hashes as one piece.
+                        buf.limit(at + n).position(at);
+                        DiskChecksum.fillZeros(buf);
+                    } else {
+                        readRange(e.offset(), buf, at, n);
+                    }
                 }
             }
 
@@ -362,9 +420,11 @@ public final class DiskCopier {
                 sourceDigests.set(block, zeroDigest);
                 targetDigests.set(block, zeroDigest);
             } else {
-                digest.update(buf.clear().limit(len));
-                sourceDigests.set(block, digest.digest());
-                writeRuns(block, off, len, map, buf, digest);
+                w.digest.update(buf.clear().limit(len));
+                byte[] sourceDigest = w.digest.digest();
+                sourceDigests.set(block, sourceDigest);
+                planRuns(off, len, map, w);
+                writeRuns(block, off, len, w, sourceDigest);
             }
             lock.lock();
             try {
@@ -397,57 +457,62 @@ public final class DiskCopier {
             }
         }
 
-        /**
-         * Writes the block as runs: data runs with {@code write}, zero runs (reported by the map or detected at
-         * {@link #ZERO_DETECT_GRANULE}) with {@code writeZeroes}; the target digest is fed the same runs in order.
-         */
-        private void writeRuns(int block, long off, int len, List<Extent> map, ByteBuffer buf, MessageDigest digest)
-                throws IOException, InterruptedException {
-            int runStart = 0;
-            boolean runZero = false;
+        /** Cuts the block into data and zero runs: zeros reported by the map or detected per {@link #ZERO_DETECT_GRANULE}. */
+        private void planRuns(long off, int len, List<Extent> map, Worker w) {
+            w.runs = 0;
+            ByteBuffer buf = w.buf.clear();
             int pos = 0;
-            int mapIndex = 0;
-            while (pos < len) {
-                Extent e = map.get(mapIndex);
-                int extentEnd = (int) (e.end() - off);
-                int step = e.zero() ? extentEnd - pos : Math.min(ZERO_DETECT_GRANULE - (pos % ZERO_DETECT_GRANULE), extentEnd - pos);
-                buf.clear(); // emitRun moved position and limit; isZero indexes absolutely within the limit
-                boolean zero = e.zero() || DiskChecksum.isZero(buf, pos, pos + step);
-                if (pos > runStart && zero != runZero) {
-                    emitRun(off, buf, runStart, pos, runZero, digest);
-                    runStart = pos;
+            for (Extent e : map) {
+                int end = (int) (e.end() - off);
+                if (e.zero()) {
+                    w.addRun(pos, true);
+                    pos = end;
+                    continue;
                 }
-                runZero = zero;
-                pos += step;
-                if (pos == extentEnd) {
-                    mapIndex++;
+                while (pos < end) {
+                    int step = Math.min(ZERO_DETECT_GRANULE - (pos % ZERO_DETECT_GRANULE), end - pos);
+                    w.addRun(pos, DiskChecksum.isZero(buf, pos, pos + step));
+                    pos += step;
                 }
             }
-            emitRun(off, buf, runStart, len, runZero, digest);
-            targetDigests.set(block, digest.digest());
         }
 
-        private void emitRun(long off, ByteBuffer buf, int from, int to, boolean zero, MessageDigest digest)
+        /**
+         * Writes the runs: data with {@code write} (through the read-only view), zeros with {@code writeZeroes}.
+         * The target digest is what the writer was handed: for a block written as one data run that is exactly the
+         * bytes hashed as read (same memory, read-only to the writer, owned by this worker), so that digest is
+         * reused; when zero runs were cut out, the runs are hashed again as written (zeros for holes), so a
+         * wrong zero detection or a wrong offset shows as a checksum mismatch.
+         */
+        private void writeRuns(int block, long off, int len, Worker w, byte[] sourceDigest)
                 throws IOException, InterruptedException {
-            int n = to - from;
-            long at = off + from;
-            if (zero) {
-                retrying("zeroing", at, () -> {
-                    target.writeZeroes(at, n);
-                    return null;
-                });
-                bytesZeroed.addAndGet(n);
-                DiskChecksum.updateWithZeros(digest, n);
-            } else {
-                retrying("writing", at, () -> {
-                    target.write(at, buf.limit(to).position(from));
-                    return null;
-                });
-                bytesWritten.addAndGet(n);
-                // Hash what the writer was handed, after it accepted it: a buffer reused too early or an offset
-                // slip shows up as a checksum mismatch instead of a silently wrong disk.
-                digest.update(buf.limit(to).position(from));
+            boolean rehash = w.runs > 1;
+            for (int r = 0; r < w.runs; r++) {
+                int from = w.runStart[r];
+                int to = r + 1 < w.runs ? w.runStart[r + 1] : len;
+                int n = to - from;
+                long at = off + from;
+                if (w.runZero[r]) {
+                    retrying("zeroing", at, () -> {
+                        target.writeZeroes(at, n);
+                        return null;
+                    });
+                    bytesZeroed.addAndGet(n);
+                    if (rehash) {
+                        DiskChecksum.updateWithZeros(w.digest, n);
+                    }
+                } else {
+                    retrying("writing", at, () -> {
+                        target.write(at, w.view.limit(to).position(from));
+                        return null;
+                    });
+                    bytesWritten.addAndGet(n);
+                    if (rehash) {
+                        w.digest.update(w.view.limit(to).position(from));
+                    }
+                }
             }
+            targetDigests.set(block, rehash ? w.digest.digest() : sourceDigest);
         }
 
         private interface IoCall<T> {

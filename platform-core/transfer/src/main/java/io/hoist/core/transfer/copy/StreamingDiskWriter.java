@@ -6,4 +6,7 @@ import io.hoist.api.transfer.DiskWriter;
  * A writer that accepts bytes in offset order only and cannot be resumed half-way (an HTTP upload stream).
  * The copier writes blocks in order to it, never skips blocks, and records no checkpoints for it.
  */
-public interface StreamingDiskWriter extends DiskWriter {}
+public interface StreamingDiskWriter extends DiskWriter {
+    /** Gives the stream up: writes waiting for their turn fail at once (the copy failed elsewhere). */
+    void abort();
+}

@@ -212,6 +212,19 @@ public final class HttpUploadDiskWriter implements StreamingDiskWriter {
         }
     }
 
+    @Override
+    public void abort() {
+        aborted = true;
+        response.cancel(true);
+        filled.offer(END);
+        lock.lock();
+        try {
+            turn.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Nothing can be made durable half-way through a stream; the upload is complete only at {@link #close()}. */
     @Override
     public void flush() {}
@@ -236,10 +249,8 @@ public final class HttpUploadDiskWriter implements StreamingDiskWriter {
         } finally {
             lock.unlock();
         }
-        if (sent != size) {
-            aborted = true;
-            response.cancel(true);
-            filled.offer(END);
+        if (sent != size || aborted) {
+            abort();
             throw new IOException(describe() + ": upload abandoned after " + sent + " of " + size + " bytes");
         }
         if (currentFill > 0) {

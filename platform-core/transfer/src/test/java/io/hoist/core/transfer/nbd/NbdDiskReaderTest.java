@@ -97,6 +97,19 @@ class NbdDiskReaderTest {
     }
 
     @Test
+    void serverWithoutStructuredRepliesIsReadWithSimpleReplies() throws Exception {
+        Path img = Images.mixed(dir, "src.img", SIZE, 3, 5);
+        try (Nbdkit server = Nbdkit.unix(dir, "--no-sr", "file", img.toString());
+             var r = new NbdDiskReader(server.uri());
+             var w = FileDiskWriter.open(dir.resolve("dst.img"), SIZE)) {
+            assertThat(r.hasAllocationMap()).isFalse(); // no structured replies, so no BLOCK_STATUS either
+            CopyResult result = DiskCopier.copy(CopyRequest.builder("simple", r, w).build());
+            assertThat(result.bytesRead()).isEqualTo(SIZE);
+            assertThat(result.targetChecksum()).isEqualTo(Images.referenceChecksum(img));
+        }
+    }
+
+    @Test
     void unknownExportIsRefusedWithItsName() throws Exception {
         try (Nbdkit server = Nbdkit.unix(dir, "--filter=exportname", "memory", "size=1M", "exportname=good", "exportname-strict=true")) {
             String sock = server.uri().getQuery().substring("socket=".length());

@@ -1,0 +1,58 @@
+package io.hoist.cli;
+
+import io.hoist.api.transfer.TlsSettings;
+import io.hoist.core.transfer.checksum.DiskChecksum;
+import io.hoist.core.transfer.tool.CopySpec;
+import io.hoist.core.transfer.tool.CopyTool;
+import io.hoist.core.transfer.tool.TransferTool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code hoist copy SOURCE TARGET}: one disk through the migration engine's copier. */
+@Command(name = "copy", mixinStandardHelpOptions = true,
+        description = {"Copy one disk with the transfer engine and print bytes, throughput and both checksums.",
+                "SOURCE: a file or block device, an http(s) URL, nbd://host:port/export or nbd+unix:///export?socket=PATH.",
+                "TARGET: a file or block device (written sparse), or an http(s) upload URL."})
+public final class CopyCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "SOURCE")
+    String source;
+
+    @Parameters(index = "1", paramLabel = "TARGET")
+    String target;
+
+    @Option(names = "--in-flight", defaultValue = "8", description = "Requests in flight (default ${DEFAULT-VALUE}).")
+    int inFlight;
+
+    @Option(names = "--request-size", defaultValue = "4M", description = "Bytes per read request, 64K..4M (default ${DEFAULT-VALUE}).")
+    String requestSize;
+
+    @Option(names = "--rate", defaultValue = "0", description = "Bandwidth limit in MiB/s, 0 = none.")
+    double rate;
+
+    @Option(names = "--checkpoint-dir", description = "Record checkpoints here so an interrupted copy resumes.")
+    Path checkpointDir;
+
+    @Option(names = "--no-progress", description = "Do not print the live progress line.")
+    boolean noProgress;
+
+    @Option(names = "--ca-file", description = "PEM CA certificate(s) to trust for https.")
+    Path caFile;
+
+    @Option(names = "--thumbprint", description = "SHA-1 or SHA-256 fingerprint the https server certificate must have.")
+    String thumbprint;
+
+    @Option(names = "--insecure-skip-verify", description = "Do not verify https certificates at all.")
+    boolean insecure;
+
+    @Override
+    public Integer call() throws Exception {
+        TlsSettings tls = new TlsSettings(caFile == null ? null : Files.readString(caFile), thumbprint, insecure);
+        int size = requestSize == null ? DiskChecksum.BLOCK_SIZE : TransferTool.parseSize(requestSize);
+        CopyTool.run(new CopySpec(source, target, inFlight, size, rate, checkpointDir, tls, !noProgress), System.out);
+        return 0;
+    }
+}
