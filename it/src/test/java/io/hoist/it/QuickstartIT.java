@@ -26,7 +26,9 @@ class QuickstartIT {
         assertThat(vmDir.resolve("virtualmachine.yaml")).exists();
         String expected = Appliances.rawSha256(tmp.resolve("ova/quickstart-appliance.ova"), "quickstart-appliance", tmp);
         assertThat(Appliances.sha256(disk)).isEqualTo(expected);
-        String vm = Files.readString(vmDir.resolve("virtualmachine.yaml"));
-        assertThat(vm).contains("00:50:56:8a:01:23").contains("kind: VirtualMachine");
+        var vm = io.hoist.core.model.Manifests.parse(Files.readString(vmDir.resolve("virtualmachine.yaml"))).get(0);
+        assertThat(vm.path("kind").asText()).isEqualTo("VirtualMachine");
+        assertThat(vm.at("/spec/template/spec/domain/devices/interfaces/0/macAddress").asText()).isEqualTo("00:50:56:8a:01:23");
+        assertThat(vm.at("/spec/runStrategy").asText()).as("an OVA source is off, so the target stays off").isEqualTo("Halted");
     }
 }
