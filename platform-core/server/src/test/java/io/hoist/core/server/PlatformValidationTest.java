@@ -54,6 +54,14 @@ class PlatformValidationTest {
             assertThat(concerns.get(0).get("id").asText()).isEqualTo("vmware.disk_mode.independent");
             assertThat(concerns.get(0).get("category").asText()).isEqualTo("Critical");
 
+            // served by the inventory routes MTV's UI reads
+            JsonNode list = get(http, platform, token, "/providers/vsphere/uid-1/vms?detail=1");
+            assertThat(list.get(0).get("concerns").findValuesAsText("id")).containsExactly(
+                    "vmware.disk_mode.independent", "vmware.disk_mode.independent");
+            assertThat(list.get(0).get("revision").asLong()).isEqualTo(1);
+            JsonNode workload = get(http, platform, token, "/providers/vsphere/uid-1/workloads/vm-1");
+            assertThat(workload.toString()).contains("vmware.disk_mode.independent");
+
             HttpResponse<String> version = http.send(HttpRequest.newBuilder(URI.create(platform.server().url()
                     + "/v1/data/io/konveyor/forklift/vmware/rules_version")).header("Authorization", "Bearer " + token).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -74,6 +82,13 @@ class PlatformValidationTest {
             JsonNode after = waitForConcerns(platform, c -> c.size() == 3);
             assertThat(after.findValuesAsText("label")).contains("Multiple disks detected");
         }
+    }
+
+    private static JsonNode get(HttpClient http, Platform platform, String token, String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(platform.server().url() + path))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        return RunningServer.JSON.readTree(r.body());
     }
 
     private static JsonNode waitForConcerns(Platform platform, java.util.function.Predicate<JsonNode> done) throws Exception {
