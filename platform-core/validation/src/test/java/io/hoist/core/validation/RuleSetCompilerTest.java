@@ -48,6 +48,24 @@ class RuleSetCompilerTest {
     }
 
     @Test
+    void aVmWithMoreThan165DisksIsFlaggedWithinTheDefaultTimeBudgetInAotMode() {
+        RuleSet rules = new RuleSetCompiler(Limits.defaults().withMode(Limits.Mode.AOT)).compile("vmware", vmware, List.of());
+        Map<String, Object> vm = new java.util.LinkedHashMap<>(Workloads.load("vsphere-erp-db-01.json"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> disk = ((List<Map<String, Object>>) vm.get("disks")).get(0);
+        List<Map<String, Object>> disks = new ArrayList<>();
+        for (int i = 0; i < 170; i++) {
+            Map<String, Object> d = new java.util.LinkedHashMap<>(disk);
+            d.put("file", "[datastore-ssd] erp-db-01/erp-db-01_" + i + ".vmdk");
+            disks.add(d);
+        }
+        vm.put("disks", disks);
+        JsonNode r = rules.validate(Workloads.json(vm));
+        assertThat(ids(r)).contains("vmware.disk.count_exceeded");
+        assertThat(r.toString()).contains("The VM has 170 disks; OpenShift Virtualization supports at most 165.");
+    }
+
+    @Test
     void ovaWorkloadFromAVirtualBoxExport() {
         RuleSet rules = compiler.compile("ova", DefaultRules.load("ova"), List.of());
         JsonNode r = rules.validate(Workloads.json(Workloads.load("ova-appliance.json")));
