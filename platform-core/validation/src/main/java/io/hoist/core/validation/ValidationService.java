@@ -197,18 +197,20 @@ public final class ValidationService implements AutoCloseable {
     }
 
     private String fingerprint(String pkg) {
-        Path dir = rulesDir.resolve(pkg);
-        if (!Files.isDirectory(dir)) {
-            return "";
-        }
         StringBuilder sb = new StringBuilder();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : files.sorted().toList()) {
-                sb.append(p.getFileName()).append(':').append(Files.size(p)).append(':')
-                        .append(Files.getLastModifiedTime(p).toMillis()).append(';');
+        for (String folder : CustomRules.folders(pkg)) {
+            Path dir = rulesDir.resolve(folder);
+            if (!Files.isDirectory(dir)) {
+                continue;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path p : files.sorted().toList()) {
+                    sb.append(folder).append('/').append(p.getFileName()).append(':').append(Files.size(p)).append(':')
+                            .append(Files.getLastModifiedTime(p).toMillis()).append(';');
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         return sb.toString();
     }

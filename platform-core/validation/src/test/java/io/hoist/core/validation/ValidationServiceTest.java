@@ -89,7 +89,8 @@ class ValidationServiceTest {
         long before = service.validatedCount();
 
         Path dir = Files.createDirectories(data.resolve("rules/vmware"));
-        Files.writeString(dir.resolve("multiple_disks.rego"), """
+        // the vsphere folder (the Provider type) feeds the vmware package too
+        Files.writeString(Files.createDirectories(data.resolve("rules/vsphere")).resolve("multiple_disks.rego"), """
                 package io.konveyor.forklift.vmware
                 import rego.v1
                 concerns contains {"id": "custom.disks", "category": "Critical", "label": "Too many disks", "assessment": "x"} if count(input.disks) > 3

@@ -21,24 +21,39 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 public final class CustomRules {
     private CustomRules() {}
 
-    /** {@code .rego} files (not tests) directly under {@code rulesDir/<package>/}; empty when the folder is absent. */
+    /**
+     * {@code .rego} files (not tests) directly under {@code rulesDir/<package>/}, and for vmware also under
+     * {@code rulesDir/vsphere/} (the Provider type users know); empty when the folders are absent.
+     */
     public static List<RuleFile> fromDirectory(Path rulesDir, String pkg) {
-        Path dir = rulesDir.resolve(pkg);
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
         List<RuleFile> out = new ArrayList<>();
+        for (String folder : folders(pkg)) {
+            read(rulesDir, folder, out);
+        }
+        return out;
+    }
+
+    /** The folders of DATA/rules a package reads. */
+    public static List<String> folders(String pkg) {
+        String type = ProviderPackages.providerType(pkg);
+        return type.equals(pkg) ? List.of(pkg) : List.of(pkg, type);
+    }
+
+    private static void read(Path rulesDir, String folder, List<RuleFile> out) {
+        Path dir = rulesDir.resolve(folder);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : files.sorted().toList()) {
                 String name = p.getFileName().toString();
                 if (name.endsWith(".rego") && !name.endsWith("_test.rego") && Files.isRegularFile(p)) {
-                    out.add(new RuleFile("DATA/rules/" + pkg, name, Files.readString(p, StandardCharsets.UTF_8)));
+                    out.add(new RuleFile("DATA/rules/" + folder, name, Files.readString(p, StandardCharsets.UTF_8)));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read custom rules in " + dir, e);
         }
-        return out;
     }
 
     /**
