@@ -16,6 +16,9 @@ import io.hoist.core.server.plugins.PluginRoutes;
 import io.hoist.core.transfer.EngineDiskIo;
 import io.hoist.core.transfer.budget.BandwidthBudgets;
 import io.hoist.core.transfer.tls.ProviderHttpClients;
+import io.hoist.core.validation.ConfigMapRules;
+import io.hoist.core.validation.ValidationService;
+import io.hoist.core.validation.web.ValidationRoutes;
 import io.vertx.ext.web.Router;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +37,8 @@ public final class Platform implements AutoCloseable {
     private PluginHost plugins;
     private Engine engine;
     private ScheduledExecutorService timers;
+    private ValidationService validation;
+    private AutoCloseable validationConfigMaps;
 
     private Platform(HoistServer.Builder builder, Path dataDir, List<Path> pluginRoots) {
         List<Path> roots = new ArrayList<>(pluginRoots);
@@ -88,6 +93,31 @@ public final class Platform implements AutoCloseable {
             @Override
             public com.fasterxml.jackson.databind.node.ObjectNode openApiPaths() {
                 return PluginRoutes.openApiPaths();
+            }
+        });
+        // Validation service: validates inventory VMs with the provider's rules, writes concerns onto them.
+        builder.component(new HoistServer.Component() {
+            @Override
+            public void start(HoistServer.Context ctx) {
+                validation = ValidationService.create(inventory, ctx.dataDir()).start(java.time.Duration.ofSeconds(5));
+                validationConfigMaps = ConfigMapRules.follow(ctx.store(), validation, ConfigMapRules.DEFAULT_NAME);
+            }
+
+            @Override
+            public void stop() throws Exception {
+                validationConfigMaps.close();
+                validation.close();
+            }
+        });
+        builder.routes(new io.hoist.core.server.http.RouteContributor() {
+            @Override
+            public void addRoutes(Router router, HoistServer.Context ctx) {
+                new ValidationRoutes(validation).mount(router);
+            }
+
+            @Override
+            public com.fasterxml.jackson.databind.node.ObjectNode openApiPaths() {
+                return ValidationRoutes.openApiPaths();
             }
         });
         this.server = builder.build();
