@@ -10,6 +10,7 @@ import io.hoist.policy.rego.compile.CompiledPolicy;
 import io.hoist.policy.rego.compile.RegoCompiler;
 import io.hoist.policy.rego.compile.SourceFile;
 import io.hoist.policy.rego.parse.RegoSyntaxException;
+import io.hoist.policy.testing.RegoTestRunner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,11 +25,12 @@ import picocli.CommandLine.Parameters;
 /** "hoist policy ...": compile Rego to Wasm, evaluate policies, run the OPA conformance cases. */
 @Command(name = "policy", mixinStandardHelpOptions = true,
         description = "Rego policies compiled to WebAssembly inside the JVM",
-        subcommands = {PolicyCommand.Conformance.class, PolicyCommand.Compile.class, PolicyCommand.Eval.class})
+        subcommands = {PolicyCommand.Conformance.class, PolicyCommand.Compile.class, PolicyCommand.Eval.class,
+                PolicyCommand.Test.class})
 public final class PolicyCommand implements Runnable {
     @Override
     public void run() {
-        System.out.println("usage: hoist policy (conformance|compile|eval) --help");
+        System.out.println("usage: hoist policy (conformance|compile|eval|test) --help");
     }
 
     @Command(name = "conformance", description = "Compile and run every OPA evaluation case in DIR; prints pass/fail per area")
@@ -125,6 +127,34 @@ public final class PolicyCommand implements Runnable {
                 System.out.println(inst.evaluate(entrypoint, inputJson));
                 return 0;
             } catch (RegoSyntaxException | PolicyEvaluationException | IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "test", description = "Run the test_* rules of every .rego file under DIR, like opa test")
+    static final class Test implements Callable<Integer> {
+        @Parameters(index = "0", description = "folder of .rego files and their _test.rego files")
+        Path dir;
+
+        @Option(names = {"-v", "--verbose"}, description = "list passing tests too")
+        boolean verbose;
+
+        @Option(names = "--timeout-ms", defaultValue = "10000", description = "time budget of one test")
+        long timeoutMs;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isDirectory(dir)) {
+                System.err.println("test: DIR " + dir + " is not a directory");
+                return 2;
+            }
+            try {
+                RegoTestRunner.Report r = new RegoTestRunner(Limits.defaults().withTimeBudget(Duration.ofMillis(timeoutMs))).run(dir);
+                RegoTestRunner.print(r, System.out, verbose);
+                return r.failed() == 0 && !r.results().isEmpty() ? 0 : 1;
+            } catch (RegoSyntaxException e) {
                 System.err.println(e.getMessage());
                 return 1;
             }

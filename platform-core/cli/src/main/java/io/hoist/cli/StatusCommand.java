@@ -3,7 +3,6 @@ package io.hoist.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hoist.cli.client.ApiClient;
 import io.hoist.core.model.ResourceKind;
-import java.io.PrintWriter;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,7 +83,6 @@ public final class StatusCommand extends ClientCommand {
                         && ann.path("hoist.io/eta-seconds").asLong() >= 0 ? "ETA " + ann.path("hoist.io/eta-seconds").asText() + "s" : "";
                 String extra = step.has("reason") ? step.path("reason").asText() : "";
                 if (step.has("error")) {
-                    extra = "error: " + String.join("; ", step.path("error").path("reasons").findValuesAsText("reasons"));
                     StringBuilder reasons = new StringBuilder();
                     step.path("error").path("reasons").forEach(r -> reasons.append(r.asText()).append(' '));
                     extra = "error: " + reasons.toString().trim();
@@ -96,8 +94,4 @@ public final class StatusCommand extends ClientCommand {
         return sb.toString().replace("\n\n", "\n");
     }
 
-    static void print(PrintWriter out, JsonNode plan) {
-        out.print(render(plan));
-        out.flush();
-    }
 }

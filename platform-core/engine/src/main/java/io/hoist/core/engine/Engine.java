@@ -87,7 +87,7 @@ public final class Engine implements AutoCloseable {
         this.scheduler = new TransferScheduler(() -> (int) services.settings().getLong("controller_max_vm_inflight", 20));
         this.timers = Executors.newScheduledThreadPool(1, named("hoist-engine-timer"));
         this.reconcilers = Executors.newFixedThreadPool(4, named("hoist-reconcile"));
-        ExecutorService phases = Executors.newFixedThreadPool(64, named("hoist-vm-phase"));
+        ExecutorService phases = Executors.newFixedThreadPool(256, named("hoist-vm-phase"));
         ExecutorService copies = Executors.newCachedThreadPool(named("hoist-disk-copy"));
         this.ctx = new EngineContext(vertx, store, mapper, providers, extensions, scheduler, copier, status,
                 services.settings(), phases, copies, timers);

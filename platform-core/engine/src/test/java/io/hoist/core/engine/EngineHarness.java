@@ -3,20 +3,14 @@ package io.hoist.core.engine;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.api.destination.Destination;
 import io.hoist.api.host.HostContext;
-import io.hoist.api.host.HttpClients;
-import io.hoist.api.host.Settings;
-import io.hoist.api.inventory.InventoryPublisher;
-import io.hoist.api.inventory.InventoryView;
 import io.hoist.api.provider.DestinationProviderFactory;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.provider.SourceProviderFactory;
 import io.hoist.api.source.SourceProvider;
-import io.hoist.api.transfer.DiskIo;
 import io.hoist.core.engine.run.TransferDiskCopyService;
 import io.hoist.core.engine.runtime.Extensions;
 import io.hoist.core.engine.runtime.HostServices;
 import io.hoist.core.inventory.Inventory;
-import io.hoist.core.inventory.ProviderRef;
 import io.hoist.core.model.Manifests;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.core.store.ResourceStore;
@@ -68,42 +62,8 @@ public final class EngineHarness implements AutoCloseable {
             }
         };
         LiveSettings settings = new LiveSettings(store);
-        HostServices services = new HostServices() {
-            @Override
-            public InventoryPublisher publisher(String type, String uid, String namespace, String name) {
-                return inventory.register(new ProviderRef(uid, namespace, name, type));
-            }
-
-            @Override
-            public void dropInventory(String type, String uid) {
-                inventory.unregister(uid);
-            }
-
-            @Override
-            public InventoryView inventoryView() {
-                return inventory;
-            }
-
-            @Override
-            public DiskIo diskIo() {
-                return null;
-            }
-
-            @Override
-            public HttpClients http() {
-                return null;
-            }
-
-            @Override
-            public Settings settings() {
-                return settings;
-            }
-
-            @Override
-            public Path dataDir() {
-                return dir.resolve("data");
-            }
-        };
+        HostServices services = new io.hoist.core.engine.runtime.InventoryHostServices(inventory, null, null, settings,
+                dir.resolve("data"));
         var copier = new TransferDiskCopyService(dir.resolve("data"), new BandwidthBudgets(), Executors.newSingleThreadScheduledExecutor());
         engine = new Engine(vertx, store, Extensions.of(List.of(sf), List.of(df), List.of(), List.of()), services, copier);
         engine.start();

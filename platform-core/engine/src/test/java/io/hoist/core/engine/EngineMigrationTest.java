@@ -20,30 +20,7 @@ class EngineMigrationTest {
     static final long DISK = 6L << 20; // 6 MiB: two 4 MiB checksum blocks, the last one partial, a zero MiB
 
     static String manifests(String type, String cutover) {
-        return """
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: Provider
-                metadata: {name: src, namespace: default}
-                spec: {type: synthetic, url: "synthetic://"}
-                ---
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: Provider
-                metadata: {name: dst, namespace: default}
-                spec: {type: test-folder, url: "file:///unused"}
-                ---
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: NetworkMap
-                metadata: {name: net, namespace: default}
-                spec:
-                  provider: {source: {name: src, namespace: default}, destination: {name: dst, namespace: default}}
-                  map: [{source: {id: net-a}, destination: {type: pod}}]
-                ---
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: StorageMap
-                metadata: {name: stor, namespace: default}
-                spec:
-                  provider: {source: {name: src, namespace: default}, destination: {name: dst, namespace: default}}
-                  map: [{source: {id: ds-a}, destination: {storageClass: standard}}]
+        return EngineHarness.providersAndMaps() + """
                 ---
                 apiVersion: forklift.konveyor.io/v1beta1
                 kind: Plan
@@ -200,6 +177,81 @@ class EngineMigrationTest {
                     "plan Succeeded");
             assertThat(pendingMessages(h)).as("no VM still pending").isEmpty();
             assertThat(h.engine.scheduler().inUse(h.get(ResourceKind.PROVIDER, "src").path("metadata").path("uid").asText() + "/host-0")).isZero();
+        }
+    }
+
+    @Test
+    void cutoverCanBeRemovedAndSetAgainWhileRunning(@TempDir Path tmp) throws Exception {
+        SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(3, 1, DISK, 1, true);
+        FolderDestinationTestDouble dest = new FolderDestinationTestDouble(tmp.resolve("out"));
+        try (EngineHarness h = new EngineHarness(tmp, source, dest)) {
+            h.apply(manifests("warm", null));
+            EngineHarness.await(Duration.ofSeconds(30), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, "plan1"), "Ready"), "plan Ready");
+            h.apply(migration(OffsetDateTime.now().plusHours(1).toString()));
+            EngineHarness.await(Duration.ofSeconds(60), () -> phaseOf(h, "vm-0").equals("Precopy"), "precopying");
+            setCutover(h, null); // removed: keeps precopying
+            Thread.sleep(3000);
+            assertThat(phaseOf(h, "vm-0")).isEqualTo("Precopy");
+            assertThat(source.powerOffs.get()).isZero();
+            setCutover(h, OffsetDateTime.now().minusSeconds(1).toString()); // set again, now due
+            EngineHarness.await(Duration.ofSeconds(60), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, "plan1"), "Succeeded"),
+                    "plan Succeeded after the cutover was set");
+            assertThat(source.powerOffs.get()).isEqualTo(3);
+            for (String id : new String[] {"vm-0", "vm-1", "vm-2"}) {
+                assertDiskEquals(dest.diskFile("migrated", id, id + "-disk-0"), source, id, "disk-0");
+            }
+            assertThat(source.snapshotsAlive.get()).isZero();
+        }
+    }
+
+    @Test
+    void aFailedVmRestoresItsSourceAndArchiveCleansUpWhatItLeft(@TempDir Path tmp) throws Exception {
+        SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(3, 1, DISK, 1, true);
+        source.failingVms.add("vm-2");
+        FolderDestinationTestDouble dest = new FolderDestinationTestDouble(tmp.resolve("out"));
+        try (EngineHarness h = new EngineHarness(tmp, source, dest)) {
+            h.apply(manifests("cold", null));
+            EngineHarness.await(Duration.ofSeconds(30), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, "plan1"), "Ready"), "plan Ready");
+            h.apply(migration(null));
+            EngineHarness.await(Duration.ofSeconds(120), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, "plan1"), "Failed"),
+                    "plan Failed; status: " + h.get(ResourceKind.PLAN, "plan1").path("status"));
+            JsonNode plan = h.get(ResourceKind.PLAN, "plan1");
+            assertThat(vmCondition(plan, "vm-2", "Failed")).isTrue();
+            assertThat(vmCondition(plan, "vm-0", "Succeeded")).isTrue();
+            // The failed VM's source runs again, as it did before the migration.
+            assertThat(source.describe(new io.hoist.api.source.VmRef("vm-2", null)).orElseThrow().powerState())
+                    .isEqualTo(io.hoist.api.source.PowerState.ON);
+            assertThat(dest.cleanupCalls).contains("vm-2:FAILED:false");
+            for (int attempt = 0; ; attempt++) {
+                var p = h.get(ResourceKind.PLAN, "plan1");
+                p.with("spec").put("archived", true);
+                try {
+                    h.store.update(ResourceKind.PLAN, p);
+                    break;
+                } catch (io.hoist.core.store.StoreException.Conflict c) {
+                    assertThat(attempt).isLessThan(20);
+                }
+            }
+            EngineHarness.await(Duration.ofSeconds(30), () -> dest.cleanupCalls.contains("vm-2:ARCHIVED:false"), "archive cleanup");
+            assertThat(dest.cleanupCalls).noneMatch(c -> c.startsWith("vm-0:"));
+            EngineHarness.await(Duration.ofSeconds(30), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, "plan1"), "Archived"), "Archived");
+        }
+    }
+
+    static void setCutover(EngineHarness h, String cutover) {
+        for (int attempt = 0; ; attempt++) {
+            var m = h.get(ResourceKind.MIGRATION, "run1");
+            if (cutover == null) {
+                m.with("spec").remove("cutover");
+            } else {
+                m.with("spec").put("cutover", cutover);
+            }
+            try {
+                h.store.update(ResourceKind.MIGRATION, m);
+                return;
+            } catch (io.hoist.core.store.StoreException.Conflict c) {
+                assertThat(attempt).isLessThan(20);
+            }
         }
     }
 

@@ -92,6 +92,16 @@ public final class Inventory implements InventoryView {
         return document(uid, ProviderInventory.WORKLOADS, vmId);
     }
 
+    /**
+     * Sets a platform-owned field (e.g. {@code concerns}) on a stored document without bumping its revision
+     * or firing an event; the field stays when the plugin re-publishes the document. False when the
+     * provider or document is unknown.
+     */
+    public boolean annotate(String uid, String collection, String id, String field, Object value) {
+        ProviderInventory p = providers.get(uid);
+        return p != null && p.annotate(collection, id, field, value);
+    }
+
     /** A named tree's value (whatever the plugin published), or empty. */
     public Optional<Object> tree(String uid, String name) {
         return document(uid, ProviderInventory.TREE, name).map(d -> d.content().get("tree"));

@@ -3,6 +3,7 @@ package io.hoist.core.inventory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hoist.api.inventory.InventoryPublisher;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,13 @@ final class ProviderInventory implements InventoryPublisher {
     private long revision;
     /** Keys ({@code collection/id}) put during the running full collection; the rest are swept at its end. */
     private Set<String> seen;
+    /**
+     * Fields the platform added to documents (the validation service's {@code concerns}), by
+     * {@code collection/id}, with the plugin's own content they were merged into: a re-published document
+     * is compared with the plugin's content, so annotations never bump the plugin's revision.
+     */
+    private final Map<String, Map<String, Object>> annotations = new HashMap<>();
+    private final Map<String, Map<String, Object>> published = new HashMap<>();
 
     ProviderInventory(ProviderRef ref, ObjectMapper mapper, Consumer<List<InventoryEvent>> sink) {
         this.ref = ref;
@@ -93,6 +101,7 @@ final class ProviderInventory implements InventoryPublisher {
             TreeMap<String, InventoryDocument> docs = table(collection, false);
             InventoryDocument gone = docs == null ? null : docs.remove(id);
             if (gone != null) {
+                forget(collection, id);
                 revision++;
                 event = new InventoryEvent(InventoryEvent.Type.DELETED, ref.uid(), collection, id, gone.revision(), revision);
             }
@@ -169,17 +178,56 @@ final class ProviderInventory implements InventoryPublisher {
                 seen.add(collection + "/" + id);
             }
             InventoryDocument old = docs.get(id);
+            String key = collection + "/" + id;
+            Map<String, Object> oldContent = old == null ? null : published.getOrDefault(key, old.content());
             // An unchanged document keeps its revision: re-collections must not trigger re-validation.
-            if (old != null && old.name().equals(name) && old.content().equals(content)) {
+            if (old != null && old.name().equals(name) && oldContent.equals(content)) {
                 return;
             }
             revision++;
             long docRevision = old == null ? 1 : old.revision() + 1;
-            docs.put(id, new InventoryDocument(id, name, docRevision, content));
+            docs.put(id, new InventoryDocument(id, name, docRevision, withAnnotations(key, content)));
             event = new InventoryEvent(old == null ? InventoryEvent.Type.ADDED : InventoryEvent.Type.UPDATED,
                     ref.uid(), collection, id, docRevision, revision);
         }
         sink.accept(List.of(event));
+    }
+
+    /**
+     * Sets a platform-owned field on a stored document (e.g. the validation service's {@code concerns}).
+     * The document keeps its revision and no event is fired; the field survives re-publication. Returns
+     * false when the document does not exist.
+     */
+    boolean annotate(String collection, String id, String field, Object value) {
+        synchronized (this) {
+            TreeMap<String, InventoryDocument> docs = table(collection, false);
+            InventoryDocument doc = docs == null ? null : docs.get(id);
+            if (doc == null) {
+                return false;
+            }
+            String key = collection + "/" + id;
+            Map<String, Object> own = published.computeIfAbsent(key, k -> doc.content());
+            annotations.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(field, mapper.convertValue(value, Object.class));
+            docs.put(id, new InventoryDocument(id, doc.name(), doc.revision(), withAnnotations(key, own)));
+            return true;
+        }
+    }
+
+    // Called with the lock held. Remembers the plugin's content when annotations are merged into it.
+    private Map<String, Object> withAnnotations(String key, Map<String, Object> content) {
+        Map<String, Object> extra = annotations.get(key);
+        if (extra == null) {
+            return content;
+        }
+        published.put(key, content);
+        Map<String, Object> merged = new LinkedHashMap<>(content);
+        merged.putAll(extra);
+        return merged;
+    }
+
+    private void forget(String collection, String id) {
+        annotations.remove(collection + "/" + id);
+        published.remove(collection + "/" + id);
     }
 
     private TreeMap<String, InventoryDocument> table(String collection, boolean create) {
@@ -202,6 +250,7 @@ final class ProviderInventory implements InventoryPublisher {
             InventoryDocument doc = it.next();
             if (!seen.contains(collection + "/" + doc.id())) {
                 it.remove();
+                forget(collection, doc.id());
                 revision++;
                 events.add(new InventoryEvent(InventoryEvent.Type.DELETED, ref.uid(), collection, doc.id(),
                         doc.revision(), revision));

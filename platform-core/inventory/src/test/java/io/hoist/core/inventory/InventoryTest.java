@@ -110,4 +110,36 @@ class InventoryTest {
         assertThat(inventory.provider("uid-1")).isEmpty();
         assertThat(events).extracting(InventoryEvent::type).containsExactly(InventoryEvent.Type.PROVIDER_REMOVED);
     }
+
+    @Test
+    void annotationsKeepTheRevisionAndSurviveRepublication() {
+        InventoryPublisher pub = inventory.register(ref);
+        pub.put("vms", "vm-1", "web", Map.of("cpus", 2, "concerns", List.of()));
+        inventory.addListener(events::add);
+        List<Map<String, Object>> concerns = List.of(Map.of("id", "vmware.tpm.detected", "category", "Warning"));
+
+        assertThat(inventory.annotate("uid-1", "vms", "vm-1", "concerns", concerns)).isTrue();
+        assertThat(inventory.get("uid-1", "vms", "vm-1").orElseThrow())
+                .containsEntry("revision", 1L).containsEntry("concerns", concerns).containsEntry("cpus", 2);
+        assertThat(events).isEmpty();
+
+        // the plugin re-publishes the same content (with its empty concerns): nothing moves, concerns stay
+        pub.put("vms", "vm-1", "web", Map.of("cpus", 2, "concerns", List.of()));
+        assertThat(events).isEmpty();
+        assertThat(inventory.get("uid-1", "vms", "vm-1").orElseThrow()).containsEntry("concerns", concerns);
+
+        // a real change bumps the revision and keeps the annotation until the validator replaces it
+        pub.put("vms", "vm-1", "web", Map.of("cpus", 4, "concerns", List.of()));
+        assertThat(inventory.get("uid-1", "vms", "vm-1").orElseThrow())
+                .containsEntry("revision", 2L).containsEntry("cpus", 4).containsEntry("concerns", concerns);
+        assertThat(events).extracting(InventoryEvent::type).containsExactly(InventoryEvent.Type.UPDATED);
+
+        // removed and re-added: the old annotation is gone
+        pub.remove("vms", "vm-1");
+        pub.put("vms", "vm-1", "web", Map.of("cpus", 4, "concerns", List.of()));
+        assertThat(inventory.get("uid-1", "vms", "vm-1").orElseThrow()).containsEntry("concerns", List.of());
+
+        assertThat(inventory.annotate("uid-1", "vms", "vm-9", "concerns", concerns)).isFalse();
+        assertThat(inventory.annotate("nope", "vms", "vm-1", "concerns", concerns)).isFalse();
+    }
 }

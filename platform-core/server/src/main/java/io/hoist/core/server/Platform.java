@@ -2,22 +2,23 @@ package io.hoist.core.server;
 
 import io.hoist.api.host.HttpClients;
 import io.hoist.api.host.Settings;
-import io.hoist.api.inventory.InventoryPublisher;
-import io.hoist.api.inventory.InventoryView;
 import io.hoist.api.transfer.DiskIo;
 import io.hoist.core.engine.Engine;
 import io.hoist.core.engine.LiveSettings;
 import io.hoist.core.engine.run.TransferDiskCopyService;
 import io.hoist.core.engine.runtime.Extensions;
 import io.hoist.core.engine.runtime.HostServices;
+import io.hoist.core.engine.runtime.InventoryHostServices;
 import io.hoist.core.inventory.Inventory;
-import io.hoist.core.inventory.ProviderRef;
 import io.hoist.core.inventory.web.InventoryRoutes;
 import io.hoist.core.server.plugins.PluginHost;
 import io.hoist.core.server.plugins.PluginRoutes;
 import io.hoist.core.transfer.EngineDiskIo;
 import io.hoist.core.transfer.budget.BandwidthBudgets;
 import io.hoist.core.transfer.tls.ProviderHttpClients;
+import io.hoist.core.validation.ConfigMapRules;
+import io.hoist.core.validation.ValidationService;
+import io.hoist.core.validation.web.ValidationRoutes;
 import io.vertx.ext.web.Router;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,6 +37,8 @@ public final class Platform implements AutoCloseable {
     private PluginHost plugins;
     private Engine engine;
     private ScheduledExecutorService timers;
+    private ValidationService validation;
+    private AutoCloseable validationConfigMaps;
 
     private Platform(HoistServer.Builder builder, Path dataDir, List<Path> pluginRoots) {
         List<Path> roots = new ArrayList<>(pluginRoots);
@@ -62,7 +65,7 @@ public final class Platform implements AutoCloseable {
                 LiveSettings settings = new LiveSettings(ctx.store());
                 HttpClients http = new ProviderHttpClients();
                 DiskIo diskIo = new EngineDiskIo(http);
-                HostServices services = services(ctx.dataDir(), settings, http, diskIo);
+                HostServices services = new InventoryHostServices(inventory, diskIo, http, settings, ctx.dataDir());
                 var copier = new TransferDiskCopyService(ctx.dataDir(), new BandwidthBudgets(), timers);
                 engine = new Engine(ctx.vertx(), ctx.store(), extensions(plugins), services, copier);
                 engine.start();
@@ -92,6 +95,31 @@ public final class Platform implements AutoCloseable {
                 return PluginRoutes.openApiPaths();
             }
         });
+        // Validation service: validates inventory VMs with the provider's rules, writes concerns onto them.
+        builder.component(new HoistServer.Component() {
+            @Override
+            public void start(HoistServer.Context ctx) {
+                validation = ValidationService.create(inventory, ctx.dataDir()).start(java.time.Duration.ofSeconds(5));
+                validationConfigMaps = ConfigMapRules.follow(ctx.store(), validation, ConfigMapRules.DEFAULT_NAME);
+            }
+
+            @Override
+            public void stop() throws Exception {
+                validationConfigMaps.close();
+                validation.close();
+            }
+        });
+        builder.routes(new io.hoist.core.server.http.RouteContributor() {
+            @Override
+            public void addRoutes(Router router, HoistServer.Context ctx) {
+                new ValidationRoutes(validation).mount(router);
+            }
+
+            @Override
+            public com.fasterxml.jackson.databind.node.ObjectNode openApiPaths() {
+                return ValidationRoutes.openApiPaths();
+            }
+        });
         this.server = builder.build();
     }
 
@@ -113,45 +141,6 @@ public final class Platform implements AutoCloseable {
 
     private static Extensions extensions(PluginHost host) {
         return Extensions.of(host.sourceFactories(), host.destinationFactories(), host.hookRunners(), host.guestConverters());
-    }
-
-    private HostServices services(Path dataDir, Settings settings, HttpClients http, DiskIo diskIo) {
-        return new HostServices() {
-            @Override
-            public InventoryPublisher publisher(String type, String uid, String namespace, String name) {
-                return inventory.register(new ProviderRef(uid, namespace, name, type));
-            }
-
-            @Override
-            public void dropInventory(String type, String uid) {
-                inventory.unregister(uid);
-            }
-
-            @Override
-            public InventoryView inventoryView() {
-                return inventory;
-            }
-
-            @Override
-            public DiskIo diskIo() {
-                return diskIo;
-            }
-
-            @Override
-            public HttpClients http() {
-                return http;
-            }
-
-            @Override
-            public Settings settings() {
-                return settings;
-            }
-
-            @Override
-            public Path dataDir() {
-                return dataDir;
-            }
-        };
     }
 
     public Platform start() {

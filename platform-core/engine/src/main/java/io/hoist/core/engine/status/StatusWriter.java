@@ -56,7 +56,7 @@ public final class StatusWriter implements AutoCloseable {
 
     private final Map<String, Mirror> dirtyMirrors = new LinkedHashMap<>();
     private final Map<String, Long> lastMirror = new java.util.HashMap<>();
-    private static final long MIRROR_INTERVAL_MS = 1000;
+    private static final long MIRROR_INTERVAL_MS = 3000;
 
     public StatusWriter(ResourceStore store, ObjectMapper mapper) {
         this.store = store;
@@ -84,18 +84,21 @@ public final class StatusWriter implements AutoCloseable {
      */
     public CompletableFuture<Void> updateVm(PlanKey plan, String migrationName, String vmId, Consumer<VmStatus> change) {
         Consumer<Plan> onPlan = p -> findVm(p, vmId).ifPresent(change);
-        // The plan entry is the durable truth; the Migration's copy of it is refreshed at most once a
-        // second (and whenever the Migration itself is written), so a big plan costs one write per batch.
+        // The plan entry is the durable truth; the Migration's copy of it is refreshed at most every few
+        // seconds (and whenever the Migration itself is written), so a big plan costs one write per batch.
         return submit(new Change(plan, migrationName, onPlan, null, new CompletableFuture<>(), vmId));
     }
 
     private CompletableFuture<Void> submit(Change c) {
         queue.add(c);
         if (scheduled.compareAndSet(false, true)) {
-            thread.execute(this::drain);
+            // A short linger lets concurrent VM runs share one write of a large plan.
+            timer.schedule(() -> thread.execute(this::drain), LINGER_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
         return c.done;
     }
+
+    private static final long LINGER_MS = 20;
 
     public static Optional<VmStatus> findVm(Plan p, String vmId) {
         if (p.status == null || p.status.migration == null || p.status.migration.vms == null) {

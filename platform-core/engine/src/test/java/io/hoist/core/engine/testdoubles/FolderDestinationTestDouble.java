@@ -27,6 +27,8 @@ public final class FolderDestinationTestDouble implements Destination {
     private final Path root;
     public final Map<String, AtomicInteger> creations = new ConcurrentHashMap<>();
     public final AtomicInteger cleanups = new AtomicInteger();
+    /** Every cleanup call as "vm:reason:deleteVm". */
+    public final java.util.List<String> cleanupCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public FolderDestinationTestDouble(Path root) {
         this.root = root;
@@ -124,6 +126,7 @@ public final class FolderDestinationTestDouble implements Destination {
     @Override
     public void cleanup(TargetVmSpec spec, CleanupReason reason, boolean deleteVm) throws IOException {
         cleanups.incrementAndGet();
+        cleanupCalls.add(spec.name() + ":" + reason + ":" + deleteVm);
         if (deleteVm && Files.exists(vmDir(spec))) {
             try (var s = Files.walk(vmDir(spec))) {
                 for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {

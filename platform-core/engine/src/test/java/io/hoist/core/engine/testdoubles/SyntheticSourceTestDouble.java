@@ -42,6 +42,8 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
     private final AtomicInteger snapshotSeq = new AtomicInteger();
     public final AtomicInteger snapshotsAlive = new AtomicInteger();
     public final AtomicInteger powerOffs = new AtomicInteger();
+    /** VMs whose disk reads fail, to provoke failed migrations. */
+    public final java.util.Set<String> failingVms = ConcurrentHashMap.newKeySet();
 
     public SyntheticSourceTestDouble(int vms, int disksPerVm, long diskSize, int hosts, boolean running) {
         this.vms = vms;
@@ -144,7 +146,10 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
             }
 
             @Override
-            public int read(long offset, ByteBuffer dst) {
+            public int read(long offset, ByteBuffer dst) throws java.io.IOException {
+                if (failingVms.contains(vm.id())) {
+                    throw new java.io.IOException("synthetic read error on " + vm.id());
+                }
                 int n = (int) Math.min(dst.remaining(), diskSize - offset);
                 for (int i = 0; i < n; i++) {
                     dst.put(byteAt(vm.id(), disk.id(), g, offset + i));

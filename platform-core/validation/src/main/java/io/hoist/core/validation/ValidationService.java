@@ -1,0 +1,327 @@
+package io.hoist.core.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hoist.core.inventory.Inventory;
+import io.hoist.core.inventory.InventoryDocument;
+import io.hoist.core.inventory.InventoryEvent;
+import io.hoist.core.inventory.ProviderStatus;
+import io.hoist.core.validation.rules.CustomRules;
+import io.hoist.core.validation.rules.DefaultRules;
+import io.hoist.core.validation.rules.ProviderPackages;
+import io.hoist.core.validation.rules.RuleFile;
+import io.hoist.core.validation.rules.RuleSet;
+import io.hoist.core.validation.rules.RuleSetCompiler;
+import io.hoist.core.validation.rules.RuleSetException;
+import io.hoist.policy.engine.Limits;
+import io.hoist.policy.engine.PolicyEvaluationException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * MTV's validation service inside the platform: keeps one compiled rule set per provider package
+ * (defaults merged with custom rules), validates a VM whenever its inventory document changes and every
+ * VM of a package when its rules change, and writes the {@code concerns} onto the VM's inventory documents
+ * (vms and workloads), where the plan controller turns Critical ones into VMCriticalConcerns.
+ */
+public final class ValidationService implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ValidationService.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Fields the service itself writes onto documents; they are not part of the rules' input. */
+    private static final Set<String> OWN_FIELDS = Set.of("concerns", "revisionValidated");
+
+    private final Inventory inventory;
+    private final Path rulesDir;
+    private final RuleSetCompiler compiler;
+    private final Map<String, List<RuleFile>> defaults = new ConcurrentHashMap<>();
+    private final Map<String, RuleSet> active = new ConcurrentHashMap<>();
+    private final Map<String, String> errors = new ConcurrentHashMap<>();
+    /** Custom rules by source (ConfigMap or bundle name), then by package. */
+    private final Map<String, Map<String, List<RuleFile>>> posted = new LinkedHashMap<>();
+    private final Map<String, String> directoryFingerprints = new ConcurrentHashMap<>();
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final ThreadPoolExecutor workers;
+    private final ScheduledExecutorService poller;
+    private final AtomicLong validated = new AtomicLong();
+    private AutoCloseable subscription;
+
+    /**
+     * @param rulesDir {@code DATA/rules}: custom rules in {@code rulesDir/<package>/*.rego}
+     * @param threads  validation threads (rules are CPU-bound: one per core)
+     */
+    public ValidationService(Inventory inventory, Path rulesDir, Limits limits, int threads) {
+        this.inventory = inventory;
+        this.rulesDir = rulesDir;
+        this.compiler = new RuleSetCompiler(limits);
+        this.workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                daemon("hoist-validation"));
+        this.poller = Executors.newSingleThreadScheduledExecutor(daemon("hoist-validation-rules-watch"));
+    }
+
+    /** The platform's settings: AOT-compiled rules, one thread per core. */
+    public static ValidationService create(Inventory inventory, Path dataDir) {
+        return new ValidationService(inventory, dataDir.resolve("rules"), Limits.defaults().withMode(Limits.Mode.AOT),
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Compiles every package (a package whose custom rules are refused starts with its defaults only, the
+     * error kept in {@link #errors()}), subscribes to the inventory, validates what it holds, and rescans
+     * {@code DATA/rules} every {@code pollEvery}.
+     */
+    public ValidationService start(Duration pollEvery) {
+        for (String pkg : ProviderPackages.ALL) {
+            defaults.put(pkg, DefaultRules.load(pkg));
+            directoryFingerprints.put(pkg, fingerprint(pkg));
+            try {
+                active.put(pkg, compile(pkg, posted));
+            } catch (RuleSetException e) {
+                errors.put(pkg, e.getMessage());
+                LOG.log(System.Logger.Level.ERROR, "custom " + pkg + " rules refused, using the defaults: " + e.getMessage());
+                active.put(pkg, compiler.compile(pkg, defaults.get(pkg), List.of()));
+            }
+        }
+        subscription = inventory.addListener(this::onInventoryEvent);
+        ProviderPackages.ALL.forEach(this::revalidate);
+        long ms = pollEvery.toMillis();
+        poller.scheduleWithFixedDelay(this::rescanDirectory, ms, ms, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    // ---- rules ----
+
+    public Optional<RuleSet> ruleSet(String pkg) {
+        return Optional.ofNullable(active.get(pkg));
+    }
+
+    /** The last refusal per package (custom rules that did not compile or conflict), cleared on success. */
+    public Map<String, String> errors() {
+        return Map.copyOf(errors);
+    }
+
+    /**
+     * Adds or replaces a ConfigMap's rules (data: file name to Rego). All-or-nothing: when one package's
+     * rules are refused, nothing changes and the exception says why.
+     */
+    public synchronized void applyConfigMap(String name, Map<String, String> data) {
+        replacePosted("configmap " + name, CustomRules.fromConfigMap(name, data));
+    }
+
+    public synchronized void removeConfigMap(String name) {
+        replacePosted("configmap " + name, null);
+    }
+
+    /** Adds or replaces an OPA bundle's .rego files (the bundle's .tar.gz). */
+    public synchronized void applyBundle(String name, byte[] tarGz) {
+        replacePosted("bundle " + name, CustomRules.fromBundle(name, tarGz));
+    }
+
+    public synchronized void removeBundle(String name) {
+        replacePosted("bundle " + name, null);
+    }
+
+    /** Re-reads DATA/rules now (the poller does this periodically); returns the packages that changed. */
+    public synchronized List<String> rescanDirectory() {
+        List<String> changed = new ArrayList<>();
+        for (String pkg : ProviderPackages.ALL) {
+            String now = fingerprint(pkg);
+            if (now.equals(directoryFingerprints.get(pkg))) {
+                continue;
+            }
+            directoryFingerprints.put(pkg, now);
+            try {
+                activate(pkg, compile(pkg, posted));
+                changed.add(pkg);
+            } catch (RuleSetException e) {
+                errors.put(pkg, e.getMessage());
+                LOG.log(System.Logger.Level.ERROR, "custom " + pkg + " rules refused, previous rules stay active: " + e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "rescanning " + rulesDir.resolve(pkg) + " failed", e);
+            }
+        }
+        return changed;
+    }
+
+    private void replacePosted(String source, Map<String, List<RuleFile>> byPackage) {
+        Map<String, Map<String, List<RuleFile>>> next = new LinkedHashMap<>(posted);
+        Map<String, List<RuleFile>> previous = byPackage == null ? next.remove(source) : next.put(source, byPackage);
+        List<String> touched = new ArrayList<>();
+        for (String pkg : ProviderPackages.ALL) {
+            if ((byPackage != null && byPackage.containsKey(pkg)) || (previous != null && previous.containsKey(pkg))) {
+                touched.add(pkg);
+            }
+        }
+        Map<String, RuleSet> compiled = new LinkedHashMap<>();
+        for (String pkg : touched) {
+            try {
+                compiled.put(pkg, compile(pkg, next));
+            } catch (RuleSetException e) {
+                errors.put(pkg, e.getMessage());
+                throw e;
+            }
+        }
+        posted.clear();
+        posted.putAll(next);
+        compiled.forEach(this::activate);
+    }
+
+    private RuleSet compile(String pkg, Map<String, Map<String, List<RuleFile>>> from) {
+        List<RuleFile> customs = new ArrayList<>(CustomRules.fromDirectory(rulesDir, pkg));
+        from.values().forEach(byPkg -> customs.addAll(byPkg.getOrDefault(pkg, List.of())));
+        return compiler.compile(pkg, defaults.get(pkg), customs);
+    }
+
+    private void activate(String pkg, RuleSet rules) {
+        RuleSet old = active.put(pkg, rules);
+        errors.remove(pkg);
+        LOG.log(System.Logger.Level.INFO, pkg + " rules active: rules_version " + rules.rulesVersion() + ", "
+                + rules.files().size() + " files" + (old == null ? "" : " (was rules_version " + old.rulesVersion() + ")"));
+        revalidate(pkg);
+    }
+
+    private String fingerprint(String pkg) {
+        StringBuilder sb = new StringBuilder();
+        for (String folder : CustomRules.folders(pkg)) {
+            Path dir = rulesDir.resolve(folder);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path p : files.sorted().toList()) {
+                    sb.append(folder).append('/').append(p.getFileName()).append(':').append(Files.size(p)).append(':')
+                            .append(Files.getLastModifiedTime(p).toMillis()).append(';');
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return sb.toString();
+    }
+
+    // ---- validation ----
+
+    /** Evaluates one rule of a package for an input (the OPA data API); null when the rule is undefined. */
+    public JsonNode evaluate(String pkg, String rule, String inputJson) {
+        RuleSet rules = active.get(pkg);
+        if (rules == null) {
+            throw new IllegalArgumentException("unknown rules package '" + pkg + "' (known: " + ProviderPackages.ALL + ")");
+        }
+        return rules.evaluate(rule, inputJson);
+    }
+
+    /** Queues every VM of every provider whose type uses this package. */
+    public int revalidate(String pkg) {
+        int n = 0;
+        for (ProviderStatus p : inventory.providers(ProviderPackages.providerType(pkg))) {
+            for (InventoryDocument vm : inventory.list(p.ref().uid(), "vms").orElse(List.of())) {
+                enqueue(p.ref().uid(), vm.id());
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** VMs validated since start. */
+    public long validatedCount() {
+        return validated.get();
+    }
+
+    /** Waits until no validation is queued or running; false on timeout. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!pending.isEmpty() || workers.getActiveCount() > 0 || !workers.getQueue().isEmpty()) {
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            Thread.sleep(2);
+        }
+        return true;
+    }
+
+    private void onInventoryEvent(InventoryEvent e) {
+        if ((e.type() == InventoryEvent.Type.ADDED || e.type() == InventoryEvent.Type.UPDATED)
+                && ("vms".equals(e.collection()) || "workloads".equals(e.collection()))) {
+            enqueue(e.providerUid(), e.id());
+        }
+    }
+
+    private void enqueue(String uid, String vmId) {
+        String key = uid + "/" + vmId;
+        if (pending.add(key)) {
+            workers.execute(() -> {
+                pending.remove(key);
+                try {
+                    validateVm(uid, vmId);
+                } catch (RuntimeException ex) {
+                    LOG.log(System.Logger.Level.WARNING, "validating VM " + vmId + " of provider " + uid + " failed", ex);
+                }
+            });
+        }
+    }
+
+    private void validateVm(String uid, String vmId) {
+        Optional<String> pkg = inventory.provider(uid).flatMap(p -> ProviderPackages.forProviderType(p.ref().type()));
+        RuleSet rules = pkg.map(active::get).orElse(null);
+        Optional<InventoryDocument> vm = inventory.document(uid, "vms", vmId);
+        if (rules == null || vm.isEmpty()) {
+            return;
+        }
+        Optional<Map<String, Object>> workload = inventory.workload(uid, vmId);
+        Map<String, Object> input = new LinkedHashMap<>(workload.orElseGet(() -> inventory.get(uid, "vms", vmId).orElseThrow()));
+        OWN_FIELDS.forEach(input::remove);
+        Object concerns;
+        try {
+            JsonNode result = rules.validate(JSON.writeValueAsString(input));
+            JsonNode list = result == null ? null : result.get("concerns");
+            concerns = list == null ? List.of() : JSON.convertValue(list, List.class);
+        } catch (PolicyEvaluationException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            // the user sees that the rules could not run on this VM instead of a silently clean VM
+            concerns = List.of(Map.of("id", "validation.failed", "category", "Warning",
+                    "label", "Validation failed", "assessment", "The " + pkg.get() + " rules failed on this VM: " + e.getMessage()));
+        }
+        inventory.annotate(uid, "vms", vmId, "concerns", concerns);
+        inventory.annotate(uid, "vms", vmId, "revisionValidated", vm.get().revision());
+        if (workload.isPresent()) {
+            inventory.annotate(uid, "workloads", vmId, "concerns", concerns);
+        }
+        validated.incrementAndGet();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (subscription != null) {
+                subscription.close();
+            }
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "removing the inventory listener failed", e);
+        }
+        poller.shutdownNow();
+        workers.shutdownNow();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

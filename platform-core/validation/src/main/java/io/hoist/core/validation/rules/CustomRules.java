@@ -1,0 +1,112 @@
+package io.hoist.core.validation.rules;
+
+import io.hoist.policy.rego.parse.Parser;
+import io.hoist.policy.rego.parse.RegoSyntaxException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+/** Reads custom rule files from their three sources: DATA/rules/&lt;package&gt;/, ConfigMaps, OPA bundles. */
+public final class CustomRules {
+    private CustomRules() {}
+
+    /**
+     * {@code .rego} files (not tests) directly under {@code rulesDir/<package>/}, and for vmware also under
+     * {@code rulesDir/vsphere/} (the Provider type users know); empty when the folders are absent.
+     */
+    public static List<RuleFile> fromDirectory(Path rulesDir, String pkg) {
+        List<RuleFile> out = new ArrayList<>();
+        for (String folder : folders(pkg)) {
+            read(rulesDir, folder, out);
+        }
+        return out;
+    }
+
+    /** The folders of DATA/rules a package reads. */
+    public static List<String> folders(String pkg) {
+        String type = ProviderPackages.providerType(pkg);
+        return type.equals(pkg) ? List.of(pkg) : List.of(pkg, type);
+    }
+
+    private static void read(Path rulesDir, String folder, List<RuleFile> out) {
+        Path dir = rulesDir.resolve(folder);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.sorted().toList()) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(".rego") && !name.endsWith("_test.rego") && Files.isRegularFile(p)) {
+                    out.add(new RuleFile("DATA/rules/" + folder, name, Files.readString(p, StandardCharsets.UTF_8)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read custom rules in " + dir, e);
+        }
+    }
+
+    /**
+     * A ConfigMap's {@code data} (file name to Rego text), grouped by the package each file declares. Keys
+     * not ending in {@code .rego} are ignored, as MTV's validation pod ignores them.
+     */
+    public static Map<String, List<RuleFile>> fromConfigMap(String name, Map<String, String> data) {
+        Map<String, List<RuleFile>> out = new LinkedHashMap<>();
+        data.forEach((file, text) -> {
+            if (file.endsWith(".rego") && !file.endsWith("_test.rego")) {
+                RuleFile f = new RuleFile("configmap " + name, file, text == null ? "" : text);
+                out.computeIfAbsent(packageOf(f), k -> new ArrayList<>()).add(f);
+            }
+        });
+        return out;
+    }
+
+    /** The {@code .rego} sources of an OPA bundle ({@code opa build} output, .tar.gz), by package. */
+    public static Map<String, List<RuleFile>> fromBundle(String name, byte[] tarGz) {
+        Map<String, List<RuleFile>> out = new LinkedHashMap<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(new ByteArrayInputStream(tarGz)))) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                String path = e.getName();
+                String file = path.substring(path.lastIndexOf('/') + 1);
+                if (e.isFile() && file.endsWith(".rego") && !file.endsWith("_test.rego")) {
+                    RuleFile f = new RuleFile("bundle " + name, file, new String(tar.readAllBytes(), StandardCharsets.UTF_8));
+                    out.computeIfAbsent(packageOf(f), k -> new ArrayList<>()).add(f);
+                }
+            }
+        } catch (IOException e) {
+            throw new RuleSetException("bundle " + name + ": not a gzip-compressed tar archive (" + e.getMessage() + ")", e);
+        }
+        if (out.isEmpty()) {
+            throw new RuleSetException("bundle " + name + ": no .rego files in it (a bundle with only policy.wasm cannot be merged with the default rules)");
+        }
+        return out;
+    }
+
+    /** The rule package suffix (vmware, ovirt...) a file declares; refuses other packages. */
+    static String packageOf(RuleFile f) {
+        String pkg;
+        try {
+            pkg = String.join(".", Parser.parseModule(f.label(), f.text()).pkg());
+        } catch (RegoSyntaxException e) {
+            throw new RuleSetException(e.getMessage(), e);
+        }
+        for (String p : ProviderPackages.ALL) {
+            if (pkg.equals(ProviderPackages.regoPackage(p))) {
+                return p;
+            }
+        }
+        throw new RuleSetException(f.label() + ": package " + pkg + " is not a validation package (io.konveyor.forklift."
+                + String.join("|", ProviderPackages.ALL) + ")");
+    }
+}

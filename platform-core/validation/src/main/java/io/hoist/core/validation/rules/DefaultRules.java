@@ -1,0 +1,59 @@
+package io.hoist.core.validation.rules;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** The default rule sets shipped in hoist-policies under {@code rules/<package>/} (tests left out). */
+public final class DefaultRules {
+    private DefaultRules() {}
+
+    public static List<RuleFile> load(String pkg) {
+        URL url = DefaultRules.class.getClassLoader().getResource("rules/" + pkg + "/validate.rego");
+        if (url == null) {
+            throw new IllegalStateException("default rules for '" + pkg + "' are missing from the classpath (hoist-policies)");
+        }
+        try {
+            URI uri = url.toURI();
+            if ("jar".equals(uri.getScheme())) {
+                FileSystem fs;
+                try {
+                    fs = FileSystems.getFileSystem(uri);
+                } catch (FileSystemNotFoundException e) {
+                    fs = FileSystems.newFileSystem(uri, Map.of());
+                }
+                return read(fs.getPath("rules", pkg));
+            }
+            return read(Path.of(uri).getParent());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<RuleFile> read(Path dir) throws IOException {
+        List<RuleFile> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.sorted().toList()) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(".rego") && !name.endsWith("_test.rego")) {
+                    out.add(new RuleFile("default", name, Files.readString(p, StandardCharsets.UTF_8)));
+                }
+            }
+        }
+        return out;
+    }
+}

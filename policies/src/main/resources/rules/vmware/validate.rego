@@ -1,0 +1,15 @@
+package io.konveyor.forklift.vmware
+
+import rego.v1
+
+# The document MTV's controller posts: a VM workload with at least a name and a disk list.
+default valid_input := false
+
+valid_input if {
+	is_string(input.name)
+	is_array(input.disks)
+}
+
+errors contains "No VM workload in the input: expected an object with 'name' and 'disks'" if not valid_input
+
+validate := {"rules_version": RULES_VERSION, "errors": errors, "concerns": concerns}

@@ -1,0 +1,45 @@
+package io.hoist.policy.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hoist.policy.engine.Limits;
+import io.hoist.policy.rego.compile.SourceFile;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Runs the _test.rego files of every default rule set through the compiler, as "hoist policy test" does. */
+class DefaultRulesTest {
+    private static final Path RULES = Path.of("src/main/resources/rules");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vmware", "ovirt", "openstack", "ova", "openshift"})
+    void everyRuleTestPasses(String provider) throws Exception {
+        RegoTestRunner.Report report = new RegoTestRunner(Limits.defaults().withTimeBudget(java.time.Duration.ofSeconds(10))).run(RULES.resolve(provider));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RegoTestRunner.print(report, new PrintStream(out, true), false);
+        assertThat(report.results()).as(out.toString()).hasSizeGreaterThan(5);
+        assertThat(report.failed()).as(out.toString()).isZero();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aFailingTestIsReportedWithItsFileAndLine() {
+        List<SourceFile> files = List.of(new SourceFile("x_test.rego", """
+                package t
+                import rego.v1
+                answer := 41
+                test_ok if answer == 41
+                test_wrong if answer == 42
+                test_error if 1 / 0 == 1
+                """));
+        RegoTestRunner.Report report = new RegoTestRunner(Limits.defaults()).run(files);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RegoTestRunner.print(report, new PrintStream(out, true), false);
+        assertThat(report.passed()).isEqualTo(1);
+        assertThat(report.failed()).isEqualTo(2);
+        assertThat(out.toString()).contains("FAIL x_test.rego:5: t.test_wrong (undefined)").endsWith("1 passed, 2 failed\n");
+    }
+}
