@@ -35,4 +35,59 @@ public interface DiskReader extends Closeable {
 
     /** Short description for logs and status, never containing credentials. */
     String describe();
+
+    /**
+     * This reader, closing {@code alsoClose} (an export, a session, a temporary object) right after
+     * itself, exactly once. For plugins whose disk readers hold a resource open for their lifetime.
+     */
+    default DiskReader closing(AutoCloseable alsoClose) {
+        DiskReader self = this;
+        return new DiskReader() {
+            private boolean closed;
+
+            @Override
+            public long size() throws IOException {
+                return self.size();
+            }
+
+            @Override
+            public List<Extent> extents(long offset, long length) throws IOException {
+                return self.extents(offset, length);
+            }
+
+            @Override
+            public int read(long offset, ByteBuffer dst) throws IOException {
+                return self.read(offset, dst);
+            }
+
+            @Override
+            public boolean sequentialOnly() {
+                return self.sequentialOnly();
+            }
+
+            @Override
+            public String describe() {
+                return self.describe();
+            }
+
+            @Override
+            public synchronized void close() throws IOException {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                try {
+                    self.close();
+                } finally {
+                    try {
+                        alsoClose.close();
+                    } catch (IOException | RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new IOException(e);
+                    }
+                }
+            }
+        };
+    }
 }

@@ -244,9 +244,13 @@ public final class ValidationService implements AutoCloseable {
     }
 
     /** Waits until no validation is queued or running; false on timeout. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
-        while (!pending.isEmpty() || workers.getActiveCount() > 0 || !workers.getQueue().isEmpty()) {
+        // inFlight counts from enqueue to the end of the task: the executor's own counters leave a gap
+        // between a worker taking a task off the queue and counting itself active.
+        while (inFlight.get() > 0) {
             if (System.nanoTime() > end) {
                 return false;
             }
@@ -265,14 +269,23 @@ public final class ValidationService implements AutoCloseable {
     private void enqueue(String uid, String vmId) {
         String key = uid + "/" + vmId;
         if (pending.add(key)) {
-            workers.execute(() -> {
+            inFlight.incrementAndGet();
+            try {
+                workers.execute(() -> {
+                    pending.remove(key);
+                    try {
+                        validateVm(uid, vmId);
+                    } catch (RuntimeException ex) {
+                        LOG.log(System.Logger.Level.WARNING, "validating VM " + vmId + " of provider " + uid + " failed", ex);
+                    } finally {
+                        inFlight.decrementAndGet();
+                    }
+                });
+            } catch (RuntimeException rejected) {
                 pending.remove(key);
-                try {
-                    validateVm(uid, vmId);
-                } catch (RuntimeException ex) {
-                    LOG.log(System.Logger.Level.WARNING, "validating VM " + vmId + " of provider " + uid + " failed", ex);
-                }
-            });
+                inFlight.decrementAndGet();
+                throw rejected;
+            }
         }
     }
 

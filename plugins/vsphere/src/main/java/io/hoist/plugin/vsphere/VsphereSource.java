@@ -656,40 +656,9 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             export.close();
             throw e;
         }
-        return new ExportBoundReader(reader, export);
+        return reader.closing(export); // the NBD export lives as long as its reader
     }
 
-    /** Closes the NBD export together with its reader. */
-    private record ExportBoundReader(DiskReader reader, NbdExports.Export export) implements DiskReader {
-        @Override
-        public long size() throws IOException {
-            return reader.size();
-        }
-
-        @Override
-        public List<Extent> extents(long offset, long length) throws IOException {
-            return reader.extents(offset, length);
-        }
-
-        @Override
-        public int read(long offset, ByteBuffer dst) throws IOException {
-            return reader.read(offset, dst);
-        }
-
-        @Override
-        public String describe() {
-            return reader.describe();
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                reader.close();
-            } finally {
-                export.close();
-            }
-        }
-    }
 
     // ---------------------------------------------------------------- warm migration
 

@@ -220,7 +220,7 @@ public final class KubevirtSource implements SourceProvider, WatchesInventory {
             exports.release(namespace, vmName);
             throw e;
         }
-        return new ReleasingReader(reader, () -> exports.release(namespace, vmName));
+        return reader.closing(() -> exports.release(namespace, vmName));
     }
 
     @Override
@@ -255,53 +255,4 @@ public final class KubevirtSource implements SourceProvider, WatchesInventory {
         client.close();
     }
 
-    /** Hands the engine the transfer engine's reader; closing it releases the export. */
-    private static final class ReleasingReader implements DiskReader {
-        private final DiskReader delegate;
-        private final Runnable release;
-        private boolean closed;
-
-        ReleasingReader(DiskReader delegate, Runnable release) {
-            this.delegate = delegate;
-            this.release = release;
-        }
-
-        @Override
-        public long size() throws IOException {
-            return delegate.size();
-        }
-
-        @Override
-        public List<Extent> extents(long offset, long length) throws IOException {
-            return delegate.extents(offset, length);
-        }
-
-        @Override
-        public int read(long offset, ByteBuffer dst) throws IOException {
-            return delegate.read(offset, dst);
-        }
-
-        @Override
-        public boolean sequentialOnly() {
-            return delegate.sequentialOnly();
-        }
-
-        @Override
-        public String describe() {
-            return delegate.describe();
-        }
-
-        @Override
-        public synchronized void close() throws IOException {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                delegate.close();
-            } finally {
-                release.run();
-            }
-        }
-    }
 }
