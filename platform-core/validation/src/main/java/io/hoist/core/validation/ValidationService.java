@@ -57,6 +57,8 @@ public final class ValidationService implements AutoCloseable {
     private final Map<String, Map<String, List<RuleFile>>> posted = new LinkedHashMap<>();
     private final Map<String, String> directoryFingerprints = new ConcurrentHashMap<>();
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final Set<String> again = ConcurrentHashMap.newKeySet();
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService poller;
     private final AtomicLong validated = new AtomicLong();
@@ -266,25 +268,59 @@ public final class ValidationService implements AutoCloseable {
         }
     }
 
+    /**
+     * At most one validation per VM at a time: a change that arrives while its VM is being validated
+     * schedules one more run after it, so an older result can never overwrite a newer one.
+     */
     private void enqueue(String uid, String vmId) {
         String key = uid + "/" + vmId;
-        if (pending.add(key)) {
+        synchronized (pending) {
+            if (running.contains(key)) {
+                again.add(key);
+                return;
+            }
+            if (!pending.add(key)) {
+                return; // queued and not started: it will read the newest documents
+            }
             inFlight.incrementAndGet();
-            try {
-                workers.execute(() -> {
-                    pending.remove(key);
-                    try {
-                        validateVm(uid, vmId);
-                    } catch (RuntimeException ex) {
-                        LOG.log(System.Logger.Level.WARNING, "validating VM " + vmId + " of provider " + uid + " failed", ex);
-                    } finally {
-                        inFlight.decrementAndGet();
-                    }
-                });
-            } catch (RuntimeException rejected) {
+        }
+        submit(uid, vmId, key);
+    }
+
+    private void submit(String uid, String vmId, String key) {
+        try {
+            workers.execute(() -> run(uid, vmId, key));
+        } catch (RuntimeException rejected) {
+            synchronized (pending) {
                 pending.remove(key);
-                inFlight.decrementAndGet();
-                throw rejected;
+            }
+            inFlight.decrementAndGet();
+            throw rejected;
+        }
+    }
+
+    private void run(String uid, String vmId, String key) {
+        synchronized (pending) {
+            pending.remove(key);
+            running.add(key);
+        }
+        try {
+            validateVm(uid, vmId);
+        } catch (RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "validating VM " + vmId + " of provider " + uid + " failed", ex);
+        } finally {
+            boolean rerun;
+            synchronized (pending) {
+                running.remove(key);
+                rerun = again.remove(key);
+                if (rerun) {
+                    pending.add(key);
+                    inFlight.incrementAndGet();
+                }
+            }
+            inFlight.decrementAndGet();
+            if (rerun) {
+                submit(uid, vmId, key);
             }
         }
     }
