@@ -82,6 +82,7 @@ class EngineMigrationTest {
             }
             JsonNode migration = h.get(ResourceKind.MIGRATION, "run1");
             assertThat(Conditions.isTrue(migration, "Succeeded")).isTrue();
+            assertStatusMatchesCrds(h);
             assertThat(migration.path("status").path("vms")).hasSize(3);
             assertThat(source.powerOffs.get()).isEqualTo(3);
         }
@@ -108,6 +109,7 @@ class EngineMigrationTest {
             }
             JsonNode vm0 = h.get(ResourceKind.PLAN, "plan1").path("status").path("migration").path("vms").get(0);
             assertThat(vm0.path("warm").path("precopies").size()).isGreaterThanOrEqualTo(2);
+            assertStatusMatchesCrds(h);
             assertThat(source.snapshotsAlive.get()).isZero();
         }
     }
@@ -157,6 +159,7 @@ class EngineMigrationTest {
                 assertDiskEquals(dest.diskFile("migrated", id, id + "-disk-0"), source, id, "disk-0");
             }
             assertThat(h.get(ResourceKind.PLAN, "plan1").path("status").path("migration").path("history")).hasSize(2);
+            assertStatusMatchesCrds(h);
         }
     }
 
@@ -235,6 +238,18 @@ class EngineMigrationTest {
             EngineHarness.await(Duration.ofSeconds(30), () -> dest.cleanupCalls.contains("vm-2:ARCHIVED:false"), "archive cleanup");
             assertThat(dest.cleanupCalls).noneMatch(c -> c.startsWith("vm-0:"));
             EngineHarness.await(Duration.ofSeconds(30), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, "plan1"), "Archived"), "Archived");
+        }
+    }
+
+    /** Every status the engine wrote (Plan, Migration, Providers, maps) validates against MTV's CRD schemas. */
+    static void assertStatusMatchesCrds(EngineHarness h) {
+        for (ResourceKind kind : new ResourceKind[] {ResourceKind.PLAN, ResourceKind.MIGRATION, ResourceKind.PROVIDER,
+                ResourceKind.NETWORK_MAP, ResourceKind.STORAGE_MAP}) {
+            for (var o : h.store.list(kind, null)) {
+                assertThat(io.hoist.core.model.schema.CrdSchemas.validate(kind, o))
+                        .as(kind.kind() + " " + o.path("metadata").path("name").asText() + " status: " + o.path("status"))
+                        .isEmpty();
+            }
         }
     }
 

@@ -165,6 +165,13 @@ public final class MigrationController {
             h.plan.name = p.name();
             h.plan.namespace = p.namespace();
             h.plan.generation = p.metadata.generation;
+            // The history records the generation of everything the run used (MTV's shape).
+            h.provider = new Plan.SnapshotPair();
+            h.provider.source = snapshotOf(ResourceKind.PROVIDER, p.spec.provider.source, p.namespace());
+            h.provider.destination = snapshotOf(ResourceKind.PROVIDER, p.spec.provider.destination, p.namespace());
+            h.map = new Plan.SnapshotMaps();
+            h.map.network = snapshotOf(ResourceKind.NETWORK_MAP, p.spec.map.network, p.namespace());
+            h.map.storage = snapshotOf(ResourceKind.STORAGE_MAP, p.spec.map.storage, p.namespace());
             snap.history.add(h);
             p.status.migration = snap;
             p.status.conditions = Conditions.set(p.status.conditions, Condition.of(Conditions.EXECUTING, Condition.TRUE,
@@ -196,6 +203,17 @@ public final class MigrationController {
         return new Result(true);
     }
 
+    private Plan.Snapshot snapshotOf(ResourceKind kind, io.hoist.core.model.meta.Ref ref, String planNamespace) {
+        Plan.Snapshot out = new Plan.Snapshot();
+        String ns = ref == null || ref.namespace == null || ref.namespace.isEmpty() ? planNamespace : ref.namespace;
+        out.namespace = ns;
+        out.name = ref == null ? "" : ref.name;
+        var stored = ref == null ? java.util.Optional.<com.fasterxml.jackson.databind.node.ObjectNode>empty() : store.get(kind, ns, ref.name);
+        out.uid = stored.map(o -> o.path("metadata").path("uid").asText()).orElse("");
+        out.generation = stored.map(o -> o.path("metadata").path("generation").asLong()).orElse(0L);
+        return out;
+    }
+
     static VmStatus newEntry(Plan p, Plan.Vm vm, String id, String now) {
         VmStatus e = new VmStatus();
         e.id = id;
@@ -212,6 +230,7 @@ public final class MigrationController {
             st.name = s.name();
             st.description = s.description();
             st.phase = s == Phase.Started.step() ? "Running" : "Pending";
+            st.progress = VmStatus.Progress.of(0, 0); // MTV's schema requires progress on every step
             st.started = s == Phase.Started.step() ? now : null;
             e.pipeline.add(st);
         }
@@ -246,15 +265,7 @@ public final class MigrationController {
     private void complete(Migration m, Plan plan, PlanKey key, List<VmStatus> vms) {
         String now = Instant.now().toString();
         List<Condition> outcome = PlanController.executionConditions(withAllDone(plan, vms));
-        status.updatePlan(key, p -> {
-            if (p.status != null && p.status.migration != null) {
-                p.status.migration.completed = now;
-                p.status.conditions = Conditions.remove(p.status.conditions, Conditions.EXECUTING);
-                for (Condition c : outcome) {
-                    p.status.conditions = Conditions.set(p.status.conditions, c, Instant.now());
-                }
-            }
-        }).join();
+        // The Migration first: whoever sees the plan's final condition finds the Migration complete too.
         status.updateMigration(m.namespace(), m.name(), mig -> {
             if (mig.status == null) {
                 mig.status = new Migration.Status();
@@ -264,6 +275,15 @@ public final class MigrationController {
             for (Condition c : outcome) {
                 Condition copy = Condition.of(c.type, c.status, c.category, c.reason, c.message.replace("plan execution", "migration"));
                 mig.status.conditions = Conditions.set(mig.status.conditions, copy, Instant.now());
+            }
+        }).join();
+        status.updatePlan(key, p -> {
+            if (p.status != null && p.status.migration != null) {
+                p.status.migration.completed = now;
+                p.status.conditions = Conditions.remove(p.status.conditions, Conditions.EXECUTING);
+                for (Condition c : outcome) {
+                    p.status.conditions = Conditions.set(p.status.conditions, c, Instant.now());
+                }
             }
         }).join();
     }
@@ -279,6 +299,7 @@ public final class MigrationController {
         if (plan.status.migration.started == null) {
             plan.status.migration.started = Instant.now().toString();
         }
+        plan.status.migration.completed = Instant.now().toString();
         return plan;
     }
 

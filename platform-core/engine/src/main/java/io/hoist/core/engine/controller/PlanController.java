@@ -180,7 +180,8 @@ public final class PlanController {
             return out;
         }
         List<VmStatus> vms = plan.status.migration.vms;
-        boolean allDone = vms.stream().allMatch(v -> v.completed != null);
+        // Final only once the migration controller closed the run (it completes the Migration first).
+        boolean allDone = plan.status.migration.completed != null && vms.stream().allMatch(v -> v.completed != null);
         if (!allDone) {
             out.add(Condition.of(Conditions.EXECUTING, Condition.TRUE, Condition.CATEGORY_ADVISORY, "Started",
                     "The plan is EXECUTING."));

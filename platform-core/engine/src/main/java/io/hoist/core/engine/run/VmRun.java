@@ -577,7 +577,7 @@ public final class VmRun {
             if (v.warm != null) {
                 v.warm.successes = (v.warm.successes == null ? 0 : v.warm.successes) + 1;
                 v.warm.consecutiveFailures = 0;
-                v.warm.nextPrecopyAt = OffsetDateTime.now().plus(Duration.ofMillis(intervalMs)).toString();
+                v.warm.nextPrecopyAt = io.hoist.core.model.Timestamps.format(Instant.now().plus(Duration.ofMillis(intervalMs)));
             }
         });
     }
@@ -933,6 +933,7 @@ public final class VmRun {
             s.name = step.name();
             s.description = step.description();
             s.phase = "Pending";
+            s.progress = VmStatus.Progress.of(0, 0);
             v.pipeline.add(s);
             return s;
         });
@@ -947,6 +948,7 @@ public final class VmRun {
             t.name = disk.id();
             t.description = disk.name();
             t.phase = "Pending";
+            t.progress = VmStatus.Progress.of(0, disk.capacity() / (1024 * 1024));
             t.started = now();
             s.tasks.add(t);
             return t;
@@ -1001,7 +1003,7 @@ public final class VmRun {
     }
 
     static String now() {
-        return OffsetDateTime.now(java.time.ZoneOffset.UTC).withNano(0).toString();
+        return io.hoist.core.model.Timestamps.now(); // RFC 3339 with seconds, as the CRD schemas require
     }
 
     static String describe(Throwable t) {
