@@ -5,7 +5,6 @@ import io.hoist.core.transfer.checksum.DiskChecksum;
 import io.hoist.core.transfer.tool.CopySpec;
 import io.hoist.core.transfer.tool.CopyTool;
 import io.hoist.core.transfer.tool.TransferTool;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,18 +38,12 @@ public final class CopyCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not print the live progress line.")
     boolean noProgress;
 
-    @Option(names = "--ca-file", description = "PEM CA certificate(s) to trust for https.")
-    Path caFile;
-
-    @Option(names = "--thumbprint", description = "SHA-1 or SHA-256 fingerprint the https server certificate must have.")
-    String thumbprint;
-
-    @Option(names = "--insecure-skip-verify", description = "Do not verify https certificates at all.")
-    boolean insecure;
+    @picocli.CommandLine.Mixin
+    TlsOptions tlsOptions;
 
     @Override
     public Integer call() throws Exception {
-        TlsSettings tls = new TlsSettings(caFile == null ? null : Files.readString(caFile), thumbprint, insecure);
+        TlsSettings tls = tlsOptions.settings();
         int size = requestSize == null ? DiskChecksum.BLOCK_SIZE : TransferTool.parseSize(requestSize);
         CopyTool.run(new CopySpec(source, target, inFlight, size, rate, checkpointDir, tls, !noProgress), System.out);
         return 0;

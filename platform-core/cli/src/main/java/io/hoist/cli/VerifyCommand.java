@@ -2,8 +2,6 @@ package io.hoist.cli;
 
 import io.hoist.api.transfer.TlsSettings;
 import io.hoist.core.transfer.tool.VerifyTool;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,18 +18,12 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--expect", description = "Exit 1 unless the checksum equals this sha256-4m:... value.")
     String expect;
 
-    @Option(names = "--ca-file", description = "PEM CA certificate(s) to trust for https.")
-    Path caFile;
-
-    @Option(names = "--thumbprint", description = "SHA-1 or SHA-256 fingerprint the https server certificate must have.")
-    String thumbprint;
-
-    @Option(names = "--insecure-skip-verify", description = "Do not verify https certificates at all.")
-    boolean insecure;
+    @picocli.CommandLine.Mixin
+    TlsOptions tlsOptions;
 
     @Override
     public Integer call() throws Exception {
-        TlsSettings tls = new TlsSettings(caFile == null ? null : Files.readString(caFile), thumbprint, insecure);
+        TlsSettings tls = tlsOptions.settings();
         String sum = VerifyTool.run(target, tls, System.out);
         if (expect != null && !expect.equals(sum)) {
             System.err.println("checksum mismatch: expected " + expect + ", got " + sum);
