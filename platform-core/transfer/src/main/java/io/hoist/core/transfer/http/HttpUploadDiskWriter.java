@@ -269,7 +269,9 @@ public final class HttpUploadDiskWriter implements StreamingDiskWriter {
             throw new InterruptedIOException("interrupted waiting for the upload to finish");
         } catch (ExecutionException | TimeoutException e) {
             throw new IOException(describe() + ": upload failed: " + (e.getCause() != null
-                    ? e.getCause().getClass().getSimpleName() + " " + e.getCause().getMessage() : e), e);
+                    ? e.getCause().getClass().getSimpleName() + " " + e.getCause().getMessage() : e)
+                    + " (the server closed the connection without an answer; it may have refused the"
+                    + " upload before reading it, e.g. an expired or wrong upload token)", e);
         }
     }
 }
