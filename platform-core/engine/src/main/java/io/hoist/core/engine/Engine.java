@@ -50,6 +50,8 @@ public final class Engine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
     /** Minimum time between two passes over the same object: status churn during a big run is coalesced. */
     private static final long MIN_PASS_INTERVAL_MS = 1_000;
+    /** Inventory changes are gathered this long before a provider's plans are recomputed. */
+    private static final long INVENTORY_SETTLE_MS = 500;
 
     private final Vertx vertx;
     private final ResourceStore store;
@@ -69,6 +71,10 @@ public final class Engine implements AutoCloseable {
     private final Map<Messages.Reconcile, PassState> passes = new ConcurrentHashMap<>();
     private final List<MessageConsumer<?>> consumers = new ArrayList<>();
     private ResourceStore.Watch watch;
+    /** Providers whose inventory changed since their plans were last requeued. */
+    private final Set<String> inventoryChanged = ConcurrentHashMap.newKeySet();
+    private AutoCloseable inventorySubscription;
+    private Duration resyncEvery = Duration.ofSeconds(15);
     private volatile boolean closed;
 
     private static final class PassState {
@@ -119,6 +125,15 @@ public final class Engine implements AutoCloseable {
         return providers;
     }
 
+    /**
+     * How often every plan and migration is looked at again whatever happened (a safety net under the
+     * event-driven passes); set before {@link #start()}. Tests lengthen it to prove the events alone suffice.
+     */
+    public Engine resyncEvery(Duration every) {
+        this.resyncEvery = every;
+        return this;
+    }
+
     /** Starts watching and resumes every unfinished migration. */
     public void start() {
         LocalCodec.registerAll(vertx.eventBus());
@@ -133,6 +148,7 @@ public final class Engine implements AutoCloseable {
         }));
         consumers.add(vertx.eventBus().<Messages.Reconcile>consumer(Addresses.RECONCILE, m -> enqueue(m.body())));
         watch = store.watch(null, null, store.currentVersion(), this::onChange);
+        inventorySubscription = services.onInventoryChange(this::onInventoryChange);
         for (ResourceKind k : List.of(ResourceKind.PROVIDER, ResourceKind.PLAN, ResourceKind.MIGRATION)) {
             requeueAll(k);
         }
@@ -140,7 +156,7 @@ public final class Engine implements AutoCloseable {
         timers.scheduleWithFixedDelay(() -> {
             requeueAll(ResourceKind.PLAN);
             requeueAll(ResourceKind.MIGRATION);
-        }, 15, 15, TimeUnit.SECONDS);
+        }, resyncEvery.toMillis(), resyncEvery.toMillis(), TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(() -> requeueAll(ResourceKind.PROVIDER), 60, 60, TimeUnit.SECONDS);
     }
 
@@ -176,6 +192,47 @@ public final class Engine implements AutoCloseable {
             case NETWORK_MAP, STORAGE_MAP, HOOK -> requeueAll(ResourceKind.PLAN);
             case FORKLIFT_CONTROLLER -> scheduler.poke();
             default -> { }
+        }
+    }
+
+    /**
+     * A provider's inventory moved (a VM appeared or went, validation concerns changed): its plans' conditions
+     * are recomputed after a short settle time, so a burst of changes (a full collection) costs one pass per plan.
+     */
+    private void onInventoryChange(String providerUid) {
+        if (closed || !inventoryChanged.add(providerUid)) {
+            return;
+        }
+        try {
+            timers.schedule(() -> {
+                inventoryChanged.remove(providerUid);
+                requeuePlansOf(providerUid);
+            }, INVENTORY_SETTLE_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            inventoryChanged.remove(providerUid); // shutting down
+        }
+    }
+
+    private void requeuePlansOf(String providerUid) {
+        Set<String> refs = new HashSet<>();
+        for (ObjectNode p : store.list(ResourceKind.PROVIDER, null)) {
+            if (providerUid.equals(p.path("metadata").path("uid").asText())) {
+                refs.add(p.path("metadata").path("namespace").asText() + "/" + p.path("metadata").path("name").asText());
+            }
+        }
+        if (refs.isEmpty()) {
+            return;
+        }
+        for (ObjectNode plan : store.list(ResourceKind.PLAN, null)) {
+            String ns = plan.path("metadata").path("namespace").asText();
+            for (String side : List.of("source", "destination")) {
+                var ref = plan.path("spec").path("provider").path(side);
+                String refNs = ref.path("namespace").asText("");
+                if (refs.contains((refNs.isEmpty() ? ns : refNs) + "/" + ref.path("name").asText())) {
+                    enqueue(new Messages.Reconcile(ResourceKind.PLAN, ns, plan.path("metadata").path("name").asText()));
+                    break;
+                }
+            }
         }
     }
 
@@ -396,6 +453,13 @@ public final class Engine implements AutoCloseable {
         closed = true;
         if (watch != null) {
             watch.close();
+        }
+        if (inventorySubscription != null) {
+            try {
+                inventorySubscription.close();
+            } catch (Exception ignored) {
+                // removing a listener from a list does not fail
+            }
         }
         consumers.forEach(MessageConsumer::unregister);
         timers.shutdownNow();

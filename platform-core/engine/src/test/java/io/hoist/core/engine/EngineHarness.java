@@ -32,6 +32,11 @@ public final class EngineHarness implements AutoCloseable {
     final Engine engine;
 
     public EngineHarness(Path dir, SourceProvider source, Destination destination) {
+        this(dir, source, destination, Duration.ofSeconds(15));
+    }
+
+    /** With the engine's level-triggered resync at {@code resync} (long, to show that events alone drive a change). */
+    public EngineHarness(Path dir, SourceProvider source, Destination destination, Duration resync) {
         this.dir = dir;
         this.store = SqliteResourceStore.open(dir.resolve("data"));
         SourceProviderFactory sf = new SourceProviderFactory() {
@@ -66,7 +71,7 @@ public final class EngineHarness implements AutoCloseable {
                 dir.resolve("data"));
         var copier = new TransferDiskCopyService(dir.resolve("data"), new BandwidthBudgets(), Executors.newSingleThreadScheduledExecutor());
         engine = new Engine(vertx, store, Extensions.of(List.of(sf), List.of(df), List.of(), List.of()), services, copier);
-        engine.start();
+        engine.resyncEvery(resync).start();
     }
 
     /** Source and destination providers and one-to-one maps for the synthetic source, in namespace default. */

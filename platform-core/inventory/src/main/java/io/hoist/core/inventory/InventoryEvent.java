@@ -16,6 +16,8 @@ public record InventoryEvent(Type type, String providerUid, String collection, S
         ADDED,
         /** A document's content changed; its revision moved. */
         UPDATED,
+        /** A platform-owned field of a document (such as validation concerns) changed; its revision did not. */
+        ANNOTATED,
         /** A document disappeared (removed, or absent from a completed full collection). */
         DELETED,
         /** A full collection completed. */

@@ -195,10 +195,12 @@ final class ProviderInventory implements InventoryPublisher {
 
     /**
      * Sets a platform-owned field on a stored document (e.g. the validation service's {@code concerns}).
-     * The document keeps its revision and no event is fired; the field survives re-publication. Returns
-     * false when the document does not exist.
+     * The document keeps its revision, so the change does not look like a new VM to the validation service;
+     * an {@link InventoryEvent.Type#ANNOTATED} event tells readers such as the plan controller when the field's
+     * value actually changed. The field survives re-publication. Returns false when the document does not exist.
      */
     boolean annotate(String collection, String id, String field, Object value) {
+        InventoryEvent event;
         synchronized (this) {
             TreeMap<String, InventoryDocument> docs = table(collection, false);
             InventoryDocument doc = docs == null ? null : docs.get(id);
@@ -207,10 +209,16 @@ final class ProviderInventory implements InventoryPublisher {
             }
             String key = collection + "/" + id;
             Map<String, Object> own = published.computeIfAbsent(key, k -> doc.content());
-            annotations.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(field, mapper.convertValue(value, Object.class));
+            Object converted = mapper.convertValue(value, Object.class);
+            Object previous = annotations.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(field, converted);
             docs.put(id, new InventoryDocument(id, doc.name(), doc.revision(), withAnnotations(key, own)));
-            return true;
+            if (java.util.Objects.equals(previous, converted)) {
+                return true;
+            }
+            event = new InventoryEvent(InventoryEvent.Type.ANNOTATED, ref.uid(), collection, id, doc.revision(), revision);
         }
+        sink.accept(List.of(event));
+        return true;
     }
 
     // Called with the lock held. Remembers the plugin's content when annotations are merged into it.

@@ -121,6 +121,12 @@ class InventoryTest {
         assertThat(inventory.annotate("uid-1", "vms", "vm-1", "concerns", concerns)).isTrue();
         assertThat(inventory.get("uid-1", "vms", "vm-1").orElseThrow())
                 .containsEntry("revision", 1L).containsEntry("concerns", concerns).containsEntry("cpus", 2);
+        // readers (the plan controller) hear of it, with the document's unchanged revision
+        assertThat(events).extracting(InventoryEvent::type).containsExactly(InventoryEvent.Type.ANNOTATED);
+        assertThat(events.get(0).revision()).isEqualTo(1);
+        events.clear();
+        // the same value again is not a change
+        assertThat(inventory.annotate("uid-1", "vms", "vm-1", "concerns", concerns)).isTrue();
         assertThat(events).isEmpty();
 
         // the plugin re-publishes the same content (with its empty concerns): nothing moves, concerns stay

@@ -40,7 +40,9 @@ public final class EngineDiskIo implements DiskIo {
 
     @Override
     public DiskReader openHttp(URI url, TlsSettings tls, Map<String, String> headers) throws IOException {
-        return new HttpRangeDiskReader(httpClients.client(tls, CONNECT_TIMEOUT), url, headers, RANGE_TIMEOUT);
+        TlsSettings t = tls == null ? TlsSettings.DEFAULT : tls;
+        return new HttpRangeDiskReader(url, headers, httpClients.sslContext(t), httpClients.verifyHostname(t),
+                CONNECT_TIMEOUT, RANGE_TIMEOUT);
     }
 
     @Override

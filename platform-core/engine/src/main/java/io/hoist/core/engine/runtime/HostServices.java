@@ -6,6 +6,7 @@ import io.hoist.api.inventory.InventoryPublisher;
 import io.hoist.api.inventory.InventoryView;
 import io.hoist.api.transfer.DiskIo;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /** The platform services the engine hands to providers through their {@link io.hoist.api.host.HostContext}. */
 public interface HostServices {
@@ -16,6 +17,14 @@ public interface HostServices {
     void dropInventory(String providerType, String providerUid);
 
     InventoryView inventoryView();
+
+    /**
+     * Calls {@code changed} with a provider's uid whenever its inventory changes (documents, concerns, a
+     * finished or failed collection), on the publishing thread: keep it quick. Close the handle to stop.
+     */
+    default AutoCloseable onInventoryChange(Consumer<String> changed) {
+        return () -> { };
+    }
 
     DiskIo diskIo();
 

@@ -8,6 +8,7 @@ import io.hoist.api.transfer.DiskIo;
 import io.hoist.core.inventory.Inventory;
 import io.hoist.core.inventory.ProviderRef;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /** {@link HostServices} on the platform's inventory service, transfer engine, settings and data dir. */
 public record InventoryHostServices(Inventory inventory, DiskIo diskIo, HttpClients http, Settings settings, Path dataDir)
@@ -25,5 +26,10 @@ public record InventoryHostServices(Inventory inventory, DiskIo diskIo, HttpClie
     @Override
     public InventoryView inventoryView() {
         return inventory;
+    }
+
+    @Override
+    public AutoCloseable onInventoryChange(Consumer<String> changed) {
+        return inventory.addListener(e -> changed.accept(e.providerUid()));
     }
 }

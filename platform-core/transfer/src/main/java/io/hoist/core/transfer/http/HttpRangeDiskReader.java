@@ -2,61 +2,76 @@ package io.hoist.core.transfer.http;
 
 import io.hoist.api.transfer.DiskReader;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
- * An image behind an http(s) URL, read with {@code Range} requests; the JDK client keeps a pool of keep-alive
- * connections, one per concurrent request. The body is copied once, from the client's buffers straight into the
- * caller's buffer. Headers (e.g. Authorization) are sent but never logged or put in errors.
+ * An image behind an http(s) URL, read with {@code Range} requests over a pool of keep-alive connections, one per
+ * concurrent caller (like the NBD reader), so requests run in parallel and each body lands in the caller's buffer
+ * without passing through another thread. A connection that fails is closed, never reused. Headers (e.g.
+ * Authorization) are sent but never logged or put in errors; errors name the URL without its query.
  */
 public final class HttpRangeDiskReader implements DiskReader {
     private static final Pattern CONTENT_RANGE_TOTAL = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+)");
 
-    private final HttpClient client;
     private final URI url;
+    private final String pathAndQuery;
     private final Map<String, String> headers;
+    private final SSLContext tls;
+    private final boolean verifyHostname;
+    private final Duration connectTimeout;
     private final Duration requestTimeout;
+    private final ConcurrentLinkedQueue<HttpRangeConnection> idle = new ConcurrentLinkedQueue<>();
     private final long size;
+    private volatile boolean closed;
 
-    public HttpRangeDiskReader(HttpClient client, URI url, Map<String, String> headers, Duration requestTimeout) throws IOException {
+    public HttpRangeDiskReader(URI url, Map<String, String> headers, SSLContext tls, boolean verifyHostname,
+                               Duration connectTimeout, Duration requestTimeout) throws IOException {
         HttpUrls.requireHttp(url);
-        this.client = client;
         this.url = url;
+        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        this.pathAndQuery = url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
         this.headers = Map.copyOf(headers == null ? Map.of() : headers);
+        this.tls = tls;
+        this.verifyHostname = verifyHostname;
+        this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
         this.size = probeSize();
     }
 
     /** Asks for the first byte: a 206 with {@code Content-Range: bytes 0-0/SIZE} also proves Range support. */
     private long probeSize() throws IOException {
-        HttpResponse<byte[]> r = send(request("bytes=0-0"), HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() == 206) {
-            String cr = r.headers().firstValue("Content-Range").orElse("");
-            Matcher m = CONTENT_RANGE_TOTAL.matcher(cr);
-            if (m.find()) {
+        HttpRangeConnection c = take();
+        try {
+            HttpRangeConnection.Reply r = c.get(pathAndQuery, "bytes=0-0", headers);
+            if (r.status() == 206) {
+                Matcher m = CONTENT_RANGE_TOTAL.matcher(r.header("content-range") == null ? "" : r.header("content-range"));
+                if (!m.find()) {
+                    throw new IOException(describe() + ": 206 reply without a usable Content-Range header");
+                }
+                c.readBody(r, ByteBuffer.allocate(1), 1);
+                give(c);
                 return Long.parseLong(m.group(3));
             }
-            throw new IOException(describe() + ": 206 reply without a usable Content-Range header");
+            if (r.status() == 416) {
+                give(c);
+                return 0; // empty image
+            }
+            if (r.status() == 200) {
+                throw new IOException(describe() + ": server ignores Range requests (answered 200 to a range of 1 byte)");
+            }
+            throw new IOException(describe() + ": HTTP " + r.status() + " for the first byte");
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw ours(e);
         }
-        if (r.statusCode() == 416) {
-            return 0; // empty image
-        }
-        if (r.statusCode() == 200) {
-            throw new IOException(describe() + ": server ignores Range requests (answered 200 to a range of 1 byte)");
-        }
-        throw new IOException(describe() + ": HTTP " + r.statusCode() + " for the first byte");
     }
 
     @Override
@@ -70,87 +85,61 @@ public final class HttpRangeDiskReader implements DiskReader {
         if (n == 0) {
             return 0;
         }
-        HttpResponse<Integer> r = send(request("bytes=" + offset + "-" + (offset + n - 1)), info -> {
-            if (info.statusCode() != 206) {
-                return HttpResponse.BodySubscribers.replacing(-info.statusCode());
+        HttpRangeConnection c = take();
+        try {
+            HttpRangeConnection.Reply r = c.get(pathAndQuery, "bytes=" + offset + "-" + (offset + n - 1), headers);
+            if (r.status() != 206) {
+                throw new IOException(describe() + ": HTTP " + r.status() + " for range " + offset + "+" + n);
             }
-            return new IntoBuffer(dst, n);
-        });
-        int got = r.body();
-        if (got < 0) {
-            throw new IOException(describe() + ": HTTP " + (-got) + " for range " + offset + "+" + n);
+            c.readBody(r, dst, n);
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw ours(e);
         }
-        if (got != n) {
-            throw new IOException(describe() + ": short body for range " + offset + "+" + n + ": " + got + " bytes");
-        }
+        give(c);
         return n;
     }
 
-    private HttpRequest request(String range) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(url).GET().timeout(requestTimeout).header("Range", range);
-        headers.forEach(b::header);
-        return b.build();
+    /** Our own errors pass as they are; anything from below gets the redacted URL in front. */
+    private IOException ours(Exception e) {
+        if (e instanceof IOException io && io.getMessage() != null && io.getMessage().startsWith(describe())) {
+            return io;
+        }
+        return wrap(e);
     }
 
-    private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler) throws IOException {
+    private IOException wrap(Exception e) {
+        if (Thread.currentThread().isInterrupted()) {
+            return new InterruptedIOException(describe() + ": interrupted");
+        }
+        // Messages from the socket layer may echo the host but never the query or headers.
+        return new IOException(describe() + ": " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+    }
+
+    private HttpRangeConnection take() throws IOException {
+        if (closed) {
+            throw new IOException(describe() + ": reader is closed");
+        }
+        HttpRangeConnection c = idle.poll();
+        if (c != null) {
+            return c;
+        }
         try {
-            return client.send(req, handler);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException(describe() + ": interrupted");
-        } catch (IOException e) {
-            // The JDK's messages may echo the URL; say what failed with the redacted one instead.
-            throw new IOException(describe() + ": " + e.getClass().getSimpleName(), e);
+            return HttpRangeConnection.open(url, tls, verifyHostname, connectTimeout, requestTimeout);
+        } catch (IOException | RuntimeException e) {
+            throw wrap(e);
         }
     }
 
-    /** Copies body bytes into the destination as they arrive; completes with the count. */
-    private static final class IntoBuffer implements HttpResponse.BodySubscriber<Integer> {
-        private final ByteBuffer dst;
-        private final int limit;
-        private final CompletableFuture<Integer> result = new CompletableFuture<>();
-        private int count;
-        private Flow.Subscription subscription;
-
-        IntoBuffer(ByteBuffer dst, int limit) {
-            this.dst = dst;
-            this.limit = limit;
+    private void give(HttpRangeConnection c) {
+        if (!c.reusable()) {
+            c.close();
+            return;
         }
-
-        @Override
-        public CompletionStage<Integer> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(1);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            for (ByteBuffer item : items) {
-                int n = item.remaining();
-                if (count + n > limit) {
-                    subscription.cancel();
-                    result.complete(count + n);
-                    return;
-                }
-                dst.put(item);
-                count += n;
-            }
-            subscription.request(1);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(count);
+        idle.add(c);
+        if (closed) {
+            drain();
         }
     }
 
@@ -161,6 +150,14 @@ public final class HttpRangeDiskReader implements DiskReader {
 
     @Override
     public void close() {
-        // the shared client owns the connections
+        closed = true;
+        drain();
+    }
+
+    private void drain() {
+        HttpRangeConnection c;
+        while ((c = idle.poll()) != null) {
+            c.close();
+        }
     }
 }
