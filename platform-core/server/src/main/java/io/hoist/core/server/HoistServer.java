@@ -121,6 +121,7 @@ public final class HoistServer implements AutoCloseable {
         r.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .end(openApi.toString()));
         new ResourceApi(vertx, store, options.admission).addRoutes(r);
+        new io.hoist.core.server.api.DiscoveryApi(io.hoist.api.PluginApi.VERSION).addRoutes(r);
         for (RouteContributor c : options.routes) {
             c.addRoutes(r, context);
         }
