@@ -162,6 +162,15 @@ class VsphereWarmMigrationIT {
         assertThat(disks).hasSize(1);
         assertThat(Appliances.sha256(disks.get(0))).as("target disk after cutover").isEqualTo(Appliances.sha256Bytes(content));
         JsonNode status = plan.path("status").path("migration").path("vms").get(0);
+        // The cutover timeline, for whoever looks at downtime: when each step ran and each precopy round.
+        System.out.println("cutover requested at " + migration.path("spec").path("cutover").asText());
+        for (JsonNode step : status.path("pipeline")) {
+            System.out.println("step " + step.path("name").asText() + ": " + step.path("started").asText("-")
+                    + " .. " + step.path("completed").asText("-"));
+        }
+        for (JsonNode p : status.path("warm").path("precopies")) {
+            System.out.println("precopy " + p.path("start").asText("-") + " .. " + p.path("end").asText("-"));
+        }
         assertThat(status.path("warm").path("precopies").size()).as("precopies: " + status.path("warm"))
                 .isGreaterThanOrEqualTo(2);
         // cutover powered the source off; the final snapshot is gone like every precopy snapshot

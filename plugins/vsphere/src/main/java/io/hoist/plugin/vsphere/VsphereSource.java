@@ -91,6 +91,11 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
     private final Map<String, VimSession> hostSessions = new ConcurrentHashMap<>();
     private volatile NbdExports nbdExports;
     private VimSession session;
+    /**
+     * A second session for the inventory's WaitForUpdatesEx long polls, so the operations' session (power,
+     * snapshots, the datastore cookie) never shares its server-side state with a blocked poll.
+     */
+    private VimSession inventorySession;
 
     public VsphereSource(ProviderConfig provider, HostContext context) {
         this.provider = provider;
@@ -197,16 +202,31 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
 
     private synchronized VimSession session() throws VimFault, IOException {
         if (session == null) {
-            VsphereConfig c = config();
-            VimSoapClient soap = new VimSoapClient(c.sdk(), context.http().client(c.tls(), Duration.ofSeconds(30)),
-                    Duration.ofMinutes(5), "6.0");
-            session = VimSession.login(soap, c.user(), c.password());
+            session = login();
         }
         return session;
     }
 
-    private synchronized void dropSession() {
-        session = null;
+    private synchronized VimSession inventorySession() throws VimFault, IOException {
+        if (inventorySession == null) {
+            inventorySession = login();
+        }
+        return inventorySession;
+    }
+
+    private VimSession login() throws VimFault, IOException {
+        VsphereConfig c = config();
+        VimSoapClient soap = new VimSoapClient(c.sdk(), context.http().client(c.tls(), Duration.ofSeconds(30)),
+                Duration.ofMinutes(5), "6.0");
+        return VimSession.login(soap, c.user(), c.password());
+    }
+
+    private synchronized void dropSession(boolean inventory) {
+        if (inventory) {
+            inventorySession = null;
+        } else {
+            session = null;
+        }
     }
 
     private interface VimCall<T> {
@@ -215,12 +235,16 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
 
     /** Runs a call; a lost session (NotAuthenticated) is re-established once. Faults become HoistExceptions. */
     private <T> T call(String what, VimCall<T> c) {
+        return call(false, what, c);
+    }
+
+    private <T> T call(boolean inventory, String what, VimCall<T> c) {
         for (int attempt = 0; ; attempt++) {
             try {
-                return c.run(session());
+                return c.run(inventory ? inventorySession() : session());
             } catch (VimFault f) {
                 if (f.is("NotAuthenticated") && attempt == 0) {
-                    dropSession();
+                    dropSession(inventory);
                     continue;
                 }
                 if (f.is("InvalidLogin") || f.is("NoPermission") || f.is("NotAuthenticated")) {
@@ -246,7 +270,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         }
         VsphereConfig c = config();
         try {
-            dropSession();
+            dropSession(false);
             VimSession s = session();
             List<Condition> out = new ArrayList<>();
             out.add(Condition.isTrue("ConnectionTestSucceeded", "Tested", Condition.Category.Required,
@@ -311,12 +335,18 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
     @Override
     public void close() {
         VimSession s;
+        VimSession inv;
         synchronized (this) {
             s = session;
+            inv = inventorySession;
             session = null;
+            inventorySession = null;
+        }
+        collector.release();
+        if (inv != null) {
+            inv.logout();
         }
         if (s != null) {
-            collector.release();
             s.logout();
         }
         hostSessions.values().forEach(VimSession::logout);
@@ -327,7 +357,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
 
     @Override
     public void collectInventory(InventoryPublisher publisher) {
-        call("inventory collection", s -> {
+        call(true, "inventory collection", s -> {
             collector.collectAll(s, publisher);
             return null;
         });
@@ -335,7 +365,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
 
     @Override
     public void watch(InventoryPublisher publisher, BooleanSupplier stop) {
-        call("inventory watch", s -> {
+        call(true, "inventory watch", s -> {
             collector.watch(s, publisher, stop);
             return null;
         });

@@ -41,7 +41,13 @@ public final class StatusWriter implements AutoCloseable {
         return t;
     });
     private final ConcurrentLinkedQueue<Change> queue = new ConcurrentLinkedQueue<>();
+    /** A drain for queued changes is scheduled (after the short linger). */
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /**
+     * A drain for Migration mirrors is scheduled (after the mirror interval). Kept apart from {@link #scheduled}:
+     * sharing one flag made every change submitted meanwhile wait for the mirror timer, up to 3 s per phase.
+     */
+    private final AtomicBoolean mirrorScheduled = new AtomicBoolean();
 
     private record Change(PlanKey plan, String migrationName, Consumer<Plan> planChange,
                           Consumer<Migration> migrationChange, CompletableFuture<Void> done, String mirrorVmId) {
@@ -93,7 +99,7 @@ public final class StatusWriter implements AutoCloseable {
         queue.add(c);
         if (scheduled.compareAndSet(false, true)) {
             // A short linger lets concurrent VM runs share one write of a large plan.
-            timer.schedule(() -> thread.execute(this::drain), LINGER_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            timer.schedule(() -> thread.execute(this::drainChanges), LINGER_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
         return c.done;
     }
@@ -154,8 +160,18 @@ public final class StatusWriter implements AutoCloseable {
         });
     }
 
-    private void drain() {
+    private void drainChanges() {
         scheduled.set(false);
+        drain();
+    }
+
+    private void drainMirrors() {
+        mirrorScheduled.set(false);
+        drain();
+    }
+
+    /** Runs on the writer's single thread only. */
+    private void drain() {
         List<Change> batch = new ArrayList<>();
         for (Change c; (c = queue.poll()) != null; ) {
             batch.add(c);
@@ -217,11 +233,11 @@ public final class StatusWriter implements AutoCloseable {
         }
         if (!queue.isEmpty()) {
             if (scheduled.compareAndSet(false, true)) {
-                thread.execute(this::drain);
+                thread.execute(this::drainChanges);
             }
-        } else if (!dirtyMirrors.isEmpty() && scheduled.compareAndSet(false, true)) {
+        } else if (!dirtyMirrors.isEmpty() && mirrorScheduled.compareAndSet(false, true)) {
             // Mirrors still waiting for their interval: come back for them.
-            timer.schedule(() -> thread.execute(this::drain), MIRROR_INTERVAL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            timer.schedule(() -> thread.execute(this::drainMirrors), MIRROR_INTERVAL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
 
