@@ -187,6 +187,12 @@ public final class Engine implements AutoCloseable {
             case MIGRATION -> {
                 if (!"DELETED".equals(e.type())) {
                     enqueue(new Messages.Reconcile(kind, ns, name));
+                    String prefix = runKey(o.path("metadata").path("uid").asText(), "");
+                    runs.forEach((key, run) -> {
+                        if (key.startsWith(prefix)) {
+                            run.poke(); // a cutover time set or moved is acted on now, not at the next poll
+                        }
+                    });
                 }
             }
             case NETWORK_MAP, STORAGE_MAP, HOOK -> requeueAll(ResourceKind.PLAN);

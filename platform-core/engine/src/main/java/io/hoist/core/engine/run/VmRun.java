@@ -119,6 +119,20 @@ public final class VmRun {
         }
     }
 
+    /** The wait between precopy rounds, if the run is in one. */
+    private volatile CompletableFuture<Void> precopyWait;
+
+    /**
+     * The Migration changed (e.g. its cutover time was set): a run waiting between precopy rounds looks again at
+     * once instead of at its next poll, so the source is powered off for cutover without delay.
+     */
+    public void poke() {
+        CompletableFuture<Void> wait = precopyWait;
+        if (wait != null) {
+            wait.complete(null);
+        }
+    }
+
     /** Asks the run to stop at the next safe point and clean up as canceled. */
     public void cancel() {
         canceled = true;
@@ -611,7 +625,9 @@ public final class VmRun {
         if (Instant.now().isBefore(next)) {
             Instant wake = cutover != null && cutover.isBefore(next) ? cutover : next;
             long ms = Math.min(Duration.between(Instant.now(), wake).toMillis(), 5_000);
-            return Outcome.waitFor(delay(Duration.ofMillis(Math.max(50, ms))), null);
+            CompletableFuture<Void> wait = delay(Duration.ofMillis(Math.max(50, ms)));
+            precopyWait = wait; // a Migration change (cutover set or moved) ends it early: see poke()
+            return Outcome.waitFor(wait, null);
         }
         // A new precopy round: drop the previous snapshot first, then snapshot and copy the delta.
         VmStatus.Precopy last = lastPrecopy(entry).orElse(null);
