@@ -140,8 +140,13 @@ public final class ResourceApi {
         ResourceKind kind = kind(ctx);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
-        RequestBodies.requireMergePatch(ctx.request().getHeader("Content-Type"));
+        // Built-in kinds are string maps, where kubectl's strategic merge patch means a merge patch.
+        boolean builtIn = kind.group().isEmpty();
+        RequestBodies.requireMergePatch(ctx.request().getHeader("Content-Type"), builtIn);
         ObjectNode patch = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
+        if (builtIn) {
+            RequestBodies.requireNoPatchDirectives(patch, "");
+        }
         blocking(ctx, () -> withRetry(patch, () -> {
             ObjectNode existing = existing(kind, ns, name);
             ObjectNode merged = merge(kind, existing, patch, ns, name);

@@ -67,10 +67,41 @@ public final class RequestBodies {
 
     /** Content types accepted for PATCH: JSON merge patch (RFC 7386). */
     public static void requireMergePatch(String contentType) {
+        requireMergePatch(contentType, false);
+    }
+
+    /**
+     * Like {@link #requireMergePatch(String)}, and where {@code strategicAsMerge} also a strategic merge patch,
+     * which kubectl sends when it applies or patches a built-in kind (Secret, ConfigMap): for objects made of
+     * string maps it means the same as a merge patch. The caller refuses its {@code $} directives.
+     */
+    public static void requireMergePatch(String contentType, boolean strategicAsMerge) {
         String ct = mediaType(contentType);
-        if (!ct.equals("application/merge-patch+json") && !ct.equals("application/json")) {
-            throw ApiException.unsupportedMediaType("unsupported patch Content-Type; only JSON merge patch is supported:"
-                    + " use application/merge-patch+json (kubectl patch --type=merge)");
+        boolean strategic = ct.equals("application/strategic-merge-patch+json");
+        if (!ct.equals("application/merge-patch+json") && !ct.equals("application/json") && !(strategic && strategicAsMerge)) {
+            throw ApiException.unsupportedMediaType("unsupported patch Content-Type; only JSON merge patch is supported"
+                    + (strategicAsMerge ? " (and strategic merge patch without $ directives)" : "")
+                    + ": use application/merge-patch+json (kubectl patch --type=merge)");
+        }
+    }
+
+    /** Refuses strategic-merge directives ({@code $patch}, {@code $setElementOrder/...}, ...), naming the field. */
+    public static void requireNoPatchDirectives(com.fasterxml.jackson.databind.JsonNode node, String path) {
+        if (node.isObject()) {
+            var fields = node.fields();
+            while (fields.hasNext()) {
+                var f = fields.next();
+                String at = path.isEmpty() ? f.getKey() : path + "." + f.getKey();
+                if (f.getKey().startsWith("$")) {
+                    throw ApiException.unsupportedMediaType("patch field " + at + ": strategic merge directives are not"
+                            + " supported; send a JSON merge patch (kubectl patch --type=merge)");
+                }
+                requireNoPatchDirectives(f.getValue(), at);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                requireNoPatchDirectives(node.get(i), path + "[" + i + "]");
+            }
         }
     }
 

@@ -159,6 +159,23 @@ class ResourceApiTest {
         assertThat(api.post(PLANS, justUnder).status()).isEqualTo(201);
     }
 
+    /** kubectl sends strategic merge patches for built-in kinds; for a ConfigMap's string maps that is a merge. */
+    @Test
+    void strategicMergePatchOnABuiltInKindIsAMergeAndItsDirectivesAreRefused() {
+        String cms = "/api/v1/namespaces/demo/configmaps";
+        assertThat(api.post(cms, "{\"metadata\":{\"name\":\"cfg\"},\"data\":{\"a\":\"1\",\"b\":\"2\"}}").status()).isEqualTo(201);
+        Reply r = api.send(api.request(cms + "/cfg").header("Content-Type", "application/strategic-merge-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"data\":{\"b\":null,\"c\":\"3\"}}")).build());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().at("/data")).hasToString("{\"a\":\"1\",\"c\":\"3\"}");
+        Reply directive = api.send(api.request(cms + "/cfg").header("Content-Type", "application/strategic-merge-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(
+                        "{\"metadata\":{\"$setElementOrder/finalizers\":[]},\"data\":{\"a\":\"9\"}}")).build());
+        assertStatus(directive, 415, "UnsupportedMediaType");
+        assertThat(directive.body()).contains("metadata.$setElementOrder/finalizers");
+        assertThat(api.get(cms + "/cfg").json().at("/data/a").asText()).as("nothing half-applied").isEqualTo("1");
+    }
+
     @Test
     void mergePatchMergesRemovesAndRespectsResourceVersion() {
         api.post(PLANS, "{\"metadata\":{\"name\":\"mp\",\"labels\":{\"a\":\"1\",\"b\":\"2\"}},\"spec\":{\"description\":\"d\",\"targetNamespace\":\"t\"}}");
