@@ -73,6 +73,8 @@ public final class Engine implements AutoCloseable {
     private ResourceStore.Watch watch;
     /** Providers whose inventory changed since their plans were last requeued. */
     private final Set<String> inventoryChanged = ConcurrentHashMap.newKeySet();
+    /** Last seen generation per Migration uid, to tell spec changes from status writes. */
+    private final Map<String, Long> migrationGenerations = new ConcurrentHashMap<>();
     private AutoCloseable inventorySubscription;
     private Duration resyncEvery = Duration.ofSeconds(15);
     private volatile boolean closed;
@@ -187,12 +189,21 @@ public final class Engine implements AutoCloseable {
             case MIGRATION -> {
                 if (!"DELETED".equals(e.type())) {
                     enqueue(new Messages.Reconcile(kind, ns, name));
-                    String prefix = runKey(o.path("metadata").path("uid").asText(), "");
-                    runs.forEach((key, run) -> {
-                        if (key.startsWith(prefix)) {
-                            run.poke(); // a cutover time set or moved is acted on now, not at the next poll
-                        }
-                    });
+                    // Only a spec change (new generation: cutover set or moved) wakes the runs; the engine's own
+                    // status writes to the Migration come every few seconds and must not.
+                    String uid = o.path("metadata").path("uid").asText();
+                    long generation = o.path("metadata").path("generation").asLong();
+                    Long seen = migrationGenerations.put(uid, generation);
+                    if (seen != null && seen != generation) {
+                        String prefix = runKey(uid, "");
+                        runs.forEach((key, run) -> {
+                            if (key.startsWith(prefix)) {
+                                run.poke(); // acted on now, not at the run's next poll
+                            }
+                        });
+                    }
+                } else {
+                    migrationGenerations.remove(o.path("metadata").path("uid").asText());
                 }
             }
             case NETWORK_MAP, STORAGE_MAP, HOOK -> requeueAll(ResourceKind.PLAN);

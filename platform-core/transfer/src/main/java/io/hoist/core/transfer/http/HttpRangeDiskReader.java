@@ -1,13 +1,13 @@
 package io.hoist.core.transfer.http;
 
 import io.hoist.api.transfer.DiskReader;
+import io.hoist.core.transfer.pool.ConnectionPool;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -24,13 +24,8 @@ public final class HttpRangeDiskReader implements DiskReader {
     private final URI url;
     private final String pathAndQuery;
     private final Map<String, String> headers;
-    private final SSLContext tls;
-    private final boolean verifyHostname;
-    private final Duration connectTimeout;
-    private final Duration requestTimeout;
-    private final ConcurrentLinkedQueue<HttpRangeConnection> idle = new ConcurrentLinkedQueue<>();
+    private final ConnectionPool<HttpRangeConnection> pool;
     private final long size;
-    private volatile boolean closed;
 
     public HttpRangeDiskReader(URI url, Map<String, String> headers, SSLContext tls, boolean verifyHostname,
                                Duration connectTimeout, Duration requestTimeout) throws IOException {
@@ -39,16 +34,19 @@ public final class HttpRangeDiskReader implements DiskReader {
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         this.pathAndQuery = url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
         this.headers = Map.copyOf(headers == null ? Map.of() : headers);
-        this.tls = tls;
-        this.verifyHostname = verifyHostname;
-        this.connectTimeout = connectTimeout;
-        this.requestTimeout = requestTimeout;
+        this.pool = new ConnectionPool<>(describe(), () -> {
+            try {
+                return HttpRangeConnection.open(url, tls, verifyHostname, connectTimeout, requestTimeout);
+            } catch (IOException | RuntimeException e) {
+                throw wrap(e);
+            }
+        });
         this.size = probeSize();
     }
 
     /** Asks for the first byte: a 206 with {@code Content-Range: bytes 0-0/SIZE} also proves Range support. */
     private long probeSize() throws IOException {
-        HttpRangeConnection c = take();
+        HttpRangeConnection c = pool.take();
         try {
             HttpRangeConnection.Reply r = c.get(pathAndQuery, "bytes=0-0", headers);
             if (r.status() == 206) {
@@ -69,7 +67,7 @@ public final class HttpRangeDiskReader implements DiskReader {
             }
             throw new IOException(describe() + ": HTTP " + r.status() + " for the first byte");
         } catch (IOException | RuntimeException e) {
-            c.close();
+            pool.discard(c);
             throw ours(e);
         }
     }
@@ -85,7 +83,7 @@ public final class HttpRangeDiskReader implements DiskReader {
         if (n == 0) {
             return 0;
         }
-        HttpRangeConnection c = take();
+        HttpRangeConnection c = pool.take();
         try {
             HttpRangeConnection.Reply r = c.get(pathAndQuery, "bytes=" + offset + "-" + (offset + n - 1), headers);
             if (r.status() != 206) {
@@ -93,7 +91,7 @@ public final class HttpRangeDiskReader implements DiskReader {
             }
             c.readBody(r, dst, n);
         } catch (IOException | RuntimeException e) {
-            c.close();
+            pool.discard(c);
             throw ours(e);
         }
         give(c);
@@ -117,29 +115,12 @@ public final class HttpRangeDiskReader implements DiskReader {
                 + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
     }
 
-    private HttpRangeConnection take() throws IOException {
-        if (closed) {
-            throw new IOException(describe() + ": reader is closed");
-        }
-        HttpRangeConnection c = idle.poll();
-        if (c != null) {
-            return c;
-        }
-        try {
-            return HttpRangeConnection.open(url, tls, verifyHostname, connectTimeout, requestTimeout);
-        } catch (IOException | RuntimeException e) {
-            throw wrap(e);
-        }
-    }
-
+    /** Back to the pool, or closed when the server ends the connection (Connection: close, unread body). */
     private void give(HttpRangeConnection c) {
-        if (!c.reusable()) {
-            c.close();
-            return;
-        }
-        idle.add(c);
-        if (closed) {
-            drain();
+        if (c.reusable()) {
+            pool.give(c);
+        } else {
+            pool.discard(c);
         }
     }
 
@@ -150,14 +131,6 @@ public final class HttpRangeDiskReader implements DiskReader {
 
     @Override
     public void close() {
-        closed = true;
-        drain();
-    }
-
-    private void drain() {
-        HttpRangeConnection c;
-        while ((c = idle.poll()) != null) {
-            c.close();
-        }
+        pool.close();
     }
 }

@@ -2,12 +2,12 @@ package io.hoist.core.transfer.nbd;
 
 import io.hoist.api.transfer.DiskReader;
 import io.hoist.api.transfer.Extent;
+import io.hoist.core.transfer.pool.ConnectionPool;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Reads an NBD export over a pool of connections, one per concurrent caller: each copy worker gets a connection
@@ -19,10 +19,9 @@ public final class NbdDiskReader implements DiskReader {
     private static final int MAX_STATUS_REQUEST = 1 << 30;
 
     private final NbdUri uri;
-    private final ConcurrentLinkedQueue<NbdConnection> idle = new ConcurrentLinkedQueue<>();
+    private final ConnectionPool<NbdConnection> pool;
     private final long size;
     private final boolean hasAllocationMap;
-    private volatile boolean closed;
 
     public NbdDiskReader(URI uri) throws IOException {
         this(NbdUri.parse(uri));
@@ -30,10 +29,11 @@ public final class NbdDiskReader implements DiskReader {
 
     public NbdDiskReader(NbdUri uri) throws IOException {
         this.uri = uri;
+        this.pool = new ConnectionPool<>(uri.display(), () -> NbdConnection.open(uri));
         NbdConnection first = NbdConnection.open(uri);
         this.size = first.size();
         this.hasAllocationMap = first.hasAllocationMap();
-        idle.add(first);
+        pool.add(first);
     }
 
     @Override
@@ -54,7 +54,7 @@ public final class NbdDiskReader implements DiskReader {
         List<Extent> out = new ArrayList<>(4);
         long end = Math.min(offset + length, size);
         long pos = offset;
-        NbdConnection c = take();
+        NbdConnection c = pool.take();
         try {
             while (pos < end) {
                 List<Extent> got = c.blockStatus(pos, (int) Math.min(end - pos, MAX_STATUS_REQUEST));
@@ -71,10 +71,10 @@ public final class NbdDiskReader implements DiskReader {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            c.close();
+            pool.discard(c);
             throw e;
         }
-        give(c);
+        pool.give(c);
         return out;
     }
 
@@ -86,40 +86,25 @@ public final class NbdDiskReader implements DiskReader {
         }
         int limit = dst.limit();
         dst.limit(dst.position() + n);
-        NbdConnection c = take();
+        NbdConnection c = pool.take();
         try {
             c.read(offset, dst);
         } catch (NbdException e) {
             dst.limit(limit);
             if (e.connectionUsable()) {
-                give(c); // the server answered with an error reply; the connection is still in step
+                pool.give(c); // the server answered with an error reply; the connection is still in step
             } else {
-                c.close();
+                pool.discard(c);
             }
             throw e;
         } catch (IOException | RuntimeException e) {
             dst.limit(limit);
-            c.close();
+            pool.discard(c);
             throw e;
         }
         dst.limit(limit);
-        give(c);
+        pool.give(c);
         return n;
-    }
-
-    private NbdConnection take() throws IOException {
-        if (closed) {
-            throw new IOException(uri.display() + ": reader is closed");
-        }
-        NbdConnection c = idle.poll();
-        return c != null ? c : NbdConnection.open(uri);
-    }
-
-    private void give(NbdConnection c) {
-        idle.add(c);
-        if (closed) {
-            drain();
-        }
     }
 
     @Override
@@ -129,14 +114,6 @@ public final class NbdDiskReader implements DiskReader {
 
     @Override
     public void close() {
-        closed = true;
-        drain();
-    }
-
-    private void drain() {
-        NbdConnection c;
-        while ((c = idle.poll()) != null) {
-            c.close();
-        }
+        pool.close();
     }
 }
