@@ -5,6 +5,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 cd "$ROOT"
 
+# shellcheck source=scripts/java25.sh
+source "$ROOT/scripts/java25.sh"
+hoist_find_java25
+
 PACKAGES=(qemu-utils nbdkit libnbd-bin golang-go golang-github-vmware-govmomi-dev tar)
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -203,7 +203,7 @@ class CrashResumeIT {
         static Child start(Path data, int port, java.util.Map<String, String> env) throws Exception {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Files.createDirectories(data);
-            ProcessBuilder pb = new ProcessBuilder(java, "-Dhoist.plugins.dir=" + System.getProperty("hoist.plugins.dir"),
+            ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Dhoist.plugins.dir=" + System.getProperty("hoist.plugins.dir"),
                     "-cp", System.getProperty("java.class.path"), "io.hoist.cli.Main", "serve",
                     "--data-dir", data.toString(), "--port", Integer.toString(port))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("child.log").toFile()));

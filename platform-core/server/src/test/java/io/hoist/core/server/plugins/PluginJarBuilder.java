@@ -70,7 +70,7 @@ final class PluginJarBuilder {
             files.add(file.toString());
         }
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        List<String> args = new ArrayList<>(List.of("-proc:none", "--release", "17", "-d", classes.toString(),
+        List<String> args = new ArrayList<>(List.of("-proc:none", "--release", "25", "-d", classes.toString(),
                 "-cp", jarOf(io.hoist.api.provider.SourceProviderFactory.class) + java.io.File.pathSeparator
                         + jarOf(org.pf4j.Plugin.class)));
         args.addAll(files);
