@@ -27,6 +27,8 @@ import io.hoist.core.engine.itinerary.Flags;
 import io.hoist.core.engine.itinerary.Itinerary;
 import io.hoist.core.engine.itinerary.Phase;
 import io.hoist.core.engine.itinerary.Step;
+import io.hoist.core.engine.hooks.Hooks;
+import io.hoist.core.engine.hooks.StepLogs;
 import io.hoist.core.engine.runtime.ProviderRuntime;
 import io.hoist.core.engine.scheduler.TransferScheduler;
 import io.hoist.core.model.ResourceKind;
@@ -43,7 +45,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,8 +114,14 @@ public final class VmRun {
         synchronized (walking) {
             load();
             String error = cleanUp(Destination.CleanupReason.ARCHIVED, false);
-            if (error != null) {
-                throw new HoistException(HoistException.Type.UNAVAILABLE, "ArchiveCleanupFailed", error);
+            List<String> hookErrors = new ArrayList<>();
+            archiveHooks(hookErrors);
+            if (error != null || !hookErrors.isEmpty()) {
+                List<String> all = new ArrayList<>(hookErrors);
+                if (error != null) {
+                    all.add(0, error);
+                }
+                throw new HoistException(HoistException.Type.UNAVAILABLE, "ArchiveCleanupFailed", String.join("; ", all));
             }
         }
     }
@@ -763,6 +770,12 @@ public final class VmRun {
         return Outcome.NEXT;
     }
 
+    /**
+     * Runs the VM's hook at this step through the first installed runner that can run it. The run id is the
+     * same after a restart of the platform, so the runner adopts a hook it already started (or returns the
+     * outcome it recorded) instead of running it twice; the step's completion is then written durably by
+     * {@link #transition} before the next phase. A new Migration gets new run ids: a restarted VM runs its hooks again.
+     */
     private Outcome runHook(String stepName) throws Exception {
         Plan.HookRef ref = hook(planVm, stepName).orElse(null);
         if (ref == null) {
@@ -770,18 +783,86 @@ public final class VmRun {
         }
         Hook hook = read(ResourceKind.HOOK, ns(ref.hook.namespace), ref.hook.name, Hook.class).orElseThrow(() ->
                 new HoistException(HoistException.Type.USER_ERROR, "HookNotValid", "hook " + ref.hook.name + " not found"));
-        String playbook = hook.spec.playbook == null ? null
-                : new String(Base64.getDecoder().decode(hook.spec.playbook), StandardCharsets.UTF_8);
-        long deadline = hook.spec.deadline == null ? 0 : hook.spec.deadline;
-        HookSpec spec = new HookSpec(hook.namespace(), hook.name(), hook.spec.image, playbook, hook.spec.serviceAccount,
-                deadline, stepName);
-        HookRunner runner = ctx.extensions().hookRunners().stream().filter(r -> r.accepts(spec)).findFirst().orElseThrow(() ->
-                new HoistException(HoistException.Type.USER_ERROR, "HookNotValid", "no installed hook runner accepts hook " + hook.name()));
-        String planJson = ctx.mapper().writeValueAsString(plan);
-        String workload = sourceInstance.config().uid();
-        String workloadJson = ctx.mapper().writeValueAsString(Map.of("providerUid", workload, "vm", sourceVm()));
-        ctx.extensions().call(runner, () -> runner.run(spec, planJson, workloadJson));
+        HookSpec spec = Hooks.spec(hook, stepName);
+        Hooks.Choice choice = Hooks.choose(ctx.extensions(), spec, destinationInstance.config());
+        HookRunner runner = choice.runner().orElseThrow(() -> new HoistException(HoistException.Type.USER_ERROR,
+                "HookNotValid", "hook " + hook.name() + " cannot run: " + choice.refusal()));
+        var services = ctx.providers().services();
+        String runId = Hooks.runId(msg.migrationUid(), msg.vmId(), stepName);
+        java.nio.file.Path state = Hooks.stateRoot(services.dataDir(), plan.metadata.uid, msg.vmId()).resolve(runId);
+        java.nio.file.Files.createDirectories(state, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        StepLogs logs = new StepLogs(services.dataDir());
+        ensureSourceVm();
+        Map<String, Object> workload = services.inventoryView().workload(sourceInstance.config().uid(), sourceVm.id())
+                .or(() -> services.inventoryView().get(sourceInstance.config().uid(), "vms", sourceVm.id()))
+                .orElseGet(() -> ctx.mapper().convertValue(sourceVm, ctx.mapper().getTypeFactory()
+                        .constructMapType(LinkedHashMap.class, String.class, Object.class)));
+        Map<String, Object> planDoc = ctx.mapper().convertValue(ctx.store().get(ResourceKind.PLAN, msg.plan().namespace(),
+                msg.plan().name()).orElseThrow(), ctx.mapper().getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class));
+        String targetNs = plan.spec.targetNamespace == null || plan.spec.targetNamespace.isEmpty()
+                ? plan.namespace() : plan.spec.targetNamespace;
+        io.hoist.core.engine.hooks.EngineHookRun run = new io.hoist.core.engine.hooks.EngineHookRun(spec, runId,
+                plan.namespace(), plan.name(), plan.metadata.uid, msg.migrationUid(), msg.vmId(), planVm.name == null ? sourceVm.name() : planVm.name,
+                targetNs, planDoc, sourceInstance.config().type(), workload, destinationInstance.config(),
+                Hooks.secrets(ctx.store(), spec), ctx.settings(), state,
+                logs.open(plan.namespace(), plan.name(), msg.migrationUid(), msg.vmId(), stepName), () -> canceled);
+        Step step = Phase.valueOf(stepName).step();
+        String hint = "hoist logs " + plan.name() + " " + msg.vmId() + " --step " + stepName + " -n " + plan.namespace();
+        updateVm(true, v -> {
+            annotate(step(v, step), "hook", spec.namespace() + "/" + spec.name() + " (" + runner.name() + ")");
+            annotate(step(v, step), "log", hint);
+        });
+        try {
+            String summary = ctx.extensions().call(runner, () -> runner.run(run));
+            String tail = logs.lastLines(plan.namespace(), plan.name(), msg.migrationUid(), msg.vmId(), stepName, 5, 1024);
+            updateVm(true, v -> {
+                VmStatus.Step s = step(v, step);
+                s.progress = VmStatus.Progress.of(1, 1);
+                annotate(s, "hook-result", summary == null ? "succeeded" : summary);
+                annotate(s, "output", tail);
+            });
+        } catch (Exception e) {
+            String tail = logs.lastLines(plan.namespace(), plan.name(), msg.migrationUid(), msg.vmId(), stepName, 5, 1024);
+            updateVm(true, v -> annotate(step(v, step), "output", tail));
+            throw e;
+        }
         return Outcome.NEXT;
+    }
+
+    /** Lets each hook runner remove what this VM's hook runs left (e.g. failed Jobs kept for inspection). */
+    private void archiveHooks(List<String> errors) {
+        for (String stepName : List.of(Hook.STEP_PRE, Hook.STEP_POST)) {
+            Plan.HookRef ref = hook(planVm, stepName).orElse(null);
+            if (ref == null) {
+                continue;
+            }
+            try {
+                Hook hook = read(ResourceKind.HOOK, ns(ref.hook.namespace), ref.hook.name, Hook.class).orElse(null);
+                if (hook == null) {
+                    continue;
+                }
+                HookSpec spec = Hooks.spec(hook, stepName);
+                var services = ctx.providers().services();
+                String runId = Hooks.runId(msg.migrationUid(), msg.vmId(), stepName);
+                var run = new io.hoist.core.engine.hooks.EngineHookRun(spec, runId, plan.namespace(), plan.name(), plan.metadata.uid,
+                        msg.migrationUid(), msg.vmId(), planVm.name, plan.spec.targetNamespace, Map.of(), sourceInstance.config().type(),
+                        Map.of(), destinationInstance.config(), Map.of(), ctx.settings(),
+                        Hooks.stateRoot(services.dataDir(), plan.metadata.uid, msg.vmId()).resolve(runId),
+                        new StepLogs(services.dataDir()).open(plan.namespace(), plan.name(), msg.migrationUid(), msg.vmId(), stepName),
+                        () -> true);
+                Optional<HookRunner> runner = Hooks.choose(ctx.extensions(), spec, destinationInstance.config()).runner();
+                if (runner.isPresent()) {
+                    ctx.extensions().call(runner.get(), () -> {
+                        runner.get().cleanup(run);
+                        return null;
+                    });
+                }
+            } catch (Exception e) {
+                errors.add("cleanup of " + stepName + " hook failed: " + describe(e));
+            }
+        }
+        Hooks.deleteState(ctx.providers().services().dataDir(), plan.metadata.uid, msg.vmId());
     }
 
     static Optional<Plan.HookRef> hook(Plan.Vm vm, String step) {
