@@ -97,6 +97,9 @@ public final class LocalPlaybookRunner {
         writePrivate(work.resolve("plan.yml"), files.plan());
         writePrivate(work.resolve("workload.yml"), files.workload());
         writePrivate(work.resolve("inventory"), ""); // no hosts but the implicit localhost, as ansible-runner's default
+        // ansible expands the localhost's temp folder from the user's passwd home (nobody's does not exist): keep it here.
+        Files.createDirectory(work.resolve("host_vars"));
+        writePrivate(work.resolve("host_vars/localhost.yml"), "ansible_remote_tmp: " + work.resolve(".ansible/tmp") + "\n");
         writeSecrets(work, run.secrets());
         try (var walk = Files.walk(work)) {
             for (Path p : walk.toList()) {
