@@ -184,6 +184,10 @@ public final class LocalPlaybookRunner {
             Thread.sleep(POLL.toMillis());
         }
         int exit = state.exitCode().orElseThrow();
+        var already = state.result();
+        if (already.isPresent()) {
+            return replay(run, already.get()); // another runner of this run (before a restart) finished it
+        }
         ProcessGroup.sweep(markers, Duration.ofSeconds(5)); // ssh ControlPersist masters outlive the playbook
         String output = new String(tail(state.output(), 1 << 20), StandardCharsets.UTF_8);
         if (exit == 0) {
@@ -196,8 +200,11 @@ public final class LocalPlaybookRunner {
 
     private String finish(HookRun run, RunState state, RunState.Attempt attempt, RunState.Result result) throws Exception {
         deleteTree(attempt.workDir()); // the secrets and whatever the playbook left in HOME
-        state.recordResult(result);    // durable before the engine moves on
-        Files.deleteIfExists(state.output()); // the host's log keeps the last 1 MiB
+        var earlier = state.result();
+        if (earlier.isPresent()) {
+            return replay(run, earlier.get()); // recorded by another caller of this run: one outcome only
+        }
+        state.recordResult(result);    // durable before the engine moves on (the output file goes at archive)
         return replay(run, result);
     }
 
@@ -302,6 +309,8 @@ public final class LocalPlaybookRunner {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
+        } catch (java.nio.file.NoSuchFileException | java.io.UncheckedIOException gone) {
+            // removed meanwhile (the same run finished by another caller)
         }
     }
 }

@@ -100,7 +100,7 @@ public record RunState(Path dir) {
     /** Temporary file, fsync, atomic rename, fsync of the folder: the record survives a crash of the host. */
     private void writeDurably(String name, String content) {
         try {
-            Path tmp = dir.resolve(name + ".tmp");
+            Path tmp = dir.resolve(name + "." + ProcessHandle.current().pid() + "." + Thread.currentThread().threadId() + ".tmp");
             try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
                 ch.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));

@@ -20,10 +20,9 @@ import java.util.Map;
  * encoded here (MTV's web model, per provider type); fields are taken from Hoist's workload document.
  */
 public final class MtvHookFiles {
+    /** Every string quoted: YAML 1.1 readers (ansible's) take an unquoted MAC such as 52:54:00:12:34:56 for a base-60 number. */
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS))
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private MtvHookFiles() {}
