@@ -97,10 +97,16 @@ public final class LocalPlaybookRunner {
         writePrivate(work.resolve("plan.yml"), files.plan());
         writePrivate(work.resolve("workload.yml"), files.workload());
         writePrivate(work.resolve("inventory"), ""); // no hosts but the implicit localhost, as ansible-runner's default
-        // ansible expands the localhost's temp folder from the user's passwd home (nobody's does not exist): keep it here.
+        // ansible expands ~ on the implicit localhost as ~<user>, from the passwd entry (nobody's home does not
+        // exist), where MTV's pod has a home: the localhost of a hook runs through a connection that is the local
+        // one except that ~ is HOME, this folder (so ~/.ssh/id_rsa of MTV's example playbook lands here).
         Files.createDirectory(work.resolve("host_vars"));
-        writePrivate(work.resolve("host_vars/localhost.yml"), "ansible_remote_tmp: " + work.resolve(".ansible/tmp") + "\n");
+        writePrivate(work.resolve("host_vars/localhost.yml"), "ansible_connection: hoist_local\n"
+                + "ansible_remote_tmp: " + work.resolve(".ansible/tmp") + "\n");
+        Files.createDirectories(work.resolve(CONNECTION_PLUGINS));
+        writePrivate(work.resolve(CONNECTION_PLUGINS).resolve("hoist_local.py"), HOIST_LOCAL);
         writeSecrets(work, run.secrets());
+        writePrivate(work.resolve(SSH_CONFIG), sshConfig(work));
         try (var walk = Files.walk(work)) {
             for (Path p : walk.toList()) {
                 user.own(p);
@@ -126,6 +132,34 @@ public final class LocalPlaybookRunner {
         return attempt;
     }
 
+    static final String SSH_CONFIG = ".ssh_config";
+    static final String CONNECTION_PLUGINS = ".hoist/connection_plugins";
+    /** ansible's local connection, with ~ expanded from HOME instead of the user's passwd entry. */
+    static final String HOIST_LOCAL = """
+            # Hoist: the implicit localhost of a hook, where ~ is the hook's private folder (HOME), as in MTV's hook pod.
+            from ansible.plugins.connection.local import Connection as _Local, DOCUMENTATION as _DOC
+            DOCUMENTATION = _DOC.replace('name: local', 'name: hoist_local', 1)
+
+
+            class Connection(_Local):
+                transport = 'hoist_local'
+                _remote_is_local = True
+            """;
+
+    /**
+     * The ssh configuration of a hook: the playbook's own ~/.ssh/config first (if it writes one), then this folder's
+     * ~/.ssh keys and known_hosts as defaults. Command-line options (a playbook's ansible_ssh_* variables) still win;
+     * the Hoist host's ssh configuration is not read.
+     */
+    static String sshConfig(Path work) {
+        Path ssh = work.resolve(".ssh");
+        return "Include " + ssh.resolve("config") + "\n"
+                + "UserKnownHostsFile " + ssh.resolve("known_hosts") + "\n"
+                + "IdentityFile " + ssh.resolve("id_rsa") + "\n"
+                + "IdentityFile " + ssh.resolve("id_ecdsa") + "\n"
+                + "IdentityFile " + ssh.resolve("id_ed25519") + "\n";
+    }
+
     /** What ansible-playbook sees: nothing of the platform's environment (tokens, other providers' settings). */
     static Map<String, String> environment(Path work) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -140,6 +174,13 @@ public final class LocalPlaybookRunner {
         env.put("ANSIBLE_RETRY_FILES_ENABLED", "0");
         env.put("ANSIBLE_STDOUT_CALLBACK", "default");
         env.put("ANSIBLE_LOCAL_TEMP", work.resolve(".ansible/tmp").toString());
+        env.put("ANSIBLE_CONNECTION_PLUGINS", work.resolve(CONNECTION_PLUGINS).toString());
+        // As ansible-runner in MTV's hook-runner image: a migrated VM's host key is new, so it is not checked
+        // (a playbook that wants it checked sets ansible_host_key_checking: true and gives known_hosts).
+        env.put("ANSIBLE_HOST_KEY_CHECKING", "False");
+        // ssh takes ~ from the passwd entry, not HOME: its configuration (written by start) points keys and
+        // known_hosts at this folder's ~/.ssh, where MTV playbooks write ~/.ssh/id_rsa.
+        env.put("ANSIBLE_SSH_ARGS", "-C -o ControlMaster=auto -o ControlPersist=60s -F " + work.resolve(SSH_CONFIG));
         return env;
     }
 

@@ -212,6 +212,7 @@ class LocalPlaybookRunnerTest {
                           ansible_user: %s
                           ansible_ssh_private_key_file: secrets/vm-ssh/key
                           ansible_ssh_common_args: "-o UserKnownHostsFile={{ playbook_dir }}/secrets/vm-ssh/known_hosts"
+                          ansible_host_key_checking: true
                           groups: vms
                     - hosts: vms
                       gather_facts: false
