@@ -123,6 +123,7 @@ public final class Builtins {
         Collections.register();
         Encoding.register();
         Numbers.register();
+        Output.register();
     }
 
     /** Registration entry points used by the groups of builtins below. */

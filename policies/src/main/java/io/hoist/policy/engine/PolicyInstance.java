@@ -57,6 +57,7 @@ public final class PolicyInstance {
     private int dataAddr;
     private int baseHeap;
     private boolean dirty = true;
+    private java.util.function.Consumer<String> output = PolicyInstance::log;
     private ExportFunction heapSet, opaEval, fuelSet;
     private ExportFunction ctxNew, ctxSetInput, ctxSetData, ctxSetEntrypoint, ctxGetResult, evalFn;
 
@@ -67,6 +68,18 @@ public final class PolicyInstance {
     }
 
     public Map<String, Integer> entrypoints() { return Collections.unmodifiableMap(entrypoints); }
+
+    private static final System.Logger PRINT_LOG = System.getLogger("io.hoist.policy.print");
+
+    private static void log(String line) {
+        PRINT_LOG.log(System.Logger.Level.INFO, line);
+    }
+
+    /** Where {@code print} and {@code trace} lines go (the log by default); returns this instance. */
+    public PolicyInstance onOutput(java.util.function.Consumer<String> sink) {
+        this.output = sink == null ? PolicyInstance::log : sink;
+        return this;
+    }
 
     private void init() {
         int min = loaded.module().importSection().stream().filter(i -> i instanceof MemoryImport)
@@ -81,7 +94,10 @@ public final class PolicyInstance {
             String code = colon > 0 && msg.substring(0, colon).matches("[a-z_]+") ? msg.substring(0, colon) : "policy_abort";
             throw new PolicyEvaluationException(code, colon > 0 && !code.equals("policy_abort") ? msg.substring(colon + 2) : msg);
         }));
-        fns.add(new HostFunction("env", "opa_println", FunctionType.of(List.of(ValType.I32), List.of()), (inst, args) -> null));
+        fns.add(new HostFunction("env", "opa_println", FunctionType.of(List.of(ValType.I32), List.of()), (inst, args) -> {
+            output.accept(codec.readCString((int) args[0]));
+            return null;
+        }));
         for (int n = 0; n <= 4; n++) {
             List<ValType> params = new ArrayList<>();
             for (int i = 0; i < n + 2; i++) params.add(ValType.I32);
@@ -154,6 +170,10 @@ public final class PolicyInstance {
             throw new PolicyEvaluationException("eval_builtin_error", b.name() + ": " + e, e);
         }
         if (result == null) return new long[] {0};
+        if (result instanceof io.hoist.policy.builtins.Output.Line line) {
+            output.accept(line.text());
+            result = Boolean.TRUE;
+        }
         return new long[] {ours ? codec.write(result) : parse(Values.toJsonText(result))};
     }
 
