@@ -14,8 +14,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Builtins the Wasm code calls through opa_builtinN. A builtin's id is its index in {@link #ALL}; modules
@@ -452,19 +450,7 @@ public final class Builtins {
 
     static BigDecimal big(double d) { return new BigDecimal(Double.toString(d)); }
 
-    /** Compiled patterns by source: policies use a handful of constant regexes on every evaluation. */
-    private static final Map<String, Pattern> PATTERNS = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
-        @Override protected boolean removeEldestEntry(Map.Entry<String, Pattern> e) { return size() > 256; }
-    });
-
-    static Pattern pattern(String re) {
-        Pattern p = PATTERNS.get(re);
-        if (p == null) { p = Pattern.compile(re); PATTERNS.put(re, p); }
-        return p;
-    }
-
-    static Matcher matcher(String fn, String re, String s) {
-        try { return pattern(re).matcher(s); }
-        catch (java.util.regex.PatternSyntaxException e) { throw new BuiltinError("eval_builtin_error", fn + ": error parsing regexp: " + e.getDescription()); }
+    static com.google.re2j.Matcher matcher(String fn, String re, String s) {
+        return Regex.pattern(fn, re).matcher(s);
     }
 }
