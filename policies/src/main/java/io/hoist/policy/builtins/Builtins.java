@@ -287,6 +287,9 @@ public final class Builtins {
             def("cast_boolean", 1, a -> { if (!(a[0] instanceof Boolean)) throw BuiltinError.type("cast_boolean", 1, "boolean", a[0]); return a[0]; });
             def("cast_object", 1, a -> obj("cast_object", a, 0));
             def("set_diff", 2, a -> { Set<Object> s = setOf(set("set_diff", a, 0)); s.removeAll(set("set_diff", a, 1)); return s; });
+            def("internal.count_type_error", 1, a -> {
+                throw BuiltinError.type("count", 1, "one of {array, object, set, string}", a[0]);
+            });
             def("opa.runtime", 0, a -> Values.newObject());
             def("time.now_ns", 0, a -> (double) (System.currentTimeMillis() * 1_000_000L));
             def("cast_array", 1, a -> new ArrayList<>(coll("cast_array", a, 0)));

@@ -193,7 +193,20 @@ public final class PolicyInstance {
         return evaluate(entrypoint, inputJson, false);
     }
 
+    /**
+     * Evaluates with an input given as a value (Values' Java form): unlike JSON text it can hold sets, which
+     * OPA accepts as input too. Modules not built by our compiler get its JSON form.
+     */
+    public String evaluateValue(String entrypoint, Object input) {
+        if (!ours) return evaluate(entrypoint, input == null ? null : Values.toJsonText(input), false);
+        return evaluate(entrypoint, null, true, input, input != null);
+    }
+
     private String evaluate(String entrypoint, String inputJson, boolean hostJson) {
+        return evaluate(entrypoint, inputJson, hostJson, null, false);
+    }
+
+    private String evaluate(String entrypoint, String inputJson, boolean hostJson, Object givenInput, boolean hasGiven) {
         if (dirty) init();
         Integer ep = entrypoints.get(entrypoint);
         if (ep == null) throw new IllegalArgumentException("entrypoint: unknown \"" + entrypoint + "\" (known: " + entrypoints.keySet() + ")");
@@ -215,8 +228,8 @@ public final class PolicyInstance {
             if (hostJson) {
                 // our layout is known to the host: JSON is handled in Java and values are written directly,
                 // which is much cheaper than parsing and dumping JSON inside the interpreted module
-                Object inputValue = null;
-                if (inputJson != null) {
+                Object inputValue = givenInput;
+                if (!hasGiven && inputJson != null) {
                     try {
                         inputValue = Values.parseJson(inputJson);
                     } catch (IllegalArgumentException e) {

@@ -1073,8 +1073,10 @@ final class CodeGen {
             return r;
         }
         if (key.equals("count")) {
-            // like OPA's non-strict builtin errors, count of a scalar is undefined
-            c.get(l[0]).i32Load(0).i32(Layout.STRING).op(I32_LT_U).ifResult(I32).i32(0).elseBranch();
+            // count of a scalar is OPA's eval_type_error: the host raises it in strict mode, else it is undefined
+            c.get(l[0]).i32Load(0).i32(Layout.STRING).op(I32_LT_U).ifResult(I32);
+            callHost(c, "internal.count_type_error", 1, l);
+            c.elseBranch();
             c.get(l[0]).call(rt.len).op(F64_CONVERT_I32_S).call(rt.mkNum).end().set(r);
             return r;
         }

@@ -121,6 +121,11 @@ public final class Parser {
                 else key = k;
             }
         }
+        // a function with a dotted (ref) head: p.q.r.f(x), also after 'default'
+        if (args == null && key == null && at("(") && !peek().newlineBefore()) {
+            next();
+            args = termList(")");
+        }
         if (accept("contains")) { key = term(); contains = true; }
         Term value = null;
         if (at("=") || at(":=")) {
