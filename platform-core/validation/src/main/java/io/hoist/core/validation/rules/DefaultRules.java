@@ -39,6 +39,7 @@ public final class DefaultRules {
         }
     }
 
+    /** The path a resource URL names, inside its jar (a zip file system opened once) or on disk. */
     private static Path folder(URI uri) throws IOException {
         if ("jar".equals(uri.getScheme())) {
             FileSystem fs;
@@ -58,17 +59,7 @@ public final class DefaultRules {
             throw new IllegalStateException("default rules for '" + pkg + "' are missing from the classpath (hoist-policies)");
         }
         try {
-            URI uri = url.toURI();
-            if ("jar".equals(uri.getScheme())) {
-                FileSystem fs;
-                try {
-                    fs = FileSystems.getFileSystem(uri);
-                } catch (FileSystemNotFoundException e) {
-                    fs = FileSystems.newFileSystem(uri, Map.of());
-                }
-                return read(fs.getPath("rules", pkg));
-            }
-            return read(Path.of(uri).getParent());
+            return read(folder(url.toURI()).getParent());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         } catch (IOException e) {
