@@ -162,7 +162,12 @@ public final class ImageioTestServer implements AutoCloseable {
 
     /** {@code qemu-img map} of the raw image: [start, length, zero?1:0], merged. */
     static List<long[]> zeroMap(Path image) throws IOException {
-        Process p = new ProcessBuilder("qemu-img", "map", "--output=json", "-f", "raw", image.toString()).start();
+        // a raw file converted from a qcow2 image (next to it) is mapped as the qcow2 volume imageio would serve
+        Path qcow2 = image.resolveSibling(image.getFileName().toString().replaceFirst("\\.raw$", ".qcow2"));
+        boolean fromQcow2 = !qcow2.equals(image) && java.nio.file.Files.exists(qcow2)
+                && java.nio.file.Files.getLastModifiedTime(qcow2).compareTo(java.nio.file.Files.getLastModifiedTime(image)) <= 0;
+        Process p = new ProcessBuilder("qemu-img", "map", "--output=json", "-f", fromQcow2 ? "qcow2" : "raw",
+                (fromQcow2 ? qcow2 : image).toString()).start();
         byte[] out = p.getInputStream().readAllBytes();
         try {
             if (p.waitFor() != 0) {
