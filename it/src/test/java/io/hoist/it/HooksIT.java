@@ -196,6 +196,30 @@ class HooksIT {
         String[] unknown = cli("logs", "ova-hooks-demo", "no-such-vm", "-n", "hoist");
         assertThat(unknown[0]).isNotEqualTo("0");
         assertThat(unknown[2]).contains("VM \"no-such-vm\" is not in the latest migration of plan hoist/ova-hooks-demo");
+
+        // An image-only Hook cannot run without a cluster: the plan says why and is not Ready.
+        create(api, """
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Hook
+                metadata: {name: image-only, namespace: hoist}
+                spec: {image: registry.example/custom-hook:1}
+                ---
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Plan
+                metadata: {name: image-hook, namespace: hoist}
+                spec:
+                  targetNamespace: demo-image
+                  provider: {source: {name: ova-local}, destination: {name: local-folder}}
+                  map: {network: {name: ova-networks}, storage: {name: ova-storage}}
+                  vms:
+                  - name: quickstart-appliance
+                    hooks: [{hook: {name: image-only}, step: PreHook}]
+                """);
+        JsonNode refused = CrashResumeIT.waitTrue(api, ResourceKind.PLAN, "hoist", "image-hook", "HookNotValid", 60);
+        assertThat(CrashResumeIT.isTrue(refused, "Ready")).isFalse();
+        assertThat(refused.path("status").path("conditions").toString())
+                .contains("hook hoist/image-only has no playbook (spec.playbook), only the image registry.example/custom-hook:1")
+                .contains("local-folder is a folder");
     }
 
     @Test
