@@ -141,7 +141,7 @@ class LocalPlaybookRunnerTest {
             assertThat(e.getMessage()).contains("exceeded its deadline of 3 s");
         });
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(took).isLessThan(Duration.ofSeconds(8)); // 3 s deadline + kill; no 600 s wait
+        assertThat(took).isLessThan(Duration.ofSeconds(10)); // 3 s deadline + kill (slack for a loaded machine), not 600 s
         Path work = new RunState(r.stateDir()).attempt().orElseThrow().workDir();
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
                 .map(c -> c.contains(work.toString()) || c.contains(r.stateDir().toString())).orElse(false)).toList())
