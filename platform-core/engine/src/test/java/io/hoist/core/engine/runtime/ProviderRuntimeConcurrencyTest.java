@@ -121,4 +121,22 @@ class ProviderRuntimeConcurrencyTest {
             assertThat(rebuilt.closed()).isFalse();
         }
     }
+
+    @Test
+    void twoPluginsClaimingOneProviderTypeAreReported(@TempDir Path dir) {
+        CountingFactory first = new CountingFactory();
+        CountingFactory second = new CountingFactory();
+        HostServices services = new InventoryHostServices(new Inventory(), null, null, java.util.Map::of, dir);
+        try (ProviderRuntime runtime = new ProviderRuntime(Extensions.of(List.of(first, second), List.of(), List.of(), List.of()), services)) {
+            List<Condition> problems = runtime.validate(ProviderRuntime.config(provider(1), null));
+            org.assertj.core.api.Assertions.assertThat(problems).anySatisfy(c -> {
+                org.assertj.core.api.Assertions.assertThat(c.reason()).isEqualTo("PluginsConflict");
+                org.assertj.core.api.Assertions.assertThat(c.category()).isEqualTo(Condition.Category.Critical);
+                org.assertj.core.api.Assertions.assertThat(c.message()).contains("'counting'", CountingFactory.class.getName());
+            });
+        }
+        try (ProviderRuntime runtime = runtime(first, dir)) {
+            org.assertj.core.api.Assertions.assertThat(runtime.validate(ProviderRuntime.config(provider(1), null))).isEmpty();
+        }
+    }
 }
