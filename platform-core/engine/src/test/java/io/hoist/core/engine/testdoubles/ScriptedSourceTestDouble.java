@@ -34,6 +34,7 @@ public final class ScriptedSourceTestDouble implements SourceProvider, Migration
     private final AtomicInteger powerStateFailuresLeft = new AtomicInteger();
     private volatile HoistException.Type failureType = HoistException.Type.UNAVAILABLE;
     public final AtomicInteger powerStateCalls = new AtomicInteger();
+    public final AtomicInteger describeCalls = new AtomicInteger();
     /** Contributed phases; each is done on its second call (the first asks to be called again). */
     public final List<PhaseSpec> contributed = new ArrayList<>();
     public final Set<String> takenOver = ConcurrentHashMap.newKeySet();
@@ -97,6 +98,7 @@ public final class ScriptedSourceTestDouble implements SourceProvider, Migration
 
     @Override
     public Optional<SourceVm> describe(VmRef vm) {
+        describeCalls.incrementAndGet();
         return inner.describe(vm);
     }
 
