@@ -216,15 +216,22 @@ public abstract class SourceProviderContractTest {
             }
             RecordingInventoryPublisher pub = new RecordingInventoryPublisher();
             p.collectInventory(pub);
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
             Thread watcher = Thread.ofVirtual().start(() -> {
                 try {
-                    ((WatchesInventory) p).watch(pub, () -> true); // asked to stop at once
-                } catch (Exception e) {
-                    throw new AssertionError(e);
+                    ((WatchesInventory) p).watch(pub, stop::get);
+                } catch (Throwable e) {
+                    failed.set(e);
                 }
             });
+            Thread.sleep(1000); // the watch is established and running, as the platform runs it
+            assertThat(watcher.isAlive()).as("the watch runs until asked to stop; failure: " + failed.get()).isTrue();
+            stop.set(true);
             watcher.join(60_000);
             assertThat(watcher.isAlive()).as("watch returned once its stop condition held").isFalse();
+            assertThat(failed.get()).as("the watch ended without an error").isNull();
+            assertThat(pub.failure).isNull();
         }
     }
 

@@ -19,17 +19,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 
 /** The source provider contract against a Kubernetes API test server with a one-disk VM and its VirtualMachineExport. */
 class KubevirtSourceContractTest extends SourceProviderContractTest {
-    // One API server for the class: each test opens its own provider against it (the contract reads, never writes).
-    private static KubevirtClusterForTest cluster;
-    private static VmExportServerForTest exportServer;
+    // A fresh API server per test, as KubevirtSourceTest has: nothing a test left running reaches the next one.
+    private KubevirtClusterForTest cluster;
+    private VmExportServerForTest exportServer;
 
-    @BeforeAll
-    static void start() throws Exception {
+    @BeforeEach
+    void start() throws Exception {
         cluster = new KubevirtClusterForTest();
         exportServer = new VmExportServerForTest(cluster.client, cluster.provider(Map.of()).caCertPem());
         var c = cluster.client;
@@ -56,13 +56,13 @@ class KubevirtSourceContractTest extends SourceProviderContractTest {
         exportServer.putVolume("apps", "contract-root", image);
     }
 
-    private static void create(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind, Map<String, Object> manifest) {
+    private void create(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind, Map<String, Object> manifest) {
         cluster.client.genericKubernetesResources(kind).inNamespace("apps")
                 .resource(cluster.client.getKubernetesSerialization().convertValue(manifest, GenericKubernetesResource.class)).create();
     }
 
-    @AfterAll
-    static void stop() throws Exception {
+    @AfterEach
+    void stop() throws Exception {
         exportServer.close();
         cluster.close();
     }
