@@ -2,7 +2,7 @@ package io.hoist.core.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hoist.core.engine.bus.Addresses;
-import io.hoist.core.engine.bus.LocalCodec;
+import io.hoist.core.engine.bus.RecordCodec;
 import io.hoist.core.engine.bus.Messages;
 import io.hoist.core.engine.controller.MigrationController;
 import io.hoist.core.engine.controller.PlanController;
@@ -196,7 +196,7 @@ public final class Engine implements AutoCloseable {
 
     /** Starts watching and resumes every unfinished migration. */
     public void start() {
-        LocalCodec.registerAll(vertx.eventBus());
+        RecordCodec.registerAll(vertx.eventBus());
         consumers.add(vertx.eventBus().<Messages.RunVm>consumer(Addresses.VM_RUN, m -> registry.start(m.body())));
         consumers.add(vertx.eventBus().<Messages.CancelVms>consumer(Addresses.VM_CANCEL, m -> registry.cancel(m.body())));
         consumers.add(vertx.eventBus().<Messages.Reconcile>consumer(Addresses.RECONCILE, m -> enqueue(m.body())));
