@@ -2,7 +2,14 @@ package io.hoist.core.engine.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.api.HoistException;
+import io.hoist.api.convert.ConversionListener;
+import io.hoist.api.convert.ConversionRequest;
+import io.hoist.api.convert.ConversionResult;
+import io.hoist.api.convert.ConvertibleDisk;
+import io.hoist.api.convert.GuestAddress;
 import io.hoist.api.convert.GuestConverter;
+import io.hoist.api.destination.ConvertibleDestination;
+import io.hoist.api.destination.DiskLocation;
 import io.hoist.api.destination.AllocatedDisk;
 import io.hoist.api.destination.Destination;
 import io.hoist.api.destination.TargetVmSpec;
@@ -10,6 +17,7 @@ import io.hoist.api.hook.HookRunner;
 import io.hoist.api.hook.HookSpec;
 import io.hoist.api.source.ChangedAreas;
 import io.hoist.api.source.PowerState;
+import io.hoist.api.source.ReportsGuestAddresses;
 import io.hoist.api.source.SnapshotRef;
 import io.hoist.api.source.Snapshots;
 import io.hoist.api.source.SourceDisk;
@@ -84,6 +92,9 @@ public final class VmRun {
     private CompletableFuture<TransferScheduler.Lease> pendingLease;
     private TransferScheduler.Lease lease;
     private CompletableFuture<List<DiskCopyService.Result>> copying;
+    private CompletableFuture<ConversionResult> converting;
+    private volatile Thread conversionThread;
+    private String convertingWith;
     private final Map<String, Long> lastProgressWrite = new ConcurrentHashMap<>();
 
     public VmRun(EngineContext ctx, Messages.RunVm msg, Consumer<VmRun> onFinished) {
@@ -136,6 +147,10 @@ public final class VmRun {
     /** Asks the run to stop at the next safe point and clean up as canceled. */
     public void cancel() {
         canceled = true;
+        Thread conversion = conversionThread;
+        if (conversion != null) {
+            conversion.interrupt(); // the converter stops its tool; the pristine copy is kept
+        }
         CompletableFuture<?> waiting = pendingLease;
         if (waiting != null) {
             waiting.cancel(false);
@@ -281,8 +296,8 @@ public final class VmRun {
             NetworkMap nm = read(ResourceKind.NETWORK_MAP, ns(plan.spec.map.network.namespace), plan.spec.map.network.name, NetworkMap.class).orElse(null);
             StorageMap sm = read(ResourceKind.STORAGE_MAP, ns(plan.spec.map.storage.namespace), plan.spec.map.storage.name, StorageMap.class).orElse(null);
             try {
-                target = TargetSpecBuilder.build(sourceVm, plan, planVm, nm, sm, plan.metadata.uid, msg.migrationUid(), wasRunning,
-                        sourceInstance.config().uid());
+                target = GuestConversion.apply(TargetSpecBuilder.build(sourceVm, plan, planVm, nm, sm, plan.metadata.uid,
+                        msg.migrationUid(), wasRunning, sourceInstance.config().uid()), entry);
             } catch (TargetSpecBuilder.SpecException e) {
                 throw new HoistException(HoistException.Type.USER_ERROR, e.conditionType(), e.getMessage());
             }
@@ -722,6 +737,9 @@ public final class VmRun {
     }
 
     private Outcome convertGuest() throws Exception {
+        if (converting != null) {
+            return finishConversion();
+        }
         if (Boolean.TRUE.equals(plan.spec.skipGuestConversion)) {
             skipStep(Step.ImageConversion, "skipped: skipGuestConversion is set");
             return Outcome.NEXT;
@@ -738,11 +756,67 @@ public final class VmRun {
             skipStep(Step.ImageConversion, "skipped: no guest converter installed");
             return Outcome.NEXT;
         }
+        if (!(destination() instanceof ConvertibleDestination where)) {
+            skipStep(Step.ImageConversion, "skipped: the " + destinationInstance.config().type()
+                    + " destination does not expose its disks to a guest converter");
+            return Outcome.NEXT;
+        }
+        // Conversion takes minutes: it runs on its own (virtual) thread and the walker waits for it. Re-entered
+        // after a crash, the converter resumes from the verified copy (see GuestConverter.convert).
+        TargetVmSpec spec = ensureTarget();
+        List<ConvertibleDisk> disks = new ArrayList<>();
+        for (AllocatedDisk a : ensureAllocated()) {
+            disks.add(new ConvertibleDisk(a, where.locate(spec, a)));
+        }
+        List<GuestAddress> addresses = plan.spec.preserveStaticIPsOrDefault() && source() instanceof ReportsGuestAddresses r
+                ? r.guestAddresses(sourceVm) : List.of();
+        ConversionRequest request = new ConversionRequest(msg.migrationUid() + "/" + msg.vmId(), spec, disks,
+                GuestConversion.options(plan.spec, ctx.settings()), addresses);
         GuestConverter g = converter;
-        ctx.extensions().call(g, () -> {
-            g.convert(ensureTarget(), ensureAllocated());
-            return null;
+        ConversionListener listener = (stage, percent) -> updateVm(false, v -> GuestConversion.stage(v, stage, percent));
+        CompletableFuture<ConversionResult> f = new CompletableFuture<>();
+        conversionThread = Thread.ofVirtual().name("convert-" + msg.vmId()).start(() -> {
+            try {
+                f.complete(ctx.extensions().call(g, () -> g.convert(request, listener)));
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
         });
+        convertingWith = g.name();
+        converting = f;
+        return Outcome.waitFor(f, null);
+    }
+
+    /** Records the converter's findings and the converted images' checksums beside the copied ones. */
+    private Outcome finishConversion() throws Exception {
+        if (!converting.isDone()) {
+            return Outcome.waitFor(converting, null);
+        }
+        CompletableFuture<ConversionResult> f = converting;
+        converting = null;
+        conversionThread = null;
+        if (canceled) {
+            return Outcome.waitFor(CompletableFuture.completedFuture(null), null);
+        }
+        ConversionResult result = f.join();
+        Map<String, String> copied = new LinkedHashMap<>();
+        Map<String, String> converted = new LinkedHashMap<>();
+        VmStatus.Step transfer = step(entry(), Step.DiskTransfer);
+        for (AllocatedDisk a : ensureAllocated()) {
+            String id = a.disk().sourceDiskId();
+            String sum = transfer.annotations == null ? null : transfer.annotations.get(ANN_PREFIX + "checksum." + id + ".target");
+            if (sum != null) {
+                copied.put(id, sum);
+            }
+            if (((ConvertibleDestination) destination()).locate(target, a) instanceof DiskLocation.LocalFile file) {
+                try (DiskReader r = new io.hoist.core.transfer.file.FileDiskReader(file.path())) {
+                    converted.put(id, io.hoist.core.transfer.checksum.Checksums.of(r));
+                }
+            }
+        }
+        String name = convertingWith;
+        updateVm(true, v -> GuestConversion.record(v, name, result, copied, converted));
+        target = GuestConversion.apply(target, entry());
         return Outcome.NEXT;
     }
 
