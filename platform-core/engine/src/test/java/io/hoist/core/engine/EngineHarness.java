@@ -37,6 +37,16 @@ public final class EngineHarness implements AutoCloseable {
 
     /** With the engine's level-triggered resync at {@code resync} (long, to show that events alone drive a change). */
     public EngineHarness(Path dir, SourceProvider source, Destination destination, Duration resync) {
+        this(dir, source, destination, resync, List.of());
+    }
+
+    /** With guest converters installed. */
+    public EngineHarness(Path dir, SourceProvider source, Destination destination, List<io.hoist.api.convert.GuestConverter> converters) {
+        this(dir, source, destination, Duration.ofSeconds(15), converters);
+    }
+
+    private EngineHarness(Path dir, SourceProvider source, Destination destination, Duration resync,
+                          List<io.hoist.api.convert.GuestConverter> converters) {
         this.dir = dir;
         this.store = SqliteResourceStore.open(dir.resolve("data"));
         SourceProviderFactory sf = new SourceProviderFactory() {
@@ -70,7 +80,7 @@ public final class EngineHarness implements AutoCloseable {
         HostServices services = new io.hoist.core.engine.runtime.InventoryHostServices(inventory, null, null, settings,
                 dir.resolve("data"));
         var copier = new TransferDiskCopyService(dir.resolve("data"), new BandwidthBudgets(), Executors.newSingleThreadScheduledExecutor());
-        engine = new Engine(vertx, store, Extensions.of(List.of(sf), List.of(df), List.of(), List.of()), services, copier);
+        engine = new Engine(vertx, store, Extensions.of(List.of(sf), List.of(df), List.of(), converters), services, copier);
         engine.resyncEvery(resync).start();
     }
 
