@@ -3,6 +3,7 @@ package io.hoist.core.engine.run;
 import io.hoist.api.convert.ConversionOptions;
 import io.hoist.api.convert.ConversionResult;
 import io.hoist.api.convert.GuestInspection;
+import io.hoist.api.destination.TargetNic;
 import io.hoist.api.destination.TargetVmSpec;
 import io.hoist.api.host.Settings;
 import io.hoist.api.source.Firmware;
@@ -69,7 +70,10 @@ final class GuestConversion {
         }
     }
 
-    /** The target spec as conversion left the guest: its firmware, and labels naming its OS. Unchanged when not converted. */
+    /**
+     * The target spec as conversion left the guest: its firmware, labels naming its OS, virtio devices only when the
+     * drivers are in. Unchanged when not converted.
+     */
     static TargetVmSpec apply(TargetVmSpec spec, VmStatus v) {
         if (v == null || v.pipeline == null || v.firmware == null) {
             return spec;
@@ -86,9 +90,14 @@ final class GuestConversion {
             labels.put(OS_LABEL_PREFIX + osinfo, "true");
             annotations.put(OS_ANNOTATION, osinfo);
         }
+        // A guest left without virtio drivers (e.g. Windows without virtio-win) gets the emulated devices it can use.
+        boolean virtio = !"false".equals(s.annotations.get(VmRun.ANN_PREFIX + "virtio-drivers"));
+        String bus = virtio ? spec.diskBus() : "sata";
+        List<TargetNic> nics = virtio ? spec.nics() : spec.nics().stream()
+                .map(n -> new TargetNic(n.name(), n.mac(), n.type(), n.multusNetwork(), "e1000e")).toList();
         return new TargetVmSpec(spec.namespace(), spec.name(), spec.sourceVmId(), spec.sourceVmName(), spec.sockets(), spec.cores(),
                 spec.threads(), spec.memoryBytes(), firmware, spec.secureBoot() && firmware == Firmware.EFI, spec.preserveCpuModel(),
-                spec.cpuModel(), spec.diskBus(), spec.runStrategy(), spec.disks(), spec.nics(), labels, annotations, spec.transferNetwork());
+                spec.cpuModel(), bus, spec.runStrategy(), spec.disks(), nics, labels, annotations, spec.transferNetwork());
     }
 
     /** A stage report on the step: how far, and what virt-v2v is doing. */

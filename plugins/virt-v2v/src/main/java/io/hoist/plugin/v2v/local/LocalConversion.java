@@ -104,8 +104,13 @@ public final class LocalConversion {
         try {
             rc = run.waitFor();
         } catch (InterruptedException e) {
+            // canceled: stop virt-v2v and its appliance; the images are still the verified copy
             run.process().descendants().forEach(ProcessHandle::destroyForcibly);
             run.process().destroyForcibly();
+            run.process().onExit().get(30, TimeUnit.SECONDS);
+            for (Path o : overlays) {
+                Files.deleteIfExists(o);
+            }
             throw e;
         } finally {
             tail.writeTo(log);
