@@ -90,7 +90,8 @@ class LocalConversionTest {
         // 4. Proof by booting: converted boots on virtio with its address on ens192; the original does not.
         QemuBoot.Outcome boot = QemuBoot.boot(image, MAC, BOOT_LIMIT, tmp);
         assertThat(boot.result()).as("converted guest console:\n" + tail(boot.console())).isEqualTo(QemuBoot.Result.BOOTED);
-        assertThat(boot.markerLine()).contains("root=/dev/vda1").contains("ens192=" + TestGuest.STATIC_IP + "/24");
+        assertThat(boot.markerLine()).as("converted console:\n" + tail(boot.console()))
+                .contains("root=/dev/vda1").contains("ens192=" + TestGuest.STATIC_IP + "/24");
         System.out.println("LocalConversionTest: converted guest booted in " + boot.took().toSeconds() + " s");
         QemuBoot.Outcome original = QemuBoot.boot(TestGuest.image(), MAC, BOOT_LIMIT, tmp);
         assertThat(original.result()).as("unconverted guest console:\n" + tail(original.console())).isEqualTo(QemuBoot.Result.FAILED);
