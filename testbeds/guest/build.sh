@@ -104,6 +104,8 @@ dd if="$WORK/core.img" of="$WORK/disk.img" bs=512 seek=1 conv=notrunc status=non
 
 mkdir -p "$OUT"
 mv "$WORK/disk.img" "$IMAGE"
+# Guests of earlier versions of this script are not used any more.
+find "$CACHE" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended -regex '.*/[0-9a-f]{16}' ! -name "$KEY" -exec rm -rf {} +
 echo "kernel=$KVER seconds=$(( $(date +%s) - start )) mirror=$MIRROR" >"$OUT/ready"
 echo "build.sh: built $IMAGE in $(( $(date +%s) - start )) s" >&2
 echo "$IMAGE"

@@ -801,10 +801,12 @@ public final class VmRun {
         ConversionResult result = f.join();
         Map<String, String> copied = new LinkedHashMap<>();
         Map<String, String> converted = new LinkedHashMap<>();
-        VmStatus.Step transfer = step(entry(), Step.DiskTransfer);
+        // The last copy's checksums: a warm migration's final delta is recorded on the Cutover step.
+        VmStatus entry = entry();
+        VmStatus.Step lastCopy = itinerary.contains(Phase.CopyFinalDelta) ? step(entry, Step.Cutover) : step(entry, Step.DiskTransfer);
         for (AllocatedDisk a : ensureAllocated()) {
             String id = a.disk().sourceDiskId();
-            String sum = transfer.annotations == null ? null : transfer.annotations.get(ANN_PREFIX + "checksum." + id + ".target");
+            String sum = lastCopy.annotations == null ? null : lastCopy.annotations.get(ANN_PREFIX + "checksum." + id + ".target");
             if (sum != null) {
                 copied.put(id, sum);
             }
