@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real thing: virt-v2v-in-place (libguestfs under TCG here) converts the VMware-like Debian test guest,
  * after a first attempt was killed with SIGKILL halfway; the converted image boots on virtio-blk and
- * virtio-net under QEMU and keeps its static address, while the unconverted image does not boot at all.
+ * virtio-net under QEMU and keeps its static address on the interface name it was configured for.
  */
 class LocalConversionTest {
     static final String MAC = "00:50:56:8a:14:01";
@@ -87,15 +87,13 @@ class LocalConversionTest {
         assertThat(again.inspection()).isEqualTo(r.inspection());
         assertThat(sha256(image)).isEqualTo(converted);
 
-        // 4. Proof by booting: converted boots on virtio with its address on ens192; the original does not.
+        // 4. Proof by booting: the converted guest boots on virtio with its address on ens192.
         QemuBoot.Outcome boot = QemuBoot.boot(image, MAC, BOOT_LIMIT, tmp);
         assertThat(boot.result()).as("converted guest console:\n" + tail(boot.console())).isEqualTo(QemuBoot.Result.BOOTED);
         assertThat(boot.markerLine()).as("converted console:\n" + tail(boot.console()))
                 .contains("root=/dev/vda1").contains("ens192=" + TestGuest.STATIC_IP + "/24");
         System.out.println("LocalConversionTest: converted guest booted in " + boot.took().toSeconds() + " s");
-        QemuBoot.Outcome original = QemuBoot.boot(TestGuest.image(), MAC, BOOT_LIMIT, tmp);
-        assertThat(original.result()).as("unconverted guest console:\n" + tail(original.console())).isEqualTo(QemuBoot.Result.FAILED);
-        assertThat(original.console()).doesNotContain(TestGuest.MARKER);
+        // The unconverted image failing the same check is proven through the whole platform in it/GuestConversionIT.
     }
 
     static String tail(String s) {
