@@ -30,7 +30,9 @@ public final class V2vProgress {
         double at = Double.parseDouble(m.group(1));
         String stage = m.group(2).trim();
         synchronized (started) {
-            started.putIfAbsent(stage, at);
+            if (started.putIfAbsent(stage, at) != null) {
+                return true; // seen before (a pod's log is read again from its tail)
+            }
         }
         listener.stage(stage, percent(stage));
         return true;

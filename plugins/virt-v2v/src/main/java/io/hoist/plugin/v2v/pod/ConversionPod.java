@@ -76,7 +76,6 @@ public final class ConversionPod {
             client.batch().v1().jobs().inNamespace(ns).resource(wanted).create();
         }
         V2vProgress progress = new V2vProgress(listener);
-        int seenLines = 0;
         while (true) {
             Job job = client.batch().v1().jobs().inNamespace(ns).withName(name).get();
             if (job == null) {
@@ -84,17 +83,14 @@ public final class ConversionPod {
                         "conversion job " + ns + "/" + name + " was deleted while converting");
             }
             Pod pod = podOf(ns, name);
-            String log = pod == null ? null : logOf(ns, pod);
-            if (log != null) {
-                String[] lines = log.split("\n", -1);
-                for (int i = seenLines; i < lines.length; i++) {
-                    progress.accept(lines[i]);
-                }
-                seenLines = lines.length;
-            }
             var status = job.getStatus();
             boolean succeeded = status != null && status.getSucceeded() != null && status.getSucceeded() > 0;
             boolean failed = status != null && status.getFailed() != null && status.getFailed() > 0;
+            // virt-v2v -v -x writes a lot: while it runs only the log's tail is read, for the stage lines.
+            String log = pod == null ? null : logOf(ns, pod, succeeded || failed ? null : 400);
+            if (log != null) {
+                log.lines().forEach(progress::accept);
+            }
             if (succeeded || failed) {
                 LogTail tail = new LogTail(LogTail.DEFAULT_LIMIT);
                 V2vFacts facts = new V2vFacts();
@@ -221,9 +217,11 @@ public final class ConversionPod {
         return pods.isEmpty() ? null : pods.get(pods.size() - 1);
     }
 
-    private String logOf(String ns, Pod pod) {
+    /** The container's log, or only its last {@code tailLines} lines. */
+    private String logOf(String ns, Pod pod, Integer tailLines) {
         try {
-            return client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).inContainer("virt-v2v").getLog();
+            var container = client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).inContainer("virt-v2v");
+            return tailLines == null ? container.getLog() : container.tailingLines(tailLines).getLog();
         } catch (KubernetesClientException e) {
             return null; // the container has not started yet
         }
