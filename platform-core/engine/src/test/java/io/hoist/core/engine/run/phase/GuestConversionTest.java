@@ -1,4 +1,4 @@
-package io.hoist.core.engine.run;
+package io.hoist.core.engine.run.phase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
