@@ -20,6 +20,7 @@ public final class V2vFacts {
 
     private final Map<String, String> facts = new LinkedHashMap<>();
     private boolean guestAgentScheduled;
+    private boolean applianceFailed;
     private String error;
     private final StringBuilder errorContinuation = new StringBuilder();
     private boolean inError;
@@ -49,6 +50,9 @@ public final class V2vFacts {
         if (line.contains("install-qga")) {
             guestAgentScheduled = true;
         }
+        if (applianceFailure(line)) {
+            applianceFailed = true;
+        }
     }
 
     /** virt-v2v's own error message, or null. */
@@ -61,6 +65,16 @@ public final class V2vFacts {
         String e = error();
         return e != null && (e.contains("no root device found") || e.contains("inspection could not detect")
                 || e.contains("no operating systems") || e.contains("multiboot operating systems are not supported"));
+    }
+
+    /** libguestfs's appliance (a small VM) failed to start or died: the machine, not the guest, is at fault. */
+    public synchronized boolean applianceFailed() {
+        return applianceFailed;
+    }
+
+    /** The lines libguestfs prints when its appliance did not start or crashed. */
+    public static boolean applianceFailure(String line) {
+        return line.contains("guestfs_launch failed") || line.contains("appliance closed the connection unexpectedly");
     }
 
     public synchronized String fact(String key) {

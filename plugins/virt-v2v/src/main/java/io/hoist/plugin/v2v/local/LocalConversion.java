@@ -121,6 +121,11 @@ public final class LocalConversion {
                 Files.deleteIfExists(o);
             }
             String reason = facts.error() != null ? facts.error() : "virt-v2v-in-place exited with " + rc + " (see " + log + ")";
+            if (facts.applianceFailed()) {
+                // Not the guest's fault (an overloaded or misconfigured host): the engine tries the step again.
+                throw new HoistException(HoistException.Type.UNAVAILABLE, "ConverterApplianceFailed",
+                        "the libguestfs appliance virt-v2v runs in failed to start or crashed: " + reason);
+            }
             if (facts.noOperatingSystem() || !facts.inspected() && facts.error() != null && facts.error().contains("inspect")) {
                 throw new HoistException(HoistException.Type.USER_ERROR, "GuestNotInspectable",
                         "virt-v2v found no operating system to convert: " + reason);
@@ -191,20 +196,30 @@ public final class LocalConversion {
                 "upload", script.toString(), "/tmp/hoist-persistent-net.sh", ":",
                 "sh", "/bin/sh /tmp/hoist-persistent-net.sh" + args, ":",
                 "rm", "/tmp/hoist-persistent-net.sh"));
-        List<String> warnings = new ArrayList<>();
-        int rc = Tools.start(cmd, env, dir, line -> {
-            tail.add(line);
-            if (line.startsWith("hoist-net: missing ")) {
-                synchronized (warnings) {
-                    warnings.add("preserveStaticIPs: no interface in the guest is configured with " + line.substring(19).trim());
+        // The script only writes one file, so a run whose appliance failed to start is simply tried again.
+        for (int attempt = 1; ; attempt++) {
+            List<String> warnings = new ArrayList<>();
+            LogTail last = new LogTail(2048);
+            boolean[] applianceFailed = {false};
+            int rc = Tools.start(cmd, env, dir, line -> {
+                tail.add(line);
+                last.add(line);
+                applianceFailed[0] |= V2vFacts.applianceFailure(line);
+                if (line.startsWith("hoist-net: missing ")) {
+                    synchronized (warnings) {
+                        warnings.add("preserveStaticIPs: no interface in the guest is configured with " + line.substring(19).trim());
+                    }
                 }
+            }).waitFor();
+            if (rc == 0) {
+                return warnings;
             }
-        }).waitFor();
-        if (rc != 0) {
-            throw new HoistException(HoistException.Type.INTERNAL, "ConversionFailed",
-                    "keeping static IP addresses failed (guestfish exit " + rc + ", see " + dir.resolve(LOG) + ")");
+            if (!applianceFailed[0] || attempt == 3) {
+                throw new HoistException(applianceFailed[0] ? HoistException.Type.UNAVAILABLE : HoistException.Type.INTERNAL,
+                        "ConversionFailed", "keeping static IP addresses failed (guestfish exit " + rc + "): "
+                        + last.text().strip().replace('\n', ' ') + " (log: " + dir.resolve(LOG) + ")");
+            }
         }
-        return warnings;
     }
 
     private static ObjectNode marker(String runId, GuestInspection g, Map<String, Double> seconds, List<String> warnings) {

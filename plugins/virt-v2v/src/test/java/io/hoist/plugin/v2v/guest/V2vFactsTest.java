@@ -75,5 +75,16 @@ class V2vFactsTest {
         other.accept("");
         assertThat(other.error()).isEqualTo("not enough free space for conversion on filesystem ‘/’.  10.0 MB is free < 20 MB needed.");
         assertThat(other.noOperatingSystem()).isFalse();
+        assertThat(other.applianceFailed()).isFalse();
+    }
+
+    @Test
+    void anApplianceThatDidNotStartIsTheHostsFaultNotTheGuests() {
+        V2vFacts f = new V2vFacts();
+        f.accept("libguestfs: error: appliance closed the connection unexpectedly.");
+        f.accept("libguestfs: error: guestfs_launch failed.");
+        f.accept("virt-v2v-in-place: error: libguestfs error: guestfs_launch failed.");
+        assertThat(f.applianceFailed()).isTrue();
+        assertThat(f.noOperatingSystem()).isFalse();
     }
 }
