@@ -287,6 +287,7 @@ class HooksIT {
                 kind: Plan
                 metadata: {name: once, namespace: hoist}
                 spec:
+                  skipGuestConversion: true   # the sample appliance has no operating system to convert
                   targetNamespace: migrated
                   provider: {source: {name: ova}, destination: {name: folder}}
                   map: {network: {name: net}, storage: {name: stor}}

@@ -3,7 +3,9 @@ package io.hoist.plugin.kubevirt.folder;
 import io.hoist.api.Condition;
 import io.hoist.api.HoistException;
 import io.hoist.api.destination.AllocatedDisk;
+import io.hoist.api.destination.ConvertibleDestination;
 import io.hoist.api.destination.Destination;
+import io.hoist.api.destination.DiskLocation;
 import io.hoist.api.destination.TargetDisk;
 import io.hoist.api.destination.TargetVmSpec;
 import io.hoist.api.host.HostContext;
@@ -33,7 +35,7 @@ import java.util.Map;
  * a temporary file), disk images are kept for resume, and generated names are derived from the
  * source ids so a re-run after a crash lands on the same files.
  */
-public final class FolderDestination implements Destination {
+public final class FolderDestination implements Destination, ConvertibleDestination {
     static final String VM_FILE = "virtualmachine.yaml";
     static final String UPLOAD_SCRIPT = "upload.sh";
     static final String TMP_SUFFIX = ".hoist-tmp";
@@ -122,6 +124,12 @@ public final class FolderDestination implements Destination {
     @Override
     public DiskWriter openDisk(TargetVmSpec spec, AllocatedDisk disk) throws IOException {
         return host.diskIo().createFile(vmDir(spec).resolve(disk.handle() + ".img"), disk.disk().capacity());
+    }
+
+    /** The sparse raw image the disk was copied into, for a guest converter working in place. */
+    @Override
+    public DiskLocation locate(TargetVmSpec spec, AllocatedDisk disk) {
+        return new DiskLocation.LocalFile(vmDir(spec).resolve(disk.handle() + ".img"), "raw");
     }
 
     @Override
