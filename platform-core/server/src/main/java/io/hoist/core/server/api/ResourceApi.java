@@ -25,7 +25,9 @@ import java.util.function.Predicate;
 /**
  * The Kubernetes-style resource API over {@link ResourceStore}: list, get, create, replace, merge
  * patch, delete and watch for every {@link ResourceKind}, under the same URLs kubectl and MTV use.
- * Every store and admission call runs on the worker pool; the event loop only parses and writes.
+ * Parsing, admission and every store call run on the worker pool: a large YAML body costs SnakeYAML seconds
+ * (its scanner is quadratic in a scalar's length), which must never stall the event loop other requests share.
+ * The body size limit is applied before, by the body handler.
  */
 public final class ResourceApi {
     public static final String FORKLIFT = "/apis/forklift.konveyor.io/v1beta1";
@@ -102,20 +104,21 @@ public final class ResourceApi {
     private void create(RoutingContext ctx) {
         ResourceKind kind = kind(ctx);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
-        ObjectNode obj = RequestBodies.objectBody(ctx, RequestBodies.formatOf(ctx.request().getHeader("Content-Type")));
-        ObjectNode meta = ObjectRules.checkEnvelope(kind, obj, ns);
-        String rv = ObjectRules.textOrNull(meta, "resourceVersion");
-        if (rv != null && !rv.isEmpty()) {
-            throw ObjectRules.invalid(kind, null, List.of(Cause.forbidden("metadata.resourceVersion",
-                    "must not be set on create")));
-        }
-        String generateName = ObjectRules.textOrNull(meta, "generateName");
-        String name = ObjectRules.textOrNull(meta, "name");
-        if ((name == null || name.isEmpty()) && generateName != null && !generateName.isEmpty()) {
-            meta.put("name", generateName + randomSuffix());
-        }
-        ObjectRules.checkName(kind, meta);
+        RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
         blocking(ctx, () -> {
+            ObjectNode obj = RequestBodies.objectBody(ctx, format);
+            ObjectNode meta = ObjectRules.checkEnvelope(kind, obj, ns);
+            String rv = ObjectRules.textOrNull(meta, "resourceVersion");
+            if (rv != null && !rv.isEmpty()) {
+                throw ObjectRules.invalid(kind, null, List.of(Cause.forbidden("metadata.resourceVersion",
+                        "must not be set on create")));
+            }
+            String generateName = ObjectRules.textOrNull(meta, "generateName");
+            String name = ObjectRules.textOrNull(meta, "name");
+            if ((name == null || name.isEmpty()) && generateName != null && !generateName.isEmpty()) {
+                meta.put("name", generateName + randomSuffix());
+            }
+            ObjectRules.checkName(kind, meta);
             normalizeSecret(kind, obj, null);
             ObjectNode admitted = admission.admit(kind, obj, null);
             return SecretData.redact(kind, store.create(kind, admitted));
@@ -126,10 +129,10 @@ public final class ResourceApi {
         ResourceKind kind = kind(ctx);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
-        ObjectNode obj = RequestBodies.objectBody(ctx, RequestBodies.formatOf(ctx.request().getHeader("Content-Type")));
-        ObjectNode meta = ObjectRules.checkEnvelope(kind, obj, ns);
-        requireSameName(meta, name);
+        RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
         blocking(ctx, () -> {
+            ObjectNode obj = RequestBodies.objectBody(ctx, format);
+            requireSameName(ObjectRules.checkEnvelope(kind, obj, ns), name);
             ObjectNode existing = existing(kind, ns, name);
             normalizeSecret(kind, obj, existing);
             return SecretData.redact(kind, store.update(kind, admission.admit(kind, obj, existing)));
@@ -143,26 +146,41 @@ public final class ResourceApi {
         // Built-in kinds are string maps, where kubectl's strategic merge patch means a merge patch.
         boolean builtIn = kind.group().isEmpty();
         RequestBodies.requireMergePatch(ctx.request().getHeader("Content-Type"), builtIn);
-        ObjectNode patch = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
-        if (builtIn) {
-            RequestBodies.requireNoPatchDirectives(patch, "");
-        }
-        blocking(ctx, () -> withRetry(patch, () -> {
+        blocking(ctx, () -> {
+            ObjectNode patch = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
+            if (builtIn) {
+                RequestBodies.requireNoPatchDirectives(patch, "");
+            }
+            return withRetry(patch, () -> {
             ObjectNode existing = existing(kind, ns, name);
             ObjectNode merged = merge(kind, existing, patch, ns, name);
             normalizeSecret(kind, merged, existing);
             return SecretData.redact(kind, store.update(kind, admission.admit(kind, merged, existing)));
-        }), 200);
+            });
+        }, 200);
     }
 
     private void replaceStatus(RoutingContext ctx) {
         ResourceKind kind = kind(ctx);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
-        ObjectNode obj = RequestBodies.objectBody(ctx, RequestBodies.formatOf(ctx.request().getHeader("Content-Type")));
-        ObjectNode meta = ObjectRules.checkEnvelope(kind, obj, ns);
-        requireSameName(meta, name);
-        blocking(ctx, () -> store.updateStatus(kind, obj), 200);
+        RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
+        blocking(ctx, () -> {
+            ObjectNode obj = RequestBodies.objectBody(ctx, format);
+            requireSameName(ObjectRules.checkEnvelope(kind, obj, ns), name);
+            // the status carried by this body, on the stored object: what the schema sees is what would be stored
+            ObjectNode candidate = existing(kind, ns, name).deepCopy();
+            if (obj.has("status")) {
+                candidate.set("status", obj.get("status"));
+            } else {
+                candidate.remove("status");
+            }
+            ObjectNode admitted = admission.admitStatus(kind, candidate);
+            if (admitted.has("status")) {
+                obj.set("status", admitted.get("status"));
+            }
+            return store.updateStatus(kind, obj);
+        }, 200);
     }
 
     private void patchStatus(RoutingContext ctx) {
@@ -170,9 +188,11 @@ public final class ResourceApi {
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
         RequestBodies.requireMergePatch(ctx.request().getHeader("Content-Type"));
-        ObjectNode patch = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
-        blocking(ctx, () -> withRetry(patch, () ->
-                store.updateStatus(kind, merge(kind, existing(kind, ns, name), patch, ns, name))), 200);
+        blocking(ctx, () -> {
+            ObjectNode patch = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
+            return withRetry(patch, () -> store.updateStatus(kind,
+                    admission.admitStatus(kind, merge(kind, existing(kind, ns, name), patch, ns, name))));
+        }, 200);
     }
 
     private void delete(RoutingContext ctx) {
@@ -180,7 +200,11 @@ public final class ResourceApi {
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
         blocking(ctx, () -> {
-            admission.admitDelete(kind, existing(kind, ns, name));
+            try {
+                admission.admitDelete(kind, existing(kind, ns, name));
+            } catch (StoreException.Unreadable unreadable) {
+                // nothing can be checked on an object that cannot be read; deleting it is how it is cleared
+            }
             Optional<ObjectNode> deleted = store.delete(kind, ns, name);
             return SecretData.redact(kind, deleted.orElseThrow(() -> notFound(kind, name)));
         }, 200);

@@ -43,6 +43,16 @@ public final class ErrorMapping {
         if (failure instanceof StoreException.Conflict e) {
             return StatusBody.failure(409, "Conflict", e.getMessage());
         }
+        if (failure instanceof StoreException.TooLarge e) {
+            return StatusBody.failure(413, "RequestEntityTooLarge", e.getMessage());
+        }
+        if (failure instanceof StoreException.NotReadable e) {
+            return StatusBody.failure(422, "Invalid", e.getMessage());
+        }
+        if (failure instanceof StoreException.Unreadable e) {
+            LOG.warn(e.getMessage());
+            return StatusBody.failure(500, "InternalError", e.getMessage());
+        }
         if (failure == null && statusCode >= 400 && statusCode < 500) {
             return StatusBody.failure(statusCode, StatusBody.reasonFor(statusCode), StatusBody.messageFor(statusCode));
         }
