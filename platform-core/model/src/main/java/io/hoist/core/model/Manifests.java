@@ -43,6 +43,8 @@ public final class Manifests {
     public static final int MAX_NESTING = 100;
     private static final YAMLMapper YAML_READER = YAMLMapper.builder(YAMLFactory.builder()
                     .loaderOptions(loaderOptions())
+                    // YAMLMapper.builder() enables this; a factory built by hand does not
+                    .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL)
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();

@@ -101,7 +101,8 @@ public final class HoistServer implements AutoCloseable {
                 started.add(c);
             }
             router = buildRouter(auth, context);
-            deadlines = new io.hoist.core.server.http.ConnectionDeadlines(vertx, options.headerTimeout, options.bodyTimeout);
+            deadlines = new io.hoist.core.server.http.ConnectionDeadlines(vertx, options.headerTimeout, options.bodyTimeout,
+                    options.idleTimeout);
             HttpServerOptions httpOptions = httpOptions();
             deadlines.serverOptions(httpOptions);
             http = vertx.createHttpServer(httpOptions).requestHandler(deadlines.around(router))
@@ -256,7 +257,8 @@ public final class HoistServer implements AutoCloseable {
     /** Validated, immutable settings. */
     public record Options(Path dataDir, String bind, int port, Path tlsCert, Path tlsKey, Admission admission,
                           List<RouteContributor> routes, List<Component> components, ResourceStore store,
-                          Vertx vertx, java.time.Duration headerTimeout, java.time.Duration bodyTimeout) {
+                          Vertx vertx, java.time.Duration headerTimeout, java.time.Duration bodyTimeout,
+                          java.time.Duration idleTimeout) {
         public boolean tls() {
             return tlsCert != null;
         }
@@ -278,19 +280,29 @@ public final class HoistServer implements AutoCloseable {
         private Vertx vertx;
         private java.time.Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
         private java.time.Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
+        private java.time.Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
-        /** A connection sending no complete request head for this long (or idle between requests) is closed. */
+        /** A new connection sending nothing for this long before its first complete request head is closed. */
         public static final java.time.Duration DEFAULT_HEADER_TIMEOUT = java.time.Duration.ofSeconds(30);
         /** A request body (at most 2 MiB) not received this long after its head gets 408. */
         public static final java.time.Duration DEFAULT_BODY_TIMEOUT = java.time.Duration.ofSeconds(60);
 
-        /** How long a client may take to send a request head and a request body (defaults 30 s and 60 s). */
-        public Builder readTimeouts(java.time.Duration header, java.time.Duration body) {
-            if (header.isNegative() || header.isZero() || body.isNegative() || body.isZero()) {
-                throw new IllegalArgumentException("read timeouts must be positive");
+        /** A keep-alive connection with no request for this long is closed (longer than clients keep one idle). */
+        public static final java.time.Duration DEFAULT_IDLE_TIMEOUT = java.time.Duration.ofSeconds(120);
+
+        /**
+         * How long a client may take to send its first request head, a request body, and how long a connection
+         * may sit idle between requests (defaults 30 s, 60 s, 120 s).
+         */
+        public Builder readTimeouts(java.time.Duration header, java.time.Duration body, java.time.Duration idle) {
+            for (java.time.Duration d : List.of(header, body, idle)) {
+                if (d.isNegative() || d.isZero()) {
+                    throw new IllegalArgumentException("read timeouts must be positive");
+                }
             }
             this.headerTimeout = header;
             this.bodyTimeout = body;
+            this.idleTimeout = idle;
             return this;
         }
 
@@ -339,7 +351,7 @@ public final class HoistServer implements AutoCloseable {
                         + " machine requires TLS (--tls-cert and --tls-key)");
             }
             return new HoistServer(new Options(dataDir.toAbsolutePath(), bind, port, tlsCert, tlsKey, admission,
-                    List.copyOf(routes), List.copyOf(components), store, vertx, headerTimeout, bodyTimeout));
+                    List.copyOf(routes), List.copyOf(components), store, vertx, headerTimeout, bodyTimeout, idleTimeout));
         }
 
         private static boolean isLoopback(String host) {

@@ -40,11 +40,14 @@ public final class ResourceApi {
     private final ResourceStore store;
     private final Admission admission;
     private final SecureRandom random = new SecureRandom();
+    private static final int YAML_PARSERS = 2;
+    private final io.vertx.core.WorkerExecutor yamlParsers;
 
     public ResourceApi(Vertx vertx, ResourceStore store, Admission admission) {
         this.vertx = vertx;
         this.store = store;
         this.admission = admission;
+        this.yamlParsers = vertx.createSharedWorkerExecutor("hoist-yaml-parser", YAML_PARSERS);
     }
 
     /** Registers the routes; the caller has already added auth, body and error handling. */
@@ -105,8 +108,7 @@ public final class ResourceApi {
         ResourceKind kind = kind(ctx);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
-        blocking(ctx, () -> {
-            ObjectNode obj = RequestBodies.objectBody(ctx, format);
+        withBody(ctx, format, obj -> {
             ObjectNode meta = ObjectRules.checkEnvelope(kind, obj, ns);
             String rv = ObjectRules.textOrNull(meta, "resourceVersion");
             if (rv != null && !rv.isEmpty()) {
@@ -130,8 +132,7 @@ public final class ResourceApi {
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
         RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
-        blocking(ctx, () -> {
-            ObjectNode obj = RequestBodies.objectBody(ctx, format);
+        withBody(ctx, format, obj -> {
             requireSameName(ObjectRules.checkEnvelope(kind, obj, ns), name);
             ObjectNode existing = existing(kind, ns, name);
             normalizeSecret(kind, obj, existing);
@@ -165,8 +166,7 @@ public final class ResourceApi {
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
         RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
-        blocking(ctx, () -> {
-            ObjectNode obj = RequestBodies.objectBody(ctx, format);
+        withBody(ctx, format, obj -> {
             requireSameName(ObjectRules.checkEnvelope(kind, obj, ns), name);
             // the status carried by this body, on the stored object: what the schema sees is what would be stored
             ObjectNode candidate = existing(kind, ns, name).deepCopy();
@@ -284,6 +284,26 @@ public final class ResourceApi {
             sb.append(NAME_CHARS.charAt(random.nextInt(NAME_CHARS.length())));
         }
         return sb.toString();
+    }
+
+    @FunctionalInterface
+    private interface BodyWork {
+        ObjectNode run(ObjectNode body) throws Exception;
+    }
+
+    /**
+     * Parses the body, then runs {@code work} as {@link #blocking} does. YAML is parsed on a pool of its own
+     * ({@link #YAML_PARSERS} threads): SnakeYAML takes seconds on a large scalar, and a burst of such bodies must
+     * not take every worker thread the store and admission need.
+     */
+    private void withBody(RoutingContext ctx, RequestBodies.Format format, BodyWork work, int status) {
+        if (format != RequestBodies.Format.YAML) {
+            blocking(ctx, () -> work.run(RequestBodies.objectBody(ctx, format)), status);
+            return;
+        }
+        yamlParsers.executeBlocking(() -> RequestBodies.objectBody(ctx, format), false)
+                .onSuccess(body -> blocking(ctx, () -> work.run(body), status))
+                .onFailure(ctx::fail);
     }
 
     /** Runs store/admission work on the worker pool and answers with its JSON, or fails the context. */

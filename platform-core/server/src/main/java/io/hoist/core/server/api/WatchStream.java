@@ -26,7 +26,8 @@ import java.util.function.Predicate;
  */
 final class WatchStream {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_QUEUED_EVENTS = 10_000;
+    /** Events handed to the event loop and not yet written, per watch; past it the watcher is dropped. */
+    private static final int MAX_QUEUED_EVENTS = 1_000;
     private static final long DEFAULT_TIMEOUT_SECONDS = 1800;
     private static final long MAX_TIMEOUT_SECONDS = 3600;
 

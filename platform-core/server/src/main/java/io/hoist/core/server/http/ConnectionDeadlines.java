@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
  *       closed by Vert.x's idle timeout ({@link #serverOptions}); Vert.x shows no connection before that;</li>
  *   <li>from its first request on, that idle timeout is lifted (it would cut a quiet watch stream) and this class
  *       takes over: a request whose body has not fully arrived {@code bodyTimeout} after its head gets 408 and
- *       its connection is closed; a connection with no request in progress for {@code headerTimeout} (an idle
- *       keep-alive, or the partial head of its next request) is closed.</li>
+ *       its connection is closed; a connection with no request in progress for {@code idleTimeout} (an idle
+ *       keep-alive, or the partial head of its next request) is closed. That one is longer than clients keep
+ *       idle connections (the JDK's 30 s, Go's 90 s), so a client never sends on a connection being closed.</li>
  * </ul>
  * A request being answered (a watch stream, a slow store call) is never cut: only reading is bounded. One
  * periodic check walks the open connections, so the deadlines are kept to within a second.
@@ -27,6 +28,7 @@ public final class ConnectionDeadlines {
     private final Vertx vertx;
     private final long headerNanos;
     private final long bodyNanos;
+    private final long idleNanos;
     private final Map<HttpConnection, State> open = new ConcurrentHashMap<>();
     private long timer;
 
@@ -36,8 +38,9 @@ public final class ConnectionDeadlines {
         volatile HttpServerRequest request;
     }
 
-    public ConnectionDeadlines(Vertx vertx, Duration headerTimeout, Duration bodyTimeout) {
+    public ConnectionDeadlines(Vertx vertx, Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout) {
         this.vertx = vertx;
+        this.idleNanos = idleTimeout.toNanos();
         this.headerNanos = headerTimeout.toNanos();
         this.bodyNanos = bodyTimeout.toNanos();
         long every = Math.max(100, Math.min(1000, Math.min(headerNanos, bodyNanos) / 4_000_000));
@@ -98,7 +101,7 @@ public final class ConnectionDeadlines {
                 return;
             }
             if (r == null) {
-                if (now - s.since > headerNanos) {
+                if (now - s.since > idleNanos) {
                     open.remove(connection);
                     connection.close();
                 }

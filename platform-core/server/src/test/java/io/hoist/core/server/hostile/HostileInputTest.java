@@ -44,7 +44,12 @@ class HostileInputTest {
     Path dir;
 
     static HoistServer.Builder builder() {
-        return HoistServer.builder().admission(new MtvAdmission()).readTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(3));
+        return HoistServer.builder().admission(new MtvAdmission());
+    }
+
+    /** Short deadlines, for the slow-client cases only (a pooled client may reuse a connection being closed). */
+    static HoistServer.Builder impatient() {
+        return builder().readTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(2));
     }
 
     static String plan(String name) {
@@ -150,22 +155,28 @@ class HostileInputTest {
     @Test
     void largeYamlScalarsAreParsedOffTheEventLoop() throws Exception {
         try (RunningServer api = new RunningServer(builder(), dir)) {
-            String yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  k: " + "x".repeat(1_400_000) + "\n";
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
                 List<Future<Reply>> slow = new ArrayList<>();
                 for (int i = 0; i < 4; i++) {
+                    // each 1.4 MB scalar costs SnakeYAML seconds (quadratic scanner), more on a loaded machine
+                    String yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big-" + i + "\ndata:\n  k: "
+                            + "x".repeat(1_400_000) + "\n";
                     slow.add(pool.submit(() -> api.send(api.request("/api/v1/namespaces/demo/configmaps")
-                            .header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString(yaml)).build())));
+                            .timeout(Duration.ofMinutes(4)).header("Content-Type", "application/yaml")
+                            .POST(HttpRequest.BodyPublishers.ofString(yaml)).build())));
                 }
-                Thread.sleep(300);
-                // /version is answered on the event loop: it must not wait behind the parsing
+                Thread.sleep(500);
+                // answered on the event loop, and a store read on the worker pool: neither waits behind the parsing
                 long start = System.nanoTime();
                 assertThat(api.get("/version").status()).isEqualTo(200);
+                assertThat(api.get(PLANS).status()).isEqualTo(200);
                 long ms = (System.nanoTime() - start) / 1_000_000;
-                assertThat(ms).as("/version while 4 large YAML bodies parse").isLessThan(1500);
+                // no latency bound (machines are loaded): the proof is that both answered before the parsing ended
+                assertThat(slow).as("still parsing after /version and a list answered in " + ms + " ms")
+                        .anyMatch(f -> !f.isDone());
                 for (Future<Reply> f : slow) {
-                    assertThat(f.get(120, TimeUnit.SECONDS).status()).isIn(201, 409);
+                    assertThat(f.get(4, TimeUnit.MINUTES).status()).isEqualTo(201);
                 }
             } finally {
                 pool.shutdownNow();
@@ -194,7 +205,7 @@ class HostileInputTest {
 
     @Test
     void slowHeadersAndSlowBodiesAreCutOff() throws Exception {
-        try (RunningServer api = new RunningServer(builder(), dir)) {
+        try (RunningServer api = new RunningServer(impatient(), dir)) {
             URI base = URI.create(api.server.url());
             // a partial request head, never finished
             try (Socket s = new Socket(base.getHost(), base.getPort())) {
@@ -223,8 +234,50 @@ class HostileInputTest {
                 String answer = readAll(s.getInputStream(), null);
                 assertThat(answer).startsWith("HTTP/1.1 200");
             }
+            // a partial head of a second request on a kept-alive connection
+            try (Socket s = new Socket(base.getHost(), base.getPort())) {
+                s.setSoTimeout(30_000);
+                s.getOutputStream().write(("GET /version HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + api.token
+                        + "\r\n\r\nGET /version HTTP/1.1\r\nHost: x\r\n").getBytes(StandardCharsets.US_ASCII));
+                String answer = readAll(s.getInputStream(), null);
+                assertThat(answer).startsWith("HTTP/1.1 200").doesNotContain("HTTP/1.1 400");
+            }
             stillServes(api, "after-slow-clients");
         }
+    }
+
+    @Test
+    void tls12OffersOnlyForwardSecretAeadSuites() throws Exception {
+        Path cert = dir.resolve("tls.crt");
+        Path key = dir.resolve("tls.key");
+        assertThat(run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                "-keyout", key.toString(), "-out", cert.toString())).startsWith("0");
+        try (RunningServer api = new RunningServer(builder().tls(cert, key), dir.resolve("data"))) {
+            String at = "127.0.0.1:" + api.server.port();
+            // openssl is the client: the JDK's own client refuses some of these suites before the server is asked
+            for (String refused : List.of("AES128-SHA", "AES256-GCM-SHA384", "ECDHE-RSA-AES128-SHA", "ECDHE-RSA-AES256-SHA384")) {
+                assertThat(run("openssl", "s_client", "-connect", at, "-tls1_2", "-cipher", refused))
+                        .as(refused).startsWith("1");
+            }
+            for (String accepted : List.of("ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-CHACHA20-POLY1305")) {
+                assertThat(run("openssl", "s_client", "-connect", at, "-tls1_2", "-cipher", accepted))
+                        .as(accepted).startsWith("0").contains(accepted);
+            }
+            assertThat(run("openssl", "s_client", "-connect", at, "-tls1_3")).startsWith("0").contains("TLSv1.3");
+            assertThat(run("openssl", "s_client", "-connect", at, "-tls1_1")).startsWith("1");
+        }
+    }
+
+    /** Runs a command with no input; returns its exit code, a space, and its output. */
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + String.join(" ", command));
+        }
+        return p.exitValue() + " " + out;
     }
 
     /** Reads until the server closes; while waiting, trickles a byte of body every 500 ms when {@code trickle} is set. */
