@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  * periodic check walks the open connections, so the deadlines are kept to within a second.
  */
 public final class ConnectionDeadlines {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConnectionDeadlines.class);
     private final Vertx vertx;
     private final long headerNanos;
     private final long bodyNanos;
@@ -61,6 +62,14 @@ public final class ConnectionDeadlines {
                 s = new State();
                 open.put(connection, s);
                 connection.closeHandler(v -> open.remove(connection));
+                // without a handler Vert.x logs a client's reset as an ERROR with a stack trace
+                connection.exceptionHandler(t -> {
+                    if (ErrorMapping.clientGone(t)) {
+                        LOG.debug("client connection ended: {}", t.toString());
+                    } else {
+                        LOG.warn("connection failed: {}", t.toString());
+                    }
+                });
                 liftIdleTimeout(connection);
             }
             s.request = request;
