@@ -23,6 +23,20 @@ class HostileModelInputTest {
     }
 
     @Test
+    void manifestsRefuseAliasesAndOversizedDocumentsBeforeParsing() {
+        Throwable alias = catchThrowable(() -> Manifests.parse("kind: Secret\nstringData:\n  a: &pw hunter2\n  b: *pw\n", "s.yaml"));
+        assertThat(alias).isInstanceOf(ManifestException.class).hasMessageContaining("s.yaml:4")
+                .hasMessageContaining("alias *pw").hasMessageNotContaining("hunter2");
+        // hoist apply of a 50 MB scalar took minutes in SnakeYAML's quadratic scanner: refused up front now
+        String huge = "kind: ConfigMap\nmetadata: {name: a}\n---\nkind: ConfigMap\ndata:\n  k: " + "x".repeat(50_000_000) + "\n";
+        long start = System.nanoTime();
+        Throwable big = catchThrowable(() -> Manifests.parse(huge, "big.yaml"));
+        assertThat((System.nanoTime() - start) / 1_000_000).as("ms").isLessThan(10_000);
+        assertThat(big).isInstanceOf(ManifestException.class).hasMessageContaining("big.yaml:3")
+                .hasMessageContaining("document 2").hasMessageContaining("2097152 bytes");
+    }
+
+    @Test
     void deleteVmOnFailMigrationIsFalseUnlessSetAndAPlanLevelTrueWins() {
         Plan p = Resources.plan(Manifests.parseOne("""
                 spec:

@@ -93,6 +93,29 @@ class HostileDiskFilesTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("larger than any disk");
     }
 
+    @Test
+    void aCraftedOvaIsDescribedAndItsDiskIsAClearVmErrorOnEveryTry() throws Exception {
+        Path share = java.nio.file.Files.createDirectories(dir.resolve("share"));
+        Path bomb = sparse(dir, "bomb-disk1.vmdk", 500_000_000L, 1, 1, 1, 30 * 1024);
+        io.hoist.plugin.ova.OvaWriter.to(share.resolve("bomb.ova"))
+                .ovf("bomb.ovf", new io.hoist.plugin.ova.OvfBuilder("bomb").disk("bomb-disk1.vmdk", 1L << 30).build())
+                .file("bomb-disk1.vmdk", bomb).write();
+        io.hoist.api.provider.ProviderConfig config = new io.hoist.api.provider.ProviderConfig("uid-1", "ns", "ova", "ova",
+                share.toString(), java.util.Map.of(), java.util.Map.of());
+        try (io.hoist.plugin.ova.OvaSourceProvider p = (io.hoist.plugin.ova.OvaSourceProvider) new io.hoist.plugin.ova.OvaProviderFactory()
+                .create(config, new io.hoist.plugin.ova.testing.HostContextTestDouble(dir.resolve("work")))) {
+            for (int attempt = 0; attempt < 3; attempt++) { // every reconcile describes the VM again
+                long before = usedHeap();
+                io.hoist.api.source.SourceVm vm = p.describe(new io.hoist.api.source.VmRef(null, "bomb")).orElseThrow();
+                assertThat(vm.disks()).hasSize(1);
+                assertThatThrownBy(() -> p.openDisk(vm, vm.disks().get(0), null))
+                        .isInstanceOf(io.hoist.api.HoistException.class)
+                        .hasMessageContaining("bomb-disk1.vmdk").hasMessageContaining("capacity=500000000");
+                assertThat(usedHeap() - before).isLessThan(512L << 20);
+            }
+        }
+    }
+
     private static long usedHeap() {
         Runtime r = Runtime.getRuntime();
         return r.totalMemory() - r.freeMemory();
