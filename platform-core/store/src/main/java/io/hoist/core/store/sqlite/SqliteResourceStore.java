@@ -609,25 +609,28 @@ public final class SqliteResourceStore implements ResourceStore {
     }
 
     private ObjectNode load(ResourceKind kind, String namespace, String name) throws SQLException {
-        try (PreparedStatement ps = writer.prepareStatement(
-                "SELECT body FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
-            ps.setString(1, kind.name());
-            ps.setString(2, namespace);
-            ps.setString(3, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? parseStored(kind.name(), namespace, name, rs.getString(1)) : null;
-            }
-        }
+        return byKey("body", kind, namespace, name, rs -> rs.next() ? parseStored(kind.name(), namespace, name, rs.getString(1)) : null);
     }
 
     private boolean exists(ResourceKind kind, String namespace, String name) throws SQLException {
+        return byKey("1", kind, namespace, name, ResultSet::next);
+    }
+
+    @FunctionalInterface
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Selects {@code column} of one object on the writer connection (inside the current write). */
+    private <T> T byKey(String column, ResourceKind kind, String namespace, String name, RowReader<T> reader)
+            throws SQLException {
         try (PreparedStatement ps = writer.prepareStatement(
-                "SELECT 1 FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
+                "SELECT " + column + " FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
             ps.setString(1, kind.name());
             ps.setString(2, namespace);
             ps.setString(3, name);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                return reader.read(rs);
             }
         }
     }
