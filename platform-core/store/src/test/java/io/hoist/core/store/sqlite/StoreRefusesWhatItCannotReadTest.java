@@ -48,6 +48,23 @@ class StoreRefusesWhatItCannotReadTest {
     }
 
     @Test
+    void anOversizedObjectLeftByAnOlderVersionCanStillBeDeleted() throws Exception {
+        try (SqliteResourceStore store = SqliteResourceStore.open(dir)) {
+            store.create(ResourceKind.PLAN, SqliteResourceStoreTest.plan("ns", "old", "x"));
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteResourceStore.DB_FILE));
+             PreparedStatement ps = c.prepareStatement("UPDATE objects SET body = ? WHERE name = 'old'")) {
+            ps.setString(1, "{\"metadata\":{\"name\":\"old\",\"namespace\":\"ns\"},\"status\":{\"m\":\"" + "a".repeat(3_000_000) + "\"}}");
+            ps.executeUpdate();
+        }
+        try (SqliteResourceStore store = SqliteResourceStore.open(dir)) {
+            assertThat(store.unreadable()).isEmpty(); // readable, only larger than new writes may be
+            assertThat(store.delete(ResourceKind.PLAN, "ns", "old")).isPresent();
+            assertThat(store.get(ResourceKind.PLAN, "ns", "old")).isEmpty();
+        }
+    }
+
+    @Test
     void objectTheReaderWouldRefuseIsNotStored() {
         try (SqliteResourceStore store = SqliteResourceStore.open(dir)) {
             ObjectNode deep = SqliteResourceStoreTest.plan("ns", "deep", "d");
