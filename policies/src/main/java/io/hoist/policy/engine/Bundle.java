@@ -54,7 +54,7 @@ public record Bundle(byte[] wasm, String dataJson, String manifest) {
                 }
             }
         } catch (IOException ex) {
-            throw new IllegalArgumentException(label + ": not a readable tar.gz: " + ex.getMessage(), ex);
+            throw new IllegalArgumentException(label + ": not a gzip-compressed tar archive (" + ex.getMessage() + ")", ex);
         }
         return files;
     }
