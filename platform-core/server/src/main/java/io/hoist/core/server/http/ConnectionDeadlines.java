@@ -79,6 +79,16 @@ public final class ConnectionDeadlines {
     }
 
     /**
+     * Fixes the connection's kernel send buffer at {@code bytes}. Linux otherwise grows it to megabytes for a
+     * client that reads nothing, which hides a stalled watcher from the write-queue checks for thousands of events.
+     */
+    public static void limitSendBuffer(HttpConnection connection, int bytes) {
+        if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            base.channel().config().setOption(io.netty.channel.ChannelOption.SO_SNDBUF, bytes);
+        }
+    }
+
+    /**
      * Removes Vert.x's idle handler from the connection's Netty pipeline (named "idle" in Vert.x 5.0); Vert.x has
      * no public way to change the idle timeout of one connection. Without this a watch quiet for
      * {@code headerTimeout} would be cut.
