@@ -103,7 +103,7 @@ class HostileDiskFilesTest {
         io.hoist.api.provider.ProviderConfig config = new io.hoist.api.provider.ProviderConfig("uid-1", "ns", "ova", "ova",
                 share.toString(), java.util.Map.of(), java.util.Map.of());
         try (io.hoist.plugin.ova.OvaSourceProvider p = (io.hoist.plugin.ova.OvaSourceProvider) new io.hoist.plugin.ova.OvaProviderFactory()
-                .create(config, new io.hoist.plugin.ova.testing.HostContextTestDouble(dir.resolve("work")))) {
+                .create(config, new io.hoist.testkit.HostContextTestDouble(dir.resolve("work")))) {
             for (int attempt = 0; attempt < 3; attempt++) { // every reconcile describes the VM again
                 long before = usedHeap();
                 io.hoist.api.source.SourceVm vm = p.describe(new io.hoist.api.source.VmRef(null, "bomb")).orElseThrow();
