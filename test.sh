@@ -11,8 +11,9 @@ hoist_find_java25
 
 # ansible-core and openssh-server run hooks. virt-v2v and the guest it converts in the tests: libguestfs needs a host
 # kernel (linux-image-amd64) for its appliance; debootstrap and fdisk build the test guest; qemu-system-x86 boots it.
+# openssl checks the TLS suites the API offers.
 PACKAGES=(qemu-utils nbdkit libnbd-bin golang-go golang-github-vmware-govmomi-dev tar ansible-core openssh-server
-  virt-v2v libguestfs-tools qemu-system-x86 linux-image-amd64 debootstrap fdisk)
+  virt-v2v libguestfs-tools qemu-system-x86 linux-image-amd64 debootstrap fdisk openssl)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

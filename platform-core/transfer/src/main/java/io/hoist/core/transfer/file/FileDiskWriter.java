@@ -78,7 +78,8 @@ public final class FileDiskWriter implements DiskWriter {
             }
             return new FileDiskWriter(path, ch, have, false);
         }
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(path, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE), ownerOnly(path));
         boolean empty = created || ch.size() == 0;
         if (ch.size() != size) {
             // ftruncate: shrinking drops the tail, growing adds a hole (no blocks allocated).
@@ -87,6 +88,16 @@ public final class FileDiskWriter implements DiskWriter {
             }
         }
         return new FileDiskWriter(path, ch, size, empty);
+    }
+
+    /** A new disk image is readable by its owner only (0600): a guest's disk holds its secrets. */
+    private static java.nio.file.attribute.FileAttribute<?>[] ownerOnly(Path path) {
+        java.nio.file.FileSystem fs = path.getFileSystem();
+        if (!fs.supportedFileAttributeViews().contains("posix")) {
+            return new java.nio.file.attribute.FileAttribute<?>[0];
+        }
+        return new java.nio.file.attribute.FileAttribute<?>[] {java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))};
     }
 
     /** Opens an existing target for writing at its current size (e.g. to resume). */

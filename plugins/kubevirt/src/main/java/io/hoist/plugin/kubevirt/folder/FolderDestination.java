@@ -21,6 +21,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,7 +103,7 @@ public final class FolderDestination implements Destination, ConvertibleDestinat
         builder.validate(spec);
         refuseForeign(spec);
         Path dir = vmDir(spec);
-        Files.createDirectories(dir);
+        createPrivateDirectories(dir);
         List<AllocatedDisk> allocated = new ArrayList<>();
         for (TargetDisk disk : spec.disks()) {
             String name = ManifestBuilder.stableGeneratedName(spec, disk);
@@ -136,13 +137,13 @@ public final class FolderDestination implements Destination, ConvertibleDestinat
     public String createVm(TargetVmSpec spec, List<AllocatedDisk> disks) throws IOException {
         refuseForeign(spec);
         Path dir = vmDir(spec);
-        Files.createDirectories(dir);
+        createPrivateDirectories(dir);
         Map<String, Object> vm = builder.virtualMachine(spec, disks, AllocatedDisk::handle, SourceVms.lookup(host.inventoryView(), spec));
         writeIfChanged(dir.resolve(VM_FILE), ManifestYaml.toYaml(vm));
         Path script = dir.resolve(UPLOAD_SCRIPT);
         writeIfChanged(script, uploadScript(spec, disks));
         try {
-            Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-x---"));
         } catch (UnsupportedOperationException e) {
             // Not a POSIX file system: run it with sh.
         }
@@ -234,6 +235,18 @@ public final class FolderDestination implements Destination, ConvertibleDestinat
         return s.toString();
     }
 
+    /**
+     * Creates the VM's folder and any missing parents as 0750: the disk images inside (0600) hold the guest's
+     * data, and nothing under the output root is for other users.
+     */
+    static void createPrivateDirectories(Path dir) throws IOException {
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
+        } else {
+            Files.createDirectories(dir);
+        }
+    }
+
     /** Writes through a temporary file and an atomic rename; leaves an identical file untouched. */
     static void writeIfChanged(Path file, String content) throws IOException {
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
@@ -241,6 +254,11 @@ public final class FolderDestination implements Destination, ConvertibleDestinat
             return;
         }
         Path tmp = file.resolveSibling(file.getFileName() + TMP_SUFFIX);
+        Files.deleteIfExists(tmp);
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            // manifests name the disks and may carry guest details: owner and group only (0640)
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+        }
         Files.write(tmp, bytes);
         try {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
