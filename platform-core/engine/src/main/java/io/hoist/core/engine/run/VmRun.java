@@ -20,6 +20,7 @@ import io.hoist.api.transfer.DiskReader;
 import io.hoist.api.transfer.DiskWriter;
 import io.hoist.api.transfer.Extent;
 import io.hoist.api.transfer.TransferProgress;
+import io.hoist.core.transfer.checksum.ChecksumMode;
 import io.hoist.core.engine.bus.Addresses;
 import io.hoist.core.engine.bus.Messages;
 import io.hoist.core.engine.bus.Messages.PlanKey;
@@ -454,6 +455,7 @@ public final class VmRun {
         VmStatus.Precopy current = precopies.isEmpty() ? null : precopies.get(precopies.size() - 1);
         VmStatus.Precopy previous = precopies.size() >= 2 ? precopies.get(precopies.size() - 2) : null;
         Map<String, Double> budgets = budgets();
+        ChecksumMode checksum = checksumMode();
         List<CompletableFuture<DiskCopyService.Result>> futures = new ArrayList<>();
         int round = precopies.size();
         for (AllocatedDisk a : disks) {
@@ -471,7 +473,7 @@ public final class VmRun {
                     try (DiskReader reader = source().openDisk(sourceVm, sd, snap);
                          DiskWriter writer = destination().openDisk(target, a)) {
                         DiskCopyService.Result r = ctx.copier().copy(new DiskCopyService.CopyRequest(key, digestsKey, sd.id(), reader, writer,
-                                extents, budgets, p -> onProgress(sd, p), () -> canceled));
+                                extents, budgets, p -> onProgress(sd, p), () -> canceled, checksum));
                         recordDiskResult(sd, r);
                         if (lease != null) {
                             lease.release(1);
@@ -486,6 +488,20 @@ public final class VmRun {
         }
         return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
                 .thenApply(v -> futures.stream().map(CompletableFuture::join).toList());
+    }
+
+    /**
+     * The plan's {@code hoist.io/checksum} annotation, else the ForkliftController's {@code controller_transfer_checksum},
+     * else sha256-4m. A value that is neither sha256-4m nor none fails the VM naming the field.
+     */
+    private ChecksumMode checksumMode() {
+        String own = plan.metadata == null || plan.metadata.annotations == null ? null
+                : plan.metadata.annotations.get("hoist.io/checksum");
+        if (own != null) {
+            return ChecksumMode.parse(own, "plan annotation hoist.io/checksum");
+        }
+        return ChecksumMode.parse(ctx.settings().get("controller_transfer_checksum", "sha256-4m"),
+                "ForkliftController setting controller_transfer_checksum");
     }
 
     /** The budgets this VM's copies share: its source host's (from the settings) and its plan's (annotation). */
@@ -551,12 +567,28 @@ public final class VmRun {
             t.progress = VmStatus.Progress.of(mb, mb);
             t.phase = "Completed";
             t.completed = now();
-            annotate(t, "source-checksum", r.sourceChecksum());
-            annotate(t, "target-checksum", r.targetChecksum());
+            // Which checksum was used and whether the copy is verified; "none" never carries checksum values.
+            annotate(t, "checksum", r.checksum().label());
+            annotate(t, "verified", Boolean.toString(r.checksum().verifies() && r.sourceChecksum() != null
+                    && r.sourceChecksum().equals(r.targetChecksum())));
+            if (r.checksum().verifies()) {
+                annotate(t, "source-checksum", r.sourceChecksum());
+                annotate(t, "target-checksum", r.targetChecksum());
+                annotate(s, "checksum." + disk.id() + ".source", r.sourceChecksum());
+                annotate(s, "checksum." + disk.id() + ".target", r.targetChecksum());
+            } else {
+                for (String k : List.of("source-checksum", "target-checksum")) {
+                    if (t.annotations != null) {
+                        t.annotations.remove(ANN_PREFIX + k);
+                    }
+                }
+                if (s.annotations != null) {
+                    s.annotations.remove(ANN_PREFIX + "checksum." + disk.id() + ".source");
+                    s.annotations.remove(ANN_PREFIX + "checksum." + disk.id() + ".target");
+                }
+            }
             annotate(t, "bytes-copied", Long.toString(r.bytesCopied()));
             annotate(t, "eta-seconds", "0");
-            annotate(s, "checksum." + disk.id() + ".source", r.sourceChecksum());
-            annotate(s, "checksum." + disk.id() + ".target", r.targetChecksum());
             sumTasks(s);
         });
     }

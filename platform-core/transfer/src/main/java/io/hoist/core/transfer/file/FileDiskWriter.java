@@ -15,9 +15,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * A sparse raw target file (or a block device). Zero runs are never written as bytes where the file is known to
  * be a hole: a file this writer created starts as one big hole, and a bitmap of 1 MiB granules remembers where
- * data went since. Where old bytes may exist (an existing file kept for resume, or a granule written earlier)
- * the range is read back and only non-zero pieces are overwritten with zeros. A block device has no holes, so
- * zeros are written to it unless it already reads as zeros.
+ * data went since. Where old bytes may exist (an existing file kept for resume, a granule written earlier, any
+ * block device) the range is made zero with {@code fallocate(PUNCH_HOLE)}: a hole in a file, a discard / WRITE
+ * ZEROES with unmap on a device that guarantees zeros after it (thin LVM, loop, most SSDs and SAN LUNs). Where
+ * that is refused, the range is read back and only non-zero pieces are zeroed, with {@code fallocate(ZERO_RANGE)}
+ * (the device's own zeroing) or, failing that, zero bytes.
  *
  * <p>Aligned writes from aligned direct buffers (all the copier's full runs) go through a second channel opened
  * with {@code O_DIRECT}: the data skips the page cache, so copying a disk larger than RAM neither evicts the host's
@@ -28,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class FileDiskWriter implements DiskWriter {
     private static final int GRANULE_SHIFT = 20;
     private static final int CHECK_CHUNK = 1 << GRANULE_SHIFT;
+    /** Buffered writes at least this long get their write-back started at once (sync_file_range). */
+    private static final long WRITE_BACK_MIN = 1 << 20;
     private static final ThreadLocal<ByteBuffer> SCRATCH = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHECK_CHUNK));
 
     private final Path path;
@@ -40,6 +44,11 @@ public final class FileDiskWriter implements DiskWriter {
     private final boolean startedEmpty;
     /** Granules written with data since open; only consulted when {@link #startedEmpty}. */
     private final AtomicLongArray dirty;
+    /** Our own descriptor for fallocate and sync_file_range, or null when native calls are unavailable. */
+    private final NativeFile nativeFd;
+    /** Cleared once the file system or device refuses PUNCH_HOLE / ZERO_RANGE, so it is not asked again. */
+    private volatile boolean punchWorks;
+    private volatile boolean zeroRangeWorks;
 
     private FileDiskWriter(Path path, FileChannel channel, long size, boolean startedEmpty) {
         this.path = path;
@@ -57,6 +66,15 @@ public final class FileDiskWriter implements DiskWriter {
         this.size = size;
         this.startedEmpty = startedEmpty;
         this.dirty = new AtomicLongArray((int) (((size + CHECK_CHUNK - 1) >> GRANULE_SHIFT) / 64 + 1));
+        NativeFile n = null;
+        try {
+            n = NativeFile.openForWriting(path);
+        } catch (IOException e) {
+            n = null; // zeros are then checked and written with the JDK alone; correct, just slower
+        }
+        this.nativeFd = n;
+        this.punchWorks = n != null;
+        this.zeroRangeWorks = n != null;
     }
 
     /**
@@ -106,10 +124,16 @@ public final class FileDiskWriter implements DiskWriter {
         long end = offset + src.remaining();
         checkRange(offset, src.remaining());
         markDirty(offset, end);
-        FileChannel ch = direct != null && isAligned(offset, src) ? direct : channel;
+        boolean buffered = direct == null || !isAligned(offset, src);
+        FileChannel ch = buffered ? channel : direct;
         long pos = offset;
         while (src.hasRemaining()) {
             pos += ch.write(src, pos);
+        }
+        if (buffered && nativeFd != null && end - offset >= WRITE_BACK_MIN) {
+            // Page-cache writes (no O_DIRECT here): start their write-back now, so dirty pages do not pile up
+            // and the checkpoint's fdatasync does not stall on all of them at once.
+            nativeFd.startWriteBack(offset, end - offset);
         }
     }
 
@@ -119,15 +143,46 @@ public final class FileDiskWriter implements DiskWriter {
         long end = offset + length;
         long pos = offset;
         while (pos < end) {
+            // Cut into runs of granules that may hold old bytes; granules known to be holes need nothing.
             long granuleEnd = Math.min(end, ((pos >> GRANULE_SHIFT) + 1) << GRANULE_SHIFT);
-            if (!startedEmpty || isDirty(pos)) {
-                zeroIfNotZero(pos, (int) (granuleEnd - pos));
+            if (startedEmpty && !isDirty(pos)) {
+                pos = granuleEnd;
+                continue;
             }
-            pos = granuleEnd;
+            long runEnd = granuleEnd;
+            while (runEnd < end && (!startedEmpty || isDirty(runEnd))) {
+                runEnd = Math.min(end, runEnd + CHECK_CHUNK);
+            }
+            makeZero(pos, runEnd - pos);
+            pos = runEnd;
         }
     }
 
-    /** Reads the range back and overwrites it with zeros only if something non-zero is there. */
+    /** Makes a range that may hold old bytes read as zeros: a hole where possible, else zeros where needed. */
+    private void makeZero(long offset, long length) throws IOException {
+        if (punchWorks) {
+            if (nativeFd.punchHole(offset, length)) {
+                return;
+            }
+            if (!isMisaligned(offset, length)) {
+                punchWorks = false; // refused for a reason other than this range's alignment: do not ask again
+            }
+        }
+        long pos = offset;
+        long end = offset + length;
+        while (pos < end) {
+            int n = (int) Math.min(CHECK_CHUNK - (pos & (CHECK_CHUNK - 1)), end - pos);
+            zeroIfNotZero(pos, n);
+            pos += n;
+        }
+    }
+
+    /** Devices refuse fallocate on ranges not aligned to their sector; that says nothing about other ranges. */
+    private static boolean isMisaligned(long offset, long length) {
+        return (offset | length) % 4096 != 0;
+    }
+
+    /** Reads the range back and makes it zero only if something non-zero is there. */
     private void zeroIfNotZero(long offset, int length) throws IOException {
         ByteBuffer scratch = SCRATCH.get().clear().limit(length);
         long pos = offset;
@@ -140,6 +195,14 @@ public final class FileDiskWriter implements DiskWriter {
         }
         int got = scratch.position();
         if (!DiskChecksum.isZero(scratch, 0, got)) {
+            if (zeroRangeWorks) {
+                if (nativeFd.zeroRange(offset, length)) {
+                    return;
+                }
+                if (!isMisaligned(offset, length)) {
+                    zeroRangeWorks = false;
+                }
+            }
             scratch.clear().limit(length);
             DiskChecksum.fillZeros(scratch);
             scratch.flip();
@@ -153,6 +216,11 @@ public final class FileDiskWriter implements DiskWriter {
     private boolean isAligned(long offset, ByteBuffer src) {
         return src.isDirect() && offset % alignment == 0 && src.remaining() % alignment == 0
                 && src.alignmentOffset(src.position(), alignment) == 0;
+    }
+
+    /** Whether zero ranges over old bytes are deallocated with fallocate(PUNCH_HOLE), as far as known so far. */
+    public boolean punchesHoles() {
+        return punchWorks;
     }
 
     /** Whether aligned writes bypass the page cache (O_DIRECT) on this file system. */
@@ -202,7 +270,7 @@ public final class FileDiskWriter implements DiskWriter {
 
     @Override
     public void close() throws IOException {
-        try (channel) {
+        try (channel; NativeFile n = nativeFd) {
             if (direct != null) {
                 direct.close();
             }

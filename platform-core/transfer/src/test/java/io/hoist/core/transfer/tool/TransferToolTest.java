@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hoist.api.transfer.TlsSettings;
+import io.hoist.core.transfer.checksum.ChecksumMode;
 import io.hoist.core.transfer.copy.CopyResult;
 import io.hoist.core.transfer.testing.Images;
 import io.hoist.core.transfer.testing.Nbdkit;
@@ -26,7 +27,7 @@ class TransferToolTest {
         String reference = Images.referenceChecksum(img);
         try (Nbdkit server = Nbdkit.unix(dir, "file", img.toString())) {
             CopyResult result = CopyTool.run(new CopySpec(server.uri().toString(), dst.toString(), 4, 1024 * 1024, 0,
-                    dir.resolve("ckpt"), TlsSettings.DEFAULT, true), new PrintStream(out, true, StandardCharsets.UTF_8));
+                    dir.resolve("ckpt"), TlsSettings.DEFAULT, true, ChecksumMode.SHA256_4M), new PrintStream(out, true, StandardCharsets.UTF_8));
             assertThat(result.targetChecksum()).isEqualTo(reference);
         }
         String text = out.toString(StandardCharsets.UTF_8);
