@@ -32,6 +32,7 @@ class TransferToolTest {
         }
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("source   " + reference).contains("target   " + reference)
+                .contains("verified sha256-4m of source and target are equal")
                 .containsPattern("time     [0-9.]+ s, [0-9.]+ [KMG]?i?B/s").containsPattern("bytes    \\d+ read, \\d+ written, \\d+ zeroed")
                 .contains("%"); // the live progress line
 
@@ -42,7 +43,26 @@ class TransferToolTest {
     }
 
     @Test
+    void checksumNoneCopiesAndSaysItIsNotVerified() throws Exception {
+        Path img = Images.mixed(dir, "src.img", 9L * 1024 * 1024, 2, 82);
+        Path dst = dir.resolve("dst.img");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream saved = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(TransferTool.run(new String[] {"copy", "--checksum", "none", img.toString(), dst.toString()})).isZero();
+        } finally {
+            System.setOut(saved);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("checksum none: NOT verified").doesNotContain("sha256-4m:").doesNotContain("verified sha256");
+        assertThat(Images.sameContent(img, dst)).isTrue();
+    }
+
+    @Test
     void badArgumentsNameWhatIsWrong() {
+        assertThatThrownBy(() -> TransferTool.run(new String[] {"copy", "--checksum", "crc32", "a", "b"}))
+                .hasMessageContaining("--checksum: 'crc32' is not a checksum choice (use one of sha256-4m, none)");
         assertThatThrownBy(() -> TransferTool.run(new String[] {"copy", "only-one"}))
                 .hasMessageContaining("copy needs SOURCE and TARGET");
         assertThatThrownBy(() -> TransferTool.run(new String[] {"copy", "--request-size", "lots", "a", "b"}))
