@@ -166,49 +166,36 @@ run() { # scenario tool img size_gib command...
 }
 
 QEMU=(qemu-img convert -W -m 8 -f raw -O raw)
-before() { [ -n "${BEFORE:-}" ] && run "$1" hoist-before "$2" "$3" "${HOIST_BEFORE[@]}" "$4" "$DST"; return 0; }
+# One scenario: hoist (checksums on), nbdcopy, hoist --checksum none, qemu-img; extras: noflush, before, no-nbdcopy.
+compare() { # scenario img size_gib source [extras...]
+    local S=$1 img=$2 size=$3 src=$4 nbd=1 extra; shift 4
+    for extra in "$@"; do [ "$extra" = no-nbdcopy ] && nbd=0; done
+    run "$S" hoist "$img" "$size" "${HOIST[@]}" "$src" "$DST"
+    [ $nbd = 1 ] && run "$S" nbdcopy "$img" "$size" nbdcopy --flush "$src" "$DST"
+    run "$S" hoist-nosum "$img" "$size" "${HOIST_NOSUM[@]}" "$src" "$DST"
+    # qemu-img's curl driver sometimes stalls for good on this machine; 60 s is ten times its normal HTTP run
+    RUN_TIMEOUT=$([[ $src == http* ]] && echo 60 || echo "$RUN_TIMEOUT") run "$S" qemu-img "$img" "$size" "${QEMU[@]}" "$src" "$DST"
+    for extra in "$@"; do
+        case "$extra" in
+            noflush) run "$S" nbdcopy-noflush "$img" "$size" nbdcopy "$src" "$DST" ;;
+            before) [ -n "${BEFORE:-}" ] && run "$S" hoist-before "$img" "$size" "${HOIST_BEFORE[@]}" "$src" "$DST" ;;
+        esac
+    done
+    return 0
+}
 read -r _ u0 n0 s0 i0 w0 q0 sq0 st0 _ < /proc/stat
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 T_START=$(date +%s)
 for rep in $(seq "$REPS"); do
     echo "--- repetition $rep of $REPS" >&2
-    S="nbd-unix ${SIZE_GIB}G half-zero"
-    run "$S" hoist half "$SIZE_GIB" "${HOIST[@]}" "$HALF_UNIX" "$DST"
-    run "$S" nbdcopy half "$SIZE_GIB" nbdcopy --flush "$HALF_UNIX" "$DST"
-    run "$S" hoist-nosum half "$SIZE_GIB" "${HOIST_NOSUM[@]}" "$HALF_UNIX" "$DST"
-    run "$S" qemu-img half "$SIZE_GIB" "${QEMU[@]}" "$HALF_UNIX" "$DST"
-    run "$S" nbdcopy-noflush half "$SIZE_GIB" nbdcopy "$HALF_UNIX" "$DST"
-    before "$S" half "$SIZE_GIB" "$HALF_UNIX"
+    compare "nbd-unix ${SIZE_GIB}G half-zero" half "$SIZE_GIB" "$HALF_UNIX" noflush before
     # what the checksum alone costs: hoist verify reads the image file and hashes its data blocks, no copy
     run "checksum only ${SIZE_GIB}G half-zero" hoist-verify half "$SIZE_GIB" "$ROOT/hoist" verify "$WORK/half.img"
-    S="nbd-tcp ${SIZE_GIB}G half-zero"
-    run "$S" hoist half "$SIZE_GIB" "${HOIST[@]}" "$HALF_TCP" "$DST"
-    run "$S" nbdcopy half "$SIZE_GIB" nbdcopy --flush "$HALF_TCP" "$DST"
-    run "$S" hoist-nosum half "$SIZE_GIB" "${HOIST_NOSUM[@]}" "$HALF_TCP" "$DST"
-    run "$S" qemu-img half "$SIZE_GIB" "${QEMU[@]}" "$HALF_TCP" "$DST"
-    S="file ${SIZE_GIB}G half-zero"
-    run "$S" hoist half "$SIZE_GIB" "${HOIST[@]}" "$WORK/half.img" "$DST"
-    run "$S" nbdcopy half "$SIZE_GIB" nbdcopy --flush "$WORK/half.img" "$DST"
-    run "$S" hoist-nosum half "$SIZE_GIB" "${HOIST_NOSUM[@]}" "$WORK/half.img" "$DST"
-    run "$S" qemu-img half "$SIZE_GIB" "${QEMU[@]}" "$WORK/half.img" "$DST"
-    before "$S" half "$SIZE_GIB" "$WORK/half.img"
-    S="http ${SIZE_GIB}G half-zero"
-    run "$S" hoist half "$SIZE_GIB" "${HOIST[@]}" "$HALF_HTTP" "$DST"
-    run "$S" hoist-nosum half "$SIZE_GIB" "${HOIST_NOSUM[@]}" "$HALF_HTTP" "$DST"
-    # qemu-img's curl driver sometimes stalls for good on this machine; 60 s is ten times its normal run
-    RUN_TIMEOUT=60 run "$S" qemu-img half "$SIZE_GIB" "${QEMU[@]}" "$HALF_HTTP" "$DST"
-    S="nbd-unix ${SMALL_GIB}G 75%-zero"
-    run "$S" hoist zero75 "$SMALL_GIB" "${HOIST[@]}" "$Z75_UNIX" "$DST"
-    run "$S" nbdcopy zero75 "$SMALL_GIB" nbdcopy --flush "$Z75_UNIX" "$DST"
-    run "$S" hoist-nosum zero75 "$SMALL_GIB" "${HOIST_NOSUM[@]}" "$Z75_UNIX" "$DST"
-    run "$S" qemu-img zero75 "$SMALL_GIB" "${QEMU[@]}" "$Z75_UNIX" "$DST"
-    before "$S" zero75 "$SMALL_GIB" "$Z75_UNIX"
-    S="nbd-unix ${SMALL_GIB}G dense"
-    run "$S" hoist dense "$SMALL_GIB" "${HOIST[@]}" "$DENSE_UNIX" "$DST"
-    run "$S" nbdcopy dense "$SMALL_GIB" nbdcopy --flush "$DENSE_UNIX" "$DST"
-    run "$S" hoist-nosum dense "$SMALL_GIB" "${HOIST_NOSUM[@]}" "$DENSE_UNIX" "$DST"
-    run "$S" qemu-img dense "$SMALL_GIB" "${QEMU[@]}" "$DENSE_UNIX" "$DST"
-    before "$S" dense "$SMALL_GIB" "$DENSE_UNIX"
+    compare "nbd-tcp ${SIZE_GIB}G half-zero" half "$SIZE_GIB" "$HALF_TCP"
+    compare "file ${SIZE_GIB}G half-zero" half "$SIZE_GIB" "$WORK/half.img" before
+    compare "http ${SIZE_GIB}G half-zero" half "$SIZE_GIB" "$HALF_HTTP" no-nbdcopy
+    compare "nbd-unix ${SMALL_GIB}G 75%-zero" zero75 "$SMALL_GIB" "$Z75_UNIX" before
+    compare "nbd-unix ${SMALL_GIB}G dense" dense "$SMALL_GIB" "$DENSE_UNIX" before
 done
 read -r _ u1 n1 s1 i1 w1 q1 sq1 st1 _ < /proc/stat
 BUSY=$(( (u1 + n1 + s1 + q1 + sq1 + st1) - (u0 + n0 + s0 + q0 + sq0 + st0) ))

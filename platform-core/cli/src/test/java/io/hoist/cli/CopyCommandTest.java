@@ -47,6 +47,16 @@ class CopyCommandTest {
         assertThat(dir.resolve("x.img")).doesNotExist();
     }
 
+    @Test
+    void helpStillListsEveryCommandThoughARunBuildsOnlyItsOwn() {
+        assertThat(cli.run("help", "copy").out()).contains("--checksum=sha256-4m|none");
+        assertThat(cli.run("copy", "--help").out()).contains("NOT verified");
+        assertThat(cli.run("--help").out()).contains("serve").contains("copy").contains("verify").contains("apply");
+        CliHarness.Result typo = cli.run("cpy", "a", "b");
+        assertThat(typo.code()).isEqualTo(2);
+        assertThat(typo.err()).contains("cpy");
+    }
+
     private Path image(String name) throws Exception {
         Path p = dir.resolve(name);
         byte[] data = new byte[1 << 20];
