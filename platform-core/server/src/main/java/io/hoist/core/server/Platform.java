@@ -70,6 +70,7 @@ public final class Platform implements AutoCloseable {
                 var copier = new TransferDiskCopyService(ctx.dataDir(), new BandwidthBudgets(), timers);
                 engine = new Engine(ctx.vertx(), ctx.store(), extensions(plugins), services, copier);
                 engine.start();
+                io.hoist.core.server.metrics.EngineMetrics.bind(ctx.metrics(), engine);
             }
 
             @Override
