@@ -42,6 +42,7 @@ public final class Main implements Runnable {
             PolicyCommand.class,
             CopyCommand.class,
             VerifyCommand.class,
+            MustGatherCommand.class,
             CommandLine.HelpCommand.class);
 
     private final CliContext context;

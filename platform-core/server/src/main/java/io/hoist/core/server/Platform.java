@@ -97,6 +97,20 @@ public final class Platform implements AutoCloseable {
                 return PluginRoutes.openApiPaths();
             }
         });
+        // The support archive (hoist must-gather, the console's download).
+        builder.routes(new io.hoist.core.server.http.RouteContributor() {
+            @Override
+            public void addRoutes(Router router, HoistServer.Context ctx) {
+                var gather = new io.hoist.core.server.mustgather.MustGather(ctx.store(), inventory,
+                        () -> java.util.Map.of("pluginApiVersion", plugins.apiVersion(), "items", plugins.plugins()), ctx.dataDir());
+                new io.hoist.core.server.mustgather.MustGatherRoutes(ctx.vertx(), gather).mount(router);
+            }
+
+            @Override
+            public com.fasterxml.jackson.databind.node.ObjectNode openApiPaths() {
+                return io.hoist.core.server.mustgather.MustGatherRoutes.openApiPaths();
+            }
+        });
         // Hook output (DATA/logs), as `hoist logs` reads it.
         builder.routes(new io.hoist.core.server.http.RouteContributor() {
             @Override
