@@ -40,6 +40,7 @@ public final class Platform implements AutoCloseable {
     private ScheduledExecutorService timers;
     private ValidationService validation;
     private AutoCloseable validationConfigMaps;
+    private io.hoist.core.server.events.EventRecorder events;
 
     private Platform(HoistServer.Builder builder, Path dataDir, List<Path> pluginRoots) {
         List<Path> roots = new ArrayList<>(pluginRoots);
@@ -71,12 +72,17 @@ public final class Platform implements AutoCloseable {
                 engine = new Engine(ctx.vertx(), ctx.store(), extensions(plugins), services, copier);
                 engine.start();
                 io.hoist.core.server.metrics.EngineMetrics.bind(ctx.metrics(), engine);
+                // Events from the status the engine stores (plan/VM transitions, failures, retries, concerns).
+                events = io.hoist.core.server.events.EventRecorder.start(ctx.store());
             }
 
             @Override
             public void stop() {
                 if (engine != null) {
                     engine.close();
+                }
+                if (events != null) {
+                    events.close();
                 }
                 if (plugins != null) {
                     plugins.close();
@@ -193,6 +199,11 @@ public final class Platform implements AutoCloseable {
 
     public Engine engine() {
         return engine;
+    }
+
+    /** The event recorder (null before start). */
+    public io.hoist.core.server.events.EventRecorder events() {
+        return events;
     }
 
     public Inventory inventory() {

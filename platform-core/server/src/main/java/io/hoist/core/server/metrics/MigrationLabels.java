@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * MTV's label values for a plan, as forklift's metrics collector derives them: {@code provider} is the source
- * provider's type, {@code mode} Warm or Cold, {@code target} Local (destination without a URL: this cluster) or
- * Remote.
+ * provider's type, {@code mode} Warm or Cold, {@code target} Remote for a destination reached over a cluster API
+ * URL, Local for one without a URL (this cluster, as in MTV) or a {@code file://} folder on this machine.
  */
 record MigrationLabels(String provider, String mode, String target) {
     static final String UNKNOWN = "unknown";
@@ -20,7 +20,9 @@ record MigrationLabels(String provider, String mode, String target) {
         JsonNode destination = providers.get(ref(spec.path("provider").path("destination"), ns));
         String provider = source == null ? UNKNOWN : source.path("spec").path("type").asText(UNKNOWN);
         boolean warm = spec.path("warm").asBoolean(false) || "warm".equals(spec.path("type").asText());
-        String target = destination == null || destination.path("spec").path("url").asText("").isEmpty() ? "Local" : "Remote";
+        // Remote: another cluster's API. No URL (this cluster) or a file:// folder on this machine is Local.
+        String url = destination == null ? "" : destination.path("spec").path("url").asText("");
+        String target = url.startsWith("http://") || url.startsWith("https://") ? "Remote" : "Local";
         return new MigrationLabels(provider, warm ? "Warm" : "Cold", target);
     }
 

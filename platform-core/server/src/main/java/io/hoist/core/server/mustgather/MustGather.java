@@ -272,6 +272,8 @@ public final class MustGather {
                 case PLAN -> plans.contains(ns + "/" + name);
                 case MIGRATION -> plans.contains(MigrationRef.plan(o));
                 case FORKLIFT_CONTROLLER, CONFIG_MAP -> true; // settings and validation rules
+                case EVENT -> plans.contains(ns + "/" + o.path("involvedObject").path("name").asText())
+                        || "Migration".equals(o.path("involvedObject").path("kind").asText());
                 default -> refs.contains(kind + "/" + ns + "/" + name);
             };
         }
