@@ -135,12 +135,15 @@ public final class HoistServer implements AutoCloseable {
 
             @Override
             public ObjectNode openApiPaths() {
-                return io.hoist.core.server.metrics.MetricsRoutes.openApiPaths();
+                ObjectNode paths = io.hoist.core.server.metrics.MetricsRoutes.openApiPaths();
+                paths.setAll(io.hoist.core.server.logging.LoggerRoutes.openApiPaths());
+                return paths;
             }
         });
         ObjectNode openApi = OpenApiDocument.build(documented);
         r.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .end(openApi.toString()));
+        new io.hoist.core.server.logging.LoggerRoutes().mount(r);
         new ResourceApi(vertx, store, options.admission).addRoutes(r);
         new io.hoist.core.server.api.DiscoveryApi(io.hoist.api.PluginApi.VERSION).addRoutes(r);
         for (RouteContributor c : options.routes) {
