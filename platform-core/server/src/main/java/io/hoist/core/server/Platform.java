@@ -72,6 +72,7 @@ public final class Platform implements AutoCloseable {
                 engine = new Engine(ctx.vertx(), ctx.store(), extensions(plugins), services, copier);
                 engine.start();
                 io.hoist.core.server.metrics.EngineMetrics.bind(ctx.metrics(), engine);
+                io.hoist.core.server.metrics.InventoryMetrics.bind(ctx.metrics(), inventory);
                 // Events from the status the engine stores (plan/VM transitions, failures, retries, concerns).
                 events = io.hoist.core.server.events.EventRecorder.start(ctx.store());
             }
