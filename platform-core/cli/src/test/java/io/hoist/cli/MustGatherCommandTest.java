@@ -41,7 +41,7 @@ class MustGatherCommandTest {
 
     @AfterEach
     void backToDefaults() {
-        Logging.configure(new Logging.Setup(null, Logging.Format.TEXT, null, Map.of()));
+        Logging.reset();
     }
 
     private static ObjectNode json(String s) throws Exception {
@@ -105,11 +105,12 @@ class MustGatherCommandTest {
             Map<String, String> entries = untar(all);
             assertThat(entries).containsKeys("resources/demo/secrets/creds.yaml", "resources/demo/providers/vcenter.yaml",
                     "resources/demo/plans/web.yaml", "resources/demo/plans/other.yaml", "resources/demo/migrations/web-1.yaml",
-                    "plugins.json", "version.json", "logging.json", "logs/hoist.log",
+                    "plugins.json", "validation.json", "version.json", "logging.json", "logs/hoist.log",
                     "logs/demo/web/" + planUid + "/vm-1/PostHook.log");
             assertThat(entries.get("resources/demo/secrets/creds.yaml")).contains("password:", "user:", "token:", "<redacted>");
             assertThat(entries.get("logs/hoist.log")).contains("connecting with password <redacted>");
             assertThat(entries.get("version.json")).contains("\"pluginApi\"");
+            assertThat(entries.get("validation.json")).contains("\"rulesVersion\"");
             for (var e : entries.entrySet()) {
                 assertThat(e.getValue()).as(e.getKey()).doesNotContain(PASSWORD, b64(PASSWORD), BASE64_ONLY, b64(BASE64_ONLY),
                         apiToken);

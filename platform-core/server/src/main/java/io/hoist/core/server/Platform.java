@@ -108,8 +108,10 @@ public final class Platform implements AutoCloseable {
         builder.routes(new io.hoist.core.server.http.RouteContributor() {
             @Override
             public void addRoutes(Router router, HoistServer.Context ctx) {
-                var gather = new io.hoist.core.server.mustgather.MustGather(ctx.store(), inventory,
-                        () -> java.util.Map.of("pluginApiVersion", plugins.apiVersion(), "items", plugins.plugins()), ctx.dataDir());
+                java.util.Map<String, java.util.function.Supplier<Object>> documents = java.util.Map.of(
+                        "plugins.json", () -> java.util.Map.of("pluginApiVersion", plugins.apiVersion(), "items", plugins.plugins()),
+                        "validation.json", Platform.this::validationState);
+                var gather = new io.hoist.core.server.mustgather.MustGather(ctx.store(), inventory, documents, ctx.dataDir());
                 new io.hoist.core.server.mustgather.MustGatherRoutes(ctx.vertx(), gather).mount(router);
             }
 
@@ -167,6 +169,28 @@ public final class Platform implements AutoCloseable {
             }
         });
         this.server = builder.build();
+    }
+
+    /** Rule packages in force: provider type, rules_version, files, and why any were refused (for must-gather). */
+    private Object validationState() {
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        if (validation == null) {
+            return out;
+        }
+        for (String pkg : validation.packages().names()) {
+            java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+            validation.packages().get(pkg).ifPresent(rp -> p.put("providerType", rp.providerType()));
+            validation.ruleSet(pkg).ifPresent(rs -> {
+                p.put("rulesVersion", rs.rulesVersion());
+                p.put("files", rs.files().stream().map(f -> f.label()).toList());
+            });
+            String err = validation.errors().get(pkg);
+            if (err != null) {
+                p.put("error", err);
+            }
+            out.put(pkg, p);
+        }
+        return out;
     }
 
     /** Plugins from {@code DATA/plugins} plus the built-in directory (system property {@code hoist.plugins.dir}). */

@@ -115,6 +115,17 @@ public final class Logging {
         setup.levels().forEach((name, level) -> logger(ctx, name).setLevel(level));
     }
 
+    /** Back to the built-in defaults (logback.xml on the class path: INFO and up on stderr), as at JVM start. */
+    public static synchronized void reset() {
+        LoggerContext ctx = context();
+        ctx.reset();
+        try {
+            new ch.qos.logback.classic.util.ContextInitializer(ctx).autoConfig();
+        } catch (ch.qos.logback.core.joran.spi.JoranException e) {
+            throw new IllegalStateException("the built-in logback.xml is broken: " + e.getMessage(), e);
+        }
+    }
+
     /** Sets one logger's level at run time ({@code null} level: inherit from the parent again). */
     public static void setLevel(String loggerName, String level) {
         Level parsed = level == null ? null : parseLevel(level);

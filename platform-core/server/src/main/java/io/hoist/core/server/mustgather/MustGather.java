@@ -46,16 +46,20 @@ public final class MustGather {
 
     private final ResourceStore store;
     private final Inventory inventory;
-    private final Supplier<Object> plugins;
+    private final Map<String, Supplier<Object>> documents;
     private final Path dataDir;
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    public MustGather(ResourceStore store, Inventory inventory, Supplier<Object> plugins, Path dataDir) {
+    /**
+     * {@code documents}: more JSON files for the archive, by file name (plugins.json, validation.json), each read when
+     * the archive is written.
+     */
+    public MustGather(ResourceStore store, Inventory inventory, Map<String, Supplier<Object>> documents, Path dataDir) {
         this.store = store;
         this.inventory = inventory;
-        this.plugins = plugins;
+        this.documents = Map.copyOf(documents);
         this.dataDir = dataDir;
     }
 
@@ -92,7 +96,9 @@ public final class MustGather {
                 }
             });
         }
-        archive.text("plugins.json", json.writeValueAsString(plugins.get()));
+        for (var d : new java.util.TreeMap<>(documents).entrySet()) {
+            archive.text(d.getKey(), json.writeValueAsString(d.getValue().get()));
+        }
         archive.text("version.json", json.writeValueAsString(version()));
         archive.text("logging.json", json.writeValueAsString(Map.of("levels", Logging.levels())));
         archiveLogs(archive, selection);

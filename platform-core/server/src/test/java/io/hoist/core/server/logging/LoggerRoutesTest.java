@@ -17,7 +17,7 @@ class LoggerRoutesTest {
 
     @AfterEach
     void backToDefaults() {
-        Logging.configure(new Logging.Setup(null, Logging.Format.TEXT, null, Map.of()));
+        Logging.reset();
     }
 
     private static HttpRequest put(RunningServer s, String logger, String body) {

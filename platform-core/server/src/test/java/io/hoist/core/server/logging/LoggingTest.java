@@ -19,7 +19,7 @@ class LoggingTest {
 
     @AfterEach
     void backToDefaults() {
-        Logging.configure(new Logging.Setup(null, Logging.Format.TEXT, null, Map.of()));
+        Logging.reset();
     }
 
     @Test

@@ -29,7 +29,7 @@ class SecretsNeverLoggedTest {
 
     @AfterEach
     void backToDefaults() {
-        Logging.configure(new Logging.Setup(null, Logging.Format.TEXT, null, Map.of()));
+        Logging.reset();
     }
 
     @Test

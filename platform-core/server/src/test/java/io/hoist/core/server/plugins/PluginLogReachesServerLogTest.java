@@ -38,7 +38,7 @@ class PluginLogReachesServerLogTest {
 
     @AfterEach
     void backToDefaults() {
-        Logging.configure(new Logging.Setup(null, Logging.Format.TEXT, null, Map.of()));
+        Logging.reset();
     }
 
     private Path startPlatformWithLoggingPlugin(Logging.Format format) throws Exception {
