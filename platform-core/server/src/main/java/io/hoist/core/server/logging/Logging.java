@@ -68,7 +68,9 @@ public final class Logging {
 
     /** Libraries whose INFO chatter is noise for an operator. */
     private static final Map<String, Level> QUIET = Map.of("io.netty", Level.WARN, "io.vertx", Level.WARN,
-            "org.pf4j", Level.WARN, "io.fabric8", Level.WARN);
+            "org.pf4j", Level.WARN, "io.fabric8", Level.WARN,
+            // Vert.x's Micrometer metrics register one event-bus gauge twice at start; Micrometer warns and ignores it.
+            "io.micrometer.core.instrument.MeterRegistry", Level.ERROR);
 
     private Logging() {}
 
