@@ -256,6 +256,13 @@ public final class Runtime {
         Code c = new Code(I32, I32, I32, I32);
         int i = c.i32Local(), n = c.i32Local(), a = c.i32Local(), b = c.i32Local();
         c.get(1).get(3).get(1).get(3).op(I32_LT_U).select().set(n);
+        // skip the common prefix 8 bytes at a time; the byte loop below finds the first difference
+        Label words = c.block();
+        Label word = c.loop();
+        c.get(i).i32(8).op(I32_ADD).get(n).op(I32_GT_U).brIf(words);
+        c.get(0).get(i).op(I32_ADD).i64Load(0).get(2).get(i).op(I32_ADD).i64Load(0).op(I64_NE).brIf(words);
+        c.get(i).i32(8).op(I32_ADD).set(i).br(word);
+        c.end().end();
         Label out = c.block();
         Label top = c.loop();
         c.get(i).get(n).op(I32_GE_U).brIf(out);
