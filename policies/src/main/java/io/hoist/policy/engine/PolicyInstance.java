@@ -53,7 +53,7 @@ public final class PolicyInstance {
     private Memory memory;
     private MemoryCodec codec;
     private boolean ours;
-    private final Map<Integer, Builtins.Builtin> builtinsById = new HashMap<>();
+    private Builtins.Builtin[] builtinsById = new Builtins.Builtin[0];
     private Map<String, Integer> entrypoints;
     private int dataAddr;
     private int baseHeap;
@@ -129,12 +129,14 @@ public final class PolicyInstance {
         entrypoints = new HashMap<>();
         Object eps = Values.parseJson(dump((int) instance.export("entrypoints").apply()[0]));
         ((Map<?, ?>) eps).forEach((k, v) -> entrypoints.put((String) k, ((Double) v).intValue()));
-        builtinsById.clear();
+        builtinsById = new Builtins.Builtin[0];
         Object bs = Values.parseJson(dump((int) instance.export("builtins").apply()[0]));
         for (Map.Entry<?, ?> e : ((Map<?, ?>) bs).entrySet()) {
             Builtins.Builtin b = Builtins.get((String) e.getKey());
             if (b == null) throw new IllegalArgumentException("policy: needs builtin " + e.getKey() + " which this host does not provide");
-            builtinsById.put(((Double) e.getValue()).intValue(), b);
+            int id = ((Double) e.getValue()).intValue();
+            if (id >= builtinsById.length) builtinsById = java.util.Arrays.copyOf(builtinsById, id + 1);
+            builtinsById[id] = b;
         }
         dataAddr = parse(dataJson);
         if (dataAddr == 0) throw new IllegalArgumentException("data: not a JSON document");
@@ -154,7 +156,8 @@ public final class PolicyInstance {
     }
 
     private long[] callBuiltin(Instance inst, long... args) {
-        Builtins.Builtin b = builtinsById.get((int) args[0]);
+        int id = (int) args[0];
+        Builtins.Builtin b = id >= 0 && id < builtinsById.length ? builtinsById[id] : null;
         if (b == null) throw new PolicyEvaluationException("policy_abort", "unknown builtin id " + args[0]);
         Object[] values = new Object[args.length - 2];
         for (int i = 2; i < args.length; i++) {

@@ -155,16 +155,18 @@ public final class LayoutWriter {
                 for (Map.Entry<?, ?> e : m.entrySet()) pushPair(value(e.getKey()), value(e.getValue()));
                 return pairsAt(mark, pairTop - mark);
             }
-            boolean stringKeys = true;
-            for (Object k : m.keySet()) stringKeys &= k instanceof String;
-            if (!stringKeys) {
-                // keys of other types: let OPA's order sort them
-                TreeMap<Object, Object> sorted = Values.newObject();
-                for (Map.Entry<?, ?> e : m.entrySet()) sorted.put(MemoryCodec.normalize(e.getKey()), e.getValue());
-                return value(sorted);
+            int mark = pairTop, start = len;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!(e.getKey() instanceof String k)) {
+                    // keys of other types: drop what was laid out and let OPA's order sort them
+                    pairTop = mark;
+                    len = start;
+                    TreeMap<Object, Object> sorted = Values.newObject();
+                    for (Map.Entry<?, ?> x : m.entrySet()) sorted.put(MemoryCodec.normalize(x.getKey()), x.getValue());
+                    return value(sorted);
+                }
+                pushPair(key(k), value(e.getValue()));
             }
-            int mark = pairTop;
-            for (Map.Entry<?, ?> e : m.entrySet()) pushPair(key((String) e.getKey()), value(e.getValue()));
             return object(mark);
         }
         if (v instanceof Set<?> s) {
