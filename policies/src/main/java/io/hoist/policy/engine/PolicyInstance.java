@@ -141,6 +141,8 @@ public final class PolicyInstance {
         dataAddr = parse(dataJson);
         if (dataAddr == 0) throw new IllegalArgumentException("data: not a JSON document");
         baseHeap = (int) instance.export("opa_heap_ptr_get").apply()[0];
+        // our modules never write below the heap start (constants, the data document); modules from opa build might
+        if (ours) codec.stableBelow(baseHeap);
         dirty = false;
     }
 

@@ -40,9 +40,13 @@ public final class LayoutWriter {
     /** Starts a new image whose first byte will live at {@code base} (8-aligned) in the module's memory. */
     public void reset(int base) {
         this.base = base;
+        // one bulk clear of what the last image used, so alloc hands out zeroed bytes (padding, unset fields)
+        Arrays.fill(buf, 0, len, (byte) 0);
         this.len = 0;
         this.pairTop = 0;
         this.elemTop = 0;
+        java.util.Arrays.fill(entries, 0, entryTop, null);
+        this.entryTop = 0;
     }
 
     public int base() { return base; }
@@ -56,9 +60,14 @@ public final class LayoutWriter {
         int a = len;
         int size = (Math.max(n, 1) + 7) & ~7;
         if (a + size > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, a + size));
-        Arrays.fill(buf, a, a + size, (byte) 0);
         len = a + size;
         return a;
+    }
+
+    /** Drops what was laid out from {@code to} on, leaving those bytes zeroed for alloc. */
+    private void rollBack(int to) {
+        Arrays.fill(buf, to, len, (byte) 0);
+        len = to;
     }
 
     private void i32(int off, int v) { I32.set(buf, off, v); }
@@ -155,12 +164,14 @@ public final class LayoutWriter {
                 for (Map.Entry<?, ?> e : m.entrySet()) pushPair(value(e.getKey()), value(e.getValue()));
                 return pairsAt(mark, pairTop - mark);
             }
+            int shaped = shaped(m);
+            if (shaped != 0) return shaped;
             int mark = pairTop, start = len;
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 if (!(e.getKey() instanceof String k)) {
                     // keys of other types: drop what was laid out and let OPA's order sort them
                     pairTop = mark;
-                    len = start;
+                    rollBack(start);
                     TreeMap<Object, Object> sorted = Values.newObject();
                     for (Map.Entry<?, ?> x : m.entrySet()) sorted.put(MemoryCodec.normalize(x.getKey()), x.getValue());
                     return value(sorted);
@@ -181,6 +192,86 @@ public final class LayoutWriter {
             return collection(Layout.SET, mark);
         }
         throw new IllegalArgumentException("not a Rego value: " + v.getClass().getName());
+    }
+
+    // ---------------------------------------------------------------- object shapes
+
+    /**
+     * The keys of one kind of object in its map's iteration order, their UTF-8 bytes and their order by those bytes
+     * (OPA's string order). Documents of one kind (a provider's VMs, their disks, NICs) share a handful of shapes,
+     * so an object whose keys match a cached shape is laid out without hashing or sorting its keys.
+     */
+    private record Shape(String[] keys, byte[][] utf8, int[] sorted) {
+        boolean matches(Object[] ks, int from, int n) {
+            if (keys.length != n) return false;
+            for (int i = 0; i < n; i++) {
+                Object k = ks[from + i];
+                if (k != keys[i] && !keys[i].equals(k)) return false;
+            }
+            return true;
+        }
+    }
+
+    private static final int SHAPE_SLOTS = 256;
+    private final Shape[] shapes = new Shape[SHAPE_SLOTS];
+    /** Keys and values of the maps being laid out, as a stack across nesting levels. */
+    private Object[] entries = new Object[256];
+    private int entryTop;
+
+    /**
+     * Lays out a map whose keys are all strings through its shape (cached on first sight); 0 when a key is not a
+     * string or the map is too small for a shape to pay off (the caller then sorts).
+     */
+    private int shaped(Map<?, ?> m) {
+        int n = m.size();
+        if (n < 2) return 0;
+        int from = entryTop;
+        if (from + 2 * n > entries.length) entries = Arrays.copyOf(entries, Math.max(entries.length * 2, from + 2 * n));
+        int i = 0;
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (i == n || !(e.getKey() instanceof String)) { // a map changed while read, or non-string keys
+                Arrays.fill(entries, from, from + 2 * n, null);
+                return 0;
+            }
+            entries[from + i] = e.getKey();
+            entries[from + n + i] = e.getValue();
+            i++;
+        }
+        if (i != n) return 0;
+        int slot = (entries[from].hashCode() * 31 + n) & (SHAPE_SLOTS - 1);
+        Shape shape = shapes[slot];
+        if (shape == null || !shape.matches(entries, from, n)) {
+            shape = shapeOf(entries, from, n);
+            shapes[slot] = shape;
+        }
+        entryTop = from + 2 * n;
+        try {
+            int mark = pairTop;
+            for (int j = 0; j < n; j++) {
+                int x = shape.sorted[j];
+                int k = bytes(shape.utf8[x]);
+                pushPair(k, value(entries[from + n + x]));
+            }
+            return pairsAt(mark, 2 * n);
+        } finally {
+            Arrays.fill(entries, from, from + 2 * n, null);
+            entryTop = from;
+        }
+    }
+
+    private static Shape shapeOf(Object[] ks, int from, int n) {
+        String[] keys = new String[n];
+        byte[][] utf8 = new byte[n][];
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = (String) ks[from + i];
+            utf8[i] = keys[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(utf8[a], utf8[b]));
+        int[] sorted = new int[n];
+        for (int i = 0; i < n; i++) sorted[i] = order[i];
+        return new Shape(keys, utf8, sorted);
     }
 
     // ---------------------------------------------------------------- scalars and collections
@@ -214,7 +305,7 @@ public final class LayoutWriter {
         for (int i = 0; i < n; i++) {
             char ch = cs[off + i];
             if (ch >= 0x80) {
-                len = h;
+                rollBack(h);
                 return bytes(new String(cs, off, n).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             buf[p + i] = (byte) ch;

@@ -104,7 +104,29 @@ public final class MemoryCodec {
     }
 
     private String readString(int addr) {
+        if (addr < stableBelow) {
+            int slot = (addr >>> 3) & (STABLE_SLOTS - 1);
+            if (stableAddr[slot] == addr) return stableText[slot];
+            String s = new String(mem.readBytes(mem.readInt(addr + 8), mem.readInt(addr + 4)), StandardCharsets.UTF_8);
+            stableAddr[slot] = addr;
+            stableText[slot] = s;
+            return s;
+        }
         return new String(mem.readBytes(mem.readInt(addr + 8), mem.readInt(addr + 4)), StandardCharsets.UTF_8);
+    }
+
+    private static final int STABLE_SLOTS = 1024;
+    /** Strings read from below {@link #stableBelow}, by address (results' keys and messages are mostly constants). */
+    private final int[] stableAddr = new int[STABLE_SLOTS];
+    private final String[] stableText = new String[STABLE_SLOTS];
+    private int stableBelow;
+
+    /**
+     * Declares the memory below {@code addr} immutable for this codec's life (a compiled module's constants and the
+     * data document, laid out before any evaluation and never written again), so strings read there are cached.
+     */
+    public void stableBelow(int addr) {
+        this.stableBelow = addr;
     }
 
     /** Writes a value (Values' form or a Jackson-style JSON tree) with one allocation and one copy. */
