@@ -113,13 +113,14 @@ public final class LayoutWriter {
                 return collection(Layout.ARRAY, mark);
             }
             case START_OBJECT: {
-                int mark = pairTop;
+                int mark = pairTop, from = entryTop;
                 for (JsonToken e = p.nextToken(); e != JsonToken.END_OBJECT; e = p.nextToken()) {
-                    int k = key(p.currentName());
+                    String name = p.currentName();
                     int v = json(p, p.nextToken());
-                    pushPair(k, v);
+                    pushEntry(name);
+                    pushPair(0, v); // the key is laid out once its place in the order is known
                 }
-                return object(mark);
+                return jsonObject(mark, from);
             }
             default: throw new IllegalArgumentException("invalid JSON: unexpected " + t);
         }
@@ -237,11 +238,18 @@ public final class LayoutWriter {
             entries[from + n + i] = e.getValue();
             i++;
         }
-        if (i != n) return 0;
+        if (i != n) {
+            Arrays.fill(entries, from, from + 2 * n, null);
+            return 0;
+        }
         int slot = (entries[from].hashCode() * 31 + n) & (SHAPE_SLOTS - 1);
         Shape shape = shapes[slot];
         if (shape == null || !shape.matches(entries, from, n)) {
             shape = shapeOf(entries, from, n);
+            if (shape == null) { // two keys with the same UTF-8 bytes (lone surrogates): sorted the general way
+                Arrays.fill(entries, from, from + 2 * n, null);
+                return 0;
+            }
             shapes[slot] = shape;
         }
         entryTop = from + 2 * n;
@@ -259,6 +267,46 @@ public final class LayoutWriter {
         }
     }
 
+    private void pushEntry(Object o) {
+        if (entryTop == entries.length) entries = Arrays.copyOf(entries, entries.length * 2);
+        entries[entryTop++] = o;
+    }
+
+    /** Values (per pair) of a JSON object whose names are on the entry stack from {@code from}: its keys through a shape. */
+    private int jsonObject(int mark, int from) {
+        int n = entryTop - from;
+        try {
+            Shape shape = null;
+            if (n >= 2) {
+                int slot = (entries[from].hashCode() * 31 + n) & (SHAPE_SLOTS - 1);
+                shape = shapes[slot];
+                if (shape == null || !shape.matches(entries, from, n)) {
+                    shape = shapeOf(entries, from, n);
+                    // a name given twice (JSON allows it, the last one wins): sorted the general way below
+                    if (shape != null) shapes[slot] = shape;
+                }
+            }
+            if (shape == null) {
+                for (int i = 0; i < n; i++) pairs[mark + 2 * i] = key((String) entries[from + i]);
+                return object(mark);
+            }
+            if (values.length < n) values = new int[Math.max(n, 2 * values.length)];
+            for (int i = 0; i < n; i++) values[i] = pairs[mark + 2 * i + 1];
+            for (int j = 0; j < n; j++) {
+                int x = shape.sorted[j];
+                pairs[mark + 2 * j] = bytes(shape.utf8[x]);
+                pairs[mark + 2 * j + 1] = values[x];
+            }
+            return pairsAt(mark, 2 * n);
+        } finally {
+            Arrays.fill(entries, from, entryTop, null);
+            entryTop = from;
+        }
+    }
+
+    private int[] values = new int[64];
+
+    /** The shape of these keys, or null when a key repeats (only JSON text can do that). */
     private static Shape shapeOf(Object[] ks, int from, int n) {
         String[] keys = new String[n];
         byte[][] utf8 = new byte[n][];
@@ -271,6 +319,7 @@ public final class LayoutWriter {
         Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(utf8[a], utf8[b]));
         int[] sorted = new int[n];
         for (int i = 0; i < n; i++) sorted[i] = order[i];
+        for (int i = 1; i < n; i++) if (Arrays.equals(utf8[sorted[i - 1]], utf8[sorted[i]])) return null;
         return new Shape(keys, utf8, sorted);
     }
 

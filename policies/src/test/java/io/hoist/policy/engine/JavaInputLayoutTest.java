@@ -84,4 +84,20 @@ class JavaInputLayoutTest {
         JsonNode echoed = eval("m/echo", Map.of("mixed", mixed, "after", 3.25));
         assertThat(echoed.toString()).isEqualTo("{\"after\":3.25,\"mixed\":{\"7\":2.5,\"text\":\"a value long enough to need several words\"}}");
     }
+
+    /** JSON text goes through the same shapes; a name given twice keeps its last value, as OPA reads JSON. */
+    @Test
+    void jsonTextSharesShapesAndKeepsTheLastOfARepeatedName() {
+        String first = "{\"name\":\"a\",\"beta\":1,\"gamma\":{\"y\":1,\"x\":2},\"ask\":[\"beta\",\"gamma\",\"omega\"]}";
+        String second = "{\"name\":\"b\",\"omega\":3,\"alpha\":4,\"ask\":[\"beta\",\"alpha\",\"omega\"]}";
+        String repeated = "{\"name\":\"c\",\"beta\":1,\"beta\":2,\"ask\":[\"beta\"]}";
+        for (int round = 0; round < 3; round++) {
+            assertSame(p.evaluateResult("m/got", first), "{\"beta\":1,\"gamma\":{\"x\":2,\"y\":1}}");
+            assertSame(p.evaluateResult("m/got", second), "{\"alpha\":4,\"omega\":3}");
+            assertSame(p.evaluateResult("m/got", repeated), "{\"beta\":2}");
+            assertThat(p.evaluateResult("m/keys", repeated).toString()).isEqualTo("[\"ask\",\"beta\",\"name\"]");
+            // the Java map path over the same shapes
+            assertSame(eval("m/got", map("name", "d", "beta", 5, "gamma", 6, "ask", List.of("gamma"))), "{\"gamma\":6}");
+        }
+    }
 }
