@@ -41,6 +41,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = (dataDir != null ? dataDir : ClientOptions.defaultDataDir()).toAbsolutePath();
+        LogOptions log = LogOptions.current();
+        // The server logs to DATA/logs/hoist.log and, from INFO (DEBUG with -vv), to stderr.
+        io.hoist.core.server.logging.Logging.configureServer(dir, log.format(),
+                io.hoist.core.server.logging.Logging.cliLevel(Math.max(1, log.verbosity())), log.levels());
         HoistServer.Builder b = HoistServer.builder().bind(bind).port(port).admission(new MtvAdmission());
         if (tlsCert != null || tlsKey != null) {
             if (tlsCert == null || tlsKey == null) {

@@ -48,6 +48,16 @@ public final class Columns {
                 cols.add(new Column("DATA", o -> String.valueOf(o.path("data").size() + o.path("stringData").size())));
             }
             case CONFIG_MAP -> cols.add(new Column("DATA", o -> String.valueOf(o.path("data").size())));
+            case EVENT -> {
+                // as kubectl get events: what happened to which object, how often, most recent last
+                cols.add(new Column("LAST SEEN", o -> Age.since(o.path("lastTimestamp").asText(null), now)));
+                cols.add(new Column("TYPE", o -> o.path("type").asText("")));
+                cols.add(new Column("REASON", o -> o.path("reason").asText("")));
+                cols.add(new Column("OBJECT", o -> o.path("involvedObject").path("kind").asText("").toLowerCase(java.util.Locale.ROOT)
+                        + "/" + o.path("involvedObject").path("name").asText("")));
+                cols.add(new Column("COUNT", o -> String.valueOf(o.path("count").asInt(1))));
+                cols.add(new Column("MESSAGE", o -> o.path("message").asText("")));
+            }
             default -> cols.add(condition("READY", "Ready"));
         }
         cols.add(new Column("AGE", o -> Age.since(o.path("metadata").path("creationTimestamp").asText(null), now)));
