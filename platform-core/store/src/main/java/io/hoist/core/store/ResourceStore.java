@@ -57,8 +57,60 @@ public interface ResourceStore extends AutoCloseable {
         void close();
     }
 
-    /** One change: ADDED, MODIFIED or DELETED, with the object after the change (before, for DELETED). */
-    record WatchEvent(String type, ResourceKind kind, ObjectNode object, long resourceVersion) {}
+    /**
+     * One change: ADDED, MODIFIED or DELETED, with the object after the change (before, for DELETED).
+     * {@code itemsOnly}: a MODIFIED that only announces changed items ({@link #announceItems}).
+     */
+    record WatchEvent(String type, ResourceKind kind, ObjectNode object, long resourceVersion, boolean itemsOnly) {
+        public WatchEvent(String type, ResourceKind kind, ObjectNode object, long resourceVersion) {
+            this(type, kind, object, resourceVersion, false);
+        }
+    }
+
+    // ---- item lists ----
+    //
+    // A Plan's status.migration.vms and a Migration's status.vms grow with the plan (thousands of VM entries) and
+    // change one entry at a time. The store keeps each element as its own row, keyed by its "id", so changing one
+    // VM's entry costs the same whatever the plan's size. Reads (get, list, watch) return whole objects with the
+    // list assembled in its order; the *WithoutItems reads are for callers that need only the object's own fields.
+    // Writing an object whose body has the list replaces all its rows; a body without the list leaves them.
+
+    /** The path of a kind's item list ({@code status.migration.vms} for a Plan), or empty for kinds without one. */
+    static List<String> itemListPath(ResourceKind kind) {
+        return switch (kind) {
+            case PLAN -> List.of("status", "migration", "vms");
+            case MIGRATION -> List.of("status", "vms");
+            default -> List.of();
+        };
+    }
+
+    /** One element of an object's item list; {@code item} replaces the element with its "id", or is appended. */
+    record ItemWrite(ResourceKind kind, String namespace, String name, ObjectNode item) {}
+
+    /**
+     * Writes elements of item lists in one durable transaction, without rewriting their objects or moving the
+     * store's resourceVersion; watchers hear of it through {@link #announceItems}. Fails with NotFound, writing
+     * nothing, when an object does not exist.
+     */
+    void writeItems(List<ItemWrite> writes);
+
+    /** Tells watchers an object's items changed: a new resourceVersion and a MODIFIED event flagged itemsOnly. */
+    void announceItems(ResourceKind kind, String namespace, String name);
+
+    /** One element of an object's item list. */
+    Optional<ObjectNode> item(ResourceKind kind, String namespace, String name, String id);
+
+    /** As {@link #get}, without the item list (its cost does not grow with the list). */
+    Optional<ObjectNode> getWithoutItems(ResourceKind kind, String namespace, String name);
+
+    /** As {@link #list}, without item lists. */
+    List<ObjectNode> listWithoutItems(ResourceKind kind, String namespace);
+
+    /**
+     * As {@link #watch}, with objects without their item lists, delivered on the writing thread. {@link #watch}
+     * assembles the lists of changed objects on a thread of its own (in order), never under the write lock.
+     */
+    Watch watchWithoutItems(ResourceKind kind, String namespace, long sinceVersion, Consumer<WatchEvent> listener);
 
     @Override
     void close();
