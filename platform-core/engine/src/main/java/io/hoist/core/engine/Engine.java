@@ -129,7 +129,7 @@ public final class Engine implements AutoCloseable {
                 migrationController, new ArchiveCleanup(loader, cleanup, hooks, runs));
         this.queue = new ReconcileQueue(r -> {
             boolean again = reconciler.reconcile(r);
-            if (store.get(r.kind(), r.namespace(), r.name()).isEmpty()) {
+            if (store.getWithoutItems(r.kind(), r.namespace(), r.name()).isEmpty()) {
                 queue().forget(r);
             }
             return again;
@@ -200,7 +200,8 @@ public final class Engine implements AutoCloseable {
         consumers.add(vertx.eventBus().<Messages.RunVm>consumer(Addresses.VM_RUN, m -> registry.start(m.body())));
         consumers.add(vertx.eventBus().<Messages.CancelVms>consumer(Addresses.VM_CANCEL, m -> registry.cancel(m.body())));
         consumers.add(vertx.eventBus().<Messages.Reconcile>consumer(Addresses.RECONCILE, m -> enqueue(m.body())));
-        watch = store.watch(null, null, store.currentVersion(), router.listener());
+        // Without item lists: routing needs names and generations, never thousands of VM entries per event.
+        watch = store.watchWithoutItems(null, null, store.currentVersion(), router.listener());
         inventorySubscription = services.onInventoryChange(router.inventoryListener());
         for (ResourceKind k : List.of(ResourceKind.PROVIDER, ResourceKind.PLAN, ResourceKind.MIGRATION)) {
             router.requeueAll(k);

@@ -73,7 +73,7 @@ public interface ResourceStore extends AutoCloseable {
 
     /**
      * One change: ADDED, MODIFIED or DELETED, with the object after the change (before, for DELETED).
-     * {@code itemsOnly}: a MODIFIED that only announces changed items ({@link #announceItems}).
+     * {@code itemsOnly}: a MODIFIED that only changed items of the object's list ({@link #writeItems}).
      */
     record WatchEvent(String type, ResourceKind kind, ObjectNode object, long resourceVersion, boolean itemsOnly) {
         public WatchEvent(String type, ResourceKind kind, ObjectNode object, long resourceVersion) {
@@ -98,24 +98,26 @@ public interface ResourceStore extends AutoCloseable {
         };
     }
 
-    /** One element of an object's item list; {@code item} replaces the element with its "id", or is appended. */
-    record ItemWrite(ResourceKind kind, String namespace, String name, ObjectNode item) {}
-
     /**
-     * Writes elements of item lists in one durable transaction, without rewriting their objects or moving the
-     * store's resourceVersion; watchers hear of it through {@link #announceItems}. Fails with NotFound, writing
-     * nothing, when an object does not exist.
+     * Writes elements of one object's item list in one durable transaction without rewriting the object: each
+     * element replaces the one with its "id" or is appended. Like any change it gives the object a new
+     * resourceVersion (returned) and watchers a MODIFIED event flagged {@code itemsOnly}. Fails with NotFound, writing
+     * nothing, when the object does not exist; with IllegalArgumentException for a kind without an item list or an
+     * element without a string "id".
      */
-    void writeItems(List<ItemWrite> writes);
-
-    /** Tells watchers an object's items changed: a new resourceVersion and a MODIFIED event flagged itemsOnly. */
-    void announceItems(ResourceKind kind, String namespace, String name);
+    String writeItems(ResourceKind kind, String namespace, String name, List<ObjectNode> items);
 
     /** One element of an object's item list. */
     Optional<ObjectNode> item(ResourceKind kind, String namespace, String name, String id);
 
     /** As {@link #get}, without the item list (its cost does not grow with the list). */
     Optional<ObjectNode> getWithoutItems(ResourceKind kind, String namespace, String name);
+
+    /**
+     * As {@link #updateStatus}, returning the object without its item list (for writers that keep the list
+     * themselves: reading it back would cost as much as the list is long).
+     */
+    ObjectNode updateStatusWithoutItems(ResourceKind kind, ObjectNode object);
 
     /** As {@link #list}, without item lists. */
     List<ObjectNode> listWithoutItems(ResourceKind kind, String namespace);

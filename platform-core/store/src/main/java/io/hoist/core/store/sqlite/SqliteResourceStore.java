@@ -314,10 +314,19 @@ public final class SqliteResourceStore implements ResourceStore {
 
     @Override
     public ObjectNode updateStatus(ResourceKind kind, ObjectNode object) {
-        return replace(kind, object, true);
+        return replace(kind, object, true, true);
+    }
+
+    @Override
+    public ObjectNode updateStatusWithoutItems(ResourceKind kind, ObjectNode object) {
+        return replace(kind, object, true, false);
     }
 
     private ObjectNode replace(ResourceKind kind, ObjectNode incoming, boolean statusOnly) {
+        return replace(kind, incoming, statusOnly, true);
+    }
+
+    private ObjectNode replace(ResourceKind kind, ObjectNode incoming, boolean statusOnly, boolean withItemsBack) {
         ObjectNode in = incoming.deepCopy();
         ObjectNode inMeta = metadata(in);
         String namespace = ns(text(inMeta, "namespace"));
@@ -373,6 +382,9 @@ public final class SqliteResourceStore implements ResourceStore {
             store(kind, namespace, name, rv, result, "MODIFIED");
             return result;
         });
+        if (!withItemsBack) {
+            return written;
+        }
         return withList(kind, namespace, name, written, items);
     }
 
@@ -414,53 +426,37 @@ public final class SqliteResourceStore implements ResourceStore {
     // ---- item lists ----
 
     @Override
-    public void writeItems(List<ItemWrite> writes) {
-        if (writes.isEmpty()) {
-            return;
+    public String writeItems(ResourceKind kind, String namespace, String name, List<ObjectNode> items) {
+        if (!ItemRows.hasList(kind)) {
+            throw new IllegalArgumentException(kind.kind() + " has no item list");
         }
-        java.util.Set<String> added = new java.util.HashSet<>();
+        for (ObjectNode item : items) {
+            ItemRows.id(item, -1); // refuses an element without an id before anything is written
+        }
+        String n = ns(namespace);
+        String key = objectKey(kind, n, name);
+        boolean had = withItems.contains(key);
         try {
-            writeAll(writes, added);
+            return write(() -> {
+                ObjectNode existing = load(kind, n, name);
+                if (existing == null) {
+                    throw new StoreException.NotFound(kind.plural() + " \"" + name + "\" not found");
+                }
+                for (ObjectNode item : items) {
+                    ItemRows.upsert(writer, kind, n, name, item);
+                }
+                withItems.add(key);
+                long rv = version + 1;
+                ((ObjectNode) existing.get("metadata")).put("resourceVersion", Long.toString(rv));
+                store(kind, n, name, rv, existing, "MODIFIED", true);
+                return Long.toString(rv);
+            });
         } catch (RuntimeException e) {
-            withItems.removeAll(added);
+            if (!had) {
+                withItems.remove(key);
+            }
             throw e;
         }
-    }
-
-    private void writeAll(List<ItemWrite> writes, java.util.Set<String> added) {
-        write(() -> {
-            java.util.Set<String> checked = new java.util.HashSet<>();
-            for (ItemWrite w : writes) {
-                String namespace = ns(w.namespace());
-                String key = objectKey(w.kind(), namespace, w.name());
-                if (!ItemRows.hasList(w.kind())) {
-                    throw new IllegalArgumentException(w.kind().kind() + " has no item list");
-                }
-                if (checked.add(key) && !exists(w.kind(), namespace, w.name())) {
-                    throw new StoreException.NotFound(w.kind().plural() + " \"" + w.name() + "\" not found");
-                }
-                ItemRows.upsert(writer, w.kind(), namespace, w.name(), w.item());
-                if (withItems.add(key)) {
-                    added.add(key);
-                }
-            }
-            return null;
-        });
-    }
-
-    @Override
-    public void announceItems(ResourceKind kind, String namespace, String name) {
-        String n = ns(namespace);
-        write(() -> {
-            ObjectNode existing = load(kind, n, name);
-            if (existing == null) {
-                throw new StoreException.NotFound(kind.plural() + " \"" + name + "\" not found");
-            }
-            long rv = version + 1;
-            ((ObjectNode) existing.get("metadata")).put("resourceVersion", Long.toString(rv));
-            store(kind, n, name, rv, existing, "MODIFIED", true);
-            return null;
-        });
     }
 
     private static String objectKey(ResourceKind kind, String namespace, String name) {

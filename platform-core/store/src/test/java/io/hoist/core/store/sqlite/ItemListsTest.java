@@ -60,13 +60,13 @@ class ItemListsTest {
             assertThat(vms(written)).containsExactly("A0", "B0", "C0");
             long rv = store.currentVersion();
 
-            store.writeItems(List.of(new ResourceStore.ItemWrite(ResourceKind.PLAN, "ns", "p", vm("b", "B1")),
-                    new ResourceStore.ItemWrite(ResourceKind.PLAN, "ns", "p", vm("d", "D0"))));
-            // One entry changed in place, one appended; the object and the store's version did not move.
+            String newRv = store.writeItems(ResourceKind.PLAN, "ns", "p", List.of(vm("b", "B1"), vm("d", "D0")));
+            // One entry changed in place, one appended; the object's other fields as they were, at a new version.
             ObjectNode read = store.get(ResourceKind.PLAN, "ns", "p").orElseThrow();
             assertThat(vms(read)).containsExactly("A0", "B1", "C0", "D0");
             assertThat(read.at("/status/migration/started").asText()).isEqualTo("2026-01-01T00:00:00Z");
-            assertThat(store.currentVersion()).isEqualTo(rv);
+            assertThat(Long.parseLong(newRv)).isEqualTo(rv + 1).isEqualTo(store.currentVersion());
+            assertThat(read.at("/metadata/resourceVersion").asText()).isEqualTo(newRv);
             assertThat(store.item(ResourceKind.PLAN, "ns", "p", "b")).map(v -> v.path("phase").asText()).contains("B1");
             assertThat(store.getWithoutItems(ResourceKind.PLAN, "ns", "p").orElseThrow().at("/status/migration").has("vms")).isFalse();
             assertThat(store.list(ResourceKind.PLAN, "ns")).singleElement().satisfies(o -> assertThat(vms(o)).hasSize(4));
@@ -76,7 +76,7 @@ class ItemListsTest {
             // A status write without the list (conditions) keeps the rows; a spec update keeps them too.
             ObjectNode conditions = store.getWithoutItems(ResourceKind.PLAN, "ns", "p").orElseThrow();
             ((ObjectNode) conditions.get("status")).putArray("conditions").addObject().put("type", "Ready");
-            store.updateStatus(ResourceKind.PLAN, conditions);
+            assertThat(store.updateStatusWithoutItems(ResourceKind.PLAN, conditions).at("/status/migration").has("vms")).isFalse();
             ObjectNode spec = store.getWithoutItems(ResourceKind.PLAN, "ns", "p").orElseThrow();
             ((ObjectNode) spec.get("spec")).put("description", "changed");
             ObjectNode updated = store.update(ResourceKind.PLAN, spec);
@@ -100,12 +100,15 @@ class ItemListsTest {
     void writingItemsOfAMissingObjectWritesNothing() {
         try (SqliteResourceStore store = SqliteResourceStore.open(dir)) {
             store.create(ResourceKind.PLAN, plan("p"));
-            assertThatThrownBy(() -> store.writeItems(List.of(new ResourceStore.ItemWrite(ResourceKind.PLAN, "ns", "p", vm("a", "A")),
-                    new ResourceStore.ItemWrite(ResourceKind.PLAN, "ns", "gone", vm("a", "A")))))
+            long rv = store.currentVersion();
+            assertThatThrownBy(() -> store.writeItems(ResourceKind.PLAN, "ns", "gone", List.of(vm("a", "A"))))
                     .isInstanceOf(StoreException.NotFound.class).hasMessageContaining("gone");
+            assertThatThrownBy(() -> store.writeItems(ResourceKind.PLAN, "ns", "p", List.of(vm("a", "A"), JSON.createObjectNode())))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id");
             assertThat(store.item(ResourceKind.PLAN, "ns", "p", "a")).isEmpty();
             assertThat(store.get(ResourceKind.PLAN, "ns", "p").orElseThrow().has("status")).isFalse();
-            assertThatThrownBy(() -> store.writeItems(List.of(new ResourceStore.ItemWrite(ResourceKind.PROVIDER, "ns", "p", vm("a", "A")))))
+            assertThat(store.currentVersion()).isEqualTo(rv);
+            assertThatThrownBy(() -> store.writeItems(ResourceKind.PROVIDER, "ns", "p", List.of(vm("a", "A"))))
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -119,8 +122,7 @@ class ItemListsTest {
             try (ResourceStore.Watch w1 = store.watch(null, "ns", store.currentVersion(), full::add);
                  ResourceStore.Watch w2 = store.watchWithoutItems(null, "ns", store.currentVersion(), light::add)) {
                 store.updateStatus(ResourceKind.PLAN, withVms(p, vm("a", "A0")));
-                store.writeItems(List.of(new ResourceStore.ItemWrite(ResourceKind.PLAN, "ns", "p", vm("a", "A1"))));
-                store.announceItems(ResourceKind.PLAN, "ns", "p");
+                store.writeItems(ResourceKind.PLAN, "ns", "p", List.of(vm("a", "A1")));
                 store.create(ResourceKind.HOOK, plan("h"));
                 store.delete(ResourceKind.PLAN, "ns", "p");
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
