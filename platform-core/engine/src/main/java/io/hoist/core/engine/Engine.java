@@ -93,8 +93,10 @@ public final class Engine implements AutoCloseable {
         DiskPhases disks = new DiskPhases(scheduler, copier, copies, settings::hostBandwidthMibps, settings::transferChecksum,
                 (vm, p) -> vertx.eventBus().publish(Addresses.DISK_PROGRESS,
                         new Messages.DiskProgress(vm.message().plan(), vm.message().migrationUid(), vm.message().vmId(), p)));
-        WarmPhases warm = new WarmPhases(disks, delays, settings::precopyInterval, vm -> loader
-                .read(ResourceKind.MIGRATION, vm.message().plan().namespace(), vm.message().migrationName(), Migration.class)
+        // the cutover is in the Migration's spec: read without its VM entries (as many as the plan has)
+        WarmPhases warm = new WarmPhases(disks, delays, settings::precopyInterval, vm -> store
+                .getWithoutItems(ResourceKind.MIGRATION, vm.message().plan().namespace(), vm.message().migrationName())
+                .map(n -> mapper.convertValue(n, Migration.class))
                 .map(m -> m.spec == null ? null : WarmPhases.cutoverTime(m.spec.cutover)).orElse(null));
         HookPhases hooks = new HookPhases(extensions, loader, mapper, store, services);
         PhaseHandlers handlers = new PhaseHandlers(new PowerPhases(delays), hooks, disks, warm,

@@ -85,7 +85,12 @@ public final class StatusWriter implements AutoCloseable {
      * Migration's {@code status.vms}.
      */
     public CompletableFuture<Void> updateVm(PlanKey plan, String migrationName, String vmId, Consumer<VmStatus> change) {
-        Consumer<Plan> onPlan = p -> findVm(p, vmId).ifPresent(change);
+        Consumer<Plan> onPlan = p -> {
+            VmStatus entry = indexed(p, vmId);
+            if (entry != null) {
+                change.accept(entry);
+            }
+        };
         // The plan entry is the durable truth; the Migration's copy of it is refreshed at most every few
         // seconds (and whenever the Migration itself is written), so a big plan costs one write per batch.
         return submit(new Change(plan, migrationName, onPlan, null, new CompletableFuture<>(), vmId));
@@ -145,9 +150,37 @@ public final class StatusWriter implements AutoCloseable {
     public Optional<VmStatus> vm(PlanKey key, String vmId) {
         return plan(key).flatMap(p -> {
             synchronized (p) {
-                return findVm(p, vmId).map(v -> mapper.convertValue(v, VmStatus.class));
+                return Optional.ofNullable(indexed(p, vmId)).map(v -> mapper.convertValue(v, VmStatus.class));
             }
         });
+    }
+
+    /** A cached plan's VM entries by id, valid while the plan holds this very list at this size. */
+    private record VmIndex(List<VmStatus> list, int size, Map<String, VmStatus> byId) {}
+
+    private final Map<Plan, VmIndex> indexes = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /**
+     * One VM's entry of a cached plan without walking the list (a walk per phase change made a plan of N VMs cost
+     * N² over its run). Called holding the plan's lock; entries are edited in place, so only a new or longer list
+     * needs a new index.
+     */
+    private VmStatus indexed(Plan p, String vmId) {
+        List<VmStatus> list = vmsOf(p);
+        if (list == null) {
+            return null;
+        }
+        VmIndex ix = indexes.get(p);
+        if (ix == null || ix.list() != list || ix.size() != list.size()) {
+            Map<String, VmStatus> byId = new java.util.HashMap<>();
+            for (VmStatus v : list) {
+                byId.putIfAbsent(v.id, v);
+            }
+            ix = new VmIndex(list, list.size(), byId);
+            indexes.put(p, ix);
+        }
+        VmStatus v = ix.byId().get(vmId);
+        return v != null && Objects.equals(v.id, vmId) ? v : findVm(p, vmId).orElse(null);
     }
 
     /** Forgets the cached plan (deleted, or changed by someone else). */
@@ -164,7 +197,10 @@ public final class StatusWriter implements AutoCloseable {
         }
         synchronized (p) {
             for (String id : vmIds) {
-                findVm(p, id).ifPresent(entry -> out.add(mapper.valueToTree(entry)));
+                VmStatus entry = indexed(p, id);
+                if (entry != null) {
+                    out.add(mapper.valueToTree(entry));
+                }
             }
         }
         return out;
@@ -297,7 +333,10 @@ public final class StatusWriter implements AutoCloseable {
                     }
                 } else {
                     for (String id : vmIds) {
-                        findVm(p, id).ifPresent(v -> entries.add(mapper.valueToTree(v)));
+                        VmStatus v = indexed(p, id);
+                        if (v != null) {
+                            entries.add(mapper.valueToTree(v));
+                        }
                     }
                 }
             }
