@@ -111,6 +111,11 @@ public final class StatusWriter implements AutoCloseable {
     }
 
     private static final long LINGER_MS = 20;
+    /**
+     * Changes per drain at most: when a thousand VMs of one plan change phase together, the first of them are durable
+     * (and move on) after a few hundred entries are written, not after all of them; the rest follow at once.
+     */
+    private static final int MAX_BATCH = 256;
 
     /** Runs a drain on the writer thread; after close nothing more runs (close drained what was queued). */
     private void later(Runnable drain) {
@@ -219,7 +224,7 @@ public final class StatusWriter implements AutoCloseable {
     /** Runs on the writer's single thread only. */
     private void drain() {
         List<Change> batch = new ArrayList<>();
-        for (Change c; (c = queue.poll()) != null; ) {
+        for (Change c; batch.size() < MAX_BATCH && (c = queue.poll()) != null; ) {
             batch.add(c);
         }
         Map<PlanKey, List<Change>> byPlan = new LinkedHashMap<>();
