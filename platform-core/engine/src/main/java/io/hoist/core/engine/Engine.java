@@ -135,7 +135,7 @@ public final class Engine implements AutoCloseable {
                 queue().forget(r);
             }
             return again;
-        }, timer, reconcilers, MIN_PASS_INTERVAL, requeueDelay());
+        }, timer, reconcilers, MIN_PASS_INTERVAL, requeueDelay(), MAX_REQUEUE_DELAY);
         this.router = new WatchRouter(store, new WatchRouter.Targets() {
             @Override
             public void enqueue(Messages.Reconcile r) {
@@ -263,7 +263,10 @@ public final class Engine implements AutoCloseable {
         LOG.log(System.Logger.Level.DEBUG, "engine stopped");
     }
 
-    /** How long the engine waits before re-checking a waiting object. */
+    /** The longest wait before re-checking an object that keeps waiting or failing (the requeue backs off to it). */
+    static final Duration MAX_REQUEUE_DELAY = Duration.ofMinutes(1);
+
+    /** How long the engine waits before first re-checking a waiting object (doubling to {@link #MAX_REQUEUE_DELAY}). */
     public static Duration requeueDelay() {
         return Duration.ofSeconds(5);
     }
