@@ -21,6 +21,23 @@ class StatusWriterTest {
     @TempDir
     Path dir;
 
+    /** Plan default/p with these VMs (YAML flow items) and its Migration default/m. */
+    private static void createPlanAndMigration(ResourceStore store, String vms) {
+        for (ObjectNode o : Manifests.parse("""
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Plan
+                metadata: {name: p, namespace: default}
+                spec: {targetNamespace: t, vms: [%s]}
+                ---
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Migration
+                metadata: {name: m, namespace: default}
+                spec: {plan: {name: p, namespace: default}}
+                """.formatted(vms))) {
+            store.create(ResourceKind.byKind(o.path("kind").asText()).orElseThrow(), o);
+        }
+    }
+
     /**
      * A VM change marks the Migration's copy dirty, which is refreshed on a 3 s timer. A VM change made while that
      * timer is pending must still be written after the short linger: VM runs wait for their phase changes to be
@@ -30,19 +47,7 @@ class StatusWriterTest {
     void aVmChangeIsDurableWithinTheLingerEvenWhileAMirrorRefreshIsPending() throws Exception {
         ResourceStore store = SqliteResourceStore.open(dir);
         try (StatusWriter writer = new StatusWriter(store, Resources.MAPPER)) {
-            for (ObjectNode o : Manifests.parse("""
-                    apiVersion: forklift.konveyor.io/v1beta1
-                    kind: Plan
-                    metadata: {name: p, namespace: default}
-                    spec: {targetNamespace: t, vms: [{id: vm-1}]}
-                    ---
-                    apiVersion: forklift.konveyor.io/v1beta1
-                    kind: Migration
-                    metadata: {name: m, namespace: default}
-                    spec: {plan: {name: p, namespace: default}}
-                    """)) {
-                store.create(ResourceKind.byKind(o.path("kind").asText()).orElseThrow(), o);
-            }
+            createPlanAndMigration(store, "{id: vm-1}");
             PlanKey key = new PlanKey("default", "p");
             writer.updatePlan(key, p -> {
                 p.status = new Plan.Status();
@@ -82,19 +87,7 @@ class StatusWriterTest {
             for (int i = 0; i < n; i++) {
                 vms.append(i == 0 ? "" : ", ").append("{id: vm-").append(i).append('}');
             }
-            for (ObjectNode o : Manifests.parse("""
-                    apiVersion: forklift.konveyor.io/v1beta1
-                    kind: Plan
-                    metadata: {name: p, namespace: default}
-                    spec: {targetNamespace: t, vms: [%s]}
-                    ---
-                    apiVersion: forklift.konveyor.io/v1beta1
-                    kind: Migration
-                    metadata: {name: m, namespace: default}
-                    spec: {plan: {name: p, namespace: default}}
-                    """.formatted(vms))) {
-                store.create(ResourceKind.byKind(o.path("kind").asText()).orElseThrow(), o);
-            }
+            createPlanAndMigration(store, vms.toString());
             PlanKey key = new PlanKey("default", "p");
             writer.updatePlan(key, p -> {
                 p.status = new Plan.Status();
