@@ -34,6 +34,7 @@ public final class Columns {
                 cols.add(condition("EXECUTING", "Executing"));
                 cols.add(condition("SUCCEEDED", "Succeeded"));
                 cols.add(condition("FAILED", "Failed"));
+                cols.add(condition("CANCELED", "Canceled"));
                 cols.add(new Column("ARCHIVED", o -> o.path("spec").path("archived").asBoolean(false) ? "true" : ""));
             }
             case MIGRATION -> {
@@ -42,6 +43,7 @@ public final class Columns {
                 cols.add(condition("RUNNING", "Running"));
                 cols.add(condition("SUCCEEDED", "Succeeded"));
                 cols.add(condition("FAILED", "Failed"));
+                cols.add(condition("CANCELED", "Canceled"));
             }
             case SECRET -> {
                 cols.add(new Column("TYPE", o -> o.path("type").asText("Opaque")));
