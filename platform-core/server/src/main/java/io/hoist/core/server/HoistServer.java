@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.model.admission.Admission;
 import io.hoist.core.model.admission.MtvAdmission;
 import io.hoist.core.server.api.ResourceApi;
+import io.hoist.core.server.console.ConsoleRoutes;
+import io.hoist.core.server.console.ConsoleSessions;
+import io.hoist.core.server.console.SessionOrTokenAuth;
 import io.hoist.core.server.http.ErrorMapping;
 import io.hoist.core.server.http.OpenApiDocument;
 import io.hoist.core.server.http.RequestBodies;
@@ -70,6 +73,8 @@ public final class HoistServer implements AutoCloseable {
     private Router router;
     private HttpServer http;
     private final List<Component> started = new ArrayList<>();
+    private final ConsoleSessions sessions = new ConsoleSessions();
+    private ConsoleRoutes console;
 
     private HoistServer(Options options) {
         this.options = options;
@@ -90,6 +95,7 @@ public final class HoistServer implements AutoCloseable {
         try {
             prepareDataDir(options.dataDir);
             TokenAuth auth = TokenAuth.fromDataDir(options.dataDir);
+            console = new ConsoleRoutes(sessions, auth, options.tls());
             ownsVertx = options.vertx == null;
             vertx = ownsVertx ? Vertx.vertx() : options.vertx;
             ownsStore = options.store == null;
@@ -115,9 +121,12 @@ public final class HoistServer implements AutoCloseable {
     private Router buildRouter(TokenAuth auth, Context context) {
         Router r = Router.router(vertx);
         r.route().handler(new RequestGuard());
-        r.route().handler(auth);
+        console.mountPublic(r);
+        r.route().handler(new SessionOrTokenAuth(auth, sessions));
         r.route().handler(BodyHandler.create(false).setBodyLimit(RequestBodies.MAX_BODY_BYTES));
+        console.mountAuthenticated(r);
         ObjectNode openApi = OpenApiDocument.build(options.routes);
+        ConsoleRoutes.openApiPaths().properties().forEach(e -> ((ObjectNode) openApi.get("paths")).set(e.getKey(), e.getValue()));
         r.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .end(openApi.toString()));
         new ResourceApi(vertx, store, options.admission).addRoutes(r);
@@ -184,6 +193,18 @@ public final class HoistServer implements AutoCloseable {
         String host = options.bind.contains(":") ? "[" + options.bind + "]" : options.bind;
         return (options.tls() ? "https" : "http") + "://" + host + ":" + port();
     }
+
+    /**
+     * The web console's address and a fresh one-time login link for it (valid
+     * {@link ConsoleSessions#LINK_TTL}, good for one browser): what {@code hoist serve} prints.
+     */
+    public ConsoleLink consoleLink() {
+        requireStarted();
+        return new ConsoleLink(url() + "/console/", url() + console.linkPath(sessions.mintLoginCode()), console.present());
+    }
+
+    /** {@code present} is false when this build carries no console files. */
+    public record ConsoleLink(String url, String loginLink, boolean present) {}
 
     public Router router() {
         requireStarted();

@@ -66,13 +66,22 @@ public final class TokenAuth implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        String header = ctx.request().getHeader("Authorization");
-        if (header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
-                && MessageDigest.isEqual(expectedDigest, sha256(header.substring(PREFIX.length()).trim()))) {
+        if (accepts(ctx.request().getHeader("Authorization"))) {
             ctx.next();
         } else {
             ctx.fail(401);
         }
+    }
+
+    /** True when the {@code Authorization} header carries the right bearer token. */
+    public boolean accepts(String authorizationHeader) {
+        return authorizationHeader != null && authorizationHeader.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
+                && acceptsToken(authorizationHeader.substring(PREFIX.length()).trim());
+    }
+
+    /** True when {@code token} is the API token (the console's login page takes it pasted). */
+    public boolean acceptsToken(String token) {
+        return token != null && MessageDigest.isEqual(expectedDigest, sha256(token));
     }
 
     private static byte[] sha256(String s) {
