@@ -56,7 +56,14 @@ public final class ConsoleRoutes {
     /** Routes that answer before authentication: the files, the login link and the login itself. */
     public void mountPublic(Router r) {
         r.get("/").handler(ctx -> redirect(ctx, "/console/"));
-        r.get("/console").handler(ctx -> redirect(ctx, "/console/"));
+        r.get("/console").handler(ctx -> {
+            // Vert.x matches "/console/" here too (trailing slash ignored): only the bare path redirects.
+            if (ctx.request().path().equals("/console")) {
+                redirect(ctx, "/console/");
+            } else {
+                ctx.next();
+            }
+        });
         r.get(LINK_PATH).handler(this::redeemLink);
         r.post(SESSION_PATH).handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(this::login);
         r.get(SESSION_PATH).handler(this::currentSession);
@@ -185,7 +192,9 @@ public final class ConsoleRoutes {
     }
 
     private static void op(ObjectNode paths, String path, String method, String id, String summary, boolean authenticated) {
-        ObjectNode o = paths.with(path).putObject(method).put("operationId", id).put("summary", summary);
+        // not paths.with(path): Jackson reads a leading "/" there as a JSON Pointer
+        ObjectNode item = paths.get(path) instanceof ObjectNode existing ? existing : paths.putObject(path);
+        ObjectNode o = item.putObject(method).put("operationId", id).put("summary", summary);
         o.putArray("tags").add("console");
         if (!authenticated) {
             o.putArray("security");
