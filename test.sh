@@ -9,7 +9,8 @@ cd "$ROOT"
 source "$ROOT/scripts/java25.sh"
 hoist_find_java25
 
-PACKAGES=(qemu-utils nbdkit libnbd-bin golang-go golang-github-vmware-govmomi-dev tar)
+# chromium: the web console's end-to-end test drives Debian's browser (playwright-core never downloads one)
+PACKAGES=(qemu-utils nbdkit libnbd-bin golang-go golang-github-vmware-govmomi-dev tar chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -25,6 +26,12 @@ fi
 # The vCenter simulator the vSphere plugin's tests talk to (built from Debian's govmomi sources).
 if [ -x testbeds/vcsim/build.sh ]; then
   testbeds/vcsim/build.sh
+fi
+
+# The console module builds with the machine's Node.js (>= 20.19) and npm; nothing downloads a Node binary.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "test.sh: the web console needs Node.js >= 20.19 and npm (Debian: apt-get install nodejs npm)" >&2
+  exit 1
 fi
 
 mvn -B -ntp verify "$@"

@@ -1,0 +1,301 @@
+// The console end to end in Debian's Chromium (playwright-core, no downloaded browser), against a running
+// platform the Java side started (it/ConsoleE2EIT): log in with the one-time link, build an OVA migration
+// through the forms, run it, duplicate and archive it, schedule a warm vSphere plan's cutover, and check every
+// page with axe-core. Run: node --test e2e/console.e2e.mjs (env: see `need` below).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { ROUTES_FOR_TEST } from './routes.mjs';
+
+const need = (k) => { const v = process.env[k]; if (!v) throw new Error(`${k} is not set`); return v; };
+const URL_ = need('HOIST_URL');
+const LOGIN_LINK = need('HOIST_LOGIN_LINK');
+const TOKEN = need('HOIST_TOKEN');
+const OVA_URL = need('HOIST_OVA_URL');
+const TARGET_URL = need('HOIST_TARGET_URL');
+const WARM_NS = need('HOIST_WARM_NAMESPACE');
+const WARM_PLAN = need('HOIST_WARM_PLAN');
+const SHOTS = need('HOIST_SCREENSHOTS');
+const NS = 'e2e';
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+mkdirSync(SHOTS, { recursive: true });
+
+let browser, context, page;
+const firstLoad = { scripts: 0, bytes: 0 };
+
+async function api(path, init = {}) {
+  const r = await fetch(URL_ + path, { ...init, headers: { Authorization: `Bearer ${TOKEN}`, ...(init.headers ?? {}) } });
+  return { status: r.status, body: r.status === 204 ? null : await r.json().catch(() => null) };
+}
+
+async function shot(name) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** axe-core in the page: no serious or critical violations. */
+async function accessible(name) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+  assert.deepEqual(result, [], `accessibility of ${name}`);
+}
+
+async function visit(path, heading) {
+  await page.goto(URL_ + '/console' + path);
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+}
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.HOIST_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'Europe/Paris' });
+  context.setDefaultTimeout(60_000);
+  page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('every API route the console calls is in the server\'s /openapi.json', async () => {
+  const doc = (await api('/openapi.json')).body;
+  for (const [name, path] of Object.entries(ROUTES_FOR_TEST)) {
+    assert.ok(doc.paths[path], `route ${name} (${path}) is not in /openapi.json`);
+  }
+});
+
+test('a request without cookie or token gets 401', async () => {
+  const r = await fetch(URL_ + '/apis/forklift.konveyor.io/v1beta1/plans');
+  assert.equal(r.status, 401);
+});
+
+test('the one-time link logs in; the first load stays under 1 MiB of compressed JS', async () => {
+  page.on('response', async (r) => {
+    if (r.request().resourceType() === 'script' && firstLoad.done !== true) {
+      firstLoad.scripts++;
+      firstLoad.bytes += Number((await r.allHeaders())['content-length'] ?? 0);
+    }
+  });
+  await page.goto(LOGIN_LINK);
+  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+  firstLoad.done = true;
+  assert.ok(firstLoad.scripts > 0);
+  console.log(`first page load: ${firstLoad.scripts} scripts, ${(firstLoad.bytes / 1024).toFixed(0)} KiB compressed`);
+  assert.ok(firstLoad.bytes <= 1024 * 1024, `first load JS ${firstLoad.bytes} bytes`);
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === 'hoist-session');
+  assert.ok(session?.httpOnly, 'session cookie is HttpOnly');
+  assert.equal(session.sameSite, 'Strict');
+  assert.equal(await page.evaluate(() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage)).then((s) => s.includes(TOKEN)), false);
+  // the link works once
+  const again = await browser.newContext();
+  const p2 = await again.newPage();
+  await p2.goto(LOGIN_LINK);
+  await p2.getByText('already used or has expired').waitFor();
+  await again.close();
+  await shot('overview');
+  await accessible('overview');
+});
+
+test('a cross-site form post is refused', async () => {
+  await page.route('http://evil.test/**', (route) => route.fulfill({
+    contentType: 'text/html',
+    body: `<html><body><form id="f" method="POST" enctype="text/plain"
+      action="${URL_}/api/v1/namespaces/${NS}/secrets"><input name='{"metadata":{"name":"csrf-probe"},"x":"' value='"}'></form>
+      <script>document.getElementById('f').submit()</script></body></html>`,
+  }));
+  const p = await context.newPage();
+  const refused = p.waitForResponse((r) => r.url().includes('/secrets'));
+  await p.goto('http://evil.test/attack.html');
+  const r = await refused;
+  assert.ok(r.status() >= 400, `cross-site post answered ${r.status()}`);
+  await p.close();
+  assert.equal((await api(`/api/v1/namespaces/${NS}/secrets/csrf-probe`)).status, 404);
+});
+
+test('an invalid provider shows the API\'s message next to the field', async () => {
+  await visit('/providers/~new', 'Create provider');
+  await page.getByLabel('Type').selectOption('ova');
+  await page.getByRole('textbox', { name: 'Name' }).fill('Bad_Name');
+  await page.getByRole('textbox', { name: 'Namespace' }).fill(NS);
+  await page.getByRole('textbox', { name: 'URL' }).fill(OVA_URL);
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.locator('.pf-v6-c-helper-text__item.pf-m-error').first().waitFor();
+  await shot('provider-form-error');
+  assert.equal((await api(`/api/v1/namespaces/${NS}/secrets/Bad_Name-secret`)).status >= 400, true);
+});
+
+async function createProvider(type, name, url) {
+  await visit('/providers/~new', 'Create provider');
+  await page.getByLabel('Type').selectOption(type);
+  await page.getByRole('textbox', { name: 'Name' }).fill(name);
+  await page.getByRole('textbox', { name: 'Namespace' }).fill(NS);
+  await page.getByRole('textbox', { name: 'URL' }).fill(url);
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('heading', { level: 1, name }).waitFor();
+}
+
+test('providers are created through the form; the inventory shows VMs with concerns', async () => {
+  await createProvider('ova', 'appliances', OVA_URL);
+  await page.getByText('console-appliance').first().waitFor({ timeout: 180_000 });
+  await page.locator('[data-concern="Critical"]').first().waitFor({ timeout: 120_000 });
+  await shot('provider-inventory');
+  await accessible('provider inventory');
+  await createProvider('openshift', 'folder', TARGET_URL);
+  await visit('/providers', 'Providers');
+  await page.getByRole('link', { name: 'appliances' }).waitFor();
+  await shot('providers');
+  await accessible('providers');
+});
+
+async function createMap(kind, name, dest) {
+  await visit(`/${kind}/~new`, kind === 'networkmaps' ? 'Create network map' : 'Create storage map');
+  await page.getByRole('textbox', { name: 'Name' }).fill(name);
+  await page.getByRole('textbox', { name: 'Namespace' }).fill(NS);
+  await page.getByLabel('Source provider').selectOption('appliances');
+  await page.getByLabel('Destination provider').selectOption('folder');
+  const source = page.locator('#map-row-0-source');
+  await page.waitForFunction(() => document.querySelectorAll('#map-row-0-source option').length > 1, null, { timeout: 60_000 });
+  await source.selectOption({ index: 1 });
+  if (dest) await page.locator('#map-row-0-dest').fill(dest);
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.getByRole('link', { name }).waitFor();
+}
+
+test('network and storage maps are created with choices from the inventory', async () => {
+  await createMap('networkmaps', 'e2e-networks');
+  await shot('networkmaps');
+  await accessible('network maps');
+  await createMap('storagemaps', 'e2e-storage', 'standard');
+  await shot('storagemaps');
+  await accessible('storage maps');
+});
+
+test('the wizard creates a plan; a VM with a Critical concern needs a confirmation', async () => {
+  await visit('/plans/~new', 'Create migration plan');
+  await page.getByRole('textbox', { name: 'Plan name' }).fill('e2e-plan');
+  await page.getByRole('textbox', { name: 'Namespace' }).fill(NS);
+  await page.getByLabel('Source provider').selectOption('appliances');
+  await page.getByLabel('Destination provider').selectOption('folder');
+  await page.getByRole('button', { name: 'Next' }).click();
+  const critical = page.getByRole('checkbox', { name: 'Select critical-appliance' });
+  await critical.waitFor();
+  await critical.click();
+  await page.getByRole('dialog').getByText('has critical concerns').waitFor();
+  await shot('wizard-critical-warning');
+  await page.getByRole('button', { name: 'Do not select' }).click();
+  assert.equal(await critical.isChecked(), false, 'the critical VM stays unselected');
+  await page.getByRole('checkbox', { name: 'Select console-appliance' }).click();
+  await shot('wizard-vms');
+  await accessible('plan wizard');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Network map').selectOption('e2e-networks');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Storage map').selectOption('e2e-storage');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('textbox', { name: 'Target namespace' }).fill('migrated');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByText('e2e/e2e-plan').waitFor();
+  await page.getByRole('button', { name: 'Create plan' }).click();
+  await page.getByRole('heading', { level: 1, name: /e2e-plan/ }).waitFor();
+  await page.locator('[data-testid="plan-state"]', { hasText: 'Ready' }).waitFor({ timeout: 120_000 });
+});
+
+test('the plan starts and the VM\'s pipeline reaches Succeeded, live', async () => {
+  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Start' }).click();
+  await page.locator('[data-vm-state="Succeeded"]').waitFor({ timeout: 300_000 });
+  await page.locator('[data-testid="checksums"]').first().waitFor();
+  const sums = await page.locator('[data-testid="checksums"]').first().textContent();
+  assert.match(sums, /source sha256-4m:\S+ · target sha256-4m:\S+/);
+  assert.match(sums, /match/);
+  await shot('plan');
+  await accessible('plan detail');
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await shot('plan-1920x1080');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole('tab', { name: 'YAML' }).click();
+  await page.getByText('kind: Plan').waitFor();
+  await shot('plan-yaml');
+});
+
+test('the plan is duplicated and archived', async () => {
+  await visit(`/plans/${NS}/e2e-plan`, /e2e-plan/);
+  await page.getByRole('button', { name: 'Duplicate' }).click();
+  await page.getByRole('textbox', { name: 'New plan name' }).fill('e2e-plan-copy');
+  await page.getByRole('dialog').getByRole('button', { name: 'Duplicate' }).click();
+  await page.getByRole('heading', { level: 1, name: /e2e-plan-copy/ }).waitFor();
+  assert.equal((await api(`/apis/forklift.konveyor.io/v1beta1/namespaces/${NS}/plans/e2e-plan-copy`)).status, 200);
+  await visit(`/plans/${NS}/e2e-plan`, /e2e-plan/);
+  await page.getByRole('button', { name: 'Archive' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Archive' }).click();
+  await page.locator('[data-testid="plan-state"]', { hasText: 'Archived' }).waitFor();
+  const plan = (await api(`/apis/forklift.konveyor.io/v1beta1/namespaces/${NS}/plans/e2e-plan`)).body;
+  assert.equal(plan.spec.archived, true);
+  await visit('/plans', 'Plans');
+  await shot('plans');
+  await accessible('plans');
+});
+
+test('a warm vSphere plan gets its cutover scheduled from the console', async () => {
+  await visit(`/plans/${WARM_NS}/${WARM_PLAN}`, new RegExp(WARM_PLAN));
+  await page.getByRole('button', { name: 'Schedule cutover' }).click({ timeout: 180_000 });
+  const at = new Date(Date.now() + 2 * 86400_000);
+  at.setSeconds(0, 0);
+  const p = (n) => String(n).padStart(2, '0');
+  const local = `${at.getFullYear()}-${p(at.getMonth() + 1)}-${p(at.getDate())}T${p(at.getHours())}:${p(at.getMinutes())}`;
+  await page.locator('#cutover-at').fill(local);
+  await shot('cutover');
+  await page.getByRole('dialog').getByRole('button', { name: 'Schedule', exact: true }).click();
+  await page.locator('[data-testid="cutover"]').waitFor();
+  const migrations = (await api(`/apis/forklift.konveyor.io/v1beta1/namespaces/${WARM_NS}/migrations`)).body.items;
+  const cutovers = migrations.map((m) => m.spec.cutover).filter(Boolean);
+  assert.equal(cutovers.length, 1, JSON.stringify(cutovers));
+  // The browser's time zone (Europe/Paris) turned into UTC: the same instant.
+  assert.equal(new Date(cutovers[0]).getTime(), at.getTime());
+});
+
+test('plugins page and overview at 1920x1080', async () => {
+  await visit('/plugins', 'Plugins');
+  await page.getByText('STARTED').first().waitFor();
+  await shot('plugins');
+  await accessible('plugins');
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await visit('/', 'Overview');
+  await shot('overview-1920x1080');
+  await page.setViewportSize({ width: 1280, height: 800 });
+});
+
+test('keyboard: the navigation is reachable with Tab', async () => {
+  await visit('/', 'Overview');
+  await page.keyboard.press('Tab');
+  for (let i = 0; i < 15; i++) {
+    const text = await page.evaluate(() => document.activeElement?.textContent ?? '');
+    if (text.trim() === 'Plans') break;
+    await page.keyboard.press('Tab');
+  }
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: 'Plans' }).waitFor();
+});
+
+test('logout ends the session', async () => {
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('heading', { name: 'Log in to Hoist' }).waitFor();
+  const r = await page.evaluate(async () => (await fetch('/apis/forklift.konveyor.io/v1beta1/plans')).status);
+  assert.equal(r, 401);
+  await page.getByLabel('API token').fill(TOKEN);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+  await shot('login-again');
+});
