@@ -2,7 +2,7 @@ import { useState } from 'react';
 import {
   Alert, Breadcrumb, BreadcrumbItem, Button, CodeBlock, CodeBlockCode, DescriptionList, DescriptionListDescription,
   DescriptionListGroup, DescriptionListTerm, ExpandableSection, Form, FormGroup, FormHelperText, HelperText, HelperTextItem,
-  Label, Modal, ModalBody, ModalFooter, ModalHeader, PageSection, Progress, ProgressMeasureLocation, Tab, Tabs, TabTitleText,
+  Label, Modal, ModalBody, ModalFooter, ModalHeader, PageSection, Pagination, Progress, SearchInput, ProgressMeasureLocation, Tab, Tabs, TabTitleText,
   TextInput, Title, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem,
 } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
@@ -146,11 +146,26 @@ export default function PlanDetail({ namespace, name }: { namespace: string; nam
 /** One row per VM, expandable to its pipeline. Rendering stays cheap for 1,000 VMs: pipelines render only when opened. */
 function VmTable({ vms, picked, setPicked, canCancel }: { vms: VmStatus[]; picked: Set<string>; setPicked: (s: Set<string>) => void; canCancel: boolean }) {
   const [open, setOpen] = useState<Set<string>>(() => new Set(vms.length <= 5 ? vms.map((v) => v.id ?? v.name ?? '') : []));
+  const [pageNo, setPageNo] = useState(1);
+  const [perPage, setPerPage] = useState(50);
+  const [search, setSearch] = useState('');
   const toggle = (id: string) => { const n = new Set(open); if (n.has(id)) n.delete(id); else n.add(id); setOpen(n); };
+  // A plan of 1,000 VMs shows a page at a time: the page stays responsive while every VM updates live.
+  const matching = search ? vms.filter((v) => (v.name ?? v.id ?? '').toLowerCase().includes(search.toLowerCase())) : vms;
+  const shown = matching.slice((pageNo - 1) * perPage, pageNo * perPage);
   return (
+    <>
+    <Toolbar><ToolbarContent>
+      <ToolbarItem><SearchInput aria-label="Search VMs" placeholder="Search VMs by name" value={search}
+                                onChange={(_, v) => { setSearch(v); setPageNo(1); }} onClear={() => setSearch('')} /></ToolbarItem>
+      <ToolbarItem variant="pagination">
+        <Pagination itemCount={matching.length} perPage={perPage} page={pageNo} isCompact
+                    onSetPage={(_, p) => setPageNo(p)} onPerPageSelect={(_, pp) => { setPerPage(pp); setPageNo(1); }} />
+      </ToolbarItem>
+    </ToolbarContent></Toolbar>
     <Table aria-label="Plan VMs" variant="compact">
       <Thead><Tr><Th screenReaderText="Details" /><Th screenReaderText="Select" /><Th>VM</Th><Th>Phase</Th><Th>State</Th><Th>Progress</Th><Th>Rate</Th><Th>Started</Th><Th>Completed</Th></Tr></Thead>
-      {vms.map((vm, i) => {
+      {shown.map((vm, i) => {
         const id = vm.id ?? vm.name ?? String(i);
         const s = vmState(vm);
         const steps = vm.pipeline ?? [];
@@ -178,6 +193,7 @@ function VmTable({ vms, picked, setPicked, canCancel }: { vms: VmStatus[]; picke
         );
       })}
     </Table>
+    </>
   );
 }
 

@@ -74,7 +74,7 @@ public final class ConsoleRoutes {
     /** Routes behind the API's authentication. */
     public void mountAuthenticated(Router r) {
         r.post(LINKS_PATH).handler(ctx -> {
-            String host = ctx.request().getHeader("Host");
+            String host = SessionOrTokenAuth.authority(ctx);
             if (host == null) {
                 throw ApiException.badRequest("the request has no Host header to build the link from");
             }

@@ -81,8 +81,17 @@ public final class SessionOrTokenAuth implements Handler<RoutingContext> {
         if (origin == null) {
             return true; // non-browser clients, and same-origin GETs, send none
         }
-        String host = ctx.request().getHeader("Host");
+        String host = authority(ctx);
         String scheme = ctx.request().isSSL() ? "https" : "http";
         return host != null && origin.equalsIgnoreCase(scheme + "://" + host);
+    }
+
+    /** host[:port] the client addressed: the Host header, or HTTP/2's :authority (which has no Host). */
+    static String authority(RoutingContext ctx) {
+        var a = ctx.request().authority();
+        if (a != null) {
+            return a.port() > 0 ? a.host() + ":" + a.port() : a.host();
+        }
+        return ctx.request().getHeader("Host");
     }
 }
