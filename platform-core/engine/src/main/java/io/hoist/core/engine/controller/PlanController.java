@@ -119,7 +119,7 @@ public final class PlanController {
 
         boolean running = Conditions.isTrue(plan.status == null ? null : plan.status.conditions, Conditions.EXECUTING);
         for (Plan.Vm vm : spec.vms == null ? List.<Plan.Vm>of() : spec.vms) {
-            String vmId = VmRun.planVmId(vm);
+            String vmId = io.hoist.core.engine.run.VmLoader.planVmId(vm);
             checkHooks(vm, vmId, ns, p);
             if (source == null) {
                 continue;
