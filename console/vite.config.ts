@@ -18,5 +18,7 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    // the build machine is shared: generous limits, the tests wait on what the page shows, not on time
+    testTimeout: 60_000,
   },
 });

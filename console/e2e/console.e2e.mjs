@@ -31,13 +31,21 @@ async function api(path, init = {}) {
   return { status: r.status, body: r.status === 204 ? null : await r.json().catch(() => null) };
 }
 
+/** A screenshot of the whole page: the viewport grows for it, since the console scrolls inside its main area. */
 async function shot(name) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const size = page.viewportSize();
+  const height = await page.evaluate(() => {
+    const main = document.querySelector('.pf-v6-c-page__main-container');
+    return main ? Math.ceil(main.getBoundingClientRect().top + main.scrollHeight + 16) : 0;
+  });
+  if (height > size.height) await page.setViewportSize({ width: size.width, height });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  if (height > size.height) await page.setViewportSize(size);
 }
 
-/** axe-core in the page: no serious or critical violations. */
+/** axe-core in the page (put there by an init script: the console's CSP refuses inline scripts): no serious
+ * or critical violations. */
 async function accessible(name) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
   const result = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     const r = await axe.run(document, { resultTypes: ['violations'] });
@@ -60,6 +68,7 @@ before(async () => {
   });
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'Europe/Paris' });
   context.setDefaultTimeout(60_000);
+  await context.addInitScript({ content: AXE });
   page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
 });
@@ -98,6 +107,8 @@ test('the one-time link logs in; the first load stays under 1 MiB of compressed 
   assert.ok(session?.httpOnly, 'session cookie is HttpOnly');
   assert.equal(session.sameSite, 'Strict');
   assert.equal(await page.evaluate(() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage)).then((s) => s.includes(TOKEN)), false);
+  // the Content-Security-Policy refuses inline script (what an injected <script> would need)
+  await assert.rejects(page.addScriptTag({ content: 'window.injected = 1' }), /Content Security Policy/);
   // the link works once
   const again = await browser.newContext();
   const p2 = await again.newPage();
@@ -109,7 +120,7 @@ test('the one-time link logs in; the first load stays under 1 MiB of compressed 
 });
 
 test('a cross-site form post is refused', async () => {
-  await page.route('http://evil.test/**', (route) => route.fulfill({
+  await context.route('http://evil.test/**', (route) => route.fulfill({
     contentType: 'text/html',
     body: `<html><body><form id="f" method="POST" enctype="text/plain"
       action="${URL_}/api/v1/namespaces/${NS}/secrets"><input name='{"metadata":{"name":"csrf-probe"},"x":"' value='"}'></form>
@@ -121,13 +132,14 @@ test('a cross-site form post is refused', async () => {
   const r = await refused;
   assert.ok(r.status() >= 400, `cross-site post answered ${r.status()}`);
   await p.close();
+  await context.unroute('http://evil.test/**');
   assert.equal((await api(`/api/v1/namespaces/${NS}/secrets/csrf-probe`)).status, 404);
 });
 
 test('an invalid provider shows the API\'s message next to the field', async () => {
   await visit('/providers/~new', 'Create provider');
   await page.getByLabel('Type').selectOption('ova');
-  await page.getByRole('textbox', { name: 'Name' }).fill('Bad_Name');
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Bad_Name');
   await page.getByRole('textbox', { name: 'Namespace' }).fill(NS);
   await page.getByRole('textbox', { name: 'URL' }).fill(OVA_URL);
   await page.getByRole('button', { name: 'Create' }).click();
@@ -139,7 +151,7 @@ test('an invalid provider shows the API\'s message next to the field', async () 
 async function createProvider(type, name, url) {
   await visit('/providers/~new', 'Create provider');
   await page.getByLabel('Type').selectOption(type);
-  await page.getByRole('textbox', { name: 'Name' }).fill(name);
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
   await page.getByRole('textbox', { name: 'Namespace' }).fill(NS);
   await page.getByRole('textbox', { name: 'URL' }).fill(url);
   await page.getByRole('button', { name: 'Create' }).click();
@@ -161,7 +173,7 @@ test('providers are created through the form; the inventory shows VMs with conce
 
 async function createMap(kind, name, dest) {
   await visit(`/${kind}/~new`, kind === 'networkmaps' ? 'Create network map' : 'Create storage map');
-  await page.getByRole('textbox', { name: 'Name' }).fill(name);
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
   await page.getByRole('textbox', { name: 'Namespace' }).fill(NS);
   await page.getByLabel('Source provider').selectOption('appliances');
   await page.getByLabel('Destination provider').selectOption('folder');
@@ -189,14 +201,14 @@ test('the wizard creates a plan; a VM with a Critical concern needs a confirmati
   await page.getByLabel('Source provider').selectOption('appliances');
   await page.getByLabel('Destination provider').selectOption('folder');
   await page.getByRole('button', { name: 'Next' }).click();
-  const critical = page.getByRole('checkbox', { name: 'Select critical-appliance' });
+  const critical = page.getByRole('checkbox', { name: 'Select critical-appliance', exact: true });
   await critical.waitFor();
   await critical.click();
   await page.getByRole('dialog').getByText('has critical concerns').waitFor();
   await shot('wizard-critical-warning');
   await page.getByRole('button', { name: 'Do not select' }).click();
   assert.equal(await critical.isChecked(), false, 'the critical VM stays unselected');
-  await page.getByRole('checkbox', { name: 'Select console-appliance' }).click();
+  await page.getByRole('checkbox', { name: 'Select console-appliance', exact: true }).click();
   await shot('wizard-vms');
   await accessible('plan wizard');
   await page.getByRole('button', { name: 'Next' }).click();
@@ -248,22 +260,101 @@ test('the plan is duplicated and archived', async () => {
   await accessible('plans');
 });
 
-test('a warm vSphere plan gets its cutover scheduled from the console', async () => {
+/** The instant at which a wall clock in time zone `tz` shows y-m-d h:mi (two passes settle the UTC offset). */
+function wallClockToInstant(tz, y, m, d, h, mi) {
+  const fmt = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric',
+    day: 'numeric', hour: 'numeric', minute: 'numeric' });
+  const offset = (t) => {
+    const g = Object.fromEntries(fmt.formatToParts(new Date(t)).map((x) => [x.type, Number(x.value)]));
+    return Date.UTC(g.year, g.month - 1, g.day, g.hour, g.minute) - t;
+  };
+  const wall = Date.UTC(y, m - 1, d, h, mi);
+  return wall - offset(wall - offset(wall));
+}
+
+async function migrationCutovers() {
+  const migrations = (await api(`/apis/forklift.konveyor.io/v1beta1/namespaces/${WARM_NS}/migrations`)).body.items;
+  return migrations.filter((m) => !m.status?.completed).map((m) => m.spec.cutover ?? null);
+}
+
+test('a warm vSphere plan gets its cutover scheduled, then cleared, from the console', async () => {
   await visit(`/plans/${WARM_NS}/${WARM_PLAN}`, new RegExp(WARM_PLAN));
+  // the button shows once the warm migration runs (the Java side started it)
   await page.getByRole('button', { name: 'Schedule cutover' }).click({ timeout: 180_000 });
-  const at = new Date(Date.now() + 2 * 86400_000);
-  at.setSeconds(0, 0);
+  // two days ahead, 22:15 on the browser's wall clock (Europe/Paris): no daylight-saving jump near it
+  const day = new Date(Date.now() + 2 * 86400_000);
+  const [y, m, d] = [day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()];
   const p = (n) => String(n).padStart(2, '0');
-  const local = `${at.getFullYear()}-${p(at.getMonth() + 1)}-${p(at.getDate())}T${p(at.getHours())}:${p(at.getMinutes())}`;
-  await page.locator('#cutover-at').fill(local);
+  await page.locator('#cutover-at').fill(`${y}-${p(m)}-${p(d)}T22:15`);
   await shot('cutover');
+  await accessible('cutover dialog');
   await page.getByRole('dialog').getByRole('button', { name: 'Schedule', exact: true }).click();
   await page.locator('[data-testid="cutover"]').waitFor();
-  const migrations = (await api(`/apis/forklift.konveyor.io/v1beta1/namespaces/${WARM_NS}/migrations`)).body.items;
-  const cutovers = migrations.map((m) => m.spec.cutover).filter(Boolean);
+  const cutovers = await migrationCutovers();
   assert.equal(cutovers.length, 1, JSON.stringify(cutovers));
-  // The browser's time zone (Europe/Paris) turned into UTC: the same instant.
-  assert.equal(new Date(cutovers[0]).getTime(), at.getTime());
+  // the browser's local time, stored as the same instant in UTC
+  const expected = wallClockToInstant('Europe/Paris', y, m, d, 22, 15);
+  assert.equal(new Date(cutovers[0]).getTime(), expected, `${cutovers[0]} is not ${new Date(expected).toISOString()}`);
+  // and shown in the user's locale (en-GB) and time zone
+  assert.equal(await page.locator('[data-testid="cutover"]').textContent(),
+    new Date(expected).toLocaleString('en-GB', { timeZone: 'Europe/Paris', dateStyle: 'medium', timeStyle: 'medium' }));
+  await page.getByRole('button', { name: 'Change cutover' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Clear cutover' }).click();
+  await page.locator('[data-testid="cutover"]').waitFor({ state: 'detached' });
+  assert.deepEqual(await migrationCutovers(), [null]);
+});
+
+test('a map is edited through its form: the stored mapping is shown and changed', async () => {
+  await visit('/networkmaps', 'Network maps');
+  await page.getByRole('link', { name: 'e2e-networks' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Edit network map e2e-networks' }).waitFor();
+  const before = (await api(`/apis/forklift.konveyor.io/v1beta1/namespaces/${NS}/networkmaps/e2e-networks`)).body;
+  const sourceId = before.spec.map[0].source.id;
+  assert.equal(await page.getByLabel('Source provider').inputValue(), 'appliances');
+  await page.waitForFunction((id) => document.querySelector('#map-row-0-source')?.value === id, sourceId);
+  assert.equal(await page.locator('#map-row-0-dest').inputValue(), 'pod');
+  await page.locator('#map-row-0-dest').selectOption('ignored');
+  await shot('networkmap-edit');
+  await accessible('network map form');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Network maps' }).waitFor();
+  await page.getByRole('row', { name: /e2e-networks/ }).getByText('Not migrated').waitFor();
+  const after = (await api(`/apis/forklift.konveyor.io/v1beta1/namespaces/${NS}/networkmaps/e2e-networks`)).body;
+  assert.deepEqual(after.spec.map.map((m) => [m.source.id, m.destination.type]), [[sourceId, 'ignored']]);
+});
+
+test('a provider is edited through its form: Secret values are write-only, a 422 shows at the field', async () => {
+  const secretKeys = async () => Object.keys((await api(`/api/v1/namespaces/${NS}/secrets/folder-secret`)).body.data ?? {});
+  await visit(`/providers/${NS}/folder`, 'folder');
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Edit provider folder' }).waitFor();
+  assert.equal(await page.getByRole('textbox', { name: 'URL' }).inputValue(), TARGET_URL);
+  assert.equal(await page.getByLabel('Service account token').getAttribute('placeholder'), '');
+  await page.getByLabel('Service account token').fill('token-for-the-e2e-test');
+  // a URL the API refuses: its message next to the URL field, nothing stored
+  await page.getByRole('textbox', { name: 'URL' }).fill('file://relative/folder');
+  await page.getByRole('button', { name: 'Save' }).click();
+  const urlGroup = page.locator('.pf-v6-c-form__group', { has: page.getByRole('textbox', { name: 'URL' }) });
+  await urlGroup.locator('.pf-m-error', { hasText: 'file:///absolute/path' }).waitFor();
+  await shot('provider-edit-error');
+  await accessible('provider form with an error');
+  assert.equal((await api(`/apis/forklift.konveyor.io/v1beta1/namespaces/${NS}/providers/folder`)).body.spec.url, TARGET_URL);
+  await page.getByRole('textbox', { name: 'URL' }).fill(TARGET_URL);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('heading', { level: 1, name: 'folder' }).waitFor();
+  assert.ok((await secretKeys()).includes('token'), 'the typed token is stored');
+  // opened again: the value is not shown back, and saving with the field empty keeps it
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Edit provider folder' }).waitFor();
+  const token = page.getByLabel('Service account token');
+  await page.waitForFunction(() => document.querySelector('#secret-token')?.getAttribute('placeholder')?.startsWith('stored'));
+  assert.equal(await token.inputValue(), '');
+  await page.getByRole('textbox', { name: 'Settings' }).fill('e2eNote=edited');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('heading', { level: 1, name: 'folder' }).waitFor();
+  const p = (await api(`/apis/forklift.konveyor.io/v1beta1/namespaces/${NS}/providers/folder`)).body;
+  assert.deepEqual(p.spec.settings, { e2eNote: 'edited' });
+  assert.ok((await secretKeys()).includes('token'), 'the stored token is kept');
 });
 
 test('plugins page and overview at 1920x1080', async () => {

@@ -1,8 +1,9 @@
 import { ReactNode, useState } from 'react';
 import {
-  Alert, Button, EmptyState, EmptyStateBody, EmptyStateFooter, Label, LabelGroup, Modal, ModalBody, ModalFooter,
+  Alert, Button, Checkbox, EmptyState, EmptyStateBody, EmptyStateFooter, Label, LabelGroup, Modal, ModalBody, ModalFooter,
   ModalHeader, Spinner, Tooltip,
 } from '@patternfly/react-core';
+import { Td } from '@patternfly/react-table';
 import { ApiError } from '../api/client';
 import type { Concern, Condition } from '../api/types';
 
@@ -132,4 +133,18 @@ export function ConfirmButton({ label, title, body, onConfirm, variant = 'second
 /** Helper text under a form field: the API's message for that field when a 422 named it. */
 export function fieldError(error: unknown, field: string): string | undefined {
   return error instanceof ApiError ? error.fieldMessage(field) : undefined;
+}
+
+/**
+ * A table row's selection checkbox named after the row ("Select web-01"): PatternFly's own select cell names
+ * every checkbox "Select row N", which tells a screen reader user nothing.
+ */
+export function SelectCell({ id, label, isSelected, isDisabled, onSelect }: {
+  id: string; label: string; isSelected: boolean; isDisabled?: boolean; onSelect: (on: boolean) => void;
+}) {
+  return (
+    <Td className="pf-v6-c-table__check">
+      <Checkbox id={id} aria-label={label} isChecked={isSelected} isDisabled={isDisabled} onChange={(_, on) => onSelect(on)} />
+    </Td>
+  );
 }

@@ -4,7 +4,7 @@ import {
   HelperText, HelperTextItem, PageSection, TextInput, Title, Toolbar, ToolbarContent, ToolbarItem,
 } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
-import { api } from '../api/client';
+import { api, update } from '../api/client';
 import { usePoll, useWatch } from '../api/hooks';
 import type { InventoryItem, MapPair, NetworkMap, Provider } from '../api/types';
 import { Conditions, ConfirmButton, Empty, ErrorAlert, fieldError, Loading } from '../components/common';
@@ -115,7 +115,8 @@ function MapForm({ kind, namespace, name }: { kind: MapKind; namespace?: string;
     });
     const spec = { provider: { source: { name: srcName, namespace: ns }, destination: { name: dstName, namespace: ns } }, map };
     try {
-      if (editing) await api.replace(kind, ns, mname, { ...e!, spec });
+      // re-read and retried on a conflict: the platform writes the map's status meanwhile
+      if (editing) await update<NetworkMap>(kind, ns, mname, (m) => { m.spec = spec; });
       else await api.create(kind, ns, { metadata: { name: mname, namespace: ns }, spec });
       navigate(`/${kind}`);
     } catch (err) {

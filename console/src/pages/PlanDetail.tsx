@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { api, ApiError, update } from '../api/client';
 import { useWatch } from '../api/hooks';
 import type { Migration, Plan, Ref, Step, VmStatus } from '../api/types';
-import { Conditions, ConfirmButton, Empty, ErrorAlert, Loading } from '../components/common';
+import { Conditions, ConfirmButton, Empty, ErrorAlert, Loading, SelectCell } from '../components/common';
 import { dateTime, duration, mb, rate } from '../format';
 import { Link, navigate } from '../router';
 import { planState, stateColor, vmState } from '../planState';
@@ -175,9 +175,8 @@ function VmTable({ vms, picked, setPicked, canCancel }: { vms: VmStatus[]; picke
           <Tbody key={id} isExpanded={open.has(id)}>
             <Tr data-vm={vm.name}>
               <Td expand={{ rowIndex: i, isExpanded: open.has(id), onToggle: () => toggle(id) }} />
-              <Td select={{ rowIndex: i, isSelected: picked.has(id), isDisabled: !canCancel || !!vm.completed,
-                            onSelect: (_, on) => { const n = new Set(picked); if (on) n.add(id); else n.delete(id); setPicked(n); } }}
-                  aria-label={`Select ${vm.name ?? id}`} />
+              <SelectCell id={`pick-vm-${i}`} label={`Select ${vm.name ?? id}`} isSelected={picked.has(id)} isDisabled={!canCancel || !!vm.completed}
+                          onSelect={(on) => { const n = new Set(picked); if (on) n.add(id); else n.delete(id); setPicked(n); }} />
               <Td dataLabel="VM">{vm.name ?? id}</Td>
               <Td dataLabel="Phase">{vm.phase ?? '—'}</Td>
               <Td dataLabel="State"><Label isCompact data-vm-state={s} color={s === 'Succeeded' ? 'green' : s === 'Failed' ? 'red' : s === 'Canceled' ? 'orange' : 'blue'}>{s}</Label></Td>
@@ -255,7 +254,7 @@ export function Pipeline({ vm }: { vm: VmStatus }) {
                   {s.error && <div className="pf-v6-u-danger-color-100" role="alert">{(s.error.reasons ?? []).join('; ')}</div>}
                   {sums.map((c) => (
                     <div key={c.disk} className="hoist-checksum" data-testid="checksums">
-                      {c.disk}: source {c.source ?? '—'} · target {c.target ?? '—'}
+                      <code title={c.disk}>{c.disk}</code>: source <code title={c.source}>{c.source ?? '—'}</code> · target <code title={c.target}>{c.target ?? '—'}</code>{' '}
                       {c.source && c.target && <Label isCompact color={c.source === c.target ? 'green' : 'red'}>{c.source === c.target ? 'match' : 'MISMATCH'}</Label>}
                     </div>
                   ))}

@@ -8,7 +8,7 @@ import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api } from '../api/client';
 import { usePoll, useWatch } from '../api/hooks';
 import type { Hook, InventoryItem, NetworkMap, Plan, Provider } from '../api/types';
-import { ConcernBadges, ErrorAlert, fieldError, isTrue, Loading } from '../components/common';
+import { ConcernBadges, ErrorAlert, fieldError, isTrue, Loading, SelectCell } from '../components/common';
 import { bytes } from '../format';
 import { listInventory } from '../inventory';
 import { navigate } from '../router';
@@ -135,8 +135,7 @@ export default function PlanWizard() {
                 <Tbody>
                   {shown.map((vm, i) => (
                     <Tr key={vm.id} data-vm={vm.name}>
-                      <Td select={{ rowIndex: i, isSelected: selected.has(vm.id), onSelect: (_, on) => toggle(vm, on) }}
-                          aria-label={`Select ${vm.name}`} />
+                      <SelectCell id={`select-vm-${i}`} label={`Select ${vm.name}`} isSelected={selected.has(vm.id)} onSelect={(on) => toggle(vm, on)} />
                       <Td dataLabel="Name">{vm.name}</Td>
                       <Td dataLabel="Power">{vm.powerState ?? '—'}</Td>
                       <Td dataLabel="Disks">{(vm.disks ?? []).length} ({bytes(vmDiskTotal(vm))})</Td>

@@ -6,7 +6,7 @@ import {
   TreeView, TreeViewDataItem,
 } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
-import { api, ApiError } from '../api/client';
+import { api, ApiError, update } from '../api/client';
 import { usePoll, useWatch } from '../api/hooks';
 import type { InventoryItem, Provider, Secret, TreeNode } from '../api/types';
 import { ConcernBadges, ConcernList, Conditions, ConfirmButton, Empty, ErrorAlert, fieldError, isTrue, Loading } from '../components/common';
@@ -96,35 +96,48 @@ function ProviderForm({ namespace, name }: { namespace?: string; name?: string }
   const stored = new Set(Object.keys(existingSecret.data?.data ?? {}));
   const keys = SECRET_KEYS[type] ?? [];
 
+  const insecure = v('insecure', stored.has('insecureSkipVerify') ? 'true' : 'false') === 'true';
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    const data: Record<string, string> = {};
+    // Secret values are write-only: only what was typed is sent; an empty field keeps the stored value.
+    const data: Record<string, string | null> = {};
     for (const k of keys) if (v('secret.' + k.key)) data[k.key] = b64(v('secret.' + k.key));
     if (type === 'ova' && url) data.url = b64(url);
-    if (v('insecure', stored.has('insecureSkipVerify') ? 'true' : 'false') === 'true') data.insecureSkipVerify = b64('true');
+    if (insecure && !stored.has('insecureSkipVerify')) data.insecureSkipVerify = b64('true');
+    else if (!insecure && stored.has('insecureSkipVerify')) data.insecureSkipVerify = null; // merge patch: remove the key
     let createdSecret: string | null = null;
     try {
-      if (editing) {
-        const p = existing.data!;
-        if (secretRef?.name && Object.keys(data).length) {
-          // Only what was typed: an empty field keeps the stored value (values are write-only).
-          await api.patch('secrets', secretRef.namespace ?? ns, secretRef.name, { data });
-        }
-        await api.replace('providers', ns, pname, { ...p, spec: { ...p.spec, url, settings: settingsOf(v('settings', settingsText(p))) } });
-      } else {
+      let secret = secretRef?.name ? { name: secretRef.name, namespace: secretRef.namespace ?? ns } : null;
+      // An edited provider's Secret is patched after the provider is accepted (a refused URL must not leave new
+      // credentials half-saved); a new Secret comes first, since the provider names it, and goes if the provider is refused.
+      const patchSecret = editing && secret && Object.keys(data).length ? secret : null;
+      if (!secret && (!editing || Object.values(data).some((x) => x !== null))) {
+        // a new provider, or one without a Secret that now gets values
         const sname = `${pname}-secret`;
         await api.create<Secret>('secrets', ns, {
           metadata: { name: sname, namespace: ns, labels: { createdForProviderType: type, createdForResourceType: 'providers' } },
-          type: 'Opaque', data,
+          type: 'Opaque', data: Object.fromEntries(Object.entries(data).filter(([, x]) => x !== null)) as Record<string, string>,
         });
         createdSecret = sname;
+        secret = { name: sname, namespace: ns };
+      }
+      const settings = settingsOf(v('settings', editing ? settingsText(existing.data) : ''));
+      if (editing) {
+        // re-read and retried on a conflict: the platform writes the provider's status meanwhile
+        await update<Provider>('providers', ns, pname, (p) => {
+          p.spec = { ...p.spec, url, settings, ...(secret ? { secret } : {}) };
+          if (!settings) delete p.spec.settings;
+        });
+      } else {
         await api.create<Provider>('providers', ns, {
           metadata: { name: pname, namespace: ns },
-          spec: { type, url, secret: { name: sname, namespace: ns }, settings: settingsOf(v('settings')) },
+          spec: { type, url, secret: secret!, settings },
         });
       }
+      if (patchSecret) await api.patch('secrets', patchSecret.namespace, patchSecret.name, { data });
       navigate(`/providers/${ns}/${pname}`);
     } catch (err) {
       // A provider the API refused leaves no orphan Secret behind.
@@ -176,15 +189,15 @@ function ProviderForm({ namespace, name }: { namespace?: string; name?: string }
               <TextInput id={`secret-${k.key}`} type={k.secret ? 'password' : 'text'} value={v('secret.' + k.key)}
                          onChange={set('secret.' + k.key)} autoComplete="off"
                          placeholder={stored.has(k.key) ? 'stored — leave empty to keep' : ''} />
-              {helper('data.' + k.key)}
+              {helper(`data[${k.key}]`)}
             </FormGroup>
           ))}
           {type !== 'ova' && (
             <FormGroup fieldId="insecure">
               <Checkbox id="insecure" label="Skip certificate verification (insecure)"
-                        isChecked={v('insecure', stored.has('insecureSkipVerify') ? 'true' : 'false') === 'true'}
+                        isChecked={insecure}
                         onChange={(_, c) => setForm((f) => ({ ...f, insecure: String(c) }))} />
-              {v('insecure') === 'true' && <Alert variant="warning" isInline isPlain title="The provider's TLS certificate will not be verified." />}
+              {insecure && <Alert variant="warning" isInline isPlain title="The provider's TLS certificate will not be verified." />}
             </FormGroup>
           )}
           <FormGroup label="Settings" fieldId="provider-settings">

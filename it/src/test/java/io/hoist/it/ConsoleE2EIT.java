@@ -157,6 +157,10 @@ class ConsoleE2EIT {
     }
 
     private static void runBrowser(Path console, Map<String, String> env, Path tmp) throws Exception {
+        String hold = System.getProperty("hoist.console.e2e.hold");
+        if (hold != null && !hold.isBlank()) {
+            holdForDebugging(Path.of(hold), env);
+        }
         Path log = tmp.resolve("e2e.log");
         ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-concurrency=1", "--test-reporter=spec",
                 "e2e/console.e2e.mjs").directory(console.toFile()).redirectErrorStream(true)
@@ -171,5 +175,20 @@ class ConsoleE2EIT {
         System.out.println(out);
         assertThat(done).as("the browser test finished within 20 minutes:\n" + out).isTrue();
         assertThat(p.exitValue()).as("console end-to-end test (node --test e2e/console.e2e.mjs):\n" + out).isZero();
+    }
+
+    /**
+     * For working on the browser test: {@code -Dhoist.console.e2e.hold=FILE} writes the environment to FILE
+     * (shell exports) and keeps the platform and the simulator running until FILE is deleted, so
+     * {@code . FILE && node --test e2e/console.e2e.mjs} can be run again and again against them.
+     */
+    private static void holdForDebugging(Path file, Map<String, String> env) throws Exception {
+        StringBuilder exports = new StringBuilder();
+        env.forEach((k, v) -> exports.append("export ").append(k).append("='").append(v).append("'\n"));
+        Files.writeString(file, exports);
+        System.out.println("console e2e: holding until " + file + " is deleted");
+        while (Files.exists(file)) {
+            Thread.sleep(1000);
+        }
     }
 }
