@@ -35,8 +35,8 @@ async function api(path, init = {}) {
 async function shot(name) {
   const size = page.viewportSize();
   const height = await page.evaluate(() => {
-    const main = document.querySelector('.pf-v6-c-page__main-container');
-    return main ? Math.ceil(main.getBoundingClientRect().top + main.scrollHeight + 16) : 0;
+    const main = document.querySelector('main.pf-v6-c-page__main');
+    return main ? window.innerHeight + main.scrollHeight - main.clientHeight : 0;
   });
   if (height > size.height) await page.setViewportSize({ width: size.width, height });
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
@@ -57,7 +57,7 @@ async function accessible(name) {
 
 async function visit(path, heading) {
   await page.goto(URL_ + '/console' + path);
-  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  await page.getByRole('heading', { level: 1, name: heading, exact: typeof heading === 'string' }).waitFor();
 }
 
 before(async () => {
@@ -228,10 +228,14 @@ test('the plan starts and the VM\'s pipeline reaches Succeeded, live', async () 
   await page.getByRole('button', { name: 'Start' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Start' }).click();
   await page.locator('[data-vm-state="Succeeded"]').waitFor({ timeout: 300_000 });
-  await page.locator('[data-testid="checksums"]').first().waitFor();
-  const sums = await page.locator('[data-testid="checksums"]').first().textContent();
-  assert.match(sums, /source sha256-4m:\S+ · target sha256-4m:\S+/);
-  assert.match(sums, /match/);
+  await page.locator('[data-testid="plan-state"]', { hasText: 'Succeeded' }).waitFor({ timeout: 120_000 });
+  const sums = page.locator('[data-testid="checksums"]');
+  await sums.first().waitFor();
+  assert.equal(await sums.count(), 1, 'one disk, one checksum row');
+  const source = await sums.locator('[data-testid="source-checksum"]').textContent();
+  assert.match(source, /^sha256-4m:[0-9a-f]{64}$/);
+  assert.equal(await sums.locator('[data-testid="target-checksum"]').textContent(), source);
+  await sums.getByText('match', { exact: true }).waitFor();
   await shot('plan');
   await accessible('plan detail');
   await page.setViewportSize({ width: 1920, height: 1080 });
@@ -341,7 +345,7 @@ test('a provider is edited through its form: Secret values are write-only, a 422
   assert.equal((await api(`/apis/forklift.konveyor.io/v1beta1/namespaces/${NS}/providers/folder`)).body.spec.url, TARGET_URL);
   await page.getByRole('textbox', { name: 'URL' }).fill(TARGET_URL);
   await page.getByRole('button', { name: 'Save' }).click();
-  await page.getByRole('heading', { level: 1, name: 'folder' }).waitFor();
+  await page.getByRole('heading', { level: 1, name: 'folder', exact: true }).waitFor();
   assert.ok((await secretKeys()).includes('token'), 'the typed token is stored');
   // opened again: the value is not shown back, and saving with the field empty keeps it
   await page.getByRole('button', { name: 'Edit' }).click();
@@ -351,7 +355,7 @@ test('a provider is edited through its form: Secret values are write-only, a 422
   assert.equal(await token.inputValue(), '');
   await page.getByRole('textbox', { name: 'Settings' }).fill('e2eNote=edited');
   await page.getByRole('button', { name: 'Save' }).click();
-  await page.getByRole('heading', { level: 1, name: 'folder' }).waitFor();
+  await page.getByRole('heading', { level: 1, name: 'folder', exact: true }).waitFor();
   const p = (await api(`/apis/forklift.konveyor.io/v1beta1/namespaces/${NS}/providers/folder`)).body;
   assert.deepEqual(p.spec.settings, { e2eNote: 'edited' });
   assert.ok((await secretKeys()).includes('token'), 'the stored token is kept');

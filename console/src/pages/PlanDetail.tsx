@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   Alert, Breadcrumb, BreadcrumbItem, Button, CodeBlock, CodeBlockCode, DescriptionList, DescriptionListDescription,
   DescriptionListGroup, DescriptionListTerm, ExpandableSection, Form, FormGroup, FormHelperText, HelperText, HelperTextItem,
@@ -116,7 +116,7 @@ export default function PlanDetail({ namespace, name }: { namespace: string; nam
         ))}
       </PageSection>
       <PageSection>
-        <Tabs activeKey={tab} onSelect={(_, k) => setTab(k)} aria-label="Plan details">
+        <Tabs activeKey={tab} onSelect={(_, k) => setTab(k)} aria-label="Plan details" mountOnEnter>
           <Tab eventKey="vms" title={<TabTitleText>Virtual machines</TabTitleText>}>
             {vms.length === 0 ? (
               <Table aria-label="Plan VMs" variant="compact">
@@ -126,7 +126,7 @@ export default function PlanDetail({ namespace, name }: { namespace: string; nam
             ) : <VmTable vms={vms} picked={picked} setPicked={setPicked} canCancel={!!running} />}
           </Tab>
           <Tab eventKey="yaml" title={<TabTitleText>YAML</TabTitleText>}>
-            <CodeBlock className="hoist-yaml"><CodeBlockCode>{stringify(plan)}</CodeBlockCode></CodeBlock>
+            <YamlView plan={plan} />
           </Tab>
           <Tab eventKey="history" title={<TabTitleText>Migrations</TabTitleText>}>
             <Table aria-label="Migrations" variant="compact">
@@ -227,24 +227,25 @@ function checksums(s: Step): { disk: string; source?: string; target?: string }[
 
 /** The VM's steps with progress bars, rate, ETA, both checksums of each disk, errors and logs. */
 export function Pipeline({ vm }: { vm: VmStatus }) {
+  const steps = vm.pipeline ?? [];
+  const sums = steps.flatMap(checksums);
   return (
     <div className="hoist-pipeline" data-testid={`pipeline-${vm.name}`}>
       {vm.error && <Alert variant="danger" isInline title={`Failed in ${vm.error.phase ?? 'a step'}`}>{(vm.error.reasons ?? []).join('; ')}</Alert>}
       {(vm.warm?.precopies?.length ?? 0) > 0 && <p>Precopies: {vm.warm!.precopies!.length} (last ended {dateTime(vm.warm!.precopies![vm.warm!.precopies!.length - 1].end)})</p>}
       <Table aria-label={`Pipeline of ${vm.name}`} variant="compact" borders={false}>
-        <Thead><Tr><Th>Step</Th><Th>Phase</Th><Th width={30}>Progress</Th><Th>Rate</Th><Th>ETA</Th><Th>Details</Th></Tr></Thead>
+        <Thead><Tr><Th width={25}>Step</Th><Th width={10}>Phase</Th><Th width={30}>Progress</Th><Th width={10}>Rate</Th><Th width={10}>ETA</Th><Th>Details</Th></Tr></Thead>
         <Tbody>
-          {(vm.pipeline ?? []).map((s) => {
+          {steps.map((s) => {
             const a = s.annotations ?? {};
             const running = s.phase === 'Running';
-            const sums = checksums(s);
             const logs = Object.entries(a).filter(([k]) => /log/i.test(k));
             return (
               <Tr key={s.name} data-step={s.name} data-phase={s.phase}>
                 <Td dataLabel="Step"><b>{s.description ?? s.name}</b></Td>
                 <Td dataLabel="Phase">{s.phase ?? 'Pending'}</Td>
                 <Td dataLabel="Progress">
-                  <Progress value={pct(s)} size="sm" variant={stepVariant(s)} measureLocation={ProgressMeasureLocation.outside}
+                  <Progress value={pct(s)} size="sm" variant={stepVariant(s)} measureLocation={ProgressMeasureLocation.top}
                             aria-label={`${s.name} progress`}
                             label={s.progress?.total ? `${mb(s.progress.completed)} / ${mb(s.progress.total)}` : undefined} />
                 </Td>
@@ -252,12 +253,6 @@ export function Pipeline({ vm }: { vm: VmStatus }) {
                 <Td dataLabel="ETA">{running ? duration(Number(a['hoist.io/eta-seconds'])) : '—'}</Td>
                 <Td dataLabel="Details">
                   {s.error && <div className="pf-v6-u-danger-color-100" role="alert">{(s.error.reasons ?? []).join('; ')}</div>}
-                  {sums.map((c) => (
-                    <div key={c.disk} className="hoist-checksum" data-testid="checksums">
-                      <code title={c.disk}>{c.disk}</code>: source <code title={c.source}>{c.source ?? '—'}</code> · target <code title={c.target}>{c.target ?? '—'}</code>{' '}
-                      {c.source && c.target && <Label isCompact color={c.source === c.target ? 'green' : 'red'}>{c.source === c.target ? 'match' : 'MISMATCH'}</Label>}
-                    </div>
-                  ))}
                   {logs.length > 0 && (
                     <ExpandableSection toggleText="Logs">
                       {logs.map(([k, v]) => <CodeBlock key={k}><CodeBlockCode>{v}</CodeBlockCode></CodeBlock>)}
@@ -269,6 +264,23 @@ export function Pipeline({ vm }: { vm: VmStatus }) {
           })}
         </Tbody>
       </Table>
+      {sums.length > 0 && (
+        <Table aria-label={`Disk checksums of ${vm.name}`} variant="compact" borders={false} className="hoist-checksums">
+          <Thead><Tr><Th width={25}>Disk</Th><Th>Source checksum</Th><Th>Target checksum</Th><Th width={10}>Result</Th></Tr></Thead>
+          <Tbody>
+            {sums.map((c) => (
+              <Tr key={c.disk} data-testid="checksums">
+                <Td dataLabel="Disk" modifier="truncate"><code title={c.disk}>{c.disk}</code></Td>
+                <Td dataLabel="Source checksum" modifier="truncate"><code title={c.source} data-testid="source-checksum">{c.source ?? '—'}</code></Td>
+                <Td dataLabel="Target checksum" modifier="truncate"><code title={c.target} data-testid="target-checksum">{c.target ?? '—'}</code></Td>
+                <Td dataLabel="Result">
+                  {c.source && c.target ? <Label isCompact color={c.source === c.target ? 'green' : 'red'}>{c.source === c.target ? 'match' : 'MISMATCH'}</Label> : '—'}
+                </Td>
+              </Tr>
+            ))}
+          </Tbody>
+        </Table>
+      )}
     </div>
   );
 }
@@ -370,4 +382,45 @@ function DuplicateButton({ plan }: { plan: Plan }) {
       </Modal>
     </>
   );
+}
+
+/**
+ * The plan as YAML, written by a worker (a 1,000-VM plan's status runs to megabytes: seconds of work that would
+ * freeze the page). While a running plan changes faster than the worker writes, only its latest version is
+ * queued, and the last YAML written stays shown.
+ */
+function YamlView({ plan }: { plan: Plan }) {
+  const [text, setText] = useState<string | null>(null);
+  const worker = useRef<{ post: (p: Plan) => void } | null>(null);
+  useEffect(() => {
+    if (typeof Worker === 'undefined') {
+      worker.current = { post: (p) => setText(stringify(p)) };
+      return;
+    }
+    const w = new Worker(new URL('../yamlWorker.ts', import.meta.url), { type: 'module' });
+    let busy = false;
+    let next: Plan | null = null;
+    const post = (p: Plan) => {
+      if (busy) {
+        next = p;
+        return;
+      }
+      busy = true;
+      w.postMessage(p);
+    };
+    w.onmessage = (e: MessageEvent<string>) => {
+      setText(e.data);
+      busy = false;
+      if (next) {
+        const p = next;
+        next = null;
+        post(p);
+      }
+    };
+    worker.current = { post };
+    return () => w.terminate();
+  }, []);
+  useEffect(() => worker.current?.post(plan), [plan]);
+  if (text === null) return <Loading what="the YAML" />;
+  return <CodeBlock className="hoist-yaml"><CodeBlockCode>{text}</CodeBlockCode></CodeBlock>;
 }
