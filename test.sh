@@ -10,7 +10,7 @@ source "$ROOT/scripts/java25.sh"
 hoist_find_java25
 
 # chromium: the web console's end-to-end test drives Debian's browser (playwright-core never downloads one)
-PACKAGES=(qemu-utils nbdkit libnbd-bin golang-go golang-github-vmware-govmomi-dev tar chromium)
+PACKAGES=(qemu-utils nbdkit libnbd-bin golang-go golang-github-vmware-govmomi-dev tar ansible-core openssh-server chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -2,7 +2,7 @@ package io.hoist.core.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hoist.core.engine.bus.Addresses;
-import io.hoist.core.engine.bus.LocalCodec;
+import io.hoist.core.engine.bus.RecordCodec;
 import io.hoist.core.engine.bus.Messages;
 import io.hoist.core.engine.controller.MigrationController;
 import io.hoist.core.engine.controller.PlanController;
@@ -96,7 +96,8 @@ public final class Engine implements AutoCloseable {
         WarmPhases warm = new WarmPhases(disks, delays, settings::precopyInterval, vm -> loader
                 .read(ResourceKind.MIGRATION, vm.message().plan().namespace(), vm.message().migrationName(), Migration.class)
                 .map(m -> m.spec == null ? null : WarmPhases.cutoverTime(m.spec.cutover)).orElse(null));
-        PhaseHandlers handlers = new PhaseHandlers(new PowerPhases(delays), new HookPhases(extensions, loader, mapper), disks, warm,
+        HookPhases hooks = new HookPhases(extensions, loader, mapper, store, services);
+        PhaseHandlers handlers = new PhaseHandlers(new PowerPhases(delays), hooks, disks, warm,
                 new ConvertGuestPhase(extensions, disks), new CreateVmPhase(disks), new ProviderPhase(extensions, delays));
         Cleanup cleanup = new Cleanup(disks, warm);
         VmRun.Services runServices = new VmRun.Services(loader, handlers, cleanup, delays, () -> retry, runs, () -> closed);
@@ -125,7 +126,7 @@ public final class Engine implements AutoCloseable {
             }
         });
         ObjectReconciler reconciler = new ObjectReconciler(store, mapper, status, providerController, planController,
-                migrationController, new ArchiveCleanup(loader, cleanup, runs));
+                migrationController, new ArchiveCleanup(loader, cleanup, hooks, runs));
         this.queue = new ReconcileQueue(r -> {
             boolean again = reconciler.reconcile(r);
             if (store.get(r.kind(), r.namespace(), r.name()).isEmpty()) {
@@ -195,7 +196,7 @@ public final class Engine implements AutoCloseable {
 
     /** Starts watching and resumes every unfinished migration. */
     public void start() {
-        LocalCodec.registerAll(vertx.eventBus());
+        RecordCodec.registerAll(vertx.eventBus());
         consumers.add(vertx.eventBus().<Messages.RunVm>consumer(Addresses.VM_RUN, m -> registry.start(m.body())));
         consumers.add(vertx.eventBus().<Messages.CancelVms>consumer(Addresses.VM_CANCEL, m -> registry.cancel(m.body())));
         consumers.add(vertx.eventBus().<Messages.Reconcile>consumer(Addresses.RECONCILE, m -> enqueue(m.body())));

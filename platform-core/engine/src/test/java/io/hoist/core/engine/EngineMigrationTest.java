@@ -139,6 +139,20 @@ class EngineMigrationTest {
                     "migration complete");
             JsonNode plan = h.get(ResourceKind.PLAN, "plan1");
             assertThat(vmCondition(plan, "vm-1", "Canceled")).isTrue();
+            // Issue 20 item 5: the canceled VM's copy ends Canceled with its last figures, no live rate or ETA.
+            JsonNode vm1 = null;
+            for (JsonNode v : plan.path("status").path("migration").path("vms")) {
+                vm1 = "vm-1".equals(v.path("id").asText()) ? v : vm1;
+            }
+            JsonNode transfer = stepNamed(vm1, "DiskTransfer");
+            assertThat(transfer.path("phase").asText()).isEqualTo("Canceled");
+            assertThat(transfer.path("annotations").has("hoist.io/eta-seconds")).isFalse();
+            for (JsonNode step : vm1.path("pipeline")) {
+                assertThat(step.path("phase").asText()).as(step.path("name").asText()).isNotEqualTo("Running");
+                for (JsonNode t : step.path("tasks")) {
+                    assertThat(t.path("phase").asText()).isNotEqualTo("Running");
+                }
+            }
             assertThat(vmCondition(plan, "vm-0", "Succeeded")).isTrue();
             assertThat(vmCondition(plan, "vm-2", "Succeeded")).isTrue();
             assertThat(Conditions.isTrue(plan, "Succeeded")).isTrue();

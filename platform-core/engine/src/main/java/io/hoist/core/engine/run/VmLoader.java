@@ -41,6 +41,11 @@ public final class VmLoader {
         this.status = status;
     }
 
+    /** The status editor of a VM that could not be loaded (its failure is still recorded on it). */
+    public VmStatusEditor editor(Messages.RunVm msg) {
+        return new VmStatusEditor(status, msg);
+    }
+
     public VmContext load(Messages.RunVm msg) {
         Plan plan = status.plan(msg.plan())
                 .orElseThrow(() -> new IllegalStateException("plan " + msg.plan() + " no longer exists"));

@@ -241,8 +241,22 @@ public final class VmRun {
     }
 
     private void finishFailed(String reason, String code) {
-        if (vm == null) { // could not even load: the plan or VM is gone; nothing to clean up or record
+        if (vm == null) { // could not even load (a provider gone, a plugin's phases invalid): nothing ran to clean up
             LOG.log(System.Logger.Level.WARNING, "VM " + msg.vmId() + " of plan " + msg.plan() + " cannot run: " + reason);
+            String shown = code == null ? reason : code + ": " + reason;
+            try {
+                String now = VmStatusEditor.now();
+                services.loader().editor(msg).durable(v -> {
+                    v.completed = now;
+                    v.error = VmStatus.VmError.of(v.phase == null ? Phase.Started.name() : v.phase, List.of(shown));
+                    VmStatusEditor.endOpenSteps(v, "Failed", now);
+                    VmStatusEditor.setCondition(v, Condition.of("Failed", Condition.TRUE, Condition.CATEGORY_ADVISORY, "Failed",
+                            "The VM migration has FAILED: " + reason));
+                    VmStatusEditor.removeCondition(v, "Pending");
+                });
+            } catch (RuntimeException planGone) {
+                // the plan or its VM entry no longer exists: there is nothing to record the failure on
+            }
             finished.complete(null);
             onFinished.accept(this);
             return;
@@ -264,6 +278,7 @@ public final class VmRun {
                 s.completed = now;
                 s.error = VmStatus.VmError.of(failedIn.name(), List.of(shown));
             }
+            VmStatusEditor.endOpenSteps(v, "Failed", now);
             VmStatusEditor.setCondition(v, Condition.of("Failed", Condition.TRUE, Condition.CATEGORY_ADVISORY, "Failed",
                     "The VM migration has FAILED: " + reason));
             VmStatusEditor.removeCondition(v, "Pending");
@@ -276,6 +291,7 @@ public final class VmRun {
         String now = VmStatusEditor.now();
         vm.status().durable(v -> {
             v.completed = now;
+            VmStatusEditor.endOpenSteps(v, "Canceled", now);
             if (cleanupError != null) {
                 v.error = VmStatus.VmError.of(v.phase, List.of(cleanupError));
             }

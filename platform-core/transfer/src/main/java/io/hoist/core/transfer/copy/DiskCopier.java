@@ -133,7 +133,7 @@ public final class DiskCopier {
                 throw new CopyFailedException(HoistException.Type.UNAVAILABLE, "TransferFailed",
                         "disk " + req.diskId() + ": flushing " + target.describe() + " failed: " + e.getMessage(), e);
             }
-            req.progress().accept(meter.sample(System.nanoTime(), bytesDone.get()));
+            req.progress().accept(meter.sample(System.nanoTime(), bytesDone.get(), bytesRead.get()));
             String sourceSum = sourceDigests.checksum();
             String targetSum = targetDigests.checksum();
             if (!sourceSum.equals(targetSum)) {
@@ -258,7 +258,7 @@ public final class DiskCopier {
                     abortStream(); // a worker waiting for its turn on a stream would wait for a block that never comes
                 }
                 long now = System.nanoTime();
-                req.progress().accept(meter.sample(now, bytesDone.get()));
+                req.progress().accept(meter.sample(now, bytesDone.get(), bytesRead.get()));
                 if (now >= nextCheckpoint && failure.get() == null) {
                     try {
                         saveCheckpoint();

@@ -285,8 +285,8 @@ public final class DiskPhases {
         vm.status().live(v -> {
             VmStatus.Step st = VmStatusEditor.step(v, step);
             VmStatus.Task t = VmStatusEditor.task(st, disk);
-            if ("Completed".equals(t.phase)) {
-                return; // a late report must not reopen a finished disk
+            if (VmStatusEditor.ended(t) || vm.canceled()) {
+                return; // a late report must not reopen a finished or canceled disk
             }
             t.progress = VmStatus.Progress.of(p.bytesDone() / (1024 * 1024), p.bytesTotal() / (1024 * 1024));
             t.phase = "Running";
