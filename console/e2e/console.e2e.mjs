@@ -194,7 +194,24 @@ test('network and storage maps are created with choices from the inventory', asy
   await accessible('storage maps');
 });
 
+// A PostHook for the wizard to pick: ansible-playbook on this host (folder destination), its output kept.
+const HOOK_MESSAGE = 'console e2e post-hook ran';
+const PLAYBOOK = `- name: After migration
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Say so
+      debug:
+        msg: "${HOOK_MESSAGE}"
+`;
+
 test('the wizard creates a plan; a VM with a Critical concern needs a confirmation', async () => {
+  const hook = await api(`/apis/forklift.konveyor.io/v1beta1/namespaces/${NS}/hooks`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ apiVersion: 'forklift.konveyor.io/v1beta1', kind: 'Hook', metadata: { name: 'e2e-post', namespace: NS },
+      spec: { image: 'quay.io/kubev2v/hook-runner', deadline: 300, playbook: Buffer.from(PLAYBOOK).toString('base64') } }),
+  });
+  assert.equal(hook.status, 201, JSON.stringify(hook.body));
   await visit('/plans/~new', 'Create migration plan');
   await page.getByRole('textbox', { name: 'Plan name' }).fill('e2e-plan');
   await page.getByRole('textbox', { name: 'Namespace' }).fill(NS);
@@ -217,7 +234,9 @@ test('the wizard creates a plan; a VM with a Critical concern needs a confirmati
   await page.getByLabel('Storage map').selectOption('e2e-storage');
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('textbox', { name: 'Target namespace' }).fill('migrated');
+  await page.getByLabel('Post-migration hook').selectOption('e2e-post');
   await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByText('post: e2e-post').waitFor();
   await page.getByText('e2e/e2e-plan').waitFor();
   await page.getByRole('button', { name: 'Create plan' }).click();
   await page.getByRole('heading', { level: 1, name: /e2e-plan/ }).waitFor();
@@ -236,6 +255,10 @@ test('the plan starts and the VM\'s pipeline reaches Succeeded, live', async () 
   assert.match(source, /^sha256-4m:[0-9a-f]{64}$/);
   assert.equal(await sums.locator('[data-testid="target-checksum"]').textContent(), source);
   await sums.getByText('match', { exact: true }).waitFor();
+  // the PostHook's output, read from the plan's log route
+  const postHook = page.locator('[data-step="PostHook"]');
+  await postHook.getByRole('button', { name: 'Show the full log' }).click();
+  await postHook.locator('[data-testid="log-PostHook"]', { hasText: HOOK_MESSAGE }).waitFor();
   await shot('plan');
   await accessible('plan detail');
   await page.setViewportSize({ width: 1920, height: 1080 });

@@ -112,6 +112,15 @@ export const api = {
   remove: (kind: Kind, namespace: string, name: string) => request<unknown>('DELETE', resourcePath(kind, namespace, name)),
   get2: <T>(route: RouteName, params: Record<string, string>, query = '') =>
     request<T>('GET', path(route, params) + query),
+  /** A text/plain answer (a step's log). */
+  text: async (route: RouteName, params: Record<string, string>, query: Record<string, string>): Promise<string> => {
+    const r = await fetch(path(route, params) + '?' + new URLSearchParams(query), {
+      credentials: 'same-origin', headers: { Accept: 'text/plain, application/json' },
+    });
+    if (r.status === 401) onUnauthorized();
+    if (!r.ok) throw await errorOf(r);
+    return r.text();
+  },
 };
 
 /**

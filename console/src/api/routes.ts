@@ -10,6 +10,7 @@ export const ROUTES = {
   inventoryProvider: '/providers/{type}/{uid}',
   inventoryList: '/providers/{type}/{uid}/{collection}',
   inventoryTree: '/providers/{type}/{uid}/tree/{name}',
+  planLog: '/apis/forklift.konveyor.io/v1beta1/namespaces/{namespace}/plans/{name}/log',
   plugins: '/api/v1/plugins',
   session: '/console/auth/session',
 } as const;

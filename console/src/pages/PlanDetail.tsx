@@ -8,7 +8,7 @@ import {
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { stringify } from 'yaml';
 import { api, ApiError, update } from '../api/client';
-import { useWatch } from '../api/hooks';
+import { usePoll, useWatch } from '../api/hooks';
 import type { Migration, Plan, Ref, Step, VmStatus } from '../api/types';
 import { Conditions, ConfirmButton, Empty, ErrorAlert, Loading, SelectCell } from '../components/common';
 import { dateTime, duration, mb, rate } from '../format';
@@ -123,7 +123,7 @@ export default function PlanDetail({ namespace, name }: { namespace: string; nam
                 <Thead><Tr><Th>VM</Th><Th>State</Th></Tr></Thead>
                 <Tbody>{(plan.spec?.vms ?? []).map((v) => <Tr key={v.id ?? v.name}><Td>{v.name ?? v.id}</Td><Td>Not started</Td></Tr>)}</Tbody>
               </Table>
-            ) : <VmTable vms={vms} picked={picked} setPicked={setPicked} canCancel={!!running} />}
+            ) : <VmTable plan={{ namespace, name }} vms={vms} picked={picked} setPicked={setPicked} canCancel={!!running} />}
           </Tab>
           <Tab eventKey="yaml" title={<TabTitleText>YAML</TabTitleText>}>
             <YamlView plan={plan} />
@@ -144,7 +144,9 @@ export default function PlanDetail({ namespace, name }: { namespace: string; nam
 }
 
 /** One row per VM, expandable to its pipeline. Rendering stays cheap for 1,000 VMs: pipelines render only when opened. */
-function VmTable({ vms, picked, setPicked, canCancel }: { vms: VmStatus[]; picked: Set<string>; setPicked: (s: Set<string>) => void; canCancel: boolean }) {
+function VmTable({ plan, vms, picked, setPicked, canCancel }: {
+  plan: PlanKey; vms: VmStatus[]; picked: Set<string>; setPicked: (s: Set<string>) => void; canCancel: boolean;
+}) {
   const [open, setOpen] = useState<Set<string>>(() => new Set(vms.length <= 5 ? vms.map((v) => v.id ?? v.name ?? '') : []));
   const [pageNo, setPageNo] = useState(1);
   const [perPage, setPerPage] = useState(50);
@@ -186,7 +188,7 @@ function VmTable({ vms, picked, setPicked, canCancel }: { vms: VmStatus[]; picke
               <Td dataLabel="Completed">{dateTime(vm.completed)}</Td>
             </Tr>
             <Tr isExpanded={open.has(id)}>
-              <Td colSpan={9}>{open.has(id) && <Pipeline vm={vm} />}</Td>
+              <Td colSpan={9}>{open.has(id) && <Pipeline vm={vm} plan={plan} />}</Td>
             </Tr>
           </Tbody>
         );
@@ -226,7 +228,7 @@ function checksums(s: Step): { disk: string; source?: string; target?: string }[
 }
 
 /** The VM's steps with progress bars, rate, ETA, both checksums of each disk, errors and logs. */
-export function Pipeline({ vm }: { vm: VmStatus }) {
+export function Pipeline({ vm, plan }: { vm: VmStatus; plan: PlanKey }) {
   const steps = vm.pipeline ?? [];
   const sums = steps.flatMap(checksums);
   return (
@@ -239,7 +241,6 @@ export function Pipeline({ vm }: { vm: VmStatus }) {
           {steps.map((s) => {
             const a = s.annotations ?? {};
             const running = s.phase === 'Running';
-            const logs = Object.entries(a).filter(([k]) => /log/i.test(k));
             return (
               <Tr key={s.name} data-step={s.name} data-phase={s.phase}>
                 <Td dataLabel="Step"><b>{s.description ?? s.name}</b></Td>
@@ -253,11 +254,8 @@ export function Pipeline({ vm }: { vm: VmStatus }) {
                 <Td dataLabel="ETA">{running ? duration(Number(a['hoist.io/eta-seconds'])) : '—'}</Td>
                 <Td dataLabel="Details">
                   {s.error && <div className="pf-v6-u-danger-color-100" role="alert">{(s.error.reasons ?? []).join('; ')}</div>}
-                  {logs.length > 0 && (
-                    <ExpandableSection toggleText="Logs">
-                      {logs.map(([k, v]) => <CodeBlock key={k}><CodeBlockCode>{v}</CodeBlockCode></CodeBlock>)}
-                    </ExpandableSection>
-                  )}
+                  {a['hoist.io/hook'] && <div>Hook {a['hoist.io/hook']}{a['hoist.io/hook-result'] ? `: ${a['hoist.io/hook-result']}` : ''}</div>}
+                  {a['hoist.io/log'] && vm.id && <StepLog plan={plan} vmId={vm.id} step={s} />}
                 </Td>
               </Tr>
             );
@@ -282,6 +280,33 @@ export function Pipeline({ vm }: { vm: VmStatus }) {
         </Table>
       )}
     </div>
+  );
+}
+
+interface PlanKey { namespace: string; name: string }
+
+/**
+ * A step's kept output (hook steps: ansible's), read from the plan's log route when opened and again every few
+ * seconds while the step runs. The step's last lines, which the platform copies into its status, show meanwhile.
+ */
+function StepLog({ plan, vmId, step }: { plan: PlanKey; vmId: string; step: Step }) {
+  const [open, setOpen] = useState(false);
+  const running = step.phase === 'Running';
+  const log = usePoll(open ? () => api.text('planLog', { namespace: plan.namespace, name: plan.name }, { vm: vmId, step: step.name }) : null, running ? 5_000 : 0,
+    [open, running, plan.namespace, plan.name, vmId, step.name]);
+  const tail = step.annotations?.['hoist.io/output'];
+  const missing = log.error instanceof ApiError && log.error.status === 404;
+  return (
+    <>
+      {tail && !open && <CodeBlock className="hoist-log"><CodeBlockCode>{tail}</CodeBlockCode></CodeBlock>}
+      <ExpandableSection toggleText={open ? 'Hide the full log' : 'Show the full log'} onToggle={(_, o) => setOpen(o)} isExpanded={open}>
+        {log.data !== undefined ? <CodeBlock className="hoist-log" data-testid={`log-${step.name}`}><CodeBlockCode>{log.data}</CodeBlockCode></CodeBlock>
+          : missing ? <p className="hoist-muted">No output kept yet.</p>
+            : log.error ? <ErrorAlert error={log.error} title="Cannot read the log" />
+              : <Loading what="the log" />}
+        <p className="hoist-muted">From a shell: <code>{step.annotations?.['hoist.io/log']}</code></p>
+      </ExpandableSection>
+    </>
   );
 }
 
