@@ -9,8 +9,12 @@ cd "$ROOT"
 source "$ROOT/scripts/java25.sh"
 hoist_find_java25
 
-# chromium: the web console's end-to-end test drives Debian's browser (playwright-core never downloads one)
-PACKAGES=(qemu-utils nbdkit libnbd-bin golang-go golang-github-vmware-govmomi-dev tar ansible-core openssh-server chromium)
+# ansible-core and openssh-server run hooks. virt-v2v and the guest it converts in the tests: libguestfs needs a host
+# kernel (linux-image-amd64) for its appliance; debootstrap and fdisk build the test guest; qemu-system-x86 boots it.
+# openssl checks the TLS suites the API offers; mount (losetup) and python3 check sparse files and loop devices.
+# chromium: the web console's end-to-end test drives Debian's browser (playwright-core never downloads one).
+PACKAGES=(qemu-utils nbdkit libnbd-bin golang-go golang-github-vmware-govmomi-dev tar ansible-core openssh-server
+  virt-v2v libguestfs-tools qemu-system-x86 linux-image-amd64 debootstrap fdisk openssl mount python3 chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -26,6 +30,11 @@ fi
 # The vCenter simulator the vSphere plugin's tests talk to (built from Debian's govmomi sources).
 if [ -x testbeds/vcsim/build.sh ]; then
   testbeds/vcsim/build.sh
+fi
+
+# The Linux guest the virt-v2v tests convert and boot (built once from Debian packages, cached in ~/.cache/hoist/guests).
+if [ -x testbeds/guest/build.sh ]; then
+  testbeds/guest/build.sh >/dev/null
 fi
 
 # The console module builds with the machine's Node.js (>= 20.19) and npm; nothing downloads a Node binary.

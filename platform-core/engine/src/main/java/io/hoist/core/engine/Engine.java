@@ -90,7 +90,7 @@ public final class Engine implements AutoCloseable {
 
         VmLoader loader = new VmLoader(store, mapper, providers, status);
         Delays delays = new Delays(timer);
-        DiskPhases disks = new DiskPhases(scheduler, copier, copies, settings::hostBandwidthMibps,
+        DiskPhases disks = new DiskPhases(scheduler, copier, copies, settings::hostBandwidthMibps, settings::transferChecksum,
                 (vm, p) -> vertx.eventBus().publish(Addresses.DISK_PROGRESS,
                         new Messages.DiskProgress(vm.message().plan(), vm.message().migrationUid(), vm.message().vmId(), p)));
         WarmPhases warm = new WarmPhases(disks, delays, settings::precopyInterval, vm -> loader
@@ -98,7 +98,7 @@ public final class Engine implements AutoCloseable {
                 .map(m -> m.spec == null ? null : WarmPhases.cutoverTime(m.spec.cutover)).orElse(null));
         HookPhases hooks = new HookPhases(extensions, loader, mapper, store, services);
         PhaseHandlers handlers = new PhaseHandlers(new PowerPhases(delays), hooks, disks, warm,
-                new ConvertGuestPhase(extensions, disks), new CreateVmPhase(disks), new ProviderPhase(extensions, delays));
+                new ConvertGuestPhase(extensions, disks, settings::controller), new CreateVmPhase(disks), new ProviderPhase(extensions, delays));
         Cleanup cleanup = new Cleanup(disks, warm);
         VmRun.Services runServices = new VmRun.Services(loader, handlers, cleanup, delays, () -> retry, runs, () -> closed);
         this.registry = new RunRegistry(runServices, msg -> {

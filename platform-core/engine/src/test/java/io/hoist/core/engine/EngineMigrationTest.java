@@ -239,6 +239,22 @@ class EngineMigrationTest {
             assertThat(source.describe(new io.hoist.api.source.VmRef("vm-2", null)).orElseThrow().powerState())
                     .isEqualTo(io.hoist.api.source.PowerState.ON);
             assertThat(dest.cleanupCalls).contains("vm-2:FAILED:false");
+            // the step it failed in reads Failed, not Completed (issue 24 item 8)
+            JsonNode failedStep = null;
+            for (JsonNode v : plan.at("/status/migration/vms")) {
+                if (v.path("id").asText().equals("vm-2")) {
+                    for (JsonNode st : v.path("pipeline")) {
+                        if (st.has("error")) {
+                            failedStep = st;
+                        }
+                    }
+                }
+            }
+            assertThat(failedStep).as("a step with the error").isNotNull();
+            assertThat(failedStep.path("phase").asText()).isEqualTo("Failed");
+            for (JsonNode t : failedStep.path("tasks")) {
+                assertThat(t.path("phase").asText()).isIn("Completed", "Failed", "Pending");
+            }
             for (int attempt = 0; ; attempt++) {
                 var p = h.get(ResourceKind.PLAN, "plan1");
                 p.with("spec").put("archived", true);

@@ -192,7 +192,7 @@ public final class TargetSpecBuilder {
             throw new SpecException("TargetNameNotValid", field + " failed for VM " + vm.name() + ": " + e.getMessage());
         }
         if (!Dns.isLabel(out)) {
-            throw new SpecException("TargetNameNotValid", field + " renders '" + out + "' for VM " + vm.name()
+            throw new SpecException("TargetNameNotValid", field + " renders '" + io.hoist.core.model.Echo.abbreviate(out) + "' for VM " + vm.name()
                     + ": not a DNS-1123 label of at most 63 characters");
         }
         return out;

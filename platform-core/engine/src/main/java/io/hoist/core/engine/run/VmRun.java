@@ -264,8 +264,7 @@ public final class VmRun {
         PhaseRef failedIn = vm.phase();
         LOG.log(System.Logger.Level.WARNING, "VM " + msg.vmId() + " of plan " + msg.plan() + " failed in " + failedIn + ": " + reason);
         var planVm = vm.planVm();
-        boolean deleteVm = Boolean.TRUE.equals(planVm.deleteVmOnFailMigration != null ? planVm.deleteVmOnFailMigration
-                : vm.plan().spec.deleteVmOnFailMigration);
+        boolean deleteVm = io.hoist.core.model.resource.Plan.deleteVmOnFailMigration(vm.plan().spec, planVm);
         String cleanupError = services.cleanup().run(vm, Destination.CleanupReason.FAILED, deleteVm);
         String now = VmStatusEditor.now();
         String shown = code == null ? reason : code + ": " + reason;
@@ -274,9 +273,12 @@ public final class VmRun {
             v.error = VmStatus.VmError.of(failedIn.name(), cleanupError == null ? List.of(shown) : List.of(shown, cleanupError));
             if (failedIn.step() != null) {
                 VmStatus.Step s = VmStatusEditor.step(v, failedIn.step());
-                s.phase = "Completed";
+                s.phase = "Failed"; // not "Completed": a failed DiskTransfer must not read as done
                 s.completed = now;
                 s.error = VmStatus.VmError.of(failedIn.name(), List.of(shown));
+                if (s.tasks != null) {
+                    s.tasks.stream().filter(t -> !"Completed".equals(t.phase)).forEach(t -> t.phase = "Failed");
+                }
             }
             VmStatusEditor.endOpenSteps(v, "Failed", now);
             VmStatusEditor.setCondition(v, Condition.of("Failed", Condition.TRUE, Condition.CATEGORY_ADVISORY, "Failed",
