@@ -52,6 +52,7 @@ export interface PlanSpec {
   warm?: boolean;
   archived?: boolean;
   preserveStaticIPs?: boolean;
+  skipGuestConversion?: boolean;
   targetPowerState?: string;
   provider?: { source?: Ref; destination?: Ref };
   map?: { network?: Ref; storage?: Ref };

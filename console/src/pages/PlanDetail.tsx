@@ -77,7 +77,7 @@ export default function PlanDetail({ namespace, name }: { namespace: string; nam
         <Title headingLevel="h1">{name} <Label color={stateColor(state)} data-testid="plan-state">{state}</Label></Title>
         <Toolbar aria-label="Plan actions"><ToolbarContent><ToolbarGroup>
           <ToolbarItem>
-            <ConfirmButton label={mine.length ? 'Restart' : 'Start'} variant="primary" isDisabled={!!running || state === 'Archived' || state === 'Succeeded'}
+            <ConfirmButton label={mine.length ? 'Restart' : 'Start'} variant="primary" isDisabled={!!running || state === 'Archived' || state === 'Succeeded' || state === 'Not ready' || state === 'Pending'}
                            title={mine.length ? `Restart ${name}?` : `Start migrating ${name}?`}
                            body={mine.length ? 'VMs that failed or were canceled run again; succeeded VMs are not touched.' : `${plan.spec?.vms?.length ?? 0} VMs will be migrated${plan.spec?.warm ? ' warm: disks are copied while the VMs run, until cutover' : '; running source VMs are shut down first'}.`}
                            onConfirm={start} />
@@ -298,9 +298,9 @@ function StepLog({ plan, vmId, step }: { plan: PlanKey; vmId: string; step: Step
   const missing = log.error instanceof ApiError && log.error.status === 404;
   return (
     <>
-      {tail && !open && <CodeBlock className="hoist-log"><CodeBlockCode>{tail}</CodeBlockCode></CodeBlock>}
+      {tail && !open && <CodeBlock className="hoist-log" {...scrollable(`${step.name} log, last lines`)}><CodeBlockCode>{tail}</CodeBlockCode></CodeBlock>}
       <ExpandableSection toggleText={open ? 'Hide the full log' : 'Show the full log'} onToggle={(_, o) => setOpen(o)} isExpanded={open}>
-        {log.data !== undefined ? <CodeBlock className="hoist-log" data-testid={`log-${step.name}`}><CodeBlockCode>{log.data}</CodeBlockCode></CodeBlock>
+        {log.data !== undefined ? <CodeBlock className="hoist-log" data-testid={`log-${step.name}`} {...scrollable(`${step.name} log`)}><CodeBlockCode>{log.data}</CodeBlockCode></CodeBlock>
           : missing ? <p className="hoist-muted">No output kept yet.</p>
             : log.error ? <ErrorAlert error={log.error} title="Cannot read the log" />
               : <Loading what="the log" />}
@@ -447,5 +447,10 @@ function YamlView({ plan }: { plan: Plan }) {
   }, []);
   useEffect(() => worker.current?.post(plan), [plan]);
   if (text === null) return <Loading what="the YAML" />;
-  return <CodeBlock className="hoist-yaml"><CodeBlockCode>{text}</CodeBlockCode></CodeBlock>;
+  return <CodeBlock className="hoist-yaml" {...scrollable('Plan YAML')}><CodeBlockCode>{text}</CodeBlockCode></CodeBlock>;
+}
+
+/** A scrolling block of text is a named region reachable with Tab, so keyboard users can scroll it. */
+function scrollable(label: string) {
+  return { tabIndex: 0, role: 'region', 'aria-label': label } as const;
 }

@@ -33,6 +33,7 @@ export default function PlanWizard() {
   const [warm, setWarm] = useState(false);
   const [power, setPower] = useState('');
   const [staticIps, setStaticIps] = useState(true);
+  const [skipConversion, setSkipConversion] = useState(false);
   const [preHook, setPreHook] = useState('');
   const [postHook, setPostHook] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -69,6 +70,7 @@ export default function PlanWizard() {
       metadata: { name, namespace: ns },
       spec: {
         warm, targetNamespace: targetNs || undefined, preserveStaticIPs: staticIps,
+        ...(skipConversion ? { skipGuestConversion: true } : {}),
         ...(power ? { targetPowerState: power } : {}),
         provider: { source: { name: source, namespace: ns }, destination: { name: dest, namespace: ns } },
         map: { network: { name: netmap, namespace: ns }, storage: { name: stormap, namespace: ns } },
@@ -177,6 +179,12 @@ export default function PlanWizard() {
               <FormGroup fieldId="plan-static-ips">
                 <Checkbox id="plan-static-ips" label="Preserve static IPs" isChecked={staticIps} onChange={(_, c) => setStaticIps(c)} />
               </FormGroup>
+              <FormGroup fieldId="plan-skip-conversion">
+                <Checkbox id="plan-skip-conversion" label="Skip guest conversion" isChecked={skipConversion}
+                          onChange={(_, c) => setSkipConversion(c)}
+                          description="Copy the disks as they are, without virt-v2v: for disks with no operating system, or guests already prepared for KubeVirt" />
+                {help('spec.skipGuestConversion')}
+              </FormGroup>
               <FormGroup label="Pre-migration hook" fieldId="plan-prehook">
                 <FormSelect id="plan-prehook" value={preHook} onChange={(_, v) => setPreHook(v)}>
                   <FormSelectOption value="" label="None" />
@@ -198,7 +206,8 @@ export default function PlanWizard() {
                 ['Name', `${ns}/${name}`], ['Source → destination', `${source} → ${dest}`],
                 ['VMs', [...selected.values()].map((v) => v.name).join(', ')], ['Network map', netmap], ['Storage map', stormap],
                 ['Target namespace', targetNs || ns], ['Type', warm ? 'Warm' : 'Cold'], ['Target power state', power || 'as the source'],
-                ['Preserve static IPs', staticIps ? 'Yes' : 'No'], ['Hooks', [preHook && `pre: ${preHook}`, postHook && `post: ${postHook}`].filter(Boolean).join(', ') || 'None'],
+                ['Preserve static IPs', staticIps ? 'Yes' : 'No'], ['Guest conversion', skipConversion ? 'Skipped' : 'Yes'],
+                ['Hooks', [preHook && `pre: ${preHook}`, postHook && `post: ${postHook}`].filter(Boolean).join(', ') || 'None'],
               ] as const).map(([k, v]) => (
                 <DescriptionListGroup key={k}><DescriptionListTerm>{k}</DescriptionListTerm><DescriptionListDescription>{v}</DescriptionListDescription></DescriptionListGroup>
               ))}

@@ -39,6 +39,16 @@ class ConsoleE2EIT {
         Path repo = Path.of(System.getProperty("hoist.repo.root"));
         Path console = repo.resolve("console");
         assertThat(console.resolve("node_modules/playwright-core")).as("npm ci ran in console/ (the Maven build does)").exists();
+        // The plugins the scenarios use, loaded from dist/plugins: a stale or missing jar would only show as a plan
+        // that never becomes Ready, minutes later.
+        Path plugins = Path.of(System.getProperty("hoist.plugins.dir"));
+        for (String plugin : List.of("ova", "kubevirt", "vsphere", "hooks-ansible")) {
+            try (var jars = Files.list(plugins)) {
+                assertThat(jars.map(j -> j.getFileName().toString()).filter(j -> j.startsWith("hoist-plugin-" + plugin + "-")))
+                        .as("the %s plugin in %s: build it in the same reactor (-pl it,plugins/ova,plugins/kubevirt,plugins/hooks-ansible -am)", plugin, plugins)
+                        .isNotEmpty();
+            }
+        }
 
         Path ovas = Files.createDirectories(tmp.resolve("ova"));
         Appliances.build(ovas, "console-appliance", 16, 21, "00:50:56:8a:02:01");
@@ -76,7 +86,7 @@ class ConsoleE2EIT {
                         "HOIST_WARM_NAMESPACE", WARM_NS,
                         "HOIST_WARM_PLAN", warmPlan,
                         "HOIST_CHROMIUM", chromium.toString(),
-                        "HOIST_SCREENSHOTS", repo.resolve("it/target/console-screenshots").toString()), tmp);
+                        "HOIST_SCREENSHOTS", repo.resolve("it/target/console-screenshots").toString()), tmp, data.resolve("child.log"));
                 assertThat(target.resolve("migrated/console-appliance")).as("the console's plan migrated the VM").isDirectory();
             } finally {
                 child.kill();
@@ -156,7 +166,7 @@ class ConsoleE2EIT {
         return "warm";
     }
 
-    private static void runBrowser(Path console, Map<String, String> env, Path tmp) throws Exception {
+    private static void runBrowser(Path console, Map<String, String> env, Path tmp, Path platformLog) throws Exception {
         String hold = System.getProperty("hoist.console.e2e.hold");
         if (hold != null && !hold.isBlank()) {
             holdForDebugging(Path.of(hold), env);
@@ -174,7 +184,17 @@ class ConsoleE2EIT {
         String out = Files.readString(log);
         System.out.println(out);
         assertThat(done).as("the browser test finished within 20 minutes:\n" + out).isTrue();
-        assertThat(p.exitValue()).as("console end-to-end test (node --test e2e/console.e2e.mjs):\n" + out).isZero();
+        assertThat(p.exitValue()).as(() -> "console end-to-end test (node --test e2e/console.e2e.mjs):\n" + out
+                + "\nthe platform's log, last lines:\n" + tail(platformLog, 80)).isZero();
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (java.io.IOException e) {
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
+        }
     }
 
     /**
