@@ -236,7 +236,7 @@ export function Pipeline({ vm, plan }: { vm: VmStatus; plan: PlanKey }) {
       {vm.error && <Alert variant="danger" isInline title={`Failed in ${vm.error.phase ?? 'a step'}`}>{(vm.error.reasons ?? []).join('; ')}</Alert>}
       {(vm.warm?.precopies?.length ?? 0) > 0 && <p>Precopies: {vm.warm!.precopies!.length} (last ended {dateTime(vm.warm!.precopies![vm.warm!.precopies!.length - 1].end)})</p>}
       <Table aria-label={`Pipeline of ${vm.name}`} variant="compact" borders={false}>
-        <Thead><Tr><Th width={25}>Step</Th><Th width={10}>Phase</Th><Th width={30}>Progress</Th><Th width={10}>Rate</Th><Th width={10}>ETA</Th><Th>Details</Th></Tr></Thead>
+        <Thead><Tr><Th width={20}>Step</Th><Th width={10}>Phase</Th><Th width={20}>Progress</Th><Th width={10}>Rate</Th><Th width={10}>ETA</Th><Th width={30}>Details</Th></Tr></Thead>
         <Tbody>
           {steps.map((s) => {
             const a = s.annotations ?? {};
