@@ -236,7 +236,7 @@ export function Pipeline({ vm, plan }: { vm: VmStatus; plan: PlanKey }) {
       {vm.error && <Alert variant="danger" isInline title={`Failed in ${vm.error.phase ?? 'a step'}`}>{(vm.error.reasons ?? []).join('; ')}</Alert>}
       {(vm.warm?.precopies?.length ?? 0) > 0 && <p>Precopies: {vm.warm!.precopies!.length} (last ended {dateTime(vm.warm!.precopies![vm.warm!.precopies!.length - 1].end)})</p>}
       <Table aria-label={`Pipeline of ${vm.name}`} variant="compact" borders={false}>
-        <Thead><Tr><Th width={20}>Step</Th><Th width={10}>Phase</Th><Th width={20}>Progress</Th><Th width={10}>Rate</Th><Th width={10}>ETA</Th><Th width={30}>Details</Th></Tr></Thead>
+        <Thead><Tr><Th width={20}>Step</Th><Th width={15}>Phase</Th><Th width={20}>Progress</Th><Th width={10}>Rate</Th><Th width={10}>ETA</Th><Th width={25}>Details</Th></Tr></Thead>
         <Tbody>
           {steps.map((s) => {
             const a = s.annotations ?? {};
@@ -264,7 +264,7 @@ export function Pipeline({ vm, plan }: { vm: VmStatus; plan: PlanKey }) {
       </Table>
       {sums.length > 0 && (
         <Table aria-label={`Disk checksums of ${vm.name}`} variant="compact" borders={false} className="hoist-checksums">
-          <Thead><Tr><Th width={25}>Disk</Th><Th>Source checksum</Th><Th>Target checksum</Th><Th width={10}>Result</Th></Tr></Thead>
+          <Thead><Tr><Th width={20}>Disk</Th><Th>Source checksum</Th><Th>Target checksum</Th><Th width={15}>Result</Th></Tr></Thead>
           <Tbody>
             {sums.map((c) => (
               <Tr key={c.disk} data-testid="checksums">
