@@ -272,6 +272,10 @@ test('the plan starts and the VM\'s pipeline reaches Succeeded, live', async () 
   assert.match(source, /^sha256-4m:[0-9a-f]{64}$/);
   assert.equal(await sums.locator('[data-testid="target-checksum"]').textContent(), source);
   await sums.getByText('match', { exact: true }).waitFor();
+  // the conversion the plan skipped says so, with the reason, instead of a full progress bar
+  const conversion = page.locator('[data-step="ImageConversion"]');
+  await conversion.getByText('Skipped', { exact: true }).waitFor();
+  await conversion.getByText('skipGuestConversion is set').waitFor();
   // the PostHook's output, read from the plan's log route
   const postHook = page.locator('[data-step="PostHook"]');
   await postHook.getByRole('button', { name: 'Show the full log' }).click();

@@ -241,18 +241,20 @@ export function Pipeline({ vm, plan }: { vm: VmStatus; plan: PlanKey }) {
           {steps.map((s) => {
             const a = s.annotations ?? {};
             const running = s.phase === 'Running';
+            const skipped = a['hoist.io/skipped'] === 'true'; // done without work: no bar, the reason in Details
             return (
               <Tr key={s.name} data-step={s.name} data-phase={s.phase}>
                 <Td dataLabel="Step"><b>{s.description ?? s.name}</b></Td>
-                <Td dataLabel="Phase">{s.phase ?? 'Pending'}</Td>
+                <Td dataLabel="Phase">{skipped ? 'Skipped' : s.phase ?? 'Pending'}</Td>
                 <Td dataLabel="Progress">
-                  <Progress value={pct(s)} size="sm" variant={stepVariant(s)} measureLocation={ProgressMeasureLocation.top}
+                  {skipped ? '—' : <Progress value={pct(s)} size="sm" variant={stepVariant(s)} measureLocation={ProgressMeasureLocation.top}
                             aria-label={`${s.name} progress`}
-                            label={s.progress?.total ? `${mb(s.progress.completed)} / ${mb(s.progress.total)}` : undefined} />
+                            label={s.progress?.total ? `${mb(s.progress.completed)} / ${mb(s.progress.total)}` : undefined} />}
                 </Td>
                 <Td dataLabel="Rate">{running ? rate(a['hoist.io/rate-mibps']) : '—'}</Td>
                 <Td dataLabel="ETA">{running ? duration(Number(a['hoist.io/eta-seconds'])) : '—'}</Td>
                 <Td dataLabel="Details">
+                  {skipped && s.reason && <div className="hoist-muted">{s.reason}</div>}
                   {s.error && <div className="pf-v6-u-danger-color-100" role="alert">{(s.error.reasons ?? []).join('; ')}</div>}
                   {a['hoist.io/hook'] && <div>Hook {a['hoist.io/hook']}{a['hoist.io/hook-result'] ? `: ${a['hoist.io/hook-result']}` : ''}</div>}
                   {a['hoist.io/log'] && vm.id && <StepLog plan={plan} vmId={vm.id} step={s} />}
