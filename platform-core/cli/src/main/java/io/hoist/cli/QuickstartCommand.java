@@ -63,6 +63,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                 io.hoist.core.server.logging.Logging.cliLevel(log.verbosity()), log.levels());
         try (Platform platform = Platform.create(HoistServer.builder().port(0).admission(new MtvAdmission()), data).start()) {
             String url = platform.server().url();
+            out.println("* " + ServeCommand.consoleLine(platform.server().consoleLink()));
             String token = Files.readString(data.resolve("token")).trim();
             ApiClient api = new ApiClient(new Connection(url, token, null, false));
             String ns = "quickstart";
@@ -184,6 +185,8 @@ public final class QuickstartCommand implements Callable<Integer> {
                 files.filter(Files::isRegularFile).sorted().forEach(f -> out.println("  " + target.relativize(f)));
             }
             out.println("Apply them with `kubectl apply -f` and upload each disk with `virtctl image-upload`.");
+            out.println("To look at the plan in the web console: ./hoist serve --data-dir " + data
+                    + " and open the login link it prints.");
             return 0;
         }
     }

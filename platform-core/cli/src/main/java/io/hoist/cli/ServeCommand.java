@@ -38,6 +38,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "Server private key, PEM.")
     Path tlsKey;
 
+    /** The console's address and a one-time login link (it works once, within 15 minutes). */
+    static String consoleLine(HoistServer.ConsoleLink link) {
+        if (!link.present()) {
+            return "console: not part of this build";
+        }
+        return "console: " + link.url() + "  (one-time login link, valid 15 minutes: " + link.loginLink() + ")";
+    }
+
     @Override
     public Integer call() throws Exception {
         Path dir = (dataDir != null ? dataDir : ClientOptions.defaultDataDir()).toAbsolutePath();
@@ -84,6 +92,7 @@ public final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         spec.commandLine().getOut().println("hoist serving on " + platform.server().url() + " (data: " + dir
                 + ", token in " + dir.resolve("token") + ")");
+        spec.commandLine().getOut().println(consoleLine(platform.server().consoleLink()));
         spec.commandLine().getOut().flush();
         signalled.await();
         long t0 = System.nanoTime();

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.model.admission.Admission;
 import io.hoist.core.model.admission.MtvAdmission;
 import io.hoist.core.server.api.ResourceApi;
+import io.hoist.core.server.console.ConsoleRoutes;
+import io.hoist.core.server.console.ConsoleSessions;
+import io.hoist.core.server.console.SessionOrTokenAuth;
 import io.hoist.core.server.http.ErrorMapping;
 import io.hoist.core.server.http.OpenApiDocument;
 import io.hoist.core.server.http.RequestBodies;
@@ -72,7 +75,12 @@ public final class HoistServer implements AutoCloseable {
     private HttpServer http;
     private io.hoist.core.server.http.ConnectionDeadlines deadlines;
     private final List<Component> started = new ArrayList<>();
+<<<<<<< HEAD
     private io.hoist.core.server.metrics.Metrics metrics;
+=======
+    private final ConsoleSessions sessions = new ConsoleSessions();
+    private ConsoleRoutes console;
+>>>>>>> h/console
 
     private HoistServer(Options options) {
         this.options = options;
@@ -93,6 +101,7 @@ public final class HoistServer implements AutoCloseable {
         try {
             prepareDataDir(options.dataDir);
             TokenAuth auth = TokenAuth.fromDataDir(options.dataDir);
+            console = new ConsoleRoutes(sessions, auth, options.tls());
             ownsVertx = options.vertx == null;
             metrics = new io.hoist.core.server.metrics.Metrics();
             vertx = ownsVertx ? metrics.newVertx() : options.vertx;
@@ -124,6 +133,7 @@ public final class HoistServer implements AutoCloseable {
     private Router buildRouter(TokenAuth auth, Context context) {
         Router r = Router.router(vertx);
         r.route().handler(new RequestGuard());
+<<<<<<< HEAD
         // Before the API token check: /metrics also takes the read-only scrape token.
         new io.hoist.core.server.metrics.MetricsRoutes(vertx, metrics, auth, options.dataDir).mount(r);
         r.route().handler(auth);
@@ -141,6 +151,14 @@ public final class HoistServer implements AutoCloseable {
             }
         });
         ObjectNode openApi = OpenApiDocument.build(documented);
+=======
+        console.mountPublic(r);
+        r.route().handler(new SessionOrTokenAuth(auth, sessions));
+        r.route().handler(BodyHandler.create(false).setBodyLimit(RequestBodies.MAX_BODY_BYTES));
+        console.mountAuthenticated(r);
+        ObjectNode openApi = OpenApiDocument.build(options.routes);
+        ConsoleRoutes.openApiPaths().properties().forEach(e -> ((ObjectNode) openApi.get("paths")).set(e.getKey(), e.getValue()));
+>>>>>>> h/console
         r.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .end(openApi.toString()));
         new io.hoist.core.server.logging.LoggerRoutes().mount(r);
@@ -229,6 +247,18 @@ public final class HoistServer implements AutoCloseable {
         String host = options.bind.contains(":") ? "[" + options.bind + "]" : options.bind;
         return (options.tls() ? "https" : "http") + "://" + host + ":" + port();
     }
+
+    /**
+     * The web console's address and a fresh one-time login link for it (valid
+     * {@link ConsoleSessions#LINK_TTL}, good for one browser): what {@code hoist serve} prints.
+     */
+    public ConsoleLink consoleLink() {
+        requireStarted();
+        return new ConsoleLink(url() + "/console/", url() + console.linkPath(sessions.mintLoginCode()), console.present());
+    }
+
+    /** {@code present} is false when this build carries no console files. */
+    public record ConsoleLink(String url, String loginLink, boolean present) {}
 
     public Router router() {
         requireStarted();

@@ -77,20 +77,24 @@ public final class TokenAuth implements Handler<RoutingContext> {
         return new TokenAuth(loadOrCreateToken(file.getParent(), file.getFileName().toString()));
     }
 
-    /** Whether an Authorization header value carries this token. */
-    public boolean accepts(String header) {
-        return header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
-                && MessageDigest.isEqual(expectedDigest, sha256(header.substring(PREFIX.length()).trim()));
-    }
-
     @Override
     public void handle(RoutingContext ctx) {
-        String header = ctx.request().getHeader("Authorization");
-        if (accepts(header)) {
+        if (accepts(ctx.request().getHeader("Authorization"))) {
             ctx.next();
         } else {
             ctx.fail(401);
         }
+    }
+
+    /** True when the {@code Authorization} header carries the right bearer token. */
+    public boolean accepts(String authorizationHeader) {
+        return authorizationHeader != null && authorizationHeader.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
+                && acceptsToken(authorizationHeader.substring(PREFIX.length()).trim());
+    }
+
+    /** True when {@code token} is the API token (the console's login page takes it pasted). */
+    public boolean acceptsToken(String token) {
+        return token != null && MessageDigest.isEqual(expectedDigest, sha256(token));
     }
 
     private static byte[] sha256(String s) {
