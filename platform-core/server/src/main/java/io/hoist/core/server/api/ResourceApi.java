@@ -117,6 +117,7 @@ public final class ResourceApi {
         ResourceKind kind = kind(ctx);
         requireWritable(kind);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
+        boolean dryRun = DryRun.requested(ctx);
         RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
         withBody(ctx, format, obj -> {
             ObjectNode meta = ObjectRules.checkEnvelope(kind, obj, ns);
@@ -133,7 +134,7 @@ public final class ResourceApi {
             ObjectRules.checkName(kind, meta);
             normalizeSecret(kind, obj, null);
             ObjectNode admitted = admission.admit(kind, obj, null);
-            return SecretData.redact(kind, store.create(kind, admitted));
+            return SecretData.redact(kind, dryRun ? DryRun.create(store, kind, admitted) : store.create(kind, admitted));
         }, 201);
     }
 
@@ -142,12 +143,13 @@ public final class ResourceApi {
         requireWritable(kind);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
+        boolean dryRun = DryRun.requested(ctx);
         RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
         withBody(ctx, format, obj -> {
             requireSameName(ObjectRules.checkEnvelope(kind, obj, ns), name);
             ObjectNode existing = existing(kind, ns, name);
             normalizeSecret(kind, obj, existing);
-            return SecretData.redact(kind, store.update(kind, admission.admit(kind, obj, existing)));
+            return SecretData.redact(kind, update(kind, admission.admit(kind, obj, existing), dryRun));
         }, 200);
     }
 
@@ -158,6 +160,7 @@ public final class ResourceApi {
         String name = ObjectRules.urlName(ctx.pathParam("name"));
         // Built-in kinds are string maps, where kubectl's strategic merge patch means a merge patch.
         boolean builtIn = kind.group().isEmpty();
+        boolean dryRun = DryRun.requested(ctx);
         RequestBodies.requireMergePatch(ctx.request().getHeader("Content-Type"), builtIn);
         blocking(ctx, () -> {
             ObjectNode patch = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
@@ -168,7 +171,7 @@ public final class ResourceApi {
             ObjectNode existing = existing(kind, ns, name);
             ObjectNode merged = merge(kind, existing, patch, ns, name);
             normalizeSecret(kind, merged, existing);
-            return SecretData.redact(kind, store.update(kind, admission.admit(kind, merged, existing)));
+            return SecretData.redact(kind, update(kind, admission.admit(kind, merged, existing), dryRun));
             });
         }, 200);
     }
@@ -177,6 +180,7 @@ public final class ResourceApi {
         ResourceKind kind = kind(ctx);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
+        boolean dryRun = DryRun.requested(ctx);
         RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
         withBody(ctx, format, obj -> {
             requireSameName(ObjectRules.checkEnvelope(kind, obj, ns), name);
@@ -191,7 +195,7 @@ public final class ResourceApi {
             if (admitted.has("status")) {
                 obj.set("status", admitted.get("status"));
             }
-            return store.updateStatus(kind, obj);
+            return dryRun ? DryRun.update(store, kind, obj, true) : store.updateStatus(kind, obj);
         }, 200);
     }
 
@@ -199,11 +203,14 @@ public final class ResourceApi {
         ResourceKind kind = kind(ctx);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
+        boolean dryRun = DryRun.requested(ctx);
         RequestBodies.requireMergePatch(ctx.request().getHeader("Content-Type"));
         blocking(ctx, () -> {
             ObjectNode patch = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
-            return withRetry(patch, () -> store.updateStatus(kind,
-                    admission.admitStatus(kind, merge(kind, existing(kind, ns, name), patch, ns, name))));
+            return withRetry(patch, () -> {
+                ObjectNode admitted = admission.admitStatus(kind, merge(kind, existing(kind, ns, name), patch, ns, name));
+                return dryRun ? DryRun.update(store, kind, admitted, true) : store.updateStatus(kind, admitted);
+            });
         }, 200);
     }
 
@@ -212,18 +219,26 @@ public final class ResourceApi {
         requireWritable(kind);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
+        boolean dryRun = DryRun.requested(ctx);
         blocking(ctx, () -> {
             try {
                 admission.admitDelete(kind, existing(kind, ns, name));
             } catch (StoreException.Unreadable unreadable) {
                 // nothing can be checked on an object that cannot be read; deleting it is how it is cleared
+                if (dryRun) {
+                    throw unreadable;
+                }
             }
-            Optional<ObjectNode> deleted = store.delete(kind, ns, name);
+            Optional<ObjectNode> deleted = dryRun ? store.get(kind, ns, name) : store.delete(kind, ns, name);
             return SecretData.redact(kind, deleted.orElseThrow(() -> notFound(kind, name)));
         }, 200);
     }
 
     // ---- helpers ----
+
+    private ObjectNode update(ResourceKind kind, ObjectNode admitted, boolean dryRun) {
+        return dryRun ? DryRun.update(store, kind, admitted, false) : store.update(kind, admitted);
+    }
 
     private static boolean isEventsV1(RoutingContext ctx) {
         return ctx.normalizedPath().startsWith(EventsV1.BASE + "/");
