@@ -131,9 +131,7 @@ public final class ResourceApi {
             if ((name == null || name.isEmpty()) && generateName != null && !generateName.isEmpty()) {
                 meta.put("name", generateName + randomSuffix());
             }
-            ObjectRules.checkName(kind, meta);
-            normalizeSecret(kind, obj, null);
-            ObjectNode admitted = admission.admit(kind, obj, null);
+            ObjectNode admitted = admitCreate(kind, obj, ObjectRules.nameCauses(meta));
             return SecretData.redact(kind, dryRun ? DryRun.create(store, kind, admitted) : store.create(kind, admitted));
         }, 201);
     }
@@ -235,6 +233,43 @@ public final class ResourceApi {
     }
 
     // ---- helpers ----
+
+    /**
+     * Admits a new object with every cause in one answer, as the API server aggregates them: a bad name does not
+     * hide the spec's problems.
+     */
+    private ObjectNode admitCreate(ResourceKind kind, ObjectNode obj, List<Cause> nameCauses) {
+        List<Cause> causes = new java.util.ArrayList<>(nameCauses);
+        ObjectNode admitted = null;
+        try {
+            normalizeSecret(kind, obj, null);
+            admitted = admission.admit(kind, obj, null);
+        } catch (ApiException e) {
+            addNew(causes, e.causes());
+            if (e.causes().isEmpty()) {
+                throw e;
+            }
+        } catch (io.hoist.core.model.admission.AdmissionException e) {
+            addNew(causes, e.causes());
+        }
+        if (!causes.isEmpty()) {
+            String name = ObjectRules.textOrNull((ObjectNode) obj.get("metadata"), "name");
+            if (nameCauses.isEmpty() && name != null) { // the Status names the object only when its name is valid
+                throw new io.hoist.core.model.admission.AdmissionException(kind.kind(), name, causes);
+            }
+            throw ObjectRules.invalid(kind, name, causes);
+        }
+        return admitted;
+    }
+
+    /** Adds the causes whose field is not reported yet (the API and admission both check the name). */
+    private static void addNew(List<Cause> to, List<Cause> more) {
+        for (Cause c : more) {
+            if (to.stream().noneMatch(t -> t.field().equals(c.field()))) {
+                to.add(c);
+            }
+        }
+    }
 
     private ObjectNode update(ResourceKind kind, ObjectNode admitted, boolean dryRun) {
         return dryRun ? DryRun.update(store, kind, admitted, false) : store.update(kind, admitted);
