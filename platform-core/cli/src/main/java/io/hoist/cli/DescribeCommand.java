@@ -75,7 +75,8 @@ public final class DescribeCommand extends NamespacedCommand {
         w.println("Data:");
         for (String field : List.of("data", "stringData")) {
             o.path(field).fields().forEachRemaining(e -> w.println("  " + e.getKey() + ":  "
-                    + (secret ? Redaction.size(e.getValue(), field.equals("data")) : e.getValue().asText())));
+                    + (!secret ? e.getValue().asText()
+                            : field.equals("data") ? Redaction.size(o, e.getKey()) : Redaction.size(e.getValue(), false))));
         }
     }
 
