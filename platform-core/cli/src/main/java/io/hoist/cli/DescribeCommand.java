@@ -35,7 +35,8 @@ public final class DescribeCommand extends NamespacedCommand {
         field(w, "Namespace", meta.path("namespace").asText());
         field(w, "Kind", k.kind());
         field(w, "Labels", pairs(meta.path("labels")));
-        field(w, "Annotations", pairs(meta.path("annotations")));
+        field(w, "Annotations", pairs(k == ResourceKind.SECRET
+                ? Redaction.redactSecret(o).path("metadata").path("annotations") : meta.path("annotations")));
         String created = meta.path("creationTimestamp").asText("");
         field(w, "Created", created.isEmpty() ? "<unknown>" : created + " (" + Age.since(created, now) + " ago)");
         field(w, "UID", meta.path("uid").asText(""));

@@ -15,6 +15,7 @@ public final class Redaction {
     private Redaction() {}
 
     public static final String SIZES = "secrets.hoist.io/data-bytes";
+    private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     public static ObjectNode redactSecret(ObjectNode secret) {
@@ -22,6 +23,10 @@ public final class Redaction {
         JsonNode sizes = serverSizes(secret);
         redact(copy, "data", true, sizes);
         redact(copy, "stringData", false, null);
+        // kubectl's last-applied copy of a Secret holds its values
+        if (copy.path("metadata").path("annotations") instanceof ObjectNode ann && ann.has(LAST_APPLIED)) {
+            ann.put(LAST_APPLIED, "<redacted>");
+        }
         return copy;
     }
 

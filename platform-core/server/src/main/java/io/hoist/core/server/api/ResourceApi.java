@@ -64,7 +64,14 @@ public final class ResourceApi {
             router.delete(item).handler(this::delete);
         }
         router.get(FORKLIFT + "/:plural").handler(this::list);
-        router.get(CORE + "/:plural").handler(this::list);
+        // other components serve their own /api/v1/<name> (plugins, …): only the core kinds are taken here
+        router.get(CORE + "/:plural").handler(ctx -> {
+            if (ResourceKind.byPlural(ctx.pathParam("plural")).filter(k -> k.group().isEmpty()).isPresent()) {
+                list(ctx);
+            } else {
+                ctx.next();
+            }
+        });
         // events.k8s.io/v1: the same stored Events in their newer shape, read-only
         router.get(EventsV1.BASE + "/namespaces/:namespace/:plural").handler(this::list);
         router.get(EventsV1.BASE + "/namespaces/:namespace/:plural/:name").handler(this::get);
