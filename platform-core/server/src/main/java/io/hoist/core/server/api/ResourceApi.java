@@ -166,19 +166,48 @@ public final class ResourceApi {
         // Built-in kinds are string maps, where kubectl's strategic merge patch means a merge patch.
         boolean builtIn = kind.group().isEmpty();
         boolean dryRun = DryRun.requested(ctx);
-        RequestBodies.requireMergePatch(ctx.request().getHeader("Content-Type"), builtIn);
+        RequestBodies.PatchType type = RequestBodies.patchType(ctx.request().getHeader("Content-Type"), builtIn);
         blocking(ctx, () -> {
-            ObjectNode patch = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
-            if (builtIn) {
-                RequestBodies.requireNoPatchDirectives(patch, "");
-            }
-            return withRetry(patch, () -> {
-            ObjectNode existing = existing(kind, ns, name);
-            ObjectNode merged = merge(kind, existing, patch, ns, name);
-            normalizeSecret(kind, merged, existing);
-            return SecretData.redact(kind, update(kind, admission.admit(kind, merged, existing), dryRun));
+            Patch patch = Patch.read(ctx, type, builtIn);
+            return withRetry(patch.conditional(), () -> {
+                ObjectNode existing = existing(kind, ns, name);
+                ObjectNode merged = patched(kind, existing, patch, ns, name);
+                normalizeSecret(kind, merged, existing);
+                return SecretData.redact(kind, update(kind, admission.admit(kind, merged, existing), dryRun));
             });
         }, 200);
+    }
+
+    /** A parsed patch body: a merge patch (object) or a JSON patch (array of operations). */
+    private record Patch(RequestBodies.PatchType type, JsonNode body) {
+        static Patch read(RoutingContext ctx, RequestBodies.PatchType type, boolean builtIn) {
+            if (type == RequestBodies.PatchType.JSON_PATCH) {
+                return new Patch(type, RequestBodies.arrayBody(ctx));
+            }
+            ObjectNode body = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
+            if (builtIn) {
+                RequestBodies.requireNoPatchDirectives(body, "");
+            }
+            return new Patch(type, body);
+        }
+
+        /** A patch that names a resourceVersion fails on conflict instead of being retried on fresh data. */
+        boolean conditional() {
+            if (type == RequestBodies.PatchType.MERGE) {
+                return body.path("metadata").has("resourceVersion");
+            }
+            for (JsonNode op : body) {
+                if (op.path("path").asText("").startsWith("/metadata/resourceVersion")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        JsonNode applyTo(ObjectNode existing) {
+            return type == RequestBodies.PatchType.JSON_PATCH
+                    ? JsonPatch.apply(existing, (ArrayNode) body) : MergePatch.apply(existing, body);
+        }
     }
 
     private void replaceStatus(RoutingContext ctx) {
@@ -209,11 +238,11 @@ public final class ResourceApi {
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
         boolean dryRun = DryRun.requested(ctx);
-        RequestBodies.requireMergePatch(ctx.request().getHeader("Content-Type"));
+        RequestBodies.PatchType type = RequestBodies.patchType(ctx.request().getHeader("Content-Type"), false);
         blocking(ctx, () -> {
-            ObjectNode patch = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
-            return withRetry(patch, () -> {
-                ObjectNode admitted = admission.admitStatus(kind, merge(kind, existing(kind, ns, name), patch, ns, name));
+            Patch patch = Patch.read(ctx, type, false);
+            return withRetry(patch.conditional(), () -> {
+                ObjectNode admitted = admission.admitStatus(kind, patched(kind, existing(kind, ns, name), patch, ns, name));
                 return dryRun ? DryRun.update(store, kind, admitted, true) : store.updateStatus(kind, admitted);
             });
         }, 200);
@@ -332,16 +361,16 @@ public final class ResourceApi {
         }
     }
 
-    /** Applies a merge patch; the result must still be the same object (kind, namespace, name). */
-    private static ObjectNode merge(ResourceKind kind, ObjectNode existing, ObjectNode patch, String ns, String name) {
-        JsonNode merged = MergePatch.apply(existing, patch);
+    /** Applies a patch; the result must still be the same object (kind, namespace, name). */
+    private static ObjectNode patched(ResourceKind kind, ObjectNode existing, Patch patch, String ns, String name) {
+        JsonNode merged = patch.applyTo(existing);
         if (!merged.isObject()) {
             throw ApiException.badRequest("the patched object is not an object");
         }
         ObjectNode obj = (ObjectNode) merged;
         ObjectNode meta = ObjectRules.checkEnvelope(kind, obj, ns);
         requireSameName(meta, name);
-        if (!patch.path("metadata").has("resourceVersion")) {
+        if (!patch.conditional()) {
             // Patches are unconditional unless they carry a resourceVersion: pin the version we read so a
             // concurrent write makes this attempt conflict and retry on fresh data.
             meta.set("resourceVersion", existing.path("metadata").get("resourceVersion"));
@@ -350,8 +379,7 @@ public final class ResourceApi {
     }
 
     /** Retries an unconditional patch that lost a race; a patch with a resourceVersion fails at once. */
-    private static ObjectNode withRetry(ObjectNode patch, Callable<ObjectNode> attempt) throws Exception {
-        boolean conditional = patch.path("metadata").has("resourceVersion");
+    private static ObjectNode withRetry(boolean conditional, Callable<ObjectNode> attempt) throws Exception {
         for (int i = 0; ; i++) {
             try {
                 return attempt.call();
