@@ -22,7 +22,8 @@ final class DryRun {
 
     /** True for {@code dryRun=All}; 400 for any other value, as the API server answers. */
     static boolean requested(RoutingContext ctx) {
-        List<String> values = ctx.queryParams().getAll("dryRun");
+        List<String> values = new java.util.ArrayList<>(ctx.queryParams().getAll("dryRun"));
+        values.addAll(deleteOptions(ctx));
         if (values.isEmpty()) {
             return false;
         }
@@ -33,6 +34,30 @@ final class DryRun {
             }
         }
         return true;
+    }
+
+    /** kubectl delete sends dryRun in a DeleteOptions body rather than in the query. */
+    private static List<String> deleteOptions(RoutingContext ctx) {
+        if (ctx.request().method() != io.vertx.core.http.HttpMethod.DELETE || ctx.body() == null
+                || ctx.body().buffer() == null || ctx.body().length() == 0) {
+            return List.of();
+        }
+        com.fasterxml.jackson.databind.JsonNode options;
+        try {
+            options = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ctx.body().buffer().getBytes());
+        } catch (java.io.IOException e) {
+            throw ApiException.badRequest("the DELETE body must be a JSON DeleteOptions object");
+        }
+        com.fasterxml.jackson.databind.JsonNode dryRun = options == null ? null : options.get("dryRun");
+        if (dryRun == null || dryRun.isNull()) {
+            return List.of();
+        }
+        if (!dryRun.isArray()) {
+            throw ApiException.badRequest("DeleteOptions.dryRun must be a list such as [\"All\"]");
+        }
+        List<String> out = new java.util.ArrayList<>();
+        dryRun.forEach(v -> out.add(v.asText()));
+        return out;
     }
 
     static ObjectNode create(ResourceStore store, ResourceKind kind, ObjectNode admitted) {

@@ -96,6 +96,7 @@ public final class ResourceApi {
             WatchStream.start(ctx, vertx, store, kind, ns, selected, view);
             return;
         }
+        boolean table = !isEventsV1(ctx) && Tables.requested(ctx.request().getHeader("Accept"));
         blocking(ctx, () -> {
             long version = store.currentVersion(); // before the list: a watch from here may repeat, never miss
             ObjectNode list = JSON.createObjectNode();
@@ -103,11 +104,16 @@ public final class ResourceApi {
             list.put("kind", kind.kind() + "List");
             list.putObject("metadata").put("resourceVersion", Long.toString(version));
             ArrayNode items = list.putArray("items");
+            List<ObjectNode> shown = new java.util.ArrayList<>();
             for (ObjectNode o : store.list(kind, ns)) {
                 if (selected.test(o)) {
-                    items.add(view.apply(o));
+                    shown.add(view.apply(o));
                 }
             }
+            if (table) {
+                return Tables.table(kind, shown, Long.toString(version), ctx.queryParams().get("includeObject"));
+            }
+            shown.forEach(items::add);
             return list;
         }, 200);
     }
@@ -117,7 +123,11 @@ public final class ResourceApi {
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
         UnaryOperator<ObjectNode> view = view(ctx, kind);
-        blocking(ctx, () -> view.apply(existing(kind, ns, name)), 200);
+        boolean table = !isEventsV1(ctx) && Tables.requested(ctx.request().getHeader("Accept"));
+        blocking(ctx, () -> {
+            ObjectNode o = view.apply(existing(kind, ns, name));
+            return table ? Tables.table(kind, List.of(o), null, ctx.queryParams().get("includeObject")) : o;
+        }, 200);
     }
 
     private void create(RoutingContext ctx) {

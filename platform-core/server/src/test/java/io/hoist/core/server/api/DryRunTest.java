@@ -89,6 +89,13 @@ class DryRunTest {
         assertThat(r.json().at("/metadata/name").asText()).isEqualTo("kept");
         assertThat(api.get(PLANS + "/kept").status()).isEqualTo(200);
         assertStatus(api.delete(PLANS + "/missing?dryRun=All"), 404, "NotFound");
+        // kubectl delete --dry-run=server puts it in the DeleteOptions body
+        Reply options = api.send(api.request(PLANS + "/kept").header("Content-Type", "application/json").method("DELETE",
+                java.net.http.HttpRequest.BodyPublishers.ofString("{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"dryRun\":[\"All\"]}")).build());
+        assertThat(options.status()).as(options.body()).isEqualTo(200);
+        assertThat(api.get(PLANS + "/kept").status()).isEqualTo(200);
+        assertStatus(api.send(api.request(PLANS + "/kept").header("Content-Type", "application/json").method("DELETE",
+                java.net.http.HttpRequest.BodyPublishers.ofString("{\"dryRun\":[\"Some\"]}")).build()), 400, "BadRequest");
         assertThat(version()).isEqualTo(before);
     }
 
