@@ -120,6 +120,8 @@ public final class HoistServer implements AutoCloseable {
     private Router buildRouter(TokenAuth auth, Context context) {
         Router r = Router.router(vertx);
         r.route().handler(new RequestGuard());
+        io.hoist.core.server.api.ClusterApi cluster = new io.hoist.core.server.api.ClusterApi(vertx, store);
+        cluster.addPublicRoutes(r); // health is public on a cluster too
         r.route().handler(auth);
         r.route().handler(BodyHandler.create(false).setBodyLimit(RequestBodies.MAX_BODY_BYTES));
         ObjectNode openApi = OpenApiDocument.build(options.routes);
@@ -127,6 +129,7 @@ public final class HoistServer implements AutoCloseable {
                 .end(openApi.toString()));
         new ResourceApi(vertx, store, options.admission).addRoutes(r);
         new io.hoist.core.server.api.DiscoveryApi(io.hoist.api.PluginApi.VERSION).addRoutes(r);
+        cluster.addRoutes(r);
         for (RouteContributor c : options.routes) {
             c.addRoutes(r, context);
         }

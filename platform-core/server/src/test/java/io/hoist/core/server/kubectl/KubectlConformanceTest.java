@@ -76,6 +76,12 @@ class KubectlConformanceTest {
         assertThat(kubectl.run("version", "-o", "json").ok().out()).contains("hoist");
         String resources = kubectl.run("api-resources").ok().out();
         assertThat(resources).contains("plans", "providers", "secrets", "events");
+        assertThat(kubectl.run("get", "--raw", "/readyz").ok().out()).isEqualTo("ok");
+        assertThat(kubectl.run("auth", "can-i", "create", "plans.forklift.konveyor.io").ok().out().trim()).isEqualTo("yes");
+        Kubectl.Result events = kubectl.run("auth", "can-i", "delete", "events");
+        assertThat(events.code()).isNotZero();
+        assertThat(events.out().trim()).isEqualTo("no - events are written by the platform only");
+        assertThat(kubectl.run("auth", "can-i", "get", "pods").out().trim()).startsWith("no - hoist does not serve pods");
     }
 
     @Test
