@@ -113,6 +113,16 @@ public final class CrdSchemas {
         });
     }
 
+    /** The CRD's own openAPIV3Schema (with its x-kubernetes-* markers) for the served version, or null. */
+    static JsonNode rawSchema(ResourceKind kind) {
+        if (!FILES.containsKey(kind)) {
+            return null;
+        }
+        return RAW.computeIfAbsent(kind, k -> servedVersion(crd(k), k.version()).path("schema").path("openAPIV3Schema"));
+    }
+
+    private static final Map<ResourceKind, JsonNode> RAW = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static final Map<ResourceKind, List<JsonNode>> PRINTER_COLUMNS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static JsonNode crd(ResourceKind kind) {

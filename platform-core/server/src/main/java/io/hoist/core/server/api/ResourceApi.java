@@ -135,9 +135,11 @@ public final class ResourceApi {
         requireWritable(kind);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         boolean dryRun = DryRun.requested(ctx);
+        FieldValidation fields = FieldValidation.of(ctx);
         RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
         withBody(ctx, format, obj -> {
             ObjectNode meta = ObjectRules.checkEnvelope(kind, obj, ns);
+            fields.prune(kind, obj);
             String rv = ObjectRules.textOrNull(meta, "resourceVersion");
             if (rv != null && !rv.isEmpty()) {
                 throw ObjectRules.invalid(kind, null, List.of(Cause.forbidden("metadata.resourceVersion",
@@ -159,9 +161,11 @@ public final class ResourceApi {
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
         boolean dryRun = DryRun.requested(ctx);
+        FieldValidation fields = FieldValidation.of(ctx);
         RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
         withBody(ctx, format, obj -> {
             requireSameName(ObjectRules.checkEnvelope(kind, obj, ns), name);
+            fields.prune(kind, obj);
             ObjectNode existing = existing(kind, ns, name);
             normalizeSecret(kind, obj, existing);
             return SecretData.redact(kind, update(kind, admission.admit(kind, obj, existing), dryRun));
@@ -177,11 +181,13 @@ public final class ResourceApi {
         boolean builtIn = kind.group().isEmpty();
         boolean dryRun = DryRun.requested(ctx);
         RequestBodies.PatchType type = RequestBodies.patchType(ctx.request().getHeader("Content-Type"), builtIn);
+        FieldValidation fields = FieldValidation.of(ctx);
         blocking(ctx, () -> {
             Patch patch = Patch.read(ctx, type, builtIn);
             return withRetry(patch.conditional(), () -> {
                 ObjectNode existing = existing(kind, ns, name);
                 ObjectNode merged = patched(kind, existing, patch, ns, name);
+                fields.prune(kind, merged);
                 normalizeSecret(kind, merged, existing);
                 return SecretData.redact(kind, update(kind, admission.admit(kind, merged, existing), dryRun));
             });
@@ -443,6 +449,7 @@ public final class ResourceApi {
         Future<ObjectNode> f = vertx.executeBlocking(work, false);
         f.onSuccess(body -> {
             if (!ctx.response().ended() && !ctx.response().closed()) { // the client may have gone
+                FieldValidation.warningsOf(ctx).forEach(w -> ctx.response().headers().add("Warning", w));
                 ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
             }
         }).onFailure(ctx::fail);

@@ -151,6 +151,15 @@ class KubectlConformanceTest {
 
     @Test
     @Order(6)
+    void unknownFieldsArePrunedWithAWarning() throws Exception {
+        Kubectl.Result r = kubectl.run("patch", "provider", "vsphere", "--type=merge", "-p", "{\"spec\":{\"bogus\":1}}");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("Warning: unknown field \"spec.bogus\"");
+        assertThat(stored(ResourceKind.PROVIDER, "vsphere").at("/spec").has("bogus")).isFalse();
+    }
+
+    @Test
+    @Order(6)
     void invalidObjectsListEveryCause() throws Exception {
         Kubectl.Result r = kubectl.runWithInput("""
                 apiVersion: forklift.konveyor.io/v1beta1
