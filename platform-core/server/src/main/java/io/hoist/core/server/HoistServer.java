@@ -128,7 +128,7 @@ public final class HoistServer implements AutoCloseable {
         r.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .end(openApi.toString()));
         new ResourceApi(vertx, store, options.admission).addRoutes(r);
-        new io.hoist.core.server.api.DiscoveryApi(io.hoist.api.PluginApi.VERSION).addRoutes(r);
+        new io.hoist.core.server.api.DiscoveryApi(version()).addRoutes(r);
         cluster.addRoutes(r);
         for (RouteContributor c : options.routes) {
             c.addRoutes(r, context);
@@ -199,6 +199,12 @@ public final class HoistServer implements AutoCloseable {
     }
 
     /** The port actually bound (differs from the option when it was 0). */
+    /** The platform's version (the jar's Implementation-Version, as {@code hoist --version} prints), or {@code dev}. */
+    public static String version() {
+        String v = HoistServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
     public int port() {
         requireStarted();
         return http.actualPort();

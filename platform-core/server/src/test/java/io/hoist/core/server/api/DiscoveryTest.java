@@ -28,7 +28,7 @@ class DiscoveryTest {
                      .withMasterUrl(api.server.url()).withOauthToken(api.token).withNamespace("demo")
                      .withAutoConfigure(false).build()).build()) {
             assertThat(k.getKubernetesVersion().getMajor()).isEqualTo(DiscoveryApi.KUBE_MAJOR);
-            assertThat(k.getKubernetesVersion().getGitVersion()).contains("hoist");
+            assertThat(k.getKubernetesVersion().getGitVersion()).endsWith("+hoist-" + io.hoist.core.server.HoistServer.version());
             assertThat(k.supports("forklift.konveyor.io/v1beta1", "NetworkMap")).isTrue();
             assertThat(k.supports("kubevirt.io/v1", "VirtualMachine")).isFalse();
             assertThat(k.getApiGroups().getGroups()).extracting(g -> g.getName()).containsExactly("forklift.konveyor.io", "events.k8s.io");
