@@ -41,6 +41,61 @@ public final class ClusterApi {
 
     public void addRoutes(Router router) {
         router.post(REVIEWS).handler(this::review);
+        router.get(ResourceApi.CORE + "/namespaces").handler(this::namespaces);
+        router.get(ResourceApi.CORE + "/namespaces/:namespace").handler(this::namespace);
+    }
+
+    /**
+     * Namespaces are implicit in Hoist: one exists while it holds an object ({@code default} always). Listed and
+     * read so {@code kubectl get namespaces} and namespace pickers work; not created or deleted through the API.
+     */
+    private java.util.SortedSet<String> namespaceNames() {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>(List.of("default"));
+        for (ResourceKind k : ResourceKind.values()) {
+            for (ObjectNode o : store.list(k, null)) {
+                names.add(o.path("metadata").path("namespace").asText());
+            }
+        }
+        names.remove("");
+        return names;
+    }
+
+    private void namespaces(RoutingContext ctx) {
+        vertx.executeBlocking(() -> {
+            long version = store.currentVersion();
+            ObjectNode list = JSON.createObjectNode();
+            list.put("apiVersion", "v1");
+            list.put("kind", "NamespaceList");
+            list.putObject("metadata").put("resourceVersion", Long.toString(version));
+            var items = list.putArray("items");
+            namespaceNames().forEach(n -> items.add(namespaceObject(n)));
+            return list;
+        }, false).onSuccess(body -> send(ctx, body)).onFailure(ctx::fail);
+    }
+
+    private void namespace(RoutingContext ctx) {
+        String name = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
+        vertx.executeBlocking(() -> {
+            if (!namespaceNames().contains(name)) {
+                throw new io.hoist.core.store.StoreException.NotFound("namespaces \"" + name + "\" not found");
+            }
+            return namespaceObject(name);
+        }, false).onSuccess(body -> send(ctx, body)).onFailure(ctx::fail);
+    }
+
+    private static ObjectNode namespaceObject(String name) {
+        ObjectNode ns = JSON.createObjectNode();
+        ns.put("apiVersion", "v1");
+        ns.put("kind", "Namespace");
+        ns.putObject("metadata").put("name", name);
+        ns.putObject("status").put("phase", "Active");
+        return ns;
+    }
+
+    private static void send(RoutingContext ctx, ObjectNode body) {
+        if (!ctx.response().ended() && !ctx.response().closed()) {
+            ctx.response().putHeader("Content-Type", "application/json").end(body.toString());
+        }
     }
 
     private static void ok(RoutingContext ctx, String check) {

@@ -40,6 +40,16 @@ class ClusterApiTest {
             assertThat(pods.json().at("/status/allowed").asBoolean()).isFalse();
             assertThat(pods.json().at("/status/reason").asText()).contains("does not serve");
             assertThat(api.post(path, "{\"spec\":{}}").status()).isEqualTo(422);
+
+            // namespaces are implicit: default, and every namespace holding an object
+            assertThat(api.post("/api/v1/namespaces/team-a/configmaps", "{\"metadata\":{\"name\":\"c\"}}").status()).isEqualTo(201);
+            Reply list = api.get("/api/v1/namespaces");
+            assertThat(list.json().get("kind").asText()).isEqualTo("NamespaceList");
+            assertThat(list.json().at("/items/0/metadata/name").asText()).isEqualTo("default");
+            assertThat(list.json().at("/items/1/metadata/name").asText()).isEqualTo("team-a");
+            assertThat(list.json().get("items")).hasSize(2);
+            assertThat(api.get("/api/v1/namespaces/team-a").json().at("/status/phase").asText()).isEqualTo("Active");
+            assertThat(api.get("/api/v1/namespaces/nowhere").status()).isEqualTo(404);
         }
     }
 }

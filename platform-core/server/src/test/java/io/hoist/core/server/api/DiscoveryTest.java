@@ -41,7 +41,7 @@ class DiscoveryTest {
                     });
             assertThat(resources).extracting(r -> r.getName()).contains("plans/status");
             assertThat(k.getApiResources("v1").getResources()).extracting(r -> r.getName())
-                    .containsExactlyInAnyOrder("secrets", "configmaps", "events");
+                    .containsExactlyInAnyOrder("namespaces", "secrets", "configmaps", "events");
 
             k.secrets().resource(new SecretBuilder().withNewMetadata().withName("vsphere-creds").endMetadata()
                     .withStringData(Map.of("user", "administrator@vsphere.local", "password", "S3cr3t-vc-pass",

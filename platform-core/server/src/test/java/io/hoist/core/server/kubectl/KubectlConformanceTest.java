@@ -97,6 +97,7 @@ class KubectlConformanceTest {
         assertThat(table.lines().findFirst().orElse("")).contains("NAME", "TYPE", "STATUS", "READY", "CONNECTED", "INVENTORY", "URL", "AGE");
         assertThat(table).contains("vsphere", "https://vcenter.example.com/sdk");
         assertThat(kubectl.run("get", "providers", "-A", "-o", "wide").ok().out()).contains("NAMESPACE", "demo", "vsphere");
+        assertThat(kubectl.run("get", "namespaces", "-o", "name").ok().out()).isEqualTo("namespace/default\nnamespace/demo\n");
         assertThat(kubectl.run("get", "secrets").ok().out().lines().findFirst().orElse("")).contains("NAME", "TYPE", "DATA", "AGE");
     }
 
