@@ -250,8 +250,9 @@ class CliCommandsTest {
         for (String vm : List.of("web-01", "web-02")) {
             vms.addObject().put("name", vm).putArray("conditions").addObject().put("type", "Succeeded").put("status", "True");
         }
-        server.setStatus(ResourceKind.MIGRATION, "demo", server.objects(ResourceKind.MIGRATION, "demo").get(1)
-                .path("metadata").path("name").asText(), done);
+        for (ObjectNode m : server.objects(ResourceKind.MIGRATION, "demo")) { // both finished: none is running
+            server.setStatus(ResourceKind.MIGRATION, "demo", m.path("metadata").path("name").asText(), done);
+        }
         server.setStatus(ResourceKind.PLAN, "demo", "web-tier", allDone);
         CliHarness.Result nothing = cli.run("restart", "web-tier");
         assertThat(nothing.code()).isEqualTo(1);
