@@ -57,6 +57,10 @@ public final class QuickstartCommand implements Callable<Integer> {
             SampleAppliance.build(ova, "quickstart-appliance", (long) diskMib << 20, 42, "00:50:56:8a:01:23");
         }
         out.println("* starting the platform (data: " + data + ")");
+        LogOptions log = LogOptions.current();
+        // The platform's log goes to DATA/logs/hoist.log; the terminal shows only warnings unless -v.
+        io.hoist.core.server.logging.Logging.configureServer(data, log.format(),
+                io.hoist.core.server.logging.Logging.cliLevel(log.verbosity()), log.levels());
         try (Platform platform = Platform.create(HoistServer.builder().port(0).admission(new MtvAdmission()), data).start()) {
             String url = platform.server().url();
             String token = Files.readString(data.resolve("token")).trim();

@@ -51,7 +51,8 @@ public final class HoistServer implements AutoCloseable {
     private static final long START_TIMEOUT_SECONDS = 60;
 
     /** What components and route contributors get: the shared Vert.x, the store, admission, the data dir. */
-    public record Context(Vertx vertx, ResourceStore store, Admission admission, Path dataDir) {}
+    public record Context(Vertx vertx, ResourceStore store, Admission admission, Path dataDir,
+                          io.hoist.core.server.metrics.Metrics metrics) {}
 
     /** Something with a lifecycle bound to the server's (engine, inventory collectors, plugin manager). */
     public interface Component {
@@ -71,6 +72,7 @@ public final class HoistServer implements AutoCloseable {
     private HttpServer http;
     private io.hoist.core.server.http.ConnectionDeadlines deadlines;
     private final List<Component> started = new ArrayList<>();
+    private io.hoist.core.server.metrics.Metrics metrics;
 
     private HoistServer(Options options) {
         this.options = options;
@@ -92,10 +94,12 @@ public final class HoistServer implements AutoCloseable {
             prepareDataDir(options.dataDir);
             TokenAuth auth = TokenAuth.fromDataDir(options.dataDir);
             ownsVertx = options.vertx == null;
-            vertx = ownsVertx ? Vertx.vertx() : options.vertx;
+            metrics = new io.hoist.core.server.metrics.Metrics();
+            vertx = ownsVertx ? metrics.newVertx() : options.vertx;
             ownsStore = options.store == null;
             store = ownsStore ? SqliteResourceStore.open(options.dataDir) : options.store;
-            Context context = new Context(vertx, store, options.admission, options.dataDir);
+            metrics.observe(store, vertx);
+            Context context = new Context(vertx, store, options.admission, options.dataDir, metrics);
             for (Component c : options.components) {
                 c.start(context);
                 started.add(c);
@@ -122,11 +126,26 @@ public final class HoistServer implements AutoCloseable {
         r.route().handler(new RequestGuard());
         io.hoist.core.server.api.ClusterApi cluster = new io.hoist.core.server.api.ClusterApi(vertx, store);
         cluster.addPublicRoutes(r); // health is public on a cluster too
+        // Before the API token check: /metrics also takes the read-only scrape token.
+        new io.hoist.core.server.metrics.MetricsRoutes(vertx, metrics, auth, options.dataDir).mount(r);
         r.route().handler(auth);
         r.route().handler(BodyHandler.create(false).setBodyLimit(RequestBodies.MAX_BODY_BYTES));
-        ObjectNode openApi = OpenApiDocument.build(options.routes);
+        List<RouteContributor> documented = new ArrayList<>(options.routes);
+        documented.add(new RouteContributor() {
+            @Override
+            public void addRoutes(Router router, Context ctx) {}
+
+            @Override
+            public ObjectNode openApiPaths() {
+                ObjectNode paths = io.hoist.core.server.metrics.MetricsRoutes.openApiPaths();
+                paths.setAll(io.hoist.core.server.logging.LoggerRoutes.openApiPaths());
+                return paths;
+            }
+        });
+        ObjectNode openApi = OpenApiDocument.build(documented);
         r.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .end(openApi.toString()));
+        new io.hoist.core.server.logging.LoggerRoutes().mount(r);
         new ResourceApi(vertx, store, options.admission).addRoutes(r);
         new io.hoist.core.server.api.DiscoveryApi(version()).addRoutes(r);
         cluster.addRoutes(r);
@@ -191,6 +210,10 @@ public final class HoistServer implements AutoCloseable {
             await(vertx.close(), "Vert.x");
         }
         vertx = null;
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
+        }
     }
 
     @Override
@@ -229,6 +252,12 @@ public final class HoistServer implements AutoCloseable {
     public Vertx vertx() {
         requireStarted();
         return vertx;
+    }
+
+    /** The metrics registry served at {@code /metrics}. */
+    public io.hoist.core.server.metrics.Metrics metrics() {
+        requireStarted();
+        return metrics;
     }
 
     public Options options() {

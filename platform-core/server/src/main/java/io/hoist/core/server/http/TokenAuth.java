@@ -36,7 +36,12 @@ public final class TokenAuth implements Handler<RoutingContext> {
     }
 
     public static String loadOrCreateToken(Path dataDir) {
-        Path file = dataDir.resolve(TOKEN_FILE);
+        return loadOrCreateToken(dataDir, TOKEN_FILE);
+    }
+
+    /** Reads {@code dir/fileName} (0600), creating it with a new random token when absent. */
+    public static String loadOrCreateToken(Path dataDir, String fileName) {
+        Path file = dataDir.resolve(fileName);
         try {
             if (!Files.exists(file)) {
                 byte[] random = new byte[32];
@@ -64,11 +69,24 @@ public final class TokenAuth implements Handler<RoutingContext> {
         }
     }
 
+    /** A token kept in another 0600 file (the metrics scrape token); the file must already exist. */
+    public static TokenAuth fromFile(Path file) {
+        if (!Files.exists(file)) {
+            throw new IllegalStateException(file + " does not exist");
+        }
+        return new TokenAuth(loadOrCreateToken(file.getParent(), file.getFileName().toString()));
+    }
+
+    /** Whether an Authorization header value carries this token. */
+    public boolean accepts(String header) {
+        return header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
+                && MessageDigest.isEqual(expectedDigest, sha256(header.substring(PREFIX.length()).trim()));
+    }
+
     @Override
     public void handle(RoutingContext ctx) {
         String header = ctx.request().getHeader("Authorization");
-        if (header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
-                && MessageDigest.isEqual(expectedDigest, sha256(header.substring(PREFIX.length()).trim()))) {
+        if (accepts(header)) {
             ctx.next();
         } else {
             ctx.fail(401);
