@@ -16,6 +16,8 @@ hoist_find_java25
 # chromium: the web console's end-to-end test drives Debian's browser (playwright-core never downloads one).
 PACKAGES=(qemu-utils nbdkit libnbd-bin golang-go golang-github-vmware-govmomi-dev tar ansible-core openssh-server
   virt-v2v libguestfs-tools qemu-system-x86 linux-image-amd64 debootstrap fdisk openssl mount python3 prometheus chromium)
+# kubectl drives the API in KubectlConformanceTest; Debian ships it as kubernetes-client (any kubectl on PATH will do).
+command -v kubectl >/dev/null 2>&1 || PACKAGES+=(kubernetes-client)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

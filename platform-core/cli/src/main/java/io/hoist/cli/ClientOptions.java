@@ -36,6 +36,11 @@ public final class ClientOptions {
         return new ApiClient(connection);
     }
 
+    /** Where the server is and its token, as {@link #connect} would use them. */
+    public Connection connection(CliContext context) {
+        return ServerLocator.locate(server, token, dataDir(), caCert, insecure, context.env());
+    }
+
     public Path dataDir() {
         return dataDir != null ? dataDir : defaultDataDir();
     }

@@ -35,7 +35,8 @@ public final class DescribeCommand extends NamespacedCommand {
         field(w, "Namespace", meta.path("namespace").asText());
         field(w, "Kind", k.kind());
         field(w, "Labels", pairs(meta.path("labels")));
-        field(w, "Annotations", pairs(meta.path("annotations")));
+        field(w, "Annotations", pairs(k == ResourceKind.SECRET
+                ? Redaction.redactSecret(o).path("metadata").path("annotations") : meta.path("annotations")));
         String created = meta.path("creationTimestamp").asText("");
         field(w, "Created", created.isEmpty() ? "<unknown>" : created + " (" + Age.since(created, now) + " ago)");
         field(w, "UID", meta.path("uid").asText(""));
@@ -75,7 +76,8 @@ public final class DescribeCommand extends NamespacedCommand {
         w.println("Data:");
         for (String field : List.of("data", "stringData")) {
             o.path(field).fields().forEachRemaining(e -> w.println("  " + e.getKey() + ":  "
-                    + (secret ? Redaction.size(e.getValue(), field.equals("data")) : e.getValue().asText())));
+                    + (!secret ? e.getValue().asText()
+                            : field.equals("data") ? Redaction.size(o, e.getKey()) : Redaction.size(e.getValue(), false))));
         }
     }
 

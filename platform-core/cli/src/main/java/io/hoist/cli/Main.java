@@ -27,6 +27,7 @@ public final class Main implements Runnable {
             ServeCommand.class,
             QuickstartCommand.class,
             ApplyCommand.class,
+            KubeconfigCommand.class,
             GetCommand.class,
             DescribeCommand.class,
             DeleteCommand.class,

@@ -249,8 +249,28 @@ class CliCommandsTest {
         assertThat(restart.code()).isZero();
         assertThat(server.objects(ResourceKind.MIGRATION, "demo")).hasSize(2);
 
+        // every VM of the last migration succeeded: nothing to run again, and no Migration is created
+        ObjectNode allDone = new ObjectMapper().createObjectNode();
+        var vms = allDone.putObject("migration").putArray("vms");
+        for (String vm : List.of("web-01", "web-02")) {
+            vms.addObject().put("name", vm).putArray("conditions").addObject().put("type", "Succeeded").put("status", "True");
+        }
+        for (ObjectNode m : server.objects(ResourceKind.MIGRATION, "demo")) { // both finished: none is running
+            server.setStatus(ResourceKind.MIGRATION, "demo", m.path("metadata").path("name").asText(), done);
+        }
+        server.setStatus(ResourceKind.PLAN, "demo", "web-tier", allDone);
+        CliHarness.Result nothing = cli.run("restart", "web-tier");
+        assertThat(nothing.code()).isEqualTo(1);
+        assertThat(nothing.err()).startsWith("error: plan 'web-tier' has nothing to run again");
+        assertThat(server.objects(ResourceKind.MIGRATION, "demo")).hasSize(2);
+
         assertThat(cli.run("archive", "web-tier").out()).isEqualTo("plan/web-tier archived\n");
         assertThat(server.object(ResourceKind.PLAN, "demo", "web-tier").orElseThrow().path("spec").path("archived").asBoolean()).isTrue();
+        // an archived plan cannot run again
+        server.setStatus(ResourceKind.PLAN, "demo", "web-tier", new ObjectMapper().createObjectNode());
+        assertThat(cli.run("restart", "web-tier").err()).startsWith("error: plan 'web-tier' is archived");
+        assertThat(cli.run("start", "web-tier").err()).startsWith("error: plan 'web-tier' is archived");
+        assertThat(server.objects(ResourceKind.MIGRATION, "demo")).hasSize(2);
 
         assertThat(cli.run("duplicate", "web-tier", "web-tier-2").out()).isEqualTo("plan/web-tier-2 created (copy of plan/web-tier)\n");
         ObjectNode copy = server.object(ResourceKind.PLAN, "demo", "web-tier-2").orElseThrow();

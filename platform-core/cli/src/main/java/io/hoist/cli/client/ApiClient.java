@@ -153,6 +153,14 @@ public final class ApiClient {
         return (ObjectNode) send("PUT", path(kind, namespace, name), object);
     }
 
+    /** A JSON merge patch; the server retries it on its own write conflicts (it carries no resourceVersion). */
+    public ObjectNode mergePatch(ResourceKind kind, String namespace, String name, ObjectNode patch, boolean dryRun) {
+        String path = path(kind, namespace, name) + (dryRun ? "?dryRun=All" : "");
+        HttpResponse<String> response = exchange("PATCH", path, patch, "application/json",
+                "application/merge-patch+json", HttpResponse.BodyHandlers.ofString());
+        return (ObjectNode) parse(response.body(), response.statusCode());
+    }
+
     public void delete(ResourceKind kind, String namespace, String name) {
         try {
             send("DELETE", path(kind, namespace, name), null);
@@ -186,12 +194,17 @@ public final class ApiClient {
 
     private <T> HttpResponse<T> exchange(String method, String path, JsonNode body, String accept,
                                          HttpResponse.BodyHandler<T> handler) {
+        return exchange(method, path, body, accept, "application/json", handler);
+    }
+
+    private <T> HttpResponse<T> exchange(String method, String path, JsonNode body, String accept, String contentType,
+                                         HttpResponse.BodyHandler<T> handler) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(connection.url() + path))
                 .timeout(TIMEOUT)
                 .header("Authorization", "Bearer " + connection.token())
                 .header("Accept", accept);
         if (body != null) {
-            request.header("Content-Type", "application/json")
+            request.header("Content-Type", contentType)
                     .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());

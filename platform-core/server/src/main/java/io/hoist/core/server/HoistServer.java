@@ -131,6 +131,8 @@ public final class HoistServer implements AutoCloseable {
         Router r = Router.router(vertx);
         r.route().handler(new RequestGuard());
         console.mountPublic(r);
+        io.hoist.core.server.api.ClusterApi cluster = new io.hoist.core.server.api.ClusterApi(vertx, store);
+        cluster.addPublicRoutes(r); // health is public on a cluster too
         // Before the API token check: /metrics also takes the read-only scrape token.
         new io.hoist.core.server.metrics.MetricsRoutes(vertx, metrics, auth, options.dataDir).mount(r);
         r.route().handler(new SessionOrTokenAuth(auth, sessions));
@@ -154,7 +156,8 @@ public final class HoistServer implements AutoCloseable {
                 .end(openApi.toString()));
         new io.hoist.core.server.logging.LoggerRoutes().mount(r);
         new ResourceApi(vertx, store, options.admission).addRoutes(r);
-        new io.hoist.core.server.api.DiscoveryApi(io.hoist.api.PluginApi.VERSION).addRoutes(r);
+        new io.hoist.core.server.api.DiscoveryApi(version()).addRoutes(r);
+        cluster.addRoutes(r);
         for (RouteContributor c : options.routes) {
             c.addRoutes(r, context);
         }
@@ -228,6 +231,12 @@ public final class HoistServer implements AutoCloseable {
     }
 
     /** The port actually bound (differs from the option when it was 0). */
+    /** The platform's version (the jar's Implementation-Version, as {@code hoist --version} prints), or {@code dev}. */
+    public static String version() {
+        String v = HoistServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
     public int port() {
         requireStarted();
         return http.actualPort();

@@ -107,6 +107,12 @@ public final class DiscoveryApi {
         o.put("apiVersion", "v1");
         o.put("groupVersion", groupVersion);
         ArrayNode resources = o.putArray("resources");
+        if (groupVersion.equals("v1")) { // implicit namespaces: listed and read (ClusterApi)
+            ObjectNode ns = resources.addObject();
+            ns.put("name", "namespaces").put("singularName", "namespace").put("namespaced", false).put("kind", "Namespace");
+            ns.putArray("shortNames").add("ns");
+            READ_VERBS.stream().filter(v -> !v.equals("watch")).forEach(ns.putArray("verbs")::add);
+        }
         for (ResourceKind k : kinds) {
             resources.add(resource(k, k.plural(), k.userWritable() ? VERBS : READ_VERBS));
             if (!k.group().isEmpty() && k.userWritable()) { // the forklift kinds have a status subresource

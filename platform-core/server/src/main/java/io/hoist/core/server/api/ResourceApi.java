@@ -96,6 +96,7 @@ public final class ResourceApi {
             WatchStream.start(ctx, vertx, store, kind, ns, selected, view);
             return;
         }
+        boolean table = !isEventsV1(ctx) && Tables.requested(ctx.request().getHeader("Accept"));
         blocking(ctx, () -> {
             long version = store.currentVersion(); // before the list: a watch from here may repeat, never miss
             ObjectNode list = JSON.createObjectNode();
@@ -103,11 +104,16 @@ public final class ResourceApi {
             list.put("kind", kind.kind() + "List");
             list.putObject("metadata").put("resourceVersion", Long.toString(version));
             ArrayNode items = list.putArray("items");
+            List<ObjectNode> shown = new java.util.ArrayList<>();
             for (ObjectNode o : store.list(kind, ns)) {
                 if (selected.test(o)) {
-                    items.add(view.apply(o));
+                    shown.add(view.apply(o));
                 }
             }
+            if (table) {
+                return Tables.table(kind, shown, Long.toString(version), ctx.queryParams().get("includeObject"));
+            }
+            shown.forEach(items::add);
             return list;
         }, 200);
     }
@@ -117,16 +123,23 @@ public final class ResourceApi {
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
         UnaryOperator<ObjectNode> view = view(ctx, kind);
-        blocking(ctx, () -> view.apply(existing(kind, ns, name)), 200);
+        boolean table = !isEventsV1(ctx) && Tables.requested(ctx.request().getHeader("Accept"));
+        blocking(ctx, () -> {
+            ObjectNode o = view.apply(existing(kind, ns, name));
+            return table ? Tables.table(kind, List.of(o), null, ctx.queryParams().get("includeObject")) : o;
+        }, 200);
     }
 
     private void create(RoutingContext ctx) {
         ResourceKind kind = kind(ctx);
         requireWritable(kind);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
+        boolean dryRun = DryRun.requested(ctx);
+        FieldValidation fields = FieldValidation.of(ctx);
         RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
         withBody(ctx, format, obj -> {
             ObjectNode meta = ObjectRules.checkEnvelope(kind, obj, ns);
+            fields.prune(kind, obj);
             String rv = ObjectRules.textOrNull(meta, "resourceVersion");
             if (rv != null && !rv.isEmpty()) {
                 throw ObjectRules.invalid(kind, null, List.of(Cause.forbidden("metadata.resourceVersion",
@@ -137,10 +150,8 @@ public final class ResourceApi {
             if ((name == null || name.isEmpty()) && generateName != null && !generateName.isEmpty()) {
                 meta.put("name", generateName + randomSuffix());
             }
-            ObjectRules.checkName(kind, meta);
-            normalizeSecret(kind, obj, null);
-            ObjectNode admitted = admission.admit(kind, obj, null);
-            return SecretData.redact(kind, store.create(kind, admitted));
+            ObjectNode admitted = admitCreate(kind, obj, ObjectRules.nameCauses(meta));
+            return SecretData.redact(kind, dryRun ? DryRun.create(store, kind, admitted) : store.create(kind, admitted));
         }, 201);
     }
 
@@ -149,12 +160,15 @@ public final class ResourceApi {
         requireWritable(kind);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
+        boolean dryRun = DryRun.requested(ctx);
+        FieldValidation fields = FieldValidation.of(ctx);
         RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
         withBody(ctx, format, obj -> {
             requireSameName(ObjectRules.checkEnvelope(kind, obj, ns), name);
+            fields.prune(kind, obj);
             ObjectNode existing = existing(kind, ns, name);
             normalizeSecret(kind, obj, existing);
-            return SecretData.redact(kind, store.update(kind, admission.admit(kind, obj, existing)));
+            return SecretData.redact(kind, update(kind, admission.admit(kind, obj, existing), dryRun));
         }, 200);
     }
 
@@ -165,25 +179,58 @@ public final class ResourceApi {
         String name = ObjectRules.urlName(ctx.pathParam("name"));
         // Built-in kinds are string maps, where kubectl's strategic merge patch means a merge patch.
         boolean builtIn = kind.group().isEmpty();
-        RequestBodies.requireMergePatch(ctx.request().getHeader("Content-Type"), builtIn);
+        boolean dryRun = DryRun.requested(ctx);
+        RequestBodies.PatchType type = RequestBodies.patchType(ctx.request().getHeader("Content-Type"), builtIn);
+        FieldValidation fields = FieldValidation.of(ctx);
         blocking(ctx, () -> {
-            ObjectNode patch = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
-            if (builtIn) {
-                RequestBodies.requireNoPatchDirectives(patch, "");
-            }
-            return withRetry(patch, () -> {
-            ObjectNode existing = existing(kind, ns, name);
-            ObjectNode merged = merge(kind, existing, patch, ns, name);
-            normalizeSecret(kind, merged, existing);
-            return SecretData.redact(kind, store.update(kind, admission.admit(kind, merged, existing)));
+            Patch patch = Patch.read(ctx, type, builtIn);
+            return withRetry(patch.conditional(), () -> {
+                ObjectNode existing = existing(kind, ns, name);
+                ObjectNode merged = patched(kind, existing, patch, ns, name);
+                fields.prune(kind, merged);
+                normalizeSecret(kind, merged, existing);
+                return SecretData.redact(kind, update(kind, admission.admit(kind, merged, existing), dryRun));
             });
         }, 200);
+    }
+
+    /** A parsed patch body: a merge patch (object) or a JSON patch (array of operations). */
+    private record Patch(RequestBodies.PatchType type, JsonNode body) {
+        static Patch read(RoutingContext ctx, RequestBodies.PatchType type, boolean builtIn) {
+            if (type == RequestBodies.PatchType.JSON_PATCH) {
+                return new Patch(type, RequestBodies.arrayBody(ctx));
+            }
+            ObjectNode body = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
+            if (builtIn) {
+                RequestBodies.requireNoPatchDirectives(body, "");
+            }
+            return new Patch(type, body);
+        }
+
+        /** A patch that names a resourceVersion fails on conflict instead of being retried on fresh data. */
+        boolean conditional() {
+            if (type == RequestBodies.PatchType.MERGE) {
+                return body.path("metadata").has("resourceVersion");
+            }
+            for (JsonNode op : body) {
+                if (op.path("path").asText("").startsWith("/metadata/resourceVersion")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        JsonNode applyTo(ObjectNode existing) {
+            return type == RequestBodies.PatchType.JSON_PATCH
+                    ? JsonPatch.apply(existing, (ArrayNode) body) : MergePatch.apply(existing, body);
+        }
     }
 
     private void replaceStatus(RoutingContext ctx) {
         ResourceKind kind = kind(ctx);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
+        boolean dryRun = DryRun.requested(ctx);
         RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
         withBody(ctx, format, obj -> {
             requireSameName(ObjectRules.checkEnvelope(kind, obj, ns), name);
@@ -198,7 +245,7 @@ public final class ResourceApi {
             if (admitted.has("status")) {
                 obj.set("status", admitted.get("status"));
             }
-            return store.updateStatus(kind, obj);
+            return dryRun ? DryRun.update(store, kind, obj, true) : store.updateStatus(kind, obj);
         }, 200);
     }
 
@@ -206,11 +253,14 @@ public final class ResourceApi {
         ResourceKind kind = kind(ctx);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
-        RequestBodies.requireMergePatch(ctx.request().getHeader("Content-Type"));
+        boolean dryRun = DryRun.requested(ctx);
+        RequestBodies.PatchType type = RequestBodies.patchType(ctx.request().getHeader("Content-Type"), false);
         blocking(ctx, () -> {
-            ObjectNode patch = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
-            return withRetry(patch, () -> store.updateStatus(kind,
-                    admission.admitStatus(kind, merge(kind, existing(kind, ns, name), patch, ns, name))));
+            Patch patch = Patch.read(ctx, type, false);
+            return withRetry(patch.conditional(), () -> {
+                ObjectNode admitted = admission.admitStatus(kind, patched(kind, existing(kind, ns, name), patch, ns, name));
+                return dryRun ? DryRun.update(store, kind, admitted, true) : store.updateStatus(kind, admitted);
+            });
         }, 200);
     }
 
@@ -219,18 +269,63 @@ public final class ResourceApi {
         requireWritable(kind);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
+        boolean dryRun = DryRun.requested(ctx);
         blocking(ctx, () -> {
             try {
                 admission.admitDelete(kind, existing(kind, ns, name));
             } catch (StoreException.Unreadable unreadable) {
                 // nothing can be checked on an object that cannot be read; deleting it is how it is cleared
+                if (dryRun) {
+                    throw unreadable;
+                }
             }
-            Optional<ObjectNode> deleted = store.delete(kind, ns, name);
+            Optional<ObjectNode> deleted = dryRun ? store.get(kind, ns, name) : store.delete(kind, ns, name);
             return SecretData.redact(kind, deleted.orElseThrow(() -> notFound(kind, name)));
         }, 200);
     }
 
     // ---- helpers ----
+
+    /**
+     * Admits a new object with every cause in one answer, as the API server aggregates them: a bad name does not
+     * hide the spec's problems.
+     */
+    private ObjectNode admitCreate(ResourceKind kind, ObjectNode obj, List<Cause> nameCauses) {
+        List<Cause> causes = new java.util.ArrayList<>(nameCauses);
+        ObjectNode admitted = null;
+        try {
+            normalizeSecret(kind, obj, null);
+            admitted = admission.admit(kind, obj, null);
+        } catch (ApiException e) {
+            addNew(causes, e.causes());
+            if (e.causes().isEmpty()) {
+                throw e;
+            }
+        } catch (io.hoist.core.model.admission.AdmissionException e) {
+            addNew(causes, e.causes());
+        }
+        if (!causes.isEmpty()) {
+            String name = ObjectRules.textOrNull((ObjectNode) obj.get("metadata"), "name");
+            if (nameCauses.isEmpty() && name != null) { // the Status names the object only when its name is valid
+                throw new io.hoist.core.model.admission.AdmissionException(kind.kind(), name, causes);
+            }
+            throw ObjectRules.invalid(kind, name, causes);
+        }
+        return admitted;
+    }
+
+    /** Adds the causes whose field is not reported yet (the API and admission both check the name). */
+    private static void addNew(List<Cause> to, List<Cause> more) {
+        for (Cause c : more) {
+            if (to.stream().noneMatch(t -> t.field().equals(c.field()))) {
+                to.add(c);
+            }
+        }
+    }
+
+    private ObjectNode update(ResourceKind kind, ObjectNode admitted, boolean dryRun) {
+        return dryRun ? DryRun.update(store, kind, admitted, false) : store.update(kind, admitted);
+    }
 
     private static boolean isEventsV1(RoutingContext ctx) {
         return ctx.normalizedPath().startsWith(EventsV1.BASE + "/");
@@ -282,16 +377,16 @@ public final class ResourceApi {
         }
     }
 
-    /** Applies a merge patch; the result must still be the same object (kind, namespace, name). */
-    private static ObjectNode merge(ResourceKind kind, ObjectNode existing, ObjectNode patch, String ns, String name) {
-        JsonNode merged = MergePatch.apply(existing, patch);
+    /** Applies a patch; the result must still be the same object (kind, namespace, name). */
+    private static ObjectNode patched(ResourceKind kind, ObjectNode existing, Patch patch, String ns, String name) {
+        JsonNode merged = patch.applyTo(existing);
         if (!merged.isObject()) {
             throw ApiException.badRequest("the patched object is not an object");
         }
         ObjectNode obj = (ObjectNode) merged;
         ObjectNode meta = ObjectRules.checkEnvelope(kind, obj, ns);
         requireSameName(meta, name);
-        if (!patch.path("metadata").has("resourceVersion")) {
+        if (!patch.conditional()) {
             // Patches are unconditional unless they carry a resourceVersion: pin the version we read so a
             // concurrent write makes this attempt conflict and retry on fresh data.
             meta.set("resourceVersion", existing.path("metadata").get("resourceVersion"));
@@ -300,8 +395,7 @@ public final class ResourceApi {
     }
 
     /** Retries an unconditional patch that lost a race; a patch with a resourceVersion fails at once. */
-    private static ObjectNode withRetry(ObjectNode patch, Callable<ObjectNode> attempt) throws Exception {
-        boolean conditional = patch.path("metadata").has("resourceVersion");
+    private static ObjectNode withRetry(boolean conditional, Callable<ObjectNode> attempt) throws Exception {
         for (int i = 0; ; i++) {
             try {
                 return attempt.call();
@@ -355,6 +449,7 @@ public final class ResourceApi {
         Future<ObjectNode> f = vertx.executeBlocking(work, false);
         f.onSuccess(body -> {
             if (!ctx.response().ended() && !ctx.response().closed()) { // the client may have gone
+                FieldValidation.warningsOf(ctx).forEach(w -> ctx.response().headers().add("Warning", w));
                 ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
             }
         }).onFailure(ctx::fail);
