@@ -18,6 +18,7 @@ import io.hoist.api.source.VmRef;
 import io.hoist.api.source.WatchesInventory;
 import io.hoist.api.transfer.DiskReader;
 import io.hoist.api.transfer.Extent;
+import io.hoist.plugin.ovirt.backup.CheckpointLedger;
 import io.hoist.plugin.ovirt.backup.IncrementalBackups;
 import io.hoist.plugin.ovirt.client.EngineClient;
 import io.hoist.plugin.ovirt.disk.ImageTransfers;
@@ -76,7 +77,7 @@ public final class OvirtSource implements SourceProvider, Snapshots, ChangedArea
     private synchronized EngineClient client() {
         if (client == null) {
             client = EngineClient.open(config(), context.http());
-            backups = new IncrementalBackups(client);
+            backups = new IncrementalBackups(client, new CheckpointLedger(context.workDir().resolve("checkpoints")));
         }
         return client;
     }
@@ -365,7 +366,7 @@ public final class OvirtSource implements SourceProvider, Snapshots, ChangedArea
                             + String.join(", ", notIncremental) + " (enable it in the disk's settings; raw disks need"
                             + " converting to qcow2), or migrate the VM cold");
         }
-        return backups().create(vm.id(), vm.name(), diskIds, "hoist-migration " + (description == null ? "" : description));
+        return backups().create(vm.id(), vm.name(), diskIds, description);
     }
 
     @Override

@@ -53,7 +53,7 @@ class OvirtInventoryTest {
                 .containsEntry("usbEnabled", false).containsEntry("placementPolicyAffinity", "migratable")
                 .containsEntry("ioThreads", 1L).containsEntry("cpuShares", 0L).containsEntry("hasIllegalImages", false)
                 .containsEntry("cpuPinningPolicy", "none").containsEntry("customCpuModel", "").containsEntry("osType", "other");
-        for (String field : List.of("cpuAffinity", "properties", "hostDevices", "numaNodeAffinity", "watchdogs")) {
+        for (String field : List.of("cpuAffinity", "properties", "hostDevices", "numaNodeAffinity", "watchDogs")) {
             assertThat(on.get(field)).as(field).isInstanceOf(List.class);
         }
         // vm_on has a snapshot with memory (recorded): the rule's input

@@ -111,6 +111,8 @@ public final class OvirtEngineTestServer implements AutoCloseable {
     private long eventIndex = 5000;
     private volatile long pauseTransferAfterBytes = -1;
     private volatile long transitionMillis = 150;
+    private volatile String user = USER;
+    private volatile String password = PASSWORD;
 
     /** One image transfer: its phase follows ImageTransferPhase. */
     private static final class Transfer {
@@ -134,6 +136,7 @@ public final class OvirtEngineTestServer implements AutoCloseable {
         final String from;
         final String to = UUID.randomUUID().toString();
         final List<String> disks;
+        String description;
         final Map<String, Path> views = new HashMap<>();
         final Map<String, List<long[]>> dirty = new HashMap<>();
         volatile BackupPhase phase = BackupPhase.INITIALIZING;
@@ -153,18 +156,26 @@ public final class OvirtEngineTestServer implements AutoCloseable {
     }
 
     public OvirtEngineTestServer(Path recorded) throws Exception {
-        tls = TestTls.create();
+        this(recorded, new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    /**
+     * @param bind where the API listens (an example's engine name resolved by the test to a loopback address, port
+     *             443); its certificate also names {@code extraNames}
+     */
+    public OvirtEngineTestServer(Path recorded, InetSocketAddress bind, String... extraNames) throws Exception {
+        tls = TestTls.create(extraNames);
         imageio = new ImageioTestServer(tls);
         work = Files.createTempDirectory("hoist-ovirt-engine");
         load(recorded);
-        server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        server = HttpsServer.create(bind, 64);
         server.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext));
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/ovirt-engine/sso/", this::sso);
         server.createContext("/ovirt-engine/services/", ex -> send(ex, 200, "application/json", "{}".getBytes()));
         server.createContext(API, this::api);
         server.start();
-        url = "https://127.0.0.1:" + server.getAddress().getPort() + API;
+        url = "https://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort() + API;
         timers.scheduleWithFixedDelay(this::watchTransfers, 50, 50, TimeUnit.MILLISECONDS);
     }
 
@@ -224,6 +235,38 @@ public final class OvirtEngineTestServer implements AutoCloseable {
             parent.appendChild(c);
         }
         c.setTextContent(value);
+    }
+
+    /**
+     * Adds a top-level object as the engine would list and get it ({@code collection}: disks, networks, vnicprofiles,
+     * storagedomains, ...), e.g. a filled-in stub of the edge-case fixtures.
+     */
+    public synchronized void addObject(String collection, String xml) throws Exception {
+        Element el = parse(xml.getBytes(StandardCharsets.UTF_8)).getDocumentElement();
+        Document list = docs.computeIfAbsent(collection, c -> newDoc(PLURAL.getOrDefault(c, c)));
+        Element imported = (Element) list.importNode(el, true);
+        Element old = entities.get(collection).put(imported.getAttribute("id"), imported);
+        if (old != null) {
+            list.getDocumentElement().removeChild(old);
+        }
+        list.getDocumentElement().appendChild(imported);
+    }
+
+    /** Adds a VM with its sub-collections ({@code nics}, {@code diskattachments}, {@code watchdogs}, ... → their XML). */
+    public synchronized String addVm(String vmXml, Map<String, String> subCollections) throws Exception {
+        addObject("vms", vmXml);
+        String id = parse(vmXml.getBytes(StandardCharsets.UTF_8)).getDocumentElement().getAttribute("id");
+        for (Map.Entry<String, String> e : subCollections.entrySet()) {
+            docs.put("vms/" + id + "/" + e.getKey(), parse(e.getValue().getBytes(StandardCharsets.UTF_8)));
+        }
+        addEvent(34, "VM " + id + " was created", id);
+        return id;
+    }
+
+    /** The engine's credentials (an example's Secret may carry its own placeholder password). */
+    public void acceptCredentials(String user, String password) {
+        this.user = user;
+        this.password = password;
     }
 
     public synchronized String vmIdByName(String name) {
@@ -382,14 +425,14 @@ public final class OvirtEngineTestServer implements AutoCloseable {
                 return;
             }
             Map<String, String> form = form(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            if (!"password".equals(form.get("grant_type")) || !USER.equals(form.get("username"))
-                    || !PASSWORD.equals(form.get("password"))) {
+            if (!"password".equals(form.get("grant_type")) || !user.equals(form.get("username"))
+                    || !password.equals(form.get("password"))) {
                 send(ex, 400, "application/json", JSON.writeValueAsBytes(Map.of("error_code", "access_denied",
                         "error", "Cannot authenticate user '" + form.get("username") + "': The username or password is incorrect.")));
                 return;
             }
             String token = UUID.randomUUID().toString();
-            tokens.put(token, USER);
+            tokens.put(token, user);
             send(ex, 200, "application/json", JSON.writeValueAsBytes(Map.of("access_token", token, "scope", "ovirt-app-api",
                     "token_type", "bearer", "exp", String.valueOf(System.currentTimeMillis() + 3_600_000))));
         }
@@ -601,7 +644,7 @@ public final class OvirtEngineTestServer implements AutoCloseable {
     }
 
     private Backup backupOf(BackupState b) {
-        var bb = backup().id(b.id).phase(b.phase).creationDate(new Date())
+        var bb = backup().id(b.id).phase(b.phase).creationDate(new Date()).description(b.description)
                 .disks(b.disks.stream().map(d -> disk().id(d)).toArray(org.ovirt.engine.sdk4.builders.DiskBuilder[]::new))
                 .vm(org.ovirt.engine.sdk4.builders.Builders.vm().id(b.vmId));
         if (b.from != null) {
@@ -761,6 +804,7 @@ public final class OvirtEngineTestServer implements AutoCloseable {
             disks.add(id);
         }
         BackupState b = new BackupState(UUID.randomUUID().toString(), vmId, from, disks);
+        b.description = text(in, "description");
         long since = fromCp == null ? 0 : fromCp.seq;
         for (String d : disks) {
             Path view = work.resolve(b.id + "-" + d + ".raw");
