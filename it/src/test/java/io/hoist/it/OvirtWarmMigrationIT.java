@@ -2,7 +2,6 @@ package io.hoist.it;
 
 import static io.hoist.it.CrashResumeIT.apply;
 import static io.hoist.it.CrashResumeIT.waitTrue;
-import static io.hoist.it.VsphereColdMigrationIT.json;
 import static io.hoist.it.VsphereColdMigrationIT.waitTrueOrFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,49 +70,9 @@ class OvirtWarmMigrationIT {
                 kind: ForkliftController
                 metadata: {name: forklift-controller, namespace: %1$s}
                 spec: {controller_precopy_interval: 1}
-                ---
-                apiVersion: v1
-                kind: Secret
-                metadata: {name: ovirt-credentials, namespace: %1$s}
-                type: Opaque
-                stringData: {user: "%2$s", password: "%3$s", cacert: "%4$s"}
-                ---
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: Provider
-                metadata: {name: ovirt, namespace: %1$s}
-                spec: {type: ovirt, url: "%5$s", secret: {name: ovirt-credentials, namespace: %1$s}}
-                ---
-                apiVersion: v1
-                kind: Secret
-                metadata: {name: folder-secret, namespace: %1$s}
-                type: Opaque
-                stringData: {url: "file://%6$s"}
-                ---
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: Provider
-                metadata: {name: folder, namespace: %1$s}
-                spec: {type: openshift, url: "file://%6$s", secret: {name: folder-secret, namespace: %1$s}}
-                """.formatted(NS, OvirtEngineTestServer.USER, OvirtEngineTestServer.PASSWORD, json(engine.tls.caPem),
-                engine.url, target));
-        String uid = waitTrue(api, ResourceKind.PROVIDER, NS, "ovirt", "Ready", 180).path("metadata").path("uid").asText();
-        JsonNode vmOn = VsphereColdMigrationIT.collected(api, "/providers/ovirt/" + uid + "/vms?detail=1").stream()
-                .filter(v -> v.path("name").asText().equals("vm_on")).findFirst().orElseThrow();
-        String networkId = vmOn.path("nics").get(0).path("profile").path("network").asText();
+                """.formatted(NS));
+        OvirtPlatformSetup.providersAndMaps(api, NS, engine, target);
         apply(api, NS, """
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: NetworkMap
-                metadata: {name: net, namespace: %1$s}
-                spec:
-                  provider: {source: {name: ovirt, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
-                  map: [{source: {id: "%2$s"}, destination: {type: pod}}]
-                ---
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: StorageMap
-                metadata: {name: stor, namespace: %1$s}
-                spec:
-                  provider: {source: {name: ovirt, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
-                  map: [{source: {id: "723b4112-1502-4b01-83a7-2ba87d1bbb35"}, destination: {storageClass: standard}}]
-                ---
                 apiVersion: forklift.konveyor.io/v1beta1
                 kind: Plan
                 metadata: {name: warm, namespace: %1$s}
@@ -122,8 +81,8 @@ class OvirtWarmMigrationIT {
                   targetNamespace: migrated
                   provider: {source: {name: ovirt, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
                   map: {network: {name: net, namespace: %1$s}, storage: {name: stor, namespace: %1$s}}
-                  vms: [{id: %3$s}]
-                """.formatted(NS, networkId, OvirtEngineTestServer.VM_ON));
+                  vms: [{id: %2$s}]
+                """.formatted(NS, OvirtEngineTestServer.VM_ON));
         waitTrue(api, ResourceKind.PLAN, NS, "warm", "Ready", 120);
         apply(api, NS, """
                 apiVersion: forklift.konveyor.io/v1beta1
