@@ -96,7 +96,8 @@ public final class Engine implements AutoCloseable {
         WarmPhases warm = new WarmPhases(disks, delays, settings::precopyInterval, vm -> loader
                 .read(ResourceKind.MIGRATION, vm.message().plan().namespace(), vm.message().migrationName(), Migration.class)
                 .map(m -> m.spec == null ? null : WarmPhases.cutoverTime(m.spec.cutover)).orElse(null));
-        PhaseHandlers handlers = new PhaseHandlers(new PowerPhases(delays), new HookPhases(extensions, loader, mapper), disks, warm,
+        HookPhases hooks = new HookPhases(extensions, loader, mapper, store, services);
+        PhaseHandlers handlers = new PhaseHandlers(new PowerPhases(delays), hooks, disks, warm,
                 new ConvertGuestPhase(extensions, disks), new CreateVmPhase(disks), new ProviderPhase(extensions, delays));
         Cleanup cleanup = new Cleanup(disks, warm);
         VmRun.Services runServices = new VmRun.Services(loader, handlers, cleanup, delays, () -> retry, runs, () -> closed);
@@ -125,7 +126,7 @@ public final class Engine implements AutoCloseable {
             }
         });
         ObjectReconciler reconciler = new ObjectReconciler(store, mapper, status, providerController, planController,
-                migrationController, new ArchiveCleanup(loader, cleanup, runs));
+                migrationController, new ArchiveCleanup(loader, cleanup, hooks, runs));
         this.queue = new ReconcileQueue(r -> {
             boolean again = reconciler.reconcile(r);
             if (store.get(r.kind(), r.namespace(), r.name()).isEmpty()) {

@@ -96,6 +96,19 @@ public final class Platform implements AutoCloseable {
                 return PluginRoutes.openApiPaths();
             }
         });
+        // Hook output (DATA/logs), as `hoist logs` reads it.
+        builder.routes(new io.hoist.core.server.http.RouteContributor() {
+            @Override
+            public void addRoutes(Router router, HoistServer.Context ctx) {
+                new io.hoist.core.server.logs.StepLogRoutes(ctx.vertx(), ctx.store(),
+                        new io.hoist.core.engine.hooks.StepLogs(ctx.dataDir())).mount(router);
+            }
+
+            @Override
+            public com.fasterxml.jackson.databind.node.ObjectNode openApiPaths() {
+                return io.hoist.core.server.logs.StepLogRoutes.openApiPaths();
+            }
+        });
         // Validation service: validates inventory VMs with the provider's rules, writes concerns onto them.
         builder.component(new HoistServer.Component() {
             @Override

@@ -9,20 +9,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
- * An archived plan's leftovers (of VMs of its last run that did not succeed) are removed once per plan: partial
- * disks and snapshots go, a created VM stays.
+ * An archived plan's leftovers are removed once per plan: of VMs of its last run that did not succeed, partial
+ * disks and snapshots go (a created VM stays); of every VM with hooks, what the hook runs left (a failed Job kept
+ * for inspection, the runs' state).
  */
 public final class ArchiveCleanup {
     private static final System.Logger LOG = System.getLogger(ArchiveCleanup.class.getName());
 
     private final VmLoader loader;
     private final io.hoist.core.engine.run.phase.Cleanup cleanup;
+    private final io.hoist.core.engine.run.phase.HookPhases hooks;
     private final Executor executor;
     private final Set<String> cleaned = ConcurrentHashMap.newKeySet();
 
-    public ArchiveCleanup(VmLoader loader, io.hoist.core.engine.run.phase.Cleanup cleanup, Executor executor) {
+    public ArchiveCleanup(VmLoader loader, io.hoist.core.engine.run.phase.Cleanup cleanup,
+                          io.hoist.core.engine.run.phase.HookPhases hooks, Executor executor) {
         this.loader = loader;
         this.cleanup = cleanup;
+        this.hooks = hooks;
         this.executor = executor;
     }
 
@@ -35,16 +39,28 @@ public final class ArchiveCleanup {
         var last = plan.status.migration.history.get(plan.status.migration.history.size() - 1).migration;
         Messages.PlanKey key = new Messages.PlanKey(plan.namespace(), plan.name());
         for (var vm : plan.status.migration.vms) {
-            if (Conditions.isTrue(vm.conditions, Conditions.SUCCEEDED) || vm.completed == null) {
+            if (vm.completed == null) {
+                continue;
+            }
+            boolean succeeded = Conditions.isTrue(vm.conditions, Conditions.SUCCEEDED);
+            if (succeeded && (vm.hooks == null || vm.hooks.isEmpty())) {
                 continue;
             }
             executor.execute(() -> {
                 try {
                     VmContext ctx = loader.load(new Messages.RunVm(key, last.name, last.uid, vm.id));
                     try {
-                        String error = cleanup.run(ctx, Destination.CleanupReason.ARCHIVED, false);
-                        if (error != null) {
-                            LOG.log(System.Logger.Level.WARNING, "archive cleanup of VM " + vm.id + " in plan " + key + ": " + error);
+                        java.util.List<String> errors = new java.util.ArrayList<>();
+                        if (!succeeded) {
+                            String error = cleanup.run(ctx, Destination.CleanupReason.ARCHIVED, false);
+                            if (error != null) {
+                                errors.add(error);
+                            }
+                        }
+                        hooks.archive(ctx, errors); // a succeeded VM's hooks may have left state too
+                        if (!errors.isEmpty()) {
+                            LOG.log(System.Logger.Level.WARNING, "archive cleanup of VM " + vm.id + " in plan " + key + ": "
+                                    + String.join("; ", errors));
                         }
                     } finally {
                         ctx.end();

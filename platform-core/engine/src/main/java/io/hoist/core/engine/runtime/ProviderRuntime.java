@@ -51,6 +51,11 @@ public final class ProviderRuntime implements AutoCloseable {
         @Override public void fail(String reason) { }
     };
 
+    /** The platform services providers get (inventory, data dir, settings); hook runs use them too. */
+    public HostServices services() {
+        return services;
+    }
+
     /** Without a store: plugins see no Host resources. */
     public ProviderRuntime(Extensions extensions, HostServices services) {
         this(extensions, services, null);
