@@ -9,7 +9,11 @@ cd "$ROOT"
 source "$ROOT/scripts/java25.sh"
 hoist_find_java25
 
-PACKAGES=(qemu-utils nbdkit libnbd-bin golang-go golang-github-vmware-govmomi-dev tar ansible-core openssh-server)
+# ansible-core and openssh-server run hooks. virt-v2v and the guest it converts in the tests: libguestfs needs a host
+# kernel (linux-image-amd64) for its appliance; debootstrap and fdisk build the test guest; qemu-system-x86 boots it.
+# openssl checks the TLS suites the API offers; mount (losetup) and python3 check sparse files and loop devices.
+PACKAGES=(qemu-utils nbdkit libnbd-bin golang-go golang-github-vmware-govmomi-dev tar ansible-core openssh-server
+  virt-v2v libguestfs-tools qemu-system-x86 linux-image-amd64 debootstrap fdisk openssl mount python3)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -25,6 +29,11 @@ fi
 # The vCenter simulator the vSphere plugin's tests talk to (built from Debian's govmomi sources).
 if [ -x testbeds/vcsim/build.sh ]; then
   testbeds/vcsim/build.sh
+fi
+
+# The Linux guest the virt-v2v tests convert and boot (built once from Debian packages, cached in ~/.cache/hoist/guests).
+if [ -x testbeds/guest/build.sh ]; then
+  testbeds/guest/build.sh >/dev/null
 fi
 
 mvn -B -ntp verify "$@"

@@ -92,6 +92,7 @@ class CrashResumeIT {
                 kind: Plan
                 metadata: {name: crash, namespace: %1$s}
                 spec:
+                  skipGuestConversion: true   # the simulated disks hold data, no operating system to convert
                   targetNamespace: migrated
                   provider: {source: {name: ova, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
                   map: {network: {name: net, namespace: %1$s}, storage: {name: stor, namespace: %1$s}}

@@ -101,6 +101,9 @@ public final class QuickstartCommand implements Callable<Integer> {
             String network = first(networks, "networks").path("name").asText();
             String vmName = first(vms, "vms").path("name").asText();
             out.println("* found VM '" + vmName + "' on network '" + network + "'; applying maps and plan");
+            // The sample disk holds data but no operating system, so there is no guest for virt-v2v to convert.
+            out.println("* the plan sets skipGuestConversion: true: the sample appliance's disk has no operating system to convert"
+                    + " (plugins/virt-v2v/README.md converts a real guest)");
             apply(api, ns, """
                     apiVersion: forklift.konveyor.io/v1beta1
                     kind: NetworkMap
@@ -135,6 +138,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                       map:
                         network: {name: quickstart-networks, namespace: %1$s}
                         storage: {name: quickstart-storage, namespace: %1$s}
+                      skipGuestConversion: true
                       vms:
                       - name: "%4$s"
                     """.formatted(ns, network, storageId, vmName));

@@ -2,7 +2,7 @@ package io.hoist.core.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hoist.core.engine.bus.Addresses;
-import io.hoist.core.engine.bus.LocalCodec;
+import io.hoist.core.engine.bus.RecordCodec;
 import io.hoist.core.engine.bus.Messages;
 import io.hoist.core.engine.controller.MigrationController;
 import io.hoist.core.engine.controller.PlanController;
@@ -90,7 +90,7 @@ public final class Engine implements AutoCloseable {
 
         VmLoader loader = new VmLoader(store, mapper, providers, status);
         Delays delays = new Delays(timer);
-        DiskPhases disks = new DiskPhases(scheduler, copier, copies, settings::hostBandwidthMibps,
+        DiskPhases disks = new DiskPhases(scheduler, copier, copies, settings::hostBandwidthMibps, settings::transferChecksum,
                 (vm, p) -> vertx.eventBus().publish(Addresses.DISK_PROGRESS,
                         new Messages.DiskProgress(vm.message().plan(), vm.message().migrationUid(), vm.message().vmId(), p)));
         WarmPhases warm = new WarmPhases(disks, delays, settings::precopyInterval, vm -> loader
@@ -98,7 +98,7 @@ public final class Engine implements AutoCloseable {
                 .map(m -> m.spec == null ? null : WarmPhases.cutoverTime(m.spec.cutover)).orElse(null));
         HookPhases hooks = new HookPhases(extensions, loader, mapper, store, services);
         PhaseHandlers handlers = new PhaseHandlers(new PowerPhases(delays), hooks, disks, warm,
-                new ConvertGuestPhase(extensions, disks), new CreateVmPhase(disks), new ProviderPhase(extensions, delays));
+                new ConvertGuestPhase(extensions, disks, settings::controller), new CreateVmPhase(disks), new ProviderPhase(extensions, delays));
         Cleanup cleanup = new Cleanup(disks, warm);
         VmRun.Services runServices = new VmRun.Services(loader, handlers, cleanup, delays, () -> retry, runs, () -> closed);
         this.registry = new RunRegistry(runServices, msg -> {
@@ -196,7 +196,7 @@ public final class Engine implements AutoCloseable {
 
     /** Starts watching and resumes every unfinished migration. */
     public void start() {
-        LocalCodec.registerAll(vertx.eventBus());
+        RecordCodec.registerAll(vertx.eventBus());
         consumers.add(vertx.eventBus().<Messages.RunVm>consumer(Addresses.VM_RUN, m -> registry.start(m.body())));
         consumers.add(vertx.eventBus().<Messages.CancelVms>consumer(Addresses.VM_CANCEL, m -> registry.cancel(m.body())));
         consumers.add(vertx.eventBus().<Messages.Reconcile>consumer(Addresses.RECONCILE, m -> enqueue(m.body())));

@@ -139,6 +139,20 @@ class EngineMigrationTest {
                     "migration complete");
             JsonNode plan = h.get(ResourceKind.PLAN, "plan1");
             assertThat(vmCondition(plan, "vm-1", "Canceled")).isTrue();
+            // Issue 20 item 5: the canceled VM's copy ends Canceled with its last figures, no live rate or ETA.
+            JsonNode vm1 = null;
+            for (JsonNode v : plan.path("status").path("migration").path("vms")) {
+                vm1 = "vm-1".equals(v.path("id").asText()) ? v : vm1;
+            }
+            JsonNode transfer = stepNamed(vm1, "DiskTransfer");
+            assertThat(transfer.path("phase").asText()).isEqualTo("Canceled");
+            assertThat(transfer.path("annotations").has("hoist.io/eta-seconds")).isFalse();
+            for (JsonNode step : vm1.path("pipeline")) {
+                assertThat(step.path("phase").asText()).as(step.path("name").asText()).isNotEqualTo("Running");
+                for (JsonNode t : step.path("tasks")) {
+                    assertThat(t.path("phase").asText()).isNotEqualTo("Running");
+                }
+            }
             assertThat(vmCondition(plan, "vm-0", "Succeeded")).isTrue();
             assertThat(vmCondition(plan, "vm-2", "Succeeded")).isTrue();
             assertThat(Conditions.isTrue(plan, "Succeeded")).isTrue();
@@ -225,6 +239,22 @@ class EngineMigrationTest {
             assertThat(source.describe(new io.hoist.api.source.VmRef("vm-2", null)).orElseThrow().powerState())
                     .isEqualTo(io.hoist.api.source.PowerState.ON);
             assertThat(dest.cleanupCalls).contains("vm-2:FAILED:false");
+            // the step it failed in reads Failed, not Completed (issue 24 item 8)
+            JsonNode failedStep = null;
+            for (JsonNode v : plan.at("/status/migration/vms")) {
+                if (v.path("id").asText().equals("vm-2")) {
+                    for (JsonNode st : v.path("pipeline")) {
+                        if (st.has("error")) {
+                            failedStep = st;
+                        }
+                    }
+                }
+            }
+            assertThat(failedStep).as("a step with the error").isNotNull();
+            assertThat(failedStep.path("phase").asText()).isEqualTo("Failed");
+            for (JsonNode t : failedStep.path("tasks")) {
+                assertThat(t.path("phase").asText()).isIn("Completed", "Failed", "Pending");
+            }
             for (int attempt = 0; ; attempt++) {
                 var p = h.get(ResourceKind.PLAN, "plan1");
                 p.with("spec").put("archived", true);

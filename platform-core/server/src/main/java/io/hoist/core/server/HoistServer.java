@@ -69,6 +69,7 @@ public final class HoistServer implements AutoCloseable {
     private boolean ownsStore;
     private Router router;
     private HttpServer http;
+    private io.hoist.core.server.http.ConnectionDeadlines deadlines;
     private final List<Component> started = new ArrayList<>();
 
     private HoistServer(Options options) {
@@ -100,7 +101,11 @@ public final class HoistServer implements AutoCloseable {
                 started.add(c);
             }
             router = buildRouter(auth, context);
-            http = vertx.createHttpServer(httpOptions()).requestHandler(router)
+            deadlines = new io.hoist.core.server.http.ConnectionDeadlines(vertx, options.headerTimeout, options.bodyTimeout,
+                    options.idleTimeout);
+            HttpServerOptions httpOptions = httpOptions();
+            deadlines.serverOptions(httpOptions);
+            http = vertx.createHttpServer(httpOptions).requestHandler(deadlines.around(router))
                     .listen().toCompletionStage().toCompletableFuture()
                     .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             ServerInfoFile.write(options.dataDir, url(), options.tls());
@@ -138,13 +143,30 @@ public final class HoistServer implements AutoCloseable {
                 .setCompressionSupported(false);
         if (options.tls()) {
             o.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-                    .setCertPath(options.tlsCert.toString()).setKeyPath(options.tlsKey.toString()));
+                    .setCertPath(options.tlsCert.toString()).setKeyPath(options.tlsKey.toString()))
+                    .setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"))
+                    .setSslHandshakeTimeout(options.headerTimeout.toSeconds()).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
+            TLS_SUITES.forEach(o::addEnabledCipherSuite);
         }
         return o;
     }
 
+    /**
+     * TLS 1.3's suites and, for TLS 1.2, only forward-secret AEAD ones (ECDHE with AES-GCM or ChaCha20-Poly1305),
+     * as Mozilla's "intermediate" profile: no static-RSA key exchange, no CBC, no SHA-1 MACs.
+     */
+    public static final List<String> TLS_SUITES = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
     /** Stops listening, then components (reverse order), then the store and Vert.x if this server made them. */
     public synchronized void stop() {
+        if (deadlines != null) {
+            deadlines.stop();
+            deadlines = null;
+        }
         if (http != null) {
             await(http.close(), "HTTP server");
             http = null;
@@ -235,7 +257,8 @@ public final class HoistServer implements AutoCloseable {
     /** Validated, immutable settings. */
     public record Options(Path dataDir, String bind, int port, Path tlsCert, Path tlsKey, Admission admission,
                           List<RouteContributor> routes, List<Component> components, ResourceStore store,
-                          Vertx vertx) {
+                          Vertx vertx, java.time.Duration headerTimeout, java.time.Duration bodyTimeout,
+                          java.time.Duration idleTimeout) {
         public boolean tls() {
             return tlsCert != null;
         }
@@ -255,6 +278,33 @@ public final class HoistServer implements AutoCloseable {
         private final List<Component> components = new ArrayList<>();
         private ResourceStore store;
         private Vertx vertx;
+        private java.time.Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+        private java.time.Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
+        private java.time.Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+
+        /** A new connection sending nothing for this long before its first complete request head is closed. */
+        public static final java.time.Duration DEFAULT_HEADER_TIMEOUT = java.time.Duration.ofSeconds(30);
+        /** A request body (at most 2 MiB) not received this long after its head gets 408. */
+        public static final java.time.Duration DEFAULT_BODY_TIMEOUT = java.time.Duration.ofSeconds(60);
+
+        /** A keep-alive connection with no request for this long is closed (longer than clients keep one idle). */
+        public static final java.time.Duration DEFAULT_IDLE_TIMEOUT = java.time.Duration.ofSeconds(120);
+
+        /**
+         * How long a client may take to send its first request head, a request body, and how long a connection
+         * may sit idle between requests (defaults 30 s, 60 s, 120 s).
+         */
+        public Builder readTimeouts(java.time.Duration header, java.time.Duration body, java.time.Duration idle) {
+            for (java.time.Duration d : List.of(header, body, idle)) {
+                if (d.isNegative() || d.isZero()) {
+                    throw new IllegalArgumentException("read timeouts must be positive");
+                }
+            }
+            this.headerTimeout = header;
+            this.bodyTimeout = body;
+            this.idleTimeout = idle;
+            return this;
+        }
 
         /** Default {@code ~/.hoist}: store, token and server.json live here. */
         public Builder dataDir(Path dataDir) { this.dataDir = Objects.requireNonNull(dataDir, "dataDir"); return this; }
@@ -301,7 +351,7 @@ public final class HoistServer implements AutoCloseable {
                         + " machine requires TLS (--tls-cert and --tls-key)");
             }
             return new HoistServer(new Options(dataDir.toAbsolutePath(), bind, port, tlsCert, tlsKey, admission,
-                    List.copyOf(routes), List.copyOf(components), store, vertx));
+                    List.copyOf(routes), List.copyOf(components), store, vertx, headerTimeout, bodyTimeout, idleTimeout));
         }
 
         private static boolean isLoopback(String host) {

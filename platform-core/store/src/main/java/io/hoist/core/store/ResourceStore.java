@@ -34,6 +34,20 @@ public interface ResourceStore extends AutoCloseable {
     /** Deletes; returns the last stored object, or empty when it did not exist. */
     Optional<ObjectNode> delete(ResourceKind kind, String namespace, String name);
 
+    /** The largest object, as compact JSON in UTF-8, a store accepts (etcd's default request limit). */
+    long MAX_OBJECT_BYTES = 1_572_864;
+
+    /**
+     * Objects found in the store that cannot be read back (left by an older version or damaged storage). Lists
+     * and watches skip them; {@link #get} throws {@link StoreException.Unreadable}; {@link #delete} removes them.
+     */
+    default List<UnreadableObject> unreadable() {
+        return List.of();
+    }
+
+    /** One object that cannot be read, and why. */
+    record UnreadableObject(String kind, String namespace, String name, String reason) {}
+
     /** The store-wide resourceVersion counter's current value. */
     long currentVersion();
 

@@ -10,9 +10,6 @@ public final class Addresses {
     /** Publish: cancel running VMs. Body {@link Messages.CancelVms}. */
     public static final String VM_CANCEL = "hoist.engine.vm.cancel";
 
-    /** Request-reply: a durable change of one VM's status. Body {@link Messages.VmUpdate}; reply after it is stored. */
-    public static final String VM_STATUS = "hoist.engine.vm.status";
-
     /** Publish: live transfer progress of one disk. Body {@link Messages.DiskProgress}. */
     public static final String DISK_PROGRESS = "hoist.engine.disk.progress";
 

@@ -2,11 +2,9 @@ package io.hoist.core.engine.bus;
 
 import io.hoist.api.transfer.TransferProgress;
 import io.hoist.core.model.ResourceKind;
-import io.hoist.core.model.resource.VmStatus;
 import java.util.List;
-import java.util.function.Consumer;
 
-/** The engine's event-bus messages: immutable records, each with its own local codec. */
+/** The engine's event-bus messages: immutable records of plain values, each with a {@link RecordCodec}. */
 public final class Messages {
     private Messages() {}
 
@@ -24,12 +22,6 @@ public final class Messages {
     /** Cancel these VMs (plan VM ids) of a migration. */
     public record CancelVms(PlanKey plan, String migrationUid, List<String> vmIds) {}
 
-    /**
-     * A change to one VM's status entry, applied by the status writer to the plan and migration.
-     * {@code change} must only touch the given entry; {@code durable} updates are written before the reply.
-     */
-    public record VmUpdate(PlanKey plan, String migrationUid, String vmId, boolean durable, Consumer<VmStatus> change) {}
-
     /** Live progress of one disk copy. */
     public record DiskProgress(PlanKey plan, String migrationUid, String vmId, TransferProgress progress) {}
 
@@ -37,6 +29,5 @@ public final class Messages {
     public record Reconcile(ResourceKind kind, String namespace, String name) {}
 
     /** Every message type, for codec registration. */
-    public static final List<Class<?>> TYPES = List.of(RunVm.class, CancelVms.class, VmUpdate.class,
-            DiskProgress.class, Reconcile.class);
+    public static final List<Class<?>> TYPES = List.of(RunVm.class, CancelVms.class, DiskProgress.class, Reconcile.class);
 }

@@ -40,6 +40,7 @@ public final class PlanController {
     private final ProviderRuntime providers;
     private final Extensions extensions;
     private final InventoryView inventory;
+    private final SourceLookups lookups;
 
     public PlanController(ResourceStore store, ObjectMapper mapper, ProviderRuntime providers, Extensions extensions,
                           InventoryView inventory) {
@@ -48,6 +49,7 @@ public final class PlanController {
         this.providers = providers;
         this.extensions = extensions;
         this.inventory = inventory;
+        this.lookups = new SourceLookups(extensions, inventory);
     }
 
     /** Collects per-VM problems of one condition type into one condition with the VM ids as items. */
@@ -128,7 +130,7 @@ public final class PlanController {
             Optional<SourceVm> described;
             try {
                 ProviderRuntime.Instance s = source;
-                described = extensions.call(s.source().get(), () -> s.source().get().describe(new VmRef(vm.id, vm.name)));
+                described = lookups.describe(s.config().uid(), s.source().get(), new VmRef(vm.id, vm.name));
             } catch (Exception e) {
                 p.add("VMNotFound", Condition.CATEGORY_CRITICAL, "NotFound", "VMs could not be looked up: " + e.getMessage(), vmId);
                 continue;
@@ -153,8 +155,7 @@ public final class PlanController {
             if (destination != null && !running && !succeeded(plan, vmId)) {
                 try {
                     ProviderRuntime.Instance d = destination;
-                    for (io.hoist.api.Condition c : extensions.call(d.destination().get(),
-                            () -> d.destination().get().validateTarget(target))) {
+                    for (io.hoist.api.Condition c : lookups.validateTarget(d.destination().get(), target)) {
                         p.add(c.type(), c.category().name(), c.reason(), c.message(), vmId);
                     }
                 } catch (Exception e) {

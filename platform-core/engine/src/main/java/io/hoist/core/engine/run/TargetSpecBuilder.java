@@ -192,7 +192,7 @@ public final class TargetSpecBuilder {
             throw new SpecException("TargetNameNotValid", field + " failed for VM " + vm.name() + ": " + e.getMessage());
         }
         if (!Dns.isLabel(out)) {
-            throw new SpecException("TargetNameNotValid", field + " renders '" + out + "' for VM " + vm.name()
+            throw new SpecException("TargetNameNotValid", field + " renders '" + io.hoist.core.model.Echo.abbreviate(out) + "' for VM " + vm.name()
                     + ": not a DNS-1123 label of at most 63 characters");
         }
         return out;
@@ -263,8 +263,9 @@ public final class TargetSpecBuilder {
     static final class Dns {
         private Dns() {}
 
+        /** The model's one DNS-1123 check (admission uses the same). */
         static boolean isLabel(String s) {
-            return s != null && s.length() <= 63 && s.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+            return s != null && io.hoist.core.model.Names.isLabel(s);
         }
 
         /** Lower-cases, turns anything else into '-', trims to 63 and strips leading/trailing '-'. */

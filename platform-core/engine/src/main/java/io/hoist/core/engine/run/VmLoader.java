@@ -41,6 +41,11 @@ public final class VmLoader {
         this.status = status;
     }
 
+    /** The status editor of a VM that could not be loaded (its failure is still recorded on it). */
+    public VmStatusEditor editor(Messages.RunVm msg) {
+        return new VmStatusEditor(status, msg);
+    }
+
     public VmContext load(Messages.RunVm msg) {
         Plan plan = status.plan(msg.plan())
                 .orElseThrow(() -> new IllegalStateException("plan " + msg.plan() + " no longer exists"));
@@ -86,8 +91,9 @@ public final class VmLoader {
         StorageMap sm = read(ResourceKind.STORAGE_MAP, ns(plan.spec.map.storage.namespace, ns), plan.spec.map.storage.name, StorageMap.class).orElse(null);
         boolean wasRunning = "On".equals(vm.entry().restorePowerState);
         try {
-            return TargetSpecBuilder.build(sourceVm, plan, vm.planVm(), nm, sm, plan.metadata.uid, vm.message().migrationUid(),
-                    wasRunning, vm.sourceInstance().config().uid());
+            // After a restart past conversion, the spec is rebuilt as conversion left the guest (from the status).
+            return io.hoist.core.engine.run.phase.GuestConversion.apply(TargetSpecBuilder.build(sourceVm, plan, vm.planVm(), nm, sm,
+                    plan.metadata.uid, vm.message().migrationUid(), wasRunning, vm.sourceInstance().config().uid()), vm.entry());
         } catch (TargetSpecBuilder.SpecException e) {
             throw new HoistException(HoistException.Type.USER_ERROR, e.conditionType(), e.getMessage());
         }

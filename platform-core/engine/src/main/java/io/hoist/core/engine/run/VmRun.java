@@ -241,8 +241,22 @@ public final class VmRun {
     }
 
     private void finishFailed(String reason, String code) {
-        if (vm == null) { // could not even load: the plan or VM is gone; nothing to clean up or record
+        if (vm == null) { // could not even load (a provider gone, a plugin's phases invalid): nothing ran to clean up
             LOG.log(System.Logger.Level.WARNING, "VM " + msg.vmId() + " of plan " + msg.plan() + " cannot run: " + reason);
+            String shown = code == null ? reason : code + ": " + reason;
+            try {
+                String now = VmStatusEditor.now();
+                services.loader().editor(msg).durable(v -> {
+                    v.completed = now;
+                    v.error = VmStatus.VmError.of(v.phase == null ? Phase.Started.name() : v.phase, List.of(shown));
+                    VmStatusEditor.endOpenSteps(v, "Failed", now);
+                    VmStatusEditor.setCondition(v, Condition.of("Failed", Condition.TRUE, Condition.CATEGORY_ADVISORY, "Failed",
+                            "The VM migration has FAILED: " + reason));
+                    VmStatusEditor.removeCondition(v, "Pending");
+                });
+            } catch (RuntimeException planGone) {
+                // the plan or its VM entry no longer exists: there is nothing to record the failure on
+            }
             finished.complete(null);
             onFinished.accept(this);
             return;
@@ -250,8 +264,7 @@ public final class VmRun {
         PhaseRef failedIn = vm.phase();
         LOG.log(System.Logger.Level.WARNING, "VM " + msg.vmId() + " of plan " + msg.plan() + " failed in " + failedIn + ": " + reason);
         var planVm = vm.planVm();
-        boolean deleteVm = Boolean.TRUE.equals(planVm.deleteVmOnFailMigration != null ? planVm.deleteVmOnFailMigration
-                : vm.plan().spec.deleteVmOnFailMigration);
+        boolean deleteVm = io.hoist.core.model.resource.Plan.deleteVmOnFailMigration(vm.plan().spec, planVm);
         String cleanupError = services.cleanup().run(vm, Destination.CleanupReason.FAILED, deleteVm);
         String now = VmStatusEditor.now();
         String shown = code == null ? reason : code + ": " + reason;
@@ -260,10 +273,14 @@ public final class VmRun {
             v.error = VmStatus.VmError.of(failedIn.name(), cleanupError == null ? List.of(shown) : List.of(shown, cleanupError));
             if (failedIn.step() != null) {
                 VmStatus.Step s = VmStatusEditor.step(v, failedIn.step());
-                s.phase = "Completed";
+                s.phase = "Failed"; // not "Completed": a failed DiskTransfer must not read as done
                 s.completed = now;
                 s.error = VmStatus.VmError.of(failedIn.name(), List.of(shown));
+                if (s.tasks != null) {
+                    s.tasks.stream().filter(t -> !"Completed".equals(t.phase)).forEach(t -> t.phase = "Failed");
+                }
             }
+            VmStatusEditor.endOpenSteps(v, "Failed", now);
             VmStatusEditor.setCondition(v, Condition.of("Failed", Condition.TRUE, Condition.CATEGORY_ADVISORY, "Failed",
                     "The VM migration has FAILED: " + reason));
             VmStatusEditor.removeCondition(v, "Pending");
@@ -276,6 +293,7 @@ public final class VmRun {
         String now = VmStatusEditor.now();
         vm.status().durable(v -> {
             v.completed = now;
+            VmStatusEditor.endOpenSteps(v, "Canceled", now);
             if (cleanupError != null) {
                 v.error = VmStatus.VmError.of(v.phase, List.of(cleanupError));
             }

@@ -23,10 +23,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A destination that writes raw disk files under a folder and counts VM creations, for engine
  * tests: {@code <root>/<namespace>/<vm>/<pvc>.raw} and a {@code vm.created} marker per VM.
  */
-public final class FolderDestinationTestDouble implements Destination {
+public final class FolderDestinationTestDouble implements Destination, io.hoist.api.destination.ConvertibleDestination {
     private final Path root;
     public final Map<String, AtomicInteger> creations = new ConcurrentHashMap<>();
     public final AtomicInteger cleanups = new AtomicInteger();
+    /** The spec each VM was last created with. */
+    public final Map<String, TargetVmSpec> created = new ConcurrentHashMap<>();
     /** Every cleanup call as "vm:reason:deleteVm". */
     public final java.util.List<String> cleanupCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -42,6 +44,11 @@ public final class FolderDestinationTestDouble implements Destination {
     @Override
     public List<Condition> validateTarget(TargetVmSpec spec) {
         return List.of();
+    }
+
+    @Override
+    public io.hoist.api.destination.DiskLocation locate(TargetVmSpec spec, AllocatedDisk disk) {
+        return new io.hoist.api.destination.DiskLocation.LocalFile(Path.of(disk.handle()), "raw");
     }
 
     public Path vmDir(TargetVmSpec spec) {
@@ -115,6 +122,7 @@ public final class FolderDestinationTestDouble implements Destination {
 
     @Override
     public String createVm(TargetVmSpec spec, List<AllocatedDisk> disks) throws IOException {
+        created.put(spec.name(), spec);
         Path marker = vmDir(spec).resolve("vm.created");
         if (!Files.exists(marker)) {
             creations.computeIfAbsent(spec.name(), k -> new AtomicInteger()).incrementAndGet();

@@ -81,6 +81,28 @@ public final class MtvAdmission implements Admission {
         return object;
     }
 
+    /**
+     * A status written by a client (the engine's own writes check the same schema): it must match MTV's CRD
+     * schema, or a controller would find a status it cannot read (conditions that are not a list) and stop
+     * reconciling the object.
+     */
+    @Override
+    public ObjectNode admitStatus(ResourceKind kind, ObjectNode object) {
+        Objects.requireNonNull(kind, "kind");
+        ObjectNode copy = object.deepCopy();
+        JsonNode status = copy.get("status");
+        if (status != null && !status.isNull()) {
+            copy.set("status", Manifests.dropNulls(status.deepCopy()));
+        }
+        List<Cause> causes = CrdSchemas.validate(kind, copy).stream()
+                .filter(c -> c.field().equals("status") || c.field().startsWith("status."))
+                .toList();
+        if (!causes.isEmpty()) {
+            throw new AdmissionException(kind.kind(), nameOf(copy, null), causes);
+        }
+        return copy;
+    }
+
     @Override
     public void admitDelete(ResourceKind kind, ObjectNode existing) {
         if (existing == null) {

@@ -16,6 +16,18 @@ public class Plan extends Resource<Plan.Spec, Plan.Status> {
     public static final String TYPE_LIVE = "live";
     public static final String TYPE_CONVERSION = "conversion";
 
+    /**
+     * Whether a VM's failed migration deletes its target VM, as MTV's CRD text describes it: false by default (the
+     * target VM is kept for troubleshooting); a plan-level true wins over the VM's own setting; otherwise the
+     * VM's setting applies. (The CRD schema's {@code default: true} contradicts that text; Hoist follows the text.)
+     */
+    public static boolean deleteVmOnFailMigration(Spec spec, Vm vm) {
+        if (spec != null && Boolean.TRUE.equals(spec.deleteVmOnFailMigration)) {
+            return true;
+        }
+        return vm != null && Boolean.TRUE.equals(vm.deleteVmOnFailMigration);
+    }
+
     public static class Spec extends Extensible {
         public String description;
         public String targetNamespace;
@@ -97,8 +109,9 @@ public class Plan extends Resource<Plan.Spec, Plan.Status> {
             return runPreflightInspection == null || runPreflightInspection;
         }
 
+        /** False unless set: MTV's text says "When false (default), the target VM is preserved". */
         public boolean deleteVmOnFailMigrationOrDefault() {
-            return deleteVmOnFailMigration == null || deleteVmOnFailMigration;
+            return Boolean.TRUE.equals(deleteVmOnFailMigration);
         }
 
         /** MTV documents true as the default: PVC names get a random suffix so they are unique. */

@@ -155,9 +155,9 @@ public final class CrdSchemas {
             return "null";
         }
         if (value.isTextual()) {
-            return "\"" + value.asText() + "\"";
+            return "\"" + io.hoist.core.model.Echo.abbreviate(value.asText()) + "\"";
         }
-        return value.isContainerNode() ? jsonType(value) : value.toString();
+        return value.isContainerNode() ? jsonType(value) : io.hoist.core.model.Echo.abbreviate(value.toString());
     }
 
     private static String jsonType(JsonNode value) {

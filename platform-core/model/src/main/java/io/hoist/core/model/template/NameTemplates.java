@@ -1,5 +1,6 @@
 package io.hoist.core.model.template;
 
+import io.hoist.core.model.Echo;
 import io.hoist.core.model.Names;
 import io.hoist.core.model.meta.Condition;
 import io.hoist.core.model.resource.Plan;
@@ -123,8 +124,8 @@ public final class NameTemplates {
         }
         String checked = generateNamePrefix && name.endsWith("-") && name.length() < Names.LABEL_MAX ? name + "x" : name;
         Optional<String> problem = Names.checkLabel(checked)
-                .map(p -> "rendered name \"" + name + "\" is not valid: " + p.replace("(is " + checked.length() + ")",
-                        "(is " + name.length() + ")"));
+                .map(p -> "rendered name \"" + Echo.abbreviate(name) + "\" is not valid: "
+                        + Echo.abbreviate(p.replace("(is " + checked.length() + ")", "(is " + name.length() + ")"), 256));
         return new Result(name, problem);
     }
 

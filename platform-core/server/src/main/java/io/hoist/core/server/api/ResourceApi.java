@@ -25,7 +25,9 @@ import java.util.function.Predicate;
 /**
  * The Kubernetes-style resource API over {@link ResourceStore}: list, get, create, replace, merge
  * patch, delete and watch for every {@link ResourceKind}, under the same URLs kubectl and MTV use.
- * Every store and admission call runs on the worker pool; the event loop only parses and writes.
+ * Parsing, admission and every store call run on the worker pool: a large YAML body costs SnakeYAML seconds
+ * (its scanner is quadratic in a scalar's length), which must never stall the event loop other requests share.
+ * The body size limit is applied before, by the body handler.
  */
 public final class ResourceApi {
     public static final String FORKLIFT = "/apis/forklift.konveyor.io/v1beta1";
@@ -38,11 +40,14 @@ public final class ResourceApi {
     private final ResourceStore store;
     private final Admission admission;
     private final SecureRandom random = new SecureRandom();
+    private static final int YAML_PARSERS = 2;
+    private final io.vertx.core.WorkerExecutor yamlParsers;
 
     public ResourceApi(Vertx vertx, ResourceStore store, Admission admission) {
         this.vertx = vertx;
         this.store = store;
         this.admission = admission;
+        this.yamlParsers = vertx.createSharedWorkerExecutor("hoist-yaml-parser", YAML_PARSERS);
     }
 
     /** Registers the routes; the caller has already added auth, body and error handling. */
@@ -102,20 +107,20 @@ public final class ResourceApi {
     private void create(RoutingContext ctx) {
         ResourceKind kind = kind(ctx);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
-        ObjectNode obj = RequestBodies.objectBody(ctx, RequestBodies.formatOf(ctx.request().getHeader("Content-Type")));
-        ObjectNode meta = ObjectRules.checkEnvelope(kind, obj, ns);
-        String rv = ObjectRules.textOrNull(meta, "resourceVersion");
-        if (rv != null && !rv.isEmpty()) {
-            throw ObjectRules.invalid(kind, null, List.of(Cause.forbidden("metadata.resourceVersion",
-                    "must not be set on create")));
-        }
-        String generateName = ObjectRules.textOrNull(meta, "generateName");
-        String name = ObjectRules.textOrNull(meta, "name");
-        if ((name == null || name.isEmpty()) && generateName != null && !generateName.isEmpty()) {
-            meta.put("name", generateName + randomSuffix());
-        }
-        ObjectRules.checkName(kind, meta);
-        blocking(ctx, () -> {
+        RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
+        withBody(ctx, format, obj -> {
+            ObjectNode meta = ObjectRules.checkEnvelope(kind, obj, ns);
+            String rv = ObjectRules.textOrNull(meta, "resourceVersion");
+            if (rv != null && !rv.isEmpty()) {
+                throw ObjectRules.invalid(kind, null, List.of(Cause.forbidden("metadata.resourceVersion",
+                        "must not be set on create")));
+            }
+            String generateName = ObjectRules.textOrNull(meta, "generateName");
+            String name = ObjectRules.textOrNull(meta, "name");
+            if ((name == null || name.isEmpty()) && generateName != null && !generateName.isEmpty()) {
+                meta.put("name", generateName + randomSuffix());
+            }
+            ObjectRules.checkName(kind, meta);
             normalizeSecret(kind, obj, null);
             ObjectNode admitted = admission.admit(kind, obj, null);
             return SecretData.redact(kind, store.create(kind, admitted));
@@ -126,10 +131,9 @@ public final class ResourceApi {
         ResourceKind kind = kind(ctx);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
-        ObjectNode obj = RequestBodies.objectBody(ctx, RequestBodies.formatOf(ctx.request().getHeader("Content-Type")));
-        ObjectNode meta = ObjectRules.checkEnvelope(kind, obj, ns);
-        requireSameName(meta, name);
-        blocking(ctx, () -> {
+        RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
+        withBody(ctx, format, obj -> {
+            requireSameName(ObjectRules.checkEnvelope(kind, obj, ns), name);
             ObjectNode existing = existing(kind, ns, name);
             normalizeSecret(kind, obj, existing);
             return SecretData.redact(kind, store.update(kind, admission.admit(kind, obj, existing)));
@@ -143,26 +147,40 @@ public final class ResourceApi {
         // Built-in kinds are string maps, where kubectl's strategic merge patch means a merge patch.
         boolean builtIn = kind.group().isEmpty();
         RequestBodies.requireMergePatch(ctx.request().getHeader("Content-Type"), builtIn);
-        ObjectNode patch = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
-        if (builtIn) {
-            RequestBodies.requireNoPatchDirectives(patch, "");
-        }
-        blocking(ctx, () -> withRetry(patch, () -> {
+        blocking(ctx, () -> {
+            ObjectNode patch = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
+            if (builtIn) {
+                RequestBodies.requireNoPatchDirectives(patch, "");
+            }
+            return withRetry(patch, () -> {
             ObjectNode existing = existing(kind, ns, name);
             ObjectNode merged = merge(kind, existing, patch, ns, name);
             normalizeSecret(kind, merged, existing);
             return SecretData.redact(kind, store.update(kind, admission.admit(kind, merged, existing)));
-        }), 200);
+            });
+        }, 200);
     }
 
     private void replaceStatus(RoutingContext ctx) {
         ResourceKind kind = kind(ctx);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
-        ObjectNode obj = RequestBodies.objectBody(ctx, RequestBodies.formatOf(ctx.request().getHeader("Content-Type")));
-        ObjectNode meta = ObjectRules.checkEnvelope(kind, obj, ns);
-        requireSameName(meta, name);
-        blocking(ctx, () -> store.updateStatus(kind, obj), 200);
+        RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
+        withBody(ctx, format, obj -> {
+            requireSameName(ObjectRules.checkEnvelope(kind, obj, ns), name);
+            // the status carried by this body, on the stored object: what the schema sees is what would be stored
+            ObjectNode candidate = existing(kind, ns, name).deepCopy();
+            if (obj.has("status")) {
+                candidate.set("status", obj.get("status"));
+            } else {
+                candidate.remove("status");
+            }
+            ObjectNode admitted = admission.admitStatus(kind, candidate);
+            if (admitted.has("status")) {
+                obj.set("status", admitted.get("status"));
+            }
+            return store.updateStatus(kind, obj);
+        }, 200);
     }
 
     private void patchStatus(RoutingContext ctx) {
@@ -170,9 +188,11 @@ public final class ResourceApi {
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
         RequestBodies.requireMergePatch(ctx.request().getHeader("Content-Type"));
-        ObjectNode patch = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
-        blocking(ctx, () -> withRetry(patch, () ->
-                store.updateStatus(kind, merge(kind, existing(kind, ns, name), patch, ns, name))), 200);
+        blocking(ctx, () -> {
+            ObjectNode patch = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
+            return withRetry(patch, () -> store.updateStatus(kind,
+                    admission.admitStatus(kind, merge(kind, existing(kind, ns, name), patch, ns, name))));
+        }, 200);
     }
 
     private void delete(RoutingContext ctx) {
@@ -180,7 +200,11 @@ public final class ResourceApi {
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
         blocking(ctx, () -> {
-            admission.admitDelete(kind, existing(kind, ns, name));
+            try {
+                admission.admitDelete(kind, existing(kind, ns, name));
+            } catch (StoreException.Unreadable unreadable) {
+                // nothing can be checked on an object that cannot be read; deleting it is how it is cleared
+            }
             Optional<ObjectNode> deleted = store.delete(kind, ns, name);
             return SecretData.redact(kind, deleted.orElseThrow(() -> notFound(kind, name)));
         }, 200);
@@ -260,6 +284,26 @@ public final class ResourceApi {
             sb.append(NAME_CHARS.charAt(random.nextInt(NAME_CHARS.length())));
         }
         return sb.toString();
+    }
+
+    @FunctionalInterface
+    private interface BodyWork {
+        ObjectNode run(ObjectNode body) throws Exception;
+    }
+
+    /**
+     * Parses the body, then runs {@code work} as {@link #blocking} does. YAML is parsed on a pool of its own
+     * ({@link #YAML_PARSERS} threads): SnakeYAML takes seconds on a large scalar, and a burst of such bodies must
+     * not take every worker thread the store and admission need.
+     */
+    private void withBody(RoutingContext ctx, RequestBodies.Format format, BodyWork work, int status) {
+        if (format != RequestBodies.Format.YAML) {
+            blocking(ctx, () -> work.run(RequestBodies.objectBody(ctx, format)), status);
+            return;
+        }
+        yamlParsers.executeBlocking(() -> RequestBodies.objectBody(ctx, format), false)
+                .onSuccess(body -> blocking(ctx, () -> work.run(body), status))
+                .onFailure(ctx::fail);
     }
 
     /** Runs store/admission work on the worker pool and answers with its JSON, or fails the context. */

@@ -15,6 +15,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.util.Locale;
+import io.hoist.core.model.YamlAliases;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
@@ -127,13 +128,30 @@ public final class RequestBodies {
     }
 
     static JsonNode parse(byte[] bytes, Format format) {
-        ObjectMapper mapper = format == Format.YAML ? YAML : JSON;
+        if (bytes.length > MAX_BODY_BYTES) { // the body handler refuses these first; this is for other callers
+            throw new ApiException(413, "RequestEntityTooLarge", "request body is " + bytes.length
+                    + " bytes, more than the limit of " + MAX_BODY_BYTES);
+        }
         try {
-            return mapper.readTree(bytes);
+            if (format == Format.JSON) {
+                return JSON.readTree(bytes);
+            }
+            try (com.fasterxml.jackson.core.JsonParser p = YamlAliases.refusing(YAML.getFactory().createParser(bytes))) {
+                JsonNode node = YAML.readTree(p);
+                if (p.nextToken() != null) {
+                    throw ApiException.badRequest("the request body holds more than one YAML document; send one object");
+                }
+                return node;
+            }
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw ApiException.badRequest("malformed " + format + " in request body" + where);
+            // our own refusals (aliases) say what to do; parser messages may quote the body, so they are not echoed
+            String why = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("YAML alias")
+                    ? ": " + e.getOriginalMessage() : "";
+            throw ApiException.badRequest("malformed " + format + " in request body" + where + why);
+        } catch (ApiException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             // SnakeYAML limits (aliases, nesting, size) surface as runtime exceptions without a location.
             throw ApiException.badRequest("malformed " + format + " in request body");

@@ -40,6 +40,12 @@ import java.util.logging.Logger;
  * in-process avoids SQLITE_BUSY retries). Reads use a small pool of read connections, which WAL lets
  * run concurrently with the writer. Every write appends a row to {@code changes}, whose primary key
  * is the store-wide resourceVersion; watches replay from it and then receive live events.
+ *
+ * <p>The store never accepts what it cannot read back: a write larger than {@link #MAX_OBJECT_BYTES} is refused
+ * ({@link StoreException.TooLarge}), and every body is parsed again with the reader's own limits before it is
+ * stored ({@link StoreException.NotReadable}). Rows that still cannot be read (left by an older version) are
+ * found at open, reported by {@link #unreadable()} and in the log, skipped by lists and watches, and can be
+ * deleted: one bad row never stops the store, the API or the engine.
  */
 public final class SqliteResourceStore implements ResourceStore {
     /** The file name inside the data directory. */
@@ -57,7 +63,11 @@ public final class SqliteResourceStore implements ResourceStore {
     private final BlockingQueue<Connection> readers;
     private final List<Connection> allReaders = new ArrayList<>();
     private final CopyOnWriteArrayList<WatchImpl> watches = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.ConcurrentSkipListMap<String, UnreadableObject> unreadable =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
     private long version;
+    /** {@link #version} as of the last commit, readable without the lock. */
+    private volatile long committedVersion;
     private volatile boolean closed;
 
     private SqliteResourceStore(Path file, long retainedChanges) throws SQLException {
@@ -83,7 +93,9 @@ public final class SqliteResourceStore implements ResourceStore {
         try (Statement st = writer.createStatement(); ResultSet rs = st.executeQuery("SELECT rv FROM counter WHERE id = 0")) {
             rs.next();
             version = rs.getLong(1);
+            committedVersion = version;
         }
+        findUnreadable();
         readers = new ArrayBlockingQueue<>(READERS);
         for (int i = 0; i < READERS; i++) {
             Connection c = DriverManager.getConnection(url);
@@ -126,6 +138,43 @@ public final class SqliteResourceStore implements ResourceStore {
         }
     }
 
+    /**
+     * Reads every stored object once at open, exactly as {@link #get} would, so rows that cannot be read are
+     * reported at start instead of failing whoever lists them first.
+     */
+    private void findUnreadable() throws SQLException {
+        try (Statement st = writer.createStatement();
+             ResultSet rs = st.executeQuery("SELECT kind, namespace, name, body FROM objects")) {
+            while (rs.next()) {
+                try {
+                    ResourceKind.valueOf(rs.getString(1));
+                    if (!(JSON.readTree(rs.getString(4)) instanceof ObjectNode)) {
+                        throw new IOException("the stored body is not a JSON object");
+                    }
+                } catch (IOException | RuntimeException e) {
+                    recordUnreadable(rs.getString(1), rs.getString(2), rs.getString(3), e);
+                }
+            }
+        }
+        writer.commit();
+    }
+
+    private StoreException.Unreadable recordUnreadable(String kind, String namespace, String name, Exception e) {
+        String reason = firstLine(e);
+        UnreadableObject u = new UnreadableObject(kind, namespace, name, reason);
+        if (unreadable.put(kind + "/" + namespace + "/" + name, u) == null) {
+            LOG.warning("stored " + kind + " " + (namespace.isEmpty() ? "" : namespace + "/") + name
+                    + " cannot be read and is skipped (" + reason + "); delete it to clear this warning");
+        }
+        return new StoreException.Unreadable("the stored object " + kind + " " + (namespace.isEmpty() ? "" : namespace + "/")
+                + name + " cannot be read (" + reason + "); delete it and create it again", e);
+    }
+
+    @Override
+    public List<UnreadableObject> unreadable() {
+        return List.copyOf(unreadable.values());
+    }
+
     // ---- reads ----
 
     @Override
@@ -137,7 +186,8 @@ public final class SqliteResourceStore implements ResourceStore {
                 ps.setString(2, ns(namespace));
                 ps.setString(3, name);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(parse(rs.getString(1))) : Optional.<ObjectNode>empty();
+                    return rs.next() ? Optional.of(parseStored(kind.name(), ns(namespace), name, rs.getString(1)))
+                            : Optional.<ObjectNode>empty();
                 }
             }
         });
@@ -146,7 +196,7 @@ public final class SqliteResourceStore implements ResourceStore {
     @Override
     public List<ObjectNode> list(ResourceKind kind, String namespace) {
         return read(c -> {
-            String sql = "SELECT body FROM objects WHERE kind = ?"
+            String sql = "SELECT body, namespace, name FROM objects WHERE kind = ?"
                     + (namespace == null ? "" : " AND namespace = ?") + " ORDER BY namespace, name";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, kind.name());
@@ -156,7 +206,11 @@ public final class SqliteResourceStore implements ResourceStore {
                 List<ObjectNode> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(parse(rs.getString(1)));
+                        try {
+                            out.add(parseStored(kind.name(), rs.getString(2), rs.getString(3), rs.getString(1)));
+                        } catch (StoreException.Unreadable skipped) {
+                            // reported by recordUnreadable; one bad row must not hide the others
+                        }
                     }
                 }
                 return out;
@@ -166,12 +220,9 @@ public final class SqliteResourceStore implements ResourceStore {
 
     @Override
     public long currentVersion() {
-        writeLock.lock();
-        try {
-            return version;
-        } finally {
-            writeLock.unlock();
-        }
+        // not under the write lock: a list must not queue behind commits and their watch deliveries (200 slow
+        // watchers once made a list wait 27 s)
+        return committedVersion;
     }
 
     // ---- writes ----
@@ -183,7 +234,7 @@ public final class SqliteResourceStore implements ResourceStore {
         String namespace = ns(text(meta, "namespace"));
         String name = requireName(meta);
         return write(() -> {
-            if (load(kind, namespace, name) != null) {
+            if (exists(kind, namespace, name)) {
                 throw new StoreException.AlreadyExists(kind.plural() + " \"" + name + "\" already exists");
             }
             long rv = version + 1;
@@ -267,9 +318,22 @@ public final class SqliteResourceStore implements ResourceStore {
     public Optional<ObjectNode> delete(ResourceKind kind, String namespace, String name) {
         String n = ns(namespace);
         return write(() -> {
-            ObjectNode existing = load(kind, n, name);
-            if (existing == null) {
+            if (!exists(kind, n, name)) {
                 return Optional.<ObjectNode>empty();
+            }
+            ObjectNode existing;
+            try {
+                existing = load(kind, n, name);
+            } catch (StoreException.Unreadable e) {
+                // what can be said of an object that cannot be read: its identity
+                existing = JSON.createObjectNode();
+                existing.put("apiVersion", kind.apiVersion());
+                existing.put("kind", kind.kind());
+                ObjectNode meta = existing.putObject("metadata");
+                meta.put("name", name);
+                if (!n.isEmpty()) {
+                    meta.put("namespace", n);
+                }
             }
             long rv = version + 1;
             try (PreparedStatement ps = writer.prepareStatement(
@@ -281,7 +345,9 @@ public final class SqliteResourceStore implements ResourceStore {
             }
             // Like Kubernetes, the DELETED event carries the final state at the deletion's version.
             ((ObjectNode) existing.get("metadata")).put("resourceVersion", Long.toString(rv));
-            appendChange(rv, "DELETED", kind, n, name, existing);
+            // no size check: what was stored (even an oversized object from an older version) can always be deleted
+            appendChange(rv, "DELETED", kind, n, name, existing, serialize(existing));
+            unreadable.remove(kind.name() + "/" + n + "/" + name);
             return Optional.of(existing);
         });
     }
@@ -333,8 +399,13 @@ public final class SqliteResourceStore implements ResourceStore {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new WatchEvent(rs.getString(2), ResourceKind.valueOf(rs.getString(3)),
-                            parse(rs.getString(4)), rs.getLong(1)));
+                    try {
+                        out.add(new WatchEvent(rs.getString(2), ResourceKind.valueOf(rs.getString(3)),
+                                parse(rs.getString(4)), rs.getLong(1)));
+                    } catch (IllegalArgumentException | StoreException e) {
+                        LOG.warning("change " + rs.getLong(1) + " in the watch log cannot be read and is not replayed: "
+                                + e.getMessage());
+                    }
                 }
             }
             writer.commit();
@@ -474,6 +545,7 @@ public final class SqliteResourceStore implements ResourceStore {
                 }
             }
             writer.commit(); // durable on return: synchronous=FULL fsyncs the WAL
+            committedVersion = version;
         } catch (SQLException | RuntimeException e) {
             version = batchStart;
             pending.clear();
@@ -539,33 +611,82 @@ public final class SqliteResourceStore implements ResourceStore {
     }
 
     private ObjectNode load(ResourceKind kind, String namespace, String name) throws SQLException {
+        return byKey("body", kind, namespace, name, rs -> rs.next() ? parseStored(kind.name(), namespace, name, rs.getString(1)) : null);
+    }
+
+    private boolean exists(ResourceKind kind, String namespace, String name) throws SQLException {
+        return byKey("1", kind, namespace, name, ResultSet::next);
+    }
+
+    @FunctionalInterface
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Selects {@code column} of one object on the writer connection (inside the current write). */
+    private <T> T byKey(String column, ResourceKind kind, String namespace, String name, RowReader<T> reader)
+            throws SQLException {
         try (PreparedStatement ps = writer.prepareStatement(
-                "SELECT body FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
+                "SELECT " + column + " FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
             ps.setString(1, kind.name());
             ps.setString(2, namespace);
             ps.setString(3, name);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? parse(rs.getString(1)) : null;
+                return reader.read(rs);
             }
         }
     }
 
+    /**
+     * The body to store: refused when larger than {@link #MAX_OBJECT_BYTES} or when the store's own reader would
+     * not read it back, so a stored row can always be read again (after a restart too).
+     */
+    private static String checkedBody(ResourceKind kind, String namespace, String name, ObjectNode obj) {
+        String what = kind.kind() + " " + (namespace.isEmpty() ? "" : namespace + "/") + name;
+        String body;
+        try {
+            body = JSON.writeValueAsString(obj);
+        } catch (JsonProcessingException e) {
+            throw new StoreException.NotReadable(what + " cannot be stored: the store could not read it back ("
+                    + firstLine(e) + "); nothing was stored", e);
+        }
+        // UTF-8 needs at most 3 bytes per char: skip the exact count for bodies clearly under the limit
+        long bytes = body.length() * 3L <= MAX_OBJECT_BYTES ? body.length()
+                : body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > MAX_OBJECT_BYTES) {
+            throw new StoreException.TooLarge(what + " is " + bytes + " bytes as JSON, more than the store's limit of "
+                    + MAX_OBJECT_BYTES + " bytes (1.5 MiB); nothing was stored");
+        }
+        try {
+            JSON.readTree(body); // the same read get() and list() do
+        } catch (JsonProcessingException e) {
+            throw new StoreException.NotReadable(what + " cannot be stored: the store could not read it back ("
+                    + firstLine(e) + "); nothing was stored", e);
+        }
+        return body;
+    }
+
+    private static String firstLine(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+    }
+
     private void store(ResourceKind kind, String namespace, String name, long rv, ObjectNode obj, String type)
             throws SQLException {
+        String body = checkedBody(kind, namespace, name, obj);
         try (PreparedStatement ps = writer.prepareStatement(
                 "INSERT OR REPLACE INTO objects (kind, namespace, name, rv, body) VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, kind.name());
             ps.setString(2, namespace);
             ps.setString(3, name);
             ps.setLong(4, rv);
-            ps.setString(5, serialize(obj));
+            ps.setString(5, body);
             ps.executeUpdate();
         }
-        appendChange(rv, type, kind, namespace, name, obj);
+        appendChange(rv, type, kind, namespace, name, obj, body);
     }
 
-    private void appendChange(long rv, String type, ResourceKind kind, String namespace, String name, ObjectNode obj)
-            throws SQLException {
+    private void appendChange(long rv, String type, ResourceKind kind, String namespace, String name, ObjectNode obj,
+                              String body) throws SQLException {
         try (PreparedStatement ps = writer.prepareStatement(
                 "INSERT INTO changes (rv, type, kind, namespace, name, body) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setLong(1, rv);
@@ -573,7 +694,7 @@ public final class SqliteResourceStore implements ResourceStore {
             ps.setString(3, kind.name());
             ps.setString(4, namespace);
             ps.setString(5, name);
-            ps.setString(6, serialize(obj));
+            ps.setString(6, body);
             ps.executeUpdate();
         }
         version = rv;
@@ -643,8 +764,16 @@ public final class SqliteResourceStore implements ResourceStore {
     private static ObjectNode parse(String body) {
         try {
             return (ObjectNode) JSON.readTree(body);
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException | ClassCastException e) {
             throw new StoreException("stored object is not valid JSON", e);
+        }
+    }
+
+    private ObjectNode parseStored(String kind, String namespace, String name, String body) {
+        try {
+            return (ObjectNode) JSON.readTree(body);
+        } catch (JsonProcessingException | ClassCastException e) {
+            throw recordUnreadable(kind, namespace, name, e);
         }
     }
 

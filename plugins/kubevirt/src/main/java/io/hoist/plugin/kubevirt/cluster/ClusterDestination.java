@@ -9,7 +9,10 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.hoist.api.Condition;
 import io.hoist.api.HoistException;
 import io.hoist.api.destination.AllocatedDisk;
+import io.hoist.api.destination.ClusterAccess;
+import io.hoist.api.destination.ConvertibleDestination;
 import io.hoist.api.destination.Destination;
+import io.hoist.api.destination.DiskLocation;
 import io.hoist.api.destination.TargetDisk;
 import io.hoist.api.destination.TargetNic;
 import io.hoist.api.destination.TargetVmSpec;
@@ -39,7 +42,7 @@ import java.util.Objects;
  * {@link Labels#SOURCE_DISK} on disks). A re-run after a crash looks objects up by those labels and
  * adopts them; an object holding a target name without them is foreign and never touched.
  */
-public final class ClusterDestination implements Destination {
+public final class ClusterDestination implements Destination, ConvertibleDestination {
     /** Engine labels that change between retries of the same plan, so they do not decide ownership. */
     private static final String MIGRATION_LABEL = "migration";
 
@@ -116,6 +119,18 @@ public final class ClusterDestination implements Destination {
             throw KubeConnection.wrap("creating the disks of VM " + spec.name(), e);
         }
         return List.copyOf(allocated);
+    }
+
+    /** A guest converter reaches the disk as the PVC CDI made for the DataVolume (same name), with this provider's access. */
+    @Override
+    public DiskLocation locate(TargetVmSpec spec, AllocatedDisk disk) throws java.io.IOException {
+        io.fabric8.kubernetes.client.Config c = client.getConfiguration();
+        String ca = c.getCaCertData() != null ? new String(java.util.Base64.getDecoder().decode(c.getCaCertData()), java.nio.charset.StandardCharsets.UTF_8)
+                : c.getCaCertFile() != null ? java.nio.file.Files.readString(java.nio.file.Path.of(c.getCaCertFile())) : null;
+        String token = c.getOauthToken() != null ? c.getOauthToken() : c.getAutoOAuthToken();
+        ClusterAccess access = new ClusterAccess(c.getMasterUrl(), token, ca, c.isTrustCerts());
+        String mode = disk.disk().volumeMode() == null ? "Filesystem" : disk.disk().volumeMode();
+        return new DiskLocation.ClusterVolume(access, spec.namespace(), disk.handle(), mode);
     }
 
     /** As MTV: the plan's targetNamespace is created when missing (and then kept: it may hold other things later). */

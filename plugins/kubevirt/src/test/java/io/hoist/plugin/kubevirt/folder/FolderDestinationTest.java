@@ -50,6 +50,10 @@ class FolderDestinationTest {
         return files;
     }
 
+    private static String perms(Path p) throws IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
     /** Bytes the file system allocated to a file ({@code du}), as opposed to its apparent size. */
     private static long allocatedBytes(Path file) throws Exception {
         Process du = new ProcessBuilder("du", "-B1", file.toString()).redirectErrorStream(true).start();
@@ -101,6 +105,14 @@ class FolderDestinationTest {
         assertThat(vmYaml).contains("macAddress: \"00:50:56:aa:bb:01\"").contains("networkName: \"vlans/vlan-100\"")
                 .contains("secureBoot: true").contains("guest: \"8Gi\"");
         assertThat(Files.isExecutable(vmDir.resolve("upload.sh"))).isTrue();
+        // guest disks hold the guest's secrets: nothing here is readable by other users (issue 24 item 8)
+        assertThat(perms(vmDir)).isEqualTo("rwxr-x---");
+        assertThat(perms(root.resolve("prod"))).isEqualTo("rwxr-x---");
+        assertThat(perms(image0)).isEqualTo("rw-------");
+        assertThat(perms(vmDir.resolve("web-01-disk-1.img"))).isEqualTo("rw-------");
+        assertThat(perms(vmDir.resolve("virtualmachine.yaml"))).isEqualTo("rw-r-----");
+        assertThat(perms(vmDir.resolve("web-01-disk-0.datavolume.yaml"))).isEqualTo("rw-r-----");
+        assertThat(perms(vmDir.resolve("upload.sh"))).isEqualTo("rwxr-x---");
         assertThat(Files.readString(vmDir.resolve("upload.sh")))
                 .contains("virtctl image-upload dv web-01-disk-0 -n prod --no-create --image-path=web-01-disk-0.img")
                 .contains("kubectl apply -f virtualmachine.yaml");

@@ -1,4 +1,4 @@
-package io.hoist.plugin.ova.testing;
+package io.hoist.testkit;
 
 import io.hoist.api.inventory.InventoryPublisher;
 import java.util.ArrayList;
@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Test double of the host's InventoryPublisher: keeps what was published, in memory, and logs every call. */
-public final class RecordingInventoryPublisher implements InventoryPublisher {
+public class RecordingInventoryPublisher implements InventoryPublisher {
     public final Map<String, Map<String, Object>> collections = new LinkedHashMap<>();
     public final Map<String, Object> workloads = new LinkedHashMap<>();
+    public final Map<String, Object> trees = new LinkedHashMap<>();
+    /** Every call in order: {@code begin}, {@code put vms/<id>}, {@code remove ...}, {@code workload <id>}, {@code end}, {@code fail}. */
     public final List<String> calls = new ArrayList<>();
     public String failure;
 
@@ -47,6 +49,7 @@ public final class RecordingInventoryPublisher implements InventoryPublisher {
     @Override
     public synchronized void putTree(String name, Object tree) {
         calls.add("tree " + name);
+        trees.put(name, tree);
     }
 
     @Override
@@ -56,11 +59,15 @@ public final class RecordingInventoryPublisher implements InventoryPublisher {
     }
 
     @SuppressWarnings("unchecked")
-    public Map<String, Object> doc(String collection, String id) {
+    public synchronized Map<String, Object> doc(String collection, String id) {
         return (Map<String, Object>) collections.getOrDefault(collection, Map.of()).get(id);
     }
 
-    public Map<String, Object> collection(String name) {
-        return collections.getOrDefault(name, Map.of());
+    public synchronized Map<String, Object> collection(String name) {
+        return new LinkedHashMap<>(collections.getOrDefault(name, Map.of()));
+    }
+
+    public synchronized List<String> calls() {
+        return List.copyOf(calls);
     }
 }
