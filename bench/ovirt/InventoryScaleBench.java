@@ -1,8 +1,9 @@
 import io.hoist.api.inventory.InventoryPublisher;
 import io.hoist.plugin.ovirt.OvirtSource;
 import io.hoist.plugin.ovirt.testsupport.OvirtEngineTestServer;
-import io.hoist.plugin.ovirt.testsupport.RecordingPublisher;
-import io.hoist.plugin.ovirt.testsupport.TestHost;
+import io.hoist.plugin.ovirt.testsupport.OvirtTestHosts;
+import io.hoist.testkit.HostContextTestDouble;
+import io.hoist.testkit.RecordingInventoryPublisher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.ServerSocket;
@@ -34,16 +35,16 @@ public class InventoryScaleBench {
         System.setProperty("hoist.ovirt.eventPollMillis", System.getProperty("pollMillis", "1000"));
         try (OvirtEngineTestServer engine = new OvirtEngineTestServer()) {
             List<String> ids = engine.scale(OvirtEngineTestServer.VM_ON, vms, hosts);
-            TestHost host = new TestHost();
-            try (OvirtSource src = host.source(engine)) {
+            HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
+            try (OvirtSource src = OvirtTestHosts.source(host, engine)) {
                 long c0 = System.nanoTime();
-                src.collectInventory(host.publisher);
+                src.collectInventory(host.inventory());
                 double first = (System.nanoTime() - c0) / 1e9;
                 System.out.printf("first full inventory: %.2f s (%d VMs, %d hosts, %d disks published; %d requests)%n", first,
-                        host.publisher.count("vms"), host.publisher.count("hosts"), host.publisher.count("disks"),
+                        host.inventory().collection("vms").size(), host.inventory().collection("hosts").size(), host.inventory().collection("disks").size(),
                         engine.requests.size());
                 long c1 = System.nanoTime();
-                src.collectInventory(new RecordingPublisher());
+                src.collectInventory(new RecordingInventoryPublisher());
                 System.out.printf("second full inventory (warm JVM): %.2f s%n", (System.nanoTime() - c1) / 1e9);
                 engineAlone(engine);
 
@@ -99,7 +100,7 @@ public class InventoryScaleBench {
 
     /** The test engine's own share (it runs in this JVM, on the same cores): serving the VM list the collector asks for. */
     static void engineAlone(OvirtEngineTestServer engine) throws Exception {
-        var client = io.hoist.plugin.ovirt.client.EngineClient.open(io.hoist.plugin.ovirt.OvirtConfig.of(TestHost.provider(engine, Map.of())),
+        var client = io.hoist.plugin.ovirt.client.EngineClient.open(io.hoist.plugin.ovirt.OvirtConfig.of(OvirtTestHosts.provider(engine, Map.of())),
                 new io.hoist.core.transfer.tls.ProviderHttpClients());
         try {
             String token = client.connection().authenticate();

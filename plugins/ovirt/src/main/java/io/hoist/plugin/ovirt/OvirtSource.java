@@ -366,7 +366,23 @@ public final class OvirtSource implements SourceProvider, Snapshots, ChangedArea
                             + String.join(", ", notIncremental) + " (enable it in the disk's settings; raw disks need"
                             + " converting to qcow2), or migrate the VM cold");
         }
+        closeOpenedTransfers(vm);
         return backups().create(vm.id(), vm.name(), diskIds, description);
+    }
+
+    /**
+     * Transfers a changedAreas call opened that no openDisk took over: the engine finalizes the VM's previous backup
+     * before the next one starts, and it cannot while a transfer of it is open.
+     */
+    private void closeOpenedTransfers(SourceVm vm) {
+        List<String> suffixes = vm.disks().stream().map(d -> "/" + d.id()).toList();
+        opened.entrySet().removeIf(e -> {
+            if (suffixes.stream().anyMatch(e.getKey()::endsWith)) {
+                e.getValue().close();
+                return true;
+            }
+            return false;
+        });
     }
 
     @Override

@@ -17,7 +17,8 @@ import io.hoist.core.transfer.copy.CopyResult;
 import io.hoist.core.transfer.copy.DiskCopier;
 import io.hoist.plugin.ovirt.testsupport.Images;
 import io.hoist.plugin.ovirt.testsupport.OvirtEngineTestServer;
-import io.hoist.plugin.ovirt.testsupport.TestHost;
+import io.hoist.plugin.ovirt.testsupport.OvirtTestHosts;
+import io.hoist.testkit.HostContextTestDouble;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,15 +63,15 @@ class OvirtColdTest {
     }
 
     private static CopyResult copy(DiskReader reader, Path target, CopyOptions options) throws Exception {
-        try (DiskWriter w = new TestHost().diskIo().createFile(target, reader.size())) {
+        try (DiskWriter w = OvirtTestHosts.withTransferEngine().diskIo().createFile(target, reader.size())) {
             return DiskCopier.copy(CopyRequest.builder("d", reader, w).options(options).build());
         }
     }
 
     @Test
     void describesTheRecordedVm() {
-        TestHost host = new TestHost();
-        try (OvirtSource s = host.source(engine)) {
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
             SourceVm vm = s.describe(new VmRef(null, "vm_off")).orElseThrow();
             assertThat(vm.id()).isEqualTo(OvirtEngineTestServer.VM_OFF);
             assertThat(s.describe(new VmRef(OvirtEngineTestServer.VM_OFF, null)).orElseThrow()).isEqualTo(vm);
@@ -95,8 +96,8 @@ class OvirtColdTest {
 
     @Test
     void downloadsByteForByteWithTheRealAllocationMap() throws Exception {
-        TestHost host = new TestHost();
-        try (OvirtSource s = host.source(engine)) {
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
             SourceVm vm = s.describe(new VmRef(OvirtEngineTestServer.VM_OFF, null)).orElseThrow();
             SourceDisk disk = vm.disks().get(0);
             Path target = dir.resolve("target.raw");
@@ -124,8 +125,8 @@ class OvirtColdTest {
 
     @Test
     void aRunningVmsLiveDiskIsRefusedWithoutATransfer() {
-        TestHost host = new TestHost();
-        try (OvirtSource s = host.source(engine)) {
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
             SourceVm vm = s.describe(new VmRef(OvirtEngineTestServer.VM_ON, null)).orElseThrow();
             int before = engine.transfersStarted();
             assertThatThrownBy(() -> s.openDisk(vm, vm.disks().get(0), null)).isInstanceOf(HoistException.class)
@@ -136,10 +137,10 @@ class OvirtColdTest {
 
     @Test
     void onePercentOfRequestsDroppedStillCopiesEveryByte() throws Exception {
-        TestHost host = new TestHost();
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
         engine.imageio.dropRate(0.01);
         long droppedBefore = engine.imageio.dropped.get();
-        try (OvirtSource s = host.source(engine)) {
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
             SourceVm vm = s.describe(new VmRef(OvirtEngineTestServer.VM_OFF, null)).orElseThrow();
             Path target = dir.resolve("target-drops.raw");
             CopyResult result;
@@ -156,8 +157,8 @@ class OvirtColdTest {
 
     @Test
     void aTicketExpiringMidCopyIsReplacedAndTheCopyCompletes() throws Exception {
-        TestHost host = new TestHost();
-        try (OvirtSource s = host.source(engine)) {
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
             SourceVm vm = s.describe(new VmRef(OvirtEngineTestServer.VM_OFF, null)).orElseThrow();
             Path target = dir.resolve("target-expired.raw");
             int before = engine.transfersStarted();
@@ -173,8 +174,8 @@ class OvirtColdTest {
 
     @Test
     void aTransferPausedByTheEngineFailsWithTheEnginesPhase() throws Exception {
-        TestHost host = new TestHost();
-        try (OvirtSource s = host.source(engine)) {
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
             SourceVm vm = s.describe(new VmRef(OvirtEngineTestServer.VM_OFF, null)).orElseThrow();
             engine.pauseNextTransferAfter(1 << 20);
             Path target = dir.resolve("target-paused.raw");

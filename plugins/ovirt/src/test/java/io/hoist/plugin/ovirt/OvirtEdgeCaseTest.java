@@ -16,7 +16,8 @@ import io.hoist.core.validation.rules.RuleSet;
 import io.hoist.core.validation.rules.RuleSetCompiler;
 import io.hoist.plugin.ovirt.testsupport.EdgeCaseVms;
 import io.hoist.plugin.ovirt.testsupport.OvirtEngineTestServer;
-import io.hoist.plugin.ovirt.testsupport.TestHost;
+import io.hoist.plugin.ovirt.testsupport.OvirtTestHosts;
+import io.hoist.testkit.HostContextTestDouble;
 import io.hoist.policy.engine.Limits;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +40,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OvirtEdgeCaseTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static OvirtEngineTestServer engine;
-    static TestHost host;
+    static HostContextTestDouble host;
     static RuleSet rules;
     static final Map<String, String> lunDisk = new LinkedHashMap<>();
 
@@ -83,11 +84,11 @@ class OvirtEdgeCaseTest {
         cases.vm("no-nics", "vms/basic-vm.xml", Map.of()).nics("nics/empty.xml", Map.of()).add();
         cases.vm("mac", "vms/basic-vm.xml", Map.of()).nics("nics/mac-template.xml", Map.of("@MAC", "56:6f:05:0f:00:99")).add();
 
-        host = new TestHost();
-        try (OvirtSource s = host.source(engine)) {
-            s.collectInventory(host.publisher);
+        host = OvirtTestHosts.withTransferEngine();
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
+            s.collectInventory(host.inventory());
         }
-        assertThat(host.publisher.failure).isNull();
+        assertThat(host.inventory().failure).isNull();
         rules = new RuleSetCompiler(Limits.defaults()).compile("ovirt", DefaultRules.load("ovirt"), List.of());
     }
 
@@ -98,7 +99,7 @@ class OvirtEdgeCaseTest {
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> workload(String vmId) {
-        Object w = host.publisher.workloads.get(vmId);
+        Object w = host.inventory().workloads.get(vmId);
         assertThat(w).as("workload of " + vmId).isNotNull();
         return (Map<String, Object>) w;
     }
@@ -206,7 +207,7 @@ class OvirtEdgeCaseTest {
 
     @Test
     void describeGivesTheEngineWhatTheTargetIsBuiltFrom() {
-        try (OvirtSource s = host.source(engine)) {
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
             SourceVm basic = s.describe(new VmRef("basic", null)).orElseThrow();
             assertThat(basic.firmware()).isEqualTo(Firmware.BIOS);
             assertThat(basic.disks()).singleElement().satisfies(d -> {
@@ -231,7 +232,7 @@ class OvirtEdgeCaseTest {
 
     @Test
     void aLunDiskIsRefusedByNameNeverSkipped() {
-        try (OvirtSource s = host.source(engine)) {
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
             SourceVm vm = s.describe(new VmRef("lun-disk", null)).orElseThrow();
             assertThat(vm.disks()).as("the LUN stays part of the VM").extracting(SourceDisk::id).containsExactly(lunDisk.get("id"));
             SourceDisk d = vm.disks().get(0);
@@ -246,7 +247,7 @@ class OvirtEdgeCaseTest {
 
     @Test
     void aDiskTheEngineDoesNotHaveIsAClearErrorNamingIt() {
-        try (OvirtSource s = host.source(engine)) {
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
             assertThatThrownBy(() -> s.describe(new VmRef("invalid", null))).isInstanceOf(HoistException.class)
                     .hasMessageContaining("no-such-disk").hasMessageContaining("not found");
         }

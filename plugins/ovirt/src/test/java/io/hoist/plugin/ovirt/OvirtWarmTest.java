@@ -13,7 +13,8 @@ import io.hoist.api.transfer.DiskReader;
 import io.hoist.api.transfer.Extent;
 import io.hoist.plugin.ovirt.testsupport.Images;
 import io.hoist.plugin.ovirt.testsupport.OvirtEngineTestServer;
-import io.hoist.plugin.ovirt.testsupport.TestHost;
+import io.hoist.plugin.ovirt.testsupport.OvirtTestHosts;
+import io.hoist.testkit.HostContextTestDouble;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -85,10 +86,10 @@ class OvirtWarmTest {
     void precopiesThenCutoverCopyOnlyWhatChanged() throws Exception {
         engine.setDisk(DISK, "backup", "incremental");
         engine.setDisk(DISK, "format", "cow");
-        TestHost host = new TestHost();
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
         Path target = dir.resolve("target.raw");
         Random random = new Random(5);
-        try (OvirtSource s = host.source(engine)) {
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
             SourceVm vm = s.describe(new VmRef(OvirtEngineTestServer.VM_ON, null)).orElseThrow();
             assertThat(vm.powerState()).isEqualTo(PowerState.ON);
             SourceDisk d = vm.disks().get(0);
@@ -140,10 +141,10 @@ class OvirtWarmTest {
     void checkpointsCreatedBeforeARestartAreRemovedAfterIt() throws Exception {
         engine.setDisk(DISK, "backup", "incremental");
         engine.setDisk(DISK, "format", "cow");
-        TestHost host = new TestHost(); // one work directory, as the platform's data dir survives its restart
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine(); // one work directory, as the platform's data dir survives its restart
         Path target = dir.resolve("target-restart.raw");
         SnapshotRef s2;
-        try (OvirtSource before = host.source(engine)) {
+        try (OvirtSource before = OvirtTestHosts.source(host, engine)) {
             SourceVm vm = before.describe(new VmRef(OvirtEngineTestServer.VM_ON, null)).orElseThrow();
             SourceDisk d = vm.disks().get(0);
             SnapshotRef s1 = before.createSnapshot(vm, "precopy 1");
@@ -154,7 +155,7 @@ class OvirtWarmTest {
             assertThat(engine.checkpointIds(OvirtEngineTestServer.VM_ON)).as("precopy 1's checkpoint, still the base of backup 2")
                     .contains(s1.changeIds().get(DISK));
         } // the platform stops here without removing anything more
-        try (OvirtSource after = host.source(engine)) {
+        try (OvirtSource after = OvirtTestHosts.source(host, engine)) {
             SourceVm vm = after.describe(new VmRef(OvirtEngineTestServer.VM_ON, null)).orElseThrow();
             SourceDisk d = vm.disks().get(0);
             SnapshotRef s3 = after.createSnapshot(vm, "precopy 3");
@@ -170,8 +171,8 @@ class OvirtWarmTest {
     @Test
     void aVmWhoseDisksCannotBackUpIncrementallyIsRefusedClearly() {
         engine.setDisk(DISK, "backup", "none");
-        TestHost host = new TestHost();
-        try (OvirtSource s = host.source(engine)) {
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
             SourceVm vm = s.describe(new VmRef(OvirtEngineTestServer.VM_ON, null)).orElseThrow();
             assertThatThrownBy(() -> s.createSnapshot(vm, "x")).isInstanceOf(HoistException.class)
                     .satisfies(e -> assertThat(((HoistException) e).code()).isEqualTo("VMIncrementalBackupNotEnabled"))
