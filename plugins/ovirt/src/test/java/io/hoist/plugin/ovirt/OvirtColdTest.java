@@ -90,7 +90,30 @@ class OvirtColdTest {
                 assertThat(n.networkName()).isEqualTo("ovirtmgmt");
                 assertThat(n.networkId()).isNotBlank();
             });
-            assertThat(vm.cpuModel()).as("the cluster's CPU type").isNotBlank();
+            // preserveClusterCpuModel: the libvirt model of the cluster's family (Intel Skylake Server IBRS SSBD
+            // Family, level 4.3) from the engine's ServerCPUList, without its flags
+            assertThat(vm.cpuModel()).as("the cluster's CPU model").isEqualTo("Skylake-Server");
+        }
+    }
+
+    @Test
+    void aCustomCpuModelWinsAndAnUnknownFamilyGivesNoModelWithAWarning() {
+        engine.editVm(OvirtEngineTestServer.VM_OFF, vm -> vm.appendChild(vm.getOwnerDocument().createElement("custom_cpu_model"))
+                .setTextContent("Haswell-noTSX,+vmx"), "VM vm_off was updated by admin@internal");
+        try (OvirtSource s = OvirtTestHosts.source(OvirtTestHosts.withTransferEngine(), engine)) {
+            assertThat(s.describe(new VmRef(OvirtEngineTestServer.VM_OFF, null)).orElseThrow().cpuModel()).isEqualTo("Haswell-noTSX");
+        } finally {
+            engine.editVm(OvirtEngineTestServer.VM_OFF, vm -> vm.removeChild(vm.getElementsByTagName("custom_cpu_model").item(0)), "back");
+        }
+        engine.setServerCpuList("4.3", "6:Intel Westmere Family:aes,vmx,nx,model_Westmere:Westmere:x86_64;");
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
+            assertThat(s.describe(new VmRef(OvirtEngineTestServer.VM_OFF, null)).orElseThrow().cpuModel())
+                    .as("never the family's display name, which KubeVirt cannot schedule").isNull();
+            assertThat(host.logLines).anyMatch(l -> l.startsWith("WARNING") && l.contains("newd1_cluster")
+                    && l.contains("Intel Skylake Server IBRS SSBD Family") && l.contains("preserveClusterCpuModel"));
+        } finally {
+            engine.setServerCpuList("4.3", null);
         }
     }
 

@@ -5,6 +5,8 @@ import static org.ovirt.engine.sdk4.builders.Builders.checkpoint;
 import static org.ovirt.engine.sdk4.builders.Builders.disk;
 import static org.ovirt.engine.sdk4.builders.Builders.event;
 import static org.ovirt.engine.sdk4.builders.Builders.imageTransfer;
+import static org.ovirt.engine.sdk4.builders.Builders.systemOption;
+import static org.ovirt.engine.sdk4.builders.Builders.systemOptionValue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,10 +45,12 @@ import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
 import org.ovirt.api.metamodel.runtime.xml.XmlWriter;
+import org.ovirt.engine.sdk4.builders.SystemOptionValueBuilder;
 import org.ovirt.engine.sdk4.internal.xml.XmlBackupWriter;
 import org.ovirt.engine.sdk4.internal.xml.XmlCheckpointWriter;
 import org.ovirt.engine.sdk4.internal.xml.XmlEventWriter;
 import org.ovirt.engine.sdk4.internal.xml.XmlImageTransferWriter;
+import org.ovirt.engine.sdk4.internal.xml.XmlSystemOptionWriter;
 import org.ovirt.engine.sdk4.types.Backup;
 import org.ovirt.engine.sdk4.types.BackupPhase;
 import org.ovirt.engine.sdk4.types.Checkpoint;
@@ -103,6 +107,20 @@ public final class OvirtEngineTestServer implements AutoCloseable {
     private final List<Event> events = new ArrayList<>();
     private final Map<String, Transfer> transfers = new LinkedHashMap<>();
     private final Map<String, BackupState> backups = new LinkedHashMap<>();
+    /**
+     * The engine's ServerCPUList option by cluster level ({@code GET options/ServerCPUList?version=}), not recorded:
+     * the recorded clusters' CPU families in the engine's format ({@code level:name:flags:verb:architecture;}, the
+     * verb being the libvirt model with its flags), a few neighbours around them.
+     */
+    private final Map<String, String> serverCpuLists = new ConcurrentHashMap<>(Map.of(
+            "4.2", "6:Intel Westmere Family:aes,vmx,nx,model_Westmere:Westmere:x86_64; "
+                    + "11:Intel Broadwell Family:vmx,nx,model_Broadwell:Broadwell:x86_64; "
+                    + "13:Intel Skylake Server IBRS SSBD Family:vmx,nx,model_Skylake-Server,spec_ctrl,ssbd:Skylake-Server,+spec-ctrl,+ssbd:x86_64; "
+                    + "2:AMD Opteron G1:svm,nx,model_Opteron_G1:Opteron_G1:x86_64;",
+            "4.3", "6:Intel Westmere Family:aes,vmx,nx,model_Westmere:Westmere:x86_64; "
+                    + "11:Intel Broadwell Family:vmx,nx,model_Broadwell:Broadwell:x86_64; "
+                    + "13:Intel Skylake Server IBRS SSBD Family:vmx,nx,model_Skylake-Server,spec_ctrl,ssbd:Skylake-Server,+spec-ctrl,+ssbd:x86_64; "
+                    + "2:AMD Opteron G1:svm,nx,model_Opteron_G1:Opteron_G1:x86_64;"));
     private final Map<String, List<CheckpointState>> checkpoints = new HashMap<>();
     private final Map<String, Path> images = new ConcurrentHashMap<>();
     private final Map<String, List<long[]>> writes = new HashMap<>();
@@ -287,6 +305,15 @@ public final class OvirtEngineTestServer implements AutoCloseable {
     public synchronized void editVm(String vmId, Consumer<Element> change, String description) {
         change.accept(entities.get("vms").get(vmId));
         addEvent(35, description, vmId);
+    }
+
+    /** Replaces (or, with null, removes) the engine's ServerCPUList for a cluster level, e.g. "4.3". */
+    public void setServerCpuList(String level, String value) {
+        if (value == null) {
+            serverCpuLists.remove(level);
+        } else {
+            serverCpuLists.put(level, value);
+        }
     }
 
     /** Sets a disk's field (e.g. backup → incremental, format → cow, status → locked) with an event on its VM. */
@@ -519,6 +546,15 @@ public final class OvirtEngineTestServer implements AutoCloseable {
             }
             Transfer t = transfers.get(p[1]);
             return t == null ? notFound("image transfer " + p[1]) : Reply.ok(write(w -> XmlImageTransferWriter.writeOne(transfer(t), w)));
+        }
+        if (coll.equals("options") && p.length == 2) {
+            if (!p[1].equals("ServerCPUList")) {
+                return notFound("option " + p[1]);
+            }
+            String version = q.get("version");
+            var values = serverCpuLists.entrySet().stream().filter(v -> version == null || v.getKey().equals(version))
+                    .map(v -> systemOptionValue().version(v.getKey()).value(v.getValue())).toArray(SystemOptionValueBuilder[]::new);
+            return Reply.ok(write(w -> XmlSystemOptionWriter.writeOne(systemOption().id(p[1]).name(p[1]).values(values).build(), w)));
         }
         if (!entities.containsKey(coll)) {
             return notFound(path);
