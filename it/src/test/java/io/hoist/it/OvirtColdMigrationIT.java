@@ -70,6 +70,7 @@ class OvirtColdMigrationIT {
                 metadata: {name: cold, namespace: %1$s}
                 spec:
                   skipGuestConversion: true   # the simulated disks hold data, no operating system to convert
+                  preserveClusterCpuModel: true
                   targetNamespace: migrated
                   provider: {source: {name: ovirt, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
                   map: {network: {name: net, namespace: %1$s}, storage: {name: stor, namespace: %1$s}}
@@ -85,6 +86,8 @@ class OvirtColdMigrationIT {
         String manifestOff = Files.readString(target.resolve("migrated/vm-off/virtualmachine.yaml"));
         assertThat(manifestOff).contains("00:1a:4a:16:01:04").containsPattern("runStrategy: \"?Halted");
         assertThat(manifestOn).containsPattern("runStrategy: \"?Always");
+        // the libvirt model of the recorded cluster's family (Intel Skylake Server IBRS SSBD Family), not its name
+        assertThat(manifestOn).containsPattern("model: \"?Skylake-Server\"?\n").doesNotContain("IBRS SSBD Family");
         int checked = 0;
         for (JsonNode vm : plan.path("status").path("migration").path("vms")) {
             for (JsonNode step : vm.path("pipeline")) {
