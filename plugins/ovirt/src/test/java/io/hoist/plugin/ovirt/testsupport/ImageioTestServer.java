@@ -266,7 +266,8 @@ public final class ImageioTestServer implements AutoCloseable {
         dataBytes.addAndGet(length);
     }
 
-    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+    /** An answer with its length (none for an empty body); shared with the test engine. */
+    static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
         ex.getResponseHeaders().set("Content-Type", type);
         ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
