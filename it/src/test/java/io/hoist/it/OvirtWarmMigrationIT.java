@@ -78,6 +78,7 @@ class OvirtWarmMigrationIT {
                 metadata: {name: warm, namespace: %1$s}
                 spec:
                   warm: true
+                  skipGuestConversion: true   # the simulated disk holds data, no operating system to convert
                   targetNamespace: migrated
                   provider: {source: {name: ovirt, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
                   map: {network: {name: net, namespace: %1$s}, storage: {name: stor, namespace: %1$s}}
