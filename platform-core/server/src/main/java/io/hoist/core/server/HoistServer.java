@@ -75,12 +75,9 @@ public final class HoistServer implements AutoCloseable {
     private HttpServer http;
     private io.hoist.core.server.http.ConnectionDeadlines deadlines;
     private final List<Component> started = new ArrayList<>();
-<<<<<<< HEAD
     private io.hoist.core.server.metrics.Metrics metrics;
-=======
     private final ConsoleSessions sessions = new ConsoleSessions();
     private ConsoleRoutes console;
->>>>>>> h/console
 
     private HoistServer(Options options) {
         this.options = options;
@@ -133,11 +130,12 @@ public final class HoistServer implements AutoCloseable {
     private Router buildRouter(TokenAuth auth, Context context) {
         Router r = Router.router(vertx);
         r.route().handler(new RequestGuard());
-<<<<<<< HEAD
+        console.mountPublic(r);
         // Before the API token check: /metrics also takes the read-only scrape token.
         new io.hoist.core.server.metrics.MetricsRoutes(vertx, metrics, auth, options.dataDir).mount(r);
-        r.route().handler(auth);
+        r.route().handler(new SessionOrTokenAuth(auth, sessions));
         r.route().handler(BodyHandler.create(false).setBodyLimit(RequestBodies.MAX_BODY_BYTES));
+        console.mountAuthenticated(r);
         List<RouteContributor> documented = new ArrayList<>(options.routes);
         documented.add(new RouteContributor() {
             @Override
@@ -147,18 +145,11 @@ public final class HoistServer implements AutoCloseable {
             public ObjectNode openApiPaths() {
                 ObjectNode paths = io.hoist.core.server.metrics.MetricsRoutes.openApiPaths();
                 paths.setAll(io.hoist.core.server.logging.LoggerRoutes.openApiPaths());
+                paths.setAll(ConsoleRoutes.openApiPaths());
                 return paths;
             }
         });
         ObjectNode openApi = OpenApiDocument.build(documented);
-=======
-        console.mountPublic(r);
-        r.route().handler(new SessionOrTokenAuth(auth, sessions));
-        r.route().handler(BodyHandler.create(false).setBodyLimit(RequestBodies.MAX_BODY_BYTES));
-        console.mountAuthenticated(r);
-        ObjectNode openApi = OpenApiDocument.build(options.routes);
-        ConsoleRoutes.openApiPaths().properties().forEach(e -> ((ObjectNode) openApi.get("paths")).set(e.getKey(), e.getValue()));
->>>>>>> h/console
         r.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .end(openApi.toString()));
         new io.hoist.core.server.logging.LoggerRoutes().mount(r);
