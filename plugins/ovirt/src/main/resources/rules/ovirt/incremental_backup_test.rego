@@ -2,6 +2,15 @@ package io.konveyor.forklift.ovirt
 
 import rego.v1
 
-test_incremental_backup_disabled if "ovirt.warm_migration.incremental_backup.disabled" in concern_ids(with_disk({"disk": {"name": "d1", "status": "ok", "storageType": "image", "shared": false, "backup": "none"}}))
+backup_concern(d) := c if {
+	some c in concerns_of(with_disk({"disk": object.union(clean_vm.diskAttachments[0].disk, d)}))
+	c.id == "ovirt.warm_migration.incremental_backup.disabled"
+}
 
-test_incremental_backup_enabled_is_clean if count(concern_ids(with_disk({"disk": {"name": "d1", "status": "ok", "storageType": "image", "shared": false, "backup": "incremental"}}))) == 0
+test_incremental_backup_disabled_is_information if backup_concern({"backup": "none"}).category == "Information"
+
+test_incremental_backup_names_the_disk if contains(backup_concern({"backup": "none"}).label, "db-01_Disk1")
+
+test_incremental_backup_enabled_is_clean if not backup_concern({"backup": "incremental"})
+
+test_lun_disk_is_not_a_backup_concern if not backup_concern({"backup": "none", "storageType": "lun"})

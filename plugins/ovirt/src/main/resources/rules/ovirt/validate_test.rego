@@ -6,15 +6,18 @@ clean_vm := {
 	"id": "vm-1", "name": "db-01", "status": "down", "balloonedMemory": false, "bootMenuEnabled": false,
 	"customCpuModel": "", "cpuPinningPolicy": "none", "cpuAffinity": [], "cpuShares": 0, "properties": [],
 	"haEnabled": false, "hostDevices": [], "ioThreads": 0, "numaNodeAffinity": [], "snapshots": [],
-	"placementPolicyAffinity": "migratable", "bios": "q35_ovmf", "osType": "rhel_9x64", "usbEnabled": false,
-	"watchdogs": [], "hasIllegalImages": false,
-	"diskAttachments": [{"interface": "virtio_scsi", "disk": {"name": "db-01_Disk1", "status": "ok", "storageType": "image", "shared": false}}],
-	"nics": [{"name": "nic1", "interface": "virtio", "plugged": true, "profile": {"networkFilter": "", "passThrough": false, "portMirroring": false, "qos": ""}}],
+	"placementPolicyAffinity": "pinned", "bios": "q35_ovmf", "osType": "rhel_9x64", "usbEnabled": false,
+	"watchDogs": [], "hasIllegalImages": false, "display": "vnc", "storageErrorResumeBehaviour": "auto_resume",
+	"cluster": {"id": "c1", "haReservation": false, "ksmEnabled": false},
+	"diskAttachments": [{"id": "a1", "interface": "virtio_scsi", "scsiReservation": false, "disk": {"id": "d1", "name": "db-01_Disk1", "status": "ok", "storageType": "image", "shared": false, "provisionedSize": 10737418240, "backup": "incremental"}}],
+	"nics": [{"name": "nic1", "interface": "virtio", "plugged": true, "profile": {"networkFilter": "", "passThrough": false, "portMirroring": false, "qos": "", "properties": []}}],
 }
 
-concern_ids(vm) := {c.id | some c in found} if {
+concerns_of(vm) := found if {
 	found := concerns with input as vm
 }
+
+concern_ids(vm) := {c.id | some c in concerns_of(vm)}
 
 with_disk(a) := object.union(clean_vm, {"diskAttachments": [object.union(clean_vm.diskAttachments[0], a)]})
 

@@ -187,6 +187,10 @@ public abstract class SourceProviderContractTest {
                     checkReader(r, d);
                 }
                 if (capabilities().contains(Capability.CHANGED_AREAS)) {
+                    // As the engine does: a snapshot's areas are read before the next one is taken (an oVirt VM has
+                    // one backup open at a time; taking the next one closes the previous one)
+                    List<Extent> all = ((ChangedAreas) p).changedAreas(vm, d, null, first);
+                    assertThat(all).as("allocated areas of a first snapshot").isNotNull();
                     SnapshotRef second = s.createSnapshot(vm, "hoist contract test 2");
                     try {
                         List<Extent> changed = ((ChangedAreas) p).changedAreas(vm, d, first, second);
@@ -195,8 +199,6 @@ public abstract class SourceProviderContractTest {
                             assertThat(e.offset()).isNotNegative();
                             assertThat(e.offset() + e.length()).as("inside the disk").isLessThanOrEqualTo(d.capacity());
                         }
-                        List<Extent> all = ((ChangedAreas) p).changedAreas(vm, d, null, first);
-                        assertThat(all).as("allocated areas of a first snapshot").isNotNull();
                     } finally {
                         s.removeSnapshot(vm, second);
                     }

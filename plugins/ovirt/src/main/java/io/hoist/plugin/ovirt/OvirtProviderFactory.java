@@ -46,6 +46,6 @@ public final class OvirtProviderFactory implements SourceProviderFactory, ShipsV
     /** MTV's {@code io.konveyor.forklift.ovirt} package, shipped in this plugin's jar (see its README). */
     @Override
     public ValidationRules validationRules() {
-        return new ValidationRules("ovirt", "rules/ovirt", List.of("disks_nics.rego", "incremental_backup.rego", "rules_version.rego", "validate.rego", "vm.rego"));
+        return new ValidationRules("ovirt", "rules/ovirt", List.of("disks_nics.rego", "incremental_backup.rego", "lun.rego", "rules_version.rego", "validate.rego", "vm.rego"));
     }
 }
