@@ -92,7 +92,7 @@ public final class Engine implements AutoCloseable {
         Delays delays = new Delays(timer);
         DiskPhases disks = new DiskPhases(scheduler, copier, copies, settings::hostBandwidthMibps,
                 (vm, p) -> vertx.eventBus().publish(Addresses.DISK_PROGRESS,
-                        new Messages.DiskProgress(vm.message().plan(), vm.message().migrationUid(), vm.message().vmId(), p)));
+                        new Messages.DiskProgress(vm.message().plan(), vm.message().migrationUid(), vm.message().vmId(), p)), delays);
         WarmPhases warm = new WarmPhases(disks, delays, settings::precopyInterval, vm -> loader
                 .read(ResourceKind.MIGRATION, vm.message().plan().namespace(), vm.message().migrationName(), Migration.class)
                 .map(m -> m.spec == null ? null : WarmPhases.cutoverTime(m.spec.cutover)).orElse(null));
