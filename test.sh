@@ -11,9 +11,9 @@ hoist_find_java25
 
 # ansible-core and openssh-server run hooks. virt-v2v and the guest it converts in the tests: libguestfs needs a host
 # kernel (linux-image-amd64) for its appliance; debootstrap and fdisk build the test guest; qemu-system-x86 boots it.
-# openssl checks the TLS suites the API offers.
+# openssl checks the TLS suites the API offers; mount (losetup) and python3 check sparse files and loop devices.
 PACKAGES=(qemu-utils nbdkit libnbd-bin golang-go golang-github-vmware-govmomi-dev tar ansible-core openssh-server
-  virt-v2v libguestfs-tools qemu-system-x86 linux-image-amd64 debootstrap fdisk openssl)
+  virt-v2v libguestfs-tools qemu-system-x86 linux-image-amd64 debootstrap fdisk openssl mount python3)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -90,7 +90,7 @@ public final class Engine implements AutoCloseable {
 
         VmLoader loader = new VmLoader(store, mapper, providers, status);
         Delays delays = new Delays(timer);
-        DiskPhases disks = new DiskPhases(scheduler, copier, copies, settings::hostBandwidthMibps,
+        DiskPhases disks = new DiskPhases(scheduler, copier, copies, settings::hostBandwidthMibps, settings::transferChecksum,
                 (vm, p) -> vertx.eventBus().publish(Addresses.DISK_PROGRESS,
                         new Messages.DiskProgress(vm.message().plan(), vm.message().migrationUid(), vm.message().vmId(), p)), delays);
         WarmPhases warm = new WarmPhases(disks, delays, settings::precopyInterval, vm -> loader

@@ -4,6 +4,7 @@ import io.hoist.core.transfer.budget.BandwidthBudget;
 import io.hoist.core.transfer.budget.BandwidthBudgets;
 import io.hoist.core.transfer.checkpoint.FileCheckpointStore;
 import io.hoist.core.transfer.checksum.BlockDigests;
+import io.hoist.core.transfer.checksum.ChecksumMode;
 import io.hoist.core.transfer.copy.CopyOptions;
 import io.hoist.core.transfer.copy.CopyResult;
 import io.hoist.core.transfer.copy.DiskCopier;
@@ -22,7 +23,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@link DiskCopyService} on the platform's transfer engine: checkpoints under {@code DATA/checkpoints},
  * the target block digests of each pass under {@code DATA/digests} (the baseline of the next warm
- * delta), bandwidth from named budgets whose rates are looked up at each copy start.
+ * delta), bandwidth from named budgets whose rates are looked up at each copy start. A pass run with checksum
+ * {@code none} leaves a {@code .none} marker instead of digests: the next delta then copies without a baseline and
+ * also reports {@code none}, since no checksum of the whole disk can be formed from it.
  */
 public final class TransferDiskCopyService implements DiskCopyService {
     private final FileCheckpointStore checkpoints;
@@ -55,12 +58,19 @@ public final class TransferDiskCopyService implements DiskCopyService {
                 budgets.get(name).ifPresent(b -> b.setRate(0));
             }
         }
+        ChecksumMode mode = r.checksum() == null ? ChecksumMode.SHA256_4M : r.checksum();
+        // The marker wins over digests: it is written first and removed last, so a crash in between never pairs a
+        // stale baseline with a verified claim.
+        boolean earlierPassUnhashed = r.extents() != null && Files.exists(noneMarker(r.digestsKey()));
+        BlockDigests baseline = r.extents() == null || earlierPassUnhashed ? null : loadDigests(r.digestsKey(), r.reader().size());
+        if (earlierPassUnhashed) {
+            mode = ChecksumMode.NONE;
+        }
         var builder = io.hoist.core.transfer.copy.CopyRequest.builder(fileKey(r.checkpointKey()), r.reader(), r.writer())
-                .checkpoints(checkpoints).budgets(shared).progress(r.progress()).options(options);
-        BlockDigests baseline = r.extents() == null ? null : loadDigests(r.digestsKey(), r.reader().size());
+                .checkpoints(checkpoints).budgets(shared).progress(r.progress()).options(options.withChecksum(mode));
         if (r.extents() != null) {
-            if (baseline != null) {
-                builder.changedAreas(r.extents(), baseline);
+            if (baseline != null || earlierPassUnhashed) {
+                builder.changedAreas(r.extents(), mode.verifies() ? baseline : null);
             } else {
                 builder.allocation(r.extents()); // first pass of a warm migration: the allocated areas
             }
@@ -79,8 +89,8 @@ public final class TransferDiskCopyService implements DiskCopyService {
             Thread.interrupted(); // a late cancel must not leak into the next task on this thread
         }
         saveDigests(r.digestsKey(), result.targetDigests());
-        return new Result(result.bytesRead() + result.bytesZeroed(), result.virtualSize(), result.sourceChecksum(),
-                result.targetChecksum());
+        return new Result(result.bytesRead() + result.bytesZeroed(), result.virtualSize(), result.checksum(),
+                result.sourceChecksum(), result.targetChecksum());
     }
 
     @Override
@@ -104,14 +114,22 @@ public final class TransferDiskCopyService implements DiskCopyService {
         return BlockDigests.of(size, Files.readAllBytes(f));
     }
 
+    private Path noneMarker(String key) {
+        return digestsDir.resolve(fileKey(key) + ".none");
+    }
+
+    /** The baseline of the next delta: the digests, or (checksum none) a marker that a pass was done without. */
     private void saveDigests(String key, BlockDigests digests) throws IOException {
+        Path f = digestsFile(key);
         if (digests == null) {
+            Files.write(noneMarker(key), new byte[0]);
+            Files.deleteIfExists(f);
             return;
         }
-        Path f = digestsFile(key);
         Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
         Files.write(tmp, digests.prefix(digests.blockCount()));
         Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.deleteIfExists(noneMarker(key));
     }
 
     /** Keys contain '/', file names may not. */

@@ -19,6 +19,7 @@ import io.hoist.core.engine.run.VmContext;
 import io.hoist.core.engine.run.VmStatusEditor;
 import io.hoist.core.engine.scheduler.TransferScheduler;
 import io.hoist.core.model.resource.VmStatus;
+import io.hoist.core.transfer.checksum.ChecksumMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
 /**
  * AllocateDisks, CopyDisks and CopyFinalDelta, and the copy rounds of a warm Precopy. A copy first takes transfer
@@ -48,16 +50,20 @@ public final class DiskPhases {
     private final DiskCopyService copier;
     private final ExecutorService copies;
     private final DoubleSupplier hostBandwidthMibps;
+    /** The ForkliftController's controller_transfer_checksum as written, or null. */
+    private final Supplier<String> controllerChecksum;
     private final ProgressSink sink;
     private final Delays delays;
 
     public DiskPhases(TransferScheduler scheduler, DiskCopyService copier, ExecutorService copies,
-                      DoubleSupplier hostBandwidthMibps, ProgressSink sink, Delays delays) {
+                      DoubleSupplier hostBandwidthMibps, Supplier<String> controllerChecksum, ProgressSink sink,
+                      Delays delays) {
         this.delays = delays;
         this.scheduler = scheduler;
         this.copier = copier;
         this.copies = copies;
         this.hostBandwidthMibps = hostBandwidthMibps;
+        this.controllerChecksum = controllerChecksum;
         this.sink = sink;
     }
 
@@ -263,6 +269,7 @@ public final class DiskPhases {
         VmStatus.Precopy current = precopies.isEmpty() ? null : precopies.get(precopies.size() - 1);
         VmStatus.Precopy previous = precopies.size() >= 2 ? precopies.get(precopies.size() - 2) : null;
         Map<String, Double> budgets = budgets(vm);
+        ChecksumMode checksum = checksumMode(vm);
         SourceVm sourceVm = vm.sourceVm();
         TargetVmSpec target = vm.target();
         Step step = vm.phase().step();
@@ -285,7 +292,7 @@ public final class DiskPhases {
                     try (DiskReader reader = vm.source().openDisk(sourceVm, sd, snap);
                          DiskWriter writer = vm.destination().openDisk(target, a)) {
                         DiskCopyService.Result r = copier.copy(new DiskCopyService.CopyRequest(key, digestsKey, sd.id(), reader,
-                                writer, extents, budgets, p -> onProgress(vm, step, sd, p), vm::canceled));
+                                writer, extents, budgets, p -> onProgress(vm, step, sd, p), vm::canceled, checksum));
                         recordDiskResult(vm, step, sd, r);
                         lease.release(1);
                         copier.dropCheckpoint(key);
@@ -298,6 +305,22 @@ public final class DiskPhases {
         }
         return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
                 .thenApply(v -> futures.stream().map(CompletableFuture::join).toList());
+    }
+
+    /**
+     * The plan's {@code hoist.io/checksum} annotation, else the ForkliftController's {@code controller_transfer_checksum},
+     * else sha256-4m. A value that is neither sha256-4m nor none fails the VM naming the field.
+     */
+    private ChecksumMode checksumMode(VmContext vm) {
+        var plan = vm.plan();
+        String own = plan.metadata == null || plan.metadata.annotations == null ? null
+                : plan.metadata.annotations.get("hoist.io/checksum");
+        if (own != null) {
+            return ChecksumMode.parse(own, "plan annotation hoist.io/checksum");
+        }
+        String controller = controllerChecksum.get();
+        return controller == null ? ChecksumMode.SHA256_4M
+                : ChecksumMode.parse(controller, "ForkliftController setting controller_transfer_checksum");
     }
 
     /** The budgets this VM's copies share: its source host's (from the settings) and its plan's (annotation). */
@@ -364,12 +387,28 @@ public final class DiskPhases {
             t.progress = VmStatus.Progress.of(mb, mb);
             t.phase = "Completed";
             t.completed = now;
-            VmStatusEditor.annotate(t, "source-checksum", r.sourceChecksum());
-            VmStatusEditor.annotate(t, "target-checksum", r.targetChecksum());
+            // Which checksum was used and whether the copy is verified; "none" never carries checksum values.
+            boolean verified = r.checksum().verifies() && r.sourceChecksum() != null
+                    && r.sourceChecksum().equals(r.targetChecksum());
+            VmStatusEditor.annotate(t, "checksum", r.checksum().label());
+            VmStatusEditor.annotate(t, "verified", Boolean.toString(verified));
+            if (r.checksum().verifies()) {
+                VmStatusEditor.annotate(t, "source-checksum", r.sourceChecksum());
+                VmStatusEditor.annotate(t, "target-checksum", r.targetChecksum());
+                VmStatusEditor.annotate(s, "checksum." + disk.id() + ".source", r.sourceChecksum());
+                VmStatusEditor.annotate(s, "checksum." + disk.id() + ".target", r.targetChecksum());
+            } else {
+                for (VmStatus.Task x : List.of(t, s)) {
+                    if (x.annotations != null) {
+                        x.annotations.keySet().removeAll(List.of(VmStatusEditor.ANN_PREFIX + "source-checksum",
+                                VmStatusEditor.ANN_PREFIX + "target-checksum",
+                                VmStatusEditor.ANN_PREFIX + "checksum." + disk.id() + ".source",
+                                VmStatusEditor.ANN_PREFIX + "checksum." + disk.id() + ".target"));
+                    }
+                }
+            }
             VmStatusEditor.annotate(t, "bytes-copied", Long.toString(r.bytesCopied()));
             VmStatusEditor.annotate(t, "eta-seconds", "0");
-            VmStatusEditor.annotate(s, "checksum." + disk.id() + ".source", r.sourceChecksum());
-            VmStatusEditor.annotate(s, "checksum." + disk.id() + ".target", r.targetChecksum());
             VmStatusEditor.sumTasks(s);
         });
     }
