@@ -76,7 +76,7 @@ public record TargetVmSpec(String namespace, String name, String sourceVmId, Str
      *
      * @param firmwareSerial       SMBIOS serial number
      * @param firmwareUuid         SMBIOS UUID
-     * @param tpm                  true: a persistent vTPM (its state survives restarts); false: no TPM; null: not said
+     * @param tpm                  true: a persistent vTPM (its state survives restarts); null: none asked (a preference may add one)
      * @param timezone             the clock's time zone, e.g. {@code Europe/Paris}
      * @param tabletBus            a tablet input device on this bus ({@code virtio} or {@code usb}); null: none
      * @param nestedVirtualization true: expose vmx/svm when the node has them; false: hide them; null: not said

@@ -76,7 +76,7 @@ class GuestConversionEngineTest {
             String converted = ann.path("hoist.io/checksum.disk-0.converted").asText();
             assertThat(copied).startsWith("sha256-4m:").isEqualTo(transferTarget);
             assertThat(converted).startsWith("sha256-4m:").isNotEqualTo(copied);
-            try (FileDiskReader r = new FileDiskReader(dest.diskFile("migrated", "vm-0", "vm-0-disk-0"))) {
+            try (FileDiskReader r = new FileDiskReader(dest.diskFileOf("migrated", "vm-0", "disk-0"))) {
                 assertThat(Checksums.of(r)).isEqualTo(converted);
             }
 

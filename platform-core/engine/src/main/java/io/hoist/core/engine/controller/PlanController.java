@@ -161,10 +161,16 @@ public final class PlanController {
             targets.osMapProblem(sourceType).ifPresent(m -> p.addPlain("OsMapNotFound", Condition.CATEGORY_WARN, "NotFound", m));
             Map<String, String> copiers = SharedDisks.copiers(plan, v -> Optional.ofNullable(
                     described.get(io.hoist.core.engine.run.VmLoader.planVmId(v))), sourceUid);
+            // Names VMs keep as they are (a targetName, or a source name that is a valid label) come first: a name
+            // derived by renaming yields to them, as in MTV's name handler.
             Map<String, String> names = new LinkedHashMap<>(); // target name -> plan VM id, in plan order
             for (Plan.Vm vm : vms) {
+                String vmId = io.hoist.core.engine.run.VmLoader.planVmId(vm);
+                SourceVm sv = described.get(vmId);
                 if (vm.targetName != null && !vm.targetName.isEmpty()) {
-                    names.putIfAbsent(vm.targetName, io.hoist.core.engine.run.VmLoader.planVmId(vm));
+                    names.putIfAbsent(vm.targetName, vmId);
+                } else if (sv != null && !TargetSpecBuilder.renamed(sv, vm)) {
+                    names.putIfAbsent(TargetSpecBuilder.targetName(sv, vm), vmId);
                 }
             }
             boolean guestIpsReported = described.values().stream().anyMatch(v -> v.checks().guestIpMacs() != null);

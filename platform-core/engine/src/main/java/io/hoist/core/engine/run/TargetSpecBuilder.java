@@ -317,8 +317,9 @@ public final class TargetSpecBuilder {
         if (nested == null && Boolean.TRUE.equals(id.nestedVirtualization())) {
             nested = true; // as MTV: the source's own setting only turns it on
         }
-        // MTV keeps a source TPM persistent and turns the TPM off otherwise; sources that cannot tell say nothing.
-        Boolean tpm = id == SourceVm.Identity.UNKNOWN ? null : id.tpm();
+        // As MTV: a source vTPM becomes a persistent one (BitLocker keys survive restarts); no TPM says nothing, so a
+        // preference that wants one still gets it.
+        Boolean tpm = id.tpm() ? Boolean.TRUE : null;
         return new TargetVmSpec.Identity(blankToNull(id.serial()), blankToNull(id.uuid()), tpm, blankToNull(id.timezone()),
                 compat ? "usb" : "virtio", nested);
     }

@@ -150,8 +150,15 @@ public final class VmLoader {
             Plan current = status.plan(vm.message().plan()).orElse(vm.plan());
             Set<String> taken = new HashSet<>();
             for (Plan.Vm other : current.spec.vms) {
-                if (!vm.message().vmId().equals(planVmId(other)) && other.targetName != null) {
+                if (vm.message().vmId().equals(planVmId(other))) {
+                    continue;
+                }
+                if (other.targetName != null && !other.targetName.isEmpty()) {
                     taken.add(other.targetName);
+                } else {
+                    // a VM whose own name is a valid label keeps it, so a renamed VM must not take it
+                    describeQuietly(vm, other).filter(o -> !TargetSpecBuilder.renamed(o, other))
+                            .ifPresent(o -> taken.add(TargetSpecBuilder.targetName(o, other)));
                 }
             }
             if (current.status != null && current.status.migration != null && current.status.migration.vms != null) {

@@ -435,9 +435,9 @@ public final class ManifestBuilder {
         if (identity.tabletBus() != null) {
             devices.put("inputs", List.of(map("type", "tablet", "name", "tablet", "bus", identity.tabletBus())));
         }
-        if (identity.tpm() != null) {
-            // a source vTPM's state (BitLocker keys, measured boot) must survive restarts; MTV disables it otherwise
-            devices.put("tpm", identity.tpm() ? map("persistent", true) : map("enabled", false));
+        if (Boolean.TRUE.equals(identity.tpm())) {
+            // a source vTPM's state (BitLocker keys, measured boot) must survive restarts
+            devices.put("tpm", map("persistent", true));
         }
 
         Map<String, Object> domain = new LinkedHashMap<>();
