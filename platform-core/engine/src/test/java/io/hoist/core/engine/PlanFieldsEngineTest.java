@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * carries what each field says (item 2 and 3 of issue 13), with MTV's defaults where the plan says nothing.
  */
 class PlanFieldsEngineTest {
-    static final long DISK = 2L << 20;
+    static final long DISK = EngineMigrationTest.DISK;
 
     static String plan(String extraSpec, String vms) {
         return EngineHarness.providersAndMaps() + """
@@ -117,8 +117,8 @@ class PlanFieldsEngineTest {
             assertThat(a.identity().timezone()).isEqualTo("Europe/Paris");
             assertThat(a.identity().tpm()).isTrue();
             assertThat(b.identity().tpm()).isNull();
-            // MTV's OS map: rhel9_64Guest -> rhel.9
-            assertThat(a.flavor().preference()).isEqualTo("rhel.9");
+            // OS maps exist for vSphere and oVirt sources only (TargetSpecBuilderMtvFieldsTest covers vSphere's)
+            assertThat(a.flavor().preference()).isNull();
             // defaults: compatibility mode for a raw copy, generateName PVCs named by MTV's built-in template
             assertThat(a.diskBus()).isEqualTo("sata");
             assertThat(a.disks()).allMatch(TargetDisk::generateName);
@@ -189,6 +189,23 @@ class PlanFieldsEngineTest {
             List<String> tasks = new ArrayList<>();
             EngineMigrationTest.stepNamed(vm1, "DiskTransfer").path("tasks").forEach(t -> tasks.add(t.path("name").asText()));
             assertThat(tasks).hasSize(1).noneMatch(t -> t.contains("disk-1"));
+        }
+    }
+
+    @Test
+    void deleteVmOnFailMigrationAtVmLevelWinsOverThePlans(@TempDir Path tmp) throws Exception {
+        SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(2, 1, DISK, 1, false);
+        source.failingVms.add("vm-0");
+        source.failingVms.add("vm-1");
+        FolderDestinationTestDouble dest = new FolderDestinationTestDouble(tmp.resolve("out"));
+        try (EngineHarness h = new EngineHarness(tmp, source, dest)) {
+            h.apply(plan("  deleteVmOnFailMigration: false\n",
+                    "  - id: vm-0\n    deleteVmOnFailMigration: true\n  - id: vm-1\n"));
+            EngineHarness.await(Duration.ofSeconds(30), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, "plan1"), "Ready"), "plan Ready");
+            h.apply(MIGRATION);
+            EngineHarness.await(Duration.ofSeconds(120), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, "plan1"), "Failed"),
+                    "plan Failed; status: " + h.get(ResourceKind.PLAN, "plan1").path("status"));
+            assertThat(dest.cleanupCalls).contains("vm-0:FAILED:true", "vm-1:FAILED:false");
         }
     }
 }

@@ -43,6 +43,10 @@ final class PlanFieldChecks {
             out.add(warn("RdmAsLunNotApplied", "spec.rdmAsLun and spec.scsiReservation are not applied: Hoist does not "
                     + "migrate raw device mappings (see the vmware.disk.rdm.detected concern)."));
         }
+        if (notBlank(spec.serviceAccount)) {
+            out.add(warn("ServiceAccountNotApplied", "spec.serviceAccount is not applied: Hoist's migration pods (guest "
+                    + "conversion) run with the service account their runner is configured with, not the plan's."));
+        }
         if (spec.tagMapping != null && !Boolean.TRUE.equals(spec.tagMapping.disabled)) {
             out.add(warn("TagMappingNotApplied", "spec.tagMapping is not applied: Hoist does not read vSphere tags, so no "
                     + "tag becomes a label of the target VM."));

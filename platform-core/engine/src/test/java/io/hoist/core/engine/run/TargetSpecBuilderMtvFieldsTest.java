@@ -197,4 +197,22 @@ class TargetSpecBuilderMtvFieldsTest {
         TargetVmSpec s = spec("\"pvcNameTemplate\": \"{{.TargetVmName}}-{{if .WinDriveLetter}}{{.WinDriveLetter}}{{else}}d{{.DiskIndex}}{{end}}\"", "");
         assertThat(s.disks()).extracting(TargetDisk::pvcName).containsExactly("web-01-c", "web-01-d1");
     }
+
+    @Test
+    void vmLevelTemplatesWinAndKubevirtSourcesGetTheirPvcVariables() throws Exception {
+        TargetVmSpec s = spec("""
+                "pvcNameTemplate": "plan-{{.DiskIndex}}", "volumeNameTemplate": "pv-{{.VolumeIndex}}",
+                "networkNameTemplate": "pn-{{.NetworkIndex}}"""", """
+                "pvcNameTemplate": "vm-{{.DiskIndex}}", "volumeNameTemplate": "v-{{.VolumeIndex}}",
+                "networkNameTemplate": "n-{{.NetworkIndex}}"""");
+        assertThat(s.disks()).extracting(TargetDisk::pvcName).containsExactly("vm-0", "vm-1");
+        assertThat(s.disks()).extracting(TargetDisk::volumeName).containsExactly("v-0", "v-1");
+        assertThat(s.nics().get(0).name()).isEqualTo("n-0");
+        assertThat(spec("\"volumeNameTemplate\": \"pv-{{.VolumeIndex}}\"", "").disks().get(1).volumeName()).isEqualTo("pv-1");
+
+        Plan p = plan("\"pvcNameTemplate\": \"{{.SourcePVCNamespace}}-{{.SourcePVCName}}\"", "\"namespace\": \"src\"");
+        TargetSpecBuilder.Context openshift = new TargetSpecBuilder.Context("prov-uid", Provider.TYPE_OPENSHIFT, Map.of(),
+                null, null, Set.of());
+        assertThat(build(p, openshift).spec().disks()).extracting(TargetDisk::pvcName).containsExactly("src-2000", "src-2001");
+    }
 }
