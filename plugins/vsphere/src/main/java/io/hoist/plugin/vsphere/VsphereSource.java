@@ -373,7 +373,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
 
     // ---------------------------------------------------------------- VMs
 
-    private static final String[] VM_PATHS = {"name", "config", "runtime", "snapshot"};
+    private static final String[] VM_PATHS = {"name", "config", "runtime", "snapshot", "guest"};
 
     @Override
     public Optional<SourceVm> describe(VmRef ref) {
@@ -458,8 +458,11 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                         ? f.getDatastore() : null;
                 VirtualDevice ctrl = disk.getControllerKey() == null ? null : byKey.get(disk.getControllerKey());
                 boolean shared = disk.getBacking() != null && "sharingMultiWriter".equals(extraField(disk.getBacking(), "sharing"));
+                // the backing's UUID is the serial the guest reads when disk.EnableUUID is set
+                String serial = disk.getBacking() instanceof com.vmware.vim25.VirtualDiskFlatVer2BackingInfo f ? f.getUuid() : null;
                 disks.add(new SourceDisk(String.valueOf(disk.getKey()), file, Documents.capacityBytes(disk),
-                        ds == null ? null : ds.get_value(), Documents.busOf(ctrl), shared, 0));
+                        ds == null ? null : ds.get_value(), Documents.busOf(ctrl), shared, 0, serial, null,
+                        shared ? file : null));
             } else if (d instanceof VirtualEthernetCard nic) {
                 if (networks == null) {
                     networks = networkIndex(s, id);
@@ -483,11 +486,25 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         boolean efi = "efi".equalsIgnoreCase(cfg.getFirmware());
         boolean secureBoot = cfg.getBootOptions() != null
                 && "true".equals(extraField(cfg.getBootOptions(), "efiSecureBootEnabled"));
+        boolean tpm = devices.stream().anyMatch(d -> "VirtualTPM".equals(wireType(d)));
+        SourceVm.Identity identity = new SourceVm.Identity(cfg.getUuid(), VmwareIdentity.serialOf(cfg.getUuid()), tpm, null,
+                cfg.getNestedHVEnabled());
+        String hostId = rt == null || rt.getHost() == null ? null : rt.getHost().get_value();
+        SourceVm.Checks checks = new SourceVm.Checks(hostInMaintenance(s, hostId),
+                VmwareIdentity.guestIpMacs(p.get("guest") instanceof com.vmware.vim25.GuestInfo g ? g : null), null,
+                p.get("snapshot") instanceof com.vmware.vim25.VirtualMachineSnapshotInfo snap && snap.getCurrentSnapshot() != null);
         return new SourceVm(id, (String) p.get("name"), Math.max(1, cpus / cores), cores, 1,
                 cfg.getHardware().getMemoryMB() * 1024L * 1024L, efi ? Firmware.EFI : Firmware.BIOS, secureBoot,
-                toPowerState(rt == null ? null : rt.getPowerState()),
-                rt == null || rt.getHost() == null ? null : rt.getHost().get_value(),
-                cfg.getGuestId(), disks, nics);
+                toPowerState(rt == null ? null : rt.getPowerState()), hostId, cfg.getGuestId(), disks, nics, null,
+                identity, checks);
+    }
+
+    /** MTV's HostNotReady: the VM's host is in maintenance mode (false when the host cannot be read). */
+    private static boolean hostInMaintenance(VimSession s, String hostId) throws VimFault, IOException {
+        if (hostId == null) {
+            return false;
+        }
+        return Boolean.TRUE.equals(s.property(VimSession.mor("HostSystem", hostId), "runtime.inMaintenanceMode"));
     }
 
     /** The VM's networks: moRef → {name, DV port group key or null}. */

@@ -200,11 +200,11 @@ class TargetSpecBuilderMtvFieldsTest {
 
     @Test
     void vmLevelTemplatesWinAndKubevirtSourcesGetTheirPvcVariables() throws Exception {
-        TargetVmSpec s = spec("""
-                "pvcNameTemplate": "plan-{{.DiskIndex}}", "volumeNameTemplate": "pv-{{.VolumeIndex}}",
-                "networkNameTemplate": "pn-{{.NetworkIndex}}"""", """
-                "pvcNameTemplate": "vm-{{.DiskIndex}}", "volumeNameTemplate": "v-{{.VolumeIndex}}",
-                "networkNameTemplate": "n-{{.NetworkIndex}}"""");
+        TargetVmSpec s = spec(
+                "\"pvcNameTemplate\": \"plan-{{.DiskIndex}}\", \"volumeNameTemplate\": \"pv-{{.VolumeIndex}}\", "
+                        + "\"networkNameTemplate\": \"pn-{{.NetworkIndex}}\"",
+                "\"pvcNameTemplate\": \"vm-{{.DiskIndex}}\", \"volumeNameTemplate\": \"v-{{.VolumeIndex}}\", "
+                        + "\"networkNameTemplate\": \"n-{{.NetworkIndex}}\"");
         assertThat(s.disks()).extracting(TargetDisk::pvcName).containsExactly("vm-0", "vm-1");
         assertThat(s.disks()).extracting(TargetDisk::volumeName).containsExactly("v-0", "v-1");
         assertThat(s.nics().get(0).name()).isEqualTo("n-0");
