@@ -146,6 +146,14 @@ public final class Engine implements AutoCloseable {
             }
 
             @Override
+            public void migrationDeleted(String migrationUid, Messages.PlanKey plan) {
+                java.util.List<String> vms = registry.vmIdsOf(migrationUid);
+                if (!vms.isEmpty()) {
+                    vertx.eventBus().publish(Addresses.VM_CANCEL, new Messages.CancelVms(plan, migrationUid, vms));
+                }
+            }
+
+            @Override
             public void planDeleted(Messages.PlanKey plan) {
                 status.forget(plan);
             }

@@ -208,4 +208,29 @@ class PlanFieldsEngineTest {
             assertThat(dest.cleanupCalls).contains("vm-0:FAILED:true", "vm-1:FAILED:false");
         }
     }
+
+    @Test
+    void deletingARunningMigrationCancelsItsVms(@TempDir Path tmp) throws Exception {
+        SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(3, 2, DISK, 1, true);
+        FolderDestinationTestDouble dest = new FolderDestinationTestDouble(tmp.resolve("out"));
+        try (EngineHarness h = new EngineHarness(tmp, source, dest)) {
+            // A 2 MiB/s plan budget keeps the copies running long enough to delete the Migration mid-way.
+            h.apply(EngineMigrationTest.manifests("cold", null).replace("metadata: {name: plan1, namespace: default}",
+                    "metadata: {name: plan1, namespace: default, annotations: {hoist.io/bandwidth-mibps: \"2\"}}"));
+            EngineHarness.await(Duration.ofSeconds(30), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, "plan1"), "Ready"), "plan Ready");
+            h.apply(EngineMigrationTest.migration(null));
+            EngineHarness.await(Duration.ofSeconds(30), () -> EngineMigrationTest.phaseOf(h, "vm-0").equals("CopyDisks"), "vm-0 copying");
+            assertThat(h.store.delete(ResourceKind.MIGRATION, "default", "run1")).isPresent();
+            EngineHarness.await(Duration.ofSeconds(60), () -> {
+                JsonNode plan = h.get(ResourceKind.PLAN, "plan1");
+                return List.of("vm-0", "vm-1", "vm-2").stream().allMatch(id -> EngineMigrationTest.vmCondition(plan, id, "Canceled"));
+            }, "every VM Canceled; status: " + h.get(ResourceKind.PLAN, "plan1").path("status"));
+            assertThat(dest.created).isEmpty();
+            // the sources run again, as before the migration
+            for (String id : List.of("vm-0", "vm-1", "vm-2")) {
+                EngineHarness.await(Duration.ofSeconds(30), () -> source.describe(new io.hoist.api.source.VmRef(id, null))
+                        .orElseThrow().powerState() == io.hoist.api.source.PowerState.ON, id + " powered on again");
+            }
+        }
+    }
 }
