@@ -233,4 +233,32 @@ class PlanFieldsEngineTest {
             }
         }
     }
+
+    @Test
+    void aLaterPlanWithMigrateSharedDisksOffAttachesTheEarlierCopy(@TempDir Path tmp) throws Exception {
+        SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(2, 2, DISK, 1, false);
+        source.reshape = v -> {
+            List<SourceDisk> disks = new ArrayList<>(v.disks());
+            SourceDisk d = disks.get(1);
+            disks.set(1, new SourceDisk(d.id(), "[ds-a] cluster/quorum.vmdk", d.capacity(), d.storageId(), d.bus(), true, 0,
+                    null, null, "[ds-a] cluster/quorum.vmdk"));
+            return withDisks(v, disks);
+        };
+        FolderDestinationTestDouble dest = new FolderDestinationTestDouble(tmp.resolve("out"));
+        try (EngineHarness h = new EngineHarness(tmp, source, dest)) {
+            migrate(h, plan("", "  - id: vm-0\n"));
+            Path copy = dest.diskFileOf("migrated", "vm-0", "disk-1");
+            String second = plan("  migrateSharedDisks: false\n", "  - id: vm-1\n")
+                    .substring(EngineHarness.providersAndMaps().length()).replace("name: plan1", "name: plan2");
+            h.apply(second);
+            EngineHarness.await(Duration.ofSeconds(30), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, "plan2"), "Ready"),
+                    "plan2 Ready; status: " + h.get(ResourceKind.PLAN, "plan2").path("status"));
+            h.apply(MIGRATION.replace("run1", "run2").replace("name: plan1", "name: plan2"));
+            EngineHarness.await(Duration.ofSeconds(90), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, "plan2"), "Succeeded"),
+                    "plan2 Succeeded; status: " + h.get(ResourceKind.PLAN, "plan2").path("status"));
+            assertThat(dest.diskFileOf("migrated", "vm-1", "disk-1")).isEqualTo(copy);
+            assertThat(dest.created.get("vm-1").disks().get(1).attachOnly()).isTrue();
+            EngineMigrationTest.assertDiskEquals(copy, source, "vm-0", "disk-1"); // not overwritten by vm-1's disk
+        }
+    }
 }

@@ -733,7 +733,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             if (p.get("snapshot") instanceof VirtualMachineSnapshotInfo info) {
                 for (VirtualMachineSnapshotTree t : flatten(info.getRootSnapshotList())) {
                     if (t.getName() != null && t.getName().startsWith(SNAPSHOT_PREFIX)) {
-                        removeSnapshot(s, t.getSnapshot());
+                        removeSnapshot(s, t.getSnapshot(), snapshotPoll());
                     } else {
                         throw new HoistException(HoistException.Type.USER_ERROR, "VMHasSnapshots",
                                 "VM " + vm.name() + " has snapshot '" + t.getName()
@@ -752,7 +752,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                             new Arg("quiesce", "boolean", Boolean.FALSE));
                     ManagedObjectReference snap;
                     try {
-                        snap = (ManagedObjectReference) s.waitForTask(task, TASK_TIMEOUT);
+                        snap = (ManagedObjectReference) s.waitForTask(task, TASK_TIMEOUT, snapshotPoll());
                     } catch (IOException e) {
                         // interrupted (cancel) or timed out: the task may still finish, leave nothing behind
                         removeNamedBestEffort(s, vmRef, name);
@@ -783,7 +783,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             if (s.property(vmRef, "snapshot") instanceof VirtualMachineSnapshotInfo info) {
                 for (VirtualMachineSnapshotTree t : flatten(info.getRootSnapshotList())) {
                     if (name.equals(t.getName())) {
-                        removeSnapshot(s, t.getSnapshot());
+                        removeSnapshot(s, t.getSnapshot(), Duration.ofSeconds(1));
                     }
                 }
             }
@@ -833,7 +833,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
     public void removeSnapshot(SourceVm vm, SnapshotRef snapshot) {
         call("remove snapshot of " + vm.name(), s -> {
             try {
-                removeSnapshot(s, VimSession.mor("VirtualMachineSnapshot", snapshot.id()));
+                removeSnapshot(s, VimSession.mor("VirtualMachineSnapshot", snapshot.id()), snapshotPoll());
             } catch (VimFault f) {
                 if (!f.is("ManagedObjectNotFound")) {
                     throw f; // already gone is fine: removal is idempotent for cleanup after failures
@@ -843,11 +843,20 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         });
     }
 
-    private static void removeSnapshot(VimSession s, ManagedObjectReference snap) throws VimFault, IOException {
+    private static void removeSnapshot(VimSession s, ManagedObjectReference snap, Duration poll) throws VimFault, IOException {
         ManagedObjectReference task = s.invoke("RemoveSnapshot_Task", snap, ManagedObjectReference.class,
                 new Arg("removeChildren", "boolean", Boolean.FALSE),
                 new Arg("consolidate", "boolean", Boolean.TRUE));
-        s.waitForTask(task, TASK_TIMEOUT);
+        s.waitForTask(task, TASK_TIMEOUT, poll);
+    }
+
+    /**
+     * How often snapshot tasks are polled at most: {@code controller_snapshot_status_check_rate_seconds} when the
+     * ForkliftController sets it (read live), else 1 s (snapshots of small VMs finish in well under MTV's 10 s).
+     */
+    Duration snapshotPoll() {
+        // a value that is not a number reads as the fallback; admission of the ForkliftController refuses it anyway
+        return Duration.ofSeconds(Math.max(1, context.settings().getLong("controller_snapshot_status_check_rate_seconds", 1)));
     }
 
     /**
