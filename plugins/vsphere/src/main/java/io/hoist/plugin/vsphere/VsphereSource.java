@@ -44,6 +44,7 @@ import io.hoist.api.source.WatchesInventory;
 import io.hoist.api.transfer.DiskReader;
 import io.hoist.api.transfer.Extent;
 import io.hoist.api.transfer.TlsSettings;
+import io.hoist.plugin.vsphere.disk.AllocatedAreasReader;
 import io.hoist.plugin.vsphere.disk.DatastorePath;
 import io.hoist.plugin.vsphere.disk.NbdExports;
 import io.hoist.plugin.vsphere.disk.VddkNbdExports;
@@ -577,7 +578,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
      */
     private DiskReader openLiveDisk(SourceVm vm, SourceDisk disk) throws IOException {
         VsphereConfig c = config();
-        record Located(URI url, String cookie, TlsSettings tls, String hostId, HostAccess access) {}
+        record Located(URI url, String cookie, TlsSettings tls, String hostId, HostAccess access, boolean cbt) {}
         Located loc = call("locate disk " + disk.id() + " of " + vm.name(), s -> {
             Map<String, Object> p = s.properties(VimSession.mor("VirtualMachine", vm.id()), "config", "runtime");
             VirtualMachineConfigInfo cfg = (VirtualMachineConfigInfo) p.get("config");
@@ -603,26 +604,39 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                                 + "); remove the VM's snapshots for a cold migration over the datastore file API");
             }
             HostAccess access = hostAccess(vm.hostId());
+            boolean cbt = Boolean.TRUE.equals(cfg.getChangeTrackingEnabled());
             DatastorePath path = DatastorePath.parse(b.getFileName()).flatExtent();
             if (access != null && access.hasCredentials()) {
                 // through the host itself, on the migration network, with the host's own session
                 String tp = (String) s.property(VimSession.mor("HostSystem", vm.hostId()), "summary.config.sslThumbprint");
                 TlsSettings tls = access.tlsOr(tp, c.tls());
-                return new Located(path.fileUrl(access.baseUrl(), "ha-datacenter"), null, tls, vm.hostId(), access);
+                return new Located(path.fileUrl(access.baseUrl(), "ha-datacenter"), null, tls, vm.hostId(), access, cbt);
             }
             URI base = c.sdk();
             if (access != null && VsphereConfig.ESXI.equals(c.endpoint())) {
                 base = access.baseUrl(); // the provider is this host: its session is valid there
             }
             return new Located(path.fileUrl(base, datacenterName(s, vm.id())), s.soap().sessionCookie(), c.tls(),
-                    null, null);
+                    null, null, cbt);
         });
         String cookie = loc.cookie();
         if (loc.access() != null) {
             cookie = hostCookie(loc.hostId(), loc.access(), loc.tls());
         }
         Map<String, String> headers = cookie == null ? Map.of() : Map.of("Cookie", cookie);
-        return context.diskIo().openHttp(loc.url(), loc.tls(), headers);
+        DiskReader reader = context.diskIo().openHttp(loc.url(), loc.tls(), headers);
+        if (!loc.cbt()) {
+            return reader; // the engine's zero detection still skips writing zeros
+        }
+        try {
+            // a powered-off VM answers for its current state without a snapshot
+            return new AllocatedAreasReader(reader, areas(vm, disk, null, "*"));
+        } catch (HoistException e) {
+            // e.g. CBT turned on but no baseline yet (FileFault): read everything, as without CBT
+            context.logger("vsphere").log(System.Logger.Level.INFO, "allocated areas of disk " + disk.id() + " of "
+                    + vm.name() + " unknown (" + e.getMessage() + "); the cold copy reads the whole disk");
+            return reader;
+        }
     }
 
     private String hostCookie(String hostMoRef, HostAccess access, TlsSettings tls) {
@@ -870,6 +884,11 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             throw new HoistException(HoistException.Type.INTERNAL, "MissingChangeId",
                     "snapshot " + previous.id() + " recorded no change id for disk " + disk.id());
         }
+        return areas(vm, disk, current, changeId);
+    }
+
+    /** QueryChangedDiskAreas paged to the disk's end; {@code snapshot} null asks a powered-off VM's current state. */
+    private List<Extent> areas(SourceVm vm, SourceDisk disk, SnapshotRef snapshot, String changeId) {
         int key = Integer.parseInt(disk.id());
         return call("changed areas of disk " + disk.id() + " of " + vm.name(), s -> {
             List<Extent> out = new ArrayList<>();
@@ -877,7 +896,8 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             while (offset < disk.capacity()) {
                 DiskChangeInfo info = s.invoke("QueryChangedDiskAreas", VimSession.mor("VirtualMachine", vm.id()),
                         DiskChangeInfo.class,
-                        new Arg("snapshot", "ManagedObjectReference", VimSession.mor("VirtualMachineSnapshot", current.id())),
+                        new Arg("snapshot", "ManagedObjectReference",
+                                snapshot == null ? null : VimSession.mor("VirtualMachineSnapshot", snapshot.id())),
                         new Arg("deviceKey", "int", key),
                         new Arg("startOffset", "long", offset),
                         new Arg("changeId", "String", changeId));

@@ -104,8 +104,7 @@ public final class ClusterDestination implements Destination, ConvertibleDestina
                                 + ", which the cluster does not have; the VM is created without a preference"));
             }
             Map<String, Map<String, Object>> existing = new LinkedHashMap<>();
-            for (GenericKubernetesResource other : client.genericKubernetesResources(KubeResources.VIRTUAL_MACHINE).inAnyNamespace()
-                    .list().getItems()) {
+            for (GenericKubernetesResource other : destinationVms(spec.namespace())) {
                 if (!owned(other, spec)) {
                     existing.put(other.getMetadata().getNamespace() + "/" + other.getMetadata().getName(),
                             client.getKubernetesSerialization().convertValue(other, Map.class));
@@ -116,6 +115,21 @@ public final class ClusterDestination implements Destination, ConvertibleDestina
             throw KubeConnection.wrap("checking the target of VM " + spec.name(), e);
         }
         return conditions;
+    }
+
+    /**
+     * The destination's VMs for MacConflicts: every namespace when the credentials may list them, else the target
+     * namespace only (a namespaced service account), which is where a clash would also be created.
+     */
+    private List<GenericKubernetesResource> destinationVms(String namespace) {
+        try {
+            return client.genericKubernetesResources(KubeResources.VIRTUAL_MACHINE).inAnyNamespace().list().getItems();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 403) {
+                throw e;
+            }
+            return client.genericKubernetesResources(KubeResources.VIRTUAL_MACHINE).inNamespace(namespace).list().getItems();
+        }
     }
 
     /**
