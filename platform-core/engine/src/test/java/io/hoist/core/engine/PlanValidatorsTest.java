@@ -47,7 +47,7 @@ class PlanValidatorsTest {
 
     @Test
     void everyValidatorIsAConditionNamingItsVms(@TempDir Path tmp) throws Exception {
-        SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(7, 1, 1 << 20, 1, false);
+        SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(8, 1, 1 << 20, 1, false);
         source.reshape = v -> {
             SourceDisk d = v.disks().get(0);
             return switch (v.id()) {
@@ -57,6 +57,7 @@ class PlanValidatorsTest {
                 case "vm-3" -> with(v, List.of(disk(d, d.capacity(), "nvme", false)), v.powerState());
                 case "vm-4" -> with(v, List.of(disk(d, d.capacity(), "scsi", true)), v.powerState())
                         .withChecks(new SourceVm.Checks(false, null, List.of("db-a", "db-b"), false));
+                case "vm-7" -> v.withChecks(new SourceVm.Checks(false, null, null, true)); // snapshots, cold plan
                 default -> v; // vm-5: LUKS and Clevis; vm-6: fine
             };
         };
@@ -80,6 +81,7 @@ class PlanValidatorsTest {
                         nbdeClevis: true
                         rdmAsLun: true
                       - id: vm-6
+                      - id: vm-7
                     """, """
                       customizationScripts: {name: scripts, namespace: default}
                       conversionTempStorageSize: 10Gi
@@ -101,6 +103,8 @@ class PlanValidatorsTest {
             assertThat(items(h, "LuksAndClevisIncompatibility")).containsExactly("vm-5");
             assertThat(items(h, "LuksNotSupported")).containsExactly("vm-5");
             assertThat(items(h, "RdmAsLunNotApplied")).contains("vm-5");
+            assertThat(items(h, "VMHasSnapshots")).containsExactly("vm-7");
+            assertThat(condition(h, "VMHasSnapshots").path("category").asText()).isEqualTo("Critical");
             // the fields Hoist does not honour, each naming itself
             assertThat(condition(h, "CustomizationScriptsNotSupported").path("category").asText()).isEqualTo("Critical");
             assertThat(condition(h, "CustomizationScriptsNotSupported").path("message").asText()).contains("spec.customizationScripts");

@@ -285,6 +285,7 @@ class VsphereWarmTest {
                 });
             } finally {
                 src.powerOn(vm);
+                replay.queries.clear(); // the other tests count their own queries
             }
         }
     }

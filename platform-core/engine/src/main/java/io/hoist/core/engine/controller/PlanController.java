@@ -320,6 +320,12 @@ public final class PlanController {
             p.add("VMPowerStateUnsupported", Condition.CATEGORY_CRITICAL, "NotSupported",
                     "VM power state is incompatible with the selected migration type.", vmId);
         }
+        if (checks.hasSnapshots() && !Plan.TYPE_WARM.equals(spec.migrationType())) {
+            // the cold copy reads the disks' own files, which a snapshot turns into a delta chain it refuses
+            p.add("VMHasSnapshots", Condition.CATEGORY_CRITICAL, "NotSupported", "VM has snapshots: a cold migration copies "
+                    + "the disks' base files and refuses a snapshot chain. Delete (consolidate) its snapshots, or migrate it warm.",
+                    vmId);
+        }
         if (SharedDisks.hasShared(sv)) {
             if (Plan.TYPE_WARM.equals(spec.migrationType())) {
                 p.add("SharedDisks", Condition.CATEGORY_CRITICAL, "NotSupported",
