@@ -139,6 +139,11 @@ class GuestConversionIT {
             assertThat(conversion.path("hoist.io/checksum." + disk + ".converted").asText()).startsWith("sha256-4m:").isNotEqualTo(copied);
             assertThat(Files.readString(image.resolveSibling("virtualmachine.yaml"))).contains("os.template.kubevirt.io/debian12");
             assertThat(Appliances.sha256(image)).as("the image was converted after the restart").isNotEqualTo(copiedAtKill);
+            // virt-v2v's own log (the run after the restart, its last 1 MiB) is the step's log, as `hoist logs` prints it.
+            assertThat(conversion.path("hoist.io/log").asText()).isEqualTo("hoist logs convert " + VM + " --step ImageConversion -n " + ns);
+            String log = api.getText("/apis/forklift.konveyor.io/v1beta1/namespaces/" + ns + "/plans/convert/log?vm=" + VM
+                    + "&step=ImageConversion");
+            assertThat(log).contains("Finishing off");
             System.out.println("GuestConversionIT: appliance " + conversion.path("hoist.io/appliance-seconds").asText()
                     + " s, conversion " + conversion.path("hoist.io/conversion-seconds").asText() + " s");
 

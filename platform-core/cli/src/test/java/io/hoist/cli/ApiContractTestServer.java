@@ -97,7 +97,7 @@ final class ApiContractTestServer implements AutoCloseable {
             }
             if (path.equals("/api/v1/plugins")) {
                 send(ex, 200, JSON.readTree("""
-                        {"apiVersion":"v1","kind":"PluginList","pluginApiVersion":"1.0.0","items":[
+                        {"apiVersion":"v1","kind":"PluginList","pluginApiVersion":"2.0.0","items":[
                          {"id":"ova","version":"0.1.0","state":"STARTED","extensions":[{"point":"SourceProviderFactory","className":"x","type":"ova"}]},
                          {"id":"future","version":"2.0","state":"FAILED","error":"plugin 'future' refused: it requires plugin API 2.0.0","extensions":[]}]}"""));
                 return;

@@ -98,7 +98,8 @@ public final class Engine implements AutoCloseable {
                 .map(m -> m.spec == null ? null : WarmPhases.cutoverTime(m.spec.cutover)).orElse(null));
         HookPhases hooks = new HookPhases(extensions, loader, mapper, store, services);
         PhaseHandlers handlers = new PhaseHandlers(new PowerPhases(delays), hooks, disks, warm,
-                new ConvertGuestPhase(extensions, disks, settings::controller), new CreateVmPhase(disks), new ProviderPhase(extensions, delays));
+                new ConvertGuestPhase(extensions, disks, settings::controller,
+                new io.hoist.core.engine.hooks.StepLogs(services.dataDir())), new CreateVmPhase(disks), new ProviderPhase(extensions, delays));
         Cleanup cleanup = new Cleanup(disks, warm);
         VmRun.Services runServices = new VmRun.Services(loader, handlers, cleanup, delays, () -> retry, runs, () -> closed);
         this.registry = new RunRegistry(runServices, msg -> {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hoist.api.destination.TargetVmSpec;
+import io.hoist.core.engine.hooks.StepLogs;
 import io.hoist.core.engine.testdoubles.FolderDestinationTestDouble;
 import io.hoist.core.engine.testdoubles.GuestConverterTestDouble;
 import io.hoist.core.engine.testdoubles.SyntheticSourceTestDouble;
@@ -71,7 +72,13 @@ class GuestConversionEngineTest {
             assertThat(ann.path("hoist.io/guest-version").asText()).isEqualTo("12.15");
             assertThat(ann.path("hoist.io/virtio-drivers").asText()).isEqualTo("true");
             assertThat(ann.path("hoist.io/appliance-seconds").asText()).isEqualTo("1.5");
-            assertThat(ann.path("hoist.io/log").asText()).isEqualTo("/var/log/test-double.log");
+            assertThat(ann.path("hoist.io/converter-log").asText()).isEqualTo("/var/log/test-double.log");
+            // The converter's output is kept with the VM's step logs, for `hoist logs ... --step ImageConversion`.
+            assertThat(ann.path("hoist.io/log").asText()).isEqualTo("hoist logs plan1 vm-0 --step ImageConversion -n default");
+            String migrationUid = h.get(ResourceKind.MIGRATION, "run1").path("metadata").path("uid").asText();
+            assertThat(new StepLogs(tmp.resolve("data")).read("default", "plan1", migrationUid, "vm-0", "ImageConversion"))
+                    .hasValueSatisfying(log -> assertThat(log).isEqualTo("[   0.0] Setting up the source: " + migrationUid + "/vm-0\n"
+                            + "[  42.0] Finishing off\n"));
             assertThat(step.path("warning").path("reasons").get(0).asText()).startsWith("preserveStaticIPs:");
 
             // The copy's checksum stays "copied"; the converted image has its own, measured after conversion.

@@ -45,6 +45,8 @@ public final class GuestConverterTestDouble implements GuestConverter {
     @Override
     public ConversionResult convert(ConversionRequest request, ConversionListener listener) throws Exception {
         requests.add(request);
+        listener.restarted();
+        listener.output("[   0.0] Setting up the source: " + request.runId());
         listener.stage("Inspecting the source", 20);
         started.complete(null);
         CompletableFuture<Void> g = gate;
@@ -62,6 +64,7 @@ public final class GuestConverterTestDouble implements GuestConverter {
                 }
             }
         }
+        listener.output("[  42.0] Finishing off");
         listener.stage("Finishing off", 99);
         GuestInspection g2 = new GuestInspection("linux", "debian", "debian12", "Debian 12", "12.15", "x86_64", Firmware.BIOS, "deb",
                 true, true);

@@ -72,6 +72,7 @@ public final class LocalConversion {
         }
 
         // A fresh start from the verified copy: whatever a killed run left in overlays is discarded.
+        listener.restarted();
         for (Path o : overlays) {
             Files.deleteIfExists(o);
         }
@@ -96,6 +97,7 @@ public final class LocalConversion {
         }
         Tools.Running run = Tools.start(cmd, env, vmDir, line -> {
             tail.add(line);
+            listener.output(line);
             facts.accept(line);
             progress.accept(line);
         });
@@ -203,6 +205,7 @@ public final class LocalConversion {
             boolean[] applianceFailed = {false};
             int rc = Tools.start(cmd, env, dir, line -> {
                 tail.add(line);
+                listener.output(line);
                 last.add(line);
                 applianceFailed[0] |= V2vFacts.applianceFailure(line);
                 if (line.startsWith("hoist-net: missing ")) {

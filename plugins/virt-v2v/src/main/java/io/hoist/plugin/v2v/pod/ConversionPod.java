@@ -95,8 +95,10 @@ public final class ConversionPod {
                 LogTail tail = new LogTail(LogTail.DEFAULT_LIMIT);
                 V2vFacts facts = new V2vFacts();
                 if (log != null) {
+                    listener.restarted(); // the pod's whole log, read once it ended
                     for (String line : log.split("\n")) {
                         tail.add(line);
+                        listener.output(line);
                         facts.accept(line);
                     }
                 }

@@ -15,6 +15,7 @@ import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.hoist.api.HoistException;
 import io.hoist.api.convert.ConversionOptions;
+import io.hoist.api.convert.ConversionListener;
 import io.hoist.api.convert.ConversionRequest;
 import io.hoist.api.convert.ConversionResult;
 import io.hoist.api.convert.ConvertibleDisk;
@@ -130,9 +131,20 @@ class ConversionPodTest {
         Job wanted = ConversionPod.job(request);
         String name = wanted.getMetadata().getName();
         List<String> stages = new ArrayList<>();
+        List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<ConversionResult> result = CompletableFuture.supplyAsync(() -> {
             try {
-                return new ConversionPod(client, Duration.ofMillis(100)).convert(request, (s, p) -> stages.add(s));
+                return new ConversionPod(client, Duration.ofMillis(100)).convert(request, new ConversionListener() {
+                    @Override
+                    public void stage(String stage, int percent) {
+                        stages.add(stage);
+                    }
+
+                    @Override
+                    public void output(String line) {
+                        output.add(line);
+                    }
+                });
             } catch (Exception e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
@@ -150,6 +162,7 @@ class ConversionPodTest {
         assertThat(r.seconds()).containsEntry("appliance", 19.3).containsEntry("conversion", 64.2);
         assertThat(r.warnings()).singleElement().asString().contains("Windows guests only");
         assertThat(stages).contains("Inspecting the source", "Finishing off");
+        assertThat(output).as("the pod's whole log, for hoist logs").containsExactlyElementsOf(List.of(LOG.split("\n")));
         assertThat(client.batch().v1().jobs().inNamespace("migrated").withName(name).get()).as("deleteGuestConversionPod").isNull();
     }
 

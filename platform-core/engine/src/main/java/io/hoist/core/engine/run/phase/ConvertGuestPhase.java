@@ -10,7 +10,9 @@ import io.hoist.api.destination.AllocatedDisk;
 import io.hoist.api.destination.ConvertibleDestination;
 import io.hoist.api.destination.DiskLocation;
 import io.hoist.api.source.ReportsGuestAddresses;
+import io.hoist.api.hook.HookLog;
 import io.hoist.api.transfer.DiskReader;
+import io.hoist.core.engine.hooks.StepLogs;
 import io.hoist.core.engine.itinerary.Phase;
 import io.hoist.core.engine.itinerary.Step;
 import io.hoist.core.engine.run.Outcome;
@@ -38,6 +40,7 @@ public final class ConvertGuestPhase {
     private final Extensions extensions;
     private final DiskPhases disks;
     private final Supplier<ControllerSettings> settings;
+    private final StepLogs logs;
 
     /** A running conversion of one VM (per-VM state of this handler). */
     static final class Running {
@@ -46,10 +49,11 @@ public final class ConvertGuestPhase {
         volatile String converter;
     }
 
-    public ConvertGuestPhase(Extensions extensions, DiskPhases disks, Supplier<ControllerSettings> settings) {
+    public ConvertGuestPhase(Extensions extensions, DiskPhases disks, Supplier<ControllerSettings> settings, StepLogs logs) {
         this.extensions = extensions;
         this.disks = disks;
         this.settings = settings;
+        this.logs = logs;
     }
 
     public Outcome run(VmContext vm) throws Exception {
@@ -82,7 +86,27 @@ public final class ConvertGuestPhase {
                 ? r.guestAddresses(vm.sourceVm()) : List.of();
         ConversionRequest request = new ConversionRequest(vm.message().migrationUid() + "/" + vm.message().vmId(), target, located,
                 GuestConversion.options(vm.plan().spec, settings.get()), addresses);
-        ConversionListener listener = (stage, percent) -> vm.status().live(v -> GuestConversion.stage(v, stage, percent));
+        var plan = vm.message().plan();
+        HookLog log = logs.open(plan.namespace(), plan.name(), vm.message().migrationUid(), vm.message().vmId(), Step.ImageConversion.name());
+        String vmName = vm.planVm().name != null ? vm.planVm().name : vm.message().vmId();
+        vm.status().durable(v -> VmStatusEditor.annotate(VmStatusEditor.step(v, Step.ImageConversion), "log",
+                "hoist logs " + plan.name() + " " + vmName + " --step " + Step.ImageConversion.name() + " -n " + plan.namespace()));
+        ConversionListener listener = new ConversionListener() {
+            @Override
+            public void stage(String stage, int percent) {
+                vm.status().live(v -> GuestConversion.stage(v, stage, percent));
+            }
+
+            @Override
+            public void output(String line) {
+                log.append(line + "\n");
+            }
+
+            @Override
+            public void restarted() {
+                log.clear();
+            }
+        };
         CompletableFuture<ConversionResult> f = new CompletableFuture<>();
         running.converter = converter.name();
         running.result = f;

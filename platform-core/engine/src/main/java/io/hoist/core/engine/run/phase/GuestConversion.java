@@ -60,7 +60,7 @@ public final class GuestConversion {
         VmStatusEditor.annotate(s, "virtio-drivers", Boolean.toString(g.virtioInstalled()));
         VmStatusEditor.annotate(s, "guest-agent", Boolean.toString(g.guestAgent()));
         VmStatusEditor.annotate(s, "resumed", Boolean.toString(r.reused()));
-        put(s, "log", r.log());
+        put(s, "converter-log", r.log()); // the converter's own copy (a file, or namespace/pod)
         r.seconds().forEach((k, sec) -> VmStatusEditor.annotate(s, k + "-seconds", String.format(Locale.ROOT, "%.1f", sec)));
         copied.forEach((disk, sum) -> VmStatusEditor.annotate(s, "checksum." + disk + ".copied", sum));
         converted.forEach((disk, sum) -> VmStatusEditor.annotate(s, "checksum." + disk + ".converted", sum));
