@@ -17,8 +17,11 @@ package io.hoist.api.source;
  */
 public record SourceDisk(String id, String name, long capacity, String storageId, String bus,
                          boolean shared, int bootOrder, String serial, String winDriveLetter, String shareId) {
-    /** A disk whose serial, drive letter and share identity the source does not know. */
+    /**
+     * A disk whose serial and drive letter the source does not know; a shared one is identified by its id, which is
+     * the same for every VM attached to it where ids are the disk's own (oVirt disk ids, KubeVirt claims).
+     */
     public SourceDisk(String id, String name, long capacity, String storageId, String bus, boolean shared, int bootOrder) {
-        this(id, name, capacity, storageId, bus, shared, bootOrder, null, null, shared ? name : null);
+        this(id, name, capacity, storageId, bus, shared, bootOrder, null, null, shared ? id : null);
     }
 }
