@@ -12,8 +12,10 @@ hoist_find_java25
 # ansible-core and openssh-server run hooks. virt-v2v and the guest it converts in the tests: libguestfs needs a host
 # kernel (linux-image-amd64) for its appliance; debootstrap and fdisk build the test guest; qemu-system-x86 boots it.
 # openssl checks the TLS suites the API offers; mount (losetup) and python3 check sparse files and loop devices.
+# prometheus (with promtool) scrapes the platform and checks the metrics and examples/monitoring.
+# chromium: the web console's end-to-end test drives Debian's browser (playwright-core never downloads one).
 PACKAGES=(qemu-utils nbdkit libnbd-bin golang-go golang-github-vmware-govmomi-dev tar ansible-core openssh-server
-  virt-v2v libguestfs-tools qemu-system-x86 linux-image-amd64 debootstrap fdisk openssl mount python3)
+  virt-v2v libguestfs-tools qemu-system-x86 linux-image-amd64 debootstrap fdisk openssl mount python3 prometheus chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -34,6 +36,12 @@ fi
 # The Linux guest the virt-v2v tests convert and boot (built once from Debian packages, cached in ~/.cache/hoist/guests).
 if [ -x testbeds/guest/build.sh ]; then
   testbeds/guest/build.sh >/dev/null
+fi
+
+# The console module builds with the machine's Node.js (>= 20.19) and npm; nothing downloads a Node binary.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "test.sh: the web console needs Node.js >= 20.19 and npm (Debian: apt-get install nodejs npm)" >&2
+  exit 1
 fi
 
 mvn -B -ntp verify "$@"

@@ -42,12 +42,14 @@ public final class Main implements Runnable {
             PolicyCommand.class,
             CopyCommand.class,
             VerifyCommand.class,
+            MustGatherCommand.class,
             CommandLine.HelpCommand.class);
 
     private final CliContext context;
 
     @Spec
     CommandSpec spec;
+
 
     public Main(CliContext context) {
         this.context = context;
@@ -100,7 +102,12 @@ public final class Main implements Runnable {
                 cmd.addSubcommand(sub);
             }
         }
+        LogOptions.addTo(cmd);
         cmd.setOut(out).setErr(err);
+        cmd.setExecutionStrategy(parsed -> {
+            LogOptions.apply(parsed);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cmd.setExecutionExceptionHandler((e, command, parseResult) -> {
             PrintWriter w = command.getErr();
             if (e instanceof CliException ce && !ce.causes().isEmpty()) {

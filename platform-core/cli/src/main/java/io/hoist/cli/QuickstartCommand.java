@@ -57,8 +57,13 @@ public final class QuickstartCommand implements Callable<Integer> {
             SampleAppliance.build(ova, "quickstart-appliance", (long) diskMib << 20, 42, "00:50:56:8a:01:23");
         }
         out.println("* starting the platform (data: " + data + ")");
+        LogOptions log = LogOptions.current();
+        // The platform's log goes to DATA/logs/hoist.log; the terminal shows only warnings unless -v.
+        io.hoist.core.server.logging.Logging.configureServer(data, log.format(),
+                io.hoist.core.server.logging.Logging.cliLevel(log.verbosity()), log.levels());
         try (Platform platform = Platform.create(HoistServer.builder().port(0).admission(new MtvAdmission()), data).start()) {
             String url = platform.server().url();
+            out.println("* " + ServeCommand.consoleLine(platform.server().consoleLink()));
             String token = Files.readString(data.resolve("token")).trim();
             ApiClient api = new ApiClient(new Connection(url, token, null, false));
             String ns = "quickstart";
@@ -180,6 +185,8 @@ public final class QuickstartCommand implements Callable<Integer> {
                 files.filter(Files::isRegularFile).sorted().forEach(f -> out.println("  " + target.relativize(f)));
             }
             out.println("Apply them with `kubectl apply -f` and upload each disk with `virtctl image-upload`.");
+            out.println("To look at the plan in the web console: ./hoist serve --data-dir " + data
+                    + " and open the login link it prints.");
             return 0;
         }
     }

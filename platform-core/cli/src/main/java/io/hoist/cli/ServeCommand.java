@@ -38,9 +38,21 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "Server private key, PEM.")
     Path tlsKey;
 
+    /** The console's address and a one-time login link (it works once, within 15 minutes). */
+    static String consoleLine(HoistServer.ConsoleLink link) {
+        if (!link.present()) {
+            return "console: not part of this build";
+        }
+        return "console: " + link.url() + "  (one-time login link, valid 15 minutes: " + link.loginLink() + ")";
+    }
+
     @Override
     public Integer call() throws Exception {
         Path dir = (dataDir != null ? dataDir : ClientOptions.defaultDataDir()).toAbsolutePath();
+        LogOptions log = LogOptions.current();
+        // The server logs to DATA/logs/hoist.log and, from INFO (DEBUG with -vv), to stderr.
+        io.hoist.core.server.logging.Logging.configureServer(dir, log.format(),
+                io.hoist.core.server.logging.Logging.cliLevel(Math.max(1, log.verbosity())), log.levels());
         HoistServer.Builder b = HoistServer.builder().bind(bind).port(port).admission(new MtvAdmission());
         if (tlsCert != null || tlsKey != null) {
             if (tlsCert == null || tlsKey == null) {
@@ -55,15 +67,46 @@ public final class ServeCommand implements Callable<Integer> {
             // Bad options (non-loopback without TLS, unreadable key) and start failures (port taken) are one line.
             throw new CliException(e.getMessage());
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            platform.close();
-            stopped.countDown();
-        }, "hoist-shutdown"));
+        // SIGTERM and SIGINT are the normal way to stop: handled here, so the platform closes in order (intake, engine
+        // and status writer drained, plugins, store) on this thread and the process exits 0. The JVM's own handling
+        // would end with 143/130 whatever the shutdown did.
+        CountDownLatch signalled = new CountDownLatch(1);
+        String[] signal = {"signal"};
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                    signal[0] = "SIG" + sig.getName();
+                    signalled.countDown();
+                });
+            } catch (IllegalArgumentException unsupported) {
+                // the platform does not deliver this signal (or the JVM reserved it): the shutdown hook covers it
+            }
+        }
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        // Any other end of the JVM (SIGHUP, System.exit elsewhere) still closes the platform once.
+        Thread hook = new Thread(() -> {
+            if (closed.compareAndSet(false, true)) {
+                platform.close();
+            }
+        }, "hoist-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         spec.commandLine().getOut().println("hoist serving on " + platform.server().url() + " (data: " + dir
                 + ", token in " + dir.resolve("token") + ")");
+        spec.commandLine().getOut().println(consoleLine(platform.server().consoleLink()));
         spec.commandLine().getOut().flush();
-        stopped.await();
+        signalled.await();
+        long t0 = System.nanoTime();
+        if (closed.compareAndSet(false, true)) {
+            platform.close();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // nothing to remove
+        }
+        spec.commandLine().getOut().println("hoist stopped on " + signal[0] + " in "
+                + java.time.Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms");
+        spec.commandLine().getOut().flush();
         return 0;
     }
 }

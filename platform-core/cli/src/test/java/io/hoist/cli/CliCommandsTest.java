@@ -146,9 +146,14 @@ class CliCommandsTest {
                 "NAME      TYPE      STATUS   READY   CONNECTED   INVENTORY   URL                           AGE",
                 "vcenter   vsphere   Ready    True                            https://vcenter.example/sdk   5m30s");
 
+        // issue 20 item 5: a canceled plan says so in its columns
+        ObjectNode canceled = new ObjectMapper().createObjectNode();
+        canceled.putArray("conditions").addObject().put("type", "Canceled").put("status", "True").put("category", "Advisory");
+        server.setStatus(ResourceKind.PLAN, "demo", "web-tier", canceled);
         CliHarness.Result plans = cli.run("get", "Plan");
-        assertThat(plans.out().lines().findFirst().orElseThrow())
-                .isEqualTo("NAME       READY   EXECUTING   SUCCEEDED   FAILED   ARCHIVED   AGE");
+        assertThat(plans.out().lines().toList()).containsExactly(
+                "NAME       READY   EXECUTING   SUCCEEDED   FAILED   CANCELED   ARCHIVED   AGE",
+                "web-tier                                            True                  5m30s");
 
         CliHarness.Result yaml = cli.run("get", "plan", "web-tier", "-o", "yaml");
         assertThat(yaml.out()).contains("kind: Plan", "name: web-tier", "warm: true");

@@ -274,7 +274,7 @@ public final class Builtins {
                 return r;
             });
             def("object.subset", 2, a -> bool(subset(a[0], a[1])));
-            def("is_number", 1, a -> a[0] instanceof Double );
+            def("is_number", 1, a -> a[0] instanceof Number);
             def("is_string", 1, a -> a[0] instanceof String );
             def("is_boolean", 1, a -> a[0] instanceof Boolean );
             def("is_array", 1, a -> a[0] instanceof List );

@@ -171,15 +171,21 @@ public final class ApiClient {
 
     /** A GET of an API path that answers plain text (e.g. a plan's {@code log}). */
     public String getText(String path) {
-        return exchange("GET", path, null, "text/plain").body();
+        return exchange("GET", path, null, "text/plain", HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private JsonNode send(String method, String path, JsonNode body) {
-        HttpResponse<String> response = exchange(method, path, body, "application/json");
+        HttpResponse<String> response = exchange(method, path, body, "application/json", HttpResponse.BodyHandlers.ofString());
         return parse(response.body(), response.statusCode());
     }
 
-    private HttpResponse<String> exchange(String method, String path, JsonNode body, String accept) {
+    /** A GET of an API path that answers bytes (the must-gather archive). */
+    public byte[] getBytes(String path, String accept) {
+        return exchange("GET", path, null, accept, HttpResponse.BodyHandlers.ofByteArray()).body();
+    }
+
+    private <T> HttpResponse<T> exchange(String method, String path, JsonNode body, String accept,
+                                         HttpResponse.BodyHandler<T> handler) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(connection.url() + path))
                 .timeout(TIMEOUT)
                 .header("Authorization", "Bearer " + connection.token())
@@ -190,9 +196,9 @@ public final class ApiClient {
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        HttpResponse<String> response;
+        HttpResponse<T> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send(request.build(), handler);
         } catch (ConnectException e) {
             throw new CliException("cannot reach the server at " + connection.url() + ": connection refused"
                     + " (is 'hoist serve' running?)");
@@ -212,7 +218,8 @@ public final class ApiClient {
         if (status >= 200 && status < 300) {
             return response;
         }
-        throw error(status, response.body());
+        throw error(status, response.body() instanceof byte[] bytes
+                ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(response.body()));
     }
 
     private static JsonNode parse(String body, int status) {

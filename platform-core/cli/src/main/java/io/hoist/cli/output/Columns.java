@@ -34,6 +34,7 @@ public final class Columns {
                 cols.add(condition("EXECUTING", "Executing"));
                 cols.add(condition("SUCCEEDED", "Succeeded"));
                 cols.add(condition("FAILED", "Failed"));
+                cols.add(condition("CANCELED", "Canceled"));
                 cols.add(new Column("ARCHIVED", o -> o.path("spec").path("archived").asBoolean(false) ? "true" : ""));
             }
             case MIGRATION -> {
@@ -42,12 +43,23 @@ public final class Columns {
                 cols.add(condition("RUNNING", "Running"));
                 cols.add(condition("SUCCEEDED", "Succeeded"));
                 cols.add(condition("FAILED", "Failed"));
+                cols.add(condition("CANCELED", "Canceled"));
             }
             case SECRET -> {
                 cols.add(new Column("TYPE", o -> o.path("type").asText("Opaque")));
                 cols.add(new Column("DATA", o -> String.valueOf(o.path("data").size() + o.path("stringData").size())));
             }
             case CONFIG_MAP -> cols.add(new Column("DATA", o -> String.valueOf(o.path("data").size())));
+            case EVENT -> {
+                // as kubectl get events: what happened to which object, how often, most recent last
+                cols.add(new Column("LAST SEEN", o -> Age.since(o.path("lastTimestamp").asText(null), now)));
+                cols.add(new Column("TYPE", o -> o.path("type").asText("")));
+                cols.add(new Column("REASON", o -> o.path("reason").asText("")));
+                cols.add(new Column("OBJECT", o -> o.path("involvedObject").path("kind").asText("").toLowerCase(java.util.Locale.ROOT)
+                        + "/" + o.path("involvedObject").path("name").asText("")));
+                cols.add(new Column("COUNT", o -> String.valueOf(o.path("count").asInt(1))));
+                cols.add(new Column("MESSAGE", o -> o.path("message").asText("")));
+            }
             default -> cols.add(condition("READY", "Ready"));
         }
         cols.add(new Column("AGE", o -> Age.since(o.path("metadata").path("creationTimestamp").asText(null), now)));

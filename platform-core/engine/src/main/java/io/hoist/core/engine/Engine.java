@@ -93,8 +93,10 @@ public final class Engine implements AutoCloseable {
         DiskPhases disks = new DiskPhases(scheduler, copier, copies, settings::hostBandwidthMibps, settings::transferChecksum,
                 (vm, p) -> vertx.eventBus().publish(Addresses.DISK_PROGRESS,
                         new Messages.DiskProgress(vm.message().plan(), vm.message().migrationUid(), vm.message().vmId(), p)), delays);
-        WarmPhases warm = new WarmPhases(disks, delays, settings::precopyInterval, vm -> loader
-                .read(ResourceKind.MIGRATION, vm.message().plan().namespace(), vm.message().migrationName(), Migration.class)
+        // the cutover is in the Migration's spec: read without its VM entries (as many as the plan has)
+        WarmPhases warm = new WarmPhases(disks, delays, settings::precopyInterval, vm -> store
+                .getWithoutItems(ResourceKind.MIGRATION, vm.message().plan().namespace(), vm.message().migrationName())
+                .map(n -> mapper.convertValue(n, Migration.class))
                 .map(m -> m.spec == null ? null : WarmPhases.cutoverTime(m.spec.cutover)).orElse(null));
         HookPhases hooks = new HookPhases(extensions, loader, mapper, store, services);
         PhaseHandlers handlers = new PhaseHandlers(new PowerPhases(delays), hooks, disks, warm,
@@ -130,11 +132,11 @@ public final class Engine implements AutoCloseable {
                 migrationController, new ArchiveCleanup(loader, cleanup, hooks, runs));
         this.queue = new ReconcileQueue(r -> {
             boolean again = reconciler.reconcile(r);
-            if (store.get(r.kind(), r.namespace(), r.name()).isEmpty()) {
+            if (store.getWithoutItems(r.kind(), r.namespace(), r.name()).isEmpty()) {
                 queue().forget(r);
             }
             return again;
-        }, timer, reconcilers, MIN_PASS_INTERVAL, requeueDelay());
+        }, timer, reconcilers, MIN_PASS_INTERVAL, requeueDelay(), MAX_REQUEUE_DELAY);
         this.router = new WatchRouter(store, new WatchRouter.Targets() {
             @Override
             public void enqueue(Messages.Reconcile r) {
@@ -209,7 +211,8 @@ public final class Engine implements AutoCloseable {
         consumers.add(vertx.eventBus().<Messages.RunVm>consumer(Addresses.VM_RUN, m -> registry.start(m.body())));
         consumers.add(vertx.eventBus().<Messages.CancelVms>consumer(Addresses.VM_CANCEL, m -> registry.cancel(m.body())));
         consumers.add(vertx.eventBus().<Messages.Reconcile>consumer(Addresses.RECONCILE, m -> enqueue(m.body())));
-        watch = store.watch(null, null, store.currentVersion(), router.listener());
+        // Without item lists: routing needs names and generations, never thousands of VM entries per event.
+        watch = store.watchWithoutItems(null, null, store.currentVersion(), router.listener());
         inventorySubscription = services.onInventoryChange(router.inventoryListener());
         for (ResourceKind k : List.of(ResourceKind.PROVIDER, ResourceKind.PLAN, ResourceKind.MIGRATION)) {
             router.requeueAll(k);
@@ -269,7 +272,10 @@ public final class Engine implements AutoCloseable {
         LOG.log(System.Logger.Level.DEBUG, "engine stopped");
     }
 
-    /** How long the engine waits before re-checking a waiting object. */
+    /** The longest wait before re-checking an object that keeps waiting or failing (the requeue backs off to it). */
+    static final Duration MAX_REQUEUE_DELAY = Duration.ofMinutes(1);
+
+    /** How long the engine waits before first re-checking a waiting object (doubling to {@link #MAX_REQUEUE_DELAY}). */
     public static Duration requeueDelay() {
         return Duration.ofSeconds(5);
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.model.meta.KubeObject;
 import io.hoist.core.model.resource.ConfigMap;
+import io.hoist.core.model.resource.Event;
 import io.hoist.core.model.resource.ForkliftController;
 import io.hoist.core.model.resource.Hook;
 import io.hoist.core.model.resource.Host;
@@ -57,6 +58,7 @@ public final class Resources {
             case FORKLIFT_CONTROLLER -> ForkliftController.class;
             case SECRET -> Secret.class;
             case CONFIG_MAP -> ConfigMap.class;
+            case EVENT -> Event.class;
         };
     }
 

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.model.admission.Admission;
 import io.hoist.core.model.admission.MtvAdmission;
 import io.hoist.core.server.api.ResourceApi;
+import io.hoist.core.server.console.ConsoleRoutes;
+import io.hoist.core.server.console.ConsoleSessions;
+import io.hoist.core.server.console.SessionOrTokenAuth;
 import io.hoist.core.server.http.ErrorMapping;
 import io.hoist.core.server.http.OpenApiDocument;
 import io.hoist.core.server.http.RequestBodies;
@@ -51,7 +54,8 @@ public final class HoistServer implements AutoCloseable {
     private static final long START_TIMEOUT_SECONDS = 60;
 
     /** What components and route contributors get: the shared Vert.x, the store, admission, the data dir. */
-    public record Context(Vertx vertx, ResourceStore store, Admission admission, Path dataDir) {}
+    public record Context(Vertx vertx, ResourceStore store, Admission admission, Path dataDir,
+                          io.hoist.core.server.metrics.Metrics metrics) {}
 
     /** Something with a lifecycle bound to the server's (engine, inventory collectors, plugin manager). */
     public interface Component {
@@ -71,6 +75,9 @@ public final class HoistServer implements AutoCloseable {
     private HttpServer http;
     private io.hoist.core.server.http.ConnectionDeadlines deadlines;
     private final List<Component> started = new ArrayList<>();
+    private io.hoist.core.server.metrics.Metrics metrics;
+    private final ConsoleSessions sessions = new ConsoleSessions();
+    private ConsoleRoutes console;
 
     private HoistServer(Options options) {
         this.options = options;
@@ -91,11 +98,14 @@ public final class HoistServer implements AutoCloseable {
         try {
             prepareDataDir(options.dataDir);
             TokenAuth auth = TokenAuth.fromDataDir(options.dataDir);
+            console = new ConsoleRoutes(sessions, auth, options.tls());
             ownsVertx = options.vertx == null;
-            vertx = ownsVertx ? Vertx.vertx() : options.vertx;
+            metrics = new io.hoist.core.server.metrics.Metrics();
+            vertx = ownsVertx ? metrics.newVertx() : options.vertx;
             ownsStore = options.store == null;
             store = ownsStore ? SqliteResourceStore.open(options.dataDir) : options.store;
-            Context context = new Context(vertx, store, options.admission, options.dataDir);
+            metrics.observe(store, vertx);
+            Context context = new Context(vertx, store, options.admission, options.dataDir, metrics);
             for (Component c : options.components) {
                 c.start(context);
                 started.add(c);
@@ -120,11 +130,29 @@ public final class HoistServer implements AutoCloseable {
     private Router buildRouter(TokenAuth auth, Context context) {
         Router r = Router.router(vertx);
         r.route().handler(new RequestGuard());
-        r.route().handler(auth);
+        console.mountPublic(r);
+        // Before the API token check: /metrics also takes the read-only scrape token.
+        new io.hoist.core.server.metrics.MetricsRoutes(vertx, metrics, auth, options.dataDir).mount(r);
+        r.route().handler(new SessionOrTokenAuth(auth, sessions));
         r.route().handler(BodyHandler.create(false).setBodyLimit(RequestBodies.MAX_BODY_BYTES));
-        ObjectNode openApi = OpenApiDocument.build(options.routes);
+        console.mountAuthenticated(r);
+        List<RouteContributor> documented = new ArrayList<>(options.routes);
+        documented.add(new RouteContributor() {
+            @Override
+            public void addRoutes(Router router, Context ctx) {}
+
+            @Override
+            public ObjectNode openApiPaths() {
+                ObjectNode paths = io.hoist.core.server.metrics.MetricsRoutes.openApiPaths();
+                paths.setAll(io.hoist.core.server.logging.LoggerRoutes.openApiPaths());
+                paths.setAll(ConsoleRoutes.openApiPaths());
+                return paths;
+            }
+        });
+        ObjectNode openApi = OpenApiDocument.build(documented);
         r.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .end(openApi.toString()));
+        new io.hoist.core.server.logging.LoggerRoutes().mount(r);
         new ResourceApi(vertx, store, options.admission).addRoutes(r);
         new io.hoist.core.server.api.DiscoveryApi(io.hoist.api.PluginApi.VERSION).addRoutes(r);
         for (RouteContributor c : options.routes) {
@@ -188,6 +216,10 @@ public final class HoistServer implements AutoCloseable {
             await(vertx.close(), "Vert.x");
         }
         vertx = null;
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
+        }
     }
 
     @Override
@@ -207,6 +239,18 @@ public final class HoistServer implements AutoCloseable {
         return (options.tls() ? "https" : "http") + "://" + host + ":" + port();
     }
 
+    /**
+     * The web console's address and a fresh one-time login link for it (valid
+     * {@link ConsoleSessions#LINK_TTL}, good for one browser): what {@code hoist serve} prints.
+     */
+    public ConsoleLink consoleLink() {
+        requireStarted();
+        return new ConsoleLink(url() + "/console/", url() + console.linkPath(sessions.mintLoginCode()), console.present());
+    }
+
+    /** {@code present} is false when this build carries no console files. */
+    public record ConsoleLink(String url, String loginLink, boolean present) {}
+
     public Router router() {
         requireStarted();
         return router;
@@ -220,6 +264,12 @@ public final class HoistServer implements AutoCloseable {
     public Vertx vertx() {
         requireStarted();
         return vertx;
+    }
+
+    /** The metrics registry served at {@code /metrics}. */
+    public io.hoist.core.server.metrics.Metrics metrics() {
+        requireStarted();
+        return metrics;
     }
 
     public Options options() {

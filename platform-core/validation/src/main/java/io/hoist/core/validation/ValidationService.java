@@ -470,10 +470,10 @@ public final class ValidationService implements AutoCloseable {
         OWN_FIELDS.forEach(input::remove);
         Object concerns;
         try {
-            JsonNode result = rules.validate(JSON.writeValueAsString(input));
+            JsonNode result = rules.validate(input);
             JsonNode list = result == null ? null : result.get("concerns");
             concerns = list == null ? List.of() : JSON.convertValue(list, List.class);
-        } catch (PolicyEvaluationException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (PolicyEvaluationException | IllegalArgumentException e) {
             // the user sees that the rules could not run on this VM instead of a silently clean VM
             concerns = List.of(Map.of("id", "validation.failed", "category", "Warning",
                     "label", "Validation failed", "assessment", "The " + pkg.get() + " rules failed on this VM: " + e.getMessage()));

@@ -242,7 +242,7 @@ public final class MigrationController {
         if (uid.isEmpty()) {
             return false;
         }
-        for (var o : store.list(ResourceKind.MIGRATION, null)) {
+        for (var o : store.listWithoutItems(ResourceKind.MIGRATION, null)) {
             if (uid.equals(o.path("metadata").path("uid").asText())) {
                 return !o.path("status").has("completed");
             }

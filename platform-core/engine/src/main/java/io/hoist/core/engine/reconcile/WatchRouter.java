@@ -20,7 +20,8 @@ import java.util.function.Consumer;
 /**
  * Turns store and inventory changes into reconcile requests. The store calls its watch listeners while it holds its
  * write lock, so the listener here only hands the event to this router's own serial thread (order kept); listing
- * and parsing happen there, never under the store's lock.
+ * and parsing happen there, never under the store's lock. It watches and lists without item lists (a plan's VM
+ * entries): what it routes on are names, uids and generations.
  */
 public final class WatchRouter {
     /** Inventory changes are gathered this long before a provider's plans are recomputed. */
@@ -87,6 +88,11 @@ public final class WatchRouter {
         String ns = o.path("metadata").path("namespace").asText();
         String name = o.path("metadata").path("name").asText();
         boolean deleted = "DELETED".equals(e.type());
+        if (e.itemsOnly()) {
+            // VM entries written by the engine's own status writer: the runs that wrote them enqueue what must
+            // look again when they end, so a batch of phase changes costs no reconcile pass.
+            return;
+        }
         switch (kind) {
             case PROVIDER -> {
                 if (deleted) {
@@ -150,7 +156,7 @@ public final class WatchRouter {
 
     private void requeuePlansOf(String providerUid) {
         Set<String> refs = new HashSet<>();
-        for (ObjectNode p : store.list(ResourceKind.PROVIDER, null)) {
+        for (ObjectNode p : store.listWithoutItems(ResourceKind.PROVIDER, null)) {
             if (providerUid.equals(p.path("metadata").path("uid").asText())) {
                 refs.add(p.path("metadata").path("namespace").asText() + "/" + p.path("metadata").path("name").asText());
             }
@@ -158,7 +164,7 @@ public final class WatchRouter {
         if (refs.isEmpty()) {
             return;
         }
-        for (ObjectNode plan : store.list(ResourceKind.PLAN, null)) {
+        for (ObjectNode plan : store.listWithoutItems(ResourceKind.PLAN, null)) {
             String ns = plan.path("metadata").path("namespace").asText();
             for (String side : List.of("source", "destination")) {
                 var ref = plan.path("spec").path("provider").path(side);
@@ -173,7 +179,7 @@ public final class WatchRouter {
 
     /** Every object of a kind gets a pass (start, resync, a change many objects depend on). */
     public void requeueAll(ResourceKind kind) {
-        for (ObjectNode o : store.list(kind, null)) {
+        for (ObjectNode o : store.listWithoutItems(kind, null)) {
             targets.enqueue(new Messages.Reconcile(kind, o.path("metadata").path("namespace").asText(),
                     o.path("metadata").path("name").asText()));
         }

@@ -90,6 +90,11 @@ public final class VmRun {
     }
 
     private void advance() {
+        // Every log line of this run names its plan, migration, VM and step (SLF4J MDC; the run's threads are virtual
+        // and per task, so nothing lingers on another run's lines).
+        org.slf4j.MDC.put("plan", msg.plan().namespace() + "/" + msg.plan().name());
+        org.slf4j.MDC.put("migration", msg.migrationName());
+        org.slf4j.MDC.put("vm", msg.vmId());
         synchronized (walking) {
             if (finished.isDone() || services.stopping().getAsBoolean()) {
                 return;
@@ -107,6 +112,7 @@ public final class VmRun {
                         return;
                     }
                     PhaseRef phase = vm.phase();
+                    org.slf4j.MDC.put("step", String.valueOf(phase));
                     if (phase.is(Phase.Completed)) {
                         finishSucceeded();
                         return;

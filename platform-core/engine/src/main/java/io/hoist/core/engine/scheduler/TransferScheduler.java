@@ -114,6 +114,11 @@ public final class TransferScheduler {
         return inUseByHost.getOrDefault(hostKey, 0);
     }
 
+    /** Disks in flight per source host now (a copy), for the hoist_disks_in_flight metric. */
+    public synchronized Map<String, Integer> inUseByHost() {
+        return Map.copyOf(inUseByHost);
+    }
+
     public synchronized int waiting() {
         return queue.size();
     }

@@ -61,6 +61,7 @@ public final class MtvAdmission implements Admission {
                 case SECRET -> CoreRules.checkSecret(object, existing, semantic);
                 case CONFIG_MAP -> CoreRules.checkConfigMap(object, existing, semantic);
                 case FORKLIFT_CONTROLLER -> CoreRules.checkForkliftController(object, semantic);
+                case EVENT -> { } // written by the platform only, never through admission
             }
         }
         for (Cause c : semantic.list()) {

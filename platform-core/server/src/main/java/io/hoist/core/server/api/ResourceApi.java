@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * The Kubernetes-style resource API over {@link ResourceStore}: list, get, create, replace, merge
@@ -63,6 +64,19 @@ public final class ResourceApi {
             router.delete(item).handler(this::delete);
         }
         router.get(FORKLIFT + "/:plural").handler(this::list);
+        // other components serve their own /api/v1/<name> (plugins, …): only the core kinds are taken here
+        router.get(CORE + "/:plural").handler(ctx -> {
+            if (ResourceKind.byPlural(ctx.pathParam("plural")).filter(k -> k.group().isEmpty()).isPresent()) {
+                list(ctx);
+            } else {
+                ctx.next();
+            }
+        });
+        // events.k8s.io/v1: the same stored Events in their newer shape, read-only
+        router.get(EventsV1.BASE + "/namespaces/:namespace/:plural").handler(this::list);
+        router.get(EventsV1.BASE + "/namespaces/:namespace/:plural/:name").handler(this::get);
+        router.get(EventsV1.BASE + "/:plural").handler(this::list);
+
         String status = FORKLIFT + "/namespaces/:namespace/:plural/:name/status";
         router.get(status).handler(this::get);
         router.put(status).handler(this::replaceStatus);
@@ -74,23 +88,24 @@ public final class ResourceApi {
     private void list(RoutingContext ctx) {
         ResourceKind kind = kind(ctx);
         String ns = ctx.pathParam("namespace") == null ? null : ObjectRules.urlNamespace(ctx.pathParam("namespace"));
+        UnaryOperator<ObjectNode> view = view(ctx, kind);
         Predicate<JsonNode> selected = Selectors.parse(ctx.queryParams().get("labelSelector"),
                 ctx.queryParams().get("fieldSelector"));
         String watch = ctx.queryParams().get("watch");
         if ("true".equals(watch) || "1".equals(watch)) {
-            WatchStream.start(ctx, vertx, store, kind, ns, selected);
+            WatchStream.start(ctx, vertx, store, kind, ns, selected, view);
             return;
         }
         blocking(ctx, () -> {
             long version = store.currentVersion(); // before the list: a watch from here may repeat, never miss
             ObjectNode list = JSON.createObjectNode();
-            list.put("apiVersion", kind.apiVersion());
+            list.put("apiVersion", isEventsV1(ctx) ? EventsV1.GROUP_VERSION : kind.apiVersion());
             list.put("kind", kind.kind() + "List");
             list.putObject("metadata").put("resourceVersion", Long.toString(version));
             ArrayNode items = list.putArray("items");
             for (ObjectNode o : store.list(kind, ns)) {
                 if (selected.test(o)) {
-                    items.add(SecretData.redact(kind, o));
+                    items.add(view.apply(o));
                 }
             }
             return list;
@@ -101,11 +116,13 @@ public final class ResourceApi {
         ResourceKind kind = kind(ctx);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
-        blocking(ctx, () -> SecretData.redact(kind, existing(kind, ns, name)), 200);
+        UnaryOperator<ObjectNode> view = view(ctx, kind);
+        blocking(ctx, () -> view.apply(existing(kind, ns, name)), 200);
     }
 
     private void create(RoutingContext ctx) {
         ResourceKind kind = kind(ctx);
+        requireWritable(kind);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
         withBody(ctx, format, obj -> {
@@ -129,6 +146,7 @@ public final class ResourceApi {
 
     private void replace(RoutingContext ctx) {
         ResourceKind kind = kind(ctx);
+        requireWritable(kind);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
         RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
@@ -142,6 +160,7 @@ public final class ResourceApi {
 
     private void patch(RoutingContext ctx) {
         ResourceKind kind = kind(ctx);
+        requireWritable(kind);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
         // Built-in kinds are string maps, where kubectl's strategic merge patch means a merge patch.
@@ -197,6 +216,7 @@ public final class ResourceApi {
 
     private void delete(RoutingContext ctx) {
         ResourceKind kind = kind(ctx);
+        requireWritable(kind);
         String ns = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         String name = ObjectRules.urlName(ctx.pathParam("name"));
         blocking(ctx, () -> {
@@ -212,13 +232,37 @@ public final class ResourceApi {
 
     // ---- helpers ----
 
+    private static boolean isEventsV1(RoutingContext ctx) {
+        return ctx.normalizedPath().startsWith(EventsV1.BASE + "/");
+    }
+
+    /** What a client sees of a stored object: secrets redacted, Events in the shape of the URL's group. */
+    private static UnaryOperator<ObjectNode> view(RoutingContext ctx, ResourceKind kind) {
+        return isEventsV1(ctx) ? EventsV1::fromCore : o -> SecretData.redact(kind, o);
+    }
+
+    private static void requireWritable(ResourceKind kind) {
+        if (!kind.userWritable()) {
+            throw new ApiException(405, "MethodNotAllowed", kind.plural() + " are written by the platform only:"
+                    + " they can be listed, read and watched, not created, changed or deleted");
+        }
+    }
+
     private ResourceKind kind(RoutingContext ctx) {
         String plural = ctx.pathParam("plural");
+        if (isEventsV1(ctx)) {
+            return ResourceKind.EVENT.plural().equals(plural) ? ResourceKind.EVENT
+                    : throwNotFound("the server could not find the requested resource (only events under " + EventsV1.BASE + ")");
+        }
         boolean core = ctx.normalizedPath().startsWith(CORE + "/");
         return ResourceKind.byPlural(plural)
                 .filter(k -> k.group().isEmpty() == core)
                 .orElseThrow(() -> ApiException.notFound("the server could not find the requested resource"
                         + " (unknown resource type under " + (core ? CORE : FORKLIFT) + ")"));
+    }
+
+    private static ResourceKind throwNotFound(String message) {
+        throw ApiException.notFound(message);
     }
 
     private ObjectNode existing(ResourceKind kind, String ns, String name) {

@@ -37,8 +37,12 @@ final class WatchStream {
 
     private WatchStream() {}
 
+    /**
+     * Streams the kind's changes; {@code view} turns a stored object into what the client sees (secrets redacted,
+     * Events in the events.k8s.io shape).
+     */
     static void start(RoutingContext ctx, Vertx vertx, ResourceStore store, ResourceKind kind, String ns,
-                      Predicate<JsonNode> selected) {
+                      Predicate<JsonNode> selected, java.util.function.UnaryOperator<ObjectNode> view) {
         Long since = parseVersion(ctx.queryParams().get("resourceVersion"));
         long timeout = parseTimeout(ctx.queryParams().get("timeoutSeconds"));
         Context eventLoop = vertx.getOrCreateContext();
@@ -63,7 +67,7 @@ final class WatchStream {
                     }
                     String key = o.at("/metadata/namespace").asText() + "/" + o.at("/metadata/name").asText();
                     listed.put(key, o.at("/metadata/resourceVersion").asLong());
-                    post(eventLoop, response, queued, "ADDED", SecretData.redact(kind, o));
+                    post(eventLoop, response, queued, "ADDED", view.apply(o));
                 }
             } else {
                 from = since;
@@ -77,7 +81,7 @@ final class WatchStream {
                 if (!selected.test(e.object())) {
                     return;
                 }
-                post(eventLoop, response, queued, e.type(), SecretData.redact(kind, e.object()));
+                post(eventLoop, response, queued, e.type(), view.apply(e.object()));
             });
         }, false).onComplete(ar -> {
             if (ar.failed()) {

@@ -3,6 +3,7 @@ package io.hoist.core.store.sqlite;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.core.store.ResourceStore;
@@ -63,6 +64,8 @@ public final class SqliteResourceStore implements ResourceStore {
     private final BlockingQueue<Connection> readers;
     private final List<Connection> allReaders = new ArrayList<>();
     private final CopyOnWriteArrayList<WatchImpl> watches = new CopyOnWriteArrayList<>();
+    /** The objects that have item rows ({@link ItemRows}): only their reads and events assemble a list. */
+    private final java.util.Set<String> withItems = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.ConcurrentSkipListMap<String, UnreadableObject> unreadable =
             new java.util.concurrent.ConcurrentSkipListMap<>();
     private long version;
@@ -87,6 +90,13 @@ public final class SqliteResourceStore implements ResourceStore {
             // The counter survives even when the change log is pruned to nothing.
             st.execute("CREATE TABLE IF NOT EXISTS counter (id INTEGER PRIMARY KEY CHECK (id = 0), rv INTEGER NOT NULL)");
             st.execute("INSERT OR IGNORE INTO counter (id, rv) VALUES (0, 0)");
+            st.execute(ItemRows.CREATE_TABLE);
+            st.execute(ItemRows.CREATE_INDEX);
+            try (ResultSet rs = st.executeQuery("SELECT DISTINCT kind, namespace, name FROM items")) {
+                while (rs.next()) {
+                    withItems.add(objectKey(ResourceKind.valueOf(rs.getString(1)), rs.getString(2), rs.getString(3)));
+                }
+            }
         }
         writer.setAutoCommit(false);
         writer.commit();
@@ -179,22 +189,52 @@ public final class SqliteResourceStore implements ResourceStore {
 
     @Override
     public Optional<ObjectNode> get(ResourceKind kind, String namespace, String name) {
+        return get(kind, namespace, name, true);
+    }
+
+    @Override
+    public Optional<ObjectNode> getWithoutItems(ResourceKind kind, String namespace, String name) {
+        return get(kind, namespace, name, false);
+    }
+
+    private Optional<ObjectNode> get(ResourceKind kind, String namespace, String name, boolean items) {
         return read(c -> {
+            ObjectNode body;
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT body FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
                 ps.setString(1, kind.name());
                 ps.setString(2, ns(namespace));
                 ps.setString(3, name);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(parseStored(kind.name(), ns(namespace), name, rs.getString(1)))
-                            : Optional.<ObjectNode>empty();
+                    if (!rs.next()) {
+                        return Optional.<ObjectNode>empty();
+                    }
+                    body = parseStored(kind.name(), ns(namespace), name, rs.getString(1));
                 }
             }
+            if (items && withItems.contains(objectKey(kind, ns(namespace), name))) {
+                ItemRows.attach(c, kind, ns(namespace), name, body);
+            }
+            return Optional.of(body);
         });
     }
 
     @Override
+    public Optional<ObjectNode> item(ResourceKind kind, String namespace, String name, String id) {
+        return read(c -> ItemRows.readOne(c, kind, ns(namespace), name, id));
+    }
+
+    @Override
     public List<ObjectNode> list(ResourceKind kind, String namespace) {
+        return list(kind, namespace, true);
+    }
+
+    @Override
+    public List<ObjectNode> listWithoutItems(ResourceKind kind, String namespace) {
+        return list(kind, namespace, false);
+    }
+
+    private List<ObjectNode> list(ResourceKind kind, String namespace, boolean items) {
         return read(c -> {
             String sql = "SELECT body, namespace, name FROM objects WHERE kind = ?"
                     + (namespace == null ? "" : " AND namespace = ?") + " ORDER BY namespace, name";
@@ -210,6 +250,15 @@ public final class SqliteResourceStore implements ResourceStore {
                             out.add(parseStored(kind.name(), rs.getString(2), rs.getString(3), rs.getString(1)));
                         } catch (StoreException.Unreadable skipped) {
                             // reported by recordUnreadable; one bad row must not hide the others
+                        }
+                    }
+                }
+                if (items) {
+                    for (ObjectNode o : out) {
+                        String ns = o.path("metadata").path("namespace").asText();
+                        String name = o.path("metadata").path("name").asText();
+                        if (withItems.contains(objectKey(kind, ns, name))) {
+                            ItemRows.attach(c, kind, ns, name, o);
                         }
                     }
                 }
@@ -233,7 +282,8 @@ public final class SqliteResourceStore implements ResourceStore {
         ObjectNode meta = metadata(obj);
         String namespace = ns(text(meta, "namespace"));
         String name = requireName(meta);
-        return write(() -> {
+        ArrayNode items = ItemRows.detach(kind, obj);
+        ObjectNode created = writeWithItems(kind, namespace, name, items, () -> {
             if (exists(kind, namespace, name)) {
                 throw new StoreException.AlreadyExists(kind.plural() + " \"" + name + "\" already exists");
             }
@@ -247,9 +297,14 @@ public final class SqliteResourceStore implements ResourceStore {
             meta.put("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
             meta.put("resourceVersion", Long.toString(rv));
             reorder(obj);
+            if (items != null) {
+                ItemRows.replaceAll(writer, kind, namespace, name, items);
+                withItems.add(objectKey(kind, namespace, name));
+            }
             store(kind, namespace, name, rv, obj, "ADDED");
             return obj;
         });
+        return withList(kind, namespace, name, created, items);
     }
 
     @Override
@@ -259,16 +314,27 @@ public final class SqliteResourceStore implements ResourceStore {
 
     @Override
     public ObjectNode updateStatus(ResourceKind kind, ObjectNode object) {
-        return replace(kind, object, true);
+        return replace(kind, object, true, true);
+    }
+
+    @Override
+    public ObjectNode updateStatusWithoutItems(ResourceKind kind, ObjectNode object) {
+        return replace(kind, object, true, false);
     }
 
     private ObjectNode replace(ResourceKind kind, ObjectNode incoming, boolean statusOnly) {
+        return replace(kind, incoming, statusOnly, true);
+    }
+
+    private ObjectNode replace(ResourceKind kind, ObjectNode incoming, boolean statusOnly, boolean withItemsBack) {
         ObjectNode in = incoming.deepCopy();
         ObjectNode inMeta = metadata(in);
         String namespace = ns(text(inMeta, "namespace"));
         String name = requireName(inMeta);
         String expectedRv = text(inMeta, "resourceVersion");
-        return write(() -> {
+        // Only a status write carries the item list (an update keeps the stored status, rows included).
+        ArrayNode items = statusOnly ? ItemRows.detach(kind, in) : null;
+        ObjectNode written = writeWithItems(kind, namespace, name, items, () -> {
             ObjectNode existing = load(kind, namespace, name);
             if (existing == null) {
                 throw new StoreException.NotFound(kind.plural() + " \"" + name + "\" not found");
@@ -309,9 +375,92 @@ public final class SqliteResourceStore implements ResourceStore {
             }
             ((ObjectNode) result.get("metadata")).put("resourceVersion", Long.toString(rv));
             reorder(result);
+            if (items != null) {
+                ItemRows.replaceAll(writer, kind, namespace, name, items);
+                withItems.add(objectKey(kind, namespace, name));
+            }
             store(kind, namespace, name, rv, result, "MODIFIED");
             return result;
         });
+        if (!withItemsBack) {
+            return written;
+        }
+        return withList(kind, namespace, name, written, items);
+    }
+
+    /**
+     * A write that may give an object item rows: the object counts as having rows from inside the write (its events
+     * are delivered before the write returns) and no longer when the write failed.
+     */
+    private <T> T writeWithItems(ResourceKind kind, String namespace, String name, ArrayNode items, WriteWork<T> work) {
+        String key = objectKey(kind, namespace, name);
+        boolean had = withItems.contains(key);
+        try {
+            return write(work);
+        } catch (RuntimeException e) {
+            if (items != null && !had) {
+                withItems.remove(key);
+            }
+            throw e;
+        }
+    }
+
+    /** A written object as callers see it: with its item list (the one just written, or read back after the write). */
+    private ObjectNode withList(ResourceKind kind, String namespace, String name, ObjectNode written, ArrayNode items) {
+        if (items != null) {
+            ObjectNode out = written.deepCopy();
+            ItemRows.put(out, ResourceStore.itemListPath(kind), items);
+            return out;
+        }
+        if (withItems.contains(objectKey(kind, namespace, name))) {
+            ObjectNode out = written.deepCopy();
+            read(c -> {
+                ItemRows.attach(c, kind, namespace, name, out);
+                return null;
+            });
+            return out;
+        }
+        return written;
+    }
+
+    // ---- item lists ----
+
+    @Override
+    public String writeItems(ResourceKind kind, String namespace, String name, List<ObjectNode> items) {
+        if (!ItemRows.hasList(kind)) {
+            throw new IllegalArgumentException(kind.kind() + " has no item list");
+        }
+        for (ObjectNode item : items) {
+            ItemRows.id(item, -1); // refuses an element without an id before anything is written
+        }
+        String n = ns(namespace);
+        String key = objectKey(kind, n, name);
+        boolean had = withItems.contains(key);
+        try {
+            return write(() -> {
+                ObjectNode existing = load(kind, n, name);
+                if (existing == null) {
+                    throw new StoreException.NotFound(kind.plural() + " \"" + name + "\" not found");
+                }
+                for (ObjectNode item : items) {
+                    ItemRows.upsert(writer, kind, n, name, item);
+                }
+                withItems.add(key);
+                long rv = version + 1;
+                ((ObjectNode) existing.get("metadata")).put("resourceVersion", Long.toString(rv));
+                store(kind, n, name, rv, existing, "MODIFIED", true);
+                return Long.toString(rv);
+            });
+        } catch (RuntimeException e) {
+            if (!had) {
+                withItems.remove(key);
+            }
+            throw e;
+        }
+    }
+
+    private static String objectKey(ResourceKind kind, String namespace, String name) {
+        return kind.name() + '\u0000' + namespace + '\u0000' + name;
     }
 
     @Override
@@ -335,6 +484,11 @@ public final class SqliteResourceStore implements ResourceStore {
                     meta.put("namespace", n);
                 }
             }
+            if (withItems.remove(objectKey(kind, n, name))) {
+                // The DELETED event carries the whole final state, list included.
+                ItemRows.attach(writer, kind, n, name, existing);
+                ItemRows.deleteAll(writer, kind, n, name);
+            }
             long rv = version + 1;
             try (PreparedStatement ps = writer.prepareStatement(
                     "DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
@@ -356,7 +510,16 @@ public final class SqliteResourceStore implements ResourceStore {
 
     @Override
     public Watch watch(ResourceKind kind, String namespace, long sinceVersion, Consumer<WatchEvent> listener) {
-        WatchImpl w = new WatchImpl(kind, namespace, listener);
+        return watch(kind, namespace, sinceVersion, listener, true);
+    }
+
+    @Override
+    public Watch watchWithoutItems(ResourceKind kind, String namespace, long sinceVersion, Consumer<WatchEvent> listener) {
+        return watch(kind, namespace, sinceVersion, listener, false);
+    }
+
+    private Watch watch(ResourceKind kind, String namespace, long sinceVersion, Consumer<WatchEvent> listener, boolean items) {
+        WatchImpl w = new WatchImpl(kind, namespace, listener, items);
         // Under the write lock no write can slip between the replay and the registration.
         writeLock.lock();
         try {
@@ -415,16 +578,30 @@ public final class SqliteResourceStore implements ResourceStore {
         return out;
     }
 
+    /**
+     * A watch. Events are delivered on the writing thread, except that a watch with item lists hands an event whose
+     * object has item rows (and every later one, to keep the order) to a virtual thread of its own, which reads the
+     * rows: assembling thousands of VM entries must not happen under the write lock.
+     */
     private final class WatchImpl implements Watch {
         final ResourceKind kind;
         final String namespace;
         final Consumer<WatchEvent> listener;
+        final boolean items;
         volatile boolean open = true;
+        private final java.util.ArrayDeque<WatchEvent> backlog = new java.util.ArrayDeque<>();
+        private boolean draining;
 
-        WatchImpl(ResourceKind kind, String namespace, Consumer<WatchEvent> listener) {
+        WatchImpl(ResourceKind kind, String namespace, Consumer<WatchEvent> listener, boolean items) {
             this.kind = kind;
             this.namespace = namespace;
             this.listener = listener;
+            this.items = items;
+        }
+
+        private boolean needsItems(WatchEvent e) {
+            return items && !"DELETED".equals(e.type()) && withItems.contains(objectKey(e.kind(),
+                    e.object().path("metadata").path("namespace").asText(), e.object().path("metadata").path("name").asText()));
         }
 
         boolean matches(WatchEvent e) {
@@ -436,8 +613,71 @@ public final class SqliteResourceStore implements ResourceStore {
             if (!open || !matches(e)) {
                 return;
             }
+            synchronized (this) {
+                if (draining || needsItems(e)) {
+                    backlog.add(e);
+                    if (!draining) {
+                        draining = true;
+                        Thread.ofVirtual().name("hoist-store-watch").start(this::drain);
+                    }
+                    return;
+                }
+            }
+            call(e, e.object().deepCopy());
+        }
+
+        private void drain() {
+            while (true) {
+                WatchEvent e;
+                synchronized (this) {
+                    e = backlog.poll();
+                    if (e == null || !open) {
+                        backlog.clear();
+                        draining = false;
+                        return;
+                    }
+                    if (e.itemsOnly() && supersededInBacklog(e)) {
+                        // Coalesced: a later event of the same object is queued, and the rows are read at delivery,
+                        // so it shows this change too. A 5,000-VM plan's entries are assembled once per delivery,
+                        // not once per status batch the watcher fell behind on.
+                        continue;
+                    }
+                }
+                ObjectNode o = e.object().deepCopy();
+                if (needsItems(e)) {
+                    String ns = o.path("metadata").path("namespace").asText();
+                    String name = o.path("metadata").path("name").asText();
+                    try {
+                        read(c -> {
+                            ItemRows.attach(c, e.kind(), ns, name, o);
+                            return null;
+                        });
+                    } catch (StoreException closed) {
+                        close();
+                        continue;
+                    }
+                }
+                call(e, o);
+            }
+        }
+
+        private boolean supersededInBacklog(WatchEvent e) {
+            for (WatchEvent later : backlog) {
+                if (later.kind() == e.kind() && sameObject(later.object(), e.object())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean sameObject(ObjectNode a, ObjectNode b) {
+            return a.path("metadata").path("name").asText().equals(b.path("metadata").path("name").asText())
+                    && a.path("metadata").path("namespace").asText().equals(b.path("metadata").path("namespace").asText());
+        }
+
+        private void call(WatchEvent e, ObjectNode object) {
             try {
-                listener.accept(new WatchEvent(e.type(), e.kind(), e.object().deepCopy(), e.resourceVersion()));
+                listener.accept(new WatchEvent(e.type(), e.kind(), object, e.resourceVersion(), e.itemsOnly()));
             } catch (RuntimeException ex) {
                 // A broken listener must not fail the write that notified it; it just stops watching.
                 LOG.log(Level.WARNING, "watch listener failed; closing the watch", ex);
@@ -672,6 +912,11 @@ public final class SqliteResourceStore implements ResourceStore {
 
     private void store(ResourceKind kind, String namespace, String name, long rv, ObjectNode obj, String type)
             throws SQLException {
+        store(kind, namespace, name, rv, obj, type, false);
+    }
+
+    private void store(ResourceKind kind, String namespace, String name, long rv, ObjectNode obj, String type,
+                       boolean itemsOnly) throws SQLException {
         String body = checkedBody(kind, namespace, name, obj);
         try (PreparedStatement ps = writer.prepareStatement(
                 "INSERT OR REPLACE INTO objects (kind, namespace, name, rv, body) VALUES (?, ?, ?, ?, ?)")) {
@@ -682,11 +927,16 @@ public final class SqliteResourceStore implements ResourceStore {
             ps.setString(5, body);
             ps.executeUpdate();
         }
-        appendChange(rv, type, kind, namespace, name, obj, body);
+        appendChange(rv, type, kind, namespace, name, obj, body, itemsOnly);
     }
 
     private void appendChange(long rv, String type, ResourceKind kind, String namespace, String name, ObjectNode obj,
                               String body) throws SQLException {
+        appendChange(rv, type, kind, namespace, name, obj, body, false);
+    }
+
+    private void appendChange(long rv, String type, ResourceKind kind, String namespace, String name, ObjectNode obj,
+                              String body, boolean itemsOnly) throws SQLException {
         try (PreparedStatement ps = writer.prepareStatement(
                 "INSERT INTO changes (rv, type, kind, namespace, name, body) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setLong(1, rv);
@@ -698,7 +948,7 @@ public final class SqliteResourceStore implements ResourceStore {
             ps.executeUpdate();
         }
         version = rv;
-        pending.add(new WatchEvent(type, kind, obj.deepCopy(), rv));
+        pending.add(new WatchEvent(type, kind, obj.deepCopy(), rv, itemsOnly));
     }
 
     /** Generation counts changes to the desired state: everything except metadata and status. */
