@@ -92,7 +92,7 @@ public final class Engine implements AutoCloseable {
         Delays delays = new Delays(timer);
         DiskPhases disks = new DiskPhases(scheduler, copier, copies, settings::hostBandwidthMibps, settings::transferChecksum,
                 (vm, p) -> vertx.eventBus().publish(Addresses.DISK_PROGRESS,
-                        new Messages.DiskProgress(vm.message().plan(), vm.message().migrationUid(), vm.message().vmId(), p)));
+                        new Messages.DiskProgress(vm.message().plan(), vm.message().migrationUid(), vm.message().vmId(), p)), delays);
         // the cutover is in the Migration's spec: read without its VM entries (as many as the plan has)
         WarmPhases warm = new WarmPhases(disks, delays, settings::precopyInterval, vm -> store
                 .getWithoutItems(ResourceKind.MIGRATION, vm.message().plan().namespace(), vm.message().migrationName())
@@ -146,6 +146,14 @@ public final class Engine implements AutoCloseable {
             @Override
             public void providerDeleted(String uid, String type) {
                 providers.remove(uid, type);
+            }
+
+            @Override
+            public void migrationDeleted(String migrationUid, Messages.PlanKey plan) {
+                java.util.List<String> vms = registry.vmIdsOf(migrationUid);
+                if (!vms.isEmpty()) {
+                    vertx.eventBus().publish(Addresses.VM_CANCEL, new Messages.CancelVms(plan, migrationUid, vms));
+                }
             }
 
             @Override

@@ -40,7 +40,7 @@ class EngineChecksumChoiceTest {
                     assertThat(a.has("hoist.io/source-checksum")).as(id + ": none never shows a checksum").isFalse();
                     assertThat(a.has("hoist.io/target-checksum")).isFalse();
                 }
-                assertDiskEquals(dest.diskFile("migrated", id, id + "-disk-0"), source, id, "disk-0");
+                assertDiskEquals(dest.diskFileOf("migrated", id, "disk-0"), source, id, "disk-0");
             }
             assertStatusMatchesCrds(h);
         }

@@ -76,7 +76,7 @@ class EngineMigrationTest {
                 }
                 assertThat(stepNamed(vm, "ImageConversion").path("reason").asText()).contains("no guest converter");
                 for (int d = 0; d < 2; d++) {
-                    assertDiskEquals(dest.diskFile("migrated", id, id + "-disk-" + d), source, id, "disk-" + d);
+                    assertDiskEquals(dest.diskFileOf("migrated", id, "disk-" + d), source, id, "disk-" + d);
                 }
                 assertThat(dest.creations.get(id).get()).isEqualTo(1);
             }
@@ -104,7 +104,7 @@ class EngineMigrationTest {
                     "warm plan Succeeded; status: " + h.get(ResourceKind.PLAN, "plan1").path("status"));
             for (String id : new String[] {"vm-0", "vm-1", "vm-2"}) {
                 for (int d = 0; d < 2; d++) {
-                    assertDiskEquals(dest.diskFile("migrated", id, id + "-disk-" + d), source, id, "disk-" + d);
+                    assertDiskEquals(dest.diskFileOf("migrated", id, "disk-" + d), source, id, "disk-" + d);
                 }
             }
             JsonNode vm0 = h.get(ResourceKind.PLAN, "plan1").path("status").path("migration").path("vms").get(0);
@@ -170,7 +170,7 @@ class EngineMigrationTest {
             assertThat(source.powerOffs.get() - powerOffsBefore).as("only vm-1 is migrated again").isEqualTo(1);
             for (String id : new String[] {"vm-0", "vm-1", "vm-2"}) {
                 assertThat(dest.creations.get(id).get()).as(id + " created once").isEqualTo(1);
-                assertDiskEquals(dest.diskFile("migrated", id, id + "-disk-0"), source, id, "disk-0");
+                assertDiskEquals(dest.diskFileOf("migrated", id, "disk-0"), source, id, "disk-0");
             }
             assertThat(h.get(ResourceKind.PLAN, "plan1").path("status").path("migration").path("history")).hasSize(2);
             assertStatusMatchesCrds(h);
@@ -215,7 +215,7 @@ class EngineMigrationTest {
                     "plan Succeeded after the cutover was set");
             assertThat(source.powerOffs.get()).isEqualTo(3);
             for (String id : new String[] {"vm-0", "vm-1", "vm-2"}) {
-                assertDiskEquals(dest.diskFile("migrated", id, id + "-disk-0"), source, id, "disk-0");
+                assertDiskEquals(dest.diskFileOf("migrated", id, "disk-0"), source, id, "disk-0");
             }
             assertThat(source.snapshotsAlive.get()).isZero();
         }

@@ -37,6 +37,11 @@ class GuestConversionEngineTest {
                   vms: [{id: vm-0}]
                   convertorNodeSelector: {node-role.kubernetes.io/worker: ""}
                   convertorLabels: {team: infra}
+                  convertorAffinity: {nodeAffinity: {preferredDuringSchedulingIgnoredDuringExecution: []}}
+                  conversionTempStorageClass: scratch-fast
+                  virtV2vImage: quay.io/example/virt-v2v:test
+                  installLegacyDrivers: true
+                  deleteGuestConversionPod: true
                 %s
                 """.formatted(extra);
     }
@@ -83,7 +88,7 @@ class GuestConversionEngineTest {
             String converted = ann.path("hoist.io/checksum.disk-0.converted").asText();
             assertThat(copied).startsWith("sha256-4m:").isEqualTo(transferTarget);
             assertThat(converted).startsWith("sha256-4m:").isNotEqualTo(copied);
-            try (FileDiskReader r = new FileDiskReader(dest.diskFile("migrated", "vm-0", "vm-0-disk-0"))) {
+            try (FileDiskReader r = new FileDiskReader(dest.diskFileOf("migrated", "vm-0", "disk-0"))) {
                 assertThat(Checksums.of(r)).isEqualTo(converted);
             }
 
@@ -97,6 +102,11 @@ class GuestConversionEngineTest {
             var request = converter.requests.get(0);
             assertThat(request.options().nodeSelector()).containsEntry("node-role.kubernetes.io/worker", "");
             assertThat(request.options().labels()).containsEntry("team", "infra");
+            assertThat(request.options().affinityJson()).contains("nodeAffinity");
+            assertThat(request.options().tempStorageClass()).isEqualTo("scratch-fast");
+            assertThat(request.options().image()).isEqualTo("quay.io/example/virt-v2v:test");
+            assertThat(request.options().installLegacyDrivers()).isTrue();
+            assertThat(request.options().deletePodOnSuccess()).isTrue();
             assertThat(request.disks()).hasSize(1);
             EngineMigrationTest.assertStatusMatchesCrds(h);
         }

@@ -66,6 +66,9 @@ class MigrationRaceTest {
                 h.apply(migration(null).replace("name: run1", "name: " + name)); // no wait between them
             }
             awaitAllCompleted(h, names);
+            // the Migration completes first, the plan's next pass then drops Executing: wait for that pass
+            EngineHarness.await(Duration.ofSeconds(30), () -> !Conditions.isTrue(h.get(ResourceKind.PLAN, "plan1"), "Executing"),
+                    "plan no longer Executing; status: " + h.get(ResourceKind.PLAN, "plan1").path("status"));
             JsonNode plan = h.get(ResourceKind.PLAN, "plan1");
             assertThat(Conditions.isTrue(plan, "Executing")).isFalse();
             assertThat(Conditions.isTrue(plan, "Succeeded")).isTrue();

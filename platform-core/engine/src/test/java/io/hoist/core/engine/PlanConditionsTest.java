@@ -153,8 +153,8 @@ class PlanConditionsTest {
                 new FolderDestinationTestDouble(tmp.resolve("out")))) {
             h.apply(plan("cold", "  - id: vm-0\n",
                     "  pvcNameTemplate: \"{{.VmName}}-a-very-long-suffix-that-makes-the-name-longer-than-sixty-three-chars\""));
-            awaitCondition(h, "TargetNameNotValid");
-            assertThat(condition(h, "TargetNameNotValid").path("message").asText()).contains("pvcNameTemplate");
+            awaitCondition(h, "PVCNameNotValid");
+            assertThat(condition(h, "PVCNameNotValid").path("message").asText()).contains("pvcNameTemplate");
         }
     }
 }

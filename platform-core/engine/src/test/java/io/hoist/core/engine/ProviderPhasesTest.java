@@ -41,7 +41,7 @@ class ProviderPhasesTest {
                         .containsExactly(vm + ":PowerOffSource", vm + ":PrepareImage", vm + ":PrepareImage");
                 // the second call sees the state the first stored durably
                 assertThat(source.statesSeen).contains(vm + ":PrepareImage:{started=image-" + vm + "}");
-                EngineMigrationTest.assertDiskEquals(dest.diskFile("migrated", vm, vm + "-disk-0"), synthetic, vm, "disk-0");
+                EngineMigrationTest.assertDiskEquals(dest.diskFileOf("migrated", vm, "disk-0"), synthetic, vm, "disk-0");
             }
             JsonNode vm0 = h.get(ResourceKind.PLAN, "plan1").path("status").path("migration").path("vms").get(0);
             assertThat(stepNamed(vm0, "DiskAllocation").path("annotations").path("hoist.io/phase.PrepareImage.started").asText())

@@ -44,6 +44,7 @@ import io.hoist.api.source.WatchesInventory;
 import io.hoist.api.transfer.DiskReader;
 import io.hoist.api.transfer.Extent;
 import io.hoist.api.transfer.TlsSettings;
+import io.hoist.plugin.vsphere.disk.AllocatedAreasReader;
 import io.hoist.plugin.vsphere.disk.DatastorePath;
 import io.hoist.plugin.vsphere.disk.NbdExports;
 import io.hoist.plugin.vsphere.disk.VddkNbdExports;
@@ -373,7 +374,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
 
     // ---------------------------------------------------------------- VMs
 
-    private static final String[] VM_PATHS = {"name", "config", "runtime", "snapshot"};
+    private static final String[] VM_PATHS = {"name", "config", "runtime", "snapshot", "guest"};
 
     @Override
     public Optional<SourceVm> describe(VmRef ref) {
@@ -458,8 +459,11 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                         ? f.getDatastore() : null;
                 VirtualDevice ctrl = disk.getControllerKey() == null ? null : byKey.get(disk.getControllerKey());
                 boolean shared = disk.getBacking() != null && "sharingMultiWriter".equals(extraField(disk.getBacking(), "sharing"));
+                // the backing's UUID is the serial the guest reads when disk.EnableUUID is set
+                String serial = disk.getBacking() instanceof com.vmware.vim25.VirtualDiskFlatVer2BackingInfo f ? f.getUuid() : null;
                 disks.add(new SourceDisk(String.valueOf(disk.getKey()), file, Documents.capacityBytes(disk),
-                        ds == null ? null : ds.get_value(), Documents.busOf(ctrl), shared, 0));
+                        ds == null ? null : ds.get_value(), Documents.busOf(ctrl), shared, 0, serial, null,
+                        shared ? file : null));
             } else if (d instanceof VirtualEthernetCard nic) {
                 if (networks == null) {
                     networks = networkIndex(s, id);
@@ -483,11 +487,25 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         boolean efi = "efi".equalsIgnoreCase(cfg.getFirmware());
         boolean secureBoot = cfg.getBootOptions() != null
                 && "true".equals(extraField(cfg.getBootOptions(), "efiSecureBootEnabled"));
+        boolean tpm = devices.stream().anyMatch(d -> "VirtualTPM".equals(wireType(d)));
+        SourceVm.Identity identity = new SourceVm.Identity(cfg.getUuid(), VmwareIdentity.serialOf(cfg.getUuid()), tpm, null,
+                cfg.getNestedHVEnabled());
+        String hostId = rt == null || rt.getHost() == null ? null : rt.getHost().get_value();
+        SourceVm.Checks checks = new SourceVm.Checks(hostInMaintenance(s, hostId),
+                VmwareIdentity.guestIpMacs(p.get("guest") instanceof com.vmware.vim25.GuestInfo g ? g : null), null,
+                p.get("snapshot") instanceof com.vmware.vim25.VirtualMachineSnapshotInfo snap && snap.getCurrentSnapshot() != null);
         return new SourceVm(id, (String) p.get("name"), Math.max(1, cpus / cores), cores, 1,
                 cfg.getHardware().getMemoryMB() * 1024L * 1024L, efi ? Firmware.EFI : Firmware.BIOS, secureBoot,
-                toPowerState(rt == null ? null : rt.getPowerState()),
-                rt == null || rt.getHost() == null ? null : rt.getHost().get_value(),
-                cfg.getGuestId(), disks, nics);
+                toPowerState(rt == null ? null : rt.getPowerState()), hostId, cfg.getGuestId(), disks, nics, null,
+                identity, checks);
+    }
+
+    /** MTV's HostNotReady: the VM's host is in maintenance mode (false when the host cannot be read). */
+    private static boolean hostInMaintenance(VimSession s, String hostId) throws VimFault, IOException {
+        if (hostId == null) {
+            return false;
+        }
+        return Boolean.TRUE.equals(s.property(VimSession.mor("HostSystem", hostId), "runtime.inMaintenanceMode"));
     }
 
     /** The VM's networks: moRef → {name, DV port group key or null}. */
@@ -560,7 +578,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
      */
     private DiskReader openLiveDisk(SourceVm vm, SourceDisk disk) throws IOException {
         VsphereConfig c = config();
-        record Located(URI url, String cookie, TlsSettings tls, String hostId, HostAccess access) {}
+        record Located(URI url, String cookie, TlsSettings tls, String hostId, HostAccess access, boolean cbt) {}
         Located loc = call("locate disk " + disk.id() + " of " + vm.name(), s -> {
             Map<String, Object> p = s.properties(VimSession.mor("VirtualMachine", vm.id()), "config", "runtime");
             VirtualMachineConfigInfo cfg = (VirtualMachineConfigInfo) p.get("config");
@@ -586,26 +604,39 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                                 + "); remove the VM's snapshots for a cold migration over the datastore file API");
             }
             HostAccess access = hostAccess(vm.hostId());
+            boolean cbt = Boolean.TRUE.equals(cfg.getChangeTrackingEnabled());
             DatastorePath path = DatastorePath.parse(b.getFileName()).flatExtent();
             if (access != null && access.hasCredentials()) {
                 // through the host itself, on the migration network, with the host's own session
                 String tp = (String) s.property(VimSession.mor("HostSystem", vm.hostId()), "summary.config.sslThumbprint");
                 TlsSettings tls = access.tlsOr(tp, c.tls());
-                return new Located(path.fileUrl(access.baseUrl(), "ha-datacenter"), null, tls, vm.hostId(), access);
+                return new Located(path.fileUrl(access.baseUrl(), "ha-datacenter"), null, tls, vm.hostId(), access, cbt);
             }
             URI base = c.sdk();
             if (access != null && VsphereConfig.ESXI.equals(c.endpoint())) {
                 base = access.baseUrl(); // the provider is this host: its session is valid there
             }
             return new Located(path.fileUrl(base, datacenterName(s, vm.id())), s.soap().sessionCookie(), c.tls(),
-                    null, null);
+                    null, null, cbt);
         });
         String cookie = loc.cookie();
         if (loc.access() != null) {
             cookie = hostCookie(loc.hostId(), loc.access(), loc.tls());
         }
         Map<String, String> headers = cookie == null ? Map.of() : Map.of("Cookie", cookie);
-        return context.diskIo().openHttp(loc.url(), loc.tls(), headers);
+        DiskReader reader = context.diskIo().openHttp(loc.url(), loc.tls(), headers);
+        if (!loc.cbt()) {
+            return reader; // the engine's zero detection still skips writing zeros
+        }
+        try {
+            // a powered-off VM answers for its current state without a snapshot
+            return new AllocatedAreasReader(reader, areas(vm, disk, null, "*"));
+        } catch (HoistException e) {
+            // e.g. CBT turned on but no baseline yet (FileFault): read everything, as without CBT
+            context.logger("vsphere").log(System.Logger.Level.INFO, "allocated areas of disk " + disk.id() + " of "
+                    + vm.name() + " unknown (" + e.getMessage() + "); the cold copy reads the whole disk");
+            return reader;
+        }
     }
 
     private String hostCookie(String hostMoRef, HostAccess access, TlsSettings tls) {
@@ -716,7 +747,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             if (p.get("snapshot") instanceof VirtualMachineSnapshotInfo info) {
                 for (VirtualMachineSnapshotTree t : flatten(info.getRootSnapshotList())) {
                     if (t.getName() != null && t.getName().startsWith(SNAPSHOT_PREFIX)) {
-                        removeSnapshot(s, t.getSnapshot());
+                        removeSnapshot(s, t.getSnapshot(), snapshotPoll());
                     } else {
                         throw new HoistException(HoistException.Type.USER_ERROR, "VMHasSnapshots",
                                 "VM " + vm.name() + " has snapshot '" + t.getName()
@@ -735,7 +766,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                             new Arg("quiesce", "boolean", Boolean.FALSE));
                     ManagedObjectReference snap;
                     try {
-                        snap = (ManagedObjectReference) s.waitForTask(task, TASK_TIMEOUT);
+                        snap = (ManagedObjectReference) s.waitForTask(task, TASK_TIMEOUT, snapshotPoll());
                     } catch (IOException e) {
                         // interrupted (cancel) or timed out: the task may still finish, leave nothing behind
                         removeNamedBestEffort(s, vmRef, name);
@@ -766,7 +797,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             if (s.property(vmRef, "snapshot") instanceof VirtualMachineSnapshotInfo info) {
                 for (VirtualMachineSnapshotTree t : flatten(info.getRootSnapshotList())) {
                     if (name.equals(t.getName())) {
-                        removeSnapshot(s, t.getSnapshot());
+                        removeSnapshot(s, t.getSnapshot(), Duration.ofSeconds(1));
                     }
                 }
             }
@@ -816,7 +847,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
     public void removeSnapshot(SourceVm vm, SnapshotRef snapshot) {
         call("remove snapshot of " + vm.name(), s -> {
             try {
-                removeSnapshot(s, VimSession.mor("VirtualMachineSnapshot", snapshot.id()));
+                removeSnapshot(s, VimSession.mor("VirtualMachineSnapshot", snapshot.id()), snapshotPoll());
             } catch (VimFault f) {
                 if (!f.is("ManagedObjectNotFound")) {
                     throw f; // already gone is fine: removal is idempotent for cleanup after failures
@@ -826,11 +857,20 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         });
     }
 
-    private static void removeSnapshot(VimSession s, ManagedObjectReference snap) throws VimFault, IOException {
+    private static void removeSnapshot(VimSession s, ManagedObjectReference snap, Duration poll) throws VimFault, IOException {
         ManagedObjectReference task = s.invoke("RemoveSnapshot_Task", snap, ManagedObjectReference.class,
                 new Arg("removeChildren", "boolean", Boolean.FALSE),
                 new Arg("consolidate", "boolean", Boolean.TRUE));
-        s.waitForTask(task, TASK_TIMEOUT);
+        s.waitForTask(task, TASK_TIMEOUT, poll);
+    }
+
+    /**
+     * How often snapshot tasks are polled at most: {@code controller_snapshot_status_check_rate_seconds} when the
+     * ForkliftController sets it (read live), else 1 s (snapshots of small VMs finish in well under MTV's 10 s).
+     */
+    Duration snapshotPoll() {
+        // a value that is not a number reads as the fallback; admission of the ForkliftController refuses it anyway
+        return Duration.ofSeconds(Math.max(1, context.settings().getLong("controller_snapshot_status_check_rate_seconds", 1)));
     }
 
     /**
@@ -844,6 +884,11 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             throw new HoistException(HoistException.Type.INTERNAL, "MissingChangeId",
                     "snapshot " + previous.id() + " recorded no change id for disk " + disk.id());
         }
+        return areas(vm, disk, current, changeId);
+    }
+
+    /** QueryChangedDiskAreas paged to the disk's end; {@code snapshot} null asks a powered-off VM's current state. */
+    private List<Extent> areas(SourceVm vm, SourceDisk disk, SnapshotRef snapshot, String changeId) {
         int key = Integer.parseInt(disk.id());
         return call("changed areas of disk " + disk.id() + " of " + vm.name(), s -> {
             List<Extent> out = new ArrayList<>();
@@ -851,7 +896,8 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             while (offset < disk.capacity()) {
                 DiskChangeInfo info = s.invoke("QueryChangedDiskAreas", VimSession.mor("VirtualMachine", vm.id()),
                         DiskChangeInfo.class,
-                        new Arg("snapshot", "ManagedObjectReference", VimSession.mor("VirtualMachineSnapshot", current.id())),
+                        new Arg("snapshot", "ManagedObjectReference",
+                                snapshot == null ? null : VimSession.mor("VirtualMachineSnapshot", snapshot.id())),
                         new Arg("deviceKey", "int", key),
                         new Arg("startOffset", "long", offset),
                         new Arg("changeId", "String", changeId));

@@ -248,4 +248,45 @@ class VsphereWarmTest {
         VddkNbdExports missing = new VddkNbdExports(null, "admin", "pw", host.workDir());
         assertThatThrownBy(() -> missing.open(req)).hasMessageContaining("settings.vddkLibDir");
     }
+
+    /** Issue 13 item 7: a cold copy of a CBT-enabled VM reads only what vSphere says is allocated (change id "*"). */
+    @Test
+    void coldCopyOfACbtVmReadsOnlyAllocatedAreas() throws Exception {
+        try (VsphereSource src = source(Map.of())) {
+            SourceVm vm = src.describe(new VmRef(null, OTHER_VM)).orElseThrow();
+            SourceDisk disk = vm.disks().get(0);
+            replay.capacity = disk.capacity();
+            replay.pageBytes = 256 * 1024;
+            replay.changedAreasSince = id -> id.equals("*")
+                    ? List.of(new long[] {0, 65536}, new long[] {300_000, 200_000}) : List.of();
+            replay.queries.clear();
+            // vcsim keeps datastore files in a local directory (the datastore's summary.url): give the disk content
+            src.collectInventory(host.publisher);
+            String dsDir = (String) host.publisher.doc(io.hoist.plugin.vsphere.inventory.Documents.DATASTORES, disk.storageId()).get("url");
+            Path flat = Path.of(dsDir).resolve(io.hoist.plugin.vsphere.disk.DatastorePath.parse(disk.name()).flatExtent().path());
+            byte[] content = new byte[(int) disk.capacity()];
+            new Random(7).nextBytes(content);
+            Files.write(flat, content);
+            src.powerOff(vm);
+            try {
+                try (DiskReader r = src.openDisk(vm, disk, null)) {
+                    List<Extent> map = r.extents(0, disk.capacity());
+                    assertThat(map).containsExactly(Extent.data(0, 65536), Extent.zeros(65536, 300_000 - 65536),
+                            Extent.data(300_000, 200_000), Extent.zeros(500_000, disk.capacity() - 500_000));
+                    assertThat(r.extents(200_000, 200_000)).containsExactly(Extent.zeros(200_000, 100_000),
+                            Extent.data(300_000, 100_000));
+                    ByteBuffer buf = ByteBuffer.allocate(4096);
+                    assertThat(r.read(0, buf)).isPositive(); // reads still go to the datastore file
+                    assertThat(Arrays.copyOf(buf.array(), buf.position())).isEqualTo(Arrays.copyOf(content, buf.position()));
+                }
+                assertThat(replay.queries).isNotEmpty().allSatisfy(q -> {
+                    assertThat(q.changeId()).isEqualTo("*");
+                    assertThat(q.snapshot()).isNull(); // a powered-off VM is asked for its current state
+                });
+            } finally {
+                src.powerOn(vm);
+                replay.queries.clear(); // the other tests count their own queries
+            }
+        }
+    }
 }

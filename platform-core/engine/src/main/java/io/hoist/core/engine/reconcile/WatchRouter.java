@@ -1,5 +1,7 @@
 package io.hoist.core.engine.reconcile;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.engine.bus.Messages;
 import io.hoist.core.model.ResourceKind;
@@ -32,6 +34,9 @@ public final class WatchRouter {
         void providerDeleted(String uid, String type);
 
         void planDeleted(Messages.PlanKey plan);
+
+        /** A Migration was deleted: as in MTV, its running VMs are canceled (the seed's procedure to stop one). */
+        void migrationDeleted(String migrationUid, Messages.PlanKey plan);
 
         /** A Migration's spec changed (new generation): its waiting runs look again now. */
         void migrationChanged(String migrationUid);
@@ -109,6 +114,11 @@ public final class WatchRouter {
                 String uid = o.path("metadata").path("uid").asText();
                 if (deleted) {
                     migrationGenerations.remove(uid);
+                    JsonNode planRef = o.path("spec").path("plan");
+                    String planNs = planRef.path("namespace").asText("");
+                    targets.migrationDeleted(uid, new Messages.PlanKey(planNs.isEmpty() ? ns : planNs, planRef.path("name").asText()));
+                    targets.enqueue(new Messages.Reconcile(ResourceKind.PLAN, planNs.isEmpty() ? ns : planNs,
+                            planRef.path("name").asText()));
                     return;
                 }
                 targets.enqueue(new Messages.Reconcile(kind, ns, name));

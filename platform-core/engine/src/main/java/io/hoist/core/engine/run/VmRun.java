@@ -121,6 +121,12 @@ public final class VmRun {
                     try {
                         outcome = services.handlers().run(vm);
                     } catch (Exception e) {
+                        if (services.stopping().getAsBoolean()) {
+                            // the phase failed because the engine is stopping under it (store closing, pools
+                            // shutting down): not the VM's failure; it resumes at this phase on the next start
+                            LOG.log(System.Logger.Level.DEBUG, "VM " + msg.vmId() + " stopped with the engine in " + phase + ": " + e);
+                            return;
+                        }
                         outcome = retryOrFail(phase, e);
                     }
                     switch (outcome) {

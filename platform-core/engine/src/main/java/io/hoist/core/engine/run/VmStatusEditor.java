@@ -45,6 +45,11 @@ public final class VmStatusEditor {
                 .orElseThrow(() -> new IllegalStateException("VM " + vm.vmId() + " has no status entry on plan " + vm.plan()));
     }
 
+    /** Another VM's entry of the same plan, as last written (e.g. the VM that copies a shared disk). */
+    public java.util.Optional<VmStatus> entryOf(String vmId) {
+        return writer.vm(vm.plan(), vmId);
+    }
+
     public void pending(String reason) {
         live(v -> setCondition(v, Condition.of("Pending", Condition.TRUE, Condition.CATEGORY_ADVISORY, "Waiting", reason)));
     }

@@ -45,6 +45,12 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
     /** VMs whose disk reads fail, to provoke failed migrations. */
     public final java.util.Set<String> failingVms = ConcurrentHashMap.newKeySet();
 
+    /**
+     * What a test makes of each described VM (its name, identity, shared disks, surroundings); ids of the VM and its
+     * disks must stay, since the synthetic content derives from them.
+     */
+    public volatile java.util.function.UnaryOperator<SourceVm> reshape = java.util.function.UnaryOperator.identity();
+
     public SyntheticSourceTestDouble(int vms, int disksPerVm, long diskSize, int hosts, boolean running) {
         this.vms = vms;
         this.disksPerVm = disksPerVm;
@@ -89,8 +95,8 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
             disks.add(new SourceDisk("disk-" + d, "[ds-a] " + id + "/" + id + "_" + d + ".vmdk", diskSize, "ds-a", "scsi", false, d == 0 ? 1 : 0));
         }
         List<SourceNic> nics = List.of(new SourceNic("nic-0", String.format("00:50:56:%02x:%02x:01", n / 256 % 256, n % 256), "net-a", "net-a", "vmxnet3"));
-        return Optional.of(new SourceVm(id, id, 2, 2, 1, 4L << 30, Firmware.EFI, false, power.get(id),
-                "host-" + (n % hosts), "rhel9_64Guest", disks, nics));
+        return Optional.of(reshape.apply(new SourceVm(id, id, 2, 2, 1, 4L << 30, Firmware.EFI, false, power.get(id),
+                "host-" + (n % hosts), "rhel9_64Guest", disks, nics)));
     }
 
     private int[] gens(String vmId, String diskId) {

@@ -114,9 +114,42 @@ public class Plan extends Resource<Plan.Spec, Plan.Status> {
             return Boolean.TRUE.equals(deleteVmOnFailMigration);
         }
 
-        /** MTV documents true as the default: PVC names get a random suffix so they are unique. */
+        /** The VM's migrateSharedDisks when set, else the plan's (default true). */
+        public boolean migrateSharedDisksFor(Vm vm) {
+            if (vm != null && vm.migrateSharedDisks != null) {
+                return vm.migrateSharedDisks;
+            }
+            return migrateSharedDisksOrDefault();
+        }
+
+        /** The VM's enableNestedVirtualization when set, else the plan's; null when neither says. */
+        public Boolean enableNestedVirtualizationFor(Vm vm) {
+            if (vm != null && vm.enableNestedVirtualization != null) {
+                return vm.enableNestedVirtualization;
+            }
+            return enableNestedVirtualization;
+        }
+
+        /**
+         * MTV's default, true: PVC names are a prefix Kubernetes completes with random characters. Ignored for
+         * KubeVirt sources, whose PVCs keep the exact rendered name (see {@link #pvcNameTemplateUseGenerateNameFor}).
+         */
         public boolean pvcNameTemplateUseGenerateNameOrDefault() {
             return pvcNameTemplateUseGenerateName == null || pvcNameTemplateUseGenerateName;
+        }
+
+        /**
+         * Whether PVC names are generateName prefixes for a plan from a source of this provider type: never for a
+         * KubeVirt ({@code openshift}) source, where MTV always uses the exact name; else the plan's setting,
+         * default true.
+         */
+        public boolean pvcNameTemplateUseGenerateNameFor(String sourceProviderType) {
+            return !Provider.TYPE_OPENSHIFT.equals(sourceProviderType) && pvcNameTemplateUseGenerateNameOrDefault();
+        }
+
+        /** True unless the plan disables it (the CRD's default). Raw copies only (skipGuestConversion). */
+        public boolean compatibilityDevices() {
+            return skipGuestConversionOrDefault() && useCompatibilityModeOrDefault();
         }
 
         /** The VM's target power state, else the plan's; "auto" (keep the source state) when neither is set. */

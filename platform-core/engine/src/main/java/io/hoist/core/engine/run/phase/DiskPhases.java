@@ -53,9 +53,12 @@ public final class DiskPhases {
     /** The ForkliftController's controller_transfer_checksum as written, or null. */
     private final Supplier<String> controllerChecksum;
     private final ProgressSink sink;
+    private final Delays delays;
 
     public DiskPhases(TransferScheduler scheduler, DiskCopyService copier, ExecutorService copies,
-                      DoubleSupplier hostBandwidthMibps, Supplier<String> controllerChecksum, ProgressSink sink) {
+                      DoubleSupplier hostBandwidthMibps, Supplier<String> controllerChecksum, ProgressSink sink,
+                      Delays delays) {
+        this.delays = delays;
         this.scheduler = scheduler;
         this.copier = copier;
         this.copies = copies;
@@ -89,8 +92,45 @@ public final class DiskPhases {
     }
 
     public Outcome allocate(VmContext vm) throws Exception {
+        Outcome waiting = waitForSharedCopies(vm);
+        if (waiting != null) {
+            return waiting;
+        }
         allocated(vm);
         return Outcome.NEXT;
+    }
+
+    /**
+     * A shared disk another VM of the plan copies is attached once that VM's disks are copied: until then this VM
+     * waits (no thread held); if that VM failed or was canceled first, this one fails with the reason.
+     */
+    private Outcome waitForSharedCopies(VmContext vm) throws Exception {
+        TargetVmSpec spec = vm.target();
+        Map<String, String> copiers = vm.attachment(io.hoist.core.engine.run.VmLoader.SharedCopiers.class,
+                () -> new io.hoist.core.engine.run.VmLoader.SharedCopiers(Map.of())).byShareId();
+        for (var disk : spec.disks()) {
+            String copier = disk.attachOnly() ? copiers.get(disk.shareId()) : null;
+            if (copier == null || copier.equals(vm.message().vmId())) {
+                continue;
+            }
+            VmStatus other = vm.status().entryOf(copier).orElse(null);
+            if (other == null) {
+                continue; // not part of this migration: an earlier run copied it, the destination finds it
+            }
+            boolean copied = other.pipeline != null && other.pipeline.stream().anyMatch(s -> Step.DiskTransfer.name().equals(s.name)
+                    && "Completed".equals(s.phase) && s.error == null);
+            if (copied || io.hoist.core.model.Conditions.isTrue(other.conditions, "Succeeded")) {
+                continue;
+            }
+            if (io.hoist.core.model.Conditions.isTrue(other.conditions, "Failed")
+                    || io.hoist.core.model.Conditions.isTrue(other.conditions, "Canceled")) {
+                return Outcome.fail("shared disk " + disk.sourceDiskId() + " is copied by VM " + copier
+                        + ", whose migration did not succeed", "SharedDiskNotCopied");
+            }
+            return Outcome.waitFor(delays.after(java.time.Duration.ofSeconds(2)),
+                    "waiting for VM " + copier + " to copy shared disk " + disk.sourceDiskId());
+        }
+        return null;
     }
 
     /** The allocated target disks; allocation is idempotent (the destination adopts what exists). */
@@ -154,7 +194,11 @@ public final class DiskPhases {
             }
             return Outcome.NEXT;
         }
-        List<AllocatedDisk> disks = allocated(vm);
+        // Attach-only shared disks were copied by another VM (or an earlier plan): nothing to transfer here.
+        List<AllocatedDisk> disks = allocated(vm).stream().filter(a -> !a.disk().attachOnly()).toList();
+        if (disks.isEmpty()) {
+            return Outcome.NEXT;
+        }
         TransferScheduler.Lease granted;
         synchronized (s) {
             if (s.lease == null) {

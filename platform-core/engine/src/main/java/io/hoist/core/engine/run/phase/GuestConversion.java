@@ -97,7 +97,8 @@ public final class GuestConversion {
                 .map(n -> new TargetNic(n.name(), n.mac(), n.type(), n.multusNetwork(), "e1000e")).toList();
         return new TargetVmSpec(spec.namespace(), spec.name(), spec.sourceVmId(), spec.sourceVmName(), spec.sockets(), spec.cores(),
                 spec.threads(), spec.memoryBytes(), firmware, spec.secureBoot() && firmware == Firmware.EFI, spec.preserveCpuModel(),
-                spec.cpuModel(), bus, spec.runStrategy(), spec.disks(), nics, labels, annotations, spec.transferNetwork());
+                spec.cpuModel(), bus, spec.runStrategy(), spec.disks(), nics, labels, annotations, spec.transferNetwork(),
+                spec.placement(), spec.identity(), spec.flavor());
     }
 
     /** A stage report on the step: how far, and what virt-v2v is doing. */
