@@ -170,8 +170,11 @@ public final class HoistServer implements AutoCloseable {
     }
 
     private HttpServerOptions httpOptions() {
+        // Plain connections stay HTTP/1.1: JDK clients (the CLI's too) try an h2c upgrade on each new connection,
+        // and an upgraded first request was seen left unanswered until the connection's deadline (a full-suite
+        // run); no client needs cleartext HTTP/2.
         HttpServerOptions o = new HttpServerOptions().setHost(options.bind).setPort(options.port)
-                .setCompressionSupported(false);
+                .setCompressionSupported(false).setHttp2ClearTextEnabled(false);
         if (options.tls()) {
             o.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                     .setCertPath(options.tlsCert.toString()).setKeyPath(options.tlsKey.toString()))
