@@ -106,10 +106,12 @@ class GuestConversionIT {
                     """.formatted(ns));
 
             // Kill -9 the platform once virt-v2v is converting (the overlay exists and the step reports a stage).
-            Path image = target.resolve("converted").resolve(VM).resolve(VM + "-disk-0.img");
-            Path overlay = image.resolveSibling(image.getFileName() + ".v2v.qcow2");
+            Path vmDir = target.resolve("converted").resolve(VM);
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            while (!(Files.exists(overlay) && "ConvertGuest".equals(vm(api, ns, "convert").path("phase").asText()))) {
+            Path image;
+            while ((image = Appliances.onlyDiskImage(vmDir)) == null
+                    || !(Files.exists(image.resolveSibling(image.getFileName() + ".v2v.qcow2"))
+                    && "ConvertGuest".equals(vm(api, ns, "convert").path("phase").asText()))) {
                 assertThat(System.nanoTime()).as("conversion did not start: " + vm(api, ns, "convert")).isLessThan(deadline);
                 Thread.sleep(500);
             }
@@ -151,7 +153,7 @@ class GuestConversionIT {
             QemuBoot.Outcome converted = QemuBoot.boot(image, MAC, BOOT_LIMIT, tmp);
             assertThat(converted.result()).as("converted console:\n" + tail(converted.console())).isEqualTo(QemuBoot.Result.BOOTED);
             assertThat(converted.markerLine()).contains("root=/dev/vda1");
-            Path raw = target.resolve("raw").resolve(VM).resolve(VM + "-disk-0.img");
+            Path raw = Appliances.onlyDiskImage(target.resolve("raw").resolve(VM));
             QemuBoot.Outcome unconverted = QemuBoot.boot(raw, MAC, BOOT_LIMIT, tmp);
             assertThat(unconverted.result()).as("unconverted console:\n" + tail(unconverted.console())).isEqualTo(QemuBoot.Result.FAILED);
         } finally {
