@@ -126,17 +126,22 @@ class ItemListsTest {
                 store.create(ResourceKind.HOOK, plan("h"));
                 store.delete(ResourceKind.PLAN, "ns", "p");
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (full.size() < 4 && System.nanoTime() < end) {
+                while ((full.isEmpty() || !"DELETED".equals(full.get(full.size() - 1).type())) && System.nanoTime() < end) {
                     Thread.sleep(20);
                 }
             }
-            assertThat(full).extracting(e -> e.type() + " " + e.kind() + " " + e.itemsOnly())
-                    .containsExactly("MODIFIED PLAN false", "MODIFIED PLAN true", "ADDED HOOK false", "DELETED PLAN false");
+            // A full watcher assembles lists on its own thread; one that fell behind has its item-only event folded
+            // into the object's later state (itemOnlyEventsAWatcherFellBehindOnAreCoalesced), so it may be absent.
+            List<String> seen = full.stream().map(e -> e.type() + " " + e.kind() + " " + e.itemsOnly()).toList();
+            assertThat(seen).isIn(List.of("MODIFIED PLAN false", "MODIFIED PLAN true", "ADDED HOOK false", "DELETED PLAN false"),
+                    List.of("MODIFIED PLAN false", "ADDED HOOK false", "DELETED PLAN false"));
             // Rows are read when the event is delivered: the first event may already show A1, never less than a list.
             assertThat(vms(full.get(0).object())).hasSize(1);
-            assertThat(vms(full.get(1).object())).containsExactly("A1");
-            assertThat(vms(full.get(3).object())).containsExactly("A1");
-            assertThat(full.get(1).resourceVersion()).isGreaterThan(full.get(0).resourceVersion());
+            assertThat(vms(full.get(full.size() - 1).object())).containsExactly("A1");
+            if (full.size() == 4) {
+                assertThat(vms(full.get(1).object())).containsExactly("A1");
+                assertThat(full.get(1).resourceVersion()).isGreaterThan(full.get(0).resourceVersion());
+            }
             assertThat(light).extracting(e -> e.type() + " " + e.kind() + " " + e.itemsOnly())
                     .containsExactly("MODIFIED PLAN false", "MODIFIED PLAN true", "ADDED HOOK false", "DELETED PLAN false");
             assertThat(light.get(1).object().at("/status/migration").has("vms")).isFalse();
