@@ -58,6 +58,11 @@ class ConversionPodTest {
             [  95.2] Finishing off
             """;
 
+    /** Generous: CI's 2-core machine is busy with other modules' tests; a hang still fails the test. */
+    static final Duration WAIT = Duration.ofSeconds(120);
+    /** Its own thread, not the common pool (one thread on two cores), which the client's callbacks may need. */
+    static final java.util.concurrent.ExecutorService CONVERTER = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
     KubernetesMockServer server;
     NamespacedKubernetesClient client;
 
@@ -148,11 +153,11 @@ class ConversionPodTest {
             } catch (Exception e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
-        });
+        }, CONVERTER);
         Job created = awaitJob(name);
         assertThat(created.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("registry.example/v2v:2.7");
         kubeletRunsIt(name, LOG, true);
-        ConversionResult r = result.get(30, TimeUnit.SECONDS);
+        ConversionResult r = result.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(r.reused()).isFalse();
         assertThat(r.inspection().osInfo()).isEqualTo("rhel9.4");
         assertThat(r.inspection().version()).isEqualTo("9.4");
@@ -176,7 +181,7 @@ class ConversionPodTest {
             } catch (Exception e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
-        });
+        }, CONVERTER);
         awaitJob(name);
         kubeletRunsIt(name, """
                 [   1.1] Opening the source
@@ -185,7 +190,7 @@ class ConversionPodTest {
 
                 If reporting bugs, run virt-v2v with debugging enabled
                 """, false);
-        assertThatThrownBy(() -> result.get(30, TimeUnit.SECONDS)).cause().isInstanceOf(HoistException.class)
+        assertThatThrownBy(() -> result.get(WAIT.toSeconds(), TimeUnit.SECONDS)).cause().isInstanceOf(HoistException.class)
                 .hasMessageContaining("inspection could not detect the source guest")
                 .satisfies(e -> assertThat(((HoistException) e).code()).isEqualTo("GuestNotInspectable"));
         assertThat(client.batch().v1().jobs().inNamespace("migrated").withName(name).get()).as("kept after failure").isNotNull();
@@ -205,7 +210,7 @@ class ConversionPodTest {
     }
 
     private Job awaitJob(String name) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long end = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < end) {
             Job j = client.batch().v1().jobs().inNamespace("migrated").withName(name).get();
             if (j != null) {
