@@ -208,7 +208,10 @@ class CrashResumeIT {
             Files.createDirectories(data);
             ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Dhoist.plugins.dir=" + System.getProperty("hoist.plugins.dir"),
                     "-cp", System.getProperty("java.class.path"), "io.hoist.cli.Main", "serve",
-                    "--data-dir", data.toString(), "--port", Integer.toString(port))
+                    // plain http: these ITs are about migrations, and the console e2e's browser and the hooks' CLI
+                    // talk to it as they did; the default (https with DATA/tls/ca.crt) is ServeCommandTest's and
+                    // KubectlConformanceTest's subject
+                    "--data-dir", data.toString(), "--port", Integer.toString(port), "--plain-http")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("child.log").toFile()));
             pb.environment().putAll(env);
             Child c = new Child(pb.start(), data, port);

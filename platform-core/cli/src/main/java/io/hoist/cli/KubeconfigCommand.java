@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
 @Command(name = "kubeconfig", description = {
         "Write or merge a kubeconfig entry (cluster, user with the token, context) so kubectl talks to Hoist.",
         "Other clusters, users and contexts in the file are kept; the file stays readable by its owner only.",
-        "kubectl sends a token only over https: serve with --tls-cert/--tls-key and give the CA with --cacert.",
-        "Example: hoist kubeconfig --cacert ca.pem && kubectl get plans -A"})
+        "kubectl sends a token only over https: the CA of a local 'hoist serve' (DATA/tls/ca.crt) is embedded,",
+        "another server's CA is given with --cacert.",
+        "Example: hoist kubeconfig && kubectl get plans -A"})
 public final class KubeconfigCommand extends ClientCommand {
     @Option(names = "--context", paramLabel = "NAME", description = "Context (and cluster and user) name (default: ${DEFAULT-VALUE}).")
     String contextName = "hoist";
@@ -64,7 +65,7 @@ public final class KubeconfigCommand extends ClientCommand {
         out().println("context '" + contextName + "' for " + c.url() + " written to " + target);
         if (!https) {
             err().println("warning: " + c.url() + " is plain http: kubectl never sends a token over http, so its"
-                    + " requests will be refused (401); serve with --tls-cert/--tls-key");
+                    + " requests will be refused (401); serve without --plain-http");
         }
         return 0;
     }

@@ -16,7 +16,9 @@ import picocli.CommandLine.Spec;
         "Run the platform: HTTP API, inventory, plugins and the migration engine.",
         "Plugins come from DATA/plugins and the built-in directory. Writes DATA/server.json (0600) with its URL,",
         "and DATA/token (0600) on first start; stops on SIGINT/SIGTERM.",
-        "Example: hoist serve --data-dir /var/lib/hoist --bind 0.0.0.0 --tls-cert cert.pem --tls-key key.pem"})
+        "Serves https: with the user's --tls-cert/--tls-key, else with a CA and certificate made once in DATA/tls",
+        "(ca.crt: what clients trust; 'hoist kubeconfig' embeds it). Plain http only with --plain-http (loopback only).",
+        "Example: hoist serve --data-dir /var/lib/hoist --bind 0.0.0.0 --tls-san hoist.example.com"})
 public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -38,6 +40,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "Server private key, PEM.")
     Path tlsKey;
 
+    @Option(names = "--tls-san", paramLabel = "NAME",
+            description = "Another DNS name or IP address for the generated certificate (repeatable; localhost, 127.0.0.1,"
+                    + " ::1 and the host name are always in it).")
+    java.util.List<String> tlsSans = new java.util.ArrayList<>();
+
+    @Option(names = "--plain-http", description = "Serve plain http (loopback only; kubectl sends no token over http).")
+    boolean plainHttp;
+
     /** The console's address and a one-time login link (it works once, within 15 minutes). */
     static String consoleLine(HoistServer.ConsoleLink link) {
         if (!link.present()) {
@@ -58,7 +68,16 @@ public final class ServeCommand implements Callable<Integer> {
             if (tlsCert == null || tlsKey == null) {
                 throw new CliException("--tls-cert and --tls-key go together");
             }
+            if (plainHttp || !tlsSans.isEmpty()) {
+                throw new CliException((plainHttp ? "--plain-http" : "--tls-san") + " and --tls-cert exclude each other");
+            }
             b.tls(tlsCert, tlsKey);
+        } else if (plainHttp) {
+            if (!tlsSans.isEmpty()) {
+                throw new CliException("--tls-san and --plain-http exclude each other");
+            }
+        } else {
+            b.generatedTls(tlsSans);
         }
         Platform platform;
         try {
@@ -92,6 +111,9 @@ public final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         spec.commandLine().getOut().println("hoist serving on " + platform.server().url() + " (data: " + dir
                 + ", token in " + dir.resolve("token") + ")");
+        platform.server().generatedTls().ifPresent(tls -> spec.commandLine().getOut().println("tls: certificate by the"
+                + " Hoist CA in " + tls.caCert() + (tls.createdCa() ? " (new)" : "") + "; 'hoist kubeconfig --data-dir "
+                + dir + "' embeds it, other clients trust it with --cacert"));
         spec.commandLine().getOut().println(consoleLine(platform.server().consoleLink()));
         spec.commandLine().getOut().flush();
         signalled.await();

@@ -83,6 +83,31 @@ class KubeconfigCommandTest {
         assertThat(Files.readString(config)).isEqualTo("- not\n- a mapping\n");
     }
 
+    /**
+     * Issue 19 item 2: a server with the CA it generated in its data dir (hoist serve's default), then only
+     * {@code hoist kubeconfig --data-dir}: kubectl verifies the certificate with the embedded CA and sends the token.
+     */
+    @Test
+    void aLocalServersGeneratedCaIsEmbeddedAndKubectlWorksOverVerifiedTls() throws Exception {
+        Path data = dir.resolve("data");
+        try (io.hoist.core.server.HoistServer server = io.hoist.core.server.HoistServer.builder().dataDir(data).port(0)
+                .generatedTls(List.of()).build().start()) {
+            Path config = dir.resolve("kube.yaml");
+            CliHarness.Result r = new CliHarness(Map.of()).run("kubeconfig", "--data-dir", data.toString(),
+                    "--kubeconfig", config.toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.err()).isEmpty(); // no plain-http warning
+            JsonNode view = new ObjectMapper().readTree(kubectl(config, "config", "view", "--raw", "-o", "json"));
+            JsonNode cluster = view.at("/clusters/0/cluster");
+            assertThat(cluster.path("server").asText()).isEqualTo(server.url()).startsWith("https://");
+            assertThat(cluster.has("insecure-skip-tls-verify")).isFalse();
+            assertThat(new String(Base64.getDecoder().decode(cluster.path("certificate-authority-data").asText()),
+                    StandardCharsets.US_ASCII)).isEqualTo(Files.readString(data.resolve("tls/ca.crt")));
+            assertThat(kubectl(config, "get", "plans", "-A")).contains("No resources found");
+            assertThat(kubectl(config, "auth", "can-i", "create", "plans.forklift.konveyor.io").trim()).isEqualTo("yes");
+        }
+    }
+
     private String kubectl(Path config, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("kubectl", "--kubeconfig=" + config));
         cmd.addAll(List.of(args));

@@ -35,7 +35,9 @@ class ServeCommandTest {
             assertThat(info).as(Files.exists(data.resolve("serve.log")) ? Files.readString(data.resolve("serve.log")) : "").exists();
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(info))).isEqualTo("rw-------");
             JsonNode json = new ObjectMapper().readTree(info.toFile());
-            assertThat(json.get("url").asText()).startsWith("http://127.0.0.1:");
+            // https by default, with the CA made in DATA/tls (which the CLI below trusts on its own)
+            assertThat(json.get("url").asText()).startsWith("https://127.0.0.1:");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("tls/tls.key")))).isEqualTo("rw-------");
             assertThat(json.get("pid").asLong()).isEqualTo(serve.pid());
 
             CliHarness cli = new CliHarness(Map.of());
@@ -59,7 +61,8 @@ class ServeCommandTest {
             assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(data.resolve("server.json")).doesNotExist();
-        assertThat(Files.readString(data.resolve("serve.log"))).contains("hoist serving on http://127.0.0.1:");
+        assertThat(Files.readString(data.resolve("serve.log"))).contains("hoist serving on https://127.0.0.1:",
+                "tls: certificate by the Hoist CA in " + data.resolve("tls/ca.crt").toAbsolutePath() + " (new)");
     }
 
     /**
@@ -130,9 +133,10 @@ class ServeCommandTest {
 
     @Test
     void refusesNonLoopbackWithoutTlsInOneLine() {
-        CliHarness.Result r = new CliHarness(Map.of()).run("serve", "--data-dir", data.toString(), "--bind", "0.0.0.0", "--port", "0");
+        CliHarness.Result r = new CliHarness(Map.of()).run("serve", "--data-dir", data.toString(), "--bind", "0.0.0.0",
+                "--port", "0", "--plain-http");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("error: --bind 0.0.0.0 is not a loopback address: serving beyond this machine"
-                + " requires TLS (--tls-cert and --tls-key)\n");
+                + " requires TLS (hoist serve's default without --plain-http, or --tls-cert and --tls-key)\n");
     }
 }

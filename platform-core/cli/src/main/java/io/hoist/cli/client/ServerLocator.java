@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Finds the server and the token, first match wins: the command-line options, then {@code HOIST_SERVER}
  * and {@code HOIST_TOKEN}, then the data dir ({@code DATA/server.json} written by {@code hoist serve},
- * and {@code DATA/token}).
+ * and {@code DATA/token}). A server found through the data dir is trusted through {@code DATA/tls/ca.crt}, the CA
+ * {@code hoist serve} generated there, unless a CA is given.
  */
 public final class ServerLocator {
     public static final String ENV_SERVER = "HOIST_SERVER";
@@ -23,6 +24,7 @@ public final class ServerLocator {
     public static Connection locate(String server, String token, Path dataDir, Path caCert, boolean insecure,
                                     Map<String, String> env) {
         String url = firstNonBlank(server, env.get(ENV_SERVER));
+        boolean local = url == null;
         if (url == null) {
             url = urlFromDataDir(dataDir);
         }
@@ -30,6 +32,10 @@ public final class ServerLocator {
         String tok = firstNonBlank(token, env.get(ENV_TOKEN));
         if (tok == null) {
             tok = tokenFromDataDir(dataDir);
+        }
+        Path generatedCa = dataDir.resolve("tls").resolve("ca.crt");
+        if (caCert == null && local && !insecure && url.startsWith("https://") && Files.isReadable(generatedCa)) {
+            caCert = generatedCa; // the server of this data dir serves a certificate of the CA hoist serve made there
         }
         if (caCert != null && !Files.isReadable(caCert)) {
             throw new CliException("--cacert: cannot read " + caCert);

@@ -78,6 +78,8 @@ public final class HoistServer implements AutoCloseable {
     private io.hoist.core.server.metrics.Metrics metrics;
     private final ConsoleSessions sessions = new ConsoleSessions();
     private ConsoleRoutes console;
+    /** The generated CA and certificate in use, or null (the user's own, or plain HTTP). */
+    private io.hoist.core.server.http.GeneratedTls.Material generated;
 
     private HoistServer(Options options) {
         this.options = options;
@@ -97,6 +99,10 @@ public final class HoistServer implements AutoCloseable {
         }
         try {
             prepareDataDir(options.dataDir);
+            if (options.generateTls) {
+                generated = io.hoist.core.server.http.GeneratedTls.ensure(options.dataDir,
+                        io.hoist.core.server.http.GeneratedTls.subjectAltNames(options.tlsNames));
+            }
             TokenAuth auth = TokenAuth.fromDataDir(options.dataDir);
             console = new ConsoleRoutes(sessions, auth, options.tls());
             ownsVertx = options.vertx == null;
@@ -118,7 +124,7 @@ public final class HoistServer implements AutoCloseable {
             http = vertx.createHttpServer(httpOptions).requestHandler(deadlines.around(router))
                     .listen().toCompletionStage().toCompletableFuture()
                     .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            ServerInfoFile.write(options.dataDir, url(), options.tls());
+            ServerInfoFile.write(options.dataDir, url(), options.tls(), generated == null ? null : generated.caCert());
             LOG.info("hoist API listening on {}", url());
             return this;
         } catch (Exception e) {
@@ -131,7 +137,7 @@ public final class HoistServer implements AutoCloseable {
         Router r = Router.router(vertx);
         r.route().handler(new RequestGuard());
         console.mountPublic(r);
-        io.hoist.core.server.api.ClusterApi cluster = new io.hoist.core.server.api.ClusterApi(vertx, store);
+        io.hoist.core.server.api.ClusterApi cluster = new io.hoist.core.server.api.ClusterApi(vertx, store, options.dataDir);
         cluster.addPublicRoutes(r); // health is public on a cluster too
         // Before the API token check: /metrics also takes the read-only scrape token.
         new io.hoist.core.server.metrics.MetricsRoutes(vertx, metrics, auth, options.dataDir).mount(r);
@@ -157,6 +163,7 @@ public final class HoistServer implements AutoCloseable {
         new io.hoist.core.server.logging.LoggerRoutes().mount(r);
         new ResourceApi(vertx, store, options.admission).addRoutes(r);
         new io.hoist.core.server.api.DiscoveryApi(version()).addRoutes(r);
+        new io.hoist.core.server.api.KubeOpenApi(vertx).addRoutes(r);
         cluster.addRoutes(r);
         for (RouteContributor c : options.routes) {
             c.addRoutes(r, context);
@@ -176,8 +183,10 @@ public final class HoistServer implements AutoCloseable {
         HttpServerOptions o = new HttpServerOptions().setHost(options.bind).setPort(options.port)
                 .setCompressionSupported(false).setHttp2ClearTextEnabled(false);
         if (options.tls()) {
+            Path cert = generated != null ? generated.cert() : options.tlsCert;
+            Path key = generated != null ? generated.key() : options.tlsKey;
             o.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-                    .setCertPath(options.tlsCert.toString()).setKeyPath(options.tlsKey.toString()))
+                    .setCertPath(cert.toString()).setKeyPath(key.toString()))
                     .setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"))
                     .setSslHandshakeTimeout(options.headerTimeout.toSeconds()).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
             TLS_SUITES.forEach(o::addEnabledCipherSuite);
@@ -288,6 +297,14 @@ public final class HoistServer implements AutoCloseable {
         return options;
     }
 
+    /**
+     * The CA this server generated and serves a certificate of (see {@link Builder#generatedTls}), for clients to
+     * trust; empty when it serves the user's certificate or plain HTTP.
+     */
+    public java.util.Optional<io.hoist.core.server.http.GeneratedTls.Material> generatedTls() {
+        return java.util.Optional.ofNullable(generated);
+    }
+
     private void requireStarted() {
         if (http == null) {
             throw new IllegalStateException("server is not started");
@@ -320,9 +337,9 @@ public final class HoistServer implements AutoCloseable {
     public record Options(Path dataDir, String bind, int port, Path tlsCert, Path tlsKey, Admission admission,
                           List<RouteContributor> routes, List<Component> components, ResourceStore store,
                           Vertx vertx, java.time.Duration headerTimeout, java.time.Duration bodyTimeout,
-                          java.time.Duration idleTimeout) {
+                          java.time.Duration idleTimeout, boolean generateTls, List<String> tlsNames) {
         public boolean tls() {
-            return tlsCert != null;
+            return tlsCert != null || generateTls;
         }
     }
 
@@ -335,6 +352,8 @@ public final class HoistServer implements AutoCloseable {
         private int port = DEFAULT_PORT;
         private Path tlsCert;
         private Path tlsKey;
+        private boolean generateTls;
+        private List<String> tlsNames = List.of();
         private Admission admission = new MtvAdmission();
         private final List<RouteContributor> routes = new ArrayList<>();
         private final List<Component> components = new ArrayList<>();
@@ -380,6 +399,17 @@ public final class HoistServer implements AutoCloseable {
         /** PEM certificate (chain) and PEM private key. */
         public Builder tls(Path certPem, Path keyPem) { this.tlsCert = certPem; this.tlsKey = keyPem; return this; }
 
+        /**
+         * HTTPS with a CA and certificate made once in {@code DATA/tls/} and reused ({@link
+         * io.hoist.core.server.http.GeneratedTls}): the certificate names localhost, 127.0.0.1, ::1, the host name
+         * and {@code extraNames} ({@code hoist serve --tls-san}). What {@code hoist serve} does unless told otherwise.
+         */
+        public Builder generatedTls(List<String> extraNames) {
+            this.generateTls = true;
+            this.tlsNames = List.copyOf(extraNames);
+            return this;
+        }
+
         /** Checks every write before it is stored; default {@link MtvAdmission} (MTV's rules). */
         public Builder admission(Admission admission) { this.admission = admission; return this; }
 
@@ -398,6 +428,12 @@ public final class HoistServer implements AutoCloseable {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
             }
+            if (generateTls && tlsCert != null) {
+                throw new IllegalArgumentException("--tls-cert/--tls-key and a generated certificate exclude each other");
+            }
+            if (generateTls) {
+                io.hoist.core.server.http.GeneratedTls.subjectAltNames(tlsNames); // a bad --tls-san fails here, before start
+            }
             if ((tlsCert == null) != (tlsKey == null)) {
                 throw new IllegalArgumentException("--tls-cert and --tls-key must be given together");
             }
@@ -408,12 +444,13 @@ public final class HoistServer implements AutoCloseable {
                     }
                 }
             }
-            if (tlsCert == null && !isLoopback(bind)) {
+            if (tlsCert == null && !generateTls && !isLoopback(bind)) {
                 throw new IllegalArgumentException("--bind " + bind + " is not a loopback address: serving beyond this"
-                        + " machine requires TLS (--tls-cert and --tls-key)");
+                        + " machine requires TLS (hoist serve's default without --plain-http, or --tls-cert and --tls-key)");
             }
             return new HoistServer(new Options(dataDir.toAbsolutePath(), bind, port, tlsCert, tlsKey, admission,
-                    List.copyOf(routes), List.copyOf(components), store, vertx, headerTimeout, bodyTimeout, idleTimeout));
+                    List.copyOf(routes), List.copyOf(components), store, vertx, headerTimeout, bodyTimeout, idleTimeout,
+                    generateTls, tlsNames));
         }
 
         private static boolean isLoopback(String host) {

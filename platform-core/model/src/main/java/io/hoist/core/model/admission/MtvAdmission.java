@@ -79,6 +79,10 @@ public final class MtvAdmission implements Admission {
         if (existing != null && existing.get("status") != null) {
             object.set("status", existing.get("status").deepCopy());
         }
+        if (kind == ResourceKind.HOOK) {
+            // a Hook's conditions follow from its spec alone (MTV's hook controller): the API stores them with it
+            object.set("status", HookRules.status(Resources.hook(object), object.get("status")));
+        }
         return object;
     }
 

@@ -113,6 +113,15 @@ public final class CrdSchemas {
         });
     }
 
+    /**
+     * A copy of the CRD's own openAPIV3Schema (descriptions and x-kubernetes-* markers kept) for the served version,
+     * as the API server publishes it under {@code /openapi/v3}; empty for kinds without a CRD.
+     */
+    public static Optional<JsonNode> openApiSchema(ResourceKind kind) {
+        JsonNode raw = rawSchema(kind);
+        return raw == null || raw.isMissingNode() ? Optional.empty() : Optional.of(raw.deepCopy());
+    }
+
     /** The CRD's own openAPIV3Schema (with its x-kubernetes-* markers) for the served version, or null. */
     static JsonNode rawSchema(ResourceKind kind) {
         if (!FILES.containsKey(kind)) {

@@ -26,10 +26,12 @@ public final class ClusterApi {
 
     private final Vertx vertx;
     private final ResourceStore store;
+    private final NamespaceRegistry namespaces;
 
-    public ClusterApi(Vertx vertx, ResourceStore store) {
+    public ClusterApi(Vertx vertx, ResourceStore store, java.nio.file.Path dataDir) {
         this.vertx = vertx;
         this.store = store;
+        this.namespaces = new NamespaceRegistry(store, dataDir);
     }
 
     /** Health routes: registered before authentication. */
@@ -42,24 +44,12 @@ public final class ClusterApi {
     public void addRoutes(Router router) {
         router.post(REVIEWS).handler(this::review);
         router.get(ResourceApi.CORE + "/namespaces").handler(this::namespaces);
+        router.post(ResourceApi.CORE + "/namespaces").handler(this::createNamespace);
         router.get(ResourceApi.CORE + "/namespaces/:namespace").handler(this::namespace);
+        router.delete(ResourceApi.CORE + "/namespaces/:namespace").handler(this::deleteNamespace);
     }
 
-    /**
-     * Namespaces are implicit in Hoist: one exists while it holds an object ({@code default} always). Listed and
-     * read so {@code kubectl get namespaces} and namespace pickers work; not created or deleted through the API.
-     */
-    private java.util.SortedSet<String> namespaceNames() {
-        java.util.SortedSet<String> names = new java.util.TreeSet<>(List.of("default"));
-        for (ResourceKind k : ResourceKind.values()) {
-            for (ObjectNode o : store.list(k, null)) {
-                names.add(o.path("metadata").path("namespace").asText());
-            }
-        }
-        names.remove("");
-        return names;
-    }
-
+    /** Namespaces: see {@link NamespaceRegistry} (default, created ones, and those holding objects). */
     private void namespaces(RoutingContext ctx) {
         vertx.executeBlocking(() -> {
             long version = store.currentVersion();
@@ -68,33 +58,51 @@ public final class ClusterApi {
             list.put("kind", "NamespaceList");
             list.putObject("metadata").put("resourceVersion", Long.toString(version));
             var items = list.putArray("items");
-            namespaceNames().forEach(n -> items.add(namespaceObject(n)));
+            namespaces.all().values().forEach(items::add);
             return list;
-        }, false).onSuccess(body -> send(ctx, body)).onFailure(ctx::fail);
+        }, false).onSuccess(body -> send(ctx, 200, body)).onFailure(ctx::fail);
     }
 
     private void namespace(RoutingContext ctx) {
         String name = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
         vertx.executeBlocking(() -> {
-            if (!namespaceNames().contains(name)) {
+            ObjectNode ns = namespaces.all().get(name);
+            if (ns == null) {
                 throw new io.hoist.core.store.StoreException.NotFound("namespaces \"" + name + "\" not found");
             }
-            return namespaceObject(name);
-        }, false).onSuccess(body -> send(ctx, body)).onFailure(ctx::fail);
+            return ns;
+        }, false).onSuccess(body -> send(ctx, 200, body)).onFailure(ctx::fail);
     }
 
-    private static ObjectNode namespaceObject(String name) {
-        ObjectNode ns = JSON.createObjectNode();
-        ns.put("apiVersion", "v1");
-        ns.put("kind", "Namespace");
-        ns.putObject("metadata").put("name", name);
-        ns.putObject("status").put("phase", "Active");
-        return ns;
+    private void createNamespace(RoutingContext ctx) {
+        boolean dryRun = DryRun.requested(ctx);
+        ObjectNode body = RequestBodies.objectBody(ctx, RequestBodies.formatOf(ctx.request().getHeader("Content-Type")));
+        if (!"Namespace".equals(body.path("kind").asText("Namespace")) || !"v1".equals(body.path("apiVersion").asText("v1"))) {
+            throw ApiException.badRequest("the body must be a v1 Namespace");
+        }
+        String name = body.path("metadata").path("name").asText("");
+        if (!ObjectRules.isNamespace(name)) {
+            throw ApiException.invalid("Namespace \"" + io.hoist.core.model.Echo.abbreviate(name) + "\" is invalid: metadata.name:"
+                    + " Invalid value: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-',"
+                    + " and must start and end with an alphanumeric character (at most 63 characters)",
+                    List.of(io.hoist.core.model.admission.Cause.invalid("metadata.name",
+                            "a lowercase RFC 1123 label (a-z, 0-9, '-'; at most 63 characters)")));
+        }
+        JsonNode labels = body.path("metadata").get("labels");
+        vertx.executeBlocking(() -> namespaces.create(name, labels, dryRun), false)
+                .onSuccess(ns -> send(ctx, 201, ns)).onFailure(ctx::fail);
     }
 
-    private static void send(RoutingContext ctx, ObjectNode body) {
+    private void deleteNamespace(RoutingContext ctx) {
+        String name = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
+        boolean dryRun = DryRun.requested(ctx);
+        vertx.executeBlocking(() -> namespaces.delete(name, dryRun), false)
+                .onSuccess(ns -> send(ctx, 200, ns)).onFailure(ctx::fail);
+    }
+
+    private static void send(RoutingContext ctx, int status, ObjectNode body) {
         if (!ctx.response().ended() && !ctx.response().closed()) {
-            ctx.response().putHeader("Content-Type", "application/json").end(body.toString());
+            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
         }
     }
 
@@ -132,7 +140,11 @@ public final class ClusterApi {
                 .filter(k -> k.group().equals(group) || (k == ResourceKind.EVENT && group.equals("events.k8s.io")));
         boolean allowed;
         String reason;
-        if (kind.isEmpty()) {
+        if (kind.isEmpty() && group.isEmpty() && resource.equals("namespaces") && subresource.isEmpty()) {
+            allowed = List.of("create", "delete", "get", "list").contains(verb);
+            reason = allowed ? "the API token may do everything on the resources hoist serves"
+                    : "hoist does not " + verb + " namespaces";
+        } else if (kind.isEmpty()) {
             allowed = false;
             reason = "hoist does not serve " + (group.isEmpty() ? "" : group + "/") + resource;
         } else if (!kind.get().userWritable() && !READ.contains(verb)) {

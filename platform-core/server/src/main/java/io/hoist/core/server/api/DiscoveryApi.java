@@ -25,6 +25,12 @@ public final class DiscoveryApi {
     private static final List<String> VERBS = List.of("create", "delete", "get", "list", "patch", "update", "watch");
     private static final List<String> STATUS_VERBS = List.of("get", "patch", "update");
     private static final List<String> READ_VERBS = List.of("get", "list", "watch");
+    /**
+     * MTV's CRDs declare no short names and no categories. Short names stay none (a user's scripts and habits come
+     * from MTV, and a made-up one could shadow another CRD's on a cluster); the forklift kinds share one category so
+     * {@code kubectl get forklift} lists them all at once, as {@code kubectl get all} does for workloads.
+     */
+    static final String CATEGORY = "forklift";
 
     private final String platformVersion;
 
@@ -107,11 +113,11 @@ public final class DiscoveryApi {
         o.put("apiVersion", "v1");
         o.put("groupVersion", groupVersion);
         ArrayNode resources = o.putArray("resources");
-        if (groupVersion.equals("v1")) { // implicit namespaces: listed and read (ClusterApi)
+        if (groupVersion.equals("v1")) { // namespaces: listed, read, created and deleted (ClusterApi)
             ObjectNode ns = resources.addObject();
             ns.put("name", "namespaces").put("singularName", "namespace").put("namespaced", false).put("kind", "Namespace");
             ns.putArray("shortNames").add("ns");
-            READ_VERBS.stream().filter(v -> !v.equals("watch")).forEach(ns.putArray("verbs")::add);
+            List.of("create", "delete", "get", "list").forEach(ns.putArray("verbs")::add);
         }
         for (ResourceKind k : kinds) {
             resources.add(resource(k, k.plural(), k.userWritable() ? VERBS : READ_VERBS));
@@ -130,6 +136,9 @@ public final class DiscoveryApi {
         r.put("kind", k.kind());
         ArrayNode v = r.putArray("verbs");
         verbs.forEach(v::add);
+        if (!k.group().isEmpty() && !name.contains("/")) {
+            r.putArray("categories").add(CATEGORY);
+        }
         return r;
     }
 

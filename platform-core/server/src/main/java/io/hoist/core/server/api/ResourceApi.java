@@ -92,11 +92,14 @@ public final class ResourceApi {
         Predicate<JsonNode> selected = Selectors.parse(ctx.queryParams().get("labelSelector"),
                 ctx.queryParams().get("fieldSelector"));
         String watch = ctx.queryParams().get("watch");
+        boolean table = !isEventsV1(ctx) && Tables.requested(ctx.request().getHeader("Accept"));
         if ("true".equals(watch) || "1".equals(watch)) {
-            WatchStream.start(ctx, vertx, store, kind, ns, selected, view);
+            // kubectl get -w asks for Tables: each event then carries a one-row Table, as the API server sends
+            String includeObject = ctx.queryParams().get("includeObject");
+            WatchStream.start(ctx, vertx, store, kind, ns, selected,
+                    table ? o -> Tables.table(kind, List.of(view.apply(o)), null, includeObject) : view);
             return;
         }
-        boolean table = !isEventsV1(ctx) && Tables.requested(ctx.request().getHeader("Accept"));
         blocking(ctx, () -> {
             long version = store.currentVersion(); // before the list: a watch from here may repeat, never miss
             ObjectNode list = JSON.createObjectNode();
@@ -324,7 +327,23 @@ public final class ResourceApi {
     }
 
     private ObjectNode update(ResourceKind kind, ObjectNode admitted, boolean dryRun) {
-        return dryRun ? DryRun.update(store, kind, admitted, false) : store.update(kind, admitted);
+        if (dryRun) {
+            return DryRun.update(store, kind, admitted, false);
+        }
+        ObjectNode stored = store.update(kind, admitted);
+        // A Hook's conditions come from admission (they follow from its spec); a spec write keeps the stored status,
+        // so a changed one is written after it, as a controller would.
+        JsonNode computed = admitted.get("status");
+        if (kind == ResourceKind.HOOK && computed != null && !computed.equals(stored.get("status"))) {
+            ObjectNode withStatus = stored.deepCopy();
+            withStatus.set("status", computed);
+            try {
+                stored = store.updateStatus(kind, withStatus);
+            } catch (StoreException.Conflict raced) {
+                // another write came in between: it was admitted too and carries its own conditions
+            }
+        }
+        return stored;
     }
 
     private static boolean isEventsV1(RoutingContext ctx) {

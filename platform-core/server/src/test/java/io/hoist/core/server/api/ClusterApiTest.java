@@ -50,6 +50,20 @@ class ClusterApiTest {
             assertThat(list.json().get("items")).hasSize(2);
             assertThat(api.get("/api/v1/namespaces/team-a").json().at("/status/phase").asText()).isEqualTo("Active");
             assertThat(api.get("/api/v1/namespaces/nowhere").status()).isEqualTo(404);
+
+            // created ones are listed while empty; a bad name is a 422 naming metadata.name
+            assertThat(api.post("/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"wave-1\"}}")
+                    .status()).isEqualTo(201);
+            Reply bad = api.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"Wave_1\"}}");
+            assertThat(bad.status()).isEqualTo(422);
+            assertThat(bad.json().at("/details/causes/0/field").asText()).isEqualTo("metadata.name");
+            assertThat(api.delete("/api/v1/namespaces/default").status()).isEqualTo(403);
+        }
+        // kept across a restart (DATA/namespaces.json)
+        try (RunningServer api = RunningServer.start(dir)) {
+            assertThat(api.get("/api/v1/namespaces/wave-1").status()).isEqualTo(200);
+            assertThat(api.delete("/api/v1/namespaces/wave-1").status()).isEqualTo(200);
+            assertThat(api.get("/api/v1/namespaces/wave-1").status()).isEqualTo(404);
         }
     }
 }

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -13,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real kubectl (from PATH; Debian: kubernetes-client) pointed at a Hoist server with its own kubeconfig, and
- * the TLS material that server needs: kubectl never sends a bearer token over plain http.
+ * the CA of the server's certificate: kubectl never sends a bearer token over plain http.
  */
 final class Kubectl {
     record Result(int code, String out, String err) {
@@ -45,32 +43,6 @@ final class Kubectl {
                 + " ./test.sh does this)");
     }
 
-    /** A self-signed certificate for 127.0.0.1 made with the JDK's keytool, written as PEM (cert, PKCS#8 key). */
-    static void selfSignedCertificate(Path dir, Path certPem, Path keyPem) throws Exception {
-        Path store = dir.resolve("server.p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "hoist", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1,dns:localhost", "-ext", "bc:c", "-validity", "2",
-                "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "test-only", "-keypass", "test-only")
-                .redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new AssertionError("keytool failed: " + output);
-        }
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(store)) {
-            ks.load(in, "test-only".toCharArray());
-        }
-        Certificate cert = ks.getCertificate("hoist");
-        Files.writeString(certPem, pem("CERTIFICATE", cert.getEncoded()));
-        Files.writeString(keyPem, pem("PRIVATE KEY", ks.getKey("hoist", "test-only".toCharArray()).getEncoded()));
-    }
-
-    static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
-    }
-
     static void writeKubeconfig(Path file, String server, Path caPem, String token, String namespace) throws IOException {
         String ca = Base64.getEncoder().encodeToString(Files.readAllBytes(caPem));
         Files.writeString(file, """
@@ -87,6 +59,61 @@ final class Kubectl {
                   context: {cluster: hoist, user: hoist, namespace: %s}
                 current-context: hoist
                 """.formatted(server, ca, token, namespace));
+    }
+
+    /** A kubectl that keeps running (a watch): its output so far, awaited with a generous deadline, then killed. */
+    final class Background implements AutoCloseable {
+        private final Process process;
+        private final Path out;
+        private final Path err;
+
+        private Background(Process process, Path out, Path err) {
+            this.process = process;
+            this.out = out;
+            this.err = err;
+        }
+
+        String output() throws IOException {
+            return Files.readString(out);
+        }
+
+        /** Waits up to 3 minutes (a loaded machine) for the output to satisfy {@code done}; returns early on success. */
+        void awaitOutput(java.util.function.Predicate<String> done) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (System.nanoTime() < deadline) {
+                if (done.test(output())) {
+                    return;
+                }
+                if (!process.isAlive()) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            throw new AssertionError("kubectl's output never matched; exit " + (process.isAlive() ? "none (running)"
+                    : process.exitValue()) + "\nstdout: " + output() + "\nstderr: " + Files.readString(err));
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    Background start(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(binary());
+        command.add("--kubeconfig=" + kubeconfig);
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
+        pb.environment().put("HOME", workDir.toString());
+        pb.environment().remove("KUBECONFIG");
+        Path out = Files.createTempFile(workDir, "kubectl", ".out");
+        Path err = Files.createTempFile(workDir, "kubectl", ".err");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        return new Background(pb.start(), out, err);
     }
 
     Result run(String... args) throws Exception {
