@@ -42,7 +42,7 @@ class ServeCommandTest {
 
             CliHarness cli = new CliHarness(Map.of());
             CliHarness.Result get = cli.run("get", "plans", "--data-dir", data.toString(), "-n", "demo");
-            assertThat(get.code()).isZero();
+            assertThat(get.code()).as(get.err()).isZero();
             assertThat(get.err()).isEqualTo("No plans found in namespace demo.\n");
             CliHarness.Result plugins = cli.run("plugins", "--data-dir", data.toString());
             assertThat(plugins.code()).isZero();

@@ -47,7 +47,9 @@ public final class ApiClient {
 
     public ApiClient(Connection connection) {
         this.connection = connection;
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        // The JDK counts the TLS handshake in the connect timeout: a cold CLI JVM's first handshake took over 10 s on
+        // a loaded 2-core machine (hoist serve is https by default)
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30));
         if (connection.url().startsWith("https:")) {
             builder.sslContext(sslContext(connection));
         }

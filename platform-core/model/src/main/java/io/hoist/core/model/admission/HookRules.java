@@ -12,7 +12,6 @@ import io.hoist.core.model.Resources;
 import io.hoist.core.model.meta.Condition;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -38,7 +37,7 @@ final class HookRules {
                 current.add(Resources.toTyped(c, Condition.class));
             }
         }
-        String problem = hook.spec == null ? null : playbookProblem(hook.spec.playbook);
+        String problem = hook.spec == null ? null : Hook.Spec.playbookProblem(hook.spec.playbook).orElse(null);
         Instant now = Instant.now();
         List<Condition> next;
         if (problem != null) {
@@ -54,23 +53,6 @@ final class HookRules {
         ArrayNode out = status.putArray("conditions");
         next.forEach(c -> out.add(Resources.toNode(c)));
         return status;
-    }
-
-    /** Why the playbook is not base64 (MIME: line breaks allowed), or null when it is (or there is none). */
-    static String playbookProblem(String playbook) {
-        if (playbook == null || playbook.isBlank()) {
-            return null;
-        }
-        String compact = playbook.strip().replaceAll("\\s", "");
-        if (!compact.matches("[A-Za-z0-9+/]*={0,2}")) {
-            return "characters outside the base64 alphabet";
-        }
-        try {
-            Base64.getMimeDecoder().decode(compact);
-            return compact.length() % 4 == 0 ? null : "its length is not a multiple of 4";
-        } catch (IllegalArgumentException e) {
-            return e.getMessage();
-        }
     }
 
     static void check(Hook hook, Problems p) {

@@ -197,11 +197,8 @@ public final class KubeOpenApi {
     private static ObjectNode kindSchema(ResourceKind k) {
         ObjectNode schema = CrdSchemas.openApiSchema(k).map(s -> (ObjectNode) s).orElseGet(() -> coreSchema(k));
         ObjectNode props = schema.with("properties");
-        ObjectNode meta = JSON.createObjectNode();
-        meta.putArray("allOf").addObject().put("$ref", "#/components/schemas/" + OBJECT_META);
-        meta.put("description", "Standard object's metadata. More info: "
-                + "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata");
-        props.set("metadata", meta);
+        props.set("metadata", metadataRef("Standard object's metadata. More info: "
+                + "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"));
         schema.put("type", "object");
         ArrayNode gvk = schema.putArray("x-kubernetes-group-version-kind");
         gvk.addObject().put("group", k.group()).put("kind", k.kind()).put("version", k.version());
@@ -269,10 +266,7 @@ public final class KubeOpenApi {
         ObjectNode p = s.putObject("properties");
         p.set("apiVersion", string("APIVersion defines the versioned schema of this representation of an object."));
         p.set("kind", string("Kind is a string value representing the REST resource this object represents."));
-        ObjectNode meta = JSON.createObjectNode();
-        meta.putArray("allOf").addObject().put("$ref", "#/components/schemas/" + OBJECT_META);
-        meta.put("description", "Standard object's metadata.");
-        p.set("metadata", meta);
+        p.set("metadata", metadataRef("Standard object's metadata."));
         ObjectNode status = JSON.createObjectNode().put("type", "object").put("description", "Status describes the current status of a Namespace.");
         status.putObject("properties").set("phase", string("Phase is the current lifecycle phase of the namespace (Active)."));
         p.set("status", status);
@@ -310,6 +304,14 @@ public final class KubeOpenApi {
         managed.putObject("items").put("type", "object").put("x-kubernetes-preserve-unknown-fields", true);
         p.set("managedFields", managed);
         return s;
+    }
+
+    /** {@code metadata}: the shared ObjectMeta, wrapped in allOf as the API server writes a described reference. */
+    private static ObjectNode metadataRef(String description) {
+        ObjectNode meta = JSON.createObjectNode();
+        meta.putArray("allOf").addObject().put("$ref", "#/components/schemas/" + OBJECT_META);
+        meta.put("description", description);
+        return meta;
     }
 
     private static ObjectNode string(String description) {
@@ -504,10 +506,5 @@ public final class KubeOpenApi {
             out.add(q);
         }
         return out;
-    }
-
-    /** The v3 document of one group-version, parsed (tests). */
-    static JsonNode v3(String path) throws Exception {
-        return JSON.readTree(render().v3ByPath().get(path));
     }
 }

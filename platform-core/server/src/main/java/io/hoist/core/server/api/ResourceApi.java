@@ -171,7 +171,7 @@ public final class ResourceApi {
             fields.prune(kind, obj);
             ObjectNode existing = existing(kind, ns, name);
             normalizeSecret(kind, obj, existing);
-            return SecretData.redact(kind, update(kind, admission.admit(kind, obj, existing), dryRun));
+            return SecretData.redact(kind, update(kind, admission.admit(kind, obj, existing), existing, dryRun));
         }, 200);
     }
 
@@ -192,7 +192,7 @@ public final class ResourceApi {
                 ObjectNode merged = patched(kind, existing, patch, ns, name);
                 fields.prune(kind, merged);
                 normalizeSecret(kind, merged, existing);
-                return SecretData.redact(kind, update(kind, admission.admit(kind, merged, existing), dryRun));
+                return SecretData.redact(kind, update(kind, admission.admit(kind, merged, existing), existing, dryRun));
             });
         }, 200);
     }
@@ -326,9 +326,14 @@ public final class ResourceApi {
         }
     }
 
-    private ObjectNode update(ResourceKind kind, ObjectNode admitted, boolean dryRun) {
+    private ObjectNode update(ResourceKind kind, ObjectNode admitted, ObjectNode existing, boolean dryRun) {
         if (dryRun) {
             return DryRun.update(store, kind, admitted, false);
+        }
+        if (sameObject(admitted, existing)) {
+            // nothing to write (kubectl apply of an unchanged Secret, whose values it cannot compare): no new
+            // resourceVersion, no watch event, so providers are not rebuilt for a Secret that did not change
+            return existing;
         }
         ObjectNode stored = store.update(kind, admitted);
         // A Hook's conditions come from admission (they follow from its spec); a spec write keeps the stored status,
@@ -344,6 +349,28 @@ public final class ResourceApi {
             }
         }
         return stored;
+    }
+
+    /**
+     * The write would store what is stored: equal but for the server-kept metadata. A write naming another
+     * resourceVersion is never "the same": it goes to the store, which answers 409.
+     */
+    private static boolean sameObject(ObjectNode admitted, ObjectNode existing) {
+        String rv = admitted.path("metadata").path("resourceVersion").asText("");
+        if (!rv.isEmpty() && !rv.equals(existing.path("metadata").path("resourceVersion").asText())) {
+            return false;
+        }
+        return withoutServerFields(admitted).equals(withoutServerFields(existing));
+    }
+
+    private static ObjectNode withoutServerFields(ObjectNode o) {
+        ObjectNode copy = o.deepCopy();
+        if (copy.get("metadata") instanceof ObjectNode meta) {
+            for (String f : List.of("resourceVersion", "generation", "managedFields", "uid", "creationTimestamp", "namespace")) {
+                meta.remove(f);
+            }
+        }
+        return copy;
     }
 
     private static boolean isEventsV1(RoutingContext ctx) {

@@ -137,8 +137,17 @@ class KubectlConformanceTest {
         String first = kubectl.runWithInput(PROVIDER, "apply", "-f", "-").ok().out();
         assertThat(first).contains("secret/vsphere-creds created", "provider.forklift.konveyor.io/vsphere created");
         assertThat(stored(ResourceKind.PROVIDER, "vsphere").at("/spec/url").asText()).isEqualTo("https://vcenter.example.com/sdk");
+        long before = api.server.store().currentVersion();
         String again = kubectl.runWithInput(PROVIDER, "apply", "-f", "-").ok().out();
         assertThat(again).contains("provider.forklift.konveyor.io/vsphere unchanged");
+        // kubectl decides "unchanged" itself, from values Hoist never returns: it sends the Secret and says
+        // "configured"; the server writes nothing (no new resourceVersion, no event, no provider rebuilt)
+        assertThat(again).contains("secret/vsphere-creds configured");
+        assertThat(api.server.store().currentVersion()).isEqualTo(before);
+        // a real change is written
+        kubectl.runWithInput(PROVIDER.replace("S3cr3t-vc-pass", "N3w-vc-pass"), "apply", "-f", "-").ok();
+        assertThat(api.server.store().currentVersion()).isGreaterThan(before);
+        kubectl.runWithInput(PROVIDER, "apply", "-f", "-").ok();
         // server-side tables: the CRD's printer columns, as for MTV on a cluster
         String table = kubectl.run("get", "providers").ok().out();
         assertThat(table.lines().findFirst().orElse("")).contains("NAME", "TYPE", "STATUS", "READY", "CONNECTED", "INVENTORY", "URL", "AGE");
