@@ -36,7 +36,184 @@ import (
 	"time"
 
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/mo"
+	"github.com/vmware/govmomi/vim25/types"
 )
+
+// listFlag collects a repeatable flag's values.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, " ") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// vmByName finds a simulated VM by name.
+func vmByName(name string) *simulator.VirtualMachine {
+	for _, ref := range simulator.Map.All("VirtualMachine") {
+		vm := simulator.Map.Get(ref.Reference()).(*simulator.VirtualMachine)
+		if vm.Name == name {
+			return vm
+		}
+	}
+	return nil
+}
+
+// guestReport is what one VM's guest tools report while it runs.
+type guestReport struct {
+	net   []types.GuestNicInfo
+	stack []types.GuestStackInfo
+}
+
+// applyGuestNets gives VMs guest tools information (IP configuration per NIC, DNS, default route) and installs
+// a handler that clears it while a VM is powered off and restores it at power on, as vSphere does.
+func applyGuestNets(specs []string) error {
+	reports := map[types.ManagedObjectReference]*guestReport{}
+	for _, spec := range specs {
+		name, rest, ok := strings.Cut(spec, "=")
+		if !ok {
+			return fmt.Errorf("%q: want VM=IP/PREFIX[,gw=..][,dns=..][,origin=..][,nic=N]", spec)
+		}
+		vm := vmByName(name)
+		if vm == nil {
+			return fmt.Errorf("%q: no VM named %s", spec, name)
+		}
+		parts := strings.Split(rest, ",")
+		ip, prefix, err := net.ParseCIDR(parts[0])
+		if err != nil {
+			return fmt.Errorf("%q: %v", spec, err)
+		}
+		ones, _ := prefix.Mask.Size()
+		origin, gw, nic := "manual", "", 0
+		var dns []string
+		for _, kv := range parts[1:] {
+			k, v, _ := strings.Cut(kv, "=")
+			switch k {
+			case "gw":
+				gw = v
+			case "dns":
+				dns = strings.Split(v, "+")
+			case "origin":
+				origin = v
+			case "nic":
+				if _, err := fmt.Sscan(v, &nic); err != nil {
+					return fmt.Errorf("%q: nic: %v", spec, err)
+				}
+			default:
+				return fmt.Errorf("%q: unknown key %s", spec, k)
+			}
+		}
+		r := reports[vm.Self]
+		if r == nil {
+			r = &guestReport{net: append([]types.GuestNicInfo(nil), vm.Guest.Net...)}
+			reports[vm.Self] = r
+		}
+		if nic >= len(r.net) {
+			return fmt.Errorf("%q: the VM has %d NICs", spec, len(r.net))
+		}
+		n := &r.net[nic]
+		n.IpAddress = append(n.IpAddress, ip.String())
+		if n.IpConfig == nil {
+			n.IpConfig = &types.NetIpConfigInfo{}
+		}
+		n.IpConfig.IpAddress = append(n.IpConfig.IpAddress, types.NetIpConfigInfoIpAddress{
+			IpAddress: ip.String(), PrefixLength: int32(ones), Origin: origin, State: "preferred"})
+		if len(dns) > 0 {
+			n.DnsConfig = &types.NetDnsConfigInfo{Dhcp: origin == "dhcp", IpAddress: dns}
+		}
+		if gw != "" {
+			r.stack = append(r.stack, types.GuestStackInfo{
+				DnsConfig: &types.NetDnsConfigInfo{Dhcp: origin == "dhcp", IpAddress: dns},
+				IpRouteConfig: &types.NetIpRouteConfigInfo{IpRoute: []types.NetIpRouteConfigInfoIpRoute{{
+					Network: "0.0.0.0", PrefixLength: 0,
+					Gateway: types.NetIpRouteConfigInfoGateway{IpAddress: gw, Device: fmt.Sprint(nic)},
+				}}},
+			})
+		}
+	}
+	if len(reports) == 0 {
+		return nil
+	}
+	for ref, r := range reports {
+		vm := simulator.Map.Get(ref).(*simulator.VirtualMachine)
+		vm.Guest.Net = r.net
+		vm.Guest.IpStack = r.stack
+		vm.Guest.IpAddress = r.net[0].IpAddress[0]
+		if vm.Runtime.PowerState == types.VirtualMachinePowerStatePoweredOn {
+			vm.Guest.ToolsRunningStatus = string(types.VirtualMachineToolsRunningStatusGuestToolsRunning)
+		} else {
+			vm.Guest.ToolsRunningStatus = string(types.VirtualMachineToolsRunningStatusGuestToolsNotRunning)
+			vm.Guest.Net, vm.Guest.IpStack, vm.Guest.IpAddress = nil, nil, ""
+		}
+	}
+	simulator.Map.AddHandler(&guestTools{self: types.ManagedObjectReference{Type: "HoistGuestTools", Value: "guest-tools"},
+		reports: reports})
+	return nil
+}
+
+// guestTools follows power changes of the VMs given guest information: running tools report it, stopped ones
+// report nothing.
+type guestTools struct {
+	self    types.ManagedObjectReference
+	reports map[types.ManagedObjectReference]*guestReport
+}
+
+func (g *guestTools) Reference() types.ManagedObjectReference { return g.self }
+func (g *guestTools) PutObject(mo.Reference)                    {}
+func (g *guestTools) RemoveObject(types.ManagedObjectReference) {}
+func (g *guestTools) UpdateObject(obj mo.Reference, changes []types.PropertyChange) {
+	r := g.reports[obj.Reference()]
+	if r == nil {
+		return
+	}
+	for _, c := range changes {
+		if c.Name != "runtime.powerState" {
+			continue
+		}
+		vm := simulator.Map.Get(obj.Reference()).(*simulator.VirtualMachine)
+		if c.Val == types.VirtualMachinePowerStatePoweredOn {
+			go simulator.Map.Update(vm, []types.PropertyChange{
+				{Name: "guest.toolsRunningStatus", Val: string(types.VirtualMachineToolsRunningStatusGuestToolsRunning)},
+				{Name: "guest.net", Val: r.net},
+				{Name: "guest.ipStack", Val: r.stack},
+				{Name: "guest.ipAddress", Val: r.net[0].IpAddress[0]},
+			})
+		} else if c.Val == types.VirtualMachinePowerStatePoweredOff {
+			go simulator.Map.Update(vm, []types.PropertyChange{
+				{Name: "guest.toolsRunningStatus", Val: string(types.VirtualMachineToolsRunningStatusGuestToolsNotRunning)},
+				{Name: "guest.net", Val: []types.GuestNicInfo{}},
+				{Name: "guest.ipStack", Val: []types.GuestStackInfo{}},
+				{Name: "guest.ipAddress", Val: ""},
+			})
+		}
+	}
+}
+
+// applyDiskUUIDs sets the backing UUID of a VM's first disk (the serial a guest reads with disk.EnableUUID).
+func applyDiskUUIDs(specs []string) error {
+	for _, spec := range specs {
+		name, uuid, ok := strings.Cut(spec, "=")
+		if !ok {
+			return fmt.Errorf("%q: want VM=UUID", spec)
+		}
+		vm := vmByName(name)
+		if vm == nil {
+			return fmt.Errorf("%q: no VM named %s", spec, name)
+		}
+		set := false
+		for _, d := range vm.Config.Hardware.Device {
+			if disk, ok := d.(*types.VirtualDisk); ok {
+				if b, ok := disk.Backing.(*types.VirtualDiskFlatVer2BackingInfo); ok {
+					b.Uuid = uuid
+					set = true
+					break
+				}
+			}
+		}
+		if !set {
+			return fmt.Errorf("%q: the VM has no flat disk", spec)
+		}
+	}
+	return nil
+}
 
 func main() {
 	listen := flag.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
@@ -53,6 +230,11 @@ func main() {
 	pass := flag.String("password", "hoist-secret", "accepted password (read from HOIST_VCSIM_PASSWORD when set)")
 	tlsDir := flag.String("tls-dir", "", "directory for ca.pem and unrelated-ca.pem (default: a temp dir)")
 	cbt := flag.Bool("cbt", false, "turn changed block tracking on for every VM")
+	var guestNets, diskUUIDs listFlag
+	flag.Var(&guestNets, "guest-net", "VM=IP/PREFIX[,gw=IP][,dns=IP+IP][,origin=manual|dhcp|other][,nic=N]: what the VM's "+
+		"guest tools report while it runs (repeatable; cleared while powered off, as vSphere does)")
+	flag.Var(&diskUUIDs, "disk-uuid", "VM=UUID: the backing UUID of the VM's first disk (repeatable)")
+	evc := flag.String("evc", "", "EVC mode key of every cluster (summary.currentEVCModeKey), e.g. intel-broadwell")
 	flag.Parse()
 	if p := os.Getenv("HOIST_VCSIM_PASSWORD"); p != "" {
 		*pass = p
@@ -81,6 +263,19 @@ func main() {
 		on := true
 		for _, ref := range simulator.Map.All("VirtualMachine") {
 			simulator.Map.Get(ref.Reference()).(*simulator.VirtualMachine).Config.ChangeTrackingEnabled = &on
+		}
+	}
+
+	if err := applyGuestNets(guestNets); err != nil {
+		log.Fatalf("-guest-net: %v", err)
+	}
+	if err := applyDiskUUIDs(diskUUIDs); err != nil {
+		log.Fatalf("-disk-uuid: %v", err)
+	}
+	if *evc != "" {
+		for _, ref := range simulator.Map.All("ClusterComputeResource") {
+			c := simulator.Map.Get(ref.Reference()).(*simulator.ClusterComputeResource)
+			c.Summary.(*types.ClusterComputeResourceSummary).CurrentEVCModeKey = *evc
 		}
 	}
 

@@ -37,6 +37,8 @@ import io.hoist.api.source.SnapshotRef;
 import io.hoist.api.source.Snapshots;
 import io.hoist.api.source.SourceDisk;
 import io.hoist.api.source.SourceNic;
+import io.hoist.api.convert.GuestAddress;
+import io.hoist.api.source.ReportsGuestAddresses;
 import io.hoist.api.source.SourceProvider;
 import io.hoist.api.source.SourceVm;
 import io.hoist.api.source.VmRef;
@@ -76,7 +78,7 @@ import javax.net.ssl.SSLException;
  * abilities (snapshots and changed block tracking). Calls block; the host runs them on this
  * provider's worker pool (HostContext.blockingExecutor()), as the SourceProvider contract says.
  */
-public final class VsphereSource implements SourceProvider, Snapshots, ChangedAreas, WatchesInventory {
+public final class VsphereSource implements SourceProvider, Snapshots, ChangedAreas, WatchesInventory, ReportsGuestAddresses {
     /** Snapshots this plugin takes are named so; a leftover one (crash) is removed before the next. */
     static final String SNAPSHOT_PREFIX = "hoist-migration";
     private static final Duration TASK_TIMEOUT = Duration.ofMinutes(30);
@@ -491,13 +493,36 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         SourceVm.Identity identity = new SourceVm.Identity(cfg.getUuid(), VmwareIdentity.serialOf(cfg.getUuid()), tpm, null,
                 cfg.getNestedHVEnabled());
         String hostId = rt == null || rt.getHost() == null ? null : rt.getHost().get_value();
+        com.vmware.vim25.GuestInfo guest = p.get("guest") instanceof com.vmware.vim25.GuestInfo g ? g : null;
+        model.rememberGuest(id, guest);
+        if (!InventoryModel.toolsReport(guest) && model.lastReportedGuest(id) != null) {
+            guest = model.lastReportedGuest(id); // powered off now: what its tools said while it ran
+        }
         SourceVm.Checks checks = new SourceVm.Checks(hostInMaintenance(s, hostId),
-                VmwareIdentity.guestIpMacs(p.get("guest") instanceof com.vmware.vim25.GuestInfo g ? g : null), null,
+                VmwareIdentity.guestIpMacs(guest), null,
                 p.get("snapshot") instanceof com.vmware.vim25.VirtualMachineSnapshotInfo snap && snap.getCurrentSnapshot() != null);
         return new SourceVm(id, (String) p.get("name"), Math.max(1, cpus / cores), cores, 1,
                 cfg.getHardware().getMemoryMB() * 1024L * 1024L, efi ? Firmware.EFI : Firmware.BIOS, secureBoot,
                 toPowerState(rt == null ? null : rt.getPowerState()), hostId, cfg.getGuestId(), disks, nics, null,
                 identity, checks);
+    }
+
+    /**
+     * The static addresses of the guest's NICs: what its tools report now, else (a powered-off VM, as at conversion
+     * time) what they last reported to the inventory watch or to describe. Empty when neither ever saw them run.
+     */
+    @Override
+    public List<GuestAddress> guestAddresses(SourceVm vm) {
+        return call("guest addresses of " + vm.name(), s -> {
+            Map<String, Object> p = s.properties(VimSession.mor("VirtualMachine", vm.id()), "guest", "config.guestId");
+            com.vmware.vim25.GuestInfo guest = p.get("guest") instanceof com.vmware.vim25.GuestInfo g ? g : null;
+            model.rememberGuest(vm.id(), guest);
+            if (!InventoryModel.toolsReport(guest)) {
+                guest = model.lastReportedGuest(vm.id());
+            }
+            String guestId = p.get("config.guestId") instanceof String g ? g : vm.osType();
+            return GuestStaticAddresses.of(guest, guestId);
+        });
     }
 
     /** MTV's HostNotReady: the VM's host is in maintenance mode (false when the host cannot be read). */
