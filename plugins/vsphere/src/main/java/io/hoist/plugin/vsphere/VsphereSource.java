@@ -503,8 +503,33 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                 p.get("snapshot") instanceof com.vmware.vim25.VirtualMachineSnapshotInfo snap && snap.getCurrentSnapshot() != null);
         return new SourceVm(id, (String) p.get("name"), Math.max(1, cpus / cores), cores, 1,
                 cfg.getHardware().getMemoryMB() * 1024L * 1024L, efi ? Firmware.EFI : Firmware.BIOS, secureBoot,
-                toPowerState(rt == null ? null : rt.getPowerState()), hostId, cfg.getGuestId(), disks, nics, null,
-                identity, checks);
+                toPowerState(rt == null ? null : rt.getPowerState()), hostId, cfg.getGuestId(), disks, nics,
+                clusterCpuModel(s, hostId), identity, checks);
+    }
+
+    /**
+     * The CPU model of the EVC mode of the VM's cluster (preserveClusterCpuModel), or null: a standalone host or a
+     * cluster without EVC has no cluster-wide model; an EVC mode this plugin cannot map is logged.
+     */
+    private String clusterCpuModel(VimSession s, String hostId) throws VimFault, IOException {
+        if (hostId == null) {
+            return null;
+        }
+        Object parent = s.property(VimSession.mor("HostSystem", hostId), "parent");
+        if (!(parent instanceof ManagedObjectReference cluster) || !"ClusterComputeResource".equals(cluster.getType())) {
+            return null;
+        }
+        Object summary = s.property(cluster, "summary");
+        String evc = summary instanceof com.vmware.vim25.ClusterComputeResourceSummary c ? c.getCurrentEVCModeKey() : null;
+        if (evc == null || evc.isBlank()) {
+            return null;
+        }
+        String model = EvcCpuModels.ofEvcMode(evc);
+        if (model == null) {
+            log.log(System.Logger.Level.WARNING, "cluster " + cluster.get_value() + ": EVC mode '" + evc + "' has no known"
+                    + " CPU model; a plan with preserveClusterCpuModel gives its VMs no CPU model");
+        }
+        return model;
     }
 
     /**
