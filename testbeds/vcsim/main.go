@@ -234,6 +234,9 @@ func main() {
 	flag.Var(&guestNets, "guest-net", "VM=IP/PREFIX[,gw=IP][,dns=IP+IP][,origin=manual|dhcp|other][,nic=N]: what the VM's "+
 		"guest tools report while it runs (repeatable; cleared while powered off, as vSphere does)")
 	flag.Var(&diskUUIDs, "disk-uuid", "VM=UUID: the backing UUID of the VM's first disk (repeatable)")
+	var sharedDisks listFlag
+	flag.Var(&sharedDisks, "shared-disk", "VM1,VM2[,...]: the first disk of VM1 becomes multi-writer and replaces the "+
+		"first disk of the others (repeatable)")
 	evc := flag.String("evc", "", "EVC mode key of every cluster (summary.currentEVCModeKey), e.g. intel-broadwell")
 	flag.Parse()
 	if p := os.Getenv("HOIST_VCSIM_PASSWORD"); p != "" {
@@ -271,6 +274,9 @@ func main() {
 	}
 	if err := applyDiskUUIDs(diskUUIDs); err != nil {
 		log.Fatalf("-disk-uuid: %v", err)
+	}
+	if err := applySharedDisks(sharedDisks); err != nil {
+		log.Fatalf("-shared-disk: %v", err)
 	}
 	if *evc != "" {
 		for _, ref := range simulator.Map.All("ClusterComputeResource") {
@@ -402,3 +408,45 @@ func writePEM(file string, der []byte) error {
 	return os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
 }
 
+
+// firstFlatDisk is a VM's first disk with a flat backing, or nil.
+func firstFlatDisk(vm *simulator.VirtualMachine) (*types.VirtualDisk, *types.VirtualDiskFlatVer2BackingInfo) {
+	for _, d := range vm.Config.Hardware.Device {
+		if disk, ok := d.(*types.VirtualDisk); ok {
+			if b, ok := disk.Backing.(*types.VirtualDiskFlatVer2BackingInfo); ok {
+				return disk, b
+			}
+		}
+	}
+	return nil, nil
+}
+
+// applySharedDisks attaches the first disk of a VM to other VMs as a multi-writer disk (their own first disk's
+// backing points at the shared file).
+func applySharedDisks(specs []string) error {
+	for _, spec := range specs {
+		names := strings.Split(spec, ",")
+		if len(names) < 2 {
+			return fmt.Errorf("%q: want VM1,VM2[,...]", spec)
+		}
+		var file string
+		var ds *types.ManagedObjectReference
+		for i, name := range names {
+			vm := vmByName(name)
+			if vm == nil {
+				return fmt.Errorf("%q: no VM named %s", spec, name)
+			}
+			_, b := firstFlatDisk(vm)
+			if b == nil {
+				return fmt.Errorf("%q: %s has no flat disk", spec, name)
+			}
+			if i == 0 {
+				file, ds = b.FileName, b.Datastore
+			} else {
+				b.FileName, b.Datastore = file, ds
+			}
+			b.Sharing = "sharingMultiWriter"
+		}
+	}
+	return nil
+}

@@ -499,7 +499,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             guest = model.lastReportedGuest(id); // powered off now: what its tools said while it ran
         }
         SourceVm.Checks checks = new SourceVm.Checks(hostInMaintenance(s, hostId),
-                VmwareIdentity.guestIpMacs(guest), null,
+                VmwareIdentity.guestIpMacs(guest), runningDiskSharers(s, disks),
                 p.get("snapshot") instanceof com.vmware.vim25.VirtualMachineSnapshotInfo snap && snap.getCurrentSnapshot() != null);
         return new SourceVm(id, (String) p.get("name"), Math.max(1, cpus / cores), cores, 1,
                 cfg.getHardware().getMemoryMB() * 1024L * 1024L, efi ? Firmware.EFI : Firmware.BIOS, secureBoot,
@@ -530,6 +530,47 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                     + " CPU model; a plan with preserveClusterCpuModel gives its VMs no CPU model");
         }
         return model;
+    }
+
+    /**
+     * MTV's SharedDisks check: the powered-on VMs (this one included) attached to one of this VM's multi-writer disks,
+     * found by the disks' datastore files across all VMs. Empty when the VM shares no disk.
+     */
+    private static List<String> runningDiskSharers(VimSession s, List<SourceDisk> disks) throws VimFault, IOException {
+        java.util.Set<String> shared = new java.util.HashSet<>();
+        for (SourceDisk d : disks) {
+            if (d.shared() && d.shareId() != null) {
+                shared.add(d.shareId());
+            }
+        }
+        if (shared.isEmpty()) {
+            return List.of();
+        }
+        java.util.TreeSet<String> running = new java.util.TreeSet<>();
+        ManagedObjectReference view = s.containerView("VirtualMachine");
+        try {
+            for (ObjectContent oc : s.retrieve(viewSpec(view, "VirtualMachine", "name", "runtime.powerState",
+                    "config.hardware.device"))) {
+                Map<String, Object> p = new HashMap<>();
+                for (com.vmware.vim25.DynamicProperty dp : VimSoapClient.list(oc.getPropSet())) {
+                    p.put(dp.getName(), dp.getVal());
+                }
+                if (p.get("runtime.powerState") != VirtualMachinePowerState.poweredOn) {
+                    continue;
+                }
+                Object devs = p.get("config.hardware.device");
+                for (Object dev : devs instanceof Object[] a ? a : new Object[0]) {
+                    if (dev instanceof VirtualDisk vd && vd.getBacking() instanceof com.vmware.vim25.VirtualDeviceFileBackingInfo f
+                            && shared.contains(f.getFileName())) {
+                        running.add(String.valueOf(p.get("name")));
+                        break;
+                    }
+                }
+            }
+        } finally {
+            s.destroy(view);
+        }
+        return List.copyOf(running);
     }
 
     /**
