@@ -93,6 +93,8 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
     private final Map<String, HostAccess> hostsByName = new ConcurrentHashMap<>();
     private final Map<String, VimSession> hostSessions = new ConcurrentHashMap<>();
     private volatile NbdExports nbdExports;
+    /** VM id + ">" + host of the moves already logged. */
+    private final java.util.Set<String> reportedMoves = ConcurrentHashMap.newKeySet();
     private VimSession session;
     /**
      * A second session for the inventory's WaitForUpdatesEx long polls, so the operations' session (power,
@@ -694,14 +696,16 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                         "disk " + disk.id() + " of " + vm.name() + " is a snapshot delta (" + b.getFileName()
                                 + "); remove the VM's snapshots for a cold migration over the datastore file API");
             }
-            HostAccess access = hostAccess(vm.hostId());
+            String hostId = movedHost(vm, p.get("runtime") instanceof VirtualMachineRuntimeInfo rt && rt.getHost() != null
+                    ? rt.getHost().get_value() : null);
+            HostAccess access = hostAccess(hostId);
             boolean cbt = Boolean.TRUE.equals(cfg.getChangeTrackingEnabled());
             DatastorePath path = DatastorePath.parse(b.getFileName()).flatExtent();
             if (access != null && access.hasCredentials()) {
                 // through the host itself, on the migration network, with the host's own session
-                String tp = (String) s.property(VimSession.mor("HostSystem", vm.hostId()), "summary.config.sslThumbprint");
+                String tp = (String) s.property(VimSession.mor("HostSystem", hostId), "summary.config.sslThumbprint");
                 TlsSettings tls = access.tlsOr(tp, c.tls());
-                return new Located(path.fileUrl(access.baseUrl(), "ha-datacenter"), null, tls, vm.hostId(), access, cbt);
+                return new Located(path.fileUrl(access.baseUrl(), "ha-datacenter"), null, tls, hostId, access, cbt);
             }
             URI base = c.sdk();
             if (access != null && VsphereConfig.ESXI.equals(c.endpoint())) {
@@ -774,10 +778,27 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         throw new IOException("VM " + vmId + " has no datacenter");
     }
 
+    /**
+     * The host the VM runs on now. A VM moved (vMotion, DRS) since the plan described it is read where it is now,
+     * and the move is logged once per VM and host, so it is never silently read through the old host.
+     */
+    private String movedHost(SourceVm vm, String now) {
+        if (now == null) {
+            return vm.hostId();
+        }
+        if (vm.hostId() != null && !now.equals(vm.hostId()) && reportedMoves.add(vm.id() + ">" + now)) {
+            log.log(System.Logger.Level.WARNING, "VM " + vm.name() + " moved from host " + vm.hostId() + " to " + now
+                    + " during the migration (vMotion); its disks are read through " + now);
+        }
+        return now;
+    }
+
     /** A snapshot's view of a disk over NBD (nbdkit vddk, or the configured {@link NbdExports}). */
     private DiskReader openSnapshotDisk(SourceVm vm, SourceDisk disk, SnapshotRef snapshot) throws IOException {
         VsphereConfig c = config();
-        HostAccess access = hostAccess(vm.hostId());
+        Object runningOn = call("host of " + vm.name(), s -> s.property(VimSession.mor("VirtualMachine", vm.id()), "runtime.host"));
+        String hostId = movedHost(vm, runningOn instanceof ManagedObjectReference h ? h.get_value() : null);
+        HostAccess access = hostAccess(hostId);
         record Located(String file, String hostThumbprint) {}
         Located loc = call("snapshot disk " + disk.id(), s -> {
             Object cfg = s.property(VimSession.mor("VirtualMachineSnapshot", snapshot.id()), "config");
@@ -789,7 +810,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             String f = vd.getBacking() instanceof com.vmware.vim25.VirtualDeviceFileBackingInfo fb ? fb.getFileName() : null;
             // VDDK talking to the ESXi host directly must be told that host's certificate thumbprint
             String tp = access == null ? null
-                    : (String) s.property(VimSession.mor("HostSystem", vm.hostId()), "summary.config.sslThumbprint");
+                    : (String) s.property(VimSession.mor("HostSystem", hostId), "summary.config.sslThumbprint");
             return new Located(f, tp);
         });
         String thumbprint = access != null && access.tls() != null && access.tls().thumbprint() != null
@@ -836,6 +857,13 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                                 + " warm migration needs it (set ctkEnabled = TRUE)");
             }
             if (p.get("snapshot") instanceof VirtualMachineSnapshotInfo info) {
+                // someone else's snapshot on top of one of ours was taken while this migration ran
+                String foreignOnOurs = foreignSnapshotOnOurs(info.getRootSnapshotList(), false);
+                if (foreignOnOurs != null) {
+                    throw new HoistException(HoistException.Type.USER_ERROR, "VMSnapshottedDuringMigration",
+                            "VM " + vm.name() + " got snapshot '" + foreignOnOurs + "' from someone else during the warm"
+                                    + " migration (on top of Hoist's precopy snapshot); remove it, then restart the migration");
+                }
                 for (VirtualMachineSnapshotTree t : flatten(info.getRootSnapshotList())) {
                     if (t.getName() != null && t.getName().startsWith(SNAPSHOT_PREFIX)) {
                         removeSnapshot(s, t.getSnapshot(), snapshotPoll());
@@ -908,6 +936,21 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             Thread.currentThread().interrupt();
             throw new HoistException(HoistException.Type.UNAVAILABLE, "Interrupted", "interrupted");
         }
+    }
+
+    /** The name of a snapshot not ours in the subtree of one of ours, or null. */
+    private static String foreignSnapshotOnOurs(VirtualMachineSnapshotTree[] trees, boolean underOurs) {
+        for (VirtualMachineSnapshotTree t : VimSoapClient.list(trees)) {
+            boolean ours = t.getName() != null && t.getName().startsWith(SNAPSHOT_PREFIX);
+            if (underOurs && !ours) {
+                return t.getName();
+            }
+            String below = foreignSnapshotOnOurs(t.getChildSnapshotList(), underOurs || ours);
+            if (below != null) {
+                return below;
+            }
+        }
+        return null;
     }
 
     private static List<VirtualMachineSnapshotTree> flatten(VirtualMachineSnapshotTree[] roots) {
