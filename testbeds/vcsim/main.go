@@ -61,12 +61,35 @@ func vmByName(name string) *simulator.VirtualMachine {
 type guestReport struct {
 	net   []types.GuestNicInfo
 	stack []types.GuestStackInfo
+	disk  []types.GuestDiskInfo
 }
 
 // applyGuestNets gives VMs guest tools information (IP configuration per NIC, DNS, default route) and installs
 // a handler that clears it while a VM is powered off and restores it at power on, as vSphere does.
-func applyGuestNets(specs []string) error {
+func applyGuestNets(specs []string, diskSpecs []string) error {
 	reports := map[types.ManagedObjectReference]*guestReport{}
+	for _, spec := range diskSpecs {
+		name, path, ok := strings.Cut(spec, "=")
+		if !ok {
+			return fmt.Errorf("%q: want VM=PATH", spec)
+		}
+		vm := vmByName(name)
+		if vm == nil {
+			return fmt.Errorf("%q: no VM named %s", spec, name)
+		}
+		disk, _ := firstFlatDisk(vm)
+		if disk == nil {
+			return fmt.Errorf("%q: the VM has no flat disk", spec)
+		}
+		r := reports[vm.Self]
+		if r == nil {
+			r = &guestReport{net: append([]types.GuestNicInfo(nil), vm.Guest.Net...)}
+			reports[vm.Self] = r
+		}
+		r.disk = append(r.disk, types.GuestDiskInfo{DiskPath: path, Capacity: disk.CapacityInBytes,
+			FreeSpace: disk.CapacityInBytes / 2, FilesystemType: "NTFS",
+			Mappings: []types.GuestInfoVirtualDiskMapping{{Key: disk.Key}}})
+	}
 	for _, spec := range specs {
 		name, rest, ok := strings.Cut(spec, "=")
 		if !ok {
@@ -136,17 +159,28 @@ func applyGuestNets(specs []string) error {
 		vm := simulator.Map.Get(ref).(*simulator.VirtualMachine)
 		vm.Guest.Net = r.net
 		vm.Guest.IpStack = r.stack
-		vm.Guest.IpAddress = r.net[0].IpAddress[0]
+		vm.Guest.Disk = r.disk
+		vm.Guest.IpAddress = firstIP(r)
 		if vm.Runtime.PowerState == types.VirtualMachinePowerStatePoweredOn {
 			vm.Guest.ToolsRunningStatus = string(types.VirtualMachineToolsRunningStatusGuestToolsRunning)
 		} else {
 			vm.Guest.ToolsRunningStatus = string(types.VirtualMachineToolsRunningStatusGuestToolsNotRunning)
-			vm.Guest.Net, vm.Guest.IpStack, vm.Guest.IpAddress = nil, nil, ""
+			vm.Guest.Net, vm.Guest.IpStack, vm.Guest.Disk, vm.Guest.IpAddress = nil, nil, nil, ""
 		}
 	}
 	simulator.Map.AddHandler(&guestTools{self: types.ManagedObjectReference{Type: "HoistGuestTools", Value: "guest-tools"},
 		reports: reports})
 	return nil
+}
+
+// firstIP is the address vSphere shows as the guest's (the first reported), or "".
+func firstIP(r *guestReport) string {
+	for _, n := range r.net {
+		if len(n.IpAddress) > 0 {
+			return n.IpAddress[0]
+		}
+	}
+	return ""
 }
 
 // guestTools follows power changes of the VMs given guest information: running tools report it, stopped ones
@@ -174,13 +208,15 @@ func (g *guestTools) UpdateObject(obj mo.Reference, changes []types.PropertyChan
 				{Name: "guest.toolsRunningStatus", Val: string(types.VirtualMachineToolsRunningStatusGuestToolsRunning)},
 				{Name: "guest.net", Val: r.net},
 				{Name: "guest.ipStack", Val: r.stack},
-				{Name: "guest.ipAddress", Val: r.net[0].IpAddress[0]},
+				{Name: "guest.disk", Val: r.disk},
+				{Name: "guest.ipAddress", Val: firstIP(r)},
 			})
 		} else if c.Val == types.VirtualMachinePowerStatePoweredOff {
 			go simulator.Map.Update(vm, []types.PropertyChange{
 				{Name: "guest.toolsRunningStatus", Val: string(types.VirtualMachineToolsRunningStatusGuestToolsNotRunning)},
 				{Name: "guest.net", Val: []types.GuestNicInfo{}},
 				{Name: "guest.ipStack", Val: []types.GuestStackInfo{}},
+				{Name: "guest.disk", Val: []types.GuestDiskInfo{}},
 				{Name: "guest.ipAddress", Val: ""},
 			})
 		}
@@ -230,7 +266,9 @@ func main() {
 	pass := flag.String("password", "hoist-secret", "accepted password (read from HOIST_VCSIM_PASSWORD when set)")
 	tlsDir := flag.String("tls-dir", "", "directory for ca.pem and unrelated-ca.pem (default: a temp dir)")
 	cbt := flag.Bool("cbt", false, "turn changed block tracking on for every VM")
-	var guestNets, diskUUIDs listFlag
+	var guestNets, guestDisks, diskUUIDs listFlag
+	flag.Var(&guestDisks, "guest-disk", "VM=PATH: a guest disk (e.g. C:\\) the VM's tools map to its first virtual disk "+
+		"(guest.disk[].mappings; repeatable, reported while the VM runs)")
 	flag.Var(&guestNets, "guest-net", "VM=IP/PREFIX[,gw=IP][,dns=IP+IP][,origin=manual|dhcp|other][,nic=N]: what the VM's "+
 		"guest tools report while it runs (repeatable; cleared while powered off, as vSphere does)")
 	flag.Var(&diskUUIDs, "disk-uuid", "VM=UUID: the backing UUID of the VM's first disk (repeatable)")
@@ -269,7 +307,7 @@ func main() {
 		}
 	}
 
-	if err := applyGuestNets(guestNets); err != nil {
+	if err := applyGuestNets(guestNets, guestDisks); err != nil {
 		log.Fatalf("-guest-net: %v", err)
 	}
 	if err := applyDiskUUIDs(diskUUIDs); err != nil {

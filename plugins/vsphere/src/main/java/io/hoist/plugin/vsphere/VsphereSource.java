@@ -453,6 +453,12 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         List<VirtualDevice> devices = VimSoapClient.list(cfg.getHardware().getDevice());
         Map<Integer, VirtualDevice> byKey = new HashMap<>();
         devices.forEach(d -> byKey.put(d.getKey(), d));
+        com.vmware.vim25.GuestInfo guest = p.get("guest") instanceof com.vmware.vim25.GuestInfo g ? g : null;
+        model.rememberGuest(id, guest);
+        if (!InventoryModel.toolsReport(guest) && model.lastReportedGuest(id) != null) {
+            guest = model.lastReportedGuest(id); // powered off now: what its tools said while it ran
+        }
+        Map<Integer, String> driveLetters = VmwareIdentity.windowsDriveLetters(guest);
         List<SourceDisk> disks = new ArrayList<>();
         List<SourceNic> nics = new ArrayList<>();
         Map<String, String[]> networks = null;
@@ -466,7 +472,8 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                 // the backing's UUID is the serial the guest reads when disk.EnableUUID is set
                 String serial = disk.getBacking() instanceof com.vmware.vim25.VirtualDiskFlatVer2BackingInfo f ? f.getUuid() : null;
                 disks.add(new SourceDisk(String.valueOf(disk.getKey()), file, Documents.capacityBytes(disk),
-                        ds == null ? null : ds.get_value(), Documents.busOf(ctrl), shared, 0, serial, null,
+                        ds == null ? null : ds.get_value(), Documents.busOf(ctrl), shared, 0, serial,
+                        driveLetters.get(disk.getKey()),
                         shared ? file : null));
             } else if (d instanceof VirtualEthernetCard nic) {
                 if (networks == null) {
@@ -495,11 +502,6 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         SourceVm.Identity identity = new SourceVm.Identity(cfg.getUuid(), VmwareIdentity.serialOf(cfg.getUuid()), tpm, null,
                 cfg.getNestedHVEnabled());
         String hostId = rt == null || rt.getHost() == null ? null : rt.getHost().get_value();
-        com.vmware.vim25.GuestInfo guest = p.get("guest") instanceof com.vmware.vim25.GuestInfo g ? g : null;
-        model.rememberGuest(id, guest);
-        if (!InventoryModel.toolsReport(guest) && model.lastReportedGuest(id) != null) {
-            guest = model.lastReportedGuest(id); // powered off now: what its tools said while it ran
-        }
         SourceVm.Checks checks = new SourceVm.Checks(hostInMaintenance(s, hostId),
                 VmwareIdentity.guestIpMacs(guest), runningDiskSharers(s, disks),
                 p.get("snapshot") instanceof com.vmware.vim25.VirtualMachineSnapshotInfo snap && snap.getCurrentSnapshot() != null);

@@ -34,7 +34,7 @@ class VsphereGuestAddressesTest {
     static void start() throws Exception {
         vcsim = Vcsim.start("-vm", "2", "-cluster", "0", "-host", "1",
                 "-guest-net", STATIC_VM + "=192.168.50.10/24,gw=192.168.50.1,dns=192.168.50.53+192.168.60.53,origin=manual",
-                "-guest-net", DHCP_VM + "=10.1.2.3/16,gw=10.1.0.1,origin=dhcp");
+                "-guest-net", DHCP_VM + "=10.1.2.3/16,gw=10.1.0.1,origin=dhcp", "-guest-disk", STATIC_VM + "=C:\\");
     }
 
     @AfterAll
@@ -49,6 +49,8 @@ class VsphereGuestAddressesTest {
             SourceVm vm = src.describe(new VmRef(null, STATIC_VM)).orElseThrow();
             String mac = vm.nics().get(0).mac().toLowerCase();
             assertThat(vm.checks().guestIpMacs()).containsExactly(mac);
+            // the tools map the guest's C:\ to the VM's first disk (guest.disk[].mappings)
+            assertThat(vm.disks().get(0).winDriveLetter()).isEqualTo("c");
             List<GuestAddress> running = src.guestAddresses(vm);
             assertThat(running).containsExactly(new GuestAddress(mac, "192.168.50.10", 24, "192.168.50.1",
                     List.of("192.168.50.53", "192.168.60.53")));
@@ -59,10 +61,14 @@ class VsphereGuestAddressesTest {
 
             // conversion time: the VM is off and vSphere reports nothing, the provider still knows
             assertThat(src.guestAddresses(vm)).isEqualTo(running);
-            assertThat(src.describe(new VmRef(vm.id(), null)).orElseThrow().checks().guestIpMacs()).containsExactly(mac);
+            SourceVm off = src.describe(new VmRef(vm.id(), null)).orElseThrow();
+            assertThat(off.checks().guestIpMacs()).containsExactly(mac);
+            assertThat(off.disks().get(0).winDriveLetter()).as(".WinDriveLetter, remembered").isEqualTo("c");
             // a provider that never saw the tools run has nothing to offer (and says nothing it does not know)
             assertThat(neverSawItRun.guestAddresses(vm)).isEmpty();
-            assertThat(neverSawItRun.describe(new VmRef(vm.id(), null)).orElseThrow().checks().guestIpMacs()).isNull();
+            SourceVm unknown = neverSawItRun.describe(new VmRef(vm.id(), null)).orElseThrow();
+            assertThat(unknown.checks().guestIpMacs()).isNull();
+            assertThat(unknown.disks().get(0).winDriveLetter()).isNull();
 
             src.powerOn(vm);
         }
@@ -72,6 +78,7 @@ class VsphereGuestAddressesTest {
     void dhcpAddressesAreNotMadeStatic() throws Exception {
         try (VsphereSource src = Providers.source(vcsim, new TestHost())) {
             SourceVm vm = src.describe(new VmRef(null, DHCP_VM)).orElseThrow();
+            assertThat(vm.disks().get(0).winDriveLetter()).as("no guest disk mapping").isNull();
             assertThat(vm.checks().guestIpMacs()).hasSize(1); // the tools do report an address
             assertThat(src.guestAddresses(vm)).isEmpty();
         }
