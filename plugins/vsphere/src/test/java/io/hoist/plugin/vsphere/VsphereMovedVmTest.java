@@ -8,17 +8,15 @@ import io.hoist.api.source.SourceDisk;
 import io.hoist.api.source.SourceVm;
 import io.hoist.api.source.VmRef;
 import io.hoist.api.transfer.DiskReader;
-import io.hoist.plugin.vsphere.disk.DatastorePath;
-import io.hoist.plugin.vsphere.inventory.Documents;
 import io.hoist.plugin.vsphere.soap.VimSession;
 import io.hoist.plugin.vsphere.soap.VimSoapClient.Arg;
+import io.hoist.plugin.vsphere.testsupport.DatastoreFiles;
 import io.hoist.plugin.vsphere.testsupport.Providers;
 import io.hoist.plugin.vsphere.testsupport.TestHost;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -57,7 +55,7 @@ class VsphereMovedVmTest {
             SourceDisk disk = vm.disks().get(0);
             byte[] onNewHost = new byte[(int) disk.capacity()];
             Arrays.fill(onNewHost, (byte) 'N');
-            Files.write(flatFile(esx, disk), onNewHost);
+            Files.write(DatastoreFiles.flatFile(esx, disk), onNewHost);
             src.powerOff(vm);
             URI esxUrl = URI.create(esx.url);
             src.setHost(newHost, "127.0.0.1:" + esxUrl.getPort(),
@@ -81,20 +79,6 @@ class VsphereMovedVmTest {
             assertThat(host.diskIo.lastHttpUrl.getPort()).isEqualTo(esxUrl.getPort());
             assertThat(host.logLines).filteredOn(l -> l.startsWith("WARNING") && l.contains("moved from host " + vm.hostId()
                     + " to " + newHost)).hasSize(1);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Path flatFile(Vcsim sim, SourceDisk disk) throws Exception {
-        TestHost h = new TestHost();
-        try (VsphereSource s = Providers.source(sim, h)) {
-            s.collectInventory(h.publisher);
-            Map<String, Object> ds = h.publisher.collections.get(Documents.DATASTORES).values().stream()
-                    .map(d -> (Map<String, Object>) d).filter(d -> "LocalDS_0".equals(d.get("name"))).findFirst()
-                    .orElseThrow();
-            Path f = Path.of((String) ds.get("url")).resolve(DatastorePath.parse(disk.name()).flatExtent().path());
-            Files.createDirectories(f.getParent());
-            return f;
         }
     }
 }
