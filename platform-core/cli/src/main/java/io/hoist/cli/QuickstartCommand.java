@@ -51,10 +51,15 @@ public final class QuickstartCommand implements Callable<Integer> {
     static final String VM = "quickstart-appliance";
     static final String TARGET_NAMESPACE = "migrated";
 
-    private final PrintWriter out = new PrintWriter(System.out, true);
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** The command line's output (System.out when run as hoist; captured in tests). */
+    private PrintWriter out;
 
     @Override
     public Integer call() throws Exception {
+        out = spec.commandLine().getOut();
         Path root = dir.toAbsolutePath();
         Path ovaDir = Files.createDirectories(root.resolve("ova"));
         Path target = Files.createDirectories(root.resolve("target"));
