@@ -35,7 +35,7 @@ class QuickstartIT {
         String first = out.toString();
         assertThat(first).doesNotContain("\033[").doesNotContainPattern("(?m)^\\d+ \\[").doesNotContain(" INFO ")
                 .contains("Migrated. quickstart-appliance is in " + vmDir)
-                .contains("./hoist serve --data-dir").contains("./hoist get plans -n quickstart")
+                .contains("./hoist serve --data-dir").contains("./hoist get plans -n quickstart --data-dir")
                 .contains(vmDir.resolve("upload.sh").toString());
 
         // A second run says plainly that the VM is already migrated, and where; it migrates nothing.

@@ -224,10 +224,12 @@ public final class QuickstartCommand implements Callable<Integer> {
     /** How to look at the result and where it goes next: the last lines of every run. */
     private void printNextSteps(Path vmDir, Path data) {
         out.println();
-        out.println("To look at the result:");
-        out.println("  ./hoist serve --data-dir " + shown(data) + "       # API and web console; prints a new login link");
-        out.println("  ./hoist get plans -n " + NAMESPACE + "                          # in another terminal, while serve runs");
-        out.println("  ./hoist status " + PLAN + " -n " + NAMESPACE);
+        String dataDir = " --data-dir " + shown(data);
+        out.println("To look at the result, start the API and web console (it prints a new login link):");
+        out.println("  ./hoist serve" + dataDir);
+        out.println("then, in another terminal:");
+        out.println("  ./hoist get plans -n " + NAMESPACE + dataDir);
+        out.println("  ./hoist status " + PLAN + " -n " + NAMESPACE + dataDir);
         out.println("To load the VM into a KubeVirt cluster (current kubectl context; creates namespace " + TARGET_NAMESPACE
                 + " when missing):");
         out.println("  " + vmDir.resolve("upload.sh"));
