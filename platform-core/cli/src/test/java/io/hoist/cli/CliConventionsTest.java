@@ -234,6 +234,9 @@ class CliConventionsTest {
     void helpNeverBreaksAFileNameAcrossLines() {
         String help = cli.run("apply", "--help").out();
         assertThat(help).contains("cat x.yaml");
+        // option descriptions and the command list too (picocli alone breaks after '.', '-' and '/')
+        String top = cli.run("--help").out();
+        assertThat(top).contains("io.hoist.core.engine=debug").contains("spec.cancel)");
         assertThat(HelpText.wrap("see plugins/virt-v2v/README.md and hoist-quickstart/data now", 20))
                 .containsExactly("see", "plugins/virt-v2v/README.md", "and", "hoist-quickstart/data", "now");
         for (String cmd : List.of("quickstart", "copy", "delete", "get", "apply", "status", "serve")) {
