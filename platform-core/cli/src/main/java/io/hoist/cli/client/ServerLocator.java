@@ -12,12 +12,14 @@ import java.util.Map;
 /**
  * Finds the server and the token, first match wins: the command-line options, then {@code HOIST_SERVER}
  * and {@code HOIST_TOKEN}, then the data dir ({@code DATA/server.json} written by {@code hoist serve},
- * and {@code DATA/token}). A server found through the data dir is trusted through {@code DATA/tls/ca.crt}, the CA
- * {@code hoist serve} generated there, unless a CA is given.
+ * and {@code DATA/token}).
  */
 public final class ServerLocator {
     public static final String ENV_SERVER = "HOIST_SERVER";
     public static final String ENV_TOKEN = "HOIST_TOKEN";
+    public static final String ENV_CACERT = "HOIST_CACERT";
+    /** Where {@code hoist serve} keeps the CA of the certificate it made for itself. */
+    public static final String DATA_DIR_CA = "tls/ca.crt";
 
     private ServerLocator() {}
 
@@ -25,7 +27,7 @@ public final class ServerLocator {
                                     Map<String, String> env) {
         String url = firstNonBlank(server, env.get(ENV_SERVER));
         boolean local = url == null;
-        if (url == null) {
+        if (local) {
             url = urlFromDataDir(dataDir);
         }
         url = validateUrl(url);
@@ -33,14 +35,32 @@ public final class ServerLocator {
         if (tok == null) {
             tok = tokenFromDataDir(dataDir);
         }
-        Path generatedCa = dataDir.resolve("tls").resolve("ca.crt");
-        if (caCert == null && local && !insecure && url.startsWith("https://") && Files.isReadable(generatedCa)) {
-            caCert = generatedCa; // the server of this data dir serves a certificate of the CA hoist serve made there
+        return new Connection(url, tok.trim(), trusted(caCert, env, local ? dataDir : null), insecure);
+    }
+
+    /**
+     * The CA file to trust: {@code --cacert}, else {@code HOIST_CACERT}, else the data dir's own CA when the
+     * server was found through that data dir; null for the JDK's trust store.
+     */
+    public static Path trusted(Path caCert, Map<String, String> env, Path localDataDir) {
+        if (caCert != null) {
+            return readable(caCert, "--cacert");
         }
-        if (caCert != null && !Files.isReadable(caCert)) {
-            throw new CliException("--cacert: cannot read " + caCert);
+        String fromEnv = env.get(ENV_CACERT);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return readable(Path.of(fromEnv.strip()), ENV_CACERT);
         }
-        return new Connection(url, tok.trim(), caCert, insecure);
+        if (localDataDir != null && Files.isRegularFile(localDataDir.resolve(DATA_DIR_CA))) {
+            return localDataDir.resolve(DATA_DIR_CA);
+        }
+        return null;
+    }
+
+    private static Path readable(Path file, String from) {
+        if (!Files.isReadable(file)) {
+            throw new CliException(from + ": cannot read " + file + (Files.exists(file) ? " (permission denied)" : " (no such file)"));
+        }
+        return file;
     }
 
     private static String urlFromDataDir(Path dataDir) {
