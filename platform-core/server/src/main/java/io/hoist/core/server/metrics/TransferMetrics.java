@@ -48,7 +48,7 @@ final class TransferMetrics implements AutoCloseable {
         disks.put(key, new Disk(p.plan().namespace(), p.plan().name(), host(p), Math.max(done, before == null ? 0 : before.bytesDone()),
                 p.progress().bytesTotal(), p.progress().bytesPerSecond(), System.nanoTime()));
         if (delta > 0) {
-            Counter.builder("hoist_disk_bytes_copied").baseUnit("bytes").description("Disk bytes copied, per plan and source host")
+            Counter.builder("hoist_disk_copied").baseUnit("bytes").description("Disk bytes copied, per plan and source host")
                     .tags("namespace", p.plan().namespace(), "plan", p.plan().name(), "host", host(p)).register(registry)
                     .increment(delta);
         }
