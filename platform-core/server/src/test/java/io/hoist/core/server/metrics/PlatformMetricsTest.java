@@ -86,6 +86,29 @@ class PlatformMetricsTest {
                     .containsPattern("(?m)^hoist_checksum_mismatches_total 1");
             var lint = Promtool.run(dir, body, "check", "metrics");
             assertThat(lint.exitCode()).as(lint.output()).isZero();
+            assertExamplesQueryOnlyScrapedNames(body);
+        }
+    }
+
+    /**
+     * Every Hoist metric the example dashboard and alerts query is one the platform serves (a misspelt name makes
+     * a panel blank and an alert silent, with no error anywhere).
+     */
+    private static void assertExamplesQueryOnlyScrapedNames(String scrape) throws Exception {
+        String queries = Files.readString(MonitoringExamplesTest.EXAMPLES.resolve("grafana-dashboard.json"))
+                + Files.readString(MonitoringExamplesTest.EXAMPLES.resolve("alerts.yml"));
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\bhoist_[a-z_]+").matcher(queries);
+        while (m.find()) {
+            names.add(m.group());
+        }
+        // rows only while disks are copying (none here): its TYPE line is not served either
+        names.remove("hoist_disks_in_flight");
+        assertThat(names).contains("hoist_disk_copied_bytes_total", "hoist_retries_total", "hoist_checksum_mismatches_total",
+                "hoist_validation_duration_seconds_bucket", "hoist_store_write_duration_seconds_bucket",
+                "hoist_inventory_collection_duration_seconds_sum");
+        for (String name : names) {
+            assertThat(scrape).as("the examples query " + name).containsPattern("(?m)^" + name + "[{ ]");
         }
     }
 }
