@@ -36,6 +36,11 @@ class PlatformMetricsTest {
             pub.endCollection();
             platform.server().store().create(io.hoist.core.model.ResourceKind.SECRET, (com.fasterxml.jackson.databind.node.ObjectNode)
                     new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"metadata\":{\"name\":\"s1\",\"namespace\":\"demo\"}}"));
+            // the engine's real scheduler: a host's every slot taken and three more disks queued behind them
+            var scheduler = platform.engine().scheduler();
+            var busy = scheduler.acquire("uid-1/host-1", "demo/web", scheduler.limit(), 0).get();
+            var queued = scheduler.acquire("uid-1/host-1", "demo/db", 3, 0);
+            assertThat(queued).isNotDone();
             String token = Files.readString(dir.resolve("token")).trim();
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(platform.server().url() + "/metrics")).header("Authorization", "Bearer " + token).build(),
@@ -48,8 +53,11 @@ class PlatformMetricsTest {
             assertThat(r.body()).containsPattern("hoist_inventory_objects\\{[^}]*collection=\"vms\"[^}]*provider=\"vcenter\"[^}]*} 2")
                     .containsPattern("hoist_inventory_objects\\{[^}]*collection=\"hosts\"[^}]*} 1")
                     .containsPattern("hoist_inventory_synced\\{[^}]*provider=\"vcenter\"[^}]*} 1")
-                    .containsPattern("(?m)^hoist_disks_waiting 0")
-                    .containsPattern("(?m)^hoist_vm_runs_active 0");
+                    .containsPattern("(?m)^hoist_vm_runs_active 0")
+                    .containsPattern("(?m)^hoist_disks_in_flight\\{host=\"uid-1/host-1\"} " + scheduler.limit() + "\\.0$")
+                    .containsPattern("(?m)^hoist_disks_waiting\\{host=\"uid-1/host-1\"} 3\\.0$");
+            busy.close();
+            queued.get().close();
         }
     }
 
@@ -68,6 +76,8 @@ class PlatformMetricsTest {
             var run = new io.hoist.core.engine.run.RunMeters(platform.server().metrics().registry());
             run.retried("DiskTransfer", "UNAVAILABLE/TransferFailed");
             run.checksumMismatch();
+            // one disk in flight on the real scheduler: the per-host backpressure rows exist
+            var lease = platform.engine().scheduler().acquire("uid-2/host-7", "demo/web", 1, 0).get();
             String token = Files.readString(dir.resolve("token")).trim();
             String body = "";
             long end = System.nanoTime() + java.time.Duration.ofMinutes(3).toNanos();
@@ -83,10 +93,12 @@ class PlatformMetricsTest {
                     .containsPattern("hoist_disk_copied_bytes_total\\{host=\"uid-2/host-7\",namespace=\"demo\",plan=\"web\"} 4096")
                     .containsPattern("hoist_disk_copy_rate_bytes_per_second\\{host=\"uid-2/host-7\",namespace=\"demo\",plan=\"web\"} 1024")
                     .containsPattern("hoist_retries_total\\{phase=\"DiskTransfer\",reason=\"UNAVAILABLE/TransferFailed\"} 1")
-                    .containsPattern("(?m)^hoist_checksum_mismatches_total 1");
+                    .containsPattern("(?m)^hoist_checksum_mismatches_total 1")
+                    .containsPattern("(?m)^hoist_disks_waiting\\{host=\"uid-2/host-7\"} 0\\.0$");
             var lint = Promtool.run(dir, body, "check", "metrics");
             assertThat(lint.exitCode()).as(lint.output()).isZero();
             assertExamplesQueryOnlyScrapedNames(body);
+            lease.close();
         }
     }
 
@@ -102,8 +114,6 @@ class PlatformMetricsTest {
         while (m.find()) {
             names.add(m.group());
         }
-        // rows only while disks are copying (none here): its TYPE line is not served either
-        names.remove("hoist_disks_in_flight");
         assertThat(names).contains("hoist_disk_copied_bytes_total", "hoist_retries_total", "hoist_checksum_mismatches_total",
                 "hoist_validation_duration_seconds_bucket", "hoist_store_write_duration_seconds_bucket",
                 "hoist_inventory_collection_duration_seconds_sum");
