@@ -105,7 +105,7 @@ public final class Engine implements AutoCloseable {
         WarmPhases warm = new WarmPhases(disks, delays, settings::precopyInterval, vm -> store
                 .getWithoutItems(ResourceKind.MIGRATION, vm.message().plan().namespace(), vm.message().migrationName())
                 .map(n -> mapper.convertValue(n, Migration.class))
-                .map(m -> m.spec == null ? null : WarmPhases.cutoverTime(m.spec.cutover)).orElse(null));
+                .map(m -> m.spec == null ? null : WarmPhases.cutoverTime(m.spec.cutover)).orElse(null), meters);
         HookPhases hooks = new HookPhases(extensions, loader, mapper, store, services);
         PhaseHandlers handlers = new PhaseHandlers(new PowerPhases(delays), hooks, disks, warm,
                 new ConvertGuestPhase(extensions, disks, settings::controller,

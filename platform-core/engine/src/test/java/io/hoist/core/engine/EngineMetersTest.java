@@ -77,6 +77,29 @@ class EngineMetersTest {
     }
 
     @Test
+    void aFailedPrecopyRoundCountsOneRetryOfPrecopy(@TempDir Path tmp) throws Exception {
+        SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(1, 1, DISK, 1, true);
+        source.failSnapshotCall = 2; // the initial snapshot works; the first precopy round's does not
+        try (EngineHarness h = new EngineHarness(tmp, source, new FolderDestinationTestDouble(tmp.resolve("out")))) {
+            h.apply(manifests("warm", null).replace("vms: [{id: vm-0}, {id: vm-1}, {name: vm-2}]", "vms: [{id: vm-0}]"));
+            EngineHarness.await(Duration.ofMinutes(3), () -> io.hoist.core.model.Conditions.isTrue(h.get(ResourceKind.PLAN, "plan1"), "Ready"),
+                    "plan Ready");
+            h.apply(migration(null)); // no cutover yet: precopy rounds run until the failed one was tried again
+            EngineHarness.await(Duration.ofMinutes(5), () -> retries(h.meters) >= 1
+                    && h.get(ResourceKind.PLAN, "plan1").path("status").path("migration").path("vms").get(0)
+                            .path("warm").path("precopies").size() >= 2, "a precopy round after the failed one");
+            var run = h.store.get(ResourceKind.MIGRATION, "default", "run1").orElseThrow();
+            ((com.fasterxml.jackson.databind.node.ObjectNode) run.get("spec")).put("cutover", java.time.OffsetDateTime.now().toString());
+            h.store.update(ResourceKind.MIGRATION, run);
+            EngineHarness.await(Duration.ofMinutes(5), () -> io.hoist.core.model.Conditions.isTrue(h.get(ResourceKind.PLAN, "plan1"), "Succeeded"),
+                    "warm plan Succeeded");
+            assertThat(h.meters.get("hoist_retries").tags("phase", "Precopy", "reason", "UNAVAILABLE/SnapshotFailed").counter().count())
+                    .isEqualTo(1.0);
+            assertThat(retries(h.meters)).isEqualTo(1.0);
+        }
+    }
+
+    @Test
     void diskProgressNamesTheSourceHostAndACleanRunCountsNoRetry(@TempDir Path tmp) throws Exception {
         List<Messages.DiskProgress> progress = new CopyOnWriteArrayList<>();
         try (EngineHarness h = migrate(tmp, new SyntheticSourceTestDouble(1, 1, DISK, 1, true), progress)) {

@@ -204,6 +204,11 @@ public final class VmRun {
         return c;
     }
 
+    /** The failure's code, as the VM's error and the retries metric name it (phases that retry on their own use it). */
+    public static String failureCode(Throwable t) {
+        return code(t);
+    }
+
     /** The failure's code for the VM's error: a plugin's {@code TYPE/Code}, else the exception's simple name. */
     private static String code(Throwable t) {
         Throwable c = unwrap(t);
