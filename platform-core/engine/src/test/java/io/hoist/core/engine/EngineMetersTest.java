@@ -25,8 +25,6 @@ import io.hoist.core.transfer.file.FileDiskReader;
 import io.hoist.core.transfer.file.FileDiskWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,10 +126,10 @@ class EngineMetersTest {
             }
             assertThat(meters.find("hoist_checksum_mismatches").counters()).as("a clean copy counts nothing").isEmpty();
 
-            try (var reader = new BufferKeepingReaderTestDouble(new FileDiskReader(image));
+            try (var reader = new io.hoist.testkit.transfer.BufferKeepingReaderTestDouble(new FileDiskReader(image));
                  var real = FileDiskWriter.open(tmp.resolve("bad.img"), data.length)) {
                 // after its first write, a late reply lands in the reader's buffer: the next run is written changed
-                DiskWriter corrupting = new ScribblingWriterTestDouble(real, () -> reader.last.put(3 << 20, (byte) (data[3 << 20] ^ 0x55)));
+                DiskWriter corrupting = new io.hoist.testkit.transfer.LateReplyWriterTestDouble(real, () -> reader.last().put(3 << 20, (byte) (data[3 << 20] ^ 0x55)));
                 assertThatThrownBy(() -> service.copy(request("bad", reader, corrupting)))
                         .isInstanceOfSatisfying(CopyFailedException.class, e -> assertThat(e.code()).isEqualTo("ChecksumMismatch"));
             }
@@ -143,81 +141,5 @@ class EngineMetersTest {
 
     private static DiskCopyService.CopyRequest request(String key, DiskReader reader, DiskWriter writer) {
         return new DiskCopyService.CopyRequest("m/vm/" + key, "m/vm/" + key, key, reader, writer, null, Map.of(), p -> {}, () -> false, null);
-    }
-
-    /** Test double: a real reader that remembers the last buffer it filled. */
-    static final class BufferKeepingReaderTestDouble implements DiskReader {
-        private final DiskReader real;
-        volatile ByteBuffer last;
-
-        BufferKeepingReaderTestDouble(DiskReader real) {
-            this.real = real;
-        }
-
-        @Override
-        public long size() throws IOException {
-            return real.size();
-        }
-
-        @Override
-        public int read(long offset, ByteBuffer dst) throws IOException {
-            last = dst;
-            return real.read(offset, dst);
-        }
-
-        @Override
-        public String describe() {
-            return real.describe();
-        }
-
-        @Override
-        public void close() throws IOException {
-            real.close();
-        }
-    }
-
-    /** Test double: a real writer that runs {@code afterFirstWrite} once. */
-    static final class ScribblingWriterTestDouble implements DiskWriter {
-        private final DiskWriter real;
-        private Runnable afterFirstWrite;
-
-        ScribblingWriterTestDouble(DiskWriter real, Runnable afterFirstWrite) {
-            this.real = real;
-            this.afterFirstWrite = afterFirstWrite;
-        }
-
-        @Override
-        public void write(long offset, ByteBuffer src) throws IOException {
-            real.write(offset, src);
-            if (afterFirstWrite != null) {
-                afterFirstWrite.run();
-                afterFirstWrite = null;
-            }
-        }
-
-        @Override
-        public void writeZeroes(long offset, long length) throws IOException {
-            real.writeZeroes(offset, length);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            real.flush();
-        }
-
-        @Override
-        public long size() throws IOException {
-            return real.size();
-        }
-
-        @Override
-        public String describe() {
-            return real.describe();
-        }
-
-        @Override
-        public void close() throws IOException {
-            real.close();
-        }
     }
 }
