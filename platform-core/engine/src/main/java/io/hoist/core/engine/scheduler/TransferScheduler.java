@@ -27,6 +27,10 @@ public final class TransferScheduler {
     private final Map<String, Integer> inUseByHost = new HashMap<>();
     private final Map<String, Integer> inUseByPlan = new HashMap<>();
     private final LinkedList<Request> queue = new LinkedList<>();
+    /** Hosts with a queued request that waits for host slots (not only for its plan's cap): they have no credit. */
+    private final Set<String> hostBlocked = new HashSet<>();
+    /** Told after every decision (a grant, a release, a cancelled waiter): the copy consumers re-check credit. */
+    private volatile Runnable onChange = () -> {};
 
     /** @param hostLimit read on every decision, so a settings change applies without restart */
     public TransferScheduler(IntSupplier hostLimit) {
@@ -105,6 +109,19 @@ public final class TransferScheduler {
         return r.future;
     }
 
+    /** Called after every decision, outside the lock (the disk-copy consumers fetch more work when a host has room). */
+    public void onChange(Runnable listener) {
+        this.onChange = listener;
+    }
+
+    /**
+     * Whether a new request for {@code hostKey} could start now: the host has a free slot and nothing queued for
+     * it waits for host slots. This is a host consumer's credit: it takes the next copy message only while true.
+     */
+    public synchronized boolean hasRoom(String hostKey) {
+        return !hostBlocked.contains(hostKey) && inUseByHost.getOrDefault(hostKey, 0) < limit();
+    }
+
     /** Re-evaluates the queue, e.g. after the limit setting changed. */
     public void poke() {
         dispatch();
@@ -132,7 +149,8 @@ public final class TransferScheduler {
         List<Runnable> grants = new ArrayList<>();
         synchronized (this) {
             int limit = limit();
-            Set<String> blockedHosts = new HashSet<>();
+            Set<String> blockedHosts = hostBlocked;
+            blockedHosts.clear();
             for (Iterator<Request> it = queue.iterator(); it.hasNext(); ) {
                 Request r = it.next();
                 if (r.future.isDone()) {
@@ -163,6 +181,7 @@ public final class TransferScheduler {
         }
         // Complete outside the lock: continuations may call back into the scheduler.
         grants.forEach(Runnable::run);
+        onChange.run();
     }
 
     private static boolean fits(int used, int wanted, int limit) {
