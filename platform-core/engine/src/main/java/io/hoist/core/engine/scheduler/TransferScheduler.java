@@ -21,6 +21,9 @@ import java.util.function.IntSupplier;
  * <p>Fairness: requests are served in arrival order per host; a request that does not fit blocks
  * later requests for the same host (so big VMs are not starved by small ones), while a request
  * held back only by its own plan's cap does not block other plans.
+ *
+ * <p>Copy rounds reach it from the bus: a host's {@link DiskCopyConsumers consumer} takes a round only while
+ * {@link #hasRoom} says the host has credit, so waiting rounds stay messages rather than entries here.
  */
 public final class TransferScheduler {
     private final IntSupplier hostLimit;

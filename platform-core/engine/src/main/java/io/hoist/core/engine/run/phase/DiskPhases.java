@@ -10,6 +10,7 @@ import io.hoist.api.source.SourceVm;
 import io.hoist.api.transfer.DiskReader;
 import io.hoist.api.transfer.DiskWriter;
 import io.hoist.api.transfer.Extent;
+import io.hoist.api.transfer.TransferProgress;
 import io.hoist.core.engine.itinerary.Phase;
 import io.hoist.core.engine.itinerary.Step;
 import io.hoist.core.engine.run.DiskCopyService;
@@ -265,8 +266,10 @@ public final class DiskPhases {
                 }
                 try (DiskReader reader = vm.source().openDisk(sourceVm, sd, snap);
                      DiskWriter writer = vm.destination().openDisk(target, a)) {
+                    // Reports name the plan's disk (the task's name), whatever the copier calls it.
                     DiskCopyService.Result r = copier.copy(new DiskCopyService.CopyRequest(key, digestsKey, sd.id(), reader,
-                            writer, extents, budgets, progress, canceled, checksum));
+                            writer, extents, budgets, p -> progress.accept(new TransferProgress(sd.id(), p.bytesDone(),
+                            p.bytesTotal(), p.bytesPerSecond(), p.etaSeconds())), canceled, checksum));
                     recordDiskResult(vm, step, sd, r);
                     copier.dropCheckpoint(key);
                     return new Messages.DiskCopied(sd.id(), r.bytesCopied(), r.bytesTotal(), r.checksum().label(),
