@@ -115,8 +115,9 @@ public final class Engine implements AutoCloseable {
         Cleanup cleanup = new Cleanup(disks, warm);
         VmRun.Services runServices = new VmRun.Services(loader, handlers, cleanup, delays, () -> retry, runs, () -> closed);
         this.registry = new RunRegistry(runServices, msg -> {
+            // Only the Migration looks again: its pass completes the run and writes the plan's conditions, whose change
+            // brings the plan's own pass. A plan pass per VM end re-read and re-validated every VM of a big plan.
             enqueue(new Messages.Reconcile(ResourceKind.MIGRATION, msg.plan().namespace(), msg.migrationName()));
-            enqueue(new Messages.Reconcile(ResourceKind.PLAN, msg.plan().namespace(), msg.plan().name()));
         });
 
         ProviderController providerController = new ProviderController(store, providers, extensions, services,

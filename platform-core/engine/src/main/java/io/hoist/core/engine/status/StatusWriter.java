@@ -151,6 +151,29 @@ public final class StatusWriter implements AutoCloseable {
         return loaded;
     }
 
+    /** What a running Migration's pass needs of a VM entry. */
+    public record VmState(String id, boolean completed) {}
+
+    /**
+     * The VM entries' ids and whether each completed, from this writer's copy of the plan (the freshest there is: every
+     * VM change goes through here), without parsing thousands of entries from the store on every pass.
+     */
+    public Optional<List<VmState>> vmStates(PlanKey key) {
+        return plan(key).map(p -> {
+            synchronized (p) {
+                List<VmStatus> list = vmsOf(p);
+                if (list == null) {
+                    return List.of();
+                }
+                List<VmState> out = new ArrayList<>(list.size());
+                for (VmStatus v : list) {
+                    out.add(new VmState(v.id, v.completed != null));
+                }
+                return out;
+            }
+        });
+    }
+
     /** A copy of one VM's current status entry. */
     public Optional<VmStatus> vm(PlanKey key, String vmId) {
         return plan(key).flatMap(p -> {
