@@ -2,6 +2,7 @@ package io.hoist.core.engine.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hoist.core.engine.EngineHarness;
 import io.hoist.core.engine.Threads;
 import io.hoist.core.engine.bus.Addresses;
 import io.hoist.core.engine.bus.Messages;
@@ -94,13 +95,7 @@ class DiskCopyConsumersTest {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
+        EngineHarness.await(PATIENCE, condition, what);
     }
 
     @Test
