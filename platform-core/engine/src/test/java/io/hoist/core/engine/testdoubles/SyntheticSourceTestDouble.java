@@ -42,6 +42,8 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
     private final AtomicInteger snapshotSeq = new AtomicInteger();
     public final AtomicInteger snapshotsAlive = new AtomicInteger();
     public final AtomicInteger powerOffs = new AtomicInteger();
+    /** Bytes handed out by every disk reader (a resumed copy reads less than a whole disk). */
+    public final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
     /** VMs whose disk reads fail, to provoke failed migrations. */
     public final java.util.Set<String> failingVms = ConcurrentHashMap.newKeySet();
 
@@ -170,6 +172,7 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
                 for (int i = 0; i < n; i++) {
                     dst.put(byteAt(seed, g, offset + i));
                 }
+                bytesRead.addAndGet(n);
                 return n;
             }
 

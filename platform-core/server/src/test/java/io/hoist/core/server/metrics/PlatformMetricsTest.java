@@ -71,7 +71,7 @@ class PlatformMetricsTest {
             // a disk progress report as the engine publishes it, on the platform's own bus
             platform.server().vertx().eventBus().publish(io.hoist.core.engine.bus.Addresses.DISK_PROGRESS,
                     new io.hoist.core.engine.bus.Messages.DiskProgress(new io.hoist.core.engine.bus.Messages.PlanKey("demo", "web"),
-                            "mig-1", "vm-1", "uid-2/host-7", new io.hoist.api.transfer.TransferProgress("disk-0", 4096, 8192, 1024.0, 4)));
+                            "mig-1", "run-1", "vm-1", "DiskTransfer", "uid-2/host-7", new io.hoist.api.transfer.TransferProgress("disk-0", 4096, 8192, 1024.0, 4)));
             // the engine's counters (driven for real in EngineMetersTest), so promtool sees their names
             var run = new io.hoist.core.engine.run.RunMeters(platform.server().metrics().registry());
             run.retried("DiskTransfer", "UNAVAILABLE/TransferFailed");
