@@ -126,6 +126,7 @@ public final class Builtins {
         Crypto.register();
         Net.register();
         Graph.register();
+        Jwt.register();
     }
 
     /** Registration entry points used by the groups of builtins below. */
