@@ -127,6 +127,7 @@ public final class Builtins {
         Net.register();
         Graph.register();
         Jwt.register();
+        X509.register();
     }
 
     /** Registration entry points used by the groups of builtins below. */
