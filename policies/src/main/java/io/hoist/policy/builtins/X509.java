@@ -57,8 +57,9 @@ final class X509 {
             } catch (GeneralSecurityException e) {
                 return invalid;
             }
+            // the verified chain, leaf first (Go's Verify order, which OPA returns)
             List<Object> parsed = new ArrayList<>();
-            for (X509Certificate c : certs) parsed.add(certificate(c));
+            for (int i = certs.size() - 1; i >= 0; i--) parsed.add(certificate(certs.get(i)));
             return new ArrayList<>(List.of(true, parsed));
         });
         define("crypto.x509.parse_rsa_private_key", 1, a -> rsaPrivateKey(str("crypto.x509.parse_rsa_private_key", a, 0)));
