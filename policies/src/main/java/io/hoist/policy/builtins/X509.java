@@ -62,6 +62,7 @@ final class X509 {
             for (int i = certs.size() - 1; i >= 0; i--) parsed.add(certificate(certs.get(i)));
             return new ArrayList<>(List.of(true, parsed));
         });
+        define("crypto.x509.parse_certificate_request", 1, a -> certificateRequest(str("crypto.x509.parse_certificate_request", a, 0)));
         define("crypto.x509.parse_rsa_private_key", 1, a -> rsaPrivateKey(str("crypto.x509.parse_rsa_private_key", a, 0)));
     }
 
@@ -171,6 +172,60 @@ final class X509 {
         }
         m.put("Names", names);
         return m;
+    }
+
+    /**
+     * A PKCS#10 request (PEM, or base64 of PEM or DER): its Subject as pkix.Name and its version. The JDK has no
+     * public CSR parser, but the subject is a DER Name that X500Principal reads.
+     */
+    private static Object certificateRequest(String s) {
+        String fn = "crypto.x509.parse_certificate_request";
+        byte[] der;
+        String t = s.strip();
+        try {
+            if (!t.startsWith("-----BEGIN")) {
+                byte[] raw = Base64.getDecoder().decode(t);
+                String text = new String(raw, StandardCharsets.US_ASCII).strip();
+                if (!text.startsWith("-----BEGIN")) der = raw;
+                else t = text;
+            }
+        } catch (IllegalArgumentException e) {
+            throw new BuiltinError("eval_builtin_error", fn + ": illegal base64 data");
+        }
+        if (t.startsWith("-----BEGIN")) {
+            int end = t.indexOf("-----END");
+            if (!t.startsWith("-----BEGIN CERTIFICATE REQUEST-----") || end < 0) throw new BuiltinError("eval_builtin_error", fn + ": invalid PEM-encoded certificate signing request");
+            try { der = Base64.getDecoder().decode(t.substring("-----BEGIN CERTIFICATE REQUEST-----".length(), end).replaceAll("\\s", "")); }
+            catch (IllegalArgumentException e) { throw new BuiltinError("eval_builtin_error", fn + ": illegal base64 data"); }
+        } else {
+            der = Base64.getDecoder().decode(t);
+        }
+        try {
+            // CertificationRequest { CertificationRequestInfo { version, subject Name, ... }, ... }
+            int[] pos = {0};
+            expect(der, pos, 0x30);
+            length(der, pos);
+            expect(der, pos, 0x30);
+            length(der, pos);
+            expect(der, pos, 0x02);
+            int vlen = length(der, pos);
+            int version = new BigInteger(java.util.Arrays.copyOfRange(der, pos[0], pos[0] + vlen)).intValue();
+            pos[0] += vlen;
+            int start = pos[0];
+            expect(der, pos, 0x30);
+            int nlen = length(der, pos);
+            X500Principal subject = new X500Principal(java.util.Arrays.copyOfRange(der, start, pos[0] + nlen));
+            TreeMap<Object, Object> m = Values.newObject();
+            m.put("Version", d(version));
+            m.put("Subject", name(subject));
+            return m;
+        } catch (RuntimeException e) {
+            throw new BuiltinError("eval_builtin_error", fn + ": asn1: structure error");
+        }
+    }
+
+    private static void expect(byte[] der, int[] pos, int tag) {
+        if ((der[pos[0]++] & 0xff) != tag) throw new IllegalArgumentException("unexpected tag");
     }
 
     /** A PKCS#1 RSA private key (PEM, or base64 of PEM) as a JWK, as OPA returns it. */
