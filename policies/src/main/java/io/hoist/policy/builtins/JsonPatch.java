@@ -100,12 +100,7 @@ final class JsonPatch {
             Object nc = add(c, path.subList(1, path.size()), value);
             return nc == MISSING ? MISSING : replaceChild(doc, k, nc);
         }
-        if (doc instanceof Map<?, ?> m) {
-            TreeMap<Object, Object> out = Values.newObject();
-            out.putAll((Map<Object, Object>) m);
-            out.put(k, value);
-            return out;
-        }
+        if (doc instanceof Map<?, ?>) return replaceChild(doc, k, value);
         if (doc instanceof List<?> l) {
             int i = index(k, l.size(), true);
             if (i < 0) return MISSING;
@@ -115,8 +110,7 @@ final class JsonPatch {
         }
         if (doc instanceof Set<?> s) {
             if (!Values.equal(k, value)) return MISSING;
-            TreeSet<Object> out = Values.newSet();
-            out.addAll(s);
+            TreeSet<Object> out = copy(s);
             out.add(value);
             return out;
         }
@@ -134,8 +128,7 @@ final class JsonPatch {
             return nc == MISSING ? MISSING : replaceChild(doc, k, nc);
         }
         if (doc instanceof Map<?, ?> m) {
-            TreeMap<Object, Object> out = Values.newObject();
-            out.putAll((Map<Object, Object>) m);
+            TreeMap<Object, Object> out = copy(m);
             out.remove(k);
             return out;
         }
@@ -144,8 +137,7 @@ final class JsonPatch {
             out.remove(index(k, l.size(), false));
             return out;
         }
-        TreeSet<Object> out = Values.newSet();
-        out.addAll((Set<Object>) doc);
+        TreeSet<Object> out = copy((Set<?>) doc);
         out.remove(k);
         return out;
     }
@@ -153,8 +145,7 @@ final class JsonPatch {
     @SuppressWarnings("unchecked")
     private static Object replaceChild(Object doc, Object k, Object v) {
         if (doc instanceof Map<?, ?> m) {
-            TreeMap<Object, Object> out = Values.newObject();
-            out.putAll((Map<Object, Object>) m);
+            TreeMap<Object, Object> out = copy(m);
             out.put(k, v);
             return out;
         }
@@ -163,10 +154,22 @@ final class JsonPatch {
             out.set(index(k, l.size(), false), v);
             return out;
         }
-        TreeSet<Object> out = Values.newSet();
-        out.addAll((Set<Object>) doc);
+        TreeSet<Object> out = copy((Set<?>) doc);
         out.remove(k);
         out.add(v);
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static TreeMap<Object, Object> copy(Map<?, ?> m) {
+        TreeMap<Object, Object> out = Values.newObject();
+        out.putAll((Map<Object, Object>) m);
+        return out;
+    }
+
+    private static TreeSet<Object> copy(Set<?> s) {
+        TreeSet<Object> out = Values.newSet();
+        out.addAll(s);
         return out;
     }
 }
