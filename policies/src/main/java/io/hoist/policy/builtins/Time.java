@@ -45,11 +45,26 @@ final class Time {
             Map.entry("Stamp", "Jan _2 15:04:05"), Map.entry("StampMilli", "Jan _2 15:04:05.000"),
             Map.entry("StampMicro", "Jan _2 15:04:05.000000"), Map.entry("StampNano", "Jan _2 15:04:05.000000000"),
             Map.entry("DateTime", "2006-01-02 15:04:05"), Map.entry("DateOnly", "2006-01-02"), Map.entry("TimeOnly", "15:04:05"));
+    /** Compiled layouts; a policy that builds layouts at run time must not grow this without bound. */
     private static final Map<String, Parser> PARSERS = new ConcurrentHashMap<>();
+    private static final int MAX_PARSERS = 256;
+    /** time.now_ns of the evaluation running on this thread (OPA: one clock reading per query). */
+    private static final ThreadLocal<Object> NOW = new ThreadLocal<>();
 
     private Time() {}
 
+    static void resetClock() { NOW.remove(); }
+
     static void register() {
+        define("time.now_ns", 0, a -> {
+            Object now = NOW.get();
+            if (now == null) {
+                Instant t = Instant.now();
+                now = exact(BigInteger.valueOf(t.getEpochSecond()).multiply(NANOS).add(BigInteger.valueOf(t.getNano())));
+                NOW.set(now);
+            }
+            return now;
+        });
         define("time.parse_ns", 2, a -> parse("time.parse_ns", str("time.parse_ns", a, 0), str("time.parse_ns", a, 1)));
         define("time.parse_rfc3339_ns", 1, a -> parse("time.parse_rfc3339_ns", RFC3339, str("time.parse_rfc3339_ns", a, 0)));
         define("time.parse_duration_ns", 1, a -> exact(duration(str("time.parse_duration_ns", a, 0))));
@@ -286,7 +301,11 @@ final class Time {
     private record Parser(DateTimeFormatter formatter) {}
 
     static Object parse(String fn, String layout, String value) {
-        Parser p = PARSERS.computeIfAbsent(layout, Time::compileParser);
+        Parser p = PARSERS.get(layout);
+        if (p == null) {
+            p = compileParser(layout);
+            if (PARSERS.size() < MAX_PARSERS) PARSERS.put(layout, p);
+        }
         TemporalAccessor ta;
         try { ta = p.formatter.parse(value); }
         catch (DateTimeParseException e) {
