@@ -6,7 +6,7 @@ concerns contains flag if {
 	count(input.cpuAffinity) > 0
 	flag := {
 		"id": "vmware.cpu_affinity.detected",
-		"category": "Critical",
+		"category": "Warning",
 		"label": "CPU affinity detected",
 		"assessment": "The VM is pinned to specific host CPUs. CPU affinity is not migrated; review the VM's placement after migration.",
 	}

@@ -89,3 +89,14 @@ concerns contains flag if {
 		"assessment": "The disk is shared with other VMs. It is copied once; migrate the VMs that share it together, with the source VMs powered off.",
 	}
 }
+
+concerns contains flag if {
+	some d in input.disks
+	d.bus == "nvme"
+	flag := {
+		"id": "vmware.disk.nvme.detected",
+		"category": "Critical",
+		"label": "Disk NVMe was detected",
+		"assessment": sprintf("Disk %v is on an NVMe controller, which MTV does not migrate (the guest's NVMe device names and boot configuration do not survive the move to virtio). Move the disk to a SCSI or SATA controller first.", [d.file]),
+	}
+}

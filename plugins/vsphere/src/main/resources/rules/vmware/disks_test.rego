@@ -37,3 +37,16 @@ test_rdm if {
 test_shared_disk if {
 	"vmware.disk.shared.detected" in concern_ids(with_disk({"shared": true}))
 }
+
+test_nvme_disk if {
+	d := object.union(clean_vm.disks[0], {"bus": "nvme"})
+	found := concerns with input as object.union(clean_vm, {"disks": [d]})
+	some c in found
+	c.id == "vmware.disk.nvme.detected"
+	c.category == "Critical"
+}
+
+test_scsi_disk_is_not_nvme if {
+	d := object.union(clean_vm.disks[0], {"bus": "scsi"})
+	not "vmware.disk.nvme.detected" in concern_ids(object.union(clean_vm, {"disks": [d]}))
+}

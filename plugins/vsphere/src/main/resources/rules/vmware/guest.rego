@@ -67,3 +67,17 @@ supported_guest_ids := {
 	"windows7_64Guest", "windows8_64Guest", "windows9_64Guest", "windows11_64Guest", "windows2019srv_64Guest",
 	"windows2019srvNext_64Guest", "windows2022srvNext_64Guest", "windows8Server64Guest", "windows7Server64Guest",
 }
+
+# Windows guests whose tools do not map a guest disk to a virtual disk (guest.disk[].mappings, vSphere 7+): the
+# drive letter of that disk is unknown, so {{.WinDriveLetter}} in a PVC name template cannot be resolved for it.
+concerns contains flag if {
+	contains(lower(input.guestId), "windows")
+	some disk in input.guestDisks
+	object.get(disk, "key", 0) == 0
+	flag := {
+		"id": "vmware.guestDisks.key.not_found",
+		"category": "Information",
+		"label": sprintf("Missing disk key mapping for '%v'", [disk.diskPath]),
+		"assessment": "winDriveLetter cannot be resolved in PVC name templates without a disk key mapping.",
+	}
+}

@@ -27,3 +27,18 @@ test_missing_ips_ignored_when_off if {
 test_unsupported_os if {
 	"vmware.os.unsupported" in concern_ids(object.union(clean_vm, {"guestId": "solaris11_64Guest"}))
 }
+
+test_windows_guest_disk_without_mapping if {
+	vm := object.union(clean_vm, {"guestId": "windows2019srv_64Guest", "guestDisks": [
+		{"diskPath": "C:\\", "capacity": 10, "freeSpace": 5, "key": 2000},
+		{"diskPath": "D:\\", "capacity": 10, "freeSpace": 5, "key": 0},
+	]})
+	found := concerns with input as vm
+	labels := {c.label | some c in found; c.id == "vmware.guestDisks.key.not_found"}
+	labels == {"Missing disk key mapping for 'D:\\'"}
+}
+
+test_linux_guest_disk_without_mapping_is_fine if {
+	vm := object.union(clean_vm, {"guestDisks": [{"diskPath": "/", "capacity": 10, "freeSpace": 5}]})
+	not "vmware.guestDisks.key.not_found" in concern_ids(vm)
+}

@@ -6,9 +6,11 @@ concerns contains flag if {
 	input.snapshot.kind == "VirtualMachineSnapshot"
 	flag := {
 		"id": "vmware.snapshot.detected",
-		"category": "Information",
+		# Critical, not MTV's Information: Hoist reads disks over the datastore file API (cold) and starts warm
+		# precopies from a clean chain, so both refuse a VM with snapshots of its own; the plan says so up front.
+		"category": "Critical",
 		"label": "VM snapshot detected",
-		"assessment": "Online snapshots are not supported by OpenShift Virtualization. The snapshots are not migrated; only the current state is.",
+		"assessment": "The VM has snapshots. Hoist refuses to copy its disks (the datastore file reader cannot read a snapshot chain, and warm migration needs a clean chain): remove or consolidate the snapshots before migrating.",
 	}
 }
 

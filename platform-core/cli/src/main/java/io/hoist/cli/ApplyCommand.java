@@ -41,11 +41,10 @@ public final class ApplyCommand extends NamespacedCommand {
                 out().println(apply(api, m));
             } catch (ApiException e) {
                 failures++;
-                err().println("error: " + label(m) + ": " + e.getMessage());
-                e.causes().forEach(c -> err().println(c));
+                err().println(context().terminal().red("error:") + " " + label(m) + ": " + ErrorLine.of(e));
             } catch (CliException e) {
                 failures++;
-                err().println("error: " + e.getMessage());
+                err().println(context().terminal().red("error:") + " " + ErrorLine.of(e));
             }
         }
         return failures == 0 ? 0 : 1;

@@ -64,7 +64,14 @@ public final class CopyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TlsSettings tls = tlsOptions.settings();
         int size = requestSize == null ? DiskChecksum.BLOCK_SIZE : TransferTool.parseSize(requestSize);
-        CopyTool.run(new CopySpec(source, target, inFlight, size, rate, checkpointDir, tls, !noProgress, checksum), System.out);
+        try {
+            CopyTool.run(new CopySpec(source, target, inFlight, size, rate, checkpointDir, tls, !noProgress, checksum), System.out);
+        } catch (CliException e) {
+            throw e;
+        } catch (Exception e) {
+            // The transfer engine's exceptions name the failure, not always the disk; say which copy failed.
+            throw new CliException("copy " + source + " to " + target + ": " + ErrorLine.describe(e));
+        }
         return 0;
     }
 }

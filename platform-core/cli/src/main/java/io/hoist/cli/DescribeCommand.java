@@ -35,8 +35,12 @@ public final class DescribeCommand extends NamespacedCommand {
         field(w, "Namespace", meta.path("namespace").asText());
         field(w, "Kind", k.kind());
         field(w, "Labels", pairs(meta.path("labels")));
-        field(w, "Annotations", pairs(k == ResourceKind.SECRET
-                ? Redaction.redactSecret(o).path("metadata").path("annotations") : meta.path("annotations")));
+        JsonNode annotations = (k == ResourceKind.SECRET ? Redaction.redactSecret(o) : o).path("metadata").path("annotations");
+        if (annotations instanceof ObjectNode a) {
+            // kubectl describe leaves out apply's bookkeeping: a copy of the whole manifest, unreadable here
+            annotations = a.deepCopy().without(ApplyPatch.LAST_APPLIED);
+        }
+        field(w, "Annotations", pairs(annotations));
         String created = meta.path("creationTimestamp").asText("");
         field(w, "Created", created.isEmpty() ? "<unknown>" : created + " (" + Age.since(created, now) + " ago)");
         field(w, "UID", meta.path("uid").asText(""));

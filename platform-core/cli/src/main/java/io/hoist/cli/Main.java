@@ -1,6 +1,5 @@
 package io.hoist.cli;
 
-import io.hoist.cli.client.ApiException;
 import io.hoist.cli.plan.ArchiveCommand;
 import io.hoist.cli.plan.CancelCommand;
 import io.hoist.cli.plan.CutoverCommand;
@@ -44,6 +43,8 @@ public final class Main implements Runnable {
             CopyCommand.class,
             VerifyCommand.class,
             MustGatherCommand.class,
+            VersionCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class);
 
     private final CliContext context;
@@ -104,31 +105,24 @@ public final class Main implements Runnable {
             }
         }
         LogOptions.addTo(cmd);
+        HelpText.install(cmd);
         cmd.setOut(out).setErr(err);
         cmd.setExecutionStrategy(parsed -> {
             LogOptions.apply(parsed);
             return new CommandLine.RunLast().execute(parsed);
         });
+        Terminal terminal = context.terminal();
+        cmd.setColorScheme(CommandLine.Help.defaultColorScheme(terminal.colour() ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         cmd.setExecutionExceptionHandler((e, command, parseResult) -> {
             PrintWriter w = command.getErr();
-            if (e instanceof CliException ce && !ce.causes().isEmpty()) {
-                // A 422 is its causes, one "field: message" per line; other errors name themselves first.
-                if (!(e instanceof ApiException api && api.status() == 422)) {
-                    w.println("error: " + ce.getMessage());
-                }
-                ce.causes().forEach(w::println);
-            } else if (e instanceof CliException) {
-                w.println("error: " + e.getMessage());
-            } else {
-                w.println("error: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-            }
+            w.println(terminal.red("error:") + " " + ErrorLine.of(e));
             w.flush();
             return 1;
         });
         cmd.setParameterExceptionHandler((e, argv) -> {
             PrintWriter w = e.getCommandLine().getErr();
-            w.println("error: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName()
-                    + " --help')");
+            w.println(terminal.red("error:") + " " + e.getMessage().strip().replaceAll("\\s*\\R\\s*", "; ")
+                    + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             w.flush();
             return 2;
         });
@@ -138,8 +132,13 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"hoist " + (v == null ? "dev" : v) + " (plugin API " + io.hoist.api.PluginApi.VERSION + ")"};
+            return new String[] {"hoist " + version() + " (plugin API " + io.hoist.api.PluginApi.VERSION + ")"};
         }
+    }
+
+    /** The version of this build (from the jar manifest), {@code dev} when run from classes. */
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 }

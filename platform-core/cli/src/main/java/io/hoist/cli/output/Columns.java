@@ -18,6 +18,11 @@ public final class Columns {
     public record Column(String header, Function<ObjectNode, String> value) {}
 
     public static List<Column> of(ResourceKind kind, Instant now) {
+        return of(kind, now, false);
+    }
+
+    /** With {@code wide} ({@code -o wide}), the columns then a few more per kind, before AGE. */
+    public static List<Column> of(ResourceKind kind, Instant now, boolean wide) {
         List<Column> cols = new ArrayList<>();
         cols.add(new Column("NAME", o -> o.path("metadata").path("name").asText()));
         switch (kind) {
@@ -62,8 +67,33 @@ public final class Columns {
             }
             default -> cols.add(condition("READY", "Ready"));
         }
+        if (wide) {
+            cols.addAll(wide(kind));
+        }
         cols.add(new Column("AGE", o -> Age.since(o.path("metadata").path("creationTimestamp").asText(null), now)));
         return cols;
+    }
+
+    private static List<Column> wide(ResourceKind kind) {
+        return switch (kind) {
+            case PROVIDER -> List.of(new Column("SECRET", o -> ref(o.path("spec").path("secret"))));
+            case PLAN -> List.of(
+                    new Column("TYPE", o -> o.path("spec").path("type").asText(o.path("spec").path("warm").asBoolean(false) ? "warm" : "cold")),
+                    new Column("SOURCE", o -> ref(o.path("spec").path("provider").path("source"))),
+                    new Column("DESTINATION", o -> ref(o.path("spec").path("provider").path("destination"))),
+                    new Column("TARGET NAMESPACE", o -> o.path("spec").path("targetNamespace").asText("")),
+                    new Column("VMS", o -> String.valueOf(o.path("spec").path("vms").size())));
+            case MIGRATION -> List.of(
+                    new Column("STARTED", o -> o.path("status").path("started").asText("")),
+                    new Column("COMPLETED", o -> o.path("status").path("completed").asText("")));
+            default -> List.of();
+        };
+    }
+
+    private static String ref(com.fasterxml.jackson.databind.JsonNode ref) {
+        String name = ref.path("name").asText("");
+        String ns = ref.path("namespace").asText("");
+        return name.isEmpty() ? "" : ns.isEmpty() ? name : ns + "/" + name;
     }
 
     /** The status of condition {@code type} (True/False), empty when absent. */

@@ -30,7 +30,7 @@ class RuleSetCompilerTest {
     void vsphereWorkloadGetsTheConcernsItsFieldsCallFor() {
         RuleSet rules = compiler.compile("vmware", vmware, List.of());
         JsonNode r = rules.validate(Workloads.json(Workloads.load("vsphere-erp-db-01.json")));
-        assertThat(r.get("rules_version").asInt()).isEqualTo(1);
+        assertThat(r.get("rules_version").asInt()).isEqualTo(2);
         assertThat(r.get("errors")).isEmpty();
         assertThat(ids(r)).containsExactlyInAnyOrder(
                 "vmware.changed_block_tracking.disk_disabled", "vmware.snapshot.detected",

@@ -12,6 +12,8 @@ import io.hoist.api.source.SnapshotRef;
 import io.hoist.api.source.Snapshots;
 import io.hoist.api.source.SourceDisk;
 import io.hoist.api.source.SourceNic;
+import io.hoist.api.convert.GuestAddress;
+import io.hoist.api.source.ReportsGuestAddresses;
 import io.hoist.api.source.SourceProvider;
 import io.hoist.api.source.SourceVm;
 import io.hoist.api.source.VmRef;
@@ -42,6 +44,7 @@ import org.ovirt.engine.sdk4.types.DiskAttachment;
 import org.ovirt.engine.sdk4.types.Nic;
 import org.ovirt.engine.sdk4.types.SystemOption;
 import org.ovirt.engine.sdk4.types.SystemOptionValue;
+import org.ovirt.engine.sdk4.types.ReportedDevice;
 import org.ovirt.engine.sdk4.types.Vm;
 import org.ovirt.engine.sdk4.types.VmStatus;
 import org.ovirt.engine.sdk4.types.VnicProfile;
@@ -51,7 +54,7 @@ import org.ovirt.engine.sdk4.types.VnicProfile;
  * through image transfers and imageio, and warm precopies through incremental backups. Calls block; the host runs
  * them on this provider's worker pool, as the SourceProvider contract says.
  */
-public final class OvirtSource implements SourceProvider, Snapshots, ChangedAreas, WatchesInventory {
+public final class OvirtSource implements SourceProvider, Snapshots, ChangedAreas, WatchesInventory, ReportsGuestAddresses {
     private final ProviderConfig provider;
     private final HostContext context;
     private final System.Logger log;
@@ -60,6 +63,8 @@ public final class OvirtSource implements SourceProvider, Snapshots, ChangedArea
     private final Map<String, ImageioDiskReader> opened = new ConcurrentHashMap<>();
     /** The engine's ServerCPUList by cluster level ("4.4"): it changes only with an engine upgrade. */
     private final Map<String, String> serverCpuLists = new ConcurrentHashMap<>();
+    /** VM id → the NICs its guest agent last reported while it ran (the engine reports none for a VM that is down). */
+    private final Map<String, List<ReportedDevice>> lastReportedDevices = new ConcurrentHashMap<>();
     private EngineClient client;
     private IncrementalBackups backups;
 
@@ -268,7 +273,36 @@ public final class OvirtSource implements SourceProvider, Snapshots, ChangedArea
                 v.memoryPresent() ? v.memory().longValue() : 0, efi ? Firmware.EFI : Firmware.BIOS,
                 "q35_secure_boot".equals(bios), toPowerState(v.statusPresent() ? v.status() : null),
                 v.hostPresent() && v.host() != null ? v.host().id() : null,
-                v.osPresent() && v.os().typePresent() ? v.os().type() : null, disks, nics, cpuModel);
+                v.osPresent() && v.os().typePresent() ? v.os().type() : null, disks, nics, cpuModel,
+                SourceVm.Identity.UNKNOWN, new SourceVm.Checks(false,
+                        GuestAgentAddresses.macsWithAddresses(reportedDevices(v.id())), null, false));
+    }
+
+    /**
+     * The guest agent's NICs: what it reports now, else (a VM that is down, as at conversion time, reports none)
+     * what it last reported to this provider.
+     */
+    private List<ReportedDevice> reportedDevices(String vmId) {
+        List<ReportedDevice> now;
+        try {
+            now = client().call("reported devices of VM " + vmId,
+                    s -> s.vmsService().vmService(vmId).reportedDevicesService().list().send().reportedDevice());
+        } catch (HoistException e) {
+            if (!"NotFound".equals(e.code())) {
+                throw e;
+            }
+            now = List.of(); // an engine without the collection: nothing reported
+        }
+        if (now != null && !now.isEmpty()) {
+            lastReportedDevices.put(vmId, List.copyOf(now));
+            return now;
+        }
+        return lastReportedDevices.getOrDefault(vmId, List.of());
+    }
+
+    @Override
+    public List<GuestAddress> guestAddresses(SourceVm vm) {
+        return GuestAgentAddresses.of(reportedDevices(vm.id()));
     }
 
     /**

@@ -37,6 +37,26 @@ final class VmwareIdentity {
     }
 
     /**
+     * The Windows drive letter (lower case, as MTV's {@code .WinDriveLetter}) of each virtual disk, by device key: a
+     * guest disk mounted at a drive root ({@code C:\}) that the tools map to a virtual disk
+     * ({@code guest.disk[].mappings[].key}, vSphere 7+). Empty when the tools report no such mapping.
+     */
+    static java.util.Map<Integer, String> windowsDriveLetters(GuestInfo guest) {
+        java.util.Map<Integer, String> out = new java.util.HashMap<>();
+        if (guest == null) {
+            return out;
+        }
+        for (com.vmware.vim25.GuestDiskInfo d : VimSoapClient.list(guest.getDisk())) {
+            String key = io.hoist.plugin.vsphere.soap.TolerantXmlReader.extraField(d, "mappings.key");
+            String path = d.getDiskPath();
+            if (key != null && key.matches("\\d{1,9}") && path != null && path.matches("[A-Za-z]:\\\\?")) {
+                out.putIfAbsent(Integer.parseInt(key), path.substring(0, 1).toLowerCase(Locale.ROOT));
+            }
+        }
+        return out;
+    }
+
+    /**
      * MACs of the NICs the guest tools report an IP address for (MTV's VMMissingGuestIPs with preserveStaticIPs);
      * null when the tools do not run, since then nothing is known.
      */

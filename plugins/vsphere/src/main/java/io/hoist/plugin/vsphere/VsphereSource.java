@@ -37,6 +37,8 @@ import io.hoist.api.source.SnapshotRef;
 import io.hoist.api.source.Snapshots;
 import io.hoist.api.source.SourceDisk;
 import io.hoist.api.source.SourceNic;
+import io.hoist.api.convert.GuestAddress;
+import io.hoist.api.source.ReportsGuestAddresses;
 import io.hoist.api.source.SourceProvider;
 import io.hoist.api.source.SourceVm;
 import io.hoist.api.source.VmRef;
@@ -76,7 +78,7 @@ import javax.net.ssl.SSLException;
  * abilities (snapshots and changed block tracking). Calls block; the host runs them on this
  * provider's worker pool (HostContext.blockingExecutor()), as the SourceProvider contract says.
  */
-public final class VsphereSource implements SourceProvider, Snapshots, ChangedAreas, WatchesInventory {
+public final class VsphereSource implements SourceProvider, Snapshots, ChangedAreas, WatchesInventory, ReportsGuestAddresses {
     /** Snapshots this plugin takes are named so; a leftover one (crash) is removed before the next. */
     static final String SNAPSHOT_PREFIX = "hoist-migration";
     private static final Duration TASK_TIMEOUT = Duration.ofMinutes(30);
@@ -91,6 +93,8 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
     private final Map<String, HostAccess> hostsByName = new ConcurrentHashMap<>();
     private final Map<String, VimSession> hostSessions = new ConcurrentHashMap<>();
     private volatile NbdExports nbdExports;
+    /** VM id + ">" + host of the moves already logged. */
+    private final java.util.Set<String> reportedMoves = ConcurrentHashMap.newKeySet();
     private VimSession session;
     /**
      * A second session for the inventory's WaitForUpdatesEx long polls, so the operations' session (power,
@@ -449,6 +453,12 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         List<VirtualDevice> devices = VimSoapClient.list(cfg.getHardware().getDevice());
         Map<Integer, VirtualDevice> byKey = new HashMap<>();
         devices.forEach(d -> byKey.put(d.getKey(), d));
+        com.vmware.vim25.GuestInfo guest = p.get("guest") instanceof com.vmware.vim25.GuestInfo g ? g : null;
+        model.rememberGuest(id, guest);
+        if (!InventoryModel.toolsReport(guest) && model.lastReportedGuest(id) != null) {
+            guest = model.lastReportedGuest(id); // powered off now: what its tools said while it ran
+        }
+        Map<Integer, String> driveLetters = VmwareIdentity.windowsDriveLetters(guest);
         List<SourceDisk> disks = new ArrayList<>();
         List<SourceNic> nics = new ArrayList<>();
         Map<String, String[]> networks = null;
@@ -462,7 +472,8 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                 // the backing's UUID is the serial the guest reads when disk.EnableUUID is set
                 String serial = disk.getBacking() instanceof com.vmware.vim25.VirtualDiskFlatVer2BackingInfo f ? f.getUuid() : null;
                 disks.add(new SourceDisk(String.valueOf(disk.getKey()), file, Documents.capacityBytes(disk),
-                        ds == null ? null : ds.get_value(), Documents.busOf(ctrl), shared, 0, serial, null,
+                        ds == null ? null : ds.get_value(), Documents.busOf(ctrl), shared, 0, serial,
+                        driveLetters.get(disk.getKey()),
                         shared ? file : null));
             } else if (d instanceof VirtualEthernetCard nic) {
                 if (networks == null) {
@@ -492,12 +503,96 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                 cfg.getNestedHVEnabled());
         String hostId = rt == null || rt.getHost() == null ? null : rt.getHost().get_value();
         SourceVm.Checks checks = new SourceVm.Checks(hostInMaintenance(s, hostId),
-                VmwareIdentity.guestIpMacs(p.get("guest") instanceof com.vmware.vim25.GuestInfo g ? g : null), null,
+                VmwareIdentity.guestIpMacs(guest), runningDiskSharers(s, disks),
                 p.get("snapshot") instanceof com.vmware.vim25.VirtualMachineSnapshotInfo snap && snap.getCurrentSnapshot() != null);
         return new SourceVm(id, (String) p.get("name"), Math.max(1, cpus / cores), cores, 1,
                 cfg.getHardware().getMemoryMB() * 1024L * 1024L, efi ? Firmware.EFI : Firmware.BIOS, secureBoot,
-                toPowerState(rt == null ? null : rt.getPowerState()), hostId, cfg.getGuestId(), disks, nics, null,
-                identity, checks);
+                toPowerState(rt == null ? null : rt.getPowerState()), hostId, cfg.getGuestId(), disks, nics,
+                clusterCpuModel(s, hostId), identity, checks);
+    }
+
+    /**
+     * The CPU model of the EVC mode of the VM's cluster (preserveClusterCpuModel), or null: a standalone host or a
+     * cluster without EVC has no cluster-wide model; an EVC mode this plugin cannot map is logged.
+     */
+    private String clusterCpuModel(VimSession s, String hostId) throws VimFault, IOException {
+        if (hostId == null) {
+            return null;
+        }
+        Object parent = s.property(VimSession.mor("HostSystem", hostId), "parent");
+        if (!(parent instanceof ManagedObjectReference cluster) || !"ClusterComputeResource".equals(cluster.getType())) {
+            return null;
+        }
+        Object summary = s.property(cluster, "summary");
+        String evc = summary instanceof com.vmware.vim25.ClusterComputeResourceSummary c ? c.getCurrentEVCModeKey() : null;
+        if (evc == null || evc.isBlank()) {
+            return null;
+        }
+        String model = EvcCpuModels.ofEvcMode(evc);
+        if (model == null) {
+            log.log(System.Logger.Level.WARNING, "cluster " + cluster.get_value() + ": EVC mode '" + evc + "' has no known"
+                    + " CPU model; a plan with preserveClusterCpuModel gives its VMs no CPU model");
+        }
+        return model;
+    }
+
+    /**
+     * MTV's SharedDisks check: the powered-on VMs (this one included) attached to one of this VM's multi-writer disks,
+     * found by the disks' datastore files across all VMs. Empty when the VM shares no disk.
+     */
+    private static List<String> runningDiskSharers(VimSession s, List<SourceDisk> disks) throws VimFault, IOException {
+        java.util.Set<String> shared = new java.util.HashSet<>();
+        for (SourceDisk d : disks) {
+            if (d.shared() && d.shareId() != null) {
+                shared.add(d.shareId());
+            }
+        }
+        if (shared.isEmpty()) {
+            return List.of();
+        }
+        java.util.TreeSet<String> running = new java.util.TreeSet<>();
+        ManagedObjectReference view = s.containerView("VirtualMachine");
+        try {
+            for (ObjectContent oc : s.retrieve(viewSpec(view, "VirtualMachine", "name", "runtime.powerState",
+                    "config.hardware.device"))) {
+                Map<String, Object> p = new HashMap<>();
+                for (com.vmware.vim25.DynamicProperty dp : VimSoapClient.list(oc.getPropSet())) {
+                    p.put(dp.getName(), dp.getVal());
+                }
+                if (p.get("runtime.powerState") != VirtualMachinePowerState.poweredOn) {
+                    continue;
+                }
+                Object devs = p.get("config.hardware.device");
+                for (Object dev : devs instanceof Object[] a ? a : new Object[0]) {
+                    if (dev instanceof VirtualDisk vd && vd.getBacking() instanceof com.vmware.vim25.VirtualDeviceFileBackingInfo f
+                            && shared.contains(f.getFileName())) {
+                        running.add(String.valueOf(p.get("name")));
+                        break;
+                    }
+                }
+            }
+        } finally {
+            s.destroy(view);
+        }
+        return List.copyOf(running);
+    }
+
+    /**
+     * The static addresses of the guest's NICs: what its tools report now, else (a powered-off VM, as at conversion
+     * time) what they last reported to the inventory watch or to describe. Empty when neither ever saw them run.
+     */
+    @Override
+    public List<GuestAddress> guestAddresses(SourceVm vm) {
+        return call("guest addresses of " + vm.name(), s -> {
+            Map<String, Object> p = s.properties(VimSession.mor("VirtualMachine", vm.id()), "guest", "config.guestId");
+            com.vmware.vim25.GuestInfo guest = p.get("guest") instanceof com.vmware.vim25.GuestInfo g ? g : null;
+            model.rememberGuest(vm.id(), guest);
+            if (!InventoryModel.toolsReport(guest)) {
+                guest = model.lastReportedGuest(vm.id());
+            }
+            String guestId = p.get("config.guestId") instanceof String g ? g : vm.osType();
+            return GuestStaticAddresses.of(guest, guestId);
+        });
     }
 
     /** MTV's HostNotReady: the VM's host is in maintenance mode (false when the host cannot be read). */
@@ -603,14 +698,16 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                         "disk " + disk.id() + " of " + vm.name() + " is a snapshot delta (" + b.getFileName()
                                 + "); remove the VM's snapshots for a cold migration over the datastore file API");
             }
-            HostAccess access = hostAccess(vm.hostId());
+            String hostId = movedHost(vm, p.get("runtime") instanceof VirtualMachineRuntimeInfo rt && rt.getHost() != null
+                    ? rt.getHost().get_value() : null);
+            HostAccess access = hostAccess(hostId);
             boolean cbt = Boolean.TRUE.equals(cfg.getChangeTrackingEnabled());
             DatastorePath path = DatastorePath.parse(b.getFileName()).flatExtent();
             if (access != null && access.hasCredentials()) {
                 // through the host itself, on the migration network, with the host's own session
-                String tp = (String) s.property(VimSession.mor("HostSystem", vm.hostId()), "summary.config.sslThumbprint");
+                String tp = (String) s.property(VimSession.mor("HostSystem", hostId), "summary.config.sslThumbprint");
                 TlsSettings tls = access.tlsOr(tp, c.tls());
-                return new Located(path.fileUrl(access.baseUrl(), "ha-datacenter"), null, tls, vm.hostId(), access, cbt);
+                return new Located(path.fileUrl(access.baseUrl(), "ha-datacenter"), null, tls, hostId, access, cbt);
             }
             URI base = c.sdk();
             if (access != null && VsphereConfig.ESXI.equals(c.endpoint())) {
@@ -683,10 +780,27 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         throw new IOException("VM " + vmId + " has no datacenter");
     }
 
+    /**
+     * The host the VM runs on now. A VM moved (vMotion, DRS) since the plan described it is read where it is now,
+     * and the move is logged once per VM and host, so it is never silently read through the old host.
+     */
+    private String movedHost(SourceVm vm, String now) {
+        if (now == null) {
+            return vm.hostId();
+        }
+        if (vm.hostId() != null && !now.equals(vm.hostId()) && reportedMoves.add(vm.id() + ">" + now)) {
+            log.log(System.Logger.Level.WARNING, "VM " + vm.name() + " moved from host " + vm.hostId() + " to " + now
+                    + " during the migration (vMotion); its disks are read through " + now);
+        }
+        return now;
+    }
+
     /** A snapshot's view of a disk over NBD (nbdkit vddk, or the configured {@link NbdExports}). */
     private DiskReader openSnapshotDisk(SourceVm vm, SourceDisk disk, SnapshotRef snapshot) throws IOException {
         VsphereConfig c = config();
-        HostAccess access = hostAccess(vm.hostId());
+        Object runningOn = call("host of " + vm.name(), s -> s.property(VimSession.mor("VirtualMachine", vm.id()), "runtime.host"));
+        String hostId = movedHost(vm, runningOn instanceof ManagedObjectReference h ? h.get_value() : null);
+        HostAccess access = hostAccess(hostId);
         record Located(String file, String hostThumbprint) {}
         Located loc = call("snapshot disk " + disk.id(), s -> {
             Object cfg = s.property(VimSession.mor("VirtualMachineSnapshot", snapshot.id()), "config");
@@ -698,7 +812,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             String f = vd.getBacking() instanceof com.vmware.vim25.VirtualDeviceFileBackingInfo fb ? fb.getFileName() : null;
             // VDDK talking to the ESXi host directly must be told that host's certificate thumbprint
             String tp = access == null ? null
-                    : (String) s.property(VimSession.mor("HostSystem", vm.hostId()), "summary.config.sslThumbprint");
+                    : (String) s.property(VimSession.mor("HostSystem", hostId), "summary.config.sslThumbprint");
             return new Located(f, tp);
         });
         String thumbprint = access != null && access.tls() != null && access.tls().thumbprint() != null
@@ -745,6 +859,13 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                                 + " warm migration needs it (set ctkEnabled = TRUE)");
             }
             if (p.get("snapshot") instanceof VirtualMachineSnapshotInfo info) {
+                // someone else's snapshot on top of one of ours was taken while this migration ran
+                String foreignOnOurs = foreignSnapshotOnOurs(info.getRootSnapshotList(), false);
+                if (foreignOnOurs != null) {
+                    throw new HoistException(HoistException.Type.USER_ERROR, "VMSnapshottedDuringMigration",
+                            "VM " + vm.name() + " got snapshot '" + foreignOnOurs + "' from someone else during the warm"
+                                    + " migration (on top of Hoist's precopy snapshot); remove it, then restart the migration");
+                }
                 for (VirtualMachineSnapshotTree t : flatten(info.getRootSnapshotList())) {
                     if (t.getName() != null && t.getName().startsWith(SNAPSHOT_PREFIX)) {
                         removeSnapshot(s, t.getSnapshot(), snapshotPoll());
@@ -817,6 +938,21 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             Thread.currentThread().interrupt();
             throw new HoistException(HoistException.Type.UNAVAILABLE, "Interrupted", "interrupted");
         }
+    }
+
+    /** The name of a snapshot not ours in the subtree of one of ours, or null. */
+    private static String foreignSnapshotOnOurs(VirtualMachineSnapshotTree[] trees, boolean underOurs) {
+        for (VirtualMachineSnapshotTree t : VimSoapClient.list(trees)) {
+            boolean ours = t.getName() != null && t.getName().startsWith(SNAPSHOT_PREFIX);
+            if (underOurs && !ours) {
+                return t.getName();
+            }
+            String below = foreignSnapshotOnOurs(t.getChildSnapshotList(), underOurs || ours);
+            if (below != null) {
+                return below;
+            }
+        }
+        return null;
     }
 
     private static List<VirtualMachineSnapshotTree> flatten(VirtualMachineSnapshotTree[] roots) {

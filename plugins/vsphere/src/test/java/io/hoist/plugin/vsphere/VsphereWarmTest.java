@@ -216,6 +216,27 @@ class VsphereWarmTest {
     }
 
     @Test
+    void aSnapshotSomeoneElseTakesDuringTheMigrationIsReportedAsSuch() throws Exception {
+        VimSession admin = admin();
+        ManagedObjectReference ref = vmRef(admin, VM_NAME);
+        try (VsphereSource src = source(Map.of())) {
+            SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
+            SnapshotRef ours = src.createSnapshot(vm, "precopy 1");
+            ManagedObjectReference theirs = (ManagedObjectReference) admin.waitForTask(admin.invoke("CreateSnapshot_Task",
+                    ref, ManagedObjectReference.class, new Arg("name", "String", "ops-nightly-backup"),
+                    new Arg("memory", "boolean", false), new Arg("quiesce", "boolean", false)), Duration.ofSeconds(30));
+            assertThatThrownBy(() -> src.createSnapshot(vm, "precopy 2"))
+                    .satisfies(e -> assertThat(((HoistException) e).code()).isEqualTo("VMSnapshottedDuringMigration"))
+                    .hasMessageContaining("ops-nightly-backup");
+            admin.waitForTask(admin.invoke("RemoveSnapshot_Task", theirs, ManagedObjectReference.class,
+                    new Arg("removeChildren", "boolean", false)), Duration.ofSeconds(30));
+            src.removeSnapshot(vm, ours);
+        } finally {
+            admin.logout();
+        }
+    }
+
+    @Test
     void reportsRetryLimitWhenSnapshotsCanNoLongerBeCreated() throws Exception {
         replay.createSnapshotFailuresLeft.set(2);
         try (VsphereSource src = source(Map.of("snapshotRetries", "1"))) {

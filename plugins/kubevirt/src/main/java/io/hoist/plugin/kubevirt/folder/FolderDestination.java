@@ -72,8 +72,12 @@ public final class FolderDestination implements Destination, ConvertibleDestinat
 
     @Override
     public List<Condition> testConnection() {
+        // A connection test only looks: a typo in the url must not leave a new folder behind.
+        if (!Files.isDirectory(root)) {
+            return List.of(new Condition("ConnectionTestSucceeded", "False", "FolderNotFound", Condition.Category.Critical,
+                    "folder " + root + " does not exist (create it with: mkdir -p " + root + ")"));
+        }
         try {
-            Files.createDirectories(root);
             Path probe = Files.createTempFile(root, ".hoist-probe", TMP_SUFFIX);
             Files.delete(probe);
             return List.of(Condition.isTrue("ConnectionTestSucceeded", "Tested", Condition.Category.Required,
@@ -225,7 +229,10 @@ public final class FolderDestination implements Destination, ConvertibleDestinat
         StringBuilder s = new StringBuilder();
         s.append("#!/bin/sh\n# Loads VM ").append(spec.namespace()).append('/').append(spec.name())
                 .append(" into the current kubectl context. Names were validated as Kubernetes names.\n")
-                .append("set -e\ncd \"$(dirname \"$0\")\"\n");
+                .append("set -e\ncd \"$(dirname \"$0\")\"\n")
+                // the target namespace may not exist on a fresh cluster; create it only when missing
+                .append("kubectl get namespace ").append(spec.namespace()).append(" >/dev/null 2>&1 || kubectl create namespace ")
+                .append(spec.namespace()).append('\n');
         for (AllocatedDisk d : disks) {
             s.append("kubectl apply -f ").append(d.handle()).append(".datavolume.yaml\n");
             s.append("virtctl image-upload dv ").append(d.handle()).append(" -n ").append(spec.namespace())

@@ -63,8 +63,19 @@ class FolderDestinationTest {
     }
 
     @Test
+    void connectionTestOfAMissingFolderFailsAndCreatesNothing() {
+        Path root = tmp.resolve("typo/out");
+        assertThat(destination(root).testConnection()).singleElement().satisfies(c -> {
+            assertThat(c.status()).isEqualTo("False");
+            assertThat(c.reason()).isEqualTo("FolderNotFound");
+            assertThat(c.message()).contains(root.toString()).contains("mkdir -p");
+        });
+        assertThat(tmp.resolve("typo")).doesNotExist();
+    }
+
+    @Test
     void writesSparseDisksAndSchemaValidManifestsForKubectlAndVirtctl() throws Exception {
-        Path root = tmp.resolve("out");
+        Path root = Files.createDirectories(tmp.resolve("out"));
         Destination dest = destination(root);
         TargetVmSpec spec = TargetSpecs.efiVm("prod", "web-01", "vm-42");
 
@@ -102,8 +113,9 @@ class FolderDestinationTest {
             assertThat(KubevirtSchemas.errors(m)).as(manifest).isEmpty();
         }
         String vmYaml = Files.readString(vmDir.resolve("virtualmachine.yaml"));
-        assertThat(vmYaml).contains("macAddress: \"00:50:56:aa:bb:01\"").contains("networkName: \"vlans/vlan-100\"")
-                .contains("secureBoot: true").contains("guest: \"8Gi\"");
+        // kubectl's style: strings bare unless YAML would read them as something else
+        assertThat(vmYaml).contains("kind: VirtualMachine").contains("macAddress: 00:50:56:aa:bb:01")
+                .contains("networkName: vlans/vlan-100").contains("secureBoot: true").contains("guest: 8Gi");
         assertThat(Files.isExecutable(vmDir.resolve("upload.sh"))).isTrue();
         // guest disks hold the guest's secrets: nothing here is readable by other users (issue 24 item 8)
         assertThat(perms(vmDir)).isEqualTo("rwxr-x---");
@@ -115,6 +127,7 @@ class FolderDestinationTest {
         assertThat(perms(vmDir.resolve("upload.sh"))).isEqualTo("rwxr-x---");
         assertThat(Files.readString(vmDir.resolve("upload.sh")))
                 .contains("virtctl image-upload dv web-01-disk-0 -n prod --no-create --image-path=web-01-disk-0.img")
+                .contains("kubectl get namespace prod >/dev/null 2>&1 || kubectl create namespace prod")
                 .contains("kubectl apply -f virtualmachine.yaml");
     }
 

@@ -101,6 +101,8 @@ public final class OvirtEngineTestServer implements AutoCloseable {
     private final HttpsServer server;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final Map<String, Document> docs = new HashMap<>();
+    /** Reported devices of VMs stopped here, restored when they start. */
+    private final Map<String, Document> agentReportsWhileDown = new HashMap<>();
     private final Map<String, Map<String, Element>> entities = new HashMap<>();
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final List<Event> events = new ArrayList<>();
@@ -699,6 +701,25 @@ public final class OvirtEngineTestServer implements AutoCloseable {
         return b.build();
     }
 
+    /**
+     * The guest agent's reported devices exist while the VM runs (the recorded VM that is down has none): a stop
+     * puts them aside, a start brings them back.
+     */
+    private void guestAgent(String vmId, boolean running) {
+        String path = "vms/" + vmId + "/reporteddevices";
+        if (running) {
+            Document back = agentReportsWhileDown.remove(vmId);
+            if (back != null) {
+                docs.put(path, back);
+            }
+        } else {
+            Document gone = docs.remove(path);
+            if (gone != null) {
+                agentReportsWhileDown.put(vmId, gone);
+            }
+        }
+    }
+
     private Reply post(String path, byte[] body) throws Exception {
         String[] p = path.split("/");
         Document in = body.length == 0 ? null : parse(body);
@@ -718,6 +739,7 @@ public final class OvirtEngineTestServer implements AutoCloseable {
             setText(vm, "status", start ? "powering_up" : "powering_down");
             later(() -> {
                 setText(vm, "status", start ? "up" : "down");
+                guestAgent(p[1], start);
                 addEvent(start ? 32 : 33, "VM " + text(vm, "name") + (start ? " started" : " is down"), p[1]);
             });
             return Reply.ok("<action><status>complete</status></action>");
