@@ -17,6 +17,7 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['src/**/*.test.{ts,tsx}'],
+    setupFiles: ['src/testSetup.ts'],
     css: false,
     // the build machine is shared: generous limits, the tests wait on what the page shows, not on time
     testTimeout: 60_000,

@@ -14,6 +14,7 @@ import io.hoist.core.engine.run.ArchiveCleanup;
 import io.hoist.core.engine.run.DiskCopyService;
 import io.hoist.core.engine.run.PhaseHandlers;
 import io.hoist.core.engine.run.RetryPolicy;
+import io.hoist.core.engine.run.RunMeters;
 import io.hoist.core.engine.run.RunRegistry;
 import io.hoist.core.engine.run.VmLoader;
 import io.hoist.core.engine.run.VmRun;
@@ -79,6 +80,12 @@ public final class Engine implements AutoCloseable {
     private volatile boolean closed;
 
     public Engine(Vertx vertx, ResourceStore store, Extensions extensions, HostServices services, DiskCopyService copier) {
+        this(vertx, store, extensions, services, copier, RunMeters.NONE);
+    }
+
+    /** As above, counting the runs' retries in {@code meters}. */
+    public Engine(Vertx vertx, ResourceStore store, Extensions extensions, HostServices services, DiskCopyService copier,
+                  RunMeters meters) {
         this.vertx = vertx;
         this.store = store;
         this.services = services;
@@ -92,18 +99,19 @@ public final class Engine implements AutoCloseable {
         Delays delays = new Delays(timer);
         DiskPhases disks = new DiskPhases(scheduler, copier, copies, settings::hostBandwidthMibps, settings::transferChecksum,
                 (vm, p) -> vertx.eventBus().publish(Addresses.DISK_PROGRESS,
-                        new Messages.DiskProgress(vm.message().plan(), vm.message().migrationUid(), vm.message().vmId(), p)), delays);
+                        new Messages.DiskProgress(vm.message().plan(), vm.message().migrationUid(), vm.message().vmId(),
+                                vm.hostKey(), p)), delays);
         // the cutover is in the Migration's spec: read without its VM entries (as many as the plan has)
         WarmPhases warm = new WarmPhases(disks, delays, settings::precopyInterval, vm -> store
                 .getWithoutItems(ResourceKind.MIGRATION, vm.message().plan().namespace(), vm.message().migrationName())
                 .map(n -> mapper.convertValue(n, Migration.class))
-                .map(m -> m.spec == null ? null : WarmPhases.cutoverTime(m.spec.cutover)).orElse(null));
+                .map(m -> m.spec == null ? null : WarmPhases.cutoverTime(m.spec.cutover)).orElse(null), meters);
         HookPhases hooks = new HookPhases(extensions, loader, mapper, store, services);
         PhaseHandlers handlers = new PhaseHandlers(new PowerPhases(delays), hooks, disks, warm,
                 new ConvertGuestPhase(extensions, disks, settings::controller,
                 new io.hoist.core.engine.hooks.StepLogs(services.dataDir())), new CreateVmPhase(disks), new ProviderPhase(extensions, delays));
         Cleanup cleanup = new Cleanup(disks, warm);
-        VmRun.Services runServices = new VmRun.Services(loader, handlers, cleanup, delays, () -> retry, runs, () -> closed);
+        VmRun.Services runServices = new VmRun.Services(loader, handlers, cleanup, delays, () -> retry, runs, () -> closed, meters);
         this.registry = new RunRegistry(runServices, msg -> {
             enqueue(new Messages.Reconcile(ResourceKind.MIGRATION, msg.plan().namespace(), msg.migrationName()));
             enqueue(new Messages.Reconcile(ResourceKind.PLAN, msg.plan().namespace(), msg.plan().name()));

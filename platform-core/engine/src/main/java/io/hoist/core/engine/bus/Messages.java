@@ -22,8 +22,8 @@ public final class Messages {
     /** Cancel these VMs (plan VM ids) of a migration. */
     public record CancelVms(PlanKey plan, String migrationUid, List<String> vmIds) {}
 
-    /** Live progress of one disk copy. */
-    public record DiskProgress(PlanKey plan, String migrationUid, String vmId, TransferProgress progress) {}
+    /** Live progress of one disk copy; {@code host} is the source host's key, as the transfer slots count it. */
+    public record DiskProgress(PlanKey plan, String migrationUid, String vmId, String host, TransferProgress progress) {}
 
     /** Reconcile one object. */
     public record Reconcile(ResourceKind kind, String namespace, String name) {}

@@ -123,6 +123,13 @@ public final class TransferScheduler {
         return queue.size();
     }
 
+    /** Disks waiting for a slot per source host now (a copy), for the hoist_disks_waiting metric. */
+    public synchronized Map<String, Integer> waitingByHost() {
+        Map<String, Integer> out = new HashMap<>();
+        queue.forEach(r -> out.merge(r.hostKey, r.disks, Integer::sum));
+        return out;
+    }
+
     /** The limit in force now (for the Pending condition's message). */
     public int limit() {
         return Math.max(1, hostLimit.getAsInt());

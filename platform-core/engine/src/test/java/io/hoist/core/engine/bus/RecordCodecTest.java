@@ -14,7 +14,7 @@ class RecordCodecTest {
     private static final List<Object> SAMPLES = List.of(
             new Messages.RunVm(PLAN, "run1", "uid-1", "vm-1"),
             new Messages.CancelVms(PLAN, "uid-1", List.of("vm-1", "vm-2")),
-            new Messages.DiskProgress(PLAN, "uid-1", "vm-1", new TransferProgress("disk-0", 10, 100, 2.5, 36)),
+            new Messages.DiskProgress(PLAN, "uid-1", "vm-1", "uid-src/host-1", new TransferProgress("disk-0", 10, 100, 2.5, 36)),
             new Messages.Reconcile(ResourceKind.MIGRATION, "ns", "run1"));
 
     @Test

@@ -209,8 +209,16 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
         power.put(vm.id(), PowerState.ON);
     }
 
+    /** The createSnapshot call of this number (1-based, counted over all VMs) fails as an unreachable source; 0 none. */
+    public volatile int failSnapshotCall;
+    private final java.util.concurrent.atomic.AtomicInteger snapshotCalls = new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
     public SnapshotRef createSnapshot(SourceVm vm, String description) {
+        if (snapshotCalls.incrementAndGet() == failSnapshotCall) {
+            throw new io.hoist.api.HoistException(io.hoist.api.HoistException.Type.UNAVAILABLE, "SnapshotFailed",
+                    "scripted: the source did not answer the snapshot request");
+        }
         String id = "snap-" + snapshotSeq.incrementAndGet();
         Map<String, int[]> frozen = new ConcurrentHashMap<>();
         Map<String, String> changeIds = new java.util.HashMap<>();
