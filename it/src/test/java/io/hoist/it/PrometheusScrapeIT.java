@@ -79,6 +79,9 @@ class PrometheusScrapeIT {
                 assertThat(succeeded.get(0).path("metric").path("target").asText()).isEqualTo("Local");
                 JsonNode bytes = waitForResult(api, "mtv_migration_data_transferred_bytes{provider=\"ova\"} > 0", tmp);
                 assertThat(Double.parseDouble(bytes.get(0).path("value").get(1).asText())).isGreaterThanOrEqualTo(24.0 * 1024 * 1024);
+                // Hoist's own, from the restarted platform's work: the OVA inventory collected again, store writes
+                waitForResult(api, "hoist_inventory_collection_duration_seconds_count{provider_type=\"ova\",outcome=\"collected\"} >= 1", tmp);
+                waitForResult(api, "hoist_store_write_duration_seconds_count{outcome=\"ok\"} > 0", tmp);
                 JsonNode up = waitForResult(api, "up{job=\"hoist\"} == 1", tmp);
                 assertThat(up).hasSize(1);
             } finally {

@@ -14,6 +14,7 @@ import io.hoist.core.engine.run.ArchiveCleanup;
 import io.hoist.core.engine.run.DiskCopyService;
 import io.hoist.core.engine.run.PhaseHandlers;
 import io.hoist.core.engine.run.RetryPolicy;
+import io.hoist.core.engine.run.RunMeters;
 import io.hoist.core.engine.run.RunRegistry;
 import io.hoist.core.engine.run.VmLoader;
 import io.hoist.core.engine.run.VmRun;
@@ -29,7 +30,10 @@ import io.hoist.core.engine.run.phase.WarmPhases;
 import io.hoist.core.engine.runtime.Extensions;
 import io.hoist.core.engine.runtime.HostServices;
 import io.hoist.core.engine.runtime.ProviderRuntime;
+import io.hoist.core.engine.scheduler.CopyJobs;
+import io.hoist.core.engine.scheduler.DiskCopyConsumers;
 import io.hoist.core.engine.scheduler.TransferScheduler;
+import io.hoist.core.engine.status.ProgressStatus;
 import io.hoist.core.engine.status.StatusWriter;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.core.model.Resources;
@@ -63,6 +67,9 @@ public final class Engine implements AutoCloseable {
     private final ProviderRuntime providers;
     private final StatusWriter status;
     private final TransferScheduler scheduler;
+    private final CopyJobs copyJobs;
+    private final DiskCopyConsumers copyConsumers;
+    private final ProgressStatus progressStatus;
     private final ScheduledExecutorService timer = Threads.timer("hoist-engine-timer");
     private final ExecutorService reconcilers = Threads.virtualPerTask("hoist-reconcile");
     private final ExecutorService runs = Threads.virtualPerTask("hoist-vm");
@@ -79,6 +86,12 @@ public final class Engine implements AutoCloseable {
     private volatile boolean closed;
 
     public Engine(Vertx vertx, ResourceStore store, Extensions extensions, HostServices services, DiskCopyService copier) {
+        this(vertx, store, extensions, services, copier, RunMeters.NONE);
+    }
+
+    /** As above, counting the runs' retries in {@code meters}. */
+    public Engine(Vertx vertx, ResourceStore store, Extensions extensions, HostServices services, DiskCopyService copier,
+                  RunMeters meters) {
         this.vertx = vertx;
         this.store = store;
         this.services = services;
@@ -90,23 +103,28 @@ public final class Engine implements AutoCloseable {
 
         VmLoader loader = new VmLoader(store, mapper, providers, status);
         Delays delays = new Delays(timer);
-        DiskPhases disks = new DiskPhases(scheduler, copier, copies, settings::hostBandwidthMibps, settings::transferChecksum,
-                (vm, p) -> vertx.eventBus().publish(Addresses.DISK_PROGRESS,
-                        new Messages.DiskProgress(vm.message().plan(), vm.message().migrationUid(), vm.message().vmId(), p)), delays);
+        this.copyJobs = new CopyJobs();
+        this.copyConsumers = new DiskCopyConsumers(vertx, scheduler, copyJobs, copies);
+        this.progressStatus = new ProgressStatus(status);
+        DiskPhases disks = new DiskPhases(scheduler, copyJobs, round -> {
+            copyConsumers.ensure(round.hostKey());
+            vertx.eventBus().send(Addresses.diskCopy(round.hostKey()), round);
+        }, copier, settings::hostBandwidthMibps, settings::transferChecksum, delays);
         // the cutover is in the Migration's spec: read without its VM entries (as many as the plan has)
         WarmPhases warm = new WarmPhases(disks, delays, settings::precopyInterval, vm -> store
                 .getWithoutItems(ResourceKind.MIGRATION, vm.message().plan().namespace(), vm.message().migrationName())
                 .map(n -> mapper.convertValue(n, Migration.class))
-                .map(m -> m.spec == null ? null : WarmPhases.cutoverTime(m.spec.cutover)).orElse(null));
+                .map(m -> m.spec == null ? null : WarmPhases.cutoverTime(m.spec.cutover)).orElse(null), meters);
         HookPhases hooks = new HookPhases(extensions, loader, mapper, store, services);
         PhaseHandlers handlers = new PhaseHandlers(new PowerPhases(delays), hooks, disks, warm,
                 new ConvertGuestPhase(extensions, disks, settings::controller,
                 new io.hoist.core.engine.hooks.StepLogs(services.dataDir())), new CreateVmPhase(disks), new ProviderPhase(extensions, delays));
         Cleanup cleanup = new Cleanup(disks, warm);
-        VmRun.Services runServices = new VmRun.Services(loader, handlers, cleanup, delays, () -> retry, runs, () -> closed);
+        VmRun.Services runServices = new VmRun.Services(loader, handlers, cleanup, delays, () -> retry, runs, () -> closed, meters);
         this.registry = new RunRegistry(runServices, msg -> {
+            // Only the Migration looks again: its pass completes the run and writes the plan's conditions, whose change
+            // brings the plan's own pass. A plan pass per VM end re-read and re-validated every VM of a big plan.
             enqueue(new Messages.Reconcile(ResourceKind.MIGRATION, msg.plan().namespace(), msg.migrationName()));
-            enqueue(new Messages.Reconcile(ResourceKind.PLAN, msg.plan().namespace(), msg.plan().name()));
         });
 
         ProviderController providerController = new ProviderController(store, providers, extensions, services,
@@ -177,6 +195,11 @@ public final class Engine implements AutoCloseable {
         return queue;
     }
 
+    /** The disk-copy consumers of this node (one per source host, taking copies off the bus by credit). */
+    public DiskCopyConsumers copyConsumers() {
+        return copyConsumers;
+    }
+
     public TransferScheduler scheduler() {
         return scheduler;
     }
@@ -211,6 +234,8 @@ public final class Engine implements AutoCloseable {
         consumers.add(vertx.eventBus().<Messages.RunVm>consumer(Addresses.VM_RUN, m -> registry.start(m.body())));
         consumers.add(vertx.eventBus().<Messages.CancelVms>consumer(Addresses.VM_CANCEL, m -> registry.cancel(m.body())));
         consumers.add(vertx.eventBus().<Messages.Reconcile>consumer(Addresses.RECONCILE, m -> enqueue(m.body())));
+        consumers.add(vertx.eventBus().<Messages.CopyDone>consumer(Addresses.DISK_COPY_DONE, m -> copyJobs.finish(m.body())));
+        consumers.add(vertx.eventBus().<Messages.DiskProgress>consumer(Addresses.DISK_PROGRESS, m -> progressStatus.accept(m.body())));
         // Without item lists: routing needs names and generations, never thousands of VM entries per event.
         watch = store.watchWithoutItems(null, null, store.currentVersion(), router.listener());
         inventorySubscription = services.onInventoryChange(router.inventoryListener());
@@ -260,6 +285,7 @@ public final class Engine implements AutoCloseable {
             }
         }
         consumers.forEach(MessageConsumer::unregister);
+        copyConsumers.close();
         router.close();
         queue.close();
         timer.shutdownNow();

@@ -30,6 +30,9 @@ public final class EngineHarness implements AutoCloseable {
     final Vertx vertx = Vertx.vertx();
     final Inventory inventory = new Inventory();
     final Engine engine;
+    /** What the engine's runs and copies counted (retries, checksum mismatches). */
+    public final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     public EngineHarness(Path dir, SourceProvider source, Destination destination) {
         this(dir, source, destination, Duration.ofSeconds(15));
@@ -84,8 +87,10 @@ public final class EngineHarness implements AutoCloseable {
         LiveSettings settings = new LiveSettings(store);
         HostServices services = new io.hoist.core.engine.runtime.InventoryHostServices(inventory, null, null, settings,
                 dir.resolve("data"));
-        var copier = new TransferDiskCopyService(dir.resolve("data"), new BandwidthBudgets(), Executors.newSingleThreadScheduledExecutor());
-        engine = new Engine(vertx, store, Extensions.of(List.of(sf), List.of(df), List.of(), converters), services, copier);
+        var runMeters = new io.hoist.core.engine.run.RunMeters(meters);
+        var copier = new TransferDiskCopyService(dir.resolve("data"), new BandwidthBudgets(), Executors.newSingleThreadScheduledExecutor(),
+                runMeters);
+        engine = new Engine(vertx, store, Extensions.of(List.of(sf), List.of(df), List.of(), converters), services, copier, runMeters);
         // Precopy rounds every 1.2 s (the setting's minimum is one minute) and quick retries: tests take seconds.
         engine.settings().precopyIntervalOverride(Duration.ofMillis(1200));
         engine.resyncEvery(resync).retryPolicy(new io.hoist.core.engine.run.RetryPolicy(4, Duration.ofMillis(200),

@@ -344,12 +344,16 @@ class EngineMigrationTest {
     }
 
     static void assertDiskEquals(Path file, SyntheticSourceTestDouble source, String vm, String disk) throws IOException {
+        assertDiskEquals(file, source, vm, disk, DISK);
+    }
+
+    static void assertDiskEquals(Path file, SyntheticSourceTestDouble source, String vm, String disk, long size) throws IOException {
         int[] g = source.liveGenerations(vm, disk);
         try (FileChannel ch = FileChannel.open(file)) {
-            assertThat(ch.size()).isEqualTo(DISK);
+            assertThat(ch.size()).isEqualTo(size);
             ByteBuffer buf = ByteBuffer.allocate(1 << 20);
             long pos = 0;
-            while (pos < DISK) {
+            while (pos < size) {
                 buf.clear();
                 int n = ch.read(buf, pos);
                 for (int i = 0; i < n; i++) {

@@ -68,8 +68,9 @@ public final class Platform implements AutoCloseable {
                 HttpClients http = new ProviderHttpClients();
                 DiskIo diskIo = new EngineDiskIo(http);
                 HostServices services = new InventoryHostServices(inventory, diskIo, http, settings, ctx.dataDir());
-                var copier = new TransferDiskCopyService(ctx.dataDir(), new BandwidthBudgets(), timers);
-                engine = new Engine(ctx.vertx(), ctx.store(), extensions(plugins), services, copier);
+                var runMeters = new io.hoist.core.engine.run.RunMeters(ctx.metrics().registry());
+                var copier = new TransferDiskCopyService(ctx.dataDir(), new BandwidthBudgets(), timers, runMeters);
+                engine = new Engine(ctx.vertx(), ctx.store(), extensions(plugins), services, copier, runMeters);
                 engine.start();
                 io.hoist.core.server.metrics.EngineMetrics.bind(ctx.metrics(), engine);
                 io.hoist.core.server.metrics.InventoryMetrics.bind(ctx.metrics(), inventory);
@@ -147,6 +148,7 @@ public final class Platform implements AutoCloseable {
                     }
                 }
                 validation = ValidationService.create(inventory, ctx.dataDir(), RulePackages.builtin().with(shipped))
+                        .meterEvaluations(ctx.metrics().registry())
                         .start(java.time.Duration.ofSeconds(5));
                 validationConfigMaps = ConfigMapRules.follow(ctx.store(), validation, ConfigMapRules.DEFAULT_NAME);
             }

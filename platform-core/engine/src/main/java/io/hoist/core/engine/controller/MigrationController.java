@@ -66,6 +66,10 @@ public final class MigrationController {
             return new Result(false);
         }
         String planNs = m.spec.plan.namespace == null || m.spec.plan.namespace.isEmpty() ? ns : m.spec.plan.namespace;
+        if (m.status != null && m.status.started != null && (m.spec.cancel == null || m.spec.cancel.isEmpty())
+                && dispatchedFromCache(m, new PlanKey(planNs, m.spec.plan.name))) {
+            return new Result(true);
+        }
         Plan plan = store.get(ResourceKind.PLAN, planNs, m.spec.plan.name).map(n -> mapper.convertValue(n, Plan.class)).orElse(null);
         if (plan == null) {
             setMigrationCondition(m, Condition.of("PlanNotValid", Condition.TRUE, Condition.CATEGORY_CRITICAL, "NotFound",
@@ -121,6 +125,26 @@ public final class MigrationController {
             complete(m, plan, key, vms);
         }
         return new Result(!allDone);
+    }
+
+    /**
+     * A running Migration's usual pass (a VM ended, or the resync): from the status writer's copy of the plan, sends
+     * every unfinished VM that is not running and reports whether some are unfinished. False when the full pass must
+     * run instead (every VM done, so the run completes; or no entries known). A big plan is not parsed from the store
+     * once a second for this.
+     */
+    private boolean dispatchedFromCache(Migration m, PlanKey key) {
+        List<StatusWriter.VmState> states = status.vmStates(key).orElse(List.of());
+        boolean unfinished = false;
+        for (StatusWriter.VmState v : states) {
+            if (!v.completed()) {
+                unfinished = true;
+                if (!runs.isRunning(m.metadata.uid, v.id())) {
+                    runs.dispatch(new Messages.RunVm(key, m.name(), m.metadata.uid, v.id()));
+                }
+            }
+        }
+        return unfinished;
     }
 
     private Result start(Migration m, Plan plan, PlanKey key) {

@@ -5,6 +5,7 @@ import io.hoist.core.transfer.budget.BandwidthBudgets;
 import io.hoist.core.transfer.checkpoint.FileCheckpointStore;
 import io.hoist.core.transfer.checksum.BlockDigests;
 import io.hoist.core.transfer.checksum.ChecksumMode;
+import io.hoist.core.transfer.copy.CopyFailedException;
 import io.hoist.core.transfer.copy.CopyOptions;
 import io.hoist.core.transfer.copy.CopyResult;
 import io.hoist.core.transfer.copy.DiskCopier;
@@ -28,13 +29,22 @@ import java.util.concurrent.TimeUnit;
  * also reports {@code none}, since no checksum of the whole disk can be formed from it.
  */
 public final class TransferDiskCopyService implements DiskCopyService {
+    /** The copier's failure code when the target's checksum differs from the source's. */
+    private static final String CHECKSUM_MISMATCH = "ChecksumMismatch";
     private final FileCheckpointStore checkpoints;
     private final Path digestsDir;
     private final BandwidthBudgets budgets;
     private final ScheduledExecutorService timers;
     private final CopyOptions options;
+    private final RunMeters meters;
 
     public TransferDiskCopyService(Path dataDir, BandwidthBudgets budgets, ScheduledExecutorService timers) {
+        this(dataDir, budgets, timers, RunMeters.NONE);
+    }
+
+    /** As above, counting checksum mismatches in {@code meters}. */
+    public TransferDiskCopyService(Path dataDir, BandwidthBudgets budgets, ScheduledExecutorService timers, RunMeters meters) {
+        this.meters = meters;
         try {
             this.checkpoints = new FileCheckpointStore(dataDir.resolve("checkpoints"));
             this.digestsDir = Files.createDirectories(dataDir.resolve("digests"));
@@ -84,6 +94,11 @@ public final class TransferDiskCopyService implements DiskCopyService {
         CopyResult result;
         try {
             result = DiskCopier.copy(builder.build());
+        } catch (CopyFailedException e) {
+            if (CHECKSUM_MISMATCH.equals(e.code())) {
+                meters.checksumMismatch();
+            }
+            throw e;
         } finally {
             watch.cancel(false);
             Thread.interrupted(); // a late cancel must not leak into the next task on this thread

@@ -30,7 +30,7 @@ public final class VmRun {
     /** What every run shares; built once by the engine. */
     public record Services(VmLoader loader, PhaseHandlers handlers, Cleanup cleanup, Delays delays,
                            java.util.function.Supplier<RetryPolicy> retry,
-                           Executor executor, java.util.function.BooleanSupplier stopping) {}
+                           Executor executor, java.util.function.BooleanSupplier stopping, RunMeters meters) {}
 
     private final Services services;
     private final Messages.RunVm msg;
@@ -185,6 +185,7 @@ public final class VmRun {
         }
         LOG.log(System.Logger.Level.INFO, "VM " + msg.vmId() + " of plan " + msg.plan() + ": " + phase + " failed ("
                 + reason + "), attempt " + attempts + " of " + policy.attempts());
+        services.meters().retried(phase.name(), code(cause));
         return Outcome.waitFor(services.delays().after(policy.delay(attempts)),
                 "Retrying: " + reason + " (attempt " + (attempts + 1) + " of " + policy.attempts() + ")");
     }
@@ -201,6 +202,11 @@ public final class VmRun {
             c = c.getCause();
         }
         return c;
+    }
+
+    /** The failure's code, as the VM's error and the retries metric name it (phases that retry on their own use it). */
+    public static String failureCode(Throwable t) {
+        return code(t);
     }
 
     /** The failure's code for the VM's error: a plugin's {@code TYPE/Code}, else the exception's simple name. */

@@ -21,12 +21,19 @@ import java.util.function.IntSupplier;
  * <p>Fairness: requests are served in arrival order per host; a request that does not fit blocks
  * later requests for the same host (so big VMs are not starved by small ones), while a request
  * held back only by its own plan's cap does not block other plans.
+ *
+ * <p>Copy rounds reach it from the bus: a host's {@link DiskCopyConsumers consumer} takes a round only while
+ * {@link #hasRoom} says the host has credit, so waiting rounds stay messages rather than entries here.
  */
 public final class TransferScheduler {
     private final IntSupplier hostLimit;
     private final Map<String, Integer> inUseByHost = new HashMap<>();
     private final Map<String, Integer> inUseByPlan = new HashMap<>();
     private final LinkedList<Request> queue = new LinkedList<>();
+    /** Hosts with a queued request that waits for host slots (not only for its plan's cap): they have no credit. */
+    private final Set<String> hostBlocked = new HashSet<>();
+    /** Told after every decision (a grant, a release, a cancelled waiter): the copy consumers re-check credit. */
+    private volatile Runnable onChange = () -> {};
 
     /** @param hostLimit read on every decision, so a settings change applies without restart */
     public TransferScheduler(IntSupplier hostLimit) {
@@ -105,6 +112,19 @@ public final class TransferScheduler {
         return r.future;
     }
 
+    /** Called after every decision, outside the lock (the disk-copy consumers fetch more work when a host has room). */
+    public void onChange(Runnable listener) {
+        this.onChange = listener;
+    }
+
+    /**
+     * Whether a new request for {@code hostKey} could start now: the host has a free slot and nothing queued for
+     * it waits for host slots. This is a host consumer's credit: it takes the next copy message only while true.
+     */
+    public synchronized boolean hasRoom(String hostKey) {
+        return !hostBlocked.contains(hostKey) && inUseByHost.getOrDefault(hostKey, 0) < limit();
+    }
+
     /** Re-evaluates the queue, e.g. after the limit setting changed. */
     public void poke() {
         dispatch();
@@ -123,6 +143,13 @@ public final class TransferScheduler {
         return queue.size();
     }
 
+    /** Disks waiting for a slot per source host now (a copy), for the hoist_disks_waiting metric. */
+    public synchronized Map<String, Integer> waitingByHost() {
+        Map<String, Integer> out = new HashMap<>();
+        queue.forEach(r -> out.merge(r.hostKey, r.disks, Integer::sum));
+        return out;
+    }
+
     /** The limit in force now (for the Pending condition's message). */
     public int limit() {
         return Math.max(1, hostLimit.getAsInt());
@@ -132,7 +159,8 @@ public final class TransferScheduler {
         List<Runnable> grants = new ArrayList<>();
         synchronized (this) {
             int limit = limit();
-            Set<String> blockedHosts = new HashSet<>();
+            Set<String> blockedHosts = hostBlocked;
+            blockedHosts.clear();
             for (Iterator<Request> it = queue.iterator(); it.hasNext(); ) {
                 Request r = it.next();
                 if (r.future.isDone()) {
@@ -163,6 +191,7 @@ public final class TransferScheduler {
         }
         // Complete outside the lock: continuations may call back into the scheduler.
         grants.forEach(Runnable::run);
+        onChange.run();
     }
 
     private static boolean fits(int used, int wanted, int limit) {

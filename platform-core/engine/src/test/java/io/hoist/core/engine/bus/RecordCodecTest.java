@@ -14,8 +14,12 @@ class RecordCodecTest {
     private static final List<Object> SAMPLES = List.of(
             new Messages.RunVm(PLAN, "run1", "uid-1", "vm-1"),
             new Messages.CancelVms(PLAN, "uid-1", List.of("vm-1", "vm-2")),
-            new Messages.DiskProgress(PLAN, "uid-1", "vm-1", new TransferProgress("disk-0", 10, 100, 2.5, 36)),
-            new Messages.Reconcile(ResourceKind.MIGRATION, "ns", "run1"));
+            new Messages.DiskProgress(PLAN, "uid-1", "run1", "vm-1", "DiskTransfer", "uid-src/host-1", new TransferProgress("disk-0", 10, 100, 2.5, 36)),
+            new Messages.Reconcile(ResourceKind.MIGRATION, "ns", "run1"),
+            new Messages.CopyDisks(PLAN, "uid-1", "vm-1", "uid-1/vm-1/r1", "prov/host-0", 2, 0),
+            new Messages.DiskCopied("disk-0", 10, 100, "sha256-4m", "sha256-4m:aa", "sha256-4m:aa"),
+            new Messages.CopyDone("uid-1/vm-1/r1", "vm-1", List.of(new Messages.DiskCopied("disk-0", 10, 100, "none", null, null)),
+                    false, "UNAVAILABLE", "connection lost"));
 
     @Test
     @SuppressWarnings({"unchecked", "rawtypes"})

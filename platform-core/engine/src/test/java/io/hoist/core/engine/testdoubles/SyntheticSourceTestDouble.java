@@ -42,6 +42,8 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
     private final AtomicInteger snapshotSeq = new AtomicInteger();
     public final AtomicInteger snapshotsAlive = new AtomicInteger();
     public final AtomicInteger powerOffs = new AtomicInteger();
+    /** Bytes handed out by every disk reader (a resumed copy reads less than a whole disk). */
+    public final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
     /** VMs whose disk reads fail, to provoke failed migrations. */
     public final java.util.Set<String> failingVms = ConcurrentHashMap.newKeySet();
 
@@ -170,6 +172,7 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
                 for (int i = 0; i < n; i++) {
                     dst.put(byteAt(seed, g, offset + i));
                 }
+                bytesRead.addAndGet(n);
                 return n;
             }
 
@@ -209,8 +212,16 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
         power.put(vm.id(), PowerState.ON);
     }
 
+    /** The createSnapshot call of this number (1-based, counted over all VMs) fails as an unreachable source; 0 none. */
+    public volatile int failSnapshotCall;
+    private final java.util.concurrent.atomic.AtomicInteger snapshotCalls = new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
     public SnapshotRef createSnapshot(SourceVm vm, String description) {
+        if (snapshotCalls.incrementAndGet() == failSnapshotCall) {
+            throw new io.hoist.api.HoistException(io.hoist.api.HoistException.Type.UNAVAILABLE, "SnapshotFailed",
+                    "scripted: the source did not answer the snapshot request");
+        }
         String id = "snap-" + snapshotSeq.incrementAndGet();
         Map<String, int[]> frozen = new ConcurrentHashMap<>();
         Map<String, String> changeIds = new java.util.HashMap<>();

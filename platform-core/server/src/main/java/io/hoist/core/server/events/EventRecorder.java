@@ -53,6 +53,8 @@ public final class EventRecorder implements AutoCloseable {
     private final ScheduledExecutorService pruner = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("hoist-events-prune").factory());
     private final List<ResourceStore.Watch> watches = new ArrayList<>();
+    /** The newest Plan/Migration resourceVersion handled so far (for {@link #flush}). */
+    private volatile long handledVersion;
 
     private EventRecorder(ResourceStore store, Duration ttl, int maxPerNamespace) {
         this.store = store;
@@ -68,6 +70,7 @@ public final class EventRecorder implements AutoCloseable {
     public static EventRecorder start(ResourceStore store, Duration ttl, int maxPerNamespace) {
         EventRecorder r = new EventRecorder(store, ttl, maxPerNamespace);
         long since = store.currentVersion();
+        r.handledVersion = since;
         for (ResourceKind kind : List.of(ResourceKind.PLAN, ResourceKind.MIGRATION)) {
             for (ObjectNode o : store.list(kind, null)) {
                 r.seen.put(key(kind, o), state(kind, o));
@@ -79,6 +82,22 @@ public final class EventRecorder implements AutoCloseable {
     }
 
     private void onChange(ResourceStore.WatchEvent e) {
+        try {
+            recordTransitions(e);
+        } finally {
+            handledVersion = Math.max(handledVersion, version(e.object()));
+        }
+    }
+
+    private static long version(JsonNode object) {
+        try {
+            return Long.parseLong(object.path("metadata").path("resourceVersion").asText("0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private void recordTransitions(ResourceStore.WatchEvent e) {
         String k = key(e.kind(), e.object());
         if ("DELETED".equals(e.type())) {
             seen.remove(k);
@@ -232,11 +251,35 @@ public final class EventRecorder implements AutoCloseable {
         }
     }
 
-    /** Waits until every change seen so far is recorded (tests; shutdown). */
+    /**
+     * Waits until every Plan and Migration change stored so far is recorded (tests; shutdown). The store hands some
+     * watch events over on a thread of its own (objects with item rows), so an empty writer queue alone does not
+     * mean they arrived: this waits for the newest stored version to have been handled.
+     */
     public void flush() {
+        long target = 0;
+        for (ResourceKind kind : List.of(ResourceKind.PLAN, ResourceKind.MIGRATION)) {
+            for (ObjectNode o : store.listWithoutItems(kind, null)) {
+                target = Math.max(target, version(o));
+            }
+        }
+        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         try {
-            writer.submit(() -> {}).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
+            while (true) {
+                writer.submit(() -> {}).get(2, TimeUnit.MINUTES);
+                if (handledVersion >= target) {
+                    return;
+                }
+                if (System.nanoTime() > end) {
+                    throw new IllegalStateException("events not flushed: handled up to version " + handledVersion
+                            + ", stored " + target);
+                }
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("events not flushed: interrupted", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("events not flushed: " + e.getMessage(), e);
         }
     }

@@ -7,11 +7,15 @@ import io.micrometer.core.instrument.Tags;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Inventory object counts per provider and collection, and whether each provider's inventory is synced. */
+/**
+ * Inventory object counts per provider and collection, whether each provider's inventory is synced, and how long
+ * its full collections take.
+ */
 public final class InventoryMetrics {
     private InventoryMetrics() {}
 
     public static void bind(Metrics metrics, Inventory inventory) {
+        inventory.meterCollections(metrics.registry());
         MultiGauge objects = MultiGauge.builder("hoist_inventory_objects")
                 .description("Objects in a provider's inventory, per collection").register(metrics.registry());
         MultiGauge synced = MultiGauge.builder("hoist_inventory_synced")

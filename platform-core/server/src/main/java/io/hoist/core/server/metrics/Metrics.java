@@ -57,8 +57,14 @@ public final class Metrics implements AutoCloseable {
                 .build();
     }
 
-    /** Starts deriving MTV's metrics from the store and transfer figures from the engine's bus. */
+    /**
+     * Starts deriving MTV's metrics from the store and transfer figures from the engine's bus, and times the
+     * store's writes.
+     */
     public synchronized void observe(ResourceStore store, Vertx vertx) {
+        if (store instanceof io.hoist.core.store.sqlite.SqliteResourceStore sqlite) {
+            sqlite.meterWrites(registry);
+        }
         transfers = new TransferMetrics(registry, vertx);
         migrations = new MigrationMetrics(registry, store, transfers::bytesOfMigration);
     }

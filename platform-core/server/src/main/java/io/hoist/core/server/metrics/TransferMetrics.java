@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Live transfer figures from the engine's disk-progress messages on the event bus (every report, not the
- * coalesced status): bytes copied and the current rate per plan, and the bytes each migration moved, which
+ * coalesced status): bytes copied and the current rate per plan and source host (the same host key as
+ * {@code hoist_disks_in_flight}), and the bytes each migration moved, which
  * {@link MigrationMetrics} reports as MTV's data-transferred gauge before the status catches up.
  */
 final class TransferMetrics implements AutoCloseable {
@@ -25,7 +26,7 @@ final class TransferMetrics implements AutoCloseable {
 
     private record DiskKey(String migrationUid, String vmId, String diskId) {}
 
-    private record Disk(String namespace, String plan, long bytesDone, long bytesTotal, double rate, long at) {}
+    private record Disk(String namespace, String plan, String host, long bytesDone, long bytesTotal, double rate, long at) {}
 
     private final MeterRegistry registry;
     private final Map<DiskKey, Disk> disks = new ConcurrentHashMap<>();
@@ -35,7 +36,7 @@ final class TransferMetrics implements AutoCloseable {
     TransferMetrics(MeterRegistry registry, Vertx vertx) {
         this.registry = registry;
         rate = MultiGauge.builder("hoist_disk_copy_rate_bytes_per_second")
-                .description("Current copy rate of the disks being transferred, per plan").register(registry);
+                .description("Current copy rate of the disks being transferred, per plan and source host").register(registry);
         consumer = vertx.eventBus().consumer(Addresses.DISK_PROGRESS, msg -> record(msg.body()));
     }
 
@@ -44,12 +45,17 @@ final class TransferMetrics implements AutoCloseable {
         Disk before = disks.get(key);
         long done = p.progress().bytesDone();
         long delta = before == null ? done : done - before.bytesDone();
-        disks.put(key, new Disk(p.plan().namespace(), p.plan().name(), Math.max(done, before == null ? 0 : before.bytesDone()),
+        disks.put(key, new Disk(p.plan().namespace(), p.plan().name(), host(p), Math.max(done, before == null ? 0 : before.bytesDone()),
                 p.progress().bytesTotal(), p.progress().bytesPerSecond(), System.nanoTime()));
         if (delta > 0) {
-            Counter.builder("hoist_disk_bytes_copied").baseUnit("bytes").description("Disk bytes copied, per plan")
-                    .tags("namespace", p.plan().namespace(), "plan", p.plan().name()).register(registry).increment(delta);
+            Counter.builder("hoist_disk_copied").baseUnit("bytes").description("Disk bytes copied, per plan and source host")
+                    .tags("namespace", p.plan().namespace(), "plan", p.plan().name(), "host", host(p)).register(registry)
+                    .increment(delta);
         }
+    }
+
+    private static String host(Messages.DiskProgress p) {
+        return p.host() == null ? "" : p.host();
     }
 
     /** Bytes moved by a migration's disks as reported live (0 when nothing was seen by this process). */
@@ -69,7 +75,7 @@ final class TransferMetrics implements AutoCloseable {
         Map<Tags, Double> byPlan = new HashMap<>();
         for (Disk d : disks.values()) {
             boolean running = d.bytesDone() < d.bytesTotal() && now - d.at() < STALE_NANOS;
-            byPlan.merge(Tags.of("namespace", d.namespace(), "plan", d.plan()), running ? d.rate() : 0.0, Double::sum);
+            byPlan.merge(Tags.of("namespace", d.namespace(), "plan", d.plan(), "host", d.host()), running ? d.rate() : 0.0, Double::sum);
         }
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         byPlan.forEach((tags, r) -> rows.add(MultiGauge.Row.of(tags, r)));

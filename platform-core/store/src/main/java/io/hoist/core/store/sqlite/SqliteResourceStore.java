@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.core.store.ResourceStore;
 import io.hoist.core.store.StoreException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -27,10 +30,12 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * {@link ResourceStore} on one SQLite file in WAL mode with {@code synchronous=FULL}: a write is
@@ -72,6 +77,9 @@ public final class SqliteResourceStore implements ResourceStore {
     /** {@link #version} as of the last commit, readable without the lock. */
     private volatile long committedVersion;
     private volatile boolean closed;
+    /** Write latency as callers see it (queue, group commit, fsync); null until {@link #meterWrites} is called. */
+    private volatile Timer writeOk;
+    private volatile Timer writeFailed;
 
     private SqliteResourceStore(Path file, long retainedChanges) throws SQLException {
         this.url = "jdbc:sqlite:" + file.toAbsolutePath();
@@ -745,7 +753,38 @@ public final class SqliteResourceStore implements ResourceStore {
      * commits once. Writers that arrived during an fsync share the next one instead of each paying it.
      * Each write is still acknowledged only after the commit that contains it.
      */
+    /** Records every write's latency (from the call to its acknowledgement) in {@code registry}. */
+    public void meterWrites(MeterRegistry registry) {
+        writeFailed = writeTimer("failed").register(registry);
+        writeOk = writeTimer("ok").register(registry);
+    }
+
+    private static Timer.Builder writeTimer(String outcome) {
+        // Fixed buckets from an fsync on a fast SSD to a disk that stalls: a histogram Prometheus can aggregate.
+        return Timer.builder("hoist_store_write_duration")
+                .description("Store writes from the call to the acknowledgement (group commit and fsync included)")
+                .tag("outcome", outcome)
+                .serviceLevelObjectives(Stream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000)
+                        .map(Duration::ofMillis).toArray(Duration[]::new));
+    }
+
     private <T> T write(WriteWork<T> work) {
+        Timer ok = writeOk;
+        if (ok == null) {
+            return writeUntimed(work);
+        }
+        long start = System.nanoTime();
+        boolean failed = true;
+        try {
+            T result = writeUntimed(work);
+            failed = false;
+            return result;
+        } finally {
+            (failed ? writeFailed : ok).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private <T> T writeUntimed(WriteWork<T> work) {
         QueuedWrite<T> mine = new QueuedWrite<>(work);
         queue.add(mine);
         writeLock.lock();
