@@ -99,7 +99,7 @@ public final class Engine implements AutoCloseable {
         this.settings = new EngineSettings(services.settings());
         this.providers = new ProviderRuntime(extensions, services, store);
         this.status = new StatusWriter(store, mapper);
-        this.scheduler = new TransferScheduler(settings::maxVmInflight);
+        this.scheduler = new TransferScheduler(settings::maxVmInflight, settings::maxDisksInflightTotal);
 
         VmLoader loader = new VmLoader(store, mapper, providers, status);
         Delays delays = new Delays(timer);

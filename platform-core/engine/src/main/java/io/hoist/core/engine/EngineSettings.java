@@ -35,6 +35,11 @@ public final class EngineSettings {
         return Math.max(1, controller().maxVmInflight());
     }
 
+    /** The platform-wide disk limit, 0 for none. */
+    public int maxDisksInflightTotal() {
+        return Math.max(0, controller().maxDisksInflightTotal());
+    }
+
     public Duration precopyInterval() {
         Duration o = precopyIntervalOverride;
         return o != null ? o : controller().precopyInterval();
