@@ -124,8 +124,13 @@ class ItemListsTest {
                 store.updateStatus(ResourceKind.PLAN, withVms(p, vm("a", "A0")));
                 store.writeItems(ResourceKind.PLAN, "ns", "p", List.of(vm("a", "A1")));
                 store.create(ResourceKind.HOOK, plan("h"));
+                // Rows are read at delivery: the delete waits until the earlier events were delivered, or a loaded
+                // machine could deliver the first MODIFIED after the rows are gone.
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (full.stream().noneMatch(e -> e.kind() == ResourceKind.HOOK) && System.nanoTime() < end) {
+                    Thread.sleep(20);
+                }
                 store.delete(ResourceKind.PLAN, "ns", "p");
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while ((full.isEmpty() || !"DELETED".equals(full.get(full.size() - 1).type())) && System.nanoTime() < end) {
                     Thread.sleep(20);
                 }
