@@ -58,6 +58,18 @@ async function accessible(name) {
   assert.deepEqual(result, [], `accessibility of ${name}`);
 }
 
+// A form fills its fields when its data arrives, after its heading shows: wait for the value (or time out), then
+// the caller compares, so a wrong value still fails with what was shown.
+async function settledValue(locator, expected, timeoutMs = 60_000) {
+  const end = Date.now() + timeoutMs;
+  let value = await locator.inputValue();
+  while (value !== expected && Date.now() < end) {
+    await page.waitForTimeout(100);
+    value = await locator.inputValue();
+  }
+  return value;
+}
+
 async function visit(path, heading) {
   await page.goto(URL_ + '/console' + path);
   await page.getByRole('heading', { level: 1, name: heading, exact: typeof heading === 'string' }).waitFor();
@@ -358,9 +370,9 @@ test('a map is edited through its form: the stored mapping is shown and changed'
   await page.getByRole('heading', { level: 1, name: 'Edit network map e2e-networks' }).waitFor();
   const before = (await api(`/apis/forklift.konveyor.io/v1beta1/namespaces/${NS}/networkmaps/e2e-networks`)).body;
   const sourceId = before.spec.map[0].source.id;
-  assert.equal(await page.getByLabel('Source provider').inputValue(), 'appliances');
+  assert.equal(await settledValue(page.getByLabel('Source provider'), 'appliances'), 'appliances');
   await page.waitForFunction((id) => document.querySelector('#map-row-0-source')?.value === id, sourceId);
-  assert.equal(await page.locator('#map-row-0-dest').inputValue(), 'pod');
+  assert.equal(await settledValue(page.locator('#map-row-0-dest'), 'pod'), 'pod');
   await page.locator('#map-row-0-dest').selectOption('ignored');
   await shot('networkmap-edit');
   await accessible('network map form');
@@ -376,7 +388,7 @@ test('a provider is edited through its form: Secret values are write-only, a 422
   await visit(`/providers/${NS}/folder`, 'folder');
   await page.getByRole('button', { name: 'Edit' }).click();
   await page.getByRole('heading', { level: 1, name: 'Edit provider folder' }).waitFor();
-  assert.equal(await page.getByRole('textbox', { name: 'URL' }).inputValue(), TARGET_URL);
+  assert.equal(await settledValue(page.getByRole('textbox', { name: 'URL' }), TARGET_URL), TARGET_URL);
   assert.equal(await page.getByLabel('Service account token').getAttribute('placeholder'), '');
   await page.getByLabel('Service account token').fill('token-for-the-e2e-test');
   // a URL the API refuses: its message next to the URL field, nothing stored
