@@ -107,7 +107,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         this.provider = provider;
         this.context = context;
         this.log = context.logger("vsphere." + provider.name());
-        this.collector = new InventoryCollector(model, provider.uid(), log);
+        this.collector = new InventoryCollector(model, provider.uid(), log, context.sourceVmChanges());
         for (String pair : provider.setting("hostIps", "").split(",")) {
             String[] kv = pair.trim().split("=", 2);
             if (kv.length == 2 && !kv[0].isBlank() && !kv[1].isBlank()) {
