@@ -2,6 +2,8 @@ package io.hoist.core.store.postgresql;
 
 import io.hoist.core.store.ResourceStore;
 import io.hoist.core.store.ResourceStoreContractTest;
+import io.hoist.testkit.postgresql.PostgresTestServer;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +27,7 @@ class PostgresStoreContractTest extends ResourceStoreContractTest {
 
     @BeforeEach
     void newDatabase() throws Exception {
-        location = server.newDatabase();
+        location = PostgresLocation.parse(server.newDatabase(), Map.of("PGPASSWORD", server.password()));
     }
 
     @Override

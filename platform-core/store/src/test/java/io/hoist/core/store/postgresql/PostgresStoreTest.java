@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.core.store.ResourceStore;
 import io.hoist.core.store.StoreException;
+import io.hoist.testkit.postgresql.PostgresTestServer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,6 +34,10 @@ class PostgresStoreTest {
         }
     }
 
+    private static PostgresLocation database() throws Exception {
+        return PostgresLocation.parse(server.newDatabase(), Map.of("PGPASSWORD", server.password()));
+    }
+
     private static ObjectNode object(String name, String desc) {
         ObjectNode o = JSON.createObjectNode();
         o.putObject("metadata").put("namespace", "ns").put("name", name);
@@ -54,7 +59,7 @@ class PostgresStoreTest {
 
     @Test
     void twoNodesShareOneVersionSequenceConflictsAndWatches() throws Exception {
-        PostgresLocation db = server.newDatabase();
+        PostgresLocation db = database();
         try (ResourceStore a = PostgresResourceStore.open(db); ResourceStore b = PostgresResourceStore.open(db)) {
             List<ResourceStore.WatchEvent> seenByA = new CopyOnWriteArrayList<>();
             try (ResourceStore.Watch w = a.watch(ResourceKind.PLAN, null, 0, seenByA::add)) {
@@ -76,7 +81,7 @@ class PostgresStoreTest {
 
     @Test
     void aWatchOutlivesARestartOfPostgresAndMissesNothing() throws Exception {
-        PostgresLocation db = server.newDatabase();
+        PostgresLocation db = database();
         try (ResourceStore a = PostgresResourceStore.open(db)) {
             a.create(ResourceKind.PLAN, object("before", ""));
             List<ResourceStore.WatchEvent> seen = new CopyOnWriteArrayList<>();
@@ -127,7 +132,7 @@ class PostgresStoreTest {
 
     @Test
     void aWrongPasswordIsRefusedAtOpenWithoutShowingIt() throws Exception {
-        PostgresLocation right = server.newDatabase();
+        PostgresLocation right = database();
         PostgresLocation wrong = new PostgresLocation(right.jdbcUrl(), right.user(), "not-the-password");
         assertThatThrownBy(() -> PostgresResourceStore.open(wrong))
                 .isInstanceOf(StoreException.class)

@@ -1,18 +1,12 @@
-package io.hoist.core.store.postgresql;
+package io.hoist.testkit.postgresql;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -69,17 +63,21 @@ public final class PostgresTestServer implements AutoCloseable {
         run(command(bin + "/pg_ctl", "-D", data.toString(), "-w", "-t", "120", "-m", "fast", "stop"));
     }
 
-    /** A new empty database and where it is, as {@code hoist serve --store} takes it (the password as PGPASSWORD). */
-    public PostgresLocation newDatabase() throws SQLException {
+    /**
+     * A new empty database; returns its URL as {@code hoist serve --store} takes it. The password is
+     * {@link #password()} (give it as PGPASSWORD).
+     */
+    public String newDatabase() throws IOException, InterruptedException {
         String name = "hoist_test_" + DATABASES.incrementAndGet();
-        Properties p = new Properties();
-        p.setProperty("user", USER);
-        p.setProperty("password", password);
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", p);
-             Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + name + " STRATEGY FILE_COPY"); // quicker than WAL_LOG for a small template
+        ProcessBuilder pb = new ProcessBuilder(bin + "/createdb", "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", USER,
+                "--strategy=file_copy", name); // file_copy: quicker than WAL_LOG for a small template
+        pb.environment().put("PGPASSWORD", password);
+        Process p = pb.redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("createdb " + name + " failed: " + out);
         }
-        return PostgresLocation.parse(url(name), Map.of("PGPASSWORD", password));
+        return url(name);
     }
 
     public String url(String database) {
