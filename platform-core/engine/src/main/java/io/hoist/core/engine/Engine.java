@@ -126,6 +126,7 @@ public final class Engine implements AutoCloseable {
             // brings the plan's own pass. A plan pass per VM end re-read and re-validated every VM of a big plan.
             enqueue(new Messages.Reconcile(ResourceKind.MIGRATION, msg.plan().namespace(), msg.migrationName()));
         });
+        providers.onSourceVmChange(new io.hoist.core.engine.run.SourceVmChangeConditions(registry));
 
         ProviderController providerController = new ProviderController(store, providers, extensions, services,
                 uid -> requeueAll(ResourceKind.PLAN));

@@ -274,7 +274,10 @@ public final class OvirtSource implements SourceProvider, Snapshots, ChangedArea
                 "q35_secure_boot".equals(bios), toPowerState(v.statusPresent() ? v.status() : null),
                 v.hostPresent() && v.host() != null ? v.host().id() : null,
                 v.osPresent() && v.os().typePresent() ? v.os().type() : null, disks, nics, cpuModel,
-                SourceVm.Identity.UNKNOWN, new SourceVm.Checks(false,
+                // MTV 2.10 sets the target clock to the VM's own time zone (forklift ovirt builder.go, mapClock)
+                new SourceVm.Identity(null, null, false,
+                        v.timeZonePresent() && v.timeZone().namePresent() ? v.timeZone().name() : null, null),
+                new SourceVm.Checks(false,
                         GuestAgentAddresses.macsWithAddresses(reportedDevices(v.id())), null, false));
     }
 

@@ -239,6 +239,9 @@ class OvirtEdgeCaseTest {
             assertThat(secure.firmware()).isEqualTo(Firmware.EFI);
             assertThat(secure.secureBoot()).isTrue();
             assertThat(s.describe(new VmRef("no-disks", null)).orElseThrow().disks()).isEmpty();
+            // the target's clock.timezone, as MTV's oVirt builder sets it from the VM's own zone
+            assertThat(s.describe(new VmRef("timezone", null)).orElseThrow().identity().timezone()).isEqualTo("Europe/Prague");
+            assertThat(basic.identity().timezone()).isEqualTo("Etc/GMT");
         }
     }
 

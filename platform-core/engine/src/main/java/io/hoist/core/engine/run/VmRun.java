@@ -54,6 +54,11 @@ public final class VmRun {
         return msg;
     }
 
+    /** The run's state once loaded (its first phase began); null before. */
+    public VmContext contextIfLoaded() {
+        return vm;
+    }
+
     public CompletableFuture<Void> finished() {
         return finished;
     }
