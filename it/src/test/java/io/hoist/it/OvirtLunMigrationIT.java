@@ -50,8 +50,7 @@ class OvirtLunMigrationIT {
                     .lunDisk("disk-2", EdgeCaseVms.RECORDED_LUN).add();
             Path raw = Images.qcow2AndRaw(images, "lun_vm", Long.parseLong(EdgeCaseVms.DISK_SIZE), "0 1M 0x33", "20M 2M 0x44");
             engine.setImage(IMAGE_DISK, raw);
-            cluster.server.expect().post().withPath("/apis/upload.cdi.kubevirt.io/v1beta1/namespaces/migrated/uploadtokenrequests")
-                    .andReply(201, r -> tokenAnswer(cluster, r.getUtf8Body())).always();
+            cluster.acceptUploadTokens("migrated");
             Thread cdi = Thread.ofVirtual().start(() -> actAsCdi(cluster));
             CrashResumeIT.Child child = CrashResumeIT.Child.start(tmp.resolve("data"), CrashResumeIT.freePort());
             try {
@@ -92,28 +91,18 @@ class OvirtLunMigrationIT {
 
     private static void providersAndMaps(ApiClient api, OvirtEngineTestServer engine, KubevirtClusterForTest cluster) throws Exception {
         var dst = cluster.provider(Map.of());
+        OvirtPlatformSetup.ovirtProvider(api, NS, engine);
         apply(api, NS, """
-                apiVersion: v1
-                kind: Secret
-                metadata: {name: ovirt-credentials, namespace: %1$s}
-                type: Opaque
-                stringData: {user: "%2$s", password: "%3$s", cacert: "%4$s", insecureSkipVerify: "false"}
-                ---
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: Provider
-                metadata: {name: ovirt, namespace: %1$s}
-                spec: {type: ovirt, url: "%5$s", secret: {name: ovirt-credentials, namespace: %1$s}}
-                ---
                 apiVersion: v1
                 kind: Secret
                 metadata: {name: cluster-secret, namespace: %1$s}
                 type: Opaque
-                stringData: {token: "%6$s", cacert: "%7$s"}
+                stringData: {token: "%2$s", cacert: "%3$s"}
                 ---
                 apiVersion: forklift.konveyor.io/v1beta1
                 kind: Provider
                 metadata: {name: cluster, namespace: %1$s}
-                spec: {type: openshift, url: "%8$s", secret: {name: cluster-secret, namespace: %1$s}}
+                spec: {type: openshift, url: "%4$s", secret: {name: cluster-secret, namespace: %1$s}}
                 ---
                 apiVersion: forklift.konveyor.io/v1beta1
                 kind: NetworkMap
@@ -128,8 +117,7 @@ class OvirtLunMigrationIT {
                 spec:
                   provider: {source: {name: ovirt, namespace: %1$s}, destination: {name: cluster, namespace: %1$s}}
                   map: [{source: {id: domain-1}, destination: {storageClass: standard}}]
-                """.formatted(NS, OvirtEngineTestServer.USER, OvirtEngineTestServer.PASSWORD, json(engine.tls.caPem), engine.url,
-                dst.secretValue("token"), json(dst.secretValue("cacert")), dst.url()));
+                """.formatted(NS, dst.secretValue("token"), json(dst.secretValue("cacert")), dst.url()));
         waitTrue(api, ResourceKind.PROVIDER, NS, "ovirt", "Ready", 300);
         waitTrue(api, ResourceKind.PROVIDER, NS, "cluster", "Ready", 300);
     }
@@ -212,16 +200,6 @@ class OvirtLunMigrationIT {
                 // the namespace or the DataVolume is not there yet; look again
             }
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Object tokenAnswer(KubevirtClusterForTest cluster, String body) {
-        Map<String, Object> req = cluster.client.getKubernetesSerialization().unmarshal(body, Map.class);
-        Map<String, Object> meta = (Map<String, Object>) req.get("metadata");
-        Map<String, Object> spec = (Map<String, Object>) req.get("spec");
-        String token = cluster.uploadProxy.issueToken(String.valueOf(meta.get("namespace")), String.valueOf(spec.get("pvcName")));
-        return Map.of("apiVersion", "upload.cdi.kubevirt.io/v1beta1", "kind", "UploadTokenRequest",
-                "metadata", meta, "spec", spec, "status", Map.of("token", token));
     }
 
     private static String sha256(byte[] data) throws Exception {

@@ -37,14 +37,14 @@ public final class ExternalVolumeManifests {
         pvSpec.put("volumeMode", "Block");
         pvSpec.put("persistentVolumeReclaimPolicy", "Retain");
         pvSpec.put("storageClassName", "");
-        pvSpec.put("claimRef", map("namespace", spec.namespace(), "name", claimName(spec, disk)));
+        pvSpec.put("claimRef", ManifestBuilder.map("namespace", spec.namespace(), "name", claimName(spec, disk)));
         switch (v.protocol()) {
-            case ISCSI -> pvSpec.put("iscsi", map("targetPortal", v.targetPortal(), "iqn", v.iqn(), "lun", v.lun(),
+            case ISCSI -> pvSpec.put("iscsi", ManifestBuilder.map("targetPortal", v.targetPortal(), "iqn", v.iqn(), "lun", v.lun(),
                     "readOnly", v.readOnly()));
-            case FC -> pvSpec.put("fc", map("wwids", v.wwids(), "readOnly", v.readOnly()));
+            case FC -> pvSpec.put("fc", ManifestBuilder.map("wwids", v.wwids(), "readOnly", v.readOnly()));
         }
         Map<String, Object> metadata = metadata(spec, disk, volumeName(spec, disk), null);
-        return object("PersistentVolume", metadata, pvSpec);
+        return ManifestBuilder.object("v1", "PersistentVolume", metadata, pvSpec);
     }
 
     public static Map<String, Object> claim(TargetVmSpec spec, TargetDisk disk) {
@@ -55,7 +55,7 @@ public final class ExternalVolumeManifests {
         claim.put("storageClassName", "");
         claim.put("volumeName", volumeName(spec, disk));
         claim.put("resources", Map.of("requests", Map.of("storage", Quantities.bytes(size(disk)))));
-        return object("PersistentVolumeClaim", metadata(spec, disk, claimName(spec, disk), spec.namespace()), claim);
+        return ManifestBuilder.object("v1", "PersistentVolumeClaim", metadata(spec, disk, claimName(spec, disk), spec.namespace()), claim);
     }
 
     private static long size(TargetDisk disk) {
@@ -86,22 +86,5 @@ public final class ExternalVolumeManifests {
         annotations.put(Labels.EXTERNAL_VOLUME_ANNOTATION, disk.externalVolume().volumeId());
         metadata.put("annotations", annotations);
         return metadata;
-    }
-
-    private static Map<String, Object> object(String kind, Map<String, Object> metadata, Map<String, Object> spec) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("apiVersion", "v1");
-        o.put("kind", kind);
-        o.put("metadata", metadata);
-        o.put("spec", spec);
-        return o;
-    }
-
-    private static Map<String, Object> map(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
     }
 }

@@ -502,7 +502,7 @@ public final class ManifestBuilder {
         }
     }
 
-    private static Map<String, Object> object(String apiVersion, String kind, Map<String, Object> metadata, Map<String, Object> spec) {
+    static Map<String, Object> object(String apiVersion, String kind, Map<String, Object> metadata, Map<String, Object> spec) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("apiVersion", apiVersion);
         o.put("kind", kind);
@@ -511,7 +511,7 @@ public final class ManifestBuilder {
         return o;
     }
 
-    private static Map<String, Object> map(Object... kv) {
+    static Map<String, Object> map(Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             m.put((String) kv[i], kv[i + 1]);
