@@ -326,6 +326,14 @@ public final class PlanController {
                     + "the disks' base files and refuses a snapshot chain. Delete (consolidate) its snapshots, or migrate it warm.",
                     vmId);
         }
+        List<String> external = sv.disks().stream().filter(io.hoist.api.source.SourceDisk::external)
+                .map(d -> d.name() == null ? d.id() : d.name()).toList();
+        if (!external.isEmpty() && Plan.TYPE_WARM.equals(spec.migrationType())) {
+            // MTV: LUNs are handed over, not copied, and a running source keeps writing to them
+            p.add("LunDisksWarmMigration", Condition.CATEGORY_CRITICAL, "NotSupported", "VM has direct LUN disks ("
+                    + String.join(", ", external) + "), which are detached from the source and attached to the target rather"
+                    + " than copied: they cannot be used with warm migration. Migrate the VM cold.", vmId);
+        }
         if (SharedDisks.hasShared(sv)) {
             if (Plan.TYPE_WARM.equals(spec.migrationType())) {
                 p.add("SharedDisks", Condition.CATEGORY_CRITICAL, "NotSupported",

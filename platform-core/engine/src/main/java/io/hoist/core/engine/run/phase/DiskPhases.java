@@ -132,6 +132,7 @@ public final class DiskPhases {
                 throw new HoistException(HoistException.Type.USER_ERROR, c.type(), c.message());
             }
         }
+        ExternalVolumes.requireAbilities(vm, spec);
         List<AllocatedDisk> disks = vm.destination().allocateDisks(spec);
         vm.allocated(disks);
         return disks;
@@ -195,8 +196,10 @@ public final class DiskPhases {
             }
             return Outcome.NEXT;
         }
-        // Attach-only shared disks were copied by another VM (or an earlier plan): nothing to transfer here.
-        List<AllocatedDisk> disks = allocated(vm).stream().filter(a -> !a.disk().attachOnly()).toList();
+        // Attach-only shared disks were copied by another VM (or an earlier plan), external volumes are handed over:
+        // nothing to transfer for either.
+        List<AllocatedDisk> disks = ExternalVolumes.copied(allocated(vm));
+        ExternalVolumes.markAttached(vm, vm.phase().step());
         if (disks.isEmpty()) {
             return Outcome.NEXT;
         }
