@@ -128,13 +128,24 @@ public final class Builtins {
         Graph.register();
         Jwt.register();
         X509.register();
+        Uuid.register();
+        AwsSigV4.register();
+        SchemaValidation.register();
+        Network.register();
+        Keys.register();
     }
 
     /**
      * Called by the host as each evaluation starts: values that are fixed for one evaluation (time.now_ns, as in
      * OPA) are taken afresh. Evaluations do not nest on one thread.
      */
-    public static void startEvaluation() { Time.resetClock(); }
+    public static void startEvaluation() { startEvaluation(false); }
+
+    /** As {@link #startEvaluation()}; networkAllowed lets http.send and net.lookup_ip_addr run in this evaluation. */
+    public static void startEvaluation(boolean networkAllowed) {
+        Time.resetClock();
+        EvaluationContext.start(networkAllowed);
+    }
 
     /** Registration entry points used by the groups of builtins below. */
     static void define(String name, int arity, Function<Object[], Object> fn) { def(name, arity, fn); }
