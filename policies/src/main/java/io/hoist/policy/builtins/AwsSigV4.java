@@ -88,21 +88,24 @@ public final class AwsSigV4 {
         String amzDate = AMZ_DATE.format(when), day = amzDate.substring(0, 8);
         String payloadHash = unsignedPayload ? "UNSIGNED-PAYLOAD" : hex(sha256(body));
         TreeMap<String, String> all = new TreeMap<>();
-        // a header the caller set under one of the names we sign is replaced, not doubled
         headers.forEach((k, v) -> {
             String lower = k.toLowerCase(Locale.ROOT);
-            if (!lower.equals("host") && !lower.equals("x-amz-date") && !lower.equals("x-amz-content-sha256") && !lower.equals("authorization")) all.put(k, v);
+            if (!lower.equals("host") && !lower.equals("x-amz-date") && !lower.equals("authorization")) all.put(k, v);
         });
         all.put("host", u.getRawAuthority() == null ? "" : u.getRawAuthority());
-        if (contentHashHeader) all.put("x-amz-content-sha256", payloadHash);
         all.put("x-amz-date", amzDate);
         if (token != null) all.put("x-amz-security-token", token);
         TreeMap<String, String> canonicalHeaders = new TreeMap<>();
         all.forEach((k, v) -> canonicalHeaders.put(k.toLowerCase(Locale.ROOT), v.strip().replaceAll(" +", " ")));
+        // as OPA: a content hash header the caller set is what gets signed; the request then carries ours
+        if (contentHashHeader) canonicalHeaders.putIfAbsent("x-amz-content-sha256", payloadHash);
+        all.keySet().removeIf(k -> k.equalsIgnoreCase("x-amz-content-sha256"));
+        if (contentHashHeader) all.put("x-amz-content-sha256", payloadHash);
         String signedHeaders = String.join(";", canonicalHeaders.keySet());
         StringBuilder canonical = new StringBuilder();
-        canonical.append(method.toUpperCase(Locale.ROOT)).append('\n');
-        canonical.append(u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath()).append('\n');
+        // the method and path exactly as given (OPA signs "get" and an empty path as they are)
+        canonical.append(method).append('\n');
+        canonical.append(u.getRawPath() == null ? "" : u.getRawPath()).append('\n');
         canonical.append(canonicalQuery(u.getRawQuery())).append('\n');
         canonicalHeaders.forEach((k, v) -> canonical.append(k).append(':').append(v).append('\n'));
         canonical.append('\n').append(signedHeaders).append('\n').append(payloadHash);

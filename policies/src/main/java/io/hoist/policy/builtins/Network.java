@@ -69,13 +69,35 @@ final class Network {
             EvaluationContext.requireNetwork("net.lookup_ip_addr");
             try {
                 TreeSet<Object> out = Values.newSet();
-                for (InetAddress addr : InetAddress.getAllByName(name)) out.add(addr.getHostAddress().replaceAll("%.*$", ""));
+                for (InetAddress addr : InetAddress.getAllByName(name)) out.add(text(addr));
                 return out;
             } catch (UnknownHostException e) {
                 throw new BuiltinError("eval_builtin_error", "net.lookup_ip_addr: lookup " + name + ": no such host");
             }
         });
         define(SEND, 1, a -> send(obj(SEND, a, 0)));
+    }
+
+    /** An address as Go prints it: IPv6 in its shortest form (RFC 5952: the longest run of zero groups as "::"). */
+    static String text(InetAddress addr) {
+        if (!(addr instanceof java.net.Inet6Address)) return addr.getHostAddress();
+        byte[] b = addr.getAddress();
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) g[i] = (b[2 * i] & 0xff) << 8 | (b[2 * i + 1] & 0xff);
+        int bestStart = -1, bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && g[j] == 0) j++;
+            if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) { out.append("::"); i += bestLen - 1; continue; }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') out.append(':');
+            out.append(Integer.toHexString(g[i]));
+        }
+        return out.toString();
     }
 
     private static Object send(Map<Object, Object> req) {
