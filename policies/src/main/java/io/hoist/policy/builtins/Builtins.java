@@ -133,6 +133,7 @@ public final class Builtins {
         SchemaValidation.register();
         Network.register();
         Keys.register();
+        RegoAst.register();
     }
 
     /**
@@ -179,6 +180,19 @@ public final class Builtins {
                 List<Object> l = new ArrayList<>();
                 if (x <= y) for (long i = x; i <= y; i++) l.add((double) i);
                 else for (long i = x; i >= y; i--) l.add((double) i);
+                return l;
+            });
+            def("numbers.range_step", 3, a -> {
+                String fn = "numbers.range_step";
+                long x = integer(fn, a, 0), y = integer(fn, a, 1);
+                BigInteger step = bigInteger(fn, a, 2);
+                if (step.signum() <= 0) throw new BuiltinError("eval_builtin_error", fn + ": step must be a positive integer");
+                long st = step.bitLength() > 62 ? Long.MAX_VALUE : step.longValue();
+                if (Math.abs(y - x) / st > MAX_HOST_ELEMENTS) throw new BuiltinError("eval_builtin_error", fn + ": result is too large");
+                List<Object> l = new ArrayList<>();
+                // a step past the end stops the walk; the end itself is included only when a step lands on it
+                if (x <= y) for (long i = x; i <= y; i = i > y - st ? y + 1 : i + st) l.add((double) i);
+                else for (long i = x; i >= y; i = i < y + st ? y - 1 : i - st) l.add((double) i);
                 return l;
             });
             def("to_number", 1, a -> {
@@ -253,6 +267,14 @@ public final class Builtins {
                 e = Math.min(l.size(), e);
                 if (s >= e) return new ArrayList<>();
                 return new ArrayList<>(l.subList((int) s, (int) e));
+            });
+            def("array.flatten", 1, a -> {
+                List<Object> out = new ArrayList<>();
+                // one level only, as OPA: nested arrays inside the elements stay
+                for (Object x : arr("array.flatten", a, 0)) {
+                    if (x instanceof List<?> inner) out.addAll(inner); else out.add(x);
+                }
+                return out;
             });
             def("array.reverse", 1, a -> { List<Object> l = new ArrayList<>(arr("array.reverse", a, 0)); java.util.Collections.reverse(l); return l; });
             def("object.get", 3, a -> {
