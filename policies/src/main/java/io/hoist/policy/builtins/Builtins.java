@@ -426,6 +426,25 @@ public final class Builtins {
     static final class Encoding {
         static void register() {
             def("json.marshal", 1, a -> Values.toJsonText(a[0]));
+            def("json.marshal_with_options", 2, a -> {
+                String fn = "json.marshal_with_options";
+                Map<Object, Object> opts = obj(fn, a, 1);
+                for (Map.Entry<Object, Object> e : opts.entrySet()) {
+                    switch (String.valueOf(e.getKey())) {
+                        case "pretty" -> { if (!(e.getValue() instanceof Boolean)) throw new BuiltinError("eval_type_error", fn + ": pretty must be a boolean"); }
+                        case "indent", "prefix" -> { if (!(e.getValue() instanceof String)) throw new BuiltinError("eval_type_error", fn + ": " + e.getKey() + " must be a string"); }
+                        default -> throw new BuiltinError("eval_type_error", fn + ": object operand must only contain the keys \"pretty\", \"indent\" and \"prefix\", got " + Values.toJsonText(e.getKey()));
+                    }
+                }
+                // OPA: an indent or prefix implies pretty unless pretty is false; pretty alone indents with a tab
+                boolean pretty = opts.get("pretty") instanceof Boolean b ? b : opts.containsKey("indent") || opts.containsKey("prefix");
+                if (!pretty) return Values.toJsonText(a[0]);
+                String indent = opts.get("indent") instanceof String i ? i : "\t";
+                String prefix = opts.get("prefix") instanceof String x ? x : "";
+                StringBuilder out = new StringBuilder();
+                indented(a[0], prefix, indent, 0, out);
+                return out.toString();
+            });
             def("json.unmarshal", 1, a -> {
                 try { return Values.parseJson(str("json.unmarshal", a, 0)); }
                 catch (IllegalArgumentException e) { throw new BuiltinError("eval_builtin_error", "json.unmarshal: " + e.getMessage()); }
@@ -493,6 +512,25 @@ public final class Builtins {
                 return r;
             });
         }
+    }
+
+    /** Go's json.MarshalIndent layout: each element on its own line, prefix then one indent per level. */
+    static void indented(Object v, String prefix, String indent, int depth, StringBuilder out) {
+        boolean isMap = v instanceof Map<?, ?>;
+        Collection<?> items = v instanceof Map<?, ?> m ? m.entrySet() : v instanceof List<?> l ? l : v instanceof Set<?> s ? s : null;
+        if (items == null) { out.append(Values.toJsonText(v)); return; }
+        if (items.isEmpty()) { out.append(isMap ? "{}" : "[]"); return; }
+        out.append(isMap ? '{' : '[');
+        int i = 0;
+        for (Object item : items) {
+            if (i++ > 0) out.append(',');
+            out.append('\n').append(prefix).append(indent.repeat(depth + 1));
+            if (item instanceof Map.Entry<?, ?> e) {
+                out.append(Values.toJsonText(e.getKey() instanceof String ? e.getKey() : Values.toJsonText(e.getKey()))).append(": ");
+                indented(e.getValue(), prefix, indent, depth + 1, out);
+            } else indented(item, prefix, indent, depth + 1, out);
+        }
+        out.append('\n').append(prefix).append(indent.repeat(depth)).append(isMap ? '}' : ']');
     }
 
     static String numberText(double d) { return Values.numberText(d); }
