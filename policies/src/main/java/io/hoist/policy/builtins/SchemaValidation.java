@@ -60,7 +60,11 @@ final class SchemaValidation {
         checkTypes(fn, node);
         SpecVersion.VersionFlag version = SpecVersionDetector.detectOptionalVersion(node, false).orElse(SpecVersion.VersionFlag.V7);
         try {
-            return JsonSchemaFactory.getInstance(version).getSchema(node);
+            // schemas are validated offline: a remote $ref is refused, never fetched (the draft meta-schemas are
+            // served from the library's class path)
+            return JsonSchemaFactory.getInstance(version, b -> b.schemaLoaders(l -> l.add(
+                    new com.networknt.schema.resource.AllowSchemaLoader(iri -> iri.toString().startsWith("classpath:")))))
+                    .getSchema(node);
         } catch (RuntimeException e) {
             throw new BuiltinError("eval_builtin_error", fn + ": " + e.getMessage());
         }

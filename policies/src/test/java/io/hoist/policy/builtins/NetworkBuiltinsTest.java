@@ -54,6 +54,7 @@ class NetworkBuiltinsTest {
               b := http.send(input.req)
             }
             lookup := net.lookup_ip_addr(input.name)
+            schema := json.match_schema({"n": 1}, {"properties": {"n": {"$ref": input.ref}}})
             """;
     private static HttpServer http;
     private static HttpsServer https;
@@ -107,7 +108,7 @@ class NetworkBuiltinsTest {
         https.start();
         secureBase = "https://localhost:" + https.getAddress().getPort();
 
-        wasm = RegoCompiler.compile(List.of(new SourceFile("t.rego", POLICY)), List.of("t/send", "t/twice", "t/lookup")).wasm();
+        wasm = RegoCompiler.compile(List.of(new SourceFile("t.rego", POLICY)), List.of("t/send", "t/twice", "t/lookup", "t/schema")).wasm();
     }
 
     @AfterAll
@@ -254,6 +255,13 @@ class NetworkBuiltinsTest {
         assertThat(HITS).doesNotContainKey("denied");
         assertThatThrownBy(() -> eval(policy(false, true), "t/lookup", Map.of("name", "localhost")))
                 .isInstanceOf(PolicyEvaluationException.class).hasMessageContaining("network access is disabled");
+    }
+
+    @Test
+    void aJsonSchemaRefToAUrlIsNeverFetchedEvenWithNetworkAllowed() throws Exception {
+        assertThatThrownBy(() -> eval(policy(true, true), "t/schema", Map.of("ref", base + "/count?schema")))
+                .isInstanceOf(PolicyEvaluationException.class).hasMessageContaining("json.match_schema");
+        assertThat(HITS).doesNotContainKey("schema");
     }
 
     @Test
