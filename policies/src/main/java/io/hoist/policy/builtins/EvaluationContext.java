@@ -9,15 +9,20 @@ import java.util.Map;
  * whether this evaluation may reach the network at all. Evaluations do not nest on one thread.
  */
 public final class EvaluationContext {
-    private static final ThreadLocal<EvaluationContext> CURRENT = ThreadLocal.withInitial(() -> new EvaluationContext(false));
+    private static final ThreadLocal<EvaluationContext> CURRENT = ThreadLocal.withInitial(EvaluationContext::new);
 
-    private final boolean networkAllowed;
-    private final Map<String, Object> memo = new HashMap<>();
+    private boolean networkAllowed;
+    /** Created on first use: most evaluations call no memoised builtin, and validation runs thousands a second. */
+    private Map<String, Object> memo;
 
-    private EvaluationContext(boolean networkAllowed) { this.networkAllowed = networkAllowed; }
+    private EvaluationContext() {}
 
-    /** Starts a fresh context for the evaluation about to run on this thread. */
-    static void start(boolean networkAllowed) { CURRENT.set(new EvaluationContext(networkAllowed)); }
+    /** Starts a fresh context for the evaluation about to run on this thread (one object per thread, reset). */
+    static void start(boolean networkAllowed) {
+        EvaluationContext c = CURRENT.get();
+        c.networkAllowed = networkAllowed;
+        c.memo = null;
+    }
 
     static EvaluationContext current() { return CURRENT.get(); }
 
@@ -25,6 +30,7 @@ public final class EvaluationContext {
 
     /** The value memoised under key in this evaluation, computed once. */
     Object memo(String key, java.util.function.Supplier<Object> compute) {
+        if (memo == null) memo = new HashMap<>();
         Object v = memo.get(key);
         if (v == null) {
             v = compute.get();
