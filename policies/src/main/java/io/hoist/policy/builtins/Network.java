@@ -123,7 +123,8 @@ final class Network {
             } catch (BuiltinError e) {
                 throw e;
             } catch (IOException | IllegalArgumentException | GeneralSecurityException e) {
-                String msg = SEND + ": " + req.get("method") + " " + req.get("url") + ": " + describe(e);
+                // the exception's own text may quote the URL too
+                String msg = redacted(SEND + ": " + req.get("method") + " " + req.get("url") + ": " + describe(e));
                 if (raiseError) throw new BuiltinError("eval_builtin_error", msg);
                 TreeMap<Object, Object> err = Values.newObject();
                 err.put("code", "eval_http_send_network_error");
@@ -139,6 +140,11 @@ final class Network {
         });
     }
 
+    /** The URL without user:password@, so credentials in it never reach an error, a log or a report. */
+    static String redacted(String url) {
+        return url.replaceAll("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@?#\\s]*@", "$1***@");
+    }
+
     private static String describe(Exception e) {
         if (e instanceof java.net.http.HttpTimeoutException) return "request timed out";
         if (e instanceof java.net.ConnectException) return "connection refused";
@@ -150,7 +156,7 @@ final class Network {
     private static HttpResponse<byte[]> execute(Map<Object, Object> req, String method) throws IOException, InterruptedException, GeneralSecurityException {
         URI uri = URI.create((String) req.get("url"));
         if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")))
-            throw new BuiltinError("eval_builtin_error", SEND + ": url: unsupported protocol scheme in " + Values.toJsonText(req.get("url")));
+            throw new BuiltinError("eval_builtin_error", SEND + ": url: unsupported protocol scheme in " + Values.toJsonText(redacted((String) req.get("url"))));
         Duration timeout = timeout(req.get("timeout"));
         HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(timeout)
                 .followRedirects(Boolean.TRUE.equals(req.get("enable_redirect")) ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER);

@@ -193,6 +193,15 @@ class NetworkBuiltinsTest {
     }
 
     @Test
+    void credentialsInTheUrlNeverAppearInTheError() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) { closed = s.getLocalPort(); }
+        JsonNode r = eval(policy(true, true), "t/send", Map.of("req", Map.of("method", "GET",
+                "url", "http://admin:s3cret@127.0.0.1:" + closed + "/x", "raise_error", false)));
+        assertThat(r.get("error").get("message").asText()).doesNotContain("s3cret").contains("***@127.0.0.1:" + closed);
+    }
+
+    @Test
     void timeoutEndsASlowRequest() throws Exception {
         JsonNode r = eval(policy(true, true), "t/send", Map.of("req", Map.of("method", "GET", "url", base + "/slow",
                 "timeout", "300ms", "raise_error", false)));
