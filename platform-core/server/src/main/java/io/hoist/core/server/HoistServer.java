@@ -137,7 +137,8 @@ public final class HoistServer implements AutoCloseable {
         Router r = Router.router(vertx);
         r.route().handler(new RequestGuard());
         console.mountPublic(r);
-        io.hoist.core.server.api.ClusterApi cluster = new io.hoist.core.server.api.ClusterApi(vertx, store, options.dataDir);
+        io.hoist.core.server.api.NamespaceRegistry namespaces = io.hoist.core.server.api.NamespaceRegistry.open(store, options.dataDir);
+        io.hoist.core.server.api.ClusterApi cluster = new io.hoist.core.server.api.ClusterApi(vertx, store, namespaces);
         cluster.addPublicRoutes(r); // health is public on a cluster too
         // Before the API token check: /metrics also takes the read-only scrape token.
         new io.hoist.core.server.metrics.MetricsRoutes(vertx, metrics, auth, options.dataDir).mount(r);
@@ -161,7 +162,7 @@ public final class HoistServer implements AutoCloseable {
         r.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .end(openApi.toString()));
         new io.hoist.core.server.logging.LoggerRoutes().mount(r);
-        new ResourceApi(vertx, store, options.admission).addRoutes(r);
+        new ResourceApi(vertx, store, options.admission, namespaces).addRoutes(r);
         new io.hoist.core.server.api.DiscoveryApi(version()).addRoutes(r);
         new io.hoist.core.server.api.KubeOpenApi(vertx).addRoutes(r);
         cluster.addRoutes(r);
