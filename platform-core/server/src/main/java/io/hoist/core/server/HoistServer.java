@@ -137,7 +137,7 @@ public final class HoistServer implements AutoCloseable {
         Router r = Router.router(vertx);
         r.route().handler(new RequestGuard());
         console.mountPublic(r);
-        io.hoist.core.server.api.NamespaceRegistry namespaces = io.hoist.core.server.api.NamespaceRegistry.open(store, options.dataDir);
+        io.hoist.core.server.api.NamespaceRegistry namespaces = io.hoist.core.server.api.NamespaceRegistry.open(store, options.dataDir, options.namespaces);
         io.hoist.core.server.api.ClusterApi cluster = new io.hoist.core.server.api.ClusterApi(vertx, store, namespaces);
         cluster.addPublicRoutes(r); // health is public on a cluster too
         // Before the API token check: /metrics also takes the read-only scrape token.
@@ -338,7 +338,8 @@ public final class HoistServer implements AutoCloseable {
     public record Options(Path dataDir, String bind, int port, Path tlsCert, Path tlsKey, Admission admission,
                           List<RouteContributor> routes, List<Component> components, ResourceStore store,
                           Vertx vertx, java.time.Duration headerTimeout, java.time.Duration bodyTimeout,
-                          java.time.Duration idleTimeout, boolean generateTls, List<String> tlsNames) {
+                          java.time.Duration idleTimeout, boolean generateTls, List<String> tlsNames,
+                          List<String> namespaces) {
         public boolean tls() {
             return tlsCert != null || generateTls;
         }
@@ -363,6 +364,7 @@ public final class HoistServer implements AutoCloseable {
         private java.time.Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
         private java.time.Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
         private java.time.Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private final List<String> namespaces = new ArrayList<>();
 
         /** A new connection sending nothing for this long before its first complete request head is closed. */
         public static final java.time.Duration DEFAULT_HEADER_TIMEOUT = java.time.Duration.ofSeconds(30);
@@ -411,6 +413,21 @@ public final class HoistServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Namespaces created at start when missing, besides {@code default} and those every new data dir has
+         * ({@code openshift-mtv}): for an embedder (or a test) that knows where its objects go. Objects are written
+         * only into namespaces that exist.
+         */
+        public Builder namespaces(String... names) {
+            for (String n : names) {
+                if (!io.hoist.core.server.api.NamespaceRegistry.isName(n)) {
+                    throw new IllegalArgumentException("namespace '" + n + "' is not a lowercase RFC 1123 label");
+                }
+                namespaces.add(n);
+            }
+            return this;
+        }
+
         /** Checks every write before it is stored; default {@link MtvAdmission} (MTV's rules). */
         public Builder admission(Admission admission) { this.admission = admission; return this; }
 
@@ -451,7 +468,7 @@ public final class HoistServer implements AutoCloseable {
             }
             return new HoistServer(new Options(dataDir.toAbsolutePath(), bind, port, tlsCert, tlsKey, admission,
                     List.copyOf(routes), List.copyOf(components), store, vertx, headerTimeout, bodyTimeout, idleTimeout,
-                    generateTls, tlsNames));
+                    generateTls, tlsNames, List.copyOf(namespaces)));
         }
 
         private static boolean isLoopback(String host) {

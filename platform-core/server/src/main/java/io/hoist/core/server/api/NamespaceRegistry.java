@@ -61,15 +61,23 @@ public final class NamespaceRegistry {
 
     /**
      * Reads {@code DATA/namespaces.json} (made with {@link #FROM_THE_START} when absent) and adopts every namespace
-     * that holds a stored object but was never created, with an annotation saying so.
+     * that holds a stored object but was never created, with an annotation saying so; {@code ensured} are created
+     * when missing ({@code HoistServer.Builder.namespaces}).
      */
-    public static NamespaceRegistry open(ResourceStore store, Path dataDir) {
+    public static NamespaceRegistry open(ResourceStore store, Path dataDir, List<String> ensured) {
         NamespaceRegistry r = new NamespaceRegistry(store, dataDir);
         synchronized (r.fileLock) {
             boolean fresh = !Files.exists(r.file);
             Map<String, ObjectNode> known = r.read();
             if (fresh) {
                 FROM_THE_START.forEach(ns -> known.put(ns, meta(null)));
+            }
+            boolean added = false;
+            for (String ns : ensured) {
+                if (!ns.equals(DEFAULT) && !known.containsKey(ns)) {
+                    known.put(ns, meta(null));
+                    added = true;
+                }
             }
             List<String> adopted = new java.util.ArrayList<>();
             for (ResourceKind k : ResourceKind.values()) {
@@ -84,7 +92,7 @@ public final class NamespaceRegistry {
                     }
                 }
             }
-            if (fresh || !adopted.isEmpty()) {
+            if (fresh || added || !adopted.isEmpty()) {
                 r.write(known);
             }
             if (!adopted.isEmpty()) {
@@ -93,6 +101,11 @@ public final class NamespaceRegistry {
             r.explicit = known;
         }
         return r;
+    }
+
+    /** A valid namespace name (a lowercase RFC 1123 label). */
+    public static boolean isName(String name) {
+        return ObjectRules.isNamespace(name);
     }
 
     /** Whether {@code name} exists. */
