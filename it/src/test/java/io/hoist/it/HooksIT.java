@@ -90,6 +90,7 @@ class HooksIT {
     }
 
     static void create(ApiClient api, String yaml) {
+        api.ensureNamespace("hoist"); // the examples' namespace (their 00-namespace.yaml)
         for (ObjectNode o : Manifests.parse(yaml)) {
             api.create(ResourceKind.byKind(o.path("kind").asText()).orElseThrow(), o.at("/metadata/namespace").asText("hoist"), o);
         }
