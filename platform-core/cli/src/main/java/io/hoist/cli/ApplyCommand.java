@@ -42,7 +42,7 @@ public final class ApplyCommand extends NamespacedCommand {
                 out().println(apply(api, m));
             } catch (ApiException e) {
                 failures++;
-                err().println(context().terminal().red("error:") + " " + label(m) + ": " + ErrorLine.of(e));
+                err().println(context().terminal().red("error:") + " " + label(m) + ": " + ErrorLine.of(e) + missingNamespaceHint(e));
             } catch (CliException e) {
                 failures++;
                 err().println(context().terminal().red("error:") + " " + ErrorLine.of(e));
@@ -206,6 +206,14 @@ public final class ApplyCommand extends NamespacedCommand {
         ObjectNode bm = (ObjectNode) b.path("metadata").deepCopy();
         // the digest and sizes are annotations, so comparing annotations compares the values too
         return am.path("labels").equals(bm.path("labels")) && am.path("annotations").equals(bm.path("annotations"));
+    }
+
+    /** A write into a namespace that does not exist: say how to make it. */
+    private static String missingNamespaceHint(ApiException e) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^namespaces \"([a-z0-9-]+)\" not found$").matcher(
+                e.getMessage() == null ? "" : e.getMessage());
+        return e.status() == 404 && m.find() ? " (create it first: hoist create namespace " + m.group(1)
+                + ", or a kind: Namespace document before the objects)" : "";
     }
 
     private static String label(Manifest m) {
