@@ -184,8 +184,14 @@ class CrashResumeIT {
         }
     }
 
+    /** Creates the manifests' objects in {@code ns}, which is created first when missing (as a Namespace document is). */
     static void apply(ApiClient api, String ns, String yaml) {
+        api.ensureNamespace(ns);
         for (ObjectNode o : Manifests.parse(yaml)) {
+            if (o.path("kind").asText().equals("Namespace")) {
+                api.ensureNamespace(o.at("/metadata/name").asText());
+                continue;
+            }
             api.create(ResourceKind.byKind(o.path("kind").asText()).orElseThrow(), ns, o);
         }
     }

@@ -40,7 +40,7 @@ class ConsoleLoginTest {
 
     @Test
     void withoutCookieOrTokenTheApiAnswers401() {
-        try (RunningServer s = RunningServer.start(dir)) {
+        try (RunningServer s = RunningServer.start(dir, "demo")) {
             assertThat(s.send(plain(s, PLANS).GET().build()).status()).isEqualTo(401);
             assertThat(s.send(plain(s, PLANS).header("Cookie", "hoist-session=made-up").GET().build()).status()).isEqualTo(401);
             assertThat(s.send(plain(s, "/console/auth/session").GET().build()).status()).isEqualTo(401);
@@ -53,7 +53,7 @@ class ConsoleLoginTest {
 
     @Test
     void oneTimeLinkSetsTheCookieOnceAndRedirects() {
-        try (RunningServer s = RunningServer.start(dir)) {
+        try (RunningServer s = RunningServer.start(dir, "demo")) {
             HoistServer.ConsoleLink link = s.server.consoleLink();
             assertThat(link.url()).isEqualTo(s.server.url() + "/console/");
             String path = link.loginLink().substring(s.server.url().length());
@@ -73,7 +73,7 @@ class ConsoleLoginTest {
 
     @Test
     void cookieWritesNeedTheCsrfTokenAndTheSameOrigin() throws Exception {
-        try (RunningServer s = RunningServer.start(dir)) {
+        try (RunningServer s = RunningServer.start(dir, "demo")) {
             RunningServer.Reply login = s.send(plain(s, "/console/auth/session").header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + s.token + "\"}")).build());
             assertThat(login.status()).isEqualTo(200);
@@ -119,7 +119,7 @@ class ConsoleLoginTest {
 
     @Test
     void aWrongPastedTokenIsRefused() {
-        try (RunningServer s = RunningServer.start(dir)) {
+        try (RunningServer s = RunningServer.start(dir, "demo")) {
             RunningServer.Reply r = s.send(plain(s, "/console/auth/session").header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"not-the-token\"}")).build());
             assertThat(r.status()).isEqualTo(401);
@@ -133,7 +133,7 @@ class ConsoleLoginTest {
 
     @Test
     void theConsoleIsServedWithoutLoginAndNewLinksNeedTheToken() {
-        try (RunningServer s = RunningServer.start(dir)) {
+        try (RunningServer s = RunningServer.start(dir, "demo")) {
             RunningServer.Reply root = s.send(plain(s, "/").GET().build());
             assertThat(root.status()).isEqualTo(303);
             assertThat(root.raw().headers().firstValue("Location")).hasValue("/console/");
