@@ -36,6 +36,7 @@ async function api(path, init = {}) {
 const planStateIs = (state) => page.locator('[data-testid="plan-state"]').filter({ hasText: new RegExp(`^${state}$`) });
 
 async function shot(name) {
+  await fitsWidth(name);
   const size = page.viewportSize();
   const height = await page.evaluate(() => {
     const main = document.querySelector('main.pf-v6-c-page__main');
@@ -44,6 +45,16 @@ async function shot(name) {
   if (height > size.height) await page.setViewportSize({ width: size.width, height });
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
   if (height > size.height) await page.setViewportSize(size);
+}
+
+/** Works at the viewport's width: neither the page nor its scrolling main area needs a horizontal scroll bar. */
+async function fitsWidth(name) {
+  const over = await page.evaluate(() => {
+    const main = document.querySelector('main.pf-v6-c-page__main');
+    const el = document.scrollingElement;
+    return { page: el.scrollWidth - el.clientWidth, main: main ? main.scrollWidth - main.clientWidth : 0, width: window.innerWidth };
+  });
+  assert.ok(over.page <= 1 && over.main <= 1, `${name} at ${over.width} px wide scrolls sideways: ${JSON.stringify(over)}`);
 }
 
 /** axe-core in the page (put there by an init script: the console's CSP refuses inline scripts): no serious
@@ -177,8 +188,21 @@ test('providers are created through the form; the inventory shows VMs with conce
   await createProvider('ova', 'appliances', OVA_URL);
   await page.getByText('console-appliance').first().waitFor({ timeout: 180_000 });
   await page.locator('[data-concern="Critical"]').first().waitFor({ timeout: 120_000 });
+  // the VM table: search, disks in binary units, each concern's text when a row is opened
+  const vmRows = page.getByRole('table', { name: 'VMs', exact: true }).locator('tbody > tr:first-child');
+  await page.getByText('2 of 2 VMs').waitFor({ timeout: 120_000 });
+  await page.getByLabel('Search VMs').fill('critical');
+  await page.getByText('1 of 2 VMs').waitFor();
+  assert.equal(await vmRows.count(), 1);
+  const row = vmRows.first();
+  assert.match(await row.textContent(), /critical-appliance/);
+  assert.match(await row.locator('td[data-label="Disks"]').textContent(), /^1 \([\d.,]+ (KiB|MiB|GiB)\)$/);
+  await row.locator('button').first().click(); // the row's expand toggle
+  await page.getByText('The console test\'s rule: VMs named critical-* must not be migrated.', { exact: false }).waitFor();
   await shot('provider-inventory');
   await accessible('provider inventory');
+  await page.getByLabel('Search VMs').fill('');
+  await page.getByText('2 of 2 VMs').waitFor();
   await createProvider('openshift', 'folder', TARGET_URL);
   await visit('/providers', 'Providers');
   await page.getByRole('link', { name: 'appliances' }).waitFor();
@@ -199,6 +223,21 @@ async function createMap(kind, name, dest) {
   await page.getByRole('button', { name: 'Create', exact: true }).click();
   await page.getByRole('link', { name }).waitFor();
 }
+
+test('a vSphere provider\'s inventory: folder and host trees, power state, disks', async () => {
+  await visit(`/providers/${WARM_NS}/vcenter`, 'vcenter');
+  const tree = page.getByRole('tree', { name: 'Inventory tree' });
+  await tree.getByRole('treeitem').first().waitFor({ timeout: 120_000 });
+  const vms = page.getByRole('table', { name: 'VMs', exact: true }).locator('tbody > tr:first-child');
+  await vms.first().waitFor();
+  assert.match(await vms.first().locator('td[data-label="Power"]').textContent(), /powered\s*On|poweredOff|On|Off/i);
+  assert.match(await vms.first().locator('td[data-label="Disks"]').textContent(), /^\d+ \([\d.,]+ (KiB|MiB|GiB|TiB)\)$/);
+  await shot('provider-vsphere-folders');
+  await accessible('vSphere inventory (folders)');
+  await page.getByRole('combobox', { name: 'Tree' }).selectOption('host');
+  await tree.getByRole('treeitem').first().waitFor();
+  await shot('provider-vsphere-hosts');
+});
 
 test('network and storage maps are created with choices from the inventory', async () => {
   await createMap('networkmaps', 'e2e-networks');
@@ -443,6 +482,8 @@ test('keyboard: the navigation is reachable with Tab', async () => {
 test('logout ends the session', async () => {
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByRole('heading', { name: 'Log in to Hoist' }).waitFor();
+  await shot('login');
+  await accessible('login');
   const r = await page.evaluate(async () => (await fetch('/apis/forklift.konveyor.io/v1beta1/plans')).status);
   assert.equal(r, 401);
   await page.getByLabel('API token').fill(TOKEN);
