@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ROUTES_FOR_TEST } from './routes.mjs';
+import { KINDS_FOR_TEST, METHODS_FOR_TEST, ROUTES_FOR_TEST } from './routes.mjs';
 
 const need = (k) => { const v = process.env[k]; if (!v) throw new Error(`${k} is not set`); return v; };
 const URL_ = need('HOIST_URL');
@@ -103,11 +103,30 @@ after(async () => {
   await browser?.close();
 });
 
-test('every API route the console calls is in the server\'s /openapi.json', async () => {
+test('the typed client matches the server\'s /openapi.json: routes, methods, kinds, Status and watch events', async () => {
   const doc = (await api('/openapi.json')).body;
+  const deref = (x) => (x?.$ref ? x.$ref.split('/').slice(1).reduce((o, k) => o[k], doc) : x);
   for (const [name, path] of Object.entries(ROUTES_FOR_TEST)) {
     assert.ok(doc.paths[path], `route ${name} (${path}) is not in /openapi.json`);
+    for (const method of METHODS_FOR_TEST[name]) {
+      assert.ok(doc.paths[path][method], `${method.toUpperCase()} ${path} (route ${name}) is not in /openapi.json`);
+    }
   }
+  const plurals = (route, method) => (doc.paths[ROUTES_FOR_TEST[route]][method].parameters ?? []).map(deref)
+    .find((p) => p.name === 'plural')?.schema?.enum ?? [];
+  for (const [route, kinds] of [['forkliftList', KINDS_FOR_TEST.forklift], ['forkliftAll', KINDS_FOR_TEST.forklift], ['coreList', KINDS_FOR_TEST.core]]) {
+    for (const method of METHODS_FOR_TEST[route]) {
+      for (const k of kinds) assert.ok(plurals(route, method).includes(k), `${k} is not a {plural} of ${method.toUpperCase()} ${ROUTES_FOR_TEST[route]}`);
+    }
+  }
+  // the watch the client opens: its query parameters are declared
+  const query = doc.paths[ROUTES_FOR_TEST.forkliftList].get.parameters.map(deref).filter((p) => p.in === 'query').map((p) => p.name);
+  for (const q of ['watch', 'resourceVersion', 'timeoutSeconds']) assert.ok(query.includes(q), `list query parameter ${q}`);
+  // what the client reads from a refusal (ApiError) and from a watch stream (WatchEvent)
+  const status = doc.components.schemas.Status.properties;
+  for (const f of ['message', 'reason', 'code']) assert.ok(status[f], `Status.${f}`);
+  assert.deepEqual(Object.keys(status.details.properties.causes.items.properties).sort(), ['field', 'message', 'reason']);
+  assert.deepEqual([...doc.components.schemas.WatchEvent.properties.type.enum].sort(), ['ADDED', 'DELETED', 'ERROR', 'MODIFIED']);
 });
 
 test('a request without cookie or token gets 401', async () => {
