@@ -496,6 +496,17 @@ test('keyboard: the navigation is reachable with Tab', async () => {
   }
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { level: 1, name: 'Plans' }).waitFor();
+  // and on into the page: the wizard opens from the keyboard, its first field takes typing
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press('Tab');
+    const text = await page.evaluate(() => document.activeElement?.textContent ?? '');
+    if (text.trim() === 'Create plan') break;
+  }
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: 'Create migration plan' }).waitFor();
+  for (let i = 0; i < 40 && await page.evaluate(() => document.activeElement?.id) !== 'plan-name'; i++) await page.keyboard.press('Tab');
+  await page.keyboard.type('typed-by-keyboard');
+  assert.equal(await page.getByRole('textbox', { name: 'Plan name' }).inputValue(), 'typed-by-keyboard');
 });
 
 test('logout ends the session', async () => {
