@@ -378,6 +378,11 @@ test('the plan is duplicated and archived', async () => {
   const plan = (await api(`/apis/forklift.konveyor.io/v1beta1/namespaces/${NS}/plans/e2e-plan`)).body;
   assert.equal(plan.spec.archived, true);
   await visit('/plans', 'Plans');
+  // the list: each plan's state and progress (the archived plan copied all of its one disk)
+  const archived = page.locator('tr[data-plan="e2e-plan"]');
+  await archived.locator('[data-state="Archived"]').waitFor();
+  assert.equal(await archived.getByRole('progressbar').getAttribute('aria-valuenow'), '100');
+  await page.locator('tr[data-plan="e2e-plan-copy"] [data-state]').waitFor();
   await shot('plans');
   await accessible('plans');
 });
