@@ -208,7 +208,7 @@ test('providers are created through the form; the inventory shows VMs with conce
   await page.getByText('console-appliance').first().waitFor({ timeout: 180_000 });
   await page.locator('[data-concern="Critical"]').first().waitFor({ timeout: 120_000 });
   // the VM table: search, disks in binary units, each concern's text when a row is opened
-  const vmRows = page.getByRole('table', { name: 'VMs', exact: true }).locator('tbody > tr:first-child');
+  const vmRows = page.locator('table[aria-label="VMs"]').locator('tbody > tr:first-child');
   await page.getByText('2 of 2 VMs').waitFor({ timeout: 120_000 });
   await page.getByLabel('Search VMs').fill('critical');
   await page.getByText('1 of 2 VMs').waitFor();
@@ -251,7 +251,7 @@ test('a vSphere provider\'s inventory: folder and host trees, power state, disks
   await visit(`/providers/${WARM_NS}/vcenter`, 'vcenter');
   const tree = page.getByRole('tree', { name: 'Inventory tree' });
   await tree.getByRole('treeitem').first().waitFor({ timeout: 120_000 });
-  const vms = page.getByRole('table', { name: 'VMs', exact: true }).locator('tbody > tr:first-child');
+  const vms = page.locator('table[aria-label="VMs"]').locator('tbody > tr:first-child');
   await vms.first().waitFor();
   assert.match(await vms.first().locator('td[data-label="Power"]').textContent(), /powered\s*On|poweredOff|On|Off/i);
   assert.match(await vms.first().locator('td[data-label="Disks"]').textContent(), /^\d+ \([\d.,]+ (KiB|MiB|GiB|TiB)\)$/);
