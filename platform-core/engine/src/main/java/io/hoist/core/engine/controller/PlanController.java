@@ -15,6 +15,7 @@ import io.hoist.core.engine.run.TargetSpecBuilder;
 import io.hoist.core.engine.run.VmRun;
 import io.hoist.core.engine.runtime.Extensions;
 import io.hoist.core.engine.runtime.ProviderRuntime;
+import io.hoist.core.engine.runtime.SourceLookups;
 import io.hoist.core.model.Conditions;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.core.model.meta.Condition;
@@ -47,13 +48,13 @@ public final class PlanController {
     private final TargetContexts targets;
 
     public PlanController(ResourceStore store, ObjectMapper mapper, ProviderRuntime providers, Extensions extensions,
-                          InventoryView inventory) {
+                          InventoryView inventory, SourceLookups lookups) {
         this.store = store;
         this.mapper = mapper;
         this.providers = providers;
         this.extensions = extensions;
         this.inventory = inventory;
-        this.lookups = new SourceLookups(extensions, inventory);
+        this.lookups = lookups;
         this.targets = new TargetContexts(store);
     }
 

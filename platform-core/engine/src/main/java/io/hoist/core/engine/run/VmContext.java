@@ -139,8 +139,12 @@ public final class VmContext {
 
     /** The key of the source host this VM's disks are read from (the transfer slots are counted per host). */
     public String hostKey() {
-        SourceVm vm = sourceVm;
-        String host = vm == null ? null : vm.hostId();
+        return hostKeyOf(sourceVm);
+    }
+
+    /** The host key of this VM as {@code described} (null: not known, the provider's hostless key). */
+    public String hostKeyOf(SourceVm described) {
+        String host = described == null ? null : described.hostId();
         return source.instance().config().uid() + "/" + (host == null || host.isEmpty() ? "-" : host);
     }
 
