@@ -126,8 +126,9 @@ public final class Engine implements AutoCloseable {
                 new ConvertGuestPhase(extensions, disks, settings::controller,
                 new io.hoist.core.engine.hooks.StepLogs(services.dataDir())), new CreateVmPhase(disks), new ProviderPhase(extensions, delays));
         Cleanup cleanup = new Cleanup(disks, warm);
+        RunAdmission runAdmission = new RunAdmission(admission, lookups);
         VmRun.Services runServices = new VmRun.Services(loader, handlers, cleanup, delays, () -> retry, runs, () -> closed, meters,
-                new RunAdmission(admission, lookups));
+                runAdmission);
         this.registry = new RunRegistry(runServices, msg -> {
             // Only the Migration looks again: its pass completes the run and writes the plan's conditions, whose change
             // brings the plan's own pass. A plan pass per VM end re-read and re-validated every VM of a big plan.
@@ -151,6 +152,11 @@ public final class Engine implements AutoCloseable {
             @Override
             public void cancel(Messages.CancelVms cancel) {
                 vertx.eventBus().publish(Addresses.VM_CANCEL, cancel);
+            }
+
+            @Override
+            public String waitingReason() {
+                return runAdmission.waitingReason();
             }
         });
         ObjectReconciler reconciler = new ObjectReconciler(store, mapper, status, providerController, planController,
