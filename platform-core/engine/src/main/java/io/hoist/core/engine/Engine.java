@@ -36,6 +36,7 @@ import io.hoist.core.engine.scheduler.TransferScheduler;
 import io.hoist.core.engine.scheduler.VmAdmission;
 import io.hoist.core.engine.runtime.SourceLookups;
 import io.hoist.core.engine.run.RunAdmission;
+import io.hoist.core.engine.run.Placements;
 import io.hoist.core.engine.status.ProgressStatus;
 import io.hoist.core.engine.status.StatusWriter;
 import io.hoist.core.model.ResourceKind;
@@ -106,6 +107,7 @@ public final class Engine implements AutoCloseable {
         this.scheduler = new TransferScheduler(settings::maxVmInflight, settings::maxDisksInflightTotal);
         this.admission = new VmAdmission(settings::maxVmInflight, settings::maxDisksInflightTotal);
         SourceLookups lookups = new SourceLookups(extensions, services.inventoryView());
+        Placements placements = new Placements();
 
         VmLoader loader = new VmLoader(store, mapper, providers, status);
         Delays delays = new Delays(timer);
@@ -126,7 +128,7 @@ public final class Engine implements AutoCloseable {
                 new ConvertGuestPhase(extensions, disks, settings::controller,
                 new io.hoist.core.engine.hooks.StepLogs(services.dataDir())), new CreateVmPhase(disks), new ProviderPhase(extensions, delays));
         Cleanup cleanup = new Cleanup(disks, warm);
-        RunAdmission runAdmission = new RunAdmission(admission, lookups);
+        RunAdmission runAdmission = new RunAdmission(admission, lookups, placements);
         VmRun.Services runServices = new VmRun.Services(loader, handlers, cleanup, delays, () -> retry, runs, () -> closed, meters,
                 runAdmission);
         this.registry = new RunRegistry(runServices, msg -> {
@@ -137,7 +139,8 @@ public final class Engine implements AutoCloseable {
 
         ProviderController providerController = new ProviderController(store, providers, extensions, services,
                 uid -> requeueAll(ResourceKind.PLAN));
-        PlanController planController = new PlanController(store, mapper, providers, extensions, services.inventoryView(), lookups);
+        PlanController planController = new PlanController(store, mapper, providers, extensions, services.inventoryView(), lookups,
+                placements);
         MigrationController migrationController = new MigrationController(store, mapper, status, new MigrationController.Runs() {
             @Override
             public boolean isRunning(String migrationUid, String vmId) {
@@ -190,6 +193,7 @@ public final class Engine implements AutoCloseable {
             @Override
             public void planDeleted(Messages.PlanKey plan) {
                 status.forget(plan);
+                placements.forget(plan);
             }
 
             @Override

@@ -22,9 +22,21 @@ public final class RunAdmission {
     private final VmAdmission admission;
     private final SourceLookups lookups;
 
-    public RunAdmission(VmAdmission admission, SourceLookups lookups) {
+    private final Placements placements;
+
+    public RunAdmission(VmAdmission admission, SourceLookups lookups, Placements placements) {
         this.admission = admission;
         this.lookups = lookups;
+        this.placements = placements;
+    }
+
+    /**
+     * Asks for the place of a VM not loaded yet, when plan validation described it; empty otherwise (the run then
+     * asks once loaded, {@link #admit(VmContext)}).
+     */
+    public java.util.Optional<CompletableFuture<VmAdmission.Ticket>> admitBeforeLoad(io.hoist.core.engine.bus.Messages.RunVm msg) {
+        return placements.get(msg.plan(), msg.vmId())
+                .map(p -> admission.admit(p.hostKey(), msg.plan().toString(), p.disks(), p.planCap()));
     }
 
     /** Whether a VM in {@code phase} must hold its place: the phase comes before or is the VM's first copy. */

@@ -144,8 +144,7 @@ public final class VmContext {
 
     /** The host key of this VM as {@code described} (null: not known, the provider's hostless key). */
     public String hostKeyOf(SourceVm described) {
-        String host = described == null ? null : described.hostId();
-        return source.instance().config().uid() + "/" + (host == null || host.isEmpty() ? "-" : host);
+        return Placements.hostKey(source.instance().config().uid(), described == null ? null : described.hostId());
     }
 
     /** A plan annotation as a whole number; 0 when absent or not a number (admission refuses those). */

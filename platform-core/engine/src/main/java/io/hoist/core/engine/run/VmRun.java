@@ -109,9 +109,15 @@ public final class VmRun {
             }
             try {
                 if (vm == null) {
+                    if (!placedBeforeLoad()) {
+                        return; // resumes when the VM's place comes; its entry already says it waits
+                    }
                     vm = services.loader().load(msg);
                     if (canceled) {
                         vm.cancel();
+                    }
+                    if (place != null && !RunAdmission.needsPlace(vm, vm.phase())) {
+                        releasePlace(); // resumed past its first copy: it needs no place
                     }
                 }
                 while (true) {
@@ -177,6 +183,28 @@ public final class VmRun {
                 }
             }
         }
+    }
+
+    /**
+     * A VM not loaded yet asks for its place first when plan validation described it (its host and disks known), so
+     * thousands of waiting VMs load nothing. False while it waits.
+     */
+    private boolean placedBeforeLoad() {
+        if (place == null && admitting == null && !canceled) {
+            admitting = services.admission().admitBeforeLoad(msg).orElse(null);
+        }
+        if (admitting == null) {
+            return true;
+        }
+        if (!admitting.isDone()) {
+            admitting.whenComplete((t, e) -> resume());
+            return false;
+        }
+        if (!admitting.isCancelled() && !admitting.isCompletedExceptionally()) {
+            place = admitting.join();
+        }
+        admitting = null;
+        return true;
     }
 
     /**

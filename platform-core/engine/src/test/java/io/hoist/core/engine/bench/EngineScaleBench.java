@@ -96,6 +96,7 @@ public final class EngineScaleBench {
             h.apply(m.toString());
             h.await(Duration.ofMinutes(30), () -> dest.bytes.get() > 0, "first copy");
             double first = (System.nanoTime() - t0) / 1e9;
+            System.err.printf(Locale.ROOT, "%d plan(s) x %d: first copy after %.2f s%n", plans, n / plans, first);
             h.await(Duration.ofMinutes(60), () -> dest.vmsCreated.get() >= n, "all VMs created");
             for (int p = 0; p < plans; p++) {
                 String plan = "plan" + p;
