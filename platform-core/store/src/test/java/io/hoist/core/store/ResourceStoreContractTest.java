@@ -330,4 +330,29 @@ public abstract class ResourceStoreContractTest {
             assertThat(light.get(1).object().at("/status/migration").has("vms")).isFalse();
         }
     }
+
+    @Test
+    void writesAreTimedByOutcomeAndReadsAreNot() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (ResourceStore store = newStore()) {
+            store.meterWrites(meters);
+            io.micrometer.core.instrument.Timer ok = meters.get("hoist_store_write_duration").tag("outcome", "ok").timer();
+            io.micrometer.core.instrument.Timer failed = meters.get("hoist_store_write_duration").tag("outcome", "failed").timer();
+
+            var created = store.create(ResourceKind.PLAN, plan("ns1", "p1", "a"));
+            assertThat(ok.count()).isEqualTo(1);
+            assertThat(ok.totalTime(TimeUnit.NANOSECONDS)).as("a commit with its fsync takes time").isPositive();
+
+            assertThatThrownBy(() -> store.create(ResourceKind.PLAN, plan("ns1", "p1", "b")));
+            assertThat(failed.count()).as("the refused duplicate").isEqualTo(1);
+
+            store.get(ResourceKind.PLAN, "ns1", "p1");
+            store.list(ResourceKind.PLAN, "ns1");
+            ((com.fasterxml.jackson.databind.node.ObjectNode) created.get("spec")).put("description", "c");
+            store.update(ResourceKind.PLAN, created);
+            store.delete(ResourceKind.PLAN, "ns1", "p1");
+            assertThat(ok.count()).as("create, update and delete; not the reads").isEqualTo(3);
+            assertThat(failed.count()).isEqualTo(1);
+        }
+    }
 }

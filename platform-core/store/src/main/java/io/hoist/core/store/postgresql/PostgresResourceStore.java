@@ -19,6 +19,7 @@ import io.hoist.core.store.ResourceStore;
 import io.hoist.core.store.StoreException;
 import io.hoist.core.store.jdbc.ItemRows;
 import io.hoist.core.store.jdbc.StoredObjects;
+import io.hoist.core.store.jdbc.WriteTimers;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -63,6 +64,7 @@ public final class PostgresResourceStore implements ResourceStore {
     private final HikariDataSource pool;
     private final ConcurrentSkipListMap<String, UnreadableObject> unreadable = new ConcurrentSkipListMap<>();
     private final ChangeFeed feed;
+    private final WriteTimers writeTimers = new WriteTimers();
     private volatile boolean closed;
 
     private PostgresResourceStore(PostgresLocation location, long retainedChanges) {
@@ -470,7 +472,16 @@ public final class PostgresResourceStore implements ResourceStore {
         T run(Connection c) throws SQLException;
     }
 
+    @Override
+    public void meterWrites(io.micrometer.core.instrument.MeterRegistry registry) {
+        writeTimers.register(registry);
+    }
+
     private <T> T write(TxWork<T> work) {
+        return writeTimers.time(() -> writeUntimed(work));
+    }
+
+    private <T> T writeUntimed(TxWork<T> work) {
         ensureOpen();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);

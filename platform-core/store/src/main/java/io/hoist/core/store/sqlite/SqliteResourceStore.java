@@ -22,8 +22,8 @@ import io.hoist.core.store.ResourceStore;
 import io.hoist.core.store.StoreException;
 import io.hoist.core.store.jdbc.ItemRows;
 import io.hoist.core.store.jdbc.StoredObjects;
+import io.hoist.core.store.jdbc.WriteTimers;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +34,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -46,7 +45,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * {@link ResourceStore} on one SQLite file in WAL mode with {@code synchronous=FULL}: a write is
@@ -88,9 +86,8 @@ public final class SqliteResourceStore implements ResourceStore {
     /** {@link #version} as of the last commit, readable without the lock. */
     private volatile long committedVersion;
     private volatile boolean closed;
-    /** Write latency as callers see it (queue, group commit, fsync); null until {@link #meterWrites} is called. */
-    private volatile Timer writeOk;
-    private volatile Timer writeFailed;
+    /** Write latency as callers see it (queue, group commit, fsync). */
+    private final WriteTimers writeTimers = new WriteTimers();
 
     private SqliteResourceStore(Path file, long retainedChanges) throws SQLException {
         this.url = "jdbc:sqlite:" + file.toAbsolutePath();
@@ -711,35 +708,13 @@ public final class SqliteResourceStore implements ResourceStore {
      * commits once. Writers that arrived during an fsync share the next one instead of each paying it.
      * Each write is still acknowledged only after the commit that contains it.
      */
-    /** Records every write's latency (from the call to its acknowledgement) in {@code registry}. */
+    @Override
     public void meterWrites(MeterRegistry registry) {
-        writeFailed = writeTimer("failed").register(registry);
-        writeOk = writeTimer("ok").register(registry);
-    }
-
-    private static Timer.Builder writeTimer(String outcome) {
-        // Fixed buckets from an fsync on a fast SSD to a disk that stalls: a histogram Prometheus can aggregate.
-        return Timer.builder("hoist_store_write_duration")
-                .description("Store writes from the call to the acknowledgement (group commit and fsync included)")
-                .tag("outcome", outcome)
-                .serviceLevelObjectives(Stream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000)
-                        .map(Duration::ofMillis).toArray(Duration[]::new));
+        writeTimers.register(registry);
     }
 
     private <T> T write(WriteWork<T> work) {
-        Timer ok = writeOk;
-        if (ok == null) {
-            return writeUntimed(work);
-        }
-        long start = System.nanoTime();
-        boolean failed = true;
-        try {
-            T result = writeUntimed(work);
-            failed = false;
-            return result;
-        } finally {
-            (failed ? writeFailed : ok).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        }
+        return writeTimers.time(() -> writeUntimed(work));
     }
 
     private <T> T writeUntimed(WriteWork<T> work) {
