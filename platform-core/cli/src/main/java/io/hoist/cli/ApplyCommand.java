@@ -85,14 +85,7 @@ public final class ApplyCommand extends NamespacedCommand {
         obj.remove("status");
         String label = kind.singular() + "/" + name;
 
-        ObjectNode annotations = meta.get("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
-        annotations.remove(ApplyPatch.LAST_APPLIED);
-        if (annotations.isEmpty()) {
-            meta.remove("annotations");
-        }
-        String lastApplied = obj.toString();
-        annotations = meta.get("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
-        annotations.put(ApplyPatch.LAST_APPLIED, lastApplied);
+        recordLastApplied(obj, meta);
 
         Optional<ObjectNode> existing = api.find(kind, ns, name);
         if (existing.isEmpty()) {
@@ -138,14 +131,7 @@ public final class ApplyCommand extends NamespacedCommand {
         meta.remove("namespace");
         obj.remove("spec");
         obj.remove("status");
-        ObjectNode annotations = meta.get("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
-        annotations.remove(ApplyPatch.LAST_APPLIED);
-        if (annotations.isEmpty()) {
-            meta.remove("annotations");
-        }
-        String lastApplied = obj.toString();
-        annotations = meta.get("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
-        annotations.put(ApplyPatch.LAST_APPLIED, lastApplied);
+        recordLastApplied(obj, meta);
         String label = "namespace/" + name;
         Optional<ObjectNode> existing = api.findNamespace(name);
         if (existing.isEmpty()) {
@@ -219,5 +205,17 @@ public final class ApplyCommand extends NamespacedCommand {
     private static String label(Manifest m) {
         return m.object().path("kind").asText("?").toLowerCase(java.util.Locale.ROOT) + "/"
                 + m.object().path("metadata").path("name").asText("?");
+    }
+
+    /** Puts the object as applied (without this annotation) in kubectl's last-applied-configuration annotation. */
+    private static void recordLastApplied(ObjectNode obj, ObjectNode meta) {
+        ObjectNode annotations = meta.get("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
+        annotations.remove(ApplyPatch.LAST_APPLIED);
+        if (annotations.isEmpty()) {
+            meta.remove("annotations");
+        }
+        String lastApplied = obj.toString();
+        annotations = meta.get("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
+        annotations.put(ApplyPatch.LAST_APPLIED, lastApplied);
     }
 }
