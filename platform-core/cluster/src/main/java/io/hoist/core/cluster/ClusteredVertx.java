@@ -25,8 +25,10 @@ public final class ClusteredVertx {
         config.setProperty("hazelcast.logging.type", "slf4j");
         // Vert.x leaves the cluster in its own close; Hazelcast's hook would race it
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
-        // A member killed without leaving is dropped after this long without a heartbeat (default 60 s)
-        config.setProperty("hazelcast.max.no.heartbeat.seconds", "15");
+        // A member killed without leaving is dropped after 5 s without a heartbeat (default 60 s): before the leader
+        // lease (10 s) can pass to another node, so the new leader's engine does not send to the dead node's consumers
+        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.port()).setPortAutoIncrement(false);
         network.getInterfaces().setEnabled(true).addInterface(settings.host());
