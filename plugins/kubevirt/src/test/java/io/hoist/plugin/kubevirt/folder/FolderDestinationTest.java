@@ -12,7 +12,8 @@ import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.transfer.DiskWriter;
 import io.hoist.plugin.kubevirt.KubevirtDestinationFactory;
 import io.hoist.plugin.kubevirt.manifest.ManifestYaml;
-import io.hoist.plugin.kubevirt.testing.HostContextForTest;
+import io.hoist.plugin.kubevirt.testing.Hosts;
+import io.hoist.testkit.HostContextTestDouble;
 import io.hoist.plugin.kubevirt.testing.KubevirtSchemas;
 import io.hoist.plugin.kubevirt.testing.TargetSpecs;
 import java.io.IOException;
@@ -37,7 +38,7 @@ class FolderDestinationTest {
         KubevirtDestinationFactory factory = new KubevirtDestinationFactory();
         assertThat(factory.acceptsDestination(config)).isTrue();
         assertThat(factory.validate(config)).isEmpty();
-        return factory.create(config, new HostContextForTest(tmp.resolve("work")));
+        return factory.create(config, Hosts.create(tmp.resolve("work")));
     }
 
     private static Map<String, Long> snapshot(Path dir) throws IOException {

@@ -9,7 +9,7 @@ import io.hoist.api.source.SourceProvider;
 import io.hoist.api.source.VmRef;
 import io.hoist.plugin.kubevirt.KubevirtSourceFactory;
 import io.hoist.plugin.kubevirt.kube.KubeResources;
-import io.hoist.plugin.kubevirt.testing.HostContextForTest;
+import io.hoist.plugin.kubevirt.testing.Hosts;
 import io.hoist.plugin.kubevirt.testing.KubevirtClusterForTest;
 import io.hoist.plugin.kubevirt.testing.VmExportServerForTest;
 import io.hoist.testkit.HostContextTestDouble;
@@ -74,8 +74,7 @@ class KubevirtSourceContractTest extends SourceProviderContractTest {
 
     @Override
     protected SourceProvider openProvider(HostContextTestDouble host) throws Exception {
-        HostContextForTest platform = new HostContextForTest(contractWorkDir); // the transfer engine and TLS-aware HTTP
-        host.withDiskIo(platform.diskIo()).withHttp(platform.http()).withInventoryView(platform.inventoryView());
+        Hosts.wire(host); // the transfer engine and TLS-aware HTTP
         return new KubevirtSourceFactory().create(cluster.provider(Map.of()), host);
     }
 
