@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** The checks the API runs on an openshift Provider's spec before storing it (422 naming the field). */
 class KubevirtSpecChecksTest {
-    final KubevirtDestinationFactory factory = new KubevirtDestinationFactory();
+    final KubevirtDestinationProviderFactory factory = new KubevirtDestinationProviderFactory();
 
     @Test
     void hostClusterFolderAndRemoteClusterPass() {

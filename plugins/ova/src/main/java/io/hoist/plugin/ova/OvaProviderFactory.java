@@ -62,7 +62,7 @@ public final class OvaProviderFactory implements SourceProviderFactory, ChecksPr
 
     @Override
     public SourceProvider create(ProviderConfig config, HostContext context) {
-        return new OvaSourceProvider(config, context, NfsMounter.system());
+        return new OvaSource(config, context, NfsMounter.system());
     }
 
     /** spec.url, else the secret's {@code url} (MTV's OVA secret repeats the NFS URL there). */

@@ -12,7 +12,7 @@ import io.hoist.api.destination.Destination;
 import io.hoist.api.destination.TargetVmSpec;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.transfer.DiskWriter;
-import io.hoist.plugin.kubevirt.KubevirtDestinationFactory;
+import io.hoist.plugin.kubevirt.KubevirtDestinationProviderFactory;
 import io.hoist.plugin.kubevirt.kube.KubeResources;
 import io.hoist.plugin.kubevirt.manifest.Labels;
 import io.hoist.plugin.kubevirt.manifest.Quantities;
@@ -60,7 +60,7 @@ class ClusterDestinationTest {
 
     private Destination destination(Map<String, String> settings) throws Exception {
         ProviderConfig config = cluster.provider(settings);
-        KubevirtDestinationFactory factory = new KubevirtDestinationFactory();
+        KubevirtDestinationProviderFactory factory = new KubevirtDestinationProviderFactory();
         assertThat(factory.validate(config)).isEmpty();
         return factory.create(config, host);
     }

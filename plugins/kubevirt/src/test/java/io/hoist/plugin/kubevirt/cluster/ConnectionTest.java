@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hoist.api.Condition;
 import io.hoist.api.destination.Destination;
 import io.hoist.api.provider.ProviderConfig;
-import io.hoist.plugin.kubevirt.KubevirtDestinationFactory;
+import io.hoist.plugin.kubevirt.KubevirtDestinationProviderFactory;
 import io.hoist.plugin.kubevirt.testing.Hosts;
 import io.hoist.testkit.HostContextTestDouble;
 import io.hoist.plugin.kubevirt.testing.KubevirtClusterForTest;
@@ -20,7 +20,7 @@ class ConnectionTest {
     @TempDir
     Path tmp;
 
-    private final KubevirtDestinationFactory factory = new KubevirtDestinationFactory();
+    private final KubevirtDestinationProviderFactory factory = new KubevirtDestinationProviderFactory();
 
     private static ProviderConfig withSecret(ProviderConfig c, Map<String, String> secret) {
         return new ProviderConfig(c.uid(), c.namespace(), c.name(), c.type(), c.url(), c.settings(), secret);

@@ -1,4 +1,6 @@
-package io.hoist.plugin.kubevirt.source;
+package io.hoist.plugin.kubevirt;
+
+import io.hoist.plugin.kubevirt.disk.VmExports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,8 +23,8 @@ import io.hoist.api.destination.Destination;
 import io.hoist.api.destination.TargetDisk;
 import io.hoist.api.destination.TargetNic;
 import io.hoist.api.destination.TargetVmSpec;
-import io.hoist.plugin.kubevirt.KubevirtDestinationFactory;
-import io.hoist.plugin.kubevirt.KubevirtSourceFactory;
+import io.hoist.plugin.kubevirt.KubevirtDestinationProviderFactory;
+import io.hoist.plugin.kubevirt.KubevirtSourceProviderFactory;
 import io.hoist.plugin.kubevirt.manifest.Labels;
 import io.hoist.plugin.kubevirt.kube.KubeResources;
 import io.hoist.plugin.kubevirt.testing.Hosts;
@@ -117,7 +119,7 @@ class KubevirtSourceTest {
 
     private SourceProvider source(Map<String, String> settings) throws Exception {
         ProviderConfig config = cluster.provider(settings);
-        KubevirtSourceFactory factory = new KubevirtSourceFactory();
+        KubevirtSourceProviderFactory factory = new KubevirtSourceProviderFactory();
         assertThat(factory.acceptsSource(config)).isTrue();
         assertThat(factory.acceptsSource(new ProviderConfig("u", "n", "n", "openshift", "", Map.of(), Map.of()))).isFalse();
         assertThat(factory.acceptsSource(new ProviderConfig("u", "n", "n", "openshift", "file:///x", Map.of(), Map.of()))).isFalse();
@@ -293,7 +295,7 @@ class KubevirtSourceTest {
                     List.of(new TargetNic("net-0", "02:00:00:00:00:01", "pod", null, "virtio")),
                     Map.of("plan", "plan-9", "migration", "mig-9", "vmID", vm.id()),
                     Map.of(Labels.SOURCE_PROVIDER_ANNOTATION, Hosts.PROVIDER_UID), null);
-            try (Destination dest = new KubevirtDestinationFactory().create(cluster.provider(Map.of()), host)) {
+            try (Destination dest = new KubevirtDestinationProviderFactory().create(cluster.provider(Map.of()), host)) {
                 dest.createVm(spec, dest.allocateDisks(spec));
             }
         }

@@ -21,7 +21,7 @@ import org.pf4j.Extension;
  * (manifests and raw disks on disk, the embedded default); any other URL, or none, a cluster.
  */
 @Extension
-public final class KubevirtDestinationFactory implements DestinationProviderFactory, ChecksProviderSpec {
+public final class KubevirtDestinationProviderFactory implements DestinationProviderFactory, ChecksProviderSpec {
     public static final String TYPE = "openshift";
 
     @Override
