@@ -27,4 +27,9 @@ if [ -x testbeds/vcsim/build.sh ]; then
   testbeds/vcsim/build.sh
 fi
 
+# The real OpenStack the OpenStack plugin's tests use (testbeds/openstack): installed (Debian packages, once) and
+# started in the background while Maven builds (the tests wait for it through start.sh's lock), stopped at the end.
+testbeds/openstack/start.sh > "${TMPDIR:-/tmp}/hoist-openstack-start.log" 2>&1 &
+trap 'testbeds/openstack/stop.sh' EXIT
+
 mvn -B -ntp verify "$@"

@@ -5,7 +5,7 @@
 set -euo pipefail
 PACKAGES=(keystone python3-openstackclient glance-api cinder-api cinder-scheduler cinder-volume nfs-common
   nova-api nova-conductor nova-scheduler python3-nova placement-api neutron-server rabbitmq-server
-  mariadb-server python3-pymysql uwsgi-plugin-python3 sudo curl openssl)
+  mariadb-server python3-pymysql uwsgi-plugin-python3 qemu-utils sudo curl openssl util-linux)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0

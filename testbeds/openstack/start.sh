@@ -28,6 +28,11 @@ die() {
   exit 1
 }
 
+# one start at a time: ./test.sh starts the testbed in the background while Maven builds, and the tests call
+# this script too; a second caller waits here, then finds the testbed up
+exec 9>"$BASE.lock"
+flock 9
+
 if [ "${1:-}" = "--fresh" ]; then
   "$HERE/stop.sh" || true
 elif [ -f "$BASE/testbed.json" ] && "$HERE/status.sh" >/dev/null 2>&1; then
@@ -158,7 +163,7 @@ nova() {
   start_bg nova-conductor nova-conductor $N
   start_bg nova-scheduler nova-scheduler $N
   # python3-nova ships nova-compute's code without the nova-compute package (which pulls libvirt)
-  start_bg nova-compute "$PY" -c 'import sys; from nova.cmd.compute import main; sys.exit(main())' $N
+  PYTHONPATH="$HERE/nova" start_bg nova-compute "$PY" "$HERE/nova/nova-compute" $N
 }
 neutron() {
   run neutron neutron-db-manage --config-file "$BASE/etc/neutron.conf" upgrade heads
@@ -177,8 +182,10 @@ wait_port neutron 9696 120
 
 say "Nova: the fake compute host into cell1"
 for i in $(seq 1 90); do
-  if nova-manage --config-file "$BASE/etc/nova.conf" cell_v2 discover_hosts --verbose 2>/dev/null | grep -q 'Creating host mapping\|hoist-fake-compute'; then break; fi
-  if nova-manage --config-file "$BASE/etc/nova.conf" cell_v2 list_hosts 2>/dev/null | grep -q hoist-fake-compute; then break; fi
+  # output read whole: nova-manage aborts its transaction on a closed pipe (grep -q)
+  nova-manage --config-file "$BASE/etc/nova.conf" cell_v2 discover_hosts >> "$BASE/log/setup-nova.out" 2>&1 || true
+  hosts=$(nova-manage --config-file "$BASE/etc/nova.conf" cell_v2 list_hosts 2>/dev/null || true)
+  if [[ "$hosts" == *hoist-fake-compute* ]]; then break; fi
   [ "$i" -lt 90 ] || die "nova-compute never registered (log: $BASE/log/nova-compute.out)"
   sleep 2
 done
