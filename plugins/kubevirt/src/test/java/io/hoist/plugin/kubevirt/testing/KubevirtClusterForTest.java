@@ -95,7 +95,10 @@ public final class KubevirtClusterForTest implements AutoCloseable {
                 .withNewSubresources().withNewStatus().endStatus().endSubresources()
                 .withNewSchema().withOpenAPIV3Schema(schema).endSchema().endVersion()
                 .endSpec().build();
-        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+        // createOr(update): on a loaded machine the client may time out and retry a POST the mock server already
+        // took, which then answers 409 AlreadyExists.
+        client.apiextensions().v1().customResourceDefinitions().resource(crd)
+                .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
     }
 
     /** A Provider pointing at this cluster with a token and the server's own CA (TLS verified). */
