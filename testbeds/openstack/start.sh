@@ -30,7 +30,7 @@ die() {
 
 # one start at a time: ./test.sh starts the testbed in the background while Maven builds, and the tests call
 # this script too; a second caller waits here, then finds the testbed up
-exec 9>"$BASE.lock"
+exec 9>"$BASE.start-lock"
 flock 9
 
 if [ "${1:-}" = "--fresh" ]; then
@@ -58,7 +58,7 @@ mkdir -p "$BASE/etc/placement" && render "$HERE/conf/placement.conf" "$BASE/etc/
 # ---------------------------------------------------------------- helpers
 start_bg() { # start_bg NAME CMD...: own process group (stop.sh kills the group), output in log/NAME.out
   local name=$1; shift
-  setsid "$@" > "$BASE/log/$name.out" 2>&1 < /dev/null &
+  setsid "$@" > "$BASE/log/$name.out" 2>&1 < /dev/null 9>&- &   # 9: start.sh's lock, not the daemon's
   echo $! > "$BASE/pids/$name.pid"
 }
 wait_port() { # wait_port NAME PORT SECONDS

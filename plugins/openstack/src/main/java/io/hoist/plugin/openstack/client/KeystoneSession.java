@@ -142,6 +142,11 @@ public final class KeystoneSession {
         }
         try (InputStream in = r.body()) {
             byte[] bytes = in.readAllBytes();
+            if (r.statusCode() == 404 && config.authType() == OpenstackConfig.AuthType.TOKEN) {
+                throw new HoistException(HoistException.Type.AUTH, "ConnectionAuthFailed",
+                        "Keystone no longer knows the Secret's token (expired or revoked): "
+                                + Errors.keystoneMessage(bytes) + "; issue a new one (openstack token issue)");
+            }
             if (r.statusCode() == 401 || r.statusCode() == 403) {
                 throw new HoistException(HoistException.Type.AUTH, "ConnectionAuthFailed",
                         "Keystone refused " + config.principal() + " (HTTP " + r.statusCode() + "): "

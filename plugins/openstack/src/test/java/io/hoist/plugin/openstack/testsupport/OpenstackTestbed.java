@@ -50,8 +50,10 @@ public final class OpenstackTestbed {
                     p.destroyForcibly();
                     throw new IllegalStateException("testbeds/openstack/start.sh failed:\n" + Files.readString(log));
                 }
-                List<String> lines = Files.readAllLines(log);
-                Path stateFile = Path.of(lines.get(lines.size() - 1).trim());
+                // start.sh prints the state file's path last on stdout (its progress goes to stderr)
+                Path stateFile = Files.readAllLines(log).reversed().stream().map(String::trim)
+                        .filter(l -> l.endsWith("testbed.json")).findFirst().map(Path::of)
+                        .orElseThrow(() -> new IllegalStateException("start.sh named no testbed.json: " + log));
                 instance = new OpenstackTestbed(JSON.readTree(stateFile.toFile()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
