@@ -191,7 +191,7 @@ public final class OpenstackSource implements SourceProvider, WatchesInventory {
         }
         if (server == null && ref.name() != null && !ref.name().isBlank()) {
             JsonNode r = session().json("compute", "/servers/detail?name="
-                    + URLEncoder.encode("^" + java.util.regex.Pattern.quote(ref.name()) + "$", StandardCharsets.UTF_8));
+                    + URLEncoder.encode("^" + regexLiteral(ref.name()) + "$", StandardCharsets.UTF_8));
             for (JsonNode s : r == null ? List.<JsonNode>of() : iterable(r.path("servers"))) {
                 if (ref.name().equals(s.path("name").asText())) {
                     server = s;
@@ -200,6 +200,18 @@ public final class OpenstackSource implements SourceProvider, WatchesInventory {
             }
         }
         return server == null ? Optional.empty() : Optional.of(toSourceVm(server));
+    }
+
+    /** Nova filters names by regular expression (MySQL's or Python's): every other character escaped. */
+    static String regexLiteral(String name) {
+        StringBuilder b = new StringBuilder();
+        for (char c : name.toCharArray()) {
+            if (!Character.isLetterOrDigit(c) && c != '_' && c != '-' && c != ' ') {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.toString();
     }
 
     private static List<JsonNode> iterable(JsonNode array) {

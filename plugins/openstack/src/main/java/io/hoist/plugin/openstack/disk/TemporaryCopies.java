@@ -87,15 +87,14 @@ public final class TemporaryCopies {
         Prepared p = new Prepared(null);
         try {
             VolumeSnapshot snap = session.call("snapshot of " + what, os -> os.blockStorage().snapshots().create(
-                    CinderVolumeSnapshot.builder().name(name).volume(volumeId).force(true)
-                            .description("Hoist migration: temporary, deleted after the copy").build()));
+                    // no description: openstack4j would send it also as v1's display_description, which v3 refuses
+                    CinderVolumeSnapshot.builder().name(name).volume(volumeId).force(true).build()));
             p.cleanup.add(() -> deleteSnapshot(snap.getId()));
             awaitStatus("snapshot " + snap.getId(), () -> session.json("volumev3", "/snapshots/" + snap.getId()),
                     "snapshot", "available");
             JsonNode source = session.json("volumev3", "/volumes/" + volumeId).path("volume");
             var vol = session.call("volume from the snapshot of " + what, os -> os.blockStorage().volumes().create(
-                    CinderVolume.builder().name(name).snapshot(snap.getId()).size(source.path("size").asInt())
-                            .description("Hoist migration: temporary, deleted after the copy").build()));
+                    CinderVolume.builder().name(name).snapshot(snap.getId()).size(source.path("size").asInt()).build()));
             p.cleanup.add(() -> deleteVolume(vol.getId()));
             awaitStatus("volume " + vol.getId(), () -> session.json("volumev3", "/volumes/" + vol.getId()),
                     "volume", "available");

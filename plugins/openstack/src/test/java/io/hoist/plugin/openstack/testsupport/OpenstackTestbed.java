@@ -196,17 +196,22 @@ public final class OpenstackTestbed {
         return "/v3/" + text("projectId") + path;
     }
 
-    /** Names of the images, volumes and snapshots a migration makes (hoist-*), as the admin lists them. */
+    /** The plugin's temporary objects are named hoist-<id of what they copy>. */
+    private static boolean temporary(String name) {
+        return name.matches("hoist-[0-9a-f]{8}-[0-9a-f-]{27}");
+    }
+
+    /** The images, volumes and snapshots a migration makes (hoist-<uuid>) and every snapshot, as the admin lists them. */
     public List<String> leftovers() {
         List<String> out = new ArrayList<>();
         for (JsonNode i : call("GET", 9292, "/v2/images", null).path("images")) {
-            if (i.path("name").asText().startsWith("hoist-") && !i.path("name").asText().equals("hoist-base")) {
+            if (temporary(i.path("name").asText())) {
                 out.add("image " + i.path("name").asText() + " " + i.path("status").asText());
             }
         }
         for (JsonNode v : call("GET", 8776, cinder("/volumes/detail?all_tenants=1"), null).path("volumes")) {
             String name = v.path("name").asText();
-            if (name.startsWith("hoist-") && !name.startsWith("hoist-vm-")) {
+            if (temporary(name)) {
                 out.add("volume " + name + " " + v.path("status").asText());
             }
         }
@@ -218,6 +223,14 @@ public final class OpenstackTestbed {
 
     /** Uploads bytes into a queued image (what a hypervisor does for a server snapshot; FakeDriver does not). */
     public void uploadImage(String imageId, byte[] data) {
+        // a hypervisor's snapshot sets the formats first (FakeDriver leaves them empty)
+        HttpResponse<String> patched = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:9292/v2/images/" + imageId))
+                .header("X-Auth-Token", adminToken()).header("Content-Type", "application/openstack-images-v2.1-json-patch")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("""
+                        [{"op":"add","path":"/disk_format","value":"raw"},{"op":"add","path":"/container_format","value":"bare"}]""")));
+        if (patched.statusCode() != 200) {
+            throw new IllegalStateException("formats of image " + imageId + ": HTTP " + patched.statusCode() + " " + patched.body());
+        }
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:9292/v2/images/" + imageId + "/file"))
                 .header("X-Auth-Token", adminToken()).header("Content-Type", "application/octet-stream")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(data)));
