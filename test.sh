@@ -9,7 +9,7 @@ cd "$ROOT"
 source "$ROOT/scripts/java25.sh"
 hoist_find_java25
 
-PACKAGES=(qemu-utils nbdkit libnbd-bin golang-go golang-github-vmware-govmomi-dev tar)
+PACKAGES=(qemu-utils nbdkit libnbd-bin golang-go golang-github-vmware-govmomi-dev tar ansible-core openssh-server)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -38,6 +38,7 @@ public final class Main implements Runnable {
             ArchiveCommand.class,
             DuplicateCommand.class,
             StatusCommand.class,
+            io.hoist.cli.plan.LogsCommand.class,
             PolicyCommand.class,
             CopyCommand.class,
             VerifyCommand.class,

@@ -8,12 +8,22 @@ import java.util.List;
  *
  * @param hostId   id of the host it runs on (for per-host transfer limits); null for hostless sources
  * @param osType   guest OS identifier as the source names it
+ * @param cpuModel the CPU model the source runs the VM with (its own custom model, else its cluster's), which
+ *                 the target keeps when the plan sets {@code preserveClusterCpuModel}; null when the source has none
  */
 public record SourceVm(String id, String name, int sockets, int coresPerSocket, int threadsPerCore,
                        long memoryBytes, Firmware firmware, boolean secureBoot, PowerState powerState,
-                       String hostId, String osType, List<SourceDisk> disks, List<SourceNic> nics) {
+                       String hostId, String osType, List<SourceDisk> disks, List<SourceNic> nics, String cpuModel) {
     public SourceVm {
         disks = List.copyOf(disks);
         nics = List.copyOf(nics);
+    }
+
+    /** A VM whose source names no CPU model. */
+    public SourceVm(String id, String name, int sockets, int coresPerSocket, int threadsPerCore,
+                    long memoryBytes, Firmware firmware, boolean secureBoot, PowerState powerState,
+                    String hostId, String osType, List<SourceDisk> disks, List<SourceNic> nics) {
+        this(id, name, sockets, coresPerSocket, threadsPerCore, memoryBytes, firmware, secureBoot, powerState,
+                hostId, osType, disks, nics, null);
     }
 }

@@ -14,8 +14,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Builtins the Wasm code calls through opa_builtinN. A builtin's id is its index in {@link #ALL}; modules
@@ -123,6 +121,7 @@ public final class Builtins {
         Collections.register();
         Encoding.register();
         Numbers.register();
+        Output.register();
     }
 
     /** Registration entry points used by the groups of builtins below. */
@@ -288,6 +287,9 @@ public final class Builtins {
             def("cast_boolean", 1, a -> { if (!(a[0] instanceof Boolean)) throw BuiltinError.type("cast_boolean", 1, "boolean", a[0]); return a[0]; });
             def("cast_object", 1, a -> obj("cast_object", a, 0));
             def("set_diff", 2, a -> { Set<Object> s = setOf(set("set_diff", a, 0)); s.removeAll(set("set_diff", a, 1)); return s; });
+            def("internal.count_type_error", 1, a -> {
+                throw BuiltinError.type("count", 1, "one of {array, object, set, string}", a[0]);
+            });
             def("opa.runtime", 0, a -> Values.newObject());
             def("time.now_ns", 0, a -> (double) (System.currentTimeMillis() * 1_000_000L));
             def("cast_array", 1, a -> new ArrayList<>(coll("cast_array", a, 0)));
@@ -451,19 +453,7 @@ public final class Builtins {
 
     static BigDecimal big(double d) { return new BigDecimal(Double.toString(d)); }
 
-    /** Compiled patterns by source: policies use a handful of constant regexes on every evaluation. */
-    private static final Map<String, Pattern> PATTERNS = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
-        @Override protected boolean removeEldestEntry(Map.Entry<String, Pattern> e) { return size() > 256; }
-    });
-
-    static Pattern pattern(String re) {
-        Pattern p = PATTERNS.get(re);
-        if (p == null) { p = Pattern.compile(re); PATTERNS.put(re, p); }
-        return p;
-    }
-
-    static Matcher matcher(String fn, String re, String s) {
-        try { return pattern(re).matcher(s); }
-        catch (java.util.regex.PatternSyntaxException e) { throw new BuiltinError("eval_builtin_error", fn + ": error parsing regexp: " + e.getDescription()); }
+    static com.google.re2j.Matcher matcher(String fn, String re, String s) {
+        return Regex.pattern(fn, re).matcher(s);
     }
 }

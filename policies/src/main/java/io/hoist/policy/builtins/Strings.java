@@ -8,8 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import com.google.re2j.Matcher;
 
 /** String, regex, glob and semver builtins. */
 final class Strings {
@@ -102,13 +101,11 @@ final class Strings {
         define("re_match", 2, a -> matcher("re_match", str("re_match", a, 0), str("re_match", a, 1)).find());
         define("regex.is_valid", 1, a -> {
             if (!(a[0] instanceof String s)) return false;
-            try { Pattern.compile(s); return true; } catch (Exception e) { return false; }
+            try { Regex.compile(s); return true; } catch (RuntimeException e) { return false; }
         });
         define("regex.split", 2, a -> {
             String re = str("regex.split", a, 0), s = str("regex.split", a, 1);
-            matcher("regex.split", re, "");
-            List<Object> out = new ArrayList<>(List.of(s.split(re, -1)));
-            return out;
+            return splitLikeGo(Regex.pattern("regex.split", re), s);
         });
         define("regex.find_n", 3, a -> {
             Matcher mt = matcher("regex.find_n", str("regex.find_n", a, 0), str("regex.find_n", a, 1));
@@ -236,28 +233,43 @@ final class Strings {
         }
     }
 
-    /** gobwas/glob semantics as used by OPA's glob.match. */
+    /** gobwas/glob semantics as used by OPA's glob.match, translated to a linear-time RE2 expression. */
     static final class Glob {
         static Object match(String pattern, Object delims, String s) {
-            List<String> ds = new ArrayList<>();
+            StringBuilder runes = new StringBuilder();
             if (delims == Values.NULL) { }
-            else if (delims instanceof List<?> l) { for (Object o : l) ds.add((String) o); }
+            else if (delims instanceof List<?> l) {
+                // OPA passes every rune of every delimiter string to the glob compiler
+                for (Object o : l) {
+                    if (!(o instanceof String d)) throw BuiltinError.type("glob.match", 2, "array of strings", delims);
+                    runes.append(d);
+                }
+                if (l.isEmpty()) runes.append('.');
+            }
             else throw BuiltinError.type("glob.match", 2, "array", delims);
-            if (delims instanceof List<?> l && l.isEmpty()) ds.add(".");
-            StringBuilder sep = new StringBuilder();
-            for (String d : ds) sep.append(Pattern.quote(d));
-            String notSep = ds.isEmpty() ? "[\\s\\S]" : "(?:(?!" + String.join("|", ds.stream().map(Pattern::quote).toList()) + ")[\\s\\S])";
-            return Pattern.compile(toRegex(pattern, notSep)).matcher(s).matches();
+            String notSep = runes.isEmpty() ? "(?s:.)" : "[^" + runes.codePoints().mapToObj(Glob::literal).reduce("", String::concat) + "]";
+            return Regex.compile("^(?:" + toRegex(pattern, notSep) + ")$").matcher(s).find();
         }
 
-        /** Translates a glob (with nested {a,b} alternatives and [..] classes) to a Java regex. */
+        /** One code point as an RE2 literal (inside or outside a class). */
+        static String literal(int cp) {
+            return Character.isLetterOrDigit(cp) && cp < 128 ? Character.toString(cp) : String.format("\\x{%x}", cp);
+        }
+
+        private static String literals(String s) {
+            StringBuilder b = new StringBuilder();
+            s.codePoints().forEach(cp -> b.append(literal(cp)));
+            return b.toString();
+        }
+
+        /** Translates a glob (with nested {a,b} alternatives and [..] classes) to an RE2 expression. */
         private static String toRegex(String pattern, String notSep) {
             StringBuilder re = new StringBuilder();
             for (int i = 0; i < pattern.length(); i++) {
                 char c = pattern.charAt(i);
                 switch (c) {
                     case '*' -> {
-                        if (i + 1 < pattern.length() && pattern.charAt(i + 1) == '*') { re.append("[\\s\\S]*"); i++; }
+                        if (i + 1 < pattern.length() && pattern.charAt(i + 1) == '*') { re.append("(?s:.)*"); i++; }
                         else re.append(notSep).append('*');
                     }
                     case '?' -> re.append(notSep);
@@ -265,8 +277,15 @@ final class Strings {
                         int e = pattern.indexOf(']', i);
                         if (e < 0) throw new BuiltinError("eval_builtin_error", "glob.match: unexpected end of input");
                         String body = pattern.substring(i + 1, e);
-                        if (body.startsWith("!")) body = "^" + body.substring(1);
-                        re.append('[').append(body.replace("\\", "\\\\")).append(']');
+                        boolean negated = body.startsWith("!");
+                        if (negated) body = body.substring(1);
+                        StringBuilder cls = new StringBuilder(negated ? "[^" : "[");
+                        for (int j = 0; j < body.length(); j++) {
+                            char d = body.charAt(j);
+                            if (d == '-' && j > 0 && j + 1 < body.length()) cls.append('-');
+                            else cls.append(literal(d));
+                        }
+                        re.append(cls).append(']');
                         i = e;
                     }
                     case '{' -> {
@@ -286,20 +305,38 @@ final class Strings {
                         re.append("(?:").append(String.join("|", res)).append(')');
                         i = e;
                     }
-                    case '\\' -> { if (i + 1 < pattern.length()) re.append(Pattern.quote(String.valueOf(pattern.charAt(++i)))); }
-                    default -> re.append(Pattern.quote(String.valueOf(c)));
+                    case '\\' -> { if (i + 1 < pattern.length()) re.append(literals(String.valueOf(pattern.charAt(++i)))); }
+                    default -> re.append(literals(String.valueOf(c)));
                 }
             }
             return re.toString();
         }
     }
 
+    /** Go's regexp.Split(s, -1), which OPA's regex.split is. */
+    static List<Object> splitLikeGo(com.google.re2j.Pattern p, String s) {
+        List<Object> out = new ArrayList<>();
+        if (s.isEmpty()) { out.add(""); return out; }
+        Matcher m = p.matcher(s);
+        int beg = 0, end = 0, lastEnd = -1;
+        while (m.find()) {
+            // Go ignores an empty match right after the previous match
+            if (m.start() == m.end() && m.start() == lastEnd) continue;
+            lastEnd = m.end();
+            end = m.start();
+            if (m.end() != 0) out.add(s.substring(beg, end));
+            beg = m.end();
+        }
+        if (end != s.length()) out.add(s.substring(beg));
+        return out;
+    }
+
     record Semver(long major, long minor, long patch, String pre) implements Comparable<Semver> {
-        private static final Pattern P = Pattern.compile(
+        private static final java.util.regex.Pattern P = java.util.regex.Pattern.compile(
                 "^v?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?$");
 
         static Semver parse(String s) {
-            Matcher m = P.matcher(s);
+            java.util.regex.Matcher m = P.matcher(s);
             if (!m.matches() || s.startsWith("v")) return null;
             return new Semver(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)), m.group(4));
         }

@@ -79,12 +79,13 @@ public final class ConformanceRunner {
         try {
             CompiledPolicy policy = RegoCompiler.compile(sources, List.of("query"));
             String data = c.has("data") ? JSON.writeValueAsString(c.get("data")) : "{}";
-            String input = null;
-            if (c.has("input")) input = JSON.writeValueAsString(c.get("input"));
-            else if (c.has("input_term")) input = Values.toJsonText(constantOf(c.get("input_term").asText()));
+            Object input = null;
+            if (c.has("input")) input = Values.fromJson(c.get("input"));
+            // a Rego term may be a set (or hold one), which JSON cannot carry: pass the value itself
+            else if (c.has("input_term")) input = constantOf(c.get("input_term").asText());
             boolean strict = c.path("strict_error").asBoolean(false);
             PolicyInstance inst = PolicyEngine.load(policy.wasm(), data, limits.withStrictBuiltinErrors(strict));
-            String out = inst.evaluate("query", input);
+            String out = inst.evaluateValue("query", input);
             if (wantError) return "expected error " + wantCode + " but got " + out;
             Object got = Values.parseJson(out);
             JsonNode want = c.path("want_plan_result").path("query");

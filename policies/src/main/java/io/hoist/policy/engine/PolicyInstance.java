@@ -57,6 +57,7 @@ public final class PolicyInstance {
     private int dataAddr;
     private int baseHeap;
     private boolean dirty = true;
+    private java.util.function.Consumer<String> output = PolicyInstance::log;
     private ExportFunction heapSet, opaEval, fuelSet;
     private ExportFunction ctxNew, ctxSetInput, ctxSetData, ctxSetEntrypoint, ctxGetResult, evalFn;
 
@@ -67,6 +68,18 @@ public final class PolicyInstance {
     }
 
     public Map<String, Integer> entrypoints() { return Collections.unmodifiableMap(entrypoints); }
+
+    private static final System.Logger PRINT_LOG = System.getLogger("io.hoist.policy.print");
+
+    private static void log(String line) {
+        PRINT_LOG.log(System.Logger.Level.INFO, line);
+    }
+
+    /** Where {@code print} and {@code trace} lines go (the log by default); returns this instance. */
+    public PolicyInstance onOutput(java.util.function.Consumer<String> sink) {
+        this.output = sink == null ? PolicyInstance::log : sink;
+        return this;
+    }
 
     private void init() {
         int min = loaded.module().importSection().stream().filter(i -> i instanceof MemoryImport)
@@ -81,7 +94,10 @@ public final class PolicyInstance {
             String code = colon > 0 && msg.substring(0, colon).matches("[a-z_]+") ? msg.substring(0, colon) : "policy_abort";
             throw new PolicyEvaluationException(code, colon > 0 && !code.equals("policy_abort") ? msg.substring(colon + 2) : msg);
         }));
-        fns.add(new HostFunction("env", "opa_println", FunctionType.of(List.of(ValType.I32), List.of()), (inst, args) -> null));
+        fns.add(new HostFunction("env", "opa_println", FunctionType.of(List.of(ValType.I32), List.of()), (inst, args) -> {
+            output.accept(codec.readCString((int) args[0]));
+            return null;
+        }));
         for (int n = 0; n <= 4; n++) {
             List<ValType> params = new ArrayList<>();
             for (int i = 0; i < n + 2; i++) params.add(ValType.I32);
@@ -154,6 +170,10 @@ public final class PolicyInstance {
             throw new PolicyEvaluationException("eval_builtin_error", b.name() + ": " + e, e);
         }
         if (result == null) return new long[] {0};
+        if (result instanceof io.hoist.policy.builtins.Output.Line line) {
+            output.accept(line.text());
+            result = Boolean.TRUE;
+        }
         return new long[] {ours ? codec.write(result) : parse(Values.toJsonText(result))};
     }
 
@@ -173,7 +193,20 @@ public final class PolicyInstance {
         return evaluate(entrypoint, inputJson, false);
     }
 
+    /**
+     * Evaluates with an input given as a value (Values' Java form): unlike JSON text it can hold sets, which
+     * OPA accepts as input too. Modules not built by our compiler get its JSON form.
+     */
+    public String evaluateValue(String entrypoint, Object input) {
+        if (!ours) return evaluate(entrypoint, input == null ? null : Values.toJsonText(input), false);
+        return evaluate(entrypoint, null, true, input, input != null);
+    }
+
     private String evaluate(String entrypoint, String inputJson, boolean hostJson) {
+        return evaluate(entrypoint, inputJson, hostJson, null, false);
+    }
+
+    private String evaluate(String entrypoint, String inputJson, boolean hostJson, Object givenInput, boolean hasGiven) {
         if (dirty) init();
         Integer ep = entrypoints.get(entrypoint);
         if (ep == null) throw new IllegalArgumentException("entrypoint: unknown \"" + entrypoint + "\" (known: " + entrypoints.keySet() + ")");
@@ -195,8 +228,8 @@ public final class PolicyInstance {
             if (hostJson) {
                 // our layout is known to the host: JSON is handled in Java and values are written directly,
                 // which is much cheaper than parsing and dumping JSON inside the interpreted module
-                Object inputValue = null;
-                if (inputJson != null) {
+                Object inputValue = givenInput;
+                if (!hasGiven && inputJson != null) {
                     try {
                         inputValue = Values.parseJson(inputJson);
                     } catch (IllegalArgumentException e) {

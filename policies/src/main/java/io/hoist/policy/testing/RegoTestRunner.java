@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  */
 public final class RegoTestRunner {
     /** One test's outcome; {@code detail} says why a test failed (undefined, false, an evaluation error). */
-    public record Result(String name, String file, int line, boolean passed, String detail) {}
+    public record Result(String name, String file, int line, boolean passed, String detail, List<String> output) {}
 
     /** All outcomes, in file then source order. */
     public record Report(List<Result> results) {
@@ -79,17 +79,19 @@ public final class RegoTestRunner {
         }
         CompiledPolicy policy = RegoCompiler.compile(files, tests.stream().map(Test::entrypoint).toList());
         PolicyEngine.LoadedPolicy loaded = PolicyEngine.load(policy.wasm(), limits);
-        PolicyInstance instance = loaded.instantiate("{}");
+        List<String> output = new ArrayList<>();
+        PolicyInstance instance = loaded.instantiate("{}").onOutput(output::add);
         for (Test t : tests) {
             String name = t.entrypoint().replace('/', '.');
+            output.clear();
             try {
                 String out = instance.evaluate(t.entrypoint(), "{}");
                 boolean ok = out.replace(" ", "").equals("[{\"result\":true}]");
                 results.add(new Result(name, t.file(), t.line(), ok,
-                        ok ? "" : out.equals("[]") ? "undefined" : "got " + out));
+                        ok ? "" : out.equals("[]") ? "undefined" : "got " + out, List.copyOf(output)));
             } catch (PolicyEvaluationException e) {
-                results.add(new Result(name, t.file(), t.line(), false, e.getMessage()));
-                instance = loaded.instantiate("{}");
+                results.add(new Result(name, t.file(), t.line(), false, e.getMessage(), List.copyOf(output)));
+                instance = loaded.instantiate("{}").onOutput(output::add);
             }
         }
         return new Report(results);
@@ -101,6 +103,8 @@ public final class RegoTestRunner {
             if (!r.passed() || verbose) {
                 out.println((r.passed() ? "PASS " : "FAIL ") + r.file() + ":" + r.line() + ": " + r.name()
                         + (r.passed() ? "" : " (" + r.detail() + ")"));
+                // print() and trace() lines of the test, as opa test shows them
+                for (String line : r.output()) out.println("    " + line);
             }
         }
         out.println(report.passed() + " passed, " + report.failed() + " failed");

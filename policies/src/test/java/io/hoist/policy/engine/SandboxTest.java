@@ -72,4 +72,51 @@ class SandboxTest {
         assertThatThrownBy(() -> Limits.defaults().withMaxMemoryPages(1)).hasMessageContaining("maxMemoryPages");
         assertThatThrownBy(() -> Limits.defaults().withTimeBudget(Duration.ZERO)).hasMessageContaining("timeBudget");
     }
+
+    /**
+     * Issue 24: a backtracking engine needs minutes for (.*a){12}x against 30 a's and cannot be interrupted, so
+     * the time budget did not hold. The regex builtins and glob.match are linear-time now: every call answers
+     * at once, far inside a 1 s budget, on an instance that keeps serving.
+     */
+    @ParameterizedTest
+    @EnumSource(Limits.Mode.class)
+    void hostileRegexesAnswerWithinTheBudget(Limits.Mode mode) {
+        String policy = """
+                package r
+                import rego.v1
+                m := regex.match(`(.*a){12}x`, input.s)
+                f := regex.find_n(`(a|aa)+x`, input.s, -1)
+                sub := regex.find_all_string_submatch_n(`(.*a){12}x`, input.s, -1)
+                rep := regex.replace(input.s, `(a*)*x`, "y")
+                spl := regex.split(`(a|a)*x`, input.s)
+                g := glob.match("*a*a*a*a*a*a*a*a*a*a*a*a*b", [], input.s)
+                """;
+        byte[] wasm = RegoCompiler.compile(List.of(new SourceFile("r.rego", policy)), List.of("r/m", "r/f", "r/sub", "r/rep", "r/spl", "r/g")).wasm();
+        PolicyInstance p = PolicyEngine.load(wasm, "{}", Limits.defaults().withMode(mode).withTimeBudget(Duration.ofSeconds(1)));
+        String input = "{\"s\":\"" + "a".repeat(30) + "\"}";
+        long start = System.nanoTime();
+        assertThat(p.evaluate("r/m", input)).isEqualTo("[{\"result\":false}]");
+        assertThat(p.evaluate("r/f", input)).isEqualTo("[{\"result\":[]}]");
+        assertThat(p.evaluate("r/sub", input)).isEqualTo("[{\"result\":[]}]");
+        assertThat(p.evaluate("r/rep", input)).isEqualTo("[{\"result\":\"" + "a".repeat(30) + "\"}]");
+        assertThat(p.evaluate("r/spl", input)).isEqualTo("[{\"result\":[\"" + "a".repeat(30) + "\"]}]");
+        assertThat(p.evaluate("r/g", input)).isEqualTo("[{\"result\":false}]");
+        // generous for a loaded machine; the backtracking engine took minutes for the first of these alone
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void regexSyntaxIsGosRe2() {
+        String policy = """
+                package r
+                import rego.v1
+                named := regex.find_all_string_submatch_n(`(?P<k>[a-z]+)=(?P<v>\\d+)`, "a=1 b=2", -1)
+                bad := regex.is_valid(`a(?=b)`)
+                """;
+        byte[] wasm = RegoCompiler.compile(List.of(new SourceFile("r.rego", policy)), List.of("r/named", "r/bad")).wasm();
+        PolicyInstance p = PolicyEngine.load(wasm, "{}", Limits.defaults());
+        assertThat(p.evaluate("r/named", null)).isEqualTo("[{\"result\":[[\"a=1\",\"a\",\"1\"],[\"b=2\",\"b\",\"2\"]]}]");
+        // look-ahead is not RE2 (OPA refuses it too)
+        assertThat(p.evaluate("r/bad", null)).isEqualTo("[{\"result\":false}]");
+    }
 }

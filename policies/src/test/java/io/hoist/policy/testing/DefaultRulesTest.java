@@ -42,4 +42,34 @@ class DefaultRulesTest {
         assertThat(report.failed()).isEqualTo(2);
         assertThat(out.toString()).contains("FAIL x_test.rego:5: t.test_wrong (undefined)").endsWith("1 passed, 2 failed\n");
     }
+
+    /**
+     * Policies of our own shaped like MTV's published ones (debug.rego with trace, multi-line sprintf with a
+     * trailing comma, a negated regex over an absent field, several packages in one tree): all their tests pass,
+     * as forklift's own do under "hoist policy test".
+     */
+    @org.junit.jupiter.api.Test
+    void forkliftShapedPoliciesPass() throws Exception {
+        Path dir = Path.of(getClass().getResource("forklift-shaped").toURI());
+        RegoTestRunner.Report report = new RegoTestRunner(Limits.defaults().withTimeBudget(java.time.Duration.ofSeconds(10))).run(dir);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RegoTestRunner.print(report, new PrintStream(out, true), true);
+        assertThat(report.results()).as(out.toString()).hasSize(8);
+        assertThat(report.failed()).as(out.toString()).isZero();
+        // print and trace lines reach the report, under the test that wrote them
+        assertThat(out.toString()).contains("test_debug_traces\n    ** debug ** vm name: t")
+                .containsPattern("test_with_unsupported_bus\n    concerns: \\{\\{\"category\": \"Warning\"");
+    }
+
+    @org.junit.jupiter.api.Test
+    void printShowsUndefinedArguments() {
+        List<SourceFile> files = List.of(new SourceFile("p_test.rego", """
+                package t
+                import rego.v1
+                test_print if print("x", input.missing, {1}, set(), 2.5)
+                """));
+        RegoTestRunner.Report report = new RegoTestRunner(Limits.defaults()).run(files);
+        assertThat(report.failed()).isZero();
+        assertThat(report.results().get(0).output()).containsExactly("x <undefined> {1} set() 2.5");
+    }
 }

@@ -169,11 +169,21 @@ public final class ApiClient {
         return send("GET", path, null);
     }
 
+    /** A GET of an API path that answers plain text (e.g. a plan's {@code log}). */
+    public String getText(String path) {
+        return exchange("GET", path, null, "text/plain").body();
+    }
+
     private JsonNode send(String method, String path, JsonNode body) {
+        HttpResponse<String> response = exchange(method, path, body, "application/json");
+        return parse(response.body(), response.statusCode());
+    }
+
+    private HttpResponse<String> exchange(String method, String path, JsonNode body, String accept) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(connection.url() + path))
                 .timeout(TIMEOUT)
                 .header("Authorization", "Bearer " + connection.token())
-                .header("Accept", "application/json");
+                .header("Accept", accept);
         if (body != null) {
             request.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
@@ -200,7 +210,7 @@ public final class ApiClient {
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
-            return parse(response.body(), status);
+            return response;
         }
         throw error(status, response.body());
     }

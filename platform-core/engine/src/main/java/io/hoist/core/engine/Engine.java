@@ -1,110 +1,118 @@
 package io.hoist.core.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.engine.bus.Addresses;
 import io.hoist.core.engine.bus.LocalCodec;
 import io.hoist.core.engine.bus.Messages;
 import io.hoist.core.engine.controller.MigrationController;
 import io.hoist.core.engine.controller.PlanController;
 import io.hoist.core.engine.controller.ProviderController;
+import io.hoist.core.engine.reconcile.ObjectReconciler;
+import io.hoist.core.engine.reconcile.ReconcileQueue;
+import io.hoist.core.engine.reconcile.WatchRouter;
+import io.hoist.core.engine.run.ArchiveCleanup;
 import io.hoist.core.engine.run.DiskCopyService;
-import io.hoist.core.engine.run.EngineContext;
+import io.hoist.core.engine.run.PhaseHandlers;
+import io.hoist.core.engine.run.RetryPolicy;
+import io.hoist.core.engine.run.RunRegistry;
+import io.hoist.core.engine.run.VmLoader;
 import io.hoist.core.engine.run.VmRun;
+import io.hoist.core.engine.run.phase.Cleanup;
+import io.hoist.core.engine.run.phase.ConvertGuestPhase;
+import io.hoist.core.engine.run.phase.CreateVmPhase;
+import io.hoist.core.engine.run.phase.Delays;
+import io.hoist.core.engine.run.phase.DiskPhases;
+import io.hoist.core.engine.run.phase.HookPhases;
+import io.hoist.core.engine.run.phase.PowerPhases;
+import io.hoist.core.engine.run.phase.ProviderPhase;
+import io.hoist.core.engine.run.phase.WarmPhases;
 import io.hoist.core.engine.runtime.Extensions;
 import io.hoist.core.engine.runtime.HostServices;
 import io.hoist.core.engine.runtime.ProviderRuntime;
 import io.hoist.core.engine.scheduler.TransferScheduler;
 import io.hoist.core.engine.status.StatusWriter;
-import io.hoist.core.model.Conditions;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.core.model.Resources;
-import io.hoist.core.model.meta.Condition;
 import io.hoist.core.model.resource.Migration;
-import io.hoist.core.model.resource.Plan;
 import io.hoist.core.store.ResourceStore;
-import io.hoist.core.store.StoreException;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The migration engine: watches the store, reconciles Providers, Plans and Migrations one pass per
- * object at a time, and runs VMs dispatched over the Vert.x event bus. Everything it needs to resume
- * is in the store, so a restarted engine continues every unfinished migration where it stopped.
+ * The migration engine, composed: a {@link WatchRouter} turns store changes into reconcile requests, a
+ * {@link ReconcileQueue} runs one {@link ObjectReconciler} pass per object at a time, the {@link MigrationController}
+ * sends VM runs over the event bus to the {@link RunRegistry}, whose {@link VmRun}s walk their itineraries with the
+ * phase handlers, and the {@link StatusWriter} is the single writer of Plan and Migration status. Everything needed
+ * to resume is in the store, so a restarted engine continues every unfinished migration where it stopped.
  */
 public final class Engine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
     /** Minimum time between two passes over the same object: status churn during a big run is coalesced. */
-    private static final long MIN_PASS_INTERVAL_MS = 1_000;
-    /** Inventory changes are gathered this long before a provider's plans are recomputed. */
-    private static final long INVENTORY_SETTLE_MS = 500;
+    private static final Duration MIN_PASS_INTERVAL = Duration.ofSeconds(1);
 
     private final Vertx vertx;
     private final ResourceStore store;
-    private final ObjectMapper mapper = Resources.MAPPER;
-    private final Extensions extensions;
     private final HostServices services;
+    private final EngineSettings settings;
     private final ProviderRuntime providers;
     private final StatusWriter status;
     private final TransferScheduler scheduler;
-    private final EngineContext ctx;
-    private final ProviderController providerController;
-    private final PlanController planController;
-    private final MigrationController migrationController;
-    private final ExecutorService reconcilers;
-    private final ScheduledExecutorService timers;
-    private final Map<String, VmRun> runs = new ConcurrentHashMap<>();
-    private final Map<Messages.Reconcile, PassState> passes = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Threads.timer("hoist-engine-timer");
+    private final ExecutorService reconcilers = Threads.virtualPerTask("hoist-reconcile");
+    private final ExecutorService runs = Threads.virtualPerTask("hoist-vm");
+    private final ExecutorService copies = Threads.virtualPerTask("hoist-disk-copy");
+    private final ExecutorService events = Threads.virtualSerial("hoist-watch");
+    private final ReconcileQueue queue;
+    private final WatchRouter router;
+    private final RunRegistry registry;
     private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+    private volatile RetryPolicy retry = RetryPolicy.DEFAULT;
     private ResourceStore.Watch watch;
-    /** Providers whose inventory changed since their plans were last requeued. */
-    private final Set<String> inventoryChanged = ConcurrentHashMap.newKeySet();
-    /** Last seen generation per Migration uid, to tell spec changes from status writes. */
-    private final Map<String, Long> migrationGenerations = new ConcurrentHashMap<>();
     private AutoCloseable inventorySubscription;
     private Duration resyncEvery = Duration.ofSeconds(15);
     private volatile boolean closed;
 
-    private static final class PassState {
-        boolean running;
-        boolean again;
-        long lastRun;
-    }
-
     public Engine(Vertx vertx, ResourceStore store, Extensions extensions, HostServices services, DiskCopyService copier) {
         this.vertx = vertx;
         this.store = store;
-        this.extensions = extensions;
         this.services = services;
+        ObjectMapper mapper = Resources.MAPPER;
+        this.settings = new EngineSettings(services.settings());
         this.providers = new ProviderRuntime(extensions, services, store);
         this.status = new StatusWriter(store, mapper);
-        this.scheduler = new TransferScheduler(() -> (int) services.settings().getLong("controller_max_vm_inflight", 20));
-        this.timers = Executors.newScheduledThreadPool(1, named("hoist-engine-timer"));
-        this.reconcilers = Executors.newFixedThreadPool(4, named("hoist-reconcile"));
-        ExecutorService phases = Executors.newFixedThreadPool(256, named("hoist-vm-phase"));
-        ExecutorService copies = Executors.newCachedThreadPool(named("hoist-disk-copy"));
-        this.ctx = new EngineContext(vertx, store, mapper, providers, extensions, scheduler, copier, status,
-                services.settings(), phases, copies, timers);
-        this.providerController = new ProviderController(store, providers, extensions, services, uid -> requeueAll(ResourceKind.PLAN));
-        this.planController = new PlanController(store, mapper, providers, extensions, services.inventoryView());
-        this.migrationController = new MigrationController(store, mapper, status, new MigrationController.Runs() {
+        this.scheduler = new TransferScheduler(settings::maxVmInflight);
+
+        VmLoader loader = new VmLoader(store, mapper, providers, status);
+        Delays delays = new Delays(timer);
+        DiskPhases disks = new DiskPhases(scheduler, copier, copies, settings::hostBandwidthMibps,
+                (vm, p) -> vertx.eventBus().publish(Addresses.DISK_PROGRESS,
+                        new Messages.DiskProgress(vm.message().plan(), vm.message().migrationUid(), vm.message().vmId(), p)));
+        WarmPhases warm = new WarmPhases(disks, delays, settings::precopyInterval, vm -> loader
+                .read(ResourceKind.MIGRATION, vm.message().plan().namespace(), vm.message().migrationName(), Migration.class)
+                .map(m -> m.spec == null ? null : WarmPhases.cutoverTime(m.spec.cutover)).orElse(null));
+        HookPhases hooks = new HookPhases(extensions, loader, mapper, store, services);
+        PhaseHandlers handlers = new PhaseHandlers(new PowerPhases(delays), hooks, disks, warm,
+                new ConvertGuestPhase(extensions, disks), new CreateVmPhase(disks), new ProviderPhase(extensions, delays));
+        Cleanup cleanup = new Cleanup(disks, warm);
+        VmRun.Services runServices = new VmRun.Services(loader, handlers, cleanup, delays, () -> retry, runs, () -> closed);
+        this.registry = new RunRegistry(runServices, msg -> {
+            enqueue(new Messages.Reconcile(ResourceKind.MIGRATION, msg.plan().namespace(), msg.migrationName()));
+            enqueue(new Messages.Reconcile(ResourceKind.PLAN, msg.plan().namespace(), msg.plan().name()));
+        });
+
+        ProviderController providerController = new ProviderController(store, providers, extensions, services,
+                uid -> requeueAll(ResourceKind.PLAN));
+        PlanController planController = new PlanController(store, mapper, providers, extensions, services.inventoryView());
+        MigrationController migrationController = new MigrationController(store, mapper, status, new MigrationController.Runs() {
             @Override
             public boolean isRunning(String migrationUid, String vmId) {
-                return runs.containsKey(runKey(migrationUid, vmId));
+                return registry.isRunning(migrationUid, vmId);
             }
 
             @Override
@@ -117,6 +125,45 @@ public final class Engine implements AutoCloseable {
                 vertx.eventBus().publish(Addresses.VM_CANCEL, cancel);
             }
         });
+        ObjectReconciler reconciler = new ObjectReconciler(store, mapper, status, providerController, planController,
+                migrationController, new ArchiveCleanup(loader, cleanup, hooks, runs));
+        this.queue = new ReconcileQueue(r -> {
+            boolean again = reconciler.reconcile(r);
+            if (store.get(r.kind(), r.namespace(), r.name()).isEmpty()) {
+                queue().forget(r);
+            }
+            return again;
+        }, timer, reconcilers, MIN_PASS_INTERVAL, requeueDelay());
+        this.router = new WatchRouter(store, new WatchRouter.Targets() {
+            @Override
+            public void enqueue(Messages.Reconcile r) {
+                Engine.this.enqueue(r);
+            }
+
+            @Override
+            public void providerDeleted(String uid, String type) {
+                providers.remove(uid, type);
+            }
+
+            @Override
+            public void planDeleted(Messages.PlanKey plan) {
+                status.forget(plan);
+            }
+
+            @Override
+            public void migrationChanged(String migrationUid) {
+                registry.poke(migrationUid);
+            }
+
+            @Override
+            public void settingsChanged() {
+                scheduler.poke();
+            }
+        }, events, timer);
+    }
+
+    private ReconcileQueue queue() {
+        return queue;
     }
 
     public TransferScheduler scheduler() {
@@ -125,6 +172,11 @@ public final class Engine implements AutoCloseable {
 
     public ProviderRuntime providers() {
         return providers;
+    }
+
+    /** The settings as the engine reads them (tests shorten the precopy interval here). */
+    public EngineSettings settings() {
+        return settings;
     }
 
     /**
@@ -136,335 +188,52 @@ public final class Engine implements AutoCloseable {
         return this;
     }
 
+    /** How UNAVAILABLE failures are retried; set before {@link #start()} (tests shorten the backoff). */
+    public Engine retryPolicy(RetryPolicy policy) {
+        this.retry = policy;
+        return this;
+    }
+
     /** Starts watching and resumes every unfinished migration. */
     public void start() {
         LocalCodec.registerAll(vertx.eventBus());
-        consumers.add(vertx.eventBus().<Messages.RunVm>consumer(Addresses.VM_RUN, m -> startRun(m.body())));
-        consumers.add(vertx.eventBus().<Messages.CancelVms>consumer(Addresses.VM_CANCEL, m -> {
-            for (String vmId : m.body().vmIds()) {
-                VmRun r = runs.get(runKey(m.body().migrationUid(), vmId));
-                if (r != null) {
-                    r.cancel();
-                }
-            }
-        }));
+        consumers.add(vertx.eventBus().<Messages.RunVm>consumer(Addresses.VM_RUN, m -> registry.start(m.body())));
+        consumers.add(vertx.eventBus().<Messages.CancelVms>consumer(Addresses.VM_CANCEL, m -> registry.cancel(m.body())));
         consumers.add(vertx.eventBus().<Messages.Reconcile>consumer(Addresses.RECONCILE, m -> enqueue(m.body())));
-        watch = store.watch(null, null, store.currentVersion(), this::onChange);
-        inventorySubscription = services.onInventoryChange(this::onInventoryChange);
+        watch = store.watch(null, null, store.currentVersion(), router.listener());
+        inventorySubscription = services.onInventoryChange(router.inventoryListener());
         for (ResourceKind k : List.of(ResourceKind.PROVIDER, ResourceKind.PLAN, ResourceKind.MIGRATION)) {
-            requeueAll(k);
+            router.requeueAll(k);
         }
         // Level-triggered safety net: every object is looked at again periodically.
-        timers.scheduleWithFixedDelay(() -> {
-            requeueAll(ResourceKind.PLAN);
-            requeueAll(ResourceKind.MIGRATION);
-        }, resyncEvery.toMillis(), resyncEvery.toMillis(), TimeUnit.MILLISECONDS);
-        timers.scheduleWithFixedDelay(() -> requeueAll(ResourceKind.PROVIDER), 60, 60, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> events.execute(() -> {
+            router.requeueAll(ResourceKind.PLAN);
+            router.requeueAll(ResourceKind.MIGRATION);
+        }), resyncEvery.toMillis(), resyncEvery.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> events.execute(() -> router.requeueAll(ResourceKind.PROVIDER)), 60, 60, TimeUnit.SECONDS);
     }
 
-    private void onChange(ResourceStore.WatchEvent e) {
-        ResourceKind kind = e.kind();
-        ObjectNode o = e.object();
-        String ns = o.path("metadata").path("namespace").asText();
-        String name = o.path("metadata").path("name").asText();
-        switch (kind) {
-            case PROVIDER -> {
-                if ("DELETED".equals(e.type())) {
-                    providers.remove(o.path("metadata").path("uid").asText(), o.path("spec").path("type").asText());
-                } else {
-                    enqueue(new Messages.Reconcile(kind, ns, name));
-                }
-                requeueAll(ResourceKind.PLAN);
-            }
-            case SECRET, HOST -> {
-                requeueAll(ResourceKind.PROVIDER); // a provider's plugin is rebuilt with its new Secret or Hosts
-            }
-            case PLAN -> {
-                if ("DELETED".equals(e.type())) {
-                    status.forget(new Messages.PlanKey(ns, name));
-                } else {
-                    enqueue(new Messages.Reconcile(kind, ns, name));
-                }
-            }
-            case MIGRATION -> {
-                if (!"DELETED".equals(e.type())) {
-                    enqueue(new Messages.Reconcile(kind, ns, name));
-                    // Only a spec change (new generation: cutover set or moved) wakes the runs; the engine's own
-                    // status writes to the Migration come every few seconds and must not.
-                    String uid = o.path("metadata").path("uid").asText();
-                    long generation = o.path("metadata").path("generation").asLong();
-                    Long seen = migrationGenerations.put(uid, generation);
-                    if (seen != null && seen != generation) {
-                        String prefix = runKey(uid, "");
-                        runs.forEach((key, run) -> {
-                            if (key.startsWith(prefix)) {
-                                run.poke(); // acted on now, not at the run's next poll
-                            }
-                        });
-                    }
-                } else {
-                    migrationGenerations.remove(o.path("metadata").path("uid").asText());
-                }
-            }
-            case NETWORK_MAP, STORAGE_MAP, HOOK -> requeueAll(ResourceKind.PLAN);
-            case FORKLIFT_CONTROLLER -> scheduler.poke();
-            default -> { }
-        }
-    }
-
-    /**
-     * A provider's inventory moved (a VM appeared or went, validation concerns changed): its plans' conditions
-     * are recomputed after a short settle time, so a burst of changes (a full collection) costs one pass per plan.
-     */
-    private void onInventoryChange(String providerUid) {
-        if (closed || !inventoryChanged.add(providerUid)) {
-            return;
-        }
-        try {
-            timers.schedule(() -> {
-                inventoryChanged.remove(providerUid);
-                requeuePlansOf(providerUid);
-            }, INVENTORY_SETTLE_MS, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            inventoryChanged.remove(providerUid); // shutting down
-        }
-    }
-
-    private void requeuePlansOf(String providerUid) {
-        Set<String> refs = new HashSet<>();
-        for (ObjectNode p : store.list(ResourceKind.PROVIDER, null)) {
-            if (providerUid.equals(p.path("metadata").path("uid").asText())) {
-                refs.add(p.path("metadata").path("namespace").asText() + "/" + p.path("metadata").path("name").asText());
-            }
-        }
-        if (refs.isEmpty()) {
-            return;
-        }
-        for (ObjectNode plan : store.list(ResourceKind.PLAN, null)) {
-            String ns = plan.path("metadata").path("namespace").asText();
-            for (String side : List.of("source", "destination")) {
-                var ref = plan.path("spec").path("provider").path(side);
-                String refNs = ref.path("namespace").asText("");
-                if (refs.contains((refNs.isEmpty() ? ns : refNs) + "/" + ref.path("name").asText())) {
-                    enqueue(new Messages.Reconcile(ResourceKind.PLAN, ns, plan.path("metadata").path("name").asText()));
-                    break;
-                }
-            }
+    private void enqueue(Messages.Reconcile r) {
+        if (!closed) {
+            queue.enqueue(r);
         }
     }
 
     private void requeueAll(ResourceKind kind) {
-        for (ObjectNode o : store.list(kind, null)) {
-            enqueue(new Messages.Reconcile(kind, o.path("metadata").path("namespace").asText(), o.path("metadata").path("name").asText()));
+        if (!closed) {
+            router.requeueAll(kind);
         }
-    }
-
-    /** At most one pass per object at a time; requests during a pass schedule exactly one more. */
-    private void enqueue(Messages.Reconcile r) {
-        if (closed) {
-            return;
-        }
-        PassState s = passes.computeIfAbsent(r, k -> new PassState());
-        synchronized (s) {
-            if (s.running) {
-                s.again = true;
-                return;
-            }
-            s.running = true;
-        }
-        long wait = Math.max(0, s.lastRun + MIN_PASS_INTERVAL_MS - System.currentTimeMillis());
-        if (timers.isShutdown()) {
-            return;
-        }
-        timers.schedule(() -> reconcilers.execute(() -> pass(r, s)), wait, TimeUnit.MILLISECONDS);
-    }
-
-    private void pass(Messages.Reconcile r, PassState s) {
-        boolean requeueLater = false;
-        try {
-            requeueLater = reconcile(r);
-        } catch (Throwable t) {
-            LOG.log(System.Logger.Level.WARNING, "reconcile of " + r + " failed: " + t, t);
-            requeueLater = true;
-        } finally {
-            boolean again;
-            synchronized (s) {
-                s.lastRun = System.currentTimeMillis();
-                s.running = false;
-                again = s.again;
-                s.again = false;
-            }
-            if (again) {
-                enqueue(r);
-            } else if (requeueLater && !closed) {
-                timers.schedule(() -> enqueue(r), 5, TimeUnit.SECONDS);
-            }
-        }
-    }
-
-    /** Returns true when the object should be looked at again soon. */
-    private boolean reconcile(Messages.Reconcile r) {
-        var stored = store.get(r.kind(), r.namespace(), r.name());
-        if (stored.isEmpty()) {
-            passes.remove(r);
-            return false;
-        }
-        ObjectNode o = stored.get();
-        return switch (r.kind()) {
-            case PROVIDER -> reconcileProvider(o);
-            case PLAN -> reconcilePlan(mapper.convertValue(o, Plan.class));
-            case MIGRATION -> migrationController.reconcile(mapper.convertValue(o, Migration.class)).waiting();
-            default -> false;
-        };
-    }
-
-    private boolean reconcileProvider(ObjectNode provider) {
-        ProviderController.Outcome out = providerController.reconcile(provider);
-        writeStatusIfChanged(ResourceKind.PROVIDER, provider, out.conditions(), out.phase());
-        return "Staging".equals(out.phase()) || "ConnectionFailed".equals(out.phase());
-    }
-
-    private final Set<String> archivedCleaned = ConcurrentHashMap.newKeySet();
-
-    /** An archived plan's leftovers (of VMs that did not succeed) are removed once. */
-    private void cleanUpArchived(Plan plan) {
-        if (!plan.spec.isArchived() || plan.status == null || plan.status.migration == null
-                || plan.status.migration.vms == null || plan.status.migration.history == null
-                || plan.status.migration.history.isEmpty() || !archivedCleaned.add(plan.metadata.uid)) {
-            return;
-        }
-        var last = plan.status.migration.history.get(plan.status.migration.history.size() - 1).migration;
-        Messages.PlanKey key = new Messages.PlanKey(plan.namespace(), plan.name());
-        for (var vm : plan.status.migration.vms) {
-            if (Conditions.isTrue(vm.conditions, Conditions.SUCCEEDED) || vm.completed == null) {
-                continue;
-            }
-            ctx.phases().execute(() -> {
-                try {
-                    new VmRun(ctx, new Messages.RunVm(key, last.name, last.uid, vm.id), r -> { }).archive();
-                } catch (Exception e) {
-                    LOG.log(System.Logger.Level.WARNING, "archive cleanup of VM " + vm.id + " in plan " + key + " failed: " + e.getMessage());
-                }
-            });
-        }
-    }
-
-    private boolean reconcilePlan(Plan plan) {
-        if (!Conditions.isTrue(plan.status == null ? null : plan.status.conditions, Conditions.EXECUTING)) {
-            cleanUpArchived(plan);
-        }
-        List<Condition> wanted = planController.conditions(plan);
-        List<Condition> current = plan.status == null ? null : plan.status.conditions;
-        if (sameConditions(current, wanted)) {
-            return false;
-        }
-        Messages.PlanKey key = new Messages.PlanKey(plan.namespace(), plan.name());
-        Long generation = plan.metadata.generation;
-        status.updatePlan(key, p -> {
-            if (p.status == null) {
-                p.status = new Plan.Status();
-            }
-            List<Condition> next = new ArrayList<>();
-            for (Condition c : wanted) {
-                next = Conditions.set(p.status.conditions, c, Instant.now());
-                p.status.conditions = next;
-            }
-            Set<String> keep = new HashSet<>();
-            wanted.forEach(c -> keep.add(c.type));
-            p.status.conditions = new ArrayList<>(p.status.conditions == null ? List.of() : p.status.conditions);
-            p.status.conditions.removeIf(c -> !keep.contains(c.type) && !Boolean.TRUE.equals(c.durable));
-            p.status.observedGeneration = generation;
-        }).join();
-        return false;
-    }
-
-    private void writeStatusIfChanged(ResourceKind kind, ObjectNode o, List<Condition> wanted, String phase) {
-        List<Condition> current = new ArrayList<>();
-        o.path("status").path("conditions").forEach(c -> current.add(mapper.convertValue(c, Condition.class)));
-        if (sameConditions(current, wanted) && Objects.equals(o.path("status").path("phase").asText(null), phase)) {
-            return;
-        }
-        for (int attempt = 0; attempt < 10; attempt++) {
-            ObjectNode fresh = attempt == 0 ? o.deepCopy() : store.get(kind, o.path("metadata").path("namespace").asText(),
-                    o.path("metadata").path("name").asText()).orElse(null);
-            if (fresh == null) {
-                return;
-            }
-            List<Condition> stored = new ArrayList<>();
-            fresh.path("status").path("conditions").forEach(c -> stored.add(mapper.convertValue(c, Condition.class)));
-            List<Condition> list = stored;
-            List<Condition> next = new ArrayList<>();
-            for (Condition c : wanted) {
-                list = Conditions.set(list, c, Instant.now());
-            }
-            for (Condition c : list) {
-                if (wanted.stream().anyMatch(w -> w.type.equals(c.type))) {
-                    next.add(c);
-                }
-            }
-            ObjectNode st = fresh.with("status");
-            st.set("conditions", mapper.valueToTree(next));
-            if (phase != null) {
-                st.put("phase", phase);
-            }
-            st.put("observedGeneration", fresh.path("metadata").path("generation").asLong());
-            try {
-                store.updateStatus(kind, fresh);
-                return;
-            } catch (StoreException.Conflict c) {
-                // re-read and retry
-            }
-        }
-    }
-
-    /** Equal when the same types have the same status, reason, category and message (times ignored). */
-    static boolean sameConditions(List<Condition> a, List<Condition> b) {
-        List<Condition> x = a == null ? List.of() : a;
-        List<Condition> y = b == null ? List.of() : b;
-        if (x.size() != y.size()) {
-            return false;
-        }
-        for (Condition c : y) {
-            Condition d = x.stream().filter(e -> Objects.equals(e.type, c.type)).findFirst().orElse(null);
-            if (d == null || !Objects.equals(d.status, c.status) || !Objects.equals(d.reason, c.reason)
-                    || !Objects.equals(d.category, c.category) || !Objects.equals(d.message, c.message)
-                    || !Objects.equals(d.items, c.items)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void startRun(Messages.RunVm msg) {
-        String key = runKey(msg.migrationUid(), msg.vmId());
-        VmRun run = new VmRun(ctx, msg, finished -> {
-            runs.remove(key);
-            enqueue(new Messages.Reconcile(ResourceKind.MIGRATION, msg.plan().namespace(), msg.migrationName()));
-            enqueue(new Messages.Reconcile(ResourceKind.PLAN, msg.plan().namespace(), msg.plan().name()));
-        });
-        if (runs.putIfAbsent(key, run) == null) {
-            run.start();
-        }
-    }
-
-    private static String runKey(String migrationUid, String vmId) {
-        return migrationUid + "/" + vmId;
     }
 
     /** Number of VMs currently being run by this engine. */
     public int activeRuns() {
-        return runs.size();
+        return registry.active();
     }
 
-    private static java.util.concurrent.ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
+    /**
+     * Stops intake (watch, bus consumers, queue), lets VM runs stop at their durable phase, flushes the status
+     * writer, then closes the plugins. Quiet: nothing here fails a VM or prints a stack trace.
+     */
     @Override
     public void close() {
         closed = true;
@@ -479,12 +248,16 @@ public final class Engine implements AutoCloseable {
             }
         }
         consumers.forEach(MessageConsumer::unregister);
-        timers.shutdownNow();
+        router.close();
+        queue.close();
+        timer.shutdownNow();
+        events.shutdownNow();
         reconcilers.shutdownNow();
-        ctx.phases().shutdownNow();
-        ctx.copies().shutdownNow();
+        runs.shutdownNow();
+        copies.shutdownNow();
         status.close();
         providers.close();
+        LOG.log(System.Logger.Level.DEBUG, "engine stopped");
     }
 
     /** How long the engine waits before re-checking a waiting object. */

@@ -71,7 +71,10 @@ public final class EngineHarness implements AutoCloseable {
                 dir.resolve("data"));
         var copier = new TransferDiskCopyService(dir.resolve("data"), new BandwidthBudgets(), Executors.newSingleThreadScheduledExecutor());
         engine = new Engine(vertx, store, Extensions.of(List.of(sf), List.of(df), List.of(), List.of()), services, copier);
-        engine.resyncEvery(resync).start();
+        // Precopy rounds every 1.2 s (the setting's minimum is one minute) and quick retries: tests take seconds.
+        engine.settings().precopyIntervalOverride(Duration.ofMillis(1200));
+        engine.resyncEvery(resync).retryPolicy(new io.hoist.core.engine.run.RetryPolicy(4, Duration.ofMillis(200),
+                Duration.ofSeconds(1), Duration.ofMinutes(1))).start();
     }
 
     /** Source and destination providers and one-to-one maps for the synthetic source, in namespace default. */

@@ -35,7 +35,7 @@ class EngineMigrationTest {
                 apiVersion: forklift.konveyor.io/v1beta1
                 kind: ForkliftController
                 metadata: {name: forklift-controller, namespace: default}
-                spec: {controller_max_vm_inflight: 2, controller_precopy_interval: "0.02"}
+                spec: {controller_max_vm_inflight: 2}
                 """.formatted(type) + (cutover == null ? "" : "");
     }
 

@@ -18,6 +18,7 @@ import io.hoist.core.transfer.budget.BandwidthBudgets;
 import io.hoist.core.transfer.tls.ProviderHttpClients;
 import io.hoist.core.validation.ConfigMapRules;
 import io.hoist.core.validation.ValidationService;
+import io.hoist.core.validation.rules.RulePackages;
 import io.hoist.core.validation.web.ValidationRoutes;
 import io.vertx.ext.web.Router;
 import java.nio.file.Path;
@@ -95,11 +96,34 @@ public final class Platform implements AutoCloseable {
                 return PluginRoutes.openApiPaths();
             }
         });
+        // Hook output (DATA/logs), as `hoist logs` reads it.
+        builder.routes(new io.hoist.core.server.http.RouteContributor() {
+            @Override
+            public void addRoutes(Router router, HoistServer.Context ctx) {
+                new io.hoist.core.server.logs.StepLogRoutes(ctx.vertx(), ctx.store(),
+                        new io.hoist.core.engine.hooks.StepLogs(ctx.dataDir())).mount(router);
+            }
+
+            @Override
+            public com.fasterxml.jackson.databind.node.ObjectNode openApiPaths() {
+                return io.hoist.core.server.logs.StepLogRoutes.openApiPaths();
+            }
+        });
         // Validation service: validates inventory VMs with the provider's rules, writes concerns onto them.
         builder.component(new HoistServer.Component() {
             @Override
             public void start(HoistServer.Context ctx) {
-                validation = ValidationService.create(inventory, ctx.dataDir()).start(java.time.Duration.ofSeconds(5));
+                // rule packages: those the source plugins ship, then hoist-policies' own for the other providers
+                List<io.hoist.core.validation.rules.RulePackage> shipped = new ArrayList<>();
+                for (var r : plugins.shippedValidationRules()) {
+                    try {
+                        shipped.add(RulePackages.fromPlugin(r.pluginId(), r.providerType(), r.rules(), r.loader()));
+                    } catch (RuntimeException e) {
+                        System.getLogger(Platform.class.getName()).log(System.Logger.Level.ERROR, e.getMessage());
+                    }
+                }
+                validation = ValidationService.create(inventory, ctx.dataDir(), RulePackages.builtin().with(shipped))
+                        .start(java.time.Duration.ofSeconds(5));
                 validationConfigMaps = ConfigMapRules.follow(ctx.store(), validation, ConfigMapRules.DEFAULT_NAME);
             }
 

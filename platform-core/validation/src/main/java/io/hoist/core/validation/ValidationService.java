@@ -7,8 +7,8 @@ import io.hoist.core.inventory.InventoryDocument;
 import io.hoist.core.inventory.InventoryEvent;
 import io.hoist.core.inventory.ProviderStatus;
 import io.hoist.core.validation.rules.CustomRules;
-import io.hoist.core.validation.rules.DefaultRules;
-import io.hoist.core.validation.rules.ProviderPackages;
+import io.hoist.core.validation.rules.RulePackage;
+import io.hoist.core.validation.rules.RulePackages;
 import io.hoist.core.validation.rules.RuleFile;
 import io.hoist.core.validation.rules.RuleSet;
 import io.hoist.core.validation.rules.RuleSetCompiler;
@@ -27,7 +27,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -49,11 +53,12 @@ public final class ValidationService implements AutoCloseable {
 
     private final Inventory inventory;
     private final Path rulesDir;
+    private final RulePackages packages;
     private final RuleSetCompiler compiler;
-    private final Map<String, List<RuleFile>> defaults = new ConcurrentHashMap<>();
+    private final Duration compileBudget;
     private final Map<String, RuleSet> active = new ConcurrentHashMap<>();
     private final Map<String, String> errors = new ConcurrentHashMap<>();
-    /** Custom rules by source (ConfigMap or bundle name), then by package. */
+    /** Custom rules by source (ConfigMap or bundle name), then by package; only the rules thread touches it. */
     private final Map<String, Map<String, List<RuleFile>>> posted = new LinkedHashMap<>();
     private final Map<String, String> directoryFingerprints = new ConcurrentHashMap<>();
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
@@ -61,6 +66,12 @@ public final class ValidationService implements AutoCloseable {
     private final Set<String> again = ConcurrentHashMap.newKeySet();
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService poller;
+    /**
+     * Every rule change (start, DATA/rules, ConfigMaps, bundles) runs here, one at a time, so no caller ever
+     * compiles or trial-evaluates rules while holding a lock someone else needs (a store commit, the
+     * validation workers). Each compile runs on its own thread within {@link #compileBudget}.
+     */
+    private final ExecutorService rulesThread;
     private final AtomicLong validated = new AtomicLong();
     private AutoCloseable subscription;
 
@@ -69,42 +80,95 @@ public final class ValidationService implements AutoCloseable {
      * @param threads  validation threads (rules are CPU-bound: one per core)
      */
     public ValidationService(Inventory inventory, Path rulesDir, Limits limits, int threads) {
+        this(inventory, rulesDir, limits, threads, RulePackages.builtin());
+    }
+
+    public ValidationService(Inventory inventory, Path rulesDir, Limits limits, int threads, RulePackages packages) {
+        this(inventory, rulesDir, threads, packages, new RuleSetCompiler(limits), Duration.ofSeconds(60));
+    }
+
+    ValidationService(Inventory inventory, Path rulesDir, int threads, RulePackages packages, RuleSetCompiler compiler,
+                      Duration compileBudget) {
         this.inventory = inventory;
         this.rulesDir = rulesDir;
-        this.compiler = new RuleSetCompiler(limits);
+        this.packages = packages;
+        this.compiler = compiler;
+        this.compileBudget = compileBudget;
         this.workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 daemon("hoist-validation"));
         this.poller = Executors.newSingleThreadScheduledExecutor(daemon("hoist-validation-rules-watch"));
+        this.rulesThread = Executors.newSingleThreadExecutor(daemon("hoist-validation-rules"));
     }
 
     /** The platform's settings: AOT-compiled rules, one thread per core. */
-    public static ValidationService create(Inventory inventory, Path dataDir) {
+    public static ValidationService create(Inventory inventory, Path dataDir, RulePackages packages) {
         return new ValidationService(inventory, dataDir.resolve("rules"), Limits.defaults().withMode(Limits.Mode.AOT),
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(), packages);
+    }
+
+    public RulePackages packages() {
+        return packages;
+    }
+
+    /** {@link #start(Duration, Duration)} waiting up to a minute for the first rules. */
+    public ValidationService start(Duration pollEvery) {
+        return start(pollEvery, Duration.ofSeconds(60));
     }
 
     /**
-     * Compiles every package (a package whose custom rules are refused starts with its defaults only, the
-     * error kept in {@link #errors()}), subscribes to the inventory, validates what it holds, and rescans
-     * {@code DATA/rules} every {@code pollEvery}.
+     * Subscribes to the inventory and compiles every package on the rules thread (defaults merged with
+     * DATA/rules; a package whose custom rules are refused or overrun the compile budget starts with its
+     * defaults only, the reason kept in {@link #errors()}); waits at most {@code startupWait} for that, so bad
+     * stored rules never block the platform's start. Then rescans DATA/rules every {@code pollEvery}.
      */
-    public ValidationService start(Duration pollEvery) {
-        for (String pkg : ProviderPackages.ALL) {
-            defaults.put(pkg, DefaultRules.load(pkg));
-            directoryFingerprints.put(pkg, fingerprint(pkg));
+    public ValidationService start(Duration pollEvery, Duration startupWait) {
+        subscription = inventory.addListener(this::onInventoryEvent);
+        Future<?> initial = rulesThread.submit(this::loadInitialRules);
+        try {
+            initial.get(startupWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "validation rules still compiling after " + startupWait.toSeconds()
+                    + " s; packages become active as they finish: " + pendingPackages());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.log(System.Logger.Level.ERROR, "loading the validation rules failed", e.getCause());
+        }
+        long ms = pollEvery.toMillis();
+        poller.scheduleWithFixedDelay(() -> {
             try {
-                active.put(pkg, compile(pkg, posted));
+                rescanDirectory();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "rescanning " + rulesDir + " failed", e);
+            }
+        }, ms, ms, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private List<String> pendingPackages() {
+        return packages.names().stream().filter(p -> !active.containsKey(p)).toList();
+    }
+
+    private void loadInitialRules() {
+        for (String pkg : packages.names()) {
+            RulePackage rp = packages.get(pkg).orElseThrow();
+            directoryFingerprints.put(pkg, fingerprint(rp));
+            try {
+                activate(pkg, compile(pkg, posted));
             } catch (RuleSetException e) {
                 errors.put(pkg, e.getMessage());
                 LOG.log(System.Logger.Level.ERROR, "custom " + pkg + " rules refused, using the defaults: " + e.getMessage());
-                active.put(pkg, compiler.compile(pkg, defaults.get(pkg), List.of()));
+                try {
+                    RuleSet defaultsOnly = compileWithin(pkg, rp.defaults(), List.of());
+                    active.put(pkg, defaultsOnly);
+                    revalidate(pkg);
+                } catch (RuleSetException d) {
+                    // kept out: its VMs get no concerns until a fixed rule set arrives; GET /v1/validation/rules says why
+                    errors.put(pkg, "the default " + pkg + " rules were refused: " + d.getMessage());
+                    LOG.log(System.Logger.Level.ERROR, "default " + pkg + " rules refused, package inactive: " + d.getMessage());
+                }
             }
         }
-        subscription = inventory.addListener(this::onInventoryEvent);
-        ProviderPackages.ALL.forEach(this::revalidate);
-        long ms = pollEvery.toMillis();
-        poller.scheduleWithFixedDelay(this::rescanDirectory, ms, ms, TimeUnit.MILLISECONDS);
-        return this;
     }
 
     // ---- rules ----
@@ -122,50 +186,82 @@ public final class ValidationService implements AutoCloseable {
      * Adds or replaces a ConfigMap's rules (data: file name to Rego). All-or-nothing: when one package's
      * rules are refused, nothing changes and the exception says why.
      */
-    public synchronized void applyConfigMap(String name, Map<String, String> data) {
-        replacePosted("configmap " + name, CustomRules.fromConfigMap(name, data));
+    public void applyConfigMap(String name, Map<String, String> data) {
+        onRulesThread(() -> replacePosted("configmap " + name, CustomRules.fromConfigMap(name, data, packages)));
     }
 
-    public synchronized void removeConfigMap(String name) {
-        replacePosted("configmap " + name, null);
+    public void removeConfigMap(String name) {
+        onRulesThread(() -> replacePosted("configmap " + name, null));
     }
 
     /** Adds or replaces an OPA bundle's .rego files (the bundle's .tar.gz). */
-    public synchronized void applyBundle(String name, byte[] tarGz) {
-        replacePosted("bundle " + name, CustomRules.fromBundle(name, tarGz));
+    public void applyBundle(String name, byte[] tarGz) {
+        onRulesThread(() -> replacePosted("bundle " + name, CustomRules.fromBundle(name, tarGz, packages)));
     }
 
-    public synchronized void removeBundle(String name) {
-        replacePosted("bundle " + name, null);
+    public void removeBundle(String name) {
+        onRulesThread(() -> replacePosted("bundle " + name, null));
     }
 
     /** Re-reads DATA/rules now (the poller does this periodically); returns the packages that changed. */
-    public synchronized List<String> rescanDirectory() {
-        List<String> changed = new ArrayList<>();
-        for (String pkg : ProviderPackages.ALL) {
-            String now = fingerprint(pkg);
-            if (now.equals(directoryFingerprints.get(pkg))) {
-                continue;
+    public List<String> rescanDirectory() {
+        return onRulesThread(() -> {
+            List<String> changed = new ArrayList<>();
+            for (String pkg : packages.names()) {
+                RulePackage rp = packages.get(pkg).orElseThrow();
+                String now = fingerprint(rp);
+                if (now.equals(directoryFingerprints.get(pkg))) {
+                    continue;
+                }
+                directoryFingerprints.put(pkg, now);
+                try {
+                    activate(pkg, compile(pkg, posted));
+                    changed.add(pkg);
+                } catch (RuleSetException e) {
+                    errors.put(pkg, e.getMessage());
+                    LOG.log(System.Logger.Level.ERROR, "custom " + pkg + " rules refused, previous rules stay active: " + e.getMessage());
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "rescanning " + rulesDir.resolve(pkg) + " failed", e);
+                }
             }
-            directoryFingerprints.put(pkg, now);
-            try {
-                activate(pkg, compile(pkg, posted));
-                changed.add(pkg);
-            } catch (RuleSetException e) {
-                errors.put(pkg, e.getMessage());
-                LOG.log(System.Logger.Level.ERROR, "custom " + pkg + " rules refused, previous rules stay active: " + e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "rescanning " + rulesDir.resolve(pkg) + " failed", e);
+            return changed;
+        });
+    }
+
+    private void onRulesThread(Runnable change) {
+        onRulesThread(() -> {
+            change.run();
+            return null;
+        });
+    }
+
+    /** Runs a rule change on the rules thread and waits for it; its RuleSetException reaches the caller. */
+    private <T> T onRulesThread(java.util.concurrent.Callable<T> change) {
+        Future<T> f = rulesThread.submit(change);
+        try {
+            // bounded: a change waits for at most the changes queued before it, each bounded by the compile budget
+            return f.get(compileBudget.toMillis() * (packages.names().size() + 2) + 60_000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new RuleSetException("the rules thread is busy; try again (no rules were changed)");
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new RuleSetException("the validation service is stopping; no rules were changed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuleSetException("interrupted while waiting for the rules to compile", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
             }
+            throw new IllegalStateException(e.getCause());
         }
-        return changed;
     }
 
     private void replacePosted(String source, Map<String, List<RuleFile>> byPackage) {
         Map<String, Map<String, List<RuleFile>>> next = new LinkedHashMap<>(posted);
         Map<String, List<RuleFile>> previous = byPackage == null ? next.remove(source) : next.put(source, byPackage);
         List<String> touched = new ArrayList<>();
-        for (String pkg : ProviderPackages.ALL) {
+        for (String pkg : packages.names()) {
             if ((byPackage != null && byPackage.containsKey(pkg)) || (previous != null && previous.containsKey(pkg))) {
                 touched.add(pkg);
             }
@@ -185,9 +281,42 @@ public final class ValidationService implements AutoCloseable {
     }
 
     private RuleSet compile(String pkg, Map<String, Map<String, List<RuleFile>>> from) {
-        List<RuleFile> customs = new ArrayList<>(CustomRules.fromDirectory(rulesDir, pkg));
+        RulePackage rp = packages.get(pkg).orElseThrow();
+        List<RuleFile> customs = new ArrayList<>(CustomRules.fromDirectory(rulesDir, rp));
         from.values().forEach(byPkg -> customs.addAll(byPkg.getOrDefault(pkg, List.of())));
-        return compiler.compile(pkg, defaults.get(pkg), customs);
+        return compileWithin(pkg, rp.defaults(), customs);
+    }
+
+    /**
+     * Compiles on a thread of its own and waits at most the compile budget: a rule set that overruns it is
+     * refused (the thread is left to finish and its result dropped), so no rule can hold up the rules thread.
+     */
+    private RuleSet compileWithin(String pkg, List<RuleFile> defaults, List<RuleFile> customs) {
+        java.util.concurrent.CompletableFuture<RuleSet> result = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(compiler.compile(pkg, defaults, customs));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "hoist-validation-compile-" + pkg);
+        t.setDaemon(true);
+        t.start();
+        try {
+            return result.get(compileBudget.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            t.interrupt();
+            throw new RuleSetException("compiling the " + pkg + " rules took longer than " + compileBudget.toSeconds()
+                    + " s; they were not activated");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuleSetException("interrupted while compiling the " + pkg + " rules", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuleSetException r) {
+                throw r;
+            }
+            throw new RuleSetException("compiling the " + pkg + " rules failed: " + e.getCause(), e.getCause());
+        }
     }
 
     private void activate(String pkg, RuleSet rules) {
@@ -198,7 +327,7 @@ public final class ValidationService implements AutoCloseable {
         revalidate(pkg);
     }
 
-    private String fingerprint(String pkg) {
+    private String fingerprint(RulePackage pkg) {
         StringBuilder sb = new StringBuilder();
         for (String folder : CustomRules.folders(pkg)) {
             Path dir = rulesDir.resolve(folder);
@@ -221,9 +350,13 @@ public final class ValidationService implements AutoCloseable {
 
     /** Evaluates one rule of a package for an input (the OPA data API); null when the rule is undefined. */
     public JsonNode evaluate(String pkg, String rule, String inputJson) {
+        if (packages.get(pkg).isEmpty()) {
+            throw new IllegalArgumentException("unknown rules package '" + pkg + "' (known: " + packages.names() + ")");
+        }
         RuleSet rules = active.get(pkg);
         if (rules == null) {
-            throw new IllegalArgumentException("unknown rules package '" + pkg + "' (known: " + ProviderPackages.ALL + ")");
+            String why = errors.get(pkg);
+            throw new IllegalStateException("the " + pkg + " rules are not active" + (why == null ? " yet (still compiling)" : ": " + why));
         }
         return rules.evaluate(rule, inputJson);
     }
@@ -231,7 +364,7 @@ public final class ValidationService implements AutoCloseable {
     /** Queues every VM of every provider whose type uses this package. */
     public int revalidate(String pkg) {
         int n = 0;
-        for (ProviderStatus p : inventory.providers(ProviderPackages.providerType(pkg))) {
+        for (ProviderStatus p : inventory.providers(packages.get(pkg).orElseThrow().providerType())) {
             for (InventoryDocument vm : inventory.list(p.ref().uid(), "vms").orElse(List.of())) {
                 enqueue(p.ref().uid(), vm.id());
                 n++;
@@ -326,7 +459,7 @@ public final class ValidationService implements AutoCloseable {
     }
 
     private void validateVm(String uid, String vmId) {
-        Optional<String> pkg = inventory.provider(uid).flatMap(p -> ProviderPackages.forProviderType(p.ref().type()));
+        Optional<String> pkg = inventory.provider(uid).flatMap(p -> packages.forProviderType(p.ref().type()));
         RuleSet rules = pkg.map(active::get).orElse(null);
         Optional<InventoryDocument> vm = inventory.document(uid, "vms", vmId);
         if (rules == null || vm.isEmpty()) {
@@ -363,6 +496,7 @@ public final class ValidationService implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "removing the inventory listener failed", e);
         }
         poller.shutdownNow();
+        rulesThread.shutdownNow();
         workers.shutdownNow();
     }
 

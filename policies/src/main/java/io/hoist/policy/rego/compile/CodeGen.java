@@ -38,6 +38,7 @@ final class CodeGen {
     final Map<String, Integer> usedBuiltins = new LinkedHashMap<>();
     private final List<Group> cached = new ArrayList<>();
     private int memberFn = -1, copyObjFn = -1;
+    private int hoisted;
 
     /** Per-function compilation state. */
     private final class Fn {
@@ -261,7 +262,15 @@ final class CodeGen {
                     if (s.key() != null) unifyValue(f, s.key(), key, bindVal);
                     else bindVal.run();
                 }));
-            } else if (e.kind() instanceof Not n) { 
+            } else if (e.kind() instanceof Not n0) {
+                // OPA evaluates the operands of a negated call outside the negation (see Negation)
+                Negation.Hoisted h = Negation.rewrite(n0.expr(), v -> f.scope.containsKey(v) || f.declared.contains(v) || !resolvable(f, v),
+                        () -> "__not$" + (hoisted++));
+                if (!h.before().isEmpty()) {
+                    bodyFrom(f, h.before(), 0, () -> expr(f, new Expr(e.pos(), new Not(h.inner()), List.of()), k));
+                    return;
+                }
+                Not n = new Not(h.inner());
                 Map<String, Integer> saved = new HashMap<>(f.scope);
                 Set<String> savedDecl = new HashSet<>(f.declared);
                 Label outerFail = f.fail;
@@ -304,6 +313,7 @@ final class CodeGen {
     /** A term used as an expression: comparisons branch directly, other values must not be false. */
     private void termExpr(Fn f, Term t, Runnable k) {
         Code c = f.c;
+        t = printCall(f, t);
         if (t instanceof Call call) {
             String name = call.name();
             int cmpOp = comparisonOp(name);
@@ -332,6 +342,20 @@ final class CodeGen {
             c.get(v).call(rt.truthy).op(I32_EQZ).brIf(f.fail);
             k.run();
         });
+    }
+
+    /**
+     * print(a, b, ...) becomes internal.print([{a}, {b}, ...]): each argument is collected into a set (empty when
+     * undefined), so print never fails and takes any number of arguments, as in OPA.
+     */
+    private Term printCall(Fn f, Term t) {
+        if (!(t instanceof Call call) || !call.name().equals("print") || userFunction(f, call) != null) return t;
+        List<Term> sets = new ArrayList<>();
+        for (Term a : call.args()) {
+            Var v = new Var(a.pos(), "__print$" + (hoisted++));
+            sets.add(new SetCompr(a.pos(), v, List.of(new Expr(a.pos(), new Assign(v, a), List.of()))));
+        }
+        return new Call(call.pos(), "internal.print", List.of(new ArrayTerm(call.pos(), sets)));
     }
 
     private static int comparisonOp(String name) {
@@ -718,7 +742,8 @@ final class CodeGen {
         } else if (t instanceof ObjectCompr oc) {
             comprehension(f, oc.body(), rt.mkObj,
                     coll -> eval(f, oc.key(), kk -> eval(f, oc.value(), v -> c.get(coll).get(kk).get(v).call(rt.objInsertOnce))), k);
-        } else if (t instanceof Call call) {
+        } else if (t instanceof Call call0) {
+                Call call = (Call) printCall(f, call0);
                 int arity = callArity(f, call);
                 if (arity >= 0 && call.args().size() != arity) {
                     throw new RegoSyntaxException(call.pos(), call.name() + ": expected " + arity + " arguments, got " + call.args().size());
@@ -1048,8 +1073,10 @@ final class CodeGen {
             return r;
         }
         if (key.equals("count")) {
-            // like OPA's non-strict builtin errors, count of a scalar is undefined
-            c.get(l[0]).i32Load(0).i32(Layout.STRING).op(I32_LT_U).ifResult(I32).i32(0).elseBranch();
+            // count of a scalar is OPA's eval_type_error: the host raises it in strict mode, else it is undefined
+            c.get(l[0]).i32Load(0).i32(Layout.STRING).op(I32_LT_U).ifResult(I32);
+            callHost(c, "internal.count_type_error", 1, l);
+            c.elseBranch();
             c.get(l[0]).call(rt.len).op(F64_CONVERT_I32_S).call(rt.mkNum).end().set(r);
             return r;
         }

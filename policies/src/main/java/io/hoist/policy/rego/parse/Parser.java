@@ -109,11 +109,7 @@ public final class Parser {
         boolean contains = false;
         if (at("(") && !peek().newlineBefore()) {
             next();
-            args = new ArrayList<>();
-            if (!at(")")) {
-                do args.add(term()); while (accept(","));
-            }
-            expect(")");
+            args = termList(")");
         }
         while (args == null && key == null && !peek().newlineBefore() && (at(".") || at("["))) {
             if (accept(".")) path.add(ident());
@@ -124,6 +120,11 @@ public final class Parser {
                 if (k instanceof Scalar s && s.value() instanceof String str && (at(".") || at("["))) path.add(str);
                 else key = k;
             }
+        }
+        // a function with a dotted (ref) head: p.q.r.f(x), also after 'default'
+        if (args == null && key == null && at("(") && !peek().newlineBefore()) {
+            next();
+            args = termList(")");
         }
         if (accept("contains")) { key = term(); contains = true; }
         Term value = null;
@@ -251,8 +252,20 @@ public final class Parser {
     // ------------------------------------------------------------------ terms
     public Term term() { return inTerm(false); }
 
+    /** Comma-separated terms up to and including close; OPA allows a trailing comma after the last one. */
+    private List<Term> termList(String close) {
+        List<Term> items = new ArrayList<>();
+        while (!at(close)) {
+            items.add(term());
+            if (!accept(",")) break;
+        }
+        expect(close);
+        return items;
+    }
+
     private Term inTerm(boolean noOr) {
         Term t = noOr ? andTerm() : orTerm();
+        // 'in' starting a line is a variable in pre-1.0 modules without the future import, not an operator
         while (at("in") && !peek().newlineBefore()) {
             Pos pos = next().pos();
             Term coll = noOr ? andTerm() : orTerm();
@@ -264,7 +277,7 @@ public final class Parser {
 
     private Term orTerm() {
         Term t = andTerm();
-        while (at("|") && !peek().newlineBefore()) {
+        while (at("|")) {
             Pos pos = next().pos();
             t = new Call(pos, "or", List.of(t, andTerm()));
         }
@@ -273,7 +286,7 @@ public final class Parser {
 
     private Term andTerm() {
         Term t = relTerm();
-        while (at("&") && !peek().newlineBefore()) {
+        while (at("&")) {
             Pos pos = next().pos();
             t = new Call(pos, "and", List.of(t, relTerm()));
         }
@@ -282,7 +295,7 @@ public final class Parser {
 
     private Term relTerm() {
         Term t = arith();
-        while (peek().kind() == Kind.PUNCT && REL.containsKey(peek().text()) && !peek().newlineBefore()) {
+        while (peek().kind() == Kind.PUNCT && REL.containsKey(peek().text())) {
             Token op = next();
             t = new Call(op.pos(), REL.get(op.text()), List.of(t, arith()));
         }
@@ -291,7 +304,7 @@ public final class Parser {
 
     private Term arith() {
         Term t = factor();
-        while ((at("+") || at("-")) && !peek().newlineBefore()) {
+        while (at("+") || at("-")) {
             Token op = next();
             t = new Call(op.pos(), op.text().equals("+") ? "plus" : "minus", List.of(t, factor()));
         }
@@ -300,7 +313,7 @@ public final class Parser {
 
     private Term factor() {
         Term t = unary();
-        while ((at("*") || at("/") || at("%")) && !peek().newlineBefore()) {
+        while (at("*") || at("/") || at("%")) {
             Token op = next();
             String name = switch (op.text()) { case "*" -> "mul"; case "/" -> "div"; default -> "rem"; };
             t = new Call(op.pos(), name, List.of(t, unary()));
@@ -388,11 +401,7 @@ public final class Parser {
                 StringBuilder name = new StringBuilder(((Var) base).name());
                 for (Term x : path) name.append('.').append(((Scalar) x).value());
                 next();
-                List<Term> args = new ArrayList<>();
-                if (!at(")")) {
-                    do args.add(term()); while (accept(","));
-                }
-                expect(")");
+                List<Term> args = termList(")");
                 base = new Call(base.pos(), name.toString(), args);
                 path = new ArrayList<>();
             } else break;

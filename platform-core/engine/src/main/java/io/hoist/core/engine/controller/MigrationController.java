@@ -138,7 +138,7 @@ public final class MigrationController {
             Plan.MigrationSnapshot previous = p.status == null ? null : p.status.migration;
             List<VmStatus> entries = new ArrayList<>();
             for (Plan.Vm vm : p.spec.vms) {
-                String id = VmRun.planVmId(vm);
+                String id = io.hoist.core.engine.run.VmLoader.planVmId(vm);
                 VmStatus old = previous == null || previous.vms == null ? null
                         : previous.vms.stream().filter(v -> id.equals(v.id)).findFirst().orElse(null);
                 if (old != null && Conditions.isTrue(old.conditions, Conditions.SUCCEEDED)) {

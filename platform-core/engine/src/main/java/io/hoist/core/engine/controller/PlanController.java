@@ -8,6 +8,7 @@ import io.hoist.api.inventory.InventoryView;
 import io.hoist.api.source.Snapshots;
 import io.hoist.api.source.SourceVm;
 import io.hoist.api.source.VmRef;
+import io.hoist.core.engine.hooks.Hooks;
 import io.hoist.core.engine.run.TargetSpecBuilder;
 import io.hoist.core.engine.run.VmRun;
 import io.hoist.core.engine.runtime.Extensions;
@@ -119,8 +120,8 @@ public final class PlanController {
 
         boolean running = Conditions.isTrue(plan.status == null ? null : plan.status.conditions, Conditions.EXECUTING);
         for (Plan.Vm vm : spec.vms == null ? List.<Plan.Vm>of() : spec.vms) {
-            String vmId = VmRun.planVmId(vm);
-            checkHooks(vm, vmId, ns, p);
+            String vmId = io.hoist.core.engine.run.VmLoader.planVmId(vm);
+            checkHooks(vm, vmId, ns, destination == null ? null : destination.config(), p);
             if (source == null) {
                 continue;
             }
@@ -210,7 +211,7 @@ public final class PlanController {
                 && Conditions.isTrue(v.conditions, Conditions.SUCCEEDED));
     }
 
-    private void checkHooks(Plan.Vm vm, String vmId, String ns, Problems p) {
+    private void checkHooks(Plan.Vm vm, String vmId, String ns, io.hoist.api.provider.ProviderConfig destination, Problems p) {
         if (vm.hooks == null) {
             return;
         }
@@ -229,12 +230,28 @@ public final class PlanController {
                 continue;
             }
             Hook hook = mapper.convertValue(stored.get(), Hook.class);
-            HookSpec spec = new HookSpec(hook.namespace(), hook.name(), hook.spec == null ? null : hook.spec.image,
-                    null, null, 0, h.step);
-            boolean runnable = extensions.hookRunners().stream().anyMatch(r -> r.accepts(spec));
-            if (!runnable) {
-                p.add("HookNotValid", Condition.CATEGORY_CRITICAL, "NoRunner",
-                        "No hook runner is installed that can run hook " + hook.name() + ".", vmId);
+            HookSpec spec;
+            try {
+                spec = Hooks.spec(hook, h.step);
+            } catch (IllegalArgumentException e) {
+                p.add("HookNotValid", Condition.CATEGORY_CRITICAL, "NotValid",
+                        "Hook " + hook.name() + ": spec.playbook is not base64: " + e.getMessage(), vmId);
+                continue;
+            }
+            for (String missing : Hooks.missingSecrets(store, spec)) {
+                p.add("HookNotValid", Condition.CATEGORY_CRITICAL, "NotFound", "Hook " + hook.name() + ": Secret "
+                        + spec.namespace() + "/" + missing + " named in " + HookSpec.SECRETS_ANNOTATION + " not found.", vmId);
+            }
+            if (destination == null) {
+                continue; // the destination's own condition says why; runners decide by destination
+            }
+            Hooks.Choice choice = Hooks.choose(extensions, spec, destination);
+            if (choice.runner().isEmpty()) {
+                p.add("HookNotValid", Condition.CATEGORY_CRITICAL, extensions.hookRunners().isEmpty() ? "NoRunner" : "NotValid",
+                        "Hook " + hook.name() + " cannot run: " + choice.refusal() + ".", vmId);
+            }
+            for (io.hoist.api.Condition w : choice.warnings()) {
+                p.add(w.type(), w.category().name(), w.reason(), w.message(), vmId);
             }
         }
     }

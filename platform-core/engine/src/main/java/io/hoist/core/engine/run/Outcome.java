@@ -13,8 +13,8 @@ public sealed interface Outcome {
      */
     record Wait(CompletableFuture<?> until, String reason) implements Outcome {}
 
-    /** The VM fails in this phase with this reason. */
-    record Fail(String reason) implements Outcome {}
+    /** The VM fails in this phase with this reason; {@code code} (may be null) is kept on the VM's error. */
+    record Fail(String reason, String code) implements Outcome {}
 
     Outcome NEXT = new Next();
 
@@ -23,6 +23,10 @@ public sealed interface Outcome {
     }
 
     static Outcome fail(String reason) {
-        return new Fail(reason);
+        return new Fail(reason, null);
+    }
+
+    static Outcome fail(String reason, String code) {
+        return new Fail(reason, code);
     }
 }

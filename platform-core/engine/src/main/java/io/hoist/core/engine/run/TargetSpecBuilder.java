@@ -171,7 +171,8 @@ public final class TargetSpecBuilder {
         return new TargetVmSpec(firstNonEmpty(spec.targetNamespace, plan.namespace(), "default"), targetName,
                 vm.id(), vm.name(), Math.max(1, vm.sockets()), Math.max(1, vm.coresPerSocket()),
                 Math.max(1, vm.threadsPerCore()), vm.memoryBytes(), vm.firmware(), vm.secureBoot(),
-                Boolean.TRUE.equals(spec.preserveClusterCpuModel), null, compat ? "sata" : "virtio",
+                Boolean.TRUE.equals(spec.preserveClusterCpuModel),
+                Boolean.TRUE.equals(spec.preserveClusterCpuModel) ? vm.cpuModel() : null, compat ? "sata" : "virtio",
                 runs ? "Always" : "Halted", disks, nics, labels, annotations, transferNetwork);
     }
 

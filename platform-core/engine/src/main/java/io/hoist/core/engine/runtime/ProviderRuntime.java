@@ -51,6 +51,11 @@ public final class ProviderRuntime implements AutoCloseable {
         @Override public void fail(String reason) { }
     };
 
+    /** The platform services providers get (inventory, data dir, settings); hook runs use them too. */
+    public HostServices services() {
+        return services;
+    }
+
     /** Without a store: plugins see no Host resources. */
     public ProviderRuntime(Extensions extensions, HostServices services) {
         this(extensions, services, null);
@@ -63,8 +68,13 @@ public final class ProviderRuntime implements AutoCloseable {
         this.store = store;
     }
 
-    /** One Provider's plugin objects. Either side may be null when no plugin serves it. */
+    /**
+     * One Provider's plugin objects. Either side may be null when no plugin serves it. Reference-counted: the runtime
+     * holds one reference while the instance is current, each running VM one more through a {@link Lease}; a rebuilt
+     * or removed instance closes when the last VM using it lets go, never under a running copy.
+     */
     public static final class Instance implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicInteger refs = new java.util.concurrent.atomic.AtomicInteger(1);
         private final String fingerprint;
         private final ProviderConfig config;
         private final SourceProvider source;
@@ -94,11 +104,23 @@ public final class ProviderRuntime implements AutoCloseable {
         /** The publisher handed to the plugin: the host's collection runs through the same one. */
         public io.hoist.api.inventory.InventoryPublisher publisher() { return publisher; }
 
+        /** True once every reference was given back and the plugin objects are closed. */
+        public boolean closed() {
+            return refs.get() <= 0;
+        }
+
+        private boolean retain() {
+            return refs.getAndUpdate(n -> n <= 0 ? n : n + 1) > 0;
+        }
+
+        /** Gives back one reference; the last one closes the plugin objects. */
         @Override
         public void close() {
-            closeQuietly(source);
-            closeQuietly(destination);
-            pool.shutdownNow();
+            if (refs.decrementAndGet() == 0) {
+                closeQuietly(source);
+                closeQuietly(destination);
+                pool.shutdownNow();
+            }
         }
 
         private static void closeQuietly(AutoCloseable c) {
@@ -203,17 +225,58 @@ public final class ProviderRuntime implements AutoCloseable {
         return ensure(cfg, fingerprint.toString());
     }
 
+    /** A running VM's hold on a provider instance: the instance stays open until every lease is closed. */
+    public static final class Lease implements AutoCloseable {
+        private final Instance instance;
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private Lease(Instance instance) {
+            this.instance = instance;
+        }
+
+        public Instance instance() {
+            return instance;
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                instance.close();
+            }
+        }
+    }
+
+    /** Like {@link #ensure(ObjectNode, ObjectNode)}, holding the instance open until the lease is closed. */
+    public Lease acquire(ObjectNode provider, ObjectNode secretOrNull) {
+        for (int attempt = 0; ; attempt++) {
+            Instance i = ensure(provider, secretOrNull);
+            if (i.retain()) {
+                return new Lease(i);
+            }
+            if (attempt > 10) { // rebuilt and released over and over meanwhile: the provider is being edited
+                throw new HoistException(HoistException.Type.UNAVAILABLE, "ProviderChanging",
+                        "provider " + i.config().name() + " changed while it was being used; retrying");
+            }
+        }
+    }
+
+    private final Map<String, Object> creating = new ConcurrentHashMap<>();
+
     private Instance ensure(ProviderConfig cfg, String fingerprint) {
-        Instance current = instances.get(cfg.uid());
-        if (current != null && current.fingerprint.equals(fingerprint)) {
-            return current;
+        // One creation per provider at a time: two first uses must not build two instances (the loser would close
+        // the winner's plugin objects while a VM uses them).
+        synchronized (creating.computeIfAbsent(cfg.uid(), k -> new Object())) {
+            Instance current = instances.get(cfg.uid());
+            if (current != null && current.fingerprint.equals(fingerprint)) {
+                return current;
+            }
+            Instance created = create(cfg, fingerprint);
+            Instance previous = instances.put(cfg.uid(), created);
+            if (previous != null) {
+                previous.close(); // the runtime's reference; VMs holding a lease keep it open until they finish
+            }
+            return created;
         }
-        Instance created = create(cfg, fingerprint);
-        Instance previous = instances.put(cfg.uid(), created);
-        if (previous != null) {
-            previous.close();
-        }
-        return created;
     }
 
     public Optional<Instance> get(String uid) {
@@ -245,7 +308,8 @@ public final class ProviderRuntime implements AutoCloseable {
     }
 
     private Instance create(ProviderConfig cfg, String fingerprint) {
-        ExecutorService pool = Executors.newCachedThreadPool(namedThreads("provider-" + cfg.type() + "-" + cfg.name()));
+        // Virtual threads: a provider's blocking SDK calls cost no platform thread each.
+        ExecutorService pool = io.hoist.core.engine.Threads.virtualPerTask("provider-" + cfg.type() + "-" + cfg.name());
         Path workDir = services.dataDir().resolve("providers").resolve(cfg.uid());
         try {
             Files.createDirectories(workDir);
@@ -289,15 +353,6 @@ public final class ProviderRuntime implements AutoCloseable {
             throw new HoistException(HoistException.Type.INTERNAL, "PluginError",
                     ext.getClass().getName() + ": " + Objects.toString(e.getMessage(), e.getClass().getSimpleName()), e);
         }
-    }
-
-    static java.util.concurrent.ThreadFactory namedThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     @Override

@@ -35,11 +35,7 @@ public final class StatusWriter implements AutoCloseable {
     private final ResourceStore store;
     private final ObjectMapper mapper;
     private final ExecutorService thread;
-    private final java.util.concurrent.ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "hoist-status-mirror");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ScheduledExecutorService timer = io.hoist.core.engine.Threads.timer("hoist-status-timer");
     private final ConcurrentLinkedQueue<Change> queue = new ConcurrentLinkedQueue<>();
     /** A drain for queued changes is scheduled (after the short linger). */
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -67,11 +63,8 @@ public final class StatusWriter implements AutoCloseable {
     public StatusWriter(ResourceStore store, ObjectMapper mapper) {
         this.store = store;
         this.mapper = mapper;
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "hoist-status-writer");
-            t.setDaemon(true);
-            return t;
-        });
+        // One virtual thread: store writes block on SQLite's fsync without holding a platform thread.
+        this.thread = io.hoist.core.engine.Threads.virtualSerial("hoist-status-writer");
     }
 
     /** Changes a plan's status (conditions, migration snapshot). */
@@ -99,12 +92,29 @@ public final class StatusWriter implements AutoCloseable {
         queue.add(c);
         if (scheduled.compareAndSet(false, true)) {
             // A short linger lets concurrent VM runs share one write of a large plan.
-            timer.schedule(() -> thread.execute(this::drainChanges), LINGER_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            try {
+                timer.schedule(() -> later(this::drainChanges), LINGER_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                queue.remove(c);
+                c.done.completeExceptionally(new IllegalStateException("the status writer is stopped"));
+            }
         }
         return c.done;
     }
 
     private static final long LINGER_MS = 20;
+
+    /** Runs a drain on the writer thread; after close nothing more runs (close drained what was queued). */
+    private void later(Runnable drain) {
+        try {
+            thread.execute(drain);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            Change c;
+            while ((c = queue.poll()) != null) {
+                c.done.completeExceptionally(new IllegalStateException("the status writer is stopped"));
+            }
+        }
+    }
 
     public static Optional<VmStatus> findVm(Plan p, String vmId) {
         if (p.status == null || p.status.migration == null || p.status.migration.vms == null) {
@@ -233,11 +243,15 @@ public final class StatusWriter implements AutoCloseable {
         }
         if (!queue.isEmpty()) {
             if (scheduled.compareAndSet(false, true)) {
-                thread.execute(this::drainChanges);
+                later(this::drainChanges);
             }
         } else if (!dirtyMirrors.isEmpty() && mirrorScheduled.compareAndSet(false, true)) {
             // Mirrors still waiting for their interval: come back for them.
-            timer.schedule(() -> thread.execute(this::drainMirrors), MIRROR_INTERVAL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            try {
+                timer.schedule(() -> later(this::drainMirrors), MIRROR_INTERVAL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                // stopping: the mirrors are refreshed from the plan on the next start
+            }
         }
     }
 
@@ -296,9 +310,26 @@ public final class StatusWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes what is queued (bounded wait), then stops: a shutdown loses no acknowledged-to-be change that could still
+     * be written, and late submissions fail quietly instead of racing a closing store.
+     */
     @Override
     public void close() {
         timer.shutdownNow();
+        try {
+            thread.execute(this::drain);
+        } catch (java.util.concurrent.RejectedExecutionException alreadyClosed) {
+            return;
+        }
         thread.shutdown();
+        try {
+            if (!thread.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                thread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            thread.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

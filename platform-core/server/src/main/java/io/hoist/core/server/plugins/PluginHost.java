@@ -115,6 +115,26 @@ public final class PluginHost implements AutoCloseable {
 
     // ---- what the engine uses ----
 
+    /** A source plugin's default validation rules (ability ShipsValidationRules) and the loader to read them with. */
+    public record ShippedRules(String pluginId, String providerType, io.hoist.api.validation.ValidationRules rules,
+                               ClassLoader loader) {}
+
+    /** The rule packages the source plugins ship; a plugin failing to answer is logged and left out. */
+    public List<ShippedRules> shippedValidationRules() {
+        List<ShippedRules> out = new ArrayList<>();
+        for (Loaded<SourceProviderFactory> l : sources) {
+            if (l.extension() instanceof io.hoist.api.validation.ShipsValidationRules s) {
+                try {
+                    io.hoist.api.validation.ValidationRules r = s.validationRules();
+                    out.add(new ShippedRules(l.pluginId(), l.type(), r, manager.getPlugin(l.pluginId()).getPluginClassLoader()));
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "plugin " + l.pluginId() + ": its validation rules were left out: " + e.getMessage());
+                }
+            }
+        }
+        return out;
+    }
+
     public List<SourceProviderFactory> sourceFactories() {
         return sources.stream().map(Loaded::extension).toList();
     }

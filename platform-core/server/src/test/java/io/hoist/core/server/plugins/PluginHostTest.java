@@ -61,15 +61,18 @@ class PluginHostTest {
             package com.acme.hoist;
 
             import io.hoist.api.HoistException;
+            import io.hoist.api.hook.HookRun;
             import io.hoist.api.hook.HookRunner;
             import io.hoist.api.hook.HookSpec;
+            import io.hoist.api.provider.ProviderConfig;
+            import java.util.List;
             import org.pf4j.Extension;
 
             @Extension
             public class AcmeHookRunner implements HookRunner {
                 public String name() { return "acme-shell"; }
-                public boolean accepts(HookSpec hook) { return true; }
-                public String run(HookSpec hook, String plan, String workload) {
+                public List<io.hoist.api.Condition> check(HookSpec hook, ProviderConfig destination) { return List.of(); }
+                public String run(HookRun run) {
                     throw new HoistException(HoistException.Type.USER_ERROR, "HookScriptMissing", "no script given");
                 }
             }
@@ -204,7 +207,7 @@ class PluginHostTest {
         assertThat(Thread.currentThread().getContextClassLoader()).isSameAs(before);
 
         HookRunner runner = host.hookRunners().get(0);
-        assertThatThrownBy(() -> runner.run(null, "{}", "{}"))
+        assertThatThrownBy(() -> runner.run(null))
                 .isInstanceOfSatisfying(HoistException.class, e -> {
                     assertThat(e.type()).isEqualTo(HoistException.Type.USER_ERROR);
                     assertThat(e.code()).isEqualTo("HookScriptMissing");

@@ -27,6 +27,7 @@ final class PluginJarBuilder {
     private final Map<String, String> sources = new LinkedHashMap<>();
     private final List<String> extensions = new ArrayList<>();
     private final Map<String, String> manifest = new LinkedHashMap<>();
+    private final Map<String, String> resources = new LinkedHashMap<>();
 
     PluginJarBuilder(String id) {
         this.id = id;
@@ -39,6 +40,12 @@ final class PluginJarBuilder {
 
     PluginJarBuilder source(String className, String code) {
         sources.put(className, code);
+        return this;
+    }
+
+    /** A resource file in the jar (path inside it, text). */
+    PluginJarBuilder resource(String path, String text) {
+        resources.put(path, text);
         return this;
     }
 
@@ -87,6 +94,11 @@ final class PluginJarBuilder {
             zip.putNextEntry(new JarEntry("META-INF/extensions.idx"));
             zip.write((String.join("\n", extensions) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             zip.closeEntry();
+            for (var r : resources.entrySet()) {
+                zip.putNextEntry(new JarEntry(r.getKey()));
+                zip.write(r.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
             try (Stream<Path> walk = Files.walk(classes)) {
                 for (Path p : walk.filter(Files::isRegularFile).toList()) {
                     zip.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));

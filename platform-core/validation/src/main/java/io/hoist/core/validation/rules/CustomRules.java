@@ -25,7 +25,7 @@ public final class CustomRules {
      * {@code .rego} files (not tests) directly under {@code rulesDir/<package>/}, and for vmware also under
      * {@code rulesDir/vsphere/} (the Provider type users know); empty when the folders are absent.
      */
-    public static List<RuleFile> fromDirectory(Path rulesDir, String pkg) {
+    public static List<RuleFile> fromDirectory(Path rulesDir, RulePackage pkg) {
         List<RuleFile> out = new ArrayList<>();
         for (String folder : folders(pkg)) {
             read(rulesDir, folder, out);
@@ -34,9 +34,9 @@ public final class CustomRules {
     }
 
     /** The folders of DATA/rules a package reads. */
-    public static List<String> folders(String pkg) {
-        String type = ProviderPackages.providerType(pkg);
-        return type.equals(pkg) ? List.of(pkg) : List.of(pkg, type);
+    public static List<String> folders(RulePackage pkg) {
+        String type = pkg.providerType();
+        return type.equals(pkg.name()) ? List.of(pkg.name()) : List.of(pkg.name(), type);
     }
 
     private static void read(Path rulesDir, String folder, List<RuleFile> out) {
@@ -60,19 +60,19 @@ public final class CustomRules {
      * A ConfigMap's {@code data} (file name to Rego text), grouped by the package each file declares. Keys
      * not ending in {@code .rego} are ignored, as MTV's validation pod ignores them.
      */
-    public static Map<String, List<RuleFile>> fromConfigMap(String name, Map<String, String> data) {
+    public static Map<String, List<RuleFile>> fromConfigMap(String name, Map<String, String> data, RulePackages packages) {
         Map<String, List<RuleFile>> out = new LinkedHashMap<>();
         data.forEach((file, text) -> {
             if (file.endsWith(".rego") && !file.endsWith("_test.rego")) {
                 RuleFile f = new RuleFile("configmap " + name, file, text == null ? "" : text);
-                out.computeIfAbsent(packageOf(f), k -> new ArrayList<>()).add(f);
+                out.computeIfAbsent(packageOf(f, packages), k -> new ArrayList<>()).add(f);
             }
         });
         return out;
     }
 
     /** The {@code .rego} sources of an OPA bundle ({@code opa build} output, .tar.gz), by package. */
-    public static Map<String, List<RuleFile>> fromBundle(String name, byte[] tarGz) {
+    public static Map<String, List<RuleFile>> fromBundle(String name, byte[] tarGz, RulePackages packages) {
         Map<String, List<RuleFile>> out = new LinkedHashMap<>();
         try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(new ByteArrayInputStream(tarGz)))) {
             TarArchiveEntry e;
@@ -81,7 +81,7 @@ public final class CustomRules {
                 String file = path.substring(path.lastIndexOf('/') + 1);
                 if (e.isFile() && file.endsWith(".rego") && !file.endsWith("_test.rego")) {
                     RuleFile f = new RuleFile("bundle " + name, file, new String(tar.readAllBytes(), StandardCharsets.UTF_8));
-                    out.computeIfAbsent(packageOf(f), k -> new ArrayList<>()).add(f);
+                    out.computeIfAbsent(packageOf(f, packages), k -> new ArrayList<>()).add(f);
                 }
             }
         } catch (IOException e) {
@@ -93,20 +93,15 @@ public final class CustomRules {
         return out;
     }
 
-    /** The rule package suffix (vmware, ovirt...) a file declares; refuses other packages. */
-    static String packageOf(RuleFile f) {
+    /** The rule package (vmware, ovirt...) a file declares; refuses other packages. */
+    static String packageOf(RuleFile f, RulePackages packages) {
         String pkg;
         try {
             pkg = String.join(".", Parser.parseModule(f.label(), f.text()).pkg());
         } catch (RegoSyntaxException e) {
             throw new RuleSetException(e.getMessage(), e);
         }
-        for (String p : ProviderPackages.ALL) {
-            if (pkg.equals(ProviderPackages.regoPackage(p))) {
-                return p;
-            }
-        }
-        throw new RuleSetException(f.label() + ": package " + pkg + " is not a validation package (io.konveyor.forklift."
-                + String.join("|", ProviderPackages.ALL) + ")");
+        return packages.byRegoPackage(pkg).orElseThrow(() -> new RuleSetException(f.label() + ": package " + pkg
+                + " is not a validation package (io.konveyor.forklift." + String.join("|", packages.names()) + ")"));
     }
 }

@@ -20,23 +20,46 @@ import java.util.stream.Stream;
 public final class DefaultRules {
     private DefaultRules() {}
 
+    /** The package folders under {@code rules/} (those holding a validate.rego). */
+    public static List<String> packages() {
+        URL url = DefaultRules.class.getClassLoader().getResource("rules/README.md");
+        if (url == null) {
+            return List.of();
+        }
+        try {
+            Path dir = folder(url.toURI()).getParent();
+            try (Stream<Path> s = Files.list(dir)) {
+                return s.filter(p -> Files.isRegularFile(p.resolve("validate.rego")))
+                        .map(p -> p.getFileName().toString().replace("/", "")).sorted().toList();
+            }
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The path a resource URL names, inside its jar (a zip file system opened once) or on disk. */
+    private static Path folder(URI uri) throws IOException {
+        if ("jar".equals(uri.getScheme())) {
+            FileSystem fs;
+            try {
+                fs = FileSystems.getFileSystem(uri);
+            } catch (FileSystemNotFoundException e) {
+                fs = FileSystems.newFileSystem(uri, Map.of());
+            }
+            return fs.provider().getPath(uri);
+        }
+        return Path.of(uri);
+    }
+
     public static List<RuleFile> load(String pkg) {
         URL url = DefaultRules.class.getClassLoader().getResource("rules/" + pkg + "/validate.rego");
         if (url == null) {
             throw new IllegalStateException("default rules for '" + pkg + "' are missing from the classpath (hoist-policies)");
         }
         try {
-            URI uri = url.toURI();
-            if ("jar".equals(uri.getScheme())) {
-                FileSystem fs;
-                try {
-                    fs = FileSystems.getFileSystem(uri);
-                } catch (FileSystemNotFoundException e) {
-                    fs = FileSystems.newFileSystem(uri, Map.of());
-                }
-                return read(fs.getPath("rules", pkg));
-            }
-            return read(Path.of(uri).getParent());
+            return read(folder(url.toURI()).getParent());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         } catch (IOException e) {

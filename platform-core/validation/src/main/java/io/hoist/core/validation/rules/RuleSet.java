@@ -65,6 +65,6 @@ public final class RuleSet {
     }
 
     static String entrypoint(String pkg, String rule) {
-        return ProviderPackages.regoPackage(pkg).replace('.', '/') + "/" + rule;
+        return RulePackage.regoPackage(pkg).replace('.', '/') + "/" + rule;
     }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
  * as a default file replaces it (that is how rules_version is bumped); a rule with the same name as a
  * default rule adds definitions to it (OR); a rule that contradicts a default one is refused.
  */
-public final class RuleSetCompiler {
+public class RuleSetCompiler {
     private final Limits limits;
 
     public RuleSetCompiler(Limits limits) {
@@ -50,7 +50,7 @@ public final class RuleSetCompiler {
             } catch (RegoSyntaxException e) {
                 throw new RuleSetException(e.getMessage(), e);
             }
-            String want = ProviderPackages.regoPackage(pkg);
+            String want = RulePackage.regoPackage(pkg);
             String got = String.join(".", m.pkg());
             if (!got.equals(want)) {
                 throw new RuleSetException(f.label() + ": package " + got + " is not the " + pkg
@@ -66,6 +66,8 @@ public final class RuleSetCompiler {
                     RuleSet.entrypoint(pkg, RuleSet.RULES_VERSION)));
         } catch (RegoSyntaxException e) {
             throw new RuleSetException(e.getMessage(), e);
+        } catch (StackOverflowError e) {
+            throw new RuleSetException("the " + pkg + " rules nest too deeply to compile", e);
         }
         RuleSet set;
         try {

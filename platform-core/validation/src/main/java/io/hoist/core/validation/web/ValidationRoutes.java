@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.validation.ValidationService;
-import io.hoist.core.validation.rules.ProviderPackages;
 import io.hoist.core.validation.rules.RuleFile;
 import io.hoist.core.validation.rules.RuleSetException;
 import io.hoist.policy.engine.PolicyEvaluationException;
@@ -88,6 +87,8 @@ public final class ValidationRoutes {
                 return error(422, "Invalid", e.getMessage());
             } catch (IllegalArgumentException e) {
                 return error(404, "NotFound", e.getMessage());
+            } catch (IllegalStateException e) {
+                return error(503, "ServiceUnavailable", e.getMessage());
             } catch (PolicyEvaluationException e) {
                 return error(500, "InternalError", "evaluation failed: " + e.getMessage());
             }
@@ -105,10 +106,10 @@ public final class ValidationRoutes {
         });
     }
 
-    private static String provider(RoutingContext ctx) {
+    private String provider(RoutingContext ctx) {
         String p = ctx.pathParam("provider");
-        if (!ProviderPackages.ALL.contains(p)) {
-            throw new IllegalArgumentException("provider: unknown rules package '" + p + "' (known: " + ProviderPackages.ALL + ")");
+        if (service.packages().get(p).isEmpty()) {
+            throw new IllegalArgumentException("provider: unknown rules package '" + p + "' (known: " + service.packages().names() + ")");
         }
         return p;
     }
@@ -136,8 +137,9 @@ public final class ValidationRoutes {
 
     private ObjectNode status() {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
-        for (String pkg : ProviderPackages.ALL) {
+        for (String pkg : service.packages().names()) {
             ObjectNode p = out.putObject(pkg);
+            p.put("providerType", service.packages().get(pkg).orElseThrow().providerType());
             service.ruleSet(pkg).ifPresent(rs -> {
                 p.put("rulesVersion", rs.rulesVersion());
                 var files = p.putArray("files");
@@ -149,6 +151,12 @@ public final class ValidationRoutes {
             if (err != null) {
                 p.put("error", err);
             }
+            // Kubernetes-style condition: which rules are in force and why others were kept out
+            ObjectNode c = p.putArray("conditions").addObject();
+            boolean ready = service.ruleSet(pkg).isPresent();
+            c.put("type", "Ready").put("status", ready && err == null ? "True" : "False")
+                    .put("reason", !ready ? (err == null ? "Compiling" : "RulesRefused") : err == null ? "RulesActive" : "CustomRulesRefused")
+                    .put("message", err != null ? err : ready ? "rules_version " + service.ruleSet(pkg).get().rulesVersion() + " active" : "compiling");
         }
         return out;
     }

@@ -1,0 +1,56 @@
+package io.hoist.core.engine;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hoist.api.host.Settings;
+import io.hoist.core.model.resource.ControllerSettings;
+import java.time.Duration;
+
+/**
+ * The engine's one reader of {@code controller_*} settings: every value goes through {@link ControllerSettings}
+ * (MTV's defaults, the same parsing admission checks), read live at each use. Tests shorten the precopy interval
+ * through {@link #precopyIntervalOverride}, never with a value admission would refuse.
+ */
+public final class EngineSettings {
+    /** Hoist's own: bandwidth budget per source host in MiB/s (0: unlimited). */
+    public static final String HOST_BANDWIDTH_MIBPS = "controller_host_bandwidth_mibps";
+
+    private final Settings live;
+    private volatile Duration precopyIntervalOverride;
+
+    public EngineSettings(Settings live) {
+        this.live = live;
+    }
+
+    /** The ForkliftController settings now. */
+    public ControllerSettings controller() {
+        ObjectNode spec = JsonNodeFactory.instance.objectNode();
+        live.snapshot().forEach(spec::put);
+        return ControllerSettings.fromSpec(spec);
+    }
+
+    public int maxVmInflight() {
+        return Math.max(1, controller().maxVmInflight());
+    }
+
+    public Duration precopyInterval() {
+        Duration o = precopyIntervalOverride;
+        return o != null ? o : controller().precopyInterval();
+    }
+
+    public double hostBandwidthMibps() {
+        return controller().raw(HOST_BANDWIDTH_MIBPS).map(v -> {
+            try {
+                return Double.parseDouble(v.asText().trim());
+            } catch (NumberFormatException e) {
+                return 0.0;
+            }
+        }).orElse(0.0);
+    }
+
+    /** For tests: a precopy interval shorter than the one minute the setting allows. */
+    public EngineSettings precopyIntervalOverride(Duration interval) {
+        this.precopyIntervalOverride = interval;
+        return this;
+    }
+}

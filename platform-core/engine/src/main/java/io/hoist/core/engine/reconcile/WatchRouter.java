@@ -1,0 +1,175 @@
+package io.hoist.core.engine.reconcile;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hoist.core.engine.bus.Messages;
+import io.hoist.core.model.ResourceKind;
+import io.hoist.core.store.ResourceStore;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Turns store and inventory changes into reconcile requests. The store calls its watch listeners while it holds its
+ * write lock, so the listener here only hands the event to this router's own serial thread (order kept); listing
+ * and parsing happen there, never under the store's lock.
+ */
+public final class WatchRouter {
+    /** Inventory changes are gathered this long before a provider's plans are recomputed. */
+    static final long INVENTORY_SETTLE_MS = 500;
+
+    /** What the router tells the rest of the engine. */
+    public interface Targets {
+        void enqueue(Messages.Reconcile r);
+
+        void providerDeleted(String uid, String type);
+
+        void planDeleted(Messages.PlanKey plan);
+
+        /** A Migration's spec changed (new generation): its waiting runs look again now. */
+        void migrationChanged(String migrationUid);
+
+        /** Settings changed (a new in-flight limit): waiting transfers are looked at again. */
+        void settingsChanged();
+    }
+
+    private final ResourceStore store;
+    private final Targets targets;
+    private final ExecutorService events;
+    private final ScheduledExecutorService timer;
+    private final Set<String> inventoryChanged = ConcurrentHashMap.newKeySet();
+    /** Last seen generation per Migration uid, to tell spec changes from status writes. */
+    private final Map<String, Long> migrationGenerations = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public WatchRouter(ResourceStore store, Targets targets, ExecutorService events, ScheduledExecutorService timer) {
+        this.store = store;
+        this.targets = targets;
+        this.events = events;
+        this.timer = timer;
+    }
+
+    /** The store's watch listener: hands the event over, returns at once. */
+    public Consumer<ResourceStore.WatchEvent> listener() {
+        return e -> submit(() -> route(e));
+    }
+
+    /** The inventory's change listener (called on the publishing thread): hands over as well. */
+    public Consumer<String> inventoryListener() {
+        return uid -> submit(() -> onInventoryChange(uid));
+    }
+
+    private void submit(Runnable r) {
+        if (closed) {
+            return;
+        }
+        try {
+            events.execute(r);
+        } catch (RejectedExecutionException stopping) {
+            // closing
+        }
+    }
+
+    private void route(ResourceStore.WatchEvent e) {
+        ResourceKind kind = e.kind();
+        ObjectNode o = e.object();
+        String ns = o.path("metadata").path("namespace").asText();
+        String name = o.path("metadata").path("name").asText();
+        boolean deleted = "DELETED".equals(e.type());
+        switch (kind) {
+            case PROVIDER -> {
+                if (deleted) {
+                    targets.providerDeleted(o.path("metadata").path("uid").asText(), o.path("spec").path("type").asText());
+                } else {
+                    targets.enqueue(new Messages.Reconcile(kind, ns, name));
+                }
+                requeueAll(ResourceKind.PLAN);
+            }
+            case SECRET, HOST -> requeueAll(ResourceKind.PROVIDER); // a provider's plugin is rebuilt with its new Secret or Hosts
+            case PLAN -> {
+                if (deleted) {
+                    targets.planDeleted(new Messages.PlanKey(ns, name));
+                } else {
+                    targets.enqueue(new Messages.Reconcile(kind, ns, name));
+                }
+            }
+            case MIGRATION -> {
+                String uid = o.path("metadata").path("uid").asText();
+                if (deleted) {
+                    migrationGenerations.remove(uid);
+                    return;
+                }
+                targets.enqueue(new Messages.Reconcile(kind, ns, name));
+                // Only a spec change (new generation: cutover set or moved) wakes the runs; the engine's own
+                // status writes to the Migration come every few seconds and must not.
+                long generation = o.path("metadata").path("generation").asLong();
+                Long seen = migrationGenerations.put(uid, generation);
+                if (seen != null && seen != generation) {
+                    targets.migrationChanged(uid);
+                }
+            }
+            case NETWORK_MAP, STORAGE_MAP, HOOK -> requeueAll(ResourceKind.PLAN);
+            case FORKLIFT_CONTROLLER -> targets.settingsChanged();
+            default -> { }
+        }
+    }
+
+    /**
+     * A provider's inventory moved (a VM appeared or went, validation concerns changed): its plans' conditions are
+     * recomputed after a short settle time, so a burst of changes (a full collection) costs one pass per plan.
+     */
+    private void onInventoryChange(String providerUid) {
+        if (closed || !inventoryChanged.add(providerUid)) {
+            return;
+        }
+        try {
+            timer.schedule(() -> submit(() -> {
+                inventoryChanged.remove(providerUid);
+                requeuePlansOf(providerUid);
+            }), INVENTORY_SETTLE_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            inventoryChanged.remove(providerUid); // shutting down
+        }
+    }
+
+    private void requeuePlansOf(String providerUid) {
+        Set<String> refs = new HashSet<>();
+        for (ObjectNode p : store.list(ResourceKind.PROVIDER, null)) {
+            if (providerUid.equals(p.path("metadata").path("uid").asText())) {
+                refs.add(p.path("metadata").path("namespace").asText() + "/" + p.path("metadata").path("name").asText());
+            }
+        }
+        if (refs.isEmpty()) {
+            return;
+        }
+        for (ObjectNode plan : store.list(ResourceKind.PLAN, null)) {
+            String ns = plan.path("metadata").path("namespace").asText();
+            for (String side : List.of("source", "destination")) {
+                var ref = plan.path("spec").path("provider").path(side);
+                String refNs = ref.path("namespace").asText("");
+                if (refs.contains((refNs.isEmpty() ? ns : refNs) + "/" + ref.path("name").asText())) {
+                    targets.enqueue(new Messages.Reconcile(ResourceKind.PLAN, ns, plan.path("metadata").path("name").asText()));
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Every object of a kind gets a pass (start, resync, a change many objects depend on). */
+    public void requeueAll(ResourceKind kind) {
+        for (ObjectNode o : store.list(kind, null)) {
+            targets.enqueue(new Messages.Reconcile(kind, o.path("metadata").path("namespace").asText(),
+                    o.path("metadata").path("name").asText()));
+        }
+    }
+
+    public void close() {
+        closed = true;
+    }
+}

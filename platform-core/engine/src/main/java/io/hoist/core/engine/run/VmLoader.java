@@ -1,0 +1,129 @@
+package io.hoist.core.engine.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hoist.api.HoistException;
+import io.hoist.api.phase.MigrationPhases;
+import io.hoist.api.phase.PhaseSpec;
+import io.hoist.core.engine.bus.Messages;
+import io.hoist.core.engine.itinerary.Flags;
+import io.hoist.core.engine.itinerary.Itinerary;
+import io.hoist.core.engine.itinerary.PhaseRef;
+import io.hoist.core.engine.runtime.ProviderRuntime;
+import io.hoist.core.engine.status.StatusWriter;
+import io.hoist.core.model.ResourceKind;
+import io.hoist.core.model.meta.Ref;
+import io.hoist.core.model.resource.NetworkMap;
+import io.hoist.core.model.resource.Plan;
+import io.hoist.core.model.resource.StorageMap;
+import io.hoist.core.model.resource.VmStatus;
+import io.hoist.core.store.ResourceStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Builds a {@link VmContext} from what is stored: the plan (from the status writer's view), the plan's VM, its
+ * providers (leased, so a provider rebuilt meanwhile is not closed under the run), its itinerary with the phases its
+ * providers contribute, and the durable phase to resume at.
+ */
+public final class VmLoader {
+    private final ResourceStore store;
+    private final ObjectMapper mapper;
+    private final ProviderRuntime providers;
+    private final StatusWriter status;
+
+    public VmLoader(ResourceStore store, ObjectMapper mapper, ProviderRuntime providers, StatusWriter status) {
+        this.store = store;
+        this.mapper = mapper;
+        this.providers = providers;
+        this.status = status;
+    }
+
+    public VmContext load(Messages.RunVm msg) {
+        Plan plan = status.plan(msg.plan())
+                .orElseThrow(() -> new IllegalStateException("plan " + msg.plan() + " no longer exists"));
+        VmStatusEditor editor = new VmStatusEditor(status, msg);
+        VmStatus entry = editor.entry();
+        Plan.Vm planVm = plan.spec.vms.stream().filter(v -> Objects.equals(planVmId(v), msg.vmId())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("VM " + msg.vmId() + " is no longer in plan " + msg.plan()));
+        ProviderRuntime.Lease source = lease(plan.spec.provider.source, msg);
+        ProviderRuntime.Lease destination;
+        try {
+            destination = lease(plan.spec.provider.destination, msg);
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+        boolean warm = Plan.TYPE_WARM.equals(plan.spec.migrationType());
+        Itinerary itinerary = Itinerary.forFlags(new Flags(warm, hook(planVm, "PreHook").isPresent(), hook(planVm, "PostHook").isPresent()));
+        try {
+            itinerary = itinerary.with(contributed(source.instance(), destination.instance(), warm));
+        } catch (IllegalArgumentException e) {
+            source.close();
+            destination.close();
+            throw new HoistException(HoistException.Type.INTERNAL, "PhaseNotValid", e.getMessage(), e);
+        }
+        PhaseRef phase = entry.phase == null || entry.phase.isEmpty() ? itinerary.first()
+                : itinerary.find(entry.phase).orElse(itinerary.first());
+        return new VmContext(msg, plan, planVm, source, destination, itinerary, phase, editor, this::target);
+    }
+
+    /** The phases a VM's source and destination plugins add (source first). */
+    private static List<PhaseSpec> contributed(ProviderRuntime.Instance source, ProviderRuntime.Instance destination, boolean warm) {
+        List<PhaseSpec> out = new ArrayList<>();
+        source.source().filter(s -> s instanceof MigrationPhases).ifPresent(s -> out.addAll(((MigrationPhases) s).contributedPhases(warm)));
+        destination.destination().filter(d -> d instanceof MigrationPhases)
+                .ifPresent(d -> out.addAll(((MigrationPhases) d).contributedPhases(warm)));
+        return out;
+    }
+
+    private io.hoist.api.destination.TargetVmSpec target(VmContext vm, io.hoist.api.source.SourceVm sourceVm) throws Exception {
+        Plan plan = vm.plan();
+        String ns = vm.message().plan().namespace();
+        NetworkMap nm = read(ResourceKind.NETWORK_MAP, ns(plan.spec.map.network.namespace, ns), plan.spec.map.network.name, NetworkMap.class).orElse(null);
+        StorageMap sm = read(ResourceKind.STORAGE_MAP, ns(plan.spec.map.storage.namespace, ns), plan.spec.map.storage.name, StorageMap.class).orElse(null);
+        boolean wasRunning = "On".equals(vm.entry().restorePowerState);
+        try {
+            return TargetSpecBuilder.build(sourceVm, plan, vm.planVm(), nm, sm, plan.metadata.uid, vm.message().migrationUid(),
+                    wasRunning, vm.sourceInstance().config().uid());
+        } catch (TargetSpecBuilder.SpecException e) {
+            throw new HoistException(HoistException.Type.USER_ERROR, e.conditionType(), e.getMessage());
+        }
+    }
+
+    private ProviderRuntime.Lease lease(Ref ref, Messages.RunVm msg) {
+        String ns = ns(ref.namespace, msg.plan().namespace());
+        ObjectNode p = store.get(ResourceKind.PROVIDER, ns, ref.name)
+                .orElseThrow(() -> new HoistException(HoistException.Type.USER_ERROR, "ProviderNotFound",
+                        "provider " + ns + "/" + ref.name + " not found"));
+        ObjectNode secret = null;
+        var secretRef = p.path("spec").path("secret");
+        if (secretRef.hasNonNull("name")) {
+            secret = store.get(ResourceKind.SECRET, secretRef.path("namespace").asText(ns), secretRef.path("name").asText()).orElse(null);
+        }
+        return providers.acquire(p, secret);
+    }
+
+    /** Reads a resource of the plan's namespace (or another) as a typed object. */
+    public <T> Optional<T> read(ResourceKind kind, String ns, String name, Class<T> type) {
+        return store.get(kind, ns, name).map(n -> mapper.convertValue(n, type));
+    }
+
+    private static String ns(String namespace, String fallback) {
+        return namespace == null || namespace.isEmpty() ? fallback : namespace;
+    }
+
+    /** The id a plan VM is known by in status: its id, else its name. */
+    public static String planVmId(Plan.Vm v) {
+        return v.id != null && !v.id.isEmpty() ? v.id : v.name;
+    }
+
+    public static Optional<Plan.HookRef> hook(Plan.Vm vm, String step) {
+        if (vm.hooks == null) {
+            return Optional.empty();
+        }
+        return vm.hooks.stream().filter(h -> step.equals(h.step)).findFirst();
+    }
+}

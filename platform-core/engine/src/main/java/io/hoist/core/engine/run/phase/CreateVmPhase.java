@@ -1,0 +1,26 @@
+package io.hoist.core.engine.run.phase;
+
+import io.hoist.api.destination.TargetVmSpec;
+import io.hoist.core.engine.itinerary.Step;
+import io.hoist.core.engine.run.Outcome;
+import io.hoist.core.engine.run.VmContext;
+import io.hoist.core.engine.run.VmStatusEditor;
+
+/** CreateVm: the destination creates (or adopts, after a crash) the VM from the target spec and allocated disks. */
+public final class CreateVmPhase {
+    private final DiskPhases disks;
+
+    public CreateVmPhase(DiskPhases disks) {
+        this.disks = disks;
+    }
+
+    public Outcome run(VmContext vm) throws Exception {
+        TargetVmSpec target = vm.target();
+        String ref = vm.destination().createVm(target, disks.allocated(vm));
+        vm.status().durable(v -> {
+            VmStatusEditor.annotate(VmStatusEditor.step(v, Step.VirtualMachineCreation), "target-vm", ref);
+            v.newName = target.name();
+        });
+        return Outcome.NEXT;
+    }
+}

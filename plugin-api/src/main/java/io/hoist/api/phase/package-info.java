@@ -1,0 +1,2 @@
+/** Provider-contributed migration phases: {@link io.hoist.api.phase.MigrationPhases} and what it exchanges. */
+package io.hoist.api.phase;
