@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Transfer benchmark: Hoist's copier against nbdcopy and qemu-img convert -W -m 8, same run, same images.
-# Usage: bench/transfer/run.sh            (env: SIZE_GIB=4 SMALL_GIB=2 REPS=3 WORK=/tmp/hoist-bench-transfer)
-# Prints one line per run, a summary table of medians, and last: hoist/nbdcopy=<ratio> hoist/qemu-img=<ratio>
+# Transfer benchmark: `hoist copy` (checksums on, and --checksum none) against nbdcopy and qemu-img convert -W -m 8,
+# same run, same images, interleaved, medians, CPU seconds per GiB beside every ratio.
+# Usage: bench/transfer/run.sh   (env: SIZE_GIB=4 SMALL_GIB=2 REPS=3 WORK=/tmp/hoist-bench-transfer
+#                                      BEFORE=<a source tree whose transfer module is compiled>: adds hoist-before rows)
+# Prints one line per run, a summary table of medians, ratios, and last:
+#   hoist/nbdcopy=<x> hoist/qemu-img=<y> hoist-nosum/nbdcopy=<z>
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -32,7 +35,6 @@ need() { # command package
 need qemu-img qemu-utils
 need nbdkit nbdkit
 need nbdcopy libnbd-bin
-need java openjdk-17-jdk-headless
 need mvn maven
 need bc bc
 need curl curl
@@ -42,10 +44,17 @@ need /usr/bin/time time
 [ -e /usr/lib/x86_64-linux-gnu/nbdkit/plugins/nbdkit-curl-plugin.so ] || need_curl=1
 [ "${need_curl:-0}" = 1 ] && { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo; $SUDO apt-get install -y -q nbdkit-plugin-libcurl >/dev/null || true; }
 
-# ---- build the engine (compile only; the classes run from target/) ----
-(cd "$ROOT" && (mvn -q -o -pl platform-core/transfer -am compile 2>/dev/null || mvn -q -pl platform-core/transfer -am compile))
-CP="$ROOT/plugin-api/target/classes:$ROOT/platform-core/transfer/target/classes"
-HOIST=(java -XX:+UseParallelGC -cp "$CP" io.hoist.core.transfer.tool.TransferTool)
+# ---- hoist as users run it: the launcher (builds dist/ when sources changed, records the copy start-up cache) ----
+"$ROOT/hoist" --version >/dev/null
+HOIST=("$ROOT/hoist" copy --no-progress)
+HOIST_NOSUM=("$ROOT/hoist" copy --no-progress --checksum none)
+# Optional: the engine as it was (a tree whose transfer module is compiled), run the way the old benchmark ran it.
+if [ -n "${BEFORE:-}" ]; then
+    source "$ROOT/scripts/java25.sh"; hoist_find_java25
+    HOIST_BEFORE=("$JAVA_HOME/bin/java" -XX:+UseParallelGC
+        -cp "$BEFORE/plugin-api/target/classes:$BEFORE/platform-core/transfer/target/classes"
+        io.hoist.core.transfer.tool.TransferTool copy)
+fi
 
 # ---- images: every CHUNK_MIB chunk is random data or a hole, spread evenly ----
 make_image() { # name size_gib data_every (1 = dense, 2 = half zeros, 4 = 75% zeros)
@@ -68,7 +77,7 @@ make_image dense.img "$SMALL_GIB" 1
 
 declare -A REF
 for img in half zero75 dense; do
-    REF[$img]=$("${HOIST[@]}" verify "$WORK/$img.img" | cut -d' ' -f1)
+    REF[$img]=$("$ROOT/hoist" verify "$WORK/$img.img" | cut -d' ' -f1)
 done
 
 # ---- servers ----
@@ -143,68 +152,114 @@ run() { # scenario tool img size_gib command...
     s1=$(server_ticks)
     local secs cpu; secs=$(echo "$t1 - $t0" | bc -l)
     cpu=$(awk -v st=$(( s1 - s0 )) -v hz="$CLK" 'END {printf "%.2f", $1 + $2 + st / hz}' "$WORK/cpu.txt")
-    if [ "$tool" = hoist ]; then   # hoist checks itself; also check it against the reference checksum
-        local got; got=$(echo "$out" | awk '/^target /{print $2}')
-        [ "$got" = "${REF[$img]}" ] || { echo "FAILED: $scenario: target checksum $got != ${REF[$img]}" >&2; exit 1; }
-    fi
+    case "$tool" in
+        hoist|hoist-before) # hoist checks itself; also check it against the reference checksum
+            local got; got=$(echo "$out" | awk '/^target /{print $2}')
+            [ "$got" = "${REF[$img]}" ] || { echo "FAILED: $scenario $tool: target checksum $got != ${REF[$img]}" >&2; exit 1; } ;;
+        hoist-nosum) # claims nothing: check the target afterwards, outside the timed run
+            echo "$out" | grep -q "checksum none: NOT verified" || { echo "FAILED: $scenario: no 'not verified' line" >&2; exit 1; }
+            local sum; sum=$("$ROOT/hoist" verify "$DST" | cut -d' ' -f1)
+            [ "$sum" = "${REF[$img]}" ] || { echo "FAILED: $scenario hoist-nosum: target $sum != ${REF[$img]}" >&2; exit 1; } ;;
+    esac
     printf '%s\t%s\t%s\t%.3f\t%s\n' "$scenario" "$tool" "$size" "$secs" "$cpu" | tee -a "$RESULTS" >&2
     rm -f "$DST"
 }
 
 QEMU=(qemu-img convert -W -m 8 -f raw -O raw)
+# One scenario: hoist (checksums on), nbdcopy, hoist --checksum none, qemu-img; extras: noflush, before, no-nbdcopy.
+compare() { # scenario img size_gib source [extras...]
+    local S=$1 img=$2 size=$3 src=$4 nbd=1 extra; shift 4
+    for extra in "$@"; do [ "$extra" = no-nbdcopy ] && nbd=0; done
+    run "$S" hoist "$img" "$size" "${HOIST[@]}" "$src" "$DST"
+    [ $nbd = 1 ] && run "$S" nbdcopy "$img" "$size" nbdcopy --flush "$src" "$DST"
+    run "$S" hoist-nosum "$img" "$size" "${HOIST_NOSUM[@]}" "$src" "$DST"
+    # qemu-img's curl driver sometimes stalls for good on this machine; 60 s is ten times its normal HTTP run
+    RUN_TIMEOUT=$([[ $src == http* ]] && echo 60 || echo "$RUN_TIMEOUT") run "$S" qemu-img "$img" "$size" "${QEMU[@]}" "$src" "$DST"
+    for extra in "$@"; do
+        case "$extra" in
+            noflush) run "$S" nbdcopy-noflush "$img" "$size" nbdcopy "$src" "$DST" ;;
+            before) [ -n "${BEFORE:-}" ] && run "$S" hoist-before "$img" "$size" "${HOIST_BEFORE[@]}" "$src" "$DST" ;;
+        esac
+    done
+    return 0
+}
+read -r _ u0 n0 s0 i0 w0 q0 sq0 st0 _ < /proc/stat
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+T_START=$(date +%s)
 for rep in $(seq "$REPS"); do
     echo "--- repetition $rep of $REPS" >&2
-    run "nbd-unix ${SIZE_GIB}G half-zero" hoist half "$SIZE_GIB" "${HOIST[@]}" copy "$HALF_UNIX" "$DST"
-    # what the checksum alone costs: Hoist's verify reads the image file and hashes its data blocks, no copy
-    run "checksum only ${SIZE_GIB}G half-zero" hoist-verify half "$SIZE_GIB" "${HOIST[@]}" verify "$WORK/half.img"
-    run "nbd-unix ${SIZE_GIB}G half-zero" nbdcopy half "$SIZE_GIB" nbdcopy --flush "$HALF_UNIX" "$DST"
-    run "nbd-unix ${SIZE_GIB}G half-zero" nbdcopy-noflush half "$SIZE_GIB" nbdcopy "$HALF_UNIX" "$DST"
-    run "nbd-unix ${SIZE_GIB}G half-zero" qemu-img half "$SIZE_GIB" "${QEMU[@]}" "$HALF_UNIX" "$DST"
-    run "nbd-tcp ${SIZE_GIB}G half-zero" hoist half "$SIZE_GIB" "${HOIST[@]}" copy "$HALF_TCP" "$DST"
-    run "nbd-tcp ${SIZE_GIB}G half-zero" nbdcopy half "$SIZE_GIB" nbdcopy --flush "$HALF_TCP" "$DST"
-    run "nbd-tcp ${SIZE_GIB}G half-zero" qemu-img half "$SIZE_GIB" "${QEMU[@]}" "$HALF_TCP" "$DST"
-    run "file ${SIZE_GIB}G half-zero" hoist half "$SIZE_GIB" "${HOIST[@]}" copy "$WORK/half.img" "$DST"
-    run "file ${SIZE_GIB}G half-zero" nbdcopy half "$SIZE_GIB" nbdcopy --flush "$WORK/half.img" "$DST"
-    run "file ${SIZE_GIB}G half-zero" qemu-img half "$SIZE_GIB" "${QEMU[@]}" "$WORK/half.img" "$DST"
-    run "http ${SIZE_GIB}G half-zero" hoist half "$SIZE_GIB" "${HOIST[@]}" copy "$HALF_HTTP" "$DST"
-    # qemu-img's curl driver sometimes stalls for good on this machine; 60 s is ten times its normal run
-    RUN_TIMEOUT=60 run "http ${SIZE_GIB}G half-zero" qemu-img half "$SIZE_GIB" "${QEMU[@]}" "$HALF_HTTP" "$DST"
-    run "nbd-unix ${SMALL_GIB}G 75%-zero" hoist zero75 "$SMALL_GIB" "${HOIST[@]}" copy "$Z75_UNIX" "$DST"
-    run "nbd-unix ${SMALL_GIB}G 75%-zero" nbdcopy zero75 "$SMALL_GIB" nbdcopy --flush "$Z75_UNIX" "$DST"
-    run "nbd-unix ${SMALL_GIB}G 75%-zero" qemu-img zero75 "$SMALL_GIB" "${QEMU[@]}" "$Z75_UNIX" "$DST"
-    run "nbd-unix ${SMALL_GIB}G dense" hoist dense "$SMALL_GIB" "${HOIST[@]}" copy "$DENSE_UNIX" "$DST"
-    run "nbd-unix ${SMALL_GIB}G dense" nbdcopy dense "$SMALL_GIB" nbdcopy --flush "$DENSE_UNIX" "$DST"
-    run "nbd-unix ${SMALL_GIB}G dense" qemu-img dense "$SMALL_GIB" "${QEMU[@]}" "$DENSE_UNIX" "$DST"
+    compare "nbd-unix ${SIZE_GIB}G half-zero" half "$SIZE_GIB" "$HALF_UNIX" noflush before
+    # what the checksum alone costs: hoist verify reads the image file and hashes its data blocks, no copy
+    run "checksum only ${SIZE_GIB}G half-zero" hoist-verify half "$SIZE_GIB" "$ROOT/hoist" verify "$WORK/half.img"
+    compare "nbd-tcp ${SIZE_GIB}G half-zero" half "$SIZE_GIB" "$HALF_TCP"
+    compare "file ${SIZE_GIB}G half-zero" half "$SIZE_GIB" "$WORK/half.img" before
+    compare "http ${SIZE_GIB}G half-zero" half "$SIZE_GIB" "$HALF_HTTP" no-nbdcopy
+    compare "nbd-unix ${SMALL_GIB}G 75%-zero" zero75 "$SMALL_GIB" "$Z75_UNIX" before
+    compare "nbd-unix ${SMALL_GIB}G dense" dense "$SMALL_GIB" "$DENSE_UNIX" before
 done
+read -r _ u1 n1 s1 i1 w1 q1 sq1 st1 _ < /proc/stat
+BUSY=$(( (u1 + n1 + s1 + q1 + sq1 + st1) - (u0 + n0 + s0 + q0 + sq0 + st0) ))
+IDLE=$(( (i1 + w1) - (i0 + w0) ))
+OURS=$(awk '{s += $5} END {printf "%.0f", s}' "$RESULTS" 2>/dev/null || echo 0)
 
 # ---- summary: medians ----
 echo
 echo "Medians of $REPS runs (wall time of the whole command, target durable at the end except nbdcopy-noflush;"
-echo "GiB/s = virtual disk size / time). $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)."
+echo "GiB/s = virtual disk size / time; cpu s = the command plus the servers it read from, all cores together)."
+echo "Machine: $(nproc) CPUs; load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end;"
+echo "  CPUs busy $(( 100 * BUSY / (BUSY + IDLE + 1) ))% over the $(( $(date +%s) - T_START )) s of runs, of which these runs ~$(( 100 * OURS * $(getconf CLK_TCK) / (BUSY + 1) ))% (the rest: other work on the machine)."
 python3 - "$RESULTS" <<'PY'
 import sys, statistics, collections
 rows = collections.OrderedDict()
 cpus = collections.defaultdict(list)
+sizes = {}
 for line in open(sys.argv[1]):
     scen, tool, size, secs, cpu = line.rstrip("\n").split("\t")
-    rows.setdefault((scen, tool, float(size)), []).append(secs)
+    rows.setdefault((scen, tool), []).append(secs)
+    sizes[scen] = float(size)
     if cpu != "fail":
         cpus[(scen, tool)].append(float(cpu))
-print(f"{'scenario':<28} {'tool':<16} {'median s':>9} {'GiB/s':>7} {'cpu s':>6}  runs")
-med = {}
-for (scen, tool, size), raw in rows.items():
+print(f"{'scenario':<28} {'tool':<16} {'median s':>9} {'GiB/s':>7} {'cpu s':>6} {'cpu/GiB':>8}  runs")
+med, cpg = {}, {}
+for (scen, tool), raw in rows.items():
+    size = sizes[scen]
     vals = [float(v) for v in raw if v != "fail"]
     runs = ' '.join(v if v == "fail" else f"{float(v):.2f}" for v in raw)
     if not vals:
-        print(f"{scen:<28} {tool:<16} {'-':>9} {'-':>7} {'-':>6}  {runs}")
+        print(f"{scen:<28} {tool:<16} {'-':>9} {'-':>7} {'-':>6} {'-':>8}  {runs}")
         continue
     m = statistics.median(vals)
-    med[(scen, tool)] = m
     cpu = statistics.median(cpus[(scen, tool)])
-    print(f"{scen:<28} {tool:<16} {m:>9.3f} {size / m:>7.2f} {cpu:>6.2f}  {runs}")
-print("(cpu s: median CPU seconds of the command plus the servers it read from, all cores together)")
-main = next(s for (s, t) in med if s.startswith("nbd-unix") and "half" in s)
-h = med[(main, "hoist")]
-print(f"(ratios: {main}, throughput of hoist over the other, higher is better)")
-print(f"hoist/nbdcopy={med[(main, 'nbdcopy')] / h:.2f} hoist/qemu-img={med[(main, 'qemu-img')] / h:.2f}")
+    med[(scen, tool)], cpg[(scen, tool)] = m, cpu / size
+    print(f"{scen:<28} {tool:<16} {m:>9.3f} {size / m:>7.2f} {cpu:>6.2f} {cpu / size:>8.2f}  {runs}")
+print("(cpu/GiB: CPU seconds per GiB of virtual disk)")
+
+def ratio(scen, a, b):
+    if (scen, a) not in med or (scen, b) not in med:
+        return None, "-"
+    r = med[(scen, b)] / med[(scen, a)]
+    return r, f"{r:.2f} ({cpg[(scen, a)]:.2f} vs {cpg[(scen, b)]:.2f})"
+
+print()
+print("Ratios: throughput of the first over the second (same run, medians; higher is better),")
+print("with each side's CPU seconds per GiB in brackets.")
+pairs = [("hoist", "nbdcopy"), ("hoist", "qemu-img"), ("hoist-nosum", "nbdcopy"), ("hoist-nosum", "qemu-img"),
+         ("hoist", "hoist-before")]
+pairs = [p for p in pairs if any((s, p[1]) in med for s in sizes)]
+print(f"{'scenario':<28} " + " ".join(f"{a + '/' + b:<24}" for a, b in pairs))
+for scen in sizes:
+    if scen.startswith("checksum only"):
+        continue
+    print(f"{scen:<28} " + " ".join(f"{ratio(scen, a, b)[1]:<24}" for a, b in pairs))
+z = next((s for s in sizes if "75%-zero" in s), None)
+d = next((s for s in sizes if s.endswith(" dense")), None)
+if z and d:
+    parts = [f"{t} {med[(z, t)] / med[(d, t)]:.2f}" for t in ("hoist", "hoist-nosum", "nbdcopy", "qemu-img", "hoist-before")
+             if (z, t) in med and (d, t) in med]
+    print(f"75%-zero time / dense time (lower is better): " + ", ".join(parts))
+main = next(s for s in sizes if s.startswith("nbd-unix") and "half" in s)
+print(f"(last line: {main})")
+x, y, w = ratio(main, "hoist", "nbdcopy")[0], ratio(main, "hoist", "qemu-img")[0], ratio(main, "hoist-nosum", "nbdcopy")[0]
+fmt = lambda v: "-" if v is None else f"{v:.2f}"
+print(f"hoist/nbdcopy={fmt(x)} hoist/qemu-img={fmt(y)} hoist-nosum/nbdcopy={fmt(w)}")
 PY

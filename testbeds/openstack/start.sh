@@ -5,7 +5,8 @@
 # no-op mechanism driver in ml2/), then seeds the resources the tests migrate (seed.py).
 #
 # Idempotent: when a testbed started by this script answers, it only prints its state file and exits.
-# Usage: testbeds/openstack/start.sh [--fresh]      (--fresh: stop and wipe a running one first)
+# Usage: testbeds/openstack/start.sh [--fresh|--wait] (--fresh: stop and wipe a running one first; --wait: start
+#        nothing, wait for a start already under way and say whether the testbed came up)
 # Env:   HOIST_OPENSTACK_DIR  working folder (default /var/tmp/hoist-openstack): configs, databases, logs,
 #                             Glance images, the NFS export holding each Cinder volume as a file
 # Prints the path of BASE/testbed.json (URLs, credentials, ids of what seed.py made) on its last line.
@@ -33,7 +34,11 @@ die() {
 exec 9>"$BASE.start-lock"
 flock 9
 
-if [ "${1:-}" = "--fresh" ]; then
+if [ "${1:-}" = "--wait" ]; then # a start runs elsewhere (./test.sh's, in the background): its outcome only
+  if [ -f "$BASE/testbed.json" ] && "$HERE/status.sh" >/dev/null 2>&1; then echo "$BASE/testbed.json"; exit 0; fi
+  say "not up after the background start; its log: ${HOIST_OPENSTACK_START_LOG:-(HOIST_OPENSTACK_START_LOG not set)}"
+  exit 1
+elif [ "${1:-}" = "--fresh" ]; then
   "$HERE/stop.sh" || true
 elif [ -f "$BASE/testbed.json" ] && "$HERE/status.sh" >/dev/null 2>&1; then
   say "already running"

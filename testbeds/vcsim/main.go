@@ -36,7 +36,220 @@ import (
 	"time"
 
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/mo"
+	"github.com/vmware/govmomi/vim25/types"
 )
+
+// listFlag collects a repeatable flag's values.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, " ") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// vmByName finds a simulated VM by name.
+func vmByName(name string) *simulator.VirtualMachine {
+	for _, ref := range simulator.Map.All("VirtualMachine") {
+		vm := simulator.Map.Get(ref.Reference()).(*simulator.VirtualMachine)
+		if vm.Name == name {
+			return vm
+		}
+	}
+	return nil
+}
+
+// guestReport is what one VM's guest tools report while it runs.
+type guestReport struct {
+	net   []types.GuestNicInfo
+	stack []types.GuestStackInfo
+	disk  []types.GuestDiskInfo
+}
+
+// applyGuestNets gives VMs guest tools information (IP configuration per NIC, DNS, default route) and installs
+// a handler that clears it while a VM is powered off and restores it at power on, as vSphere does.
+func applyGuestNets(specs []string, diskSpecs []string) error {
+	reports := map[types.ManagedObjectReference]*guestReport{}
+	for _, spec := range diskSpecs {
+		name, path, ok := strings.Cut(spec, "=")
+		if !ok {
+			return fmt.Errorf("%q: want VM=PATH", spec)
+		}
+		vm := vmByName(name)
+		if vm == nil {
+			return fmt.Errorf("%q: no VM named %s", spec, name)
+		}
+		disk, _ := firstFlatDisk(vm)
+		if disk == nil {
+			return fmt.Errorf("%q: the VM has no flat disk", spec)
+		}
+		r := reports[vm.Self]
+		if r == nil {
+			r = &guestReport{net: append([]types.GuestNicInfo(nil), vm.Guest.Net...)}
+			reports[vm.Self] = r
+		}
+		r.disk = append(r.disk, types.GuestDiskInfo{DiskPath: path, Capacity: disk.CapacityInBytes,
+			FreeSpace: disk.CapacityInBytes / 2, FilesystemType: "NTFS",
+			Mappings: []types.GuestInfoVirtualDiskMapping{{Key: disk.Key}}})
+	}
+	for _, spec := range specs {
+		name, rest, ok := strings.Cut(spec, "=")
+		if !ok {
+			return fmt.Errorf("%q: want VM=IP/PREFIX[,gw=..][,dns=..][,origin=..][,nic=N]", spec)
+		}
+		vm := vmByName(name)
+		if vm == nil {
+			return fmt.Errorf("%q: no VM named %s", spec, name)
+		}
+		parts := strings.Split(rest, ",")
+		ip, prefix, err := net.ParseCIDR(parts[0])
+		if err != nil {
+			return fmt.Errorf("%q: %v", spec, err)
+		}
+		ones, _ := prefix.Mask.Size()
+		origin, gw, nic := "manual", "", 0
+		var dns []string
+		for _, kv := range parts[1:] {
+			k, v, _ := strings.Cut(kv, "=")
+			switch k {
+			case "gw":
+				gw = v
+			case "dns":
+				dns = strings.Split(v, "+")
+			case "origin":
+				origin = v
+			case "nic":
+				if _, err := fmt.Sscan(v, &nic); err != nil {
+					return fmt.Errorf("%q: nic: %v", spec, err)
+				}
+			default:
+				return fmt.Errorf("%q: unknown key %s", spec, k)
+			}
+		}
+		r := reports[vm.Self]
+		if r == nil {
+			r = &guestReport{net: append([]types.GuestNicInfo(nil), vm.Guest.Net...)}
+			reports[vm.Self] = r
+		}
+		if nic >= len(r.net) {
+			return fmt.Errorf("%q: the VM has %d NICs", spec, len(r.net))
+		}
+		n := &r.net[nic]
+		n.IpAddress = append(n.IpAddress, ip.String())
+		if n.IpConfig == nil {
+			n.IpConfig = &types.NetIpConfigInfo{}
+		}
+		n.IpConfig.IpAddress = append(n.IpConfig.IpAddress, types.NetIpConfigInfoIpAddress{
+			IpAddress: ip.String(), PrefixLength: int32(ones), Origin: origin, State: "preferred"})
+		if len(dns) > 0 {
+			n.DnsConfig = &types.NetDnsConfigInfo{Dhcp: origin == "dhcp", IpAddress: dns}
+		}
+		if gw != "" {
+			r.stack = append(r.stack, types.GuestStackInfo{
+				DnsConfig: &types.NetDnsConfigInfo{Dhcp: origin == "dhcp", IpAddress: dns},
+				IpRouteConfig: &types.NetIpRouteConfigInfo{IpRoute: []types.NetIpRouteConfigInfoIpRoute{{
+					Network: "0.0.0.0", PrefixLength: 0,
+					Gateway: types.NetIpRouteConfigInfoGateway{IpAddress: gw, Device: fmt.Sprint(nic)},
+				}}},
+			})
+		}
+	}
+	if len(reports) == 0 {
+		return nil
+	}
+	for ref, r := range reports {
+		vm := simulator.Map.Get(ref).(*simulator.VirtualMachine)
+		vm.Guest.Net = r.net
+		vm.Guest.IpStack = r.stack
+		vm.Guest.Disk = r.disk
+		vm.Guest.IpAddress = firstIP(r)
+		if vm.Runtime.PowerState == types.VirtualMachinePowerStatePoweredOn {
+			vm.Guest.ToolsRunningStatus = string(types.VirtualMachineToolsRunningStatusGuestToolsRunning)
+		} else {
+			vm.Guest.ToolsRunningStatus = string(types.VirtualMachineToolsRunningStatusGuestToolsNotRunning)
+			vm.Guest.Net, vm.Guest.IpStack, vm.Guest.Disk, vm.Guest.IpAddress = nil, nil, nil, ""
+		}
+	}
+	simulator.Map.AddHandler(&guestTools{self: types.ManagedObjectReference{Type: "HoistGuestTools", Value: "guest-tools"},
+		reports: reports})
+	return nil
+}
+
+// firstIP is the address vSphere shows as the guest's (the first reported), or "".
+func firstIP(r *guestReport) string {
+	for _, n := range r.net {
+		if len(n.IpAddress) > 0 {
+			return n.IpAddress[0]
+		}
+	}
+	return ""
+}
+
+// guestTools follows power changes of the VMs given guest information: running tools report it, stopped ones
+// report nothing.
+type guestTools struct {
+	self    types.ManagedObjectReference
+	reports map[types.ManagedObjectReference]*guestReport
+}
+
+func (g *guestTools) Reference() types.ManagedObjectReference { return g.self }
+func (g *guestTools) PutObject(mo.Reference)                    {}
+func (g *guestTools) RemoveObject(types.ManagedObjectReference) {}
+func (g *guestTools) UpdateObject(obj mo.Reference, changes []types.PropertyChange) {
+	r := g.reports[obj.Reference()]
+	if r == nil {
+		return
+	}
+	for _, c := range changes {
+		if c.Name != "runtime.powerState" {
+			continue
+		}
+		vm := simulator.Map.Get(obj.Reference()).(*simulator.VirtualMachine)
+		if c.Val == types.VirtualMachinePowerStatePoweredOn {
+			go simulator.Map.Update(vm, []types.PropertyChange{
+				{Name: "guest.toolsRunningStatus", Val: string(types.VirtualMachineToolsRunningStatusGuestToolsRunning)},
+				{Name: "guest.net", Val: r.net},
+				{Name: "guest.ipStack", Val: r.stack},
+				{Name: "guest.disk", Val: r.disk},
+				{Name: "guest.ipAddress", Val: firstIP(r)},
+			})
+		} else if c.Val == types.VirtualMachinePowerStatePoweredOff {
+			go simulator.Map.Update(vm, []types.PropertyChange{
+				{Name: "guest.toolsRunningStatus", Val: string(types.VirtualMachineToolsRunningStatusGuestToolsNotRunning)},
+				{Name: "guest.net", Val: []types.GuestNicInfo{}},
+				{Name: "guest.ipStack", Val: []types.GuestStackInfo{}},
+				{Name: "guest.disk", Val: []types.GuestDiskInfo{}},
+				{Name: "guest.ipAddress", Val: ""},
+			})
+		}
+	}
+}
+
+// applyDiskUUIDs sets the backing UUID of a VM's first disk (the serial a guest reads with disk.EnableUUID).
+func applyDiskUUIDs(specs []string) error {
+	for _, spec := range specs {
+		name, uuid, ok := strings.Cut(spec, "=")
+		if !ok {
+			return fmt.Errorf("%q: want VM=UUID", spec)
+		}
+		vm := vmByName(name)
+		if vm == nil {
+			return fmt.Errorf("%q: no VM named %s", spec, name)
+		}
+		set := false
+		for _, d := range vm.Config.Hardware.Device {
+			if disk, ok := d.(*types.VirtualDisk); ok {
+				if b, ok := disk.Backing.(*types.VirtualDiskFlatVer2BackingInfo); ok {
+					b.Uuid = uuid
+					set = true
+					break
+				}
+			}
+		}
+		if !set {
+			return fmt.Errorf("%q: the VM has no flat disk", spec)
+		}
+	}
+	return nil
+}
 
 func main() {
 	listen := flag.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
@@ -53,6 +266,16 @@ func main() {
 	pass := flag.String("password", "hoist-secret", "accepted password (read from HOIST_VCSIM_PASSWORD when set)")
 	tlsDir := flag.String("tls-dir", "", "directory for ca.pem and unrelated-ca.pem (default: a temp dir)")
 	cbt := flag.Bool("cbt", false, "turn changed block tracking on for every VM")
+	var guestNets, guestDisks, diskUUIDs listFlag
+	flag.Var(&guestDisks, "guest-disk", "VM=PATH: a guest disk (e.g. C:\\) the VM's tools map to its first virtual disk "+
+		"(guest.disk[].mappings; repeatable, reported while the VM runs)")
+	flag.Var(&guestNets, "guest-net", "VM=IP/PREFIX[,gw=IP][,dns=IP+IP][,origin=manual|dhcp|other][,nic=N]: what the VM's "+
+		"guest tools report while it runs (repeatable; cleared while powered off, as vSphere does)")
+	flag.Var(&diskUUIDs, "disk-uuid", "VM=UUID: the backing UUID of the VM's first disk (repeatable)")
+	var sharedDisks listFlag
+	flag.Var(&sharedDisks, "shared-disk", "VM1,VM2[,...]: the first disk of VM1 becomes multi-writer and replaces the "+
+		"first disk of the others (repeatable)")
+	evc := flag.String("evc", "", "EVC mode key of every cluster (summary.currentEVCModeKey), e.g. intel-broadwell")
 	flag.Parse()
 	if p := os.Getenv("HOIST_VCSIM_PASSWORD"); p != "" {
 		*pass = p
@@ -81,6 +304,22 @@ func main() {
 		on := true
 		for _, ref := range simulator.Map.All("VirtualMachine") {
 			simulator.Map.Get(ref.Reference()).(*simulator.VirtualMachine).Config.ChangeTrackingEnabled = &on
+		}
+	}
+
+	if err := applyGuestNets(guestNets, guestDisks); err != nil {
+		log.Fatalf("-guest-net: %v", err)
+	}
+	if err := applyDiskUUIDs(diskUUIDs); err != nil {
+		log.Fatalf("-disk-uuid: %v", err)
+	}
+	if err := applySharedDisks(sharedDisks); err != nil {
+		log.Fatalf("-shared-disk: %v", err)
+	}
+	if *evc != "" {
+		for _, ref := range simulator.Map.All("ClusterComputeResource") {
+			c := simulator.Map.Get(ref.Reference()).(*simulator.ClusterComputeResource)
+			c.Summary.(*types.ClusterComputeResourceSummary).CurrentEVCModeKey = *evc
 		}
 	}
 
@@ -207,3 +446,45 @@ func writePEM(file string, der []byte) error {
 	return os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
 }
 
+
+// firstFlatDisk is a VM's first disk with a flat backing, or nil.
+func firstFlatDisk(vm *simulator.VirtualMachine) (*types.VirtualDisk, *types.VirtualDiskFlatVer2BackingInfo) {
+	for _, d := range vm.Config.Hardware.Device {
+		if disk, ok := d.(*types.VirtualDisk); ok {
+			if b, ok := disk.Backing.(*types.VirtualDiskFlatVer2BackingInfo); ok {
+				return disk, b
+			}
+		}
+	}
+	return nil, nil
+}
+
+// applySharedDisks attaches the first disk of a VM to other VMs as a multi-writer disk (their own first disk's
+// backing points at the shared file).
+func applySharedDisks(specs []string) error {
+	for _, spec := range specs {
+		names := strings.Split(spec, ",")
+		if len(names) < 2 {
+			return fmt.Errorf("%q: want VM1,VM2[,...]", spec)
+		}
+		var file string
+		var ds *types.ManagedObjectReference
+		for i, name := range names {
+			vm := vmByName(name)
+			if vm == nil {
+				return fmt.Errorf("%q: no VM named %s", spec, name)
+			}
+			_, b := firstFlatDisk(vm)
+			if b == nil {
+				return fmt.Errorf("%q: %s has no flat disk", spec, name)
+			}
+			if i == 0 {
+				file, ds = b.FileName, b.Datastore
+			} else {
+				b.FileName, b.Datastore = file, ds
+			}
+			b.Sharing = "sharingMultiWriter"
+		}
+	}
+	return nil
+}

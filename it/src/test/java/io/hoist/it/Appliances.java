@@ -13,6 +13,23 @@ import java.util.List;
 final class Appliances {
     private Appliances() {}
 
+    /**
+     * The one disk image of a migrated single-disk VM: its file name follows the plan's PVC name (MTV's default
+     * template plus a generated suffix), so it is found, not spelled. Null while the folder holds none.
+     */
+    static Path onlyDiskImage(Path vmDir) throws IOException {
+        if (!Files.isDirectory(vmDir)) {
+            return null;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(vmDir)) {
+            List<Path> images = files.filter(f -> f.getFileName().toString().endsWith(".img")).toList();
+            if (images.size() > 1) {
+                throw new AssertionError("more than one disk image in " + vmDir + ": " + images);
+            }
+            return images.isEmpty() ? null : images.get(0);
+        }
+    }
+
     static Path build(Path dir, String name, int mib, long seed, String mac) throws Exception {
         Path ova = dir.resolve(name + ".ova");
         SampleAppliance.build(ova, name, (long) mib << 20, seed, mac);

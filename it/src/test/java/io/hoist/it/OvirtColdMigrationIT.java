@@ -1,14 +1,13 @@
 package io.hoist.it;
 
 import static io.hoist.it.CrashResumeIT.apply;
-import static io.hoist.it.CrashResumeIT.waitTrue;
-import static io.hoist.it.VsphereColdMigrationIT.json;
 import static io.hoist.it.VsphereColdMigrationIT.waitTrueOrFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hoist.cli.client.ApiClient;
 import io.hoist.core.model.ResourceKind;
+import io.hoist.plugin.ovirt.testsupport.EdgeCaseVms;
 import io.hoist.plugin.ovirt.testsupport.Images;
 import io.hoist.plugin.ovirt.testsupport.OvirtEngineTestServer;
 import java.nio.file.Files;
@@ -38,6 +37,8 @@ class OvirtColdMigrationIT {
             Path on = Images.qcow2AndRaw(images, "vm_on", 8589934592L, "0 4M 0x55", "6G 1M 0x66");
             engine.setImage(OFF_DISK, off);
             engine.setImage(ON_DISK, on);
+            new EdgeCaseVms(engine).sharedObjects().vm("lun-vm", "vms/basic-vm.xml", java.util.Map.of())
+                    .disk("disk-1", "disks/storage-type-template.xml", java.util.Map.of("@STORAGETYPE", "lun")).add();
             CrashResumeIT.Child child = CrashResumeIT.Child.start(tmp.resolve("data"), CrashResumeIT.freePort());
             try {
                 migrate(child.client(), engine, target);
@@ -62,70 +63,31 @@ class OvirtColdMigrationIT {
     }
 
     private void migrate(ApiClient api, OvirtEngineTestServer engine, Path target) throws Exception {
+        OvirtPlatformSetup.providersAndMaps(api, NS, engine, target);
         apply(api, NS, """
-                apiVersion: v1
-                kind: Secret
-                metadata: {name: ovirt-credentials, namespace: %1$s}
-                type: Opaque
-                stringData: {user: "%2$s", password: "%3$s", cacert: "%4$s", insecureSkipVerify: "false"}
-                ---
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: Provider
-                metadata: {name: ovirt, namespace: %1$s}
-                spec: {type: ovirt, url: "%5$s", secret: {name: ovirt-credentials, namespace: %1$s}}
-                ---
-                apiVersion: v1
-                kind: Secret
-                metadata: {name: folder-secret, namespace: %1$s}
-                type: Opaque
-                stringData: {url: "file://%6$s"}
-                ---
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: Provider
-                metadata: {name: folder, namespace: %1$s}
-                spec: {type: openshift, url: "file://%6$s", secret: {name: folder-secret, namespace: %1$s}}
-                """.formatted(NS, OvirtEngineTestServer.USER, OvirtEngineTestServer.PASSWORD, json(engine.tls.caPem),
-                engine.url, target));
-        String uid = waitTrue(api, ResourceKind.PROVIDER, NS, "ovirt", "Ready", 180).path("metadata").path("uid").asText();
-        String base = "/providers/ovirt/" + uid;
-        JsonNode vmOn = VsphereColdMigrationIT.collected(api, base + "/vms?detail=1").stream()
-                .filter(v -> v.path("name").asText().equals("vm_on")).findFirst().orElseThrow();
-        String networkId = vmOn.path("nics").get(0).path("profile").path("network").asText();
-        assertThat(networkId).isNotBlank();
-        apply(api, NS, """
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: NetworkMap
-                metadata: {name: net, namespace: %1$s}
-                spec:
-                  provider: {source: {name: ovirt, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
-                  map: [{source: {id: "%2$s"}, destination: {type: pod}}]
-                ---
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: StorageMap
-                metadata: {name: stor, namespace: %1$s}
-                spec:
-                  provider: {source: {name: ovirt, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
-                  map: [{source: {id: "723b4112-1502-4b01-83a7-2ba87d1bbb35"}, destination: {storageClass: standard}}]
-                ---
                 apiVersion: forklift.konveyor.io/v1beta1
                 kind: Plan
                 metadata: {name: cold, namespace: %1$s}
                 spec:
+                  skipGuestConversion: true   # the simulated disks hold data, no operating system to convert
+                  preserveClusterCpuModel: true
                   targetNamespace: migrated
                   provider: {source: {name: ovirt, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
                   map: {network: {name: net, namespace: %1$s}, storage: {name: stor, namespace: %1$s}}
-                  vms: [{id: %3$s}, {name: vm_off}]
+                  vms: [{id: %2$s}, {name: vm_off}]
                 ---
                 apiVersion: forklift.konveyor.io/v1beta1
                 kind: Migration
                 metadata: {name: cold-run, namespace: %1$s}
                 spec: {plan: {name: cold, namespace: %1$s}}
-                """.formatted(NS, networkId, OvirtEngineTestServer.VM_ON));
+                """.formatted(NS, OvirtEngineTestServer.VM_ON));
         JsonNode plan = waitTrueOrFailed(api, NS, "cold", 600);
         String manifestOn = Files.readString(target.resolve("migrated/vm-on/virtualmachine.yaml"));
         String manifestOff = Files.readString(target.resolve("migrated/vm-off/virtualmachine.yaml"));
         assertThat(manifestOff).contains("00:1a:4a:16:01:04").containsPattern("runStrategy: \"?Halted");
         assertThat(manifestOn).containsPattern("runStrategy: \"?Always");
+        // the libvirt model of the recorded cluster's family (Intel Skylake Server IBRS SSBD Family), not its name
+        assertThat(manifestOn).containsPattern("model: \"?Skylake-Server\"?\n").doesNotContain("IBRS SSBD Family");
         int checked = 0;
         for (JsonNode vm : plan.path("status").path("migration").path("vms")) {
             for (JsonNode step : vm.path("pipeline")) {
@@ -139,5 +101,39 @@ class OvirtColdMigrationIT {
             }
         }
         assertThat(checked).isEqualTo(2);
+        lunVmIsAPlanConditionNamingTheDisk(api);
+    }
+
+    /**
+     * A VM with a direct LUN disk (the fixtures' storage-type stub): Hoist cannot attach a LUN to the target, so the plan
+     * says so before anything runs, naming the disk, instead of migrating the VM without it.
+     */
+    private static void lunVmIsAPlanConditionNamingTheDisk(ApiClient api) throws Exception {
+        apply(api, NS, """
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Plan
+                metadata: {name: lun, namespace: %1$s}
+                spec:
+                  targetNamespace: migrated
+                  provider: {source: {name: ovirt, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
+                  map: {network: {name: net, namespace: %1$s}, storage: {name: stor, namespace: %1$s}}
+                  vms: [{id: lun-vm}]
+                """.formatted(NS));
+        long end = System.nanoTime() + 180_000_000_000L;
+        while (true) {
+            JsonNode plan = api.get(ResourceKind.PLAN, NS, "lun");
+            String message = "";
+            for (JsonNode c : plan.path("status").path("conditions")) {
+                if ("VMCriticalConcerns".equals(c.path("type").asText())) {
+                    message = c.path("message").asText();
+                }
+            }
+            if (message.contains("Direct LUN disk cirros")) {
+                assertThat(CrashResumeIT.isTrue(plan, "Ready")).as("a plan with a LUN VM is not Ready").isFalse();
+                return;
+            }
+            assertThat(System.nanoTime()).as("LUN plan condition: " + plan.path("status")).isLessThan(end);
+            Thread.sleep(500);
+        }
     }
 }

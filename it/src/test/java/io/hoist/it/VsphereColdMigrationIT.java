@@ -152,6 +152,7 @@ class VsphereColdMigrationIT {
                 kind: Plan
                 metadata: {name: cold, namespace: %1$s}
                 spec:
+                  skipGuestConversion: true   # the simulated disks hold data, no operating system to convert
                   targetNamespace: migrated
                   provider: {source: {name: vcenter, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
                   map: {network: {name: net, namespace: %1$s}, storage: {name: stor, namespace: %1$s}}

@@ -116,6 +116,7 @@ class VsphereWarmMigrationIT {
                 kind: Plan
                 metadata: {name: warm, namespace: %1$s}
                 spec:
+                  skipGuestConversion: true   # the simulated disks hold data, no operating system to convert
                   warm: true
                   targetNamespace: migrated
                   provider: {source: {name: vcenter, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}

@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "apply", description = {
-        "Create or replace the objects of multi-document YAML manifests, in file order.",
+        "Create or update the objects of multi-document YAML manifests, in file order, as kubectl apply does:",
+        "an update sets what the manifest says and removes what the previous apply set and the manifest no",
+        "longer says; labels, annotations and fields set by others are kept.",
         "Example: hoist apply -f plan.yaml -n demo; hoist apply -f manifests/; cat x.yaml | hoist apply -f -"})
 public final class ApplyCommand extends NamespacedCommand {
     /** Fields the server owns: dropped so `get -o yaml` output can be applied again. */
@@ -39,11 +41,10 @@ public final class ApplyCommand extends NamespacedCommand {
                 out().println(apply(api, m));
             } catch (ApiException e) {
                 failures++;
-                err().println("error: " + label(m) + ": " + e.getMessage());
-                e.causes().forEach(c -> err().println(c));
+                err().println(context().terminal().red("error:") + " " + label(m) + ": " + ErrorLine.of(e));
             } catch (CliException e) {
                 failures++;
-                err().println("error: " + e.getMessage());
+                err().println(context().terminal().red("error:") + " " + ErrorLine.of(e));
             }
         }
         return failures == 0 ? 0 : 1;
@@ -80,35 +81,67 @@ public final class ApplyCommand extends NamespacedCommand {
         obj.remove("status");
         String label = kind.singular() + "/" + name;
 
+        ObjectNode annotations = meta.get("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
+        annotations.remove(ApplyPatch.LAST_APPLIED);
+        if (annotations.isEmpty()) {
+            meta.remove("annotations");
+        }
+        String lastApplied = obj.toString();
+        annotations = meta.get("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
+        annotations.put(ApplyPatch.LAST_APPLIED, lastApplied);
+
         Optional<ObjectNode> existing = api.find(kind, ns, name);
         if (existing.isEmpty()) {
-            api.create(kind, ns, obj);
-            return label + " created";
+            try {
+                api.create(kind, ns, obj);
+                return label + " created";
+            } catch (ApiException e) {
+                if (e.status() != 409) {
+                    throw e;
+                }
+                existing = api.find(kind, ns, name); // created meanwhile by someone else: update it instead
+                if (existing.isEmpty()) {
+                    throw e;
+                }
+            }
         }
-        if (sameContent(obj, existing.get())) {
+        ObjectNode live = existing.get();
+        if (kind == ResourceKind.SECRET) {
+            return label + applySecret(api, ns, name, obj, live);
+        }
+        ObjectNode patch = ApplyPatch.threeWay(ApplyPatch.lastApplied(live), obj, live);
+        if (patch.isEmpty()) {
             return label + " unchanged";
         }
-        meta.put("resourceVersion", existing.get().path("metadata").path("resourceVersion").asText());
-        api.replace(kind, ns, name, obj);
+        api.mergePatch(kind, ns, name, patch, false);
         return label + " configured";
     }
 
-    /** Unchanged when every field the manifest sets, except server-owned metadata, already has that value. */
-    private static boolean sameContent(ObjectNode desired, ObjectNode current) {
-        for (var it = desired.fields(); it.hasNext(); ) {
-            var e = it.next();
-            if (e.getKey().equals("metadata")) {
-                for (String f : List.of("labels", "annotations")) {
-                    JsonNode want = e.getValue().path(f);
-                    if (!want.isMissingNode() && !want.equals(current.path("metadata").path(f))) {
-                        return false;
-                    }
-                }
-            } else if (!e.getValue().equals(current.path(e.getKey()))) {
+    /**
+     * Secrets come back without values (and without their last-applied copy, which holds them), so the manifest is
+     * sent as a two-way patch, first as a dry run: the server's digest of the data it would store, compared with
+     * the live one, tells whether anything changes.
+     */
+    private static String applySecret(ApiClient api, String ns, String name, ObjectNode desired, ObjectNode live) {
+        ObjectNode patch = desired.deepCopy();
+        ObjectNode wouldBe = api.mergePatch(ResourceKind.SECRET, ns, name, patch, true);
+        if (sameSecret(wouldBe, live)) {
+            return " unchanged";
+        }
+        api.mergePatch(ResourceKind.SECRET, ns, name, patch, false);
+        return " configured";
+    }
+
+    private static boolean sameSecret(ObjectNode a, ObjectNode b) {
+        for (String field : List.of("type", "data", "immutable")) {
+            if (!a.path(field).equals(b.path(field))) {
                 return false;
             }
         }
-        return true;
+        ObjectNode am = (ObjectNode) a.path("metadata").deepCopy();
+        ObjectNode bm = (ObjectNode) b.path("metadata").deepCopy();
+        // the digest and sizes are annotations, so comparing annotations compares the values too
+        return am.path("labels").equals(bm.path("labels")) && am.path("annotations").equals(bm.path("annotations"));
     }
 
     private static String label(Manifest m) {

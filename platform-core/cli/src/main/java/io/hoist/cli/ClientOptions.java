@@ -21,7 +21,7 @@ public final class ClientOptions {
             description = "Data dir of a local server, for server.json and token (default: ~/.hoist).")
     Path dataDir;
 
-    @Option(names = "--cacert", paramLabel = "FILE", description = "PEM file of CAs to trust for an https server.")
+    @Option(names = "--cacert", paramLabel = "FILE", description = "PEM file of CAs to trust for an https server (default: $HOIST_CACERT, else DATA/tls/ca.crt for the server of --data-dir).")
     Path caCert;
 
     @Option(names = "--insecure-skip-tls-verify",
@@ -34,6 +34,11 @@ public final class ClientOptions {
         }
         Connection connection = ServerLocator.locate(server, token, dataDir(), caCert, insecure, context.env());
         return new ApiClient(connection);
+    }
+
+    /** Where the server is and its token, as {@link #connect} would use them. */
+    public Connection connection(CliContext context) {
+        return ServerLocator.locate(server, token, dataDir(), caCert, insecure, context.env());
     }
 
     public Path dataDir() {

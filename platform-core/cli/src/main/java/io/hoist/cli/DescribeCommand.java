@@ -35,7 +35,12 @@ public final class DescribeCommand extends NamespacedCommand {
         field(w, "Namespace", meta.path("namespace").asText());
         field(w, "Kind", k.kind());
         field(w, "Labels", pairs(meta.path("labels")));
-        field(w, "Annotations", pairs(meta.path("annotations")));
+        JsonNode annotations = (k == ResourceKind.SECRET ? Redaction.redactSecret(o) : o).path("metadata").path("annotations");
+        if (annotations instanceof ObjectNode a) {
+            // kubectl describe leaves out apply's bookkeeping: a copy of the whole manifest, unreadable here
+            annotations = a.deepCopy().without(ApplyPatch.LAST_APPLIED);
+        }
+        field(w, "Annotations", pairs(annotations));
         String created = meta.path("creationTimestamp").asText("");
         field(w, "Created", created.isEmpty() ? "<unknown>" : created + " (" + Age.since(created, now) + " ago)");
         field(w, "UID", meta.path("uid").asText(""));
@@ -75,7 +80,8 @@ public final class DescribeCommand extends NamespacedCommand {
         w.println("Data:");
         for (String field : List.of("data", "stringData")) {
             o.path(field).fields().forEachRemaining(e -> w.println("  " + e.getKey() + ":  "
-                    + (secret ? Redaction.size(e.getValue(), field.equals("data")) : e.getValue().asText())));
+                    + (!secret ? e.getValue().asText()
+                            : field.equals("data") ? Redaction.size(o, e.getKey()) : Redaction.size(e.getValue(), false))));
         }
     }
 

@@ -1,6 +1,5 @@
 package io.hoist.cli;
 
-import io.hoist.cli.client.ApiException;
 import io.hoist.cli.plan.ArchiveCommand;
 import io.hoist.cli.plan.CancelCommand;
 import io.hoist.cli.plan.CutoverCommand;
@@ -27,6 +26,7 @@ public final class Main implements Runnable {
             ServeCommand.class,
             QuickstartCommand.class,
             ApplyCommand.class,
+            KubeconfigCommand.class,
             GetCommand.class,
             DescribeCommand.class,
             DeleteCommand.class,
@@ -42,12 +42,16 @@ public final class Main implements Runnable {
             PolicyCommand.class,
             CopyCommand.class,
             VerifyCommand.class,
+            MustGatherCommand.class,
+            VersionCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class);
 
     private final CliContext context;
 
     @Spec
     CommandSpec spec;
+
 
     public Main(CliContext context) {
         this.context = context;
@@ -70,7 +74,7 @@ public final class Main implements Runnable {
 
     /** Runs one command line; returns the exit code. */
     public static int run(String[] args, CliContext context, PrintWriter out, PrintWriter err) {
-        CommandLine cmd = commandLine(context, out, err);
+        CommandLine cmd = commandLine(context, out, err, args.length > 0 ? args[0] : null);
         int code = cmd.execute(args);
         out.flush();
         err.flush();
@@ -78,31 +82,47 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine(CliContext context, PrintWriter out, PrintWriter err) {
+        return commandLine(context, out, err, null);
+    }
+
+    /**
+     * The command line; when {@code first} names a subcommand (other than help), only that one is built: picocli
+     * builds each command's model by reflection, and all of them cost ~0.5 CPU-s at start-up, which a one-disk
+     * {@code hoist copy} per JVM pays every time. Anything else (no command, help, a typo) gets all of them.
+     */
+    static CommandLine commandLine(CliContext context, PrintWriter out, PrintWriter err, String first) {
         CommandLine cmd = new CommandLine(new Main(context));
+        Class<?> only = null;
         for (Class<?> sub : SUBCOMMANDS) {
-            cmd.addSubcommand(sub);
+            Command c = sub.getAnnotation(Command.class);
+            if (first != null && c != null && c.name().equals(first) && sub != CommandLine.HelpCommand.class) {
+                only = sub;
+            }
         }
+        for (Class<?> sub : SUBCOMMANDS) {
+            if (only == null || sub == only) {
+                cmd.addSubcommand(sub);
+            }
+        }
+        LogOptions.addTo(cmd);
+        HelpText.install(cmd);
         cmd.setOut(out).setErr(err);
+        cmd.setExecutionStrategy(parsed -> {
+            LogOptions.apply(parsed);
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        Terminal terminal = context.terminal();
+        cmd.setColorScheme(CommandLine.Help.defaultColorScheme(terminal.colour() ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         cmd.setExecutionExceptionHandler((e, command, parseResult) -> {
             PrintWriter w = command.getErr();
-            if (e instanceof CliException ce && !ce.causes().isEmpty()) {
-                // A 422 is its causes, one "field: message" per line; other errors name themselves first.
-                if (!(e instanceof ApiException api && api.status() == 422)) {
-                    w.println("error: " + ce.getMessage());
-                }
-                ce.causes().forEach(w::println);
-            } else if (e instanceof CliException) {
-                w.println("error: " + e.getMessage());
-            } else {
-                w.println("error: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-            }
+            w.println(terminal.red("error:") + " " + ErrorLine.of(e));
             w.flush();
             return 1;
         });
         cmd.setParameterExceptionHandler((e, argv) -> {
             PrintWriter w = e.getCommandLine().getErr();
-            w.println("error: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName()
-                    + " --help')");
+            w.println(terminal.red("error:") + " " + e.getMessage().strip().replaceAll("\\s*\\R\\s*", "; ")
+                    + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             w.flush();
             return 2;
         });
@@ -112,8 +132,13 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"hoist " + (v == null ? "dev" : v) + " (plugin API " + io.hoist.api.PluginApi.VERSION + ")"};
+            return new String[] {"hoist " + version() + " (plugin API " + io.hoist.api.PluginApi.VERSION + ")"};
         }
+    }
+
+    /** The version of this build (from the jar manifest), {@code dev} when run from classes. */
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 }

@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
 public final class PluginsCommand extends ClientCommand {
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
             description = "table (default), yaml or json.")
-    GetCommand.Output output;
+    Output output;
+
+    public enum Output { table, yaml, json }
 
     @Override
     protected int execute() {

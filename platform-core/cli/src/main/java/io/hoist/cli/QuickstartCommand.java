@@ -42,10 +42,24 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--timeout", description = "Seconds to wait for the migration (default: ${DEFAULT-VALUE}).", defaultValue = "600")
     int timeoutSeconds;
 
-    private final PrintWriter out = new PrintWriter(System.out, true);
+    @Option(names = "--again", description = "Migrate the sample VM again when an earlier run already did:"
+            + " its migrated copy in DIR/target is deleted first.")
+    boolean again;
+
+    static final String NAMESPACE = "quickstart";
+    static final String PLAN = "quickstart";
+    static final String VM = "quickstart-appliance";
+    static final String TARGET_NAMESPACE = "migrated";
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** The command line's output (System.out when run as hoist; captured in tests). */
+    private PrintWriter out;
 
     @Override
     public Integer call() throws Exception {
+        out = spec.commandLine().getOut();
         Path root = dir.toAbsolutePath();
         Path ovaDir = Files.createDirectories(root.resolve("ova"));
         Path target = Files.createDirectories(root.resolve("target"));
@@ -57,12 +71,33 @@ public final class QuickstartCommand implements Callable<Integer> {
             SampleAppliance.build(ova, "quickstart-appliance", (long) diskMib << 20, 42, "00:50:56:8a:01:23");
         }
         out.println("* starting the platform (data: " + data + ")");
+        LogOptions log = LogOptions.current();
+        // The platform's log goes to DATA/logs/hoist.log; the terminal shows only warnings unless -v.
+        io.hoist.core.server.logging.Logging.configureServer(data, log.format(),
+                io.hoist.core.server.logging.Logging.cliLevel(log.verbosity()), log.levels());
         try (Platform platform = Platform.create(HoistServer.builder().port(0).admission(new MtvAdmission()), data).start()) {
             String url = platform.server().url();
+            out.println("* " + ServeCommand.consoleLine(platform.server().consoleLink()));
             String token = Files.readString(data.resolve("token")).trim();
             ApiClient api = new ApiClient(new Connection(url, token, null, false));
-            String ns = "quickstart";
+            String ns = NAMESPACE;
             String run = "quickstart-" + System.currentTimeMillis() / 1000;
+            Path vmDir = target.resolve(TARGET_NAMESPACE).resolve(VM);
+            var earlier = api.find(ResourceKind.PLAN, ns, PLAN);
+            if (earlier.isPresent() && StatusCommand.isTrue(earlier.get(), "Succeeded")) {
+                // A succeeded plan would run nothing again: say where its result is, or start over with a new plan.
+                if (!again && Files.isDirectory(vmDir)) {
+                    out.println();
+                    out.println("Already migrated: an earlier run migrated " + VM + " (plan " + ns + "/" + PLAN
+                            + ", completed " + earlier.get().path("status").path("migration").path("completed").asText("earlier") + ").");
+                    out.println("It is in " + vmDir + ". To migrate it again: ./hoist quickstart --again"
+                            + (dir.equals(Path.of("hoist-quickstart")) ? "" : " --dir " + dir));
+                    printNextSteps(vmDir, data);
+                    return 0;
+                }
+                out.println("* migrating again: removing the earlier plan" + (Files.isDirectory(vmDir) ? " and its migrated copy in " + vmDir : ""));
+                forgetEarlierRun(api, ns, vmDir);
+            }
             // As the MTV CLI procedure: the OVA provider's secret carries its url.
             apply(api, ns, """
                     apiVersion: v1
@@ -101,6 +136,9 @@ public final class QuickstartCommand implements Callable<Integer> {
             String network = first(networks, "networks").path("name").asText();
             String vmName = first(vms, "vms").path("name").asText();
             out.println("* found VM '" + vmName + "' on network '" + network + "'; applying maps and plan");
+            // The sample disk holds data but no operating system, so there is no guest for virt-v2v to convert.
+            out.println("* the plan sets skipGuestConversion: true: the sample appliance's disk has no operating system to convert"
+                    + " (plugins/virt-v2v/README.md converts a real guest)");
             apply(api, ns, """
                     apiVersion: forklift.konveyor.io/v1beta1
                     kind: NetworkMap
@@ -128,16 +166,17 @@ public final class QuickstartCommand implements Callable<Integer> {
                     kind: Plan
                     metadata: {name: quickstart, namespace: %1$s}
                     spec:
-                      targetNamespace: migrated
+                      targetNamespace: %5$s
                       provider:
                         source: {name: ova-appliances, namespace: %1$s}
                         destination: {name: kubevirt-folder, namespace: %1$s}
                       map:
                         network: {name: quickstart-networks, namespace: %1$s}
                         storage: {name: quickstart-storage, namespace: %1$s}
+                      skipGuestConversion: true
                       vms:
                       - name: "%4$s"
-                    """.formatted(ns, network, storageId, vmName));
+                    """.formatted(ns, network, storageId, vmName, TARGET_NAMESPACE));
             waitFor(api, ResourceKind.PLAN, ns, "quickstart", "Ready", Duration.ofSeconds(120));
             out.println("* plan Ready; starting migration " + run);
             apply(api, ns, """
@@ -157,10 +196,12 @@ public final class QuickstartCommand implements Callable<Integer> {
                     out.flush();
                     last = text;
                 }
-                if (StatusCommand.isTrue(plan, "Succeeded")) {
+                // This run's Migration decides: the plan may still show an earlier run's outcome for a moment.
+                ObjectNode migration = api.get(ResourceKind.MIGRATION, ns, run);
+                if (StatusCommand.isTrue(migration, "Succeeded")) {
                     break;
                 }
-                if (StatusCommand.isTrue(plan, "Failed") || StatusCommand.isTrue(plan, "Canceled")) {
+                if (StatusCommand.isTrue(migration, "Failed") || StatusCommand.isTrue(migration, "Canceled")) {
                     out.println("quickstart: the migration did not succeed (see above)");
                     return 1;
                 }
@@ -171,12 +212,50 @@ public final class QuickstartCommand implements Callable<Integer> {
                 Thread.sleep(1000);
             }
             out.println();
-            out.println("Migrated. The VM's KubeVirt manifests and disks are in " + target.resolve("migrated") + ":");
-            try (Stream<Path> files = Files.walk(target.resolve("migrated"))) {
-                files.filter(Files::isRegularFile).sorted().forEach(f -> out.println("  " + target.relativize(f)));
+            out.println("Migrated. " + vmName + " is in " + vmDir + ":");
+            try (Stream<Path> files = Files.walk(vmDir)) {
+                files.filter(Files::isRegularFile).sorted().forEach(f -> out.println("  " + vmDir.relativize(f)));
             }
-            out.println("Apply them with `kubectl apply -f` and upload each disk with `virtctl image-upload`.");
+            printNextSteps(vmDir, data);
             return 0;
+        }
+    }
+
+    /** How to look at the result and where it goes next: the last lines of every run. */
+    private void printNextSteps(Path vmDir, Path data) {
+        out.println();
+        String dataDir = " --data-dir " + shown(data);
+        out.println("To look at the result, start the API and web console (it prints a new login link):");
+        out.println("  ./hoist serve" + dataDir);
+        out.println("then, in another terminal:");
+        out.println("  ./hoist get plans -n " + NAMESPACE + dataDir);
+        out.println("  ./hoist status " + PLAN + " -n " + NAMESPACE + dataDir);
+        out.println("To load the VM into a KubeVirt cluster (current kubectl context; creates namespace " + TARGET_NAMESPACE
+                + " when missing):");
+        out.println("  " + vmDir.resolve("upload.sh"));
+    }
+
+    /** A path as the user would type it: relative to the working directory when it is under it. */
+    private static String shown(Path p) {
+        Path cwd = Path.of("").toAbsolutePath();
+        return p.startsWith(cwd) ? cwd.relativize(p).toString() : p.toString();
+    }
+
+    /** Deletes the earlier run's Migrations and plan (the new plan starts with no status) and the migrated copy. */
+    private static void forgetEarlierRun(ApiClient api, String ns, Path vmDir) throws IOException {
+        for (ObjectNode m : api.list(ResourceKind.MIGRATION, ns)) {
+            if (PLAN.equals(m.path("spec").path("plan").path("name").asText())) {
+                api.delete(ResourceKind.MIGRATION, ns, m.path("metadata").path("name").asText());
+            }
+        }
+        api.delete(ResourceKind.PLAN, ns, PLAN);
+        if (!Files.isDirectory(vmDir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(vmDir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
         }
     }
 

@@ -34,11 +34,29 @@ public final class SampleAppliance {
                 ch.write(java.nio.ByteBuffer.wrap(new byte[1]), diskBytes - 1);
             }
         }
+        pack(ova, name, raw, work, mac, "rhel9_64Guest", "efi");
+    }
+
+    /**
+     * An OVA of an existing raw disk, e.g. a real guest's: VMware's OVF with the disk on the SCSI controller and a
+     * vmxnet3 NIC. {@code osType} is VMware's guest id (debian12_64Guest), {@code firmware} bios or efi.
+     */
+    public static void fromRaw(Path ova, String name, Path raw, String mac, String osType, String firmware)
+            throws IOException, InterruptedException {
+        Path work = Files.createTempDirectory(ova.getParent(), ".build");
+        pack(ova, name, raw, work, mac, osType, firmware);
+    }
+
+    private static void pack(Path ova, String name, Path raw, Path work, String mac, String osType, String firmware)
+            throws IOException, InterruptedException {
+        long diskBytes = Files.size(raw);
         String vmdk = name + "-disk1.vmdk";
         run(List.of("qemu-img", "convert", "-f", "raw", "-O", "vmdk", "-o", "subformat=streamOptimized",
                 raw.toString(), work.resolve(vmdk).toString()));
-        Files.delete(raw);
-        Files.writeString(work.resolve(name + ".ovf"), ovf(name, vmdk, diskBytes, mac), StandardCharsets.UTF_8);
+        if (raw.startsWith(work)) {
+            Files.delete(raw);
+        }
+        Files.writeString(work.resolve(name + ".ovf"), ovf(name, vmdk, diskBytes, mac, osType, firmware), StandardCharsets.UTF_8);
         // OVA = tar with the descriptor first (tar keeps the order given).
         Path tmp = ova.resolveSibling(ova.getFileName() + ".tmp");
         run(List.of("tar", "-C", work.toString(), "-cf", tmp.toString(), name + ".ovf", vmdk));
@@ -50,7 +68,7 @@ public final class SampleAppliance {
         }
     }
 
-    static String ovf(String name, String vmdk, long capacity, String mac) {
+    static String ovf(String name, String vmdk, long capacity, String mac, String osType, String firmware) {
         return """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <Envelope vmw:buildId="build-hoist-quickstart" xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:cim="http://schemas.dmtf.org/wbem/wscim/1/common" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData" xmlns:vmw="http://www.vmware.com/schema/ovf" xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -70,7 +88,7 @@ public final class SampleAppliance {
                   <VirtualSystem ovf:id="%3$s">
                     <Info>A virtual machine</Info>
                     <Name>%3$s</Name>
-                    <OperatingSystemSection ovf:id="101" vmw:osType="rhel9_64Guest">
+                    <OperatingSystemSection ovf:id="101" vmw:osType="%5$s">
                       <Info>The kind of installed guest operating system</Info>
                     </OperatingSystemSection>
                     <VirtualHardwareSection>
@@ -124,11 +142,11 @@ public final class SampleAppliance {
                         <rasd:ResourceSubType>VmxNet3</rasd:ResourceSubType>
                         <rasd:ResourceType>10</rasd:ResourceType>
                       </Item>
-                      <vmw:Config ovf:required="false" vmw:key="firmware" vmw:value="efi"/>
+                      <vmw:Config ovf:required="false" vmw:key="firmware" vmw:value="%6$s"/>
                     </VirtualHardwareSection>
                   </VirtualSystem>
                 </Envelope>
-                """.formatted(vmdk, capacity, name, mac);
+                """.formatted(vmdk, capacity, name, mac, osType, firmware);
     }
 
     public static boolean onPath(String tool) {

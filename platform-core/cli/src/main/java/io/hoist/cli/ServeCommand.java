@@ -16,7 +16,9 @@ import picocli.CommandLine.Spec;
         "Run the platform: HTTP API, inventory, plugins and the migration engine.",
         "Plugins come from DATA/plugins and the built-in directory. Writes DATA/server.json (0600) with its URL,",
         "and DATA/token (0600) on first start; stops on SIGINT/SIGTERM.",
-        "Example: hoist serve --data-dir /var/lib/hoist --bind 0.0.0.0 --tls-cert cert.pem --tls-key key.pem"})
+        "Serves https: with the user's --tls-cert/--tls-key, else with a CA and certificate made once in DATA/tls",
+        "(ca.crt: what clients trust; 'hoist kubeconfig' embeds it). Plain http only with --plain-http (loopback only).",
+        "Example: hoist serve --data-dir /var/lib/hoist --bind 0.0.0.0 --tls-san hoist.example.com"})
 public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -38,15 +40,44 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "Server private key, PEM.")
     Path tlsKey;
 
+    @Option(names = "--tls-san", paramLabel = "NAME",
+            description = "Another DNS name or IP address for the generated certificate (repeatable; localhost, 127.0.0.1,"
+                    + " ::1 and the host name are always in it).")
+    java.util.List<String> tlsSans = new java.util.ArrayList<>();
+
+    @Option(names = "--plain-http", description = "Serve plain http (loopback only; kubectl sends no token over http).")
+    boolean plainHttp;
+
+    /** The console's address and a one-time login link (it works once, within 15 minutes). */
+    static String consoleLine(HoistServer.ConsoleLink link) {
+        if (!link.present()) {
+            return "console: not part of this build";
+        }
+        return "console: " + link.url() + "  (one-time login link, valid 15 minutes: " + link.loginLink() + ")";
+    }
+
     @Override
     public Integer call() throws Exception {
         Path dir = (dataDir != null ? dataDir : ClientOptions.defaultDataDir()).toAbsolutePath();
+        LogOptions log = LogOptions.current();
+        // The server logs to DATA/logs/hoist.log and, from INFO (DEBUG with -vv), to stderr.
+        io.hoist.core.server.logging.Logging.configureServer(dir, log.format(),
+                io.hoist.core.server.logging.Logging.cliLevel(Math.max(1, log.verbosity())), log.levels());
         HoistServer.Builder b = HoistServer.builder().bind(bind).port(port).admission(new MtvAdmission());
         if (tlsCert != null || tlsKey != null) {
             if (tlsCert == null || tlsKey == null) {
                 throw new CliException("--tls-cert and --tls-key go together");
             }
+            if (plainHttp || !tlsSans.isEmpty()) {
+                throw new CliException((plainHttp ? "--plain-http" : "--tls-san") + " and --tls-cert exclude each other");
+            }
             b.tls(tlsCert, tlsKey);
+        } else if (plainHttp) {
+            if (!tlsSans.isEmpty()) {
+                throw new CliException("--tls-san and --plain-http exclude each other");
+            }
+        } else {
+            b.generatedTls(tlsSans);
         }
         Platform platform;
         try {
@@ -55,15 +86,49 @@ public final class ServeCommand implements Callable<Integer> {
             // Bad options (non-loopback without TLS, unreadable key) and start failures (port taken) are one line.
             throw new CliException(e.getMessage());
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            platform.close();
-            stopped.countDown();
-        }, "hoist-shutdown"));
+        // SIGTERM and SIGINT are the normal way to stop: handled here, so the platform closes in order (intake, engine
+        // and status writer drained, plugins, store) on this thread and the process exits 0. The JVM's own handling
+        // would end with 143/130 whatever the shutdown did.
+        CountDownLatch signalled = new CountDownLatch(1);
+        String[] signal = {"signal"};
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                    signal[0] = "SIG" + sig.getName();
+                    signalled.countDown();
+                });
+            } catch (IllegalArgumentException unsupported) {
+                // the platform does not deliver this signal (or the JVM reserved it): the shutdown hook covers it
+            }
+        }
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        // Any other end of the JVM (SIGHUP, System.exit elsewhere) still closes the platform once.
+        Thread hook = new Thread(() -> {
+            if (closed.compareAndSet(false, true)) {
+                platform.close();
+            }
+        }, "hoist-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         spec.commandLine().getOut().println("hoist serving on " + platform.server().url() + " (data: " + dir
                 + ", token in " + dir.resolve("token") + ")");
+        platform.server().generatedTls().ifPresent(tls -> spec.commandLine().getOut().println("tls: certificate by the"
+                + " Hoist CA in " + tls.caCert() + (tls.createdCa() ? " (new)" : "") + "; 'hoist kubeconfig --data-dir "
+                + dir + "' embeds it, other clients trust it with --cacert"));
+        spec.commandLine().getOut().println(consoleLine(platform.server().consoleLink()));
         spec.commandLine().getOut().flush();
-        stopped.await();
+        signalled.await();
+        long t0 = System.nanoTime();
+        if (closed.compareAndSet(false, true)) {
+            platform.close();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // nothing to remove
+        }
+        spec.commandLine().getOut().println("hoist stopped on " + signal[0] + " in "
+                + java.time.Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms");
+        spec.commandLine().getOut().flush();
         return 0;
     }
 }

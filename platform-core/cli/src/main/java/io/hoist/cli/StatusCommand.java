@@ -19,19 +19,24 @@ public final class StatusCommand extends ClientCommand {
     @Parameters(paramLabel = "PLAN", description = "Plan name.")
     String plan;
 
-    @Option(names = {"-w", "--watch"}, description = "Refresh every 2 seconds until the migration ends.")
+    @Option(names = {"-w", "--watch"}, description = "Refresh every 2 seconds until the migration ends: redrawn on a terminal, each change appended elsewhere.")
     boolean watch;
 
     @Override
     protected int execute() throws Exception {
         ApiClient client = client();
+        boolean redraw = watch && context().terminal().interactive();
+        String last = null;
         while (true) {
             JsonNode p = client.get(ResourceKind.PLAN, namespace.resolve(context()), plan);
             String text = render(p);
-            if (watch) {
-                out().print("\033[H\033[2J");
+            // On a terminal the screen is redrawn; in a pipe or file each change is printed once, after a blank line.
+            if (redraw) {
+                out().print(Terminal.CLEAR + text);
+            } else if (!text.equals(last)) {
+                out().print((last == null ? "" : "\n") + text);
             }
-            out().print(text);
+            last = text;
             out().flush();
             boolean done = isTrue(p, "Succeeded") || isTrue(p, "Failed") || isTrue(p, "Canceled");
             if (!watch || done) {

@@ -6,18 +6,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** TLS options of the commands that read disks over https (copy, verify), as one picocli mixin. */
+/**
+ * TLS options of the commands that read disks over https (copy, verify): the same names as every client
+ * command's ({@code --cacert}, {@code --insecure-skip-tls-verify}), plus a certificate fingerprint.
+ */
 public final class TlsOptions {
-    @Option(names = "--ca-file", description = "PEM CA certificate(s) to trust for https.")
+    @Option(names = "--cacert", paramLabel = "FILE", description = "PEM file of CAs to trust for an https disk URL.")
     Path caFile;
 
     @Option(names = "--thumbprint", description = "SHA-1 or SHA-256 fingerprint the https server certificate must have.")
     String thumbprint;
 
-    @Option(names = "--insecure-skip-verify", description = "Do not verify https certificates at all.")
+    @Option(names = "--insecure-skip-tls-verify", description = "Do not verify https certificates at all (unsafe).")
     boolean insecure;
 
-    TlsSettings settings() throws IOException {
-        return new TlsSettings(caFile == null ? null : Files.readString(caFile), thumbprint, insecure);
+    TlsSettings settings() {
+        if (caFile == null) {
+            return new TlsSettings(null, thumbprint, insecure);
+        }
+        try {
+            return new TlsSettings(Files.readString(caFile), thumbprint, insecure);
+        } catch (IOException e) {
+            throw new CliException("--cacert: cannot read " + caFile + ": " + ErrorLine.describe(e));
+        }
     }
 }

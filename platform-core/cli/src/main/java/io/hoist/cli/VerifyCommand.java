@@ -24,7 +24,14 @@ public final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TlsSettings tls = tlsOptions.settings();
-        String sum = VerifyTool.run(target, tls, System.out);
+        String sum;
+        try {
+            sum = VerifyTool.run(target, tls, System.out);
+        } catch (CliException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CliException("verify " + target + ": " + ErrorLine.describe(e));
+        }
         if (expect != null && !expect.equals(sum)) {
             System.err.println("checksum mismatch: expected " + expect + ", got " + sum);
             return 1;

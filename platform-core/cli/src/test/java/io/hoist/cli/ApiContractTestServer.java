@@ -97,7 +97,7 @@ final class ApiContractTestServer implements AutoCloseable {
             }
             if (path.equals("/api/v1/plugins")) {
                 send(ex, 200, JSON.readTree("""
-                        {"apiVersion":"v1","kind":"PluginList","pluginApiVersion":"1.0.0","items":[
+                        {"apiVersion":"v1","kind":"PluginList","pluginApiVersion":"2.0.0","items":[
                          {"id":"ova","version":"0.1.0","state":"STARTED","extensions":[{"point":"SourceProviderFactory","className":"x","type":"ova"}]},
                          {"id":"future","version":"2.0","state":"FAILED","error":"plugin 'future' refused: it requires plugin API 2.0.0","extensions":[]}]}"""));
                 return;
@@ -118,7 +118,12 @@ final class ApiContractTestServer implements AutoCloseable {
                 return;
             }
             byte[] body = ex.getRequestBody().readAllBytes();
+            boolean dryRun = String.valueOf(ex.getRequestURI().getQuery()).contains("dryRun=All");
             synchronized (this) {
+                if (method.equals("PATCH")) {
+                    patch(ex, kind, ns, name, body, dryRun);
+                    return;
+                }
                 route(ex, method, kind, ns, name, body);
             }
         }
@@ -199,6 +204,45 @@ final class ApiContractTestServer implements AutoCloseable {
             }
             default -> send(ex, 405, status(405, "MethodNotAllowed", method, List.of()));
         }
+    }
+
+    /** A JSON merge patch (RFC 7386), unconditional as the real server's; a dry run stores nothing. */
+    private void patch(HttpExchange ex, ResourceKind kind, String ns, String name, byte[] body, boolean dryRun) throws IOException {
+        String k = key(kind.plural(), ns, name);
+        ObjectNode current = objects.get(k);
+        if (current == null) {
+            send(ex, 404, status(404, "NotFound", kind.plural() + " \"" + name + "\" not found", List.of()));
+            return;
+        }
+        if (!"application/merge-patch+json".equals(ex.getRequestHeaders().getFirst("Content-Type"))) {
+            send(ex, 415, status(415, "UnsupportedMediaType", "merge patches only", List.of()));
+            return;
+        }
+        ObjectNode obj = (ObjectNode) mergePatch(current.deepCopy(), JSON.readTree(body));
+        if (!admit(ex, obj)) {
+            return;
+        }
+        if (!dryRun) {
+            ((ObjectNode) obj.get("metadata")).put("resourceVersion", String.valueOf(version.incrementAndGet()));
+            objects.put(k, obj);
+        }
+        send(ex, 200, obj);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode mergePatch(com.fasterxml.jackson.databind.JsonNode target,
+                                                                      com.fasterxml.jackson.databind.JsonNode patch) {
+        if (!patch.isObject()) {
+            return patch;
+        }
+        ObjectNode out = target != null && target.isObject() ? (ObjectNode) target : JSON.createObjectNode();
+        patch.fields().forEachRemaining(e -> {
+            if (e.getValue().isNull()) {
+                out.remove(e.getKey());
+            } else {
+                out.set(e.getKey(), mergePatch(out.get(e.getKey()), e.getValue()));
+            }
+        });
+        return out;
     }
 
     private boolean admit(HttpExchange ex, ObjectNode obj) throws IOException {

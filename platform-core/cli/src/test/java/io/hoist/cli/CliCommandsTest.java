@@ -115,8 +115,9 @@ class CliCommandsTest {
         CliHarness.Result r = cli.run("apply", "-f", manifests().toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("secret/vcenter-credentials created", "plan/web-tier created");
-        assertThat(r.err()).isEqualTo("error: provider/vcenter: Provider \"vcenter\" is invalid\n"
-                + "spec.url: must be an https URL\nspec.type: unknown provider type\n");
+        // one line per failed object, its causes on it (issue 20 item 7)
+        assertThat(r.err()).isEqualTo("error: provider/vcenter: Provider \"vcenter\" is invalid: "
+                + "spec.url: must be an https URL; spec.type: unknown provider type\n");
     }
 
     @Test
@@ -146,9 +147,14 @@ class CliCommandsTest {
                 "NAME      TYPE      STATUS   READY   CONNECTED   INVENTORY   URL                           AGE",
                 "vcenter   vsphere   Ready    True                            https://vcenter.example/sdk   5m30s");
 
+        // issue 20 item 5: a canceled plan says so in its columns
+        ObjectNode canceled = new ObjectMapper().createObjectNode();
+        canceled.putArray("conditions").addObject().put("type", "Canceled").put("status", "True").put("category", "Advisory");
+        server.setStatus(ResourceKind.PLAN, "demo", "web-tier", canceled);
         CliHarness.Result plans = cli.run("get", "Plan");
-        assertThat(plans.out().lines().findFirst().orElseThrow())
-                .isEqualTo("NAME       READY   EXECUTING   SUCCEEDED   FAILED   ARCHIVED   AGE");
+        assertThat(plans.out().lines().toList()).containsExactly(
+                "NAME       READY   EXECUTING   SUCCEEDED   FAILED   CANCELED   ARCHIVED   AGE",
+                "web-tier                                            True                  5m30s");
 
         CliHarness.Result yaml = cli.run("get", "plan", "web-tier", "-o", "yaml");
         assertThat(yaml.out()).contains("kind: Plan", "name: web-tier", "warm: true");
@@ -239,13 +245,34 @@ class CliCommandsTest {
         ObjectNode done = new ObjectMapper().createObjectNode();
         done.putArray("conditions").addObject().put("type", "Failed").put("status", "True");
         server.setStatus(ResourceKind.MIGRATION, "demo", mig, done);
-        assertThat(cli.run("cutover", "web-tier").err()).startsWith("error: plan 'web-tier' has no running migration");
+        assertThat(cli.run("cutover", "web-tier").err()).startsWith("error: plan 'web-tier' is not running: its last migration")
+                .contains("hoist restart web-tier").doesNotContain("hoist start");
         CliHarness.Result restart = cli.run("restart", "web-tier");
         assertThat(restart.code()).isZero();
         assertThat(server.objects(ResourceKind.MIGRATION, "demo")).hasSize(2);
 
+        // every VM of the last migration succeeded: nothing to run again, and no Migration is created
+        ObjectNode allDone = new ObjectMapper().createObjectNode();
+        var vms = allDone.putObject("migration").putArray("vms");
+        for (String vm : List.of("web-01", "web-02")) {
+            vms.addObject().put("name", vm).putArray("conditions").addObject().put("type", "Succeeded").put("status", "True");
+        }
+        for (ObjectNode m : server.objects(ResourceKind.MIGRATION, "demo")) { // both finished: none is running
+            server.setStatus(ResourceKind.MIGRATION, "demo", m.path("metadata").path("name").asText(), done);
+        }
+        server.setStatus(ResourceKind.PLAN, "demo", "web-tier", allDone);
+        CliHarness.Result nothing = cli.run("restart", "web-tier");
+        assertThat(nothing.code()).isEqualTo(1);
+        assertThat(nothing.err()).startsWith("error: plan 'web-tier' has nothing to run again");
+        assertThat(server.objects(ResourceKind.MIGRATION, "demo")).hasSize(2);
+
         assertThat(cli.run("archive", "web-tier").out()).isEqualTo("plan/web-tier archived\n");
         assertThat(server.object(ResourceKind.PLAN, "demo", "web-tier").orElseThrow().path("spec").path("archived").asBoolean()).isTrue();
+        // an archived plan cannot run again
+        server.setStatus(ResourceKind.PLAN, "demo", "web-tier", new ObjectMapper().createObjectNode());
+        assertThat(cli.run("restart", "web-tier").err()).startsWith("error: plan 'web-tier' is archived");
+        assertThat(cli.run("start", "web-tier").err()).startsWith("error: plan 'web-tier' is archived");
+        assertThat(server.objects(ResourceKind.MIGRATION, "demo")).hasSize(2);
 
         assertThat(cli.run("duplicate", "web-tier", "web-tier-2").out()).isEqualTo("plan/web-tier-2 created (copy of plan/web-tier)\n");
         ObjectNode copy = server.object(ResourceKind.PLAN, "demo", "web-tier-2").orElseThrow();
@@ -255,7 +282,7 @@ class CliCommandsTest {
         assertThat(cli.run("duplicate", "web-tier", "web-tier-2").err()).contains("already exists");
         CliHarness.Result badName = cli.run("duplicate", "web-tier", "Web_Tier");
         assertThat(badName.code()).isEqualTo(1);
-        assertThat(badName.err()).startsWith("error: NEW_NAME 'Web_Tier' is not a valid plan name\nmetadata.name: ");
+        assertThat(badName.err()).hasLineCount(1).startsWith("error: NEW_NAME 'Web_Tier' is not a valid plan name: metadata.name: ");
     }
 
     @Test
@@ -265,7 +292,7 @@ class CliCommandsTest {
                 ? List.<String[]>of(new String[] {"spec.targetNamespace", "namespace quota exceeded"}) : List.of());
         CliHarness.Result r = cli.run("duplicate", "web-tier", "copy");
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).isEqualTo("spec.targetNamespace: namespace quota exceeded\n");
+        assertThat(r.err()).hasLineCount(1).startsWith("error: ").endsWith("spec.targetNamespace: namespace quota exceeded\n");
     }
 
     @Test

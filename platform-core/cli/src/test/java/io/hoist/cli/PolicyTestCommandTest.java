@@ -27,7 +27,7 @@ class PolicyTestCommandTest {
     @Test
     void defaultVmwareRulesPass() {
         int[] code = new int[1];
-        String out = run(Path.of("../../policies/src/main/resources/rules/vmware"), code);
+        String out = run(Path.of("../../plugins/vsphere/src/main/resources/rules/vmware"), code);
         assertThat(out).matches("(?s)\\d+ passed, 0 failed\\n");
         assertThat(code[0]).isZero();
     }

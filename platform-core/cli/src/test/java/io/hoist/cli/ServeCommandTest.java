@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,12 +35,14 @@ class ServeCommandTest {
             assertThat(info).as(Files.exists(data.resolve("serve.log")) ? Files.readString(data.resolve("serve.log")) : "").exists();
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(info))).isEqualTo("rw-------");
             JsonNode json = new ObjectMapper().readTree(info.toFile());
-            assertThat(json.get("url").asText()).startsWith("http://127.0.0.1:");
+            // https by default, with the CA made in DATA/tls (which the CLI below trusts on its own)
+            assertThat(json.get("url").asText()).startsWith("https://127.0.0.1:");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("tls/tls.key")))).isEqualTo("rw-------");
             assertThat(json.get("pid").asLong()).isEqualTo(serve.pid());
 
             CliHarness cli = new CliHarness(Map.of());
             CliHarness.Result get = cli.run("get", "plans", "--data-dir", data.toString(), "-n", "demo");
-            assertThat(get.code()).isZero();
+            assertThat(get.code()).as(get.err()).isZero();
             assertThat(get.err()).isEqualTo("No plans found in namespace demo.\n");
             CliHarness.Result plugins = cli.run("plugins", "--data-dir", data.toString());
             assertThat(plugins.code()).isZero();
@@ -58,7 +61,63 @@ class ServeCommandTest {
             assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(data.resolve("server.json")).doesNotExist();
-        assertThat(Files.readString(data.resolve("serve.log"))).contains("hoist serving on http://127.0.0.1:");
+        assertThat(Files.readString(data.resolve("serve.log"))).contains("hoist serving on https://127.0.0.1:",
+                "tls: certificate by the Hoist CA in " + data.resolve("tls/ca.crt").toAbsolutePath() + " (new)");
+    }
+
+    /**
+     * Issue 20 item 3: SIGTERM (what systemd, Kubernetes and the quick start send) to a serving process with objects
+     * under reconciliation ends it with exit code 0 and one line, no stack trace or warning on the way.
+     */
+    @Test
+    void sigtermDrainsAndExitsZeroWithOneLine() throws Exception {
+        Path log = data.resolve("serve.log");
+        // started as ./hoist starts it (--enable-native-access: SQLite's native library)
+        Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "-Dhoist.plugins.dir=" + builtin,
+                "io.hoist.cli.Main", "serve", "--data-dir", data.toString(), "--port", "0")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(data.resolve("server.json")) && serve.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(data.resolve("server.json")).as(Files.exists(log) ? Files.readString(log) : "").exists();
+            // work for the engine: a provider no plugin serves here and a plan that uses it, reconciled in a loop
+            CliHarness.Result applied = new CliHarness(Map.of()).runWithStdin("""
+                    apiVersion: v1
+                    kind: Secret
+                    metadata: {name: creds}
+                    stringData: {user: u, password: p}
+                    ---
+                    apiVersion: forklift.konveyor.io/v1beta1
+                    kind: Provider
+                    metadata: {name: src}
+                    spec: {type: vsphere, url: "https://vcenter.invalid/sdk", secret: {name: creds, namespace: demo}}
+                    ---
+                    apiVersion: forklift.konveyor.io/v1beta1
+                    kind: Plan
+                    metadata: {name: p}
+                    spec:
+                      targetNamespace: t
+                      provider: {source: {name: src, namespace: demo}, destination: {name: host, namespace: demo}}
+                      map: {network: {name: n, namespace: demo}, storage: {name: s, namespace: demo}}
+                      vms: [{id: vm-1}]
+                    """, "apply", "-f", "-", "--data-dir", data.toString(), "-n", "demo");
+            assertThat(applied.code()).as(applied.err()).isZero();
+            Thread.sleep(1_000);
+        } finally {
+            serve.destroy(); // SIGTERM
+            assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        String out = Files.readString(log);
+        assertThat(serve.exitValue()).as(out).isZero();
+        assertThat(out).as("output after SIGTERM").doesNotContain("Exception").doesNotContain("\tat ")
+                .doesNotContain("WARN").doesNotContain("ERROR");
+        List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
+        assertThat(lines.get(lines.size() - 1)).matches("hoist stopped on SIGTERM in \\d+ ms");
+        assertThat(lines.stream().filter(l -> l.startsWith("hoist stopped"))).hasSize(1);
+        assertThat(data.resolve("server.json")).doesNotExist();
     }
 
     @Test
@@ -74,9 +133,10 @@ class ServeCommandTest {
 
     @Test
     void refusesNonLoopbackWithoutTlsInOneLine() {
-        CliHarness.Result r = new CliHarness(Map.of()).run("serve", "--data-dir", data.toString(), "--bind", "0.0.0.0", "--port", "0");
+        CliHarness.Result r = new CliHarness(Map.of()).run("serve", "--data-dir", data.toString(), "--bind", "0.0.0.0",
+                "--port", "0", "--plain-http");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("error: --bind 0.0.0.0 is not a loopback address: serving beyond this machine"
-                + " requires TLS (--tls-cert and --tls-key)\n");
+                + " requires TLS (hoist serve's default without --plain-http, or --tls-cert and --tls-key)\n");
     }
 }

@@ -15,7 +15,20 @@ public interface Destination extends Closeable {
     /** Checks the target before any work, e.g. VMAlreadyExists for a foreign VM holding the name. */
     List<Condition> validateTarget(TargetVmSpec spec) throws Exception;
 
+    /**
+     * Allocates the disks of the spec. A disk with {@link TargetDisk#attachOnly()} is not created: the destination
+     * finds the disk object labelled with its {@link TargetDisk#shareId()} (copied by another VM or an earlier plan)
+     * and returns it; when there is none it leaves the disk out (MTV then migrates the VM without that disk).
+     */
     List<AllocatedDisk> allocateDisks(TargetVmSpec spec) throws Exception;
+
+    /**
+     * Whether {@code namespace} holds a disk object for the shared disk {@code shareId}, copied by an earlier plan or
+     * another VM. Destinations that cannot share disks answer false.
+     */
+    default boolean sharedDiskExists(String namespace, String shareId) throws Exception {
+        return false;
+    }
 
     DiskWriter openDisk(TargetVmSpec spec, AllocatedDisk disk) throws Exception;
 

@@ -12,6 +12,23 @@ package io.hoist.api.destination;
  * @param accessMode     ReadWriteOnce | ReadWriteMany | ReadOnlyMany, or null for the storage profile default
  * @param volumeMode     Filesystem | Block, or null for the default
  * @param bootOrder      0 when none
+ * @param serial         serial number the guest sees (at most 20 characters), or null
+ * @param shareId        for a disk several VMs share: the same for all of them (labels the disk object so each VM
+ *                       attaches the one copy); null when not shared
+ * @param attachOnly     the disk is copied by another VM (or was by an earlier plan): the destination attaches the
+ *                       existing disk object labelled with {@code shareId} instead of creating one
  */
 public record TargetDisk(String sourceDiskId, String pvcName, boolean generateName, String volumeName, long capacity,
-                         String storageClass, String accessMode, String volumeMode, int bootOrder) {}
+                         String storageClass, String accessMode, String volumeMode, int bootOrder,
+                         String serial, String shareId, boolean attachOnly) {
+    /** A disk of one VM only, without a serial. */
+    public TargetDisk(String sourceDiskId, String pvcName, boolean generateName, String volumeName, long capacity,
+                      String storageClass, String accessMode, String volumeMode, int bootOrder) {
+        this(sourceDiskId, pvcName, generateName, volumeName, capacity, storageClass, accessMode, volumeMode, bootOrder,
+                null, null, false);
+    }
+
+    public boolean shared() {
+        return shareId != null;
+    }
+}

@@ -24,7 +24,10 @@ public interface HostContext {
     /** A private working directory for this provider instance. */
     Path workDir();
 
-    /** A named worker pool for this provider's blocking SDK calls. */
+    /**
+     * An executor for this provider's own background work (an inventory watch, parallel SDK calls): one virtual thread
+     * per task, named after the provider; shut down when the provider instance closes.
+     */
     ExecutorService blockingExecutor();
 
     System.Logger logger(String name);

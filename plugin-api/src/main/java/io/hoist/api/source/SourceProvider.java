@@ -11,7 +11,7 @@ import java.util.Optional;
  * A connected migration source. Small on purpose: inventory, VM description, disks and power.
  * Optional abilities are separate interfaces ({@link Snapshots}, {@link ChangedAreas},
  * {@link WatchesInventory}); the engine checks for them with {@code instanceof}.
- * Calls may block: the host runs them on the provider's worker pool.
+ * Calls may block: the engine makes them from virtual threads (one per VM run, disk copy or reconcile pass).
  */
 public interface SourceProvider extends Closeable {
     /**

@@ -122,7 +122,19 @@ public final class Builtins {
         Encoding.register();
         Numbers.register();
         Output.register();
+        Time.register();
+        Crypto.register();
+        Net.register();
+        Graph.register();
+        Jwt.register();
+        X509.register();
     }
+
+    /**
+     * Called by the host as each evaluation starts: values that are fixed for one evaluation (time.now_ns, as in
+     * OPA) are taken afresh. Evaluations do not nest on one thread.
+     */
+    public static void startEvaluation() { Time.resetClock(); }
 
     /** Registration entry points used by the groups of builtins below. */
     static void define(String name, int arity, Function<Object[], Object> fn) { def(name, arity, fn); }
@@ -186,7 +198,11 @@ public final class Builtins {
                 if (s < 0) throw new BuiltinError("eval_type_error", "bits.lsh: operand 2 must be an unsigned integer number but got a negative integer");
                 return exact(x.shiftLeft((int) s));
             });
-            def("bits.rsh", 2, a -> d(integer("bits.rsh", a, 0) >> integer("bits.rsh", a, 1)));
+            def("bits.rsh", 2, a -> {
+                long x = integer("bits.rsh", a, 0), s = integer("bits.rsh", a, 1);
+                if (s < 0) throw new BuiltinError("eval_type_error", "bits.rsh: operand 2 must be an unsigned integer number but got a negative integer");
+                return d(x >> Math.min(s, 63));
+            });
             def("units.parse_bytes", 1, a -> Units.parseBytes(str("units.parse_bytes", a, 0)));
             def("units.parse", 1, a -> Units.parse(str("units.parse", a, 0)));
         }
@@ -274,7 +290,7 @@ public final class Builtins {
                 return r;
             });
             def("object.subset", 2, a -> bool(subset(a[0], a[1])));
-            def("is_number", 1, a -> a[0] instanceof Double );
+            def("is_number", 1, a -> a[0] instanceof Number);
             def("is_string", 1, a -> a[0] instanceof String );
             def("is_boolean", 1, a -> a[0] instanceof Boolean );
             def("is_array", 1, a -> a[0] instanceof List );
@@ -291,7 +307,6 @@ public final class Builtins {
                 throw BuiltinError.type("count", 1, "one of {array, object, set, string}", a[0]);
             });
             def("opa.runtime", 0, a -> Values.newObject());
-            def("time.now_ns", 0, a -> (double) (System.currentTimeMillis() * 1_000_000L));
             def("cast_array", 1, a -> new ArrayList<>(coll("cast_array", a, 0)));
             def("cast_set", 1, a -> setOf(coll("cast_set", a, 0)));
             def("to_array", 1, a -> new ArrayList<>(coll("to_array", a, 0)));
@@ -300,6 +315,7 @@ public final class Builtins {
             def("all", 1, a -> bool(coll("all", a, 0).stream().allMatch(Boolean.TRUE::equals)));
             def("json.filter", 2, a -> Json.filter(obj("json.filter", a, 0), coll("json.filter", a, 1)));
             def("json.remove", 2, a -> Json.remove(obj("json.remove", a, 0), coll("json.remove", a, 1)));
+            def("json.patch", 2, a -> JsonPatch.apply(a[0], arr("json.patch", a, 1)));
             rel("walk", 1, a -> {
                 List<Object> out = new ArrayList<>();
                 walk(new ArrayList<>(), a[0], out);

@@ -99,6 +99,8 @@ final class Strings {
         define("strings.any_suffix_match", 2, a -> anyMatch(a, false));
         define("regex.match", 2, a -> matcher("regex.match", str("regex.match", a, 0), str("regex.match", a, 1)).find());
         define("re_match", 2, a -> matcher("re_match", str("re_match", a, 0), str("re_match", a, 1)).find());
+        define("regex.template_match", 4, a -> templateMatch(str("regex.template_match", a, 0), str("regex.template_match", a, 1),
+                str("regex.template_match", a, 2), str("regex.template_match", a, 3)));
         define("regex.is_valid", 1, a -> {
             if (!(a[0] instanceof String s)) return false;
             try { Regex.compile(s); return true; } catch (RuntimeException e) { return false; }
@@ -358,5 +360,33 @@ final class Strings {
             }
             return Integer.compare(a.length, b.length);
         }
+    }
+
+    /**
+     * regex.template_match: the template is literal text with regular expressions between the delimiters (which
+     * must balance); the whole value must match. "urn:foo:{.*}" with "{", "}" matches "urn:foo:bar:baz".
+     */
+    static boolean templateMatch(String template, String value, String open, String close) {
+        String fn = "regex.template_match";
+        if (open.isEmpty() || close.isEmpty()) throw new BuiltinError("eval_builtin_error", fn + ": delimiters must not be empty");
+        StringBuilder re = new StringBuilder("^");
+        int i = 0;
+        while (i < template.length()) {
+            int s = template.indexOf(open, i);
+            if (s < 0) { re.append(com.google.re2j.Pattern.quote(template.substring(i))); break; }
+            re.append(com.google.re2j.Pattern.quote(template.substring(i, s)));
+            // the expression ends at the close delimiter that balances the open one
+            int depth = 1, j = s + open.length();
+            while (j < template.length() && depth > 0) {
+                if (template.startsWith(close, j)) { if (--depth == 0) break; j += close.length(); }
+                else if (template.startsWith(open, j)) { depth++; j += open.length(); }
+                else j++;
+            }
+            if (depth != 0) throw new BuiltinError("eval_builtin_error", fn + ": unbalanced braces in " + Values.toJsonText(template));
+            re.append('(').append(template, s + open.length(), j).append(')');
+            i = j + close.length();
+        }
+        if (template.indexOf(close, i) >= 0 && i < template.length()) throw new BuiltinError("eval_builtin_error", fn + ": unbalanced braces in " + Values.toJsonText(template));
+        return Regex.pattern(fn, re.append('$').toString()).matcher(value).find();
     }
 }

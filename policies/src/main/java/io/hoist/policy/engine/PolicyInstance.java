@@ -13,6 +13,7 @@ import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.MemoryImport;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.ValType;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hoist.policy.builtins.BuiltinError;
 import io.hoist.policy.builtins.Builtins;
 import io.hoist.policy.runtime.MemoryCodec;
@@ -52,7 +53,7 @@ public final class PolicyInstance {
     private Memory memory;
     private MemoryCodec codec;
     private boolean ours;
-    private final Map<Integer, Builtins.Builtin> builtinsById = new HashMap<>();
+    private Builtins.Builtin[] builtinsById = new Builtins.Builtin[0];
     private Map<String, Integer> entrypoints;
     private int dataAddr;
     private int baseHeap;
@@ -112,7 +113,8 @@ public final class PolicyInstance {
         ours = false;
         for (int i = 0; i < exports.exportCount(); i++) if (exports.getExport(i).name().equals("hoist_fuel_set")) ours = true;
         ExportFunction malloc = instance.export("opa_malloc");
-        codec = new MemoryCodec(memory, n -> (int) malloc.apply(n)[0]);
+        ExportFunction heapGet = instance.export("opa_heap_ptr_get");
+        codec = new MemoryCodec(memory, n -> (int) malloc.apply(n)[0], () -> (int) heapGet.apply()[0]);
         heapSet = instance.export("opa_heap_ptr_set");
         opaEval = instance.export("opa_eval");
         fuelSet = ours ? instance.export("hoist_fuel_set") : null;
@@ -127,16 +129,20 @@ public final class PolicyInstance {
         entrypoints = new HashMap<>();
         Object eps = Values.parseJson(dump((int) instance.export("entrypoints").apply()[0]));
         ((Map<?, ?>) eps).forEach((k, v) -> entrypoints.put((String) k, ((Double) v).intValue()));
-        builtinsById.clear();
+        builtinsById = new Builtins.Builtin[0];
         Object bs = Values.parseJson(dump((int) instance.export("builtins").apply()[0]));
         for (Map.Entry<?, ?> e : ((Map<?, ?>) bs).entrySet()) {
             Builtins.Builtin b = Builtins.get((String) e.getKey());
             if (b == null) throw new IllegalArgumentException("policy: needs builtin " + e.getKey() + " which this host does not provide");
-            builtinsById.put(((Double) e.getValue()).intValue(), b);
+            int id = ((Double) e.getValue()).intValue();
+            if (id >= builtinsById.length) builtinsById = java.util.Arrays.copyOf(builtinsById, id + 1);
+            builtinsById[id] = b;
         }
         dataAddr = parse(dataJson);
         if (dataAddr == 0) throw new IllegalArgumentException("data: not a JSON document");
         baseHeap = (int) instance.export("opa_heap_ptr_get").apply()[0];
+        // our modules never write below the heap start (constants, the data document); modules from opa build might
+        if (ours) codec.stableBelow(baseHeap);
         dirty = false;
     }
 
@@ -152,7 +158,8 @@ public final class PolicyInstance {
     }
 
     private long[] callBuiltin(Instance inst, long... args) {
-        Builtins.Builtin b = builtinsById.get((int) args[0]);
+        int id = (int) args[0];
+        Builtins.Builtin b = id >= 0 && id < builtinsById.length ? builtinsById[id] : null;
         if (b == null) throw new PolicyEvaluationException("policy_abort", "unknown builtin id " + args[0]);
         Object[] values = new Object[args.length - 2];
         for (int i = 2; i < args.length; i++) {
@@ -182,7 +189,8 @@ public final class PolicyInstance {
      * as JSON: [] when undefined, [{"result": value}] otherwise.
      */
     public String evaluate(String entrypoint, String inputJson) {
-        return evaluate(entrypoint, inputJson, ours);
+        return ours ? evaluate(entrypoint, inputJson, null, false, true, false).toString()
+                : (String) evaluate(entrypoint, inputJson, null, false, false, false);
     }
 
     /**
@@ -190,7 +198,7 @@ public final class PolicyInstance {
      * Wasm host uses; {@link #evaluate} takes a faster host-side path for modules from our compiler.
      */
     public String evaluateThroughOpaEval(String entrypoint, String inputJson) {
-        return evaluate(entrypoint, inputJson, false);
+        return (String) evaluate(entrypoint, inputJson, null, false, false, false);
     }
 
     /**
@@ -198,16 +206,48 @@ public final class PolicyInstance {
      * OPA accepts as input too. Modules not built by our compiler get its JSON form.
      */
     public String evaluateValue(String entrypoint, Object input) {
-        if (!ours) return evaluate(entrypoint, input == null ? null : Values.toJsonText(input), false);
-        return evaluate(entrypoint, null, true, input, input != null);
+        if (!ours) return evaluate(entrypoint, input == null ? null : Values.toJsonText(input));
+        return evaluate(entrypoint, null, input, input != null, true, false).toString();
     }
 
-    private String evaluate(String entrypoint, String inputJson, boolean hostJson) {
-        return evaluate(entrypoint, inputJson, hostJson, null, false);
+    /**
+     * Evaluates an entrypoint and returns its value as a Jackson tree, or null when undefined: OPA's result set
+     * without the JSON text round trip (our modules' values are read straight from memory).
+     */
+    public JsonNode evaluateResult(String entrypoint, String inputJson) {
+        if (!ours) return firstResult(evaluate(entrypoint, inputJson));
+        return (JsonNode) evaluate(entrypoint, inputJson, null, false, true, true);
     }
 
-    private String evaluate(String entrypoint, String inputJson, boolean hostJson, Object givenInput, boolean hasGiven) {
+    /**
+     * {@link #evaluateResult(String, String)} with the input as a Java value: Values' form or a JSON tree as
+     * Jackson maps it (Maps with String keys, Lists, numbers, Booleans, Strings, null), laid out without JSON text.
+     */
+    public JsonNode evaluateResultOf(String entrypoint, Object input) {
+        if (!ours) return firstResult(evaluate(entrypoint, input == null ? null : JSON.valueToTree(input).toString()));
+        return (JsonNode) evaluate(entrypoint, null, input, input != null, true, true);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static JsonNode firstResult(String resultSet) {
+        try {
+            JsonNode set = JSON.readTree(resultSet);
+            return set.isEmpty() ? null : set.get(0).get("result");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("policy returned malformed JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One evaluation. Our modules (hostJson) take the input laid out by the host and return the result set (or,
+     * with {@code resultOnly}, the first result's value) as a Jackson tree; other modules go through opa_eval
+     * and return its JSON text.
+     */
+    private Object evaluate(String entrypoint, String inputJson, Object givenInput, boolean hasGiven, boolean hostJson,
+                            boolean resultOnly) {
         if (dirty) init();
+        Builtins.startEvaluation();
         Integer ep = entrypoints.get(entrypoint);
         if (ep == null) throw new IllegalArgumentException("entrypoint: unknown \"" + entrypoint + "\" (known: " + entrypoints.keySet() + ")");
         Thread self = Thread.currentThread();
@@ -226,24 +266,26 @@ public final class PolicyInstance {
             heapSet.apply(baseHeap);
             if (fuelSet != null) fuelSet.apply(loaded.limits().fuel());
             if (hostJson) {
-                // our layout is known to the host: JSON is handled in Java and values are written directly,
-                // which is much cheaper than parsing and dumping JSON inside the interpreted module
-                Object inputValue = givenInput;
-                if (!hasGiven && inputJson != null) {
+                // our layout is known to the host: the input is laid out in Java and copied in once, the result
+                // read straight from memory, which is much cheaper than JSON work inside the module
+                int in = 0;
+                if (hasGiven) {
+                    in = codec.write(givenInput);
+                } else if (inputJson != null) {
                     try {
-                        inputValue = Values.parseJson(inputJson);
+                        in = codec.writeJson(inputJson);
                     } catch (IllegalArgumentException e) {
                         ok = true;
                         throw new IllegalArgumentException("input: " + e.getMessage(), e);
                     }
                 }
-                int in = codec.write(inputValue);
                 int ctx = (int) ctxNew.apply()[0];
                 ctxSetInput.apply(ctx, in);
                 ctxSetData.apply(ctx, dataAddr);
                 ctxSetEntrypoint.apply(ctx, ep);
                 evalFn.apply(ctx);
-                String out = Values.toJsonText(codec.read((int) ctxGetResult.apply(ctx)[0]));
+                int set = (int) ctxGetResult.apply(ctx)[0];
+                Object out = resultOnly ? codec.readJson(firstResultValue(set)) : codec.readJson(set);
                 ok = true;
                 return out;
             }
@@ -269,6 +311,13 @@ public final class PolicyInstance {
             if (callerInterrupted) self.interrupt();
             if (!ok) dirty = true;
         }
+    }
+
+    /** The value of {"result": v} in a result set of our layout (a set of one-key objects), 0 when empty. */
+    private int firstResultValue(int set) {
+        if (set == 0 || memory.readInt(set + 4) == 0) return 0;
+        int obj = memory.readInt(memory.readInt(set + 12));
+        return memory.readInt(memory.readInt(obj + 12) + 4);
     }
 
     private RuntimeException translate(RuntimeException e, long budgetMs) {

@@ -1,6 +1,10 @@
 package io.hoist.policy.runtime;
 
 import com.dylibso.chicory.runtime.Memory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,16 +13,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.IntSupplier;
 import java.util.function.IntUnaryOperator;
 
 /** Reads and writes {@link Layout} values in a module's memory from Java (host builtins, results). */
 public final class MemoryCodec {
     private final Memory mem;
     private final IntUnaryOperator malloc;
+    private final IntSupplier heapPointer;
+    private final LayoutWriter writer = new LayoutWriter();
 
-    public MemoryCodec(Memory mem, IntUnaryOperator malloc) {
+    /** {@code malloc} is the module's bump allocator, {@code heapPointer} where its next allocation starts. */
+    public MemoryCodec(Memory mem, IntUnaryOperator malloc, IntSupplier heapPointer) {
         this.mem = mem;
         this.malloc = malloc;
+        this.heapPointer = heapPointer;
     }
 
     public Object read(int addr) {
@@ -55,19 +64,103 @@ public final class MemoryCodec {
         }
     }
 
-    /** Writes a value with one allocation: its size is computed first, then the tree is laid out in place. */
+    /**
+     * Reads a value straight into a Jackson tree, as {@link Values#toJson} would print it (sets as arrays, keys that
+     * are not strings as their JSON text), without building the Java value first.
+     */
+    public JsonNode readJson(int addr) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        if (addr == 0) return null;
+        int tag = mem.readInt(addr);
+        switch (tag) {
+            case Layout.NULL: return f.nullNode();
+            case Layout.BOOL: return f.booleanNode(mem.readInt(addr + 4) != 0);
+            case Layout.NUMBER: {
+                int text = mem.readInt(addr + 4);
+                if (text != 0) return Values.toJson(read(addr));
+                double d = mem.readDouble(addr + 8);
+                if (d == Math.rint(d) && Math.abs(d) < 1e18) return f.numberNode((long) d);
+                return Values.toJson(d);
+            }
+            case Layout.STRING: return f.textNode(readString(addr));
+            case Layout.ARRAY: case Layout.SET: {
+                int n = mem.readInt(addr + 4), p = mem.readInt(addr + 12);
+                ArrayNode a = f.arrayNode(n);
+                for (int i = 0; i < n; i++) a.add(readJson(mem.readInt(p + 4 * i)));
+                return a;
+            }
+            case Layout.OBJECT: {
+                int n = mem.readInt(addr + 4), p = mem.readInt(addr + 12);
+                ObjectNode o = f.objectNode();
+                for (int i = 0; i < n; i++) {
+                    int k = mem.readInt(p + 8 * i);
+                    String key = mem.readInt(k) == Layout.STRING ? readString(k) : Values.toJsonText(read(k));
+                    o.set(key, readJson(mem.readInt(p + 8 * i + 4)));
+                }
+                return o;
+            }
+            default: throw new IllegalStateException("corrupt value at " + addr + ": tag " + tag);
+        }
+    }
+
+    private String readString(int addr) {
+        if (addr < stableBelow) {
+            int slot = (addr >>> 3) & (STABLE_SLOTS - 1);
+            if (stableAddr[slot] == addr) return stableText[slot];
+            String s = new String(mem.readBytes(mem.readInt(addr + 8), mem.readInt(addr + 4)), StandardCharsets.UTF_8);
+            stableAddr[slot] = addr;
+            stableText[slot] = s;
+            return s;
+        }
+        return new String(mem.readBytes(mem.readInt(addr + 8), mem.readInt(addr + 4)), StandardCharsets.UTF_8);
+    }
+
+    private static final int STABLE_SLOTS = 1024;
+    /** Strings read from below {@link #stableBelow}, by address (results' keys and messages are mostly constants). */
+    private final int[] stableAddr = new int[STABLE_SLOTS];
+    private final String[] stableText = new String[STABLE_SLOTS];
+    private int stableBelow;
+
+    /**
+     * Declares the memory below {@code addr} immutable for this codec's life (a compiled module's constants and the
+     * data document, laid out before any evaluation and never written again), so strings read there are cached.
+     */
+    public void stableBelow(int addr) {
+        this.stableBelow = addr;
+    }
+
+    /** Writes a value (Values' form or a Jackson-style JSON tree) with one allocation and one copy. */
     public int write(Object v) {
         if (v == null) return 0;
-        Object norm = normalize(v);
-        int size = size(norm);
-        int base = malloc.applyAsInt(size);
-        int[] cursor = {base};
-        return lay(norm, cursor);
+        int base = heapPointer.getAsInt();
+        writer.reset(base);
+        int root = writer.value(v);
+        int p = malloc.applyAsInt(writer.length());
+        if (p != base) {
+            writer.reset(p);
+            root = writer.value(v);
+        }
+        mem.write(p, writer.bytes(), 0, writer.length());
+        return root;
+    }
+
+    /** Writes a JSON document given as text, streamed into the layout; IllegalArgumentException when it is not JSON. */
+    public int writeJson(String text) {
+        int base = heapPointer.getAsInt();
+        writer.reset(base);
+        int root = writer.json(text);
+        int p = malloc.applyAsInt(writer.length());
+        if (p != base) {
+            writer.reset(p);
+            root = writer.json(text);
+        }
+        mem.write(p, writer.bytes(), 0, writer.length());
+        return root;
     }
 
     /** Sorts objects and sets into OPA order so the Wasm side can binary-search them. */
     @SuppressWarnings("unchecked")
-    private static Object normalize(Object v) {
+    static Object normalize(Object v) {
         if (v instanceof Map<?, ?> m) {
             boolean sorted = m instanceof TreeMap<?, ?> t && t.comparator() == Values.ORDER;
             boolean same = sorted;
@@ -100,83 +193,6 @@ public final class MemoryCodec {
             return same ? v : out;
         }
         return v;
-    }
-
-    private static int align(int n) { return (n + 7) & ~7; }
-
-    @SuppressWarnings("unchecked")
-    private static int size(Object v) {
-        switch (Values.tag(v)) {
-            case Layout.STRING: return Layout.HEADER + align(Math.max(1, ((String) v).getBytes(StandardCharsets.UTF_8).length));
-            case Layout.NUMBER: return Layout.HEADER + (v instanceof java.math.BigDecimal b ? size(Values.numberText(b)) : 0);
-            case Layout.OBJECT: {
-                Map<Object, Object> m = (Map<Object, Object>) v;
-                int n = Layout.HEADER + align(Math.max(4, m.size()) * 8);
-                for (Map.Entry<Object, Object> e : m.entrySet()) n += size(e.getKey()) + size(e.getValue());
-                return n;
-            }
-            case Layout.ARRAY: case Layout.SET: {
-                Collection<Object> c = (Collection<Object>) v;
-                int n = Layout.HEADER + align(Math.max(4, c.size()) * 4);
-                for (Object e : c) n += size(e);
-                return n;
-            }
-            default: return Layout.HEADER;
-        }
-    }
-
-    private int take(int[] cursor, int n) {
-        int a = cursor[0];
-        cursor[0] += align(n);
-        return a;
-    }
-
-    @SuppressWarnings("unchecked")
-    private int lay(Object v, int[] cursor) {
-        int tag = Values.tag(v);
-        int a = take(cursor, Layout.HEADER);
-        mem.writeI32(a, tag);
-        mem.writeI32(a + 4, 0);
-        switch (tag) {
-            case Layout.BOOL -> mem.writeI32(a + 4, (Boolean) v ? 1 : 0);
-            case Layout.NUMBER -> {
-                mem.writeF64(a + 8, ((Number) v).doubleValue());
-                if (v instanceof java.math.BigDecimal b) mem.writeI32(a + 4, lay(Values.numberText(b), cursor));
-            }
-            case Layout.STRING -> {
-                byte[] b = ((String) v).getBytes(StandardCharsets.UTF_8);
-                int p = take(cursor, Math.max(1, b.length));
-                mem.write(p, b, 0, b.length);
-                mem.writeI32(a + 4, b.length);
-                mem.writeI32(a + 8, p);
-            }
-            case Layout.OBJECT -> {
-                Map<Object, Object> m = (Map<Object, Object>) v;
-                int cap = Math.max(4, m.size());
-                int p = take(cursor, cap * 8);
-                int i = 0;
-                for (Map.Entry<Object, Object> e : m.entrySet()) {
-                    mem.writeI32(p + 8 * i, lay(e.getKey(), cursor));
-                    mem.writeI32(p + 8 * i + 4, lay(e.getValue(), cursor));
-                    i++;
-                }
-                mem.writeI32(a + 4, m.size());
-                mem.writeI32(a + 8, cap);
-                mem.writeI32(a + 12, p);
-            }
-            case Layout.ARRAY, Layout.SET -> {
-                Collection<Object> c = (Collection<Object>) v;
-                int cap = Math.max(4, c.size());
-                int p = take(cursor, cap * 4);
-                int i = 0;
-                for (Object e : c) mem.writeI32(p + 4 * i++, lay(e, cursor));
-                mem.writeI32(a + 4, c.size());
-                mem.writeI32(a + 8, cap);
-                mem.writeI32(a + 12, p);
-            }
-            default -> { }
-        }
-        return a;
     }
 
     public String readCString(int addr) {

@@ -254,8 +254,19 @@ public final class Runtime {
     private void defCompare() {
         // memcmp(p1, n1, p2, n2) -> -1/0/1 lexicographic on bytes
         Code c = new Code(I32, I32, I32, I32);
-        int i = c.i32Local(), n = c.i32Local(), a = c.i32Local(), b = c.i32Local();
+        int i = c.i32Local(), n = c.i32Local(), a = c.i32Local(), b = c.i32Local(), diff = c.local(I64);
         c.get(1).get(3).get(1).get(3).op(I32_LT_U).select().set(n);
+        // skip the common prefix 8 bytes at a time; in the first word that differs, the lowest set bit of the
+        // XOR (little-endian: the lowest address) is the first differing byte, where the byte loop below answers
+        Label words = c.block();
+        Label word = c.loop();
+        c.get(i).i32(8).op(I32_ADD).get(n).op(I32_GT_U).brIf(words);
+        c.get(0).get(i).op(I32_ADD).i64Load(0).get(2).get(i).op(I32_ADD).i64Load(0).op(I64_XOR).tee(diff);
+        c.op(I64_EQZ).op(I32_EQZ).ifThen();
+        c.get(i).get(diff).op(I64_CTZ).i64(3).op(I64_SHR_U).op(I32_WRAP_I64).op(I32_ADD).set(i).br(words);
+        c.end();
+        c.get(i).i32(8).op(I32_ADD).set(i).br(word);
+        c.end().end();
         Label out = c.block();
         Label top = c.loop();
         c.get(i).get(n).op(I32_GE_U).brIf(out);

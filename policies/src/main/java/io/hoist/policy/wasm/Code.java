@@ -115,7 +115,7 @@ public final class Code {
     // common opcodes
     public static final int I32_EQZ = 0x45, I32_EQ = 0x46, I32_NE = 0x47, I32_LT_S = 0x48, I32_LT_U = 0x49,
             I32_GT_S = 0x4A, I32_GT_U = 0x4B, I32_LE_S = 0x4C, I32_LE_U = 0x4D, I32_GE_S = 0x4E, I32_GE_U = 0x4F,
-            I64_EQZ = 0x50, I64_LT_S = 0x53, I64_GT_S = 0x55, I64_GE_S = 0x59,
+            I64_EQZ = 0x50, I64_NE = 0x52, I64_CTZ = 0x7A, I64_XOR = 0x85, I64_SHR_U = 0x88, I64_LT_S = 0x53, I64_GT_S = 0x55, I64_GE_S = 0x59,
             F64_EQ = 0x61, F64_NE = 0x62, F64_LT = 0x63, F64_GT = 0x64, F64_LE = 0x65, F64_GE = 0x66,
             I32_ADD = 0x6A, I32_SUB = 0x6B, I32_MUL = 0x6C, I32_DIV_S = 0x6D, I32_DIV_U = 0x6E, I32_REM_U = 0x70,
             I32_AND = 0x71, I32_OR = 0x72, I32_SHL = 0x74, I32_SHR_U = 0x76,

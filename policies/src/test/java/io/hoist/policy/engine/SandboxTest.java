@@ -92,7 +92,9 @@ class SandboxTest {
                 g := glob.match("*a*a*a*a*a*a*a*a*a*a*a*a*b", [], input.s)
                 """;
         byte[] wasm = RegoCompiler.compile(List.of(new SourceFile("r.rego", policy)), List.of("r/m", "r/f", "r/sub", "r/rep", "r/spl", "r/g")).wasm();
-        PolicyInstance p = PolicyEngine.load(wasm, "{}", Limits.defaults().withMode(mode).withTimeBudget(Duration.ofSeconds(1)));
+        // A budget far above a linear-time answer (milliseconds) and far below the backtracking engine's minutes:
+        // the first call also pays class loading and, in AOT mode, compilation, which a loaded CI machine stretches.
+        PolicyInstance p = PolicyEngine.load(wasm, "{}", Limits.defaults().withMode(mode).withTimeBudget(Duration.ofSeconds(15)));
         String input = "{\"s\":\"" + "a".repeat(30) + "\"}";
         long start = System.nanoTime();
         assertThat(p.evaluate("r/m", input)).isEqualTo("[{\"result\":false}]");
@@ -102,7 +104,7 @@ class SandboxTest {
         assertThat(p.evaluate("r/spl", input)).isEqualTo("[{\"result\":[\"" + "a".repeat(30) + "\"]}]");
         assertThat(p.evaluate("r/g", input)).isEqualTo("[{\"result\":false}]");
         // generous for a loaded machine; the backtracking engine took minutes for the first of these alone
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
     }
 
     @Test

@@ -11,12 +11,12 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Runs the _test.rego files of every default rule set through the compiler, as "hoist policy test" does. */
+/** Runs the _test.rego files of the rule sets hoist-policies still carries (the plugins test their own) as "hoist policy test" does. */
 class DefaultRulesTest {
     private static final Path RULES = Path.of("src/main/resources/rules");
 
     @ParameterizedTest
-    @ValueSource(strings = {"vmware", "ovirt", "openstack", "ova", "openshift"})
+    @ValueSource(strings = {"openstack"})
     void everyRuleTestPasses(String provider) throws Exception {
         RegoTestRunner.Report report = new RegoTestRunner(Limits.defaults().withTimeBudget(java.time.Duration.ofSeconds(10))).run(RULES.resolve(provider));
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -47,7 +47,9 @@ public final class ApiClient {
 
     public ApiClient(Connection connection) {
         this.connection = connection;
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        // The JDK counts the TLS handshake in the connect timeout: a cold CLI JVM's first handshake took over 10 s on
+        // a loaded 2-core machine (hoist serve is https by default)
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30));
         if (connection.url().startsWith("https:")) {
             builder.sslContext(sslContext(connection));
         }
@@ -153,6 +155,14 @@ public final class ApiClient {
         return (ObjectNode) send("PUT", path(kind, namespace, name), object);
     }
 
+    /** A JSON merge patch; the server retries it on its own write conflicts (it carries no resourceVersion). */
+    public ObjectNode mergePatch(ResourceKind kind, String namespace, String name, ObjectNode patch, boolean dryRun) {
+        String path = path(kind, namespace, name) + (dryRun ? "?dryRun=All" : "");
+        HttpResponse<String> response = exchange("PATCH", path, patch, "application/json",
+                "application/merge-patch+json", HttpResponse.BodyHandlers.ofString());
+        return (ObjectNode) parse(response.body(), response.statusCode());
+    }
+
     public void delete(ResourceKind kind, String namespace, String name) {
         try {
             send("DELETE", path(kind, namespace, name), null);
@@ -171,28 +181,39 @@ public final class ApiClient {
 
     /** A GET of an API path that answers plain text (e.g. a plan's {@code log}). */
     public String getText(String path) {
-        return exchange("GET", path, null, "text/plain").body();
+        return exchange("GET", path, null, "text/plain", HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private JsonNode send(String method, String path, JsonNode body) {
-        HttpResponse<String> response = exchange(method, path, body, "application/json");
+        HttpResponse<String> response = exchange(method, path, body, "application/json", HttpResponse.BodyHandlers.ofString());
         return parse(response.body(), response.statusCode());
     }
 
-    private HttpResponse<String> exchange(String method, String path, JsonNode body, String accept) {
+    /** A GET of an API path that answers bytes (the must-gather archive). */
+    public byte[] getBytes(String path, String accept) {
+        return exchange("GET", path, null, accept, HttpResponse.BodyHandlers.ofByteArray()).body();
+    }
+
+    private <T> HttpResponse<T> exchange(String method, String path, JsonNode body, String accept,
+                                         HttpResponse.BodyHandler<T> handler) {
+        return exchange(method, path, body, accept, "application/json", handler);
+    }
+
+    private <T> HttpResponse<T> exchange(String method, String path, JsonNode body, String accept, String contentType,
+                                         HttpResponse.BodyHandler<T> handler) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(connection.url() + path))
                 .timeout(TIMEOUT)
                 .header("Authorization", "Bearer " + connection.token())
                 .header("Accept", accept);
         if (body != null) {
-            request.header("Content-Type", "application/json")
+            request.header("Content-Type", contentType)
                     .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        HttpResponse<String> response;
+        HttpResponse<T> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send(request.build(), handler);
         } catch (ConnectException e) {
             throw new CliException("cannot reach the server at " + connection.url() + ": connection refused"
                     + " (is 'hoist serve' running?)");
@@ -212,7 +233,8 @@ public final class ApiClient {
         if (status >= 200 && status < 300) {
             return response;
         }
-        throw error(status, response.body());
+        throw error(status, response.body() instanceof byte[] bytes
+                ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(response.body()));
     }
 
     private static JsonNode parse(String body, int status) {

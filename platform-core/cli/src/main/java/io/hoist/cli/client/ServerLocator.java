@@ -17,13 +17,17 @@ import java.util.Map;
 public final class ServerLocator {
     public static final String ENV_SERVER = "HOIST_SERVER";
     public static final String ENV_TOKEN = "HOIST_TOKEN";
+    public static final String ENV_CACERT = "HOIST_CACERT";
+    /** Where {@code hoist serve} keeps the CA of the certificate it made for itself. */
+    public static final String DATA_DIR_CA = "tls/ca.crt";
 
     private ServerLocator() {}
 
     public static Connection locate(String server, String token, Path dataDir, Path caCert, boolean insecure,
                                     Map<String, String> env) {
         String url = firstNonBlank(server, env.get(ENV_SERVER));
-        if (url == null) {
+        boolean local = url == null;
+        if (local) {
             url = urlFromDataDir(dataDir);
         }
         url = validateUrl(url);
@@ -31,10 +35,32 @@ public final class ServerLocator {
         if (tok == null) {
             tok = tokenFromDataDir(dataDir);
         }
-        if (caCert != null && !Files.isReadable(caCert)) {
-            throw new CliException("--cacert: cannot read " + caCert);
+        return new Connection(url, tok.trim(), trusted(caCert, env, local ? dataDir : null), insecure);
+    }
+
+    /**
+     * The CA file to trust: {@code --cacert}, else {@code HOIST_CACERT}, else the data dir's own CA when the
+     * server was found through that data dir; null for the JDK's trust store.
+     */
+    public static Path trusted(Path caCert, Map<String, String> env, Path localDataDir) {
+        if (caCert != null) {
+            return readable(caCert, "--cacert");
         }
-        return new Connection(url, tok.trim(), caCert, insecure);
+        String fromEnv = env.get(ENV_CACERT);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return readable(Path.of(fromEnv.strip()), ENV_CACERT);
+        }
+        if (localDataDir != null && Files.isRegularFile(localDataDir.resolve(DATA_DIR_CA))) {
+            return localDataDir.resolve(DATA_DIR_CA);
+        }
+        return null;
+    }
+
+    private static Path readable(Path file, String from) {
+        if (!Files.isReadable(file)) {
+            throw new CliException(from + ": cannot read " + file + (Files.exists(file) ? " (permission denied)" : " (no such file)"));
+        }
+        return file;
     }
 
     private static String urlFromDataDir(Path dataDir) {

@@ -14,6 +14,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "duplicate", description = {"Create a new plan with the same spec, labels and annotations (not archived, no status).",
         "Example: hoist duplicate web-tier web-tier-retry -n demo"})
 public final class DuplicateCommand extends NamespacedCommand {
+    static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
     @Parameters(index = "0", paramLabel = "PLAN")
     String plan;
 
@@ -32,6 +34,14 @@ public final class DuplicateCommand extends NamespacedCommand {
                     e.causes().stream().map(c -> c.field() + ": " + c.message()).toList());
         }
         copy.with("metadata").put("namespace", ns);
+        // The last-applied copy describes the original: a later 'apply' of the new plan would compute its
+        // patch against another object's manifest.
+        if (copy.path("metadata").path("annotations") instanceof ObjectNode annotations) {
+            annotations.remove(LAST_APPLIED);
+            if (annotations.isEmpty()) {
+                copy.with("metadata").remove("annotations");
+            }
+        }
         api.create(ResourceKind.PLAN, ns, copy);
         out().println("plan/" + newName + " created (copy of plan/" + plan + ")");
         return 0;

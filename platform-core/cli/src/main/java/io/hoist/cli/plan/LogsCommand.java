@@ -8,16 +8,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "logs", description = {"Print the output of a VM's hooks (the last 1 MiB of each) in the plan's latest migration.",
+@Command(name = "logs", description = {"Print the output of a VM's hooks and guest conversion (the last 1 MiB of each) in the plan's latest migration.",
         "Example: hoist logs web-tier db-01 --step PostHook -n demo"})
 public final class LogsCommand extends NamespacedCommand {
+    static final java.util.List<String> STEPS = java.util.List.of("PreHook", "ImageConversion", "PostHook");
+
     @Parameters(index = "0", paramLabel = "PLAN")
     String plan;
 
     @Parameters(index = "1", paramLabel = "VM", description = "The VM's id or name in the plan.")
     String vm;
 
-    @Option(names = "--step", paramLabel = "STEP", description = "PreHook or PostHook (default: both, each under a header).")
+    @Option(names = "--step", paramLabel = "STEP", description = "PreHook, ImageConversion or PostHook (default: every step with output, each under a header).")
     String step;
 
     @Option(names = "--migration", paramLabel = "UID", description = "A Migration's uid (default: the plan's latest).")
@@ -25,8 +27,8 @@ public final class LogsCommand extends NamespacedCommand {
 
     @Override
     protected int execute() {
-        if (step != null && !step.equals("PreHook") && !step.equals("PostHook")) {
-            throw new CliException("--step: '" + step + "' must be PreHook or PostHook");
+        if (step != null && !STEPS.contains(step)) {
+            throw new CliException("--step: '" + step + "' must be one of " + String.join(", ", STEPS));
         }
         String path = "/apis/forklift.konveyor.io/v1beta1/namespaces/" + encode(namespace()) + "/plans/" + encode(plan)
                 + "/log?vm=" + encode(vm) + (step == null ? "" : "&step=" + step)

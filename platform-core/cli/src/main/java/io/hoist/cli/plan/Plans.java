@@ -61,6 +61,34 @@ final class Plans {
     }
 
     /** Creates a Migration for the plan, named {@code PLAN-xxxxx}. */
+    /** An archived plan can only be viewed, duplicated or deleted (MTV); a Migration of it would never run. */
+    static void requireNotArchived(JsonNode plan) {
+        if (plan.path("spec").path("archived").asBoolean(false)) {
+            throw new CliException("plan '" + plan.path("metadata").path("name").asText() + "' is archived: it cannot"
+                    + " run again (use 'hoist duplicate' to make a new plan of the same VMs)");
+        }
+    }
+
+    /** True when the plan's last migration ran every VM and each succeeded. */
+    static boolean nothingToRerun(JsonNode plan) {
+        JsonNode vms = plan.path("status").path("migration").path("vms");
+        if (!vms.isArray() || vms.isEmpty()) {
+            return false;
+        }
+        for (JsonNode vm : vms) {
+            boolean succeeded = false;
+            for (JsonNode c : vm.path("conditions")) {
+                if ("Succeeded".equals(c.path("type").asText()) && "True".equals(c.path("status").asText())) {
+                    succeeded = true;
+                }
+            }
+            if (!succeeded) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static ObjectNode createMigration(ApiClient api, String namespace, String plan) {
         ObjectNode m = JSON.createObjectNode();
         m.put("apiVersion", ResourceKind.MIGRATION.apiVersion());

@@ -18,11 +18,16 @@ public final class RestartCommand extends NamespacedCommand {
     protected int execute() {
         ApiClient api = client();
         String ns = namespace();
-        api.get(ResourceKind.PLAN, ns, plan);
+        ObjectNode current = api.get(ResourceKind.PLAN, ns, plan);
+        Plans.requireNotArchived(current);
         Plans.running(api, ns, plan).ifPresent(m -> {
             throw new CliException("plan '" + plan + "' has a running migration '" + m.path("metadata").path("name").asText()
                     + "'; wait for it or cancel its VMs first");
         });
+        if (Plans.nothingToRerun(current)) {
+            throw new CliException("plan '" + plan + "' has nothing to run again: every VM of its last migration"
+                    + " succeeded (use 'hoist duplicate " + plan + "' to migrate the same VMs again)");
+        }
         ObjectNode m = Plans.createMigration(api, ns, plan);
         out().println("migration/" + m.path("metadata").path("name").asText() + " created for plan/" + plan);
         return 0;

@@ -19,7 +19,7 @@ public final class StartCommand extends NamespacedCommand {
     protected int execute() {
         ApiClient api = client();
         String ns = namespace();
-        api.get(ResourceKind.PLAN, ns, plan);
+        Plans.requireNotArchived(api.get(ResourceKind.PLAN, ns, plan));
         List<ObjectNode> previous = Plans.migrations(api, ns, plan);
         if (!previous.isEmpty()) {
             throw new CliException("plan '" + plan + "' was already started (migration '"

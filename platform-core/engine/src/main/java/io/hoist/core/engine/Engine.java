@@ -2,7 +2,7 @@ package io.hoist.core.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hoist.core.engine.bus.Addresses;
-import io.hoist.core.engine.bus.LocalCodec;
+import io.hoist.core.engine.bus.RecordCodec;
 import io.hoist.core.engine.bus.Messages;
 import io.hoist.core.engine.controller.MigrationController;
 import io.hoist.core.engine.controller.PlanController;
@@ -14,6 +14,7 @@ import io.hoist.core.engine.run.ArchiveCleanup;
 import io.hoist.core.engine.run.DiskCopyService;
 import io.hoist.core.engine.run.PhaseHandlers;
 import io.hoist.core.engine.run.RetryPolicy;
+import io.hoist.core.engine.run.RunMeters;
 import io.hoist.core.engine.run.RunRegistry;
 import io.hoist.core.engine.run.VmLoader;
 import io.hoist.core.engine.run.VmRun;
@@ -29,7 +30,10 @@ import io.hoist.core.engine.run.phase.WarmPhases;
 import io.hoist.core.engine.runtime.Extensions;
 import io.hoist.core.engine.runtime.HostServices;
 import io.hoist.core.engine.runtime.ProviderRuntime;
+import io.hoist.core.engine.scheduler.CopyJobs;
+import io.hoist.core.engine.scheduler.DiskCopyConsumers;
 import io.hoist.core.engine.scheduler.TransferScheduler;
+import io.hoist.core.engine.status.ProgressStatus;
 import io.hoist.core.engine.status.StatusWriter;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.core.model.Resources;
@@ -63,6 +67,9 @@ public final class Engine implements AutoCloseable {
     private final ProviderRuntime providers;
     private final StatusWriter status;
     private final TransferScheduler scheduler;
+    private final CopyJobs copyJobs;
+    private final DiskCopyConsumers copyConsumers;
+    private final ProgressStatus progressStatus;
     private final ScheduledExecutorService timer = Threads.timer("hoist-engine-timer");
     private final ExecutorService reconcilers = Threads.virtualPerTask("hoist-reconcile");
     private final ExecutorService runs = Threads.virtualPerTask("hoist-vm");
@@ -79,6 +86,12 @@ public final class Engine implements AutoCloseable {
     private volatile boolean closed;
 
     public Engine(Vertx vertx, ResourceStore store, Extensions extensions, HostServices services, DiskCopyService copier) {
+        this(vertx, store, extensions, services, copier, RunMeters.NONE);
+    }
+
+    /** As above, counting the runs' retries in {@code meters}. */
+    public Engine(Vertx vertx, ResourceStore store, Extensions extensions, HostServices services, DiskCopyService copier,
+                  RunMeters meters) {
         this.vertx = vertx;
         this.store = store;
         this.services = services;
@@ -86,24 +99,32 @@ public final class Engine implements AutoCloseable {
         this.settings = new EngineSettings(services.settings());
         this.providers = new ProviderRuntime(extensions, services, store);
         this.status = new StatusWriter(store, mapper);
-        this.scheduler = new TransferScheduler(settings::maxVmInflight);
+        this.scheduler = new TransferScheduler(settings::maxVmInflight, settings::maxDisksInflightTotal);
 
         VmLoader loader = new VmLoader(store, mapper, providers, status);
         Delays delays = new Delays(timer);
-        DiskPhases disks = new DiskPhases(scheduler, copier, copies, settings::hostBandwidthMibps,
-                (vm, p) -> vertx.eventBus().publish(Addresses.DISK_PROGRESS,
-                        new Messages.DiskProgress(vm.message().plan(), vm.message().migrationUid(), vm.message().vmId(), p)));
-        WarmPhases warm = new WarmPhases(disks, delays, settings::precopyInterval, vm -> loader
-                .read(ResourceKind.MIGRATION, vm.message().plan().namespace(), vm.message().migrationName(), Migration.class)
-                .map(m -> m.spec == null ? null : WarmPhases.cutoverTime(m.spec.cutover)).orElse(null));
+        this.copyJobs = new CopyJobs();
+        this.copyConsumers = new DiskCopyConsumers(vertx, scheduler, copyJobs, copies);
+        this.progressStatus = new ProgressStatus(status);
+        DiskPhases disks = new DiskPhases(scheduler, copyJobs, round -> {
+            copyConsumers.ensure(round.hostKey());
+            vertx.eventBus().send(Addresses.diskCopy(round.hostKey()), round);
+        }, copier, settings::hostBandwidthMibps, settings::transferChecksum, delays);
+        // the cutover is in the Migration's spec: read without its VM entries (as many as the plan has)
+        WarmPhases warm = new WarmPhases(disks, delays, settings::precopyInterval, vm -> store
+                .getWithoutItems(ResourceKind.MIGRATION, vm.message().plan().namespace(), vm.message().migrationName())
+                .map(n -> mapper.convertValue(n, Migration.class))
+                .map(m -> m.spec == null ? null : WarmPhases.cutoverTime(m.spec.cutover)).orElse(null), meters);
         HookPhases hooks = new HookPhases(extensions, loader, mapper, store, services);
         PhaseHandlers handlers = new PhaseHandlers(new PowerPhases(delays), hooks, disks, warm,
-                new ConvertGuestPhase(extensions, disks), new CreateVmPhase(disks), new ProviderPhase(extensions, delays));
+                new ConvertGuestPhase(extensions, disks, settings::controller,
+                new io.hoist.core.engine.hooks.StepLogs(services.dataDir())), new CreateVmPhase(disks), new ProviderPhase(extensions, delays));
         Cleanup cleanup = new Cleanup(disks, warm);
-        VmRun.Services runServices = new VmRun.Services(loader, handlers, cleanup, delays, () -> retry, runs, () -> closed);
+        VmRun.Services runServices = new VmRun.Services(loader, handlers, cleanup, delays, () -> retry, runs, () -> closed, meters);
         this.registry = new RunRegistry(runServices, msg -> {
+            // Only the Migration looks again: its pass completes the run and writes the plan's conditions, whose change
+            // brings the plan's own pass. A plan pass per VM end re-read and re-validated every VM of a big plan.
             enqueue(new Messages.Reconcile(ResourceKind.MIGRATION, msg.plan().namespace(), msg.migrationName()));
-            enqueue(new Messages.Reconcile(ResourceKind.PLAN, msg.plan().namespace(), msg.plan().name()));
         });
 
         ProviderController providerController = new ProviderController(store, providers, extensions, services,
@@ -129,11 +150,11 @@ public final class Engine implements AutoCloseable {
                 migrationController, new ArchiveCleanup(loader, cleanup, hooks, runs));
         this.queue = new ReconcileQueue(r -> {
             boolean again = reconciler.reconcile(r);
-            if (store.get(r.kind(), r.namespace(), r.name()).isEmpty()) {
+            if (store.getWithoutItems(r.kind(), r.namespace(), r.name()).isEmpty()) {
                 queue().forget(r);
             }
             return again;
-        }, timer, reconcilers, MIN_PASS_INTERVAL, requeueDelay());
+        }, timer, reconcilers, MIN_PASS_INTERVAL, requeueDelay(), MAX_REQUEUE_DELAY);
         this.router = new WatchRouter(store, new WatchRouter.Targets() {
             @Override
             public void enqueue(Messages.Reconcile r) {
@@ -143,6 +164,14 @@ public final class Engine implements AutoCloseable {
             @Override
             public void providerDeleted(String uid, String type) {
                 providers.remove(uid, type);
+            }
+
+            @Override
+            public void migrationDeleted(String migrationUid, Messages.PlanKey plan) {
+                java.util.List<String> vms = registry.vmIdsOf(migrationUid);
+                if (!vms.isEmpty()) {
+                    vertx.eventBus().publish(Addresses.VM_CANCEL, new Messages.CancelVms(plan, migrationUid, vms));
+                }
             }
 
             @Override
@@ -164,6 +193,11 @@ public final class Engine implements AutoCloseable {
 
     private ReconcileQueue queue() {
         return queue;
+    }
+
+    /** The disk-copy consumers of this node (one per source host, taking copies off the bus by credit). */
+    public DiskCopyConsumers copyConsumers() {
+        return copyConsumers;
     }
 
     public TransferScheduler scheduler() {
@@ -196,11 +230,14 @@ public final class Engine implements AutoCloseable {
 
     /** Starts watching and resumes every unfinished migration. */
     public void start() {
-        LocalCodec.registerAll(vertx.eventBus());
+        RecordCodec.registerAll(vertx.eventBus());
         consumers.add(vertx.eventBus().<Messages.RunVm>consumer(Addresses.VM_RUN, m -> registry.start(m.body())));
         consumers.add(vertx.eventBus().<Messages.CancelVms>consumer(Addresses.VM_CANCEL, m -> registry.cancel(m.body())));
         consumers.add(vertx.eventBus().<Messages.Reconcile>consumer(Addresses.RECONCILE, m -> enqueue(m.body())));
-        watch = store.watch(null, null, store.currentVersion(), router.listener());
+        consumers.add(vertx.eventBus().<Messages.CopyDone>consumer(Addresses.DISK_COPY_DONE, m -> copyJobs.finish(m.body())));
+        consumers.add(vertx.eventBus().<Messages.DiskProgress>consumer(Addresses.DISK_PROGRESS, m -> progressStatus.accept(m.body())));
+        // Without item lists: routing needs names and generations, never thousands of VM entries per event.
+        watch = store.watchWithoutItems(null, null, store.currentVersion(), router.listener());
         inventorySubscription = services.onInventoryChange(router.inventoryListener());
         for (ResourceKind k : List.of(ResourceKind.PROVIDER, ResourceKind.PLAN, ResourceKind.MIGRATION)) {
             router.requeueAll(k);
@@ -248,6 +285,7 @@ public final class Engine implements AutoCloseable {
             }
         }
         consumers.forEach(MessageConsumer::unregister);
+        copyConsumers.close();
         router.close();
         queue.close();
         timer.shutdownNow();
@@ -260,7 +298,10 @@ public final class Engine implements AutoCloseable {
         LOG.log(System.Logger.Level.DEBUG, "engine stopped");
     }
 
-    /** How long the engine waits before re-checking a waiting object. */
+    /** The longest wait before re-checking an object that keeps waiting or failing (the requeue backs off to it). */
+    static final Duration MAX_REQUEUE_DELAY = Duration.ofMinutes(1);
+
+    /** How long the engine waits before first re-checking a waiting object (doubling to {@link #MAX_REQUEUE_DELAY}). */
     public static Duration requeueDelay() {
         return Duration.ofSeconds(5);
     }

@@ -14,6 +14,8 @@ import java.time.Duration;
 public final class EngineSettings {
     /** Hoist's own: bandwidth budget per source host in MiB/s (0: unlimited). */
     public static final String HOST_BANDWIDTH_MIBPS = "controller_host_bandwidth_mibps";
+    /** Hoist's own: checksum of every disk copy, {@code sha256-4m} (default) or {@code none}. */
+    public static final String TRANSFER_CHECKSUM = "controller_transfer_checksum";
 
     private final Settings live;
     private volatile Duration precopyIntervalOverride;
@@ -33,6 +35,11 @@ public final class EngineSettings {
         return Math.max(1, controller().maxVmInflight());
     }
 
+    /** The platform-wide disk limit, 0 for none. */
+    public int maxDisksInflightTotal() {
+        return Math.max(0, controller().maxDisksInflightTotal());
+    }
+
     public Duration precopyInterval() {
         Duration o = precopyIntervalOverride;
         return o != null ? o : controller().precopyInterval();
@@ -46,6 +53,11 @@ public final class EngineSettings {
                 return 0.0;
             }
         }).orElse(0.0);
+    }
+
+    /** The controller's checksum choice as written (checked where it is used), or null when not set. */
+    public String transferChecksum() {
+        return controller().raw(TRANSFER_CHECKSUM).map(v -> v.asText()).orElse(null);
     }
 
     /** For tests: a precopy interval shorter than the one minute the setting allows. */

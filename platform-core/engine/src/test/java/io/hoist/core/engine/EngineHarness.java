@@ -30,6 +30,9 @@ public final class EngineHarness implements AutoCloseable {
     final Vertx vertx = Vertx.vertx();
     final Inventory inventory = new Inventory();
     final Engine engine;
+    /** What the engine's runs and copies counted (retries, checksum mismatches). */
+    public final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     public EngineHarness(Path dir, SourceProvider source, Destination destination) {
         this(dir, source, destination, Duration.ofSeconds(15));
@@ -37,6 +40,21 @@ public final class EngineHarness implements AutoCloseable {
 
     /** With the engine's level-triggered resync at {@code resync} (long, to show that events alone drive a change). */
     public EngineHarness(Path dir, SourceProvider source, Destination destination, Duration resync) {
+        this(dir, source, destination, resync, true, List.of());
+    }
+
+    /** With {@code start} false the engine is built but not started: the test prepares the store first. */
+    public EngineHarness(Path dir, SourceProvider source, Destination destination, Duration resync, boolean start) {
+        this(dir, source, destination, resync, start, List.of());
+    }
+
+    /** With guest converters installed. */
+    public EngineHarness(Path dir, SourceProvider source, Destination destination, List<io.hoist.api.convert.GuestConverter> converters) {
+        this(dir, source, destination, Duration.ofSeconds(15), true, converters);
+    }
+
+    private EngineHarness(Path dir, SourceProvider source, Destination destination, Duration resync, boolean start,
+                          List<io.hoist.api.convert.GuestConverter> converters) {
         this.dir = dir;
         this.store = SqliteResourceStore.open(dir.resolve("data"));
         SourceProviderFactory sf = new SourceProviderFactory() {
@@ -69,12 +87,17 @@ public final class EngineHarness implements AutoCloseable {
         LiveSettings settings = new LiveSettings(store);
         HostServices services = new io.hoist.core.engine.runtime.InventoryHostServices(inventory, null, null, settings,
                 dir.resolve("data"));
-        var copier = new TransferDiskCopyService(dir.resolve("data"), new BandwidthBudgets(), Executors.newSingleThreadScheduledExecutor());
-        engine = new Engine(vertx, store, Extensions.of(List.of(sf), List.of(df), List.of(), List.of()), services, copier);
+        var runMeters = new io.hoist.core.engine.run.RunMeters(meters);
+        var copier = new TransferDiskCopyService(dir.resolve("data"), new BandwidthBudgets(), Executors.newSingleThreadScheduledExecutor(),
+                runMeters);
+        engine = new Engine(vertx, store, Extensions.of(List.of(sf), List.of(df), List.of(), converters), services, copier, runMeters);
         // Precopy rounds every 1.2 s (the setting's minimum is one minute) and quick retries: tests take seconds.
         engine.settings().precopyIntervalOverride(Duration.ofMillis(1200));
         engine.resyncEvery(resync).retryPolicy(new io.hoist.core.engine.run.RetryPolicy(4, Duration.ofMillis(200),
-                Duration.ofSeconds(1), Duration.ofMinutes(1))).start();
+                Duration.ofSeconds(1), Duration.ofMinutes(1)));
+        if (start) {
+            engine.start();
+        }
     }
 
     /** Source and destination providers and one-to-one maps for the synthetic source, in namespace default. */

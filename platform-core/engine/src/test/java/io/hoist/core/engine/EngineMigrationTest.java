@@ -76,7 +76,7 @@ class EngineMigrationTest {
                 }
                 assertThat(stepNamed(vm, "ImageConversion").path("reason").asText()).contains("no guest converter");
                 for (int d = 0; d < 2; d++) {
-                    assertDiskEquals(dest.diskFile("migrated", id, id + "-disk-" + d), source, id, "disk-" + d);
+                    assertDiskEquals(dest.diskFileOf("migrated", id, "disk-" + d), source, id, "disk-" + d);
                 }
                 assertThat(dest.creations.get(id).get()).isEqualTo(1);
             }
@@ -104,7 +104,7 @@ class EngineMigrationTest {
                     "warm plan Succeeded; status: " + h.get(ResourceKind.PLAN, "plan1").path("status"));
             for (String id : new String[] {"vm-0", "vm-1", "vm-2"}) {
                 for (int d = 0; d < 2; d++) {
-                    assertDiskEquals(dest.diskFile("migrated", id, id + "-disk-" + d), source, id, "disk-" + d);
+                    assertDiskEquals(dest.diskFileOf("migrated", id, "disk-" + d), source, id, "disk-" + d);
                 }
             }
             JsonNode vm0 = h.get(ResourceKind.PLAN, "plan1").path("status").path("migration").path("vms").get(0);
@@ -139,6 +139,20 @@ class EngineMigrationTest {
                     "migration complete");
             JsonNode plan = h.get(ResourceKind.PLAN, "plan1");
             assertThat(vmCondition(plan, "vm-1", "Canceled")).isTrue();
+            // Issue 20 item 5: the canceled VM's copy ends Canceled with its last figures, no live rate or ETA.
+            JsonNode vm1 = null;
+            for (JsonNode v : plan.path("status").path("migration").path("vms")) {
+                vm1 = "vm-1".equals(v.path("id").asText()) ? v : vm1;
+            }
+            JsonNode transfer = stepNamed(vm1, "DiskTransfer");
+            assertThat(transfer.path("phase").asText()).isEqualTo("Canceled");
+            assertThat(transfer.path("annotations").has("hoist.io/eta-seconds")).isFalse();
+            for (JsonNode step : vm1.path("pipeline")) {
+                assertThat(step.path("phase").asText()).as(step.path("name").asText()).isNotEqualTo("Running");
+                for (JsonNode t : step.path("tasks")) {
+                    assertThat(t.path("phase").asText()).isNotEqualTo("Running");
+                }
+            }
             assertThat(vmCondition(plan, "vm-0", "Succeeded")).isTrue();
             assertThat(vmCondition(plan, "vm-2", "Succeeded")).isTrue();
             assertThat(Conditions.isTrue(plan, "Succeeded")).isTrue();
@@ -156,7 +170,7 @@ class EngineMigrationTest {
             assertThat(source.powerOffs.get() - powerOffsBefore).as("only vm-1 is migrated again").isEqualTo(1);
             for (String id : new String[] {"vm-0", "vm-1", "vm-2"}) {
                 assertThat(dest.creations.get(id).get()).as(id + " created once").isEqualTo(1);
-                assertDiskEquals(dest.diskFile("migrated", id, id + "-disk-0"), source, id, "disk-0");
+                assertDiskEquals(dest.diskFileOf("migrated", id, "disk-0"), source, id, "disk-0");
             }
             assertThat(h.get(ResourceKind.PLAN, "plan1").path("status").path("migration").path("history")).hasSize(2);
             assertStatusMatchesCrds(h);
@@ -201,7 +215,7 @@ class EngineMigrationTest {
                     "plan Succeeded after the cutover was set");
             assertThat(source.powerOffs.get()).isEqualTo(3);
             for (String id : new String[] {"vm-0", "vm-1", "vm-2"}) {
-                assertDiskEquals(dest.diskFile("migrated", id, id + "-disk-0"), source, id, "disk-0");
+                assertDiskEquals(dest.diskFileOf("migrated", id, "disk-0"), source, id, "disk-0");
             }
             assertThat(source.snapshotsAlive.get()).isZero();
         }
@@ -225,6 +239,22 @@ class EngineMigrationTest {
             assertThat(source.describe(new io.hoist.api.source.VmRef("vm-2", null)).orElseThrow().powerState())
                     .isEqualTo(io.hoist.api.source.PowerState.ON);
             assertThat(dest.cleanupCalls).contains("vm-2:FAILED:false");
+            // the step it failed in reads Failed, not Completed (issue 24 item 8)
+            JsonNode failedStep = null;
+            for (JsonNode v : plan.at("/status/migration/vms")) {
+                if (v.path("id").asText().equals("vm-2")) {
+                    for (JsonNode st : v.path("pipeline")) {
+                        if (st.has("error")) {
+                            failedStep = st;
+                        }
+                    }
+                }
+            }
+            assertThat(failedStep).as("a step with the error").isNotNull();
+            assertThat(failedStep.path("phase").asText()).isEqualTo("Failed");
+            for (JsonNode t : failedStep.path("tasks")) {
+                assertThat(t.path("phase").asText()).isIn("Completed", "Failed", "Pending");
+            }
             for (int attempt = 0; ; attempt++) {
                 var p = h.get(ResourceKind.PLAN, "plan1");
                 p.with("spec").put("archived", true);
@@ -314,12 +344,16 @@ class EngineMigrationTest {
     }
 
     static void assertDiskEquals(Path file, SyntheticSourceTestDouble source, String vm, String disk) throws IOException {
+        assertDiskEquals(file, source, vm, disk, DISK);
+    }
+
+    static void assertDiskEquals(Path file, SyntheticSourceTestDouble source, String vm, String disk, long size) throws IOException {
         int[] g = source.liveGenerations(vm, disk);
         try (FileChannel ch = FileChannel.open(file)) {
-            assertThat(ch.size()).isEqualTo(DISK);
+            assertThat(ch.size()).isEqualTo(size);
             ByteBuffer buf = ByteBuffer.allocate(1 << 20);
             long pos = 0;
-            while (pos < DISK) {
+            while (pos < size) {
                 buf.clear();
                 int n = ch.read(buf, pos);
                 for (int i = 0; i < n; i++) {

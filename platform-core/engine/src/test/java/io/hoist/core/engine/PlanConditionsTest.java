@@ -131,6 +131,29 @@ class PlanConditionsTest {
         }
     }
 
+    /** Issue 19 item 8: a Hook accepted with an InvalidPlaybook condition keeps the plans using it from Ready. */
+    @Test
+    void aHookWhosePlaybookIsNotBase64KeepsItsPlanFromReady(@TempDir Path tmp) throws Exception {
+        try (EngineHarness h = new EngineHarness(tmp, new SyntheticSourceTestDouble(1, 1, 1 << 20, 1, false),
+                new FolderDestinationTestDouble(tmp.resolve("out")))) {
+            h.apply("""
+                    apiVersion: forklift.konveyor.io/v1beta1
+                    kind: Hook
+                    metadata: {name: pre, namespace: default}
+                    spec: {image: quay.io/kubev2v/hook-runner, playbook: "LS0tCi0gbm..."}
+                    """);
+            h.apply(plan("cold", "  - id: vm-0\n    hooks: [{hook: {name: pre, namespace: default}, step: PreHook}]\n", ""));
+            // minutes, ending early: a loaded 2-core machine reconciles slowly
+            EngineHarness.await(Duration.ofMinutes(3), () -> condition(h, "HookNotValid") != null,
+                    "HookNotValid; status: " + h.get(ResourceKind.PLAN, "p").path("status"));
+            JsonNode c = condition(h, "HookNotValid");
+            assertThat(c.path("category").asText()).isEqualTo("Critical");
+            assertThat(c.path("message").asText()).contains("Hook pre", "not base64");
+            JsonNode ready = condition(h, "Ready");
+            assertThat(ready == null || !"True".equals(ready.path("status").asText())).as("Ready: " + ready).isTrue();
+        }
+    }
+
     @Test
     void hookWithoutAnInstalledRunnerIsHookNotValid(@TempDir Path tmp) throws Exception {
         try (EngineHarness h = new EngineHarness(tmp, new SyntheticSourceTestDouble(1, 1, 1 << 20, 1, false),
@@ -153,8 +176,8 @@ class PlanConditionsTest {
                 new FolderDestinationTestDouble(tmp.resolve("out")))) {
             h.apply(plan("cold", "  - id: vm-0\n",
                     "  pvcNameTemplate: \"{{.VmName}}-a-very-long-suffix-that-makes-the-name-longer-than-sixty-three-chars\""));
-            awaitCondition(h, "TargetNameNotValid");
-            assertThat(condition(h, "TargetNameNotValid").path("message").asText()).contains("pvcNameTemplate");
+            awaitCondition(h, "PVCNameNotValid");
+            assertThat(condition(h, "PVCNameNotValid").path("message").asText()).contains("pvcNameTemplate");
         }
     }
 }

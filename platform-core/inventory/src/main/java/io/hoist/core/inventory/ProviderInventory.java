@@ -25,6 +25,9 @@ final class ProviderInventory implements InventoryPublisher {
     private final ProviderRef ref;
     private final ObjectMapper mapper;
     private final Consumer<List<InventoryEvent>> sink;
+    private final CollectionTimer timer;
+    /** When the running full collection began ({@link System#nanoTime()}); meaningful while {@link #seen} is set. */
+    private long collectionStarted;
 
     private final Map<String, TreeMap<String, InventoryDocument>> collections = new TreeMap<>();
     private final TreeMap<String, InventoryDocument> workloads = new TreeMap<>();
@@ -43,10 +46,16 @@ final class ProviderInventory implements InventoryPublisher {
     private final Map<String, Map<String, Object>> annotations = new HashMap<>();
     private final Map<String, Map<String, Object>> published = new HashMap<>();
 
-    ProviderInventory(ProviderRef ref, ObjectMapper mapper, Consumer<List<InventoryEvent>> sink) {
+    /** Told how long each full collection took, and whether it ended or failed. */
+    interface CollectionTimer {
+        void collected(ProviderRef ref, boolean failed, long nanos);
+    }
+
+    ProviderInventory(ProviderRef ref, ObjectMapper mapper, Consumer<List<InventoryEvent>> sink, CollectionTimer timer) {
         this.ref = ref;
         this.mapper = mapper;
         this.sink = sink;
+        this.timer = timer;
     }
 
     ProviderRef ref() {
@@ -61,14 +70,17 @@ final class ProviderInventory implements InventoryPublisher {
             phase = InventoryPhase.COLLECTING;
             failure = null;
             seen = new HashSet<>();
+            collectionStarted = System.nanoTime();
         }
     }
 
     @Override
     public void endCollection() {
         List<InventoryEvent> events = new ArrayList<>();
+        long took = -1;
         synchronized (this) {
             if (seen != null) {
+                took = System.nanoTime() - collectionStarted;
                 sweep(collections, events);
                 sweepOne(WORKLOADS, workloads, events);
                 sweepOne(TREE, trees, events);
@@ -78,6 +90,9 @@ final class ProviderInventory implements InventoryPublisher {
             phase = InventoryPhase.READY;
             revision++;
             events.add(new InventoryEvent(InventoryEvent.Type.COLLECTED, ref.uid(), null, null, 0, revision));
+        }
+        if (took >= 0) {
+            timer.collected(ref, false, took);
         }
         sink.accept(events);
     }
@@ -129,11 +144,18 @@ final class ProviderInventory implements InventoryPublisher {
     @Override
     public void fail(String reason) {
         long rev;
+        long took = -1;
         synchronized (this) {
+            if (seen != null) {
+                took = System.nanoTime() - collectionStarted;
+            }
             phase = InventoryPhase.FAILED;
             failure = reason == null || reason.isBlank() ? "inventory collection failed" : reason;
             seen = null;
             rev = ++revision;
+        }
+        if (took >= 0) {
+            timer.collected(ref, true, took);
         }
         sink.accept(List.of(new InventoryEvent(InventoryEvent.Type.FAILED, ref.uid(), null, null, 0, rev)));
     }

@@ -28,14 +28,33 @@ import java.util.Map;
  * Reads and writes manifests: multi-document YAML ({@code ---}) or JSON (an object, an array of objects,
  * or a {@code kind: List}), as {@code kubectl apply -f} accepts. Duplicate keys are refused, as the
  * Kubernetes YAML decoder does. Errors name the source, line and column.
+ *
+ * <p>Hostile input is bounded: a document larger than {@link #MAX_DOCUMENT_BYTES} (what the server accepts in
+ * one request) is refused before parsing, because SnakeYAML scans a long scalar in quadratic time; YAML aliases
+ * are refused ({@link YamlAliases}); nesting is limited to {@link #MAX_NESTING} levels.
  */
 public final class Manifests {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final YAMLMapper YAML_READER = YAMLMapper.builder()
+    /** Bytes of one document (between {@code ---} lines); the server's request body limit. */
+    public static final int MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
+    /** Levels of nesting in one document: deep enough for any real manifest. */
+    public static final int MAX_NESTING = 100;
+    private static final YAMLMapper YAML_READER = YAMLMapper.builder(YAMLFactory.builder()
+                    .loaderOptions(loaderOptions())
+                    // YAMLMapper.builder() enables this; a factory built by hand does not
+                    .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
+
+    private static org.yaml.snakeyaml.LoaderOptions loaderOptions() {
+        org.yaml.snakeyaml.LoaderOptions o = new org.yaml.snakeyaml.LoaderOptions();
+        o.setNestingDepthLimit(MAX_NESTING);
+        o.setCodePointLimit(Integer.MAX_VALUE); // documents are size-checked one by one before parsing
+        return o;
+    }
     private static final YAMLMapper YAML_WRITER = YAMLMapper.builder(YAMLFactory.builder()
                     .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
@@ -83,9 +102,10 @@ public final class Manifests {
     }
 
     private static List<ObjectNode> parseYaml(String text, String source) {
+        checkDocumentSizes(text, source);
         List<ObjectNode> out = new ArrayList<>();
         try {
-            JsonParser parser = YAML_READER.getFactory().createParser(text);
+            JsonParser parser = YamlAliases.refusing(YAML_READER.getFactory().createParser(text));
             MappingIterator<JsonNode> docs = YAML_READER.readValues(parser, JsonNode.class);
             int index = 0;
             while (docs.hasNextValue()) {
@@ -110,6 +130,45 @@ public final class Manifests {
             throw new ManifestException(source, 0, 0, e.getMessage(), e);
         }
         return out;
+    }
+
+    /**
+     * Refuses a document over {@link #MAX_DOCUMENT_BYTES} before any parsing. Documents are split at lines
+     * starting with {@code ---}, which is where YAML starts a document (a JSON input is one document).
+     */
+    static void checkDocumentSizes(String text, String source) {
+        int index = 1;
+        int start = 0;
+        int line = 1;
+        int startLine = 1;
+        for (int i = 0; i <= text.length(); i++) {
+            boolean end = i == text.length();
+            if (!end && text.charAt(i) == '\n') {
+                line++;
+            }
+            if (end || (text.charAt(i) == '\n' && text.startsWith("---", i + 1))) {
+                long bytes = utf8Length(text, start, i);
+                if (bytes > MAX_DOCUMENT_BYTES) {
+                    throw new ManifestException(source, startLine, 1, "document " + index + " is " + bytes
+                            + " bytes, more than the limit of " + MAX_DOCUMENT_BYTES + " bytes (2 MiB) for one object", null);
+                }
+                index++;
+                start = i + 1;
+                startLine = line;
+            }
+        }
+    }
+
+    private static long utf8Length(String s, int from, int to) {
+        if ((long) (to - from) * 3 <= MAX_DOCUMENT_BYTES) {
+            return to - from; // cannot be over the limit: skip counting
+        }
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return n;
     }
 
     private static ManifestException located(String source, JsonProcessingException e) {

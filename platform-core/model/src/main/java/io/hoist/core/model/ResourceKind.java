@@ -18,7 +18,9 @@ public enum ResourceKind {
     HOOK("forklift.konveyor.io", "v1beta1", "Hook", "hooks"),
     FORKLIFT_CONTROLLER("forklift.konveyor.io", "v1beta1", "ForkliftController", "forkliftcontrollers"),
     SECRET("", "v1", "Secret", "secrets"),
-    CONFIG_MAP("", "v1", "ConfigMap", "configmaps");
+    CONFIG_MAP("", "v1", "ConfigMap", "configmaps"),
+    /** Written by the platform only; the API serves it read-only (also as events.k8s.io/v1). */
+    EVENT("", "v1", "Event", "events");
 
     private final String group;
     private final String version;
@@ -43,6 +45,11 @@ public enum ResourceKind {
     /** {@code forklift.konveyor.io/v1beta1} or {@code v1} for the core group. */
     public String apiVersion() {
         return group.isEmpty() ? version : group + "/" + version;
+    }
+
+    /** False for kinds only the platform writes (Events): the API refuses create, update, patch and delete. */
+    public boolean userWritable() {
+        return this != EVENT;
     }
 
     /** Lower-case singular, e.g. {@code networkmap}; the CLI accepts it, the plural and the Kind. */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.model.meta.KubeObject;
 import io.hoist.core.model.resource.ConfigMap;
+import io.hoist.core.model.resource.Event;
 import io.hoist.core.model.resource.ForkliftController;
 import io.hoist.core.model.resource.Hook;
 import io.hoist.core.model.resource.Host;
@@ -57,6 +58,7 @@ public final class Resources {
             case FORKLIFT_CONTROLLER -> ForkliftController.class;
             case SECRET -> Secret.class;
             case CONFIG_MAP -> ConfigMap.class;
+            case EVENT -> Event.class;
         };
     }
 
@@ -68,10 +70,27 @@ public final class Resources {
         try {
             return MAPPER.treeToValue(node, type);
         } catch (JsonMappingException e) {
-            throw new IllegalArgumentException(fieldPath(e) + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(fieldPath(e) + ": " + describe(e), e);
         } catch (Exception e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * What is wrong with a field, without its value: Jackson's own message quotes it ("from String
+     * \"hunter2\""), and the field may be a secret.
+     */
+    private static String describe(JsonMappingException e) {
+        if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m && m.getTargetType() != null) {
+            Class<?> t = m.getTargetType();
+            String type = Number.class.isAssignableFrom(t) || (t.isPrimitive() && t != boolean.class) ? "number"
+                    : t == Boolean.class || t == boolean.class ? "boolean"
+                    : t == String.class ? "string"
+                    : java.util.Collection.class.isAssignableFrom(t) || t.isArray() ? "array"
+                    : "object";
+            return "Invalid value: must be of type " + type;
+        }
+        return "Invalid value: cannot be read (" + e.getClass().getSimpleName() + ")";
     }
 
     public static Plan plan(JsonNode node) {

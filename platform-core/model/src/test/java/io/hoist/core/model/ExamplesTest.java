@@ -1,5 +1,7 @@
 package io.hoist.core.model;
 
+import io.hoist.core.model.template.NameTemplates;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.model.admission.MtvAdmission;
 import io.hoist.core.model.schema.CrdSchemas;
@@ -110,5 +112,55 @@ class ExamplesTest {
                 }
             }
         }
+    }
+
+    /**
+     * Every example plan's name templates render valid names with the variables the engine supplies for its source
+     * type ({@link NameTemplates#pvcData(NameTemplates.PvcVariables)}, the one builder the engine uses): a template
+     * reading a variable its source does not fill (e.g. {@code .SourcePVCName} for vSphere) fails here, not at run time.
+     */
+    @Test
+    void everyExamplePlanRendersItsNamesWithTheEnginesVariables() throws Exception {
+        int rendered = 0;
+        for (String type : SOURCE_TYPES) {
+            List<ObjectNode> set = new ArrayList<>();
+            load(EXAMPLES.resolve(type)).values().forEach(set::addAll);
+            boolean kubevirt = type.equals("openshift");
+            for (ObjectNode o : set) {
+                if (!o.path("kind").asText().equals("Plan")) {
+                    continue;
+                }
+                io.hoist.core.model.resource.Plan plan = (io.hoist.core.model.resource.Plan)
+                        Resources.toTyped(o, io.hoist.core.model.resource.Plan.class);
+                for (io.hoist.core.model.resource.Plan.Vm vm : plan.spec.vms) {
+                    String vmName = vm.name != null ? vm.name : vm.id;
+                    String target = vm.targetName != null ? vm.targetName : vmName.toLowerCase(java.util.Locale.ROOT);
+                    String where = type + " plan " + plan.metadata.name + " vm " + vmName;
+                    String pvcTemplate = NameTemplates.effective(plan.spec, vm, NameTemplates.Kind.PVC).orElse(kubevirt
+                            ? NameTemplates.DEFAULT_KUBEVIRT_PVC_TEMPLATE : NameTemplates.DEFAULT_PVC_TEMPLATE);
+                    for (int disk = 0; disk < 2; disk++) {
+                        var vars = new NameTemplates.PvcVariables(vmName, target, plan.metadata.name, disk, "vm-1", 0, false,
+                                "", type.equals("vsphere") ? vmName + "_" + disk + ".vmdk" : "",
+                                kubevirt ? vmName + "-rootdisk-" + disk : "", kubevirt ? String.valueOf(vm.namespace) : "");
+                        var pvc = NameTemplates.renderName(io.hoist.core.model.template.GoTemplate.parse("pvcNameTemplate",
+                                pvcTemplate), NameTemplates.pvcData(vars), !kubevirt && plan.spec.pvcNameTemplateUseGenerateNameOrDefault());
+                        assertThat(pvc.problem()).as(where + " pvcNameTemplate " + pvcTemplate).isEmpty();
+                        assertThat(pvc.name()).as(where + " pvcNameTemplate " + pvcTemplate).isNotBlank();
+                        var volume = NameTemplates.renderName(NameTemplates.Kind.VOLUME, NameTemplates.effective(plan.spec, vm,
+                                NameTemplates.Kind.VOLUME).orElse(NameTemplates.DEFAULT_VOLUME_TEMPLATE),
+                                NameTemplates.volumeData(pvc.name(), disk));
+                        assertThat(volume.problem()).as(where + " volumeNameTemplate").isEmpty();
+                        rendered++;
+                    }
+                    var network = NameTemplates.effective(plan.spec, vm, NameTemplates.Kind.NETWORK);
+                    if (network.isPresent()) {
+                        var net = NameTemplates.renderName(NameTemplates.Kind.NETWORK, network.get(),
+                                NameTemplates.networkData("multus", "nad", "ns", 0));
+                        assertThat(net.problem()).as(where + " networkNameTemplate").isEmpty();
+                    }
+                }
+            }
+        }
+        assertThat(rendered).isGreaterThan(SOURCE_TYPES.size());
     }
 }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.model.admission.Admission;
 import io.hoist.core.model.admission.MtvAdmission;
 import io.hoist.core.server.api.ResourceApi;
+import io.hoist.core.server.console.ConsoleRoutes;
+import io.hoist.core.server.console.ConsoleSessions;
+import io.hoist.core.server.console.SessionOrTokenAuth;
 import io.hoist.core.server.http.ErrorMapping;
 import io.hoist.core.server.http.OpenApiDocument;
 import io.hoist.core.server.http.RequestBodies;
@@ -51,7 +54,8 @@ public final class HoistServer implements AutoCloseable {
     private static final long START_TIMEOUT_SECONDS = 60;
 
     /** What components and route contributors get: the shared Vert.x, the store, admission, the data dir. */
-    public record Context(Vertx vertx, ResourceStore store, Admission admission, Path dataDir) {}
+    public record Context(Vertx vertx, ResourceStore store, Admission admission, Path dataDir,
+                          io.hoist.core.server.metrics.Metrics metrics) {}
 
     /** Something with a lifecycle bound to the server's (engine, inventory collectors, plugin manager). */
     public interface Component {
@@ -69,7 +73,13 @@ public final class HoistServer implements AutoCloseable {
     private boolean ownsStore;
     private Router router;
     private HttpServer http;
+    private io.hoist.core.server.http.ConnectionDeadlines deadlines;
     private final List<Component> started = new ArrayList<>();
+    private io.hoist.core.server.metrics.Metrics metrics;
+    private final ConsoleSessions sessions = new ConsoleSessions();
+    private ConsoleRoutes console;
+    /** The generated CA and certificate in use, or null (the user's own, or plain HTTP). */
+    private io.hoist.core.server.http.GeneratedTls.Material generated;
 
     private HoistServer(Options options) {
         this.options = options;
@@ -89,21 +99,32 @@ public final class HoistServer implements AutoCloseable {
         }
         try {
             prepareDataDir(options.dataDir);
+            if (options.generateTls) {
+                generated = io.hoist.core.server.http.GeneratedTls.ensure(options.dataDir,
+                        io.hoist.core.server.http.GeneratedTls.subjectAltNames(options.tlsNames));
+            }
             TokenAuth auth = TokenAuth.fromDataDir(options.dataDir);
+            console = new ConsoleRoutes(sessions, auth, options.tls());
             ownsVertx = options.vertx == null;
-            vertx = ownsVertx ? Vertx.vertx() : options.vertx;
+            metrics = new io.hoist.core.server.metrics.Metrics();
+            vertx = ownsVertx ? metrics.newVertx() : options.vertx;
             ownsStore = options.store == null;
             store = ownsStore ? SqliteResourceStore.open(options.dataDir) : options.store;
-            Context context = new Context(vertx, store, options.admission, options.dataDir);
+            metrics.observe(store, vertx);
+            Context context = new Context(vertx, store, options.admission, options.dataDir, metrics);
             for (Component c : options.components) {
                 c.start(context);
                 started.add(c);
             }
             router = buildRouter(auth, context);
-            http = vertx.createHttpServer(httpOptions()).requestHandler(router)
+            deadlines = new io.hoist.core.server.http.ConnectionDeadlines(vertx, options.headerTimeout, options.bodyTimeout,
+                    options.idleTimeout);
+            HttpServerOptions httpOptions = httpOptions();
+            deadlines.serverOptions(httpOptions);
+            http = vertx.createHttpServer(httpOptions).requestHandler(deadlines.around(router))
                     .listen().toCompletionStage().toCompletableFuture()
                     .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            ServerInfoFile.write(options.dataDir, url(), options.tls());
+            ServerInfoFile.write(options.dataDir, url(), options.tls(), generated == null ? null : generated.caCert());
             LOG.info("hoist API listening on {}", url());
             return this;
         } catch (Exception e) {
@@ -115,13 +136,35 @@ public final class HoistServer implements AutoCloseable {
     private Router buildRouter(TokenAuth auth, Context context) {
         Router r = Router.router(vertx);
         r.route().handler(new RequestGuard());
-        r.route().handler(auth);
+        console.mountPublic(r);
+        io.hoist.core.server.api.ClusterApi cluster = new io.hoist.core.server.api.ClusterApi(vertx, store, options.dataDir);
+        cluster.addPublicRoutes(r); // health is public on a cluster too
+        // Before the API token check: /metrics also takes the read-only scrape token.
+        new io.hoist.core.server.metrics.MetricsRoutes(vertx, metrics, auth, options.dataDir).mount(r);
+        r.route().handler(new SessionOrTokenAuth(auth, sessions));
         r.route().handler(BodyHandler.create(false).setBodyLimit(RequestBodies.MAX_BODY_BYTES));
-        ObjectNode openApi = OpenApiDocument.build(options.routes);
+        console.mountAuthenticated(r);
+        List<RouteContributor> documented = new ArrayList<>(options.routes);
+        documented.add(new RouteContributor() {
+            @Override
+            public void addRoutes(Router router, Context ctx) {}
+
+            @Override
+            public ObjectNode openApiPaths() {
+                ObjectNode paths = io.hoist.core.server.metrics.MetricsRoutes.openApiPaths();
+                paths.setAll(io.hoist.core.server.logging.LoggerRoutes.openApiPaths());
+                paths.setAll(ConsoleRoutes.openApiPaths());
+                return paths;
+            }
+        });
+        ObjectNode openApi = OpenApiDocument.build(documented);
         r.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .end(openApi.toString()));
+        new io.hoist.core.server.logging.LoggerRoutes().mount(r);
         new ResourceApi(vertx, store, options.admission).addRoutes(r);
-        new io.hoist.core.server.api.DiscoveryApi(io.hoist.api.PluginApi.VERSION).addRoutes(r);
+        new io.hoist.core.server.api.DiscoveryApi(version()).addRoutes(r);
+        new io.hoist.core.server.api.KubeOpenApi(vertx).addRoutes(r);
+        cluster.addRoutes(r);
         for (RouteContributor c : options.routes) {
             c.addRoutes(r, context);
         }
@@ -134,17 +177,39 @@ public final class HoistServer implements AutoCloseable {
     }
 
     private HttpServerOptions httpOptions() {
+        // Plain connections stay HTTP/1.1: JDK clients (the CLI's too) try an h2c upgrade on each new connection,
+        // and an upgraded first request was seen left unanswered until the connection's deadline (a full-suite
+        // run); no client needs cleartext HTTP/2.
         HttpServerOptions o = new HttpServerOptions().setHost(options.bind).setPort(options.port)
-                .setCompressionSupported(false);
+                .setCompressionSupported(false).setHttp2ClearTextEnabled(false);
         if (options.tls()) {
+            Path cert = generated != null ? generated.cert() : options.tlsCert;
+            Path key = generated != null ? generated.key() : options.tlsKey;
             o.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-                    .setCertPath(options.tlsCert.toString()).setKeyPath(options.tlsKey.toString()));
+                    .setCertPath(cert.toString()).setKeyPath(key.toString()))
+                    .setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"))
+                    .setSslHandshakeTimeout(options.headerTimeout.toSeconds()).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
+            TLS_SUITES.forEach(o::addEnabledCipherSuite);
         }
         return o;
     }
 
+    /**
+     * TLS 1.3's suites and, for TLS 1.2, only forward-secret AEAD ones (ECDHE with AES-GCM or ChaCha20-Poly1305),
+     * as Mozilla's "intermediate" profile: no static-RSA key exchange, no CBC, no SHA-1 MACs.
+     */
+    public static final List<String> TLS_SUITES = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
     /** Stops listening, then components (reverse order), then the store and Vert.x if this server made them. */
     public synchronized void stop() {
+        if (deadlines != null) {
+            deadlines.stop();
+            deadlines = null;
+        }
         if (http != null) {
             await(http.close(), "HTTP server");
             http = null;
@@ -166,6 +231,10 @@ public final class HoistServer implements AutoCloseable {
             await(vertx.close(), "Vert.x");
         }
         vertx = null;
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
+        }
     }
 
     @Override
@@ -174,6 +243,12 @@ public final class HoistServer implements AutoCloseable {
     }
 
     /** The port actually bound (differs from the option when it was 0). */
+    /** The platform's version (the jar's Implementation-Version, as {@code hoist --version} prints), or {@code dev}. */
+    public static String version() {
+        String v = HoistServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
     public int port() {
         requireStarted();
         return http.actualPort();
@@ -184,6 +259,18 @@ public final class HoistServer implements AutoCloseable {
         String host = options.bind.contains(":") ? "[" + options.bind + "]" : options.bind;
         return (options.tls() ? "https" : "http") + "://" + host + ":" + port();
     }
+
+    /**
+     * The web console's address and a fresh one-time login link for it (valid
+     * {@link ConsoleSessions#LINK_TTL}, good for one browser): what {@code hoist serve} prints.
+     */
+    public ConsoleLink consoleLink() {
+        requireStarted();
+        return new ConsoleLink(url() + "/console/", url() + console.linkPath(sessions.mintLoginCode()), console.present());
+    }
+
+    /** {@code present} is false when this build carries no console files. */
+    public record ConsoleLink(String url, String loginLink, boolean present) {}
 
     public Router router() {
         requireStarted();
@@ -200,8 +287,22 @@ public final class HoistServer implements AutoCloseable {
         return vertx;
     }
 
+    /** The metrics registry served at {@code /metrics}. */
+    public io.hoist.core.server.metrics.Metrics metrics() {
+        requireStarted();
+        return metrics;
+    }
+
     public Options options() {
         return options;
+    }
+
+    /**
+     * The CA this server generated and serves a certificate of (see {@link Builder#generatedTls}), for clients to
+     * trust; empty when it serves the user's certificate or plain HTTP.
+     */
+    public java.util.Optional<io.hoist.core.server.http.GeneratedTls.Material> generatedTls() {
+        return java.util.Optional.ofNullable(generated);
     }
 
     private void requireStarted() {
@@ -235,9 +336,10 @@ public final class HoistServer implements AutoCloseable {
     /** Validated, immutable settings. */
     public record Options(Path dataDir, String bind, int port, Path tlsCert, Path tlsKey, Admission admission,
                           List<RouteContributor> routes, List<Component> components, ResourceStore store,
-                          Vertx vertx) {
+                          Vertx vertx, java.time.Duration headerTimeout, java.time.Duration bodyTimeout,
+                          java.time.Duration idleTimeout, boolean generateTls, List<String> tlsNames) {
         public boolean tls() {
-            return tlsCert != null;
+            return tlsCert != null || generateTls;
         }
     }
 
@@ -250,11 +352,40 @@ public final class HoistServer implements AutoCloseable {
         private int port = DEFAULT_PORT;
         private Path tlsCert;
         private Path tlsKey;
+        private boolean generateTls;
+        private List<String> tlsNames = List.of();
         private Admission admission = new MtvAdmission();
         private final List<RouteContributor> routes = new ArrayList<>();
         private final List<Component> components = new ArrayList<>();
         private ResourceStore store;
         private Vertx vertx;
+        private java.time.Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+        private java.time.Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
+        private java.time.Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+
+        /** A new connection sending nothing for this long before its first complete request head is closed. */
+        public static final java.time.Duration DEFAULT_HEADER_TIMEOUT = java.time.Duration.ofSeconds(30);
+        /** A request body (at most 2 MiB) not received this long after its head gets 408. */
+        public static final java.time.Duration DEFAULT_BODY_TIMEOUT = java.time.Duration.ofSeconds(60);
+
+        /** A keep-alive connection with no request for this long is closed (longer than clients keep one idle). */
+        public static final java.time.Duration DEFAULT_IDLE_TIMEOUT = java.time.Duration.ofSeconds(120);
+
+        /**
+         * How long a client may take to send its first request head, a request body, and how long a connection
+         * may sit idle between requests (defaults 30 s, 60 s, 120 s).
+         */
+        public Builder readTimeouts(java.time.Duration header, java.time.Duration body, java.time.Duration idle) {
+            for (java.time.Duration d : List.of(header, body, idle)) {
+                if (d.isNegative() || d.isZero()) {
+                    throw new IllegalArgumentException("read timeouts must be positive");
+                }
+            }
+            this.headerTimeout = header;
+            this.bodyTimeout = body;
+            this.idleTimeout = idle;
+            return this;
+        }
 
         /** Default {@code ~/.hoist}: store, token and server.json live here. */
         public Builder dataDir(Path dataDir) { this.dataDir = Objects.requireNonNull(dataDir, "dataDir"); return this; }
@@ -267,6 +398,17 @@ public final class HoistServer implements AutoCloseable {
 
         /** PEM certificate (chain) and PEM private key. */
         public Builder tls(Path certPem, Path keyPem) { this.tlsCert = certPem; this.tlsKey = keyPem; return this; }
+
+        /**
+         * HTTPS with a CA and certificate made once in {@code DATA/tls/} and reused ({@link
+         * io.hoist.core.server.http.GeneratedTls}): the certificate names localhost, 127.0.0.1, ::1, the host name
+         * and {@code extraNames} ({@code hoist serve --tls-san}). What {@code hoist serve} does unless told otherwise.
+         */
+        public Builder generatedTls(List<String> extraNames) {
+            this.generateTls = true;
+            this.tlsNames = List.copyOf(extraNames);
+            return this;
+        }
 
         /** Checks every write before it is stored; default {@link MtvAdmission} (MTV's rules). */
         public Builder admission(Admission admission) { this.admission = admission; return this; }
@@ -286,6 +428,12 @@ public final class HoistServer implements AutoCloseable {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
             }
+            if (generateTls && tlsCert != null) {
+                throw new IllegalArgumentException("--tls-cert/--tls-key and a generated certificate exclude each other");
+            }
+            if (generateTls) {
+                io.hoist.core.server.http.GeneratedTls.subjectAltNames(tlsNames); // a bad --tls-san fails here, before start
+            }
             if ((tlsCert == null) != (tlsKey == null)) {
                 throw new IllegalArgumentException("--tls-cert and --tls-key must be given together");
             }
@@ -296,12 +444,13 @@ public final class HoistServer implements AutoCloseable {
                     }
                 }
             }
-            if (tlsCert == null && !isLoopback(bind)) {
+            if (tlsCert == null && !generateTls && !isLoopback(bind)) {
                 throw new IllegalArgumentException("--bind " + bind + " is not a loopback address: serving beyond this"
-                        + " machine requires TLS (--tls-cert and --tls-key)");
+                        + " machine requires TLS (hoist serve's default without --plain-http, or --tls-cert and --tls-key)");
             }
             return new HoistServer(new Options(dataDir.toAbsolutePath(), bind, port, tlsCert, tlsKey, admission,
-                    List.copyOf(routes), List.copyOf(components), store, vertx));
+                    List.copyOf(routes), List.copyOf(components), store, vertx, headerTimeout, bodyTimeout, idleTimeout,
+                    generateTls, tlsNames));
         }
 
         private static boolean isLoopback(String host) {

@@ -40,6 +40,7 @@ public final class Platform implements AutoCloseable {
     private ScheduledExecutorService timers;
     private ValidationService validation;
     private AutoCloseable validationConfigMaps;
+    private io.hoist.core.server.events.EventRecorder events;
 
     private Platform(HoistServer.Builder builder, Path dataDir, List<Path> pluginRoots) {
         List<Path> roots = new ArrayList<>(pluginRoots);
@@ -67,15 +68,23 @@ public final class Platform implements AutoCloseable {
                 HttpClients http = new ProviderHttpClients();
                 DiskIo diskIo = new EngineDiskIo(http);
                 HostServices services = new InventoryHostServices(inventory, diskIo, http, settings, ctx.dataDir());
-                var copier = new TransferDiskCopyService(ctx.dataDir(), new BandwidthBudgets(), timers);
-                engine = new Engine(ctx.vertx(), ctx.store(), extensions(plugins), services, copier);
+                var runMeters = new io.hoist.core.engine.run.RunMeters(ctx.metrics().registry());
+                var copier = new TransferDiskCopyService(ctx.dataDir(), new BandwidthBudgets(), timers, runMeters);
+                engine = new Engine(ctx.vertx(), ctx.store(), extensions(plugins), services, copier, runMeters);
                 engine.start();
+                io.hoist.core.server.metrics.EngineMetrics.bind(ctx.metrics(), engine);
+                io.hoist.core.server.metrics.InventoryMetrics.bind(ctx.metrics(), inventory);
+                // Events from the status the engine stores (plan/VM transitions, failures, retries, concerns).
+                events = io.hoist.core.server.events.EventRecorder.start(ctx.store());
             }
 
             @Override
             public void stop() {
                 if (engine != null) {
                     engine.close();
+                }
+                if (events != null) {
+                    events.close();
                 }
                 if (plugins != null) {
                     plugins.close();
@@ -94,6 +103,22 @@ public final class Platform implements AutoCloseable {
             @Override
             public com.fasterxml.jackson.databind.node.ObjectNode openApiPaths() {
                 return PluginRoutes.openApiPaths();
+            }
+        });
+        // The support archive (hoist must-gather, the console's download).
+        builder.routes(new io.hoist.core.server.http.RouteContributor() {
+            @Override
+            public void addRoutes(Router router, HoistServer.Context ctx) {
+                java.util.Map<String, java.util.function.Supplier<Object>> documents = java.util.Map.of(
+                        "plugins.json", () -> java.util.Map.of("pluginApiVersion", plugins.apiVersion(), "items", plugins.plugins()),
+                        "validation.json", Platform.this::validationState);
+                var gather = new io.hoist.core.server.mustgather.MustGather(ctx.store(), inventory, documents, ctx.dataDir());
+                new io.hoist.core.server.mustgather.MustGatherRoutes(ctx.vertx(), gather).mount(router);
+            }
+
+            @Override
+            public com.fasterxml.jackson.databind.node.ObjectNode openApiPaths() {
+                return io.hoist.core.server.mustgather.MustGatherRoutes.openApiPaths();
             }
         });
         // Hook output (DATA/logs), as `hoist logs` reads it.
@@ -123,6 +148,7 @@ public final class Platform implements AutoCloseable {
                     }
                 }
                 validation = ValidationService.create(inventory, ctx.dataDir(), RulePackages.builtin().with(shipped))
+                        .meterEvaluations(ctx.metrics().registry())
                         .start(java.time.Duration.ofSeconds(5));
                 validationConfigMaps = ConfigMapRules.follow(ctx.store(), validation, ConfigMapRules.DEFAULT_NAME);
             }
@@ -145,6 +171,28 @@ public final class Platform implements AutoCloseable {
             }
         });
         this.server = builder.build();
+    }
+
+    /** Rule packages in force: provider type, rules_version, files, and why any were refused (for must-gather). */
+    private Object validationState() {
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        if (validation == null) {
+            return out;
+        }
+        for (String pkg : validation.packages().names()) {
+            java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+            validation.packages().get(pkg).ifPresent(rp -> p.put("providerType", rp.providerType()));
+            validation.ruleSet(pkg).ifPresent(rs -> {
+                p.put("rulesVersion", rs.rulesVersion());
+                p.put("files", rs.files().stream().map(f -> f.label()).toList());
+            });
+            String err = validation.errors().get(pkg);
+            if (err != null) {
+                p.put("error", err);
+            }
+            out.put(pkg, p);
+        }
+        return out;
     }
 
     /** Plugins from {@code DATA/plugins} plus the built-in directory (system property {@code hoist.plugins.dir}). */
@@ -178,6 +226,11 @@ public final class Platform implements AutoCloseable {
 
     public Engine engine() {
         return engine;
+    }
+
+    /** The event recorder (null before start). */
+    public io.hoist.core.server.events.EventRecorder events() {
+        return events;
     }
 
     public Inventory inventory() {

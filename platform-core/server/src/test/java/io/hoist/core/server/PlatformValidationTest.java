@@ -66,7 +66,7 @@ class PlatformValidationTest {
                     + "/v1/data/io/konveyor/forklift/vmware/rules_version")).header("Authorization", "Bearer " + token).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(version.statusCode()).isEqualTo(200);
-            assertThat(version.body()).isEqualTo("{\"result\":{\"rules_version\":1}}");
+            assertThat(version.body()).isEqualTo("{\"result\":{\"rules_version\":2}}");
 
             String cm = """
                     {"apiVersion": "v1", "kind": "ConfigMap",

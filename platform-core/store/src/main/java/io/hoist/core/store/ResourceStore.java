@@ -34,6 +34,20 @@ public interface ResourceStore extends AutoCloseable {
     /** Deletes; returns the last stored object, or empty when it did not exist. */
     Optional<ObjectNode> delete(ResourceKind kind, String namespace, String name);
 
+    /** The largest object, as compact JSON in UTF-8, a store accepts (etcd's default request limit). */
+    long MAX_OBJECT_BYTES = 1_572_864;
+
+    /**
+     * Objects found in the store that cannot be read back (left by an older version or damaged storage). Lists
+     * and watches skip them; {@link #get} throws {@link StoreException.Unreadable}; {@link #delete} removes them.
+     */
+    default List<UnreadableObject> unreadable() {
+        return List.of();
+    }
+
+    /** One object that cannot be read, and why. */
+    record UnreadableObject(String kind, String namespace, String name, String reason) {}
+
     /** The store-wide resourceVersion counter's current value. */
     long currentVersion();
 
@@ -57,8 +71,62 @@ public interface ResourceStore extends AutoCloseable {
         void close();
     }
 
-    /** One change: ADDED, MODIFIED or DELETED, with the object after the change (before, for DELETED). */
-    record WatchEvent(String type, ResourceKind kind, ObjectNode object, long resourceVersion) {}
+    /**
+     * One change: ADDED, MODIFIED or DELETED, with the object after the change (before, for DELETED).
+     * {@code itemsOnly}: a MODIFIED that only changed items of the object's list ({@link #writeItems}).
+     */
+    record WatchEvent(String type, ResourceKind kind, ObjectNode object, long resourceVersion, boolean itemsOnly) {
+        public WatchEvent(String type, ResourceKind kind, ObjectNode object, long resourceVersion) {
+            this(type, kind, object, resourceVersion, false);
+        }
+    }
+
+    // ---- item lists ----
+    //
+    // A Plan's status.migration.vms and a Migration's status.vms grow with the plan (thousands of VM entries) and
+    // change one entry at a time. The store keeps each element as its own row, keyed by its "id", so changing one
+    // VM's entry costs the same whatever the plan's size. Reads (get, list, watch) return whole objects with the
+    // list assembled in its order; the *WithoutItems reads are for callers that need only the object's own fields.
+    // Writing an object whose body has the list replaces all its rows; a body without the list leaves them.
+
+    /** The path of a kind's item list ({@code status.migration.vms} for a Plan), or empty for kinds without one. */
+    static List<String> itemListPath(ResourceKind kind) {
+        return switch (kind) {
+            case PLAN -> List.of("status", "migration", "vms");
+            case MIGRATION -> List.of("status", "vms");
+            default -> List.of();
+        };
+    }
+
+    /**
+     * Writes elements of one object's item list in one durable transaction without rewriting the object: each
+     * element replaces the one with its "id" or is appended. Like any change it gives the object a new
+     * resourceVersion (returned) and watchers a MODIFIED event flagged {@code itemsOnly}. Fails with NotFound, writing
+     * nothing, when the object does not exist; with IllegalArgumentException for a kind without an item list or an
+     * element without a string "id".
+     */
+    String writeItems(ResourceKind kind, String namespace, String name, List<ObjectNode> items);
+
+    /** One element of an object's item list. */
+    Optional<ObjectNode> item(ResourceKind kind, String namespace, String name, String id);
+
+    /** As {@link #get}, without the item list (its cost does not grow with the list). */
+    Optional<ObjectNode> getWithoutItems(ResourceKind kind, String namespace, String name);
+
+    /**
+     * As {@link #updateStatus}, returning the object without its item list (for writers that keep the list
+     * themselves: reading it back would cost as much as the list is long).
+     */
+    ObjectNode updateStatusWithoutItems(ResourceKind kind, ObjectNode object);
+
+    /** As {@link #list}, without item lists. */
+    List<ObjectNode> listWithoutItems(ResourceKind kind, String namespace);
+
+    /**
+     * As {@link #watch}, with objects without their item lists, delivered on the writing thread. {@link #watch}
+     * assembles the lists of changed objects on a thread of its own (in order), never under the write lock.
+     */
+    Watch watchWithoutItems(ResourceKind kind, String namespace, long sinceVersion, Consumer<WatchEvent> listener);
 
     @Override
     void close();

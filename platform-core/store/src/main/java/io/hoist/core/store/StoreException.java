@@ -1,6 +1,6 @@
 package io.hoist.core.store;
 
-/** Store failures that the API maps to HTTP statuses (404, 409). */
+/** Store failures that the API maps to HTTP statuses (404, 409, 413, 422, 500). */
 public class StoreException extends RuntimeException {
     public StoreException(String message) {
         super(message);
@@ -23,5 +23,23 @@ public class StoreException extends RuntimeException {
     /** 409: stale resourceVersion. */
     public static class Conflict extends StoreException {
         public Conflict(String message) { super(message); }
+    }
+
+    /** 413: the object is larger than the store keeps (as etcd refuses requests over ~1.5 MiB). */
+    public static class TooLarge extends StoreException {
+        public TooLarge(String message) { super(message); }
+    }
+
+    /** 422: the object could be written but not read back (nesting, number length); nothing was stored. */
+    public static class NotReadable extends StoreException {
+        public NotReadable(String message, Throwable cause) { super(message, cause); }
+    }
+
+    /**
+     * A stored object that cannot be read (written by an older version, or damaged): lists skip it, a get or
+     * update names it, a delete removes it.
+     */
+    public static class Unreadable extends StoreException {
+        public Unreadable(String message, Throwable cause) { super(message, cause); }
     }
 }

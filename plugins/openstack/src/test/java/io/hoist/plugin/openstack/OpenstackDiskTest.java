@@ -101,47 +101,39 @@ class OpenstackDiskTest {
         });
     }
 
+    /**
+     * One snapshot → volume → image pipeline for the whole class (each costs a 1 GiB snapshot, volume and image on
+     * a slow machine; the end-to-end test copies both volumes): the data volume, read whole byte for byte while its
+     * token is revoked, then again through a proxy that cuts the download half-way.
+     */
     @Test
-    void copiesEachVolumeByteForByteThroughGlance() throws Exception {
+    void copiesAVolumeByteForByteThroughGlanceAcrossARevokedTokenAndACutDownload() throws Exception {
         SourceVm vm = vm("hoist-vm-volumes");
         Random random = new Random(17);
-        for (String name : List.of("hoist-vm-volumes-root", "hoist-vm-volumes-data")) {
-            byte[] head = new byte[3 * MIB + 123];
-            byte[] tail = new byte[MIB];
-            random.nextBytes(head);
-            random.nextBytes(tail);
-            bed.writeVolume(name, 0, head);
-            bed.writeVolume(name, (1L << 30) - MIB, tail);
-        }
-        for (String name : List.of("hoist-vm-volumes-root", "hoist-vm-volumes-data")) {
-            Path expected = bed.volumeAsRaw(name, tmp);
-            try (DiskReader r = source.openDisk(vm, disk(vm, name), null)) {
-                assertThat(r.size()).isEqualTo(1L << 30);
-                assertSameBytes(r, expected);
-            }
-        }
-    }
-
-    /** One copy (each costs a 1 GiB snapshot, volume and image), read twice: once losing its token, once cut. */
-    @Test
-    void aRevokedTokenAndADownloadCutHalfWayAreBothResumedByRange() throws Exception {
-        SourceVm vm = vm("hoist-vm-volumes");
-        byte[] data = new byte[2 * MIB];
-        new Random(5).nextBytes(data);
-        bed.writeVolume("hoist-vm-volumes-data", 64L * MIB, data);
+        byte[] head = new byte[3 * MIB + 123];
+        byte[] middle = new byte[2 * MIB];
+        byte[] tail = new byte[MIB];
+        random.nextBytes(head);
+        random.nextBytes(middle);
+        random.nextBytes(tail);
+        bed.writeVolume("hoist-vm-volumes-data", 0, head);
+        bed.writeVolume("hoist-vm-volumes-data", 600L * MIB, middle);
+        bed.writeVolume("hoist-vm-volumes-data", (1L << 30) - MIB, tail);
         Path expected = bed.volumeAsRaw("hoist-vm-volumes-data", tmp);
         try (DiskReader r = source.openDisk(vm, disk(vm, "hoist-vm-volumes-data"), null)) {
+            assertThat(r.size()).isEqualTo(1L << 30);
             ByteBuffer first = ByteBuffer.allocate(8 * MIB);
             r.read(0, first);
             bed.revoke(source.session().tokenId()); // what an expiry does to the token the download carries
-            assertSameBytes(r, expected);
+            assertSameBytes(r, expected, r.size());
 
-            // the same image through a proxy that cuts the connection once, after half the disk
+            // the same image through a proxy that cuts the connection once, after half the disk; read past the cut
+            // (the bytes after 640 MiB were just compared through the direct connection)
             String imageId = r.describe().replaceFirst("glance image (\\S+) .*", "$1");
             try (var proxy = new io.hoist.plugin.openstack.testsupport.CuttingProxyTestServer(9292, 512L * MIB);
                  GlanceImageReader viaProxy = new GlanceImageReader(host.diskIo(), proxy.uri(), imageId,
                          io.hoist.api.transfer.TlsSettings.DEFAULT, source.session(), "cut test")) {
-                assertSameBytes(viaProxy, expected);
+                assertSameBytes(viaProxy, expected, 640L * MIB);
                 assertThat(proxy.cuts()).isEqualTo(1);
                 assertThat(viaProxy.reopened()).isEqualTo(1);
             }
@@ -216,10 +208,10 @@ class OpenstackDiskTest {
         return vm.disks().stream().filter(d -> d.id().equals(id)).findFirst().orElseThrow();
     }
 
-    /** Reads the whole disk in 8 MiB ranges and compares each with the expected raw file. */
-    static void assertSameBytes(DiskReader r, Path expected) throws IOException {
-        long size = r.size();
-        assertThat(size).isEqualTo(Files.size(expected));
+    /** Reads the disk up to {@code upTo} in 8 MiB ranges and compares each with the expected raw file. */
+    static void assertSameBytes(DiskReader r, Path expected, long upTo) throws IOException {
+        assertThat(r.size()).isEqualTo(Files.size(expected));
+        long size = Math.min(upTo, r.size());
         ByteBuffer got = ByteBuffer.allocate(8 * MIB);
         ByteBuffer want = ByteBuffer.allocate(8 * MIB);
         try (FileChannel ch = FileChannel.open(expected)) {

@@ -9,11 +9,13 @@ import io.hoist.api.source.SourceProvider;
 import io.hoist.plugin.ova.location.NfsMounter;
 import io.hoist.plugin.ova.location.ProviderLocation;
 import java.util.List;
+import io.hoist.api.validation.ShipsValidationRules;
+import io.hoist.api.validation.ValidationRules;
 import org.pf4j.Extension;
 
 /** Provider type {@code ova}: OVA archives and OVF folders on a local path or an NFS export. */
 @Extension
-public final class OvaProviderFactory implements SourceProviderFactory {
+public final class OvaProviderFactory implements SourceProviderFactory, ShipsValidationRules {
     @Override
     public String type() {
         return "ova";
@@ -47,5 +49,11 @@ public final class OvaProviderFactory implements SourceProviderFactory {
         }
         String s = config.secretValue("url");
         return s == null ? "" : s;
+    }
+
+    /** MTV's {@code io.konveyor.forklift.ova} package, shipped in this plugin's jar (see its README). */
+    @Override
+    public ValidationRules validationRules() {
+        return new ValidationRules("ova", "rules/ova", List.of("rules_version.rego", "validate.rego", "vm.rego"));
     }
 }

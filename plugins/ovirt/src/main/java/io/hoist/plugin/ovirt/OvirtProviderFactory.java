@@ -8,11 +8,13 @@ import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.provider.SourceProviderFactory;
 import io.hoist.api.source.SourceProvider;
 import java.util.List;
+import io.hoist.api.validation.ShipsValidationRules;
+import io.hoist.api.validation.ValidationRules;
 import org.pf4j.Extension;
 
 /** Makes {@code type: ovirt} Providers (oVirt engine or RHV Manager) migration sources. */
 @Extension
-public final class OvirtProviderFactory implements SourceProviderFactory {
+public final class OvirtProviderFactory implements SourceProviderFactory, ShipsValidationRules {
     @Override
     public String type() {
         return "ovirt";
@@ -39,5 +41,11 @@ public final class OvirtProviderFactory implements SourceProviderFactory {
     @Override
     public SourceProvider create(ProviderConfig config, HostContext context) {
         return new OvirtSource(config, context);
+    }
+
+    /** MTV's {@code io.konveyor.forklift.ovirt} package, shipped in this plugin's jar (see its README). */
+    @Override
+    public ValidationRules validationRules() {
+        return new ValidationRules("ovirt", "rules/ovirt", List.of("disks_nics.rego", "incremental_backup.rego", "lun.rego", "rules_version.rego", "validate.rego", "vm.rego"));
     }
 }

@@ -12,12 +12,15 @@ import io.hoist.api.source.SnapshotRef;
 import io.hoist.api.source.Snapshots;
 import io.hoist.api.source.SourceDisk;
 import io.hoist.api.source.SourceNic;
+import io.hoist.api.convert.GuestAddress;
+import io.hoist.api.source.ReportsGuestAddresses;
 import io.hoist.api.source.SourceProvider;
 import io.hoist.api.source.SourceVm;
 import io.hoist.api.source.VmRef;
 import io.hoist.api.source.WatchesInventory;
 import io.hoist.api.transfer.DiskReader;
 import io.hoist.api.transfer.Extent;
+import io.hoist.plugin.ovirt.backup.CheckpointLedger;
 import io.hoist.plugin.ovirt.backup.IncrementalBackups;
 import io.hoist.plugin.ovirt.client.EngineClient;
 import io.hoist.plugin.ovirt.disk.ImageTransfers;
@@ -39,6 +42,9 @@ import org.ovirt.engine.sdk4.types.Cluster;
 import org.ovirt.engine.sdk4.types.Disk;
 import org.ovirt.engine.sdk4.types.DiskAttachment;
 import org.ovirt.engine.sdk4.types.Nic;
+import org.ovirt.engine.sdk4.types.SystemOption;
+import org.ovirt.engine.sdk4.types.SystemOptionValue;
+import org.ovirt.engine.sdk4.types.ReportedDevice;
 import org.ovirt.engine.sdk4.types.Vm;
 import org.ovirt.engine.sdk4.types.VmStatus;
 import org.ovirt.engine.sdk4.types.VnicProfile;
@@ -48,13 +54,17 @@ import org.ovirt.engine.sdk4.types.VnicProfile;
  * through image transfers and imageio, and warm precopies through incremental backups. Calls block; the host runs
  * them on this provider's worker pool, as the SourceProvider contract says.
  */
-public final class OvirtSource implements SourceProvider, Snapshots, ChangedAreas, WatchesInventory {
+public final class OvirtSource implements SourceProvider, Snapshots, ChangedAreas, WatchesInventory, ReportsGuestAddresses {
     private final ProviderConfig provider;
     private final HostContext context;
     private final System.Logger log;
     private final InventoryCollector collector;
     /** Warm reads: the transfer a changedAreas call opened, handed to the openDisk that follows (backup/disk). */
     private final Map<String, ImageioDiskReader> opened = new ConcurrentHashMap<>();
+    /** The engine's ServerCPUList by cluster level ("4.4"): it changes only with an engine upgrade. */
+    private final Map<String, String> serverCpuLists = new ConcurrentHashMap<>();
+    /** VM id → the NICs its guest agent last reported while it ran (the engine reports none for a VM that is down). */
+    private final Map<String, List<ReportedDevice>> lastReportedDevices = new ConcurrentHashMap<>();
     private EngineClient client;
     private IncrementalBackups backups;
 
@@ -76,7 +86,7 @@ public final class OvirtSource implements SourceProvider, Snapshots, ChangedArea
     private synchronized EngineClient client() {
         if (client == null) {
             client = EngineClient.open(config(), context.http());
-            backups = new IncrementalBackups(client);
+            backups = new IncrementalBackups(client, new CheckpointLedger(context.workDir().resolve("checkpoints")));
         }
         return client;
     }
@@ -252,9 +262,10 @@ public final class OvirtSource implements SourceProvider, Snapshots, ChangedArea
             bios = cluster.biosType().value();
         }
         boolean efi = bios != null && (bios.equals("q35_ovmf") || bios.equals("q35_secure_boot"));
-        String cpuModel = v.customCpuModelPresent() && v.customCpuModel() != null && !v.customCpuModel().isBlank()
-                ? v.customCpuModel()
-                : cluster != null && cluster.cpuPresent() && cluster.cpu().typePresent() ? cluster.cpu().type() : null;
+        String cpuModel = v.customCpuModelPresent() ? CpuModels.modelOf(v.customCpuModel()) : null;
+        if (cpuModel == null && cluster != null) {
+            cpuModel = clusterCpuModel(cluster);
+        }
         boolean topo = v.cpuPresent() && v.cpu().topologyPresent();
         return new SourceVm(v.id(), v.name(),
                 topo ? v.cpu().topology().socketsAsInteger() : 1, topo ? v.cpu().topology().coresAsInteger() : 1,
@@ -262,7 +273,68 @@ public final class OvirtSource implements SourceProvider, Snapshots, ChangedArea
                 v.memoryPresent() ? v.memory().longValue() : 0, efi ? Firmware.EFI : Firmware.BIOS,
                 "q35_secure_boot".equals(bios), toPowerState(v.statusPresent() ? v.status() : null),
                 v.hostPresent() && v.host() != null ? v.host().id() : null,
-                v.osPresent() && v.os().typePresent() ? v.os().type() : null, disks, nics, cpuModel);
+                v.osPresent() && v.os().typePresent() ? v.os().type() : null, disks, nics, cpuModel,
+                SourceVm.Identity.UNKNOWN, new SourceVm.Checks(false,
+                        GuestAgentAddresses.macsWithAddresses(reportedDevices(v.id())), null, false));
+    }
+
+    /**
+     * The guest agent's NICs: what it reports now, else (a VM that is down, as at conversion time, reports none)
+     * what it last reported to this provider.
+     */
+    private List<ReportedDevice> reportedDevices(String vmId) {
+        List<ReportedDevice> now;
+        try {
+            now = client().call("reported devices of VM " + vmId,
+                    s -> s.vmsService().vmService(vmId).reportedDevicesService().list().send().reportedDevice());
+        } catch (HoistException e) {
+            if (!"NotFound".equals(e.code())) {
+                throw e;
+            }
+            now = List.of(); // an engine without the collection: nothing reported
+        }
+        if (now != null && !now.isEmpty()) {
+            lastReportedDevices.put(vmId, List.copyOf(now));
+            return now;
+        }
+        return lastReportedDevices.getOrDefault(vmId, List.of());
+    }
+
+    @Override
+    public List<GuestAddress> guestAddresses(SourceVm vm) {
+        return GuestAgentAddresses.of(reportedDevices(vm.id()));
+    }
+
+    /**
+     * The libvirt model of the cluster's CPU family (what preserveClusterCpuModel keeps), from the engine's
+     * ServerCPUList for the cluster's level; null, with a warning naming the cluster, when the engine does not say.
+     */
+    private String clusterCpuModel(Cluster cluster) {
+        if (!(cluster.cpuPresent() && cluster.cpu().typePresent() && cluster.versionPresent())) {
+            return null;
+        }
+        String family = cluster.cpu().type();
+        String level = cluster.version().major() + "." + cluster.version().minor();
+        String list = serverCpuLists.computeIfAbsent(level, this::serverCpuList);
+        String model = CpuModels.ofFamily(list, family);
+        if (model == null) {
+            log.log(System.Logger.Level.WARNING, "cluster " + cluster.name() + ": CPU family '" + family + "' is not in the"
+                    + " engine's ServerCPUList for level " + level + "; a plan with preserveClusterCpuModel gives its VMs no CPU model");
+        }
+        return model;
+    }
+
+    private String serverCpuList(String level) {
+        try {
+            SystemOption o = client().call("option ServerCPUList " + level, s -> s.optionsService()
+                    .optionService("ServerCPUList").get().version(level).send().option());
+            return (o.valuesPresent() ? o.values() : List.<SystemOptionValue>of()).stream()
+                    .filter(val -> !val.versionPresent() || level.equals(val.version()))
+                    .map(SystemOptionValue::value).filter(java.util.Objects::nonNull).findFirst().orElse("");
+        } catch (HoistException e) {
+            log.log(System.Logger.Level.WARNING, "cannot read the engine's ServerCPUList for level " + level + ": " + e.getMessage());
+            return "";
+        }
     }
 
     private static PowerState toPowerState(VmStatus s) {
@@ -365,7 +437,23 @@ public final class OvirtSource implements SourceProvider, Snapshots, ChangedArea
                             + String.join(", ", notIncremental) + " (enable it in the disk's settings; raw disks need"
                             + " converting to qcow2), or migrate the VM cold");
         }
-        return backups().create(vm.id(), vm.name(), diskIds, "hoist-migration " + (description == null ? "" : description));
+        closeOpenedTransfers(vm);
+        return backups().create(vm.id(), vm.name(), diskIds, description);
+    }
+
+    /**
+     * Transfers a changedAreas call opened that no openDisk took over: the engine finalizes the VM's previous backup
+     * before the next one starts, and it cannot while a transfer of it is open.
+     */
+    private void closeOpenedTransfers(SourceVm vm) {
+        List<String> suffixes = vm.disks().stream().map(d -> "/" + d.id()).toList();
+        opened.entrySet().removeIf(e -> {
+            if (suffixes.stream().anyMatch(e.getKey()::endsWith)) {
+                e.getValue().close();
+                return true;
+            }
+            return false;
+        });
     }
 
     @Override

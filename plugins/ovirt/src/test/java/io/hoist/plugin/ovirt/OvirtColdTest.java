@@ -17,7 +17,8 @@ import io.hoist.core.transfer.copy.CopyResult;
 import io.hoist.core.transfer.copy.DiskCopier;
 import io.hoist.plugin.ovirt.testsupport.Images;
 import io.hoist.plugin.ovirt.testsupport.OvirtEngineTestServer;
-import io.hoist.plugin.ovirt.testsupport.TestHost;
+import io.hoist.plugin.ovirt.testsupport.OvirtTestHosts;
+import io.hoist.testkit.HostContextTestDouble;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,15 +63,15 @@ class OvirtColdTest {
     }
 
     private static CopyResult copy(DiskReader reader, Path target, CopyOptions options) throws Exception {
-        try (DiskWriter w = new TestHost().diskIo().createFile(target, reader.size())) {
+        try (DiskWriter w = OvirtTestHosts.withTransferEngine().diskIo().createFile(target, reader.size())) {
             return DiskCopier.copy(CopyRequest.builder("d", reader, w).options(options).build());
         }
     }
 
     @Test
     void describesTheRecordedVm() {
-        TestHost host = new TestHost();
-        try (OvirtSource s = host.source(engine)) {
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
             SourceVm vm = s.describe(new VmRef(null, "vm_off")).orElseThrow();
             assertThat(vm.id()).isEqualTo(OvirtEngineTestServer.VM_OFF);
             assertThat(s.describe(new VmRef(OvirtEngineTestServer.VM_OFF, null)).orElseThrow()).isEqualTo(vm);
@@ -89,14 +90,37 @@ class OvirtColdTest {
                 assertThat(n.networkName()).isEqualTo("ovirtmgmt");
                 assertThat(n.networkId()).isNotBlank();
             });
-            assertThat(vm.cpuModel()).as("the cluster's CPU type").isNotBlank();
+            // preserveClusterCpuModel: the libvirt model of the cluster's family (Intel Skylake Server IBRS SSBD
+            // Family, level 4.3) from the engine's ServerCPUList, without its flags
+            assertThat(vm.cpuModel()).as("the cluster's CPU model").isEqualTo("Skylake-Server");
+        }
+    }
+
+    @Test
+    void aCustomCpuModelWinsAndAnUnknownFamilyGivesNoModelWithAWarning() {
+        engine.editVm(OvirtEngineTestServer.VM_OFF, vm -> vm.appendChild(vm.getOwnerDocument().createElement("custom_cpu_model"))
+                .setTextContent("Haswell-noTSX,+vmx"), "VM vm_off was updated by admin@internal");
+        try (OvirtSource s = OvirtTestHosts.source(OvirtTestHosts.withTransferEngine(), engine)) {
+            assertThat(s.describe(new VmRef(OvirtEngineTestServer.VM_OFF, null)).orElseThrow().cpuModel()).isEqualTo("Haswell-noTSX");
+        } finally {
+            engine.editVm(OvirtEngineTestServer.VM_OFF, vm -> vm.removeChild(vm.getElementsByTagName("custom_cpu_model").item(0)), "back");
+        }
+        engine.setServerCpuList("4.3", "6:Intel Westmere Family:aes,vmx,nx,model_Westmere:Westmere:x86_64;");
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
+            assertThat(s.describe(new VmRef(OvirtEngineTestServer.VM_OFF, null)).orElseThrow().cpuModel())
+                    .as("never the family's display name, which KubeVirt cannot schedule").isNull();
+            assertThat(host.logLines).anyMatch(l -> l.startsWith("WARNING") && l.contains("newd1_cluster")
+                    && l.contains("Intel Skylake Server IBRS SSBD Family") && l.contains("preserveClusterCpuModel"));
+        } finally {
+            engine.setServerCpuList("4.3", null);
         }
     }
 
     @Test
     void downloadsByteForByteWithTheRealAllocationMap() throws Exception {
-        TestHost host = new TestHost();
-        try (OvirtSource s = host.source(engine)) {
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
             SourceVm vm = s.describe(new VmRef(OvirtEngineTestServer.VM_OFF, null)).orElseThrow();
             SourceDisk disk = vm.disks().get(0);
             Path target = dir.resolve("target.raw");
@@ -124,8 +148,8 @@ class OvirtColdTest {
 
     @Test
     void aRunningVmsLiveDiskIsRefusedWithoutATransfer() {
-        TestHost host = new TestHost();
-        try (OvirtSource s = host.source(engine)) {
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
             SourceVm vm = s.describe(new VmRef(OvirtEngineTestServer.VM_ON, null)).orElseThrow();
             int before = engine.transfersStarted();
             assertThatThrownBy(() -> s.openDisk(vm, vm.disks().get(0), null)).isInstanceOf(HoistException.class)
@@ -136,10 +160,10 @@ class OvirtColdTest {
 
     @Test
     void onePercentOfRequestsDroppedStillCopiesEveryByte() throws Exception {
-        TestHost host = new TestHost();
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
         engine.imageio.dropRate(0.01);
         long droppedBefore = engine.imageio.dropped.get();
-        try (OvirtSource s = host.source(engine)) {
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
             SourceVm vm = s.describe(new VmRef(OvirtEngineTestServer.VM_OFF, null)).orElseThrow();
             Path target = dir.resolve("target-drops.raw");
             CopyResult result;
@@ -156,8 +180,8 @@ class OvirtColdTest {
 
     @Test
     void aTicketExpiringMidCopyIsReplacedAndTheCopyCompletes() throws Exception {
-        TestHost host = new TestHost();
-        try (OvirtSource s = host.source(engine)) {
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
             SourceVm vm = s.describe(new VmRef(OvirtEngineTestServer.VM_OFF, null)).orElseThrow();
             Path target = dir.resolve("target-expired.raw");
             int before = engine.transfersStarted();
@@ -173,8 +197,8 @@ class OvirtColdTest {
 
     @Test
     void aTransferPausedByTheEngineFailsWithTheEnginesPhase() throws Exception {
-        TestHost host = new TestHost();
-        try (OvirtSource s = host.source(engine)) {
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
             SourceVm vm = s.describe(new VmRef(OvirtEngineTestServer.VM_OFF, null)).orElseThrow();
             engine.pauseNextTransferAfter(1 << 20);
             Path target = dir.resolve("target-paused.raw");

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hoist.api.Condition;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.plugin.ovirt.testsupport.OvirtEngineTestServer;
-import io.hoist.plugin.ovirt.testsupport.TestHost;
+import io.hoist.plugin.ovirt.testsupport.OvirtTestHosts;
+import io.hoist.testkit.HostContextTestDouble;
 import io.hoist.plugin.ovirt.testsupport.TestTls;
 import java.net.ServerSocket;
 import java.util.HashMap;
@@ -29,7 +30,7 @@ class OvirtConnectionTest {
         engine.close();
     }
 
-    private static List<Condition> test(TestHost host, ProviderConfig p) {
+    private static List<Condition> test(HostContextTestDouble host, ProviderConfig p) {
         try (OvirtSource s = new OvirtSource(p, host)) {
             return s.testConnection();
         }
@@ -41,21 +42,21 @@ class OvirtConnectionTest {
 
     @Test
     void rightCredentialsAndCaConnect() {
-        TestHost host = new TestHost();
-        Condition c = connection(test(host, TestHost.provider(engine, Map.of())));
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
+        Condition c = connection(test(host, OvirtTestHosts.provider(engine, Map.of())));
         assertThat(c.status()).isEqualTo("True");
         assertThat(c.message()).contains("oVirt Engine 4.4.10-test").contains(OvirtEngineTestServer.USER);
     }
 
     @Test
     void eachFailureHasItsOwnReasonAndNoSecret() throws Exception {
-        TestHost host = new TestHost();
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
         Map<String, String> reasons = new HashMap<>();
-        reasons.put("wrong password", connection(test(host, TestHost.provider(engine, Map.of("password", "not-the-password-42")))).reason());
-        reasons.put("wrong CA", connection(test(host, TestHost.provider(engine, Map.of("cacert", TestTls.create().caPem)))).reason());
-        reasons.put("no CA", connection(test(host, TestHost.provider(engine, new HashMap<>() {{ put("cacert", null); }})))
+        reasons.put("wrong password", connection(test(host, OvirtTestHosts.provider(engine, Map.of("password", "not-the-password-42")))).reason());
+        reasons.put("wrong CA", connection(test(host, OvirtTestHosts.provider(engine, Map.of("cacert", TestTls.create().caPem)))).reason());
+        reasons.put("no CA", connection(test(host, OvirtTestHosts.provider(engine, new HashMap<>() {{ put("cacert", null); }})))
                 .reason());
-        ProviderConfig bad = TestHost.provider(engine, Map.of());
+        ProviderConfig bad = OvirtTestHosts.provider(engine, Map.of());
         reasons.put("malformed URL", connection(test(host, new ProviderConfig(bad.uid(), "ns", "engine", "ovirt",
                 "https://127.0.0.1:" + 1 + "/api", Map.of(), bad.secret()))).reason());
         int closed;
@@ -74,15 +75,15 @@ class OvirtConnectionTest {
 
     @Test
     void insecureSkipVerifyTrustsThisProviderOnly() {
-        TestHost host = new TestHost();
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
         Map<String, String> insecure = new HashMap<>();
         insecure.put("cacert", null);
         insecure.put("insecureSkipVerify", "true");
-        assertThat(connection(test(host, TestHost.provider(engine, insecure))).status()).isEqualTo("True");
+        assertThat(connection(test(host, OvirtTestHosts.provider(engine, insecure))).status()).isEqualTo("True");
         // another provider without CA on the same host services still verifies
         Map<String, String> noCa = new HashMap<>();
         noCa.put("cacert", null);
-        assertThat(connection(test(host, TestHost.provider(engine, noCa))).reason()).isEqualTo("TLSVerificationFailed");
+        assertThat(connection(test(host, OvirtTestHosts.provider(engine, noCa))).reason()).isEqualTo("TLSVerificationFailed");
     }
 
     @Test

@@ -3,7 +3,8 @@ package io.hoist.plugin.ovirt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hoist.plugin.ovirt.testsupport.OvirtEngineTestServer;
-import io.hoist.plugin.ovirt.testsupport.TestHost;
+import io.hoist.plugin.ovirt.testsupport.OvirtTestHosts;
+import io.hoist.testkit.HostContextTestDouble;
 import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.Map;
@@ -31,20 +32,20 @@ class OvirtInventoryTest {
     @Test
     @SuppressWarnings("unchecked")
     void collectsEveryCollectionWithTheFieldsTheRulesRead() {
-        TestHost host = new TestHost();
-        try (OvirtSource s = host.source(engine)) {
-            s.collectInventory(host.publisher);
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
+            s.collectInventory(host.inventory());
         }
-        var p = host.publisher;
+        var p = host.inventory();
         assertThat(p.failure).isNull();
-        assertThat(p.count("datacenters")).isEqualTo(2);
-        assertThat(p.count("clusters")).isEqualTo(3);
-        assertThat(p.count("hosts")).isEqualTo(2);
-        assertThat(p.count("storagedomains")).isEqualTo(8);
-        assertThat(p.count("networks")).isEqualTo(3);
-        assertThat(p.count("nicprofiles")).isEqualTo(2);
-        assertThat(p.count("disks")).isEqualTo(14);
-        assertThat(p.count("vms")).isEqualTo(2);
+        assertThat(p.collection("datacenters").size()).isEqualTo(2);
+        assertThat(p.collection("clusters").size()).isEqualTo(3);
+        assertThat(p.collection("hosts").size()).isEqualTo(2);
+        assertThat(p.collection("storagedomains").size()).isEqualTo(8);
+        assertThat(p.collection("networks").size()).isEqualTo(3);
+        assertThat(p.collection("nicprofiles").size()).isEqualTo(2);
+        assertThat(p.collection("disks").size()).isEqualTo(14);
+        assertThat(p.collection("vms").size()).isEqualTo(2);
         assertThat(p.trees).containsKey("cluster");
 
         Map<String, Object> on = (Map<String, Object>) p.workloads.get(OvirtEngineTestServer.VM_ON);
@@ -53,7 +54,7 @@ class OvirtInventoryTest {
                 .containsEntry("usbEnabled", false).containsEntry("placementPolicyAffinity", "migratable")
                 .containsEntry("ioThreads", 1L).containsEntry("cpuShares", 0L).containsEntry("hasIllegalImages", false)
                 .containsEntry("cpuPinningPolicy", "none").containsEntry("customCpuModel", "").containsEntry("osType", "other");
-        for (String field : List.of("cpuAffinity", "properties", "hostDevices", "numaNodeAffinity", "watchdogs")) {
+        for (String field : List.of("cpuAffinity", "properties", "hostDevices", "numaNodeAffinity", "watchDogs")) {
             assertThat(on.get(field)).as(field).isInstanceOf(List.class);
         }
         // vm_on has a snapshot with memory (recorded): the rule's input
@@ -75,20 +76,20 @@ class OvirtInventoryTest {
     @Test
     @SuppressWarnings("unchecked")
     void eventsKeepItCurrentWithoutReadingEverythingAgain() throws Exception {
-        TestHost host = new TestHost();
-        try (OvirtSource s = host.source(engine)) {
-            s.collectInventory(host.publisher);
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
+            s.collectInventory(host.inventory());
             AtomicBoolean stop = new AtomicBoolean();
             System.setProperty("hoist.ovirt.eventPollMillis", "100");
             Future<?> watching = host.blockingExecutor().submit(() -> {
-                s.watch(host.publisher, stop::get);
+                s.watch(host.inventory(), stop::get);
                 return null;
             });
             int before = engine.requests.size();
             engine.editVm(OvirtEngineTestServer.VM_OFF, vm -> vm.getElementsByTagName("name").item(0).setTextContent("vm_off_renamed"),
                     "VM vm_off was updated by admin@internal");
             long end = System.nanoTime() + 20_000_000_000L;
-            while (!"vm_off_renamed".equals(((Map<String, Object>) host.publisher.workloads.get(OvirtEngineTestServer.VM_OFF)).get("name"))) {
+            while (!"vm_off_renamed".equals(host.inventory().doc("vms", OvirtEngineTestServer.VM_OFF).get("name"))) { // read under the publisher's lock
                 assertThat(System.nanoTime()).as("rename seen through the event log").isLessThan(end);
                 Thread.sleep(50);
             }
@@ -106,11 +107,11 @@ class OvirtInventoryTest {
 
     @Test
     void everyServedDocumentParsesWithTheSdksReader() throws Exception {
-        TestHost host = new TestHost();
-        try (OvirtSource s = host.source(engine)) {
-            s.collectInventory(host.publisher); // logs in and walks every collection through the SDK
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
+            s.collectInventory(host.inventory()); // logs in and walks every collection through the SDK
         }
-        var client = io.hoist.plugin.ovirt.client.EngineClient.open(OvirtConfig.of(TestHost.provider(engine, Map.of())), new io.hoist.core.transfer.tls.ProviderHttpClients());
+        var client = io.hoist.plugin.ovirt.client.EngineClient.open(OvirtConfig.of(OvirtTestHosts.provider(engine, Map.of())), new io.hoist.core.transfer.tls.ProviderHttpClients());
         try {
             String token = client.connection().authenticate();
             var http = new io.hoist.core.transfer.tls.ProviderHttpClients().client(new io.hoist.api.transfer.TlsSettings(engine.tls.caPem, null, false),

@@ -13,7 +13,8 @@ import io.hoist.api.transfer.DiskReader;
 import io.hoist.api.transfer.Extent;
 import io.hoist.plugin.ovirt.testsupport.Images;
 import io.hoist.plugin.ovirt.testsupport.OvirtEngineTestServer;
-import io.hoist.plugin.ovirt.testsupport.TestHost;
+import io.hoist.plugin.ovirt.testsupport.OvirtTestHosts;
+import io.hoist.testkit.HostContextTestDouble;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -85,10 +86,10 @@ class OvirtWarmTest {
     void precopiesThenCutoverCopyOnlyWhatChanged() throws Exception {
         engine.setDisk(DISK, "backup", "incremental");
         engine.setDisk(DISK, "format", "cow");
-        TestHost host = new TestHost();
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
         Path target = dir.resolve("target.raw");
         Random random = new Random(5);
-        try (OvirtSource s = host.source(engine)) {
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
             SourceVm vm = s.describe(new VmRef(OvirtEngineTestServer.VM_ON, null)).orElseThrow();
             assertThat(vm.powerState()).isEqualTo(PowerState.ON);
             SourceDisk d = vm.disks().get(0);
@@ -132,11 +133,46 @@ class OvirtWarmTest {
         assertThat(engine.checkpointIds(OvirtEngineTestServer.VM_ON)).as("our checkpoints removed").isEmpty();
     }
 
+    /**
+     * The platform restarts between precopies: the new provider instance must still remove the checkpoints the old
+     * one created (the engine keeps a checkpoint while a backup starts from it, so the old instance could not).
+     */
+    @Test
+    void checkpointsCreatedBeforeARestartAreRemovedAfterIt() throws Exception {
+        engine.setDisk(DISK, "backup", "incremental");
+        engine.setDisk(DISK, "format", "cow");
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine(); // one work directory, as the platform's data dir survives its restart
+        Path target = dir.resolve("target-restart.raw");
+        SnapshotRef s2;
+        try (OvirtSource before = OvirtTestHosts.source(host, engine)) {
+            SourceVm vm = before.describe(new VmRef(OvirtEngineTestServer.VM_ON, null)).orElseThrow();
+            SourceDisk d = vm.disks().get(0);
+            SnapshotRef s1 = before.createSnapshot(vm, "precopy 1");
+            apply(before, vm, d, s1, before.changedAreas(vm, d, null, s1), target);
+            s2 = before.createSnapshot(vm, "precopy 2");
+            before.removeSnapshot(vm, s1);
+            apply(before, vm, d, s2, before.changedAreas(vm, d, s1, s2), target);
+            assertThat(engine.checkpointIds(OvirtEngineTestServer.VM_ON)).as("precopy 1's checkpoint, still the base of backup 2")
+                    .contains(s1.changeIds().get(DISK));
+        } // the platform stops here without removing anything more
+        try (OvirtSource after = OvirtTestHosts.source(host, engine)) {
+            SourceVm vm = after.describe(new VmRef(OvirtEngineTestServer.VM_ON, null)).orElseThrow();
+            SourceDisk d = vm.disks().get(0);
+            SnapshotRef s3 = after.createSnapshot(vm, "precopy 3");
+            after.removeSnapshot(vm, s2);
+            apply(after, vm, d, s3, after.changedAreas(vm, d, s2, s3), target);
+            after.removeSnapshot(vm, s3);
+        }
+        assertThat(Images.sha256(target)).isEqualTo(Images.sha256(raw));
+        assertThat(engine.open()).as("backups and transfers left open").isEmpty();
+        assertThat(engine.checkpointIds(OvirtEngineTestServer.VM_ON)).as("checkpoints of both instances removed").isEmpty();
+    }
+
     @Test
     void aVmWhoseDisksCannotBackUpIncrementallyIsRefusedClearly() {
         engine.setDisk(DISK, "backup", "none");
-        TestHost host = new TestHost();
-        try (OvirtSource s = host.source(engine)) {
+        HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
             SourceVm vm = s.describe(new VmRef(OvirtEngineTestServer.VM_ON, null)).orElseThrow();
             assertThatThrownBy(() -> s.createSnapshot(vm, "x")).isInstanceOf(HoistException.class)
                     .satisfies(e -> assertThat(((HoistException) e).code()).isEqualTo("VMIncrementalBackupNotEnabled"))

@@ -8,11 +8,13 @@ import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.provider.SourceProviderFactory;
 import io.hoist.api.source.SourceProvider;
 import java.util.List;
+import io.hoist.api.validation.ShipsValidationRules;
+import io.hoist.api.validation.ValidationRules;
 import org.pf4j.Extension;
 
 /** Makes {@code type: vsphere} Providers (vCenter or ESXi) migration sources. */
 @Extension
-public final class VsphereProviderFactory implements SourceProviderFactory {
+public final class VsphereProviderFactory implements SourceProviderFactory, ShipsValidationRules {
     @Override
     public String type() {
         return "vsphere";
@@ -46,5 +48,11 @@ public final class VsphereProviderFactory implements SourceProviderFactory {
     @Override
     public SourceProvider create(ProviderConfig config, HostContext context) {
         return new VsphereSource(config, context);
+    }
+
+    /** MTV's {@code io.konveyor.forklift.vmware} package, shipped in this plugin's jar (see its README). */
+    @Override
+    public ValidationRules validationRules() {
+        return new ValidationRules("vmware", "rules/vmware", List.of("changed_block_tracking.rego", "cluster.rego", "cpu_memory.rego", "devices.rego", "disks.rego", "guest.rego", "name.rego", "rules_version.rego", "snapshots.rego", "validate.rego"));
     }
 }

@@ -37,6 +37,8 @@ import io.hoist.api.source.SnapshotRef;
 import io.hoist.api.source.Snapshots;
 import io.hoist.api.source.SourceDisk;
 import io.hoist.api.source.SourceNic;
+import io.hoist.api.convert.GuestAddress;
+import io.hoist.api.source.ReportsGuestAddresses;
 import io.hoist.api.source.SourceProvider;
 import io.hoist.api.source.SourceVm;
 import io.hoist.api.source.VmRef;
@@ -44,6 +46,7 @@ import io.hoist.api.source.WatchesInventory;
 import io.hoist.api.transfer.DiskReader;
 import io.hoist.api.transfer.Extent;
 import io.hoist.api.transfer.TlsSettings;
+import io.hoist.plugin.vsphere.disk.AllocatedAreasReader;
 import io.hoist.plugin.vsphere.disk.DatastorePath;
 import io.hoist.plugin.vsphere.disk.NbdExports;
 import io.hoist.plugin.vsphere.disk.VddkNbdExports;
@@ -75,7 +78,7 @@ import javax.net.ssl.SSLException;
  * abilities (snapshots and changed block tracking). Calls block; the host runs them on this
  * provider's worker pool (HostContext.blockingExecutor()), as the SourceProvider contract says.
  */
-public final class VsphereSource implements SourceProvider, Snapshots, ChangedAreas, WatchesInventory {
+public final class VsphereSource implements SourceProvider, Snapshots, ChangedAreas, WatchesInventory, ReportsGuestAddresses {
     /** Snapshots this plugin takes are named so; a leftover one (crash) is removed before the next. */
     static final String SNAPSHOT_PREFIX = "hoist-migration";
     private static final Duration TASK_TIMEOUT = Duration.ofMinutes(30);
@@ -90,6 +93,8 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
     private final Map<String, HostAccess> hostsByName = new ConcurrentHashMap<>();
     private final Map<String, VimSession> hostSessions = new ConcurrentHashMap<>();
     private volatile NbdExports nbdExports;
+    /** VM id + ">" + host of the moves already logged. */
+    private final java.util.Set<String> reportedMoves = ConcurrentHashMap.newKeySet();
     private VimSession session;
     /**
      * A second session for the inventory's WaitForUpdatesEx long polls, so the operations' session (power,
@@ -373,7 +378,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
 
     // ---------------------------------------------------------------- VMs
 
-    private static final String[] VM_PATHS = {"name", "config", "runtime", "snapshot"};
+    private static final String[] VM_PATHS = {"name", "config", "runtime", "snapshot", "guest"};
 
     @Override
     public Optional<SourceVm> describe(VmRef ref) {
@@ -448,6 +453,12 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         List<VirtualDevice> devices = VimSoapClient.list(cfg.getHardware().getDevice());
         Map<Integer, VirtualDevice> byKey = new HashMap<>();
         devices.forEach(d -> byKey.put(d.getKey(), d));
+        com.vmware.vim25.GuestInfo guest = p.get("guest") instanceof com.vmware.vim25.GuestInfo g ? g : null;
+        model.rememberGuest(id, guest);
+        if (!InventoryModel.toolsReport(guest) && model.lastReportedGuest(id) != null) {
+            guest = model.lastReportedGuest(id); // powered off now: what its tools said while it ran
+        }
+        Map<Integer, String> driveLetters = VmwareIdentity.windowsDriveLetters(guest);
         List<SourceDisk> disks = new ArrayList<>();
         List<SourceNic> nics = new ArrayList<>();
         Map<String, String[]> networks = null;
@@ -458,8 +469,12 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                         ? f.getDatastore() : null;
                 VirtualDevice ctrl = disk.getControllerKey() == null ? null : byKey.get(disk.getControllerKey());
                 boolean shared = disk.getBacking() != null && "sharingMultiWriter".equals(extraField(disk.getBacking(), "sharing"));
+                // the backing's UUID is the serial the guest reads when disk.EnableUUID is set
+                String serial = disk.getBacking() instanceof com.vmware.vim25.VirtualDiskFlatVer2BackingInfo f ? f.getUuid() : null;
                 disks.add(new SourceDisk(String.valueOf(disk.getKey()), file, Documents.capacityBytes(disk),
-                        ds == null ? null : ds.get_value(), Documents.busOf(ctrl), shared, 0));
+                        ds == null ? null : ds.get_value(), Documents.busOf(ctrl), shared, 0, serial,
+                        driveLetters.get(disk.getKey()),
+                        shared ? file : null));
             } else if (d instanceof VirtualEthernetCard nic) {
                 if (networks == null) {
                     networks = networkIndex(s, id);
@@ -483,11 +498,109 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         boolean efi = "efi".equalsIgnoreCase(cfg.getFirmware());
         boolean secureBoot = cfg.getBootOptions() != null
                 && "true".equals(extraField(cfg.getBootOptions(), "efiSecureBootEnabled"));
+        boolean tpm = devices.stream().anyMatch(d -> "VirtualTPM".equals(wireType(d)));
+        SourceVm.Identity identity = new SourceVm.Identity(cfg.getUuid(), VmwareIdentity.serialOf(cfg.getUuid()), tpm, null,
+                cfg.getNestedHVEnabled());
+        String hostId = rt == null || rt.getHost() == null ? null : rt.getHost().get_value();
+        SourceVm.Checks checks = new SourceVm.Checks(hostInMaintenance(s, hostId),
+                VmwareIdentity.guestIpMacs(guest), runningDiskSharers(s, disks),
+                p.get("snapshot") instanceof com.vmware.vim25.VirtualMachineSnapshotInfo snap && snap.getCurrentSnapshot() != null);
         return new SourceVm(id, (String) p.get("name"), Math.max(1, cpus / cores), cores, 1,
                 cfg.getHardware().getMemoryMB() * 1024L * 1024L, efi ? Firmware.EFI : Firmware.BIOS, secureBoot,
-                toPowerState(rt == null ? null : rt.getPowerState()),
-                rt == null || rt.getHost() == null ? null : rt.getHost().get_value(),
-                cfg.getGuestId(), disks, nics);
+                toPowerState(rt == null ? null : rt.getPowerState()), hostId, cfg.getGuestId(), disks, nics,
+                clusterCpuModel(s, hostId), identity, checks);
+    }
+
+    /**
+     * The CPU model of the EVC mode of the VM's cluster (preserveClusterCpuModel), or null: a standalone host or a
+     * cluster without EVC has no cluster-wide model; an EVC mode this plugin cannot map is logged.
+     */
+    private String clusterCpuModel(VimSession s, String hostId) throws VimFault, IOException {
+        if (hostId == null) {
+            return null;
+        }
+        Object parent = s.property(VimSession.mor("HostSystem", hostId), "parent");
+        if (!(parent instanceof ManagedObjectReference cluster) || !"ClusterComputeResource".equals(cluster.getType())) {
+            return null;
+        }
+        Object summary = s.property(cluster, "summary");
+        String evc = summary instanceof com.vmware.vim25.ClusterComputeResourceSummary c ? c.getCurrentEVCModeKey() : null;
+        if (evc == null || evc.isBlank()) {
+            return null;
+        }
+        String model = EvcCpuModels.ofEvcMode(evc);
+        if (model == null) {
+            log.log(System.Logger.Level.WARNING, "cluster " + cluster.get_value() + ": EVC mode '" + evc + "' has no known"
+                    + " CPU model; a plan with preserveClusterCpuModel gives its VMs no CPU model");
+        }
+        return model;
+    }
+
+    /**
+     * MTV's SharedDisks check: the powered-on VMs (this one included) attached to one of this VM's multi-writer disks,
+     * found by the disks' datastore files across all VMs. Empty when the VM shares no disk.
+     */
+    private static List<String> runningDiskSharers(VimSession s, List<SourceDisk> disks) throws VimFault, IOException {
+        java.util.Set<String> shared = new java.util.HashSet<>();
+        for (SourceDisk d : disks) {
+            if (d.shared() && d.shareId() != null) {
+                shared.add(d.shareId());
+            }
+        }
+        if (shared.isEmpty()) {
+            return List.of();
+        }
+        java.util.TreeSet<String> running = new java.util.TreeSet<>();
+        ManagedObjectReference view = s.containerView("VirtualMachine");
+        try {
+            for (ObjectContent oc : s.retrieve(viewSpec(view, "VirtualMachine", "name", "runtime.powerState",
+                    "config.hardware.device"))) {
+                Map<String, Object> p = new HashMap<>();
+                for (com.vmware.vim25.DynamicProperty dp : VimSoapClient.list(oc.getPropSet())) {
+                    p.put(dp.getName(), dp.getVal());
+                }
+                if (p.get("runtime.powerState") != VirtualMachinePowerState.poweredOn) {
+                    continue;
+                }
+                Object devs = p.get("config.hardware.device");
+                for (Object dev : devs instanceof Object[] a ? a : new Object[0]) {
+                    if (dev instanceof VirtualDisk vd && vd.getBacking() instanceof com.vmware.vim25.VirtualDeviceFileBackingInfo f
+                            && shared.contains(f.getFileName())) {
+                        running.add(String.valueOf(p.get("name")));
+                        break;
+                    }
+                }
+            }
+        } finally {
+            s.destroy(view);
+        }
+        return List.copyOf(running);
+    }
+
+    /**
+     * The static addresses of the guest's NICs: what its tools report now, else (a powered-off VM, as at conversion
+     * time) what they last reported to the inventory watch or to describe. Empty when neither ever saw them run.
+     */
+    @Override
+    public List<GuestAddress> guestAddresses(SourceVm vm) {
+        return call("guest addresses of " + vm.name(), s -> {
+            Map<String, Object> p = s.properties(VimSession.mor("VirtualMachine", vm.id()), "guest", "config.guestId");
+            com.vmware.vim25.GuestInfo guest = p.get("guest") instanceof com.vmware.vim25.GuestInfo g ? g : null;
+            model.rememberGuest(vm.id(), guest);
+            if (!InventoryModel.toolsReport(guest)) {
+                guest = model.lastReportedGuest(vm.id());
+            }
+            String guestId = p.get("config.guestId") instanceof String g ? g : vm.osType();
+            return GuestStaticAddresses.of(guest, guestId);
+        });
+    }
+
+    /** MTV's HostNotReady: the VM's host is in maintenance mode (false when the host cannot be read). */
+    private static boolean hostInMaintenance(VimSession s, String hostId) throws VimFault, IOException {
+        if (hostId == null) {
+            return false;
+        }
+        return Boolean.TRUE.equals(s.property(VimSession.mor("HostSystem", hostId), "runtime.inMaintenanceMode"));
     }
 
     /** The VM's networks: moRef → {name, DV port group key or null}. */
@@ -560,7 +673,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
      */
     private DiskReader openLiveDisk(SourceVm vm, SourceDisk disk) throws IOException {
         VsphereConfig c = config();
-        record Located(URI url, String cookie, TlsSettings tls, String hostId, HostAccess access) {}
+        record Located(URI url, String cookie, TlsSettings tls, String hostId, HostAccess access, boolean cbt) {}
         Located loc = call("locate disk " + disk.id() + " of " + vm.name(), s -> {
             Map<String, Object> p = s.properties(VimSession.mor("VirtualMachine", vm.id()), "config", "runtime");
             VirtualMachineConfigInfo cfg = (VirtualMachineConfigInfo) p.get("config");
@@ -585,27 +698,42 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                         "disk " + disk.id() + " of " + vm.name() + " is a snapshot delta (" + b.getFileName()
                                 + "); remove the VM's snapshots for a cold migration over the datastore file API");
             }
-            HostAccess access = hostAccess(vm.hostId());
+            String hostId = movedHost(vm, p.get("runtime") instanceof VirtualMachineRuntimeInfo rt && rt.getHost() != null
+                    ? rt.getHost().get_value() : null);
+            HostAccess access = hostAccess(hostId);
+            boolean cbt = Boolean.TRUE.equals(cfg.getChangeTrackingEnabled());
             DatastorePath path = DatastorePath.parse(b.getFileName()).flatExtent();
             if (access != null && access.hasCredentials()) {
                 // through the host itself, on the migration network, with the host's own session
-                String tp = (String) s.property(VimSession.mor("HostSystem", vm.hostId()), "summary.config.sslThumbprint");
+                String tp = (String) s.property(VimSession.mor("HostSystem", hostId), "summary.config.sslThumbprint");
                 TlsSettings tls = access.tlsOr(tp, c.tls());
-                return new Located(path.fileUrl(access.baseUrl(), "ha-datacenter"), null, tls, vm.hostId(), access);
+                return new Located(path.fileUrl(access.baseUrl(), "ha-datacenter"), null, tls, hostId, access, cbt);
             }
             URI base = c.sdk();
             if (access != null && VsphereConfig.ESXI.equals(c.endpoint())) {
                 base = access.baseUrl(); // the provider is this host: its session is valid there
             }
             return new Located(path.fileUrl(base, datacenterName(s, vm.id())), s.soap().sessionCookie(), c.tls(),
-                    null, null);
+                    null, null, cbt);
         });
         String cookie = loc.cookie();
         if (loc.access() != null) {
             cookie = hostCookie(loc.hostId(), loc.access(), loc.tls());
         }
         Map<String, String> headers = cookie == null ? Map.of() : Map.of("Cookie", cookie);
-        return context.diskIo().openHttp(loc.url(), loc.tls(), headers);
+        DiskReader reader = context.diskIo().openHttp(loc.url(), loc.tls(), headers);
+        if (!loc.cbt()) {
+            return reader; // the engine's zero detection still skips writing zeros
+        }
+        try {
+            // a powered-off VM answers for its current state without a snapshot
+            return new AllocatedAreasReader(reader, areas(vm, disk, null, "*"));
+        } catch (HoistException e) {
+            // e.g. CBT turned on but no baseline yet (FileFault): read everything, as without CBT
+            context.logger("vsphere").log(System.Logger.Level.INFO, "allocated areas of disk " + disk.id() + " of "
+                    + vm.name() + " unknown (" + e.getMessage() + "); the cold copy reads the whole disk");
+            return reader;
+        }
     }
 
     private String hostCookie(String hostMoRef, HostAccess access, TlsSettings tls) {
@@ -652,10 +780,27 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         throw new IOException("VM " + vmId + " has no datacenter");
     }
 
+    /**
+     * The host the VM runs on now. A VM moved (vMotion, DRS) since the plan described it is read where it is now,
+     * and the move is logged once per VM and host, so it is never silently read through the old host.
+     */
+    private String movedHost(SourceVm vm, String now) {
+        if (now == null) {
+            return vm.hostId();
+        }
+        if (vm.hostId() != null && !now.equals(vm.hostId()) && reportedMoves.add(vm.id() + ">" + now)) {
+            log.log(System.Logger.Level.WARNING, "VM " + vm.name() + " moved from host " + vm.hostId() + " to " + now
+                    + " during the migration (vMotion); its disks are read through " + now);
+        }
+        return now;
+    }
+
     /** A snapshot's view of a disk over NBD (nbdkit vddk, or the configured {@link NbdExports}). */
     private DiskReader openSnapshotDisk(SourceVm vm, SourceDisk disk, SnapshotRef snapshot) throws IOException {
         VsphereConfig c = config();
-        HostAccess access = hostAccess(vm.hostId());
+        Object runningOn = call("host of " + vm.name(), s -> s.property(VimSession.mor("VirtualMachine", vm.id()), "runtime.host"));
+        String hostId = movedHost(vm, runningOn instanceof ManagedObjectReference h ? h.get_value() : null);
+        HostAccess access = hostAccess(hostId);
         record Located(String file, String hostThumbprint) {}
         Located loc = call("snapshot disk " + disk.id(), s -> {
             Object cfg = s.property(VimSession.mor("VirtualMachineSnapshot", snapshot.id()), "config");
@@ -667,7 +812,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             String f = vd.getBacking() instanceof com.vmware.vim25.VirtualDeviceFileBackingInfo fb ? fb.getFileName() : null;
             // VDDK talking to the ESXi host directly must be told that host's certificate thumbprint
             String tp = access == null ? null
-                    : (String) s.property(VimSession.mor("HostSystem", vm.hostId()), "summary.config.sslThumbprint");
+                    : (String) s.property(VimSession.mor("HostSystem", hostId), "summary.config.sslThumbprint");
             return new Located(f, tp);
         });
         String thumbprint = access != null && access.tls() != null && access.tls().thumbprint() != null
@@ -714,9 +859,16 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                                 + " warm migration needs it (set ctkEnabled = TRUE)");
             }
             if (p.get("snapshot") instanceof VirtualMachineSnapshotInfo info) {
+                // someone else's snapshot on top of one of ours was taken while this migration ran
+                String foreignOnOurs = foreignSnapshotOnOurs(info.getRootSnapshotList(), false);
+                if (foreignOnOurs != null) {
+                    throw new HoistException(HoistException.Type.USER_ERROR, "VMSnapshottedDuringMigration",
+                            "VM " + vm.name() + " got snapshot '" + foreignOnOurs + "' from someone else during the warm"
+                                    + " migration (on top of Hoist's precopy snapshot); remove it, then restart the migration");
+                }
                 for (VirtualMachineSnapshotTree t : flatten(info.getRootSnapshotList())) {
                     if (t.getName() != null && t.getName().startsWith(SNAPSHOT_PREFIX)) {
-                        removeSnapshot(s, t.getSnapshot());
+                        removeSnapshot(s, t.getSnapshot(), snapshotPoll());
                     } else {
                         throw new HoistException(HoistException.Type.USER_ERROR, "VMHasSnapshots",
                                 "VM " + vm.name() + " has snapshot '" + t.getName()
@@ -735,7 +887,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                             new Arg("quiesce", "boolean", Boolean.FALSE));
                     ManagedObjectReference snap;
                     try {
-                        snap = (ManagedObjectReference) s.waitForTask(task, TASK_TIMEOUT);
+                        snap = (ManagedObjectReference) s.waitForTask(task, TASK_TIMEOUT, snapshotPoll());
                     } catch (IOException e) {
                         // interrupted (cancel) or timed out: the task may still finish, leave nothing behind
                         removeNamedBestEffort(s, vmRef, name);
@@ -766,7 +918,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             if (s.property(vmRef, "snapshot") instanceof VirtualMachineSnapshotInfo info) {
                 for (VirtualMachineSnapshotTree t : flatten(info.getRootSnapshotList())) {
                     if (name.equals(t.getName())) {
-                        removeSnapshot(s, t.getSnapshot());
+                        removeSnapshot(s, t.getSnapshot(), Duration.ofSeconds(1));
                     }
                 }
             }
@@ -786,6 +938,21 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             Thread.currentThread().interrupt();
             throw new HoistException(HoistException.Type.UNAVAILABLE, "Interrupted", "interrupted");
         }
+    }
+
+    /** The name of a snapshot not ours in the subtree of one of ours, or null. */
+    private static String foreignSnapshotOnOurs(VirtualMachineSnapshotTree[] trees, boolean underOurs) {
+        for (VirtualMachineSnapshotTree t : VimSoapClient.list(trees)) {
+            boolean ours = t.getName() != null && t.getName().startsWith(SNAPSHOT_PREFIX);
+            if (underOurs && !ours) {
+                return t.getName();
+            }
+            String below = foreignSnapshotOnOurs(t.getChildSnapshotList(), underOurs || ours);
+            if (below != null) {
+                return below;
+            }
+        }
+        return null;
     }
 
     private static List<VirtualMachineSnapshotTree> flatten(VirtualMachineSnapshotTree[] roots) {
@@ -816,7 +983,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
     public void removeSnapshot(SourceVm vm, SnapshotRef snapshot) {
         call("remove snapshot of " + vm.name(), s -> {
             try {
-                removeSnapshot(s, VimSession.mor("VirtualMachineSnapshot", snapshot.id()));
+                removeSnapshot(s, VimSession.mor("VirtualMachineSnapshot", snapshot.id()), snapshotPoll());
             } catch (VimFault f) {
                 if (!f.is("ManagedObjectNotFound")) {
                     throw f; // already gone is fine: removal is idempotent for cleanup after failures
@@ -826,11 +993,20 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         });
     }
 
-    private static void removeSnapshot(VimSession s, ManagedObjectReference snap) throws VimFault, IOException {
+    private static void removeSnapshot(VimSession s, ManagedObjectReference snap, Duration poll) throws VimFault, IOException {
         ManagedObjectReference task = s.invoke("RemoveSnapshot_Task", snap, ManagedObjectReference.class,
                 new Arg("removeChildren", "boolean", Boolean.FALSE),
                 new Arg("consolidate", "boolean", Boolean.TRUE));
-        s.waitForTask(task, TASK_TIMEOUT);
+        s.waitForTask(task, TASK_TIMEOUT, poll);
+    }
+
+    /**
+     * How often snapshot tasks are polled at most: {@code controller_snapshot_status_check_rate_seconds} when the
+     * ForkliftController sets it (read live), else 1 s (snapshots of small VMs finish in well under MTV's 10 s).
+     */
+    Duration snapshotPoll() {
+        // a value that is not a number reads as the fallback; admission of the ForkliftController refuses it anyway
+        return Duration.ofSeconds(Math.max(1, context.settings().getLong("controller_snapshot_status_check_rate_seconds", 1)));
     }
 
     /**
@@ -844,6 +1020,11 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             throw new HoistException(HoistException.Type.INTERNAL, "MissingChangeId",
                     "snapshot " + previous.id() + " recorded no change id for disk " + disk.id());
         }
+        return areas(vm, disk, current, changeId);
+    }
+
+    /** QueryChangedDiskAreas paged to the disk's end; {@code snapshot} null asks a powered-off VM's current state. */
+    private List<Extent> areas(SourceVm vm, SourceDisk disk, SnapshotRef snapshot, String changeId) {
         int key = Integer.parseInt(disk.id());
         return call("changed areas of disk " + disk.id() + " of " + vm.name(), s -> {
             List<Extent> out = new ArrayList<>();
@@ -851,7 +1032,8 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             while (offset < disk.capacity()) {
                 DiskChangeInfo info = s.invoke("QueryChangedDiskAreas", VimSession.mor("VirtualMachine", vm.id()),
                         DiskChangeInfo.class,
-                        new Arg("snapshot", "ManagedObjectReference", VimSession.mor("VirtualMachineSnapshot", current.id())),
+                        new Arg("snapshot", "ManagedObjectReference",
+                                snapshot == null ? null : VimSession.mor("VirtualMachineSnapshot", snapshot.id())),
                         new Arg("deviceKey", "int", key),
                         new Arg("startOffset", "long", offset),
                         new Arg("changeId", "String", changeId));

@@ -75,6 +75,34 @@ class VsphereColdTest {
         }
     }
 
+    @Test
+    void identityComesFromTheVmConfigAsVmwarePresentsIt() throws Exception {
+        try (VsphereSource src = Providers.source(vcsim, new TestHost())) {
+            SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
+            SourceVm.Identity id = vm.identity();
+            assertThat(id.uuid()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+            assertThat(id.serial()).isEqualTo(VmwareIdentity.serialOf(id.uuid())).startsWith("VMware-");
+            assertThat(id.tpm()).isFalse(); // the simulator's VMs have no vTPM
+            assertThat(vm.checks().hostInMaintenance()).isFalse();
+            // the simulator's disk backings carry no UUID: the engine then derives a stable serial
+            assertThat(vm.disks().get(0).serial()).isNull();
+        }
+        // VMware's serial format: bytes in hex, a '-' between the two halves
+        assertThat(VmwareIdentity.serialOf("4223fa5e-1c1b-4cd5-8f4c-3a6e0f3d1e2a"))
+                .isEqualTo("VMware-42 23 fa 5e 1c 1b 4c d5-8f 4c 3a 6e 0f 3d 1e 2a");
+        assertThat(VmwareIdentity.serialOf("not-a-uuid")).isNull();
+    }
+
+    @Test
+    void snapshotTasksArePolledAtTheControllersRate() throws Exception {
+        TestHost host = new TestHost();
+        try (VsphereSource src = Providers.source(vcsim, host)) {
+            assertThat(src.snapshotPoll()).isEqualTo(java.time.Duration.ofSeconds(1));
+            host.settings.put("controller_snapshot_status_check_rate_seconds", "10");
+            assertThat(src.snapshotPoll()).isEqualTo(java.time.Duration.ofSeconds(10)); // read live, no restart
+        }
+    }
+
     /** Reconfigures firmware and secure boot with hand-written SOAP: vijava 5.1's model has no efiSecureBootEnabled. */
     private static void setFirmware(String vmId, String firmware, boolean secureBoot) throws Exception {
         VimSession admin = Providers.admin(vcsim);

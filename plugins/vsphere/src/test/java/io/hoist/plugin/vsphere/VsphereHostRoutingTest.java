@@ -8,15 +8,13 @@ import io.hoist.api.source.SourceDisk;
 import io.hoist.api.source.SourceVm;
 import io.hoist.api.source.VmRef;
 import io.hoist.api.transfer.DiskReader;
-import io.hoist.plugin.vsphere.disk.DatastorePath;
-import io.hoist.plugin.vsphere.inventory.Documents;
+import io.hoist.plugin.vsphere.testsupport.DatastoreFiles;
 import io.hoist.plugin.vsphere.testsupport.Providers;
 import io.hoist.plugin.vsphere.testsupport.TestHost;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -44,19 +42,6 @@ class VsphereHostRoutingTest {
         vcenter.close();
     }
 
-    private static Path flatFile(Vcsim sim, SourceDisk disk) throws Exception {
-        TestHost h = new TestHost();
-        try (VsphereSource s = Providers.source(sim, h)) {
-            s.collectInventory(h.publisher);
-            Map<String, Object> ds = h.publisher.collections.get(Documents.DATASTORES).values().stream()
-                    .map(d -> (Map<String, Object>) d).filter(d -> "LocalDS_0".equals(d.get("name"))).findFirst()
-                    .orElseThrow();
-            Path f = Path.of((String) ds.get("url")).resolve(DatastorePath.parse(disk.name()).flatExtent().path());
-            Files.createDirectories(f.getParent());
-            return f;
-        }
-    }
-
     @Test
     void readsTheDiskFromTheHostWithTheHostsOwnSession() throws Exception {
         TestHost host = new TestHost();
@@ -67,8 +52,8 @@ class VsphereHostRoutingTest {
             Arrays.fill(onHost, (byte) 'H');
             byte[] onVcenter = new byte[(int) disk.capacity()];
             Arrays.fill(onVcenter, (byte) 'V');
-            Files.write(flatFile(esx, disk), onHost);
-            Files.write(flatFile(vcenter, disk), onVcenter);
+            Files.write(DatastoreFiles.flatFile(esx, disk), onHost);
+            Files.write(DatastoreFiles.flatFile(vcenter, disk), onVcenter);
             src.powerOff(vm);
 
             URI esxUrl = URI.create(esx.url);
@@ -122,8 +107,8 @@ class VsphereHostRoutingTest {
             disk = vm.disks().get(0);
             onHost = new byte[(int) disk.capacity()];
             Arrays.fill(onHost, (byte) 'R');
-            Files.write(flatFile(esx, disk), onHost);
-            Files.write(flatFile(vcenter, disk), new byte[(int) disk.capacity()]);
+            Files.write(DatastoreFiles.flatFile(esx, disk), onHost);
+            Files.write(DatastoreFiles.flatFile(vcenter, disk), new byte[(int) disk.capacity()]);
             plain.powerOff(vm);
             hostName = (String) Providers.admin(vcenter).property(
                     io.hoist.plugin.vsphere.soap.VimSession.mor("HostSystem", vm.hostId()), "name");

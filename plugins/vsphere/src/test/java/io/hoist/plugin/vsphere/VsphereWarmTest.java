@@ -216,6 +216,27 @@ class VsphereWarmTest {
     }
 
     @Test
+    void aSnapshotSomeoneElseTakesDuringTheMigrationIsReportedAsSuch() throws Exception {
+        VimSession admin = admin();
+        ManagedObjectReference ref = vmRef(admin, VM_NAME);
+        try (VsphereSource src = source(Map.of())) {
+            SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
+            SnapshotRef ours = src.createSnapshot(vm, "precopy 1");
+            ManagedObjectReference theirs = (ManagedObjectReference) admin.waitForTask(admin.invoke("CreateSnapshot_Task",
+                    ref, ManagedObjectReference.class, new Arg("name", "String", "ops-nightly-backup"),
+                    new Arg("memory", "boolean", false), new Arg("quiesce", "boolean", false)), Duration.ofSeconds(30));
+            assertThatThrownBy(() -> src.createSnapshot(vm, "precopy 2"))
+                    .satisfies(e -> assertThat(((HoistException) e).code()).isEqualTo("VMSnapshottedDuringMigration"))
+                    .hasMessageContaining("ops-nightly-backup");
+            admin.waitForTask(admin.invoke("RemoveSnapshot_Task", theirs, ManagedObjectReference.class,
+                    new Arg("removeChildren", "boolean", false)), Duration.ofSeconds(30));
+            src.removeSnapshot(vm, ours);
+        } finally {
+            admin.logout();
+        }
+    }
+
+    @Test
     void reportsRetryLimitWhenSnapshotsCanNoLongerBeCreated() throws Exception {
         replay.createSnapshotFailuresLeft.set(2);
         try (VsphereSource src = source(Map.of("snapshotRetries", "1"))) {
@@ -247,5 +268,46 @@ class VsphereWarmTest {
         assertThat(String.join(" ", cmd)).doesNotContain("Pa55w0rd!");
         VddkNbdExports missing = new VddkNbdExports(null, "admin", "pw", host.workDir());
         assertThatThrownBy(() -> missing.open(req)).hasMessageContaining("settings.vddkLibDir");
+    }
+
+    /** Issue 13 item 7: a cold copy of a CBT-enabled VM reads only what vSphere says is allocated (change id "*"). */
+    @Test
+    void coldCopyOfACbtVmReadsOnlyAllocatedAreas() throws Exception {
+        try (VsphereSource src = source(Map.of())) {
+            SourceVm vm = src.describe(new VmRef(null, OTHER_VM)).orElseThrow();
+            SourceDisk disk = vm.disks().get(0);
+            replay.capacity = disk.capacity();
+            replay.pageBytes = 256 * 1024;
+            replay.changedAreasSince = id -> id.equals("*")
+                    ? List.of(new long[] {0, 65536}, new long[] {300_000, 200_000}) : List.of();
+            replay.queries.clear();
+            // vcsim keeps datastore files in a local directory (the datastore's summary.url): give the disk content
+            src.collectInventory(host.publisher);
+            String dsDir = (String) host.publisher.doc(io.hoist.plugin.vsphere.inventory.Documents.DATASTORES, disk.storageId()).get("url");
+            Path flat = Path.of(dsDir).resolve(io.hoist.plugin.vsphere.disk.DatastorePath.parse(disk.name()).flatExtent().path());
+            byte[] content = new byte[(int) disk.capacity()];
+            new Random(7).nextBytes(content);
+            Files.write(flat, content);
+            src.powerOff(vm);
+            try {
+                try (DiskReader r = src.openDisk(vm, disk, null)) {
+                    List<Extent> map = r.extents(0, disk.capacity());
+                    assertThat(map).containsExactly(Extent.data(0, 65536), Extent.zeros(65536, 300_000 - 65536),
+                            Extent.data(300_000, 200_000), Extent.zeros(500_000, disk.capacity() - 500_000));
+                    assertThat(r.extents(200_000, 200_000)).containsExactly(Extent.zeros(200_000, 100_000),
+                            Extent.data(300_000, 100_000));
+                    ByteBuffer buf = ByteBuffer.allocate(4096);
+                    assertThat(r.read(0, buf)).isPositive(); // reads still go to the datastore file
+                    assertThat(Arrays.copyOf(buf.array(), buf.position())).isEqualTo(Arrays.copyOf(content, buf.position()));
+                }
+                assertThat(replay.queries).isNotEmpty().allSatisfy(q -> {
+                    assertThat(q.changeId()).isEqualTo("*");
+                    assertThat(q.snapshot()).isNull(); // a powered-off VM is asked for its current state
+                });
+            } finally {
+                src.powerOn(vm);
+                replay.queries.clear(); // the other tests count their own queries
+            }
+        }
     }
 }

@@ -986,6 +986,10 @@ final class CodeGen {
         });
     }
 
+    private static final Map<String, Integer> TYPE_TESTS = Map.of("is_null", Layout.NULL, "is_boolean", Layout.BOOL,
+            "is_number", Layout.NUMBER, "is_string", Layout.STRING, "is_array", Layout.ARRAY, "is_object", Layout.OBJECT,
+            "is_set", Layout.SET);
+
     private static final Set<String> INLINE = Set.of("equal", "neq", "lt", "gt", "lte", "gte", "plus", "minus", "mul",
             "div", "rem", "count", "internal.member_2", "internal.member_3");
 
@@ -1070,6 +1074,12 @@ final class CodeGen {
         }
         if (key.equals("internal.member_2")) {
             c.get(l[0]).get(l[1]).call(memberFn).call(rt.mkBool).set(r);
+            return r;
+        }
+        Integer typeTag = TYPE_TESTS.get(key);
+        if (typeTag != null && l.length == 1) {
+            // a type test is a tag comparison: no trip to the host, which would copy the whole value out
+            c.get(l[0]).i32Load(0).i32(typeTag).op(I32_EQ).call(rt.mkBool).set(r);
             return r;
         }
         if (key.equals("count")) {

@@ -2,11 +2,9 @@ package io.hoist.core.engine.bus;
 
 import io.hoist.api.transfer.TransferProgress;
 import io.hoist.core.model.ResourceKind;
-import io.hoist.core.model.resource.VmStatus;
 import java.util.List;
-import java.util.function.Consumer;
 
-/** The engine's event-bus messages: immutable records, each with its own local codec. */
+/** The engine's event-bus messages: immutable records of plain values, each with a {@link RecordCodec}. */
 public final class Messages {
     private Messages() {}
 
@@ -25,18 +23,37 @@ public final class Messages {
     public record CancelVms(PlanKey plan, String migrationUid, List<String> vmIds) {}
 
     /**
-     * A change to one VM's status entry, applied by the status writer to the plan and migration.
-     * {@code change} must only touch the given entry; {@code durable} updates are written before the reply.
+     * Live progress of one disk copy of a VM's step ({@code step}: MTV's step name, e.g. DiskTransfer), published by
+     * the copy consumer; the status writer's progress listener shows it on the VM's task, metrics count it
+     * ({@code host}: the source host's key, as the transfer slots count it).
      */
-    public record VmUpdate(PlanKey plan, String migrationUid, String vmId, boolean durable, Consumer<VmStatus> change) {}
+    public record DiskProgress(PlanKey plan, String migrationUid, String migrationName, String vmId, String step,
+                               String host, TransferProgress progress) {}
 
-    /** Live progress of one disk copy. */
-    public record DiskProgress(PlanKey plan, String migrationUid, String vmId, TransferProgress progress) {}
+    /**
+     * Copy the disks of one VM's copy round ({@code copyId}: unique per migration, VM and round), sent to the
+     * consumer of the source host's address ({@link Addresses#diskCopy(String)}). The consumer takes it only when it
+     * has credit on that host; it then asks for {@code disks} transfer slots at once (plan cap {@code planCap}, 0 =
+     * none) and answers with one {@link CopyDone} on {@link Addresses#DISK_COPY_DONE}.
+     */
+    public record CopyDisks(PlanKey plan, String migrationUid, String vmId, String copyId, String hostKey, int disks,
+                            int planCap) {}
+
+    /** What one disk copy produced (checksum: the mode's label, sha256-4m or none). */
+    public record DiskCopied(String diskId, long bytesCopied, long bytesTotal, String checksum, String sourceChecksum,
+                             String targetChecksum) {}
+
+    /**
+     * The end of a {@link CopyDisks}: every disk copied, or the first failure ({@code errorType}: a
+     * {@code HoistException.Type} name; {@code canceled} when a cancel stopped it).
+     */
+    public record CopyDone(String copyId, String vmId, List<DiskCopied> disks, boolean canceled, String errorType,
+                           String error) {}
 
     /** Reconcile one object. */
     public record Reconcile(ResourceKind kind, String namespace, String name) {}
 
     /** Every message type, for codec registration. */
-    public static final List<Class<?>> TYPES = List.of(RunVm.class, CancelVms.class, VmUpdate.class,
-            DiskProgress.class, Reconcile.class);
+    public static final List<Class<?>> TYPES = List.of(RunVm.class, CancelVms.class, DiskProgress.class, Reconcile.class,
+            CopyDisks.class, DiskCopied.class, CopyDone.class);
 }

@@ -46,6 +46,7 @@ public final class MigrationController {
     private final ObjectMapper mapper;
     private final StatusWriter status;
     private final Runs runs;
+    private final java.util.Map<PlanKey, Object> starting = new java.util.concurrent.ConcurrentHashMap<>();
 
     public MigrationController(ResourceStore store, ObjectMapper mapper, StatusWriter status, Runs runs) {
         this.store = store;
@@ -65,6 +66,10 @@ public final class MigrationController {
             return new Result(false);
         }
         String planNs = m.spec.plan.namespace == null || m.spec.plan.namespace.isEmpty() ? ns : m.spec.plan.namespace;
+        if (m.status != null && m.status.started != null && (m.spec.cancel == null || m.spec.cancel.isEmpty())
+                && dispatchedFromCache(m, new PlanKey(planNs, m.spec.plan.name))) {
+            return new Result(true);
+        }
         Plan plan = store.get(ResourceKind.PLAN, planNs, m.spec.plan.name).map(n -> mapper.convertValue(n, Plan.class)).orElse(null);
         if (plan == null) {
             setMigrationCondition(m, Condition.of("PlanNotValid", Condition.TRUE, Condition.CATEGORY_CRITICAL, "NotFound",
@@ -74,7 +79,15 @@ public final class MigrationController {
         PlanKey key = new PlanKey(planNs, plan.name());
         boolean started = m.status != null && m.status.started != null;
         if (!started) {
-            return start(m, plan, key);
+            // Two Migrations of one plan reconcile on different threads: their starts are serialised per plan and
+            // each reads the plan again inside, so only one can see it idle and start it.
+            synchronized (starting.computeIfAbsent(key, k -> new Object())) {
+                Plan current = store.get(ResourceKind.PLAN, planNs, m.spec.plan.name).map(n -> mapper.convertValue(n, Plan.class)).orElse(null);
+                if (current == null) {
+                    return new Result(true);
+                }
+                return start(m, current, key);
+            }
         }
         List<VmStatus> vms = plan.status == null || plan.status.migration == null || plan.status.migration.vms == null
                 ? List.of() : plan.status.migration.vms;
@@ -86,7 +99,7 @@ public final class MigrationController {
                 if (runs.isRunning(m.metadata.uid, v.id)) {
                     toCancel.add(v.id);
                 } else {
-                    String now = Instant.now().toString();
+                    String now = io.hoist.core.model.Timestamps.now();
                     status.updateVm(key, m.name(), v.id, e -> {
                         e.completed = now;
                         e.conditions = Conditions.set(e.conditions, Condition.of(Conditions.CANCELED, Condition.TRUE,
@@ -114,6 +127,26 @@ public final class MigrationController {
         return new Result(!allDone);
     }
 
+    /**
+     * A running Migration's usual pass (a VM ended, or the resync): from the status writer's copy of the plan, sends
+     * every unfinished VM that is not running and reports whether some are unfinished. False when the full pass must
+     * run instead (every VM done, so the run completes; or no entries known). A big plan is not parsed from the store
+     * once a second for this.
+     */
+    private boolean dispatchedFromCache(Migration m, PlanKey key) {
+        List<StatusWriter.VmState> states = status.vmStates(key).orElse(List.of());
+        boolean unfinished = false;
+        for (StatusWriter.VmState v : states) {
+            if (!v.completed()) {
+                unfinished = true;
+                if (!runs.isRunning(m.metadata.uid, v.id())) {
+                    runs.dispatch(new Messages.RunVm(key, m.name(), m.metadata.uid, v.id()));
+                }
+            }
+        }
+        return unfinished;
+    }
+
     private Result start(Migration m, Plan plan, PlanKey key) {
         if (plan.spec.isArchived()) {
             setMigrationCondition(m, Condition.of("PlanNotValid", Condition.TRUE, Condition.CATEGORY_CRITICAL, "Archived",
@@ -122,16 +155,25 @@ public final class MigrationController {
         }
         List<Condition> planConditions = plan.status == null ? null : plan.status.conditions;
         if (Conditions.isTrue(planConditions, Conditions.EXECUTING)) {
-            setMigrationCondition(m, Condition.of("Ready", Condition.FALSE, Condition.CATEGORY_ADVISORY, "Blocked",
-                    "Another migration of plan " + plan.name() + " is running."));
-            return new Result(true);
+            String owner = executingMigrationUid(plan);
+            if (m.metadata.uid.equals(owner)) {
+                // This Migration's own start got as far as the plan (then the process died or the Migration write
+                // failed): finish starting it instead of waiting for itself forever.
+                return markStartedAndDispatch(m, plan, key, plan.status.migration.started);
+            }
+            if (migrationRunning(owner)) {
+                setMigrationCondition(m, Condition.of("Ready", Condition.FALSE, Condition.CATEGORY_ADVISORY, "Blocked",
+                        "Another migration of plan " + plan.name() + " is running."));
+                return new Result(true);
+            }
+            // Executing was left by a Migration that finished or is gone: it blocks nobody.
         }
         if (!Conditions.isTrue(planConditions, Conditions.READY)) {
             setMigrationCondition(m, Condition.of("Ready", Condition.FALSE, Condition.CATEGORY_ADVISORY, "PlanNotReady",
                     "Plan " + plan.name() + " is not ready; see its conditions."));
             return new Result(true);
         }
-        String now = Instant.now().toString();
+        String now = io.hoist.core.model.Timestamps.now();
         String uid = m.metadata.uid;
         // Durable first: every VM's entry and pipeline exist before any VM runs.
         status.updatePlan(key, p -> {
@@ -180,6 +222,12 @@ public final class MigrationController {
                 p.status.conditions = Conditions.remove(p.status.conditions, t);
             }
         }).join();
+        return markStartedAndDispatch(m, plan, key, now);
+    }
+
+    /** The plan records this Migration as its run: the Migration is marked started and its unfinished VMs sent. */
+    private Result markStartedAndDispatch(Migration m, Plan plan, PlanKey key, String now) {
+        String uid = m.metadata.uid;
         status.updateMigration(m.namespace(), m.name(), mig -> {
             if (mig.status == null) {
                 mig.status = new Migration.Status();
@@ -201,6 +249,29 @@ public final class MigrationController {
             complete(m, fresh, key, fresh.status.migration.vms);
         }
         return new Result(true);
+    }
+
+    /** The uid of the Migration the plan's current run belongs to (its last history entry), or "". */
+    private static String executingMigrationUid(Plan plan) {
+        if (plan.status == null || plan.status.migration == null || plan.status.migration.history == null
+                || plan.status.migration.history.isEmpty()) {
+            return "";
+        }
+        var last = plan.status.migration.history.get(plan.status.migration.history.size() - 1).migration;
+        return last == null || last.uid == null ? "" : last.uid;
+    }
+
+    /** Whether a Migration with this uid exists and has not completed. */
+    private boolean migrationRunning(String uid) {
+        if (uid.isEmpty()) {
+            return false;
+        }
+        for (var o : store.listWithoutItems(ResourceKind.MIGRATION, null)) {
+            if (uid.equals(o.path("metadata").path("uid").asText())) {
+                return !o.path("status").has("completed");
+            }
+        }
+        return false;
     }
 
     private Plan.Snapshot snapshotOf(ResourceKind kind, io.hoist.core.model.meta.Ref ref, String planNamespace) {
@@ -263,7 +334,7 @@ public final class MigrationController {
     }
 
     private void complete(Migration m, Plan plan, PlanKey key, List<VmStatus> vms) {
-        String now = Instant.now().toString();
+        String now = io.hoist.core.model.Timestamps.now();
         List<Condition> outcome = PlanController.executionConditions(withAllDone(plan, vms));
         // The Migration first: whoever sees the plan's final condition finds the Migration complete too.
         status.updateMigration(m.namespace(), m.name(), mig -> {
@@ -297,9 +368,9 @@ public final class MigrationController {
         }
         plan.status.migration.vms = vms;
         if (plan.status.migration.started == null) {
-            plan.status.migration.started = Instant.now().toString();
+            plan.status.migration.started = io.hoist.core.model.Timestamps.now();
         }
-        plan.status.migration.completed = Instant.now().toString();
+        plan.status.migration.completed = io.hoist.core.model.Timestamps.now();
         return plan;
     }
 

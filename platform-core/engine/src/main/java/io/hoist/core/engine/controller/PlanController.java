@@ -9,6 +9,8 @@ import io.hoist.api.source.Snapshots;
 import io.hoist.api.source.SourceVm;
 import io.hoist.api.source.VmRef;
 import io.hoist.core.engine.hooks.Hooks;
+import io.hoist.core.engine.run.SharedDisks;
+import io.hoist.core.engine.run.TargetContexts;
 import io.hoist.core.engine.run.TargetSpecBuilder;
 import io.hoist.core.engine.run.VmRun;
 import io.hoist.core.engine.runtime.Extensions;
@@ -28,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Computes a plan's conditions from its references, the source inventory and the migration state.
@@ -40,6 +43,8 @@ public final class PlanController {
     private final ProviderRuntime providers;
     private final Extensions extensions;
     private final InventoryView inventory;
+    private final SourceLookups lookups;
+    private final TargetContexts targets;
 
     public PlanController(ResourceStore store, ObjectMapper mapper, ProviderRuntime providers, Extensions extensions,
                           InventoryView inventory) {
@@ -48,6 +53,8 @@ public final class PlanController {
         this.providers = providers;
         this.extensions = extensions;
         this.inventory = inventory;
+        this.lookups = new SourceLookups(extensions, inventory);
+        this.targets = new TargetContexts(store);
     }
 
     /** Collects per-VM problems of one condition type into one condition with the VM ids as items. */
@@ -119,46 +126,96 @@ public final class PlanController {
                 "StorageMapNotValid", "storage map", p);
 
         boolean running = Conditions.isTrue(plan.status == null ? null : plan.status.conditions, Conditions.EXECUTING);
-        for (Plan.Vm vm : spec.vms == null ? List.<Plan.Vm>of() : spec.vms) {
+        checkTargetNamespace(spec, p);
+        checkTransferNetwork(spec, p);
+        for (PlanFieldChecks.Finding f : PlanFieldChecks.plan(spec)) {
+            p.add(f.type(), f.category(), "NotSupported", f.message(), f.item());
+        }
+        List<Plan.Vm> vms = spec.vms == null ? List.<Plan.Vm>of() : spec.vms;
+        // Every VM is described first: shared disks and target names depend on the plan's other VMs.
+        Map<String, SourceVm> described = new LinkedHashMap<>();
+        for (Plan.Vm vm : vms) {
             String vmId = io.hoist.core.engine.run.VmLoader.planVmId(vm);
             checkHooks(vm, vmId, ns, destination == null ? null : destination.config(), p);
+            for (PlanFieldChecks.Finding f : PlanFieldChecks.vm(spec, vm, vmId)) {
+                p.add(f.type(), f.category(), "NotSupported", f.message(), f.item());
+            }
             if (source == null) {
                 continue;
             }
-            Optional<SourceVm> described;
             try {
                 ProviderRuntime.Instance s = source;
-                described = extensions.call(s.source().get(), () -> s.source().get().describe(new VmRef(vm.id, vm.name)));
+                Optional<SourceVm> found = lookups.describe(s.config().uid(), s.source().get(), new VmRef(vm.id, vm.name));
+                if (found.isEmpty()) {
+                    p.add("VMNotFound", Condition.CATEGORY_CRITICAL, "NotFound", "VMs not found on the source provider.", vmId);
+                } else {
+                    described.put(vmId, found.get());
+                }
             } catch (Exception e) {
                 p.add("VMNotFound", Condition.CATEGORY_CRITICAL, "NotFound", "VMs could not be looked up: " + e.getMessage(), vmId);
-                continue;
             }
-            if (described.isEmpty()) {
-                p.add("VMNotFound", Condition.CATEGORY_CRITICAL, "NotFound", "VMs not found on the source provider.", vmId);
-                continue;
+        }
+        if (source != null) {
+            String sourceUid = source.config().uid();
+            String sourceType = source.config().type();
+            targets.osMapProblem(sourceType).ifPresent(m -> p.addPlain("OsMapNotFound", Condition.CATEGORY_WARN, "NotFound", m));
+            Map<String, String> copiers = SharedDisks.copiers(plan, v -> Optional.ofNullable(
+                    described.get(io.hoist.core.engine.run.VmLoader.planVmId(v))), sourceUid);
+            // Names VMs keep as they are (a targetName, or a source name that is a valid label) come first: a name
+            // derived by renaming yields to them, as in MTV's name handler.
+            Map<String, String> names = new LinkedHashMap<>(); // target name -> plan VM id, in plan order
+            for (Plan.Vm vm : vms) {
+                String vmId = io.hoist.core.engine.run.VmLoader.planVmId(vm);
+                SourceVm sv = described.get(vmId);
+                if (vm.targetName != null && !vm.targetName.isEmpty()) {
+                    names.putIfAbsent(vm.targetName, vmId);
+                } else if (sv != null && !TargetSpecBuilder.renamed(sv, vm)) {
+                    names.putIfAbsent(TargetSpecBuilder.targetName(sv, vm), vmId);
+                }
             }
-            SourceVm sv = described.get();
-            criticalConcerns(source.config().uid(), sv.id(), vmId, p);
-            if (networkMap == null || storageMap == null) {
-                continue;
+            boolean guestIpsReported = described.values().stream().anyMatch(v -> v.checks().guestIpMacs() != null);
+            if (spec.preserveStaticIPsOrDefault() && guestIpsReported && networkMap != null && mapsToPod(networkMap)) {
+                p.addPlain("NetMapPreservingIPsOnPodNetwork", Condition.CATEGORY_WARN, "NotValid",
+                        "Your migration plan preserves the static IPs of VMs and uses Pod Networking target network mapping. "
+                                + "This combination isn't supported, because VM IPs aren't preserved in Pod Networking migrations.");
             }
-            TargetVmSpec target;
-            try {
-                target = TargetSpecBuilder.build(sv, plan, vm, networkMap, storageMap,
-                        plan.metadata == null ? "" : plan.metadata.uid, null, false);
-            } catch (TargetSpecBuilder.SpecException e) {
-                p.add(e.conditionType(), Condition.CATEGORY_CRITICAL, "NotValid", e.getMessage(), vmId);
-                continue;
-            }
-            if (destination != null && !running && !succeeded(plan, vmId)) {
-                try {
-                    ProviderRuntime.Instance d = destination;
-                    for (io.hoist.api.Condition c : extensions.call(d.destination().get(),
-                            () -> d.destination().get().validateTarget(target))) {
-                        p.add(c.type(), c.category().name(), c.reason(), c.message(), vmId);
+            for (Plan.Vm vm : vms) {
+                String vmId = io.hoist.core.engine.run.VmLoader.planVmId(vm);
+                SourceVm sv = described.get(vmId);
+                if (sv == null || succeeded(plan, vmId)) {
+                    continue;
+                }
+                criticalConcerns(sourceUid, sv.id(), vmId, p);
+                checkVm(spec, vm, sv, vmId, p);
+                if (networkMap == null || storageMap == null) {
+                    continue;
+                }
+                boolean renamed = TargetSpecBuilder.renamed(sv, vm);
+                String name = TargetSpecBuilder.targetName(sv, vm);
+                if (renamed) {
+                    p.add("TargetNameNotValid", Condition.CATEGORY_WARN, "NotValid",
+                            "Target VM name does not comply with DNS1123 RFC, will be automatically changed.", vmId);
+                    String other = names.get(name);
+                    if (other != null && !other.equals(vmId)) {
+                        name = TargetSpecBuilder.withSuffix(name, sv.id());
                     }
-                } catch (Exception e) {
-                    p.add("DestinationProviderNotValid", Condition.CATEGORY_CRITICAL, "NotReady", e.getMessage(), null);
+                }
+                names.putIfAbsent(name, vmId);
+                Set<String> elsewhere = SharedDisks.copiedElsewhere(vmId, sv, copiers, sourceUid);
+                TargetSpecBuilder.Built built;
+                try {
+                    built = TargetSpecBuilder.build(sv, plan, vm, networkMap, storageMap,
+                            plan.metadata == null ? "" : plan.metadata.uid, null, false,
+                            targets.context(sourceUid, sourceType, renamed ? name : null, elsewhere));
+                } catch (TargetSpecBuilder.SpecException e) {
+                    p.add(e.conditionType(), Condition.CATEGORY_CRITICAL, "NotValid", e.getMessage(), vmId);
+                    continue;
+                }
+                for (TargetSpecBuilder.Note n : built.notes()) {
+                    p.add(n.conditionType(), Condition.CATEGORY_WARN, "NotApplied", n.message(), vmId);
+                }
+                if (destination != null && !running) {
+                    checkTarget(destination, built.spec(), renamed, sv, vmId, copiers, p);
                 }
             }
         }
@@ -201,6 +258,118 @@ public final class PlanController {
                     "The plan execution has SUCCEEDED" + (canceled > 0 ? " (" + canceled + " VMs canceled)." : ".")));
         }
         return out;
+    }
+
+    /** MTV's NamespaceNotValid: the target namespace must be set and a DNS-1123 label. */
+    private static void checkTargetNamespace(Plan.Spec spec, Problems p) {
+        if (spec.targetNamespace == null || spec.targetNamespace.isBlank()) {
+            p.addPlain("NamespaceNotValid", Condition.CATEGORY_CRITICAL, "NotSet", "Target namespace is not valid: it is not set.");
+        } else if (!io.hoist.core.model.Names.isLabel(spec.targetNamespace)) {
+            p.addPlain("NamespaceNotValid", Condition.CATEGORY_CRITICAL, "NotValid", "Target namespace is not valid: '"
+                    + io.hoist.core.model.Echo.abbreviate(spec.targetNamespace) + "' is not a DNS-1123 label.");
+        }
+    }
+
+    /** MTV: pods reach a transfer network only in the target namespace or default. */
+    private static void checkTransferNetwork(Plan.Spec spec, Problems p) {
+        Ref t = spec.transferNetwork;
+        if (t == null || t.name == null || t.name.isBlank() || t.namespace == null || t.namespace.isBlank()) {
+            return;
+        }
+        if (!t.namespace.equals(spec.targetNamespace) && !"default".equals(t.namespace)) {
+            p.addPlain("TransferNetworkNotValid", Condition.CATEGORY_CRITICAL, "NotValid", "Transfer network " + t.namespace
+                    + "/" + t.name + " is in a different namespace than the target namespace " + spec.targetNamespace
+                    + ". Pods cannot reference network attachment definitions across namespaces.");
+        }
+    }
+
+    private static boolean mapsToPod(NetworkMap map) {
+        return map.spec != null && map.spec.map != null && map.spec.map.stream().anyMatch(pair -> pair.destination != null
+                && (pair.destination.type == null || NetworkMap.DESTINATION_POD.equals(pair.destination.type)));
+    }
+
+    /** MTV's per-VM validators that read only the source VM (its disks, host, guest and power state). */
+    private static void checkVm(Plan.Spec spec, Plan.Vm vm, SourceVm sv, String vmId, Problems p) {
+        SourceVm.Checks checks = sv.checks();
+        if (checks.hostInMaintenance()) {
+            p.add("HostNotReady", Condition.CATEGORY_WARN, "InMaintenanceMode", "VM host is in maintenance mode.", vmId);
+        }
+        if (spec.preserveStaticIPsOrDefault() && checks.guestIpMacs() != null) {
+            List<String> nicMacs = sv.nics().stream().map(n -> n.mac() == null ? "" : n.mac().toLowerCase(java.util.Locale.ROOT)).toList();
+            boolean missing = (!nicMacs.isEmpty() && checks.guestIpMacs().isEmpty())
+                    || checks.guestIpMacs().stream().anyMatch(m -> !nicMacs.contains(m.toLowerCase(java.util.Locale.ROOT)));
+            if (missing) {
+                p.add("VMMissingGuestIPs", Condition.CATEGORY_WARN, "MissingGuestInformation",
+                        "Guest information on VMs is missing; the static IPs of these VMs cannot be preserved (preserveStaticIPs)."
+                                + " Make sure the guest tools run and report the IP addresses.", vmId);
+            }
+        }
+        List<String> invalid = sv.disks().stream().filter(d -> d.capacity() <= 0).map(d -> d.name() == null ? d.id() : d.name()).toList();
+        if (!invalid.isEmpty()) {
+            p.add("InvalidDiskSizes", Condition.CATEGORY_CRITICAL, "NotValid", "VM has disks with invalid sizes: "
+                    + String.join(", ", invalid) + ".", vmId);
+        }
+        List<String> nvme = sv.disks().stream().filter(d -> "nvme".equalsIgnoreCase(d.bus()))
+                .map(d -> d.name() == null ? d.id() : d.name()).toList();
+        if (!nvme.isEmpty()) {
+            p.add("UnsupportedDisks", Condition.CATEGORY_CRITICAL, "NotSupported", "VM has disks the migration does not "
+                    + "support: NVMe disks (" + String.join(", ", nvme) + "), which MTV does not migrate either. "
+                    + "Move them to a SCSI or SATA controller.", vmId);
+        }
+        if (Plan.TYPE_LIVE.equals(spec.migrationType()) && sv.powerState() != io.hoist.api.source.PowerState.ON) {
+            p.add("VMPowerStateUnsupported", Condition.CATEGORY_CRITICAL, "NotSupported",
+                    "VM power state is incompatible with the selected migration type.", vmId);
+        }
+        if (checks.hasSnapshots() && !Plan.TYPE_WARM.equals(spec.migrationType())) {
+            // the cold copy reads the disks' own files, which a snapshot turns into a delta chain it refuses
+            p.add("VMHasSnapshots", Condition.CATEGORY_CRITICAL, "NotSupported", "VM has snapshots: a cold migration copies "
+                    + "the disks' base files and refuses a snapshot chain. Delete (consolidate) its snapshots, or migrate it warm.",
+                    vmId);
+        }
+        if (SharedDisks.hasShared(sv)) {
+            if (Plan.TYPE_WARM.equals(spec.migrationType())) {
+                p.add("SharedDisks", Condition.CATEGORY_CRITICAL, "NotSupported",
+                        "The shared disks cannot be used with warm migration.", vmId);
+            }
+            List<String> running = checks.runningDiskSharers();
+            if (running != null && !running.isEmpty()) {
+                p.add("SharedDisks", Condition.CATEGORY_CRITICAL, "NotValid", "Virtual Machines '"
+                        + String.join("', '", running) + "' are running with attached shared disk, please power them off.", vmId);
+            }
+        }
+    }
+
+    /** The destination's own checks of the target, plus what shared disks need there. */
+    private void checkTarget(ProviderRuntime.Instance destination, TargetVmSpec target, boolean renamed, SourceVm sv,
+                             String vmId, Map<String, String> copiers, Problems p) {
+        var dest = destination.destination().get();
+        try {
+            List<io.hoist.api.Condition> found = lookups.validateTarget(dest, target);
+            if (renamed && found.stream().anyMatch(c -> "VMAlreadyExists".equals(c.type()))) {
+                // As MTV's name handler: a derived name taken on the destination gets a suffix instead.
+                found = lookups.validateTarget(dest, target.withName(TargetSpecBuilder.withSuffix(target.name(), sv.id())));
+            }
+            for (io.hoist.api.Condition c : found) {
+                p.add(c.type(), c.category().name(), c.reason(), c.message(), vmId);
+            }
+            for (var d : target.disks()) {
+                if (!d.shared()) {
+                    continue;
+                }
+                boolean exists = dest.sharedDiskExists(target.namespace(), d.shareId());
+                if (d.attachOnly() && !copiers.containsKey(d.shareId()) && !exists) {
+                    p.add("SharedWarnDisks", Condition.CATEGORY_WARN, "NotFound", "Missing shared disks PVC for '"
+                            + d.sourceDiskId() + "' in namespace '" + target.namespace() + "' (migrateSharedDisks is off and no "
+                            + "earlier plan copied it): the VM can be migrated but the disk will not be attached.", vmId);
+                } else if (!d.attachOnly() && exists) {
+                    p.add("SharedWarnDisks", Condition.CATEGORY_WARN, "AlreadyExists", "Already existing shared disks PVC for '"
+                            + d.sourceDiskId() + "' in namespace '" + target.namespace() + "': the VM can be migrated but the "
+                            + "disk will be copied again (set migrateSharedDisks to false to attach the existing copy).", vmId);
+                }
+            }
+        } catch (Exception e) {
+            p.add("DestinationProviderNotValid", Condition.CATEGORY_CRITICAL, "NotReady", e.getMessage(), null);
+        }
     }
 
     private static boolean succeeded(Plan plan, String vmId) {

@@ -143,11 +143,16 @@ public final class ProviderController {
             if (done.isDone() && !done.isCompletedExceptionally() && source instanceof WatchesInventory w) {
                 try {
                     extensions.call(source, () -> {
-                        w.watch(publisher, () -> Thread.currentThread().isInterrupted() || providers.get(cfg.uid()).orElse(null) != instance);
+                        w.watch(publisher, () -> Thread.currentThread().isInterrupted() || instance.closed()
+                                || providers.get(cfg.uid()).orElse(null) != instance);
                         return null;
                     });
                 } catch (Throwable t) {
-                    LOG.log(System.Logger.Level.WARNING, "inventory watch of provider " + cfg.name() + " ended: " + rootMessage(t));
+                    // A provider rebuilt or the platform stopping ends its watch on purpose: not worth a warning.
+                    boolean onPurpose = instance.closed() || Thread.currentThread().isInterrupted()
+                            || providers.get(cfg.uid()).orElse(null) != instance;
+                    LOG.log(onPurpose ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                            "inventory watch of provider " + cfg.name() + " ended: " + rootMessage(t));
                 }
             }
         });

@@ -32,6 +32,9 @@ public final class Hooks {
     /** The spec a runner sees; the playbook decoded as MTV stores it (base64, line breaks allowed). */
     public static HookSpec spec(Hook hook, String step) {
         Hook.Spec s = hook.spec == null ? new Hook.Spec() : hook.spec;
+        Hook.Spec.playbookProblem(s.playbook).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem); // the Hook's InvalidPlaybook condition says the same
+        });
         String playbook = s.playbook == null || s.playbook.isBlank() ? null
                 : new String(Base64.getMimeDecoder().decode(s.playbook.strip()), StandardCharsets.UTF_8);
         Map<String, String> annotations = hook.metadata == null || hook.metadata.annotations == null

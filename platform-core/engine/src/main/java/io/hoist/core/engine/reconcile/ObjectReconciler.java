@@ -49,7 +49,9 @@ public final class ObjectReconciler {
 
     /** Returns true when the object should be looked at again soon; false for a gone object. */
     public boolean reconcile(Messages.Reconcile r) {
-        var stored = store.get(r.kind(), r.namespace(), r.name());
+        // A Migration's pass reads its own fields only; its VM entries are the plan's (read by the controller)
+        var stored = r.kind() == ResourceKind.MIGRATION ? store.getWithoutItems(r.kind(), r.namespace(), r.name())
+                : store.get(r.kind(), r.namespace(), r.name());
         if (stored.isEmpty()) {
             return false;
         }

@@ -1,5 +1,7 @@
 package io.hoist.core.engine.reconcile;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.engine.bus.Messages;
 import io.hoist.core.model.ResourceKind;
@@ -18,7 +20,8 @@ import java.util.function.Consumer;
 /**
  * Turns store and inventory changes into reconcile requests. The store calls its watch listeners while it holds its
  * write lock, so the listener here only hands the event to this router's own serial thread (order kept); listing
- * and parsing happen there, never under the store's lock.
+ * and parsing happen there, never under the store's lock. It watches and lists without item lists (a plan's VM
+ * entries): what it routes on are names, uids and generations.
  */
 public final class WatchRouter {
     /** Inventory changes are gathered this long before a provider's plans are recomputed. */
@@ -31,6 +34,9 @@ public final class WatchRouter {
         void providerDeleted(String uid, String type);
 
         void planDeleted(Messages.PlanKey plan);
+
+        /** A Migration was deleted: as in MTV, its running VMs are canceled (the seed's procedure to stop one). */
+        void migrationDeleted(String migrationUid, Messages.PlanKey plan);
 
         /** A Migration's spec changed (new generation): its waiting runs look again now. */
         void migrationChanged(String migrationUid);
@@ -82,6 +88,11 @@ public final class WatchRouter {
         String ns = o.path("metadata").path("namespace").asText();
         String name = o.path("metadata").path("name").asText();
         boolean deleted = "DELETED".equals(e.type());
+        if (e.itemsOnly()) {
+            // VM entries written by the engine's own status writer: the runs that wrote them enqueue what must
+            // look again when they end, so a batch of phase changes costs no reconcile pass.
+            return;
+        }
         switch (kind) {
             case PROVIDER -> {
                 if (deleted) {
@@ -103,6 +114,11 @@ public final class WatchRouter {
                 String uid = o.path("metadata").path("uid").asText();
                 if (deleted) {
                     migrationGenerations.remove(uid);
+                    JsonNode planRef = o.path("spec").path("plan");
+                    String planNs = planRef.path("namespace").asText("");
+                    targets.migrationDeleted(uid, new Messages.PlanKey(planNs.isEmpty() ? ns : planNs, planRef.path("name").asText()));
+                    targets.enqueue(new Messages.Reconcile(ResourceKind.PLAN, planNs.isEmpty() ? ns : planNs,
+                            planRef.path("name").asText()));
                     return;
                 }
                 targets.enqueue(new Messages.Reconcile(kind, ns, name));
@@ -140,7 +156,7 @@ public final class WatchRouter {
 
     private void requeuePlansOf(String providerUid) {
         Set<String> refs = new HashSet<>();
-        for (ObjectNode p : store.list(ResourceKind.PROVIDER, null)) {
+        for (ObjectNode p : store.listWithoutItems(ResourceKind.PROVIDER, null)) {
             if (providerUid.equals(p.path("metadata").path("uid").asText())) {
                 refs.add(p.path("metadata").path("namespace").asText() + "/" + p.path("metadata").path("name").asText());
             }
@@ -148,7 +164,7 @@ public final class WatchRouter {
         if (refs.isEmpty()) {
             return;
         }
-        for (ObjectNode plan : store.list(ResourceKind.PLAN, null)) {
+        for (ObjectNode plan : store.listWithoutItems(ResourceKind.PLAN, null)) {
             String ns = plan.path("metadata").path("namespace").asText();
             for (String side : List.of("source", "destination")) {
                 var ref = plan.path("spec").path("provider").path(side);
@@ -163,7 +179,7 @@ public final class WatchRouter {
 
     /** Every object of a kind gets a pass (start, resync, a change many objects depend on). */
     public void requeueAll(ResourceKind kind) {
-        for (ObjectNode o : store.list(kind, null)) {
+        for (ObjectNode o : store.listWithoutItems(kind, null)) {
             targets.enqueue(new Messages.Reconcile(kind, o.path("metadata").path("namespace").asText(),
                     o.path("metadata").path("name").asText()));
         }

@@ -4,6 +4,7 @@ import io.hoist.api.transfer.DiskReader;
 import io.hoist.api.transfer.DiskWriter;
 import io.hoist.api.transfer.Extent;
 import io.hoist.api.transfer.TransferProgress;
+import io.hoist.core.transfer.checksum.ChecksumMode;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -26,11 +27,15 @@ public interface DiskCopyService {
      *                      so its checksum still covers the whole disk
      * @param extents       changed areas of a warm delta, or null for a full copy
      * @param budgets       shared bandwidth budgets to draw from: name to MiB/s (0 or less: unlimited)
+     * @param checksum      sha256-4m (verify the copy) or none (no hashing, never claimed verified)
      */
     record CopyRequest(String checkpointKey, String digestsKey, String diskId, DiskReader reader, DiskWriter writer,
                        List<Extent> extents, java.util.Map<String, Double> budgets, Consumer<TransferProgress> progress,
-                       BooleanSupplier canceled) {}
+                       BooleanSupplier canceled, ChecksumMode checksum) {}
 
-    /** What was copied, with the project's {@code sha256-4m:} checksums of what was read and written. */
-    record Result(long bytesCopied, long bytesTotal, String sourceChecksum, String targetChecksum) {}
+    /**
+     * What was copied, with the project's {@code sha256-4m:} checksums of what was read and written; with checksum
+     * {@code none} (asked for, or forced because an earlier pass of a warm migration had none) both are null.
+     */
+    record Result(long bytesCopied, long bytesTotal, ChecksumMode checksum, String sourceChecksum, String targetChecksum) {}
 }

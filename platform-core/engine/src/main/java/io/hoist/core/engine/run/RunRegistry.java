@@ -54,6 +54,12 @@ public final class RunRegistry {
         });
     }
 
+    /** The VMs this engine runs for a Migration (to cancel them all when it is deleted). */
+    public java.util.List<String> vmIdsOf(String migrationUid) {
+        String prefix = key(migrationUid, "");
+        return runs.keySet().stream().filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length())).sorted().toList();
+    }
+
     public int active() {
         return runs.size();
     }

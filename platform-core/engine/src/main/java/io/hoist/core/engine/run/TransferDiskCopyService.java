@@ -4,6 +4,8 @@ import io.hoist.core.transfer.budget.BandwidthBudget;
 import io.hoist.core.transfer.budget.BandwidthBudgets;
 import io.hoist.core.transfer.checkpoint.FileCheckpointStore;
 import io.hoist.core.transfer.checksum.BlockDigests;
+import io.hoist.core.transfer.checksum.ChecksumMode;
+import io.hoist.core.transfer.copy.CopyFailedException;
 import io.hoist.core.transfer.copy.CopyOptions;
 import io.hoist.core.transfer.copy.CopyResult;
 import io.hoist.core.transfer.copy.DiskCopier;
@@ -22,16 +24,27 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@link DiskCopyService} on the platform's transfer engine: checkpoints under {@code DATA/checkpoints},
  * the target block digests of each pass under {@code DATA/digests} (the baseline of the next warm
- * delta), bandwidth from named budgets whose rates are looked up at each copy start.
+ * delta), bandwidth from named budgets whose rates are looked up at each copy start. A pass run with checksum
+ * {@code none} leaves a {@code .none} marker instead of digests: the next delta then copies without a baseline and
+ * also reports {@code none}, since no checksum of the whole disk can be formed from it.
  */
 public final class TransferDiskCopyService implements DiskCopyService {
+    /** The copier's failure code when the target's checksum differs from the source's. */
+    private static final String CHECKSUM_MISMATCH = "ChecksumMismatch";
     private final FileCheckpointStore checkpoints;
     private final Path digestsDir;
     private final BandwidthBudgets budgets;
     private final ScheduledExecutorService timers;
     private final CopyOptions options;
+    private final RunMeters meters;
 
     public TransferDiskCopyService(Path dataDir, BandwidthBudgets budgets, ScheduledExecutorService timers) {
+        this(dataDir, budgets, timers, RunMeters.NONE);
+    }
+
+    /** As above, counting checksum mismatches in {@code meters}. */
+    public TransferDiskCopyService(Path dataDir, BandwidthBudgets budgets, ScheduledExecutorService timers, RunMeters meters) {
+        this.meters = meters;
         try {
             this.checkpoints = new FileCheckpointStore(dataDir.resolve("checkpoints"));
             this.digestsDir = Files.createDirectories(dataDir.resolve("digests"));
@@ -55,12 +68,19 @@ public final class TransferDiskCopyService implements DiskCopyService {
                 budgets.get(name).ifPresent(b -> b.setRate(0));
             }
         }
+        ChecksumMode mode = r.checksum() == null ? ChecksumMode.SHA256_4M : r.checksum();
+        // The marker wins over digests: it is written first and removed last, so a crash in between never pairs a
+        // stale baseline with a verified claim.
+        boolean earlierPassUnhashed = r.extents() != null && Files.exists(noneMarker(r.digestsKey()));
+        BlockDigests baseline = r.extents() == null || earlierPassUnhashed ? null : loadDigests(r.digestsKey(), r.reader().size());
+        if (earlierPassUnhashed) {
+            mode = ChecksumMode.NONE;
+        }
         var builder = io.hoist.core.transfer.copy.CopyRequest.builder(fileKey(r.checkpointKey()), r.reader(), r.writer())
-                .checkpoints(checkpoints).budgets(shared).progress(r.progress()).options(options);
-        BlockDigests baseline = r.extents() == null ? null : loadDigests(r.digestsKey(), r.reader().size());
+                .checkpoints(checkpoints).budgets(shared).progress(r.progress()).options(options.withChecksum(mode));
         if (r.extents() != null) {
-            if (baseline != null) {
-                builder.changedAreas(r.extents(), baseline);
+            if (baseline != null || earlierPassUnhashed) {
+                builder.changedAreas(r.extents(), mode.verifies() ? baseline : null);
             } else {
                 builder.allocation(r.extents()); // first pass of a warm migration: the allocated areas
             }
@@ -74,13 +94,18 @@ public final class TransferDiskCopyService implements DiskCopyService {
         CopyResult result;
         try {
             result = DiskCopier.copy(builder.build());
+        } catch (CopyFailedException e) {
+            if (CHECKSUM_MISMATCH.equals(e.code())) {
+                meters.checksumMismatch();
+            }
+            throw e;
         } finally {
             watch.cancel(false);
             Thread.interrupted(); // a late cancel must not leak into the next task on this thread
         }
         saveDigests(r.digestsKey(), result.targetDigests());
-        return new Result(result.bytesRead() + result.bytesZeroed(), result.virtualSize(), result.sourceChecksum(),
-                result.targetChecksum());
+        return new Result(result.bytesRead() + result.bytesZeroed(), result.virtualSize(), result.checksum(),
+                result.sourceChecksum(), result.targetChecksum());
     }
 
     @Override
@@ -104,14 +129,22 @@ public final class TransferDiskCopyService implements DiskCopyService {
         return BlockDigests.of(size, Files.readAllBytes(f));
     }
 
+    private Path noneMarker(String key) {
+        return digestsDir.resolve(fileKey(key) + ".none");
+    }
+
+    /** The baseline of the next delta: the digests, or (checksum none) a marker that a pass was done without. */
     private void saveDigests(String key, BlockDigests digests) throws IOException {
+        Path f = digestsFile(key);
         if (digests == null) {
+            Files.write(noneMarker(key), new byte[0]);
+            Files.deleteIfExists(f);
             return;
         }
-        Path f = digestsFile(key);
         Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
         Files.write(tmp, digests.prefix(digests.blockCount()));
         Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.deleteIfExists(noneMarker(key));
     }
 
     /** Keys contain '/', file names may not. */

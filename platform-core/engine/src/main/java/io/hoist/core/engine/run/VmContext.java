@@ -119,6 +119,11 @@ public final class VmContext {
         return t;
     }
 
+    /** Replaces the run's target spec (guest conversion decides firmware, devices and OS labels). */
+    public void target(TargetVmSpec spec) {
+        this.target = spec;
+    }
+
     public TargetVmSpec targetIfKnown() {
         return target;
     }

@@ -19,6 +19,9 @@ import io.hoist.core.model.resource.StorageMap;
 import io.hoist.core.model.resource.VmStatus;
 import io.hoist.core.store.ResourceStore;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,12 +36,20 @@ public final class VmLoader {
     private final ObjectMapper mapper;
     private final ProviderRuntime providers;
     private final StatusWriter status;
+    private final TargetContexts contexts;
+    private final Object namesLock = new Object();
 
     public VmLoader(ResourceStore store, ObjectMapper mapper, ProviderRuntime providers, StatusWriter status) {
         this.store = store;
         this.mapper = mapper;
         this.providers = providers;
         this.status = status;
+        this.contexts = new TargetContexts(store);
+    }
+
+    /** The status editor of a VM that could not be loaded (its failure is still recorded on it). */
+    public VmStatusEditor editor(Messages.RunVm msg) {
+        return new VmStatusEditor(status, msg);
     }
 
     public VmContext load(Messages.RunVm msg) {
@@ -79,17 +90,92 @@ public final class VmLoader {
         return out;
     }
 
+    /** Which VM of the plan copies each shared disk this VM is attached to (share id → plan VM id). */
+    public record SharedCopiers(Map<String, String> byShareId) {}
+
     private io.hoist.api.destination.TargetVmSpec target(VmContext vm, io.hoist.api.source.SourceVm sourceVm) throws Exception {
         Plan plan = vm.plan();
         String ns = vm.message().plan().namespace();
         NetworkMap nm = read(ResourceKind.NETWORK_MAP, ns(plan.spec.map.network.namespace, ns), plan.spec.map.network.name, NetworkMap.class).orElse(null);
         StorageMap sm = read(ResourceKind.STORAGE_MAP, ns(plan.spec.map.storage.namespace, ns), plan.spec.map.storage.name, StorageMap.class).orElse(null);
         boolean wasRunning = "On".equals(vm.entry().restorePowerState);
+        String uid = vm.sourceInstance().config().uid();
+        String type = vm.sourceInstance().config().type();
+        Set<String> elsewhere = Set.of();
+        if (SharedDisks.hasShared(sourceVm)) {
+            String self = vm.message().vmId();
+            Map<String, String> copiers = SharedDisks.copiers(plan, v -> self.equals(planVmId(v)) ? Optional.of(sourceVm)
+                    : describeQuietly(vm, v), uid);
+            vm.attachment(SharedCopiers.class, () -> new SharedCopiers(Map.copyOf(copiers)));
+            elsewhere = SharedDisks.copiedElsewhere(self, sourceVm, copiers, uid);
+        }
         try {
-            return TargetSpecBuilder.build(sourceVm, plan, vm.planVm(), nm, sm, plan.metadata.uid, vm.message().migrationUid(),
-                    wasRunning, vm.sourceInstance().config().uid());
+            TargetSpecBuilder.Built built = TargetSpecBuilder.build(sourceVm, plan, vm.planVm(), nm, sm, plan.metadata.uid,
+                    vm.message().migrationUid(), wasRunning, contexts.context(uid, type, null, elsewhere));
+            String name = chosenName(vm, sourceVm, built.spec());
+            if (!name.equals(built.spec().name())) {
+                built = TargetSpecBuilder.build(sourceVm, plan, vm.planVm(), nm, sm, plan.metadata.uid,
+                        vm.message().migrationUid(), wasRunning, contexts.context(uid, type, name, elsewhere));
+            }
+            // After a restart past conversion, the spec is rebuilt as conversion left the guest (from the status).
+            return io.hoist.core.engine.run.phase.GuestConversion.apply(built.spec(), vm.entry());
         } catch (TargetSpecBuilder.SpecException e) {
             throw new HoistException(HoistException.Type.USER_ERROR, e.conditionType(), e.getMessage());
+        }
+    }
+
+    private Optional<io.hoist.api.source.SourceVm> describeQuietly(VmContext vm, Plan.Vm other) {
+        try {
+            return vm.source().describe(new io.hoist.api.source.VmRef(other.id, other.name));
+        } catch (Exception e) {
+            return Optional.empty(); // a VM that cannot be described copies nothing; its own run reports why
+        }
+    }
+
+    /**
+     * The target name, decided once per run and kept on the VM's status ({@code newName}): a name derived from a source
+     * name that is not DNS-1123 gets a suffix when another VM of the plan or a VM on the destination holds it, as MTV's
+     * name handler does. Decisions are serialised, so two VMs of a plan deriving the same name get different ones.
+     */
+    private String chosenName(VmContext vm, io.hoist.api.source.SourceVm sourceVm, io.hoist.api.destination.TargetVmSpec spec)
+            throws Exception {
+        if (!TargetSpecBuilder.renamed(sourceVm, vm.planVm())) {
+            return spec.name();
+        }
+        VmStatus mine = vm.entry();
+        if (mine.newName != null && !mine.newName.isBlank()) {
+            return mine.newName;
+        }
+        synchronized (namesLock) {
+            Plan current = status.plan(vm.message().plan()).orElse(vm.plan());
+            Set<String> taken = new HashSet<>();
+            for (Plan.Vm other : current.spec.vms) {
+                if (vm.message().vmId().equals(planVmId(other))) {
+                    continue;
+                }
+                if (other.targetName != null && !other.targetName.isEmpty()) {
+                    taken.add(other.targetName);
+                } else {
+                    // a VM whose own name is a valid label keeps it, so a renamed VM must not take it
+                    describeQuietly(vm, other).filter(o -> !TargetSpecBuilder.renamed(o, other))
+                            .ifPresent(o -> taken.add(TargetSpecBuilder.targetName(o, other)));
+                }
+            }
+            if (current.status != null && current.status.migration != null && current.status.migration.vms != null) {
+                for (VmStatus other : current.status.migration.vms) {
+                    if (!vm.message().vmId().equals(other.id) && other.newName != null) {
+                        taken.add(other.newName);
+                    }
+                }
+            }
+            String name = spec.name();
+            if (taken.contains(name) || vm.destination().validateTarget(spec).stream()
+                    .anyMatch(c -> "VMAlreadyExists".equals(c.type()))) {
+                name = TargetSpecBuilder.withSuffix(name, sourceVm.id());
+            }
+            String chosen = name;
+            vm.status().durable(v -> v.newName = chosen);
+            return chosen;
         }
     }
 

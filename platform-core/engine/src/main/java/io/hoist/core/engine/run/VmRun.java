@@ -30,7 +30,7 @@ public final class VmRun {
     /** What every run shares; built once by the engine. */
     public record Services(VmLoader loader, PhaseHandlers handlers, Cleanup cleanup, Delays delays,
                            java.util.function.Supplier<RetryPolicy> retry,
-                           Executor executor, java.util.function.BooleanSupplier stopping) {}
+                           Executor executor, java.util.function.BooleanSupplier stopping, RunMeters meters) {}
 
     private final Services services;
     private final Messages.RunVm msg;
@@ -90,6 +90,11 @@ public final class VmRun {
     }
 
     private void advance() {
+        // Every log line of this run names its plan, migration, VM and step (SLF4J MDC; the run's threads are virtual
+        // and per task, so nothing lingers on another run's lines).
+        org.slf4j.MDC.put("plan", msg.plan().namespace() + "/" + msg.plan().name());
+        org.slf4j.MDC.put("migration", msg.migrationName());
+        org.slf4j.MDC.put("vm", msg.vmId());
         synchronized (walking) {
             if (finished.isDone() || services.stopping().getAsBoolean()) {
                 return;
@@ -107,6 +112,7 @@ public final class VmRun {
                         return;
                     }
                     PhaseRef phase = vm.phase();
+                    org.slf4j.MDC.put("step", String.valueOf(phase));
                     if (phase.is(Phase.Completed)) {
                         finishSucceeded();
                         return;
@@ -115,6 +121,12 @@ public final class VmRun {
                     try {
                         outcome = services.handlers().run(vm);
                     } catch (Exception e) {
+                        if (services.stopping().getAsBoolean()) {
+                            // the phase failed because the engine is stopping under it (store closing, pools
+                            // shutting down): not the VM's failure; it resumes at this phase on the next start
+                            LOG.log(System.Logger.Level.DEBUG, "VM " + msg.vmId() + " stopped with the engine in " + phase + ": " + e);
+                            return;
+                        }
                         outcome = retryOrFail(phase, e);
                     }
                     switch (outcome) {
@@ -173,6 +185,7 @@ public final class VmRun {
         }
         LOG.log(System.Logger.Level.INFO, "VM " + msg.vmId() + " of plan " + msg.plan() + ": " + phase + " failed ("
                 + reason + "), attempt " + attempts + " of " + policy.attempts());
+        services.meters().retried(phase.name(), code(cause));
         return Outcome.waitFor(services.delays().after(policy.delay(attempts)),
                 "Retrying: " + reason + " (attempt " + (attempts + 1) + " of " + policy.attempts() + ")");
     }
@@ -189,6 +202,11 @@ public final class VmRun {
             c = c.getCause();
         }
         return c;
+    }
+
+    /** The failure's code, as the VM's error and the retries metric name it (phases that retry on their own use it). */
+    public static String failureCode(Throwable t) {
+        return code(t);
     }
 
     /** The failure's code for the VM's error: a plugin's {@code TYPE/Code}, else the exception's simple name. */
@@ -241,8 +259,22 @@ public final class VmRun {
     }
 
     private void finishFailed(String reason, String code) {
-        if (vm == null) { // could not even load: the plan or VM is gone; nothing to clean up or record
+        if (vm == null) { // could not even load (a provider gone, a plugin's phases invalid): nothing ran to clean up
             LOG.log(System.Logger.Level.WARNING, "VM " + msg.vmId() + " of plan " + msg.plan() + " cannot run: " + reason);
+            String shown = code == null ? reason : code + ": " + reason;
+            try {
+                String now = VmStatusEditor.now();
+                services.loader().editor(msg).durable(v -> {
+                    v.completed = now;
+                    v.error = VmStatus.VmError.of(v.phase == null ? Phase.Started.name() : v.phase, List.of(shown));
+                    VmStatusEditor.endOpenSteps(v, "Failed", now);
+                    VmStatusEditor.setCondition(v, Condition.of("Failed", Condition.TRUE, Condition.CATEGORY_ADVISORY, "Failed",
+                            "The VM migration has FAILED: " + reason));
+                    VmStatusEditor.removeCondition(v, "Pending");
+                });
+            } catch (RuntimeException planGone) {
+                // the plan or its VM entry no longer exists: there is nothing to record the failure on
+            }
             finished.complete(null);
             onFinished.accept(this);
             return;
@@ -250,8 +282,7 @@ public final class VmRun {
         PhaseRef failedIn = vm.phase();
         LOG.log(System.Logger.Level.WARNING, "VM " + msg.vmId() + " of plan " + msg.plan() + " failed in " + failedIn + ": " + reason);
         var planVm = vm.planVm();
-        boolean deleteVm = Boolean.TRUE.equals(planVm.deleteVmOnFailMigration != null ? planVm.deleteVmOnFailMigration
-                : vm.plan().spec.deleteVmOnFailMigration);
+        boolean deleteVm = io.hoist.core.model.resource.Plan.deleteVmOnFailMigration(vm.plan().spec, planVm);
         String cleanupError = services.cleanup().run(vm, Destination.CleanupReason.FAILED, deleteVm);
         String now = VmStatusEditor.now();
         String shown = code == null ? reason : code + ": " + reason;
@@ -260,10 +291,14 @@ public final class VmRun {
             v.error = VmStatus.VmError.of(failedIn.name(), cleanupError == null ? List.of(shown) : List.of(shown, cleanupError));
             if (failedIn.step() != null) {
                 VmStatus.Step s = VmStatusEditor.step(v, failedIn.step());
-                s.phase = "Completed";
+                s.phase = "Failed"; // not "Completed": a failed DiskTransfer must not read as done
                 s.completed = now;
                 s.error = VmStatus.VmError.of(failedIn.name(), List.of(shown));
+                if (s.tasks != null) {
+                    s.tasks.stream().filter(t -> !"Completed".equals(t.phase)).forEach(t -> t.phase = "Failed");
+                }
             }
+            VmStatusEditor.endOpenSteps(v, "Failed", now);
             VmStatusEditor.setCondition(v, Condition.of("Failed", Condition.TRUE, Condition.CATEGORY_ADVISORY, "Failed",
                     "The VM migration has FAILED: " + reason));
             VmStatusEditor.removeCondition(v, "Pending");
@@ -276,6 +311,7 @@ public final class VmRun {
         String now = VmStatusEditor.now();
         vm.status().durable(v -> {
             v.completed = now;
+            VmStatusEditor.endOpenSteps(v, "Canceled", now);
             if (cleanupError != null) {
                 v.error = VmStatus.VmError.of(v.phase, List.of(cleanupError));
             }

@@ -45,6 +45,11 @@ public final class VmStatusEditor {
                 .orElseThrow(() -> new IllegalStateException("VM " + vm.vmId() + " has no status entry on plan " + vm.plan()));
     }
 
+    /** Another VM's entry of the same plan, as last written (e.g. the VM that copies a shared disk). */
+    public java.util.Optional<VmStatus> entryOf(String vmId) {
+        return writer.vm(vm.plan(), vmId);
+    }
+
     public void pending(String reason) {
         live(v -> setCondition(v, Condition.of("Pending", Condition.TRUE, Condition.CATEGORY_ADVISORY, "Waiting", reason)));
     }
@@ -143,6 +148,42 @@ public final class VmStatusEditor {
         if (v.conditions != null) {
             v.conditions.removeIf(c -> type.equals(c.type));
         }
+    }
+
+    /**
+     * Ends every step and task still Running (or started) with {@code phase} (Canceled, Failed), keeping their last
+     * progress figures and dropping the live ones (rate, ETA), which would otherwise still promise a finish.
+     */
+    public static void endOpenSteps(VmStatus v, String phase, String now) {
+        if (v.pipeline == null) {
+            return;
+        }
+        for (VmStatus.Step s : v.pipeline) {
+            if ("Running".equals(s.phase)) {
+                s.phase = phase;
+                s.completed = now;
+            }
+            dropLiveFigures(s);
+            for (VmStatus.Task t : s.tasks == null ? java.util.List.<VmStatus.Task>of() : s.tasks) {
+                if ("Running".equals(t.phase) || "Pending".equals(t.phase)) {
+                    t.phase = phase;
+                    t.completed = now;
+                    dropLiveFigures(t);
+                }
+            }
+        }
+    }
+
+    private static void dropLiveFigures(VmStatus.Task t) {
+        if (t.annotations != null) {
+            t.annotations.remove(ANN_PREFIX + "rate-mibps");
+            t.annotations.remove(ANN_PREFIX + "eta-seconds");
+        }
+    }
+
+    /** Whether a task or step reached an end (no live update may change it any more). */
+    public static boolean ended(VmStatus.Task t) {
+        return "Completed".equals(t.phase) || "Canceled".equals(t.phase) || "Failed".equals(t.phase);
     }
 
     /** The last precopy round of a warm VM. */

@@ -294,14 +294,26 @@ public final class ProviderRuntime implements AutoCloseable {
     /** Static checks from every factory that accepts this provider (UrlNotValid, SecretNotValid, ...). */
     public List<Condition> validate(ProviderConfig cfg) {
         List<Condition> out = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
+        List<String> destinations = new ArrayList<>();
         for (SourceProviderFactory f : extensions.sourceFactories()) {
-            if (f.acceptsSource(cfg)) {
+            if (call(f, () -> f.acceptsSource(cfg))) {
+                sources.add(f.getClass().getName());
                 out.addAll(call(f, () -> f.validate(cfg)));
             }
         }
         for (DestinationProviderFactory f : extensions.destinationFactories()) {
-            if (f.acceptsDestination(cfg)) {
+            if (call(f, () -> f.acceptsDestination(cfg))) {
+                destinations.add(f.getClass().getName());
                 out.addAll(call(f, () -> f.validate(cfg)));
+            }
+        }
+        // Two installed plugins claiming one provider would make the choice depend on load order: say so.
+        for (List<String> claims : List.of(sources, destinations)) {
+            if (claims.size() > 1) {
+                out.add(new Condition("TypeNotValid", "True", "PluginsConflict", Condition.Category.Critical,
+                        "providers of type '" + cfg.type() + "' are claimed by more than one installed plugin: " + claims
+                                + "; remove all but one"));
             }
         }
         return out;

@@ -14,23 +14,45 @@ import java.util.function.IntSupplier;
 /**
  * Backpressure on disk transfers. One rule: at most {@code controller_max_vm_inflight} disks are
  * transferred per source host (per provider for hostless sources), counted across every running
- * plan; a plan may set its own lower cap. A VM asks for all its disks at once and gives each back
+ * plan; a plan may set its own lower cap, and {@code controller_max_disks_inflight_total} (when set) bounds the
+ * disks in flight on the whole platform. A VM asks for all its disks at once and gives each back
  * when that disk is done, so a waiting VM starts as soon as enough disks finished anywhere on the
  * host. A VM with more disks than the limit runs alone once its host is idle.
  *
  * <p>Fairness: requests are served in arrival order per host; a request that does not fit blocks
  * later requests for the same host (so big VMs are not starved by small ones), while a request
- * held back only by its own plan's cap does not block other plans.
+ * held back only by its own plan's cap does not block other plans. When the platform-wide limit is reached, nothing
+ * more starts until a disk ends, and then in arrival order across hosts.
+ *
+ * <p>Copy rounds reach it from the bus: a host's {@link DiskCopyConsumers consumer} takes a round only while
+ * {@link #hasRoom} says the host has credit, so waiting rounds stay messages rather than entries here.
  */
 public final class TransferScheduler {
     private final IntSupplier hostLimit;
+    private final IntSupplier totalLimit;
+    private int inUseTotal;
     private final Map<String, Integer> inUseByHost = new HashMap<>();
     private final Map<String, Integer> inUseByPlan = new HashMap<>();
     private final LinkedList<Request> queue = new LinkedList<>();
+    /** Hosts with a queued request that waits for host slots (not only for its plan's cap): they have no credit. */
+    private final Set<String> hostBlocked = new HashSet<>();
+    /** A queued request waits for the platform-wide limit: no host has credit until a disk ends. */
+    private boolean totalBlocked;
+    /** Told after every decision (a grant, a release, a cancelled waiter): the copy consumers re-check credit. */
+    private volatile Runnable onChange = () -> {};
 
     /** @param hostLimit read on every decision, so a settings change applies without restart */
     public TransferScheduler(IntSupplier hostLimit) {
+        this(hostLimit, () -> 0);
+    }
+
+    /**
+     * @param hostLimit  disks per source host, read on every decision
+     * @param totalLimit disks on the whole platform, 0 for no such limit; read on every decision
+     */
+    public TransferScheduler(IntSupplier hostLimit, IntSupplier totalLimit) {
         this.hostLimit = hostLimit;
+        this.totalLimit = totalLimit;
     }
 
     /** A granted set of disk slots; {@link #release(int)} gives back some, {@link #close()} the rest. */
@@ -52,6 +74,7 @@ public final class TransferScheduler {
                 held -= n;
                 add(inUseByHost, request.hostKey, -n);
                 add(inUseByPlan, request.planKey, -n);
+                inUseTotal -= n;
             }
             dispatch();
         }
@@ -105,6 +128,26 @@ public final class TransferScheduler {
         return r.future;
     }
 
+    /** Called after every decision, outside the lock (the disk-copy consumers fetch more work when a host has room). */
+    public void onChange(Runnable listener) {
+        this.onChange = listener;
+    }
+
+    /**
+     * Whether a new request for {@code hostKey} could start now: the host has a free slot and nothing queued for
+     * it waits for host slots. This is a host consumer's credit: it takes the next copy message only while true.
+     */
+    public synchronized boolean hasRoom(String hostKey) {
+        int total = totalLimit();
+        return !hostBlocked.contains(hostKey) && inUseByHost.getOrDefault(hostKey, 0) < limit()
+                && (total == 0 || (!totalBlocked && inUseTotal < total));
+    }
+
+    /** Disks in flight on the whole platform now. */
+    public synchronized int inUseTotal() {
+        return inUseTotal;
+    }
+
     /** Re-evaluates the queue, e.g. after the limit setting changed. */
     public void poke() {
         dispatch();
@@ -114,8 +157,20 @@ public final class TransferScheduler {
         return inUseByHost.getOrDefault(hostKey, 0);
     }
 
+    /** Disks in flight per source host now (a copy), for the hoist_disks_in_flight metric. */
+    public synchronized Map<String, Integer> inUseByHost() {
+        return Map.copyOf(inUseByHost);
+    }
+
     public synchronized int waiting() {
         return queue.size();
+    }
+
+    /** Disks waiting for a slot per source host now (a copy), for the hoist_disks_waiting metric. */
+    public synchronized Map<String, Integer> waitingByHost() {
+        Map<String, Integer> out = new HashMap<>();
+        queue.forEach(r -> out.merge(r.hostKey, r.disks, Integer::sum));
+        return out;
     }
 
     /** The limit in force now (for the Pending condition's message). */
@@ -123,11 +178,19 @@ public final class TransferScheduler {
         return Math.max(1, hostLimit.getAsInt());
     }
 
+    /** The platform-wide limit in force now, 0 for none. */
+    public int totalLimit() {
+        return Math.max(0, totalLimit.getAsInt());
+    }
+
     private void dispatch() {
         List<Runnable> grants = new ArrayList<>();
         synchronized (this) {
             int limit = limit();
-            Set<String> blockedHosts = new HashSet<>();
+            int total = totalLimit();
+            Set<String> blockedHosts = hostBlocked;
+            blockedHosts.clear();
+            totalBlocked = false;
             for (Iterator<Request> it = queue.iterator(); it.hasNext(); ) {
                 Request r = it.next();
                 if (r.future.isDone()) {
@@ -145,9 +208,14 @@ public final class TransferScheduler {
                 if (r.planCap > 0 && !fits(inUseByPlan.getOrDefault(r.planKey, 0), r.disks, r.planCap)) {
                     continue;
                 }
+                if (total > 0 && !fits(inUseTotal, r.disks, total)) {
+                    totalBlocked = true; // first come first served across hosts: later requests wait too
+                    break;
+                }
                 it.remove();
                 add(inUseByHost, r.hostKey, r.disks);
                 add(inUseByPlan, r.planKey, r.disks);
+                inUseTotal += r.disks;
                 Lease lease = new Lease(r);
                 grants.add(() -> {
                     if (!r.future.complete(lease)) {
@@ -158,6 +226,7 @@ public final class TransferScheduler {
         }
         // Complete outside the lock: continuations may call back into the scheduler.
         grants.forEach(Runnable::run);
+        onChange.run();
     }
 
     private static boolean fits(int used, int wanted, int limit) {

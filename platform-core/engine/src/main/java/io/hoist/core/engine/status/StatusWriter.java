@@ -24,10 +24,13 @@ import java.util.function.Consumer;
 
 /**
  * The one writer of Plan and Migration status. Every status change of the engine is a function
- * queued here; a single thread drains the queue in batches, applies all pending changes of a plan to
- * one fresh copy and writes it once. So hundreds of VMs changing phase cost one store write per
- * batch, and a change is never lost to a concurrent write: on a resourceVersion conflict the batch
- * is re-read and re-applied. A returned future completes once the change is durable.
+ * queued here; a single thread drains the queue in batches and applies all pending changes of a plan to
+ * its cached copy. VM entries ({@code status.migration.vms}, mirrored to the Migration's {@code status.vms})
+ * are the store's item rows: a batch writes only the entries it changed ({@link ResourceStore#writeItems}),
+ * so a VM's phase change costs the same in a plan of 20 VMs as in one of 20,000. The plan's own fields are
+ * written (without the list) only when a change touched them. A change is never lost to a concurrent
+ * write: on a resourceVersion conflict the plan is re-read and the batch re-applied. A returned future
+ * completes once the change is durable.
  */
 public final class StatusWriter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StatusWriter.class.getName());
@@ -82,7 +85,12 @@ public final class StatusWriter implements AutoCloseable {
      * Migration's {@code status.vms}.
      */
     public CompletableFuture<Void> updateVm(PlanKey plan, String migrationName, String vmId, Consumer<VmStatus> change) {
-        Consumer<Plan> onPlan = p -> findVm(p, vmId).ifPresent(change);
+        Consumer<Plan> onPlan = p -> {
+            VmStatus entry = indexed(p, vmId);
+            if (entry != null) {
+                change.accept(entry);
+            }
+        };
         // The plan entry is the durable truth; the Migration's copy of it is refreshed at most every few
         // seconds (and whenever the Migration itself is written), so a big plan costs one write per batch.
         return submit(new Change(plan, migrationName, onPlan, null, new CompletableFuture<>(), vmId));
@@ -103,6 +111,11 @@ public final class StatusWriter implements AutoCloseable {
     }
 
     private static final long LINGER_MS = 20;
+    /**
+     * Changes per drain at most: when a thousand VMs of one plan change phase together, the first of them are durable
+     * (and move on) after a few hundred entries are written, not after all of them; the rest follow at once.
+     */
+    private static final int MAX_BATCH = 256;
 
     /** Runs a drain on the writer thread; after close nothing more runs (close drained what was queued). */
     private void later(Runnable drain) {
@@ -138,36 +151,100 @@ public final class StatusWriter implements AutoCloseable {
         return loaded;
     }
 
-    /** A copy of one VM's current status entry. */
-    public Optional<VmStatus> vm(PlanKey key, String vmId) {
-        return plan(key).flatMap(p -> {
+    /** What a running Migration's pass needs of a VM entry. */
+    public record VmState(String id, boolean completed) {}
+
+    /**
+     * The VM entries' ids and whether each completed, from this writer's copy of the plan (the freshest there is: every
+     * VM change goes through here), without parsing thousands of entries from the store on every pass.
+     */
+    public Optional<List<VmState>> vmStates(PlanKey key) {
+        return plan(key).map(p -> {
             synchronized (p) {
-                return findVm(p, vmId).map(v -> mapper.convertValue(v, VmStatus.class));
+                List<VmStatus> list = vmsOf(p);
+                if (list == null) {
+                    return List.of();
+                }
+                List<VmState> out = new ArrayList<>(list.size());
+                for (VmStatus v : list) {
+                    out.add(new VmState(v.id, v.completed != null));
+                }
+                return out;
             }
         });
+    }
+
+    /**
+     * Each VM entry as a batch last serialized it, per plan (never changed afterwards): a run reads its own entry from
+     * here without the plan's lock. In a plan of thousands of VMs, every run copying its entry under that one lock,
+     * which the writer holds while applying a batch, spun more CPU than the copies themselves.
+     */
+    private final Map<PlanKey, Map<String, ObjectNode>> written = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A copy of one VM's current status entry. */
+    public Optional<VmStatus> vm(PlanKey key, String vmId) {
+        Map<String, ObjectNode> entries = written.get(key);
+        ObjectNode entry = entries == null ? null : entries.get(vmId);
+        if (entry != null) {
+            return Optional.of(mapper.convertValue(entry, VmStatus.class));
+        }
+        return plan(key).flatMap(p -> {
+            synchronized (p) {
+                return Optional.ofNullable(indexed(p, vmId)).map(v -> mapper.convertValue(v, VmStatus.class));
+            }
+        });
+    }
+
+    /** A cached plan's VM entries by id, valid while the plan holds this very list at this size. */
+    private record VmIndex(List<VmStatus> list, int size, Map<String, VmStatus> byId) {}
+
+    private final Map<Plan, VmIndex> indexes = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /**
+     * One VM's entry of a cached plan without walking the list (a walk per phase change made a plan of N VMs cost
+     * N² over its run). Called holding the plan's lock; entries are edited in place, so only a new or longer list
+     * needs a new index.
+     */
+    private VmStatus indexed(Plan p, String vmId) {
+        List<VmStatus> list = vmsOf(p);
+        if (list == null) {
+            return null;
+        }
+        VmIndex ix = indexes.get(p);
+        if (ix == null || ix.list() != list || ix.size() != list.size()) {
+            Map<String, VmStatus> byId = new java.util.HashMap<>();
+            for (VmStatus v : list) {
+                byId.putIfAbsent(v.id, v);
+            }
+            ix = new VmIndex(list, list.size(), byId);
+            indexes.put(p, ix);
+        }
+        VmStatus v = ix.byId().get(vmId);
+        return v != null && Objects.equals(v.id, vmId) ? v : findVm(p, vmId).orElse(null);
     }
 
     /** Forgets the cached plan (deleted, or changed by someone else). */
     public void forget(PlanKey key) {
         latest.remove(key);
+        written.remove(key);
     }
 
-    private void mirrorVm(PlanKey plan, Migration m, String vmId) {
+    /** The cached plan's entries of these VMs, as the Migration's copies of them. */
+    private List<ObjectNode> mirrorEntries(PlanKey plan, java.util.Set<String> vmIds) {
         Plan p = latest.get(plan);
+        List<ObjectNode> out = new ArrayList<>();
         if (p == null) {
-            return;
+            return out; // forgotten (plan deleted or re-read): the next change of these VMs mirrors them again
         }
-        findVm(p, vmId).ifPresent(entry -> {
-            if (m.status == null) {
-                m.status = new Migration.Status();
+        synchronized (p) {
+            for (String id : vmIds) {
+                VmStatus entry = indexed(p, id);
+                if (entry != null) {
+                    out.add(mapper.valueToTree(entry));
+                }
             }
-            if (m.status.vms == null) {
-                m.status.vms = new ArrayList<>();
-            }
-            VmStatus copy = mapper.convertValue(entry, VmStatus.class);
-            m.status.vms.removeIf(v -> Objects.equals(v.id, vmId));
-            m.status.vms.add(copy);
-        });
+        }
+        return out;
     }
 
     private void drainChanges() {
@@ -183,7 +260,7 @@ public final class StatusWriter implements AutoCloseable {
     /** Runs on the writer's single thread only. */
     private void drain() {
         List<Change> batch = new ArrayList<>();
-        for (Change c; (c = queue.poll()) != null; ) {
+        for (Change c; batch.size() < MAX_BATCH && (c = queue.poll()) != null; ) {
             batch.add(c);
         }
         Map<PlanKey, List<Change>> byPlan = new LinkedHashMap<>();
@@ -221,13 +298,18 @@ public final class StatusWriter implements AutoCloseable {
             List<Change> changes = byMigration.getOrDefault(key, List.of());
             Mirror mirror = dirtyMirrors.remove(key);
             int slash = key.indexOf('/');
+            String ns = key.substring(0, slash);
+            String name = key.substring(slash + 1);
             try {
-                write(ResourceKind.MIGRATION, key.substring(0, slash), key.substring(slash + 1), Migration.class, m -> {
-                    if (mirror != null) {
-                        mirror.vmIds().forEach(id -> mirrorVm(mirror.plan(), m, id));
+                if (!changes.isEmpty()) {
+                    writeMigration(ns, name, m -> changes.forEach(c -> c.migrationChange.accept(m)));
+                }
+                if (mirror != null) {
+                    List<ObjectNode> entries = mirrorEntries(mirror.plan(), mirror.vmIds());
+                    if (!entries.isEmpty()) {
+                        store.writeItems(ResourceKind.MIGRATION, ns, name, entries);
                     }
-                    changes.forEach(c -> c.migrationChange.accept(m));
-                });
+                }
                 lastMirror.put(key, now);
             } catch (RuntimeException e) {
                 changes.forEach(c -> failures.putIfAbsent(c, e));
@@ -256,8 +338,11 @@ public final class StatusWriter implements AutoCloseable {
     }
 
     /**
-     * Applies a batch of changes to the cached plan and writes its status once. The cache is the last
-     * written state, so the plan is parsed from the store only on first use or after a conflict.
+     * Applies a batch of changes to the cached plan and stores what they changed: the entries of the VMs changed by
+     * {@link #updateVm} as item rows, the plan's own fields (without the list) when an {@link #updatePlan} ran, the
+     * whole list when a change replaced it (a Migration's start). Both kinds in one batch are one write of the plan
+     * with its list, so a batch stays all-or-nothing. The cache is the last written state: the plan is parsed from
+     * the store only on first use or after a conflict.
      */
     private void writePlan(PlanKey key, List<Change> changes) {
         for (int attempt = 0; ; attempt++) {
@@ -267,45 +352,102 @@ public final class StatusWriter implements AutoCloseable {
                         .orElseThrow(() -> new StoreException.NotFound("Plan " + key + " not found"));
                 latest.put(key, p);
             }
-            ObjectNode updated;
+            ObjectNode body = null;
+            List<ObjectNode> entries = new ArrayList<>();
             synchronized (p) {
-                Plan target = p;
-                changes.forEach(c -> c.planChange.accept(target));
-                updated = mapper.valueToTree(p);
+                List<VmStatus> listBefore = vmsOf(p);
+                java.util.Set<String> vmIds = new java.util.LinkedHashSet<>();
+                boolean planFields = false;
+                for (Change c : changes) {
+                    c.planChange.accept(p);
+                    if (c.mirrorVmId != null) {
+                        vmIds.add(c.mirrorVmId);
+                    } else {
+                        planFields = true;
+                    }
+                }
+                boolean wholeList = vmsOf(p) != listBefore || (planFields && !vmIds.isEmpty());
+                if (planFields || wholeList) {
+                    body = mapper.valueToTree(p);
+                    if (!wholeList) {
+                        withoutVmList(body);
+                    } else {
+                        written.remove(key); // a new list: entries are read from it until written one by one again
+                    }
+                } else {
+                    Map<String, ObjectNode> snapshots = written.computeIfAbsent(key, k -> new java.util.concurrent.ConcurrentHashMap<>());
+                    for (String id : vmIds) {
+                        VmStatus v = indexed(p, id);
+                        if (v != null) {
+                            ObjectNode node = mapper.valueToTree(v);
+                            entries.add(node);
+                            snapshots.put(id, node);
+                        }
+                    }
+                }
             }
             try {
-                ObjectNode stored = store.updateStatus(ResourceKind.PLAN, updated);
-                synchronized (p) {
-                    p.metadata.resourceVersion = stored.path("metadata").path("resourceVersion").asText();
+                String rv = null;
+                if (body != null) {
+                    rv = store.updateStatusWithoutItems(ResourceKind.PLAN, body).path("metadata").path("resourceVersion").asText();
+                } else if (!entries.isEmpty()) {
+                    rv = store.writeItems(ResourceKind.PLAN, key.namespace(), key.name(), entries);
+                }
+                if (rv != null) {
+                    synchronized (p) {
+                        p.metadata.resourceVersion = rv;
+                    }
                 }
                 return;
             } catch (StoreException.Conflict conflict) {
                 latest.remove(key); // someone else wrote the plan: re-read and re-apply
+                written.remove(key);
                 if (attempt >= 20) {
                     throw conflict;
                 }
             } catch (RuntimeException e) {
                 latest.remove(key); // the cache holds changes that were not stored
+                written.remove(key);
                 throw e;
             }
         }
     }
 
-    private <T> T write(ResourceKind kind, String ns, String name, Class<T> type, Consumer<T> apply) {
+    private static List<VmStatus> vmsOf(Plan p) {
+        return p.status == null || p.status.migration == null ? null : p.status.migration.vms;
+    }
+
+    /** A plan body that leaves the stored VM entries as they are (a body without the list keeps the rows). */
+    private static void withoutVmList(ObjectNode plan) {
+        if (plan.path("status").path("migration") instanceof ObjectNode migration) {
+            migration.remove("vms");
+        }
+    }
+
+    /**
+     * A Migration's own status fields, read and written without its VM entries (those are the mirror's, written as
+     * item rows), unless the change set the list itself.
+     */
+    private void writeMigration(String ns, String name, Consumer<Migration> apply) {
         for (int attempt = 0; ; attempt++) {
-            ObjectNode stored = store.get(kind, ns, name)
-                    .orElseThrow(() -> new StoreException.NotFound(kind.kind() + " " + ns + "/" + name + " not found"));
-            T typed = mapper.convertValue(stored, type);
+            ObjectNode stored = store.getWithoutItems(ResourceKind.MIGRATION, ns, name)
+                    .orElseThrow(() -> new StoreException.NotFound("Migration " + ns + "/" + name + " not found"));
+            Migration typed = mapper.convertValue(stored, Migration.class);
             apply.accept(typed);
             ObjectNode updated = mapper.valueToTree(typed);
+            if (typed.status == null || typed.status.vms == null) {
+                if (updated.path("status") instanceof ObjectNode status) {
+                    status.remove("vms");
+                }
+            }
             try {
-                store.updateStatus(kind, updated);
-                return typed;
+                store.updateStatusWithoutItems(ResourceKind.MIGRATION, updated);
+                return;
             } catch (StoreException.Conflict conflict) {
                 if (attempt >= 20) {
                     throw conflict;
                 }
-                LOG.log(System.Logger.Level.DEBUG, "status conflict on " + kind.kind() + " " + ns + "/" + name + ", retrying");
+                LOG.log(System.Logger.Level.DEBUG, "status conflict on Migration " + ns + "/" + name + ", retrying");
             }
         }
     }

@@ -25,6 +25,33 @@ class TransferSchedulerTest {
     }
 
     @Test
+    void thePlatformWideLimitHoldsAcrossHostsAndServesInArrivalOrder() {
+        AtomicInteger total = new AtomicInteger(3);
+        TransferScheduler s = new TransferScheduler(() -> 2, total::get);
+        var a = s.acquire("esx1", "planA", 2, 0);
+        var b = s.acquire("esx2", "planB", 2, 0); // its host is idle, but only one platform slot is left
+        var c = s.acquire("esx3", "planC", 1, 0); // fits, yet arrived after b: waits behind it
+        assertThat(a).isDone();
+        assertThat(b).isNotDone();
+        assertThat(c).isNotDone();
+        assertThat(s.inUseTotal()).isEqualTo(2);
+        assertThat(s.hasRoom("esx4")).as("no credit for any host while the platform is full").isFalse();
+        a.join().release(1);
+        assertThat(b).isDone();
+        assertThat(c).isNotDone();
+        assertThat(s.inUseTotal()).isEqualTo(3);
+        b.join().close();
+        assertThat(c).isDone();
+        // 0 turns the platform-wide limit off again, read on the next decision
+        total.set(0);
+        var d = s.acquire("esx4", "planD", 2, 0);
+        var e = s.acquire("esx5", "planE", 2, 0);
+        assertThat(d).isDone();
+        assertThat(e).isDone();
+        assertThat(s.inUseTotal()).isEqualTo(6);
+    }
+
+    @Test
     void otherHostsAreIndependent() {
         TransferScheduler s = new TransferScheduler(() -> 2);
         s.acquire("esx1", "p", 2, 0);

@@ -21,6 +21,23 @@ class StatusWriterTest {
     @TempDir
     Path dir;
 
+    /** Plan default/p with these VMs (YAML flow items) and its Migration default/m. */
+    private static void createPlanAndMigration(ResourceStore store, String vms) {
+        for (ObjectNode o : Manifests.parse("""
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Plan
+                metadata: {name: p, namespace: default}
+                spec: {targetNamespace: t, vms: [%s]}
+                ---
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Migration
+                metadata: {name: m, namespace: default}
+                spec: {plan: {name: p, namespace: default}}
+                """.formatted(vms))) {
+            store.create(ResourceKind.byKind(o.path("kind").asText()).orElseThrow(), o);
+        }
+    }
+
     /**
      * A VM change marks the Migration's copy dirty, which is refreshed on a 3 s timer. A VM change made while that
      * timer is pending must still be written after the short linger: VM runs wait for their phase changes to be
@@ -30,19 +47,7 @@ class StatusWriterTest {
     void aVmChangeIsDurableWithinTheLingerEvenWhileAMirrorRefreshIsPending() throws Exception {
         ResourceStore store = SqliteResourceStore.open(dir);
         try (StatusWriter writer = new StatusWriter(store, Resources.MAPPER)) {
-            for (ObjectNode o : Manifests.parse("""
-                    apiVersion: forklift.konveyor.io/v1beta1
-                    kind: Plan
-                    metadata: {name: p, namespace: default}
-                    spec: {targetNamespace: t, vms: [{id: vm-1}]}
-                    ---
-                    apiVersion: forklift.konveyor.io/v1beta1
-                    kind: Migration
-                    metadata: {name: m, namespace: default}
-                    spec: {plan: {name: p, namespace: default}}
-                    """)) {
-                store.create(ResourceKind.byKind(o.path("kind").asText()).orElseThrow(), o);
-            }
+            createPlanAndMigration(store, "{id: vm-1}");
             PlanKey key = new PlanKey("default", "p");
             writer.updatePlan(key, p -> {
                 p.status = new Plan.Status();
@@ -63,6 +68,74 @@ class StatusWriterTest {
             assertThat(ms).as("ms until a VM change was durable while a mirror refresh was pending").isLessThan(1_500);
             assertThat(store.get(ResourceKind.PLAN, "default", "p").orElseThrow()
                     .at("/status/migration/vms/0/phase").asText()).isEqualTo("CreateVm");
+        } finally {
+            store.close();
+        }
+    }
+
+    /**
+     * Plan size does not matter: in a plan of 3,000 VMs one VM's phase change stores that VM's entry alone (the
+     * watch event carries the plan without its list, flagged itemsOnly), while a read still returns MTV's whole
+     * {@code status.migration.vms} in order, and the Migration's mirror holds the entry too.
+     */
+    @Test
+    void aVmChangeWritesThatEntryAloneAndReadsAssembleTheWholeList() throws Exception {
+        int n = 3000;
+        ResourceStore store = SqliteResourceStore.open(dir);
+        try (StatusWriter writer = new StatusWriter(store, Resources.MAPPER)) {
+            StringBuilder vms = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                vms.append(i == 0 ? "" : ", ").append("{id: vm-").append(i).append('}');
+            }
+            createPlanAndMigration(store, vms.toString());
+            PlanKey key = new PlanKey("default", "p");
+            writer.updatePlan(key, p -> {
+                p.status = new Plan.Status();
+                p.status.migration = new Plan.MigrationSnapshot();
+                p.status.migration.vms = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    VmStatus vm = new VmStatus();
+                    vm.id = "vm-" + i;
+                    vm.name = "entry-" + i;
+                    // about what a real entry weighs with its pipeline: 3,000 of them exceed the store's object limit
+                    vm.error = VmStatus.VmError.of("Started", java.util.List.of("x".repeat(600)));
+                    vm.phase = "Started";
+                    p.status.migration.vms.add(vm);
+                }
+            }).get(30, TimeUnit.SECONDS);
+
+            java.util.List<ResourceStore.WatchEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (ResourceStore.Watch w = store.watchWithoutItems(ResourceKind.PLAN, "default", store.currentVersion(), events::add)) {
+                writer.updateVm(key, "m", "vm-1234", v -> v.phase = "CopyDisks").get(5, TimeUnit.SECONDS);
+            }
+            assertThat(events).singleElement().satisfies(e -> {
+                assertThat(e.itemsOnly()).isTrue();
+                assertThat(e.object().at("/status/migration").has("vms")).isFalse();
+            });
+            ObjectNode plan = store.get(ResourceKind.PLAN, "default", "p").orElseThrow();
+            // the event's size is the plan's own (its spec lists the 3,000 VMs), not that of 3,000 status entries
+            assertThat(events.get(0).object().toString().length()).as("bytes of the plan event")
+                    .isLessThan(plan.toString().length() / 10);
+            assertThat(plan.at("/status/migration/vms").size()).isEqualTo(n);
+            assertThat(plan.at("/status/migration/vms/1234/phase").asText()).isEqualTo("CopyDisks");
+            assertThat(plan.at("/status/migration/vms/1233/phase").asText()).isEqualTo("Started");
+            assertThat(plan.at("/status/migration/vms/2999/id").asText()).isEqualTo("vm-2999");
+            assertThat(plan.toString().length()).as("the whole plan is larger than one stored object may be")
+                    .isGreaterThan((int) ResourceStore.MAX_OBJECT_BYTES);
+            // a plan-level change (conditions) keeps every entry
+            writer.updatePlan(key, p -> p.status.observedGeneration = 7L).get(5, TimeUnit.SECONDS);
+            plan = store.get(ResourceKind.PLAN, "default", "p").orElseThrow();
+            assertThat(plan.at("/status/observedGeneration").asLong()).isEqualTo(7);
+            assertThat(plan.at("/status/migration/vms").size()).isEqualTo(n);
+            assertThat(plan.at("/status/migration/vms/1234/phase").asText()).isEqualTo("CopyDisks");
+            assertThat(writer.vm(key, "vm-1234")).map(v -> v.phase).contains("CopyDisks");
+            // the Migration's copy arrives with the next mirror refresh (every few seconds)
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (store.item(ResourceKind.MIGRATION, "default", "m", "vm-1234").isEmpty() && System.nanoTime() < end) {
+                Thread.sleep(100);
+            }
+            assertThat(store.get(ResourceKind.MIGRATION, "default", "m").orElseThrow().at("/status/vms"))
+                    .anySatisfy(v -> assertThat(v.path("phase").asText()).isEqualTo("CopyDisks"));
         } finally {
             store.close();
         }

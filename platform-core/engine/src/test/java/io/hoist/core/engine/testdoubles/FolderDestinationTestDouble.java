@@ -23,10 +23,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A destination that writes raw disk files under a folder and counts VM creations, for engine
  * tests: {@code <root>/<namespace>/<vm>/<pvc>.raw} and a {@code vm.created} marker per VM.
  */
-public final class FolderDestinationTestDouble implements Destination {
+public final class FolderDestinationTestDouble implements Destination, io.hoist.api.destination.ConvertibleDestination {
     private final Path root;
     public final Map<String, AtomicInteger> creations = new ConcurrentHashMap<>();
     public final AtomicInteger cleanups = new AtomicInteger();
+    /** The spec each VM was last created with. */
+    public final Map<String, TargetVmSpec> created = new ConcurrentHashMap<>();
     /** Every cleanup call as "vm:reason:deleteVm". */
     public final java.util.List<String> cleanupCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -39,9 +41,28 @@ public final class FolderDestinationTestDouble implements Destination {
         return List.of(Condition.isTrue("ConnectionTestSucceeded", "Tested", Condition.Category.Required, "ok"));
     }
 
+    /** Names of VMs already on the destination that migration did not make (VMAlreadyExists for them). */
+    public final java.util.Set<String> foreignVms = ConcurrentHashMap.newKeySet();
+    /** The one copy of each shared disk, by share id. */
+    public final Map<String, Path> sharedCopies = new ConcurrentHashMap<>();
+
     @Override
     public List<Condition> validateTarget(TargetVmSpec spec) {
+        if (foreignVms.contains(spec.namespace() + "/" + spec.name())) {
+            return List.of(Condition.isTrue("VMAlreadyExists", "NotValid", Condition.Category.Critical,
+                    "a VM named " + spec.name() + " already exists in " + spec.namespace()));
+        }
         return List.of();
+    }
+
+    @Override
+    public boolean sharedDiskExists(String namespace, String shareId) {
+        return sharedCopies.containsKey(shareId);
+    }
+
+    @Override
+    public io.hoist.api.destination.DiskLocation locate(TargetVmSpec spec, AllocatedDisk disk) {
+        return new io.hoist.api.destination.DiskLocation.LocalFile(Path.of(disk.handle()), "raw");
     }
 
     public Path vmDir(TargetVmSpec spec) {
@@ -52,17 +73,42 @@ public final class FolderDestinationTestDouble implements Destination {
         return root.resolve(namespace).resolve(vm).resolve(pvc + ".raw");
     }
 
+    /** Every disk file allocated, by {@code namespace/vm/sourceDiskId} (PVC names follow the plan's template). */
+    public final Map<String, Path> allocatedFiles = new ConcurrentHashMap<>();
+
+    /** The file allocated for a source disk of a VM, whatever the plan's PVC name template made of its name. */
+    public Path diskFileOf(String namespace, String vm, String sourceDiskId) {
+        Path f = allocatedFiles.get(namespace + "/" + vm + "/" + sourceDiskId);
+        if (f == null) {
+            throw new AssertionError("no disk allocated for " + namespace + "/" + vm + "/" + sourceDiskId
+                    + "; allocated: " + allocatedFiles.keySet());
+        }
+        return f;
+    }
+
     @Override
     public List<AllocatedDisk> allocateDisks(TargetVmSpec spec) throws IOException {
         Files.createDirectories(vmDir(spec));
         List<AllocatedDisk> out = new ArrayList<>();
         for (TargetDisk d : spec.disks()) {
+            if (d.attachOnly()) { // another VM copies it: attach that copy (none yet: the VM goes without it)
+                Path copy = sharedCopies.get(d.shareId());
+                if (copy != null) {
+                    allocatedFiles.put(spec.namespace() + "/" + spec.name() + "/" + d.sourceDiskId(), copy);
+                    out.add(new AllocatedDisk(d, copy.toString()));
+                }
+                continue;
+            }
             Path f = vmDir(spec).resolve(d.pvcName() + ".raw");
+            if (d.shared()) {
+                sharedCopies.putIfAbsent(d.shareId(), f);
+            }
             if (!Files.exists(f)) {
                 try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
                     raf.setLength(d.capacity());
                 }
             }
+            allocatedFiles.put(spec.namespace() + "/" + spec.name() + "/" + d.sourceDiskId(), f);
             out.add(new AllocatedDisk(d, f.toString()));
         }
         return out;
@@ -115,6 +161,7 @@ public final class FolderDestinationTestDouble implements Destination {
 
     @Override
     public String createVm(TargetVmSpec spec, List<AllocatedDisk> disks) throws IOException {
+        created.put(spec.name(), spec);
         Path marker = vmDir(spec).resolve("vm.created");
         if (!Files.exists(marker)) {
             creations.computeIfAbsent(spec.name(), k -> new AtomicInteger()).incrementAndGet();

@@ -42,8 +42,16 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
     private final AtomicInteger snapshotSeq = new AtomicInteger();
     public final AtomicInteger snapshotsAlive = new AtomicInteger();
     public final AtomicInteger powerOffs = new AtomicInteger();
+    /** Bytes handed out by every disk reader (a resumed copy reads less than a whole disk). */
+    public final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
     /** VMs whose disk reads fail, to provoke failed migrations. */
     public final java.util.Set<String> failingVms = ConcurrentHashMap.newKeySet();
+
+    /**
+     * What a test makes of each described VM (its name, identity, shared disks, surroundings); ids of the VM and its
+     * disks must stay, since the synthetic content derives from them.
+     */
+    public volatile java.util.function.UnaryOperator<SourceVm> reshape = java.util.function.UnaryOperator.identity();
 
     public SyntheticSourceTestDouble(int vms, int disksPerVm, long diskSize, int hosts, boolean running) {
         this.vms = vms;
@@ -89,8 +97,8 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
             disks.add(new SourceDisk("disk-" + d, "[ds-a] " + id + "/" + id + "_" + d + ".vmdk", diskSize, "ds-a", "scsi", false, d == 0 ? 1 : 0));
         }
         List<SourceNic> nics = List.of(new SourceNic("nic-0", String.format("00:50:56:%02x:%02x:01", n / 256 % 256, n % 256), "net-a", "net-a", "vmxnet3"));
-        return Optional.of(new SourceVm(id, id, 2, 2, 1, 4L << 30, Firmware.EFI, false, power.get(id),
-                "host-" + (n % hosts), "rhel9_64Guest", disks, nics));
+        return Optional.of(reshape.apply(new SourceVm(id, id, 2, 2, 1, 4L << 30, Firmware.EFI, false, power.get(id),
+                "host-" + (n % hosts), "rhel9_64Guest", disks, nics)));
     }
 
     private int[] gens(String vmId, String diskId) {
@@ -107,11 +115,20 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
 
     /** The byte at {@code pos} of a disk whose block generations are {@code g}: zero in every 4th MiB. */
     public static byte byteAt(String vmId, String diskId, int[] g, long pos) {
+        return byteAt(seed(vmId, diskId), g, pos);
+    }
+
+    private static long seed(String vmId, String diskId) {
+        return vmId.hashCode() * 31L + diskId.hashCode();
+    }
+
+    /** As above with the disk's seed computed once per read (hashing the ids per byte was most of a bench's CPU). */
+    private static byte byteAt(long seed, int[] g, long pos) {
         int block = (int) (pos / BLOCK);
         if ((pos >> 20) % 4 == 3 && g[block] == 0) {
             return 0;
         }
-        long x = pos * 0x9E3779B97F4A7C15L ^ (vmId.hashCode() * 31L + diskId.hashCode()) ^ ((long) g[block] << 40);
+        long x = pos * 0x9E3779B97F4A7C15L ^ seed ^ ((long) g[block] << 40);
         x ^= x >>> 29;
         return (byte) (x | 1);
     }
@@ -151,9 +168,11 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
                     throw new java.io.IOException("synthetic read error on " + vm.id());
                 }
                 int n = (int) Math.min(dst.remaining(), diskSize - offset);
+                long seed = seed(vm.id(), disk.id());
                 for (int i = 0; i < n; i++) {
-                    dst.put(byteAt(vm.id(), disk.id(), g, offset + i));
+                    dst.put(byteAt(seed, g, offset + i));
                 }
+                bytesRead.addAndGet(n);
                 return n;
             }
 
@@ -193,8 +212,16 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
         power.put(vm.id(), PowerState.ON);
     }
 
+    /** The createSnapshot call of this number (1-based, counted over all VMs) fails as an unreachable source; 0 none. */
+    public volatile int failSnapshotCall;
+    private final java.util.concurrent.atomic.AtomicInteger snapshotCalls = new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
     public SnapshotRef createSnapshot(SourceVm vm, String description) {
+        if (snapshotCalls.incrementAndGet() == failSnapshotCall) {
+            throw new io.hoist.api.HoistException(io.hoist.api.HoistException.Type.UNAVAILABLE, "SnapshotFailed",
+                    "scripted: the source did not answer the snapshot request");
+        }
         String id = "snap-" + snapshotSeq.incrementAndGet();
         Map<String, int[]> frozen = new ConcurrentHashMap<>();
         Map<String, String> changeIds = new java.util.HashMap<>();

@@ -14,6 +14,14 @@ public interface Admission {
      */
     ObjectNode admit(ResourceKind kind, ObjectNode incoming, ObjectNode existing);
 
+    /**
+     * Checks a write of {@code status} through the status subresource ({@code object} is the whole object with
+     * the new status). Returns the object to store. Admissions that know no status schema accept it as it is.
+     */
+    default ObjectNode admitStatus(ResourceKind kind, ObjectNode object) {
+        return object;
+    }
+
     /** Checks a delete, e.g. a running plan cannot be deleted. */
     void admitDelete(ResourceKind kind, ObjectNode existing);
 }

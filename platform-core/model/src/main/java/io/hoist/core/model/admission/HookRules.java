@@ -3,11 +3,56 @@ package io.hoist.core.model.admission;
 import io.hoist.core.model.Names;
 import io.hoist.core.model.resource.Hook;
 
-import java.util.Base64;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hoist.core.model.Conditions;
+import io.hoist.core.model.Resources;
+import io.hoist.core.model.meta.Condition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Hook rules: an image (or an AAP job), a base64 playbook, a sane deadline. */
+/**
+ * Hook rules: an image (or an AAP job), a sane deadline. A playbook that is not base64 is accepted, as MTV does
+ * (the upstream docs' hook manifests carry an elided placeholder): it becomes the Hook's {@code InvalidPlaybook}
+ * condition, and the plans that use the Hook are not Ready.
+ */
 final class HookRules {
+    static final String INVALID_PLAYBOOK = "InvalidPlaybook";
+
     private HookRules() {
+    }
+
+    /**
+     * The Hook's conditions, from its spec alone: {@code InvalidPlaybook} (Critical) or {@code Ready}, as MTV's hook
+     * controller sets them. Computed on admission because nothing but the spec decides them; transition times of
+     * conditions that did not change are kept.
+     */
+    static ObjectNode status(Hook hook, JsonNode existingStatus) {
+        List<Condition> current = new ArrayList<>();
+        if (existingStatus != null && existingStatus.get("conditions") instanceof ArrayNode list) {
+            for (JsonNode c : list) {
+                current.add(Resources.toTyped(c, Condition.class));
+            }
+        }
+        String problem = hook.spec == null ? null : Hook.Spec.playbookProblem(hook.spec.playbook).orElse(null);
+        Instant now = Instant.now();
+        List<Condition> next;
+        if (problem != null) {
+            next = Conditions.remove(current, Conditions.READY);
+            next = Conditions.set(next, Condition.of(INVALID_PLAYBOOK, Condition.TRUE, Condition.CATEGORY_CRITICAL,
+                    "NotValid", "Playbook is not a valid base64 string (" + problem + ")."), now);
+        } else {
+            next = Conditions.remove(current, INVALID_PLAYBOOK);
+            next = Conditions.set(next, Condition.of(Conditions.READY, Condition.TRUE, Condition.CATEGORY_REQUIRED,
+                    "Ready", "The hook is ready."), now);
+        }
+        ObjectNode status = existingStatus instanceof ObjectNode s ? s.deepCopy() : JsonNodeFactory.instance.objectNode();
+        ArrayNode out = status.putArray("conditions");
+        next.forEach(c -> out.add(Resources.toNode(c)));
+        return status;
     }
 
     static void check(Hook hook, Problems p) {
@@ -18,17 +63,6 @@ final class HookRules {
         }
         if (spec.aap == null && Problems.blank(spec.image)) {
             p.required("spec.image", "Required value: the hook runner image (or spec.aap for an Ansible Automation Platform job)");
-        }
-        if (spec.playbook != null && !spec.playbook.isBlank()) {
-            try {
-                Base64.getMimeDecoder().decode(spec.playbook.strip());
-                if (!spec.playbook.strip().replaceAll("\\s", "").matches("[A-Za-z0-9+/]*={0,2}")) {
-                    throw new IllegalArgumentException("characters outside the base64 alphabet");
-                }
-            } catch (IllegalArgumentException e) {
-                p.invalid("spec.playbook", "Invalid value: must be the base64-encoded Ansible playbook ("
-                        + e.getMessage() + ")");
-            }
         }
         if (spec.deadline != null && spec.deadline < 0) {
             p.invalid("spec.deadline", "Invalid value: " + spec.deadline + ": must be seconds >= 0 (0: no deadline)");

@@ -61,6 +61,7 @@ public final class MtvAdmission implements Admission {
                 case SECRET -> CoreRules.checkSecret(object, existing, semantic);
                 case CONFIG_MAP -> CoreRules.checkConfigMap(object, existing, semantic);
                 case FORKLIFT_CONTROLLER -> CoreRules.checkForkliftController(object, semantic);
+                case EVENT -> { } // written by the platform only, never through admission
             }
         }
         for (Cause c : semantic.list()) {
@@ -78,7 +79,33 @@ public final class MtvAdmission implements Admission {
         if (existing != null && existing.get("status") != null) {
             object.set("status", existing.get("status").deepCopy());
         }
+        if (kind == ResourceKind.HOOK) {
+            // a Hook's conditions follow from its spec alone (MTV's hook controller): the API stores them with it
+            object.set("status", HookRules.status(Resources.hook(object), object.get("status")));
+        }
         return object;
+    }
+
+    /**
+     * A status written by a client (the engine's own writes check the same schema): it must match MTV's CRD
+     * schema, or a controller would find a status it cannot read (conditions that are not a list) and stop
+     * reconciling the object.
+     */
+    @Override
+    public ObjectNode admitStatus(ResourceKind kind, ObjectNode object) {
+        Objects.requireNonNull(kind, "kind");
+        ObjectNode copy = object.deepCopy();
+        JsonNode status = copy.get("status");
+        if (status != null && !status.isNull()) {
+            copy.set("status", Manifests.dropNulls(status.deepCopy()));
+        }
+        List<Cause> causes = CrdSchemas.validate(kind, copy).stream()
+                .filter(c -> c.field().equals("status") || c.field().startsWith("status."))
+                .toList();
+        if (!causes.isEmpty()) {
+            throw new AdmissionException(kind.kind(), nameOf(copy, null), causes);
+        }
+        return copy;
     }
 
     @Override

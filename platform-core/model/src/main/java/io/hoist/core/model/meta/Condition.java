@@ -16,6 +16,9 @@ public class Condition extends Extensible {
     public static final String CATEGORY_ERROR = "Error";
     public static final String CATEGORY_WARN = "Warn";
 
+    /** Characters of a message kept; the rest is summarized as "... (N more characters)". */
+    public static final int MAX_MESSAGE = 4096;
+
     public String type;
     public String status;
     public String reason;
@@ -32,7 +35,8 @@ public class Condition extends Extensible {
         c.status = status;
         c.category = category;
         c.reason = reason;
-        c.message = message;
+        // a message may quote user input (a name, a template's output): a condition stays a few KiB at most
+        c.message = io.hoist.core.model.Echo.abbreviate(message, MAX_MESSAGE);
         return c;
     }
 

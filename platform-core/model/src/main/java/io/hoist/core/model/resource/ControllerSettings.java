@@ -26,6 +26,8 @@ public final class ControllerSettings {
     public static final String CONTAINER_LIMITS_MEMORY = "controller_container_limits_memory";
     public static final String RETAIN_PRECOPY_IMPORTER_PODS = "controller_retain_precopy_importer_pods";
     public static final String TRANSFER_NETWORK = "controller_transfer_network";
+    /** Hoist's own: disks transferring at once across every host and plan (unset or 0: no platform-wide limit). */
+    public static final String MAX_DISKS_INFLIGHT_TOTAL = "controller_max_disks_inflight_total";
     public static final String VSPHERE_OSMAP_CONFIGMAP_NAME = "vsphere_osmap_configmap_name";
     public static final String OVIRT_OSMAP_CONFIGMAP_NAME = "ovirt_osmap_configmap_name";
     public static final String MUST_GATHER_API_CLEANUP_MAX_AGE = "must_gather_api_cleanup_max_age";
@@ -56,6 +58,11 @@ public final class ControllerSettings {
     /** Maximum number of VMs (or disks, by provider) transferring at once. Default 20. */
     public int maxVmInflight() {
         return intValue(MAX_VM_INFLIGHT, 20);
+    }
+
+    /** Disks transferring at once on the whole platform (Hoist's own setting); 0 means no such limit. Default 0. */
+    public int maxDisksInflightTotal() {
+        return intValue(MAX_DISKS_INFLIGHT_TOTAL, 0);
     }
 
     /** Time between warm-migration precopies. Default 60 minutes. */
@@ -122,6 +129,7 @@ public final class ControllerSettings {
     public Map<String, String> problems() {
         Map<String, String> problems = new LinkedHashMap<>();
         checkInt(problems, MAX_VM_INFLIGHT, 1, Integer.MAX_VALUE);
+        checkInt(problems, MAX_DISKS_INFLIGHT_TOTAL, 0, Integer.MAX_VALUE);
         checkInt(problems, PRECOPY_INTERVAL, 1, Integer.MAX_VALUE);
         checkInt(problems, SNAPSHOT_STATUS_CHECK_RATE_SECONDS, 1, Integer.MAX_VALUE);
         checkInt(problems, FILESYSTEM_OVERHEAD, 0, 100);

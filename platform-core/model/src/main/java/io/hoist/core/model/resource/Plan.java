@@ -16,6 +16,18 @@ public class Plan extends Resource<Plan.Spec, Plan.Status> {
     public static final String TYPE_LIVE = "live";
     public static final String TYPE_CONVERSION = "conversion";
 
+    /**
+     * Whether a VM's failed migration deletes its target VM, as MTV's CRD text describes it: false by default (the
+     * target VM is kept for troubleshooting); a plan-level true wins over the VM's own setting; otherwise the
+     * VM's setting applies. (The CRD schema's {@code default: true} contradicts that text; Hoist follows the text.)
+     */
+    public static boolean deleteVmOnFailMigration(Spec spec, Vm vm) {
+        if (spec != null && Boolean.TRUE.equals(spec.deleteVmOnFailMigration)) {
+            return true;
+        }
+        return vm != null && Boolean.TRUE.equals(vm.deleteVmOnFailMigration);
+    }
+
     public static class Spec extends Extensible {
         public String description;
         public String targetNamespace;
@@ -97,13 +109,47 @@ public class Plan extends Resource<Plan.Spec, Plan.Status> {
             return runPreflightInspection == null || runPreflightInspection;
         }
 
+        /** False unless set: MTV's text says "When false (default), the target VM is preserved". */
         public boolean deleteVmOnFailMigrationOrDefault() {
-            return deleteVmOnFailMigration == null || deleteVmOnFailMigration;
+            return Boolean.TRUE.equals(deleteVmOnFailMigration);
         }
 
-        /** MTV documents true as the default: PVC names get a random suffix so they are unique. */
+        /** The VM's migrateSharedDisks when set, else the plan's (default true). */
+        public boolean migrateSharedDisksFor(Vm vm) {
+            if (vm != null && vm.migrateSharedDisks != null) {
+                return vm.migrateSharedDisks;
+            }
+            return migrateSharedDisksOrDefault();
+        }
+
+        /** The VM's enableNestedVirtualization when set, else the plan's; null when neither says. */
+        public Boolean enableNestedVirtualizationFor(Vm vm) {
+            if (vm != null && vm.enableNestedVirtualization != null) {
+                return vm.enableNestedVirtualization;
+            }
+            return enableNestedVirtualization;
+        }
+
+        /**
+         * MTV's default, true: PVC names are a prefix Kubernetes completes with random characters. Ignored for
+         * KubeVirt sources, whose PVCs keep the exact rendered name (see {@link #pvcNameTemplateUseGenerateNameFor}).
+         */
         public boolean pvcNameTemplateUseGenerateNameOrDefault() {
             return pvcNameTemplateUseGenerateName == null || pvcNameTemplateUseGenerateName;
+        }
+
+        /**
+         * Whether PVC names are generateName prefixes for a plan from a source of this provider type: never for a
+         * KubeVirt ({@code openshift}) source, where MTV always uses the exact name; else the plan's setting,
+         * default true.
+         */
+        public boolean pvcNameTemplateUseGenerateNameFor(String sourceProviderType) {
+            return !Provider.TYPE_OPENSHIFT.equals(sourceProviderType) && pvcNameTemplateUseGenerateNameOrDefault();
+        }
+
+        /** True unless the plan disables it (the CRD's default). Raw copies only (skipGuestConversion). */
+        public boolean compatibilityDevices() {
+            return skipGuestConversionOrDefault() && useCompatibilityModeOrDefault();
         }
 
         /** The VM's target power state, else the plan's; "auto" (keep the source state) when neither is set. */

@@ -98,6 +98,54 @@ public final class CrdSchemas {
         }
     }
 
+    /**
+     * The CRD's {@code additionalPrinterColumns} for the served version ({@code name, type, jsonPath}, optional
+     * {@code priority, description}), in order; empty for kinds without a CRD.
+     */
+    public static List<JsonNode> printerColumns(ResourceKind kind) {
+        if (!FILES.containsKey(kind)) {
+            return List.of();
+        }
+        return PRINTER_COLUMNS.computeIfAbsent(kind, k -> {
+            List<JsonNode> out = new ArrayList<>();
+            servedVersion(crd(k), k.version()).path("additionalPrinterColumns").forEach(out::add);
+            return List.copyOf(out);
+        });
+    }
+
+    /**
+     * A copy of the CRD's own openAPIV3Schema (descriptions and x-kubernetes-* markers kept) for the served version,
+     * as the API server publishes it under {@code /openapi/v3}; empty for kinds without a CRD.
+     */
+    public static Optional<JsonNode> openApiSchema(ResourceKind kind) {
+        JsonNode raw = rawSchema(kind);
+        return raw == null || raw.isMissingNode() ? Optional.empty() : Optional.of(raw.deepCopy());
+    }
+
+    /** The CRD's own openAPIV3Schema (with its x-kubernetes-* markers) for the served version, or null. */
+    static JsonNode rawSchema(ResourceKind kind) {
+        if (!FILES.containsKey(kind)) {
+            return null;
+        }
+        return RAW.computeIfAbsent(kind, k -> servedVersion(crd(k), k.version()).path("schema").path("openAPIV3Schema"));
+    }
+
+    private static final Map<ResourceKind, JsonNode> RAW = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final Map<ResourceKind, List<JsonNode>> PRINTER_COLUMNS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static JsonNode crd(ResourceKind kind) {
+        String resource = "/crds/" + FILES.get(kind);
+        try (InputStream in = CrdSchemas.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing CRD " + resource);
+            }
+            return new YAMLMapper().readTree(in);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot read " + resource, ex);
+        }
+    }
+
     /** The translated JSON Schema of a kind (for docs and tooling). */
     public static Optional<JsonNode> jsonSchema(ResourceKind kind) {
         return FILES.containsKey(kind) ? Optional.of(schema(kind).getSchemaNode()) : Optional.empty();
@@ -155,9 +203,9 @@ public final class CrdSchemas {
             return "null";
         }
         if (value.isTextual()) {
-            return "\"" + value.asText() + "\"";
+            return "\"" + io.hoist.core.model.Echo.abbreviate(value.asText()) + "\"";
         }
-        return value.isContainerNode() ? jsonType(value) : value.toString();
+        return value.isContainerNode() ? jsonType(value) : io.hoist.core.model.Echo.abbreviate(value.toString());
     }
 
     private static String jsonType(JsonNode value) {

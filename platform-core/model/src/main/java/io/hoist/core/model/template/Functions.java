@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 /**
  * The functions a name template may call: Go's builtins (eq, ne, lt, le, gt, ge, and, or, not, len, index,
@@ -20,6 +20,11 @@ import java.util.regex.PatternSyntaxException;
  * trimAll, trimPrefix, trimSuffix, replace, contains, hasPrefix, hasSuffix, repeat, substr, nospace, trunc,
  * initials, default, quote, regex replace/match, add, add1, sub, div, mod, mul, max, min, floor, ceil,
  * round). Argument order follows Sprig, so a pipeline's value is the last argument.
+ *
+ * <p>Functions that can multiply their input ({@code repeat}, {@code replace}, regex replacement, printf widths)
+ * check the size of their result before making it: nothing over {@link GoTemplate#MAX_TEXT} characters is
+ * ever allocated. Regular expressions are RE2 (Go's own syntax and semantics) on RE2/J, which matches in time
+ * linear in the input, so no pattern can pin a thread.
  */
 final class Functions {
     @FunctionalInterface
@@ -89,7 +94,15 @@ final class Functions {
         });
         FUNCTIONS.put("replace", args -> {
             arity("replace", args, 3);
-            return str("replace", args.get(2)).replace(str("replace", args.get(0)), str("replace", args.get(1)));
+            String s = str("replace", args.get(2));
+            String old = str("replace", args.get(0));
+            String with = str("replace", args.get(1));
+            long matches = old.isEmpty() ? s.length() + 1L : (s.length() - s.replace(old, "").length()) / old.length();
+            long size = s.length() + matches * (with.length() - old.length());
+            if (size > GoTemplate.MAX_TEXT) {
+                throw tooLong("replace", "a result of " + size + " characters");
+            }
+            return s.replace(old, with);
         });
         FUNCTIONS.put("contains", args -> {
             arity("contains", args, 2);
@@ -106,7 +119,14 @@ final class Functions {
         FUNCTIONS.put("repeat", args -> {
             arity("repeat", args, 2);
             long n = toInt(args.get(0));
-            return n <= 0 ? "" : str("repeat", args.get(1)).repeat((int) n);
+            String s = str("repeat", args.get(1));
+            if (n <= 0 || s.isEmpty()) {
+                return "";
+            }
+            if (n > GoTemplate.MAX_TEXT / s.length()) {
+                throw tooLong("repeat", "count " + n + " × " + s.length() + " characters");
+            }
+            return s.repeat((int) n);
         });
         FUNCTIONS.put("substr", args -> {
             arity("substr", args, 3);
@@ -214,6 +234,11 @@ final class Functions {
 
     static Object call(String name, List<Object> args) {
         return FUNCTIONS.get(name).apply(args);
+    }
+
+    static IllegalArgumentException tooLong(String fn, String what) {
+        return new IllegalArgumentException("error calling " + fn + ": " + what + " is more than the template limit of "
+                + GoTemplate.MAX_TEXT + " characters");
     }
 
     private static List<Object> arity(String name, List<Object> args, int n) {
@@ -453,7 +478,8 @@ final class Functions {
         try {
             return Pattern.compile(str(fn, expr));
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("error calling " + fn + ": " + e.getDescription());
+            throw new IllegalArgumentException("error calling " + fn + ": " + e.getDescription()
+                    + " in " + io.hoist.core.model.Echo.abbreviate(e.getPattern()));
         }
     }
 
@@ -470,6 +496,9 @@ final class Functions {
             sb.append(s, last, m.start());
             sb.append(literal ? repl : expand(repl, m));
             last = m.end();
+            if (sb.length() > GoTemplate.MAX_TEXT) {
+                throw tooLong(fn, "the result");
+            }
         }
         sb.append(s.substring(last));
         return sb.toString();

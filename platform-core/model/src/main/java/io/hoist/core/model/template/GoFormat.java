@@ -46,7 +46,7 @@ final class GoFormat {
                 i++;
             }
             if (i > start) {
-                width = Integer.parseInt(format.substring(start, i));
+                width = i - start > 9 ? Integer.MAX_VALUE : Integer.parseInt(format.substring(start, i));
             }
             int precision = -1;
             if (i < format.length() && format.charAt(i) == '.') {
@@ -55,11 +55,15 @@ final class GoFormat {
                 while (i < format.length() && Character.isDigit(format.charAt(i))) {
                     i++;
                 }
-                precision = i > start ? Integer.parseInt(format.substring(start, i)) : 0;
+                precision = i - start > 9 ? Integer.MAX_VALUE : i > start ? Integer.parseInt(format.substring(start, i)) : 0;
             }
             if (i >= format.length()) {
                 out.append("%!(NOVERB)");
                 break;
+            }
+            if (width > GoTemplate.MAX_TEXT || precision > GoTemplate.MAX_TEXT) {
+                // Go itself gives %!(BADWIDTH) past 1e6; anything wider than a whole render is refused
+                throw Functions.tooLong("printf", "a width or precision of " + Math.max(width, precision));
             }
             char verb = format.charAt(i++);
             if (verb == '%') {
@@ -74,6 +78,9 @@ final class GoFormat {
             String body = formatOne(verb, arg, precision, plus, space, sharp);
             boolean numeric = arg instanceof Long || arg instanceof Double;
             out.append(pad(body, width, minus, zero && !minus && numeric));
+            if (out.length() > GoTemplate.MAX_TEXT) {
+                throw Functions.tooLong("printf", "the result");
+            }
         }
         if (argIndex < args.size()) {
             out.append("%!(EXTRA ");

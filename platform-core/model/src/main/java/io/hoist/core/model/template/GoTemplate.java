@@ -19,8 +19,21 @@ import java.util.TreeMap;
  * {@link Functions} (Go builtins and MTV's Sprig selection). Data is a {@code Map<String, ?>} of Strings,
  * numbers, booleans, lists and maps. As with the Go structs MTV renders, a field that is not in the data
  * is an error at render time, so a typo is reported instead of producing a wrong name.
+ *
+ * <p>A render runs under a budget, because a template is user input evaluated by the platform's own threads:
+ * at most {@link #MAX_TEXT} characters of output and of any value a function makes, {@link #MAX_STEPS}
+ * evaluation steps (actions, commands, range iterations) and {@link #MAX_RENDER_TIME}. Regular expressions run
+ * on RE2/J (linear time, Go's own syntax). A render over budget fails with a {@link TemplateException} naming
+ * the limit; no limit is anywhere near what a name (at most 253 characters) needs.
  */
 public final class GoTemplate {
+    /** Characters of rendered output, and of any one value a function returns. */
+    public static final int MAX_TEXT = 4096;
+    /** Actions, commands and range iterations of one render. */
+    public static final int MAX_STEPS = 10_000;
+    /** Wall-clock time of one render. */
+    public static final java.time.Duration MAX_RENDER_TIME = java.time.Duration.ofSeconds(1);
+
     private final String name;
     private final String source;
     private final List<Node> root;
@@ -52,7 +65,7 @@ public final class GoTemplate {
     /** Renders with {@code data} as dot; throws {@link TemplateException} naming the line and the problem. */
     public String render(Map<String, ?> data) {
         StringBuilder out = new StringBuilder();
-        Scope scope = new Scope(null);
+        Scope scope = new Scope(null, new Budget());
         scope.declare("$", data);
         renderList(root, data, scope, out);
         return out.toString();
@@ -70,12 +83,42 @@ public final class GoTemplate {
         return source;
     }
 
+    /** What one render may still spend; see the class comment. */
+    private final class Budget {
+        private final long deadline = System.nanoTime() + MAX_RENDER_TIME.toNanos();
+        private int steps;
+
+        void step(int line) {
+            if (++steps > MAX_STEPS) {
+                throw error(line, "executing \"" + name + "\": more than " + MAX_STEPS
+                        + " evaluation steps (the template render limit)");
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw error(line, "executing \"" + name + "\": rendering took more than "
+                        + MAX_RENDER_TIME.toMillis() + " ms (the template render limit)");
+            }
+        }
+
+        void checkOutput(StringBuilder out, int line) {
+            if (out.length() > MAX_TEXT) {
+                throw error(line, "executing \"" + name + "\": output longer than " + MAX_TEXT
+                        + " characters (the template render limit)");
+            }
+        }
+    }
+
     private static final class Scope {
         private final Scope parent;
+        private final Budget budget;
         private final Map<String, Object> vars = new TreeMap<>();
 
         Scope(Scope parent) {
+            this(parent, parent.budget);
+        }
+
+        Scope(Scope parent, Budget budget) {
             this.parent = parent;
+            this.budget = budget;
         }
 
         void declare(String name, Object value) {
@@ -103,19 +146,26 @@ public final class GoTemplate {
     }
 
     private TemplateException error(int line, String message) {
-        return new TemplateException("template: " + name + ":" + line + ": " + message);
+        // messages quote values the template made: keep them short enough for a condition or a log line
+        return new TemplateException(io.hoist.core.model.Echo.abbreviate(
+                "template: " + name + ":" + line + ": " + message, 512));
     }
 
     private void renderList(List<Node> nodes, Object dot, Scope scope, StringBuilder out) {
         for (Node n : nodes) {
             if (n instanceof Node.Text t) {
+                scope.budget.step(0);
                 out.append(t.text());
+                scope.budget.checkOutput(out, 0);
             } else if (n instanceof Node.Action a) {
+                scope.budget.step(a.line());
                 Object v = evalPipeline(a.pipeline(), dot, scope);
                 if (a.pipeline().variables().isEmpty()) {
                     out.append(v == null ? "<no value>" : Values.print(v));
+                    scope.budget.checkOutput(out, a.line());
                 }
             } else if (n instanceof Node.Branch b) {
+                scope.budget.step(b.line());
                 renderBranch(b, dot, scope, out);
             }
         }
@@ -140,25 +190,29 @@ public final class GoTemplate {
                 Node.Pipeline p = b.pipeline();
                 Node.Pipeline valueOnly = new Node.Pipeline(p.line(), List.of(), false, p.commands());
                 Object v = Values.normalize(evalPipeline(valueOnly, dot, scope));
-                List<Object[]> items = new ArrayList<>();
+                // lazily, so "range 30000000" spends its step budget instead of allocating every item first
+                java.util.Iterator<Object[]> items;
                 if (v instanceof List<?> list) {
-                    for (int i = 0; i < list.size(); i++) {
-                        items.add(new Object[] {(long) i, list.get(i)});
-                    }
+                    items = java.util.stream.IntStream.range(0, list.size())
+                            .mapToObj(i -> new Object[] {(long) i, list.get(i)}).iterator();
                 } else if (v instanceof Map<?, ?> map) {
-                    new TreeMap<>(map).forEach((k, val) -> items.add(new Object[] {k, val}));
+                    items = new TreeMap<>(map).entrySet().stream()
+                            .map(e -> new Object[] {e.getKey(), e.getValue()}).iterator();
                 } else if (v instanceof Long n) {
-                    for (long i = 0; i < n; i++) {
-                        items.add(new Object[] {i, i});
-                    }
+                    items = java.util.stream.LongStream.range(0, Math.max(0, n))
+                            .mapToObj(i -> new Object[] {i, i}).iterator();
                 } else if (v != null) {
                     throw error(b.line(), "range can't iterate over " + Values.print(v));
+                } else {
+                    items = java.util.Collections.emptyIterator();
                 }
-                if (items.isEmpty()) {
+                if (!items.hasNext()) {
                     renderList(b.elseList(), dot, scope, out);
                     return;
                 }
-                for (Object[] item : items) {
+                while (items.hasNext()) {
+                    Object[] item = items.next();
+                    scope.budget.step(b.line());
                     Scope iteration = new Scope(scope);
                     if (p.variables().size() == 1) {
                         iteration.declare(p.variables().get(0), item[1]);
@@ -206,11 +260,18 @@ public final class GoTemplate {
             if (piped != NO_PIPE) {
                 args.add(piped);
             }
+            scope.budget.step(line);
+            Object result;
             try {
-                return Functions.call(fname, args);
+                result = Functions.call(fname, args);
             } catch (IllegalArgumentException | ArithmeticException | IndexOutOfBoundsException e) {
                 throw error(line, "executing \"" + name + "\" at <" + fname + ">: " + e.getMessage());
             }
+            if (result instanceof String s && s.length() > MAX_TEXT) {
+                throw error(line, "executing \"" + name + "\" at <" + fname + ">: result of " + s.length()
+                        + " characters is longer than " + MAX_TEXT + " (the template render limit)");
+            }
+            return result;
         }
         if (c.operands().size() > 1 || piped != NO_PIPE) {
             throw error(line, "can't give argument to non-function " + describe(head));

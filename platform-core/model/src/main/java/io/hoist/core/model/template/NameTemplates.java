@@ -1,5 +1,6 @@
 package io.hoist.core.model.template;
 
+import io.hoist.core.model.Echo;
 import io.hoist.core.model.Names;
 import io.hoist.core.model.meta.Condition;
 import io.hoist.core.model.resource.Plan;
@@ -19,10 +20,8 @@ import java.util.TreeSet;
  */
 public final class NameTemplates {
     public enum Kind {
-        PVC("pvcNameTemplate", "PVCNameNotValid", Map.of(
-                "VmName", "vm", "TargetVmName", "vm", "PlanName", "plan", "DiskIndex", 1L, "RootDiskIndex", 0L,
-                "Shared", false, "WinDriveLetter", "c", "FileName", "vm-disk1.vmdk",
-                "SourcePVCName", "pvc", "SourcePVCNamespace", "ns")),
+        PVC("pvcNameTemplate", "PVCNameNotValid", pvcData(new PvcVariables("vm", "vm", "plan", 1, "vm-1", 0, false,
+                "c", "vm-disk1.vmdk", "pvc", "ns"))),
         VOLUME("volumeNameTemplate", "VolumeNameNotValid", Map.of("PVCName", "pvc", "VolumeIndex", 1L)),
         NETWORK("networkNameTemplate", "NetworkNameNotValid", Map.of(
                 "NetworkName", "nad", "NetworkNamespace", "ns", "NetworkType", "multus", "NetworkIndex", 1L));
@@ -117,14 +116,14 @@ public final class NameTemplates {
     public static Result renderName(GoTemplate template, Map<String, ?> data, boolean generateNamePrefix) {
         String name;
         try {
-            name = template.render(data);
+            name = template.render(data).trim(); // as MTV: surrounding white space is not part of the name
         } catch (TemplateException e) {
             return new Result("", Optional.of(e.getMessage()));
         }
         String checked = generateNamePrefix && name.endsWith("-") && name.length() < Names.LABEL_MAX ? name + "x" : name;
         Optional<String> problem = Names.checkLabel(checked)
-                .map(p -> "rendered name \"" + name + "\" is not valid: " + p.replace("(is " + checked.length() + ")",
-                        "(is " + name.length() + ")"));
+                .map(p -> "rendered name \"" + Echo.abbreviate(name) + "\" is not valid: "
+                        + Echo.abbreviate(p.replace("(is " + checked.length() + ")", "(is " + name.length() + ")"), 256));
         return new Result(name, problem);
     }
 
@@ -148,35 +147,59 @@ public final class NameTemplates {
         return c;
     }
 
-    // Data builders: the engine fills exactly the variables MTV documents for each source, so a template
-    // that reads another provider's variable fails the same way it does in MTV.
+    /** MTV's PVC name template when neither the VM nor the plan sets one (sources other than KubeVirt). */
+    public static final String DEFAULT_PVC_TEMPLATE = "{{trunc 15 .PlanName}}-{{trunc 15 .TargetVmName}}-disk-{{.DiskIndex}}";
+    /** MTV's PVC name template for KubeVirt (openshift) sources: the source PVC's name, kept exactly. */
+    public static final String DEFAULT_KUBEVIRT_PVC_TEMPLATE = "{{.SourcePVCName}}";
+    /** MTV's volume name when the plan sets no volumeNameTemplate ({@code vol-<index>}). */
+    public static final String DEFAULT_VOLUME_TEMPLATE = "vol-{{.VolumeIndex}}";
+
+    /**
+     * Every variable of a PVC name, as MTV's {@code PVCNameTemplateData}: one record for all providers, a variable
+     * a provider does not fill is empty (or 0/false), so reading another provider's variable renders nothing.
+     *
+     * @param rootDiskIndex  the index of the boot disk (vms[].rootDisk, else the source's boot order)
+     * @param winDriveLetter the Windows drive letter in lower case, empty when the guest does not report one
+     * @param fileName       the disk's file without its datastore path (vSphere), else empty
+     * @param sourcePvcName  the source PVC (KubeVirt sources), else empty
+     */
+    public record PvcVariables(String vmName, String targetVmName, String planName, int diskIndex, String vmId,
+                               int rootDiskIndex, boolean shared, String winDriveLetter, String fileName,
+                               String sourcePvcName, String sourcePvcNamespace) {}
+
+    /** The data a PVC name template renders with: every documented variable, empty where the source has none. */
+    public static Map<String, Object> pvcData(PvcVariables v) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("VmName", nz(v.vmName()));
+        d.put("TargetVmName", nz(v.targetVmName()));
+        d.put("PlanName", nz(v.planName()));
+        d.put("DiskIndex", (long) v.diskIndex());
+        d.put("VmId", nz(v.vmId()));
+        d.put("RootDiskIndex", (long) v.rootDiskIndex());
+        d.put("Shared", v.shared());
+        d.put("WinDriveLetter", nz(v.winDriveLetter()));
+        d.put("FileName", nz(v.fileName()));
+        d.put("SourcePVCName", nz(v.sourcePvcName()));
+        d.put("SourcePVCNamespace", nz(v.sourcePvcNamespace()));
+        return d;
+    }
 
     /** PVC name data for a disk of a vSphere, oVirt, OpenStack or OVA VM. */
     public static Map<String, Object> pvcData(String vmName, String targetVmName, String planName, int diskIndex,
                                               int rootDiskIndex, boolean shared, String winDriveLetter, String fileName) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("VmName", vmName);
-        d.put("TargetVmName", targetVmName);
-        d.put("PlanName", planName);
-        d.put("DiskIndex", (long) diskIndex);
-        d.put("RootDiskIndex", (long) rootDiskIndex);
-        d.put("Shared", shared);
-        d.put("WinDriveLetter", winDriveLetter == null ? "" : winDriveLetter);
-        d.put("FileName", fileName == null ? "" : fileName);
-        return d;
+        return pvcData(new PvcVariables(vmName, targetVmName, planName, diskIndex, "", rootDiskIndex, shared,
+                winDriveLetter, fileName, "", ""));
     }
 
     /** PVC name data for a disk of a KubeVirt (openshift) source VM. */
     public static Map<String, Object> kubevirtPvcData(String vmName, String targetVmName, String planName, int diskIndex,
                                                       String sourcePvcName, String sourcePvcNamespace) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("VmName", vmName);
-        d.put("TargetVmName", targetVmName);
-        d.put("PlanName", planName);
-        d.put("DiskIndex", (long) diskIndex);
-        d.put("SourcePVCName", sourcePvcName);
-        d.put("SourcePVCNamespace", sourcePvcNamespace);
-        return d;
+        return pvcData(new PvcVariables(vmName, targetVmName, planName, diskIndex, "", 0, false, "", "",
+                sourcePvcName, sourcePvcNamespace));
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
     }
 
     /** Volume name data. */

@@ -333,7 +333,7 @@ class MtvAdmissionTest {
     }
 
     @Test
-    void hookPlaybookMustBeBase64() {
+    void aPlaybookThatIsNotBase64IsAcceptedWithAnInvalidPlaybookCondition() {
         ObjectNode hook = yaml("""
                 apiVersion: forklift.konveyor.io/v1beta1
                 kind: Hook
@@ -343,9 +343,29 @@ class MtvAdmissionTest {
                   playbook: "LS0tCi0gbm..."
                   deadline: -5
                 """);
-        assertThat(fields(ResourceKind.HOOK, hook)).containsExactlyInAnyOrder("spec.playbook", "spec.deadline");
-        hook.with("spec").put("playbook", "LS0tCi0gbmFtZTogTWFpbgogIGhvc3RzOiBsb2NhbGhvc3QK").put("deadline", 300);
-        assertThat(admission.admit(ResourceKind.HOOK, hook, null)).isNotNull();
+        assertThat(fields(ResourceKind.HOOK, hook)).containsExactly("spec.deadline");
+        hook.with("spec").put("deadline", 300);
+        ObjectNode admitted = admission.admit(ResourceKind.HOOK, hook, null);
+        assertThat(conditionTypes(admitted)).containsExactly("InvalidPlaybook");
+        assertThat(admitted.at("/status/conditions/0/category").asText()).isEqualTo("Critical");
+        assertThat(admitted.at("/status/conditions/0/status").asText()).isEqualTo("True");
+
+        // fixed: Ready, and the InvalidPlaybook condition is gone
+        hook.with("spec").put("playbook", "LS0tCi0gbmFtZTogTWFpbgogIGhvc3RzOiBsb2NhbGhvc3QK");
+        ObjectNode fixed = admission.admit(ResourceKind.HOOK, hook, admitted);
+        assertThat(conditionTypes(fixed)).containsExactly("Ready");
+        // a later write with the same spec keeps the condition's transition time
+        ObjectNode again = admission.admit(ResourceKind.HOOK, hook, fixed);
+        assertThat(again.get("status")).isEqualTo(fixed.get("status"));
+        // MIME base64 (line breaks) is base64
+        hook.with("spec").put("playbook", "LS0tCi0gbmFtZTogTWFp\nbgogIGhvc3RzOiBsb2NhbGhvc3QK");
+        assertThat(conditionTypes(admission.admit(ResourceKind.HOOK, hook, fixed))).containsExactly("Ready");
+    }
+
+    private static java.util.List<String> conditionTypes(ObjectNode o) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        o.path("status").path("conditions").forEach(c -> out.add(c.path("type").asText()));
+        return out;
     }
 
     @Test

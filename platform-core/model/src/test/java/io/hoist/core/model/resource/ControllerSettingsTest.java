@@ -14,6 +14,7 @@ class ControllerSettingsTest {
     void defaultsMatchTheOperatorDocs() {
         ControllerSettings s = ControllerSettings.from(null);
         assertThat(s.maxVmInflight()).isEqualTo(20);
+        assertThat(s.maxDisksInflightTotal()).as("no platform-wide limit unless set").isZero();
         assertThat(s.precopyInterval()).isEqualTo(Duration.ofMinutes(60));
         assertThat(s.snapshotStatusCheckRate()).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.filesystemOverheadPercent()).isEqualTo(10);
@@ -36,6 +37,7 @@ class ControllerSettingsTest {
                 metadata: {name: forklift-controller}
                 spec:
                   controller_max_vm_inflight: 5
+                  controller_max_disks_inflight_total: "40"
                   controller_precopy_interval: "15"
                   controller_filesystem_overhead: 20
                   controller_block_overhead: 1Gi
@@ -45,6 +47,7 @@ class ControllerSettingsTest {
                 """, "fc"), ForkliftController.class);
         ControllerSettings s = fc.settings();
         assertThat(s.maxVmInflight()).isEqualTo(5);
+        assertThat(s.maxDisksInflightTotal()).isEqualTo(40);
         assertThat(s.precopyInterval()).isEqualTo(Duration.ofMinutes(15));
         assertThat(s.filesystemOverheadPercent()).isEqualTo(20);
         assertThat(s.blockOverheadBytes()).isEqualTo(1L << 30);
@@ -52,6 +55,13 @@ class ControllerSettingsTest {
         assertThat(s.transferNetwork()).contains("openshift-mtv/transfer");
         assertThat(s.raw("feature_ui_plugin")).isPresent();
         assertThat(s.problems()).isEmpty();
+    }
+
+    @Test
+    void aNegativePlatformWideLimitIsAProblemNamingTheField() {
+        ControllerSettings s = ControllerSettings.fromSpec((com.fasterxml.jackson.databind.node.ObjectNode)
+                Resources.MAPPER.createObjectNode().put("controller_max_disks_inflight_total", -1));
+        assertThat(s.problems()).containsOnlyKeys("controller_max_disks_inflight_total");
     }
 
     @Test

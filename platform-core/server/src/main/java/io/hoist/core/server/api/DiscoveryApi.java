@@ -24,6 +24,13 @@ public final class DiscoveryApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> VERBS = List.of("create", "delete", "get", "list", "patch", "update", "watch");
     private static final List<String> STATUS_VERBS = List.of("get", "patch", "update");
+    private static final List<String> READ_VERBS = List.of("get", "list", "watch");
+    /**
+     * MTV's CRDs declare no short names and no categories. Short names stay none (a user's scripts and habits come
+     * from MTV, and a made-up one could shadow another CRD's on a cluster); the forklift kinds share one category so
+     * {@code kubectl get forklift} lists them all at once, as {@code kubectl get all} does for workloads.
+     */
+    static final String CATEGORY = "forklift";
 
     private final String platformVersion;
 
@@ -36,11 +43,12 @@ public final class DiscoveryApi {
         router.get("/api").handler(ctx -> send(ctx, coreVersions(ctx)));
         router.get("/apis").handler(ctx -> send(ctx, groupList()));
         for (Map.Entry<String, List<ResourceKind>> gv : groupVersions().entrySet()) {
-            ResourceKind first = gv.getValue().get(0);
-            String base = first.group().isEmpty() ? "/api/" + first.version() : "/apis/" + gv.getKey();
+            int slash = gv.getKey().indexOf('/');
+            String base = slash < 0 ? "/api/" + gv.getKey() : "/apis/" + gv.getKey();
             router.get(base).handler(ctx -> send(ctx, resourceList(gv.getKey(), gv.getValue())));
-            if (!first.group().isEmpty()) {
-                router.get("/apis/" + first.group()).handler(ctx -> send(ctx, group(first.group())));
+            if (slash > 0) {
+                String group = gv.getKey().substring(0, slash);
+                router.get("/apis/" + group).handler(ctx -> send(ctx, group(group)));
             }
         }
     }
@@ -105,9 +113,15 @@ public final class DiscoveryApi {
         o.put("apiVersion", "v1");
         o.put("groupVersion", groupVersion);
         ArrayNode resources = o.putArray("resources");
+        if (groupVersion.equals("v1")) { // namespaces: listed, read, created and deleted (ClusterApi)
+            ObjectNode ns = resources.addObject();
+            ns.put("name", "namespaces").put("singularName", "namespace").put("namespaced", false).put("kind", "Namespace");
+            ns.putArray("shortNames").add("ns");
+            List.of("create", "delete", "get", "list").forEach(ns.putArray("verbs")::add);
+        }
         for (ResourceKind k : kinds) {
-            resources.add(resource(k, k.plural(), VERBS));
-            if (!k.group().isEmpty()) { // the forklift kinds have a status subresource
+            resources.add(resource(k, k.plural(), k.userWritable() ? VERBS : READ_VERBS));
+            if (!k.group().isEmpty() && k.userWritable()) { // the forklift kinds have a status subresource
                 resources.add(resource(k, k.plural() + "/status", STATUS_VERBS));
             }
         }
@@ -122,6 +136,9 @@ public final class DiscoveryApi {
         r.put("kind", k.kind());
         ArrayNode v = r.putArray("verbs");
         verbs.forEach(v::add);
+        if (!k.group().isEmpty() && !name.contains("/")) {
+            r.putArray("categories").add(CATEGORY);
+        }
         return r;
     }
 
@@ -131,14 +148,16 @@ public final class DiscoveryApi {
         for (ResourceKind k : ResourceKind.values()) {
             out.computeIfAbsent(k.apiVersion(), x -> new ArrayList<>()).add(k);
         }
+        out.put(EventsV1.GROUP_VERSION, List.of(ResourceKind.EVENT)); // the same Events, in their newer shape
         return out;
     }
 
     private static List<String> groups() {
         List<String> out = new ArrayList<>();
-        for (ResourceKind k : ResourceKind.values()) {
-            if (!k.group().isEmpty() && !out.contains(k.group())) {
-                out.add(k.group());
+        for (String gv : groupVersions().keySet()) {
+            int slash = gv.indexOf('/');
+            if (slash > 0 && !out.contains(gv.substring(0, slash))) {
+                out.add(gv.substring(0, slash));
             }
         }
         return out;

@@ -100,15 +100,17 @@ final class ObjectRules {
         return meta;
     }
 
-    static void checkName(ResourceKind kind, ObjectNode meta) {
+    /** What is wrong with {@code metadata.name} on create (empty when nothing). */
+    static List<Cause> nameCauses(ObjectNode meta) {
         String name = textOrNull(meta, "name");
         if (name == null || name.isEmpty()) {
-            throw invalid(kind, null, List.of(Cause.required("metadata.name", "name or generateName is required")));
+            return List.of(Cause.required("metadata.name", "name or generateName is required"));
         }
         if (!isName(name)) {
-            throw invalid(kind, null, List.of(Cause.invalid("metadata.name",
-                    "must be a lower-case RFC 1123 subdomain (a-z, 0-9, '-', '.'; at most 253 characters)")));
+            return List.of(Cause.invalid("metadata.name",
+                    "must be a lower-case RFC 1123 subdomain (a-z, 0-9, '-', '.'; at most 253 characters)"));
         }
+        return List.of();
     }
 
     static ApiException invalid(ResourceKind kind, String name, List<Cause> causes) {

@@ -13,19 +13,38 @@ import java.util.regex.Pattern;
 
 /**
  * Secret values are write-only. On the way in, {@code stringData} is folded into {@code data}
- * (base64), as Kubernetes does. On the way out every {@code data} value is replaced by an empty
- * string: clients see which keys exist, never their values. Because a client may send back what it
- * read, an empty value on replace or patch means "keep the stored value"; remove a key to delete it.
+ * (base64) and {@code type} defaults to {@code Opaque}, as Kubernetes does. On the way out every {@code data}
+ * value is replaced by an empty string: clients see which keys exist, never their values. Because a client may
+ * send back what it read, an empty value on replace or patch means "keep the stored value"; remove a key to
+ * delete it. Two annotations say what can be said honestly: {@value #SIZES} (each value's length in bytes) and
+ * {@value #DIGEST} (an HMAC-SHA256 of the data under a key that never leaves this process), so a client can tell
+ * an unchanged Secret from a changed one by comparing digests, e.g. with a dry run of what it would write.
+ * Both are computed on every read and dropped from every write.
  */
 final class SecretData {
     private static final Pattern KEY = Pattern.compile("[-._a-zA-Z0-9]{1,253}");
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+    static final String SIZES = "secrets.hoist.io/data-bytes";
+    static final String DIGEST = "secrets.hoist.io/data-digest";
+    private static final String SERVER_ANNOTATIONS = "secrets.hoist.io/";
+    /** Random per process: a digest cannot be checked against guessed values outside the server. */
+    private static final byte[] DIGEST_KEY = new java.security.SecureRandom().generateSeed(32);
 
     private SecretData() {}
 
     /** Normalizes an incoming Secret; {@code existing} is the stored one (unredacted) or null. */
     static List<Cause> normalize(ObjectNode secret, ObjectNode existing) {
         List<Cause> causes = new ArrayList<>();
+        if (secret.path("metadata").get("annotations") instanceof ObjectNode annotations) {
+            annotations.properties().removeIf(a -> a.getKey().startsWith(SERVER_ANNOTATIONS));
+            if (annotations.isEmpty()) {
+                ((ObjectNode) secret.get("metadata")).remove("annotations");
+            }
+        }
+        JsonNode type = secret.get("type");
+        if (type == null || type.isNull() || (type.isTextual() && type.asText().isEmpty())) {
+            secret.put("type", "Opaque");
+        }
         ObjectNode data;
         JsonNode d = secret.get("data");
         if (d == null || d.isNull()) {
@@ -78,14 +97,61 @@ final class SecretData {
         ObjectNode copy = obj.deepCopy();
         copy.remove("stringData");
         JsonNode data = copy.get("data");
+        ObjectNode sizes = copy.objectNode();
+        String digest = digest(data);
         if (data != null && data.isObject()) {
-            ((ObjectNode) data).fieldNames().forEachRemaining(k -> ((ObjectNode) data).put(k, ""));
+            keys(data).forEach(k -> {
+                sizes.put(k, decodedLength(data.get(k).asText("")));
+                ((ObjectNode) data).put(k, "");
+            });
         }
-        JsonNode ann = copy.path("metadata").get("annotations");
-        if (ann != null && ann.isObject() && ann.has(LAST_APPLIED)) {
-            ((ObjectNode) ann).put(LAST_APPLIED, "");
+        if (copy.get("metadata") instanceof ObjectNode meta) {
+            ObjectNode ann = meta.get("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
+            if (ann.has(LAST_APPLIED)) {
+                ann.put(LAST_APPLIED, "");
+            }
+            ann.put(SIZES, sizes.toString());
+            ann.put(DIGEST, digest);
         }
         return copy;
+    }
+
+    /** HMAC-SHA256 over the data's keys and decoded values, in key order; hex. */
+    static String digest(JsonNode data) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(DIGEST_KEY, "HmacSHA256"));
+            if (data != null && data.isObject()) {
+                for (String k : keys(data)) {
+                    byte[] key = k.getBytes(StandardCharsets.UTF_8);
+                    byte[] value = decode(data.get(k).asText(""));
+                    mac.update(java.nio.ByteBuffer.allocate(8).putInt(key.length).putInt(value.length).array());
+                    mac.update(key);
+                    mac.update(value);
+                }
+            }
+            return java.util.HexFormat.of().formatHex(mac.doFinal());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    private static java.util.SortedSet<String> keys(JsonNode map) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        map.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    private static int decodedLength(String base64) {
+        return decode(base64).length;
+    }
+
+    private static byte[] decode(String base64) {
+        try {
+            return Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            return base64.getBytes(StandardCharsets.UTF_8); // never stored (admission checks base64); counted as text
+        }
     }
 
     private static boolean isBase64(String s) {

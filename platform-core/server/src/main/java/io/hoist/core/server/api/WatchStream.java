@@ -26,19 +26,29 @@ import java.util.function.Predicate;
  */
 final class WatchStream {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_QUEUED_EVENTS = 10_000;
+    /** Events handed to the event loop and not yet written, per watch; past it the watcher is dropped. */
+    private static final int MAX_QUEUED_EVENTS = 1_000;
+    /** Bytes written to a watch and not yet sent to its client; past it the watcher is dropped. */
+    private static final long MAX_UNSENT_BYTES = 1L << 20;
+    /** Kernel send buffer of a watch connection (a watch needs little; the default grows to megabytes). */
+    private static final int WATCH_SEND_BUFFER = 128 * 1024;
     private static final long DEFAULT_TIMEOUT_SECONDS = 1800;
     private static final long MAX_TIMEOUT_SECONDS = 3600;
 
     private WatchStream() {}
 
+    /**
+     * Streams the kind's changes; {@code view} turns a stored object into what the client sees (secrets redacted,
+     * Events in the events.k8s.io shape).
+     */
     static void start(RoutingContext ctx, Vertx vertx, ResourceStore store, ResourceKind kind, String ns,
-                      Predicate<JsonNode> selected) {
+                      Predicate<JsonNode> selected, java.util.function.UnaryOperator<ObjectNode> view) {
         Long since = parseVersion(ctx.queryParams().get("resourceVersion"));
         long timeout = parseTimeout(ctx.queryParams().get("timeoutSeconds"));
         Context eventLoop = vertx.getOrCreateContext();
         HttpServerResponse response = ctx.response();
-        AtomicInteger queued = new AtomicInteger();
+        Backlog queued = new Backlog();
+        io.hoist.core.server.http.ConnectionDeadlines.limitSendBuffer(ctx.request().connection(), WATCH_SEND_BUFFER);
         response.setChunked(true).setStatusCode(200).putHeader("Content-Type", "application/json");
         response.write("");
 
@@ -57,7 +67,7 @@ final class WatchStream {
                     }
                     String key = o.at("/metadata/namespace").asText() + "/" + o.at("/metadata/name").asText();
                     listed.put(key, o.at("/metadata/resourceVersion").asLong());
-                    post(eventLoop, response, queued, "ADDED", SecretData.redact(kind, o));
+                    post(eventLoop, response, queued, "ADDED", view.apply(o));
                 }
             } else {
                 from = since;
@@ -71,7 +81,7 @@ final class WatchStream {
                 if (!selected.test(e.object())) {
                     return;
                 }
-                post(eventLoop, response, queued, e.type(), SecretData.redact(kind, e.object()));
+                post(eventLoop, response, queued, e.type(), view.apply(e.object()));
             });
         }, false).onComplete(ar -> {
             if (ar.failed()) {
@@ -98,26 +108,36 @@ final class WatchStream {
         });
     }
 
-    private static void post(Context eventLoop, HttpServerResponse response, AtomicInteger queued, String type,
+    /** What a watch has not delivered yet: events not yet written, bytes written but not yet taken by the client. */
+    private static final class Backlog {
+        final AtomicInteger events = new AtomicInteger();
+        final java.util.concurrent.atomic.AtomicLong unsentBytes = new java.util.concurrent.atomic.AtomicLong();
+    }
+
+    private static void post(Context eventLoop, HttpServerResponse response, Backlog queued, String type,
                              ObjectNode object) {
-        if (queued.incrementAndGet() > MAX_QUEUED_EVENTS) {
+        if (queued.events.incrementAndGet() > MAX_QUEUED_EVENTS) {
             eventLoop.runOnContext(v -> response.reset());
             return;
         }
         // Serialize on the event loop, not here: this runs on the store's writing thread, under its lock.
         eventLoop.runOnContext(v -> {
-            queued.decrementAndGet();
+            queued.events.decrementAndGet();
             if (response.ended() || response.closed()) {
                 return;
             }
-            if (response.writeQueueFull()) {
-                response.reset(); // too slow a reader: drop it, it resumes from its last resourceVersion
+            // A reader that takes nothing: its unsent bytes grow (the write queue alone did not catch it, the kernel and
+            // Netty keep accepting). Drop it; it resumes from its last resourceVersion.
+            if (response.writeQueueFull() || queued.unsentBytes.get() > MAX_UNSENT_BYTES) {
+                response.reset();
                 return;
             }
             ObjectNode event = JSON.createObjectNode();
             event.put("type", type);
             event.set("object", object);
-            response.write(event.toString() + "\n");
+            io.vertx.core.buffer.Buffer line = io.vertx.core.buffer.Buffer.buffer(event.toString() + "\n");
+            queued.unsentBytes.addAndGet(line.length());
+            response.write(line).onComplete(done -> queued.unsentBytes.addAndGet(-line.length()));
         });
     }
 

@@ -43,15 +43,45 @@ public final class ErrorMapping {
         if (failure instanceof StoreException.Conflict e) {
             return StatusBody.failure(409, "Conflict", e.getMessage());
         }
+        if (failure instanceof StoreException.TooLarge e) {
+            return StatusBody.failure(413, "RequestEntityTooLarge", e.getMessage());
+        }
+        if (failure instanceof StoreException.NotReadable e) {
+            return StatusBody.failure(422, "Invalid", e.getMessage());
+        }
+        if (failure instanceof StoreException.Unreadable e) {
+            LOG.warn(e.getMessage());
+            return StatusBody.failure(500, "InternalError", e.getMessage());
+        }
         if (failure == null && statusCode >= 400 && statusCode < 500) {
             return StatusBody.failure(statusCode, StatusBody.reasonFor(statusCode), StatusBody.messageFor(statusCode));
         }
-        if (failure != null) {
+        if (failure != null && clientGone(failure)) {
+            // the client hung up (reset, closed mid-body): nothing is wrong with the server
+            LOG.debug("client went away during the request: {}", failure.toString());
+        } else if (failure != null) {
             LOG.error("request failed with an unexpected error", failure);
         } else if (statusCode >= 500) {
             LOG.error("request failed with status {}", statusCode);
         }
         return StatusBody.failure(500, "InternalError", "internal error", null, null, List.of());
+    }
+
+    /** True for the failures a client's disconnect causes: a closed connection or a reset socket. */
+    public static boolean clientGone(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.vertx.core.http.HttpClosedException || t instanceof java.nio.channels.ClosedChannelException) {
+                return true;
+            }
+            if (t instanceof java.io.IOException && t.getMessage() != null
+                    && (t.getMessage().contains("Connection reset") || t.getMessage().contains("Broken pipe"))) {
+                return true;
+            }
+            if (t instanceof io.vertx.core.VertxException && "Connection was closed".equals(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static void send(RoutingContext ctx, ObjectNode status) {

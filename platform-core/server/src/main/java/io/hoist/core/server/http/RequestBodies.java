@@ -15,6 +15,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.util.Locale;
+import io.hoist.core.model.YamlAliases;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
@@ -70,6 +71,43 @@ public final class RequestBodies {
         requireMergePatch(contentType, false);
     }
 
+    /** The patch types the API applies. */
+    public enum PatchType { MERGE, JSON_PATCH }
+
+    /**
+     * The patch type of a PATCH's Content-Type: JSON merge patch, JSON patch (RFC 6902), and where
+     * {@code strategicAsMerge} a strategic merge patch read as a merge patch. Server-side apply is refused with a
+     * 415 that says what to use instead: Hoist keeps no managedFields, and a server-side apply that ignored them
+     * would take fields from their owners without a conflict.
+     */
+    public static PatchType patchType(String contentType, boolean strategicAsMerge) {
+        String ct = mediaType(contentType);
+        if (ct.equals("application/json-patch+json")) {
+            return PatchType.JSON_PATCH;
+        }
+        if (ct.equals("application/apply-patch+yaml") || ct.equals("application/apply-patch+cbor")) {
+            throw ApiException.unsupportedMediaType("server-side apply is not supported: Hoist keeps no field managers;"
+                    + " use client-side apply (kubectl apply without --server-side, or hoist apply), which sends a"
+                    + " merge patch computed from the last-applied configuration");
+        }
+        requireMergePatch(contentType, strategicAsMerge);
+        return PatchType.MERGE;
+    }
+
+    /** The body as a JSON array (a JSON patch), or a 400. */
+    public static com.fasterxml.jackson.databind.node.ArrayNode arrayBody(RoutingContext ctx) {
+        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            throw ApiException.badRequest("the request body is empty; send a JSON patch (an array of operations)");
+        }
+        JsonNode node = parse(body.getBytes(), Format.JSON);
+        if (node == null || !node.isArray()) {
+            throw ApiException.badRequest("a JSON patch must be an array of operations such as"
+                    + " [{\"op\":\"replace\",\"path\":\"/spec/warm\",\"value\":true}]");
+        }
+        return (com.fasterxml.jackson.databind.node.ArrayNode) node;
+    }
+
     /**
      * Like {@link #requireMergePatch(String)}, and where {@code strategicAsMerge} also a strategic merge patch,
      * which kubectl sends when it applies or patches a built-in kind (Secret, ConfigMap): for objects made of
@@ -79,9 +117,10 @@ public final class RequestBodies {
         String ct = mediaType(contentType);
         boolean strategic = ct.equals("application/strategic-merge-patch+json");
         if (!ct.equals("application/merge-patch+json") && !ct.equals("application/json") && !(strategic && strategicAsMerge)) {
-            throw ApiException.unsupportedMediaType("unsupported patch Content-Type; only JSON merge patch is supported"
-                    + (strategicAsMerge ? " (and strategic merge patch without $ directives)" : "")
-                    + ": use application/merge-patch+json (kubectl patch --type=merge)");
+            throw ApiException.unsupportedMediaType("unsupported patch Content-Type; JSON merge patch"
+                    + (strategicAsMerge ? ", strategic merge patch without $ directives" : "")
+                    + " and JSON patch are supported: use application/merge-patch+json (kubectl patch --type=merge)"
+                    + " or application/json-patch+json (kubectl patch --type=json)");
         }
     }
 
@@ -127,13 +166,30 @@ public final class RequestBodies {
     }
 
     static JsonNode parse(byte[] bytes, Format format) {
-        ObjectMapper mapper = format == Format.YAML ? YAML : JSON;
+        if (bytes.length > MAX_BODY_BYTES) { // the body handler refuses these first; this is for other callers
+            throw new ApiException(413, "RequestEntityTooLarge", "request body is " + bytes.length
+                    + " bytes, more than the limit of " + MAX_BODY_BYTES);
+        }
         try {
-            return mapper.readTree(bytes);
+            if (format == Format.JSON) {
+                return JSON.readTree(bytes);
+            }
+            try (com.fasterxml.jackson.core.JsonParser p = YamlAliases.refusing(YAML.getFactory().createParser(bytes))) {
+                JsonNode node = YAML.readTree(p);
+                if (p.nextToken() != null) {
+                    throw ApiException.badRequest("the request body holds more than one YAML document; send one object");
+                }
+                return node;
+            }
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw ApiException.badRequest("malformed " + format + " in request body" + where);
+            // our own refusals (aliases) say what to do; parser messages may quote the body, so they are not echoed
+            String why = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("YAML alias")
+                    ? ": " + e.getOriginalMessage() : "";
+            throw ApiException.badRequest("malformed " + format + " in request body" + where + why);
+        } catch (ApiException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             // SnakeYAML limits (aliases, nesting, size) surface as runtime exceptions without a location.
             throw ApiException.badRequest("malformed " + format + " in request body");

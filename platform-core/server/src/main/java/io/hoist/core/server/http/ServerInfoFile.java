@@ -21,9 +21,17 @@ public final class ServerInfoFile {
     private ServerInfoFile() {}
 
     public static void write(Path dataDir, String url, boolean tls) {
+        write(dataDir, url, tls, null);
+    }
+
+    /** {@code caCert}: the CA the server generated (clients of this data dir trust it), or null. */
+    public static void write(Path dataDir, String url, boolean tls, Path caCert) {
         ObjectNode info = JSON.createObjectNode();
         info.put("url", url);
         info.put("tls", tls);
+        if (caCert != null) {
+            info.put("caCert", caCert.toString());
+        }
         info.put("pid", ProcessHandle.current().pid());
         info.put("startedAt", Instant.now().toString());
         Path target = dataDir.resolve(FILE);

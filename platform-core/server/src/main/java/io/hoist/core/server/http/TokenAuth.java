@@ -36,7 +36,12 @@ public final class TokenAuth implements Handler<RoutingContext> {
     }
 
     public static String loadOrCreateToken(Path dataDir) {
-        Path file = dataDir.resolve(TOKEN_FILE);
+        return loadOrCreateToken(dataDir, TOKEN_FILE);
+    }
+
+    /** Reads {@code dir/fileName} (0600), creating it with a new random token when absent. */
+    public static String loadOrCreateToken(Path dataDir, String fileName) {
+        Path file = dataDir.resolve(fileName);
         try {
             if (!Files.exists(file)) {
                 byte[] random = new byte[32];
@@ -64,15 +69,32 @@ public final class TokenAuth implements Handler<RoutingContext> {
         }
     }
 
+    /** A token kept in another 0600 file (the metrics scrape token); the file must already exist. */
+    public static TokenAuth fromFile(Path file) {
+        if (!Files.exists(file)) {
+            throw new IllegalStateException(file + " does not exist");
+        }
+        return new TokenAuth(loadOrCreateToken(file.getParent(), file.getFileName().toString()));
+    }
+
     @Override
     public void handle(RoutingContext ctx) {
-        String header = ctx.request().getHeader("Authorization");
-        if (header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
-                && MessageDigest.isEqual(expectedDigest, sha256(header.substring(PREFIX.length()).trim()))) {
+        if (accepts(ctx.request().getHeader("Authorization"))) {
             ctx.next();
         } else {
             ctx.fail(401);
         }
+    }
+
+    /** True when the {@code Authorization} header carries the right bearer token. */
+    public boolean accepts(String authorizationHeader) {
+        return authorizationHeader != null && authorizationHeader.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
+                && acceptsToken(authorizationHeader.substring(PREFIX.length()).trim());
+    }
+
+    /** True when {@code token} is the API token (the console's login page takes it pasted). */
+    public boolean acceptsToken(String token) {
+        return token != null && MessageDigest.isEqual(expectedDigest, sha256(token));
     }
 
     private static byte[] sha256(String s) {

@@ -15,14 +15,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code GET .../namespaces/{ns}/plans/{name}/log?vm=ID|NAME[&step=PreHook|PostHook][&migration=UID]}: the kept
- * output (last 1 MiB) of a VM's hook steps, as {@code text/plain}, like a pod's {@code log} subresource.
+ * {@code GET .../namespaces/{ns}/plans/{name}/log?vm=ID|NAME[&step=STEP][&migration=UID]}: the kept
+ * output (last 1 MiB) of a VM's steps that run outside tools (hooks, the guest converter), as {@code text/plain}, like a pod's {@code log} subresource.
  * Without {@code step} every step that wrote output, each under a {@code ==> Step <==} header; without
  * {@code migration} the plan's latest migration. 404 (Status) names what is missing.
  */
 public final class StepLogRoutes {
     public static final String PATH = "/apis/forklift.konveyor.io/v1beta1/namespaces/:namespace/plans/:name/log";
-    static final List<String> STEPS = List.of("PreHook", "PostHook");
+    static final List<String> STEPS = List.of("PreHook", "ImageConversion", "PostHook"); // pipeline order
 
     private final Vertx vertx;
     private final ResourceStore store;
@@ -41,7 +41,7 @@ public final class StepLogRoutes {
     public static ObjectNode openApiPaths() {
         ObjectNode paths = JsonNodeFactory.instance.objectNode();
         ObjectNode op = paths.putObject("/apis/forklift.konveyor.io/v1beta1/namespaces/{namespace}/plans/{name}/log").putObject("get");
-        op.put("summary", "Output of a VM's hook steps (PreHook, PostHook) in the plan's latest migration, the last 1 MiB of each");
+        op.put("summary", "Output of a VM's hook and guest conversion steps (PreHook, ImageConversion, PostHook) in the plan's latest migration, the last 1 MiB of each");
         op.put("operationId", "readPlanVmLog");
         op.putArray("tags").add("plans");
         var params = op.putArray("parameters");
@@ -54,7 +54,7 @@ public final class StepLogRoutes {
         ObjectNode responses = op.putObject("responses");
         responses.putObject("200").put("description", "The output as text/plain")
                 .putObject("content").putObject("text/plain").putObject("schema").put("type", "string");
-        responses.putObject("400").put("description", "vm missing or step not PreHook/PostHook (Status)");
+        responses.putObject("400").put("description", "vm missing or step not PreHook, ImageConversion or PostHook (Status)");
         responses.putObject("401").put("description", "Missing or invalid bearer token (Status)");
         responses.putObject("404").put("description", "Plan, VM or output not found (Status)");
         return paths;
@@ -78,7 +78,8 @@ public final class StepLogRoutes {
             throw ApiException.badRequest("vm: Required value: the VM's id or name in the plan");
         }
         if (step != null && !STEPS.contains(step)) {
-            throw ApiException.badRequest("step: Unsupported value: \"" + step + "\": supported values: \"PreHook\", \"PostHook\"");
+            throw ApiException.badRequest("step: Unsupported value: \"" + step + "\": supported values: "
+                    + String.join(", ", STEPS.stream().map(x -> "\"" + x + "\"").toList()));
         }
         ObjectNode plan = store.get(ResourceKind.PLAN, ns, name).orElseThrow(() ->
                 ApiException.notFound("plans.forklift.konveyor.io \"" + name + "\" not found"));
@@ -110,7 +111,7 @@ public final class StepLogRoutes {
             }
         }
         if (parts.isEmpty()) {
-            throw ApiException.notFound("no " + (step == null ? "hook" : step) + " output for VM " + vm + " in migration " + uid
+            throw ApiException.notFound("no " + (step == null ? "hook or conversion" : step) + " output for VM " + vm + " in migration " + uid
                     + " of plan " + ns + "/" + name);
         }
         return String.join("\n", parts);

@@ -108,7 +108,8 @@ public final class PluginCalls {
                 thread.setContextClassLoader(previous);
             }
             Class<?> returned = method.getReturnType();
-            if (result != null && returned.isInterface() && returned.getName().startsWith(API_PACKAGE)) {
+            // A sealed API interface (e.g. DiskLocation) is data: its permitted records carry no plugin code to guard.
+            if (result != null && returned.isInterface() && !returned.isSealed() && returned.getName().startsWith(API_PACKAGE)) {
                 return guard(pluginId, loader, (Class<Object>) returned, result);
             }
             return result;

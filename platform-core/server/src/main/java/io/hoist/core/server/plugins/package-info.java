@@ -10,7 +10,7 @@
  *   <li>A plugin names the plugin API it needs in its manifest's {@code Plugin-Requires}. A plain
  *       {@code X.Y.Z} is read as a caret range (same major, not newer than {@link io.hoist.api.PluginApi#VERSION});
  *       any other value is a PF4J/semver range. A missing or unmet requirement is refused with a message such as
- *       {@code plugin 'x' refused: it requires plugin API 2.0.0 but this platform provides plugin API 1.0.0}
+ *       {@code plugin 'x' refused: it requires plugin API 3.0.0 but this platform provides plugin API 2.0.0}
  *       ({@link io.hoist.core.server.plugins.ApiCompatibility}). PF4J's own default would accept a 1.x plugin
  *       on a 2.x platform.</li>
  *   <li>A refused plugin, one whose {@code Plugin.start()} throws, or one whose extensions cannot be created

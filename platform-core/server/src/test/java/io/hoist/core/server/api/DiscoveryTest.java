@@ -28,10 +28,10 @@ class DiscoveryTest {
                      .withMasterUrl(api.server.url()).withOauthToken(api.token).withNamespace("demo")
                      .withAutoConfigure(false).build()).build()) {
             assertThat(k.getKubernetesVersion().getMajor()).isEqualTo(DiscoveryApi.KUBE_MAJOR);
-            assertThat(k.getKubernetesVersion().getGitVersion()).contains("hoist");
+            assertThat(k.getKubernetesVersion().getGitVersion()).endsWith("+hoist-" + io.hoist.core.server.HoistServer.version());
             assertThat(k.supports("forklift.konveyor.io/v1beta1", "NetworkMap")).isTrue();
             assertThat(k.supports("kubevirt.io/v1", "VirtualMachine")).isFalse();
-            assertThat(k.getApiGroups().getGroups()).extracting(g -> g.getName()).containsExactly("forklift.konveyor.io");
+            assertThat(k.getApiGroups().getGroups()).extracting(g -> g.getName()).containsExactly("forklift.konveyor.io", "events.k8s.io");
             var resources = k.getApiResources("forklift.konveyor.io/v1beta1").getResources();
             assertThat(resources).filteredOn(r -> r.getKind().equals("StorageMap") && !r.getName().contains("/"))
                     .singleElement().satisfies(r -> {
@@ -41,7 +41,7 @@ class DiscoveryTest {
                     });
             assertThat(resources).extracting(r -> r.getName()).contains("plans/status");
             assertThat(k.getApiResources("v1").getResources()).extracting(r -> r.getName())
-                    .containsExactlyInAnyOrder("secrets", "configmaps");
+                    .containsExactlyInAnyOrder("namespaces", "secrets", "configmaps", "events");
 
             k.secrets().resource(new SecretBuilder().withNewMetadata().withName("vsphere-creds").endMetadata()
                     .withStringData(Map.of("user", "administrator@vsphere.local", "password", "S3cr3t-vc-pass",

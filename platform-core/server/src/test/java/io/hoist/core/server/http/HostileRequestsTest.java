@@ -21,14 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Sends a few thousand malformed or hostile requests over raw sockets (so nothing is cleaned up by a
+ * Sends ten thousand malformed or hostile requests over raw sockets (so nothing is cleaned up by a
  * client library): bad JSON and YAML, wrong types, huge and deep bodies, path tricks, long names, bad
  * or missing tokens, odd methods. The server must never answer 5xx and must still work afterwards.
  * Runs with the real {@link MtvAdmission}. Seeded: {@code -Dhoist.hostile.seed=N} to vary, {@code -Dhoist.hostile.count=N} for more requests.
  */
 class HostileRequestsTest {
     private static final long SEED = Long.getLong("hoist.hostile.seed", 42L);
-    private static final int COUNT = Integer.getInteger("hoist.hostile.count", 3000);
+    private static final int COUNT = Integer.getInteger("hoist.hostile.count", 10_000);
 
     private static final String[] METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "FOO", "get"};
     private static final String[] PATHS = {

@@ -62,8 +62,10 @@ class OpenApiMatchesRoutesTest {
 
             // Every documented operation is really served (no 404 "no route", no 405).
             for (Map.Entry<String, Set<String>> e : documented.entrySet()) {
-                String core = e.getKey().startsWith("/api/v1/") ? "configmaps" : "plans";
-                String url = e.getKey().replace("{namespace}", "demo").replace("{plural}", core).replace("{name}", "x");
+                String core = e.getKey().startsWith("/api/v1/") ? "configmaps"
+                        : e.getKey().startsWith("/apis/events.k8s.io/") ? "events" : "plans";
+                String url = e.getKey().replace("{namespace}", "demo").replace("{plural}", core).replace("{name}", "x")
+                        .replace("{group}/{version}", "forklift.konveyor.io/v1beta1").replace("{version}", "v1");
                 for (String m : e.getValue()) {
                     RunningServer.Reply r = api.send(api.request(url).header("Content-Type", "application/merge-patch+json")
                             .method(m.toUpperCase(Locale.ROOT), m.equals("get") || m.equals("delete")

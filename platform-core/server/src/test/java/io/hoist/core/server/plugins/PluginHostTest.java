@@ -110,7 +110,7 @@ class PluginHostTest {
         new PluginJarBuilder("future")
                 .source("com.acme.hoist.AcmeSourceFactory", ACME_FACTORY.replace("\"acme\"", "\"future\""))
                 .extension("com.acme.hoist.AcmeSourceFactory")
-                .manifest("Plugin-Requires", "2.0.0")
+                .manifest("Plugin-Requires", "3.0.0")
                 .buildInto(dataPlugins);
         new PluginJarBuilder("unversioned")
                 .source("com.acme.hoist.AcmeSourceFactory", ACME_FACTORY)
@@ -131,7 +131,7 @@ class PluginHostTest {
         new PluginJarBuilder("ranged")
                 .source("com.acme.hoist.AcmeSourceFactory", ACME_FACTORY.replace("\"acme\"", "\"ranged\""))
                 .extension("com.acme.hoist.AcmeSourceFactory")
-                .manifest("Plugin-Requires", ">=1.0.0 & <2.0.0")
+                .manifest("Plugin-Requires", ">=2.0.0 & <3.0.0")
                 .buildInto(builtin);
     }
 
@@ -175,7 +175,7 @@ class PluginHostTest {
     void refusesApiMismatchWithClearMessage() {
         PluginInfo future = plugin("future");
         assertThat(future.state()).isEqualTo("FAILED");
-        assertThat(future.error()).isEqualTo("plugin 'future' refused: it requires plugin API 2.0.0 but this platform"
+        assertThat(future.error()).isEqualTo("plugin 'future' refused: it requires plugin API 3.0.0 but this platform"
                 + " provides plugin API " + PluginApi.VERSION);
         assertThat(future.extensions()).isEmpty();
         PluginInfo unversioned = plugin("unversioned");
@@ -253,6 +253,6 @@ class PluginHostTest {
             assertThat(e.get("point").asText()).isEqualTo("SourceProviderFactory");
             assertThat(e.get("type").asText()).isEqualTo("acme");
         });
-        assertThat(body.get("items").get(2).get("error").asText()).contains("requires plugin API 2.0.0");
+        assertThat(body.get("items").get(2).get("error").asText()).contains("requires plugin API 3.0.0");
     }
 }

@@ -3,10 +3,13 @@ package io.hoist.core.store.sqlite;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.core.store.ResourceStore;
 import io.hoist.core.store.StoreException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -26,10 +30,12 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * {@link ResourceStore} on one SQLite file in WAL mode with {@code synchronous=FULL}: a write is
@@ -40,6 +46,12 @@ import java.util.logging.Logger;
  * in-process avoids SQLITE_BUSY retries). Reads use a small pool of read connections, which WAL lets
  * run concurrently with the writer. Every write appends a row to {@code changes}, whose primary key
  * is the store-wide resourceVersion; watches replay from it and then receive live events.
+ *
+ * <p>The store never accepts what it cannot read back: a write larger than {@link #MAX_OBJECT_BYTES} is refused
+ * ({@link StoreException.TooLarge}), and every body is parsed again with the reader's own limits before it is
+ * stored ({@link StoreException.NotReadable}). Rows that still cannot be read (left by an older version) are
+ * found at open, reported by {@link #unreadable()} and in the log, skipped by lists and watches, and can be
+ * deleted: one bad row never stops the store, the API or the engine.
  */
 public final class SqliteResourceStore implements ResourceStore {
     /** The file name inside the data directory. */
@@ -57,8 +69,17 @@ public final class SqliteResourceStore implements ResourceStore {
     private final BlockingQueue<Connection> readers;
     private final List<Connection> allReaders = new ArrayList<>();
     private final CopyOnWriteArrayList<WatchImpl> watches = new CopyOnWriteArrayList<>();
+    /** The objects that have item rows ({@link ItemRows}): only their reads and events assemble a list. */
+    private final java.util.Set<String> withItems = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ConcurrentSkipListMap<String, UnreadableObject> unreadable =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
     private long version;
+    /** {@link #version} as of the last commit, readable without the lock. */
+    private volatile long committedVersion;
     private volatile boolean closed;
+    /** Write latency as callers see it (queue, group commit, fsync); null until {@link #meterWrites} is called. */
+    private volatile Timer writeOk;
+    private volatile Timer writeFailed;
 
     private SqliteResourceStore(Path file, long retainedChanges) throws SQLException {
         this.url = "jdbc:sqlite:" + file.toAbsolutePath();
@@ -77,13 +98,22 @@ public final class SqliteResourceStore implements ResourceStore {
             // The counter survives even when the change log is pruned to nothing.
             st.execute("CREATE TABLE IF NOT EXISTS counter (id INTEGER PRIMARY KEY CHECK (id = 0), rv INTEGER NOT NULL)");
             st.execute("INSERT OR IGNORE INTO counter (id, rv) VALUES (0, 0)");
+            st.execute(ItemRows.CREATE_TABLE);
+            st.execute(ItemRows.CREATE_INDEX);
+            try (ResultSet rs = st.executeQuery("SELECT DISTINCT kind, namespace, name FROM items")) {
+                while (rs.next()) {
+                    withItems.add(objectKey(ResourceKind.valueOf(rs.getString(1)), rs.getString(2), rs.getString(3)));
+                }
+            }
         }
         writer.setAutoCommit(false);
         writer.commit();
         try (Statement st = writer.createStatement(); ResultSet rs = st.executeQuery("SELECT rv FROM counter WHERE id = 0")) {
             rs.next();
             version = rs.getLong(1);
+            committedVersion = version;
         }
+        findUnreadable();
         readers = new ArrayBlockingQueue<>(READERS);
         for (int i = 0; i < READERS; i++) {
             Connection c = DriverManager.getConnection(url);
@@ -126,27 +156,95 @@ public final class SqliteResourceStore implements ResourceStore {
         }
     }
 
+    /**
+     * Reads every stored object once at open, exactly as {@link #get} would, so rows that cannot be read are
+     * reported at start instead of failing whoever lists them first.
+     */
+    private void findUnreadable() throws SQLException {
+        try (Statement st = writer.createStatement();
+             ResultSet rs = st.executeQuery("SELECT kind, namespace, name, body FROM objects")) {
+            while (rs.next()) {
+                try {
+                    ResourceKind.valueOf(rs.getString(1));
+                    if (!(JSON.readTree(rs.getString(4)) instanceof ObjectNode)) {
+                        throw new IOException("the stored body is not a JSON object");
+                    }
+                } catch (IOException | RuntimeException e) {
+                    recordUnreadable(rs.getString(1), rs.getString(2), rs.getString(3), e);
+                }
+            }
+        }
+        writer.commit();
+    }
+
+    private StoreException.Unreadable recordUnreadable(String kind, String namespace, String name, Exception e) {
+        String reason = firstLine(e);
+        UnreadableObject u = new UnreadableObject(kind, namespace, name, reason);
+        if (unreadable.put(kind + "/" + namespace + "/" + name, u) == null) {
+            LOG.warning("stored " + kind + " " + (namespace.isEmpty() ? "" : namespace + "/") + name
+                    + " cannot be read and is skipped (" + reason + "); delete it to clear this warning");
+        }
+        return new StoreException.Unreadable("the stored object " + kind + " " + (namespace.isEmpty() ? "" : namespace + "/")
+                + name + " cannot be read (" + reason + "); delete it and create it again", e);
+    }
+
+    @Override
+    public List<UnreadableObject> unreadable() {
+        return List.copyOf(unreadable.values());
+    }
+
     // ---- reads ----
 
     @Override
     public Optional<ObjectNode> get(ResourceKind kind, String namespace, String name) {
+        return get(kind, namespace, name, true);
+    }
+
+    @Override
+    public Optional<ObjectNode> getWithoutItems(ResourceKind kind, String namespace, String name) {
+        return get(kind, namespace, name, false);
+    }
+
+    private Optional<ObjectNode> get(ResourceKind kind, String namespace, String name, boolean items) {
         return read(c -> {
+            ObjectNode body;
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT body FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
                 ps.setString(1, kind.name());
                 ps.setString(2, ns(namespace));
                 ps.setString(3, name);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(parse(rs.getString(1))) : Optional.<ObjectNode>empty();
+                    if (!rs.next()) {
+                        return Optional.<ObjectNode>empty();
+                    }
+                    body = parseStored(kind.name(), ns(namespace), name, rs.getString(1));
                 }
             }
+            if (items && withItems.contains(objectKey(kind, ns(namespace), name))) {
+                ItemRows.attach(c, kind, ns(namespace), name, body);
+            }
+            return Optional.of(body);
         });
     }
 
     @Override
+    public Optional<ObjectNode> item(ResourceKind kind, String namespace, String name, String id) {
+        return read(c -> ItemRows.readOne(c, kind, ns(namespace), name, id));
+    }
+
+    @Override
     public List<ObjectNode> list(ResourceKind kind, String namespace) {
+        return list(kind, namespace, true);
+    }
+
+    @Override
+    public List<ObjectNode> listWithoutItems(ResourceKind kind, String namespace) {
+        return list(kind, namespace, false);
+    }
+
+    private List<ObjectNode> list(ResourceKind kind, String namespace, boolean items) {
         return read(c -> {
-            String sql = "SELECT body FROM objects WHERE kind = ?"
+            String sql = "SELECT body, namespace, name FROM objects WHERE kind = ?"
                     + (namespace == null ? "" : " AND namespace = ?") + " ORDER BY namespace, name";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, kind.name());
@@ -156,7 +254,20 @@ public final class SqliteResourceStore implements ResourceStore {
                 List<ObjectNode> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(parse(rs.getString(1)));
+                        try {
+                            out.add(parseStored(kind.name(), rs.getString(2), rs.getString(3), rs.getString(1)));
+                        } catch (StoreException.Unreadable skipped) {
+                            // reported by recordUnreadable; one bad row must not hide the others
+                        }
+                    }
+                }
+                if (items) {
+                    for (ObjectNode o : out) {
+                        String ns = o.path("metadata").path("namespace").asText();
+                        String name = o.path("metadata").path("name").asText();
+                        if (withItems.contains(objectKey(kind, ns, name))) {
+                            ItemRows.attach(c, kind, ns, name, o);
+                        }
                     }
                 }
                 return out;
@@ -166,12 +277,9 @@ public final class SqliteResourceStore implements ResourceStore {
 
     @Override
     public long currentVersion() {
-        writeLock.lock();
-        try {
-            return version;
-        } finally {
-            writeLock.unlock();
-        }
+        // not under the write lock: a list must not queue behind commits and their watch deliveries (200 slow
+        // watchers once made a list wait 27 s)
+        return committedVersion;
     }
 
     // ---- writes ----
@@ -182,8 +290,9 @@ public final class SqliteResourceStore implements ResourceStore {
         ObjectNode meta = metadata(obj);
         String namespace = ns(text(meta, "namespace"));
         String name = requireName(meta);
-        return write(() -> {
-            if (load(kind, namespace, name) != null) {
+        ArrayNode items = ItemRows.detach(kind, obj);
+        ObjectNode created = writeWithItems(kind, namespace, name, items, () -> {
+            if (exists(kind, namespace, name)) {
                 throw new StoreException.AlreadyExists(kind.plural() + " \"" + name + "\" already exists");
             }
             long rv = version + 1;
@@ -196,9 +305,14 @@ public final class SqliteResourceStore implements ResourceStore {
             meta.put("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
             meta.put("resourceVersion", Long.toString(rv));
             reorder(obj);
+            if (items != null) {
+                ItemRows.replaceAll(writer, kind, namespace, name, items);
+                withItems.add(objectKey(kind, namespace, name));
+            }
             store(kind, namespace, name, rv, obj, "ADDED");
             return obj;
         });
+        return withList(kind, namespace, name, created, items);
     }
 
     @Override
@@ -208,16 +322,27 @@ public final class SqliteResourceStore implements ResourceStore {
 
     @Override
     public ObjectNode updateStatus(ResourceKind kind, ObjectNode object) {
-        return replace(kind, object, true);
+        return replace(kind, object, true, true);
+    }
+
+    @Override
+    public ObjectNode updateStatusWithoutItems(ResourceKind kind, ObjectNode object) {
+        return replace(kind, object, true, false);
     }
 
     private ObjectNode replace(ResourceKind kind, ObjectNode incoming, boolean statusOnly) {
+        return replace(kind, incoming, statusOnly, true);
+    }
+
+    private ObjectNode replace(ResourceKind kind, ObjectNode incoming, boolean statusOnly, boolean withItemsBack) {
         ObjectNode in = incoming.deepCopy();
         ObjectNode inMeta = metadata(in);
         String namespace = ns(text(inMeta, "namespace"));
         String name = requireName(inMeta);
         String expectedRv = text(inMeta, "resourceVersion");
-        return write(() -> {
+        // Only a status write carries the item list (an update keeps the stored status, rows included).
+        ArrayNode items = statusOnly ? ItemRows.detach(kind, in) : null;
+        ObjectNode written = writeWithItems(kind, namespace, name, items, () -> {
             ObjectNode existing = load(kind, namespace, name);
             if (existing == null) {
                 throw new StoreException.NotFound(kind.plural() + " \"" + name + "\" not found");
@@ -258,18 +383,119 @@ public final class SqliteResourceStore implements ResourceStore {
             }
             ((ObjectNode) result.get("metadata")).put("resourceVersion", Long.toString(rv));
             reorder(result);
+            if (items != null) {
+                ItemRows.replaceAll(writer, kind, namespace, name, items);
+                withItems.add(objectKey(kind, namespace, name));
+            }
             store(kind, namespace, name, rv, result, "MODIFIED");
             return result;
         });
+        if (!withItemsBack) {
+            return written;
+        }
+        return withList(kind, namespace, name, written, items);
+    }
+
+    /**
+     * A write that may give an object item rows: the object counts as having rows from inside the write (its events
+     * are delivered before the write returns) and no longer when the write failed.
+     */
+    private <T> T writeWithItems(ResourceKind kind, String namespace, String name, ArrayNode items, WriteWork<T> work) {
+        String key = objectKey(kind, namespace, name);
+        boolean had = withItems.contains(key);
+        try {
+            return write(work);
+        } catch (RuntimeException e) {
+            if (items != null && !had) {
+                withItems.remove(key);
+            }
+            throw e;
+        }
+    }
+
+    /** A written object as callers see it: with its item list (the one just written, or read back after the write). */
+    private ObjectNode withList(ResourceKind kind, String namespace, String name, ObjectNode written, ArrayNode items) {
+        if (items != null) {
+            ObjectNode out = written.deepCopy();
+            ItemRows.put(out, ResourceStore.itemListPath(kind), items);
+            return out;
+        }
+        if (withItems.contains(objectKey(kind, namespace, name))) {
+            ObjectNode out = written.deepCopy();
+            read(c -> {
+                ItemRows.attach(c, kind, namespace, name, out);
+                return null;
+            });
+            return out;
+        }
+        return written;
+    }
+
+    // ---- item lists ----
+
+    @Override
+    public String writeItems(ResourceKind kind, String namespace, String name, List<ObjectNode> items) {
+        if (!ItemRows.hasList(kind)) {
+            throw new IllegalArgumentException(kind.kind() + " has no item list");
+        }
+        for (ObjectNode item : items) {
+            ItemRows.id(item, -1); // refuses an element without an id before anything is written
+        }
+        String n = ns(namespace);
+        String key = objectKey(kind, n, name);
+        boolean had = withItems.contains(key);
+        try {
+            return write(() -> {
+                ObjectNode existing = load(kind, n, name);
+                if (existing == null) {
+                    throw new StoreException.NotFound(kind.plural() + " \"" + name + "\" not found");
+                }
+                for (ObjectNode item : items) {
+                    ItemRows.upsert(writer, kind, n, name, item);
+                }
+                withItems.add(key);
+                long rv = version + 1;
+                ((ObjectNode) existing.get("metadata")).put("resourceVersion", Long.toString(rv));
+                store(kind, n, name, rv, existing, "MODIFIED", true);
+                return Long.toString(rv);
+            });
+        } catch (RuntimeException e) {
+            if (!had) {
+                withItems.remove(key);
+            }
+            throw e;
+        }
+    }
+
+    private static String objectKey(ResourceKind kind, String namespace, String name) {
+        return kind.name() + '\u0000' + namespace + '\u0000' + name;
     }
 
     @Override
     public Optional<ObjectNode> delete(ResourceKind kind, String namespace, String name) {
         String n = ns(namespace);
         return write(() -> {
-            ObjectNode existing = load(kind, n, name);
-            if (existing == null) {
+            if (!exists(kind, n, name)) {
                 return Optional.<ObjectNode>empty();
+            }
+            ObjectNode existing;
+            try {
+                existing = load(kind, n, name);
+            } catch (StoreException.Unreadable e) {
+                // what can be said of an object that cannot be read: its identity
+                existing = JSON.createObjectNode();
+                existing.put("apiVersion", kind.apiVersion());
+                existing.put("kind", kind.kind());
+                ObjectNode meta = existing.putObject("metadata");
+                meta.put("name", name);
+                if (!n.isEmpty()) {
+                    meta.put("namespace", n);
+                }
+            }
+            if (withItems.remove(objectKey(kind, n, name))) {
+                // The DELETED event carries the whole final state, list included.
+                ItemRows.attach(writer, kind, n, name, existing);
+                ItemRows.deleteAll(writer, kind, n, name);
             }
             long rv = version + 1;
             try (PreparedStatement ps = writer.prepareStatement(
@@ -281,7 +507,9 @@ public final class SqliteResourceStore implements ResourceStore {
             }
             // Like Kubernetes, the DELETED event carries the final state at the deletion's version.
             ((ObjectNode) existing.get("metadata")).put("resourceVersion", Long.toString(rv));
-            appendChange(rv, "DELETED", kind, n, name, existing);
+            // no size check: what was stored (even an oversized object from an older version) can always be deleted
+            appendChange(rv, "DELETED", kind, n, name, existing, serialize(existing));
+            unreadable.remove(kind.name() + "/" + n + "/" + name);
             return Optional.of(existing);
         });
     }
@@ -290,7 +518,16 @@ public final class SqliteResourceStore implements ResourceStore {
 
     @Override
     public Watch watch(ResourceKind kind, String namespace, long sinceVersion, Consumer<WatchEvent> listener) {
-        WatchImpl w = new WatchImpl(kind, namespace, listener);
+        return watch(kind, namespace, sinceVersion, listener, true);
+    }
+
+    @Override
+    public Watch watchWithoutItems(ResourceKind kind, String namespace, long sinceVersion, Consumer<WatchEvent> listener) {
+        return watch(kind, namespace, sinceVersion, listener, false);
+    }
+
+    private Watch watch(ResourceKind kind, String namespace, long sinceVersion, Consumer<WatchEvent> listener, boolean items) {
+        WatchImpl w = new WatchImpl(kind, namespace, listener, items);
         // Under the write lock no write can slip between the replay and the registration.
         writeLock.lock();
         try {
@@ -333,8 +570,13 @@ public final class SqliteResourceStore implements ResourceStore {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new WatchEvent(rs.getString(2), ResourceKind.valueOf(rs.getString(3)),
-                            parse(rs.getString(4)), rs.getLong(1)));
+                    try {
+                        out.add(new WatchEvent(rs.getString(2), ResourceKind.valueOf(rs.getString(3)),
+                                parse(rs.getString(4)), rs.getLong(1)));
+                    } catch (IllegalArgumentException | StoreException e) {
+                        LOG.warning("change " + rs.getLong(1) + " in the watch log cannot be read and is not replayed: "
+                                + e.getMessage());
+                    }
                 }
             }
             writer.commit();
@@ -344,16 +586,30 @@ public final class SqliteResourceStore implements ResourceStore {
         return out;
     }
 
+    /**
+     * A watch. Events are delivered on the writing thread, except that a watch with item lists hands an event whose
+     * object has item rows (and every later one, to keep the order) to a virtual thread of its own, which reads the
+     * rows: assembling thousands of VM entries must not happen under the write lock.
+     */
     private final class WatchImpl implements Watch {
         final ResourceKind kind;
         final String namespace;
         final Consumer<WatchEvent> listener;
+        final boolean items;
         volatile boolean open = true;
+        private final java.util.ArrayDeque<WatchEvent> backlog = new java.util.ArrayDeque<>();
+        private boolean draining;
 
-        WatchImpl(ResourceKind kind, String namespace, Consumer<WatchEvent> listener) {
+        WatchImpl(ResourceKind kind, String namespace, Consumer<WatchEvent> listener, boolean items) {
             this.kind = kind;
             this.namespace = namespace;
             this.listener = listener;
+            this.items = items;
+        }
+
+        private boolean needsItems(WatchEvent e) {
+            return items && !"DELETED".equals(e.type()) && withItems.contains(objectKey(e.kind(),
+                    e.object().path("metadata").path("namespace").asText(), e.object().path("metadata").path("name").asText()));
         }
 
         boolean matches(WatchEvent e) {
@@ -365,8 +621,71 @@ public final class SqliteResourceStore implements ResourceStore {
             if (!open || !matches(e)) {
                 return;
             }
+            synchronized (this) {
+                if (draining || needsItems(e)) {
+                    backlog.add(e);
+                    if (!draining) {
+                        draining = true;
+                        Thread.ofVirtual().name("hoist-store-watch").start(this::drain);
+                    }
+                    return;
+                }
+            }
+            call(e, e.object().deepCopy());
+        }
+
+        private void drain() {
+            while (true) {
+                WatchEvent e;
+                synchronized (this) {
+                    e = backlog.poll();
+                    if (e == null || !open) {
+                        backlog.clear();
+                        draining = false;
+                        return;
+                    }
+                    if (e.itemsOnly() && supersededInBacklog(e)) {
+                        // Coalesced: a later event of the same object is queued, and the rows are read at delivery,
+                        // so it shows this change too. A 5,000-VM plan's entries are assembled once per delivery,
+                        // not once per status batch the watcher fell behind on.
+                        continue;
+                    }
+                }
+                ObjectNode o = e.object().deepCopy();
+                if (needsItems(e)) {
+                    String ns = o.path("metadata").path("namespace").asText();
+                    String name = o.path("metadata").path("name").asText();
+                    try {
+                        read(c -> {
+                            ItemRows.attach(c, e.kind(), ns, name, o);
+                            return null;
+                        });
+                    } catch (StoreException closed) {
+                        close();
+                        continue;
+                    }
+                }
+                call(e, o);
+            }
+        }
+
+        private boolean supersededInBacklog(WatchEvent e) {
+            for (WatchEvent later : backlog) {
+                if (later.kind() == e.kind() && sameObject(later.object(), e.object())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean sameObject(ObjectNode a, ObjectNode b) {
+            return a.path("metadata").path("name").asText().equals(b.path("metadata").path("name").asText())
+                    && a.path("metadata").path("namespace").asText().equals(b.path("metadata").path("namespace").asText());
+        }
+
+        private void call(WatchEvent e, ObjectNode object) {
             try {
-                listener.accept(new WatchEvent(e.type(), e.kind(), e.object().deepCopy(), e.resourceVersion()));
+                listener.accept(new WatchEvent(e.type(), e.kind(), object, e.resourceVersion(), e.itemsOnly()));
             } catch (RuntimeException ex) {
                 // A broken listener must not fail the write that notified it; it just stops watching.
                 LOG.log(Level.WARNING, "watch listener failed; closing the watch", ex);
@@ -434,7 +753,38 @@ public final class SqliteResourceStore implements ResourceStore {
      * commits once. Writers that arrived during an fsync share the next one instead of each paying it.
      * Each write is still acknowledged only after the commit that contains it.
      */
+    /** Records every write's latency (from the call to its acknowledgement) in {@code registry}. */
+    public void meterWrites(MeterRegistry registry) {
+        writeFailed = writeTimer("failed").register(registry);
+        writeOk = writeTimer("ok").register(registry);
+    }
+
+    private static Timer.Builder writeTimer(String outcome) {
+        // Fixed buckets from an fsync on a fast SSD to a disk that stalls: a histogram Prometheus can aggregate.
+        return Timer.builder("hoist_store_write_duration")
+                .description("Store writes from the call to the acknowledgement (group commit and fsync included)")
+                .tag("outcome", outcome)
+                .serviceLevelObjectives(Stream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000)
+                        .map(Duration::ofMillis).toArray(Duration[]::new));
+    }
+
     private <T> T write(WriteWork<T> work) {
+        Timer ok = writeOk;
+        if (ok == null) {
+            return writeUntimed(work);
+        }
+        long start = System.nanoTime();
+        boolean failed = true;
+        try {
+            T result = writeUntimed(work);
+            failed = false;
+            return result;
+        } finally {
+            (failed ? writeFailed : ok).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private <T> T writeUntimed(WriteWork<T> work) {
         QueuedWrite<T> mine = new QueuedWrite<>(work);
         queue.add(mine);
         writeLock.lock();
@@ -474,6 +824,7 @@ public final class SqliteResourceStore implements ResourceStore {
                 }
             }
             writer.commit(); // durable on return: synchronous=FULL fsyncs the WAL
+            committedVersion = version;
         } catch (SQLException | RuntimeException e) {
             version = batchStart;
             pending.clear();
@@ -539,33 +890,92 @@ public final class SqliteResourceStore implements ResourceStore {
     }
 
     private ObjectNode load(ResourceKind kind, String namespace, String name) throws SQLException {
+        return byKey("body", kind, namespace, name, rs -> rs.next() ? parseStored(kind.name(), namespace, name, rs.getString(1)) : null);
+    }
+
+    private boolean exists(ResourceKind kind, String namespace, String name) throws SQLException {
+        return byKey("1", kind, namespace, name, ResultSet::next);
+    }
+
+    @FunctionalInterface
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Selects {@code column} of one object on the writer connection (inside the current write). */
+    private <T> T byKey(String column, ResourceKind kind, String namespace, String name, RowReader<T> reader)
+            throws SQLException {
         try (PreparedStatement ps = writer.prepareStatement(
-                "SELECT body FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
+                "SELECT " + column + " FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
             ps.setString(1, kind.name());
             ps.setString(2, namespace);
             ps.setString(3, name);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? parse(rs.getString(1)) : null;
+                return reader.read(rs);
             }
         }
     }
 
+    /**
+     * The body to store: refused when larger than {@link #MAX_OBJECT_BYTES} or when the store's own reader would
+     * not read it back, so a stored row can always be read again (after a restart too).
+     */
+    private static String checkedBody(ResourceKind kind, String namespace, String name, ObjectNode obj) {
+        String what = kind.kind() + " " + (namespace.isEmpty() ? "" : namespace + "/") + name;
+        String body;
+        try {
+            body = JSON.writeValueAsString(obj);
+        } catch (JsonProcessingException e) {
+            throw new StoreException.NotReadable(what + " cannot be stored: the store could not read it back ("
+                    + firstLine(e) + "); nothing was stored", e);
+        }
+        // UTF-8 needs at most 3 bytes per char: skip the exact count for bodies clearly under the limit
+        long bytes = body.length() * 3L <= MAX_OBJECT_BYTES ? body.length()
+                : body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > MAX_OBJECT_BYTES) {
+            throw new StoreException.TooLarge(what + " is " + bytes + " bytes as JSON, more than the store's limit of "
+                    + MAX_OBJECT_BYTES + " bytes (1.5 MiB); nothing was stored");
+        }
+        try {
+            JSON.readTree(body); // the same read get() and list() do
+        } catch (JsonProcessingException e) {
+            throw new StoreException.NotReadable(what + " cannot be stored: the store could not read it back ("
+                    + firstLine(e) + "); nothing was stored", e);
+        }
+        return body;
+    }
+
+    private static String firstLine(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+    }
+
     private void store(ResourceKind kind, String namespace, String name, long rv, ObjectNode obj, String type)
             throws SQLException {
+        store(kind, namespace, name, rv, obj, type, false);
+    }
+
+    private void store(ResourceKind kind, String namespace, String name, long rv, ObjectNode obj, String type,
+                       boolean itemsOnly) throws SQLException {
+        String body = checkedBody(kind, namespace, name, obj);
         try (PreparedStatement ps = writer.prepareStatement(
                 "INSERT OR REPLACE INTO objects (kind, namespace, name, rv, body) VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, kind.name());
             ps.setString(2, namespace);
             ps.setString(3, name);
             ps.setLong(4, rv);
-            ps.setString(5, serialize(obj));
+            ps.setString(5, body);
             ps.executeUpdate();
         }
-        appendChange(rv, type, kind, namespace, name, obj);
+        appendChange(rv, type, kind, namespace, name, obj, body, itemsOnly);
     }
 
-    private void appendChange(long rv, String type, ResourceKind kind, String namespace, String name, ObjectNode obj)
-            throws SQLException {
+    private void appendChange(long rv, String type, ResourceKind kind, String namespace, String name, ObjectNode obj,
+                              String body) throws SQLException {
+        appendChange(rv, type, kind, namespace, name, obj, body, false);
+    }
+
+    private void appendChange(long rv, String type, ResourceKind kind, String namespace, String name, ObjectNode obj,
+                              String body, boolean itemsOnly) throws SQLException {
         try (PreparedStatement ps = writer.prepareStatement(
                 "INSERT INTO changes (rv, type, kind, namespace, name, body) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setLong(1, rv);
@@ -573,11 +983,11 @@ public final class SqliteResourceStore implements ResourceStore {
             ps.setString(3, kind.name());
             ps.setString(4, namespace);
             ps.setString(5, name);
-            ps.setString(6, serialize(obj));
+            ps.setString(6, body);
             ps.executeUpdate();
         }
         version = rv;
-        pending.add(new WatchEvent(type, kind, obj.deepCopy(), rv));
+        pending.add(new WatchEvent(type, kind, obj.deepCopy(), rv, itemsOnly));
     }
 
     /** Generation counts changes to the desired state: everything except metadata and status. */
@@ -643,8 +1053,16 @@ public final class SqliteResourceStore implements ResourceStore {
     private static ObjectNode parse(String body) {
         try {
             return (ObjectNode) JSON.readTree(body);
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException | ClassCastException e) {
             throw new StoreException("stored object is not valid JSON", e);
+        }
+    }
+
+    private ObjectNode parseStored(String kind, String namespace, String name, String body) {
+        try {
+            return (ObjectNode) JSON.readTree(body);
+        } catch (JsonProcessingException | ClassCastException e) {
+            throw recordUnreadable(kind, namespace, name, e);
         }
     }
 

@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * @param allocation   optional allocation map replacing {@code source.extents()}: areas not covered by a data
  *                     extent are zeros and are never read
  * @param changedAreas optional: only blocks touching these areas are copied (a warm delta); needs {@code baseline}
- * @param baseline     target digests of the previous pass, kept for unchanged blocks so the checksum covers the disk
+ * @param baseline     target digests of the previous pass, kept for unchanged blocks so the checksum covers the disk;
+ *                     may be null only when {@code options.checksum()} is {@code none}
  * @param checkpoints  where durable progress goes
  * @param budgets      bandwidth budgets this copy draws from (all of them, e.g. plan and source host)
  * @param progress     receives progress events (from the copy's own thread, every {@code options.progressEvery})
@@ -39,7 +40,7 @@ public record CopyRequest(String diskId, DiskReader source, DiskWriter target, L
         options = options == null ? CopyOptions.DEFAULT : options;
         allocation = allocation == null ? null : List.copyOf(allocation);
         changedAreas = changedAreas == null ? null : List.copyOf(changedAreas);
-        if (changedAreas != null && baseline == null) {
+        if (changedAreas != null && baseline == null && options.checksum().verifies()) {
             throw CopyFailedException.invalid("disk " + diskId + ": changedAreas needs the previous pass's digests "
                     + "(baseline) so the checksum still covers the whole disk");
         }

@@ -1,6 +1,7 @@
 package io.hoist.core.transfer.copy;
 
 import io.hoist.core.transfer.checksum.BlockDigests;
+import io.hoist.core.transfer.checksum.ChecksumMode;
 import java.time.Duration;
 
 /**
@@ -14,13 +15,19 @@ import java.time.Duration;
  * @param resumedFrom     bytes already done by an earlier run (from its checkpoint), 0 for a fresh copy
  * @param retries         failed attempts that a retry then recovered
  * @param elapsed         wall time of this run
+ * @param checksum        what the copy was checked with; {@code none}: not verified, the checksums below are null
  * @param sourceChecksum  {@code sha256-4m:} of what was read (whole disk, including zeros and earlier runs)
  * @param targetChecksum  {@code sha256-4m:} of what was written or zeroed (whole disk)
- * @param targetDigests   per-block digests of the target; the baseline of the next warm delta
+ * @param targetDigests   per-block digests of the target; the baseline of the next warm delta (null for none)
  */
 public record CopyResult(long virtualSize, long bytesRead, long bytesWritten, long bytesZeroed, long bytesUnchanged,
-                         long resumedFrom, int retries, Duration elapsed, String sourceChecksum, String targetChecksum,
-                         BlockDigests targetDigests) {
+                         long resumedFrom, int retries, Duration elapsed, ChecksumMode checksum, String sourceChecksum,
+                         String targetChecksum, BlockDigests targetDigests) {
+    /** True only when both checksums were computed and are equal (a {@code none} copy is never verified). */
+    public boolean verified() {
+        return checksum.verifies() && sourceChecksum != null && sourceChecksum.equals(targetChecksum);
+    }
+
     /** Virtual bytes handled by this run (read + zeroed) per second. */
     public double bytesPerSecond() {
         double seconds = elapsed.toNanos() / 1e9;

@@ -55,6 +55,8 @@ public final class DiskCopier {
         private final DiskReader source;
         private final DiskWriter target;
         private final boolean streaming;
+        /** False for checksum {@code none}: nothing is hashed and the result claims no verification. */
+        private final boolean hashing;
         private final List<BandwidthBudget.Share> shares = new ArrayList<>();
         private long size;
         private int blocks;
@@ -86,6 +88,7 @@ public final class DiskCopier {
             this.source = req.source();
             this.target = req.target();
             this.streaming = target instanceof StreamingDiskWriter;
+            this.hashing = opts.checksum().verifies();
             for (BandwidthBudget b : req.budgets()) {
                 shares.add(b.join());
             }
@@ -133,10 +136,10 @@ public final class DiskCopier {
                 throw new CopyFailedException(HoistException.Type.UNAVAILABLE, "TransferFailed",
                         "disk " + req.diskId() + ": flushing " + target.describe() + " failed: " + e.getMessage(), e);
             }
-            req.progress().accept(meter.sample(System.nanoTime(), bytesDone.get()));
-            String sourceSum = sourceDigests.checksum();
-            String targetSum = targetDigests.checksum();
-            if (!sourceSum.equals(targetSum)) {
+            req.progress().accept(meter.sample(System.nanoTime(), bytesDone.get(), bytesRead.get()));
+            String sourceSum = hashing ? sourceDigests.checksum() : null;
+            String targetSum = hashing ? targetDigests.checksum() : null;
+            if (hashing && !sourceSum.equals(targetSum)) {
                 int bad = firstMismatch();
                 try {
                     req.checkpoints().clear(req.diskId()); // a retry must not resume into the inconsistent blocks
@@ -155,8 +158,8 @@ public final class DiskCopier {
                         "disk " + req.diskId() + ": recording the final checkpoint failed: " + e.getMessage(), e);
             }
             return new CopyResult(size, bytesRead.get(), bytesWritten.get(), bytesZeroed.get(), bytesUnchanged,
-                    resumedFrom, recovered.get(), Duration.ofNanos(System.nanoTime() - started), sourceSum, targetSum,
-                    targetDigests);
+                    resumedFrom, recovered.get(), Duration.ofNanos(System.nanoTime() - started), opts.checksum(),
+                    sourceSum, targetSum, hashing ? targetDigests : null);
         }
 
         private void prepare() throws IOException {
@@ -182,7 +185,7 @@ public final class DiskCopier {
                     throw CopyFailedException.invalid("disk " + req.diskId() + ": a warm delta cannot be written to the"
                             + " streaming target " + target.describe());
                 }
-                if (req.baseline().virtualSize() != size) {
+                if (hashing && req.baseline().virtualSize() != size) {
                     throw CopyFailedException.invalid("disk " + req.diskId() + ": baseline digests are for a disk of "
                             + req.baseline().virtualSize() + " bytes, the source has " + size);
                 }
@@ -194,9 +197,11 @@ public final class DiskCopier {
                     }
                 }
                 for (int b = wanted.nextClearBit(0); b < blocks; b = wanted.nextClearBit(b + 1)) {
-                    byte[] d = req.baseline().get(b);
-                    sourceDigests.set(b, d);
-                    targetDigests.set(b, d);
+                    if (hashing) {
+                        byte[] d = req.baseline().get(b);
+                        sourceDigests.set(b, d);
+                        targetDigests.set(b, d);
+                    }
                     done.set(b);
                     bytesUnchanged += DiskChecksum.blockLength(size, b);
                 }
@@ -229,9 +234,13 @@ public final class DiskCopier {
                 for (Extent e : req.changedAreas()) {
                     changed = changed * 31 + e.offset() * 7 + e.length();
                 }
-                changed = changed * 31 + req.baseline().checksum().hashCode();
+                if (req.baseline() != null) {
+                    changed = changed * 31 + req.baseline().checksum().hashCode();
+                }
             }
-            return "size=" + size + ";target=" + target.describe() + ";changed=" + Long.toHexString(changed);
+            // A checkpoint without digests must never be resumed by a checksummed copy (its prefix would hash as zeros).
+            return "size=" + size + ";target=" + target.describe() + ";changed=" + Long.toHexString(changed)
+                    + (hashing ? "" : ";checksum=none");
         }
 
         private long progressTotal() {
@@ -258,7 +267,7 @@ public final class DiskCopier {
                     abortStream(); // a worker waiting for its turn on a stream would wait for a block that never comes
                 }
                 long now = System.nanoTime();
-                req.progress().accept(meter.sample(now, bytesDone.get()));
+                req.progress().accept(meter.sample(now, bytesDone.get(), bytesRead.get()));
                 if (now >= nextCheckpoint && failure.get() == null) {
                     try {
                         saveCheckpoint();
@@ -333,10 +342,19 @@ public final class DiskCopier {
         // ---- worker side ----
 
         /** What one worker owns and reuses for every block: no allocation per block on the data path. */
+        /**
+         * A worker's buffer: one checksum block, or the whole disk when it is smaller (rounded up to the alignment).
+         * Allocating (and zeroing) 4 MiB of direct memory per worker cost more than copying a small disk.
+         */
+        private int bufferSize() {
+            long aligned = (Math.max(size, 1) + BUFFER_ALIGNMENT - 1) / BUFFER_ALIGNMENT * BUFFER_ALIGNMENT;
+            return (int) Math.min(DiskChecksum.BLOCK_SIZE, aligned);
+        }
+
         private final class Worker {
             /** Page-aligned so file targets can take it with O_DIRECT. */
-            final ByteBuffer buf = ByteBuffer.allocateDirect(DiskChecksum.BLOCK_SIZE + BUFFER_ALIGNMENT)
-                    .alignedSlice(BUFFER_ALIGNMENT).limit(DiskChecksum.BLOCK_SIZE).slice();
+            final ByteBuffer buf = ByteBuffer.allocateDirect(bufferSize() + BUFFER_ALIGNMENT)
+                    .alignedSlice(BUFFER_ALIGNMENT).limit(bufferSize()).slice();
             /** The writer only ever sees this read-only view, so it cannot change bytes after they were hashed. */
             final ByteBuffer view = buf.asReadOnlyBuffer();
             final MessageDigest digest = DiskChecksum.newDigest();
@@ -416,13 +434,18 @@ public final class DiskCopier {
                     return null;
                 });
                 bytesZeroed.addAndGet(len);
-                byte[] zeroDigest = DiskChecksum.zeroBlockDigest(len);
-                sourceDigests.set(block, zeroDigest);
-                targetDigests.set(block, zeroDigest);
+                if (hashing) {
+                    byte[] zeroDigest = DiskChecksum.zeroBlockDigest(len);
+                    sourceDigests.set(block, zeroDigest);
+                    targetDigests.set(block, zeroDigest);
+                }
             } else {
-                w.digest.update(buf.clear().limit(len));
-                byte[] sourceDigest = w.digest.digest();
-                sourceDigests.set(block, sourceDigest);
+                byte[] sourceDigest = null;
+                if (hashing) {
+                    w.digest.update(buf.clear().limit(len));
+                    sourceDigest = w.digest.digest();
+                    sourceDigests.set(block, sourceDigest);
+                }
                 planRuns(off, len, map, w);
                 writeRuns(block, off, len, w, sourceDigest);
             }
@@ -486,7 +509,7 @@ public final class DiskCopier {
          */
         private void writeRuns(int block, long off, int len, Worker w, byte[] sourceDigest)
                 throws IOException, InterruptedException {
-            boolean rehash = w.runs > 1;
+            boolean rehash = hashing && w.runs > 1;
             for (int r = 0; r < w.runs; r++) {
                 int from = w.runStart[r];
                 int to = r + 1 < w.runs ? w.runStart[r + 1] : len;
@@ -512,7 +535,9 @@ public final class DiskCopier {
                     }
                 }
             }
-            targetDigests.set(block, rehash ? w.digest.digest() : sourceDigest);
+            if (hashing) {
+                targetDigests.set(block, rehash ? w.digest.digest() : sourceDigest);
+            }
         }
 
         private interface IoCall<T> {

@@ -5,6 +5,8 @@ import io.hoist.api.transfer.TransferProgress;
 /**
  * Turns a growing byte count into {@link TransferProgress}: the current rate is measured over a sliding window
  * of recent samples (so a stall shows as a falling rate, not an average since the start), ETA from that rate.
+ * The rate shown counts bytes transferred (read from the source), not zero areas skipped: it is what a bandwidth
+ * limit governs, so a 4 MiB/s limit shows about 4 MiB/s however sparse the disk; progress and ETA count both.
  * Called from one thread (the copy's coordinator).
  */
 public final class ProgressMeter {
@@ -14,6 +16,7 @@ public final class ProgressMeter {
     private final long windowNanos;
     private final long[] times = new long[SAMPLES];
     private final long[] bytes = new long[SAMPLES];
+    private final long[] moved = new long[SAMPLES];
     private int next;
     private int count;
 
@@ -24,8 +27,14 @@ public final class ProgressMeter {
     }
 
     public TransferProgress sample(long nowNanos, long done) {
+        return sample(nowNanos, done, done);
+    }
+
+    /** @param transferred bytes actually read so far (zero areas excluded), for the rate */
+    public TransferProgress sample(long nowNanos, long done, long transferred) {
         times[next] = nowNanos;
         bytes[next] = done;
+        moved[next] = transferred;
         next = (next + 1) % SAMPLES;
         count = Math.min(count + 1, SAMPLES);
         int oldest = -1;
@@ -37,10 +46,13 @@ public final class ProgressMeter {
             }
         }
         double rate = 0;
+        double doneRate = 0;
         if (oldest >= 0 && nowNanos > times[oldest]) {
-            rate = (done - bytes[oldest]) / ((nowNanos - times[oldest]) / 1e9);
+            double seconds = (nowNanos - times[oldest]) / 1e9;
+            rate = (transferred - moved[oldest]) / seconds;
+            doneRate = (done - bytes[oldest]) / seconds;
         }
-        long eta = done >= total ? 0 : rate > 0 ? (long) Math.ceil((total - done) / rate) : -1;
+        long eta = done >= total ? 0 : doneRate > 0 ? (long) Math.ceil((total - done) / doneRate) : -1;
         return new TransferProgress(diskId, done, total, rate, eta);
     }
 }

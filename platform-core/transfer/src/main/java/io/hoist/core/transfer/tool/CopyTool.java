@@ -22,7 +22,8 @@ public final class CopyTool {
 
     public static CopyResult run(CopySpec spec, PrintStream out) throws IOException {
         EngineDiskIo io = new EngineDiskIo();
-        CopyOptions options = CopyOptions.DEFAULT.withInFlight(spec.inFlight()).withRequestSize(spec.requestSize());
+        CopyOptions options = CopyOptions.DEFAULT.withInFlight(spec.inFlight()).withRequestSize(spec.requestSize())
+                .withChecksum(spec.checksum());
         CheckpointStore checkpoints = spec.checkpointDir() == null ? CheckpointStore.NONE : new FileCheckpointStore(spec.checkpointDir());
         List<BandwidthBudget> budgets = spec.rateMiBps() > 0 ? List.of(new BandwidthBudget("copy", spec.rateMiBps())) : List.of();
         try (DiskReader source = io.openReader(spec.source(), spec.tls())) {
@@ -45,8 +46,14 @@ public final class CopyTool {
                     result.bytesRead(), result.bytesWritten(), result.bytesZeroed(), result.resumedFrom());
             out.printf(Locale.ROOT, "time     %.3f s, %s/s, %d retried%n",
                     result.elapsed().toNanos() / 1e9, human((long) result.bytesPerSecond()), result.retries());
-            out.println("source   " + result.sourceChecksum());
-            out.println("target   " + result.targetChecksum());
+            if (result.checksum().verifies()) {
+                out.println("source   " + result.sourceChecksum());
+                out.println("target   " + result.targetChecksum());
+                out.println("verified " + result.checksum() + " of source and target are equal");
+            } else {
+                out.println("checksum none: NOT verified (no hashing was asked for); 'hoist verify " + spec.target()
+                        + "' reads the target and prints its sha256-4m");
+            }
             return result;
         }
     }

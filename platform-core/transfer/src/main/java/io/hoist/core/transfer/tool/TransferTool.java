@@ -2,6 +2,7 @@ package io.hoist.core.transfer.tool;
 
 import io.hoist.api.HoistException;
 import io.hoist.api.transfer.TlsSettings;
+import io.hoist.core.transfer.checksum.ChecksumMode;
 import io.hoist.core.transfer.checksum.DiskChecksum;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.List;
  *
  * <pre>
  * copy [--in-flight N] [--request-size BYTES[K|M]] [--rate MIBPS] [--checkpoint-dir DIR] [--progress]
+ *      [--checksum sha256-4m|none]
  *      [--ca-file PEM] [--thumbprint HEX] [--insecure-skip-verify] SOURCE TARGET
  * verify [--ca-file PEM] [--thumbprint HEX] [--insecure-skip-verify] TARGET
  * </pre>
@@ -50,6 +52,7 @@ public final class TransferTool {
         String caFile = null;
         String thumbprint = null;
         boolean insecure = false;
+        ChecksumMode checksum = ChecksumMode.SHA256_4M;
         List<String> positional = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
@@ -62,6 +65,7 @@ public final class TransferTool {
                 case "--ca-file" -> caFile = value(args, ++i, a);
                 case "--thumbprint" -> thumbprint = value(args, ++i, a);
                 case "--insecure-skip-verify" -> insecure = true;
+                case "--checksum" -> checksum = ChecksumMode.parse(value(args, ++i, a), "--checksum");
                 default -> {
                     if (a.startsWith("--")) {
                         throw new IllegalArgumentException("unknown option " + a);
@@ -77,7 +81,7 @@ public final class TransferTool {
                     throw new IllegalArgumentException("copy needs SOURCE and TARGET, got " + positional.size() + " arguments");
                 }
                 CopyTool.run(new CopySpec(positional.get(0), positional.get(1), inFlight, requestSize, rate,
-                        checkpointDir, tls, progress), System.out);
+                        checkpointDir, tls, progress, checksum), System.out);
                 return 0;
             }
             case "verify" -> {

@@ -29,11 +29,24 @@ public final class Nbdkit implements AutoCloseable {
         cmd.addAll(List.of(args));
         Process p = start(cmd);
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!Files.exists(sock)) {
+        // The socket file appears at bind(), a moment before nbdkit listens: wait until a connection is accepted
+        // (on a loaded machine the first client otherwise meets "Connection refused").
+        while (!accepts(sock)) {
             checkAlive(p, deadline);
             Thread.sleep(20);
         }
         return new Nbdkit(p, URI.create("nbd+unix:///?socket=" + sock), -1);
+    }
+
+    private static boolean accepts(Path sock) {
+        if (!Files.exists(sock)) {
+            return false;
+        }
+        try (var ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(sock))) {
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
     }
 
     /** nbdkit on a free loopback TCP port. */

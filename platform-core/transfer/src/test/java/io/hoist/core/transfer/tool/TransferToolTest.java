@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hoist.api.transfer.TlsSettings;
+import io.hoist.core.transfer.checksum.ChecksumMode;
 import io.hoist.core.transfer.copy.CopyResult;
 import io.hoist.core.transfer.testing.Images;
 import io.hoist.core.transfer.testing.Nbdkit;
@@ -26,11 +27,12 @@ class TransferToolTest {
         String reference = Images.referenceChecksum(img);
         try (Nbdkit server = Nbdkit.unix(dir, "file", img.toString())) {
             CopyResult result = CopyTool.run(new CopySpec(server.uri().toString(), dst.toString(), 4, 1024 * 1024, 0,
-                    dir.resolve("ckpt"), TlsSettings.DEFAULT, true), new PrintStream(out, true, StandardCharsets.UTF_8));
+                    dir.resolve("ckpt"), TlsSettings.DEFAULT, true, ChecksumMode.SHA256_4M), new PrintStream(out, true, StandardCharsets.UTF_8));
             assertThat(result.targetChecksum()).isEqualTo(reference);
         }
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("source   " + reference).contains("target   " + reference)
+                .contains("verified sha256-4m of source and target are equal")
                 .containsPattern("time     [0-9.]+ s, [0-9.]+ [KMG]?i?B/s").containsPattern("bytes    \\d+ read, \\d+ written, \\d+ zeroed")
                 .contains("%"); // the live progress line
 
@@ -41,7 +43,26 @@ class TransferToolTest {
     }
 
     @Test
+    void checksumNoneCopiesAndSaysItIsNotVerified() throws Exception {
+        Path img = Images.mixed(dir, "src.img", 9L * 1024 * 1024, 2, 82);
+        Path dst = dir.resolve("dst.img");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream saved = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(TransferTool.run(new String[] {"copy", "--checksum", "none", img.toString(), dst.toString()})).isZero();
+        } finally {
+            System.setOut(saved);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("checksum none: NOT verified").doesNotContain("sha256-4m:").doesNotContain("verified sha256");
+        assertThat(Images.sameContent(img, dst)).isTrue();
+    }
+
+    @Test
     void badArgumentsNameWhatIsWrong() {
+        assertThatThrownBy(() -> TransferTool.run(new String[] {"copy", "--checksum", "crc32", "a", "b"}))
+                .hasMessageContaining("--checksum: 'crc32' is not a checksum choice (use one of sha256-4m, none)");
         assertThatThrownBy(() -> TransferTool.run(new String[] {"copy", "only-one"}))
                 .hasMessageContaining("copy needs SOURCE and TARGET");
         assertThatThrownBy(() -> TransferTool.run(new String[] {"copy", "--request-size", "lots", "a", "b"}))

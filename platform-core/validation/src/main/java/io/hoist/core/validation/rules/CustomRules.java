@@ -2,7 +2,6 @@ package io.hoist.core.validation.rules;
 
 import io.hoist.policy.rego.parse.Parser;
 import io.hoist.policy.rego.parse.RegoSyntaxException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /** Reads custom rule files from their three sources: DATA/rules/&lt;package&gt;/, ConfigMaps, OPA bundles. */
 public final class CustomRules {
@@ -74,19 +70,21 @@ public final class CustomRules {
     /** The {@code .rego} sources of an OPA bundle ({@code opa build} output, .tar.gz), by package. */
     public static Map<String, List<RuleFile>> fromBundle(String name, byte[] tarGz, RulePackages packages) {
         Map<String, List<RuleFile>> out = new LinkedHashMap<>();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(new ByteArrayInputStream(tarGz)))) {
-            TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
-                String path = e.getName();
+        Map<String, byte[]> files;
+        try {
+            // streamed under the bundle limits (entries, bytes per file, bytes in all): a bundle bomb stops early
+            files = io.hoist.policy.engine.Bundle.files(tarGz, path -> {
                 String file = path.substring(path.lastIndexOf('/') + 1);
-                if (e.isFile() && file.endsWith(".rego") && !file.endsWith("_test.rego")) {
-                    RuleFile f = new RuleFile("bundle " + name, file, new String(tar.readAllBytes(), StandardCharsets.UTF_8));
-                    out.computeIfAbsent(packageOf(f, packages), k -> new ArrayList<>()).add(f);
-                }
-            }
-        } catch (IOException e) {
-            throw new RuleSetException("bundle " + name + ": not a gzip-compressed tar archive (" + e.getMessage() + ")", e);
+                return file.endsWith(".rego") && !file.endsWith("_test.rego");
+            }, "bundle " + name);
+        } catch (IllegalArgumentException e) {
+            throw new RuleSetException(e.getMessage(), e);
         }
+        files.forEach((path, bytes) -> {
+            RuleFile f = new RuleFile("bundle " + name, path.substring(path.lastIndexOf('/') + 1),
+                    new String(bytes, StandardCharsets.UTF_8));
+            out.computeIfAbsent(packageOf(f, packages), k -> new ArrayList<>()).add(f);
+        });
         if (out.isEmpty()) {
             throw new RuleSetException("bundle " + name + ": no .rego files in it (a bundle with only policy.wasm cannot be merged with the default rules)");
         }

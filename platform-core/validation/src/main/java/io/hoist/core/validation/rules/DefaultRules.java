@@ -16,27 +16,45 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** The default rule sets shipped in hoist-policies under {@code rules/<package>/} (tests left out). */
+/**
+ * Rule packages found on the class path under {@code rules/<package>/} (tests left out): hoist-policies carries
+ * those of providers whose plugin ships none; tests that run without plugin jars see the built-in plugins' own
+ * packages through test-scoped dependencies on the plugin modules.
+ */
 public final class DefaultRules {
     private DefaultRules() {}
 
-    /** The package folders under {@code rules/} (those holding a validate.rego). */
+    /**
+     * The package folders under {@code rules/} (those holding a validate.rego) in every class path root: hoist-policies'
+     * own (providers whose plugin ships none) and, on a test class path, the built-in plugin modules' rules.
+     */
     public static List<String> packages() {
-        URL url = DefaultRules.class.getClassLoader().getResource("rules/README.md");
-        if (url == null) {
-            return List.of();
-        }
+        java.util.TreeSet<String> out = new java.util.TreeSet<>();
         try {
-            Path dir = folder(url.toURI()).getParent();
-            try (Stream<Path> s = Files.list(dir)) {
-                return s.filter(p -> Files.isRegularFile(p.resolve("validate.rego")))
-                        .map(p -> p.getFileName().toString().replace("/", "")).sorted().toList();
+            List<Path> roots = new ArrayList<>();
+            for (URL root : java.util.Collections.list(DefaultRules.class.getClassLoader().getResources("rules"))) {
+                roots.add(folder(root.toURI()));
+            }
+            // a jar without directory entries still has hoist-policies' README beside its packages
+            URL readme = DefaultRules.class.getClassLoader().getResource("rules/README.md");
+            if (readme != null) {
+                roots.add(folder(readme.toURI()).getParent());
+            }
+            for (Path dir : roots) {
+                if (!Files.isDirectory(dir)) {
+                    continue;
+                }
+                try (Stream<Path> s = Files.list(dir)) {
+                    s.filter(p -> Files.isRegularFile(p.resolve("validate.rego")))
+                            .map(p -> p.getFileName().toString().replace("/", "")).forEach(out::add);
+                }
             }
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return List.copyOf(out);
     }
 
     /** The path a resource URL names, inside its jar (a zip file system opened once) or on disk. */

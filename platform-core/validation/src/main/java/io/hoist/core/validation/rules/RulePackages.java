@@ -30,7 +30,10 @@ public final class RulePackages {
         return new RulePackages(m);
     }
 
-    /** The packages under {@code rules/} in hoist-policies (MTV's names; vmware validates vsphere Providers). */
+    /**
+     * The packages found on the class path ({@link DefaultRules#packages()}; MTV's names, vmware validates vsphere
+     * Providers): hoist-policies' own; in tests also the built-in plugins' packages.
+     */
     public static RulePackages builtin() {
         List<RulePackage> out = new ArrayList<>();
         for (String name : DefaultRules.packages()) {

@@ -1,7 +1,6 @@
 package io.hoist.core.validation.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hoist.policy.engine.PolicyEngine;
 import io.hoist.policy.engine.PolicyInstance;
 import java.util.List;
@@ -13,8 +12,6 @@ import java.util.List;
 public final class RuleSet {
     static final String VALIDATE = "validate";
     static final String RULES_VERSION = "rules_version";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String pkg;
     private final List<RuleFile> files;
@@ -53,15 +50,17 @@ public final class RuleSet {
         return evaluate(VALIDATE, inputJson);
     }
 
+    /**
+     * The {@code validate} document for a workload given as a JSON tree in Java (Maps, Lists, scalars as Jackson
+     * reads them): laid into the module's memory directly, no JSON text in between.
+     */
+    public JsonNode validate(java.util.Map<String, ?> input) {
+        return instances.get().evaluateResultOf(entrypoint(pkg, VALIDATE), input);
+    }
+
     /** A rule's value in the package (OPA's result), or null when undefined. */
     public JsonNode evaluate(String rule, String inputJson) {
-        String out = instances.get().evaluate(entrypoint(pkg, rule), inputJson);
-        try {
-            JsonNode set = JSON.readTree(out);
-            return set.isEmpty() ? null : set.get(0).get("result");
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("policy returned malformed JSON: " + e.getMessage(), e);
-        }
+        return instances.get().evaluateResult(entrypoint(pkg, rule), inputJson);
     }
 
     static String entrypoint(String pkg, String rule) {

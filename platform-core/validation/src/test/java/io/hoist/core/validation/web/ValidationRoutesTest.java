@@ -68,12 +68,12 @@ class ValidationRoutesTest {
     void rulesVersionAndValidateAnswerLikeOpa() throws Exception {
         HttpResponse<String> v = send("GET", "/v1/data/io/konveyor/forklift/vmware/rules_version", null);
         assertThat(v.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(v.body())).isEqualTo(JSON.readTree("{\"result\":{\"rules_version\":1}}"));
+        assertThat(JSON.readTree(v.body())).isEqualTo(JSON.readTree("{\"result\":{\"rules_version\":2}}"));
 
         HttpResponse<String> r = send("POST", "/v1/data/io/konveyor/forklift/vmware/validate", "{\"input\":" + workload() + "}");
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode result = JSON.readTree(r.body()).get("result");
-        assertThat(result.get("rules_version").asInt()).isEqualTo(1);
+        assertThat(result.get("rules_version").asInt()).isEqualTo(2);
         assertThat(result.get("errors")).isEmpty();
         assertThat(result.get("concerns")).hasSize(8);
     }
@@ -102,7 +102,7 @@ class ValidationRoutesTest {
         assertThat(JSON.readTree(r.body()).get("message").asText())
                 .contains("configmap forklift-validation-config/valid.rego:3", "default/validate.rego:6");
         JsonNode status = JSON.readTree(send("GET", "/v1/validation/rules", null).body());
-        assertThat(status.at("/vmware/rulesVersion").asText()).isEqualTo("1");
+        assertThat(status.at("/vmware/rulesVersion").asText()).isEqualTo("2");
         assertThat(status.at("/vmware/error").asText()).contains("valid_input");
 
         String bump = """
@@ -111,7 +111,7 @@ class ValidationRoutesTest {
         assertThat(send("PUT", "/v1/validation/configmaps/forklift-validation-config", bump).statusCode()).isEqualTo(200);
         assertThat(send("GET", "/v1/data/io/konveyor/forklift/vmware/rules_version", null).body()).contains("\"rules_version\":3");
         assertThat(send("DELETE", "/v1/validation/configmaps/forklift-validation-config", null).statusCode()).isEqualTo(200);
-        assertThat(send("GET", "/v1/data/io/konveyor/forklift/vmware/rules_version", null).body()).contains("\"rules_version\":1");
+        assertThat(send("GET", "/v1/data/io/konveyor/forklift/vmware/rules_version", null).body()).contains("\"rules_version\":2");
     }
 
     @Test

@@ -9,7 +9,10 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.hoist.api.Condition;
 import io.hoist.api.HoistException;
 import io.hoist.api.destination.AllocatedDisk;
+import io.hoist.api.destination.ClusterAccess;
+import io.hoist.api.destination.ConvertibleDestination;
 import io.hoist.api.destination.Destination;
+import io.hoist.api.destination.DiskLocation;
 import io.hoist.api.destination.TargetDisk;
 import io.hoist.api.destination.TargetNic;
 import io.hoist.api.destination.TargetVmSpec;
@@ -20,6 +23,7 @@ import io.hoist.api.transfer.TlsSettings;
 import io.hoist.plugin.kubevirt.kube.KubeConnection;
 import io.hoist.plugin.kubevirt.kube.KubeResources;
 import io.hoist.plugin.kubevirt.manifest.Labels;
+import io.hoist.plugin.kubevirt.manifest.MacConflicts;
 import io.hoist.plugin.kubevirt.manifest.ManifestBuilder;
 import io.hoist.plugin.kubevirt.manifest.SourceVms;
 import java.net.URI;
@@ -39,7 +43,7 @@ import java.util.Objects;
  * {@link Labels#SOURCE_DISK} on disks). A re-run after a crash looks objects up by those labels and
  * adopts them; an object holding a target name without them is foreign and never touched.
  */
-public final class ClusterDestination implements Destination {
+public final class ClusterDestination implements Destination, ConvertibleDestination {
     /** Engine labels that change between retries of the same plan, so they do not decide ownership. */
     private static final String MIGRATION_LABEL = "migration";
 
@@ -56,7 +60,8 @@ public final class ClusterDestination implements Destination {
     private ManifestBuilder builder() {
         // Settings are live (read at each use), so the overhead is too.
         return new ManifestBuilder(ManifestBuilder.DiskApi.parse("settings.diskApi", config.setting("diskApi", null)),
-                ManifestBuilder.overheadFromSetting(host.settings().get("controller_filesystem_overhead", null)));
+                ManifestBuilder.overheadFromSetting(host.settings().get("controller_filesystem_overhead", null)),
+                ManifestBuilder.blockOverheadFromSetting(host.settings().get("controller_block_overhead", null)));
     }
 
     @Override
@@ -84,13 +89,93 @@ public final class ClusterDestination implements Destination {
                 }
             }
             if (spec.transferNetwork() != null && !spec.transferNetwork().isBlank() && !nadExists(spec.transferNetwork())) {
-                conditions.add(Condition.isTrue("TransferNetNotValid", "NotFound", Condition.Category.Critical,
+                conditions.add(Condition.isTrue("TransferNetworkNotValid", "NotFound", Condition.Category.Critical,
                         "transfer network " + spec.transferNetwork() + " does not exist"));
             }
+            ManifestBuilder.Kinds kinds = kinds(spec);
+            if (spec.flavor().instanceType() != null && kinds.instancetypeKind() == null) {
+                conditions.add(Condition.isTrue("InstanceTypeNotFound", "NotFound", Condition.Category.Critical,
+                        "vms[].instanceType " + spec.flavor().instanceType() + ": no VirtualMachineInstancetype in "
+                                + spec.namespace() + " and no VirtualMachineClusterInstancetype of that name"));
+            }
+            if (spec.flavor().preference() != null && kinds.preferenceKind() == null) {
+                conditions.add(Condition.isTrue("PreferenceNotFound", "NotFound", Condition.Category.Warn,
+                        "the OS map names preference " + spec.flavor().preference() + " for VM " + spec.sourceVmName()
+                                + ", which the cluster does not have; the VM is created without a preference"));
+            }
+            Map<String, Map<String, Object>> existing = new LinkedHashMap<>();
+            for (GenericKubernetesResource other : destinationVms(spec.namespace())) {
+                if (!owned(other, spec)) {
+                    existing.put(other.getMetadata().getNamespace() + "/" + other.getMetadata().getName(),
+                            client.getKubernetesSerialization().convertValue(other, Map.class));
+                }
+            }
+            MacConflicts.find(spec, existing, null).ifPresent(conditions::add);
         } catch (KubernetesClientException e) {
             throw KubeConnection.wrap("checking the target of VM " + spec.name(), e);
         }
         return conditions;
+    }
+
+    /**
+     * The destination's VMs for MacConflicts: every namespace when the credentials may list them, else the target
+     * namespace only (a namespaced service account), which is where a clash would also be created.
+     */
+    private List<GenericKubernetesResource> destinationVms(String namespace) {
+        try {
+            return client.genericKubernetesResources(KubeResources.VIRTUAL_MACHINE).inAnyNamespace().list().getItems();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 403) {
+                throw e;
+            }
+            return client.genericKubernetesResources(KubeResources.VIRTUAL_MACHINE).inNamespace(namespace).list().getItems();
+        }
+    }
+
+    /**
+     * Where the spec's instance type and preference are, as MTV looks: the target namespace first, then cluster-wide;
+     * a null kind when neither exists.
+     */
+    private ManifestBuilder.Kinds kinds(TargetVmSpec spec) {
+        String instancetype = spec.flavor().instanceType() == null ? null
+                : exists(KubeResources.INSTANCETYPE, spec.namespace(), spec.flavor().instanceType()) ? "VirtualMachineInstancetype"
+                : exists(KubeResources.CLUSTER_INSTANCETYPE, null, spec.flavor().instanceType()) ? "VirtualMachineClusterInstancetype" : null;
+        String preference = spec.flavor().preference() == null ? null
+                : exists(KubeResources.PREFERENCE, spec.namespace(), spec.flavor().preference()) ? "VirtualMachinePreference"
+                : exists(KubeResources.CLUSTER_PREFERENCE, null, spec.flavor().preference()) ? "VirtualMachineClusterPreference" : null;
+        return new ManifestBuilder.Kinds(instancetype, preference);
+    }
+
+    private boolean exists(ResourceDefinitionContext kind, String namespace, String name) {
+        try {
+            return (namespace == null ? client.genericKubernetesResources(kind).withName(name).get()
+                    : client.genericKubernetesResources(kind).inNamespace(namespace).withName(name).get()) != null;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return false; // the kind itself is not installed
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean sharedDiskExists(String namespace, String shareId) {
+        try {
+            return !sharedCopies(namespace, shareId).isEmpty();
+        } catch (KubernetesClientException e) {
+            throw KubeConnection.wrap("looking for shared disk copies in " + namespace, e);
+        }
+    }
+
+    /** The disk objects carrying a shared disk's label, oldest first (the copy every VM attaches). */
+    private List<? extends HasMetadata> sharedCopies(String namespace, String shareId) {
+        Map<String, String> selector = Map.of(Labels.SHARED_DISK, Labels.value(shareId));
+        boolean pvc = builder().diskApi() == ManifestBuilder.DiskApi.PVC;
+        List<? extends HasMetadata> found = pvc
+                ? client.persistentVolumeClaims().inNamespace(namespace).withLabels(selector).list().getItems()
+                : client.genericKubernetesResources(KubeResources.DATA_VOLUME).inNamespace(namespace).withLabels(selector).list().getItems();
+        return found.stream().sorted(Comparator.comparing((HasMetadata h) -> String.valueOf(h.getMetadata().getCreationTimestamp()))
+                .thenComparing(h -> h.getMetadata().getName())).toList();
     }
 
     private boolean nadExists(String namespacedName) {
@@ -110,12 +195,32 @@ public final class ClusterDestination implements Destination {
         try {
             ensureNamespace(spec.namespace());
             for (TargetDisk disk : spec.disks()) {
+                if (disk.attachOnly()) {
+                    // copied by another VM or an earlier plan: attach that copy; none means the VM goes without it
+                    List<? extends HasMetadata> copies = sharedCopies(spec.namespace(), disk.shareId());
+                    if (!copies.isEmpty()) {
+                        allocated.add(new AllocatedDisk(disk, copies.get(0).getMetadata().getName()));
+                    }
+                    continue;
+                }
                 allocated.add(new AllocatedDisk(disk, allocate(builder, spec, disk)));
             }
         } catch (KubernetesClientException e) {
             throw KubeConnection.wrap("creating the disks of VM " + spec.name(), e);
         }
         return List.copyOf(allocated);
+    }
+
+    /** A guest converter reaches the disk as the PVC CDI made for the DataVolume (same name), with this provider's access. */
+    @Override
+    public DiskLocation locate(TargetVmSpec spec, AllocatedDisk disk) throws java.io.IOException {
+        io.fabric8.kubernetes.client.Config c = client.getConfiguration();
+        String ca = c.getCaCertData() != null ? new String(java.util.Base64.getDecoder().decode(c.getCaCertData()), java.nio.charset.StandardCharsets.UTF_8)
+                : c.getCaCertFile() != null ? java.nio.file.Files.readString(java.nio.file.Path.of(c.getCaCertFile())) : null;
+        String token = c.getOauthToken() != null ? c.getOauthToken() : c.getAutoOAuthToken();
+        ClusterAccess access = new ClusterAccess(c.getMasterUrl(), token, ca, c.isTrustCerts());
+        String mode = disk.disk().volumeMode() == null ? "Filesystem" : disk.disk().volumeMode();
+        return new DiskLocation.ClusterVolume(access, spec.namespace(), disk.handle(), mode);
     }
 
     /** As MTV: the plan's targetNamespace is created when missing (and then kept: it may hold other things later). */
@@ -285,7 +390,8 @@ public final class ClusterDestination implements Destination {
                 }
             } else {
                 Map<String, Object> sourceVm = SourceVms.lookup(host.inventoryView(), spec);
-                existing = vms(spec).resource(generic(builder.virtualMachine(spec, disks, AllocatedDisk::handle, sourceVm))).create();
+                existing = vms(spec).resource(generic(builder.virtualMachine(spec, disks, AllocatedDisk::handle, sourceVm,
+                        kinds(spec)))).create();
             }
             // Also on adoption: a crash may have come between creating the VM and this step.
             ownDisksByVm(builder, spec, disks, existing);

@@ -3,7 +3,9 @@ package io.hoist.plugin.kubevirt.folder;
 import io.hoist.api.Condition;
 import io.hoist.api.HoistException;
 import io.hoist.api.destination.AllocatedDisk;
+import io.hoist.api.destination.ConvertibleDestination;
 import io.hoist.api.destination.Destination;
+import io.hoist.api.destination.DiskLocation;
 import io.hoist.api.destination.TargetDisk;
 import io.hoist.api.destination.TargetVmSpec;
 import io.hoist.api.host.HostContext;
@@ -19,6 +21,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +36,7 @@ import java.util.Map;
  * a temporary file), disk images are kept for resume, and generated names are derived from the
  * source ids so a re-run after a crash lands on the same files.
  */
-public final class FolderDestination implements Destination {
+public final class FolderDestination implements Destination, ConvertibleDestination {
     static final String VM_FILE = "virtualmachine.yaml";
     static final String UPLOAD_SCRIPT = "upload.sh";
     static final String TMP_SUFFIX = ".hoist-tmp";
@@ -69,8 +72,12 @@ public final class FolderDestination implements Destination {
 
     @Override
     public List<Condition> testConnection() {
+        // A connection test only looks: a typo in the url must not leave a new folder behind.
+        if (!Files.isDirectory(root)) {
+            return List.of(new Condition("ConnectionTestSucceeded", "False", "FolderNotFound", Condition.Category.Critical,
+                    "folder " + root + " does not exist (create it with: mkdir -p " + root + ")"));
+        }
         try {
-            Files.createDirectories(root);
             Path probe = Files.createTempFile(root, ".hoist-probe", TMP_SUFFIX);
             Files.delete(probe);
             return List.of(Condition.isTrue("ConnectionTestSucceeded", "Tested", Condition.Category.Required,
@@ -100,7 +107,7 @@ public final class FolderDestination implements Destination {
         builder.validate(spec);
         refuseForeign(spec);
         Path dir = vmDir(spec);
-        Files.createDirectories(dir);
+        createPrivateDirectories(dir);
         List<AllocatedDisk> allocated = new ArrayList<>();
         for (TargetDisk disk : spec.disks()) {
             String name = ManifestBuilder.stableGeneratedName(spec, disk);
@@ -124,17 +131,23 @@ public final class FolderDestination implements Destination {
         return host.diskIo().createFile(vmDir(spec).resolve(disk.handle() + ".img"), disk.disk().capacity());
     }
 
+    /** The sparse raw image the disk was copied into, for a guest converter working in place. */
+    @Override
+    public DiskLocation locate(TargetVmSpec spec, AllocatedDisk disk) {
+        return new DiskLocation.LocalFile(vmDir(spec).resolve(disk.handle() + ".img"), "raw");
+    }
+
     @Override
     public String createVm(TargetVmSpec spec, List<AllocatedDisk> disks) throws IOException {
         refuseForeign(spec);
         Path dir = vmDir(spec);
-        Files.createDirectories(dir);
+        createPrivateDirectories(dir);
         Map<String, Object> vm = builder.virtualMachine(spec, disks, AllocatedDisk::handle, SourceVms.lookup(host.inventoryView(), spec));
         writeIfChanged(dir.resolve(VM_FILE), ManifestYaml.toYaml(vm));
         Path script = dir.resolve(UPLOAD_SCRIPT);
         writeIfChanged(script, uploadScript(spec, disks));
         try {
-            Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-x---"));
         } catch (UnsupportedOperationException e) {
             // Not a POSIX file system: run it with sh.
         }
@@ -216,7 +229,10 @@ public final class FolderDestination implements Destination {
         StringBuilder s = new StringBuilder();
         s.append("#!/bin/sh\n# Loads VM ").append(spec.namespace()).append('/').append(spec.name())
                 .append(" into the current kubectl context. Names were validated as Kubernetes names.\n")
-                .append("set -e\ncd \"$(dirname \"$0\")\"\n");
+                .append("set -e\ncd \"$(dirname \"$0\")\"\n")
+                // the target namespace may not exist on a fresh cluster; create it only when missing
+                .append("kubectl get namespace ").append(spec.namespace()).append(" >/dev/null 2>&1 || kubectl create namespace ")
+                .append(spec.namespace()).append('\n');
         for (AllocatedDisk d : disks) {
             s.append("kubectl apply -f ").append(d.handle()).append(".datavolume.yaml\n");
             s.append("virtctl image-upload dv ").append(d.handle()).append(" -n ").append(spec.namespace())
@@ -226,6 +242,18 @@ public final class FolderDestination implements Destination {
         return s.toString();
     }
 
+    /**
+     * Creates the VM's folder and any missing parents as 0750: the disk images inside (0600) hold the guest's
+     * data, and nothing under the output root is for other users.
+     */
+    static void createPrivateDirectories(Path dir) throws IOException {
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
+        } else {
+            Files.createDirectories(dir);
+        }
+    }
+
     /** Writes through a temporary file and an atomic rename; leaves an identical file untouched. */
     static void writeIfChanged(Path file, String content) throws IOException {
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
@@ -233,6 +261,11 @@ public final class FolderDestination implements Destination {
             return;
         }
         Path tmp = file.resolveSibling(file.getFileName() + TMP_SUFFIX);
+        Files.deleteIfExists(tmp);
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            // manifests name the disks and may carry guest details: owner and group only (0640)
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+        }
         Files.write(tmp, bytes);
         try {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

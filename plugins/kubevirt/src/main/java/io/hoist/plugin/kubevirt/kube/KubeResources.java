@@ -20,7 +20,21 @@ public final class KubeResources {
     public static final ResourceDefinitionContext NETWORK_ATTACHMENT_DEFINITION =
             namespaced("k8s.cni.cncf.io", "v1", "NetworkAttachmentDefinition", "network-attachment-definitions");
 
+    public static final ResourceDefinitionContext INSTANCETYPE =
+            namespaced("instancetype.kubevirt.io", "v1beta1", "VirtualMachineInstancetype", "virtualmachineinstancetypes");
+    public static final ResourceDefinitionContext CLUSTER_INSTANCETYPE =
+            cluster("instancetype.kubevirt.io", "v1beta1", "VirtualMachineClusterInstancetype", "virtualmachineclusterinstancetypes");
+    public static final ResourceDefinitionContext PREFERENCE =
+            namespaced("instancetype.kubevirt.io", "v1beta1", "VirtualMachinePreference", "virtualmachinepreferences");
+    public static final ResourceDefinitionContext CLUSTER_PREFERENCE =
+            cluster("instancetype.kubevirt.io", "v1beta1", "VirtualMachineClusterPreference", "virtualmachineclusterpreferences");
+
     private KubeResources() {}
+
+    private static ResourceDefinitionContext cluster(String group, String version, String kind, String plural) {
+        return new ResourceDefinitionContext.Builder()
+                .withGroup(group).withVersion(version).withKind(kind).withPlural(plural).withNamespaced(false).build();
+    }
 
     private static ResourceDefinitionContext namespaced(String group, String version, String kind, String plural) {
         return new ResourceDefinitionContext.Builder()

@@ -12,6 +12,11 @@ public final class Labels {
     public static final String SOURCE_VM = "hoist.io/source-vm";
     /** Source disk id on each disk object (DataVolume/PVC), to find it again when its name was generated. */
     public static final String SOURCE_DISK = "hoist.io/source-disk";
+    /**
+     * On the disk object of a disk several source VMs share: a hash of the engine's share id, so every VM attached
+     * to it (in this plan or a later one) finds the one copy.
+     */
+    public static final String SHARED_DISK = "hoist.io/shared-disk";
     /** On objects that exist only during a transfer (e.g. a source VirtualMachineExport); always cleaned up. */
     public static final String TEMPORARY = "hoist.io/temporary";
     /** The full, unsanitized ids, since label values are limited to 63 characters of [A-Za-z0-9-_.]. */

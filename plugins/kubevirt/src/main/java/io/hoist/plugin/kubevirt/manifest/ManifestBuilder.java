@@ -51,13 +51,38 @@ public final class ManifestBuilder {
 
     private final DiskApi diskApi;
     private final double filesystemOverhead;
+    private final long blockOverheadBytes;
 
     public ManifestBuilder(DiskApi diskApi, double filesystemOverhead) {
+        this(diskApi, filesystemOverhead, 0);
+    }
+
+    /** @param blockOverheadBytes added to Block volumes ({@code controller_block_overhead}, e.g. for LUKS headers) */
+    public ManifestBuilder(DiskApi diskApi, double filesystemOverhead, long blockOverheadBytes) {
         if (filesystemOverhead < 0 || filesystemOverhead >= 1) {
             throw userError("controller_filesystem_overhead", "must be a fraction in [0, 1), got " + filesystemOverhead);
         }
+        if (blockOverheadBytes < 0) {
+            throw userError("controller_block_overhead", "must not be negative, got " + blockOverheadBytes);
+        }
         this.diskApi = diskApi;
         this.filesystemOverhead = filesystemOverhead;
+        this.blockOverheadBytes = blockOverheadBytes;
+    }
+
+    /**
+     * {@code controller_block_overhead}: bytes, or a Kubernetes quantity such as {@code 1Gi}, as MTV takes it; 0 when
+     * unset.
+     */
+    public static long blockOverheadFromSetting(String value) {
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            return Quantities.parse(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw userError("controller_block_overhead", "'" + value + "' is not a quantity such as 1Gi");
+        }
     }
 
     public DiskApi diskApi() {
@@ -168,7 +193,10 @@ public final class ManifestBuilder {
     /** The storage request for a disk: overhead only where CDI does not add it and never for block volumes. */
     public long requestedSize(TargetDisk disk) {
         boolean block = "Block".equals(disk.volumeMode());
-        if (block || diskApi == DiskApi.DATAVOLUME_STORAGE) {
+        if (block) {
+            return disk.capacity() + blockOverheadBytes;
+        }
+        if (diskApi == DiskApi.DATAVOLUME_STORAGE) {
             return disk.capacity();
         }
         return Quantities.withOverhead(disk.capacity(), filesystemOverhead);
@@ -234,6 +262,9 @@ public final class ManifestBuilder {
         Map<String, Object> labels = new LinkedHashMap<>(new java.util.TreeMap<>(spec.labels()));
         labels.put(Labels.SOURCE_VM, Labels.value(spec.sourceVmId()));
         labels.put(Labels.SOURCE_DISK, Labels.value(disk.sourceDiskId()));
+        if (disk.shared()) {
+            labels.put(Labels.SHARED_DISK, Labels.value(disk.shareId()));
+        }
         metadata.put("labels", labels);
         Map<String, Object> annotations = new LinkedHashMap<>();
         annotations.put(Labels.SOURCE_VM_ANNOTATION, spec.sourceVmId());
@@ -255,7 +286,13 @@ public final class ManifestBuilder {
      */
     public Map<String, Object> virtualMachine(TargetVmSpec spec, List<AllocatedDisk> disks,
                                              java.util.function.Function<AllocatedDisk, String> objectName, Map<String, Object> sourceVm) {
-        Map<String, Object> rendered = virtualMachine(spec, disks, objectName);
+        return virtualMachine(spec, disks, objectName, sourceVm, Kinds.CLUSTER);
+    }
+
+    public Map<String, Object> virtualMachine(TargetVmSpec spec, List<AllocatedDisk> disks,
+                                             java.util.function.Function<AllocatedDisk, String> objectName,
+                                             Map<String, Object> sourceVm, Kinds kinds) {
+        Map<String, Object> rendered = virtualMachine(spec, disks, objectName, kinds);
         if (sourceVm == null || !"VirtualMachine".equals(sourceVm.get("kind"))) {
             return rendered;
         }
@@ -263,11 +300,31 @@ public final class ManifestBuilder {
     }
 
     public Map<String, Object> virtualMachine(TargetVmSpec spec, List<AllocatedDisk> disks, java.util.function.Function<AllocatedDisk, String> objectName) {
+        return virtualMachine(spec, disks, objectName, Kinds.CLUSTER);
+    }
+
+    /**
+     * The kinds of the VM's instance type and preference, as the destination found them (namespaced first, then
+     * cluster-wide, as MTV looks them up); a null kind leaves that matcher out (MTV builds the VM without a
+     * preference it cannot find).
+     */
+    public record Kinds(String instancetypeKind, String preferenceKind) {
+        /** Cluster-wide kinds: what common-instancetypes installs, for destinations that cannot look. */
+        public static final Kinds CLUSTER = new Kinds("VirtualMachineClusterInstancetype", "VirtualMachineClusterPreference");
+    }
+
+    public Map<String, Object> virtualMachine(TargetVmSpec spec, List<AllocatedDisk> disks,
+                                             java.util.function.Function<AllocatedDisk, String> objectName, Kinds kinds) {
         validate(spec);
+        TargetVmSpec.Placement placement = spec.placement();
+        TargetVmSpec.Identity identity = spec.identity();
+        TargetVmSpec.Flavor flavor = spec.flavor();
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("name", spec.name());
         metadata.put("namespace", spec.namespace());
-        Map<String, Object> labels = new LinkedHashMap<>(new java.util.TreeMap<>(spec.labels()));
+        // the plan's targetLabels (placement) on the VM as on its pods; the engine's own labels win
+        Map<String, Object> labels = new LinkedHashMap<>(new java.util.TreeMap<>(placement.templateLabels()));
+        labels.putAll(new java.util.TreeMap<>(spec.labels()));
         labels.put(Labels.SOURCE_VM, Labels.value(spec.sourceVmId()));
         metadata.put("labels", labels);
         Map<String, Object> annotations = new LinkedHashMap<>(new java.util.TreeMap<>(spec.annotations()));
@@ -276,12 +333,19 @@ public final class ManifestBuilder {
         annotations.put(Labels.SOURCE_VM_ANNOTATION, spec.sourceVmId());
         metadata.put("annotations", annotations);
 
+        boolean instancetype = flavor.instanceType() != null && kinds.instancetypeKind() != null;
         Map<String, Object> cpu = new LinkedHashMap<>();
-        cpu.put("sockets", spec.sockets());
-        cpu.put("cores", spec.cores());
-        cpu.put("threads", spec.threads());
-        if (spec.preserveCpuModel() && spec.cpuModel() != null && !spec.cpuModel().isBlank()) {
-            cpu.put("model", spec.cpuModel());
+        if (!instancetype) { // as MTV: an instance type sets CPU and memory, the VM does not
+            cpu.put("sockets", spec.sockets());
+            cpu.put("cores", spec.cores());
+            cpu.put("threads", spec.threads());
+            if (spec.preserveCpuModel() && spec.cpuModel() != null && !spec.cpuModel().isBlank()) {
+                cpu.put("model", spec.cpuModel());
+            }
+            if (identity.nestedVirtualization() != null) {
+                String policy = identity.nestedVirtualization() ? "optional" : "disable";
+                cpu.put("features", List.of(map("name", "vmx", "policy", policy), map("name", "svm", "policy", policy)));
+            }
         }
 
         Map<String, Object> firmware = new LinkedHashMap<>();
@@ -297,18 +361,38 @@ public final class ManifestBuilder {
         } else {
             firmware.put("bootloader", map("bios", new LinkedHashMap<>()));
         }
+        if (identity.firmwareSerial() != null) {
+            firmware.put("serial", identity.firmwareSerial());
+        }
+        if (identity.firmwareUuid() != null) {
+            firmware.put("uuid", identity.firmwareUuid());
+        }
 
         List<Object> vmDisks = new ArrayList<>();
         List<Object> volumes = new ArrayList<>();
         for (TargetDisk d : spec.disks()) {
             AllocatedDisk allocated = disks.stream().filter(a -> a.disk().sourceDiskId().equals(d.sourceDiskId())).findFirst()
-                    .orElseThrow(() -> new HoistException(HoistException.Type.INTERNAL, "DiskNotAllocated",
-                            "disk " + d.sourceDiskId() + " of VM " + spec.name() + " was not allocated"));
+                    .orElse(null);
+            if (allocated == null) {
+                if (d.attachOnly()) {
+                    continue; // a shared disk nobody copied: as MTV, the VM is created without it
+                }
+                throw new HoistException(HoistException.Type.INTERNAL, "DiskNotAllocated",
+                        "disk " + d.sourceDiskId() + " of VM " + spec.name() + " was not allocated");
+            }
             Map<String, Object> disk = new LinkedHashMap<>();
             disk.put("name", d.volumeName());
             disk.put("disk", map("bus", spec.diskBus()));
             if (d.bootOrder() > 0) {
                 disk.put("bootOrder", d.bootOrder());
+            }
+            if (d.serial() != null && !d.serial().isBlank()) {
+                disk.put("serial", d.serial());
+            }
+            if (d.shared()) {
+                // several VMs write it: no host cache, and KubeVirt lets it attach to more than one VM
+                disk.put("shareable", true);
+                disk.put("cache", "none");
             }
             vmDisks.add(disk);
             Map<String, Object> volume = new LinkedHashMap<>();
@@ -348,11 +432,25 @@ public final class ManifestBuilder {
             // Without this KubeVirt would add a default pod interface the source VM never had.
             devices.put("autoattachPodInterface", false);
         }
+        if (identity.tabletBus() != null) {
+            devices.put("inputs", List.of(map("type", "tablet", "name", "tablet", "bus", identity.tabletBus())));
+        }
+        if (Boolean.TRUE.equals(identity.tpm())) {
+            // a source vTPM's state (BitLocker keys, measured boot) must survive restarts
+            devices.put("tpm", map("persistent", true));
+        }
 
         Map<String, Object> domain = new LinkedHashMap<>();
-        domain.put("cpu", cpu);
-        domain.put("memory", map("guest", Quantities.bytes(spec.memoryBytes())));
+        if (!cpu.isEmpty()) {
+            domain.put("cpu", cpu);
+        }
+        if (!instancetype) {
+            domain.put("memory", map("guest", Quantities.bytes(spec.memoryBytes())));
+        }
         domain.put("firmware", firmware);
+        if (identity.timezone() != null) {
+            domain.put("clock", map("timezone", identity.timezone()));
+        }
         if (!features.isEmpty()) {
             domain.put("features", features);
         }
@@ -362,15 +460,41 @@ public final class ManifestBuilder {
         templateSpec.put("domain", domain);
         templateSpec.put("networks", networks);
         templateSpec.put("volumes", volumes);
+        applyPlacement(templateSpec, placement);
 
-        Map<String, Object> templateLabels = new LinkedHashMap<>();
+        Map<String, Object> templateLabels = new LinkedHashMap<>(new java.util.TreeMap<>(placement.templateLabels()));
         templateLabels.put("kubevirt.io/domain", spec.name());
         templateLabels.put(Labels.SOURCE_VM, Labels.value(spec.sourceVmId()));
+        Map<String, Object> templateMetadata = new LinkedHashMap<>();
+        templateMetadata.put("labels", templateLabels);
+        if (flavor.os() != null) {
+            templateMetadata.put("annotations", map("vm.kubevirt.io/os", flavor.os()));
+        }
 
         Map<String, Object> vmSpec = new LinkedHashMap<>();
+        if (instancetype) {
+            vmSpec.put("instancetype", map("name", flavor.instanceType(), "kind", kinds.instancetypeKind()));
+        }
+        if (flavor.preference() != null && kinds.preferenceKind() != null) {
+            vmSpec.put("preference", map("name", flavor.preference(), "kind", kinds.preferenceKind()));
+        }
         vmSpec.put("runStrategy", spec.runStrategy());
-        vmSpec.put("template", map("metadata", map("labels", templateLabels), "spec", templateSpec));
+        vmSpec.put("template", map("metadata", templateMetadata, "spec", templateSpec));
         return object(VM_API, "VirtualMachine", metadata, vmSpec);
+    }
+
+    /** targetNodeSelector (merged over what is there) and targetAffinity (replacing it), as MTV applies them. */
+    static void applyPlacement(Map<String, Object> templateSpec, TargetVmSpec.Placement placement) {
+        if (!placement.nodeSelector().isEmpty()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> selector = templateSpec.get("nodeSelector") instanceof Map<?, ?> m
+                    ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
+            selector.putAll(new java.util.TreeMap<>(placement.nodeSelector()));
+            templateSpec.put("nodeSelector", selector);
+        }
+        if (placement.affinity() != null) {
+            templateSpec.put("affinity", placement.affinity());
+        }
     }
 
     private static Map<String, Object> object(String apiVersion, String kind, Map<String, Object> metadata, Map<String, Object> spec) {

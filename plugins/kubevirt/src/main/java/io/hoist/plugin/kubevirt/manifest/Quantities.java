@@ -35,6 +35,16 @@ public final class Quantities {
         return roundUpToMi(rounded);
     }
 
+    /** Bytes of a Kubernetes quantity ({@code 1Gi}, {@code 500M}, {@code 1048576}). */
+    public static long parse(String quantity) {
+        try {
+            return io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+                    io.fabric8.kubernetes.api.model.Quantity.parse(quantity)).longValueExact();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + quantity + "' is not a quantity", e);
+        }
+    }
+
     public static long roundUpToMi(long bytes) {
         return ((bytes + MI - 1) / MI) * MI;
     }

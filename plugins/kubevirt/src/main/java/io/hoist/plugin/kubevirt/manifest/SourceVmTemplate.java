@@ -96,6 +96,7 @@ final class SourceVmTemplate {
             map(domain.get("cpu")).remove("model");
         }
 
+        ManifestBuilder.applyPlacement(templateSpec, spec.placement());
         Map<String, Object> renderedSpec = map(rendered.get("spec"));
         Map<String, Object> renderedTemplate = map(renderedSpec.get("template"));
         Map<String, Object> templateMetadata = new LinkedHashMap<>(map(map(sourceTemplate.get("metadata")).get("labels")).isEmpty()
@@ -107,6 +108,15 @@ final class SourceVmTemplate {
         vmSpec.remove("running");
         vmSpec.remove("dataVolumeTemplates"); // replaced by the disks the destination created
         vmSpec.put("runStrategy", spec.runStrategy());
+        if (renderedSpec.get("instancetype") != null) {
+            // vms[].instanceType: the instance type sets CPU and memory, which the VM then must not set itself
+            vmSpec.put("instancetype", renderedSpec.get("instancetype"));
+            domain.remove("cpu");
+            map(domain.get("memory")).remove("guest");
+            if (map(domain.get("memory")).isEmpty()) {
+                domain.remove("memory");
+            }
+        }
         vmSpec.put("template", Map.of("metadata", templateMetadata, "spec", templateSpec));
 
         Map<String, Object> vm = new LinkedHashMap<>(rendered);

@@ -284,6 +284,44 @@ class ClusterDestinationTest {
     }
 
     /** Same spec with 4 MiB disks, so uploads stay small. */
+    /** Issue 13: MTV's MacConflicts, an instance type the cluster lacks, and a shared disk found again by its label. */
+    @Test
+    void macConflictsMissingInstanceTypesAndSharedDisksAreFoundOnTheCluster() throws Exception {
+        Map<String, Object> foreign = Map.of("apiVersion", "kubevirt.io/v1", "kind", "VirtualMachine",
+                "metadata", Map.of("name", "old-web", "namespace", "legacy"),
+                "spec", Map.of("runStrategy", "Halted", "template", Map.of("spec", Map.of("domain", Map.of("devices",
+                        Map.of("interfaces", List.of(Map.of("name", "n0", "macAddress", "00:50:56:aa:bb:01"))))))));
+        cluster.client.genericKubernetesResources(KubeResources.VIRTUAL_MACHINE).inNamespace("legacy")
+                .resource(cluster.client.getKubernetesSerialization().convertValue(foreign, GenericKubernetesResource.class)).create();
+        TargetVmSpec base = smallDisks(TargetSpecs.efiVm("prod", "web-01", "vm-42"));
+        io.hoist.api.destination.TargetDisk d0 = base.disks().get(0);
+        io.hoist.api.destination.TargetDisk shared = new io.hoist.api.destination.TargetDisk(d0.sourceDiskId(), d0.pvcName(),
+                false, d0.volumeName(), d0.capacity(), d0.storageClass(), d0.accessMode(), d0.volumeMode(), 1, null,
+                "prov/[ds1] cluster/quorum.vmdk", false);
+        TargetVmSpec spec = new TargetVmSpec(base.namespace(), base.name(), base.sourceVmId(), base.sourceVmName(), base.sockets(),
+                base.cores(), base.threads(), base.memoryBytes(), base.firmware(), base.secureBoot(), false, null, base.diskBus(),
+                base.runStrategy(), List.of(shared), base.nics(), base.labels(), base.annotations(), base.transferNetwork(),
+                null, null, new TargetVmSpec.Flavor("u1.medium", null, null));
+        try (Destination dest = destination(Map.of())) {
+            assertThat(dest.validateTarget(spec)).extracting(Condition::type)
+                    .containsExactlyInAnyOrder("MacConflicts", "InstanceTypeNotFound");
+            assertThat(dest.validateTarget(spec).stream().filter(c -> c.type().equals("MacConflicts")).findFirst().orElseThrow()
+                    .message()).contains("legacy/old-web");
+
+            assertThat(dest.sharedDiskExists("prod", shared.shareId())).isFalse();
+            List<AllocatedDisk> first = dest.allocateDisks(spec);
+            assertThat(dest.sharedDiskExists("prod", shared.shareId())).isTrue();
+            // a second VM attached to the same disk finds that one copy instead of making its own
+            io.hoist.api.destination.TargetDisk attach = new io.hoist.api.destination.TargetDisk("other-disk", "web-02-disk-0",
+                    false, "vol-0", d0.capacity(), d0.storageClass(), null, null, 0, null, shared.shareId(), true);
+            TargetVmSpec second = new TargetVmSpec("prod", "web-02", "vm-43", "Web 02", 1, 1, 1, base.memoryBytes(),
+                    base.firmware(), false, false, null, "virtio", "Halted", List.of(attach), List.of(), Map.of("plan", "p2"),
+                    Map.of(), null);
+            assertThat(dest.allocateDisks(second)).extracting(AllocatedDisk::handle).containsExactly(first.get(0).handle());
+            assertThat(cluster.list(KubeResources.DATA_VOLUME, "prod")).hasSize(1);
+        }
+    }
+
     private static TargetVmSpec smallDisks(TargetVmSpec s) {
         List<io.hoist.api.destination.TargetDisk> disks = s.disks().stream().map(d -> new io.hoist.api.destination.TargetDisk(
                 d.sourceDiskId(), d.pvcName(), d.generateName(), d.volumeName(), 4L << 20, d.storageClass(), d.accessMode(), d.volumeMode(), d.bootOrder()))

@@ -50,6 +50,10 @@ class FolderDestinationTest {
         return files;
     }
 
+    private static String perms(Path p) throws IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
     /** Bytes the file system allocated to a file ({@code du}), as opposed to its apparent size. */
     private static long allocatedBytes(Path file) throws Exception {
         Process du = new ProcessBuilder("du", "-B1", file.toString()).redirectErrorStream(true).start();
@@ -59,8 +63,19 @@ class FolderDestinationTest {
     }
 
     @Test
+    void connectionTestOfAMissingFolderFailsAndCreatesNothing() {
+        Path root = tmp.resolve("typo/out");
+        assertThat(destination(root).testConnection()).singleElement().satisfies(c -> {
+            assertThat(c.status()).isEqualTo("False");
+            assertThat(c.reason()).isEqualTo("FolderNotFound");
+            assertThat(c.message()).contains(root.toString()).contains("mkdir -p");
+        });
+        assertThat(tmp.resolve("typo")).doesNotExist();
+    }
+
+    @Test
     void writesSparseDisksAndSchemaValidManifestsForKubectlAndVirtctl() throws Exception {
-        Path root = tmp.resolve("out");
+        Path root = Files.createDirectories(tmp.resolve("out"));
         Destination dest = destination(root);
         TargetVmSpec spec = TargetSpecs.efiVm("prod", "web-01", "vm-42");
 
@@ -98,11 +113,21 @@ class FolderDestinationTest {
             assertThat(KubevirtSchemas.errors(m)).as(manifest).isEmpty();
         }
         String vmYaml = Files.readString(vmDir.resolve("virtualmachine.yaml"));
-        assertThat(vmYaml).contains("macAddress: \"00:50:56:aa:bb:01\"").contains("networkName: \"vlans/vlan-100\"")
-                .contains("secureBoot: true").contains("guest: \"8Gi\"");
+        // kubectl's style: strings bare unless YAML would read them as something else
+        assertThat(vmYaml).contains("kind: VirtualMachine").contains("macAddress: 00:50:56:aa:bb:01")
+                .contains("networkName: vlans/vlan-100").contains("secureBoot: true").contains("guest: 8Gi");
         assertThat(Files.isExecutable(vmDir.resolve("upload.sh"))).isTrue();
+        // guest disks hold the guest's secrets: nothing here is readable by other users (issue 24 item 8)
+        assertThat(perms(vmDir)).isEqualTo("rwxr-x---");
+        assertThat(perms(root.resolve("prod"))).isEqualTo("rwxr-x---");
+        assertThat(perms(image0)).isEqualTo("rw-------");
+        assertThat(perms(vmDir.resolve("web-01-disk-1.img"))).isEqualTo("rw-------");
+        assertThat(perms(vmDir.resolve("virtualmachine.yaml"))).isEqualTo("rw-r-----");
+        assertThat(perms(vmDir.resolve("web-01-disk-0.datavolume.yaml"))).isEqualTo("rw-r-----");
+        assertThat(perms(vmDir.resolve("upload.sh"))).isEqualTo("rwxr-x---");
         assertThat(Files.readString(vmDir.resolve("upload.sh")))
                 .contains("virtctl image-upload dv web-01-disk-0 -n prod --no-create --image-path=web-01-disk-0.img")
+                .contains("kubectl get namespace prod >/dev/null 2>&1 || kubectl create namespace prod")
                 .contains("kubectl apply -f virtualmachine.yaml");
     }
 

@@ -28,4 +28,24 @@ class ManifestYamlTest {
                 .containsEntry("flag", "true").containsEntry("empty", "");
         assertThat((List<Object>) read.get("list")).containsExactly("on", "no");
     }
+
+    /** kubectl's style (issue 20 item 7): strings bare unless a YAML 1.1 reader would take them for another type. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void onlyAmbiguousStringsAreQuotedAsKubectlWritesThem() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "VirtualMachine");
+        m.put("hexMac", "00:50:56:aa:bb:01");
+        m.put("digitMac", "52:54:00:12:34:56");
+        m.put("memory", "8Gi");
+        m.put("yesWord", "yes");
+        m.put("digits", "0755");
+        m.put("list", List.of("a", "b"));
+        String yaml = ManifestYaml.toYaml(m);
+        assertThat(yaml).contains("kind: VirtualMachine\n").contains("hexMac: 00:50:56:aa:bb:01\n")
+                .contains("memory: 8Gi\n").contains("list:\n- a\n- b\n")
+                .doesNotContain("digitMac: 52:").doesNotContain("yesWord: yes").doesNotContain("digits: 0755");
+        Map<String, Object> read = new Yaml().load(yaml);
+        assertThat(read).isEqualTo(m);
+    }
 }

@@ -155,6 +155,9 @@ class KubevirtSourceTest {
             });
             watcher.start();
             try {
+                // fabric8's mock server ignores a watch's resourceVersion (a real API server replays from it): a change
+                // made before the watch reaches the server would be lost, so the test changes things only after that.
+                awaitWatchRequests("persistentvolumeclaims", "network-attachment-definitions");
                 createPvc("late", "2Mi");
                 String lateUid = cluster.client.persistentVolumeClaims().inNamespace("apps").withName("late").get().getMetadata().getUid();
                 awaitTrue(() -> host.inventory.collections.get("persistentvolumeclaims").containsKey(lateUid));
@@ -171,10 +174,22 @@ class KubevirtSourceTest {
         }
     }
 
+    private void awaitWatchRequests(String... resources) throws InterruptedException {
+        java.util.Set<String> missing = new java.util.HashSet<>(List.of(resources));
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!missing.isEmpty()) {
+            assertThat(System.nanoTime()).as("watches of %s not opened within 120 s", missing).isLessThan(deadline);
+            var request = cluster.server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (request != null && request.getPath().contains("watch=true")) {
+                missing.removeIf(r -> request.getPath().contains("/" + r));
+            }
+        }
+    }
+
     private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
+        long deadline = System.nanoTime() + 120_000_000_000L;
         while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met within 20 s").isLessThan(deadline);
+            assertThat(System.nanoTime()).as("condition not met within 120 s").isLessThan(deadline);
             Thread.sleep(50);
         }
     }

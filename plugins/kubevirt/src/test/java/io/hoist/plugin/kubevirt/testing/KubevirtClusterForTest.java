@@ -122,7 +122,13 @@ public final class KubevirtClusterForTest implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (RuntimeException e) {
+            // fabric8's mock server gives up after a fixed wait when a watch socket is still closing on a loaded
+            // machine ("Unable to close MockWebServer"); the test's assertions ran already, so only say it.
+            System.err.println("KubevirtClusterForTest: " + e.getMessage());
+        }
         uploadProxy.close();
     }
 }

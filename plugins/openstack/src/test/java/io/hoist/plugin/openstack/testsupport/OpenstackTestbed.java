@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class OpenstackTestbed {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A fresh CI machine installs ~350 packages first; a loaded one took 22 min to start. */
+    private static final long START_TIMEOUT_MINUTES = 45;
     private static OpenstackTestbed instance;
 
     public final JsonNode state;
@@ -42,13 +44,18 @@ public final class OpenstackTestbed {
             if (dir == null) {
                 throw new IllegalStateException("system property hoist.openstack.testbed (testbeds/openstack) is not set");
             }
+            // under ./test.sh the testbed is installed and started in the background from the beginning: wait for
+            // that start (minutes on a fresh machine) and never start a second one if it failed
+            String background = System.getenv("HOIST_OPENSTACK_START_LOG");
             try {
                 Path log = Files.createTempFile("hoist-openstack-start", ".log");
-                Process p = new ProcessBuilder(dir + "/start.sh").redirectErrorStream(true)
-                        .redirectOutput(log.toFile()).start();
-                if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                Process p = new ProcessBuilder(background == null ? List.of(dir + "/start.sh") : List.of(dir + "/start.sh", "--wait"))
+                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                if (!p.waitFor(START_TIMEOUT_MINUTES, TimeUnit.MINUTES) || p.exitValue() != 0) {
                     p.destroyForcibly();
-                    throw new IllegalStateException("testbeds/openstack/start.sh failed:\n" + Files.readString(log));
+                    throw new IllegalStateException("the OpenStack testbed is not up (testbeds/openstack/start.sh"
+                            + (background == null ? "" : " in the background, log " + background) + "):\n"
+                            + Files.readString(log) + (background == null ? "" : tail(Path.of(background), 40)));
                 }
                 // start.sh prints the state file's path last on stdout (its progress goes to stderr)
                 Path stateFile = Files.readAllLines(log).reversed().stream().map(String::trim)
@@ -63,6 +70,15 @@ public final class OpenstackTestbed {
             }
         }
         return instance;
+    }
+
+    private static String tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return "\n--- last lines of " + log + ":\n" + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "\n(" + log + " unreadable: " + e.getMessage() + ")";
+        }
     }
 
     public String text(String field) {

@@ -31,24 +31,45 @@ public final class AllocationUnits {
             return word;
         }
         if (!u.startsWith("byte")) {
-            throw new IllegalArgumentException(field + ": unit '" + units + "' is not a byte unit");
+            throw new IllegalArgumentException(field + ": unit '" + abbreviate(units) + "' is not a byte unit");
         }
         String rest = u.substring(u.startsWith("bytes") ? 5 : 4);
         long factor = 1;
         Matcher m = FACTOR.matcher(rest);
         int at = 0;
         while (m.find() && m.start() == at) {
-            long base = Long.parseLong(m.group(1));
-            int exp = m.group(2) == null ? 1 : Integer.parseInt(m.group(2));
-            for (int i = 0; i < exp; i++) {
-                factor = Math.multiplyExact(factor, base);
-            }
+            factor = Math.multiplyExact(factor, power(m.group(1), m.group(2), units, field));
             at = m.end();
         }
         if (at != rest.length()) {
-            throw new IllegalArgumentException(field + ": unit '" + units + "' is not understood (expected e.g. 'byte * 2^30')");
+            throw new IllegalArgumentException(field + ": unit '" + abbreviate(units) + "' is not understood (expected e.g. 'byte * 2^30')");
         }
         return factor;
+    }
+
+    /**
+     * {@code base^exp} computed arithmetically (a loop of {@code 1^2000000000} multiplications spun for seconds);
+     * a result past a long is refused, naming the field.
+     */
+    private static long power(String baseText, String expText, String units, String field) {
+        try {
+            java.math.BigInteger base = new java.math.BigInteger(baseText);
+            java.math.BigInteger exp = expText == null ? java.math.BigInteger.ONE : new java.math.BigInteger(expText);
+            if (base.signum() == 0 || base.equals(java.math.BigInteger.ONE)) {
+                return base.longValueExact(); // 0^n and 1^n, whatever n
+            }
+            if (exp.bitLength() > 7 || base.bitLength() > 63) { // any base >= 2 to a power >= 128 overflows a long
+                throw new ArithmeticException();
+            }
+            return base.pow(exp.intValueExact()).longValueExact();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(field + ": unit '" + abbreviate(units)
+                    + "' is larger than any disk");
+        }
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "... (" + (s.length() - 64) + " more characters)";
     }
 
     /** {@code value} (a decimal number) times {@link #bytesPerUnit}. */
@@ -60,11 +81,16 @@ public final class AllocationUnits {
         try {
             n = Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(field + ": '" + value + "' is not a whole number");
+            throw new IllegalArgumentException(field + ": '" + abbreviate(value) + "' is not a whole number that fits 64 bits");
         }
         if (n < 0) {
             throw new IllegalArgumentException(field + ": '" + value + "' is negative");
         }
-        return Math.multiplyExact(n, bytesPerUnit(units, fallbackUnit, field));
+        try {
+            return Math.multiplyExact(n, bytesPerUnit(units, fallbackUnit, field));
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(field + ": " + abbreviate(value) + " × '" + abbreviate(units)
+                    + "' is larger than any disk");
+        }
     }
 }

@@ -15,6 +15,10 @@ import java.util.zip.Inflater;
  * a sector of the file, or to nothing (reads as zeros), which gives random access and an exact zero map
  * without reading the data. streamOptimized files written by VMware keep the directory only in the footer
  * ({@code gdOffset == GD_AT_END}); it is read from there.
+ *
+ * <p>The header is untrusted: every size it declares is checked against the file's real length before anything
+ * is allocated (a 30 KB file cannot hold a 2 GB grain directory), and the caches are bounded in bytes, not
+ * entries, since a grain may be 64 KiB or 16 MiB.
  */
 final class SparseExtent implements VmdkExtent {
     static final int MAGIC = 0x564d444b; // "KDMV" little-endian
@@ -26,8 +30,11 @@ final class SparseExtent implements VmdkExtent {
     private static final long GTE_ZERO = 1;
     private static final int MARKER_HEADER = 12;
     private static final long MAX_GRAIN_SECTORS = 1 << 15; // 16 MiB; VMware uses 128 sectors (64 KiB)
-    private static final int GT_CACHE = 1024;
-    private static final int GRAIN_CACHE = 64;
+    /** Bytes of grain tables and of decompressed grains kept per open extent. */
+    static final long GT_CACHE_BYTES = 16L << 20;
+    static final long GRAIN_CACHE_BYTES = 64L << 20;
+    /** The largest disk a VMDK can describe (VMware's limit is 62 TiB). */
+    static final long MAX_CAPACITY_BYTES = 64L << 40;
 
     /** The fields of the 512-byte header this reader needs. */
     record Header(int version, int flags, long capacitySectors, long grainSectors, long descriptorSector,
@@ -54,8 +61,8 @@ final class SparseExtent implements VmdkExtent {
     private final boolean compressed;
     /** File sector of each grain table; 0 when the table is absent (its grains read as zeros). */
     private final long[] gd;
-    private final Map<Integer, int[]> gtCache = lru(GT_CACHE);
-    private final Map<Long, byte[]> grainCache = lru(GRAIN_CACHE);
+    private final Map<Integer, int[]> gtCache;
+    private final Map<Long, byte[]> grainCache;
 
     private SparseExtent(ByteRange file, Header h, long[] gd) {
         this.file = file;
@@ -65,6 +72,8 @@ final class SparseExtent implements VmdkExtent {
         this.gtesPerGt = h.gtesPerGt();
         this.compressed = h.compressed();
         this.gd = gd;
+        this.gtCache = lru((int) Math.max(1, GT_CACHE_BYTES / (4L * gtesPerGt)));
+        this.grainCache = lru((int) Math.max(1, GRAIN_CACHE_BYTES / grainBytes));
     }
 
     static Header readHeader(ByteRange file) throws IOException {
@@ -89,8 +98,13 @@ final class SparseExtent implements VmdkExtent {
         validate(h, name);
         long grains = ceilDiv(h.capacitySectors(), h.grainSectors());
         long tables = ceilDiv(grains, h.gtesPerGt());
-        if (tables > Integer.MAX_VALUE / 4) {
-            throw new IOException(name + ": grain directory of " + tables + " entries is too large");
+        // the directory must lie inside the file: checked before allocating it
+        long gdStart = h.gdSector() * SECTOR;
+        if (tables > Integer.MAX_VALUE / 4 || gdStart > file.length() || tables * 4 > file.length() - gdStart) {
+            throw new IOException(name + ": header fields capacity=" + h.capacitySectors() + " sectors, grainSize="
+                    + h.grainSectors() + ", numGTEsPerGT=" + h.gtesPerGt() + " need a grain directory of " + tables
+                    + " entries at sector " + h.gdSector() + ", beyond the end of the " + file.length()
+                    + "-byte file (corrupt or hostile VMDK)");
         }
         ByteBuffer gdBytes = ByteBuffer.allocate((int) tables * 4).order(ByteOrder.LITTLE_ENDIAN);
         file.readFully(h.gdSector() * SECTOR, gdBytes);
@@ -110,14 +124,14 @@ final class SparseExtent implements VmdkExtent {
         if (h.gtesPerGt() < 1 || h.gtesPerGt() > 65536) {
             throw new IOException(name + ": header field numGTEsPerGT=" + h.gtesPerGt() + " is invalid");
         }
-        if (h.capacitySectors() < 0 || h.capacitySectors() > (Long.MAX_VALUE / SECTOR)) {
+        if (h.capacitySectors() < 0 || h.capacitySectors() > MAX_CAPACITY_BYTES / SECTOR) {
             throw new IOException(name + ": header field capacity=" + h.capacitySectors() + " sectors is invalid");
         }
         if (h.compressed() && h.compressAlgorithm() != COMPRESSION_DEFLATE) {
             throw new IOException(name + ": header field compressAlgorithm=" + h.compressAlgorithm()
                     + " is not supported (only 1, deflate)");
         }
-        if (h.gdSector() <= 0) {
+        if (h.gdSector() <= 0 || h.gdSector() > Long.MAX_VALUE / SECTOR) {
             throw new IOException(name + ": header field gdOffset=" + h.gdSector() + " is invalid");
         }
     }
@@ -148,8 +162,13 @@ final class SparseExtent implements VmdkExtent {
                 return cached;
             }
         }
+        long at = gd[index] * SECTOR;
+        if (at + gtesPerGt * 4L > file.length()) {
+            throw new IOException(name + ": grain directory entry " + index + " points to sector " + gd[index]
+                    + ", beyond the end of the " + file.length() + "-byte file (corrupt VMDK)");
+        }
         ByteBuffer b = ByteBuffer.allocate(gtesPerGt * 4).order(ByteOrder.LITTLE_ENDIAN);
-        file.readFully(gd[index] * SECTOR, b);
+        file.readFully(at, b);
         int[] gt = new int[gtesPerGt];
         b.flip();
         b.asIntBuffer().get(gt);
@@ -177,7 +196,7 @@ final class SparseExtent implements VmdkExtent {
             throw new IOException(name + ": grain at sector " + sector + " says it holds disk sector " + lba
                     + " but the grain table maps it to " + expectedLba + " (corrupt VMDK)");
         }
-        if (size == 0 || size > 2L * grainBytes + 4096) {
+        if (size == 0 || size > 2L * grainBytes + 4096 || at + MARKER_HEADER + size > file.length()) {
             throw new IOException(name + ": grain at sector " + sector + " has an invalid compressed size " + size);
         }
         byte[] compressedBytes = file.readBytes(at + MARKER_HEADER, (int) size);

@@ -40,11 +40,11 @@ record VmdkDescriptor(String createType, String parentCid, List<ExtentLine> exte
             Matcher e = EXTENT.matcher(line);
             if (e.matches()) {
                 String type = e.group(3).toUpperCase(Locale.ROOT);
-                long offset = e.group(5) == null ? 0 : Long.parseLong(e.group(5));
+                long offset = e.group(5) == null ? 0 : number(e.group(5), "offset", line, name);
                 if (!type.equals("ZERO") && e.group(4) == null) {
                     throw new IOException(name + ": extent line '" + line + "' names no file");
                 }
-                extents.add(new ExtentLine(e.group(1), Long.parseLong(e.group(2)), type, e.group(4), offset));
+                extents.add(new ExtentLine(e.group(1), number(e.group(2), "size", line, name), type, e.group(4), offset));
                 continue;
             }
             Matcher kv = KEY_VALUE.matcher(line);
@@ -60,6 +60,21 @@ record VmdkDescriptor(String createType, String parentCid, List<ExtentLine> exte
             throw new IOException(name + ": the VMDK descriptor has no extent lines");
         }
         return new VmdkDescriptor(createType, parentCid, List.copyOf(extents));
+    }
+
+    /** A sector count of an extent line; one that does not fit 64 bits is a corrupt descriptor, named as such. */
+    private static long number(String digits, String field, String line, String name) throws IOException {
+        try {
+            long n = Long.parseLong(digits);
+            if (n > Long.MAX_VALUE / 512) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IOException(name + ": extent " + field + " " + (digits.length() > 24 ? digits.substring(0, 24) + "..." : digits)
+                    + " sectors in line '" + (line.length() > 120 ? line.substring(0, 120) + "..." : line)
+                    + "' is too large (corrupt VMDK descriptor)");
+        }
     }
 
     boolean hasParent() {

@@ -101,6 +101,10 @@ public final class VmdkDiskReader implements DiskReader {
                 };
                 placed.add(new Placed(at, extent));
                 at += bytes;
+                if (at > SparseExtent.MAX_CAPACITY_BYTES) {
+                    throw new IOException(primary.name() + ": extent lines add up to more than "
+                            + SparseExtent.MAX_CAPACITY_BYTES + " bytes, larger than any VMDK (corrupt descriptor)");
+                }
             }
             String format = d.createType() == null ? "vmdk" : d.createType();
             return new VmdkDiskReader(primary.name() + " (" + format + ")", List.copyOf(placed), files, format);
@@ -115,7 +119,8 @@ public final class VmdkDiskReader implements DiskReader {
         String createType = null;
         // The embedded descriptor says whether this is a delta disk, which cannot be read on its own.
         if (h.descriptorSector() > 0 && h.descriptorSectors() > 0
-                && h.descriptorSectors() * 512 <= VmdkDescriptor.MAX_BYTES) {
+                && h.descriptorSectors() * 512 <= VmdkDescriptor.MAX_BYTES
+                && h.descriptorSector() <= (file.length() - h.descriptorSectors() * 512) / 512) { // inside the file
             byte[] text = file.readBytes(h.descriptorSector() * 512, (int) (h.descriptorSectors() * 512));
             VmdkDescriptor d = VmdkDescriptor.parse(new String(text, StandardCharsets.UTF_8), file.name());
             rejectDelta(d, file.name());

@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.ovirt.engine.sdk4.builders.BackupBuilder;
 import org.ovirt.engine.sdk4.builders.DiskBuilder;
 import org.ovirt.engine.sdk4.types.Backup;
@@ -23,19 +22,24 @@ import org.ovirt.engine.sdk4.types.Checkpoint;
  * Warm precopies through the engine's incremental backup API. A precopy "snapshot" is a backup: created from the
  * VM's newest checkpoint ({@code from_checkpoint_id}; the first one is full), waited for until {@code ready}, its
  * disks read through image transfers, then finalized. The {@link SnapshotRef} is the backup's id with each disk's
- * new checkpoint ({@code to_checkpoint_id}). Checkpoints this plugin created are removed oldest first (the engine
+ * new checkpoint ({@code to_checkpoint_id}). Checkpoints this plugin created are recorded in a {@link CheckpointLedger}
+ * (in the provider's work directory, so a restarted platform still knows them) and removed oldest first (the engine
  * removes only the root of the chain) once no running backup starts from them.
  */
 public final class IncrementalBackups {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration FINALIZE_TIMEOUT = Duration.ofMinutes(10);
 
+    /** Backups this plugin starts carry this description prefix, so one left open by a crash is recognised. */
+    public static final String DESCRIPTION_PREFIX = "hoist-migration";
+
     private final EngineClient client;
     /** Checkpoints created by backups of this plugin; only these are ever removed. */
-    private final Set<String> ours = ConcurrentHashMap.newKeySet();
+    private final CheckpointLedger ours;
 
-    public IncrementalBackups(EngineClient client) {
+    public IncrementalBackups(EngineClient client, CheckpointLedger ours) {
         this.client = client;
+        this.ours = ours;
     }
 
     /**
@@ -44,10 +48,13 @@ public final class IncrementalBackups {
      */
     public SnapshotRef create(String vmId, String vmName, List<String> diskIds, String description) {
         for (Backup b : backups(vmId)) {
+            if (b.descriptionPresent() && b.description() != null && b.description().startsWith(DESCRIPTION_PREFIX)) {
+                record(vmId, b); // ours, left open by a crash before its precopy was recorded
+            }
             finalizeAndWait(vmId, b.id());
         }
         String from = leafCheckpoint(vmId);
-        BackupBuilder bb = backup().description(description == null ? "hoist" : description)
+        BackupBuilder bb = backup().description(DESCRIPTION_PREFIX + (description == null ? "" : " " + description))
                 .disks(diskIds.stream().map(id -> disk().id(id)).toArray(DiskBuilder[]::new));
         if (from != null) {
             bb.fromCheckpointId(from);
@@ -56,6 +63,7 @@ public final class IncrementalBackups {
         String id = b.id();
         long end = System.nanoTime() + READY_TIMEOUT.toNanos();
         try {
+            record(vmId, b);
             while (!(b.phasePresent() && b.phase() == BackupPhase.READY)) {
                 if (System.nanoTime() > end) {
                     throw new HoistException(HoistException.Type.UNAVAILABLE, "BackupTimeout", "backup " + id + " of "
@@ -67,15 +75,13 @@ public final class IncrementalBackups {
                     throw new HoistException(HoistException.Type.UNAVAILABLE, "BackupFailed",
                             "the engine ended backup " + id + " of " + vmName + " before it was ready");
                 }
+                record(vmId, b);
             }
         } catch (RuntimeException e) {
             finalizeQuietly(vmId, id);
             throw e;
         }
         String to = b.toCheckpointIdPresent() ? b.toCheckpointId() : null;
-        if (to != null) {
-            ours.add(to);
-        }
         Map<String, String> changeIds = new HashMap<>();
         for (String d : diskIds) {
             changeIds.put(d, to == null ? "" : to);
@@ -116,7 +122,7 @@ public final class IncrementalBackups {
         if (to == null) {
             return;
         }
-        ours.add(to);
+        ours.add(vmId, to);
         Set<String> runningFrom = new HashSet<>();
         for (Backup b : backups(vmId)) {
             if (b.fromCheckpointIdPresent()) {
@@ -125,16 +131,23 @@ public final class IncrementalBackups {
         }
         for (int guard = 0; guard < 1000; guard++) {
             Checkpoint root = rootCheckpoint(vmId);
-            if (root == null || !ours.contains(root.id()) || runningFrom.contains(root.id())) {
+            if (root == null || !ours.contains(vmId, root.id()) || runningFrom.contains(root.id())) {
                 return;
             }
             String id = root.id();
             client.call("remove checkpoint " + id, s -> s.vmsService().vmService(vmId).checkpointsService()
                     .checkpointService(id).remove().send());
-            ours.remove(id);
+            ours.remove(vmId, id);
             if (id.equals(to)) {
                 return;
             }
+        }
+    }
+
+    /** Notes the backup's checkpoint as ours as soon as the engine names it (before any crash can lose it). */
+    private void record(String vmId, Backup b) {
+        if (b.toCheckpointIdPresent() && b.toCheckpointId() != null && !b.toCheckpointId().isBlank()) {
+            ours.add(vmId, b.toCheckpointId());
         }
     }
 

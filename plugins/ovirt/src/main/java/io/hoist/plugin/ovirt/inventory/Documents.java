@@ -16,6 +16,7 @@ import org.ovirt.engine.sdk4.types.DiskProfile;
 import org.ovirt.engine.sdk4.types.Host;
 import org.ovirt.engine.sdk4.types.HostDevice;
 import org.ovirt.engine.sdk4.types.Identified;
+import org.ovirt.engine.sdk4.types.LogicalUnit;
 import org.ovirt.engine.sdk4.types.Network;
 import org.ovirt.engine.sdk4.types.Nic;
 import org.ovirt.engine.sdk4.types.NumaNode;
@@ -123,13 +124,32 @@ public final class Documents {
         m.put("provisionedSize", num(d.provisionedSize()));
         m.put("format", d.formatPresent() ? d.format().value() : "");
         m.put("backup", d.backupPresent() ? d.backup().value() : "");
-        Map<String, Object> lun = new LinkedHashMap<>();
-        if (d.lunStoragePresent() && d.lunStorage() != null) {
-            lun.put("id", nz(d.lunStorage().id()));
-            lun.put("type", d.lunStorage().typePresent() ? d.lunStorage().type().value() : "");
-        }
-        m.put("lun", lun);
+        // the disk-level flag of older engines; MTV reads the attachment's (scsiReservation), which includes it here
+        m.put("usesScsiReservation", bool(d::usesScsiReservationPresent, d::usesScsiReservation));
+        m.put("lun", lun(d));
         return m;
+    }
+
+    /** MTV's {@code lun.logicalUnits.logicalUnit[]} (what its disk capacity rule and LUN handling read). */
+    private static Map<String, Object> lun(Disk d) {
+        List<Map<String, Object>> units = new ArrayList<>();
+        if (d.lunStoragePresent() && d.lunStorage() != null && d.lunStorage().logicalUnitsPresent()) {
+            for (LogicalUnit u : d.lunStorage().logicalUnits()) {
+                Map<String, Object> lu = new LinkedHashMap<>();
+                lu.put("lunId", nz(u.id()));
+                lu.put("address", str(u::addressPresent, u::address));
+                lu.put("port", u.portPresent() && u.port() != null ? String.valueOf(u.port()) : "");
+                lu.put("target", str(u::targetPresent, u::target));
+                lu.put("lunMapping", u.lunMappingPresent() && u.lunMapping() != null ? u.lunMapping().longValue() : 0);
+                lu.put("size", num(u.size()));
+                units.add(lu);
+            }
+        }
+        Map<String, Object> logicalUnits = new LinkedHashMap<>();
+        logicalUnits.put("logicalUnit", units);
+        Map<String, Object> lun = new LinkedHashMap<>();
+        lun.put("logicalUnits", logicalUnits);
+        return lun;
     }
 
     /**
@@ -190,6 +210,10 @@ public final class Documents {
         m.put("timezone", v.timeZonePresent() && v.timeZone().namePresent() ? v.timeZone().name() : "");
         m.put("stateless", bool(v::statelessPresent, v::stateless));
         m.put("osType", v.osPresent() && v.os().typePresent() ? v.os().type() : "");
+        // Hoist's additions (not in MTV's model): what a target VM cannot be made from
+        m.put("origin", str(v::originPresent, v::origin));
+        m.put("cpuArchitecture", v.cpuPresent() && v.cpu().architecturePresent() && v.cpu().architecture() != null
+                ? v.cpu().architecture().value() : "");
         m.put("guestName", v.guestOperatingSystemPresent() && v.guestOperatingSystem().distributionPresent()
                 ? v.guestOperatingSystem().distribution() : "");
         m.put("properties", properties(v.customPropertiesPresent() ? v.customProperties() : List.of()));
@@ -208,7 +232,7 @@ public final class Documents {
             wd.add(Map.of("id", nz(w.id()), "action", w.actionPresent() ? w.action().value() : "",
                     "model", w.modelPresent() ? w.model().value() : ""));
         }
-        m.put("watchdogs", wd);
+        m.put("watchDogs", wd); // MTV's field name (its watchdog rule reads input.watchDogs)
         List<Map<String, Object>> devs = new ArrayList<>();
         for (HostDevice d : hostDevices) {
             devs.add(Map.of("id", nz(d.id()), "capability", str(d::capabilityPresent, d::capability)));
@@ -238,11 +262,12 @@ public final class Documents {
             Map<String, Object> am = new LinkedHashMap<>();
             am.put("id", nz(a.id()));
             am.put("interface", a.interface_Present() ? a.interface_().value() : "");
-            am.put("scsiReservation", bool(a::usesScsiReservationPresent, a::usesScsiReservation));
-            am.put("bootable", bool(a::bootablePresent, a::bootable));
-            am.put("active", !a.activePresent() || a.active());
             String diskId = a.diskPresent() ? a.disk().id() : "";
             Map<String, Object> disk = disks.get(diskId);
+            am.put("scsiReservation", bool(a::usesScsiReservationPresent, a::usesScsiReservation)
+                    || disk != null && Boolean.TRUE.equals(disk.get("usesScsiReservation")));
+            am.put("bootable", bool(a::bootablePresent, a::bootable));
+            am.put("active", !a.activePresent() || a.active());
             am.put("disk", disk == null ? Map.of("id", nz(diskId)) : disk);
             atts.add(am);
             diskIds.add(diskId);

@@ -354,14 +354,4 @@ public final class InventoryCollector {
             }
         }
     }
-
-    /** The cluster's CPU type (what preserveClusterCpuModel keeps), from the last collection; null when unknown. */
-    public String clusterCpuType(String clusterId) {
-        Map<String, Object> c = clusters.get(clusterId);
-        if (c == null || !(c.get("cpu") instanceof Map<?, ?> cpu)) {
-            return null;
-        }
-        Object t = cpu.get("type");
-        return t == null || t.toString().isBlank() ? null : t.toString();
-    }
 }

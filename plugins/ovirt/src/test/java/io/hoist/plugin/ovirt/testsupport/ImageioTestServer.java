@@ -46,6 +46,9 @@ public final class ImageioTestServer implements AutoCloseable {
     private final Random random = new Random(16);
     public final AtomicLong requests = new AtomicLong();
     public final AtomicLong dropped = new AtomicLong();
+    /** Data bytes served over every ticket, and the query of each {@code /extents} request, for end-to-end tests. */
+    public final AtomicLong dataBytes = new AtomicLong();
+    public final List<String> extentQueries = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile double dropRate;
 
     public ImageioTestServer(TestTls tls) throws IOException {
@@ -134,6 +137,7 @@ public final class ImageioTestServer implements AutoCloseable {
 
     private void extents(HttpExchange ex, Ticket t) throws IOException {
         String q = ex.getRequestURI().getQuery() == null ? "" : ex.getRequestURI().getQuery();
+        extentQueries.add(q);
         List<Map<String, Object>> out = new ArrayList<>();
         if (q.contains("context=dirty")) {
             if (t.dirty() == null) {
@@ -259,9 +263,11 @@ public final class ImageioTestServer implements AutoCloseable {
         if (count != null) {
             count.addAndGet(length);
         }
+        dataBytes.addAndGet(length);
     }
 
-    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+    /** An answer with its length (none for an empty body); shared with the test engine. */
+    static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
         ex.getResponseHeaders().set("Content-Type", type);
         ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {

@@ -5,6 +5,8 @@ import static org.ovirt.engine.sdk4.builders.Builders.checkpoint;
 import static org.ovirt.engine.sdk4.builders.Builders.disk;
 import static org.ovirt.engine.sdk4.builders.Builders.event;
 import static org.ovirt.engine.sdk4.builders.Builders.imageTransfer;
+import static org.ovirt.engine.sdk4.builders.Builders.systemOption;
+import static org.ovirt.engine.sdk4.builders.Builders.systemOptionValue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +16,6 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -43,10 +44,12 @@ import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
 import org.ovirt.api.metamodel.runtime.xml.XmlWriter;
+import org.ovirt.engine.sdk4.builders.SystemOptionValueBuilder;
 import org.ovirt.engine.sdk4.internal.xml.XmlBackupWriter;
 import org.ovirt.engine.sdk4.internal.xml.XmlCheckpointWriter;
 import org.ovirt.engine.sdk4.internal.xml.XmlEventWriter;
 import org.ovirt.engine.sdk4.internal.xml.XmlImageTransferWriter;
+import org.ovirt.engine.sdk4.internal.xml.XmlSystemOptionWriter;
 import org.ovirt.engine.sdk4.types.Backup;
 import org.ovirt.engine.sdk4.types.BackupPhase;
 import org.ovirt.engine.sdk4.types.Checkpoint;
@@ -98,11 +101,27 @@ public final class OvirtEngineTestServer implements AutoCloseable {
     private final HttpsServer server;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final Map<String, Document> docs = new HashMap<>();
+    /** Reported devices of VMs stopped here, restored when they start. */
+    private final Map<String, Document> agentReportsWhileDown = new HashMap<>();
     private final Map<String, Map<String, Element>> entities = new HashMap<>();
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final List<Event> events = new ArrayList<>();
     private final Map<String, Transfer> transfers = new LinkedHashMap<>();
     private final Map<String, BackupState> backups = new LinkedHashMap<>();
+    /**
+     * The engine's ServerCPUList option by cluster level ({@code GET options/ServerCPUList?version=}), not recorded:
+     * the recorded clusters' CPU families in the engine's format ({@code level:name:flags:verb:architecture;}, the
+     * verb being the libvirt model with its flags), a few neighbours around them.
+     */
+    private final Map<String, String> serverCpuLists = new ConcurrentHashMap<>(Map.of(
+            "4.2", "6:Intel Westmere Family:aes,vmx,nx,model_Westmere:Westmere:x86_64; "
+                    + "11:Intel Broadwell Family:vmx,nx,model_Broadwell:Broadwell:x86_64; "
+                    + "13:Intel Skylake Server IBRS SSBD Family:vmx,nx,model_Skylake-Server,spec_ctrl,ssbd:Skylake-Server,+spec-ctrl,+ssbd:x86_64; "
+                    + "2:AMD Opteron G1:svm,nx,model_Opteron_G1:Opteron_G1:x86_64;",
+            "4.3", "6:Intel Westmere Family:aes,vmx,nx,model_Westmere:Westmere:x86_64; "
+                    + "11:Intel Broadwell Family:vmx,nx,model_Broadwell:Broadwell:x86_64; "
+                    + "13:Intel Skylake Server IBRS SSBD Family:vmx,nx,model_Skylake-Server,spec_ctrl,ssbd:Skylake-Server,+spec-ctrl,+ssbd:x86_64; "
+                    + "2:AMD Opteron G1:svm,nx,model_Opteron_G1:Opteron_G1:x86_64;"));
     private final Map<String, List<CheckpointState>> checkpoints = new HashMap<>();
     private final Map<String, Path> images = new ConcurrentHashMap<>();
     private final Map<String, List<long[]>> writes = new HashMap<>();
@@ -111,6 +130,8 @@ public final class OvirtEngineTestServer implements AutoCloseable {
     private long eventIndex = 5000;
     private volatile long pauseTransferAfterBytes = -1;
     private volatile long transitionMillis = 150;
+    private volatile String user = USER;
+    private volatile String password = PASSWORD;
 
     /** One image transfer: its phase follows ImageTransferPhase. */
     private static final class Transfer {
@@ -134,6 +155,7 @@ public final class OvirtEngineTestServer implements AutoCloseable {
         final String from;
         final String to = UUID.randomUUID().toString();
         final List<String> disks;
+        String description;
         final Map<String, Path> views = new HashMap<>();
         final Map<String, List<long[]>> dirty = new HashMap<>();
         volatile BackupPhase phase = BackupPhase.INITIALIZING;
@@ -153,18 +175,26 @@ public final class OvirtEngineTestServer implements AutoCloseable {
     }
 
     public OvirtEngineTestServer(Path recorded) throws Exception {
-        tls = TestTls.create();
+        this(recorded, new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    /**
+     * @param bind where the API listens (an example's engine name resolved by the test to a loopback address, port
+     *             443); its certificate also names {@code extraNames}
+     */
+    public OvirtEngineTestServer(Path recorded, InetSocketAddress bind, String... extraNames) throws Exception {
+        tls = TestTls.create(extraNames);
         imageio = new ImageioTestServer(tls);
         work = Files.createTempDirectory("hoist-ovirt-engine");
         load(recorded);
-        server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        server = HttpsServer.create(bind, 64);
         server.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext));
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/ovirt-engine/sso/", this::sso);
         server.createContext("/ovirt-engine/services/", ex -> send(ex, 200, "application/json", "{}".getBytes()));
         server.createContext(API, this::api);
         server.start();
-        url = "https://127.0.0.1:" + server.getAddress().getPort() + API;
+        url = "https://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort() + API;
         timers.scheduleWithFixedDelay(this::watchTransfers, 50, 50, TimeUnit.MILLISECONDS);
     }
 
@@ -226,6 +256,38 @@ public final class OvirtEngineTestServer implements AutoCloseable {
         c.setTextContent(value);
     }
 
+    /**
+     * Adds a top-level object as the engine would list and get it ({@code collection}: disks, networks, vnicprofiles,
+     * storagedomains, ...), e.g. a filled-in stub of the edge-case fixtures.
+     */
+    public synchronized void addObject(String collection, String xml) throws Exception {
+        Element el = parse(xml.getBytes(StandardCharsets.UTF_8)).getDocumentElement();
+        Document list = docs.computeIfAbsent(collection, c -> newDoc(PLURAL.getOrDefault(c, c)));
+        Element imported = (Element) list.importNode(el, true);
+        Element old = entities.get(collection).put(imported.getAttribute("id"), imported);
+        if (old != null) {
+            list.getDocumentElement().removeChild(old);
+        }
+        list.getDocumentElement().appendChild(imported);
+    }
+
+    /** Adds a VM with its sub-collections ({@code nics}, {@code diskattachments}, {@code watchdogs}, ... → their XML). */
+    public synchronized String addVm(String vmXml, Map<String, String> subCollections) throws Exception {
+        addObject("vms", vmXml);
+        String id = parse(vmXml.getBytes(StandardCharsets.UTF_8)).getDocumentElement().getAttribute("id");
+        for (Map.Entry<String, String> e : subCollections.entrySet()) {
+            docs.put("vms/" + id + "/" + e.getKey(), parse(e.getValue().getBytes(StandardCharsets.UTF_8)));
+        }
+        addEvent(34, "VM " + id + " was created", id);
+        return id;
+    }
+
+    /** The engine's credentials (an example's Secret may carry its own placeholder password). */
+    public void acceptCredentials(String user, String password) {
+        this.user = user;
+        this.password = password;
+    }
+
     public synchronized String vmIdByName(String name) {
         return entities.get("vms").values().stream().filter(v -> name.equals(text(v, "name"))).map(v -> v.getAttribute("id"))
                 .findFirst().orElseThrow();
@@ -244,6 +306,15 @@ public final class OvirtEngineTestServer implements AutoCloseable {
     public synchronized void editVm(String vmId, Consumer<Element> change, String description) {
         change.accept(entities.get("vms").get(vmId));
         addEvent(35, description, vmId);
+    }
+
+    /** Replaces (or, with null, removes) the engine's ServerCPUList for a cluster level, e.g. "4.3". */
+    public void setServerCpuList(String level, String value) {
+        if (value == null) {
+            serverCpuLists.remove(level);
+        } else {
+            serverCpuLists.put(level, value);
+        }
     }
 
     /** Sets a disk's field (e.g. backup → incremental, format → cow, status → locked) with an event on its VM. */
@@ -382,14 +453,14 @@ public final class OvirtEngineTestServer implements AutoCloseable {
                 return;
             }
             Map<String, String> form = form(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            if (!"password".equals(form.get("grant_type")) || !USER.equals(form.get("username"))
-                    || !PASSWORD.equals(form.get("password"))) {
+            if (!"password".equals(form.get("grant_type")) || !user.equals(form.get("username"))
+                    || !password.equals(form.get("password"))) {
                 send(ex, 400, "application/json", JSON.writeValueAsBytes(Map.of("error_code", "access_denied",
                         "error", "Cannot authenticate user '" + form.get("username") + "': The username or password is incorrect.")));
                 return;
             }
             String token = UUID.randomUUID().toString();
-            tokens.put(token, USER);
+            tokens.put(token, user);
             send(ex, 200, "application/json", JSON.writeValueAsBytes(Map.of("access_token", token, "scope", "ovirt-app-api",
                     "token_type", "bearer", "exp", String.valueOf(System.currentTimeMillis() + 3_600_000))));
         }
@@ -476,6 +547,15 @@ public final class OvirtEngineTestServer implements AutoCloseable {
             }
             Transfer t = transfers.get(p[1]);
             return t == null ? notFound("image transfer " + p[1]) : Reply.ok(write(w -> XmlImageTransferWriter.writeOne(transfer(t), w)));
+        }
+        if (coll.equals("options") && p.length == 2) {
+            if (!p[1].equals("ServerCPUList")) {
+                return notFound("option " + p[1]);
+            }
+            String version = q.get("version");
+            var values = serverCpuLists.entrySet().stream().filter(v -> version == null || v.getKey().equals(version))
+                    .map(v -> systemOptionValue().version(v.getKey()).value(v.getValue())).toArray(SystemOptionValueBuilder[]::new);
+            return Reply.ok(write(w -> XmlSystemOptionWriter.writeOne(systemOption().id(p[1]).name(p[1]).values(values).build(), w)));
         }
         if (!entities.containsKey(coll)) {
             return notFound(path);
@@ -601,7 +681,7 @@ public final class OvirtEngineTestServer implements AutoCloseable {
     }
 
     private Backup backupOf(BackupState b) {
-        var bb = backup().id(b.id).phase(b.phase).creationDate(new Date())
+        var bb = backup().id(b.id).phase(b.phase).creationDate(new Date()).description(b.description)
                 .disks(b.disks.stream().map(d -> disk().id(d)).toArray(org.ovirt.engine.sdk4.builders.DiskBuilder[]::new))
                 .vm(org.ovirt.engine.sdk4.builders.Builders.vm().id(b.vmId));
         if (b.from != null) {
@@ -619,6 +699,25 @@ public final class OvirtEngineTestServer implements AutoCloseable {
             b.parentId(c.parentId);
         }
         return b.build();
+    }
+
+    /**
+     * The guest agent's reported devices exist while the VM runs (the recorded VM that is down has none): a stop
+     * puts them aside, a start brings them back.
+     */
+    private void guestAgent(String vmId, boolean running) {
+        String path = "vms/" + vmId + "/reporteddevices";
+        if (running) {
+            Document back = agentReportsWhileDown.remove(vmId);
+            if (back != null) {
+                docs.put(path, back);
+            }
+        } else {
+            Document gone = docs.remove(path);
+            if (gone != null) {
+                agentReportsWhileDown.put(vmId, gone);
+            }
+        }
     }
 
     private Reply post(String path, byte[] body) throws Exception {
@@ -640,6 +739,7 @@ public final class OvirtEngineTestServer implements AutoCloseable {
             setText(vm, "status", start ? "powering_up" : "powering_down");
             later(() -> {
                 setText(vm, "status", start ? "up" : "down");
+                guestAgent(p[1], start);
                 addEvent(start ? 32 : 33, "VM " + text(vm, "name") + (start ? " started" : " is down"), p[1]);
             });
             return Reply.ok("<action><status>complete</status></action>");
@@ -761,6 +861,7 @@ public final class OvirtEngineTestServer implements AutoCloseable {
             disks.add(id);
         }
         BackupState b = new BackupState(UUID.randomUUID().toString(), vmId, from, disks);
+        b.description = text(in, "description");
         long since = fromCp == null ? 0 : fromCp.seq;
         for (String d : disks) {
             Path view = work.resolve(b.id + "-" + d + ".raw");
@@ -863,13 +964,7 @@ public final class OvirtEngineTestServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        ImageioTestServer.send(ex, status, type, body);
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
-/** A fresh self-signed certificate for 127.0.0.1/localhost (made by the JDK's keytool) and its PEM, the tests' CA. */
+/** A fresh self-signed certificate for 127.0.0.1/localhost (and any names asked for) (made by the JDK's keytool) and its PEM, the tests' CA. */
 public final class TestTls {
     public final SSLContext serverContext;
     public final String caPem;
@@ -19,13 +19,15 @@ public final class TestTls {
         this.caPem = caPem;
     }
 
-    public static TestTls create() {
+    /** @param extraNames DNS names the certificate also holds (an example's engine host name) */
+    public static TestTls create(String... extraNames) {
         try {
             Path dir = Files.createTempDirectory("hoist-ovirt-tls");
             Path ks = dir.resolve("engine.p12");
             String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
             Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "engine", "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-dname", "CN=engine.hoist.test", "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "2",
+                    "-dname", "CN=engine.hoist.test", "-ext", "san=ip:127.0.0.1,dns:localhost" + java.util.Arrays.stream(extraNames).map(n -> ",dns:" + n)
+                            .collect(java.util.stream.Collectors.joining()), "-validity", "2",
                     "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", "changeit", "-keypass", "changeit")
                     .redirectErrorStream(true).start();
             p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());

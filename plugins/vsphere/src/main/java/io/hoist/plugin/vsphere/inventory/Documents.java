@@ -171,7 +171,35 @@ public final class Documents {
                 ? cfg.getDrsConfig().getDefaultVmBehavior().toString() : "");
         d.put("drsVms", List.of());
         d.put("dpmEnabled", dpm);
+        d.put("hostAffinityVms", hostAffinityVms(cfg));
         return d;
+    }
+
+    /** The VMs of the VM groups in the cluster's enabled VM-Host rules (MTV's hostAffinityVms), as references. */
+    private static List<Map<String, Object>> hostAffinityVms(ClusterConfigInfoEx cfg) {
+        if (cfg == null) {
+            return List.of();
+        }
+        Map<String, ManagedObjectReference[]> groups = new java.util.HashMap<>();
+        for (com.vmware.vim25.ClusterGroupInfo g : VimSoapClient.list(cfg.getGroup())) {
+            if (g instanceof com.vmware.vim25.ClusterVmGroup vg && vg.getVm() != null) {
+                groups.put(vg.getName(), vg.getVm());
+            }
+        }
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        for (com.vmware.vim25.ClusterRuleInfo r : VimSoapClient.list(cfg.getRule())) {
+            if (r instanceof com.vmware.vim25.ClusterVmHostRuleInfo vh && !Boolean.FALSE.equals(vh.getEnabled())
+                    && groups.containsKey(vh.getVmGroupName())) {
+                for (ManagedObjectReference vm : groups.get(vh.getVmGroupName())) {
+                    ids.add(vm.get_value());
+                }
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String id : ids) {
+            out.add(Map.of("kind", "VM", "id", id));
+        }
+        return out;
     }
 
     Map<String, Object> host(Obj o) {
@@ -612,6 +640,9 @@ public final class Documents {
             m.put("capacity", g.getCapacity());
             m.put("freeSpace", g.getFreeSpace());
             m.put("filesystemType", nz(extraField(g, "filesystemType")));
+            // the virtual disk this guest disk lives on (vSphere 7+ tools), 0 when unknown, as MTV's model has it
+            String key = extraField(g, "mappings.key");
+            m.put("key", key != null && key.matches("-?\\d{1,9}") ? Integer.parseInt(key) : 0);
             out.add(m);
         }
         return out;

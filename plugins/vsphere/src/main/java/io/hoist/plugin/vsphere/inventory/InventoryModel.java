@@ -1,5 +1,6 @@
 package io.hoist.plugin.vsphere.inventory;
 
+import com.vmware.vim25.GuestInfo;
 import com.vmware.vim25.ManagedObjectReference;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +48,11 @@ public final class InventoryModel {
     }
 
     private final Map<String, Obj> objects = new ConcurrentHashMap<>();
+    /**
+     * VM id → the last guest information its running tools reported. Survives the VM's power-off (vSphere then
+     * clears the guest information) and a full recollection, because conversion (preserveStaticIPs) needs it then.
+     */
+    private final Map<String, GuestInfo> lastReportedGuest = new ConcurrentHashMap<>();
 
     public Obj upsert(ManagedObjectReference mor) {
         return objects.computeIfAbsent(mor.get_value(), k -> new Obj(mor.getType(), k));
@@ -54,10 +60,31 @@ public final class InventoryModel {
 
     public void set(ManagedObjectReference mor, String path, Object value) {
         Obj o = upsert(mor);
+        if ("guest".equals(path) && value instanceof GuestInfo g && toolsReport(g)) {
+            lastReportedGuest.put(o.id, g);
+        }
         if (value == null) {
             o.props.remove(path);
         } else {
             o.props.put(path, value);
+        }
+    }
+
+    /** The guest's tools are running and report at least one NIC. */
+    public static boolean toolsReport(GuestInfo guest) {
+        return guest != null && "guestToolsRunning".equals(guest.getToolsRunningStatus())
+                && guest.getNet() != null && guest.getNet().length > 0;
+    }
+
+    /** What a VM's guest tools last reported while they ran (seen by the watch or by describe), or null. */
+    public GuestInfo lastReportedGuest(String vmId) {
+        return vmId == null ? null : lastReportedGuest.get(vmId);
+    }
+
+    /** Remembers guest information read outside the inventory watch (describe), when the tools report. */
+    public void rememberGuest(String vmId, GuestInfo guest) {
+        if (vmId != null && toolsReport(guest)) {
+            lastReportedGuest.put(vmId, guest);
         }
     }
 

@@ -153,12 +153,19 @@ public final class TolerantXmlReader {
             }
             Field f = fields.get(javaName(child.getLocalName()));
             if (f == null) {
-                // an element newer than vijava's model: skip it, do not fail; keep simple values
+                // an element newer than vijava's model: skip it, do not fail; keep simple values, and the simple
+                // fields of a newer structure as "element.field" (its first occurrence: guest.disk[].mappings.key)
+                if (unknownFields == null) {
+                    unknownFields = new java.util.HashMap<>();
+                }
                 if (!hasElementChildren(child)) {
-                    if (unknownFields == null) {
-                        unknownFields = new java.util.HashMap<>();
-                    }
                     unknownFields.put(child.getLocalName(), child.getTextContent().trim());
+                } else {
+                    for (Node g = child.getFirstChild(); g != null; g = g.getNextSibling()) {
+                        if (g instanceof Element ge && !hasElementChildren(ge)) {
+                            unknownFields.putIfAbsent(child.getLocalName() + "." + ge.getLocalName(), ge.getTextContent().trim());
+                        }
+                    }
                 }
                 continue;
             }

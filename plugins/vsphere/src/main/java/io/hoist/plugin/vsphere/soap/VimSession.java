@@ -143,7 +143,16 @@ public final class VimSession {
 
     /** Waits for a task to end; returns its result or throws its fault as a {@link VimFault}. */
     public Object waitForTask(ManagedObjectReference task, Duration max) throws VimFault, IOException {
+        return waitForTask(task, max, Duration.ofSeconds(1));
+    }
+
+    /**
+     * As {@link #waitForTask(ManagedObjectReference, Duration)}, polling at most every {@code maxPoll} (the
+     * ForkliftController's {@code controller_snapshot_status_check_rate_seconds} for snapshot tasks).
+     */
+    public Object waitForTask(ManagedObjectReference task, Duration max, Duration maxPoll) throws VimFault, IOException {
         long deadline = System.nanoTime() + max.toNanos();
+        long maxSleep = Math.max(50, maxPoll.toMillis());
         long sleep = 50;
         while (true) {
             TaskInfo info = (TaskInfo) property(task, "info");
@@ -165,7 +174,7 @@ public final class VimSession {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for task " + task.get_value(), e);
             }
-            sleep = Math.min(sleep * 2, 1000);
+            sleep = Math.min(sleep * 2, maxSleep);
         }
     }
 }

@@ -92,7 +92,9 @@ class DocumentsTest {
             + "</ipAddress><prefixLength>24</prefixLength><origin>manual</origin><state>preferred</state></ipAddress>"
             + "</ipConfig></net>"
             + "<disk><diskPath>/</diskPath><capacity>17000000000</capacity><freeSpace>9000000000</freeSpace>"
-            + "<filesystemType>xfs</filesystemType></disk></val>";
+            + "<filesystemType>xfs</filesystemType></disk>"
+            + "<disk><diskPath>/data</diskPath><capacity>1000</capacity><freeSpace>500</freeSpace>"
+            + "<filesystemType>xfs</filesystemType><mappings><key>2001</key></mappings></disk></val>";
 
     static final String SNAPSHOT = "<val " + NS + " xsi:type=\"VirtualMachineSnapshotInfo\">"
             + "<currentSnapshot type=\"VirtualMachineSnapshot\">snapshot-3034</currentSnapshot></val>";
@@ -155,7 +157,36 @@ class DocumentsTest {
         List<Map<String, Object>> gnets = (List<Map<String, Object>>) d.get("guestNetworks");
         assertThat(gnets).singleElement().satisfies(g -> assertThat(g).containsEntry("mac", "00:50:56:01:02:03")
                 .containsEntry("ip", "10.19.2.96").containsEntry("prefix", 24).containsEntry("origin", "manual"));
-        assertThat((List<Map<String, Object>>) d.get("guestDisks")).singleElement()
-                .satisfies(g -> assertThat(g).containsEntry("diskPath", "/").containsEntry("filesystemType", "xfs"));
+        List<Map<String, Object>> gdisks = (List<Map<String, Object>>) d.get("guestDisks");
+        assertThat(gdisks).hasSize(2);
+        // the disk key of guest.disk[].mappings (vSphere 7+, newer than vijava's model), 0 without a mapping
+        assertThat(gdisks.get(0)).containsEntry("diskPath", "/").containsEntry("filesystemType", "xfs").containsEntry("key", 0);
+        assertThat(gdisks.get(1)).containsEntry("diskPath", "/data").containsEntry("key", 2001);
+    }
+
+    static final String CLUSTER_CONFIG = "<val " + NS + " xsi:type=\"ClusterConfigInfoEx\">"
+            + "<dpmConfigInfo><enabled>true</enabled></dpmConfigInfo>"
+            + "<rule xsi:type=\"ClusterVmHostRuleInfo\"><key>1</key><enabled>true</enabled><name>db-on-fast</name>"
+            + "<vmGroupName>db-vms</vmGroupName><affineHostGroupName>fast-hosts</affineHostGroupName></rule>"
+            + "<rule xsi:type=\"ClusterVmHostRuleInfo\"><key>2</key><enabled>false</enabled><name>off</name>"
+            + "<vmGroupName>web-vms</vmGroupName><affineHostGroupName>fast-hosts</affineHostGroupName></rule>"
+            + "<rule xsi:type=\"ClusterAffinityRuleSpec\"><key>3</key><enabled>true</enabled><name>vm-vm</name>"
+            + "<vm type=\"VirtualMachine\">vm-77</vm></rule>"
+            + "<group xsi:type=\"ClusterVmGroup\"><name>db-vms</name><vm type=\"VirtualMachine\">vm-431</vm>"
+            + "<vm type=\"VirtualMachine\">vm-432</vm></group>"
+            + "<group xsi:type=\"ClusterVmGroup\"><name>web-vms</name><vm type=\"VirtualMachine\">vm-500</vm></group>"
+            + "<group xsi:type=\"ClusterHostGroup\"><name>fast-hosts</name><host type=\"HostSystem\">host-29</host></group>"
+            + "</val>";
+
+    @Test
+    void clusterDocumentCarriesDpmAndTheVmsOfEnabledVmHostRules() throws Exception {
+        InventoryModel model = new InventoryModel();
+        ManagedObjectReference c = VimSession.mor("ClusterComputeResource", "domain-c7");
+        model.set(c, "name", "prod");
+        model.set(c, "configurationEx", read(CLUSTER_CONFIG, com.vmware.vim25.ClusterConfigInfoEx.class));
+        Map<String, Object> d = new Documents(model, "p1").cluster(model.get("domain-c7"));
+        assertThat(d).containsEntry("dpmEnabled", true);
+        assertThat(d.get("hostAffinityVms")).isEqualTo(List.of(Map.of("kind", "VM", "id", "vm-431"),
+                Map.of("kind", "VM", "id", "vm-432")));
     }
 }

@@ -106,11 +106,21 @@ public final class CbtSoapReplayTestServer implements AutoCloseable {
             }
             HttpRequest.Builder fwd = HttpRequest.newBuilder(upstreamUrl.resolve(ex.getRequestURI().toString()))
                     .method(ex.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-            for (String h : List.of("Cookie", "SOAPAction", "Content-Type")) {
+            for (String h : List.of("Cookie", "SOAPAction", "Content-Type", "Range")) {
                 String v = ex.getRequestHeaders().getFirst(h);
                 if (v != null) {
                     fwd.header(h, v);
                 }
+            }
+            if (method == null) { // not SOAP (a datastore /folder download): bytes, status and range as they come
+                HttpResponse<byte[]> raw = upstream.send(fwd.build(), HttpResponse.BodyHandlers.ofByteArray());
+                raw.headers().firstValue("Content-Range").ifPresent(v -> ex.getResponseHeaders().set("Content-Range", v));
+                ex.getResponseHeaders().set("Content-Type", raw.headers().firstValue("Content-Type").orElse("application/octet-stream"));
+                ex.sendResponseHeaders(raw.statusCode(), raw.body().length == 0 ? -1 : raw.body().length);
+                try (OutputStream os = ex.getResponseBody()) {
+                    os.write(raw.body());
+                }
+                return;
             }
             HttpResponse<String> resp = upstream.send(fwd.build(), HttpResponse.BodyHandlers.ofString());
             String out = resp.body();

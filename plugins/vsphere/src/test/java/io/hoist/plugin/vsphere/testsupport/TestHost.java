@@ -37,7 +37,10 @@ public final class TestHost implements HostContext {
     @Override public InventoryView inventoryView() { throw new UnsupportedOperationException("not used by vsphere"); }
     @Override public DiskIo diskIo() { return diskIo; }
     @Override public HttpClients http() { return http; }
-    @Override public Settings settings() { return Map::of; }
+    /** The ForkliftController settings the plugin sees (live: tests may change them). */
+    public final Map<String, String> settings = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override public Settings settings() { return () -> Map.copyOf(settings); }
     @Override public Path workDir() { return workDir; }
     @Override public ExecutorService blockingExecutor() { return pool; }
 

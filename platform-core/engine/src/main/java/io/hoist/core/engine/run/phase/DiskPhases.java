@@ -17,75 +17,107 @@ import io.hoist.core.engine.run.DiskCopyService;
 import io.hoist.core.engine.run.Outcome;
 import io.hoist.core.engine.run.VmContext;
 import io.hoist.core.engine.run.VmStatusEditor;
+import io.hoist.core.engine.bus.Messages;
+import io.hoist.core.engine.scheduler.CopyJobs;
+import io.hoist.core.engine.scheduler.DiskCopyConsumers;
 import io.hoist.core.engine.scheduler.TransferScheduler;
 import io.hoist.core.model.resource.VmStatus;
+import io.hoist.core.transfer.checksum.ChecksumMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
 /**
- * AllocateDisks, CopyDisks and CopyFinalDelta, and the copy rounds of a warm Precopy. A copy first takes transfer
- * slots of its source host from the {@link TransferScheduler} (the one backpressure rule), then copies every disk on
- * its own virtual thread through the {@link DiskCopyService}, giving each slot back as its disk finishes.
+ * AllocateDisks, CopyDisks and CopyFinalDelta, and the copy rounds of a warm Precopy. A copy round is a
+ * {@link Messages.CopyDisks} message to the consumer of its source host ({@link DiskCopyConsumers}), which takes it
+ * only when that host has a free transfer slot (the one backpressure rule, {@link TransferScheduler}); the round's
+ * disk work stays here, found by its copy id ({@link CopyJobs}). The run waits, without a thread, for the round's
+ * {@link Messages.CopyDone}.
  */
 public final class DiskPhases {
-    /** How progress reaches the rest of the engine (the event bus and the status writer). */
-    public interface ProgressSink {
-        void progress(VmContext vm, TransferProgress p);
+    /** How a copy round leaves: makes sure its host has a consumer, then sends the message on the bus. */
+    public interface CopySender {
+        void send(Messages.CopyDisks round);
     }
 
     private final TransferScheduler scheduler;
+    private final CopyJobs jobs;
+    private final CopySender sender;
     private final DiskCopyService copier;
-    private final ExecutorService copies;
     private final DoubleSupplier hostBandwidthMibps;
-    private final ProgressSink sink;
+    /** The ForkliftController's controller_transfer_checksum as written, or null. */
+    private final Supplier<String> controllerChecksum;
+    private final Delays delays;
 
-    public DiskPhases(TransferScheduler scheduler, DiskCopyService copier, ExecutorService copies,
-                      DoubleSupplier hostBandwidthMibps, ProgressSink sink) {
+    public DiskPhases(TransferScheduler scheduler, CopyJobs jobs, CopySender sender, DiskCopyService copier,
+                      DoubleSupplier hostBandwidthMibps, Supplier<String> controllerChecksum, Delays delays) {
+        this.delays = delays;
         this.scheduler = scheduler;
+        this.jobs = jobs;
+        this.sender = sender;
         this.copier = copier;
-        this.copies = copies;
         this.hostBandwidthMibps = hostBandwidthMibps;
-        this.sink = sink;
+        this.controllerChecksum = controllerChecksum;
     }
 
-    /** A VM's copy state; every field is read and written under the object's lock. */
+    /** A VM's copy round in flight; read and written under the object's lock. */
     private static final class CopyState {
-        CompletableFuture<TransferScheduler.Lease> pending;
-        TransferScheduler.Lease lease;
-        CompletableFuture<List<DiskCopyService.Result>> copying;
-        final Map<String, Long> lastProgressWrite = new ConcurrentHashMap<>();
+        CopyJobs.Job job;
+        boolean startedSeen;
     }
 
     private CopyState state(VmContext vm) {
-        return vm.attachment(CopyState.class, () -> {
-            CopyState s = new CopyState();
-            vm.onCancel(() -> {
-                CompletableFuture<?> waiting;
-                synchronized (s) {
-                    waiting = s.pending;
-                }
-                if (waiting != null) {
-                    waiting.cancel(false); // leave the scheduler's queue at once
-                }
-            });
-            return s;
-        });
+        return vm.attachment(CopyState.class, CopyState::new);
     }
 
     public Outcome allocate(VmContext vm) throws Exception {
+        Outcome waiting = waitForSharedCopies(vm);
+        if (waiting != null) {
+            return waiting;
+        }
         allocated(vm);
         return Outcome.NEXT;
+    }
+
+    /**
+     * A shared disk another VM of the plan copies is attached once that VM's disks are copied: until then this VM
+     * waits (no thread held); if that VM failed or was canceled first, this one fails with the reason.
+     */
+    private Outcome waitForSharedCopies(VmContext vm) throws Exception {
+        TargetVmSpec spec = vm.target();
+        Map<String, String> copiers = vm.attachment(io.hoist.core.engine.run.VmLoader.SharedCopiers.class,
+                () -> new io.hoist.core.engine.run.VmLoader.SharedCopiers(Map.of())).byShareId();
+        for (var disk : spec.disks()) {
+            String copier = disk.attachOnly() ? copiers.get(disk.shareId()) : null;
+            if (copier == null || copier.equals(vm.message().vmId())) {
+                continue;
+            }
+            VmStatus other = vm.status().entryOf(copier).orElse(null);
+            if (other == null) {
+                continue; // not part of this migration: an earlier run copied it, the destination finds it
+            }
+            boolean copied = other.pipeline != null && other.pipeline.stream().anyMatch(s -> Step.DiskTransfer.name().equals(s.name)
+                    && "Completed".equals(s.phase) && s.error == null);
+            if (copied || io.hoist.core.model.Conditions.isTrue(other.conditions, "Succeeded")) {
+                continue;
+            }
+            if (io.hoist.core.model.Conditions.isTrue(other.conditions, "Failed")
+                    || io.hoist.core.model.Conditions.isTrue(other.conditions, "Canceled")) {
+                return Outcome.fail("shared disk " + disk.sourceDiskId() + " is copied by VM " + copier
+                        + ", whose migration did not succeed", "SharedDiskNotCopied");
+            }
+            return Outcome.waitFor(delays.after(java.time.Duration.ofSeconds(2)),
+                    "waiting for VM " + copier + " to copy shared disk " + disk.sourceDiskId());
+        }
+        return null;
     }
 
     /** The allocated target disks; allocation is idempotent (the destination adopts what exists). */
@@ -118,143 +150,155 @@ public final class DiskPhases {
 
     /**
      * Copies every disk: the whole allocation map on a cold copy or a warm initial copy, only the changed areas on a
-     * warm delta. Waits for transfer slots first. Returns NEXT once every disk is copied and its checksums match.
+     * warm delta. Sends the round to its host's consumer and waits for slots, then for the copies. Returns NEXT once
+     * every disk is copied and its checksums match.
      */
     Outcome copy(VmContext vm, boolean finalDelta) throws Exception {
         CopyState s = state(vm);
-        CompletableFuture<List<DiskCopyService.Result>> running;
+        CopyJobs.Job job;
+        boolean firstSightOfStart = false;
         synchronized (s) {
-            running = s.copying;
+            job = s.job;
+            if (job != null && job.started().isDone() && !s.startedSeen) {
+                s.startedSeen = true;
+                firstSightOfStart = true;
+            }
         }
-        if (running != null) {
-            if (!running.isDone()) {
-                return Outcome.waitFor(running, null);
+        if (job != null) {
+            if (!job.started().isDone()) {
+                return Outcome.waitFor(job.started(), "waiting: in-flight limit reached (max " + scheduler.limit() + ")");
             }
-            List<DiskCopyService.Result> results;
-            try {
-                results = running.join();
-            } finally {
-                synchronized (s) {
-                    s.copying = null;
-                }
-                releaseLease(s);
+            if (firstSightOfStart) {
+                vm.status().clearPending();
             }
-            if (vm.canceled()) {
+            if (!job.done().isDone()) {
+                return Outcome.waitFor(job.done(), null);
+            }
+            synchronized (s) {
+                s.job = null;
+            }
+            Messages.CopyDone done = job.done().join();
+            if (vm.canceled() || done.canceled()) {
                 return Outcome.waitFor(CompletableFuture.completedFuture(null), null);
             }
-            for (DiskCopyService.Result r : results) {
+            if (done.error() != null) {
+                if (job.failure() instanceof Exception e) {
+                    throw e; // on this node: the failure as thrown, with its type and cause
+                }
+                throw new HoistException(done.errorType() == null ? HoistException.Type.INTERNAL
+                        : HoistException.Type.valueOf(done.errorType()), "TransferFailed", done.error());
+            }
+            for (Messages.DiskCopied r : done.disks()) {
                 if (!Objects.equals(r.sourceChecksum(), r.targetChecksum())) {
                     return Outcome.fail("checksum mismatch: source " + r.sourceChecksum() + ", target " + r.targetChecksum());
                 }
             }
             return Outcome.NEXT;
         }
-        List<AllocatedDisk> disks = allocated(vm);
-        TransferScheduler.Lease granted;
-        synchronized (s) {
-            if (s.lease == null) {
-                if (s.pending == null) {
-                    s.pending = scheduler.acquire(vm.hostKey(), vm.message().plan().toString(), disks.size(),
-                            vm.planInt("hoist.io/max-inflight-disks"));
-                }
-                if (!s.pending.isDone()) {
-                    return Outcome.waitFor(s.pending, "waiting: in-flight limit reached (max " + scheduler.limit() + ")");
-                }
-                CompletableFuture<TransferScheduler.Lease> p = s.pending;
-                s.pending = null;
-                if (p.isCancelled()) {
-                    return Outcome.waitFor(CompletableFuture.completedFuture(null), null);
-                }
-                s.lease = p.join();
-            }
-            granted = s.lease;
+        // Attach-only shared disks were copied by another VM (or an earlier plan): nothing to transfer here.
+        List<AllocatedDisk> disks = allocated(vm).stream().filter(a -> !a.disk().attachOnly()).toList();
+        if (disks.isEmpty()) {
+            return Outcome.NEXT;
         }
-        vm.status().clearPending();
-        CompletableFuture<List<DiskCopyService.Result>> started = startCopies(vm, disks, granted);
+        Messages.RunVm run = vm.message();
+        Messages.CopyDisks round = new Messages.CopyDisks(run.plan(), run.migrationUid(), run.vmId(),
+                run.migrationUid() + "/" + run.vmId() + "/" + UUID.randomUUID(), vm.hostKey(), disks.size(),
+                vm.planInt("hoist.io/max-inflight-disks"));
+        CopyJobs.Job added = jobs.add(round, run.migrationName(), vm.phase().step().name(), diskTasks(vm, disks));
         synchronized (s) {
-            s.copying = started;
+            s.job = added;
+            s.startedSeen = false;
         }
-        return Outcome.waitFor(started, null);
+        sender.send(round);
+        return Outcome.waitFor(added.started(), "waiting: in-flight limit reached (max " + scheduler.limit() + ")");
     }
 
-    /** Waits (bounded) for running copies to notice a cancel, then gives the transfer slots back. */
+    /** Stops this VM's round (cancel flag), waits (bounded) for its copies to notice; the consumer frees the slots. */
     public void stop(VmContext vm) {
         CopyState s = state(vm);
-        CompletableFuture<?> pending;
-        CompletableFuture<List<DiskCopyService.Result>> running;
+        CopyJobs.Job job;
         synchronized (s) {
-            pending = s.pending;
-            running = s.copying;
-            s.pending = null;
-            s.copying = null;
+            job = s.job;
+            s.job = null;
         }
-        if (pending != null) {
-            pending.cancel(false);
+        if (job == null) {
+            return;
         }
-        if (running != null) {
+        Messages.RunVm run = vm.message();
+        jobs.cancel(new Messages.CancelVms(run.plan(), run.migrationUid(), List.of(run.vmId())));
+        if (job.started().isDone()) {
             try {
-                running.get(60, TimeUnit.SECONDS); // copies stop at the cancel flag
+                job.done().get(60, TimeUnit.SECONDS); // copies stop at the cancel flag
             } catch (Exception ignored) {
                 // the copy's own failure is already the VM's failure
             }
         }
-        releaseLease(s);
     }
 
-    private static void releaseLease(CopyState s) {
-        TransferScheduler.Lease lease;
-        synchronized (s) {
-            lease = s.lease;
-            s.lease = null;
-        }
-        if (lease != null) {
-            lease.close();
-        }
-    }
-
-    private CompletableFuture<List<DiskCopyService.Result>> startCopies(VmContext vm, List<AllocatedDisk> disks,
-                                                                        TransferScheduler.Lease lease) throws Exception {
+    /** The work of each disk of a round, run by the consumer that takes the round. */
+    private List<CopyJobs.DiskTask> diskTasks(VmContext vm, List<AllocatedDisk> disks) throws Exception {
         VmStatus entry = vm.entry();
         boolean warm = vm.itinerary().contains(Phase.Precopy);
         List<VmStatus.Precopy> precopies = entry.warm == null || entry.warm.precopies == null ? List.of() : entry.warm.precopies;
         VmStatus.Precopy current = precopies.isEmpty() ? null : precopies.get(precopies.size() - 1);
         VmStatus.Precopy previous = precopies.size() >= 2 ? precopies.get(precopies.size() - 2) : null;
         Map<String, Double> budgets = budgets(vm);
+        ChecksumMode checksum = checksumMode(vm);
         SourceVm sourceVm = vm.sourceVm();
         TargetVmSpec target = vm.target();
         Step step = vm.phase().step();
         String base = vm.message().migrationUid() + "/" + vm.message().vmId() + "/";
         int round = precopies.size();
-        List<CompletableFuture<DiskCopyService.Result>> futures = new ArrayList<>();
+        List<CopyJobs.DiskTask> tasks = new ArrayList<>();
+        List<SourceDisk> copied = new ArrayList<>();
         for (AllocatedDisk a : disks) {
             SourceDisk sd = sourceVm.disks().stream().filter(d -> d.id().equals(a.disk().sourceDiskId())).findFirst()
                     .orElseThrow(() -> new IllegalStateException("source disk " + a.disk().sourceDiskId() + " vanished"));
+            copied.add(sd);
             SnapshotRef snap = warm && current != null ? snapshotRef(current) : null;
             SnapshotRef prev = previous == null ? null : snapshotRef(previous);
             String digestsKey = base + sd.id();
             String key = digestsKey + (warm ? "/" + round : "");
-            futures.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    List<Extent> extents = null;
-                    if (warm && vm.source() instanceof ChangedAreas ca) {
-                        extents = ca.changedAreas(sourceVm, sd, prev, snap);
-                    }
-                    try (DiskReader reader = vm.source().openDisk(sourceVm, sd, snap);
-                         DiskWriter writer = vm.destination().openDisk(target, a)) {
-                        DiskCopyService.Result r = copier.copy(new DiskCopyService.CopyRequest(key, digestsKey, sd.id(), reader,
-                                writer, extents, budgets, p -> onProgress(vm, step, sd, p), vm::canceled));
-                        recordDiskResult(vm, step, sd, r);
-                        lease.release(1);
-                        copier.dropCheckpoint(key);
-                        return r;
-                    }
-                } catch (Exception e) {
-                    throw new CompletionException(e);
+            tasks.add((canceled, progress) -> {
+                List<Extent> extents = null;
+                if (warm && vm.source() instanceof ChangedAreas ca) {
+                    extents = ca.changedAreas(sourceVm, sd, prev, snap);
                 }
-            }, copies));
+                try (DiskReader reader = vm.source().openDisk(sourceVm, sd, snap);
+                     DiskWriter writer = vm.destination().openDisk(target, a)) {
+                    // Reports name the plan's disk (the task's name), whatever the copier calls it.
+                    DiskCopyService.Result r = copier.copy(new DiskCopyService.CopyRequest(key, digestsKey, sd.id(), reader,
+                            writer, extents, budgets, p -> progress.accept(new TransferProgress(sd.id(), p.bytesDone(),
+                            p.bytesTotal(), p.bytesPerSecond(), p.etaSeconds())), canceled, checksum));
+                    recordDiskResult(vm, step, sd, r);
+                    copier.dropCheckpoint(key);
+                    return new Messages.DiskCopied(sd.id(), r.bytesCopied(), r.bytesTotal(), r.checksum().label(),
+                            r.sourceChecksum(), r.targetChecksum());
+                }
+            });
         }
-        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
-                .thenApply(v -> futures.stream().map(CompletableFuture::join).toList());
+        // Every disk has its task before the first progress report (which only updates tasks that exist).
+        vm.status().live(v -> {
+            VmStatus.Step st = VmStatusEditor.step(v, step);
+            copied.forEach(sd -> VmStatusEditor.task(st, sd));
+        });
+        return tasks;
+    }
+
+    /**
+     * The plan's {@code hoist.io/checksum} annotation, else the ForkliftController's {@code controller_transfer_checksum},
+     * else sha256-4m. A value that is neither sha256-4m nor none fails the VM naming the field.
+     */
+    private ChecksumMode checksumMode(VmContext vm) {
+        var plan = vm.plan();
+        String own = plan.metadata == null || plan.metadata.annotations == null ? null
+                : plan.metadata.annotations.get("hoist.io/checksum");
+        if (own != null) {
+            return ChecksumMode.parse(own, "plan annotation hoist.io/checksum");
+        }
+        String controller = controllerChecksum.get();
+        return controller == null ? ChecksumMode.SHA256_4M
+                : ChecksumMode.parse(controller, "ForkliftController setting controller_transfer_checksum");
     }
 
     /** The budgets this VM's copies share: its source host's (from the settings) and its plan's (annotation). */
@@ -273,45 +317,6 @@ public final class DiskPhases {
         return new SnapshotRef(p.snapshot, changeIds);
     }
 
-    private void onProgress(VmContext vm, Step step, SourceDisk disk, TransferProgress p) {
-        sink.progress(vm, p);
-        CopyState s = state(vm);
-        long now = System.nanoTime();
-        Long last = s.lastProgressWrite.get(disk.id());
-        if (last != null && now - last < TimeUnit.SECONDS.toNanos(2) && p.bytesDone() < p.bytesTotal()) {
-            return; // progress on the status is coalesced; the bus carries every report
-        }
-        s.lastProgressWrite.put(disk.id(), now);
-        vm.status().live(v -> {
-            VmStatus.Step st = VmStatusEditor.step(v, step);
-            VmStatus.Task t = VmStatusEditor.task(st, disk);
-            if ("Completed".equals(t.phase)) {
-                return; // a late report must not reopen a finished disk
-            }
-            t.progress = VmStatus.Progress.of(p.bytesDone() / (1024 * 1024), p.bytesTotal() / (1024 * 1024));
-            t.phase = "Running";
-            VmStatusEditor.annotate(t, "rate-mibps", mibps(p.bytesPerSecond()));
-            VmStatusEditor.annotate(t, "eta-seconds", Long.toString(p.etaSeconds()));
-            VmStatusEditor.sumTasks(st);
-            double rate = st.tasks.stream().filter(x -> "Running".equals(x.phase))
-                    .mapToDouble(x -> parse(VmStatusEditor.annotation(x, "rate-mibps"))).sum();
-            VmStatusEditor.annotate(st, "rate-mibps", String.format(Locale.ROOT, "%.1f", rate));
-            VmStatusEditor.annotate(st, "eta-seconds", Long.toString(p.etaSeconds()));
-        });
-    }
-
-    private static String mibps(double bytesPerSecond) {
-        return String.format(Locale.ROOT, "%.1f", bytesPerSecond / (1024 * 1024));
-    }
-
-    private static double parse(String s) {
-        try {
-            return s == null ? 0 : Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
     private static void recordDiskResult(VmContext vm, Step step, SourceDisk disk, DiskCopyService.Result r) {
         String now = VmStatusEditor.now();
         vm.status().durable(v -> {
@@ -321,12 +326,28 @@ public final class DiskPhases {
             t.progress = VmStatus.Progress.of(mb, mb);
             t.phase = "Completed";
             t.completed = now;
-            VmStatusEditor.annotate(t, "source-checksum", r.sourceChecksum());
-            VmStatusEditor.annotate(t, "target-checksum", r.targetChecksum());
+            // Which checksum was used and whether the copy is verified; "none" never carries checksum values.
+            boolean verified = r.checksum().verifies() && r.sourceChecksum() != null
+                    && r.sourceChecksum().equals(r.targetChecksum());
+            VmStatusEditor.annotate(t, "checksum", r.checksum().label());
+            VmStatusEditor.annotate(t, "verified", Boolean.toString(verified));
+            if (r.checksum().verifies()) {
+                VmStatusEditor.annotate(t, "source-checksum", r.sourceChecksum());
+                VmStatusEditor.annotate(t, "target-checksum", r.targetChecksum());
+                VmStatusEditor.annotate(s, "checksum." + disk.id() + ".source", r.sourceChecksum());
+                VmStatusEditor.annotate(s, "checksum." + disk.id() + ".target", r.targetChecksum());
+            } else {
+                for (VmStatus.Task x : List.of(t, s)) {
+                    if (x.annotations != null) {
+                        x.annotations.keySet().removeAll(List.of(VmStatusEditor.ANN_PREFIX + "source-checksum",
+                                VmStatusEditor.ANN_PREFIX + "target-checksum",
+                                VmStatusEditor.ANN_PREFIX + "checksum." + disk.id() + ".source",
+                                VmStatusEditor.ANN_PREFIX + "checksum." + disk.id() + ".target"));
+                    }
+                }
+            }
             VmStatusEditor.annotate(t, "bytes-copied", Long.toString(r.bytesCopied()));
             VmStatusEditor.annotate(t, "eta-seconds", "0");
-            VmStatusEditor.annotate(s, "checksum." + disk.id() + ".source", r.sourceChecksum());
-            VmStatusEditor.annotate(s, "checksum." + disk.id() + ".target", r.targetChecksum());
             VmStatusEditor.sumTasks(s);
         });
     }

@@ -33,12 +33,20 @@ public final class WarmPhases {
     private final Delays delays;
     private final Supplier<Duration> precopyInterval;
     private final Function<VmContext, Instant> cutover;
+    private final io.hoist.core.engine.run.RunMeters meters;
 
     /**
      * @param precopyInterval read at every round, so a settings change applies to running VMs
      * @param cutover         the VM's Migration's cutover time now (null: none set)
      */
     public WarmPhases(DiskPhases disks, Delays delays, Supplier<Duration> precopyInterval, Function<VmContext, Instant> cutover) {
+        this(disks, delays, precopyInterval, cutover, io.hoist.core.engine.run.RunMeters.NONE);
+    }
+
+    /** As above, counting precopy rounds that failed and are tried again in {@code meters}. */
+    public WarmPhases(DiskPhases disks, Delays delays, Supplier<Duration> precopyInterval, Function<VmContext, Instant> cutover,
+                      io.hoist.core.engine.run.RunMeters meters) {
+        this.meters = meters;
         this.disks = disks;
         this.delays = delays;
         this.precopyInterval = precopyInterval;
@@ -135,6 +143,7 @@ public final class WarmPhases {
         if (consecutive[0] >= PRECOPY_RETRY_LIMIT) {
             return Outcome.fail("warm import retry limit reached: " + VmContext.describe(e));
         }
+        meters.retried(Phase.Precopy.name(), io.hoist.core.engine.run.VmRun.failureCode(e));
         return Outcome.waitFor(delays.after(Duration.ofSeconds(10)), "precopy failed, retrying: " + VmContext.describe(e));
     }
 

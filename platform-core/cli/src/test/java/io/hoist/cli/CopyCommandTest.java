@@ -1,0 +1,87 @@
+package io.hoist.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code hoist copy --checksum} and {@code hoist verify} through the real command line. */
+class CopyCommandTest {
+    @TempDir
+    Path dir;
+
+    private final CliHarness cli = new CliHarness(Map.of());
+
+    @Test
+    void checksumNoneCopiesButDoesNotClaimVerificationAndVerifyChecksTheTargetLater() throws Exception {
+        Path src = image("src.img");
+        Path dst = dir.resolve("dst.img");
+        String none = capturingStdout(() -> assertThat(cli.run("copy", "--no-progress", "--checksum", "none",
+                src.toString(), dst.toString()).code()).isZero());
+        assertThat(none).contains("checksum none: NOT verified").doesNotContain("sha256-4m:");
+        assertThat(Files.readAllBytes(dst)).isEqualTo(Files.readAllBytes(src));
+
+        Path dst2 = dir.resolve("dst2.img");
+        String sha = capturingStdout(() -> assertThat(cli.run("copy", "--no-progress", src.toString(), dst2.toString())
+                .code()).isZero());
+        assertThat(sha).contains("verified sha256-4m of source and target are equal");
+        String sum = sha.lines().filter(l -> l.startsWith("target ")).findFirst().orElseThrow().substring(9).trim();
+        String verify = capturingStdout(() -> assertThat(cli.run("verify", "--expect", sum, dst.toString()).code()).isZero());
+        assertThat(verify).startsWith(sum + "  " + dst);
+    }
+
+    @Test
+    void anUnknownChecksumIsAUsageErrorNamingTheOptionAndTheChoices() throws Exception {
+        Path src = image("src.img");
+        CliHarness.Result r = cli.run("copy", "--checksum", "md5", src.toString(), dir.resolve("x.img").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--checksum").contains("'md5' is not a checksum choice (use one of sha256-4m, none)");
+        assertThat(dir.resolve("x.img")).doesNotExist();
+    }
+
+    @Test
+    void helpStillListsEveryCommandThoughARunBuildsOnlyItsOwn() {
+        assertThat(cli.run("help", "copy").out()).contains("--checksum=sha256-4m|none");
+        assertThat(cli.run("copy", "--help").out()).contains("NOT verified");
+        assertThat(cli.run("--help").out()).contains("serve").contains("copy").contains("verify").contains("apply");
+        CliHarness.Result typo = cli.run("cpy", "a", "b");
+        assertThat(typo.code()).isEqualTo(2);
+        assertThat(typo.err()).contains("cpy");
+    }
+
+    private Path image(String name) throws Exception {
+        Path p = dir.resolve(name);
+        byte[] data = new byte[1 << 20];
+        new Random(7).nextBytes(data);
+        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+            f.setLength(9L << 20);
+            f.seek(5L << 20);
+            f.write(data);
+        }
+        return p;
+    }
+
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    private static String capturingStdout(Body body) throws Exception {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            body.run();
+        } finally {
+            System.setOut(saved);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,115 @@
+package io.hoist.core.transfer.copy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hoist.api.transfer.Extent;
+import io.hoist.core.transfer.checkpoint.FileCheckpointStore;
+import io.hoist.core.transfer.checksum.ChecksumMode;
+import io.hoist.core.transfer.file.FileDiskReader;
+import io.hoist.core.transfer.file.FileDiskWriter;
+import io.hoist.core.transfer.testing.CrashingAfterBytesTestReader;
+import io.hoist.core.transfer.testing.Images;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChecksumChoiceTest {
+    private static final long SIZE = 40L * 1024 * 1024 + 12345;
+    private static final CopyOptions NONE = CopyOptions.DEFAULT.withChecksum(ChecksumMode.NONE);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void noneCopiesEveryByteButClaimsNoVerification() throws Exception {
+        Path src = Images.mixed(dir, "src.img", SIZE, 3, 51);
+        Path dst = dir.resolve("dst.img");
+        CopyResult result;
+        try (var r = new FileDiskReader(src); var w = FileDiskWriter.open(dst, SIZE)) {
+            result = DiskCopier.copy(CopyRequest.builder("none", r, w).options(NONE).build());
+        }
+        assertThat(result.checksum()).isEqualTo(ChecksumMode.NONE);
+        assertThat(result.verified()).isFalse();
+        assertThat(result.sourceChecksum()).isNull();
+        assertThat(result.targetChecksum()).isNull();
+        assertThat(result.targetDigests()).isNull();
+        assertThat(Images.sameContent(src, dst)).isTrue();
+        assertThat(Images.allocatedBytes(dst)).isLessThan(SIZE / 2); // still sparse
+    }
+
+    @Test
+    void defaultIsSha256AndVerified() throws Exception {
+        Path src = Images.mixed(dir, "src.img", SIZE, 3, 52);
+        try (var r = new FileDiskReader(src); var w = FileDiskWriter.open(dir.resolve("dst.img"), SIZE)) {
+            CopyResult result = DiskCopier.copy(CopyRequest.builder("sha", r, w).build());
+            assertThat(result.checksum()).isEqualTo(ChecksumMode.SHA256_4M);
+            assertThat(result.verified()).isTrue();
+            assertThat(result.targetChecksum()).isEqualTo(Images.referenceChecksum(src));
+        }
+    }
+
+    @Test
+    void aCheckpointOfAnUnhashedCopyIsNeverResumedByAChecksummedOne() throws Exception {
+        Path src = Images.mixed(dir, "src.img", SIZE, 1, 53);
+        Path dst = dir.resolve("dst.img");
+        FileCheckpointStore store = new FileCheckpointStore(dir.resolve("ckpt"));
+        CopyOptions crashFast = NONE.withInFlight(2).withCheckpointEvery(Duration.ZERO)
+                .withRetries(1, 0, Duration.ofMillis(1), Duration.ofMillis(1));
+        try (var crashing = new CrashingAfterBytesTestReader(new FileDiskReader(src), SIZE / 2);
+             var w = FileDiskWriter.open(dst, SIZE)) {
+            assertThatThrownBy(() -> DiskCopier.copy(CopyRequest.builder("d", crashing, w).checkpoints(store)
+                    .options(crashFast).build())).isInstanceOf(CopyFailedException.class);
+        }
+        assertThat(store.load("d")).isPresent();
+        try (var r = new FileDiskReader(src); var w = FileDiskWriter.open(dst, SIZE)) {
+            CopyResult result = DiskCopier.copy(CopyRequest.builder("d", r, w).checkpoints(store).build());
+            assertThat(result.resumedFrom()).isZero(); // a resume would hash the done prefix as zeros
+            assertThat(result.targetChecksum()).isEqualTo(Images.referenceChecksum(src));
+        }
+        // The same unhashed copy does resume from it.
+        try (var crashing = new CrashingAfterBytesTestReader(new FileDiskReader(src), SIZE / 2);
+             var w = FileDiskWriter.open(dir.resolve("dst2.img"), SIZE)) {
+            assertThatThrownBy(() -> DiskCopier.copy(CopyRequest.builder("e", crashing, w).checkpoints(store)
+                    .options(crashFast).build())).isInstanceOf(CopyFailedException.class);
+        }
+        try (var r = new FileDiskReader(src); var w = FileDiskWriter.open(dir.resolve("dst2.img"), SIZE)) {
+            CopyResult result = DiskCopier.copy(CopyRequest.builder("e", r, w).checkpoints(store).options(NONE).build());
+            assertThat(result.resumedFrom()).isPositive();
+        }
+        assertThat(Images.sameContent(src, dir.resolve("dst2.img"))).isTrue();
+    }
+
+    @Test
+    void anUnhashedWarmDeltaNeedsNoBaseline() throws Exception {
+        long size = 16L * 1024 * 1024;
+        Path src = Images.mixed(dir, "src.img", size, 1, 54);
+        Path dst = dir.resolve("dst.img");
+        try (var r = new FileDiskReader(src); var w = FileDiskWriter.open(dst, size)) {
+            DiskCopier.copy(CopyRequest.builder("w0", r, w).options(NONE).build());
+        }
+        long at = 5L * 1024 * 1024;
+        try (RandomAccessFile f = new RandomAccessFile(src.toFile(), "rw")) {
+            f.seek(at);
+            f.write(Images.randomBytes(4096, 6));
+        }
+        try (var r = new FileDiskReader(src); var w = FileDiskWriter.open(dst, size)) {
+            CopyResult delta = DiskCopier.copy(CopyRequest.builder("w1", r, w).options(NONE)
+                    .changedAreas(List.of(Extent.data(at, 4096)), null).build());
+            assertThat(delta.bytesUnchanged()).isEqualTo(size - 4L * 1024 * 1024);
+            assertThat(delta.verified()).isFalse();
+        }
+        assertThat(Images.sameContent(src, dst)).isTrue();
+    }
+
+    @Test
+    void choicesAreNamedAndBadOnesRefusedNamingTheField() {
+        assertThat(ChecksumMode.parse(" SHA256-4M ", "x")).isEqualTo(ChecksumMode.SHA256_4M);
+        assertThat(ChecksumMode.parse("none", "x")).isEqualTo(ChecksumMode.NONE);
+        assertThatThrownBy(() -> ChecksumMode.parse("md5", "plan annotation hoist.io/checksum"))
+                .hasMessage("plan annotation hoist.io/checksum: 'md5' is not a checksum choice (use one of sha256-4m, none)");
+    }
+}

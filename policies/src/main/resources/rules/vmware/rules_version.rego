@@ -1,9 +1,0 @@
-package io.konveyor.forklift.vmware
-
-import rego.v1
-
-# Bump RULES_VERSION (or drop a replacement rules_version.rego into DATA/rules/vmware/) to make the
-# validation service re-validate every vSphere VM.
-RULES_VERSION := 1
-
-rules_version := {"rules_version": RULES_VERSION}
