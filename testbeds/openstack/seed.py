@@ -71,19 +71,25 @@ for name in ('nfs1', 'nfs-gold'):
     types[name] = conn.block_storage.create_type(name=name, extra_specs={'volume_backend_name': 'nfs1'})
 
 
-def volume(name, size_gib, type_name, bootable=False, image_meta=None):
-    v = conn.block_storage.create_volume(name=name, size=size_gib, volume_type=type_name)
-    v = wait('volume ' + name, lambda: conn.block_storage.get_volume(v.id), ('available',))
-    if bootable:
-        conn.block_storage.set_volume_bootable_status(v, True)
-    if image_meta:
-        # what a volume made from an image carries: Nova and MTV read these as the server's image properties
-        conn.block_storage.post(f'/volumes/{v.id}/action',
-                                json={'os-set_image_metadata': {'metadata': image_meta}}, microversion='3.0')
-    return v
+# Volumes, then servers, are all requested first and waited for together: one at a time, the servers took
+# ~11 min on a loaded 2-core machine (each build waits on the scheduler, conductor, Neutron and the fake compute).
+def volumes(*specs):
+    made = [(conn.block_storage.create_volume(name=name, size=1, volume_type=type_name), bootable, meta)
+            for name, type_name, bootable, meta in specs]
+    out = []
+    for v, bootable, meta in made:
+        v = wait('volume ' + v.name, lambda v=v: conn.block_storage.get_volume(v.id), ('available',), timeout=900)
+        if bootable:
+            conn.block_storage.set_volume_bootable_status(v, True)
+        if meta:
+            # what a volume made from an image carries: Nova and MTV read these as the server's image properties
+            conn.block_storage.post(f'/volumes/{v.id}/action',
+                                    json={'os-set_image_metadata': {'metadata': meta}}, microversion='3.0')
+        out.append(v)
+    return out
 
 
-def server(name, flv, nets, image_id=None, volumes=()):
+def request_server(name, flv, nets, image_id=None, volumes=()):
     kwargs = {'name': name, 'flavor_id': flv.id, 'networks': [{'uuid': n.id} for n in nets]}
     if image_id:
         kwargs['image_id'] = image_id
@@ -91,30 +97,31 @@ def server(name, flv, nets, image_id=None, volumes=()):
         kwargs['block_device_mapping'] = [
             {'boot_index': 0 if i == 0 and not image_id else -1, 'uuid': v.id, 'source_type': 'volume',
              'destination_type': 'volume', 'delete_on_termination': False} for i, v in enumerate(volumes)]
-    s = conn.compute.create_server(**kwargs)
-    return wait('server ' + name, lambda: conn.compute.get_server(s.id), ('ACTIVE',))
+    return conn.compute.create_server(**kwargs)
 
 
-root = volume('hoist-vm-volumes-root', 1, 'nfs1', bootable=True, image_meta=image_props)
-data = volume('hoist-vm-volumes-data', 1, 'nfs-gold')
-vm_volumes = server('hoist-vm-volumes', medium, [networks['hoist-private'], networks['hoist-public']],
-                    volumes=(root, data))
-vm_image = server('hoist-vm-image', small, [networks['hoist-private']], image_id=image.id)
+def active(s):
+    return wait('server ' + s.name, lambda: conn.compute.get_server(s.id), ('ACTIVE',), timeout=900)
 
-bad_vol = volume('hoist-vm-error-volume-root', 1, 'nfs1', bootable=True)
-vm_error = server('hoist-vm-error-volume', small, [networks['hoist-private']], volumes=(bad_vol,))
+
+root, data, bad_vol = volumes(('hoist-vm-volumes-root', 'nfs1', True, image_props),
+                              ('hoist-vm-volumes-data', 'nfs-gold', False, None),
+                              ('hoist-vm-error-volume-root', 'nfs1', True, None))
+private, public = networks['hoist-private'], networks['hoist-public']
+requested = [request_server('hoist-vm-volumes', medium, [private, public], volumes=(root, data)),
+             request_server('hoist-vm-image', small, [private], image_id=image.id),
+             request_server('hoist-vm-error-volume', small, [private], volumes=(bad_vol,)),
+             request_server('hoist-vm-shelved', small, [private], image_id=image.id),
+             request_server('hoist-vm-paused', small, [private], image_id=image.id),
+             request_server('hoist-vm-no-flavor', doomed, [private], image_id=image.id)]
+vm_volumes, vm_image, vm_error, vm_shelved, vm_paused, vm_no_flavor = [active(s) for s in requested]
+
 conn.block_storage.reset_volume_status(bad_vol, 'error', None, None)
-
-vm_shelved = server('hoist-vm-shelved', small, [networks['hoist-private']], image_id=image.id)
 conn.compute.shelve_server(vm_shelved)
-wait('shelve', lambda: conn.compute.get_server(vm_shelved.id), ('SHELVED', 'SHELVED_OFFLOADED'))
-
-vm_paused = server('hoist-vm-paused', small, [networks['hoist-private']], image_id=image.id)
 conn.compute.pause_server(vm_paused)
-wait('pause', lambda: conn.compute.get_server(vm_paused.id), ('PAUSED',))
-
-vm_no_flavor = server('hoist-vm-no-flavor', doomed, [networks['hoist-private']], image_id=image.id)
 conn.compute.delete_flavor(doomed)
+wait('shelve', lambda: conn.compute.get_server(vm_shelved.id), ('SHELVED', 'SHELVED_OFFLOADED'), timeout=900)
+wait('pause', lambda: conn.compute.get_server(vm_paused.id), ('PAUSED',), timeout=900)
 
 export = os.path.join(BASE, 'cinder', 'export')
 state = {

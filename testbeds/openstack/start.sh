@@ -18,6 +18,7 @@ DB_PORT=33306
 RABBIT_PORT=35672
 PY=/usr/bin/python3          # Debian's python: the OpenStack modules live there, not in a pyenv one
 T0=$(date +%s)
+{ # the whole script is read before it runs: an edit (or a git checkout) during a start cannot derail it
 
 say() { echo "openstack-testbed: [$(( $(date +%s) - T0 ))s] $*" >&2; }
 die() {
@@ -46,7 +47,9 @@ elif [ -f "$BASE/testbed.json" ] && "$HERE/status.sh" >/dev/null 2>&1; then
   exit 0
 fi
 
+say "Debian packages (install.sh)"
 "$HERE/install.sh"
+say "packages there"
 "$HERE/stop.sh" >/dev/null 2>&1 || true
 rm -rf "$BASE"
 mkdir -p "$BASE"/{etc,log,pids,lock,keystone,glance/images,glance/staging,glance/tasks,cinder/state,cinder/export,cinder/mnt,cinder/conversion,placement,nova/state,nova/instances,neutron/state,mysql/data,rabbitmq,tls}
@@ -103,7 +106,7 @@ HOME="$BASE/rabbitmq" start_bg rabbitmq /usr/lib/rabbitmq/bin/rabbitmq-server
 
 # Every service's database on MariaDB: SQLite locks under concurrent writers (Keystone answered 500
 # 'database is locked' during seeding), and Nova's and Neutron's migrations need MariaDB anyway.
-wait_port mysql "$DB_PORT" 60
+wait_port mysql "$DB_PORT" 300
 run mysql mariadb --socket="$BASE/mysql/mysqld.sock" -uroot -e "
   CREATE DATABASE keystone; CREATE DATABASE glance; CREATE DATABASE cinder; CREATE DATABASE placement;
   CREATE DATABASE nova_api; CREATE DATABASE nova; CREATE DATABASE nova_cell0; CREATE DATABASE neutron;
@@ -130,7 +133,7 @@ run tls openssl x509 -req -in "$BASE/tls/server.csr" -CA "$BASE/tls/ca.pem" -CAk
 uwsgi_app keystone 5000 /usr/bin/keystone-wsgi-public \
   --https-socket "127.0.0.1:5443,$BASE/tls/server.pem,$BASE/tls/server.key" \
   --env "OS_KEYSTONE_CONFIG_FILES=$BASE/etc/keystone.conf"
-wait_port keystone 5000 60
+wait_port keystone 5000 300
 say "Keystone projects, users, services, endpoints"
 run keystone "$PY" "$HERE/seed_identity.py"
 
@@ -174,24 +177,24 @@ neutron() {
   run neutron neutron-db-manage --config-file "$BASE/etc/neutron.conf" upgrade heads
   PYTHONPATH="$HERE/ml2" start_bg neutron neutron-server --config-file "$BASE/etc/neutron.conf"
 }
-wait_port rabbitmq "$RABBIT_PORT" 90
+wait_port rabbitmq "$RABBIT_PORT" 300
 say "Glance, Cinder, Placement, Nova, Neutron: database schemas and daemons"
 pids=()
 for svc in glance cinder placement nova neutron; do ( $svc ) & pids+=($!); done
 for p in "${pids[@]}"; do wait "$p" || die "a service failed to set up (logs in $BASE/log)"; done
-wait_port glance 9292 90
-wait_port cinder-api 8776 90
-wait_port placement 8778 60
-wait_port nova-api 8774 120
-wait_port neutron 9696 120
+wait_port glance 9292 300
+wait_port cinder-api 8776 300
+wait_port placement 8778 300
+wait_port nova-api 8774 300
+wait_port neutron 9696 300
 
 say "Nova: the fake compute host into cell1"
-for i in $(seq 1 90); do
+for i in $(seq 1 300); do
   # output read whole: nova-manage aborts its transaction on a closed pipe (grep -q)
   nova-manage --config-file "$BASE/etc/nova.conf" cell_v2 discover_hosts >> "$BASE/log/setup-nova.out" 2>&1 || true
   hosts=$(nova-manage --config-file "$BASE/etc/nova.conf" cell_v2 list_hosts 2>/dev/null || true)
   if [[ "$hosts" == *hoist-fake-compute* ]]; then break; fi
-  [ "$i" -lt 90 ] || die "nova-compute never registered (log: $BASE/log/nova-compute.out)"
+  [ "$i" -lt 300 ] || die "nova-compute never registered (log: $BASE/log/nova-compute.out)"
   sleep 2
 done
 
@@ -199,3 +202,5 @@ say "seeding flavors, networks, image, volume types, volumes and servers"
 run seed "$PY" "$HERE/seed.py" "$BASE"
 say "up in $(( $(date +%s) - T0 )) s; state in $BASE/testbed.json"
 echo "$BASE/testbed.json"
+exit 0
+}

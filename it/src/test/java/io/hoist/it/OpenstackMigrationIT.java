@@ -146,7 +146,7 @@ class OpenstackMigrationIT {
                 metadata: {name: cold-run, namespace: %1$s}
                 spec: {plan: {name: cold, namespace: %1$s}}
                 """.formatted(NS));
-        JsonNode plan = VsphereColdMigrationIT.waitTrueOrFailed(api, NS, "cold", 1200);
+        JsonNode plan = VsphereColdMigrationIT.waitTrueOrFailed(api, NS, "cold", 2400);
         int checked = 0;
         for (JsonNode vm : plan.path("status").path("migration").path("vms")) {
             for (JsonNode step : vm.path("pipeline")) {
@@ -192,7 +192,7 @@ class OpenstackMigrationIT {
             return;
         }
         bed.call("POST", 8774, "/v2.1/servers/" + id + "/action", "{\"os-start\": null}");
-        for (int i = 0; i < 120 && !"ACTIVE".equals(bed.call("GET", 8774, "/v2.1/servers/" + id, null)
+        for (int i = 0; i < 600 && !"ACTIVE".equals(bed.call("GET", 8774, "/v2.1/servers/" + id, null)
                 .path("server").path("status").asText()); i++) {
             Thread.sleep(500);
         }

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hoist.api.Condition;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.plugin.openstack.testsupport.OpenstackTestbed;
-import io.hoist.plugin.openstack.testsupport.TestHost;
+import io.hoist.plugin.openstack.testsupport.TestHosts;
+import io.hoist.testkit.HostContextTestDouble;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,14 +26,14 @@ class OpenstackConnectionTest {
         bed = OpenstackTestbed.get();
     }
 
-    private static List<Condition> test(ProviderConfig p, TestHost host) {
+    private static List<Condition> test(ProviderConfig p, HostContextTestDouble host) {
         try (var source = new OpenstackProviderFactory().create(p, host)) {
             return source.testConnection();
         }
     }
 
     private static List<Condition> test(ProviderConfig p) {
-        return test(p, new TestHost());
+        return test(p, TestHosts.withTransferEngine());
     }
 
     private static Condition connection(List<Condition> cs) {
@@ -49,7 +50,7 @@ class OpenstackConnectionTest {
 
     @Test
     void passwordLoginSucceedsAndNamesTheProject() {
-        TestHost host = new TestHost();
+        HostContextTestDouble host = TestHosts.withTransferEngine();
         Condition c = connection(test(bed.provider(Map.of()), host));
         assertThat(c.status()).isEqualTo("True");
         assertThat(c.message()).contains("user hoist").contains("project hoist");

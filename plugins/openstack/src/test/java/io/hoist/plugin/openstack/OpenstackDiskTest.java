@@ -14,7 +14,8 @@ import io.hoist.api.source.VmRef;
 import io.hoist.api.transfer.DiskReader;
 import io.hoist.plugin.openstack.disk.GlanceImageReader;
 import io.hoist.plugin.openstack.testsupport.OpenstackTestbed;
-import io.hoist.plugin.openstack.testsupport.TestHost;
+import io.hoist.plugin.openstack.testsupport.TestHosts;
+import io.hoist.testkit.HostContextTestDouble;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -38,20 +39,21 @@ class OpenstackDiskTest {
     static final OpenstackTestbed bed = OpenstackTestbed.get();
     static final int MIB = 1 << 20;
 
-    TestHost host;
+    HostContextTestDouble host;
     OpenstackSource source;
     @TempDir
     Path tmp;
 
     @BeforeEach
     void connect() {
-        host = new TestHost();
+        host = TestHosts.withTransferEngine();
         source = (OpenstackSource) new OpenstackProviderFactory().create(bed.provider(Map.of()), host);
     }
 
     @AfterEach
     void nothingLeft() {
         source.close();
+        host.close();
         assertThat(bed.leftovers()).as("temporary snapshots, volumes and images").isEmpty();
     }
 
