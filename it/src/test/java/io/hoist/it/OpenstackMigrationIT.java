@@ -134,6 +134,7 @@ class OpenstackMigrationIT {
                 metadata: {name: cold, namespace: %1$s}
                 spec:
                   targetNamespace: migrated
+                  skipGuestConversion: true   # the volumes hold known bytes, no operating system to convert
                   provider: {source: {name: openstack, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
                   map: {network: {name: net, namespace: %1$s}, storage: {name: stor, namespace: %1$s}}
                   vms: [{name: %5$s}]
