@@ -14,8 +14,10 @@ hoist_find_java25
 # openssl checks the TLS suites the API offers; mount (losetup) and python3 check sparse files and loop devices.
 # prometheus (with promtool) scrapes the platform and checks the metrics and examples/monitoring.
 # chromium: the web console's end-to-end test drives Debian's browser (playwright-core never downloads one).
+# postgresql: the store contract tests and two servers on one database run against a throwaway cluster (initdb, pg_ctl).
 PACKAGES=(qemu-utils nbdkit libnbd-bin golang-go golang-github-vmware-govmomi-dev tar ansible-core openssh-server
-  virt-v2v libguestfs-tools qemu-system-x86 linux-image-amd64 debootstrap fdisk openssl mount python3 prometheus chromium)
+  virt-v2v libguestfs-tools qemu-system-x86 linux-image-amd64 debootstrap fdisk openssl mount python3 prometheus chromium
+  postgresql)
 # kubectl drives the API in KubectlConformanceTest; Debian ships it as kubernetes-client (any kubectl on PATH will do).
 command -v kubectl >/dev/null 2>&1 || PACKAGES+=(kubernetes-client)
 missing=()

@@ -45,6 +45,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + " ::1 and the host name are always in it).")
     java.util.List<String> tlsSans = new java.util.ArrayList<>();
 
+    @Option(names = "--store", paramLabel = "URL",
+            description = "Keep objects in PostgreSQL, shared by several nodes: postgresql://USER@HOST:PORT/DATABASE"
+                    + " (password from PGPASSWORD or ~/.pgpass, never in the URL). Default: DATA/hoist.db (SQLite).")
+    String store;
+
     @Option(names = "--plain-http", description = "Serve plain http (loopback only; kubectl sends no token over http).")
     boolean plainHttp;
 
@@ -64,6 +69,11 @@ public final class ServeCommand implements Callable<Integer> {
         io.hoist.core.server.logging.Logging.configureServer(dir, log.format(),
                 io.hoist.core.server.logging.Logging.cliLevel(Math.max(1, log.verbosity())), log.levels());
         HoistServer.Builder b = HoistServer.builder().bind(bind).port(port).admission(new MtvAdmission());
+        try {
+            b.sharedStore(store);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
         if (tlsCert != null || tlsKey != null) {
             if (tlsCert == null || tlsKey == null) {
                 throw new CliException("--tls-cert and --tls-key go together");
@@ -82,7 +92,7 @@ public final class ServeCommand implements Callable<Integer> {
         Platform platform;
         try {
             platform = Platform.create(b, dir).start();
-        } catch (IllegalArgumentException | IllegalStateException e) {
+        } catch (IllegalArgumentException | IllegalStateException | io.hoist.core.store.StoreException e) {
             // Bad options (non-loopback without TLS, unreadable key) and start failures (port taken) are one line.
             throw new CliException(e.getMessage());
         }

@@ -15,6 +15,7 @@ import io.hoist.core.server.http.RouteContributor;
 import io.hoist.core.server.http.ServerInfoFile;
 import io.hoist.core.server.http.TokenAuth;
 import io.hoist.core.store.ResourceStore;
+import io.hoist.core.store.postgresql.PostgresResourceStore;
 import io.hoist.core.store.sqlite.SqliteResourceStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -109,7 +110,9 @@ public final class HoistServer implements AutoCloseable {
             metrics = new io.hoist.core.server.metrics.Metrics();
             vertx = ownsVertx ? metrics.newVertx() : options.vertx;
             ownsStore = options.store == null;
-            store = ownsStore ? SqliteResourceStore.open(options.dataDir) : options.store;
+            store = !ownsStore ? options.store
+                    : options.sharedStore != null ? PostgresResourceStore.open(options.sharedStore)
+                    : SqliteResourceStore.open(options.dataDir);
             metrics.observe(store, vertx);
             Context context = new Context(vertx, store, options.admission, options.dataDir, metrics);
             for (Component c : options.components) {
@@ -337,7 +340,8 @@ public final class HoistServer implements AutoCloseable {
     public record Options(Path dataDir, String bind, int port, Path tlsCert, Path tlsKey, Admission admission,
                           List<RouteContributor> routes, List<Component> components, ResourceStore store,
                           Vertx vertx, java.time.Duration headerTimeout, java.time.Duration bodyTimeout,
-                          java.time.Duration idleTimeout, boolean generateTls, List<String> tlsNames) {
+                          java.time.Duration idleTimeout, boolean generateTls, List<String> tlsNames,
+                          io.hoist.core.store.postgresql.PostgresLocation sharedStore) {
         public boolean tls() {
             return tlsCert != null || generateTls;
         }
@@ -358,6 +362,7 @@ public final class HoistServer implements AutoCloseable {
         private final List<RouteContributor> routes = new ArrayList<>();
         private final List<Component> components = new ArrayList<>();
         private ResourceStore store;
+        private io.hoist.core.store.postgresql.PostgresLocation sharedStore;
         private Vertx vertx;
         private java.time.Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
         private java.time.Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
@@ -417,6 +422,22 @@ public final class HoistServer implements AutoCloseable {
 
         public Builder component(Component component) { components.add(Objects.requireNonNull(component)); return this; }
 
+        /**
+         * Keep objects in a PostgreSQL database that several nodes share ({@code postgresql://user@host:port/db}, the
+         * password from {@code PGPASSWORD} or {@code ~/.pgpass}) instead of {@code DATA/hoist.db}; the server opens
+         * and closes it. Null keeps the embedded SQLite store.
+         */
+        public Builder sharedStore(String url) {
+            this.sharedStore = url == null ? null : io.hoist.core.store.postgresql.PostgresLocation.parse(url, System.getenv());
+            return this;
+        }
+
+        /** As {@link #sharedStore(String)}, with the location already parsed. */
+        public Builder sharedStore(io.hoist.core.store.postgresql.PostgresLocation location) {
+            this.sharedStore = location;
+            return this;
+        }
+
         /** Use this store instead of opening {@code DATA/hoist.db}; the caller then closes it. */
         public Builder store(ResourceStore store) { this.store = store; return this; }
 
@@ -450,7 +471,7 @@ public final class HoistServer implements AutoCloseable {
             }
             return new HoistServer(new Options(dataDir.toAbsolutePath(), bind, port, tlsCert, tlsKey, admission,
                     List.copyOf(routes), List.copyOf(components), store, vertx, headerTimeout, bodyTimeout, idleTimeout,
-                    generateTls, tlsNames));
+                    generateTls, tlsNames, sharedStore));
         }
 
         private static boolean isLoopback(String host) {

@@ -48,6 +48,9 @@ public interface ResourceStore extends AutoCloseable {
     /** One object that cannot be read, and why. */
     record UnreadableObject(String kind, String namespace, String name, String reason) {}
 
+    /** Records every write's latency ({@code hoist_store_write_duration_seconds{outcome}}) in {@code registry}. */
+    default void meterWrites(io.micrometer.core.instrument.MeterRegistry registry) {}
+
     /** The store-wide resourceVersion counter's current value. */
     long currentVersion();
 

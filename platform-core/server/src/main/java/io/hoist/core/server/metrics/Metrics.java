@@ -62,9 +62,7 @@ public final class Metrics implements AutoCloseable {
      * store's writes.
      */
     public synchronized void observe(ResourceStore store, Vertx vertx) {
-        if (store instanceof io.hoist.core.store.sqlite.SqliteResourceStore sqlite) {
-            sqlite.meterWrites(registry);
-        }
+        store.meterWrites(registry);
         transfers = new TransferMetrics(registry, vertx);
         migrations = new MigrationMetrics(registry, store, transfers::bytesOfMigration);
     }

@@ -1,5 +1,17 @@
 package io.hoist.core.store.sqlite;
 
+import static io.hoist.core.store.jdbc.StoredObjects.checkVersion;
+import static io.hoist.core.store.jdbc.StoredObjects.checkedBody;
+import static io.hoist.core.store.jdbc.StoredObjects.firstLine;
+import static io.hoist.core.store.jdbc.StoredObjects.identity;
+import static io.hoist.core.store.jdbc.StoredObjects.metadata;
+import static io.hoist.core.store.jdbc.StoredObjects.ns;
+import static io.hoist.core.store.jdbc.StoredObjects.parse;
+import static io.hoist.core.store.jdbc.StoredObjects.objectKey;
+import static io.hoist.core.store.jdbc.StoredObjects.requireName;
+import static io.hoist.core.store.jdbc.StoredObjects.serialize;
+import static io.hoist.core.store.jdbc.StoredObjects.text;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,8 +20,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.core.store.ResourceStore;
 import io.hoist.core.store.StoreException;
+import io.hoist.core.store.jdbc.ItemRows;
+import io.hoist.core.store.jdbc.StoredObjects;
+import io.hoist.core.store.jdbc.WriteTimers;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +34,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,7 +45,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * {@link ResourceStore} on one SQLite file in WAL mode with {@code synchronous=FULL}: a write is
@@ -77,9 +86,8 @@ public final class SqliteResourceStore implements ResourceStore {
     /** {@link #version} as of the last commit, readable without the lock. */
     private volatile long committedVersion;
     private volatile boolean closed;
-    /** Write latency as callers see it (queue, group commit, fsync); null until {@link #meterWrites} is called. */
-    private volatile Timer writeOk;
-    private volatile Timer writeFailed;
+    /** Write latency as callers see it (queue, group commit, fsync). */
+    private final WriteTimers writeTimers = new WriteTimers();
 
     private SqliteResourceStore(Path file, long retainedChanges) throws SQLException {
         this.url = "jdbc:sqlite:" + file.toAbsolutePath();
@@ -296,15 +304,7 @@ public final class SqliteResourceStore implements ResourceStore {
                 throw new StoreException.AlreadyExists(kind.plural() + " \"" + name + "\" already exists");
             }
             long rv = version + 1;
-            obj.put("apiVersion", kind.apiVersion());
-            obj.put("kind", kind.kind());
-            // Server-owned fields replace whatever the client sent.
-            meta.put("namespace", namespace);
-            meta.put("uid", UUID.randomUUID().toString());
-            meta.put("generation", 1);
-            meta.put("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            meta.put("resourceVersion", Long.toString(rv));
-            reorder(obj);
+            StoredObjects.stampCreated(kind, obj, namespace, rv);
             if (items != null) {
                 ItemRows.replaceAll(writer, kind, namespace, name, items);
                 withItems.add(objectKey(kind, namespace, name));
@@ -347,42 +347,9 @@ public final class SqliteResourceStore implements ResourceStore {
             if (existing == null) {
                 throw new StoreException.NotFound(kind.plural() + " \"" + name + "\" not found");
             }
-            ObjectNode oldMeta = (ObjectNode) existing.get("metadata");
-            String currentRv = oldMeta.path("resourceVersion").asText();
-            if (expectedRv != null && !expectedRv.isEmpty() && !expectedRv.equals(currentRv)) {
-                throw new StoreException.Conflict("Operation cannot be fulfilled on " + kind.plural() + " \"" + name
-                        + "\": the object has been modified; please apply your changes to the latest version and try again");
-            }
+            checkVersion(kind, name, existing, expectedRv);
             long rv = version + 1;
-            ObjectNode result;
-            if (statusOnly) {
-                result = existing.deepCopy();
-                if (in.has("status")) {
-                    result.set("status", in.get("status"));
-                } else {
-                    result.remove("status");
-                }
-            } else {
-                result = in;
-                if (existing.has("status")) {
-                    result.set("status", existing.get("status"));
-                } else {
-                    result.remove("status");
-                }
-                ObjectNode meta = metadata(result);
-                long generation = oldMeta.path("generation").asLong(1);
-                if (!sameContent(existing, result)) {
-                    generation++;
-                }
-                meta.put("namespace", namespace);
-                meta.set("uid", oldMeta.get("uid"));
-                meta.set("creationTimestamp", oldMeta.get("creationTimestamp"));
-                meta.put("generation", generation);
-                result.put("apiVersion", kind.apiVersion());
-                result.put("kind", kind.kind());
-            }
-            ((ObjectNode) result.get("metadata")).put("resourceVersion", Long.toString(rv));
-            reorder(result);
+            ObjectNode result = StoredObjects.replaced(kind, existing, in, statusOnly, namespace, rv);
             if (items != null) {
                 ItemRows.replaceAll(writer, kind, namespace, name, items);
                 withItems.add(objectKey(kind, namespace, name));
@@ -467,10 +434,6 @@ public final class SqliteResourceStore implements ResourceStore {
         }
     }
 
-    private static String objectKey(ResourceKind kind, String namespace, String name) {
-        return kind.name() + '\u0000' + namespace + '\u0000' + name;
-    }
-
     @Override
     public Optional<ObjectNode> delete(ResourceKind kind, String namespace, String name) {
         String n = ns(namespace);
@@ -482,15 +445,7 @@ public final class SqliteResourceStore implements ResourceStore {
             try {
                 existing = load(kind, n, name);
             } catch (StoreException.Unreadable e) {
-                // what can be said of an object that cannot be read: its identity
-                existing = JSON.createObjectNode();
-                existing.put("apiVersion", kind.apiVersion());
-                existing.put("kind", kind.kind());
-                ObjectNode meta = existing.putObject("metadata");
-                meta.put("name", name);
-                if (!n.isEmpty()) {
-                    meta.put("namespace", n);
-                }
+                existing = identity(kind, n, name);
             }
             if (withItems.remove(objectKey(kind, n, name))) {
                 // The DELETED event carries the whole final state, list included.
@@ -753,35 +708,13 @@ public final class SqliteResourceStore implements ResourceStore {
      * commits once. Writers that arrived during an fsync share the next one instead of each paying it.
      * Each write is still acknowledged only after the commit that contains it.
      */
-    /** Records every write's latency (from the call to its acknowledgement) in {@code registry}. */
+    @Override
     public void meterWrites(MeterRegistry registry) {
-        writeFailed = writeTimer("failed").register(registry);
-        writeOk = writeTimer("ok").register(registry);
-    }
-
-    private static Timer.Builder writeTimer(String outcome) {
-        // Fixed buckets from an fsync on a fast SSD to a disk that stalls: a histogram Prometheus can aggregate.
-        return Timer.builder("hoist_store_write_duration")
-                .description("Store writes from the call to the acknowledgement (group commit and fsync included)")
-                .tag("outcome", outcome)
-                .serviceLevelObjectives(Stream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000)
-                        .map(Duration::ofMillis).toArray(Duration[]::new));
+        writeTimers.register(registry);
     }
 
     private <T> T write(WriteWork<T> work) {
-        Timer ok = writeOk;
-        if (ok == null) {
-            return writeUntimed(work);
-        }
-        long start = System.nanoTime();
-        boolean failed = true;
-        try {
-            T result = writeUntimed(work);
-            failed = false;
-            return result;
-        } finally {
-            (failed ? writeFailed : ok).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        }
+        return writeTimers.time(() -> writeUntimed(work));
     }
 
     private <T> T writeUntimed(WriteWork<T> work) {
@@ -916,39 +849,6 @@ public final class SqliteResourceStore implements ResourceStore {
         }
     }
 
-    /**
-     * The body to store: refused when larger than {@link #MAX_OBJECT_BYTES} or when the store's own reader would
-     * not read it back, so a stored row can always be read again (after a restart too).
-     */
-    private static String checkedBody(ResourceKind kind, String namespace, String name, ObjectNode obj) {
-        String what = kind.kind() + " " + (namespace.isEmpty() ? "" : namespace + "/") + name;
-        String body;
-        try {
-            body = JSON.writeValueAsString(obj);
-        } catch (JsonProcessingException e) {
-            throw new StoreException.NotReadable(what + " cannot be stored: the store could not read it back ("
-                    + firstLine(e) + "); nothing was stored", e);
-        }
-        // UTF-8 needs at most 3 bytes per char: skip the exact count for bodies clearly under the limit
-        long bytes = body.length() * 3L <= MAX_OBJECT_BYTES ? body.length()
-                : body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        if (bytes > MAX_OBJECT_BYTES) {
-            throw new StoreException.TooLarge(what + " is " + bytes + " bytes as JSON, more than the store's limit of "
-                    + MAX_OBJECT_BYTES + " bytes (1.5 MiB); nothing was stored");
-        }
-        try {
-            JSON.readTree(body); // the same read get() and list() do
-        } catch (JsonProcessingException e) {
-            throw new StoreException.NotReadable(what + " cannot be stored: the store could not read it back ("
-                    + firstLine(e) + "); nothing was stored", e);
-        }
-        return body;
-    }
-
-    private static String firstLine(Exception e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-    }
-
     private void store(ResourceKind kind, String namespace, String name, long rv, ObjectNode obj, String type)
             throws SQLException {
         store(kind, namespace, name, rv, obj, type, false);
@@ -990,87 +890,11 @@ public final class SqliteResourceStore implements ResourceStore {
         pending.add(new WatchEvent(type, kind, obj.deepCopy(), rv, itemsOnly));
     }
 
-    /** Generation counts changes to the desired state: everything except metadata and status. */
-    private static boolean sameContent(ObjectNode a, ObjectNode b) {
-        ObjectNode x = a.deepCopy();
-        ObjectNode y = b.deepCopy();
-        for (ObjectNode o : List.of(x, y)) {
-            o.remove(List.of("metadata", "status", "apiVersion", "kind"));
-        }
-        return x.equals(y);
-    }
-
-    /** apiVersion, kind, metadata first, as kubectl prints them. */
-    private static void reorder(ObjectNode obj) {
-        ObjectNode copy = obj.deepCopy();
-        obj.removeAll();
-        for (String f : List.of("apiVersion", "kind", "metadata")) {
-            if (copy.has(f)) {
-                obj.set(f, copy.get(f));
-            }
-        }
-        copy.fields().forEachRemaining(e -> {
-            if (!obj.has(e.getKey())) {
-                obj.set(e.getKey(), e.getValue());
-            }
-        });
-    }
-
-    private static ObjectNode metadata(ObjectNode obj) {
-        JsonNode m = obj.get("metadata");
-        if (m == null || m.isNull()) {
-            return obj.putObject("metadata");
-        }
-        if (!m.isObject()) {
-            throw new IllegalArgumentException("metadata must be an object");
-        }
-        return (ObjectNode) m;
-    }
-
-    private static String requireName(ObjectNode meta) {
-        String name = text(meta, "name");
-        if (name == null || name.isEmpty()) {
-            throw new IllegalArgumentException("metadata.name is required");
-        }
-        return name;
-    }
-
-    private static String text(ObjectNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw new IllegalArgumentException("metadata." + field + " must be a string");
-        }
-        return v.asText();
-    }
-
-    private static String ns(String namespace) {
-        return namespace == null ? "" : namespace;
-    }
-
-    private static ObjectNode parse(String body) {
-        try {
-            return (ObjectNode) JSON.readTree(body);
-        } catch (JsonProcessingException | ClassCastException e) {
-            throw new StoreException("stored object is not valid JSON", e);
-        }
-    }
-
     private ObjectNode parseStored(String kind, String namespace, String name, String body) {
         try {
             return (ObjectNode) JSON.readTree(body);
         } catch (JsonProcessingException | ClassCastException e) {
             throw recordUnreadable(kind, namespace, name, e);
-        }
-    }
-
-    private static String serialize(ObjectNode obj) {
-        try {
-            return JSON.writeValueAsString(obj);
-        } catch (JsonProcessingException e) {
-            throw new StoreException("cannot serialize object", e);
         }
     }
 

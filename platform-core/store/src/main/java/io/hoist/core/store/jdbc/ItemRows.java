@@ -1,4 +1,4 @@
-package io.hoist.core.store.sqlite;
+package io.hoist.core.store.jdbc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,23 +17,24 @@ import java.util.Optional;
 
 /**
  * The rows of item lists ({@link ResourceStore#itemListPath}): one row per element, keyed by the element's "id" and
- * ordered by {@code ord}, so one element is written without rewriting its object.
+ * ordered by {@code ord}, so one element is written without rewriting its object. The SQL is what SQLite and
+ * PostgreSQL both accept, so both stores share it.
  */
-final class ItemRows {
-    static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS items ("
+public final class ItemRows {
+    public static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS items ("
             + "kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL,"
             + " ord INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (kind, namespace, name, id))";
-    static final String CREATE_INDEX = "CREATE INDEX IF NOT EXISTS items_order ON items (kind, namespace, name, ord)";
+    public static final String CREATE_INDEX = "CREATE INDEX IF NOT EXISTS items_order ON items (kind, namespace, name, ord)";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ItemRows() {}
 
-    static boolean hasList(ResourceKind kind) {
+    public static boolean hasList(ResourceKind kind) {
         return !ResourceStore.itemListPath(kind).isEmpty();
     }
 
     /** The object's elements in order (an empty array when it has none). */
-    static ArrayNode read(Connection c, ResourceKind kind, String ns, String name) throws SQLException {
+    public static ArrayNode read(Connection c, ResourceKind kind, String ns, String name) throws SQLException {
         ArrayNode out = JSON.createArrayNode();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT body FROM items WHERE kind = ? AND namespace = ? AND name = ? ORDER BY ord")) {
@@ -47,7 +48,7 @@ final class ItemRows {
         return out;
     }
 
-    static Optional<ObjectNode> readOne(Connection c, ResourceKind kind, String ns, String name, String id) throws SQLException {
+    public static Optional<ObjectNode> readOne(Connection c, ResourceKind kind, String ns, String name, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT body FROM items WHERE kind = ? AND namespace = ? AND name = ? AND id = ?")) {
             key(ps, kind, ns, name);
@@ -59,7 +60,7 @@ final class ItemRows {
     }
 
     /** Puts the object's elements at its list's path. */
-    static void attach(Connection c, ResourceKind kind, String ns, String name, ObjectNode obj) throws SQLException {
+    public static void attach(Connection c, ResourceKind kind, String ns, String name, ObjectNode obj) throws SQLException {
         put(obj, ResourceStore.itemListPath(kind), read(c, kind, ns, name));
     }
 
@@ -67,7 +68,7 @@ final class ItemRows {
      * Takes the list out of an object about to be stored: the array, an empty array for an explicit null, or null when
      * the object does not have the list (its rows stay as they are).
      */
-    static ArrayNode detach(ResourceKind kind, ObjectNode obj) {
+    public static ArrayNode detach(ResourceKind kind, ObjectNode obj) {
         List<String> path = ResourceStore.itemListPath(kind);
         if (path.isEmpty()) {
             return null;
@@ -91,7 +92,7 @@ final class ItemRows {
         return list.isArray() ? (ArrayNode) list : JSON.createArrayNode();
     }
 
-    static void put(ObjectNode obj, List<String> path, ArrayNode list) {
+    public static void put(ObjectNode obj, List<String> path, ArrayNode list) {
         ObjectNode at = obj;
         for (String p : path.subList(0, path.size() - 1)) {
             JsonNode next = at.get(p);
@@ -101,10 +102,11 @@ final class ItemRows {
     }
 
     /** Replaces every element of the object with {@code list}, in its order. */
-    static void replaceAll(Connection w, ResourceKind kind, String ns, String name, ArrayNode list) throws SQLException {
+    public static void replaceAll(Connection w, ResourceKind kind, String ns, String name, ArrayNode list) throws SQLException {
         deleteAll(w, kind, ns, name);
         try (PreparedStatement ps = w.prepareStatement(
-                "INSERT OR REPLACE INTO items (kind, namespace, name, id, ord, body) VALUES (?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO items (kind, namespace, name, id, ord, body) VALUES (?, ?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (kind, namespace, name, id) DO UPDATE SET ord = excluded.ord, body = excluded.body")) {
             for (int i = 0; i < list.size(); i++) {
                 if (!list.get(i).isObject()) {
                     throw new IllegalArgumentException(String.join(".", ResourceStore.itemListPath(kind)) + "[" + i + "] must be an object");
@@ -120,7 +122,7 @@ final class ItemRows {
     }
 
     /** Replaces the element with the item's id, or appends it. */
-    static void upsert(Connection w, ResourceKind kind, String ns, String name, ObjectNode item) throws SQLException {
+    public static void upsert(Connection w, ResourceKind kind, String ns, String name, ObjectNode item) throws SQLException {
         String id = id(item, -1);
         String body = serialize(item);
         try (PreparedStatement ps = w.prepareStatement(
@@ -146,7 +148,7 @@ final class ItemRows {
         }
     }
 
-    static void deleteAll(Connection w, ResourceKind kind, String ns, String name) throws SQLException {
+    public static void deleteAll(Connection w, ResourceKind kind, String ns, String name) throws SQLException {
         try (PreparedStatement ps = w.prepareStatement("DELETE FROM items WHERE kind = ? AND namespace = ? AND name = ?")) {
             key(ps, kind, ns, name);
             ps.executeUpdate();
@@ -154,7 +156,7 @@ final class ItemRows {
     }
 
     /** An element's key: its "id"; an element without one keeps its place by position. */
-    static String id(JsonNode item, int index) {
+    public static String id(JsonNode item, int index) {
         JsonNode id = item.get("id");
         if (id != null && id.isTextual() && !id.asText().isEmpty()) {
             return id.asText();

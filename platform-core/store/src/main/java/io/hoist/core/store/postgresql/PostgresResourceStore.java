@@ -1,0 +1,806 @@
+package io.hoist.core.store.postgresql;
+
+import static io.hoist.core.store.jdbc.StoredObjects.checkVersion;
+import static io.hoist.core.store.jdbc.StoredObjects.checkedBody;
+import static io.hoist.core.store.jdbc.StoredObjects.firstLine;
+import static io.hoist.core.store.jdbc.StoredObjects.identity;
+import static io.hoist.core.store.jdbc.StoredObjects.metadata;
+import static io.hoist.core.store.jdbc.StoredObjects.ns;
+import static io.hoist.core.store.jdbc.StoredObjects.requireName;
+import static io.hoist.core.store.jdbc.StoredObjects.serialize;
+import static io.hoist.core.store.jdbc.StoredObjects.text;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.hoist.core.model.ResourceKind;
+import io.hoist.core.store.ResourceStore;
+import io.hoist.core.store.StoreException;
+import io.hoist.core.store.jdbc.ItemRows;
+import io.hoist.core.store.jdbc.StoredObjects;
+import io.hoist.core.store.jdbc.WriteTimers;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.flywaydb.core.Flyway;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ResourceStore} on a PostgreSQL database that several Hoist nodes share.
+ *
+ * <p>Writes: each is one transaction that first locks the resourceVersion counter's row, so writes from every node
+ * are serialised, each gets the next version, and they commit in version order; the object row and its change-log
+ * row are written in that transaction, which is durable when it commits (PostgreSQL's default
+ * {@code synchronous_commit}). A rolled-back write consumes no version, so the change log has no holes.
+ *
+ * <p>Watches: the change log is the truth and {@code LISTEN/NOTIFY} only the wake-up. One feed thread per store reads
+ * the log in version order from the last change it delivered (woken by a notification, or every second), so a
+ * notification lost across a reconnect or a restart of PostgreSQL loses no event. Events reach listeners on that
+ * thread, after the write returned (unlike the SQLite store, which delivers on the writing thread).
+ *
+ * <p>Schema: versioned migrations run by Flyway at open ({@code io/hoist/core/store/postgresql/migration}).
+ */
+public final class PostgresResourceStore implements ResourceStore {
+    static final long DEFAULT_RETAINED_CHANGES = 100_000;
+    private static final String CHANNEL = "hoist_changes";
+    private static final int FEED_BATCH = 500;
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresResourceStore.class);
+
+    private final PostgresLocation location;
+    private final long retainedChanges;
+    private final HikariDataSource pool;
+    private final ConcurrentSkipListMap<String, UnreadableObject> unreadable = new ConcurrentSkipListMap<>();
+    private final ChangeFeed feed;
+    private final WriteTimers writeTimers = new WriteTimers();
+    private volatile boolean closed;
+
+    private PostgresResourceStore(PostgresLocation location, long retainedChanges) {
+        this.location = location;
+        this.retainedChanges = retainedChanges;
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(location.jdbcUrl());
+        cfg.setDataSourceProperties(location.properties());
+        cfg.setPoolName("hoist-store");
+        cfg.setMaximumPoolSize(8);
+        cfg.setMinimumIdle(1);
+        // A first connection that fails is reported at open, with PostgreSQL's own reason.
+        cfg.setInitializationFailTimeout(10_000);
+        try {
+            this.pool = new HikariDataSource(cfg);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open the PostgreSQL store " + location + ": " + rootMessage(e), e);
+        }
+        try {
+            Flyway.configure().dataSource(pool)
+                    .locations("classpath:io/hoist/core/store/postgresql/migration")
+                    .table("hoist_schema_history")
+                    .load().migrate();
+            findUnreadable();
+            this.feed = new ChangeFeed(currentVersion());
+        } catch (RuntimeException | SQLException e) {
+            pool.close();
+            throw new StoreException("cannot open the PostgreSQL store " + location + ": " + rootMessage(e), e);
+        }
+        feed.start();
+    }
+
+    /** Opens the store at {@code location}, creating or upgrading its tables. */
+    public static PostgresResourceStore open(PostgresLocation location) {
+        return open(location, DEFAULT_RETAINED_CHANGES);
+    }
+
+    /** As {@link #open(PostgresLocation)}, keeping only the last {@code retainedChanges} changes for watch replay. */
+    public static PostgresResourceStore open(PostgresLocation location, long retainedChanges) {
+        return new PostgresResourceStore(location, retainedChanges);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().lines().findFirst().orElse("");
+    }
+
+    // ---- unreadable rows ----
+
+    private void findUnreadable() throws SQLException {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT kind, namespace, name, body FROM objects")) {
+            while (rs.next()) {
+                try {
+                    ResourceKind.valueOf(rs.getString(1));
+                    if (!(StoredObjects.JSON.readTree(rs.getString(4)) instanceof ObjectNode)) {
+                        throw new IOException("the stored body is not a JSON object");
+                    }
+                } catch (IOException | RuntimeException e) {
+                    recordUnreadable(rs.getString(1), rs.getString(2), rs.getString(3), e);
+                }
+            }
+        }
+    }
+
+    private StoreException.Unreadable recordUnreadable(String kind, String namespace, String name, Exception e) {
+        String reason = firstLine(e);
+        if (unreadable.put(kind + "/" + namespace + "/" + name, new UnreadableObject(kind, namespace, name, reason)) == null) {
+            LOG.warn("stored {} {}{} cannot be read and is skipped ({}); delete it to clear this warning",
+                    kind, namespace.isEmpty() ? "" : namespace + "/", name, reason);
+        }
+        return new StoreException.Unreadable("the stored object " + kind + " " + (namespace.isEmpty() ? "" : namespace + "/")
+                + name + " cannot be read (" + reason + "); delete it and create it again", e);
+    }
+
+    private ObjectNode parseStored(String kind, String namespace, String name, String body) {
+        try {
+            return (ObjectNode) StoredObjects.JSON.readTree(body);
+        } catch (IOException | ClassCastException e) {
+            throw recordUnreadable(kind, namespace, name, e);
+        }
+    }
+
+    @Override
+    public List<UnreadableObject> unreadable() {
+        return List.copyOf(unreadable.values());
+    }
+
+    // ---- reads ----
+
+    @Override
+    public Optional<ObjectNode> get(ResourceKind kind, String namespace, String name) {
+        return get(kind, namespace, name, true);
+    }
+
+    @Override
+    public Optional<ObjectNode> getWithoutItems(ResourceKind kind, String namespace, String name) {
+        return get(kind, namespace, name, false);
+    }
+
+    private Optional<ObjectNode> get(ResourceKind kind, String namespace, String name, boolean items) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT body, has_items FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
+                key(ps, kind, ns(namespace), name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<ObjectNode>empty();
+                    }
+                    ObjectNode body = parseStored(kind.name(), ns(namespace), name, rs.getString(1));
+                    if (items && rs.getBoolean(2)) {
+                        ItemRows.attach(c, kind, ns(namespace), name, body);
+                    }
+                    return Optional.of(body);
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<ObjectNode> item(ResourceKind kind, String namespace, String name, String id) {
+        return read(c -> ItemRows.readOne(c, kind, ns(namespace), name, id));
+    }
+
+    @Override
+    public List<ObjectNode> list(ResourceKind kind, String namespace) {
+        return list(kind, namespace, true);
+    }
+
+    @Override
+    public List<ObjectNode> listWithoutItems(ResourceKind kind, String namespace) {
+        return list(kind, namespace, false);
+    }
+
+    private List<ObjectNode> list(ResourceKind kind, String namespace, boolean items) {
+        return read(c -> {
+            // COLLATE "C": byte order, as the SQLite store sorts, whatever the database's locale
+            String sql = "SELECT body, namespace, name, has_items FROM objects WHERE kind = ?"
+                    + (namespace == null ? "" : " AND namespace = ?") + " ORDER BY namespace COLLATE \"C\", name COLLATE \"C\"";
+            List<ObjectNode> out = new ArrayList<>();
+            List<ObjectNode> needItems = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, kind.name());
+                if (namespace != null) {
+                    ps.setString(2, namespace);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        try {
+                            ObjectNode o = parseStored(kind.name(), rs.getString(2), rs.getString(3), rs.getString(1));
+                            out.add(o);
+                            if (items && rs.getBoolean(4)) {
+                                needItems.add(o);
+                            }
+                        } catch (StoreException.Unreadable skipped) {
+                            // reported by recordUnreadable; one bad row must not hide the others
+                        }
+                    }
+                }
+            }
+            for (ObjectNode o : needItems) {
+                ItemRows.attach(c, kind, o.path("metadata").path("namespace").asText(), o.path("metadata").path("name").asText(), o);
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public long currentVersion() {
+        return read(c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT rv FROM counter WHERE id = 0")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Override
+    public long oldestReplayableVersion() {
+        return read(c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                    "SELECT MIN(rv), (SELECT rv FROM counter WHERE id = 0) FROM changes")) {
+                rs.next();
+                long min = rs.getLong(1);
+                return rs.wasNull() ? rs.getLong(2) + 1 : min;
+            }
+        });
+    }
+
+    // ---- writes ----
+
+    @Override
+    public ObjectNode create(ResourceKind kind, ObjectNode object) {
+        ObjectNode obj = object.deepCopy();
+        ObjectNode meta = metadata(obj);
+        String namespace = ns(text(meta, "namespace"));
+        String name = requireName(meta);
+        ArrayNode items = ItemRows.detach(kind, obj);
+        ObjectNode created = write(tx -> {
+            if (tx.load(kind, namespace, name, false) != null) {
+                throw new StoreException.AlreadyExists(kind.plural() + " \"" + name + "\" already exists");
+            }
+            long rv = tx.version + 1;
+            StoredObjects.stampCreated(kind, obj, namespace, rv);
+            if (items != null) {
+                ItemRows.replaceAll(tx.c, kind, namespace, name, items);
+            }
+            tx.store(kind, namespace, name, obj, "ADDED", false, items != null);
+            return obj;
+        });
+        return withList(kind, namespace, name, created, items);
+    }
+
+    @Override
+    public ObjectNode update(ResourceKind kind, ObjectNode object) {
+        return replace(kind, object, false, true);
+    }
+
+    @Override
+    public ObjectNode updateStatus(ResourceKind kind, ObjectNode object) {
+        return replace(kind, object, true, true);
+    }
+
+    @Override
+    public ObjectNode updateStatusWithoutItems(ResourceKind kind, ObjectNode object) {
+        return replace(kind, object, true, false);
+    }
+
+    private ObjectNode replace(ResourceKind kind, ObjectNode incoming, boolean statusOnly, boolean withItemsBack) {
+        ObjectNode in = incoming.deepCopy();
+        ObjectNode inMeta = metadata(in);
+        String namespace = ns(text(inMeta, "namespace"));
+        String name = requireName(inMeta);
+        String expectedRv = text(inMeta, "resourceVersion");
+        // Only a status write carries the item list (an update keeps the stored status, rows included).
+        ArrayNode items = statusOnly ? ItemRows.detach(kind, in) : null;
+        ObjectNode written = write(tx -> {
+            Stored existing = tx.load(kind, namespace, name, true);
+            if (existing == null) {
+                throw new StoreException.NotFound(kind.plural() + " \"" + name + "\" not found");
+            }
+            checkVersion(kind, name, existing.body, expectedRv);
+            ObjectNode result = StoredObjects.replaced(kind, existing.body, in, statusOnly, namespace, tx.version + 1);
+            if (items != null) {
+                ItemRows.replaceAll(tx.c, kind, namespace, name, items);
+            }
+            tx.store(kind, namespace, name, result, "MODIFIED", false, items != null || existing.hasItems);
+            return result;
+        });
+        return withItemsBack ? withList(kind, namespace, name, written, items) : written;
+    }
+
+    /** A written object as callers see it: with its item list (the one just written, or read back). */
+    private ObjectNode withList(ResourceKind kind, String namespace, String name, ObjectNode written, ArrayNode items) {
+        if (items != null) {
+            ObjectNode out = written.deepCopy();
+            ItemRows.put(out, ResourceStore.itemListPath(kind), items);
+            return out;
+        }
+        if (!ItemRows.hasList(kind)) {
+            return written;
+        }
+        return read(c -> {
+            ObjectNode out = written.deepCopy();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT has_items FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
+                key(ps, kind, namespace, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        ItemRows.attach(c, kind, namespace, name, out);
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public String writeItems(ResourceKind kind, String namespace, String name, List<ObjectNode> items) {
+        if (!ItemRows.hasList(kind)) {
+            throw new IllegalArgumentException(kind.kind() + " has no item list");
+        }
+        for (ObjectNode item : items) {
+            ItemRows.id(item, -1); // refuses an element without an id before anything is written
+        }
+        String n = ns(namespace);
+        return write(tx -> {
+            Stored existing = tx.load(kind, n, name, true);
+            if (existing == null) {
+                throw new StoreException.NotFound(kind.plural() + " \"" + name + "\" not found");
+            }
+            for (ObjectNode item : items) {
+                ItemRows.upsert(tx.c, kind, n, name, item);
+            }
+            long rv = tx.version + 1;
+            ((ObjectNode) existing.body.get("metadata")).put("resourceVersion", Long.toString(rv));
+            tx.store(kind, n, name, existing.body, "MODIFIED", true, true);
+            return Long.toString(rv);
+        });
+    }
+
+    @Override
+    public Optional<ObjectNode> delete(ResourceKind kind, String namespace, String name) {
+        String n = ns(namespace);
+        return write(tx -> {
+            Stored existing;
+            try {
+                existing = tx.load(kind, n, name, true);
+            } catch (StoreException.Unreadable e) {
+                existing = new Stored(identity(kind, n, name), false);
+            }
+            if (existing == null) {
+                return Optional.<ObjectNode>empty();
+            }
+            ObjectNode last = existing.body;
+            if (existing.hasItems) {
+                // The DELETED event carries the whole final state, list included.
+                ItemRows.attach(tx.c, kind, n, name, last);
+                ItemRows.deleteAll(tx.c, kind, n, name);
+            }
+            long rv = tx.version + 1;
+            try (PreparedStatement ps = tx.c.prepareStatement(
+                    "DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
+                key(ps, kind, n, name);
+                ps.executeUpdate();
+            }
+            // Like Kubernetes, the DELETED event carries the final state at the deletion's version.
+            ((ObjectNode) last.get("metadata")).put("resourceVersion", Long.toString(rv));
+            tx.appendChange(rv, "DELETED", kind, n, name, serialize(last), false);
+            unreadable.remove(kind.name() + "/" + n + "/" + name);
+            return Optional.of(last);
+        });
+    }
+
+    /** An object as stored, and whether it has item rows. */
+    private record Stored(ObjectNode body, boolean hasItems) {}
+
+    /** One write's transaction: its connection and the version of its last change. */
+    private final class Tx {
+        final Connection c;
+        long version;
+
+        Tx(Connection c, long version) {
+            this.c = c;
+            this.version = version;
+        }
+
+        Stored load(ResourceKind kind, String namespace, String name, boolean parse) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT body, has_items FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
+                key(ps, kind, namespace, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    return new Stored(parse ? parseStored(kind.name(), namespace, name, rs.getString(1)) : null, rs.getBoolean(2));
+                }
+            }
+        }
+
+        void store(ResourceKind kind, String namespace, String name, ObjectNode obj, String type, boolean itemsOnly,
+                   boolean hasItems) throws SQLException {
+            long rv = version + 1;
+            String body = checkedBody(kind, namespace, name, obj);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO objects (kind, namespace, name, rv, has_items, body) VALUES (?, ?, ?, ?, ?, ?)"
+                            + " ON CONFLICT (kind, namespace, name) DO UPDATE"
+                            + " SET rv = excluded.rv, has_items = excluded.has_items, body = excluded.body")) {
+                key(ps, kind, namespace, name);
+                ps.setLong(4, rv);
+                ps.setBoolean(5, hasItems);
+                ps.setString(6, body);
+                ps.executeUpdate();
+            }
+            appendChange(rv, type, kind, namespace, name, body, itemsOnly);
+        }
+
+        void appendChange(long rv, String type, ResourceKind kind, String namespace, String name, String body,
+                          boolean itemsOnly) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO changes (rv, type, kind, namespace, name, items_only, body) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setLong(1, rv);
+                ps.setString(2, type);
+                ps.setString(3, kind.name());
+                ps.setString(4, namespace);
+                ps.setString(5, name);
+                ps.setBoolean(6, itemsOnly);
+                ps.setString(7, body);
+                ps.executeUpdate();
+            }
+            version = rv;
+        }
+    }
+
+    @FunctionalInterface
+    private interface TxWork<T> {
+        T run(Tx tx) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    @Override
+    public void meterWrites(io.micrometer.core.instrument.MeterRegistry registry) {
+        writeTimers.register(registry);
+    }
+
+    private <T> T write(TxWork<T> work) {
+        return writeTimers.time(() -> writeUntimed(work));
+    }
+
+    private <T> T writeUntimed(TxWork<T> work) {
+        ensureOpen();
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                long start;
+                try (Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT rv FROM counter WHERE id = 0 FOR UPDATE")) {
+                    rs.next();
+                    start = rs.getLong(1);
+                }
+                Tx tx = new Tx(c, start);
+                T result = work.run(tx);
+                if (tx.version != start) {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE counter SET rv = ? WHERE id = 0")) {
+                        ps.setLong(1, tx.version);
+                        ps.executeUpdate();
+                    }
+                    long every = Math.max(1, Math.min(1000, retainedChanges)); // prune in steps, not per write
+                    if (tx.version / every != start / every) {
+                        try (PreparedStatement ps = c.prepareStatement("DELETE FROM changes WHERE rv <= ?")) {
+                            ps.setLong(1, tx.version - retainedChanges);
+                            ps.executeUpdate();
+                        }
+                    }
+                    // Delivered at commit to every listening session, this node's feed included.
+                    try (Statement st = c.createStatement()) {
+                        st.execute("NOTIFY " + CHANNEL);
+                    }
+                }
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // the original failure is the one worth reporting
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("store write failed: " + rootMessage(e), e);
+        }
+    }
+
+    private <T> T read(SqlWork<T> work) {
+        ensureOpen();
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException("store read failed: " + rootMessage(e), e);
+        }
+    }
+
+    private static void key(PreparedStatement ps, ResourceKind kind, String namespace, String name) throws SQLException {
+        ps.setString(1, kind.name());
+        ps.setString(2, namespace);
+        ps.setString(3, name);
+    }
+
+    // ---- watches ----
+
+    @Override
+    public Watch watch(ResourceKind kind, String namespace, long sinceVersion, Consumer<WatchEvent> listener) {
+        return feed.add(new FeedWatch(kind, namespace, listener, true), sinceVersion);
+    }
+
+    @Override
+    public Watch watchWithoutItems(ResourceKind kind, String namespace, long sinceVersion, Consumer<WatchEvent> listener) {
+        return feed.add(new FeedWatch(kind, namespace, listener, false), sinceVersion);
+    }
+
+    /** One watcher: what it asked for and the version of the last change it was given. */
+    private final class FeedWatch implements Watch {
+        final ResourceKind kind;
+        final String namespace;
+        final Consumer<WatchEvent> listener;
+        final boolean items;
+        long after;
+        volatile boolean open = true;
+
+        FeedWatch(ResourceKind kind, String namespace, Consumer<WatchEvent> listener, boolean items) {
+            this.kind = kind;
+            this.namespace = namespace;
+            this.listener = listener;
+            this.items = items;
+        }
+
+        boolean matches(ResourceKind k, String ns) {
+            return (kind == null || kind == k) && (namespace == null || namespace.equals(ns));
+        }
+
+        @Override
+        public void close() {
+            open = false;
+            feed.remove(this);
+        }
+    }
+
+    /** A change-log row. */
+    private record Change(long rv, String type, ResourceKind kind, String namespace, String name, boolean itemsOnly,
+                          String body) {}
+
+    /**
+     * Reads the change log in version order and hands each change to the watchers that asked for it. Woken by
+     * NOTIFY on its own connection (reconnected with a back-off when PostgreSQL goes away) and every second anyway.
+     */
+    private final class ChangeFeed {
+        private final Object lock = new Object();
+        private final CopyOnWriteArrayList<FeedWatch> watches = new CopyOnWriteArrayList<>();
+        private final Thread thread;
+        /** The version of the last change handed to the watchers (guarded by {@link #lock}). */
+        private long delivered;
+        private Connection listen;
+
+        ChangeFeed(long delivered) {
+            this.delivered = delivered;
+            this.thread = Thread.ofPlatform().daemon().name("hoist-store-feed").unstarted(this::run);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        FeedWatch add(FeedWatch w, long since) {
+            synchronized (lock) {
+                ensureOpen();
+                // Replay what this feed already delivered to others; later changes come with the next drain.
+                if (since < delivered) {
+                    for (Change ch : changes(since, delivered, w.kind, w.namespace)) {
+                        deliver(w, ch);
+                    }
+                }
+                w.after = Math.max(since, delivered);
+                if (w.open) {
+                    watches.add(w);
+                }
+            }
+            return w;
+        }
+
+        void remove(FeedWatch w) {
+            watches.remove(w);
+        }
+
+        private void run() {
+            long backoffMs = 100;
+            boolean reported = false;
+            while (!closed) {
+                try {
+                    if (listen == null) {
+                        listen = DriverManager.getConnection(location.jdbcUrl(), location.properties());
+                        try (Statement st = listen.createStatement()) {
+                            st.execute("LISTEN " + CHANNEL);
+                        }
+                        if (reported) {
+                            LOG.info("store change feed reconnected to {}", location);
+                            reported = false;
+                        }
+                        backoffMs = 100;
+                    }
+                    drain();
+                    listen.unwrap(PGConnection.class).getNotifications(1000);
+                } catch (SQLException | StoreException e) {
+                    if (closed) {
+                        return;
+                    }
+                    if (!reported) {
+                        LOG.warn("store change feed lost PostgreSQL ({}); retrying, no change is lost", rootMessage(e));
+                        reported = true;
+                    }
+                    closeListen();
+                    try {
+                        Thread.sleep(backoffMs);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                    backoffMs = Math.min(2000, backoffMs * 2);
+                }
+            }
+            closeListen();
+        }
+
+        private void closeListen() {
+            if (listen != null) {
+                try {
+                    listen.close();
+                } catch (SQLException ignored) {
+                    // a dead connection closes as well as it can
+                }
+                listen = null;
+            }
+        }
+
+        /** Hands every change after {@link #delivered} to the watchers, in version order. */
+        private void drain() throws SQLException {
+            while (!closed) {
+                List<Change> batch = changesAfter(delivered);
+                if (batch.isEmpty()) {
+                    return;
+                }
+                synchronized (lock) {
+                    if (batch.get(0).rv() > delivered + 1) {
+                        // Pruned before this feed read them: watchers cannot know what they missed, as Kubernetes
+                        // answers 410 Gone; closing them makes their owners list again.
+                        LOG.warn("store change feed fell behind the change log (next {} after {}); watchers restart",
+                                batch.get(0).rv(), delivered);
+                        for (FeedWatch w : watches) {
+                            w.close();
+                        }
+                    }
+                    for (Change ch : batch) {
+                        for (FeedWatch w : watches) {
+                            if (w.matches(ch.kind(), ch.namespace())) {
+                                deliver(w, ch);
+                            }
+                        }
+                        delivered = ch.rv();
+                    }
+                }
+                if (batch.size() < FEED_BATCH) {
+                    return;
+                }
+            }
+        }
+
+        private void deliver(FeedWatch w, Change ch) {
+            if (!w.open || ch.rv() <= w.after) {
+                return;
+            }
+            w.after = ch.rv();
+            ObjectNode o;
+            try {
+                o = StoredObjects.parse(ch.body());
+                if (w.items && !"DELETED".equals(ch.type()) && ItemRows.hasList(ch.kind())) {
+                    // Rows are read at delivery: they may already show later item writes, never fewer entries.
+                    o = withList(ch.kind(), ch.namespace(), ch.name(), o, null);
+                }
+            } catch (StoreException e) {
+                LOG.warn("change {} in the watch log cannot be read and is not delivered: {}", ch.rv(), e.getMessage());
+                return;
+            }
+            try {
+                w.listener.accept(new WatchEvent(ch.type(), ch.kind(), o, ch.rv(), ch.itemsOnly()));
+            } catch (RuntimeException e) {
+                LOG.warn("a store watcher failed and is closed: {}", rootMessage(e));
+                w.close();
+            }
+        }
+
+        private List<Change> changesAfter(long after) {
+            return read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT rv, type, kind, namespace, name, items_only, body"
+                        + " FROM changes WHERE rv > ? ORDER BY rv LIMIT " + FEED_BATCH)) {
+                    ps.setLong(1, after);
+                    return rows(ps);
+                }
+            });
+        }
+
+        private List<Change> changes(long after, long upTo, ResourceKind kind, String namespace) {
+            return read(c -> {
+                String sql = "SELECT rv, type, kind, namespace, name, items_only, body FROM changes WHERE rv > ? AND rv <= ?"
+                        + (kind == null ? "" : " AND kind = ?") + (namespace == null ? "" : " AND namespace = ?")
+                        + " ORDER BY rv";
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    int i = 1;
+                    ps.setLong(i++, after);
+                    ps.setLong(i++, upTo);
+                    if (kind != null) {
+                        ps.setString(i++, kind.name());
+                    }
+                    if (namespace != null) {
+                        ps.setString(i, namespace);
+                    }
+                    return rows(ps);
+                }
+            });
+        }
+
+        private List<Change> rows(PreparedStatement ps) throws SQLException {
+            List<Change> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    try {
+                        out.add(new Change(rs.getLong(1), rs.getString(2), ResourceKind.valueOf(rs.getString(3)),
+                                rs.getString(4), rs.getString(5), rs.getBoolean(6), rs.getString(7)));
+                    } catch (IllegalArgumentException e) {
+                        LOG.warn("change {} in the watch log names an unknown kind and is skipped", rs.getLong(1));
+                    }
+                }
+            }
+            return out;
+        }
+
+        void stop() {
+            thread.interrupt();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StoreException("store is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        feed.watches.forEach(w -> w.open = false);
+        feed.watches.clear();
+        feed.stop();
+        pool.close();
+    }
+}
