@@ -145,6 +145,7 @@ public class InventoryScaleBench {
                 Thread.sleep(200);
             }
             String token = Files.readString(data.resolve("token")).trim();
+            post(http, base, token, "/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"bench\"}}");
             post(http, base, token, "/api/v1/namespaces/bench/secrets", JSON.writeValueAsString(Map.of(
                     "apiVersion", "v1", "kind", "Secret", "metadata", Map.of("name", "engine", "namespace", "bench"),
                     "stringData", Map.of("user", OvirtEngineTestServer.USER, "password", OvirtEngineTestServer.PASSWORD,

@@ -276,6 +276,7 @@ func main() {
 	flag.Var(&sharedDisks, "shared-disk", "VM1,VM2[,...]: the first disk of VM1 becomes multi-writer and replaces the "+
 		"first disk of the others (repeatable)")
 	evc := flag.String("evc", "", "EVC mode key of every cluster (summary.currentEVCModeKey), e.g. intel-broadwell")
+	hostTimezone := flag.String("host-timezone", "", "time zone of every host's clock (config.dateTimeInfo.timeZone), e.g. Europe/Paris")
 	flag.Parse()
 	if p := os.Getenv("HOIST_VCSIM_PASSWORD"); p != "" {
 		*pass = p
@@ -320,6 +321,14 @@ func main() {
 		for _, ref := range simulator.Map.All("ClusterComputeResource") {
 			c := simulator.Map.Get(ref.Reference()).(*simulator.ClusterComputeResource)
 			c.Summary.(*types.ClusterComputeResourceSummary).CurrentEVCModeKey = *evc
+		}
+	}
+
+	if *hostTimezone != "" {
+		for _, ref := range simulator.Map.All("HostSystem") {
+			h := simulator.Map.Get(ref.Reference()).(*simulator.HostSystem)
+			h.Config.DateTimeInfo = &types.HostDateTimeInfo{TimeZone: types.HostDateTimeSystemTimeZone{
+				Key: *hostTimezone, Name: *hostTimezone, Description: *hostTimezone}}
 		}
 	}
 

@@ -17,6 +17,23 @@ export const ROUTES = {
 
 export type RouteName = keyof typeof ROUTES;
 
+// The methods the console sends on each route and the kinds it names in {plural}: checked against the same
+// document (each method declared, each kind in the route's plural enum).
+export const ROUTE_METHODS: Record<RouteName, readonly string[]> = {
+  forkliftAll: ['get'],
+  forkliftList: ['get', 'post'],
+  forkliftOne: ['get', 'put', 'patch', 'delete'],
+  coreList: ['get', 'post'],
+  coreOne: ['get', 'patch', 'delete'],
+  inventoryProviders: ['get'],
+  inventoryProvider: ['get'],
+  inventoryList: ['get'],
+  inventoryTree: ['get'],
+  planLog: ['get'],
+  plugins: ['get'],
+  session: ['get', 'post', 'delete'],
+};
+
 /** Fills a template's {params}, each percent-encoded. */
 export function path(route: RouteName, params: Record<string, string> = {}): string {
   return ROUTES[route].replace(/\{(\w+)\}/g, (_, k: string) => {

@@ -77,6 +77,7 @@ class ConsoleE2EIT {
                 Matcher m = LINK.matcher(Files.readString(data.resolve("child.log")));
                 assertThat(m.find()).as("hoist serve prints the console's one-time login link").isTrue();
                 String warmPlan = startWarmPlan(child.client(), replay, images, tmp);
+                child.client().ensureNamespace("e2e"); // where the browser test creates its objects (console.e2e.mjs NS)
                 runBrowser(console, Map.of(
                         "HOIST_URL", "http://127.0.0.1:" + child.port(),
                         "HOIST_LOGIN_LINK", m.group(1),

@@ -184,8 +184,14 @@ class CrashResumeIT {
         }
     }
 
+    /** Creates the manifests' objects in {@code ns}, which is created first when missing (as a Namespace document is). */
     static void apply(ApiClient api, String ns, String yaml) {
+        api.ensureNamespace(ns);
         for (ObjectNode o : Manifests.parse(yaml)) {
+            if (o.path("kind").asText().equals("Namespace")) {
+                api.ensureNamespace(o.at("/metadata/name").asText());
+                continue;
+            }
             api.create(ResourceKind.byKind(o.path("kind").asText()).orElseThrow(), ns, o);
         }
     }
@@ -215,7 +221,8 @@ class CrashResumeIT {
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("child.log").toFile()));
             pb.environment().putAll(env);
             Child c = new Child(pb.start(), data, port);
-            long end = System.nanoTime() + 60_000_000_000L;
+            // minutes, ending as soon as it answers: on a loaded 2-core machine a fresh JVM took over 60 s to listen
+            long end = System.nanoTime() + 300_000_000_000L;
             while (true) {
                 try {
                     c.client().list(ResourceKind.PLAN, "crash");

@@ -75,8 +75,8 @@ class HooksIT {
         Path hooks = REPO.resolve("examples/hooks");
         // The Hooks file carries the plain playbooks beside it, base64-encoded as MTV stores them.
         List<ObjectNode> stored = Manifests.parse(Files.readString(hooks.resolve("40-hooks.yaml")));
-        assertThat(decode(stored.get(0))).isEqualTo(Files.readString(hooks.resolve("pre-hook.yml")));
-        assertThat(decode(stored.get(1))).isEqualTo(Files.readString(hooks.resolve("post-hook.yml")));
+        assertThat(decode(stored.get(0))).isEqualTo(Files.readString(hooks.resolve("playbooks/pre-hook.yml")));
+        assertThat(decode(stored.get(1))).isEqualTo(Files.readString(hooks.resolve("playbooks/post-hook.yml")));
         for (ObjectNode hook : stored) {
             String playbook = decode(hook).replace("/tmp/hoist-demo", demo.toString());
             ((ObjectNode) hook.path("spec")).put("playbook", Base64.getEncoder().encodeToString(playbook.getBytes(StandardCharsets.UTF_8)));
@@ -90,6 +90,7 @@ class HooksIT {
     }
 
     static void create(ApiClient api, String yaml) {
+        api.ensureNamespace("hoist"); // the examples' namespace (their 00-namespace.yaml)
         for (ObjectNode o : Manifests.parse(yaml)) {
             api.create(ResourceKind.byKind(o.path("kind").asText()).orElseThrow(), o.at("/metadata/namespace").asText("hoist"), o);
         }

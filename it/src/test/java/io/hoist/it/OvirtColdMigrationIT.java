@@ -105,8 +105,9 @@ class OvirtColdMigrationIT {
     }
 
     /**
-     * A VM with a direct LUN disk (the fixtures' storage-type stub): Hoist cannot attach a LUN to the target, so the plan
-     * says so before anything runs, naming the disk, instead of migrating the VM without it.
+     * A VM with a direct LUN disk whose logical unit the engine does not report (the fixtures' storage-type stub): it
+     * cannot be attached to the target, so the plan says so before anything runs, naming the disk, instead of migrating
+     * the VM without it. A LUN with its storage details is handed over: {@link OvirtLunMigrationIT}.
      */
     private static void lunVmIsAPlanConditionNamingTheDisk(ApiClient api) throws Exception {
         apply(api, NS, """

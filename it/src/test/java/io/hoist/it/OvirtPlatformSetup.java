@@ -22,7 +22,8 @@ final class OvirtPlatformSetup {
     private OvirtPlatformSetup() {}
 
     /** Applies both providers and the maps; returns the oVirt Provider's uid once it is Ready. */
-    static String providersAndMaps(ApiClient api, String ns, OvirtEngineTestServer engine, Path target) throws Exception {
+    /** The test engine as Provider {@code ovirt}, its credentials and CA in Secret {@code ovirt-credentials}. */
+    static void ovirtProvider(ApiClient api, String ns, OvirtEngineTestServer engine) {
         apply(api, ns, """
                 apiVersion: v1
                 kind: Secret
@@ -34,19 +35,23 @@ final class OvirtPlatformSetup {
                 kind: Provider
                 metadata: {name: ovirt, namespace: %1$s}
                 spec: {type: ovirt, url: "%5$s", secret: {name: ovirt-credentials, namespace: %1$s}}
-                ---
+                """.formatted(ns, OvirtEngineTestServer.USER, OvirtEngineTestServer.PASSWORD, json(engine.tls.caPem), engine.url));
+    }
+
+    static String providersAndMaps(ApiClient api, String ns, OvirtEngineTestServer engine, Path target) throws Exception {
+        ovirtProvider(api, ns, engine);
+        apply(api, ns, """
                 apiVersion: v1
                 kind: Secret
                 metadata: {name: folder-secret, namespace: %1$s}
                 type: Opaque
-                stringData: {url: "file://%6$s"}
+                stringData: {url: "file://%2$s"}
                 ---
                 apiVersion: forklift.konveyor.io/v1beta1
                 kind: Provider
                 metadata: {name: folder, namespace: %1$s}
-                spec: {type: openshift, url: "file://%6$s", secret: {name: folder-secret, namespace: %1$s}}
-                """.formatted(ns, OvirtEngineTestServer.USER, OvirtEngineTestServer.PASSWORD, json(engine.tls.caPem),
-                engine.url, target));
+                spec: {type: openshift, url: "file://%2$s", secret: {name: folder-secret, namespace: %1$s}}
+                """.formatted(ns, target));
         String uid = waitTrue(api, ResourceKind.PROVIDER, ns, "ovirt", "Ready", 180).path("metadata").path("uid").asText();
         JsonNode vmOn = VsphereColdMigrationIT.collected(api, "/providers/ovirt/" + uid + "/vms?detail=1").stream()
                 .filter(v -> v.path("name").asText().equals("vm_on")).findFirst().orElseThrow();

@@ -36,7 +36,10 @@ class QuickstartIT {
         assertThat(first).doesNotContain("\033[").doesNotContainPattern("(?m)^\\d+ \\[").doesNotContain(" INFO ")
                 .contains("Migrated. quickstart-appliance is in " + vmDir)
                 .contains("./hoist serve --data-dir").contains("./hoist get plans -n quickstart --data-dir")
-                .contains(vmDir.resolve("upload.sh").toString());
+                .contains(vmDir.resolve("upload.sh").toString())
+                // issue 22 item 6: the web console's address and a one-time login link are part of the output
+                .containsPattern("(?m)^\\* console: https?://[^/ ]+/console/ +\\(one-time login link, valid 15 minutes: "
+                        + "https?://[^/ ]+/console/auth/link\\?code=\\S+\\)$");
 
         // A second run says plainly that the VM is already migrated, and where; it migrates nothing.
         StringWriter out2 = new StringWriter();

@@ -1,6 +1,7 @@
 package io.hoist.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.cli.client.ApiClient;
 import io.hoist.cli.client.ApiException;
@@ -41,7 +42,7 @@ public final class ApplyCommand extends NamespacedCommand {
                 out().println(apply(api, m));
             } catch (ApiException e) {
                 failures++;
-                err().println(context().terminal().red("error:") + " " + label(m) + ": " + ErrorLine.of(e));
+                err().println(context().terminal().red("error:") + " " + label(m) + ": " + ErrorLine.of(e) + missingNamespaceHint(e));
             } catch (CliException e) {
                 failures++;
                 err().println(context().terminal().red("error:") + " " + ErrorLine.of(e));
@@ -55,6 +56,9 @@ public final class ApplyCommand extends NamespacedCommand {
         String kindName = obj.path("kind").asText("");
         if (kindName.isEmpty()) {
             throw new CliException(m.source() + ": kind is required");
+        }
+        if (kindName.equals("Namespace")) {
+            return applyNamespace(api, m, obj);
         }
         ResourceKind kind = ResourceKind.byKind(kindName).orElseThrow(() ->
                 new CliException(m.source() + ": kind '" + kindName + "' is not served by hoist"));
@@ -81,14 +85,7 @@ public final class ApplyCommand extends NamespacedCommand {
         obj.remove("status");
         String label = kind.singular() + "/" + name;
 
-        ObjectNode annotations = meta.get("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
-        annotations.remove(ApplyPatch.LAST_APPLIED);
-        if (annotations.isEmpty()) {
-            meta.remove("annotations");
-        }
-        String lastApplied = obj.toString();
-        annotations = meta.get("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
-        annotations.put(ApplyPatch.LAST_APPLIED, lastApplied);
+        recordLastApplied(obj, meta);
 
         Optional<ObjectNode> existing = api.find(kind, ns, name);
         if (existing.isEmpty()) {
@@ -118,6 +115,59 @@ public final class ApplyCommand extends NamespacedCommand {
     }
 
     /**
+     * A v1 Namespace: created when missing; otherwise its labels and annotations get the same three-way merge as
+     * any object (all Hoist keeps of a namespace besides its name).
+     */
+    private String applyNamespace(ApiClient api, Manifest m, ObjectNode obj) {
+        if (!obj.path("apiVersion").asText("").equals("v1")) {
+            throw new CliException(m.source() + ": apiVersion '" + obj.path("apiVersion").asText("")
+                    + "' for kind Namespace; expected v1");
+        }
+        if (!(obj.get("metadata") instanceof ObjectNode meta) || meta.path("name").asText("").isBlank()) {
+            throw new CliException(m.source() + ": metadata.name is required");
+        }
+        String name = meta.path("name").asText();
+        SERVER_METADATA.forEach(meta::remove);
+        meta.remove("namespace");
+        obj.remove("spec");
+        obj.remove("status");
+        recordLastApplied(obj, meta);
+        String label = "namespace/" + name;
+        Optional<ObjectNode> existing = api.findNamespace(name);
+        if (existing.isEmpty()) {
+            try {
+                api.createNamespace(obj);
+                return label + " created";
+            } catch (ApiException e) {
+                existing = e.status() == 409 ? api.findNamespace(name) : Optional.empty();
+                if (existing.isEmpty()) {
+                    throw e;
+                }
+            }
+        }
+        ObjectNode live = existing.get();
+        JsonNode last = ApplyPatch.lastApplied(live);
+        ObjectNode patch = ApplyPatch.threeWay(last == null ? null : onlyMetadata(last), onlyMetadata(obj), onlyMetadata(live));
+        if (patch.isEmpty()) {
+            return label + " unchanged";
+        }
+        api.patchNamespace(name, patch);
+        return label + " configured";
+    }
+
+    /** {@code {metadata: {labels, annotations}}} of a namespace: what the three-way merge may touch. */
+    private static ObjectNode onlyMetadata(JsonNode ns) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        ObjectNode meta = out.putObject("metadata");
+        for (String field : List.of("labels", "annotations")) {
+            if (ns.path("metadata").get(field) instanceof ObjectNode o) {
+                meta.set(field, o.deepCopy());
+            }
+        }
+        return out;
+    }
+
+    /**
      * Secrets come back without values (and without their last-applied copy, which holds them), so the manifest is
      * sent as a two-way patch, first as a dry run: the server's digest of the data it would store, compared with
      * the live one, tells whether anything changes.
@@ -144,8 +194,28 @@ public final class ApplyCommand extends NamespacedCommand {
         return am.path("labels").equals(bm.path("labels")) && am.path("annotations").equals(bm.path("annotations"));
     }
 
+    /** A write into a namespace that does not exist: say how to make it. */
+    private static String missingNamespaceHint(ApiException e) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^namespaces \"([a-z0-9-]+)\" not found$").matcher(
+                e.getMessage() == null ? "" : e.getMessage());
+        return e.status() == 404 && m.find() ? " (create it first: hoist create namespace " + m.group(1)
+                + ", or a kind: Namespace document before the objects)" : "";
+    }
+
     private static String label(Manifest m) {
         return m.object().path("kind").asText("?").toLowerCase(java.util.Locale.ROOT) + "/"
                 + m.object().path("metadata").path("name").asText("?");
+    }
+
+    /** Puts the object as applied (without this annotation) in kubectl's last-applied-configuration annotation. */
+    private static void recordLastApplied(ObjectNode obj, ObjectNode meta) {
+        ObjectNode annotations = meta.get("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
+        annotations.remove(ApplyPatch.LAST_APPLIED);
+        if (annotations.isEmpty()) {
+            meta.remove("annotations");
+        }
+        String lastApplied = obj.toString();
+        annotations = meta.get("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
+        annotations.put(ApplyPatch.LAST_APPLIED, lastApplied);
     }
 }

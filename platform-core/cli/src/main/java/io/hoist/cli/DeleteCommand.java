@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
  * each failure is its own error line, and the exit code is 1 when any failed.
  */
 @Command(name = "delete", description = {"Delete objects by kind and name(s), or those in manifest files.",
-        "Example: hoist delete plan web-tier db-tier -n demo; hoist delete -f examples/ova/"})
+        "A namespace is deleted only when it holds nothing (Hoist keeps plans and their history).",
+        "Example: hoist delete plan web-tier db-tier -n demo; hoist delete -f examples/ova/; hoist delete namespace wave-1"})
 public final class DeleteCommand extends NamespacedCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", description = "Kind (singular, plural or Kind).")
     String kind;
@@ -28,7 +29,12 @@ public final class DeleteCommand extends NamespacedCommand {
     @Option(names = "--ignore-not-found", description = "An object that does not exist is not an error.")
     boolean ignoreNotFound;
 
-    private record Target(ResourceKind kind, String namespace, String name, String source) {}
+    /** One object to delete; {@code kind} null is a namespace ({@code name}). */
+    private record Target(ResourceKind kind, String namespace, String name, String source) {
+        String label() {
+            return (kind == null ? "namespace" : kind.singular()) + "/" + name;
+        }
+    }
 
     @Override
     protected int execute() {
@@ -36,9 +42,13 @@ public final class DeleteCommand extends NamespacedCommand {
         var api = client();
         int failures = 0;
         for (Target t : targets) {
-            String label = t.kind().singular() + "/" + t.name();
+            String label = t.label();
             try {
-                api.delete(t.kind(), t.namespace(), t.name());
+                if (t.kind() == null) {
+                    api.deleteNamespace(t.name());
+                } else {
+                    api.delete(t.kind(), t.namespace(), t.name());
+                }
                 out().println(label + " deleted");
             } catch (CliException e) {
                 boolean notFound = e instanceof ApiException api404 && api404.status() == 404
@@ -64,12 +74,16 @@ public final class DeleteCommand extends NamespacedCommand {
             for (String f : files) {
                 for (Manifest m : ManifestReader.read(f, context().stdin())) {
                     String k = m.object().path("kind").asText("");
-                    ResourceKind rk = ResourceKind.byKind(k).orElseThrow(() ->
-                            new CliException(m.source() + ": kind '" + k + "' is not served by hoist"));
                     String name = m.object().path("metadata").path("name").asText("");
                     if (name.isBlank()) {
                         throw new CliException(m.source() + ": metadata.name is required");
                     }
+                    if (k.equals("Namespace")) {
+                        out.add(new Target(null, null, name, m.source()));
+                        continue;
+                    }
+                    ResourceKind rk = ResourceKind.byKind(k).orElseThrow(() ->
+                            new CliException(m.source() + ": kind '" + k + "' is not served by hoist"));
                     String declared = m.object().path("metadata").path("namespace").asText("");
                     out.add(new Target(rk, declared.isEmpty() ? namespace() : declared, name, m.source()));
                 }
@@ -79,6 +93,12 @@ public final class DeleteCommand extends NamespacedCommand {
         }
         if (kind == null) {
             throw new CliException("give KIND NAME... or -f FILE (see 'hoist delete --help')");
+        }
+        if (Namespaces.isNamespaceKind(kind)) {
+            if (names.isEmpty()) {
+                throw new CliException("NAME: give at least one namespace name to delete");
+            }
+            return names.stream().map(n -> new Target(null, null, n, null)).toList();
         }
         if (names.isEmpty()) {
             throw new CliException("NAME: give at least one " + Kinds.resolve(kind).singular() + " name to delete");

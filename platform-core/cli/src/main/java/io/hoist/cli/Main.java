@@ -26,6 +26,7 @@ public final class Main implements Runnable {
             ServeCommand.class,
             QuickstartCommand.class,
             ApplyCommand.class,
+            CreateCommand.class,
             KubeconfigCommand.class,
             GetCommand.class,
             DescribeCommand.class,

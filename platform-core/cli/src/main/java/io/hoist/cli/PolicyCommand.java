@@ -50,7 +50,7 @@ public final class PolicyCommand implements Runnable {
                 System.err.println("conformance: DIR " + dir + " is not a directory");
                 return 2;
             }
-            Limits limits = Limits.defaults().withTimeBudget(Duration.ofSeconds(10))
+            Limits limits = Limits.defaults().withTimeBudget(Duration.ofSeconds(10)).withNetwork(true)
                     .withMode(aot ? Limits.Mode.AOT : Limits.Mode.INTERPRETER);
             ConformanceRunner.Report r = new ConformanceRunner(limits).run(dir);
             ConformanceRunner.print(r, System.out, verbose);
@@ -114,7 +114,8 @@ public final class PolicyCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Limits limits = Limits.defaults().withTimeBudget(Duration.ofMillis(timeoutMs))
+            // like opa eval: http.send and net.lookup_ip_addr may reach the network here (never in the validation service)
+            Limits limits = Limits.defaults().withTimeBudget(Duration.ofMillis(timeoutMs)).withNetwork(true)
                     .withMode(aot ? Limits.Mode.AOT : Limits.Mode.INTERPRETER);
             String dataJson = data == null ? "{}" : Files.readString(data);
             String inputJson = input == null ? null : Files.readString(input);
@@ -151,7 +152,7 @@ public final class PolicyCommand implements Runnable {
                 return 2;
             }
             try {
-                RegoTestRunner.Report r = new RegoTestRunner(Limits.defaults().withTimeBudget(Duration.ofMillis(timeoutMs))).run(dir);
+                RegoTestRunner.Report r = new RegoTestRunner(Limits.defaults().withTimeBudget(Duration.ofMillis(timeoutMs)).withNetwork(true)).run(dir);
                 RegoTestRunner.print(r, System.out, verbose);
                 return r.failed() == 0 && !r.results().isEmpty() ? 0 : 1;
             } catch (RegoSyntaxException e) {

@@ -98,6 +98,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                 out.println("* migrating again: removing the earlier plan" + (Files.isDirectory(vmDir) ? " and its migrated copy in " + vmDir : ""));
                 forgetEarlierRun(api, ns, vmDir);
             }
+            api.ensureNamespace(ns); // objects go only into namespaces that exist, as on a cluster
             // As the MTV CLI procedure: the OVA provider's secret carries its url.
             apply(api, ns, """
                     apiVersion: v1

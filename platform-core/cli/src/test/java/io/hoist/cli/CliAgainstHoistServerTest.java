@@ -41,7 +41,7 @@ class CliAgainstHoistServerTest {
     @BeforeEach
     void start() {
         plugins = PluginHost.start(List.of(data.resolve("plugins")));
-        server = HoistServer.builder().dataDir(data).port(0)
+        server = HoistServer.builder().dataDir(data).port(0).namespaces("demo")
                 .admission(new ProviderUrlAdmissionTestDouble())
                 .routes((router, ctx) -> new InventoryRoutes(inventory).mount(router))
                 .routes((router, ctx) -> new PluginRoutes(plugins).mount(router))

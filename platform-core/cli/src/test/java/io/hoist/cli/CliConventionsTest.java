@@ -59,7 +59,7 @@ class CliConventionsTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = HoistServer.builder().dataDir(data).port(0).admission(new ProviderUrlAdmissionTestDouble()).build().start();
+        server = HoistServer.builder().dataDir(data).port(0).namespaces("demo").admission(new ProviderUrlAdmissionTestDouble()).build().start();
         cli = new CliHarness(Map.of("HOIST_NAMESPACE", "demo"));
         manifests = Files.writeString(data.resolve("m.yaml"), MANIFESTS);
         CliHarness.Result apply = hoist("apply", "-f", manifests.toString());

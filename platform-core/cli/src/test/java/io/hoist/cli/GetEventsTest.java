@@ -21,7 +21,7 @@ class GetEventsTest {
 
     @Test
     void planFailureIsListedAsAWarningEvent() throws Exception {
-        try (Platform platform = Platform.create(HoistServer.builder().port(0), data).start()) {
+        try (Platform platform = Platform.create(HoistServer.builder().port(0).namespaces("demo"), data).start()) {
             var store = platform.server().store();
             ObjectNode plan = store.create(ResourceKind.PLAN, (ObjectNode) JSON.readTree("""
                     {"apiVersion":"forklift.konveyor.io/v1beta1","kind":"Plan","metadata":{"name":"web","namespace":"demo"},

@@ -88,7 +88,7 @@ class MustGatherCommandTest {
     @Test
     void archiveHoldsWhatSupportNeedsAndNoSecret() throws Exception {
         Logging.configureServer(data, Logging.Format.TEXT, ch.qos.logback.classic.Level.OFF, Map.of());
-        try (Platform platform = Platform.create(HoistServer.builder().port(0), data).start()) {
+        try (Platform platform = Platform.create(HoistServer.builder().port(0).namespaces("demo"), data).start()) {
             String planUid = seed(platform.server().store());
             String apiToken = Files.readString(data.resolve("token")).trim();
             // Leaks the gather must scrub: a careless plugin line in the server log, a hook printing its env.

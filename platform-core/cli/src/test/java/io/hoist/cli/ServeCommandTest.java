@@ -47,6 +47,14 @@ class ServeCommandTest {
             CliHarness.Result plugins = cli.run("plugins", "--data-dir", data.toString());
             assertThat(plugins.code()).isZero();
 
+            // objects go only into a namespace that exists
+            CliHarness.Result refused = cli.runWithStdin("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+                    "apply", "-f", "-", "--data-dir", data.toString(), "-n", "demo");
+            assertThat(refused.code()).isEqualTo(1);
+            assertThat(refused.err()).contains("namespaces \"demo\" not found");
+            CliHarness.Result created = cli.run("create", "namespace", "demo", "--data-dir", data.toString());
+            assertThat(created.code()).as(created.err()).isZero();
+            assertThat(created.out()).isEqualTo("namespace/demo created\n");
             // MtvAdmission (the real one) answers a bad manifest with causes
             CliHarness.Result bad = cli.runWithStdin("""
                     apiVersion: forklift.konveyor.io/v1beta1
@@ -85,6 +93,10 @@ class ServeCommandTest {
             assertThat(data.resolve("server.json")).as(Files.exists(log) ? Files.readString(log) : "").exists();
             // work for the engine: a provider no plugin serves here and a plan that uses it, reconciled in a loop
             CliHarness.Result applied = new CliHarness(Map.of()).runWithStdin("""
+                    apiVersion: v1
+                    kind: Namespace
+                    metadata: {name: demo}
+                    ---
                     apiVersion: v1
                     kind: Secret
                     metadata: {name: creds}

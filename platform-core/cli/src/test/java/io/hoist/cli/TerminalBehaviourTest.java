@@ -35,7 +35,7 @@ class TerminalBehaviourTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = HoistServer.builder().dataDir(data).port(0).admission(new ProviderUrlAdmissionTestDouble()).build().start();
+        server = HoistServer.builder().dataDir(data).port(0).namespaces("demo").admission(new ProviderUrlAdmissionTestDouble()).build().start();
         CliHarness.Result apply = new CliHarness(Map.of()).runWithStdin("""
                 apiVersion: forklift.konveyor.io/v1beta1
                 kind: Plan

@@ -17,10 +17,25 @@ package io.hoist.api.destination;
  *                       attaches the one copy); null when not shared
  * @param attachOnly     the disk is copied by another VM (or was by an earlier plan): the destination attaches the
  *                       existing disk object labelled with {@code shareId} instead of creating one
+ * @param externalVolume the source hands this disk over as a volume both sides reach (a direct LUN): the destination
+ *                       attaches that volume ({@link AttachesExternalVolumes}) and nothing is copied; null otherwise
  */
 public record TargetDisk(String sourceDiskId, String pvcName, boolean generateName, String volumeName, long capacity,
                          String storageClass, String accessMode, String volumeMode, int bootOrder,
-                         String serial, String shareId, boolean attachOnly) {
+                         String serial, String shareId, boolean attachOnly, io.hoist.api.source.ExternalVolume externalVolume) {
+    /** A copied disk. */
+    public TargetDisk(String sourceDiskId, String pvcName, boolean generateName, String volumeName, long capacity,
+                      String storageClass, String accessMode, String volumeMode, int bootOrder,
+                      String serial, String shareId, boolean attachOnly) {
+        this(sourceDiskId, pvcName, generateName, volumeName, capacity, storageClass, accessMode, volumeMode, bootOrder,
+                serial, shareId, attachOnly, null);
+    }
+
+    /** True when the disk is an external volume the destination attaches instead of receiving a copy. */
+    public boolean external() {
+        return externalVolume != null;
+    }
+
     /** A disk of one VM only, without a serial. */
     public TargetDisk(String sourceDiskId, String pvcName, boolean generateName, String volumeName, long capacity,
                       String storageClass, String accessMode, String volumeMode, int bootOrder) {

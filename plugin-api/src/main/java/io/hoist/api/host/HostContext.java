@@ -31,4 +31,14 @@ public interface HostContext {
     ExecutorService blockingExecutor();
 
     System.Logger logger(String name);
+
+    /**
+     * Where this source reports that a VM changed under a running migration (moved, snapshotted by someone else, ...);
+     * the platform shows it on the VM's status. A host that runs no migrations (a connection test, a plugin's own test
+     * double) logs the report as a warning instead, so it is never silently lost.
+     */
+    default io.hoist.api.source.SourceVmChanges sourceVmChanges() {
+        return change -> logger("vm-changes").log(System.Logger.Level.WARNING, "VM " + change.vmId() + " changed during"
+                + " the migration (" + change.category() + " " + change.type() + "/" + change.reason() + "): " + change.message());
+    }
 }

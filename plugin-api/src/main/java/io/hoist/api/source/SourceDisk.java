@@ -14,9 +14,23 @@ package io.hoist.api.source;
  * @param winDriveLetter the Windows drive letter the guest mounts it as (lower case, e.g. {@code c}), or null
  * @param shareId        for a shared disk, what names it the same for every VM attached to it (vSphere: its
  *                       datastore file), unique within the source provider; null when not shared
+ * @param externalVolume for a disk the source hands over instead of copying (a direct LUN): where the volume is;
+ *                       null for a disk whose bytes are copied. Such a disk needs no StorageMap entry.
  */
 public record SourceDisk(String id, String name, long capacity, String storageId, String bus,
-                         boolean shared, int bootOrder, String serial, String winDriveLetter, String shareId) {
+                         boolean shared, int bootOrder, String serial, String winDriveLetter, String shareId,
+                         ExternalVolume externalVolume) {
+    /** A disk whose bytes are copied. */
+    public SourceDisk(String id, String name, long capacity, String storageId, String bus,
+                      boolean shared, int bootOrder, String serial, String winDriveLetter, String shareId) {
+        this(id, name, capacity, storageId, bus, shared, bootOrder, serial, winDriveLetter, shareId, null);
+    }
+
+    /** True when the disk is handed over as an external volume, not copied. */
+    public boolean external() {
+        return externalVolume != null;
+    }
+
     /**
      * A disk whose serial and drive letter the source does not know; a shared one is identified by its id, which is
      * the same for every VM attached to it where ids are the disk's own (oVirt disk ids, KubeVirt claims).

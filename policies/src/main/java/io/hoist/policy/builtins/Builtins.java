@@ -128,13 +128,25 @@ public final class Builtins {
         Graph.register();
         Jwt.register();
         X509.register();
+        Uuid.register();
+        AwsSigV4.register();
+        SchemaValidation.register();
+        Network.register();
+        Keys.register();
+        RegoAst.register();
     }
 
     /**
      * Called by the host as each evaluation starts: values that are fixed for one evaluation (time.now_ns, as in
      * OPA) are taken afresh. Evaluations do not nest on one thread.
      */
-    public static void startEvaluation() { Time.resetClock(); }
+    public static void startEvaluation() { startEvaluation(false); }
+
+    /** As {@link #startEvaluation()}; networkAllowed lets http.send and net.lookup_ip_addr run in this evaluation. */
+    public static void startEvaluation(boolean networkAllowed) {
+        Time.resetClock();
+        EvaluationContext.start(networkAllowed);
+    }
 
     /** Registration entry points used by the groups of builtins below. */
     static void define(String name, int arity, Function<Object[], Object> fn) { def(name, arity, fn); }
@@ -168,6 +180,19 @@ public final class Builtins {
                 List<Object> l = new ArrayList<>();
                 if (x <= y) for (long i = x; i <= y; i++) l.add((double) i);
                 else for (long i = x; i >= y; i--) l.add((double) i);
+                return l;
+            });
+            def("numbers.range_step", 3, a -> {
+                String fn = "numbers.range_step";
+                long x = integer(fn, a, 0), y = integer(fn, a, 1);
+                BigInteger step = bigInteger(fn, a, 2);
+                if (step.signum() <= 0) throw new BuiltinError("eval_builtin_error", fn + ": step must be a positive integer");
+                long st = step.bitLength() > 62 ? Long.MAX_VALUE : step.longValue();
+                if (Math.abs(y - x) / st > MAX_HOST_ELEMENTS) throw new BuiltinError("eval_builtin_error", fn + ": result is too large");
+                List<Object> l = new ArrayList<>();
+                // a step past the end stops the walk; the end itself is included only when a step lands on it
+                if (x <= y) for (long i = x; i <= y; i = i > y - st ? y + 1 : i + st) l.add((double) i);
+                else for (long i = x; i >= y; i = i < y + st ? y - 1 : i - st) l.add((double) i);
                 return l;
             });
             def("to_number", 1, a -> {
@@ -242,6 +267,14 @@ public final class Builtins {
                 e = Math.min(l.size(), e);
                 if (s >= e) return new ArrayList<>();
                 return new ArrayList<>(l.subList((int) s, (int) e));
+            });
+            def("array.flatten", 1, a -> {
+                List<Object> out = new ArrayList<>();
+                // one level only, as OPA: nested arrays inside the elements stay
+                for (Object x : arr("array.flatten", a, 0)) {
+                    if (x instanceof List<?> inner) out.addAll(inner); else out.add(x);
+                }
+                return out;
             });
             def("array.reverse", 1, a -> { List<Object> l = new ArrayList<>(arr("array.reverse", a, 0)); java.util.Collections.reverse(l); return l; });
             def("object.get", 3, a -> {
@@ -393,6 +426,25 @@ public final class Builtins {
     static final class Encoding {
         static void register() {
             def("json.marshal", 1, a -> Values.toJsonText(a[0]));
+            def("json.marshal_with_options", 2, a -> {
+                String fn = "json.marshal_with_options";
+                Map<Object, Object> opts = obj(fn, a, 1);
+                for (Map.Entry<Object, Object> e : opts.entrySet()) {
+                    switch (String.valueOf(e.getKey())) {
+                        case "pretty" -> { if (!(e.getValue() instanceof Boolean)) throw new BuiltinError("eval_type_error", fn + ": pretty must be a boolean"); }
+                        case "indent", "prefix" -> { if (!(e.getValue() instanceof String)) throw new BuiltinError("eval_type_error", fn + ": " + e.getKey() + " must be a string"); }
+                        default -> throw new BuiltinError("eval_type_error", fn + ": object operand must only contain the keys \"pretty\", \"indent\" and \"prefix\", got " + Values.toJsonText(e.getKey()));
+                    }
+                }
+                // OPA: an indent or prefix implies pretty unless pretty is false; pretty alone indents with a tab
+                boolean pretty = opts.get("pretty") instanceof Boolean b ? b : opts.containsKey("indent") || opts.containsKey("prefix");
+                if (!pretty) return Values.toJsonText(a[0]);
+                String indent = opts.get("indent") instanceof String i ? i : "\t";
+                String prefix = opts.get("prefix") instanceof String x ? x : "";
+                StringBuilder out = new StringBuilder();
+                indented(a[0], prefix, indent, 0, out);
+                return out.toString();
+            });
             def("json.unmarshal", 1, a -> {
                 try { return Values.parseJson(str("json.unmarshal", a, 0)); }
                 catch (IllegalArgumentException e) { throw new BuiltinError("eval_builtin_error", "json.unmarshal: " + e.getMessage()); }
@@ -460,6 +512,25 @@ public final class Builtins {
                 return r;
             });
         }
+    }
+
+    /** Go's json.MarshalIndent layout: each element on its own line, prefix then one indent per level. */
+    static void indented(Object v, String prefix, String indent, int depth, StringBuilder out) {
+        boolean isMap = v instanceof Map<?, ?>;
+        Collection<?> items = v instanceof Map<?, ?> m ? m.entrySet() : v instanceof List<?> l ? l : v instanceof Set<?> s ? s : null;
+        if (items == null) { out.append(Values.toJsonText(v)); return; }
+        if (items.isEmpty()) { out.append(isMap ? "{}" : "[]"); return; }
+        out.append(isMap ? '{' : '[');
+        int i = 0;
+        for (Object item : items) {
+            if (i++ > 0) out.append(',');
+            out.append('\n').append(prefix).append(indent.repeat(depth + 1));
+            if (item instanceof Map.Entry<?, ?> e) {
+                out.append(Values.toJsonText(e.getKey() instanceof String ? e.getKey() : Values.toJsonText(e.getKey()))).append(": ");
+                indented(e.getValue(), prefix, indent, depth + 1, out);
+            } else indented(item, prefix, indent, depth + 1, out);
+        }
+        out.append('\n').append(prefix).append(indent.repeat(depth)).append(isMap ? '}' : ']');
     }
 
     static String numberText(double d) { return Values.numberText(d); }

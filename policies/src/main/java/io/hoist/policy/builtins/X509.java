@@ -85,7 +85,7 @@ final class X509 {
         }
     }
 
-    private static Object certificate(X509Certificate c) {
+    static Object certificate(X509Certificate c) {
         TreeMap<Object, Object> m = Values.newObject();
         m.put("Version", d(c.getVersion()));
         m.put("SerialNumber", exact(c.getSerialNumber()));

@@ -247,7 +247,7 @@ public final class PolicyInstance {
     private Object evaluate(String entrypoint, String inputJson, Object givenInput, boolean hasGiven, boolean hostJson,
                             boolean resultOnly) {
         if (dirty) init();
-        Builtins.startEvaluation();
+        Builtins.startEvaluation(loaded.limits().network());
         Integer ep = entrypoints.get(entrypoint);
         if (ep == null) throw new IllegalArgumentException("entrypoint: unknown \"" + entrypoint + "\" (known: " + entrypoints.keySet() + ")");
         Thread self = Thread.currentThread();

@@ -174,6 +174,65 @@ public final class ApiClient {
         }
     }
 
+    // ---- namespaces (/api/v1/namespaces: not a ResourceKind, they are kept beside the store) ----
+
+    static final String NAMESPACES = "/api/v1/namespaces";
+
+    public Optional<ObjectNode> findNamespace(String name) {
+        try {
+            return Optional.of((ObjectNode) send("GET", NAMESPACES + "/" + encode(name), null));
+        } catch (ApiException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    public List<ObjectNode> namespaces() {
+        List<ObjectNode> items = new ArrayList<>();
+        send("GET", NAMESPACES, null).path("items").forEach(i -> items.add((ObjectNode) i));
+        return items;
+    }
+
+    /** Creates a namespace from a v1 Namespace object (name, labels, annotations). */
+    public ObjectNode createNamespace(ObjectNode namespace) {
+        return (ObjectNode) send("POST", NAMESPACES, namespace);
+    }
+
+    /** Creates {@code name} unless it exists; true when this call created it. */
+    public boolean ensureNamespace(String name) {
+        ObjectNode ns = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Namespace");
+        ns.putObject("metadata").put("name", name);
+        try {
+            createNamespace(ns);
+            return true;
+        } catch (ApiException e) {
+            if (e.status() == 409) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** A merge patch of a namespace's labels and annotations. */
+    public ObjectNode patchNamespace(String name, ObjectNode patch) {
+        HttpResponse<String> response = exchange("PATCH", NAMESPACES + "/" + encode(name), patch, "application/json",
+                "application/merge-patch+json", HttpResponse.BodyHandlers.ofString());
+        return (ObjectNode) parse(response.body(), response.statusCode());
+    }
+
+    public void deleteNamespace(String name) {
+        try {
+            send("DELETE", NAMESPACES + "/" + encode(name), null);
+        } catch (ApiException e) {
+            if (e.status() == 404) {
+                throw new CliException("namespace '" + name + "' not found");
+            }
+            throw e;
+        }
+    }
+
     /** A GET of any API path (e.g. {@code /api/v1/plugins}). */
     public JsonNode getPath(String path) {
         return send("GET", path, null);

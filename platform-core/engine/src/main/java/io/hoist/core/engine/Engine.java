@@ -33,6 +33,10 @@ import io.hoist.core.engine.runtime.ProviderRuntime;
 import io.hoist.core.engine.scheduler.CopyJobs;
 import io.hoist.core.engine.scheduler.DiskCopyConsumers;
 import io.hoist.core.engine.scheduler.TransferScheduler;
+import io.hoist.core.engine.scheduler.VmAdmission;
+import io.hoist.core.engine.runtime.SourceLookups;
+import io.hoist.core.engine.run.RunAdmission;
+import io.hoist.core.engine.run.Placements;
 import io.hoist.core.engine.status.ProgressStatus;
 import io.hoist.core.engine.status.StatusWriter;
 import io.hoist.core.model.ResourceKind;
@@ -67,6 +71,7 @@ public final class Engine implements AutoCloseable {
     private final ProviderRuntime providers;
     private final StatusWriter status;
     private final TransferScheduler scheduler;
+    private final VmAdmission admission;
     private final CopyJobs copyJobs;
     private final DiskCopyConsumers copyConsumers;
     private final ProgressStatus progressStatus;
@@ -100,6 +105,9 @@ public final class Engine implements AutoCloseable {
         this.providers = new ProviderRuntime(extensions, services, store);
         this.status = new StatusWriter(store, mapper);
         this.scheduler = new TransferScheduler(settings::maxVmInflight, settings::maxDisksInflightTotal);
+        this.admission = new VmAdmission(settings::maxVmInflight, settings::maxDisksInflightTotal);
+        SourceLookups lookups = new SourceLookups(extensions, services.inventoryView());
+        Placements placements = new Placements();
 
         VmLoader loader = new VmLoader(store, mapper, providers, status);
         Delays delays = new Delays(timer);
@@ -120,16 +128,20 @@ public final class Engine implements AutoCloseable {
                 new ConvertGuestPhase(extensions, disks, settings::controller,
                 new io.hoist.core.engine.hooks.StepLogs(services.dataDir())), new CreateVmPhase(disks), new ProviderPhase(extensions, delays));
         Cleanup cleanup = new Cleanup(disks, warm);
-        VmRun.Services runServices = new VmRun.Services(loader, handlers, cleanup, delays, () -> retry, runs, () -> closed, meters);
+        RunAdmission runAdmission = new RunAdmission(admission, lookups, placements);
+        VmRun.Services runServices = new VmRun.Services(loader, handlers, cleanup, delays, () -> retry, runs, () -> closed, meters,
+                runAdmission);
         this.registry = new RunRegistry(runServices, msg -> {
             // Only the Migration looks again: its pass completes the run and writes the plan's conditions, whose change
             // brings the plan's own pass. A plan pass per VM end re-read and re-validated every VM of a big plan.
             enqueue(new Messages.Reconcile(ResourceKind.MIGRATION, msg.plan().namespace(), msg.migrationName()));
         });
+        providers.onSourceVmChange(new io.hoist.core.engine.run.SourceVmChangeConditions(registry));
 
         ProviderController providerController = new ProviderController(store, providers, extensions, services,
                 uid -> requeueAll(ResourceKind.PLAN));
-        PlanController planController = new PlanController(store, mapper, providers, extensions, services.inventoryView());
+        PlanController planController = new PlanController(store, mapper, providers, extensions, services.inventoryView(), lookups,
+                placements);
         MigrationController migrationController = new MigrationController(store, mapper, status, new MigrationController.Runs() {
             @Override
             public boolean isRunning(String migrationUid, String vmId) {
@@ -144,6 +156,11 @@ public final class Engine implements AutoCloseable {
             @Override
             public void cancel(Messages.CancelVms cancel) {
                 vertx.eventBus().publish(Addresses.VM_CANCEL, cancel);
+            }
+
+            @Override
+            public String waitingReason() {
+                return runAdmission.waitingReason();
             }
         });
         ObjectReconciler reconciler = new ObjectReconciler(store, mapper, status, providerController, planController,
@@ -177,6 +194,7 @@ public final class Engine implements AutoCloseable {
             @Override
             public void planDeleted(Messages.PlanKey plan) {
                 status.forget(plan);
+                placements.forget(plan);
             }
 
             @Override
@@ -187,6 +205,7 @@ public final class Engine implements AutoCloseable {
             @Override
             public void settingsChanged() {
                 scheduler.poke();
+                admission.poke();
             }
         }, events, timer);
     }
@@ -202,6 +221,11 @@ public final class Engine implements AutoCloseable {
 
     public TransferScheduler scheduler() {
         return scheduler;
+    }
+
+    /** Which VM runs may start (MTV's plan scheduler): a VM waits for its place before its first phase. */
+    public VmAdmission admission() {
+        return admission;
     }
 
     public ProviderRuntime providers() {

@@ -30,6 +30,8 @@ public final class EngineHarness implements AutoCloseable {
     final Vertx vertx = Vertx.vertx();
     final Inventory inventory = new Inventory();
     final Engine engine;
+    /** The HostContext the engine handed the source provider when it created it (null until then). */
+    public volatile HostContext sourceContext;
     /** What the engine's runs and copies counted (retries, checksum mismatches). */
     public final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
             new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
@@ -65,6 +67,7 @@ public final class EngineHarness implements AutoCloseable {
 
             @Override
             public SourceProvider create(ProviderConfig config, HostContext context) {
+                sourceContext = context;
                 return source;
             }
         };

@@ -57,6 +57,9 @@ class ExamplesTest {
             assertThat(e.getValue()).as(e.getKey().toString()).isNotEmpty();
             for (ObjectNode o : e.getValue()) {
                 String where = e.getKey() + " " + o.path("kind").asText() + "/" + o.at("/metadata/name").asText();
+                if (isNamespace(o)) {
+                    continue; // a v1 Namespace, served beside the store: checked by everyFolderCreatesTheNamespacesItUses
+                }
                 ResourceKind kind = ResourceKind.byKind(o.path("kind").asText()).orElseThrow(
                         () -> new AssertionError(where + ": unknown kind"));
                 assertThat(o.path("apiVersion").asText()).as(where).isEqualTo(kind.apiVersion());
@@ -70,11 +73,46 @@ class ExamplesTest {
         assertThat(objects).isGreaterThan(40);
     }
 
+    static boolean isNamespace(ObjectNode o) {
+        return o.path("kind").asText().equals("Namespace");
+    }
+
+    /**
+     * Objects go only into namespaces that exist: every folder that can be applied on its own ({@code hoist apply -f
+     * DIR}, {@code kubectl apply -f DIR}) creates, before its objects, each namespace they live in.
+     */
+    @Test
+    void everyFolderCreatesTheNamespacesItUses() throws IOException {
+        List<Path> folders;
+        try (Stream<Path> dirs = Files.list(EXAMPLES)) {
+            folders = dirs.filter(d -> Files.isDirectory(d) && !d.getFileName().toString().equals("monitoring")).sorted().toList();
+        }
+        assertThat(folders).hasSizeGreaterThanOrEqualTo(SOURCE_TYPES.size());
+        for (Path folder : folders) {
+            Set<String> created = new java.util.TreeSet<>();
+            for (Map.Entry<Path, List<ObjectNode>> e : load(folder).entrySet()) {
+                for (ObjectNode o : e.getValue()) {
+                    String where = e.getKey() + " " + o.path("kind").asText() + "/" + o.at("/metadata/name").asText();
+                    if (isNamespace(o)) {
+                        assertThat(o.path("apiVersion").asText()).as(where).isEqualTo("v1");
+                        assertThat(o.at("/metadata/namespace").isMissingNode()).as(where + ": namespaces are not namespaced").isTrue();
+                        created.add(o.at("/metadata/name").asText());
+                    } else {
+                        assertThat(created).as(where + ": its namespace is created earlier in the folder")
+                                .contains(o.at("/metadata/namespace").asText());
+                    }
+                }
+            }
+            assertThat(created).as(folder.toString()).isNotEmpty();
+        }
+    }
+
     @Test
     void eachSourceTypeHasACompleteConsistentSet() throws IOException {
         for (String type : SOURCE_TYPES) {
             List<ObjectNode> set = new ArrayList<>();
             load(EXAMPLES.resolve(type)).values().forEach(set::addAll);
+            set.removeIf(ExamplesTest::isNamespace);
             Map<String, Set<String>> names = new TreeMap<>();
             for (ObjectNode o : set) {
                 names.computeIfAbsent(o.path("kind").asText(), k -> new java.util.TreeSet<>())

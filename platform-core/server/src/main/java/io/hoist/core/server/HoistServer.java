@@ -140,7 +140,8 @@ public final class HoistServer implements AutoCloseable {
         Router r = Router.router(vertx);
         r.route().handler(new RequestGuard());
         console.mountPublic(r);
-        io.hoist.core.server.api.ClusterApi cluster = new io.hoist.core.server.api.ClusterApi(vertx, store, options.dataDir);
+        io.hoist.core.server.api.NamespaceRegistry namespaces = io.hoist.core.server.api.NamespaceRegistry.open(store, options.dataDir, options.namespaces);
+        io.hoist.core.server.api.ClusterApi cluster = new io.hoist.core.server.api.ClusterApi(vertx, store, namespaces);
         cluster.addPublicRoutes(r); // health is public on a cluster too
         // Before the API token check: /metrics also takes the read-only scrape token.
         new io.hoist.core.server.metrics.MetricsRoutes(vertx, metrics, auth, options.dataDir).mount(r);
@@ -164,7 +165,7 @@ public final class HoistServer implements AutoCloseable {
         r.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .end(openApi.toString()));
         new io.hoist.core.server.logging.LoggerRoutes().mount(r);
-        new ResourceApi(vertx, store, options.admission).addRoutes(r);
+        new ResourceApi(vertx, store, options.admission, namespaces).addRoutes(r);
         new io.hoist.core.server.api.DiscoveryApi(version()).addRoutes(r);
         new io.hoist.core.server.api.KubeOpenApi(vertx).addRoutes(r);
         cluster.addRoutes(r);
@@ -341,7 +342,7 @@ public final class HoistServer implements AutoCloseable {
                           List<RouteContributor> routes, List<Component> components, ResourceStore store,
                           Vertx vertx, java.time.Duration headerTimeout, java.time.Duration bodyTimeout,
                           java.time.Duration idleTimeout, boolean generateTls, List<String> tlsNames,
-                          io.hoist.core.store.postgresql.PostgresLocation sharedStore) {
+                          io.hoist.core.store.postgresql.PostgresLocation sharedStore, List<String> namespaces) {
         public boolean tls() {
             return tlsCert != null || generateTls;
         }
@@ -367,6 +368,7 @@ public final class HoistServer implements AutoCloseable {
         private java.time.Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
         private java.time.Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
         private java.time.Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private final List<String> namespaces = new ArrayList<>();
 
         /** A new connection sending nothing for this long before its first complete request head is closed. */
         public static final java.time.Duration DEFAULT_HEADER_TIMEOUT = java.time.Duration.ofSeconds(30);
@@ -412,6 +414,21 @@ public final class HoistServer implements AutoCloseable {
         public Builder generatedTls(List<String> extraNames) {
             this.generateTls = true;
             this.tlsNames = List.copyOf(extraNames);
+            return this;
+        }
+
+        /**
+         * Namespaces created at start when missing, besides {@code default} and those every new data dir has
+         * ({@code openshift-mtv}): for an embedder (or a test) that knows where its objects go. Objects are written
+         * only into namespaces that exist.
+         */
+        public Builder namespaces(String... names) {
+            for (String n : names) {
+                if (!io.hoist.core.server.api.NamespaceRegistry.isName(n)) {
+                    throw new IllegalArgumentException("namespace '" + n + "' is not a lowercase RFC 1123 label");
+                }
+                namespaces.add(n);
+            }
             return this;
         }
 
@@ -471,7 +488,7 @@ public final class HoistServer implements AutoCloseable {
             }
             return new HoistServer(new Options(dataDir.toAbsolutePath(), bind, port, tlsCert, tlsKey, admission,
                     List.copyOf(routes), List.copyOf(components), store, vertx, headerTimeout, bodyTimeout, idleTimeout,
-                    generateTls, tlsNames, sharedStore));
+                    generateTls, tlsNames, sharedStore, List.copyOf(namespaces)));
         }
 
         private static boolean isLoopback(String host) {

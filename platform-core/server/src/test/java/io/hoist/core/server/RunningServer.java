@@ -28,8 +28,12 @@ public final class RunningServer implements AutoCloseable {
         }
     }
 
-    public static RunningServer start(Path dataDir) {
-        return new RunningServer(HoistServer.builder().admission(new AdmissionTestDouble()), dataDir);
+    /**
+     * A server with {@link AdmissionTestDouble}; {@code namespaces} exist from its start (objects are written only
+     * into namespaces that exist, as on a cluster): the one way tests get theirs.
+     */
+    public static RunningServer start(Path dataDir, String... namespaces) {
+        return new RunningServer(HoistServer.builder().admission(new AdmissionTestDouble()).namespaces(namespaces), dataDir);
     }
 
     public record Reply(int status, String body, HttpResponse<String> raw) {

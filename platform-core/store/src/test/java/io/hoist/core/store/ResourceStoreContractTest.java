@@ -31,24 +31,24 @@ public abstract class ResourceStoreContractTest {
     /** The store {@link #newStore} made, opened again (a restart). */
     protected abstract ResourceStore reopen();
 
-    protected static ObjectNode plan(String ns, String name, String desc) {
+    public static ObjectNode plan(String ns, String name, String desc) {
         ObjectNode o = JSON.createObjectNode();
         o.putObject("metadata").put("namespace", ns).put("name", name);
         o.putObject("spec").put("description", desc);
         return o;
     }
 
-    private static ObjectNode plan(String name) {
+    public static ObjectNode plan(String name) {
         return plan("ns", name, "d");
     }
 
-    private static ObjectNode vm(String id, String phase) {
+    public static ObjectNode vm(String id, String phase) {
         ObjectNode v = JSON.createObjectNode();
         v.put("id", id).put("phase", phase);
         return v;
     }
 
-    private static ObjectNode withVms(ObjectNode stored, ObjectNode... vms) {
+    public static ObjectNode withVms(ObjectNode stored, ObjectNode... vms) {
         ObjectNode o = stored.deepCopy();
         ObjectNode migration = o.putObject("status").putObject("migration");
         migration.put("started", "2026-01-01T00:00:00Z");
@@ -59,7 +59,7 @@ public abstract class ResourceStoreContractTest {
         return o;
     }
 
-    private static List<String> vms(ObjectNode plan) {
+    public static List<String> vms(ObjectNode plan) {
         return JSON.convertValue(plan.at("/status/migration/vms").findValuesAsText("phase"), JSON.getTypeFactory()
                 .constructCollectionType(List.class, String.class));
     }

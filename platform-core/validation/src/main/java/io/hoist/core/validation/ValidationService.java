@@ -89,7 +89,9 @@ public final class ValidationService implements AutoCloseable {
     }
 
     public ValidationService(Inventory inventory, Path rulesDir, Limits limits, int threads, RulePackages packages) {
-        this(inventory, rulesDir, threads, packages, new RuleSetCompiler(limits), Duration.ofSeconds(60));
+        // validation never reaches the network, whatever the caller's limits: http.send and net.lookup_ip_addr in a
+        // rule fail as builtin errors (undefined), so a custom rule cannot call out from the platform by surprise
+        this(inventory, rulesDir, threads, packages, new RuleSetCompiler(limits.withNetwork(false)), Duration.ofSeconds(60));
     }
 
     ValidationService(Inventory inventory, Path rulesDir, int threads, RulePackages packages, RuleSetCompiler compiler,

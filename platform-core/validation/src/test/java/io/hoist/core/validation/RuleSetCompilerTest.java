@@ -112,6 +112,37 @@ class RuleSetCompilerTest {
     }
 
     @Test
+    void aRuleCallingHttpSendNeverReachesTheNetworkFromTheValidationService() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger hits = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", ex -> {
+            hits.incrementAndGet();
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            RuleFile custom = new RuleFile("DATA/rules/vmware", "calls_out.rego", """
+                    package io.konveyor.forklift.vmware
+                    import rego.v1
+
+                    concerns contains flag if {
+                      http.send({"method": "GET", "url": "%s", "raise_error": false}).status_code == 200
+                      flag := {"category": "Information", "label": "reached the network", "assessment": "x"}
+                    }
+                    """.formatted("http://127.0.0.1:" + server.getAddress().getPort() + "/"));
+            RuleSet rules = compiler.compile("vmware", vmware, List.of(custom));
+            JsonNode r = rules.validate(Workloads.json(Workloads.load("vsphere-erp-db-01.json")));
+            assertThat(r.toString()).doesNotContain("reached the network");
+            assertThat(ids(r)).as("the other rules still answer").contains("vmware.snapshot.detected");
+            assertThat(hits.get()).isZero();
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void aContradictingDefaultIsRefusedNamingBothFilesAndLines() {
         RuleFile custom = new RuleFile("DATA/rules/vmware", "my_rules.rego", """
                 package io.konveyor.forklift.vmware

@@ -6,6 +6,8 @@ import io.hoist.api.host.HostContext;
 import io.hoist.api.inventory.InventoryPublisher;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.source.ChangedAreas;
+import io.hoist.api.source.DetachesDisks;
+import io.hoist.api.source.ExternalVolume;
 import io.hoist.api.source.Firmware;
 import io.hoist.api.source.PowerState;
 import io.hoist.api.source.SnapshotRef;
@@ -54,7 +56,8 @@ import org.ovirt.engine.sdk4.types.VnicProfile;
  * through image transfers and imageio, and warm precopies through incremental backups. Calls block; the host runs
  * them on this provider's worker pool, as the SourceProvider contract says.
  */
-public final class OvirtSource implements SourceProvider, Snapshots, ChangedAreas, WatchesInventory, ReportsGuestAddresses {
+public final class OvirtSource implements SourceProvider, Snapshots, ChangedAreas, WatchesInventory, ReportsGuestAddresses,
+        DetachesDisks {
     private final ProviderConfig provider;
     private final HostContext context;
     private final System.Logger log;
@@ -234,9 +237,11 @@ public final class OvirtSource implements SourceProvider, Snapshots, ChangedArea
                     && !d.lunStorage().logicalUnits().isEmpty() && d.lunStorage().logicalUnits().get(0).sizePresent()
                     ? d.lunStorage().logicalUnits().get(0).size().longValue()
                     : d.provisionedSizePresent() ? d.provisionedSize().longValue() : 0;
+            boolean shared = d.shareablePresent() && d.shareable();
+            ExternalVolume volume = lun ? lunVolume(d, a.readOnlyPresent() && a.readOnly()) : null;
             disks.add(new SourceDisk(diskId, name, capacity, lun ? "lun" : sd,
                     a.interface_Present() ? a.interface_().value() : "virtio",
-                    d.shareablePresent() && d.shareable(), a.bootablePresent() && a.bootable() ? 1 : 0));
+                    shared, a.bootablePresent() && a.bootable() ? 1 : 0, null, null, shared ? diskId : null, volume));
         }
         List<SourceNic> nics = new ArrayList<>();
         for (Nic n : v.nicsPresent() ? v.nics() : List.<Nic>of()) {
@@ -274,7 +279,10 @@ public final class OvirtSource implements SourceProvider, Snapshots, ChangedArea
                 "q35_secure_boot".equals(bios), toPowerState(v.statusPresent() ? v.status() : null),
                 v.hostPresent() && v.host() != null ? v.host().id() : null,
                 v.osPresent() && v.os().typePresent() ? v.os().type() : null, disks, nics, cpuModel,
-                SourceVm.Identity.UNKNOWN, new SourceVm.Checks(false,
+                // MTV 2.10 sets the target clock to the VM's own time zone (forklift ovirt builder.go, mapClock)
+                new SourceVm.Identity(null, null, false,
+                        v.timeZonePresent() && v.timeZone().namePresent() ? v.timeZone().name() : null, null),
+                new SourceVm.Checks(false,
                         GuestAgentAddresses.macsWithAddresses(reportedDevices(v.id())), null, false));
     }
 
@@ -391,12 +399,58 @@ public final class OvirtSource implements SourceProvider, Snapshots, ChangedArea
         return ready != null ? ready : open(vm, disk, snapshot.id());
     }
 
+    /** A LUN is handed over, never read: the engine asking for its bytes is a bug, a LUN without storage details a user's. */
     private static void refuseLun(SourceVm vm, SourceDisk disk) {
         if ("lun".equals(disk.storageId())) {
-            throw new HoistException(HoistException.Type.NOT_SUPPORTED, "LunDiskNotSupported",
-                    "disk " + disk.name() + " of " + vm.name() + " is a direct LUN: Hoist does not yet detach LUNs from the"
-                            + " source and attach them to the target (MTV's LUN handling); remove the disk from the plan's VM"
-                            + " or migrate this VM with MTV");
+            throw new HoistException(HoistException.Type.NOT_SUPPORTED, "LunDiskNotSupported", disk.external()
+                    ? "disk " + disk.name() + " of " + vm.name() + " is a direct LUN: it is attached to the target, not copied"
+                    : "disk " + disk.name() + " of " + vm.name() + " is a direct LUN whose logical unit the engine does not"
+                            + " report (no lun_storage/logical_units): Hoist cannot attach it to the target");
+        }
+    }
+
+    /**
+     * The volume of a direct LUN disk from its {@code lun_storage}, as forklift reads it: a logical unit with an address
+     * is iSCSI ({@code address:port}, target IQN, {@code lun_mapping}), one without is FC (its id is the WWID). Null
+     * when the engine reports no logical unit (then the disk cannot be handed over and opening it says why).
+     */
+    static ExternalVolume lunVolume(Disk d, boolean readOnly) {
+        if (!d.lunStoragePresent() || d.lunStorage() == null || !d.lunStorage().logicalUnitsPresent()
+                || d.lunStorage().logicalUnits().isEmpty()) {
+            return null;
+        }
+        org.ovirt.engine.sdk4.types.LogicalUnit u = d.lunStorage().logicalUnits().get(0);
+        long size = u.sizePresent() ? u.size().longValue() : 0;
+        int lun = u.lunMappingPresent() && u.lunMapping() != null ? u.lunMapping().intValue() : 0;
+        if (u.addressPresent() && u.address() != null && !u.address().isBlank()) {
+            String port = u.portPresent() && u.port() != null ? u.port().toString() : "3260";
+            return ExternalVolume.iscsi(u.id(), size, readOnly, u.address() + ":" + port, u.target(), lun);
+        }
+        return ExternalVolume.fc(u.id(), size, readOnly, List.of(u.id()));
+    }
+
+    /**
+     * Detaches a direct LUN from the source VM once the target VM has it: {@code DELETE vms/{id}/diskattachments/{id}}
+     * with {@code detach_only}, so the disk (and the LUN's data) stays in the engine. An attachment already gone (a
+     * retry) is fine.
+     */
+    @Override
+    public void detachDisk(SourceVm vm, SourceDisk disk) {
+        EngineClient c = client();
+        // The engine names an attachment by its disk's id; looking it up by the disk keeps that an engine detail.
+        List<DiskAttachment> attachments = c.call("disk attachments of " + vm.name(),
+                s -> s.vmsService().vmService(vm.id()).diskAttachmentsService().list().send().attachments());
+        for (DiskAttachment a : attachments) {
+            if (a.diskPresent() && disk.id().equals(a.disk().id())) {
+                try {
+                    c.call("detaching disk " + disk.name() + " from " + vm.name(), s -> s.vmsService().vmService(vm.id())
+                            .diskAttachmentsService().attachmentService(a.id()).remove().detachOnly(true).send());
+                } catch (HoistException e) {
+                    if (!"NotFound".equals(e.code())) {
+                        throw e;
+                    }
+                }
+            }
         }
     }
 

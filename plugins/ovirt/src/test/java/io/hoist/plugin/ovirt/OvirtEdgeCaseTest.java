@@ -72,6 +72,8 @@ class OvirtEdgeCaseTest {
                 .disk("disk-1", "disks/storage-type-template.xml", Map.of("@STORAGETYPE", "lun"));
         lun.add();
         lunDisk.put("id", lun.diskId("disk-1"));
+        cases.vm("image-and-lun", "vms/basic-vm.xml", Map.of()).attachments("disk-attachments/two.xml", Map.of())
+                .disk("disk-2", "disks/disk-2.xml", Map.of()).lunDisk("disk-2", EdgeCaseVms.RECORDED_LUN).add();
         cases.vm("lun-storage-element", "vms/basic-vm.xml", Map.of()).disk("disk-1", "invalid/disks/lun-storage.xml", Map.of()).add();
         cases.vm("scsi-reservation", "vms/basic-vm.xml", Map.of())
                 .attachments("invalid/disk-attachments/scsi-reservation.xml", Map.of()).add();
@@ -148,7 +150,8 @@ class OvirtEdgeCaseTest {
                 Arguments.of("usb", "ovirt.usb.enabled", "Warning"),
                 Arguments.of("locked-disk", "ovirt.disk.illegal_or_locked_status", "Critical"),
                 Arguments.of("cinder-disk", "ovirt.disk.storage_type.unsupported", "Critical"),
-                Arguments.of("lun-disk", "ovirt.disk.lun.unsupported", "Critical"),
+                Arguments.of("lun-disk", "ovirt.disk.lun.unknown", "Critical"),
+                Arguments.of("image-and-lun", "ovirt.disk.lun.detected", "Warning"),
                 Arguments.of("scsi-reservation", "ovirt.disk.scsi_reservation.enabled", "Warning"),
                 Arguments.of("scsi-reservation-disk", "ovirt.disk.scsi_reservation.enabled", "Warning"),
                 Arguments.of("ide-disk", "ovirt.disk.interface_type.unsupported", "Warning"),
@@ -211,10 +214,47 @@ class OvirtEdgeCaseTest {
     }
 
     @Test
-    void theLunDiskConcernNamesTheDisk() throws Exception {
-        JsonNode c = concern("lun-disk", "ovirt.disk.lun.unsupported");
+    void theLunDiskConcernsNameTheDiskAndTheLun() throws Exception {
+        JsonNode c = concern("lun-disk", "ovirt.disk.lun.unknown");
         assertThat(c.path("label").asText()).contains("cirros"); // the disk's name in storage-type-template.xml
-        assertThat(c.path("assessment").asText()).contains("MTV");
+        JsonNode w = concern("image-and-lun", "ovirt.disk.lun.detected");
+        assertThat(w.path("assessment").asText()).contains(EdgeCaseVms.RECORDED_LUN).contains("must reach its storage");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theLunsStorageIsPublishedAsTheEngineReportsIt() throws Exception {
+        List<Map<String, Object>> atts = (List<Map<String, Object>>) workload("image-and-lun").get("diskAttachments");
+        Map<String, Object> lun = atts.stream().map(a -> (Map<String, Object>) a.get("disk"))
+                .filter(d -> "lun".equals(d.get("storageType"))).findFirst().orElseThrow();
+        List<Map<String, Object>> units = ((Map<String, Map<String, List<Map<String, Object>>>>) lun.get("lun")).get("logicalUnits").get("logicalUnit");
+        assertThat(units).singleElement().satisfies(u -> assertThat(u)
+                .containsEntry("lunId", EdgeCaseVms.RECORDED_LUN).containsEntry("address", "10.46.9.43")
+                .containsEntry("port", "3260").containsEntry("target", "iqn.2003-01.org.linux-iscsi.vm-9-43.x8664:sn.14af6987d1c2")
+                .containsEntry("lunMapping", 1L));
+    }
+
+    @Test
+    void aLunIsHandedOverAsAnIscsiVolumeAndDetachedKeepingTheDisk() throws Exception {
+        String vmId = "image-and-lun";
+        String lunId = "image-and-lun-disk-2";
+        try (OvirtSource s = OvirtTestHosts.source(host, engine)) {
+            SourceVm vm = s.describe(new VmRef("image-and-lun", null)).orElseThrow();
+            assertThat(vm.disks()).extracting(SourceDisk::external).containsExactly(false, true);
+            SourceDisk lun = vm.disks().get(1);
+            assertThat(lun.id()).isEqualTo(lunId);
+            assertThat(lun.capacity()).isEqualTo(9663676416L);
+            assertThat(lun.externalVolume()).isEqualTo(io.hoist.api.source.ExternalVolume.iscsi(EdgeCaseVms.RECORDED_LUN,
+                    9663676416L, false, "10.46.9.43:3260", "iqn.2003-01.org.linux-iscsi.vm-9-43.x8664:sn.14af6987d1c2", 1));
+            assertThatThrownBy(() -> s.openDisk(vm, lun, null)).isInstanceOf(HoistException.class)
+                    .hasMessageContaining("attached to the target, not copied");
+            assertThat(engine.attachedDisks(vmId)).contains(lunId);
+            s.detachDisk(vm, lun);
+            s.detachDisk(vm, lun); // a retry after a crash: already detached is fine
+            assertThat(engine.attachedDisks(vmId)).as("the attachment is gone, the image disk stays").containsExactly("image-and-lun-disk-1");
+            assertThat(engine.diskExists(lunId)).as("detach_only: the LUN disk is kept in the engine").isTrue();
+            assertThat(engine.detached()).containsExactly(vmId + "/" + lunId);
+        }
     }
 
     @Test
@@ -239,6 +279,9 @@ class OvirtEdgeCaseTest {
             assertThat(secure.firmware()).isEqualTo(Firmware.EFI);
             assertThat(secure.secureBoot()).isTrue();
             assertThat(s.describe(new VmRef("no-disks", null)).orElseThrow().disks()).isEmpty();
+            // the target's clock.timezone, as MTV's oVirt builder sets it from the VM's own zone
+            assertThat(s.describe(new VmRef("timezone", null)).orElseThrow().identity().timezone()).isEqualTo("Europe/Prague");
+            assertThat(basic.identity().timezone()).isEqualTo("Etc/GMT");
         }
     }
 
@@ -250,7 +293,7 @@ class OvirtEdgeCaseTest {
             SourceDisk d = vm.disks().get(0);
             assertThatThrownBy(() -> s.openDisk(vm, d, null)).isInstanceOf(HoistException.class)
                     .satisfies(e -> assertThat(((HoistException) e).code()).isEqualTo("LunDiskNotSupported"))
-                    .hasMessageContaining("cirros").hasMessageContaining("direct LUN");
+                    .hasMessageContaining("cirros").hasMessageContaining("direct LUN").hasMessageContaining("no lun_storage");
             assertThatThrownBy(() -> s.createSnapshot(vm, "warm")).isInstanceOf(HoistException.class)
                     .satisfies(e -> assertThat(((HoistException) e).code()).isEqualTo("LunDiskNotSupported"));
         }

@@ -41,6 +41,7 @@ import io.hoist.api.convert.GuestAddress;
 import io.hoist.api.source.ReportsGuestAddresses;
 import io.hoist.api.source.SourceProvider;
 import io.hoist.api.source.SourceVm;
+import io.hoist.api.source.SourceVmChange;
 import io.hoist.api.source.VmRef;
 import io.hoist.api.source.WatchesInventory;
 import io.hoist.api.transfer.DiskReader;
@@ -106,7 +107,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         this.provider = provider;
         this.context = context;
         this.log = context.logger("vsphere." + provider.name());
-        this.collector = new InventoryCollector(model, provider.uid(), log);
+        this.collector = new InventoryCollector(model, provider.uid(), log, context.sourceVmChanges());
         for (String pair : provider.setting("hostIps", "").split(",")) {
             String[] kv = pair.trim().split("=", 2);
             if (kv.length == 2 && !kv[0].isBlank() && !kv[1].isBlank()) {
@@ -499,9 +500,9 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         boolean secureBoot = cfg.getBootOptions() != null
                 && "true".equals(extraField(cfg.getBootOptions(), "efiSecureBootEnabled"));
         boolean tpm = devices.stream().anyMatch(d -> "VirtualTPM".equals(wireType(d)));
-        SourceVm.Identity identity = new SourceVm.Identity(cfg.getUuid(), VmwareIdentity.serialOf(cfg.getUuid()), tpm, null,
-                cfg.getNestedHVEnabled());
         String hostId = rt == null || rt.getHost() == null ? null : rt.getHost().get_value();
+        SourceVm.Identity identity = new SourceVm.Identity(cfg.getUuid(), VmwareIdentity.serialOf(cfg.getUuid()), tpm,
+                hostTimezone(s, hostId), cfg.getNestedHVEnabled());
         SourceVm.Checks checks = new SourceVm.Checks(hostInMaintenance(s, hostId),
                 VmwareIdentity.guestIpMacs(guest), runningDiskSharers(s, disks),
                 p.get("snapshot") instanceof com.vmware.vim25.VirtualMachineSnapshotInfo snap && snap.getCurrentSnapshot() != null);
@@ -596,6 +597,26 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
     }
 
     /** MTV's HostNotReady: the VM's host is in maintenance mode (false when the host cannot be read). */
+    /**
+     * The time zone of the ESXi host's clock ({@code config.dateTimeInfo.timeZone.name}), or null when the host has
+     * none. MTV 2.10 gives the target VM's clock this zone whatever the guest OS (forklift
+     * {@code pkg/controller/plan/adapter/vsphere/builder.go}, {@code mapClock}); Hoist does the same.
+     */
+    private static String hostTimezone(VimSession s, String hostId) throws VimFault, IOException {
+        if (hostId == null) {
+            return null;
+        }
+        try {
+            Object tz = s.property(VimSession.mor("HostSystem", hostId), "config.dateTimeInfo.timeZone.name");
+            return tz instanceof String name && !name.isBlank() ? name : null;
+        } catch (VimFault f) {
+            if (f.is("InvalidProperty") || f.is("NoPermission")) {
+                return null; // a host without date/time info, or an account that may not read host config: no zone
+            }
+            throw f;
+        }
+    }
+
     private static boolean hostInMaintenance(VimSession s, String hostId) throws VimFault, IOException {
         if (hostId == null) {
             return false;
@@ -781,16 +802,18 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
     }
 
     /**
-     * The host the VM runs on now. A VM moved (vMotion, DRS) since the plan described it is read where it is now,
-     * and the move is logged once per VM and host, so it is never silently read through the old host.
+     * The host the VM runs on now. A VM moved (vMotion, DRS) since the migration described it is read where it is now,
+     * and the move is reported once per VM and host (a Warn condition on the VM's status), so it is never silently
+     * read through the old host.
      */
     private String movedHost(SourceVm vm, String now) {
         if (now == null) {
             return vm.hostId();
         }
         if (vm.hostId() != null && !now.equals(vm.hostId()) && reportedMoves.add(vm.id() + ">" + now)) {
-            log.log(System.Logger.Level.WARNING, "VM " + vm.name() + " moved from host " + vm.hostId() + " to " + now
-                    + " during the migration (vMotion); its disks are read through " + now);
+            context.sourceVmChanges().report(new SourceVmChange(vm.id(), "VMMovedDuringMigration",
+                    io.hoist.api.Condition.Category.Warn, "HostChanged", "VM " + vm.name() + " moved from host "
+                    + vm.hostId() + " to " + now + " during the migration (vMotion); its disks are read through " + now));
         }
         return now;
     }
@@ -862,6 +885,10 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                 // someone else's snapshot on top of one of ours was taken while this migration ran
                 String foreignOnOurs = foreignSnapshotOnOurs(info.getRootSnapshotList(), false);
                 if (foreignOnOurs != null) {
+                    // a condition on the VM's status, not only the failed precopy's error: it names the snapshot to remove
+                    context.sourceVmChanges().report(new SourceVmChange(vm.id(), "VMSnapshottedDuringMigration",
+                            io.hoist.api.Condition.Category.Critical, "ForeignSnapshot", "VM " + vm.name() + " got snapshot '"
+                            + foreignOnOurs + "' from someone else during the warm migration; remove it, then restart the migration"));
                     throw new HoistException(HoistException.Type.USER_ERROR, "VMSnapshottedDuringMigration",
                             "VM " + vm.name() + " got snapshot '" + foreignOnOurs + "' from someone else during the warm"
                                     + " migration (on top of Hoist's precopy snapshot); remove it, then restart the migration");

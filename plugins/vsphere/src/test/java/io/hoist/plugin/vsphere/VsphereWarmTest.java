@@ -228,6 +228,14 @@ class VsphereWarmTest {
             assertThatThrownBy(() -> src.createSnapshot(vm, "precopy 2"))
                     .satisfies(e -> assertThat(((HoistException) e).code()).isEqualTo("VMSnapshottedDuringMigration"))
                     .hasMessageContaining("ops-nightly-backup");
+            // ... and a Critical condition on the VM's status, not only the precopy's error
+            assertThat(host.vmChanges).filteredOn(c -> c.type().equals("VMSnapshottedDuringMigration")).singleElement()
+                    .satisfies(c -> {
+                        assertThat(c.vmId()).isEqualTo(vm.id());
+                        assertThat(c.category()).isEqualTo(io.hoist.api.Condition.Category.Critical);
+                        assertThat(c.reason()).isEqualTo("ForeignSnapshot");
+                        assertThat(c.message()).contains("ops-nightly-backup");
+                    });
             admin.waitForTask(admin.invoke("RemoveSnapshot_Task", theirs, ManagedObjectReference.class,
                     new Arg("removeChildren", "boolean", false)), Duration.ofSeconds(30));
             src.removeSnapshot(vm, ours);

@@ -37,6 +37,14 @@ public final class MigrationController {
         void dispatch(Messages.RunVm run);
 
         void cancel(Messages.CancelVms cancel);
+
+        /**
+         * The Pending message of a VM that waits for its place before its first phase, written with its first entry
+         * (so a plan of thousands writes nothing more for its queue); null for none.
+         */
+        default String waitingReason() {
+            return null;
+        }
     }
 
     /** What the reconcile decided, for the engine: requeue later when waiting. */
@@ -187,7 +195,7 @@ public final class MigrationController {
                     entries.add(old); // never re-migrate a succeeded VM
                     continue;
                 }
-                entries.add(newEntry(p, vm, id, now));
+                entries.add(newEntry(p, vm, id, now, runs.waitingReason()));
             }
             if (p.status == null) {
                 p.status = new Plan.Status();
@@ -285,7 +293,7 @@ public final class MigrationController {
         return out;
     }
 
-    static VmStatus newEntry(Plan p, Plan.Vm vm, String id, String now) {
+    static VmStatus newEntry(Plan p, Plan.Vm vm, String id, String now, String waitingReason) {
         VmStatus e = new VmStatus();
         e.id = id;
         e.name = vm.name;
@@ -304,6 +312,11 @@ public final class MigrationController {
             st.progress = VmStatus.Progress.of(0, 0); // MTV's schema requires progress on every step
             st.started = s == Phase.Started.step() ? now : null;
             e.pipeline.add(st);
+        }
+        if (waitingReason != null) {
+            // Every VM waits for its place until the walker takes it; its first transition removes this.
+            e.conditions = Conditions.set(e.conditions, Condition.of("Pending", Condition.TRUE, Condition.CATEGORY_ADVISORY,
+                    "Waiting", waitingReason), Instant.now());
         }
         if (warm) {
             e.warm = new VmStatus.Warm();

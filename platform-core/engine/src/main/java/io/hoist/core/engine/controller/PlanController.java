@@ -9,12 +9,14 @@ import io.hoist.api.source.Snapshots;
 import io.hoist.api.source.SourceVm;
 import io.hoist.api.source.VmRef;
 import io.hoist.core.engine.hooks.Hooks;
+import io.hoist.core.engine.run.Placements;
 import io.hoist.core.engine.run.SharedDisks;
 import io.hoist.core.engine.run.TargetContexts;
 import io.hoist.core.engine.run.TargetSpecBuilder;
 import io.hoist.core.engine.run.VmRun;
 import io.hoist.core.engine.runtime.Extensions;
 import io.hoist.core.engine.runtime.ProviderRuntime;
+import io.hoist.core.engine.runtime.SourceLookups;
 import io.hoist.core.model.Conditions;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.core.model.meta.Condition;
@@ -44,17 +46,30 @@ public final class PlanController {
     private final Extensions extensions;
     private final InventoryView inventory;
     private final SourceLookups lookups;
+    private final Placements placements;
     private final TargetContexts targets;
 
     public PlanController(ResourceStore store, ObjectMapper mapper, ProviderRuntime providers, Extensions extensions,
-                          InventoryView inventory) {
+                          InventoryView inventory, SourceLookups lookups, Placements placements) {
         this.store = store;
         this.mapper = mapper;
         this.providers = providers;
         this.extensions = extensions;
         this.inventory = inventory;
-        this.lookups = new SourceLookups(extensions, inventory);
+        this.lookups = lookups;
+        this.placements = placements;
         this.targets = new TargetContexts(store);
+    }
+
+    /** The plan's own disk cap ({@code hoist.io/max-inflight-disks}), 0 when none (admission refuses a non-number). */
+    private static int planCap(Plan plan) {
+        String v = plan.metadata == null || plan.metadata.annotations == null ? null
+                : plan.metadata.annotations.get("hoist.io/max-inflight-disks");
+        try {
+            return v == null ? 0 : Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Collects per-VM problems of one condition type into one condition with the VM ids as items. */
@@ -150,6 +165,10 @@ public final class PlanController {
                     p.add("VMNotFound", Condition.CATEGORY_CRITICAL, "NotFound", "VMs not found on the source provider.", vmId);
                 } else {
                     described.put(vmId, found.get());
+                    SourceVm sv = found.get();
+                    placements.put(new io.hoist.core.engine.bus.Messages.PlanKey(ns, plan.name()), vmId, new Placements.Placement(
+                            Placements.hostKey(s.config().uid(), sv.hostId()),
+                            Math.max(1, sv.disks() == null ? 0 : sv.disks().size()), planCap(plan)));
                 }
             } catch (Exception e) {
                 p.add("VMNotFound", Condition.CATEGORY_CRITICAL, "NotFound", "VMs could not be looked up: " + e.getMessage(), vmId);
@@ -325,6 +344,14 @@ public final class PlanController {
             p.add("VMHasSnapshots", Condition.CATEGORY_CRITICAL, "NotSupported", "VM has snapshots: a cold migration copies "
                     + "the disks' base files and refuses a snapshot chain. Delete (consolidate) its snapshots, or migrate it warm.",
                     vmId);
+        }
+        List<String> external = sv.disks().stream().filter(io.hoist.api.source.SourceDisk::external)
+                .map(d -> d.name() == null ? d.id() : d.name()).toList();
+        if (!external.isEmpty() && Plan.TYPE_WARM.equals(spec.migrationType())) {
+            // MTV: LUNs are handed over, not copied, and a running source keeps writing to them
+            p.add("LunDisksWarmMigration", Condition.CATEGORY_CRITICAL, "NotSupported", "VM has direct LUN disks ("
+                    + String.join(", ", external) + "), which are detached from the source and attached to the target rather"
+                    + " than copied: they cannot be used with warm migration. Migrate the VM cold.", vmId);
         }
         if (SharedDisks.hasShared(sv)) {
             if (Plan.TYPE_WARM.equals(spec.migrationType())) {

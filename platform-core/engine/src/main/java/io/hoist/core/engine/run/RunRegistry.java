@@ -60,6 +60,11 @@ public final class RunRegistry {
         return runs.keySet().stream().filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length())).sorted().toList();
     }
 
+    /** The runs of this engine right now (a snapshot: runs may end while the caller looks at them). */
+    public java.util.List<VmRun> runs() {
+        return java.util.List.copyOf(runs.values());
+    }
+
     public int active() {
         return runs.size();
     }

@@ -188,7 +188,8 @@ public final class TargetSpecBuilder {
         List<TargetDisk> disks = new ArrayList<>();
         for (int i = 0; i < vm.disks().size(); i++) {
             SourceDisk d = vm.disks().get(i);
-            Optional<StorageMap.Pair> pair = storagePair(storageMap, d.storageId());
+            // An external volume is handed over, not copied: no storage to map (MTV skips LUNs in the StorageMap too).
+            Optional<StorageMap.Pair> pair = d.external() ? Optional.of(new StorageMap.Pair()) : storagePair(storageMap, d.storageId());
             if (pair.isEmpty()) {
                 unmappedStorage.add(d.storageId());
                 continue;
@@ -204,7 +205,7 @@ public final class TargetSpecBuilder {
             disks.add(new TargetDisk(d.id(), pvcName, generateName, volumeName, d.capacity(),
                     dst == null ? null : dst.storageClass, dst == null ? null : dst.accessMode,
                     dst == null ? null : dst.volumeMode, i == rootIndex ? 1 : 0,
-                    diskSerial(d.serial(), vm.id(), d.id()), shareId, attachOnly));
+                    diskSerial(d.serial(), vm.id(), d.id()), shareId, attachOnly, d.externalVolume()));
         }
         if (!unmappedStorage.isEmpty()) {
             throw new SpecException("VMStorageNotMapped", "VM " + vm.name() + " has disks on storage not in the StorageMap: "

@@ -139,9 +139,12 @@ public final class VmContext {
 
     /** The key of the source host this VM's disks are read from (the transfer slots are counted per host). */
     public String hostKey() {
-        SourceVm vm = sourceVm;
-        String host = vm == null ? null : vm.hostId();
-        return source.instance().config().uid() + "/" + (host == null || host.isEmpty() ? "-" : host);
+        return hostKeyOf(sourceVm);
+    }
+
+    /** The host key of this VM as {@code described} (null: not known, the provider's hostless key). */
+    public String hostKeyOf(SourceVm described) {
+        return Placements.hostKey(source.instance().config().uid(), described == null ? null : described.hostId());
     }
 
     /** A plan annotation as a whole number; 0 when absent or not a number (admission refuses those). */

@@ -30,7 +30,8 @@ public final class VmRun {
     /** What every run shares; built once by the engine. */
     public record Services(VmLoader loader, PhaseHandlers handlers, Cleanup cleanup, Delays delays,
                            java.util.function.Supplier<RetryPolicy> retry,
-                           Executor executor, java.util.function.BooleanSupplier stopping, RunMeters meters) {}
+                           Executor executor, java.util.function.BooleanSupplier stopping, RunMeters meters,
+                           RunAdmission admission) {}
 
     private final Services services;
     private final Messages.RunVm msg;
@@ -43,6 +44,9 @@ public final class VmRun {
     private PhaseRef retrying;
     private int attempts;
     private Instant firstFailure;
+    // The VM's place (MTV's scheduler): asked for before its first phase, given back when its first copy ended.
+    private CompletableFuture<io.hoist.core.engine.scheduler.VmAdmission.Ticket> admitting;
+    private io.hoist.core.engine.scheduler.VmAdmission.Ticket place;
 
     public VmRun(Services services, Messages.RunVm msg, Consumer<VmRun> onFinished) {
         this.services = services;
@@ -52,6 +56,11 @@ public final class VmRun {
 
     public Messages.RunVm message() {
         return msg;
+    }
+
+    /** The run's state once loaded (its first phase began); null before. */
+    public VmContext contextIfLoaded() {
+        return vm;
     }
 
     public CompletableFuture<Void> finished() {
@@ -86,6 +95,10 @@ public final class VmRun {
         if (v != null) {
             v.cancel();
         }
+        var waitingForPlace = admitting;
+        if (waitingForPlace != null) {
+            waitingForPlace.cancel(false); // leaves the queue; the walker ends the VM as canceled
+        }
         resume();
     }
 
@@ -101,9 +114,15 @@ public final class VmRun {
             }
             try {
                 if (vm == null) {
+                    if (!placedBeforeLoad()) {
+                        return; // resumes when the VM's place comes; its entry already says it waits
+                    }
                     vm = services.loader().load(msg);
                     if (canceled) {
                         vm.cancel();
+                    }
+                    if (place != null && !RunAdmission.needsPlace(vm, vm.phase())) {
+                        releasePlace(); // resumed past its first copy: it needs no place
                     }
                 }
                 while (true) {
@@ -116,6 +135,9 @@ public final class VmRun {
                     if (phase.is(Phase.Completed)) {
                         finishSucceeded();
                         return;
+                    }
+                    if (!placed(phase)) {
+                        return; // resumes when the VM's place comes
                     }
                     Outcome outcome;
                     try {
@@ -135,6 +157,9 @@ public final class VmRun {
                             transition(phase, next);
                             vm.phase(next);
                             retrying = null;
+                            if (place != null && !RunAdmission.needsPlace(vm, next)) {
+                                releasePlace(); // the first copy is done: the next VM of this host may start
+                            }
                         }
                         case Outcome.Wait w -> {
                             if (w.reason() != null) {
@@ -162,6 +187,75 @@ public final class VmRun {
                     finishFailed(VmContext.describe(t), code(t));
                 }
             }
+        }
+    }
+
+    /**
+     * A VM not loaded yet asks for its place first when plan validation described it (its host and disks known), so
+     * thousands of waiting VMs load nothing. False while it waits.
+     */
+    private boolean placedBeforeLoad() {
+        if (place == null && admitting == null && !canceled) {
+            admitting = services.admission().admitBeforeLoad(msg).orElse(null);
+        }
+        if (admitting == null) {
+            return true;
+        }
+        if (!admitting.isDone()) {
+            admitting.whenComplete((t, e) -> resume());
+            return false;
+        }
+        if (!admitting.isCancelled() && !admitting.isCompletedExceptionally()) {
+            place = admitting.join();
+        }
+        admitting = null;
+        return true;
+    }
+
+    /**
+     * Whether the VM holds its place for {@code phase} (or needs none), asking for it the first time. False when it
+     * waits: the walker returns and resumes when the place comes. The Pending condition is written only when the
+     * VM really waits, and not again when it already says so (a plan of thousands writes nothing for its queue).
+     */
+    private boolean placed(PhaseRef phase) {
+        if (place != null || !RunAdmission.needsPlace(vm, phase)) {
+            return true;
+        }
+        if (admitting == null) {
+            admitting = services.admission().admit(vm);
+        }
+        if (admitting.isDone()) {
+            if (admitting.isCancelled() || admitting.isCompletedExceptionally()) {
+                admitting = null;
+                return canceled; // canceled while waiting: the loop ends the VM as canceled
+            }
+            place = admitting.join();
+            admitting = null;
+            if (canceled || finished.isDone()) {
+                releasePlace();
+            }
+            return true;
+        }
+        String reason = services.admission().waitingReason();
+        boolean shown = vm.entry().conditions != null && vm.entry().conditions.stream()
+                .anyMatch(c -> "Pending".equals(c.type) && reason.equals(c.message));
+        if (!shown) {
+            vm.status().pending(reason);
+        }
+        admitting.whenComplete((t, e) -> resume());
+        return false;
+    }
+
+    private void releasePlace() {
+        var held = place;
+        place = null;
+        if (held != null) {
+            held.close();
+        }
+        var asked = admitting;
+        admitting = null;
+        if (asked != null) {
+            asked.cancel(false);
         }
     }
 
@@ -275,6 +369,7 @@ public final class VmRun {
             } catch (RuntimeException planGone) {
                 // the plan or its VM entry no longer exists: there is nothing to record the failure on
             }
+            releasePlace();
             finished.complete(null);
             onFinished.accept(this);
             return;
@@ -323,6 +418,7 @@ public final class VmRun {
     }
 
     private void finish() {
+        releasePlace();
         vm.end();
         finished.complete(null);
         onFinished.accept(this);

@@ -16,9 +16,11 @@ final class ProviderHostContext implements HostContext {
     private final Path workDir;
     private final ExecutorService pool;
     private final String loggerPrefix;
+    private final io.hoist.api.source.SourceVmChanges vmChanges;
 
     ProviderHostContext(HostServices services, InventoryPublisher publisher, Path workDir, ExecutorService pool,
-                        String loggerPrefix) {
+                        String loggerPrefix, io.hoist.api.source.SourceVmChanges vmChanges) {
+        this.vmChanges = vmChanges;
         this.services = services;
         this.publisher = publisher;
         this.workDir = workDir;
@@ -46,6 +48,9 @@ final class ProviderHostContext implements HostContext {
 
     @Override
     public ExecutorService blockingExecutor() { return pool; }
+
+    @Override
+    public io.hoist.api.source.SourceVmChanges sourceVmChanges() { return vmChanges; }
 
     @Override
     public System.Logger logger(String name) {

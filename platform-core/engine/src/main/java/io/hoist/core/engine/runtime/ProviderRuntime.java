@@ -40,6 +40,10 @@ public final class ProviderRuntime implements AutoCloseable {
     private final HostServices services;
     private final ResourceStore store;
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+    /** Where sources' reports of VMs changed under a migration go (the engine's running VMs); logged until set. */
+    private volatile java.util.function.BiConsumer<ProviderConfig, io.hoist.api.source.SourceVmChange> vmChanges =
+            (cfg, change) -> LOG.log(System.Logger.Level.WARNING, "provider " + cfg.name() + ": VM " + change.vmId()
+                    + " changed (" + change.type() + "): " + change.message());
 
     private static final io.hoist.api.inventory.InventoryPublisher NO_INVENTORY = new io.hoist.api.inventory.InventoryPublisher() {
         @Override public void beginCollection() { }
@@ -54,6 +58,11 @@ public final class ProviderRuntime implements AutoCloseable {
     /** The platform services providers get (inventory, data dir, settings); hook runs use them too. */
     public HostServices services() {
         return services;
+    }
+
+    /** Routes every provider's {@link io.hoist.api.host.HostContext#sourceVmChanges()} reports to {@code sink}. */
+    public void onSourceVmChange(java.util.function.BiConsumer<ProviderConfig, io.hoist.api.source.SourceVmChange> sink) {
+        this.vmChanges = Objects.requireNonNull(sink);
     }
 
     /** Without a store: plugins see no Host resources. */
@@ -333,7 +342,7 @@ public final class ProviderRuntime implements AutoCloseable {
         // Only sources have an inventory; a destination-only provider must not show up as "collecting".
         io.hoist.api.inventory.InventoryPublisher publisher = isSource ? services.publisher(cfg.type(), cfg.uid(), cfg.namespace(), cfg.name()) : NO_INVENTORY;
         ProviderHostContext ctx = new ProviderHostContext(services, publisher, workDir,
-                pool, "hoist.provider." + cfg.type());
+                pool, "hoist.provider." + cfg.type(), change -> vmChanges.accept(cfg, change));
         SourceProvider source = null;
         Destination destination = null;
         for (SourceProviderFactory f : extensions.sourceFactories()) {

@@ -381,7 +381,11 @@ public final class StatusWriter implements AutoCloseable {
                         if (v != null) {
                             ObjectNode node = mapper.valueToTree(v);
                             entries.add(node);
-                            snapshots.put(id, node);
+                            if (v.completed == null) {
+                                snapshots.put(id, node);
+                            } else {
+                                snapshots.remove(id); // its run has ended: the copy would only grow with the plan
+                            }
                         }
                     }
                 }

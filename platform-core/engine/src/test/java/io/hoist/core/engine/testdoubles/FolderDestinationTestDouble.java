@@ -23,7 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A destination that writes raw disk files under a folder and counts VM creations, for engine
  * tests: {@code <root>/<namespace>/<vm>/<pvc>.raw} and a {@code vm.created} marker per VM.
  */
-public final class FolderDestinationTestDouble implements Destination, io.hoist.api.destination.ConvertibleDestination {
+public final class FolderDestinationTestDouble implements Destination, io.hoist.api.destination.ConvertibleDestination,
+        io.hoist.api.destination.AttachesExternalVolumes {
+    /** External volumes attached, as {@code namespace/vm/sourceDiskId} → volume id (no file is made for them). */
+    public final Map<String, String> attachedVolumes = new ConcurrentHashMap<>();
+
     private final Path root;
     public final Map<String, AtomicInteger> creations = new ConcurrentHashMap<>();
     public final AtomicInteger cleanups = new AtomicInteger();
@@ -91,6 +95,11 @@ public final class FolderDestinationTestDouble implements Destination, io.hoist.
         Files.createDirectories(vmDir(spec));
         List<AllocatedDisk> out = new ArrayList<>();
         for (TargetDisk d : spec.disks()) {
+            if (d.external()) {
+                attachedVolumes.put(spec.namespace() + "/" + spec.name() + "/" + d.sourceDiskId(), d.externalVolume().volumeId());
+                out.add(new AllocatedDisk(d, "volume:" + d.externalVolume().volumeId()));
+                continue;
+            }
             if (d.attachOnly()) { // another VM copies it: attach that copy (none yet: the VM goes without it)
                 Path copy = sharedCopies.get(d.shareId());
                 if (copy != null) {
@@ -116,6 +125,9 @@ public final class FolderDestinationTestDouble implements Destination, io.hoist.
 
     @Override
     public DiskWriter openDisk(TargetVmSpec spec, AllocatedDisk disk) throws IOException {
+        if (disk.disk().external()) {
+            throw new IllegalStateException("external volume " + disk.handle() + " must never be written");
+        }
         FileChannel ch = FileChannel.open(Path.of(disk.handle()), StandardOpenOption.WRITE);
         long size = disk.disk().capacity();
         return new DiskWriter() {

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (vm, disk, offset, generation). Writing to a disk ({@link #touch}) bumps the generation of a
  * range, which the ChangedAreas ability then reports. Snapshots freeze the generations.
  */
-public final class SyntheticSourceTestDouble implements SourceProvider, Snapshots, ChangedAreas {
+public final class SyntheticSourceTestDouble implements SourceProvider, Snapshots, ChangedAreas, io.hoist.api.source.DetachesDisks {
     public static final int BLOCK = 64 * 1024;
 
     private final int vms;
@@ -52,6 +52,20 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
      * disks must stay, since the synthetic content derives from them.
      */
     public volatile java.util.function.UnaryOperator<SourceVm> reshape = java.util.function.UnaryOperator.identity();
+
+    /** External-volume disks detached from their VM, as {@code vmId/diskId}, in call order. */
+    public final List<String> detached = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Disks whose bytes were asked for, as {@code vmId/diskId}. */
+    public final java.util.Set<String> opened = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void detachDisk(SourceVm vm, SourceDisk disk) {
+        if (!disk.external()) {
+            throw new IllegalStateException("only external volumes are detached, not " + disk.id());
+        }
+        detached.add(vm.id() + "/" + disk.id());
+    }
 
     public SyntheticSourceTestDouble(int vms, int disksPerVm, long diskSize, int hosts, boolean running) {
         this.vms = vms;
@@ -135,6 +149,7 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
 
     @Override
     public DiskReader openDisk(SourceVm vm, SourceDisk disk, SnapshotRef snapshot) {
+        opened.add(vm.id() + "/" + disk.id());
         int[] g = snapshot == null ? gens(vm.id(), disk.id()) : snapshots.get(snapshot.id()).get(disk.id());
         return new DiskReader() {
             @Override

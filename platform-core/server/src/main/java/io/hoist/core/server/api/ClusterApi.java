@@ -28,10 +28,10 @@ public final class ClusterApi {
     private final ResourceStore store;
     private final NamespaceRegistry namespaces;
 
-    public ClusterApi(Vertx vertx, ResourceStore store, java.nio.file.Path dataDir) {
+    public ClusterApi(Vertx vertx, ResourceStore store, NamespaceRegistry namespaces) {
         this.vertx = vertx;
         this.store = store;
-        this.namespaces = new NamespaceRegistry(store, dataDir);
+        this.namespaces = namespaces;
     }
 
     /** Health routes: registered before authentication. */
@@ -46,10 +46,11 @@ public final class ClusterApi {
         router.get(ResourceApi.CORE + "/namespaces").handler(this::namespaces);
         router.post(ResourceApi.CORE + "/namespaces").handler(this::createNamespace);
         router.get(ResourceApi.CORE + "/namespaces/:namespace").handler(this::namespace);
+        router.patch(ResourceApi.CORE + "/namespaces/:namespace").handler(this::patchNamespace);
         router.delete(ResourceApi.CORE + "/namespaces/:namespace").handler(this::deleteNamespace);
     }
 
-    /** Namespaces: see {@link NamespaceRegistry} (default, created ones, and those holding objects). */
+    /** Namespaces: see {@link NamespaceRegistry}. */
     private void namespaces(RoutingContext ctx) {
         vertx.executeBlocking(() -> {
             long version = store.currentVersion();
@@ -65,13 +66,8 @@ public final class ClusterApi {
 
     private void namespace(RoutingContext ctx) {
         String name = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
-        vertx.executeBlocking(() -> {
-            ObjectNode ns = namespaces.all().get(name);
-            if (ns == null) {
-                throw new io.hoist.core.store.StoreException.NotFound("namespaces \"" + name + "\" not found");
-            }
-            return ns;
-        }, false).onSuccess(body -> send(ctx, 200, body)).onFailure(ctx::fail);
+        vertx.executeBlocking(() -> namespaces.get(name), false)
+                .onSuccess(body -> send(ctx, 200, body)).onFailure(ctx::fail);
     }
 
     private void createNamespace(RoutingContext ctx) {
@@ -89,8 +85,27 @@ public final class ClusterApi {
                             "a lowercase RFC 1123 label (a-z, 0-9, '-'; at most 63 characters)")));
         }
         JsonNode labels = body.path("metadata").get("labels");
-        vertx.executeBlocking(() -> namespaces.create(name, labels, dryRun), false)
+        JsonNode annotations = body.path("metadata").get("annotations");
+        vertx.executeBlocking(() -> namespaces.create(name, labels, annotations, dryRun), false)
                 .onSuccess(ns -> send(ctx, 201, ns)).onFailure(ctx::fail);
+    }
+
+    /**
+     * A merge patch (kubectl's strategic merge patch means the same on these string maps) of a namespace's labels
+     * and annotations, which is what {@code kubectl apply} of a changed Namespace manifest and {@code kubectl label}
+     * send; anything else in it (spec, status) is refused, since Hoist keeps nothing else of a namespace.
+     */
+    private void patchNamespace(RoutingContext ctx) {
+        String name = ObjectRules.urlNamespace(ctx.pathParam("namespace"));
+        boolean dryRun = DryRun.requested(ctx);
+        RequestBodies.PatchType type = RequestBodies.patchType(ctx.request().getHeader("Content-Type"), true);
+        if (type != RequestBodies.PatchType.MERGE) {
+            throw ApiException.unsupportedMediaType("namespaces take a merge patch of metadata.labels and metadata.annotations");
+        }
+        ObjectNode patch = RequestBodies.objectBody(ctx, RequestBodies.Format.JSON);
+        RequestBodies.requireNoPatchDirectives(patch, "");
+        vertx.executeBlocking(() -> namespaces.patchMetadata(name, patch, dryRun), false)
+                .onSuccess(ns -> send(ctx, 200, ns)).onFailure(ctx::fail);
     }
 
     private void deleteNamespace(RoutingContext ctx) {

@@ -178,6 +178,9 @@ public final class KubeOpenApi {
             ObjectNode one = JSON.createObjectNode();
             one.putArray("parameters").add(pathParameter("name"));
             one.set("get", operation("readCoreV1Namespace", "get", "", "v1", "Namespace", List.of(), "io.k8s.api.core.v1.Namespace"));
+            // PATCH names fieldValidation: kubectl then leaves validation to the server instead of fetching v2
+            one.set("patch", operation("patchCoreV1Namespace", "patch", "", "v1", "Namespace", List.of("dryRun", "fieldValidation"),
+                    "io.k8s.api.core.v1.Namespace"));
             one.set("delete", operation("deleteCoreV1Namespace", "delete", "", "v1", "Namespace", List.of("dryRun"), STATUS));
             paths.set("/api/v1/namespaces/{name}", one);
         }

@@ -40,14 +40,16 @@ public final class ResourceApi {
     private final Vertx vertx;
     private final ResourceStore store;
     private final Admission admission;
+    private final NamespaceRegistry namespaces;
     private final SecureRandom random = new SecureRandom();
     private static final int YAML_PARSERS = 2;
     private final io.vertx.core.WorkerExecutor yamlParsers;
 
-    public ResourceApi(Vertx vertx, ResourceStore store, Admission admission) {
+    public ResourceApi(Vertx vertx, ResourceStore store, Admission admission, NamespaceRegistry namespaces) {
         this.vertx = vertx;
         this.store = store;
         this.admission = admission;
+        this.namespaces = namespaces;
         this.yamlParsers = vertx.createSharedWorkerExecutor("hoist-yaml-parser", YAML_PARSERS);
     }
 
@@ -140,7 +142,7 @@ public final class ResourceApi {
         boolean dryRun = DryRun.requested(ctx);
         FieldValidation fields = FieldValidation.of(ctx);
         RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
-        withBody(ctx, format, obj -> {
+        withBody(ctx, format, obj -> namespaces.writeIn(ns, () -> {
             ObjectNode meta = ObjectRules.checkEnvelope(kind, obj, ns);
             fields.prune(kind, obj);
             String rv = ObjectRules.textOrNull(meta, "resourceVersion");
@@ -155,7 +157,7 @@ public final class ResourceApi {
             }
             ObjectNode admitted = admitCreate(kind, obj, ObjectRules.nameCauses(meta));
             return SecretData.redact(kind, dryRun ? DryRun.create(store, kind, admitted) : store.create(kind, admitted));
-        }, 201);
+        }), 201);
     }
 
     private void replace(RoutingContext ctx) {
@@ -166,13 +168,13 @@ public final class ResourceApi {
         boolean dryRun = DryRun.requested(ctx);
         FieldValidation fields = FieldValidation.of(ctx);
         RequestBodies.Format format = RequestBodies.formatOf(ctx.request().getHeader("Content-Type"));
-        withBody(ctx, format, obj -> {
+        withBody(ctx, format, obj -> namespaces.writeIn(ns, () -> {
             requireSameName(ObjectRules.checkEnvelope(kind, obj, ns), name);
             fields.prune(kind, obj);
             ObjectNode existing = existing(kind, ns, name);
             normalizeSecret(kind, obj, existing);
             return SecretData.redact(kind, update(kind, admission.admit(kind, obj, existing), existing, dryRun));
-        }, 200);
+        }), 200);
     }
 
     private void patch(RoutingContext ctx) {
@@ -187,13 +189,13 @@ public final class ResourceApi {
         FieldValidation fields = FieldValidation.of(ctx);
         blocking(ctx, () -> {
             Patch patch = Patch.read(ctx, type, builtIn);
-            return withRetry(patch.conditional(), () -> {
+            return withRetry(patch.conditional(), () -> namespaces.writeIn(ns, () -> {
                 ObjectNode existing = existing(kind, ns, name);
                 ObjectNode merged = patched(kind, existing, patch, ns, name);
                 fields.prune(kind, merged);
                 normalizeSecret(kind, merged, existing);
                 return SecretData.redact(kind, update(kind, admission.admit(kind, merged, existing), existing, dryRun));
-            });
+            }));
         }, 200);
     }
 

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Kubernetes-style Events for what an operator looks for at 2 a.m.: a plan or migration turning Ready, Executing,
  * Succeeded, Failed or Canceled; each VM starting, succeeding, failing (with the phase and reasons), being canceled
- * or retrying a precopy; concerns (Critical/Error/Warn conditions) appearing on a plan. It watches the status the
+ * or retrying a precopy; concerns (Critical/Error/Warn conditions) appearing on a plan or on a VM (a source reporting
+ * the VM moved or snapshotted under the migration). It watches the status the
  * engine's status writer stores, so it sees exactly the durable transitions and nothing the engine only intended.
  *
  * <p>Like the API server's event correlator, a repeat of the same reason and message on the same object bumps
@@ -151,6 +152,15 @@ public final class EventRecorder implements AutoCloseable {
                         }
                     }
                 }
+                // what a source reported about the VM mid-run (moved, snapshotted by someone else): one event per
+                // distinct message, so a second move is an event too
+                for (JsonNode c : vm.path("conditions")) {
+                    if ("True".equals(c.path("status").asText()) && CONCERN_CATEGORIES.contains(c.path("category").asText())) {
+                        String message = c.path("message").asText(c.path("type").asText());
+                        s.put("VMConcern/" + c.path("type").asText() + "/" + id + "/" + Integer.toHexString(message.hashCode()),
+                                "VM " + name + ": " + message);
+                    }
+                }
                 int failures = vm.path("warm").path("failures").asInt(0);
                 for (int i = 1; i <= failures; i++) {
                     s.put("PrecopyRetry/" + id + "/" + i, "VM " + name + ": precopy failed (" + i + " so far), retrying");
@@ -170,8 +180,12 @@ public final class EventRecorder implements AutoCloseable {
         String reason = stateKey.contains("/") ? stateKey.substring(0, stateKey.indexOf('/')) : stateKey;
         if (reason.equals("Concern")) {
             reason = stateKey.substring("Concern/".length());
+        } else if (reason.equals("VMConcern")) {
+            String rest = stateKey.substring("VMConcern/".length());
+            reason = rest.substring(0, rest.indexOf('/')); // the condition's type
         }
-        boolean warning = reason.contains("Failed") || reason.equals("PrecopyRetry") || stateKey.startsWith("Concern/");
+        boolean warning = reason.contains("Failed") || reason.equals("PrecopyRetry") || stateKey.startsWith("Concern/")
+                || stateKey.startsWith("VMConcern/");
         String ns = about.path("metadata").path("namespace").asText();
         String name = about.path("metadata").path("name").asText();
         String eventName = name + "." + digest(kind.kind() + "/" + ns + "/" + name + "/" + reason + "/" + message);

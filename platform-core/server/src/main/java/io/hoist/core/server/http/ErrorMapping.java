@@ -29,7 +29,7 @@ public final class ErrorMapping {
 
     public static ObjectNode toStatus(Throwable failure, int statusCode) {
         if (failure instanceof ApiException e) {
-            return StatusBody.failure(e.code(), e.reason(), e.getMessage(), null, null, e.causes());
+            return StatusBody.failure(e.code(), e.reason(), e.getMessage(), e.kind(), e.name(), e.causes());
         }
         if (failure instanceof AdmissionException e) {
             return StatusBody.failure(422, "Invalid", e.getMessage(), e.kind(), e.name(), e.causes());

@@ -27,7 +27,7 @@ class AllCausesAtOnceTest {
                    "map":{"network":{"name":"n"},"storage":{"name":"st"}},
                    "vms":[{"name":"vm1","hooks":[{"hook":{"name":"h1"},"step":"PreHook"},
                                                  {"hook":{"name":"h2"},"step":"PreHook"}]}]}}""";
-        try (RunningServer api = new RunningServer(HoistServer.builder().admission(new MtvAdmission()), dir)) {
+        try (RunningServer api = new RunningServer(HoistServer.builder().admission(new MtvAdmission()).namespaces("demo"), dir)) {
             Reply r = api.post("/apis/forklift.konveyor.io/v1beta1/namespaces/demo/plans", plan);
             assertThat(r.status()).as(r.body()).isEqualTo(422);
             List<String> fields = new ArrayList<>();

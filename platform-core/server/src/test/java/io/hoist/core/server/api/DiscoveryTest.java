@@ -23,7 +23,7 @@ class DiscoveryTest {
 
     @Test
     void aKubernetesClientDiscoversAndUsesTheMtvResources() {
-        try (RunningServer api = RunningServer.start(dir);
+        try (RunningServer api = RunningServer.start(dir, "demo");
              KubernetesClient k = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
                      .withMasterUrl(api.server.url()).withOauthToken(api.token).withNamespace("demo")
                      .withAutoConfigure(false).build()).build()) {

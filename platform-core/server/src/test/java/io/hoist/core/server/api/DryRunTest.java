@@ -27,7 +27,7 @@ class DryRunTest {
 
     @BeforeAll
     static void start() {
-        api = RunningServer.start(dir);
+        api = RunningServer.start(dir, "demo");
         assertThat(api.post(PLANS, plan("kept", "as stored")).status()).isEqualTo(201);
     }
 

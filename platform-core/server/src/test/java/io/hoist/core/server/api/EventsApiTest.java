@@ -21,7 +21,7 @@ class EventsApiTest {
 
     @BeforeAll
     static void start() {
-        api = RunningServer.start(dir);
+        api = RunningServer.start(dir, "demo", "other");
         ObjectNode e = RunningServer.JSON.createObjectNode();
         e.putObject("metadata").put("name", "plan-a.1").put("namespace", "demo");
         ObjectNode about = e.putObject("involvedObject");

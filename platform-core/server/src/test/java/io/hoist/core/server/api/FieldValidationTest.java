@@ -20,7 +20,7 @@ class FieldValidationTest {
 
     @BeforeAll
     static void start() {
-        api = RunningServer.start(dir);
+        api = RunningServer.start(dir, "demo");
     }
 
     @AfterAll

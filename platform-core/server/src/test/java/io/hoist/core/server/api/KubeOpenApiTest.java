@@ -15,7 +15,7 @@ class KubeOpenApiTest {
 
     @Test
     void v3IndexLinksEachGroupVersionWithItsHash() {
-        try (RunningServer api = RunningServer.start(dir)) {
+        try (RunningServer api = RunningServer.start(dir, "demo")) {
             JsonNode index = api.get("/openapi/v3").json();
             String url = index.at("/paths/apis~1forklift.konveyor.io~1v1beta1/serverRelativeURL").asText();
             assertThat(url).startsWith("/openapi/v3/apis/forklift.konveyor.io/v1beta1?hash=");
@@ -44,7 +44,7 @@ class KubeOpenApiTest {
 
     @Test
     void v2IsJsonAndAProtobufOnlyRequestGets406() {
-        try (RunningServer api = RunningServer.start(dir)) {
+        try (RunningServer api = RunningServer.start(dir, "demo")) {
             JsonNode v2 = api.get("/openapi/v2").json();
             assertThat(v2.path("swagger").asText()).isEqualTo("2.0");
             assertThat(v2.at("/definitions/io.konveyor.forklift.v1beta1.Provider/properties/metadata/$ref").asText())
@@ -59,7 +59,7 @@ class KubeOpenApiTest {
 
     @Test
     void theDocumentsNeedTheToken() throws Exception {
-        try (RunningServer api = RunningServer.start(dir)) {
+        try (RunningServer api = RunningServer.start(dir, "demo")) {
             var anonymous = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.server.url() + "/openapi/v3")).build();
             assertThat(api.http.send(anonymous, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
         }

@@ -133,7 +133,7 @@ class MtvManifestsOverHttpTest {
 
     @Test
     void mtvProcedureManifestsAreAdmittedAndBadOnesExplained() {
-        try (RunningServer api = new RunningServer(HoistServer.builder().admission(new MtvAdmission()), dir)) {
+        try (RunningServer api = new RunningServer(HoistServer.builder().admission(new MtvAdmission()).namespaces("demo"), dir)) {
             List<Reply> replies = new ArrayList<>();
             replies.add(applyYaml(api, ResourceApi.CORE + NS + "secrets", SECRET));
             replies.add(applyYaml(api, FORKLIFT + "providers", PROVIDER));

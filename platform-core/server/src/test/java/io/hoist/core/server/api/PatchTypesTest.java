@@ -23,7 +23,7 @@ class PatchTypesTest {
 
     @BeforeAll
     static void start() {
-        api = RunningServer.start(dir);
+        api = RunningServer.start(dir, "demo");
     }
 
     @AfterAll

@@ -24,7 +24,7 @@ class ResourceApiTest {
 
     @BeforeAll
     static void start() {
-        api = RunningServer.start(dir);
+        api = RunningServer.start(dir, "demo", "elsewhere", "other", "sel");
     }
 
     @AfterAll

@@ -24,7 +24,7 @@ class SecretsShownHonestlyTest {
 
     @Test
     void sizesDigestAndOpaqueDefault() {
-        try (RunningServer api = RunningServer.start(dir)) {
+        try (RunningServer api = RunningServer.start(dir, "demo")) {
             Reply created = api.post(SECRETS, secret("twelve-chars"));
             assertThat(created.status()).as(created.body()).isEqualTo(201);
             JsonNode ann = created.json().at("/metadata/annotations");

@@ -37,7 +37,7 @@ class SecretsWriteOnlyTest {
         ByteArrayOutputStream logs = new ByteArrayOutputStream();
         System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
         List<String> everythingSeen = new ArrayList<>();
-        try (RunningServer api = RunningServer.start(dir)) {
+        try (RunningServer api = RunningServer.start(dir, "demo")) {
             CompletableFuture<HttpResponse<Stream<String>>> watch = api.http.sendAsync(
                     api.request(SECRETS + "?watch=true&timeoutSeconds=3").GET().build(),
                     HttpResponse.BodyHandlers.ofLines());

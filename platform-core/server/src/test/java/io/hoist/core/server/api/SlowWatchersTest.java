@@ -31,7 +31,7 @@ class SlowWatchersTest {
 
     @Test
     void watchersThatNeverReadAreDroppedAndEveryoneElseIsServed() throws Exception {
-        try (RunningServer api = RunningServer.start(dir)) {
+        try (RunningServer api = RunningServer.start(dir, "demo")) {
             URI base = URI.create(api.server.url());
             assertThat(api.post(PLANS, ResourceApiTest.plan("big", "x")).status()).isEqualTo(201);
             List<Socket> watchers = new ArrayList<>();

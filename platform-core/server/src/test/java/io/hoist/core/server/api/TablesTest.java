@@ -19,7 +19,7 @@ class TablesTest {
 
     @Test
     void providersTableHasMtvColumnsAndValues() {
-        try (RunningServer api = RunningServer.start(dir)) {
+        try (RunningServer api = RunningServer.start(dir, "demo")) {
             assertThat(api.post(PROVIDERS, "{\"metadata\":{\"name\":\"vc\"},\"spec\":{\"type\":\"vsphere\",\"url\":\"https://vc/sdk\"}}")
                     .status()).isEqualTo(201);
             api.send(api.request(PROVIDERS + "/vc/status").header("Content-Type", "application/merge-patch+json")

@@ -47,7 +47,7 @@ class WatchStreamTest {
 
     @Test
     void streamsCurrentObjectsThenLiveChangesForTheNamespace() throws Exception {
-        try (RunningServer api = RunningServer.start(dir)) {
+        try (RunningServer api = RunningServer.start(dir, "demo", "elsewhere", "other")) {
             api.post(PLANS, ResourceApiTest.plan("before", "x"));
             HttpResponse<InputStream> stream = api.http.send(api.request(PLANS + "?watch=true&timeoutSeconds=20").GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
@@ -67,7 +67,7 @@ class WatchStreamTest {
 
     @Test
     void replaysFromAResourceVersionAcrossNamespaces() throws Exception {
-        try (RunningServer api = RunningServer.start(dir)) {
+        try (RunningServer api = RunningServer.start(dir, "demo", "elsewhere", "other")) {
             api.post(PLANS, ResourceApiTest.plan("a", "x"));
             String rv = api.get(PLANS).json().at("/metadata/resourceVersion").asText();
             api.post("/apis/forklift.konveyor.io/v1beta1/namespaces/other/plans", ResourceApiTest.plan("b", "x"));
@@ -83,7 +83,7 @@ class WatchStreamTest {
     @Test
     void tooOldResourceVersionGets410ExpiredEvent() throws Exception {
         SqliteResourceStore store = SqliteResourceStore.open(dir.resolve("small"), 5);
-        try (RunningServer api = new RunningServer(HoistServer.builder().admission(new AdmissionTestDouble()).store(store), dir)) {
+        try (RunningServer api = new RunningServer(HoistServer.builder().admission(new AdmissionTestDouble()).namespaces("demo", "elsewhere", "other").store(store), dir)) {
             for (int i = 0; i < 30; i++) {
                 api.server.store().create(io.hoist.core.model.ResourceKind.PLAN,
                         (com.fasterxml.jackson.databind.node.ObjectNode) RunningServer.JSON.readTree(
@@ -104,7 +104,7 @@ class WatchStreamTest {
 
     @Test
     void aWatcherThatStopsReadingIsDisconnectedAndTheServerCarriesOn() throws Exception {
-        try (RunningServer api = RunningServer.start(dir)) {
+        try (RunningServer api = RunningServer.start(dir, "demo", "elsewhere", "other")) {
             // A raw socket that sends the watch request and then does not read while 30 MB of events pile up.
             java.net.URI base = java.net.URI.create(api.server.url());
             try (java.net.Socket stalled = new java.net.Socket()) {

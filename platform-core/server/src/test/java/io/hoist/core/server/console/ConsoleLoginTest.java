@@ -1,16 +1,23 @@
 package io.hoist.core.server.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hoist.core.server.HoistServer;
 import io.hoist.core.server.RunningServer;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +47,7 @@ class ConsoleLoginTest {
 
     @Test
     void withoutCookieOrTokenTheApiAnswers401() {
-        try (RunningServer s = RunningServer.start(dir)) {
+        try (RunningServer s = RunningServer.start(dir, "demo")) {
             assertThat(s.send(plain(s, PLANS).GET().build()).status()).isEqualTo(401);
             assertThat(s.send(plain(s, PLANS).header("Cookie", "hoist-session=made-up").GET().build()).status()).isEqualTo(401);
             assertThat(s.send(plain(s, "/console/auth/session").GET().build()).status()).isEqualTo(401);
@@ -53,7 +60,7 @@ class ConsoleLoginTest {
 
     @Test
     void oneTimeLinkSetsTheCookieOnceAndRedirects() {
-        try (RunningServer s = RunningServer.start(dir)) {
+        try (RunningServer s = RunningServer.start(dir, "demo")) {
             HoistServer.ConsoleLink link = s.server.consoleLink();
             assertThat(link.url()).isEqualTo(s.server.url() + "/console/");
             String path = link.loginLink().substring(s.server.url().length());
@@ -73,7 +80,7 @@ class ConsoleLoginTest {
 
     @Test
     void cookieWritesNeedTheCsrfTokenAndTheSameOrigin() throws Exception {
-        try (RunningServer s = RunningServer.start(dir)) {
+        try (RunningServer s = RunningServer.start(dir, "demo")) {
             RunningServer.Reply login = s.send(plain(s, "/console/auth/session").header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + s.token + "\"}")).build());
             assertThat(login.status()).isEqualTo(200);
@@ -119,7 +126,7 @@ class ConsoleLoginTest {
 
     @Test
     void aWrongPastedTokenIsRefused() {
-        try (RunningServer s = RunningServer.start(dir)) {
+        try (RunningServer s = RunningServer.start(dir, "demo")) {
             RunningServer.Reply r = s.send(plain(s, "/console/auth/session").header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"not-the-token\"}")).build());
             assertThat(r.status()).isEqualTo(401);
@@ -133,7 +140,7 @@ class ConsoleLoginTest {
 
     @Test
     void theConsoleIsServedWithoutLoginAndNewLinksNeedTheToken() {
-        try (RunningServer s = RunningServer.start(dir)) {
+        try (RunningServer s = RunningServer.start(dir, "demo")) {
             RunningServer.Reply root = s.send(plain(s, "/").GET().build());
             assertThat(root.status()).isEqualTo(303);
             assertThat(root.raw().headers().firstValue("Location")).hasValue("/console/");
@@ -153,6 +160,45 @@ class ConsoleLoginTest {
             assertThat(s.send(plain(s, url.substring(s.server.url().length())).GET().build()).raw().headers()
                     .firstValue("Location")).hasValue("/console/");
         }
+    }
+
+    @Test
+    void underTlsTheConsoleFollowsTheApisRulesAndTheCookieIsSecure() throws Exception {
+        try (HoistServer server = HoistServer.builder().admission(new io.hoist.core.server.AdmissionTestDouble()).dataDir(dir)
+                .port(0).generatedTls(List.of()).build().start()) {
+            HoistServer.ConsoleLink link = server.consoleLink();
+            assertThat(link.url()).startsWith("https://").isEqualTo(server.url() + "/console/");
+            assertThat(link.loginLink()).startsWith(server.url() + "/console/auth/link?code=");
+            HttpRequest follow = HttpRequest.newBuilder(URI.create(link.loginLink())).timeout(Duration.ofSeconds(30)).GET().build();
+            // verification is on: a client that does not trust the platform's CA gets no page and spends no link
+            try (HttpClient defaults = HttpClient.newHttpClient()) {
+                assertThatThrownBy(() -> defaults.send(follow, HttpResponse.BodyHandlers.ofString()))
+                        .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+            }
+            try (HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(server.generatedTls().orElseThrow().caCert())).build()) {
+                HttpResponse<String> r = trusting.send(follow, HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(303);
+                assertThat(r.headers().firstValue("Location")).hasValue("/console/");
+                String cookie = cookieOf(r);
+                assertThat(r.headers().firstValue("Set-Cookie").orElseThrow()).containsIgnoringCase("; Secure");
+                HttpResponse<String> plans = trusting.send(HttpRequest.newBuilder(URI.create(server.url() + PLANS))
+                        .header("Cookie", cookie).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(plans.statusCode()).isEqualTo(200);
+            }
+        }
+    }
+
+    private static SSLContext trusting(Path caPem) throws Exception {
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        try (var in = Files.newInputStream(caPem)) {
+            ks.setCertificateEntry("hoist-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
     }
 
     private String login(RunningServer s) {

@@ -112,6 +112,31 @@ class EventRecorderTest {
     }
 
     @Test
+    void aConditionASourcePutsOnARunningVmIsAWarningEventAndAnotherMoveIsAnother() throws Exception {
+        plan();
+        String moved = """
+                {"migration":{"vms":[{"id":"vm-1","name":"db-01","started":"2026-01-01T00:00:00Z",
+                  "conditions":[{"type":"Pending","status":"True","category":"Advisory","message":"waiting"},
+                                {"type":"VMMovedDuringMigration","status":"True","category":"Warn","reason":"HostChanged",
+                                 "message":"moved from host-1 to %s"}]}]}}""";
+        try (EventRecorder recorder = EventRecorder.start(store)) {
+            setStatus(moved.formatted("host-2"));
+            recorder.flush();
+            setStatus(moved.formatted("host-2")); // the same report again: no new event
+            recorder.flush();
+            setStatus(moved.formatted("host-3"));
+            recorder.flush();
+        }
+        assertThat(events(reason("VMMovedDuringMigration"))).extracting(e -> e.path("message").asText())
+                .containsExactlyInAnyOrder("VM db-01: moved from host-1 to host-2", "VM db-01: moved from host-1 to host-3");
+        assertThat(events(reason("VMMovedDuringMigration"))).allSatisfy(e -> {
+            assertThat(e.path("type").asText()).isEqualTo("Warning");
+            assertThat(e.at("/involvedObject/kind").asText()).isEqualTo("Plan");
+        });
+        assertThat(events(reason("Pending"))).isEmpty(); // Advisory VM conditions are no concern
+    }
+
+    @Test
     void aRepeatBumpsCountOnTheSameEvent() throws Exception {
         plan();
         String ready = """

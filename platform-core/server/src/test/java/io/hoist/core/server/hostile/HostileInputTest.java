@@ -44,7 +44,7 @@ class HostileInputTest {
     Path dir;
 
     static HoistServer.Builder builder() {
-        return HoistServer.builder().admission(new MtvAdmission());
+        return HoistServer.builder().admission(new MtvAdmission()).namespaces("demo", "prod");
     }
 
     /** Short deadlines, for the slow-client cases only (a pooled client may reuse a connection being closed). */

@@ -76,7 +76,7 @@ class HostileRequestsTest {
         Map<Integer, Integer> statuses = new TreeMap<>();
         List<String> serverErrors = new ArrayList<>();
         // The real admission: hostile bodies reach MTV's schema and rules too.
-        try (RunningServer api = new RunningServer(HoistServer.builder().admission(new MtvAdmission()), dir)) {
+        try (RunningServer api = new RunningServer(HoistServer.builder().admission(new MtvAdmission()).namespaces("demo"), dir)) {
             assertThat(api.post("/apis/forklift.konveyor.io/v1beta1/namespaces/demo/plans", validPlan("p1")).status()).isEqualTo(201);
             URI base = URI.create(api.server.url());
             for (int i = 0; i < COUNT; i++) {

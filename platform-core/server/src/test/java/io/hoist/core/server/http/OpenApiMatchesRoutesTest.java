@@ -30,7 +30,7 @@ class OpenApiMatchesRoutesTest {
 
     @Test
     void documentAndRouterAgree() throws Exception {
-        try (RunningServer api = RunningServer.start(dir)) {
+        try (RunningServer api = RunningServer.start(dir, "demo")) {
             Map<String, Set<String>> routed = new TreeMap<>();
             for (Route r : api.server.router().getRoutes()) {
                 if (r.getPath() == null) {

@@ -53,7 +53,7 @@ class KubectlConformanceTest {
         Kubectl.binary(); // fails at once, with how to install it, when kubectl is missing
         Path data = Files.createDirectories(dir.resolve("data"));
         // what hoist serve does by default: its own CA and certificate in DATA/tls, verified by kubectl
-        api = new RunningServer(HoistServer.builder().admission(new MtvAdmission()).generatedTls(java.util.List.of()), data);
+        api = new RunningServer(HoistServer.builder().admission(new MtvAdmission()).namespaces("demo").generatedTls(java.util.List.of()), data);
         assertThat(api.server.url()).startsWith("https://127.0.0.1:");
         Path work = Files.createDirectories(dir.resolve("kubectl"));
         Kubectl.writeKubeconfig(work.resolve("config"), api.server.url(), data.resolve("tls/ca.crt"), api.token, "demo");
@@ -153,7 +153,8 @@ class KubectlConformanceTest {
         assertThat(table.lines().findFirst().orElse("")).contains("NAME", "TYPE", "STATUS", "READY", "CONNECTED", "INVENTORY", "URL", "AGE");
         assertThat(table).contains("vsphere", "https://vcenter.example.com/sdk");
         assertThat(kubectl.run("get", "providers", "-A", "-o", "wide").ok().out()).contains("NAMESPACE", "demo", "vsphere");
-        assertThat(kubectl.run("get", "namespaces", "-o", "name").ok().out()).isEqualTo("namespace/default\nnamespace/demo\n");
+        assertThat(kubectl.run("get", "namespaces", "-o", "name").ok().out())
+                .isEqualTo("namespace/default\nnamespace/demo\nnamespace/openshift-mtv\n");
         assertThat(kubectl.run("get", "secrets").ok().out().lines().findFirst().orElse("")).contains("NAME", "TYPE", "DATA", "AGE");
     }
 
@@ -214,8 +215,73 @@ class KubectlConformanceTest {
         assertThat(kubectl.run("delete", "namespace", "team-b", "--dry-run=server").ok().out()).contains("(server dry run)");
         assertThat(kubectl.run("get", "namespaces", "-o", "name").ok().out()).contains("namespace/team-b");
         assertThat(kubectl.run("delete", "namespace", "team-b").ok().out()).contains("namespace \"team-b\" deleted");
-        assertThat(kubectl.run("get", "namespaces", "-o", "name").ok().out()).isEqualTo("namespace/default\nnamespace/demo\n");
+        assertThat(kubectl.run("get", "namespaces", "-o", "name").ok().out())
+                .isEqualTo("namespace/default\nnamespace/demo\nnamespace/openshift-mtv\n");
         assertThat(kubectl.run("auth", "can-i", "create", "namespaces").ok().out().trim()).isEqualTo("yes");
+    }
+
+    @Test
+    @Order(3)
+    void objectsInAMissingNamespaceAreRefusedAndANamespaceAppliesFirstInOneFile() throws Exception {
+        String objects = """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: wave-creds, namespace: wave-3}
+                stringData: {user: admin, password: S3cr3t-wave}
+                ---
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Provider
+                metadata: {name: wave-vc, namespace: wave-3}
+                spec: {type: vsphere, url: "https://vc-wave.example.com/sdk", secret: {name: wave-creds, namespace: wave-3}}
+                """;
+        Kubectl.Result refused = kubectl.runWithInput(objects, "apply", "-f", "-");
+        assertThat(refused.code()).isNotZero();
+        assertThat(refused.err()).contains("namespaces \"wave-3\" not found");
+        assertThat(api.server.store().list(ResourceKind.PROVIDER, "wave-3")).isEmpty();
+        String withNamespace = """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: wave-3, labels: {wave: "3"}}
+                ---
+                """ + objects;
+        assertThat(kubectl.runWithInput(withNamespace, "apply", "-f", "-").ok().out()).isEqualTo("""
+                namespace/wave-3 created
+                secret/wave-creds created
+                provider.forklift.konveyor.io/wave-vc created
+                """);
+        assertThat(kubectl.runWithInput(withNamespace, "apply", "-f", "-").ok().out())
+                .contains("namespace/wave-3 unchanged", "provider.forklift.konveyor.io/wave-vc unchanged");
+        // a changed label on the Namespace is a patch of its metadata
+        assertThat(kubectl.runWithInput(withNamespace.replace("wave: \"3\"", "wave: \"three\""), "apply", "-f", "-").ok().out())
+                .contains("namespace/wave-3 configured");
+        assertThat(kubectl.run("get", "namespace", "wave-3", "-o", "jsonpath={.metadata.labels.wave}").ok().out()).isEqualTo("three");
+        // Hoist does not delete a namespace's objects with it: they go first, then the namespace
+        kubectl.runWithInput(objects, "delete", "-f", "-").ok();
+        assertThat(kubectl.run("delete", "namespace", "wave-3").ok().out()).contains("namespace \"wave-3\" deleted");
+        assertThat(kubectl.run("get", "namespaces", "-o", "name").ok().out()).doesNotContain("wave-3");
+    }
+
+    /** Every examples/ folder applies with kubectl as it is (each creates its namespace first), then is unchanged. */
+    @Test
+    @Order(7)
+    void everyExamplesFolderAppliesAsItIs() throws Exception {
+        Path examples = Path.of(System.getProperty("hoist.repo.root", "../..")).toAbsolutePath().normalize().resolve("examples");
+        java.util.List<Path> folders;
+        try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.list(examples)) {
+            folders = dirs.filter(d -> java.nio.file.Files.isDirectory(d) && !d.getFileName().toString().equals("monitoring"))
+                    .sorted().toList();
+        }
+        assertThat(folders).hasSizeGreaterThanOrEqualTo(5);
+        for (Path folder : folders) {
+            String first = kubectl.run("apply", "-f", folder.toString()).ok().out();
+            assertThat(first).as(folder.toString()).containsPattern("namespace/hoist (created|unchanged)");
+            long version = api.server.store().currentVersion();
+            String again = kubectl.run("apply", "-f", folder.toString()).ok().out();
+            // kubectl reports Secrets "configured" (it compares values the server never returns); nothing is written
+            assertThat(again.lines().filter(l -> !l.startsWith("secret/")).toList()).as(folder.toString())
+                    .allMatch(l -> l.endsWith(" unchanged"));
+            assertThat(api.server.store().currentVersion()).as(folder + ": nothing written").isEqualTo(version);
+        }
     }
 
     @Test

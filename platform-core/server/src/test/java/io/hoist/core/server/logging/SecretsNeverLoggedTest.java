@@ -37,7 +37,7 @@ class SecretsNeverLoggedTest {
         Logging.configureServer(dir, Logging.Format.JSON, ch.qos.logback.classic.Level.OFF,
                 Map.of("", ch.qos.logback.classic.Level.DEBUG));
         String token;
-        try (Platform platform = Platform.create(HoistServer.builder().port(0), dir).start()) {
+        try (Platform platform = Platform.create(HoistServer.builder().port(0).namespaces("demo"), dir).start()) {
             token = Files.readString(dir.resolve("token")).trim();
             HttpClient http = HttpClient.newHttpClient();
             String base = platform.server().url();

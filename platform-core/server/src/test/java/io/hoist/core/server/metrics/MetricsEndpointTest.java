@@ -75,7 +75,7 @@ class MetricsEndpointTest {
         Files.writeString(Files.createFile(dir.resolve(MetricsRoutes.SCRAPE_TOKEN_FILE),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))), SCRAPE_TOKEN + "\n");
         String first;
-        try (RunningServer s = RunningServer.start(dir)) {
+        try (RunningServer s = RunningServer.start(dir, "demo")) {
             seed(s.server.store());
             var r = s.send(s.request("/metrics").GET().build());
             assertThat(r.status()).isEqualTo(200);
@@ -100,7 +100,7 @@ class MetricsEndpointTest {
         assertThat(lint.exitCode()).as(lint.output()).isZero();
 
         // Restarted on the same store: the finished migration is still counted once, not twice.
-        try (RunningServer s = RunningServer.start(dir)) {
+        try (RunningServer s = RunningServer.start(dir, "demo")) {
             String again = s.send(s.request("/metrics").GET().build()).body();
             assertThat(value(again, "mtv_migrations_status_total", "status=\"Succeeded\"", "provider=\"ova\"")).isEqualTo(1.0);
             assertThat(value(again, "mtv_migrated_vms_total", "provider=\"ova\"")).isEqualTo(2.0);
@@ -111,7 +111,7 @@ class MetricsEndpointTest {
     void scrapeTokenOpensMetricsOnlyAndNoTokenOpensNothing() throws Exception {
         Files.writeString(Files.createFile(dir.resolve(MetricsRoutes.SCRAPE_TOKEN_FILE),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))), SCRAPE_TOKEN + "\n");
-        try (RunningServer s = RunningServer.start(dir)) {
+        try (RunningServer s = RunningServer.start(dir, "demo")) {
             var base = java.net.URI.create(s.server.url());
             var none = s.send(java.net.http.HttpRequest.newBuilder(base.resolve("/metrics")).GET().build());
             assertThat(none.status()).isEqualTo(401);

@@ -27,7 +27,7 @@ class PlatformMetricsTest {
 
     @Test
     void inventoryAndEngineGaugesAreScraped() throws Exception {
-        try (Platform platform = Platform.create(HoistServer.builder().port(0), dir).start()) {
+        try (Platform platform = Platform.create(HoistServer.builder().port(0).namespaces("demo"), dir).start()) {
             InventoryPublisher pub = platform.inventory().register(new ProviderRef("uid-1", "demo", "vcenter", "vsphere"));
             pub.beginCollection();
             pub.put("vms", "vm-1", "web-01", Map.of("name", "web-01"));
@@ -63,7 +63,7 @@ class PlatformMetricsTest {
 
     @Test
     void validationTransfersPerHostAndHoistCountersScrapeCleanForPromtool() throws Exception {
-        try (Platform platform = Platform.create(HoistServer.builder().port(0), dir).start()) {
+        try (Platform platform = Platform.create(HoistServer.builder().port(0).namespaces("demo"), dir).start()) {
             InventoryPublisher pub = platform.inventory().register(new ProviderRef("uid-2", "demo", "vcenter", "vsphere"));
             pub.beginCollection();
             pub.put("vms", "vm-1", "web-01", Map.of("name", "web-01", "id", "vm-1"));

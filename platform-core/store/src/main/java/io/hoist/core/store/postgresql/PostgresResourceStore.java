@@ -2,7 +2,6 @@ package io.hoist.core.store.postgresql;
 
 import static io.hoist.core.store.jdbc.StoredObjects.checkVersion;
 import static io.hoist.core.store.jdbc.StoredObjects.checkedBody;
-import static io.hoist.core.store.jdbc.StoredObjects.firstLine;
 import static io.hoist.core.store.jdbc.StoredObjects.identity;
 import static io.hoist.core.store.jdbc.StoredObjects.metadata;
 import static io.hoist.core.store.jdbc.StoredObjects.ns;
@@ -19,8 +18,8 @@ import io.hoist.core.store.ResourceStore;
 import io.hoist.core.store.StoreException;
 import io.hoist.core.store.jdbc.ItemRows;
 import io.hoist.core.store.jdbc.StoredObjects;
+import io.hoist.core.store.jdbc.UnreadableRows;
 import io.hoist.core.store.jdbc.WriteTimers;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -30,7 +29,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.flywaydb.core.Flyway;
@@ -62,7 +60,7 @@ public final class PostgresResourceStore implements ResourceStore {
     private final PostgresLocation location;
     private final long retainedChanges;
     private final HikariDataSource pool;
-    private final ConcurrentSkipListMap<String, UnreadableObject> unreadable = new ConcurrentSkipListMap<>();
+    private final UnreadableRows unreadable = new UnreadableRows();
     private final ChangeFeed feed;
     private final WriteTimers writeTimers = new WriteTimers();
     private volatile boolean closed;
@@ -88,7 +86,9 @@ public final class PostgresResourceStore implements ResourceStore {
                     .locations("classpath:io/hoist/core/store/postgresql/migration")
                     .table("hoist_schema_history")
                     .load().migrate();
-            findUnreadable();
+            try (Connection c = pool.getConnection()) {
+                unreadable.scan(c);
+            }
             this.feed = new ChangeFeed(currentVersion());
         } catch (RuntimeException | SQLException e) {
             pool.close();
@@ -115,45 +115,9 @@ public final class PostgresResourceStore implements ResourceStore {
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().lines().findFirst().orElse("");
     }
 
-    // ---- unreadable rows ----
-
-    private void findUnreadable() throws SQLException {
-        try (Connection c = pool.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT kind, namespace, name, body FROM objects")) {
-            while (rs.next()) {
-                try {
-                    ResourceKind.valueOf(rs.getString(1));
-                    if (!(StoredObjects.JSON.readTree(rs.getString(4)) instanceof ObjectNode)) {
-                        throw new IOException("the stored body is not a JSON object");
-                    }
-                } catch (IOException | RuntimeException e) {
-                    recordUnreadable(rs.getString(1), rs.getString(2), rs.getString(3), e);
-                }
-            }
-        }
-    }
-
-    private StoreException.Unreadable recordUnreadable(String kind, String namespace, String name, Exception e) {
-        String reason = firstLine(e);
-        if (unreadable.put(kind + "/" + namespace + "/" + name, new UnreadableObject(kind, namespace, name, reason)) == null) {
-            LOG.warn("stored {} {}{} cannot be read and is skipped ({}); delete it to clear this warning",
-                    kind, namespace.isEmpty() ? "" : namespace + "/", name, reason);
-        }
-        return new StoreException.Unreadable("the stored object " + kind + " " + (namespace.isEmpty() ? "" : namespace + "/")
-                + name + " cannot be read (" + reason + "); delete it and create it again", e);
-    }
-
-    private ObjectNode parseStored(String kind, String namespace, String name, String body) {
-        try {
-            return (ObjectNode) StoredObjects.JSON.readTree(body);
-        } catch (IOException | ClassCastException e) {
-            throw recordUnreadable(kind, namespace, name, e);
-        }
-    }
-
     @Override
     public List<UnreadableObject> unreadable() {
-        return List.copyOf(unreadable.values());
+        return unreadable.list();
     }
 
     // ---- reads ----
@@ -177,7 +141,7 @@ public final class PostgresResourceStore implements ResourceStore {
                     if (!rs.next()) {
                         return Optional.<ObjectNode>empty();
                     }
-                    ObjectNode body = parseStored(kind.name(), ns(namespace), name, rs.getString(1));
+                    ObjectNode body = unreadable.parse(kind.name(), ns(namespace), name, rs.getString(1));
                     if (items && rs.getBoolean(2)) {
                         ItemRows.attach(c, kind, ns(namespace), name, body);
                     }
@@ -217,13 +181,13 @@ public final class PostgresResourceStore implements ResourceStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         try {
-                            ObjectNode o = parseStored(kind.name(), rs.getString(2), rs.getString(3), rs.getString(1));
+                            ObjectNode o = unreadable.parse(kind.name(), rs.getString(2), rs.getString(3), rs.getString(1));
                             out.add(o);
                             if (items && rs.getBoolean(4)) {
                                 needItems.add(o);
                             }
                         } catch (StoreException.Unreadable skipped) {
-                            // reported by recordUnreadable; one bad row must not hide the others
+                            // recorded as unreadable; one bad row must not hide the others
                         }
                     }
                 }
@@ -397,7 +361,7 @@ public final class PostgresResourceStore implements ResourceStore {
             // Like Kubernetes, the DELETED event carries the final state at the deletion's version.
             ((ObjectNode) last.get("metadata")).put("resourceVersion", Long.toString(rv));
             tx.appendChange(rv, "DELETED", kind, n, name, serialize(last), false);
-            unreadable.remove(kind.name() + "/" + n + "/" + name);
+            unreadable.forget(kind.name(), n, name);
             return Optional.of(last);
         });
     }
@@ -423,7 +387,7 @@ public final class PostgresResourceStore implements ResourceStore {
                     if (!rs.next()) {
                         return null;
                     }
-                    return new Stored(parse ? parseStored(kind.name(), namespace, name, rs.getString(1)) : null, rs.getBoolean(2));
+                    return new Stored(parse ? unreadable.parse(kind.name(), namespace, name, rs.getString(1)) : null, rs.getBoolean(2));
                 }
             }
         }

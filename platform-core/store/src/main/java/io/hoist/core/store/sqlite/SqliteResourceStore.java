@@ -2,7 +2,6 @@ package io.hoist.core.store.sqlite;
 
 import static io.hoist.core.store.jdbc.StoredObjects.checkVersion;
 import static io.hoist.core.store.jdbc.StoredObjects.checkedBody;
-import static io.hoist.core.store.jdbc.StoredObjects.firstLine;
 import static io.hoist.core.store.jdbc.StoredObjects.identity;
 import static io.hoist.core.store.jdbc.StoredObjects.metadata;
 import static io.hoist.core.store.jdbc.StoredObjects.ns;
@@ -22,6 +21,7 @@ import io.hoist.core.store.ResourceStore;
 import io.hoist.core.store.StoreException;
 import io.hoist.core.store.jdbc.ItemRows;
 import io.hoist.core.store.jdbc.StoredObjects;
+import io.hoist.core.store.jdbc.UnreadableRows;
 import io.hoist.core.store.jdbc.WriteTimers;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -80,8 +80,7 @@ public final class SqliteResourceStore implements ResourceStore {
     private final CopyOnWriteArrayList<WatchImpl> watches = new CopyOnWriteArrayList<>();
     /** The objects that have item rows ({@link ItemRows}): only their reads and events assemble a list. */
     private final java.util.Set<String> withItems = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.ConcurrentSkipListMap<String, UnreadableObject> unreadable =
-            new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final UnreadableRows unreadable = new UnreadableRows();
     private long version;
     /** {@link #version} as of the last commit, readable without the lock. */
     private volatile long committedVersion;
@@ -121,7 +120,8 @@ public final class SqliteResourceStore implements ResourceStore {
             version = rs.getLong(1);
             committedVersion = version;
         }
-        findUnreadable();
+        unreadable.scan(writer);
+        writer.commit();
         readers = new ArrayBlockingQueue<>(READERS);
         for (int i = 0; i < READERS; i++) {
             Connection c = DriverManager.getConnection(url);
@@ -164,41 +164,9 @@ public final class SqliteResourceStore implements ResourceStore {
         }
     }
 
-    /**
-     * Reads every stored object once at open, exactly as {@link #get} would, so rows that cannot be read are
-     * reported at start instead of failing whoever lists them first.
-     */
-    private void findUnreadable() throws SQLException {
-        try (Statement st = writer.createStatement();
-             ResultSet rs = st.executeQuery("SELECT kind, namespace, name, body FROM objects")) {
-            while (rs.next()) {
-                try {
-                    ResourceKind.valueOf(rs.getString(1));
-                    if (!(JSON.readTree(rs.getString(4)) instanceof ObjectNode)) {
-                        throw new IOException("the stored body is not a JSON object");
-                    }
-                } catch (IOException | RuntimeException e) {
-                    recordUnreadable(rs.getString(1), rs.getString(2), rs.getString(3), e);
-                }
-            }
-        }
-        writer.commit();
-    }
-
-    private StoreException.Unreadable recordUnreadable(String kind, String namespace, String name, Exception e) {
-        String reason = firstLine(e);
-        UnreadableObject u = new UnreadableObject(kind, namespace, name, reason);
-        if (unreadable.put(kind + "/" + namespace + "/" + name, u) == null) {
-            LOG.warning("stored " + kind + " " + (namespace.isEmpty() ? "" : namespace + "/") + name
-                    + " cannot be read and is skipped (" + reason + "); delete it to clear this warning");
-        }
-        return new StoreException.Unreadable("the stored object " + kind + " " + (namespace.isEmpty() ? "" : namespace + "/")
-                + name + " cannot be read (" + reason + "); delete it and create it again", e);
-    }
-
     @Override
     public List<UnreadableObject> unreadable() {
-        return List.copyOf(unreadable.values());
+        return unreadable.list();
     }
 
     // ---- reads ----
@@ -225,7 +193,7 @@ public final class SqliteResourceStore implements ResourceStore {
                     if (!rs.next()) {
                         return Optional.<ObjectNode>empty();
                     }
-                    body = parseStored(kind.name(), ns(namespace), name, rs.getString(1));
+                    body = unreadable.parse(kind.name(), ns(namespace), name, rs.getString(1));
                 }
             }
             if (items && withItems.contains(objectKey(kind, ns(namespace), name))) {
@@ -263,9 +231,9 @@ public final class SqliteResourceStore implements ResourceStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         try {
-                            out.add(parseStored(kind.name(), rs.getString(2), rs.getString(3), rs.getString(1)));
+                            out.add(unreadable.parse(kind.name(), rs.getString(2), rs.getString(3), rs.getString(1)));
                         } catch (StoreException.Unreadable skipped) {
-                            // reported by recordUnreadable; one bad row must not hide the others
+                            // recorded as unreadable; one bad row must not hide the others
                         }
                     }
                 }
@@ -464,7 +432,7 @@ public final class SqliteResourceStore implements ResourceStore {
             ((ObjectNode) existing.get("metadata")).put("resourceVersion", Long.toString(rv));
             // no size check: what was stored (even an oversized object from an older version) can always be deleted
             appendChange(rv, "DELETED", kind, n, name, existing, serialize(existing));
-            unreadable.remove(kind.name() + "/" + n + "/" + name);
+            unreadable.forget(kind.name(), n, name);
             return Optional.of(existing);
         });
     }
@@ -823,7 +791,7 @@ public final class SqliteResourceStore implements ResourceStore {
     }
 
     private ObjectNode load(ResourceKind kind, String namespace, String name) throws SQLException {
-        return byKey("body", kind, namespace, name, rs -> rs.next() ? parseStored(kind.name(), namespace, name, rs.getString(1)) : null);
+        return byKey("body", kind, namespace, name, rs -> rs.next() ? unreadable.parse(kind.name(), namespace, name, rs.getString(1)) : null);
     }
 
     private boolean exists(ResourceKind kind, String namespace, String name) throws SQLException {
@@ -888,14 +856,6 @@ public final class SqliteResourceStore implements ResourceStore {
         }
         version = rv;
         pending.add(new WatchEvent(type, kind, obj.deepCopy(), rv, itemsOnly));
-    }
-
-    private ObjectNode parseStored(String kind, String namespace, String name, String body) {
-        try {
-            return (ObjectNode) JSON.readTree(body);
-        } catch (JsonProcessingException | ClassCastException e) {
-            throw recordUnreadable(kind, namespace, name, e);
-        }
     }
 
     private void ensureOpen() {

@@ -1,14 +1,14 @@
 package io.hoist.core.store.sqlite;
 
+import static io.hoist.core.store.ResourceStoreContractTest.plan;
+import static io.hoist.core.store.ResourceStoreContractTest.vm;
+import static io.hoist.core.store.ResourceStoreContractTest.vms;
+import static io.hoist.core.store.ResourceStoreContractTest.withVms;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.core.store.ResourceStore;
-import io.hoist.core.store.StoreException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,47 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A Plan's {@code status.migration.vms} and a Migration's {@code status.vms} as rows: written one by one, read whole. */
 class ItemListsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
 
-    private static ObjectNode plan(String name) {
-        ObjectNode o = JSON.createObjectNode();
-        o.putObject("metadata").put("namespace", "ns").put("name", name);
-        o.putObject("spec").put("description", "d");
-        return o;
-    }
-
-    private static ObjectNode vm(String id, String phase) {
-        ObjectNode v = JSON.createObjectNode();
-        v.put("id", id).put("phase", phase);
-        return v;
-    }
-
-    private static ObjectNode withVms(ObjectNode stored, ObjectNode... vms) {
-        ObjectNode o = stored.deepCopy();
-        ObjectNode migration = o.putObject("status").putObject("migration");
-        migration.put("started", "2026-01-01T00:00:00Z");
-        ArrayNode list = migration.putArray("vms");
-        for (ObjectNode v : vms) {
-            list.add(v);
-        }
-        return o;
-    }
-
-    private static List<String> vms(ObjectNode plan) {
-        return JSON.convertValue(plan.at("/status/migration/vms").findValuesAsText("phase"), JSON.getTypeFactory()
-                .constructCollectionType(List.class, String.class));
-    }
-
-
-
-
-    /**
-     * A watcher that falls behind a run of item writes gets the object once more with the latest entries, not once per
-     * write: every event assembles the whole list, which for a big plan is what costs.
-     */
     @Test
     void itemOnlyEventsAWatcherFellBehindOnAreCoalesced() throws Exception {
         try (SqliteResourceStore store = SqliteResourceStore.open(dir)) {

@@ -8,7 +8,8 @@ import java.time.Duration;
  * Tuning of one copy.
  *
  * @param inFlight        requests in flight at once (one worker and one reusable 4 MiB direct buffer each)
- * @param requestSize     largest single read request, a power of two from 64 KiB to 4 MiB
+ * @param requestSize     largest single read call, a power of two from 64 KiB to 4 MiB (the unit bandwidth budgets
+ *                        are charged in; the NBD reader sends it as pipelined requests of at most 256 KiB)
  * @param checkpointEvery how often durable progress is recorded (flush target, then save)
  * @param progressEvery   how often progress events are emitted
  * @param maxAttempts     attempts per request before the disk fails (1 = no retry)

@@ -50,11 +50,17 @@ final class NbdConnection implements AutoCloseable {
     private static final int REPLY_TYPE_ERROR_BIT = 1 << 15;
     private static final int STATE_ZERO = 2;
     static final String BASE_ALLOCATION = "base:allocation";
+    /** Largest read request sent (nbdcopy's default too); a larger read is split into pipelined pieces. */
+    static final int PIECE = 256 * 1024;
+    /** Read requests outstanding on one connection at most: a whole 4 MiB block of pieces. */
+    static final int PIPELINE = 16;
 
     private final SocketChannel channel;
     private final String display;
     private final ByteBuffer header = ByteBuffer.allocateDirect(64);
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
+    /** Request headers of one pipelined batch, sent with one write. */
+    private final ByteBuffer requests = ByteBuffer.allocateDirect(PIPELINE * 28);
     private long size;
     private int maxRequest = 32 * 1024 * 1024;
     private boolean structured;
@@ -187,74 +193,135 @@ final class NbdConnection implements AutoCloseable {
         return new OptReply(type, data);
     }
 
-    /** Reads {@code [offset, offset+dst.remaining())} into {@code dst}, advancing its position by that much. */
+    /**
+     * Reads {@code [offset, offset+dst.remaining())} into {@code dst}, advancing its position by that much.
+     *
+     * <p>The range goes out as requests of at most {@link #PIECE} bytes, all of them sent before the first reply
+     * is read (at most {@link #PIPELINE} outstanding), and the replies are taken in whatever order the server
+     * sends them (matched by cookie; nbdkit and qemu-nbd answer out of order). One 4 MiB request made nbdkit's
+     * file plugin burn ~2.5 CPU-s per GiB (a fresh 4 MiB buffer per request) against ~0.7 for 256 KiB ones, and
+     * one request at a time left the connection idle between replies; nbdcopy's defaults are 256 KiB and many
+     * requests in flight.
+     */
     void read(long offset, ByteBuffer dst) throws IOException {
         int start = dst.position();
         int end = dst.limit();
-        long pos = offset;
-        int at = start;
-        try {
-            while (at < end) {
-                int n = Math.min(end - at, maxRequest);
-                long cookie = sendRequest(CMD_READ, pos, n);
-                if (structured) {
-                    readStructured(cookie, pos, n, dst, at);
-                } else {
-                    readSimpleHeader(cookie);
-                    dst.limit(at + n).position(at);
-                    readFully(dst);
-                }
-                pos += n;
-                at += n;
-            }
-        } finally {
-            dst.limit(end).position(at);
+        int piece = Math.min(PIECE, maxRequest);
+        int pieces = (end - start + piece - 1) / piece;
+        if (pieces == 0) {
+            return;
         }
-    }
-
-    private void readStructured(long cookie, long reqOffset, int reqLength, ByteBuffer dst, int dstBase) throws IOException {
-        int covered = 0;
+        long firstCookie = nextCookie;
+        nextCookie += pieces;
+        int[] covered = new int[pieces];
+        boolean[] finished = new boolean[pieces];
         NbdException error = null;
-        while (true) {
-            ChunkHeader c = readChunkHeader(cookie);
-            switch (c.type) {
-                case REPLY_TYPE_OFFSET_DATA -> {
-                    long chunkOffset = readLong();
-                    int dataLen = c.length - 8;
-                    checkInside(chunkOffset, dataLen, reqOffset, reqLength);
-                    int at = dstBase + (int) (chunkOffset - reqOffset);
-                    dst.limit(at + dataLen).position(at);
-                    readFully(dst);
-                    covered += dataLen;
-                }
-                case REPLY_TYPE_OFFSET_HOLE -> {
-                    long chunkOffset = readLong();
-                    int holeLen = readInt();
-                    checkInside(chunkOffset, holeLen, reqOffset, reqLength);
-                    int at = dstBase + (int) (chunkOffset - reqOffset);
-                    dst.limit(at + holeLen).position(at);
-                    DiskChecksum.fillZeros(dst);
-                    covered += holeLen;
-                }
-                case REPLY_TYPE_NONE -> skip(c.length);
-                default -> {
-                    if ((c.type & REPLY_TYPE_ERROR_BIT) != 0) {
-                        error = readError(c, "read at " + reqOffset);
+        int sent = 0;
+        int answered = 0;
+        try {
+            sent = sendReads(firstCookie, offset, start, end, piece, 0, Math.min(pieces, PIPELINE));
+            while (answered < pieces) {
+                int i;
+                if (structured) {
+                    ChunkHeader c = readChunkHeader();
+                    i = pieceOf(c.cookie, firstCookie, sent, finished);
+                    long reqOffset = offset + (long) i * piece;
+                    int reqLength = Math.min(piece, end - start - i * piece);
+                    int dstBase = start + i * piece;
+                    NbdException e = readChunk(c, reqOffset, reqLength, dst, dstBase, covered, i);
+                    if (e != null && error == null) {
+                        error = e;
+                    }
+                    if ((c.flags & REPLY_FLAG_DONE) == 0) {
+                        continue;
+                    }
+                    if (e == null && error == null && covered[i] != reqLength) {
+                        throw protocol("read at " + reqOffset + " returned " + covered[i] + " of " + reqLength + " bytes");
+                    }
+                } else {
+                    ByteBuffer h = read(16);
+                    if (h.getInt() != SIMPLE_REPLY_MAGIC) {
+                        throw protocol("bad simple reply magic");
+                    }
+                    int err = h.getInt();
+                    i = pieceOf(h.getLong(), firstCookie, sent, finished);
+                    if (err != 0) {
+                        // An error reply carries no payload; the connection stays in step.
+                        if (error == null) {
+                            error = new NbdException(display + ": server error " + err, err, true);
+                        }
                     } else {
-                        skip(c.length);
+                        int at = start + i * piece;
+                        dst.limit(Math.min(end, at + piece)).position(at);
+                        readFully(dst);
                     }
                 }
+                finished[i] = true;
+                answered++;
+                if (sent < pieces) {
+                    sent = sendReads(firstCookie, offset, start, end, piece, sent, 1);
+                }
             }
-            if ((c.flags & REPLY_FLAG_DONE) != 0) {
-                break;
-            }
+        } finally {
+            dst.limit(end).position(error == null && answered == pieces ? end : start);
         }
         if (error != null) {
             throw error;
         }
-        if (covered != reqLength) {
-            throw protocol("read at " + reqOffset + " returned " + covered + " of " + reqLength + " bytes");
+    }
+
+    /** Sends read requests for pieces {@code from .. from+count-1} in one write; returns the number sent so far. */
+    private int sendReads(long firstCookie, long offset, int start, int end, int piece, int from, int count) throws IOException {
+        ByteBuffer b = requests.clear();
+        for (int i = from; i < from + count; i++) {
+            int len = Math.min(piece, end - start - i * piece);
+            b.putInt(REQUEST_MAGIC).putShort((short) 0).putShort(CMD_READ)
+                    .putLong(firstCookie + i).putLong(offset + (long) i * piece).putInt(len);
         }
+        write(b.flip());
+        return from + count;
+    }
+
+    /** Index of the outstanding piece a reply's cookie names; anything else is a protocol error. */
+    private int pieceOf(long cookie, long firstCookie, int sent, boolean[] finished) throws NbdException {
+        long i = cookie - firstCookie;
+        if (i < 0 || i >= sent || finished[(int) i]) {
+            throw protocol("reply for a request not outstanding (cookie " + cookie + ")");
+        }
+        return (int) i;
+    }
+
+    /** Handles one structured reply chunk of a read; returns the error it reports, if it is an error chunk. */
+    private NbdException readChunk(ChunkHeader c, long reqOffset, int reqLength, ByteBuffer dst, int dstBase,
+                                   int[] covered, int i) throws IOException {
+        switch (c.type) {
+            case REPLY_TYPE_OFFSET_DATA -> {
+                long chunkOffset = readLong();
+                int dataLen = c.length - 8;
+                checkInside(chunkOffset, dataLen, reqOffset, reqLength);
+                int at = dstBase + (int) (chunkOffset - reqOffset);
+                dst.limit(at + dataLen).position(at);
+                readFully(dst);
+                covered[i] += dataLen;
+            }
+            case REPLY_TYPE_OFFSET_HOLE -> {
+                long chunkOffset = readLong();
+                int holeLen = readInt();
+                checkInside(chunkOffset, holeLen, reqOffset, reqLength);
+                int at = dstBase + (int) (chunkOffset - reqOffset);
+                dst.limit(at + holeLen).position(at);
+                DiskChecksum.fillZeros(dst);
+                covered[i] += holeLen;
+            }
+            case REPLY_TYPE_NONE -> skip(c.length);
+            default -> {
+                if ((c.type & REPLY_TYPE_ERROR_BIT) != 0) {
+                    return readError(c, "read at " + reqOffset);
+                }
+                skip(c.length);
+            }
+        }
+        return null;
     }
 
     /** Allocation map of {@code [offset, offset+length)} from BLOCK_STATUS; may cover less than asked. */
@@ -263,7 +330,10 @@ final class NbdConnection implements AutoCloseable {
         long cookie = sendRequest(CMD_BLOCK_STATUS, offset, length);
         NbdException error = null;
         while (true) {
-            ChunkHeader c = readChunkHeader(cookie);
+            ChunkHeader c = readChunkHeader();
+            if (c.cookie != cookie) {
+                throw protocol("reply for another request");
+            }
             if (c.type == REPLY_TYPE_BLOCK_STATUS) {
                 int contextId = readInt();
                 int descriptors = (c.length - 4) / 8;
@@ -302,23 +372,9 @@ final class NbdConnection implements AutoCloseable {
         return cookie;
     }
 
-    private void readSimpleHeader(long cookie) throws IOException {
-        ByteBuffer h = read(16);
-        if (h.getInt() != SIMPLE_REPLY_MAGIC) {
-            throw protocol("bad simple reply magic");
-        }
-        int err = h.getInt();
-        if (h.getLong() != cookie) {
-            throw protocol("reply for another request");
-        }
-        if (err != 0) {
-            throw new NbdException(display + ": server error " + err, err, true);
-        }
-    }
+    private record ChunkHeader(int flags, int type, long cookie, int length) {}
 
-    private record ChunkHeader(int flags, int type, int length) {}
-
-    private ChunkHeader readChunkHeader(long cookie) throws IOException {
+    private ChunkHeader readChunkHeader() throws IOException {
         ByteBuffer h = read(20);
         int magic = h.getInt();
         if (magic == SIMPLE_REPLY_MAGIC) {
@@ -331,14 +387,12 @@ final class NbdConnection implements AutoCloseable {
         }
         int flags = h.getShort() & 0xffff;
         int type = h.getShort() & 0xffff;
-        if (h.getLong() != cookie) {
-            throw protocol("reply for another request");
-        }
+        long cookie = h.getLong();
         int length = h.getInt();
         if (length < 0) {
             throw protocol("negative chunk length");
         }
-        return new ChunkHeader(flags, type, length);
+        return new ChunkHeader(flags, type, cookie, length);
     }
 
     private NbdException readError(ChunkHeader c, String what) throws IOException {

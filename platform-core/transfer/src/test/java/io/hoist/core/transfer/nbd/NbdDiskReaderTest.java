@@ -45,6 +45,34 @@ class NbdDiskReaderTest {
     }
 
     @Test
+    void aBlockIsReadAsPipelinedRequestsOfAtMost256KiBWithOrWithoutStructuredReplies() throws Exception {
+        // nbdkit's file plugin spent ~3x the CPU on 4 MiB requests; one read call of a block goes out as 256 KiB
+        // requests, all sent before the replies are read. The log filter records what the server was asked.
+        for (boolean structuredReplies : new boolean[] {true, false}) {
+            Path log = dir.resolve("nbdkit-" + structuredReplies + ".log");
+            List<String> args = new java.util.ArrayList<>(List.of("--filter=log", "pattern", "size=" + SIZE,
+                    "logfile=" + log));
+            if (!structuredReplies) {
+                args.addFirst("--no-sr");
+            }
+            try (Nbdkit server = Nbdkit.unix(dir, args.toArray(String[]::new)); var r = new NbdDiskReader(server.uri())) {
+                ByteBuffer buf = ByteBuffer.allocateDirect(4 * 1024 * 1024);
+                long offset = 8L * 1024 * 1024 + 8;
+                assertThat(r.read(offset, buf)).isEqualTo(buf.capacity());
+                assertThat(buf.position()).isEqualTo(buf.capacity());
+                buf.flip();
+                for (long word = offset; buf.hasRemaining(); word += 8) {
+                    assertThat(buf.getLong()).as("word at %d (structured=%s)", word, structuredReplies).isEqualTo(word);
+                }
+            }
+            List<String> reads = java.nio.file.Files.readAllLines(log).stream()
+                    .filter(l -> l.contains(" Read id=") && !l.contains("return=")).toList();
+            assertThat(reads).as("read requests the server saw").hasSize(16)
+                    .allSatisfy(l -> assertThat(l).contains("count=0x40000"));
+        }
+    }
+
+    @Test
     void blockStatusReportsHolesOfASparseFileOverUnixSocket() throws Exception {
         Path img = Images.mixed(dir, "src.img", SIZE, 3, 3);
         try (Nbdkit server = Nbdkit.unix(dir, "file", img.toString()); var r = new NbdDiskReader(server.uri())) {

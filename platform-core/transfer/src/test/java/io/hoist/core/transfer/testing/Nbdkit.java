@@ -28,7 +28,7 @@ public final class Nbdkit implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("nbdkit", "-f", "--exit-with-parent", "-U", sock.toString()));
         cmd.addAll(List.of(args));
         Process p = start(cmd);
-        long deadline = System.nanoTime() + 10_000_000_000L;
+        long deadline = System.nanoTime() + 120_000_000_000L;
         // The socket file appears at bind(), a moment before nbdkit listens: wait until a connection is accepted
         // (on a loaded machine the first client otherwise meets "Connection refused").
         while (!accepts(sock)) {
@@ -59,7 +59,7 @@ public final class Nbdkit implements AutoCloseable {
                 "-p", Integer.toString(port)));
         cmd.addAll(List.of(args));
         Process p = start(cmd);
-        long deadline = System.nanoTime() + 10_000_000_000L;
+        long deadline = System.nanoTime() + 120_000_000_000L;
         while (true) {
             checkAlive(p, deadline);
             try (Socket probe = new Socket()) {

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.hoist.api.Condition;
 import io.hoist.api.HoistException;
 import io.hoist.api.destination.AllocatedDisk;
+import io.hoist.api.destination.AttachesExternalVolumes;
 import io.hoist.api.destination.ClusterAccess;
 import io.hoist.api.destination.ConvertibleDestination;
 import io.hoist.api.destination.Destination;
@@ -22,6 +23,7 @@ import io.hoist.api.transfer.DiskWriter;
 import io.hoist.api.transfer.TlsSettings;
 import io.hoist.plugin.kubevirt.kube.KubeConnection;
 import io.hoist.plugin.kubevirt.kube.KubeResources;
+import io.hoist.plugin.kubevirt.manifest.ExternalVolumeManifests;
 import io.hoist.plugin.kubevirt.manifest.Labels;
 import io.hoist.plugin.kubevirt.manifest.MacConflicts;
 import io.hoist.plugin.kubevirt.manifest.ManifestBuilder;
@@ -43,7 +45,7 @@ import java.util.Objects;
  * {@link Labels#SOURCE_DISK} on disks). A re-run after a crash looks objects up by those labels and
  * adopts them; an object holding a target name without them is foreign and never touched.
  */
-public final class ClusterDestination implements Destination, ConvertibleDestination {
+public final class ClusterDestination implements Destination, ConvertibleDestination, AttachesExternalVolumes {
     /** Engine labels that change between retries of the same plan, so they do not decide ownership. */
     private static final String MIGRATION_LABEL = "migration";
 
@@ -203,12 +205,38 @@ public final class ClusterDestination implements Destination, ConvertibleDestina
                     }
                     continue;
                 }
-                allocated.add(new AllocatedDisk(disk, allocate(builder, spec, disk)));
+                allocated.add(new AllocatedDisk(disk, disk.external() ? attachExternal(spec, disk) : allocate(builder, spec, disk)));
             }
         } catch (KubernetesClientException e) {
             throw KubeConnection.wrap("creating the disks of VM " + spec.name(), e);
         }
         return List.copyOf(allocated);
+    }
+
+    /**
+     * An external volume (direct LUN): its PersistentVolume and the claim bound to it, adopted when this VM's plan
+     * made them already; a PV or claim of that name made by anything else is refused, never reused.
+     */
+    private String attachExternal(TargetVmSpec spec, TargetDisk disk) {
+        String pvName = ExternalVolumeManifests.volumeName(spec, disk);
+        var pv = client.persistentVolumes().withName(pvName).get();
+        if (pv == null) {
+            client.persistentVolumes().resource(client.getKubernetesSerialization().convertValue(
+                    ExternalVolumeManifests.persistentVolume(spec, disk), io.fabric8.kubernetes.api.model.PersistentVolume.class)).create();
+        } else if (!ownsDisk(pv, spec, disk)) {
+            throw new HoistException(HoistException.Type.USER_ERROR, "DiskAlreadyExists", "PersistentVolume " + pvName
+                    + " already exists and was not created for LUN disk " + disk.sourceDiskId() + " of this VM");
+        }
+        String claimName = ExternalVolumeManifests.claimName(spec, disk);
+        PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(spec.namespace()).withName(claimName).get();
+        if (claim == null) {
+            client.persistentVolumeClaims().inNamespace(spec.namespace()).resource(client.getKubernetesSerialization()
+                    .convertValue(ExternalVolumeManifests.claim(spec, disk), PersistentVolumeClaim.class)).create();
+        } else if (!ownsDisk(claim, spec, disk)) {
+            throw new HoistException(HoistException.Type.USER_ERROR, "DiskAlreadyExists", "PVC " + spec.namespace() + "/"
+                    + claimName + " already exists and was not created for LUN disk " + disk.sourceDiskId() + " of this VM");
+        }
+        return claimName;
     }
 
     /** A guest converter reaches the disk as the PVC CDI made for the DataVolume (same name), with this provider's access. */
@@ -273,6 +301,10 @@ public final class ClusterDestination implements Destination, ConvertibleDestina
 
     @Override
     public DiskWriter openDisk(TargetVmSpec spec, AllocatedDisk disk) throws Exception {
+        if (disk.disk().external()) {
+            throw new HoistException(HoistException.Type.INTERNAL, "ExternalVolumeNotWritable",
+                    "disk " + disk.disk().sourceDiskId() + " is an external volume (a LUN): it is attached, never written");
+        }
         String name = disk.handle();
         awaitUploadReady(spec, name);
         String token = uploadToken(spec.namespace(), name);
@@ -409,8 +441,10 @@ public final class ClusterDestination implements Destination, ConvertibleDestina
         }
         String patch = "{\"metadata\":{\"ownerReferences\":[{\"apiVersion\":\"kubevirt.io/v1\",\"kind\":\"VirtualMachine\","
                 + "\"name\":\"" + spec.name() + "\",\"uid\":\"" + uid + "\",\"blockOwnerDeletion\":true}]}}";
-        boolean pvc = builder.diskApi() == ManifestBuilder.DiskApi.PVC;
-        for (AllocatedDisk disk : disks) {
+        boolean pvcApi = builder.diskApi() == ManifestBuilder.DiskApi.PVC;
+        for (AllocatedDisk allocated : disks) {
+            AllocatedDisk disk = allocated;
+            boolean pvc = pvcApi || disk.disk().external();
             HasMetadata object = pvc
                     ? client.persistentVolumeClaims().inNamespace(spec.namespace()).withName(disk.handle()).get()
                     : dataVolumes(spec).withName(disk.handle()).get();
@@ -443,6 +477,13 @@ public final class ClusterDestination implements Destination, ConvertibleDestina
             Map<String, String> ours = ownership(spec);
             deleteAll(KubeResources.DATA_VOLUME, spec.namespace(), ours);
             client.persistentVolumeClaims().inNamespace(spec.namespace()).withLabels(ours).delete();
+            // an external volume's PV (Retain: deleting it leaves the LUN's data alone); PVs are cluster-wide, so
+            // only those annotated with this VM's id go
+            for (var pv : client.persistentVolumes().withLabels(ours).list().getItems()) {
+                if (owned(pv, spec)) {
+                    client.persistentVolumes().withName(pv.getMetadata().getName()).delete();
+                }
+            }
         } catch (KubernetesClientException e) {
             throw KubeConnection.wrap("cleaning up VM " + spec.namespace() + "/" + spec.name(), e);
         }

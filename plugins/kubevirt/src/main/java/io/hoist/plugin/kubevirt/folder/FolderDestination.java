@@ -94,6 +94,13 @@ public final class FolderDestination implements Destination, ConvertibleDestinat
         if (!invalid.isEmpty()) {
             return invalid;
         }
+        List<String> external = spec.disks().stream().filter(TargetDisk::external).map(TargetDisk::sourceDiskId).toList();
+        if (!external.isEmpty()) {
+            // a folder holds copied images only; it has no way to reach a SAN LUN (not AttachesExternalVolumes)
+            return List.of(Condition.isTrue("ExternalVolumeNotSupported", "NotSupported", Condition.Category.Critical,
+                    "VM " + spec.sourceVmName() + " has direct LUN disk(s) " + String.join(", ", external) + ", which are"
+                            + " attached, not copied: a folder destination cannot attach them; migrate it to a KubeVirt cluster"));
+        }
         String owner = existingOwner(spec);
         if (owner != null && !owner.equals(spec.sourceVmId())) {
             return List.of(Condition.isTrue("VMAlreadyExists", "NotUnique", Condition.Category.Critical,

@@ -22,6 +22,8 @@ public final class Labels {
     /** The full, unsanitized ids, since label values are limited to 63 characters of [A-Za-z0-9-_.]. */
     public static final String SOURCE_VM_ANNOTATION = "hoist.io/source-vm-id";
     public static final String SOURCE_DISK_ANNOTATION = "hoist.io/source-disk-id";
+    /** On the PV and claim of an external volume (direct LUN): the volume's id on the storage (LUN id / WWID). */
+    public static final String EXTERNAL_VOLUME_ANNOTATION = "hoist.io/external-volume-id";
     /**
      * Set by the engine on a TargetVmSpec (annotations) when the source is a KubeVirt provider: that
      * provider's uid, so a destination can read the source VM object from the inventory and keep its spec.

@@ -382,7 +382,12 @@ public final class ManifestBuilder {
             }
             Map<String, Object> disk = new LinkedHashMap<>();
             disk.put("name", d.volumeName());
-            disk.put("disk", map("bus", spec.diskBus()));
+            if (d.external()) {
+                // a SAN LUN is passed through as a SCSI LUN (as forklift does), so the guest sees the same device
+                disk.put("lun", d.externalVolume().readOnly() ? map("bus", "scsi", "readonly", true) : map("bus", "scsi"));
+            } else {
+                disk.put("disk", map("bus", spec.diskBus()));
+            }
             if (d.bootOrder() > 0) {
                 disk.put("bootOrder", d.bootOrder());
             }
@@ -398,7 +403,7 @@ public final class ManifestBuilder {
             Map<String, Object> volume = new LinkedHashMap<>();
             volume.put("name", d.volumeName());
             String claim = objectName.apply(allocated);
-            if (diskApi == DiskApi.PVC) {
+            if (diskApi == DiskApi.PVC || d.external()) { // an external volume is a bare claim bound to its PV
                 volume.put("persistentVolumeClaim", map("claimName", claim));
             } else {
                 volume.put("dataVolume", map("name", claim));
@@ -497,7 +502,7 @@ public final class ManifestBuilder {
         }
     }
 
-    private static Map<String, Object> object(String apiVersion, String kind, Map<String, Object> metadata, Map<String, Object> spec) {
+    static Map<String, Object> object(String apiVersion, String kind, Map<String, Object> metadata, Map<String, Object> spec) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("apiVersion", apiVersion);
         o.put("kind", kind);
@@ -506,7 +511,7 @@ public final class ManifestBuilder {
         return o;
     }
 
-    private static Map<String, Object> map(Object... kv) {
+    static Map<String, Object> map(Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             m.put((String) kv[i], kv[i + 1]);

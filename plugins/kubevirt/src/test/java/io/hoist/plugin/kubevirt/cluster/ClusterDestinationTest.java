@@ -201,6 +201,91 @@ class ClusterDestinationTest {
         }
     }
 
+    /** web-01 with its image disk plus an iSCSI LUN and an FC LUN, as the engine renders oVirt's direct LUNs. */
+    private static TargetVmSpec withLuns(TargetVmSpec base) {
+        List<io.hoist.api.destination.TargetDisk> disks = new java.util.ArrayList<>(base.disks().subList(0, 1));
+        disks.add(new io.hoist.api.destination.TargetDisk("lun-iscsi", "web-01-disk-1", false, "disk1", 9663676416L, null,
+                null, null, 0, "lun1serial", null, false, io.hoist.api.source.ExternalVolume.iscsi("36001405ee0b74100598487e9c5f90850",
+                9663676416L, false, "10.46.9.43:3260", "iqn.2003-01.org.linux-iscsi.vm-9-43.x8664:sn.14af6987d1c2", 1)));
+        disks.add(new io.hoist.api.destination.TargetDisk("lun-fc", "web-01-disk-2", false, "disk2", 2 * TargetSpecs.GI, null,
+                null, null, 0, null, null, false, io.hoist.api.source.ExternalVolume.fc("3600a09803830355a332b47677750716c",
+                2 * TargetSpecs.GI, true, List.of("3600a09803830355a332b47677750716c"))));
+        return new TargetVmSpec(base.namespace(), base.name(), base.sourceVmId(), base.sourceVmName(), base.sockets(), base.cores(),
+                base.threads(), base.memoryBytes(), base.firmware(), base.secureBoot(), base.preserveCpuModel(), base.cpuModel(),
+                base.diskBus(), base.runStrategy(), disks, base.nics(), base.labels(), base.annotations(), base.transferNetwork());
+    }
+
+    /** No field fabric8's typed model does not know (a misspelt field would land in additionalProperties). */
+    private static void assertNoUnknownFields(io.fabric8.kubernetes.api.model.KubernetesResource... parts) {
+        for (var part : parts) {
+            try {
+                Object extra = part.getClass().getMethod("getAdditionalProperties").invoke(part);
+                assertThat((Map<?, ?>) extra).as(part.getClass().getSimpleName() + " unknown fields").isEmpty();
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test
+    void directLunsBecomeAPersistentVolumeAndABoundClaimAttachedAsLunsNeverWritten() throws Exception {
+        TargetVmSpec spec = withLuns(smallDisks(TargetSpecs.efiVm("prod", "web-01", "vm-42")));
+        try (Destination dest = destination(Map.of())) {
+            assertThat(dest).isInstanceOf(io.hoist.api.destination.AttachesExternalVolumes.class);
+            assertThat(dest.validateTarget(spec)).isEmpty();
+            List<AllocatedDisk> disks = dest.allocateDisks(spec);
+            assertThat(disks).extracting(AllocatedDisk::handle).containsExactly("web-01-disk-0", "web-01-disk-1", "web-01-disk-2");
+            assertThat(cluster.list(KubeResources.DATA_VOLUME, "prod")).as("only the image disk gets a DataVolume").hasSize(1);
+
+            PersistentVolumeClaim claim = cluster.client.persistentVolumeClaims().inNamespace("prod").withName("web-01-disk-1").get();
+            var pv = cluster.client.persistentVolumes().withName(claim.getSpec().getVolumeName()).get();
+            assertThat(pv).as("the claim names its PV").isNotNull();
+            assertNoUnknownFields(pv, pv.getSpec(), pv.getSpec().getIscsi(), claim, claim.getSpec());
+            assertThat(pv.getSpec().getIscsi().getTargetPortal()).isEqualTo("10.46.9.43:3260");
+            assertThat(pv.getSpec().getIscsi().getIqn()).isEqualTo("iqn.2003-01.org.linux-iscsi.vm-9-43.x8664:sn.14af6987d1c2");
+            assertThat(pv.getSpec().getIscsi().getLun()).isEqualTo(1);
+            assertThat(pv.getSpec().getIscsi().getReadOnly()).isFalse();
+            assertThat(pv.getSpec().getPersistentVolumeReclaimPolicy()).as("deleting the PV never touches the LUN").isEqualTo("Retain");
+            assertThat(pv.getSpec().getVolumeMode()).isEqualTo("Block");
+            assertThat(pv.getSpec().getStorageClassName()).isEmpty();
+            assertThat(pv.getSpec().getCapacity().get("storage").getNumericalAmount().longValue()).isEqualTo(9663676416L);
+            assertThat(pv.getSpec().getClaimRef().getName()).isEqualTo("web-01-disk-1");
+            assertThat(pv.getSpec().getClaimRef().getNamespace()).isEqualTo("prod");
+            assertThat(pv.getMetadata().getLabels()).containsEntry("plan", "plan-uid-1").containsEntry(Labels.SOURCE_VM, "vm-42")
+                    .containsEntry(Labels.SOURCE_DISK, "lun-iscsi");
+            assertThat(claim.getSpec().getStorageClassName()).isEmpty();
+            assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteMany");
+            assertThat(claim.getMetadata().getLabels()).containsEntry("plan", "plan-uid-1").containsEntry(Labels.SOURCE_DISK, "lun-iscsi");
+            PersistentVolumeClaim fcClaim = cluster.client.persistentVolumeClaims().inNamespace("prod").withName("web-01-disk-2").get();
+            var fc = cluster.client.persistentVolumes().withName(fcClaim.getSpec().getVolumeName()).get();
+            assertNoUnknownFields(fc.getSpec(), fc.getSpec().getFc());
+            assertThat(fc.getSpec().getFc().getWwids()).containsExactly("3600a09803830355a332b47677750716c");
+            assertThat(fc.getSpec().getFc().getLun()).as("wwids and lun exclude each other").isNull();
+            assertThat(fc.getSpec().getFc().getReadOnly()).isTrue();
+
+            assertThatThrownBy(() -> dest.openDisk(spec, disks.get(1))).isInstanceOf(HoistException.class)
+                    .hasMessageContaining("attached, never written");
+            assertThat(dest.allocateDisks(spec)).as("a rerun adopts them").extracting(AllocatedDisk::handle)
+                    .containsExactly("web-01-disk-0", "web-01-disk-1", "web-01-disk-2");
+            assertThat(cluster.client.persistentVolumes().list().getItems()).hasSize(2);
+
+            dest.createVm(spec, disks);
+            GenericKubernetesResource vm = cluster.list(KubeResources.VIRTUAL_MACHINE, "prod").get(0);
+            assertThat(KubevirtSchemas.errors(asMap(vm))).isEmpty();
+            assertThat((String) vm.get("spec", "template", "spec", "volumes", 0, "dataVolume", "name")).isEqualTo("web-01-disk-0");
+            assertThat((String) vm.get("spec", "template", "spec", "volumes", 1, "persistentVolumeClaim", "claimName")).isEqualTo("web-01-disk-1");
+            assertThat((String) vm.get("spec", "template", "spec", "domain", "devices", "disks", 1, "lun", "bus")).isEqualTo("scsi");
+            assertThat((Boolean) vm.get("spec", "template", "spec", "domain", "devices", "disks", 2, "lun", "readonly")).isTrue();
+            assertThat((Object) vm.get("spec", "template", "spec", "domain", "devices", "disks", 1, "disk")).isNull();
+            assertThat(cluster.client.persistentVolumeClaims().inNamespace("prod").withName("web-01-disk-1").get()
+                    .getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("VirtualMachine"));
+
+            dest.cleanup(spec, Destination.CleanupReason.CANCELED, true);
+            assertThat(cluster.client.persistentVolumeClaims().inNamespace("prod").list().getItems()).isEmpty();
+            assertThat(cluster.client.persistentVolumes().list().getItems()).as("this VM's PVs go (Retain: the LUN stays)").isEmpty();
+        }
+    }
+
     @Test
     void cleanupWithoutDeleteVmKeepsTheVmAndDisks() throws Exception {
         TargetVmSpec spec = TargetSpecs.efiVm("prod", "web-01", "vm-42");

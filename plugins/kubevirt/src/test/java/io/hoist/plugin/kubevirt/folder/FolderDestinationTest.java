@@ -168,6 +168,25 @@ class FolderDestinationTest {
     }
 
     @Test
+    void aDirectLunIsAConditionNamingTheDiskNeverADroppedDisk() throws Exception {
+        Destination dest = destination(tmp.resolve("out"));
+        assertThat(dest).isNotInstanceOf(io.hoist.api.destination.AttachesExternalVolumes.class);
+        TargetVmSpec base = TargetSpecs.efiVm("prod", "web-01", "vm-42");
+        List<io.hoist.api.destination.TargetDisk> disks = new java.util.ArrayList<>(base.disks());
+        disks.add(new io.hoist.api.destination.TargetDisk("lun-1", "web-01-disk-2", false, "disk2", 1L << 30, null, null, null, 0,
+                null, null, false, io.hoist.api.source.ExternalVolume.iscsi("36001405aa", 1L << 30, false, "10.0.0.1:3260", "iqn.x:y", 0)));
+        TargetVmSpec spec = new TargetVmSpec(base.namespace(), base.name(), base.sourceVmId(), base.sourceVmName(), base.sockets(),
+                base.cores(), base.threads(), base.memoryBytes(), base.firmware(), base.secureBoot(), base.preserveCpuModel(),
+                base.cpuModel(), base.diskBus(), base.runStrategy(), disks, base.nics(), base.labels(), base.annotations(),
+                base.transferNetwork());
+        assertThat(dest.validateTarget(spec)).singleElement().satisfies(c -> {
+            assertThat(c.type()).isEqualTo("ExternalVolumeNotSupported");
+            assertThat(c.category()).isEqualTo(Condition.Category.Critical);
+            assertThat(c.message()).contains("lun-1");
+        });
+    }
+
+    @Test
     void aForeignVmHoldingTheNameIsVmAlreadyExistsAndIsNeverTouched() throws Exception {
         Path root = tmp.resolve("out");
         Destination dest = destination(root);

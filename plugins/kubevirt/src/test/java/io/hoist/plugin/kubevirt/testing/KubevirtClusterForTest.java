@@ -68,6 +68,12 @@ public final class KubevirtClusterForTest implements AutoCloseable {
                 .andReply(201, request -> tokenAnswer(request.getUtf8Body())).always();
     }
 
+    /** Answers CDI's UploadTokenRequests in another namespace too (a plan's target namespace). */
+    public void acceptUploadTokens(String namespace) {
+        server.expect().post().withPath("/apis/upload.cdi.kubevirt.io/v1beta1/namespaces/" + namespace + "/uploadtokenrequests")
+                .andReply(201, request -> tokenAnswer(request.getUtf8Body())).always();
+    }
+
     @SuppressWarnings("unchecked")
     private Object tokenAnswer(String body) {
         Map<String, Object> req = client.getKubernetesSerialization().unmarshal(body, Map.class);

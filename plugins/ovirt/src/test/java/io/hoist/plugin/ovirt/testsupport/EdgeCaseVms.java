@@ -54,6 +54,7 @@ public final class EdgeCaseVms {
         private String watchdogs;
         private Map<String, String> watchdogMacros = Map.of();
         private final Map<String, String> replacements = new LinkedHashMap<>();
+        private final Map<String, String> lunStorage = new LinkedHashMap<>();
 
         Vm(String id, String vmFile, Map<String, String> vmMacros) {
             this.id = id;
@@ -78,6 +79,20 @@ public final class EdgeCaseVms {
         public Vm disk(String fixtureId, String file, Map<String, String> m) {
             diskFiles.put(fixtureId, file);
             diskMacros.put(fixtureId, m);
+            return this;
+        }
+
+        /**
+         * Disk {@code fixtureId} as a direct LUN: the storage-type stub with {@code storage_type lun} and a
+         * {@code lun_storage} holding the logical unit {@code logicalUnitId} as the recorded engine reports it in
+         * {@code recorded/get__storagedomains.xml} (address, port, target, lun_mapping, size: real iSCSI values).
+         */
+        public Vm lunDisk(String fixtureId, String logicalUnitId) {
+            diskFiles.put(fixtureId, "disks/storage-type-template.xml");
+            diskMacros.put(fixtureId, Map.of("@STORAGETYPE", "lun"));
+            String unit = recordedLogicalUnit(logicalUnitId);
+            lunStorage.put(fixtureId, "<lun_storage id=\"" + logicalUnitId + "\"><type>iscsi</type><logical_units>" + unit
+                    + "</logical_units></lun_storage>");
             return this;
         }
 
@@ -110,7 +125,15 @@ public final class EdgeCaseVms {
                 Map<String, String> m = new LinkedHashMap<>(Map.of("@DISKSIZE", DISK_SIZE, "@DISKID", d.getKey()));
                 m.putAll(diskMacros.getOrDefault(d.getKey(), Map.of()));
                 if (att.contains("\"" + d.getKey() + "\"") || att.contains("/" + d.getKey() + "\"")) {
-                    engine.addObject("disks", ownIds(file(d.getValue(), m)));
+                    String disk = file(d.getValue(), m);
+                    if (lunStorage.containsKey(d.getKey())) {
+                        // the stub is written as disk-1: give it this fixture id, and a LUN has no storage domain
+                        disk = disk.replace("/disks/disk-1\"", "/disks/" + d.getKey() + "\"")
+                                .replace("id=\"disk-1\"", "id=\"" + d.getKey() + "\"")
+                                .replaceAll("(?s)<storage_domains>.*?</storage_domains>", "")
+                                .replace("</disk>", lunStorage.get(d.getKey()) + "</disk>");
+                    }
+                    engine.addObject("disks", ownIds(disk));
                 }
             }
             subs.put("diskattachments", ownIds(att));
@@ -129,6 +152,24 @@ public final class EdgeCaseVms {
             return out;
         }
     }
+
+    /** A {@code <logical_unit>} element of the recorded storage domains, as the engine served it. */
+    public String recordedLogicalUnit(String id) {
+        try {
+            String xml = Files.readString(dir.getParent().resolve("recorded").resolve("get__storagedomains.xml"));
+            int start = xml.indexOf("<logical_unit id=\"" + id + "\"");
+            if (start < 0) {
+                throw new IllegalArgumentException("no logical unit " + id + " in the recorded storage domains");
+            }
+            int end = xml.indexOf("</logical_unit>", start) + "</logical_unit>".length();
+            return xml.substring(start, end);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A recorded iSCSI logical unit: 10.46.9.43:3260, lun_mapping 1, 9 GiB. */
+    public static final String RECORDED_LUN = "36001405ee0b74100598487e9c5f90850";
 
     public Vm vm(String id, String vmFile, Map<String, String> macros) {
         return new Vm(id, vmFile, macros);

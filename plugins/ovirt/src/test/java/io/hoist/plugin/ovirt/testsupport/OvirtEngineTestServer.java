@@ -101,6 +101,7 @@ public final class OvirtEngineTestServer implements AutoCloseable {
     private final HttpsServer server;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final Map<String, Document> docs = new HashMap<>();
+    private final List<String> detached = new ArrayList<>();
     /** Reported devices of VMs stopped here, restored when they start. */
     private final Map<String, Document> agentReportsWhileDown = new HashMap<>();
     private final Map<String, Map<String, Element>> entities = new HashMap<>();
@@ -497,7 +498,7 @@ public final class OvirtEngineTestServer implements AutoCloseable {
                     r = switch (ex.getRequestMethod()) {
                         case "GET" -> get(path, q);
                         case "POST" -> post(path, body);
-                        case "DELETE" -> delete(path);
+                        case "DELETE" -> delete(path, q);
                         default -> new Reply(405, fault("Method not allowed", ""));
                     };
                 }
@@ -900,8 +901,11 @@ public final class OvirtEngineTestServer implements AutoCloseable {
         }
     }
 
-    private Reply delete(String path) {
+    private Reply delete(String path, Map<String, String> q) {
         String[] p = path.split("/");
+        if (p[0].equals("vms") && p.length == 4 && p[2].equals("diskattachments")) {
+            return removeAttachment(p[1], p[3], !"false".equals(q.getOrDefault("detach_only", "true")));
+        }
         if (p[0].equals("vms") && p.length == 4 && p[2].equals("checkpoints")) {
             List<CheckpointState> cps = checkpoints.getOrDefault(p[1], new ArrayList<>());
             int i = -1;
@@ -928,6 +932,48 @@ public final class OvirtEngineTestServer implements AutoCloseable {
             return Reply.ok("<action><status>complete</status></action>");
         }
         return notFound(path);
+    }
+
+    /**
+     * As the API model's DiskAttachmentService.remove: the attachment goes; with {@code detach_only} (the default) the
+     * disk stays in {@code /disks}, otherwise it is deleted too. The engine logs the detach as an event on the VM.
+     */
+    private Reply removeAttachment(String vmId, String attachmentId, boolean detachOnly) {
+        Document atts = docs.get("vms/" + vmId + "/diskattachments");
+        Element found = atts == null ? null : children(atts.getDocumentElement()).stream()
+                .filter(a -> attachmentId.equals(a.getAttribute("id"))).findFirst().orElse(null);
+        if (found == null) {
+            return notFound("disk attachment " + attachmentId + " of VM " + vmId);
+        }
+        atts.getDocumentElement().removeChild(found);
+        Element diskRef = child(found, "disk");
+        String diskId = diskRef == null ? null : diskRef.getAttribute("id");
+        detached.add(vmId + "/" + diskId + (detachOnly ? "" : " (disk removed)"));
+        if (!detachOnly && diskId != null) {
+            Element disk = entities.get("disks").remove(diskId);
+            if (disk != null) {
+                docs.get("disks").getDocumentElement().removeChild(disk);
+            }
+        }
+        addEvent(2018, "Disk " + diskId + " was successfully detached from VM " + vmId, vmId);
+        return Reply.ok("<action><status>complete</status></action>");
+    }
+
+    /** The detaches asked of this engine, as {@code vmId/diskId}, with " (disk removed)" when not detach_only. */
+    public synchronized List<String> detached() {
+        return List.copyOf(detached);
+    }
+
+    /** Whether the disk still exists in the engine ({@code /disks/{id}}). */
+    public synchronized boolean diskExists(String diskId) {
+        return entities.get("disks").containsKey(diskId);
+    }
+
+    /** The ids of the disks attached to a VM. */
+    public synchronized List<String> attachedDisks(String vmId) {
+        Document atts = docs.get("vms/" + vmId + "/diskattachments");
+        return atts == null ? List.of() : children(atts.getDocumentElement()).stream()
+                .map(a -> child(a, "disk")).filter(java.util.Objects::nonNull).map(d -> d.getAttribute("id")).toList();
     }
 
     private String vmOfDisk(String diskId) {

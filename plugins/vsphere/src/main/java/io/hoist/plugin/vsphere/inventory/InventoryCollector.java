@@ -21,6 +21,7 @@ import io.hoist.plugin.vsphere.soap.VimSoapClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -65,11 +66,19 @@ public final class InventoryCollector {
     private VimSession filterSession;
     private String version = "";
 
-    public InventoryCollector(InventoryModel model, String providerUid, System.Logger log) {
+    private final io.hoist.api.source.SourceVmChanges vmChanges;
+
+    /**
+     * @param vmChanges where a VM seen moving to another host during the watch is reported (the platform shows it on
+     *                  the VM's status when a migration of it runs, and ignores it otherwise)
+     */
+    public InventoryCollector(InventoryModel model, String providerUid, System.Logger log,
+                              io.hoist.api.source.SourceVmChanges vmChanges) {
         this.model = model;
         this.documents = new Documents(model, providerUid);
         this.trees = new Trees(model);
         this.log = log;
+        this.vmChanges = vmChanges;
     }
 
     public Documents documents() {
@@ -147,10 +156,11 @@ public final class InventoryCollector {
                 continue; // nothing changed within the wait
             }
             long received = System.nanoTime();
+            List<io.hoist.api.source.SourceVmChange> moves = new java.util.ArrayList<>();
             synchronized (this) {
                 Set<Obj> changed = new HashSet<>();
                 Set<Obj> removed = new HashSet<>();
-                applyTracking(set, changed, removed);
+                applyTracking(set, changed, removed, moves);
                 version = set.getVersion();
                 for (Obj o : removed) {
                     String c = Documents.collectionOf(o.type());
@@ -177,6 +187,7 @@ public final class InventoryCollector {
                 log.log(System.Logger.Level.DEBUG, "inventory update: " + changed.size() + " changed, " + removed.size()
                         + " removed, published in " + (System.nanoTime() - received) / 1_000_000 + " ms");
             }
+            moves.forEach(vmChanges::report);
         }
     }
 
@@ -207,10 +218,11 @@ public final class InventoryCollector {
     }
 
     private void apply(UpdateSet set) {
-        applyTracking(set, new HashSet<>(), new HashSet<>());
+        applyTracking(set, new HashSet<>(), new HashSet<>(), new java.util.ArrayList<>());
     }
 
-    private void applyTracking(UpdateSet set, Set<Obj> changed, Set<Obj> removed) {
+    private void applyTracking(UpdateSet set, Set<Obj> changed, Set<Obj> removed,
+                               List<io.hoist.api.source.SourceVmChange> moves) {
         for (PropertyFilterUpdate fu : VimSoapClient.list(set.getFilterSet())) {
             for (ObjectUpdate ou : VimSoapClient.list(fu.getObjectSet())) {
                 if (ou.getObj() == null) {
@@ -224,6 +236,7 @@ public final class InventoryCollector {
                     continue;
                 }
                 Obj o = model.upsert(ou.getObj());
+                String hostBefore = ou.getKind() == ObjectUpdateKind.modify ? hostOf(o) : null;
                 for (PropertyChange pc : VimSoapClient.list(ou.getChangeSet())) {
                     if (pc.getOp() == PropertyChangeOp.remove || pc.getOp() == PropertyChangeOp.indirectRemove) {
                         model.set(ou.getObj(), pc.getName(), null);
@@ -233,10 +246,22 @@ public final class InventoryCollector {
                 }
                 if (ou.getKind() == ObjectUpdateKind.modify) {
                     o.revision++;
+                    String hostNow = hostOf(o);
+                    if (hostBefore != null && hostNow != null && !hostBefore.equals(hostNow)) {
+                        moves.add(new io.hoist.api.source.SourceVmChange(o.id(), "VMMovedDuringMigration",
+                                io.hoist.api.Condition.Category.Warn, "HostChanged", "VM " + o.name() + " moved from host "
+                                + hostBefore + " to " + hostNow + " (vMotion or DRS); Hoist reads its disks where it runs"));
+                    }
                 }
                 changed.add(o);
             }
         }
+    }
+
+    /** The host a VM runs on, from its {@code runtime}; null for other objects. */
+    private static String hostOf(Obj o) {
+        return "VirtualMachine".equals(o.type()) && o.get("runtime") instanceof com.vmware.vim25.VirtualMachineRuntimeInfo rt
+                && rt.getHost() != null ? rt.getHost().get_value() : null;
     }
 
     private void publish(InventoryPublisher publisher, Obj o) {

@@ -21,6 +21,8 @@ public final class TestHost implements HostContext {
     public final RecordingPublisher publisher = new RecordingPublisher();
     public final DiskIoTestDouble diskIo = new DiskIoTestDouble();
     public final List<String> logLines = new CopyOnWriteArrayList<>();
+    /** What the plugin reported about VMs changed under a migration (the engine puts these on the VM's status). */
+    public final List<io.hoist.api.source.SourceVmChange> vmChanges = new CopyOnWriteArrayList<>();
     private final HttpClientsTestDouble http = new HttpClientsTestDouble();
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final Path workDir;
@@ -43,6 +45,9 @@ public final class TestHost implements HostContext {
     @Override public Settings settings() { return () -> Map.copyOf(settings); }
     @Override public Path workDir() { return workDir; }
     @Override public ExecutorService blockingExecutor() { return pool; }
+
+    @Override
+    public io.hoist.api.source.SourceVmChanges sourceVmChanges() { return vmChanges::add; }
 
     @Override
     public System.Logger logger(String name) {

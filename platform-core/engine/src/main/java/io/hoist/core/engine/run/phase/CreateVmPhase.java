@@ -21,6 +21,7 @@ public final class CreateVmPhase {
             VmStatusEditor.annotate(VmStatusEditor.step(v, Step.VirtualMachineCreation), "target-vm", ref);
             v.newName = target.name();
         });
+        ExternalVolumes.detachFromSource(vm); // only now: the target VM holds the volumes
         return Outcome.NEXT;
     }
 }

@@ -72,6 +72,8 @@ public final class DiskPhases {
     private static final class CopyState {
         CopyJobs.Job job;
         boolean startedSeen;
+        /** The VM's Pending condition says it waits for slots (so it is cleared when the copy starts). */
+        boolean pendingShown;
     }
 
     private CopyState state(VmContext vm) {
@@ -132,6 +134,7 @@ public final class DiskPhases {
                 throw new HoistException(HoistException.Type.USER_ERROR, c.type(), c.message());
             }
         }
+        ExternalVolumes.requireAbilities(vm, spec);
         List<AllocatedDisk> disks = vm.destination().allocateDisks(spec);
         vm.allocated(disks);
         return disks;
@@ -166,9 +169,17 @@ public final class DiskPhases {
         }
         if (job != null) {
             if (!job.started().isDone()) {
+                synchronized (s) {
+                    s.pendingShown = true;
+                }
                 return Outcome.waitFor(job.started(), "waiting: in-flight limit reached (max " + scheduler.limit() + ")");
             }
-            if (firstSightOfStart) {
+            boolean shown;
+            synchronized (s) {
+                shown = s.pendingShown;
+                s.pendingShown = false;
+            }
+            if (firstSightOfStart && shown) {
                 vm.status().clearPending();
             }
             if (!job.done().isDone()) {
@@ -195,8 +206,10 @@ public final class DiskPhases {
             }
             return Outcome.NEXT;
         }
-        // Attach-only shared disks were copied by another VM (or an earlier plan): nothing to transfer here.
-        List<AllocatedDisk> disks = allocated(vm).stream().filter(a -> !a.disk().attachOnly()).toList();
+        // Attach-only shared disks were copied by another VM (or an earlier plan), external volumes are handed over:
+        // nothing to transfer for either.
+        List<AllocatedDisk> disks = ExternalVolumes.copied(allocated(vm));
+        ExternalVolumes.markAttached(vm, vm.phase().step());
         if (disks.isEmpty()) {
             return Outcome.NEXT;
         }
@@ -205,12 +218,16 @@ public final class DiskPhases {
                 run.migrationUid() + "/" + run.vmId() + "/" + UUID.randomUUID(), vm.hostKey(), disks.size(),
                 vm.planInt("hoist.io/max-inflight-disks"));
         CopyJobs.Job added = jobs.add(round, run.migrationName(), vm.phase().step().name(), diskTasks(vm, disks));
+        // A host with room takes the round at once (the usual case once VMs start only with a place): no Pending
+        // write then, which a VM copying right away would show for a moment and clear again.
+        boolean room = scheduler.hasRoom(vm.hostKey());
         synchronized (s) {
             s.job = added;
             s.startedSeen = false;
+            s.pendingShown = !room;
         }
         sender.send(round);
-        return Outcome.waitFor(added.started(), "waiting: in-flight limit reached (max " + scheduler.limit() + ")");
+        return Outcome.waitFor(added.started(), room ? null : "waiting: in-flight limit reached (max " + scheduler.limit() + ")");
     }
 
     /** Stops this VM's round (cancel flag), waits (bounded) for its copies to notice; the consumer frees the slots. */

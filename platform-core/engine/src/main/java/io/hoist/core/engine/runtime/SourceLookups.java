@@ -1,4 +1,4 @@
-package io.hoist.core.engine.controller;
+package io.hoist.core.engine.runtime;
 
 import io.hoist.api.Condition;
 import io.hoist.api.destination.Destination;
@@ -7,7 +7,6 @@ import io.hoist.api.inventory.InventoryView;
 import io.hoist.api.source.SourceProvider;
 import io.hoist.api.source.SourceVm;
 import io.hoist.api.source.VmRef;
-import io.hoist.core.engine.runtime.Extensions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +15,10 @@ import java.util.Optional;
 /**
  * What plan validation asks the providers, remembered so a plan pass costs no live call per VM: a VM description
  * is kept until the source's inventory revision moves (a VM changed, appeared or went), a target check for
- * {@link #TARGET_TTL_MS} (the target has no revision). A migration's own run always asks live.
+ * {@link #TARGET_TTL_MS} (the target has no revision). A migration's own run always asks live; the engine's VM
+ * admission reads the same descriptions to learn a waiting VM's host and disks without a live call.
  */
-final class SourceLookups {
+public final class SourceLookups {
     static final long TARGET_TTL_MS = 60_000;
     private static final int MAX_ENTRIES = 50_000;
 
@@ -33,7 +33,7 @@ final class SourceLookups {
     private final Map<VmKey, Optional<SourceVm>> described = lru();
     private final Map<TargetKey, Checked> checked = lru();
 
-    SourceLookups(Extensions extensions, InventoryView inventory) {
+    public SourceLookups(Extensions extensions, InventoryView inventory) {
         this.extensions = extensions;
         this.inventory = inventory;
     }
@@ -47,7 +47,7 @@ final class SourceLookups {
         };
     }
 
-    Optional<SourceVm> describe(String providerUid, SourceProvider source, VmRef ref) throws Exception {
+    public Optional<SourceVm> describe(String providerUid, SourceProvider source, VmRef ref) throws Exception {
         long revision = inventory == null ? 0 : inventory.revision(providerUid);
         VmKey key = new VmKey(providerUid, revision, ref.id(), ref.name(), source);
         if (revision > 0) {
@@ -67,7 +67,7 @@ final class SourceLookups {
         return vm;
     }
 
-    List<Condition> validateTarget(Destination destination, TargetVmSpec spec) throws Exception {
+    public List<Condition> validateTarget(Destination destination, TargetVmSpec spec) throws Exception {
         TargetKey key = new TargetKey(destination, spec);
         long now = System.currentTimeMillis();
         synchronized (checked) {
