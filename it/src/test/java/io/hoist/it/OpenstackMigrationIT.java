@@ -167,13 +167,14 @@ class OpenstackMigrationIT {
     }
 
     /**
-     * examples/openstack's Secret and Provider, with only their placeholders (Keystone URL, user, password, project)
+     * examples/openstack's Namespace, Secret and Provider, with only their placeholders (Keystone URL, user, password, project)
      * replaced by the testbed's: the OpenStack Provider becomes Ready. (The example's destination, the local
      * cluster, needs a Kubernetes API this test does not have.)
      */
     private static void applyExample(ApiClient api, OpenstackTestbed bed) throws Exception {
         Path examples = Path.of(System.getProperty("hoist.repo.root"), "examples", "openstack");
-        String yaml = Files.readString(examples.resolve("10-secret.yaml")) + "\n---\n"
+        String yaml = Files.readString(examples.resolve("00-namespace.yaml")) + "\n---\n"
+                + Files.readString(examples.resolve("10-secret.yaml")) + "\n---\n"
                 + Files.readString(examples.resolve("20-providers.yaml"));
         String placeholders = yaml;
         yaml = yaml.replace("https://keystone.example.com:5000/v3", bed.text("authUrl"))

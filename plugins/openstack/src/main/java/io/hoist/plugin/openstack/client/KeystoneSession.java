@@ -86,6 +86,34 @@ public final class KeystoneSession {
 
     /** Logs in now; failures are {@link HoistException}s with the reason a connection test reports. */
     public synchronized KeystoneToken login() {
+        try {
+            return authenticate(true);
+        } catch (HoistException e) {
+            // Keystone answers a scope the user cannot have (no such project, or no role on it) with the same 401 as
+            // wrong credentials; an unscoped login with the same credentials tells the two apart
+            if (!"ConnectionAuthFailed".equals(e.code()) || config.authType() == OpenstackConfig.AuthType.APPLICATION_CREDENTIAL
+                    || !identityAccepted()) {
+                throw e;
+            }
+            String project = config.projectId() != null ? "projectID " + config.projectId()
+                    : "projectName " + config.projectName() + " (domainName " + config.domainName() + ")";
+            throw new HoistException(HoistException.Type.USER_ERROR, "ProjectNotFound", "Keystone accepted "
+                    + config.principal() + " but not the Secret's " + project
+                    + ": no such project, or no role on it for this user", e);
+        }
+    }
+
+    /** True when Keystone accepts the credentials without a project scope. */
+    private boolean identityAccepted() {
+        try {
+            authenticate(false);
+            return true;
+        } catch (HoistException e) {
+            return false;
+        }
+    }
+
+    private KeystoneToken authenticate(boolean scoped) {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode identity = body.putObject("auth").putObject("identity");
         ArrayNode methods = identity.putArray("methods");
@@ -117,7 +145,7 @@ public final class KeystoneSession {
                 ac.put("secret", config.appCredentialSecret());
             }
         }
-        if (config.authType() != OpenstackConfig.AuthType.APPLICATION_CREDENTIAL) { // those are scoped already
+        if (scoped && config.authType() != OpenstackConfig.AuthType.APPLICATION_CREDENTIAL) { // those are scoped already
             ObjectNode project = body.with("auth").putObject("scope").putObject("project");
             if (config.projectId() != null) {
                 project.put("id", config.projectId());
@@ -166,7 +194,7 @@ public final class KeystoneSession {
             t.setId(r.headers().firstValue("X-Subject-Token").orElseThrow(
                     () -> new IOException("Keystone's answer has no X-Subject-Token header")));
             t.setEndpoint(config.authUrl().toString());
-            if (t.getProject() == null) {
+            if (t.getProject() == null && scoped) {
                 throw new HoistException(HoistException.Type.USER_ERROR, "ProjectNotFound",
                         "the token of " + config.principal() + " is not scoped to a project");
             }
