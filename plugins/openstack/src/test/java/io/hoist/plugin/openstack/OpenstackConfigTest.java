@@ -50,6 +50,9 @@ class OpenstackConfigTest {
         s.put("cacert", "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----");
         String m = messages(OpenstackConfig.validate(provider("https://k/v3", s)));
         assertThat(m).contains("'projectName'", "'insecureSkipVerify'", "'cacert'").doesNotContain("s3cret-value");
+        // a Secret with a project only: both password-login keys named in one condition
+        m = messages(OpenstackConfig.validate(provider("https://k/v3", new HashMap<>(Map.of("projectName", "p")))));
+        assertThat(m).contains("'username'", "'password'");
     }
 
     @Test
