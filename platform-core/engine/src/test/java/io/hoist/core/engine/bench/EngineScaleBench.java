@@ -64,17 +64,6 @@ public final class EngineScaleBench {
         return best / (1024.0 * 1024.0);
     }
 
-    /** The live heap's 20 biggest classes (jcmd GC.class_histogram of this JVM), on stderr. */
-    static void printHistogram() throws Exception {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
-                .redirectErrorStream(true).start();
-        try (var lines = p.inputReader().lines()) {
-            lines.limit(24).forEach(System.err::println);
-        }
-        p.waitFor();
-    }
-
     static Result run(int n, int plans) throws Exception {
         Path dir = Files.createTempDirectory("hoist-engine-bench");
         SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(n, 1, 256 * 1024, 8, false);
@@ -118,11 +107,7 @@ public final class EngineScaleBench {
             }
             double total = (System.nanoTime() - t0) / 1e9;
             double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6 / n;
-            double heap = heapAfterGc();
-            if (Boolean.getBoolean("bench.histogram")) {
-                printHistogram(); // what the heap holds once every plan succeeded: run.sh ... with BENCH_HISTOGRAM=1
-            }
-            return new Result(first, total, cpuMs, heap);
+            return new Result(first, total, cpuMs, heapAfterGc());
         }
     }
 }
