@@ -1,7 +1,9 @@
 package io.hoist.plugin.openstack;
 
 import io.hoist.api.Condition;
+import io.hoist.api.provider.FieldError;
 import io.hoist.api.provider.ProviderConfig;
+import io.hoist.api.provider.ProviderSpec;
 import io.hoist.api.transfer.TlsSettings;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -26,6 +28,31 @@ public record OpenstackConfig(URI authUrl, AuthType authType, String username, S
                               TlsSettings tls) {
     /** How the provider logs in to Keystone. */
     public enum AuthType { PASSWORD, TOKEN, APPLICATION_CREDENTIAL }
+
+    /**
+     * What the spec alone shows, for the API's 422 before the Provider is stored: MTV's OpenStack Secret may carry the
+     * URL ({@code url}), so an empty {@code spec.url} is only missing when no Secret is named.
+     */
+    public static List<FieldError> checkSpec(ProviderSpec spec) {
+        List<FieldError> out = new ArrayList<>();
+        if (blank(spec.url())) {
+            if (blank(spec.secretName())) {
+                out.add(new FieldError("spec.url", FieldError.Reason.REQUIRED,
+                        "Required value: the Keystone v3 endpoint, e.g. https://keystone.example.com:5000/v3"));
+            }
+        } else {
+            String problem = urlProblem(spec.url());
+            if (problem != null) {
+                out.add(new FieldError("spec.url", FieldError.Reason.INVALID,
+                        "Invalid value: \"" + spec.url() + "\": " + problem));
+            }
+        }
+        if (blank(spec.secretName())) {
+            out.add(new FieldError("spec.secret.name", FieldError.Reason.REQUIRED,
+                    "Required value: the Secret with the OpenStack credentials (username, password, projectName, domainName)"));
+        }
+        return out;
+    }
 
     /** Static checks: UrlNotValid / SecretNotValid conditions, each naming the field and the reason. */
     public static List<Condition> validate(ProviderConfig c) {

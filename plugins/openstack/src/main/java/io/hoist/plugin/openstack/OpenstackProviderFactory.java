@@ -2,7 +2,10 @@ package io.hoist.plugin.openstack;
 
 import io.hoist.api.Condition;
 import io.hoist.api.host.HostContext;
+import io.hoist.api.provider.ChecksProviderSpec;
 import io.hoist.api.provider.ConfigProperty;
+import io.hoist.api.provider.FieldError;
+import io.hoist.api.provider.ProviderSpec;
 import io.hoist.api.provider.ConfigProperty.Where;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.provider.SourceProviderFactory;
@@ -12,7 +15,7 @@ import org.pf4j.Extension;
 
 /** Makes {@code type: openstack} Providers (a Keystone v3 endpoint and a project) migration sources. */
 @Extension
-public final class OpenstackProviderFactory implements SourceProviderFactory {
+public final class OpenstackProviderFactory implements SourceProviderFactory, ChecksProviderSpec {
     @Override
     public String type() {
         return "openstack";
@@ -47,6 +50,11 @@ public final class OpenstackProviderFactory implements SourceProviderFactory {
     @Override
     public List<Condition> validate(ProviderConfig config) {
         return OpenstackConfig.validate(config);
+    }
+
+    @Override
+    public List<FieldError> checkSpec(ProviderSpec spec) {
+        return OpenstackConfig.checkSpec(spec);
     }
 
     @Override
