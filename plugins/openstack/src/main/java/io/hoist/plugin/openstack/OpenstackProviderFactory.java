@@ -10,12 +10,14 @@ import io.hoist.api.provider.ConfigProperty.Where;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.provider.SourceProviderFactory;
 import io.hoist.api.source.SourceProvider;
+import io.hoist.api.validation.ShipsValidationRules;
+import io.hoist.api.validation.ValidationRules;
 import java.util.List;
 import org.pf4j.Extension;
 
 /** Makes {@code type: openstack} Providers (a Keystone v3 endpoint and a project) migration sources. */
 @Extension
-public final class OpenstackProviderFactory implements SourceProviderFactory, ChecksProviderSpec {
+public final class OpenstackProviderFactory implements SourceProviderFactory, ChecksProviderSpec, ShipsValidationRules {
     @Override
     public String type() {
         return "openstack";
@@ -60,5 +62,11 @@ public final class OpenstackProviderFactory implements SourceProviderFactory, Ch
     @Override
     public SourceProvider create(ProviderConfig config, HostContext context) {
         return new OpenstackSource(config, context);
+    }
+
+    /** MTV's {@code io.konveyor.forklift.openstack} package, shipped in this plugin's jar (see its README). */
+    @Override
+    public ValidationRules validationRules() {
+        return new ValidationRules("openstack", "rules/openstack", List.of("rules_version.rego", "validate.rego", "vm.rego"));
     }
 }
