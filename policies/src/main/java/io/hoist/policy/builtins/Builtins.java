@@ -134,6 +134,7 @@ public final class Builtins {
         Network.register();
         Keys.register();
         RegoAst.register();
+        TextTemplate.register();
     }
 
     /**

@@ -152,6 +152,69 @@ final class Keys {
         return new PrivateKey(m, null, x);
     }
 
+    /**
+     * The first private key of a PEM text as a JDK key (for TLS client certificates): PKCS#8 as is, PKCS#1 RSA
+     * from its CRT fields, SEC1 EC re-wrapped as PKCS#8 with the curve its [0] field names.
+     */
+    static java.security.PrivateKey javaPrivateKey(String pem) throws GeneralSecurityException {
+        int begin = pem.indexOf("-----BEGIN ");
+        int typeEnd = begin < 0 ? -1 : pem.indexOf("-----", begin + 11);
+        if (typeEnd < 0) throw new GeneralSecurityException("no PEM private key found");
+        String type = pem.substring(begin + 11, typeEnd);
+        int end = pem.indexOf("-----END " + type + "-----", typeEnd);
+        if (end < 0) throw new GeneralSecurityException("unterminated PEM block " + type);
+        byte[] der;
+        try { der = Base64.getMimeDecoder().decode(pem.substring(typeEnd + 5, end)); }
+        catch (IllegalArgumentException e) { throw new GeneralSecurityException("PEM block " + type + " is not base64"); }
+        try {
+            return switch (type) {
+                case "RSA PRIVATE KEY" -> {
+                    List<byte[]> f = Der.children(Der.content(der, 0x30));
+                    BigInteger[] v = new BigInteger[9];
+                    for (int i = 0; i < 9; i++) v[i] = new BigInteger(Der.content(f.get(i), 0x02));
+                    yield java.security.KeyFactory.getInstance("RSA").generatePrivate(
+                            new java.security.spec.RSAPrivateCrtKeySpec(v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]));
+                }
+                case "EC PRIVATE KEY" -> {
+                    byte[] curve = null;
+                    for (byte[] x : Der.children(Der.content(der, 0x30))) if ((x[0] & 0xff) == 0xa0) curve = Der.content(x, 0xa0);
+                    if (curve == null) throw new GeneralSecurityException("EC PRIVATE KEY without its curve");
+                    byte[] alg = tlv(0x30, concat(tlv(0x06, HexFormat.of().parseHex(EC_OID)), curve));
+                    byte[] pkcs8 = tlv(0x30, concat(new byte[] {2, 1, 0}, alg, tlv(0x04, der)));
+                    yield java.security.KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(pkcs8));
+                }
+                case "PRIVATE KEY" -> {
+                    List<byte[]> alg = Der.children(Der.content(Der.children(Der.content(der, 0x30)).get(1), 0x30));
+                    String oid = HexFormat.of().formatHex(Der.content(alg.get(0), 0x06));
+                    String algorithm = oid.equals(RSA_OID) ? "RSA" : oid.equals(EC_OID) ? "EC" : null;
+                    if (algorithm == null) throw new GeneralSecurityException("unsupported PKCS#8 key algorithm " + oid);
+                    yield java.security.KeyFactory.getInstance(algorithm).generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+                }
+                default -> throw new GeneralSecurityException("PEM block " + type + " is not a private key");
+            };
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new GeneralSecurityException("malformed " + type + ": " + e.getMessage());
+        }
+    }
+
+    private static byte[] tlv(int tag, byte[] content) {
+        int n = content.length;
+        byte[] len = n < 0x80 ? new byte[] {(byte) n}
+                : n < 0x100 ? new byte[] {(byte) 0x81, (byte) n}
+                : n < 0x10000 ? new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n}
+                : new byte[] {(byte) 0x83, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
+        return concat(new byte[] {(byte) tag}, len, content);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) n += p.length;
+        byte[] out = new byte[n];
+        int at = 0;
+        for (byte[] p : parts) { System.arraycopy(p, 0, out, at, p.length); at += p.length; }
+        return out;
+    }
+
     // ------------------------------------------------------------------ key pairs
 
     private static Object keypair(String certText, String keyText) {

@@ -12,6 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
@@ -26,6 +28,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -110,15 +114,25 @@ final class Network {
         EvaluationContext.requireNetwork(SEND);
         String key = Values.toJsonText(req);
         return EvaluationContext.current().memo(SEND + "\u0000" + key, () -> {
+            int retries;
+            boolean serialized;
+            try {
+                retries = retries(req.get("max_retry_attempts"));
+                serialized = serializedCaching(req.get("caching_mode"));
+            } catch (BuiltinError e) {
+                if (raiseError) throw e;
+                return errorResult("eval_http_send_internal_error", e.getMessage());
+            }
             boolean useCache = Boolean.TRUE.equals(req.get("cache")) || Boolean.TRUE.equals(req.get("force_cache"));
             if (useCache) {
                 Cached c = CACHE.get(key);
-                if (c != null && System.nanoTime() - c.expiresAtNanos < 0) return c.response;
+                if (c != null && System.nanoTime() - c.expiresAtNanos < 0)
+                    return c.response instanceof Serialized(String json) ? Values.parseJson(json) : c.response;
             }
             try {
-                HttpResponse<byte[]> resp = execute(req, method);
+                HttpResponse<byte[]> resp = executeWithRetries(req, method, retries);
                 Object out = response(req, resp);
-                if (useCache) remember(key, req, resp, out);
+                if (useCache) remember(key, req, resp, serialized ? new Serialized(Values.toJsonText(out)) : out);
                 return out;
             } catch (BuiltinError e) {
                 throw e;
@@ -126,18 +140,59 @@ final class Network {
                 // the exception's own text may quote the URL too
                 String msg = redacted(SEND + ": " + req.get("method") + " " + req.get("url") + ": " + describe(e));
                 if (raiseError) throw new BuiltinError("eval_builtin_error", msg);
-                TreeMap<Object, Object> err = Values.newObject();
-                err.put("code", "eval_http_send_network_error");
-                err.put("message", msg);
-                TreeMap<Object, Object> out = Values.newObject();
-                out.put("status_code", d(0));
-                out.put("error", err);
-                return out;
+                return errorResult("eval_http_send_network_error", msg);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new BuiltinError("eval_builtin_error", SEND + ": interrupted");
             }
         });
+    }
+
+    /** raise_error false: {"status_code": 0, "error": {"code", "message"}} instead of an error. */
+    private static Object errorResult(String code, String message) {
+        TreeMap<Object, Object> err = Values.newObject();
+        err.put("code", code);
+        err.put("message", message);
+        TreeMap<Object, Object> out = Values.newObject();
+        out.put("status_code", d(0));
+        out.put("error", err);
+        return out;
+    }
+
+    /** A cached response kept as JSON text (caching_mode "serialized", OPA's default): each hit decodes its own copy. */
+    private record Serialized(String json) {}
+
+    private static int retries(Object v) {
+        if (v == null) return 0;
+        if (v instanceof Number n) {
+            java.math.BigDecimal b = new java.math.BigDecimal(n.toString());
+            if (b.signum() >= 0 && b.stripTrailingZeros().scale() <= 0 && b.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0) return b.intValue();
+        }
+        throw new BuiltinError("eval_builtin_error", SEND + ": invalid value " + Values.toJsonText(v) + " for field \"max_retry_attempts\"");
+    }
+
+    private static boolean serializedCaching(Object v) {
+        if (v == null || "serialized".equals(v)) return true;
+        if ("deserialized".equals(v)) return false;
+        if (v instanceof String s) throw new BuiltinError("eval_builtin_error", SEND + ": invalid value specified for \"caching_mode\" field: " + s);
+        throw new BuiltinError("eval_builtin_error", SEND + ": invalid value for \"caching_mode\" field");
+    }
+
+    /**
+     * Sends the request, and again after a network error up to max_retry_attempts times, waiting as OPA does
+     * (100 ms, then growing by 1.6x with 20% jitter, at most 60 s). An HTTP error status is a response, not retried.
+     */
+    private static HttpResponse<byte[]> executeWithRetries(Map<Object, Object> req, String method, int retries)
+            throws IOException, InterruptedException, GeneralSecurityException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return execute(req, method);
+            } catch (IOException e) {
+                if (attempt >= retries) throw e;
+                double delay = Math.min(100 * Math.pow(1.6, attempt), 60_000) * (0.8 + 0.4 * java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+                Thread.sleep((long) delay);
+            }
+        }
     }
 
     /** The URL without user:password@, so credentials in it never reach an error, a log or a report. */
@@ -187,26 +242,120 @@ final class Network {
         return ns <= 0 ? Duration.ofDays(1) : Duration.ofNanos(ns);
     }
 
+    /**
+     * The TLS context a request asks for, as OPA builds its tls.Config: client certificate pairs (PEM text,
+     * files, or environment variables), CAs added to the system pool when tls_use_system_certs is true and
+     * replacing it otherwise, or no verification at all when tls_insecure_skip_verify is true.
+     */
     private static SSLContext sslContext(Map<Object, Object> req) throws GeneralSecurityException, IOException {
+        KeyManager[] keyManagers = clientKeyManagers(req);
+        TrustManager[] trustManagers;
+        if (Boolean.TRUE.equals(req.get("tls_insecure_skip_verify"))) trustManagers = new TrustManager[] {new TrustEverything()};
+        else {
+            List<X509Certificate> cas = new ArrayList<>();
+            if (req.get("tls_ca_cert") instanceof String pem) cas.addAll(caCerts("tls_ca_cert", pem.replace("\\n", "\n")));
+            if (req.get("tls_ca_cert_file") instanceof String file) cas.addAll(caCerts("tls_ca_cert_file", readFile("tls_ca_cert_file", file)));
+            if (req.get("tls_ca_cert_env_variable") instanceof String env) cas.addAll(caCerts("tls_ca_cert_env_variable", readEnv("tls_ca_cert_env_variable", env)));
+            if (cas.isEmpty()) trustManagers = null; // the JDK's default trust store
+            else {
+                KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+                ks.load(null, null);
+                int i = 0;
+                if (Boolean.TRUE.equals(req.get("tls_use_system_certs")))
+                    for (X509Certificate c : systemCas()) ks.setCertificateEntry("system" + i++, c);
+                for (X509Certificate c : cas) ks.setCertificateEntry("ca" + i++, c);
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(ks);
+                trustManagers = tmf.getTrustManagers();
+            }
+        }
+        if (keyManagers == null && trustManagers == null) return SSLContext.getDefault();
         SSLContext ctx = SSLContext.getInstance("TLS");
-        if (Boolean.TRUE.equals(req.get("tls_insecure_skip_verify"))) {
-            ctx.init(null, new TrustManager[] {new TrustEverything()}, new SecureRandom());
-            return ctx;
+        ctx.init(keyManagers, trustManagers, new SecureRandom());
+        return ctx;
+    }
+
+    private static List<X509Certificate> caCerts(String field, String pem) throws GeneralSecurityException {
+        List<X509Certificate> out = new ArrayList<>();
+        for (var c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))))
+            out.add((X509Certificate) c);
+        if (out.isEmpty()) throw new BuiltinError("eval_builtin_error", SEND + ": " + field + ": no certificate found");
+        return out;
+    }
+
+    private static List<X509Certificate> systemCas() throws GeneralSecurityException {
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init((KeyStore) null);
+        List<X509Certificate> out = new ArrayList<>();
+        for (TrustManager tm : tmf.getTrustManagers())
+            if (tm instanceof javax.net.ssl.X509TrustManager x) out.addAll(List.of(x.getAcceptedIssuers()));
+        return out;
+    }
+
+    /**
+     * The client certificate: each source comes as a pair (tls_client_cert/tls_client_key, the _file pair, the
+     * _env_variable pair), as OPA reads them; the key must belong to the certificate's public key.
+     */
+    private static KeyManager[] clientKeyManagers(Map<Object, Object> req) throws GeneralSecurityException, IOException {
+        String cert = null, key = null, source = null;
+        if (req.get("tls_client_cert") instanceof String c && req.get("tls_client_key") instanceof String k && !c.isEmpty() && !k.isEmpty()) {
+            cert = c; key = k; source = "tls_client_cert/tls_client_key";
+        } else if (req.get("tls_client_cert_file") instanceof String c && req.get("tls_client_key_file") instanceof String k && !c.isEmpty() && !k.isEmpty()) {
+            cert = readFile("tls_client_cert_file", c); key = readFile("tls_client_key_file", k); source = "tls_client_cert_file/tls_client_key_file";
+        } else if (req.get("tls_client_cert_env_variable") instanceof String c && req.get("tls_client_key_env_variable") instanceof String k && !c.isEmpty() && !k.isEmpty()) {
+            cert = readEnv("tls_client_cert_env_variable", c); key = readEnv("tls_client_key_env_variable", k); source = "tls_client_cert_env_variable/tls_client_key_env_variable";
         }
-        if (req.get("tls_ca_cert") instanceof String pem) {
-            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            ks.load(null, null);
-            int i = 0;
-            for (var c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))))
-                ks.setCertificateEntry("ca" + i++, c);
-            if (i == 0) throw new BuiltinError("eval_builtin_error", SEND + ": tls_ca_cert: no certificate found");
-            // OPA adds the given CAs to the system pool when tls_use_system_certs is true; here they replace it otherwise
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            ctx.init(null, tmf.getTrustManagers(), new SecureRandom());
-            return ctx;
+        if (cert == null) return null;
+        List<X509Certificate> chain;
+        java.security.PrivateKey privateKey;
+        try {
+            chain = caCerts(source, cert);
+            privateKey = Keys.javaPrivateKey(key);
+        } catch (GeneralSecurityException e) {
+            // never the key's text: only what was wrong with it
+            throw new BuiltinError("eval_builtin_error", SEND + ": " + source + ": " + e.getMessage());
         }
-        return SSLContext.getDefault();
+        if (!belongsTo(privateKey, chain.get(0).getPublicKey()))
+            throw new BuiltinError("eval_builtin_error", SEND + ": " + source + ": private key does not match public key");
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        char[] password = new char[0];
+        ks.setKeyEntry("client", privateKey, password, chain.toArray(new X509Certificate[0]));
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, password);
+        return kmf.getKeyManagers();
+    }
+
+    /** Whether a private key is the other half of a public key: a signature made with one verifies with the other. */
+    private static boolean belongsTo(java.security.PrivateKey priv, java.security.PublicKey pub) {
+        if (!priv.getAlgorithm().equals(pub.getAlgorithm())) return false;
+        String alg = priv.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256with" + priv.getAlgorithm();
+        try {
+            byte[] probe = "hoist-keypair-probe".getBytes(StandardCharsets.US_ASCII);
+            java.security.Signature s = java.security.Signature.getInstance(alg);
+            s.initSign(priv);
+            s.update(probe);
+            byte[] sig = s.sign();
+            s.initVerify(pub);
+            s.update(probe);
+            return s.verify(sig);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private static String readFile(String field, String path) {
+        try {
+            return Files.readString(Path.of(path), StandardCharsets.US_ASCII);
+        } catch (IOException | RuntimeException e) {
+            throw new BuiltinError("eval_builtin_error", SEND + ": " + field + ": cannot read " + path + ": " + describe(e instanceof IOException io ? io : new IOException(e)));
+        }
+    }
+
+    private static String readEnv(String field, String name) {
+        String v = System.getenv(name);
+        if (v == null || v.isEmpty()) throw new BuiltinError("eval_builtin_error", SEND + ": " + field + ": environment variable " + name + " is not set");
+        return v;
     }
 
     @SuppressWarnings("unchecked")

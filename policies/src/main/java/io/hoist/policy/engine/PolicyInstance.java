@@ -52,6 +52,21 @@ public final class PolicyInstance {
     private Instance instance;
     private Memory memory;
     private MemoryCodec codec;
+
+    /**
+     * The parts of the input our compiler found the rules can read (its custom section: a tree of object keys,
+     * true for anything below), or null when they may read anything.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> inputKeys(com.dylibso.chicory.wasm.WasmModule module) {
+        if (!(module.customSection(io.hoist.policy.rego.compile.RegoCompiler.INPUT_KEYS_SECTION)
+                instanceof com.dylibso.chicory.wasm.types.UnknownCustomSection section)) return null;
+        try {
+            return JSON.readValue(section.bytes(), Map.class);
+        } catch (java.io.IOException e) {
+            return null; // unreadable: lay out the whole input
+        }
+    }
     private boolean ours;
     private Builtins.Builtin[] builtinsById = new Builtins.Builtin[0];
     private Map<String, Integer> entrypoints;
@@ -115,6 +130,7 @@ public final class PolicyInstance {
         ExportFunction malloc = instance.export("opa_malloc");
         ExportFunction heapGet = instance.export("opa_heap_ptr_get");
         codec = new MemoryCodec(memory, n -> (int) malloc.apply(n)[0], () -> (int) heapGet.apply()[0]);
+        if (ours) codec.onlyInputKeys(inputKeys(loaded.module()));
         heapSet = instance.export("opa_heap_ptr_set");
         opaEval = instance.export("opa_eval");
         fuelSet = ours ? instance.export("hoist_fuel_set") : null;
@@ -270,10 +286,10 @@ public final class PolicyInstance {
                 // read straight from memory, which is much cheaper than JSON work inside the module
                 int in = 0;
                 if (hasGiven) {
-                    in = codec.write(givenInput);
+                    in = codec.writeInput(givenInput);
                 } else if (inputJson != null) {
                     try {
-                        in = codec.writeJson(inputJson);
+                        in = codec.writeInputJson(inputJson);
                     } catch (IllegalArgumentException e) {
                         ok = true;
                         throw new IllegalArgumentException("input: " + e.getMessage(), e);

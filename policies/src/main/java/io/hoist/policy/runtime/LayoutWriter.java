@@ -84,10 +84,19 @@ public final class LayoutWriter {
 
     /** Lays out one JSON document (the whole text); returns its address. */
     public int json(String text) {
+        return json(text, null);
+    }
+
+    /**
+     * Lays out one JSON document; of a top-level object only the parts in {@code rootKeys} (a tree of member
+     * names, true for everything below one; null: all). Skipped members are still read through, so malformed JSON
+     * anywhere is still refused.
+     */
+    public int json(String text, Map<String, Object> rootKeys) {
         try (JsonParser p = JSON.createParser(text)) {
             JsonToken t = p.nextToken();
             if (t == null) return addr(header(Layout.NULL));
-            int a = json(p, t);
+            int a = rootKeys != null && t == JsonToken.START_OBJECT ? jsonObject(p, rootKeys) : json(p, t);
             if (p.nextToken() != null) throw new IllegalArgumentException("invalid JSON: more than one value in the document");
             return a;
         } catch (IOException e) {
@@ -124,6 +133,42 @@ public final class LayoutWriter {
             }
             default: throw new IllegalArgumentException("invalid JSON: unexpected " + t);
         }
+    }
+
+    /** A JSON object (its START_OBJECT read) with only the parts in {@code keep} (see {@link #json(String, Map)}). */
+    @SuppressWarnings("unchecked")
+    private int jsonObject(JsonParser p, Map<String, Object> keep) throws IOException {
+        int mark = pairTop, from = entryTop;
+        for (JsonToken e = p.nextToken(); e != JsonToken.END_OBJECT; e = p.nextToken()) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            Object below = keep.get(name);
+            if (below == null) {
+                p.skipChildren();
+                continue;
+            }
+            int a = below instanceof Map<?, ?> sub && v == JsonToken.START_OBJECT ? jsonObject(p, (Map<String, Object>) sub) : json(p, v);
+            pushEntry(name);
+            pushPair(0, a);
+        }
+        return jsonObject(mark, from);
+    }
+
+    /**
+     * The parts of {@code m} in {@code keep} (a tree of keys, true for everything below one), in m's order, as m's
+     * own kind of map for Values' form; values that are not maps are kept whole.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<?, ?> onlyKeys(Map<?, ?> m, Map<String, Object> keep) {
+        Map<Object, Object> out = m instanceof TreeMap<?, ?> t && t.comparator() == Values.ORDER ? Values.newObject()
+                : new java.util.LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!(e.getKey() instanceof String k)) continue;
+            Object below = keep.get(k);
+            if (below == null) continue;
+            out.put(k, below instanceof Map<?, ?> sub && e.getValue() instanceof Map<?, ?> v ? onlyKeys(v, (Map<String, Object>) sub) : e.getValue());
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- Java values

@@ -129,6 +129,26 @@ public final class MemoryCodec {
         this.stableBelow = addr;
     }
 
+    private Map<String, Object> inputKeys;
+
+    /**
+     * Lays out only these parts of an input object ({@link #writeInput}, {@link #writeInputJson}): a tree of keys,
+     * true for everything below one; the rules read no others. Null lays out everything.
+     */
+    public void onlyInputKeys(Map<String, Object> keys) {
+        this.inputKeys = keys;
+    }
+
+    /** {@link #write} of the input: an object keeps only the keys the rules read. */
+    public int writeInput(Object v) {
+        return write(inputKeys != null && v instanceof Map<?, ?> m ? LayoutWriter.onlyKeys(m, inputKeys) : v);
+    }
+
+    /** {@link #writeJson} of the input: an object keeps only the keys the rules read. */
+    public int writeInputJson(String text) {
+        return writeJson(text, inputKeys);
+    }
+
     /** Writes a value (Values' form or a Jackson-style JSON tree) with one allocation and one copy. */
     public int write(Object v) {
         if (v == null) return 0;
@@ -146,13 +166,17 @@ public final class MemoryCodec {
 
     /** Writes a JSON document given as text, streamed into the layout; IllegalArgumentException when it is not JSON. */
     public int writeJson(String text) {
+        return writeJson(text, null);
+    }
+
+    private int writeJson(String text, Map<String, Object> rootKeys) {
         int base = heapPointer.getAsInt();
         writer.reset(base);
-        int root = writer.json(text);
+        int root = writer.json(text, rootKeys);
         int p = malloc.applyAsInt(writer.length());
         if (p != base) {
             writer.reset(p);
-            root = writer.json(text);
+            root = writer.json(text, rootKeys);
         }
         mem.write(p, writer.bytes(), 0, writer.length());
         return root;

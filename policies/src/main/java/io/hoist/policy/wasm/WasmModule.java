@@ -75,6 +75,15 @@ public final class WasmModule {
 
     public void data(int offset, byte[] bytes) { dataOffsets.add(offset); dataSegments.add(bytes); }
 
+    private final List<String> customNames = new ArrayList<>();
+    private final List<byte[]> customContents = new ArrayList<>();
+
+    /** A custom section (ignored by other Wasm hosts); written after the name section. */
+    public void customSection(String name, byte[] content) {
+        customNames.add(name);
+        customContents.add(content);
+    }
+
     public byte[] encode() {
         Bytes m = new Bytes();
         m.raw(new byte[] {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00});
@@ -122,6 +131,7 @@ public final class WasmModule {
         for (int i = 0; i < bodies.size(); i++) fnames.u(imports.size() + i).name(funcNames.get(i));
         names.b(1).sized(fnames);
         m.b(0).sized(names);
+        for (int i = 0; i < customNames.size(); i++) m.b(0).sized(new Bytes().name(customNames.get(i)).raw(customContents.get(i)));
         return m.toArray();
     }
 

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.hoist.policy.engine.Limits;
 import io.hoist.policy.engine.PolicyEngine;
@@ -20,10 +22,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +40,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,11 +65,12 @@ class NetworkBuiltinsTest {
             schema := json.match_schema({"n": 1}, {"properties": {"n": {"$ref": input.ref}}})
             """;
     private static HttpServer http;
-    private static HttpsServer https;
+    private static HttpsServer https, mutualTls;
     private static ExecutorService serverThreads;
     private static final Map<String, AtomicInteger> HITS = new ConcurrentHashMap<>();
     private static final CountDownLatch RELEASE_SLOW = new CountDownLatch(1);
-    private static String base, secureBase, caPem;
+    private static String base, secureBase, mutualBase, caPem, serverKeyPem, clientCertPem, clientKeyPkcs8Pem, clientKeyPkcs1Pem,
+            ecClientCertPem, ecClientKeyPem;
     private static byte[] wasm;
 
     @BeforeAll
@@ -108,6 +117,44 @@ class NetworkBuiltinsTest {
         https.start();
         secureBase = "https://localhost:" + https.getAddress().getPort();
 
+        // a server that requires a client certificate: it trusts the two client certificates made here and
+        // answers with the subject of the one presented
+        serverKeyPem = pem("PRIVATE KEY", store.getKey("srv", "changeit".toCharArray()).getEncoded());
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        Path clients = dir.resolve("clients.p12");
+        for (String[] c : List.of(new String[] {"rsa-client", "RSA", "2048"}, new String[] {"ec-client", "EC", "256"})) {
+            run(keytool(), "-genkeypair", "-alias", c[0], "-keyalg", c[1], "-keysize", c[2], "-dname", "CN=" + c[0], "-validity", "3650",
+                    "-storetype", "PKCS12", "-keystore", clients.toString(), "-storepass", "changeit", "-keypass", "changeit");
+        }
+        KeyStore clientStore = KeyStore.getInstance("PKCS12");
+        try (var in = new FileInputStream(clients.toFile())) { clientStore.load(in, "changeit".toCharArray()); }
+        clientCertPem = pem("CERTIFICATE", clientStore.getCertificate("rsa-client").getEncoded());
+        byte[] rsaPkcs8 = clientStore.getKey("rsa-client", "changeit".toCharArray()).getEncoded();
+        clientKeyPkcs8Pem = pem("PRIVATE KEY", rsaPkcs8);
+        clientKeyPkcs1Pem = pem("RSA PRIVATE KEY", pkcs8Payload(rsaPkcs8));
+        ecClientCertPem = pem("CERTIFICATE", clientStore.getCertificate("ec-client").getEncoded());
+        ecClientKeyPem = pem("PRIVATE KEY", clientStore.getKey("ec-client", "changeit".toCharArray()).getEncoded());
+        trusted.setCertificateEntry("rsa-client", clientStore.getCertificate("rsa-client"));
+        trusted.setCertificateEntry("ec-client", clientStore.getCertificate("ec-client"));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trusted);
+        SSLContext mutual = SSLContext.getInstance("TLS");
+        mutual.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        mutualTls = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        mutualTls.setHttpsConfigurator(new HttpsConfigurator(mutual) {
+            @Override public void configure(HttpsParameters params) {
+                SSLParameters p = mutual.getDefaultSSLParameters();
+                p.setNeedClientAuth(true);
+                params.setSSLParameters(p);
+            }
+        });
+        mutualTls.setExecutor(serverThreads);
+        mutualTls.createContext("/who", ex -> respond(ex, 200, "application/json",
+                JSON.writeValueAsString(Map.of("client", ((HttpsExchange) ex).getSSLSession().getPeerPrincipal().getName())), Map.of()));
+        mutualTls.start();
+        mutualBase = "https://localhost:" + mutualTls.getAddress().getPort();
+
         wasm = RegoCompiler.compile(List.of(new SourceFile("t.rego", POLICY)), List.of("t/send", "t/twice", "t/lookup", "t/schema")).wasm();
     }
 
@@ -116,6 +163,7 @@ class NetworkBuiltinsTest {
         RELEASE_SLOW.countDown();
         if (http != null) http.stop(0);
         if (https != null) https.stop(0);
+        if (mutualTls != null) mutualTls.stop(0);
         if (serverThreads != null) serverThreads.shutdownNow();
     }
 
@@ -125,6 +173,33 @@ class NetworkBuiltinsTest {
         headers.forEach((k, v) -> v.forEach(x -> ex.getResponseHeaders().add(k, x)));
         ex.sendResponseHeaders(code, b.length);
         try (var out = ex.getResponseBody()) { out.write(b); }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    /** The key inside a PKCS#8 PrivateKeyInfo (its third element, an OCTET STRING): PKCS#1 for an RSA key. */
+    private static byte[] pkcs8Payload(byte[] pkcs8) {
+        int[] at = {0};
+        readHeader(pkcs8, at); // SEQUENCE
+        for (int i = 0; i < 2; i++) { // version, AlgorithmIdentifier
+            int skip = readHeader(pkcs8, at);
+            at[0] += skip;
+        }
+        int len = readHeader(pkcs8, at); // OCTET STRING
+        return Arrays.copyOfRange(pkcs8, at[0], at[0] + len);
+    }
+
+    /** Skips a DER tag and length; returns the length. */
+    private static int readHeader(byte[] der, int[] at) {
+        at[0]++;
+        int b = der[at[0]++] & 0xff;
+        if (b < 0x80) return b;
+        int len = 0;
+        for (int i = 0; i < (b & 0x7f); i++) len = len << 8 | (der[at[0]++] & 0xff);
+        return len;
     }
 
     private static String keytool() { return Path.of(System.getProperty("java.home"), "bin", "keytool").toString(); }
@@ -280,6 +355,90 @@ class NetworkBuiltinsTest {
         assertThat(r.toString()).containsAnyOf("\"127.0.0.1\"", "\"::1\"");
         assertThatThrownBy(() -> eval(policy(true, true), "t/lookup", Map.of("name", "no-such-host.invalid")))
                 .isInstanceOf(PolicyEvaluationException.class).hasMessageContaining("no such host");
+    }
+
+    @Test
+    void clientCertificateFromTextOrFilesIsPresentedToAServerThatRequiresOne(@TempDir Path dir) throws Exception {
+        PolicyInstance p = policy(true, true);
+        String url = mutualBase + "/who";
+        JsonNode without = eval(p, "t/send", Map.of("req", Map.of("method", "GET", "url", url, "tls_ca_cert", caPem, "raise_error", false)));
+        assertThat(without.get("status_code").asInt()).as("the server refuses a client without a certificate").isZero();
+
+        JsonNode pkcs8 = eval(p, "t/send", Map.of("req", Map.of("method", "GET", "url", url, "tls_ca_cert", caPem,
+                "tls_client_cert", clientCertPem, "tls_client_key", clientKeyPkcs8Pem)));
+        assertThat(pkcs8.get("body").get("client").asText()).isEqualTo("CN=rsa-client");
+
+        Path cert = Files.writeString(dir.resolve("client.crt"), clientCertPem);
+        Path key = Files.writeString(dir.resolve("client.key"), clientKeyPkcs1Pem);
+        Path ca = Files.writeString(dir.resolve("ca.crt"), caPem);
+        JsonNode pkcs1Files = eval(p, "t/send", Map.of("req", Map.of("method", "GET", "url", url, "tls_ca_cert_file", ca.toString(),
+                "tls_client_cert_file", cert.toString(), "tls_client_key_file", key.toString())));
+        assertThat(pkcs1Files.get("body").get("client").asText()).as("PKCS#1 key read from a file").isEqualTo("CN=rsa-client");
+
+        JsonNode ec = eval(p, "t/send", Map.of("req", Map.of("method", "GET", "url", url, "tls_ca_cert", caPem,
+                "tls_client_cert", ecClientCertPem, "tls_client_key", ecClientKeyPem)));
+        assertThat(ec.get("body").get("client").asText()).isEqualTo("CN=ec-client");
+    }
+
+    @Test
+    void aClientKeyThatIsNotTheCertificatesIsAnErrorThatDoesNotQuoteTheKey() {
+        assertThatThrownBy(() -> eval(policy(true, true), "t/send", Map.of("req", Map.of("method", "GET", "url", mutualBase + "/who",
+                "tls_ca_cert", caPem, "tls_client_cert", clientCertPem, "tls_client_key", serverKeyPem))))
+                .isInstanceOf(PolicyEvaluationException.class)
+                .hasMessageContaining("private key does not match public key")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(serverKeyPem.lines().skip(1).findFirst().orElseThrow()));
+    }
+
+    @Test
+    void systemCertsAndTheGivenCaTogetherTrustTheGivenCa() throws Exception {
+        JsonNode r = eval(policy(true, true), "t/send", Map.of("req", Map.of("method", "GET", "url", secureBase + "/secure",
+                "tls_ca_cert", caPem, "tls_use_system_certs", true)));
+        assertThat(r.get("body").get("secure").asBoolean()).isTrue();
+    }
+
+    @Test
+    void networkErrorsAreRetriedUpToMaxRetryAttempts() throws Exception {
+        // a server that drops its first two connections without a word, then answers
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            AtomicInteger connections = new AtomicInteger();
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                while (!server.isClosed()) {
+                    try (Socket s = server.accept()) {
+                        if (connections.incrementAndGet() <= 2) continue;
+                        s.getInputStream().read(new byte[4096]);
+                        s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{\"ok\": true}"
+                                .getBytes(StandardCharsets.US_ASCII));
+                    } catch (IOException e) {
+                        // closed by the test, or a client that went away
+                    }
+                }
+            });
+            String url = "http://127.0.0.1:" + server.getLocalPort() + "/flaky";
+            JsonNode once = eval(policy(true, true), "t/send", Map.of("req", Map.of("method", "GET", "url", url, "raise_error", false)));
+            assertThat(once.get("status_code").asInt()).as("no retries by default").isZero();
+            assertThat(once.get("error").get("code").asText()).isEqualTo("eval_http_send_network_error");
+            JsonNode retried = eval(policy(true, true), "t/send", Map.of("req", Map.of("method", "GET", "url", url, "max_retry_attempts", 3)));
+            assertThat(retried.get("body").get("ok").asBoolean()).isTrue();
+            assertThat(connections.get()).isGreaterThanOrEqualTo(3);
+            server.close();
+            acceptor.join(Duration.ofMinutes(1));
+        }
+        assertThatThrownBy(() -> eval(policy(true, true), "t/send", Map.of("req", Map.of("method", "GET", "url", base + "/echo", "max_retry_attempts", -1))))
+                .isInstanceOf(PolicyEvaluationException.class).hasMessageContaining("invalid value -1 for field \"max_retry_attempts\"");
+    }
+
+    @Test
+    void bothCachingModesKeepResponsesAndAnUnknownModeIsAnError() throws Exception {
+        PolicyInstance p = policy(true, true);
+        for (String mode : List.of("serialized", "deserialized")) {
+            Map<String, Object> req = Map.of("method", "GET", "url", base + "/count?fresh-" + mode, "cache", true, "caching_mode", mode);
+            assertThat(eval(p, "t/send", Map.of("req", req)).get("body").get("hit").asInt()).isEqualTo(1);
+            assertThat(eval(p, "t/send", Map.of("req", req)).get("body").get("hit").asInt()).as(mode + ": from the cache").isEqualTo(1);
+        }
+        assertThatThrownBy(() -> eval(p, "t/send", Map.of("req", Map.of("method", "GET", "url", base + "/echo", "caching_mode", "lazy"))))
+                .isInstanceOf(PolicyEvaluationException.class).hasMessageContaining("invalid value specified for \"caching_mode\" field: lazy");
+        JsonNode soft = eval(p, "t/send", Map.of("req", Map.of("method", "GET", "url", base + "/echo", "caching_mode", "lazy", "raise_error", false)));
+        assertThat(soft.get("error").get("code").asText()).isEqualTo("eval_http_send_internal_error");
     }
 
 }

@@ -24,6 +24,12 @@ public final class RegoCompiler {
     private static final byte[] I = {I32};
     private static final byte[] NONE = {};
 
+    /**
+     * Custom section with the parts of the input the module can read, as a JSON tree of object keys ({@code true}:
+     * anything below; see InputKeys), absent when it may read anything; the host lays out just those parts.
+     */
+    public static final String INPUT_KEYS_SECTION = "hoist.input_keys";
+
     private RegoCompiler() {}
 
     /** entrypoints are rule or package paths relative to data, written "pkg/rule" or "pkg.rule". */
@@ -65,6 +71,13 @@ public final class RegoCompiler {
         m.globalInit(rt.heapGlobal, heapStart);
         m.memoryMinPages(heapStart / 65536 + 2);
         m.data(StaticArea.BASE, statics.bytes());
+        InputKeys.of(modules).ifPresent(readable -> {
+            try {
+                m.customSection(INPUT_KEYS_SECTION, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(readable));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e); // a tree of strings and true always serialises
+            }
+        });
         return new CompiledPolicy(m.encode(), ids);
     }
 
