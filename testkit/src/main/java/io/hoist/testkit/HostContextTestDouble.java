@@ -6,7 +6,6 @@ import io.hoist.api.host.Settings;
 import io.hoist.api.inventory.InventoryView;
 import io.hoist.api.transfer.DiskIo;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,16 +14,19 @@ import java.util.concurrent.Executors;
 
 /**
  * Test double of the platform's {@link HostContext}: a {@link RecordingInventoryPublisher}, a work folder, a
- * virtual-thread executor (as the platform gives), live settings from a map, and every log line kept (tests look
- * for leaked secrets there). Disk I/O, HTTP clients and other providers' inventory are whatever the test hands in;
+ * virtual-thread executor (as the platform gives), live settings from a map, every log line kept (tests look
+ * for leaked secrets there) and every VM change the plugin reports. Disk I/O, HTTP clients and other providers' inventory are whatever the test hands in;
  * a plugin that uses one the test did not give fails loudly with the service's name.
  */
 public class HostContextTestDouble implements HostContext, AutoCloseable {
     private final Path workDir;
     private final RecordingInventoryPublisher publisher;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final Map<String, String> settings = new LinkedHashMap<>();
+    // tests change settings while a plugin reads them (live ForkliftController settings)
+    private final Map<String, String> settings = new java.util.concurrent.ConcurrentHashMap<>();
     public final List<String> logLines = new CopyOnWriteArrayList<>();
+    /** What the plugin reported about VMs changed under a migration (the engine puts these on the VM's status). */
+    public final List<io.hoist.api.source.SourceVmChange> vmChanges = new CopyOnWriteArrayList<>();
     private DiskIo diskIo;
     private HttpClients http;
     private InventoryView inventoryView;
@@ -82,6 +84,11 @@ public class HostContextTestDouble implements HostContext, AutoCloseable {
     @Override
     public Settings settings() {
         return () -> Map.copyOf(settings);
+    }
+
+    @Override
+    public io.hoist.api.source.SourceVmChanges sourceVmChanges() {
+        return vmChanges::add;
     }
 
     @Override

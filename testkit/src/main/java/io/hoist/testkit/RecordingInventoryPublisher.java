@@ -1,10 +1,12 @@
 package io.hoist.testkit;
 
 import io.hoist.api.inventory.InventoryPublisher;
+import io.hoist.api.inventory.InventoryView;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Test double of the host's InventoryPublisher: keeps what was published, in memory, and logs every call. */
 public class RecordingInventoryPublisher implements InventoryPublisher {
@@ -63,11 +65,53 @@ public class RecordingInventoryPublisher implements InventoryPublisher {
         return (Map<String, Object>) collections.getOrDefault(collection, Map.of()).get(id);
     }
 
+    /** How many documents collection {@code name} holds now. */
+    public synchronized int count(String name) {
+        return collections.getOrDefault(name, Map.of()).size();
+    }
+
     public synchronized Map<String, Object> collection(String name) {
         return new LinkedHashMap<>(collections.getOrDefault(name, Map.of()));
     }
 
     public synchronized List<String> calls() {
         return List.copyOf(calls);
+    }
+
+    /**
+     * What was published, read back as the platform's {@link InventoryView} shows one provider's inventory (the
+     * provider with {@code providerUid}; others have none): for a destination that reads the source VM it migrates.
+     * {@code find} matches an id or a document's {@code name}; the revision counts the calls so far.
+     */
+    public InventoryView view(String providerUid) {
+        RecordingInventoryPublisher self = this;
+        return new InventoryView() {
+            @Override
+            public Optional<Map<String, Object>> get(String uid, String collection, String id) {
+                return uid.equals(providerUid) ? Optional.ofNullable(doc(collection, id)) : Optional.empty();
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public Optional<Map<String, Object>> find(String uid, String collection, String idOrName) {
+                return get(uid, collection, idOrName).or(() -> uid.equals(providerUid)
+                        ? self.collection(collection).values().stream().map(d -> (Map<String, Object>) d)
+                                .filter(d -> idOrName.equals(d.get("name"))).findFirst()
+                        : Optional.empty());
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public Optional<Map<String, Object>> workload(String uid, String vmId) {
+                synchronized (self) {
+                    return uid.equals(providerUid) ? Optional.ofNullable((Map<String, Object>) workloads.get(vmId)) : Optional.empty();
+                }
+            }
+
+            @Override
+            public long revision(String uid) {
+                return calls().size();
+            }
+        };
     }
 }

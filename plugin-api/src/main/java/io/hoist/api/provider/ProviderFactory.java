@@ -10,14 +10,18 @@ public interface ProviderFactory extends ExtensionPoint {
     /** The Provider {@code spec.type} this factory serves, e.g. {@code vsphere}. */
     String type();
 
-    /** Settings and secret keys it understands; secret ones are masked everywhere. */
+    /**
+     * Settings and secret keys it understands, for its users and tools to read. The platform does not act on this
+     * list: Secret values are redacted in every API answer, log and archive whatever a plugin declares here.
+     */
     default List<ConfigProperty> configProperties() {
         return List.of();
     }
 
     /**
-     * Cheap static checks of a Provider (URL form, required secret keys) before connecting.
-     * Returns conditions such as UrlNotValid or SecretNotValid; empty when fine.
+     * Cheap static checks of a Provider with its Secret's data (URL form, required secret keys) before connecting.
+     * Returns conditions such as UrlNotValid or SecretNotValid; empty when fine. Checks of the spec alone that should
+     * refuse the write itself belong to the optional {@link ChecksProviderSpec}.
      */
     default List<Condition> validate(ProviderConfig config) {
         return List.of();

@@ -150,10 +150,16 @@ public final class EngineHarness implements AutoCloseable {
     }
 
     public static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
+        await(timeout, condition, () -> what);
+    }
+
+    /** As {@link #await(Duration, BooleanSupplier, String)}, describing the wait when it times out (e.g. a status then). */
+    public static void await(Duration timeout, BooleanSupplier condition, java.util.function.Supplier<String> what)
+            throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for " + what);
+                throw new AssertionError("timed out waiting for " + what.get());
             }
             Thread.sleep(100);
         }

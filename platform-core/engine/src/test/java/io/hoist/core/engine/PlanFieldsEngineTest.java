@@ -214,17 +214,20 @@ class PlanFieldsEngineTest {
         SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(3, 2, DISK, 1, true);
         FolderDestinationTestDouble dest = new FolderDestinationTestDouble(tmp.resolve("out"));
         try (EngineHarness h = new EngineHarness(tmp, source, dest)) {
-            // A 2 MiB/s plan budget keeps the copies running long enough to delete the Migration mid-way.
-            h.apply(EngineMigrationTest.manifests("cold", null).replace("metadata: {name: plan1, namespace: default}",
-                    "metadata: {name: plan1, namespace: default, annotations: {hoist.io/bandwidth-mibps: \"2\"}}"));
+            // Every VM's reads are held, so whichever VM starts first is mid-copy when the Migration goes, however loaded
+            // the machine; the in-flight limit (2 disks) keeps the other two waiting to start, and those are canceled too.
+            source.heldVms.addAll(List.of("vm-0", "vm-1", "vm-2"));
+            h.apply(EngineMigrationTest.manifests("cold", null));
             EngineHarness.await(Duration.ofSeconds(30), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, "plan1"), "Ready"), "plan Ready");
             h.apply(EngineMigrationTest.migration(null));
-            EngineHarness.await(Duration.ofSeconds(30), () -> EngineMigrationTest.phaseOf(h, "vm-0").equals("CopyDisks"), "vm-0 copying");
+            EngineHarness.await(Duration.ofSeconds(120), () -> List.of("vm-0", "vm-1", "vm-2").stream()
+                    .anyMatch(id -> EngineMigrationTest.phaseOf(h, id).equals("CopyDisks")), "a VM copying");
             assertThat(h.store.delete(ResourceKind.MIGRATION, "default", "run1")).isPresent();
-            EngineHarness.await(Duration.ofSeconds(60), () -> {
+            EngineHarness.await(Duration.ofSeconds(120), () -> {
                 JsonNode plan = h.get(ResourceKind.PLAN, "plan1");
                 return List.of("vm-0", "vm-1", "vm-2").stream().allMatch(id -> EngineMigrationTest.vmCondition(plan, id, "Canceled"));
-            }, "every VM Canceled; status: " + h.get(ResourceKind.PLAN, "plan1").path("status"));
+            }, () -> "every VM Canceled; status: " + h.get(ResourceKind.PLAN, "plan1").path("status"));
+            source.heldVms.clear();
             assertThat(dest.created).isEmpty();
             // the sources run again, as before the migration
             for (String id : List.of("vm-0", "vm-1", "vm-2")) {

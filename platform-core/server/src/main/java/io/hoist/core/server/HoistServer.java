@@ -435,6 +435,9 @@ public final class HoistServer implements AutoCloseable {
         /** Checks every write before it is stored; default {@link MtvAdmission} (MTV's rules). */
         public Builder admission(Admission admission) { this.admission = admission; return this; }
 
+        /** The admission set so far (the platform adds its plugins' Provider checks to it). */
+        public Admission admission() { return admission; }
+
         public Builder routes(RouteContributor contributor) { routes.add(Objects.requireNonNull(contributor)); return this; }
 
         public Builder component(Component component) { components.add(Objects.requireNonNull(component)); return this; }

@@ -12,6 +12,7 @@ import io.hoist.core.engine.runtime.InventoryHostServices;
 import io.hoist.core.inventory.Inventory;
 import io.hoist.core.inventory.web.InventoryRoutes;
 import io.hoist.core.server.plugins.PluginHost;
+import io.hoist.core.server.plugins.PluginProviderChecks;
 import io.hoist.core.server.plugins.PluginRoutes;
 import io.hoist.core.transfer.EngineDiskIo;
 import io.hoist.core.transfer.budget.BandwidthBudgets;
@@ -35,7 +36,7 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class Platform implements AutoCloseable {
     private final HoistServer server;
     private final Inventory inventory = new Inventory();
-    private PluginHost plugins;
+    private volatile PluginHost plugins;
     private Engine engine;
     private ScheduledExecutorService timers;
     private ValidationService validation;
@@ -44,6 +45,10 @@ public final class Platform implements AutoCloseable {
 
     private Platform(HoistServer.Builder builder, Path dataDir, List<Path> pluginRoots) {
         List<Path> roots = new ArrayList<>(pluginRoots);
+        // MTV's admission knows no provider type: the plugin serving a Provider's type checks its spec
+        if (builder.admission() instanceof io.hoist.core.model.admission.MtvAdmission mtv) {
+            builder.admission(mtv.withProviderChecks(new PluginProviderChecks(this::providerFactories)));
+        }
         builder.routes(new io.hoist.core.server.http.RouteContributor() {
             @Override
             public void addRoutes(Router router, HoistServer.Context ctx) {
@@ -204,6 +209,17 @@ public final class Platform implements AutoCloseable {
             roots.add(builtin);
         }
         return new Platform(builder.dataDir(dataDir), dataDir, roots);
+    }
+
+    /** Every loaded source and destination factory; none before the plugins load. */
+    private List<Object> providerFactories() {
+        PluginHost host = plugins;
+        if (host == null) {
+            return List.of();
+        }
+        List<Object> out = new ArrayList<>(host.sourceFactories());
+        out.addAll(host.destinationFactories());
+        return out;
     }
 
     private void mountPlugins(Router router) {

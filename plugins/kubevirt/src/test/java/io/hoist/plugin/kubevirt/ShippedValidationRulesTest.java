@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ShippedValidationRulesTest {
     @Test
     void shippedPackageIsCompleteAndItsTestsPass() throws Exception {
-        ValidationRules r = new KubevirtSourceFactory().validationRules();
+        ValidationRules r = new KubevirtSourceProviderFactory().validationRules();
         assertThat(r.packageName()).isEqualTo("openshift");
         String report = RulePackageCheck.check(Path.of("src/main/resources").resolve(r.resourceFolder()), r.packageName(), r.files());
         assertThat(report).endsWith(", 0 failed\n");

@@ -2,7 +2,10 @@ package io.hoist.plugin.ova;
 
 import io.hoist.api.Condition;
 import io.hoist.api.host.HostContext;
+import io.hoist.api.provider.ChecksProviderSpec;
 import io.hoist.api.provider.ConfigProperty;
+import io.hoist.api.provider.FieldError;
+import io.hoist.api.provider.ProviderSpec;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.provider.SourceProviderFactory;
 import io.hoist.api.source.SourceProvider;
@@ -15,7 +18,7 @@ import org.pf4j.Extension;
 
 /** Provider type {@code ova}: OVA archives and OVF folders on a local path or an NFS export. */
 @Extension
-public final class OvaProviderFactory implements SourceProviderFactory, ShipsValidationRules {
+public final class OvaProviderFactory implements SourceProviderFactory, ChecksProviderSpec, ShipsValidationRules {
     @Override
     public String type() {
         return "ova";
@@ -37,9 +40,29 @@ public final class OvaProviderFactory implements SourceProviderFactory, ShipsVal
         }
     }
 
+    /**
+     * The folder's form, for the API to refuse a malformed Provider. With no spec.url the Secret's {@code url}
+     * is used (MTV's OVA Secret repeats it), so only a Provider naming neither is refused here.
+     */
+    @Override
+    public List<FieldError> checkSpec(ProviderSpec spec) {
+        if (spec.url().isBlank()) {
+            return spec.secretName().isBlank()
+                    ? List.of(new FieldError("spec.url", FieldError.Reason.REQUIRED, "Required value: the OVA folder: "
+                            + "an NFS export server:/path, nfs://server/path or file:///absolute/folder (or a Secret with key url)"))
+                    : List.of();
+        }
+        try {
+            ProviderLocation.parse(spec.url());
+            return List.of();
+        } catch (IllegalArgumentException e) {
+            return List.of(new FieldError("spec.url", FieldError.Reason.INVALID, "Invalid value: " + e.getMessage()));
+        }
+    }
+
     @Override
     public SourceProvider create(ProviderConfig config, HostContext context) {
-        return new OvaSourceProvider(config, context, NfsMounter.system());
+        return new OvaSource(config, context, NfsMounter.system());
     }
 
     /** spec.url, else the secret's {@code url} (MTV's OVA secret repeats the NFS URL there). */

@@ -1,7 +1,9 @@
 package io.hoist.plugin.ovirt;
 
 import io.hoist.api.Condition;
+import io.hoist.api.provider.FieldError;
 import io.hoist.api.provider.ProviderConfig;
+import io.hoist.api.provider.ProviderSpec;
 import io.hoist.api.transfer.TlsSettings;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -20,6 +22,29 @@ import java.util.List;
  */
 public record OvirtConfig(URI api, String user, String password, TlsSettings tls) {
     public static final String API_PATH = "/ovirt-engine/api";
+
+    /**
+     * The checks of the spec alone, for the API to refuse a malformed Provider before it is stored: the URL and
+     * the Secret reference. The Secret's keys are {@link #validate}'s (the Secret may be applied after the Provider).
+     */
+    public static List<FieldError> checkSpec(ProviderSpec spec) {
+        List<FieldError> out = new ArrayList<>();
+        if (blank(spec.url())) {
+            out.add(new FieldError("spec.url", FieldError.Reason.REQUIRED,
+                    "Required value: the engine's API, e.g. https://engine.example.com" + API_PATH));
+        } else {
+            String problem = urlProblem(spec.url());
+            if (problem != null) {
+                out.add(new FieldError("spec.url", FieldError.Reason.INVALID,
+                        "Invalid value: \"" + spec.url() + "\": " + problem));
+            }
+        }
+        if (blank(spec.secretName())) {
+            out.add(new FieldError("spec.secret.name", FieldError.Reason.REQUIRED,
+                    "Required value: the Secret with the oVirt credentials (user, password, cacert)"));
+        }
+        return out;
+    }
 
     /** Static checks: UrlNotValid / SecretNotValid conditions, each naming the field and the reason. */
     public static List<Condition> validate(ProviderConfig c) {

@@ -2,7 +2,10 @@ package io.hoist.plugin.ovirt;
 
 import io.hoist.api.Condition;
 import io.hoist.api.host.HostContext;
+import io.hoist.api.provider.ChecksProviderSpec;
 import io.hoist.api.provider.ConfigProperty;
+import io.hoist.api.provider.FieldError;
+import io.hoist.api.provider.ProviderSpec;
 import io.hoist.api.provider.ConfigProperty.Where;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.provider.SourceProviderFactory;
@@ -14,7 +17,7 @@ import org.pf4j.Extension;
 
 /** Makes {@code type: ovirt} Providers (oVirt engine or RHV Manager) migration sources. */
 @Extension
-public final class OvirtProviderFactory implements SourceProviderFactory, ShipsValidationRules {
+public final class OvirtProviderFactory implements SourceProviderFactory, ChecksProviderSpec, ShipsValidationRules {
     @Override
     public String type() {
         return "ovirt";
@@ -36,6 +39,11 @@ public final class OvirtProviderFactory implements SourceProviderFactory, ShipsV
     @Override
     public List<Condition> validate(ProviderConfig config) {
         return OvirtConfig.validate(config);
+    }
+
+    @Override
+    public List<FieldError> checkSpec(ProviderSpec spec) {
+        return OvirtConfig.checkSpec(spec);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.hoist.plugin.vsphere;
 
 import io.hoist.api.Condition;
+import io.hoist.api.provider.FieldError;
 import io.hoist.api.provider.ProviderConfig;
+import io.hoist.api.provider.ProviderSpec;
 import io.hoist.api.transfer.TlsSettings;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -24,6 +26,35 @@ public record VsphereConfig(URI sdk, String user, String password, TlsSettings t
                             String vddkInitImage, String vddkLibDir) {
     public static final String VCENTER = "vcenter";
     public static final String ESXI = "esxi";
+
+    /**
+     * The checks of the spec alone, for the API to refuse a malformed Provider before it is stored: the URL,
+     * the Secret reference and {@code settings.sdkEndpoint}. The Secret's keys are {@link #validate}'s (the Secret
+     * may be applied after the Provider).
+     */
+    public static List<FieldError> checkSpec(ProviderSpec spec) {
+        List<FieldError> out = new ArrayList<>();
+        if (blank(spec.url())) {
+            out.add(new FieldError("spec.url", FieldError.Reason.REQUIRED,
+                    "Required value: the vCenter or ESXi SDK endpoint, e.g. https://vcenter.example.com/sdk"));
+        } else {
+            String problem = urlProblem(spec.url());
+            if (problem != null) {
+                out.add(new FieldError("spec.url", FieldError.Reason.INVALID,
+                        "Invalid value: \"" + spec.url() + "\": " + problem));
+            }
+        }
+        if (blank(spec.secretName())) {
+            out.add(new FieldError("spec.secret.name", FieldError.Reason.REQUIRED,
+                    "Required value: the Secret with the vSphere credentials (user, password)"));
+        }
+        String endpoint = spec.settings().get("sdkEndpoint");
+        if (endpoint != null && !endpoint.equalsIgnoreCase(VCENTER) && !endpoint.equalsIgnoreCase(ESXI)) {
+            out.add(new FieldError("spec.settings.sdkEndpoint", FieldError.Reason.NOT_SUPPORTED,
+                    "Unsupported value: \"" + endpoint + "\": supported values: \"vcenter\", \"esxi\""));
+        }
+        return out;
+    }
 
     /** Static checks: UrlNotValid / SecretNotValid conditions, each naming the field and the reason. */
     public static List<Condition> validate(ProviderConfig c) {

@@ -2,7 +2,10 @@ package io.hoist.plugin.vsphere;
 
 import io.hoist.api.Condition;
 import io.hoist.api.host.HostContext;
+import io.hoist.api.provider.ChecksProviderSpec;
 import io.hoist.api.provider.ConfigProperty;
+import io.hoist.api.provider.FieldError;
+import io.hoist.api.provider.ProviderSpec;
 import io.hoist.api.provider.ConfigProperty.Where;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.provider.SourceProviderFactory;
@@ -14,7 +17,7 @@ import org.pf4j.Extension;
 
 /** Makes {@code type: vsphere} Providers (vCenter or ESXi) migration sources. */
 @Extension
-public final class VsphereProviderFactory implements SourceProviderFactory, ShipsValidationRules {
+public final class VsphereProviderFactory implements SourceProviderFactory, ChecksProviderSpec, ShipsValidationRules {
     @Override
     public String type() {
         return "vsphere";
@@ -43,6 +46,11 @@ public final class VsphereProviderFactory implements SourceProviderFactory, Ship
     @Override
     public List<Condition> validate(ProviderConfig config) {
         return VsphereConfig.validate(config);
+    }
+
+    @Override
+    public List<FieldError> checkSpec(ProviderSpec spec) {
+        return VsphereConfig.checkSpec(spec);
     }
 
     @Override

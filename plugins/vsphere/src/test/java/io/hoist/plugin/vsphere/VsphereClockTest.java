@@ -9,7 +9,8 @@ import io.hoist.api.source.VmRef;
 import io.hoist.plugin.vsphere.soap.VimSession;
 import io.hoist.plugin.vsphere.soap.VimSoapClient.Arg;
 import io.hoist.plugin.vsphere.testsupport.Providers;
-import io.hoist.plugin.vsphere.testsupport.TestHost;
+import io.hoist.testkit.HostContextTestDouble;
+import io.hoist.plugin.vsphere.testsupport.Hosts;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class VsphereClockTest {
         try (Vcsim vcsim = Vcsim.start("-vm", "2", "-cluster", "0", "-host", "1", "-host-timezone", "Europe/Paris")) {
             setGuestId(vcsim, WINDOWS_VM, "windows9Server64Guest");
             setGuestId(vcsim, LINUX_VM, "rhel7_64Guest");
-            try (VsphereSource src = Providers.source(vcsim, new TestHost())) {
+            try (VsphereSource src = Providers.source(vcsim, Hosts.create())) {
                 SourceVm windows = src.describe(new VmRef(null, WINDOWS_VM)).orElseThrow();
                 SourceVm linux = src.describe(new VmRef(null, LINUX_VM)).orElseThrow();
                 assertThat(windows.osType()).isEqualTo("windows9Server64Guest");
@@ -44,14 +45,14 @@ class VsphereClockTest {
     @Test
     void aHostWithoutDateTimeInfoGivesNoZone() throws Exception {
         try (Vcsim vcsim = Vcsim.start("-vm", "1", "-cluster", "0", "-host", "1");
-             VsphereSource src = Providers.source(vcsim, new TestHost())) {
+             VsphereSource src = Providers.source(vcsim, Hosts.create())) {
             assertThat(src.describe(new VmRef(null, WINDOWS_VM)).orElseThrow().identity().timezone()).isNull();
         }
     }
 
     private static void setGuestId(Vcsim vcsim, String vmName, String guestId) throws Exception {
         VimSession admin = Providers.admin(vcsim);
-        try (VsphereSource src = Providers.source(vcsim, new TestHost())) {
+        try (VsphereSource src = Providers.source(vcsim, Hosts.create())) {
             ManagedObjectReference vm = VimSession.mor("VirtualMachine", src.describe(new VmRef(null, vmName)).orElseThrow().id());
             VirtualMachineConfigSpec spec = new VirtualMachineConfigSpec();
             spec.setGuestId(guestId);

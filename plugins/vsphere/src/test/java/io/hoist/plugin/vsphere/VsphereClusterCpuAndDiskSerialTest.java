@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hoist.api.source.SourceVm;
 import io.hoist.api.source.VmRef;
 import io.hoist.plugin.vsphere.testsupport.Providers;
-import io.hoist.plugin.vsphere.testsupport.TestHost;
+import io.hoist.testkit.HostContextTestDouble;
+import io.hoist.plugin.vsphere.testsupport.Hosts;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +35,7 @@ class VsphereClusterCpuAndDiskSerialTest {
 
     @Test
     void aVmOfAnEvcClusterGetsTheModelOfTheEvcMode() throws Exception {
-        try (VsphereSource src = Providers.source(vcsim, new TestHost())) {
+        try (VsphereSource src = Providers.source(vcsim, Hosts.create())) {
             assertThat(src.describe(new VmRef(null, CLUSTER_VM)).orElseThrow().cpuModel()).isEqualTo("Broadwell-noTSX");
             // a standalone host has no cluster baseline: the engine then says ClusterCpuModelNotPreserved
             assertThat(src.describe(new VmRef(null, STANDALONE_VM)).orElseThrow().cpuModel()).isNull();
@@ -51,7 +52,7 @@ class VsphereClusterCpuAndDiskSerialTest {
 
     @Test
     void theDiskSerialIsTheBackingUuid() throws Exception {
-        try (VsphereSource src = Providers.source(vcsim, new TestHost())) {
+        try (VsphereSource src = Providers.source(vcsim, Hosts.create())) {
             SourceVm vm = src.describe(new VmRef(null, CLUSTER_VM)).orElseThrow();
             assertThat(vm.disks()).singleElement().satisfies(d -> assertThat(d.serial()).isEqualTo(DISK_UUID));
             SourceVm other = src.describe(new VmRef(null, STANDALONE_VM)).orElseThrow();

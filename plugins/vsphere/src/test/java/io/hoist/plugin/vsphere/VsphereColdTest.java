@@ -21,7 +21,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import io.hoist.plugin.vsphere.testsupport.TestHost;
+import io.hoist.testkit.HostContextTestDouble;
+import io.hoist.plugin.vsphere.testsupport.Hosts;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ class VsphereColdTest {
 
     @Test
     void describesByIdAndByNameFromTheVmConfig() throws Exception {
-        TestHost host = new TestHost();
+        HostContextTestDouble host = Hosts.create();
         try (VsphereSource src = Providers.source(vcsim, host)) {
             SourceVm byName = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
             assertThat(byName.id()).startsWith("vm-");
@@ -77,7 +78,7 @@ class VsphereColdTest {
 
     @Test
     void identityComesFromTheVmConfigAsVmwarePresentsIt() throws Exception {
-        try (VsphereSource src = Providers.source(vcsim, new TestHost())) {
+        try (VsphereSource src = Providers.source(vcsim, Hosts.create())) {
             SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
             SourceVm.Identity id = vm.identity();
             assertThat(id.uuid()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -95,10 +96,10 @@ class VsphereColdTest {
 
     @Test
     void snapshotTasksArePolledAtTheControllersRate() throws Exception {
-        TestHost host = new TestHost();
+        HostContextTestDouble host = Hosts.create();
         try (VsphereSource src = Providers.source(vcsim, host)) {
             assertThat(src.snapshotPoll()).isEqualTo(java.time.Duration.ofSeconds(1));
-            host.settings.put("controller_snapshot_status_check_rate_seconds", "10");
+            host.withSetting("controller_snapshot_status_check_rate_seconds", "10");
             assertThat(src.snapshotPoll()).isEqualTo(java.time.Duration.ofSeconds(10)); // read live, no restart
         }
     }
@@ -123,7 +124,7 @@ class VsphereColdTest {
 
     @Test
     void efiAndSecureBootComeFromTheVmConfig() throws Exception {
-        TestHost host = new TestHost();
+        HostContextTestDouble host = Hosts.create();
         try (VsphereSource src = Providers.source(vcsim, host)) {
             SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
             assertThat(vm.firmware()).isEqualTo(Firmware.BIOS);
@@ -141,7 +142,7 @@ class VsphereColdTest {
 
     @Test
     void powersOffAndOn() throws Exception {
-        TestHost host = new TestHost();
+        HostContextTestDouble host = Hosts.create();
         try (VsphereSource src = Providers.source(vcsim, host)) {
             SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
             src.powerOff(vm);
@@ -154,13 +155,13 @@ class VsphereColdTest {
 
     @Test
     void readsDiskBytesThroughTheDatastoreFileApi() throws Exception {
-        TestHost host = new TestHost();
+        HostContextTestDouble host = Hosts.create();
         try (VsphereSource src = Providers.source(vcsim, host)) {
-            src.collectInventory(host.publisher);
+            src.collectInventory(host.inventory());
             SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
             SourceDisk disk = vm.disks().get(0);
             // vcsim keeps datastore files in a local directory: the datastore's summary.url
-            String dsDir = (String) host.publisher.doc(Documents.DATASTORES, disk.storageId()).get("url");
+            String dsDir = (String) host.inventory().doc(Documents.DATASTORES, disk.storageId()).get("url");
             Path flat = Path.of(dsDir).resolve(DatastorePath.parse(disk.name()).flatExtent().path());
             byte[] content = new byte[(int) disk.capacity()];
             new Random(42).nextBytes(content);
@@ -184,17 +185,17 @@ class VsphereColdTest {
                 r.read(500_000, mid);
                 assertThat(mid.array()).isEqualTo(java.util.Arrays.copyOfRange(content, 500_000, 504_096));
             }
-            assertThat(host.diskIo.lastHttpUrl.getPath()).isEqualTo("/folder/" + VM_NAME + "/disk1-flat.vmdk");
-            assertThat(host.diskIo.lastHttpUrl.getQuery()).isEqualTo("dcPath=DC0&dsName=LocalDS_0");
-            assertThat(host.diskIo.lastHttpHeaders).containsKey("Cookie");
-            assertThat(host.diskIo.lastHttpHeaders.get("Cookie")).startsWith("vmware_soap_session=");
+            assertThat(Hosts.diskIo(host).lastHttpUrl.getPath()).isEqualTo("/folder/" + VM_NAME + "/disk1-flat.vmdk");
+            assertThat(Hosts.diskIo(host).lastHttpUrl.getQuery()).isEqualTo("dcPath=DC0&dsName=LocalDS_0");
+            assertThat(Hosts.diskIo(host).lastHttpHeaders).containsKey("Cookie");
+            assertThat(Hosts.diskIo(host).lastHttpHeaders.get("Cookie")).startsWith("vmware_soap_session=");
             src.powerOn(vm);
         }
     }
 
     @Test
     void unknownDiskAndRunningVmAreClearErrors() throws Exception {
-        TestHost host = new TestHost();
+        HostContextTestDouble host = Hosts.create();
         try (VsphereSource src = Providers.source(vcsim, host)) {
             SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
             src.powerOn(vm);

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hoist.api.Condition;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.source.SourceProvider;
-import io.hoist.plugin.vsphere.testsupport.TestHost;
+import io.hoist.testkit.HostContextTestDouble;
+import io.hoist.plugin.vsphere.testsupport.Hosts;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Provider conditions against a real vCenter simulator over TLS with its own CA. */
 class VsphereConnectionTest {
     static Vcsim vcsim;
-    final TestHost host = new TestHost();
+    final HostContextTestDouble host = Hosts.create();
     final VsphereProviderFactory factory = new VsphereProviderFactory();
 
     @BeforeAll

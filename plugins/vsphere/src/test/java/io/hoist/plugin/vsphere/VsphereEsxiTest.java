@@ -10,7 +10,8 @@ import io.hoist.api.source.VmRef;
 import io.hoist.api.transfer.DiskReader;
 import io.hoist.plugin.vsphere.disk.DatastorePath;
 import io.hoist.plugin.vsphere.inventory.Documents;
-import io.hoist.plugin.vsphere.testsupport.TestHost;
+import io.hoist.testkit.HostContextTestDouble;
+import io.hoist.plugin.vsphere.testsupport.Hosts;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class VsphereEsxiTest {
         esx.close();
     }
 
-    VsphereSource source(TestHost host) throws Exception {
+    VsphereSource source(HostContextTestDouble host) throws Exception {
         return (VsphereSource) new VsphereProviderFactory().create(new ProviderConfig("uid-esx", "ns", "esx", "vsphere",
                 esx.url, Map.of("sdkEndpoint", "esxi"),
                 Map.of("user", Vcsim.USER, "password", Vcsim.PASSWORD, "cacert", esx.caPem())), host);
@@ -43,21 +44,21 @@ class VsphereEsxiTest {
 
     @Test
     void connectsCollectsAndReadsDisks() throws Exception {
-        TestHost host = new TestHost();
+        HostContextTestDouble host = Hosts.create();
         try (VsphereSource src = source(host)) {
             assertThat(src.testConnection()).extracting(Condition::type).containsExactly("ConnectionTestSucceeded");
             assertThat(src.testConnection().get(0).message()).contains("ESXi");
-            src.collectInventory(host.publisher);
-            assertThat(host.publisher.count(Documents.HOSTS)).isEqualTo(1);
-            assertThat(host.publisher.count(Documents.VMS)).isEqualTo(esx.vms).isEqualTo(2);
-            assertThat(host.publisher.count(Documents.CLUSTERS)).isZero();
-            Map<String, Object> hostDoc = host.publisher.collections.get(Documents.HOSTS).values().stream()
+            src.collectInventory(host.inventory());
+            assertThat(host.inventory().count(Documents.HOSTS)).isEqualTo(1);
+            assertThat(host.inventory().count(Documents.VMS)).isEqualTo(esx.vms).isEqualTo(2);
+            assertThat(host.inventory().count(Documents.CLUSTERS)).isZero();
+            Map<String, Object> hostDoc = host.inventory().collections.get(Documents.HOSTS).values().stream()
                     .map(d -> (Map<String, Object>) d).findFirst().orElseThrow();
             assertThat(hostDoc.get("inCluster")).isEqualTo(false);
 
             SourceVm vm = src.describe(new VmRef(null, "ha-host_VM0")).orElseThrow();
             SourceDisk disk = vm.disks().get(0);
-            String dsDir = (String) host.publisher.doc(Documents.DATASTORES, disk.storageId()).get("url");
+            String dsDir = (String) host.inventory().doc(Documents.DATASTORES, disk.storageId()).get("url");
             Path flat = Path.of(dsDir).resolve(DatastorePath.parse(disk.name()).flatExtent().path());
             byte[] content = new byte[(int) disk.capacity()];
             Arrays.fill(content, (byte) 0x5a);
@@ -71,7 +72,7 @@ class VsphereEsxiTest {
                 }
                 assertThat(all.array()).isEqualTo(content);
             }
-            assertThat(host.diskIo.lastHttpUrl.getQuery()).startsWith("dcPath=ha-datacenter&dsName=");
+            assertThat(Hosts.diskIo(host).lastHttpUrl.getQuery()).startsWith("dcPath=ha-datacenter&dsName=");
             src.powerOn(vm);
         }
     }

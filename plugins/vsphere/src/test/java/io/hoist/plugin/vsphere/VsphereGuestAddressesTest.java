@@ -11,7 +11,8 @@ import io.hoist.api.source.SourceVm;
 import io.hoist.api.source.VmRef;
 import io.hoist.plugin.vsphere.soap.VimSession;
 import io.hoist.plugin.vsphere.testsupport.Providers;
-import io.hoist.plugin.vsphere.testsupport.TestHost;
+import io.hoist.testkit.HostContextTestDouble;
+import io.hoist.plugin.vsphere.testsupport.Hosts;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,8 +45,8 @@ class VsphereGuestAddressesTest {
 
     @Test
     void aPoweredOffVmKeepsTheStaticAddressesItsToolsReportedWhileRunning() throws Exception {
-        try (VsphereSource src = Providers.source(vcsim, new TestHost());
-             VsphereSource neverSawItRun = Providers.source(vcsim, new TestHost())) {
+        try (VsphereSource src = Providers.source(vcsim, Hosts.create());
+             VsphereSource neverSawItRun = Providers.source(vcsim, Hosts.create())) {
             SourceVm vm = src.describe(new VmRef(null, STATIC_VM)).orElseThrow();
             String mac = vm.nics().get(0).mac().toLowerCase();
             assertThat(vm.checks().guestIpMacs()).containsExactly(mac);
@@ -76,7 +77,7 @@ class VsphereGuestAddressesTest {
 
     @Test
     void dhcpAddressesAreNotMadeStatic() throws Exception {
-        try (VsphereSource src = Providers.source(vcsim, new TestHost())) {
+        try (VsphereSource src = Providers.source(vcsim, Hosts.create())) {
             SourceVm vm = src.describe(new VmRef(null, DHCP_VM)).orElseThrow();
             assertThat(vm.disks().get(0).winDriveLetter()).as("no guest disk mapping").isNull();
             assertThat(vm.checks().guestIpMacs()).hasSize(1); // the tools do report an address

@@ -10,7 +10,8 @@ import io.hoist.api.source.VmRef;
 import io.hoist.api.transfer.DiskReader;
 import io.hoist.plugin.vsphere.testsupport.DatastoreFiles;
 import io.hoist.plugin.vsphere.testsupport.Providers;
-import io.hoist.plugin.vsphere.testsupport.TestHost;
+import io.hoist.testkit.HostContextTestDouble;
+import io.hoist.plugin.vsphere.testsupport.Hosts;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -44,7 +45,7 @@ class VsphereHostRoutingTest {
 
     @Test
     void readsTheDiskFromTheHostWithTheHostsOwnSession() throws Exception {
-        TestHost host = new TestHost();
+        HostContextTestDouble host = Hosts.create();
         try (VsphereSource src = Providers.source(vcenter, host)) {
             SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
             SourceDisk disk = vm.disks().get(0);
@@ -66,9 +67,9 @@ class VsphereHostRoutingTest {
                 }
                 assertThat(all.array()).isEqualTo(onHost);
             }
-            assertThat(host.diskIo.lastHttpUrl.getPort()).isEqualTo(esxUrl.getPort());
-            assertThat(host.diskIo.lastHttpUrl.getQuery()).isEqualTo("dcPath=ha-datacenter&dsName=LocalDS_0");
-            assertThat(host.diskIo.lastHttpHeaders.get("Cookie")).startsWith("vmware_soap_session=");
+            assertThat(Hosts.diskIo(host).lastHttpUrl.getPort()).isEqualTo(esxUrl.getPort());
+            assertThat(Hosts.diskIo(host).lastHttpUrl.getQuery()).isEqualTo("dcPath=ha-datacenter&dsName=LocalDS_0");
+            assertThat(Hosts.diskIo(host).lastHttpHeaders.get("Cookie")).startsWith("vmware_soap_session=");
 
             // the Host's wrong password is a clear error naming the host, never the password
             src.setHost(vm.hostId(), "127.0.0.1:" + esxUrl.getPort(),
@@ -96,7 +97,7 @@ class VsphereHostRoutingTest {
 
     @Test
     void hostResourcesInTheProviderConfigRouteDiskReadsByHostName() throws Exception {
-        TestHost host = new TestHost();
+        HostContextTestDouble host = Hosts.create();
         URI esxUrl = URI.create(esx.url);
         String hostName;
         SourceVm vm;
@@ -126,7 +127,7 @@ class VsphereHostRoutingTest {
                 }
                 assertThat(all.array()).isEqualTo(onHost);
             }
-            assertThat(host.diskIo.lastHttpUrl.getPort()).isEqualTo(esxUrl.getPort());
+            assertThat(Hosts.diskIo(host).lastHttpUrl.getPort()).isEqualTo(esxUrl.getPort());
             src.powerOn(vm);
         }
     }

@@ -6,8 +6,9 @@ import io.hoist.plugin.vsphere.inventory.Documents;
 import io.hoist.plugin.vsphere.soap.VimSession;
 import io.hoist.plugin.vsphere.soap.VimSoapClient.Arg;
 import io.hoist.plugin.vsphere.testsupport.Providers;
-import io.hoist.plugin.vsphere.testsupport.RecordingPublisher;
-import io.hoist.plugin.vsphere.testsupport.TestHost;
+import io.hoist.testkit.RecordingInventoryPublisher;
+import io.hoist.testkit.HostContextTestDouble;
+import io.hoist.plugin.vsphere.testsupport.Hosts;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import com.vmware.vim25.ManagedObjectReference;
 import java.time.Duration;
@@ -36,7 +37,7 @@ class VsphereInventoryTest {
         vcsim.close();
     }
 
-    static VsphereSource source(TestHost host) throws Exception {
+    static VsphereSource source(HostContextTestDouble host) throws Exception {
         return Providers.source(vcsim, host);
     }
 
@@ -47,14 +48,14 @@ class VsphereInventoryTest {
     @Test
     @SuppressWarnings("unchecked")
     void fullCollectionPublishesEveryCollectionInMtvShape() throws Exception {
-        TestHost host = new TestHost();
+        HostContextTestDouble host = Hosts.create();
         try (VsphereSource src = source(host)) {
-            src.collectInventory(host.publisher);
+            src.collectInventory(host.inventory());
         }
-        RecordingPublisher p = host.publisher;
+        RecordingInventoryPublisher p = host.inventory();
         assertThat(p.failure).isNull();
-        assertThat(p.begun.get()).isEqualTo(1);
-        assertThat(p.ended.get()).isEqualTo(1);
+        assertThat(p.calls()).containsOnlyOnce("begin", "end");
+        assertThat(p.calls().getLast()).isEqualTo("end");
         assertThat(p.count(Documents.DATACENTERS)).isEqualTo(2);
         assertThat(p.count(Documents.CLUSTERS)).isEqualTo(4);
         assertThat(p.count(Documents.HOSTS)).isEqualTo(vcsim.hosts).isEqualTo(10);
@@ -125,34 +126,34 @@ class VsphereInventoryTest {
 
     @Test
     void watchPublishesRenamesAndPowerChanges() throws Exception {
-        TestHost host = new TestHost();
+        HostContextTestDouble host = Hosts.create();
         AtomicBoolean stop = new AtomicBoolean();
         try (VsphereSource src = source(host)) {
-            src.collectInventory(host.publisher);
-            src.collectInventory(host.publisher); // a periodic refresh replaces, not adds, the server-side filter
-            String vmId = host.publisher.collections.get(Documents.VMS).keySet().stream().sorted().findFirst()
+            src.collectInventory(host.inventory());
+            src.collectInventory(host.inventory()); // a periodic refresh replaces, not adds, the server-side filter
+            String vmId = host.inventory().collections.get(Documents.VMS).keySet().stream().sorted().findFirst()
                     .orElseThrow();
-            CompletableFuture<Void> watching = CompletableFuture.runAsync(() -> src.watch(host.publisher, stop::get));
+            CompletableFuture<Void> watching = CompletableFuture.runAsync(() -> src.watch(host.inventory(), stop::get));
             VimSession admin = admin();
             ManagedObjectReference vm = VimSession.mor("VirtualMachine", vmId);
             admin.waitForTask(admin.invoke("Rename_Task", vm, ManagedObjectReference.class,
                     new Arg("newName", "String", "renamed-by-test")), Duration.ofSeconds(30));
             admin.waitForTask(admin.invoke("PowerOffVM_Task", vm, ManagedObjectReference.class), Duration.ofSeconds(30));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (System.nanoTime() < deadline && !("renamed-by-test".equals(host.publisher.doc(Documents.VMS, vmId).get("name"))
-                    && "poweredOff".equals(host.publisher.doc(Documents.VMS, vmId).get("powerState")))) {
+            while (System.nanoTime() < deadline && !("renamed-by-test".equals(host.inventory().doc(Documents.VMS, vmId).get("name"))
+                    && "poweredOff".equals(host.inventory().doc(Documents.VMS, vmId).get("powerState")))) {
                 Thread.sleep(50);
             }
-            assertThat(host.publisher.doc(Documents.VMS, vmId)).containsEntry("name", "renamed-by-test")
+            assertThat(host.inventory().doc(Documents.VMS, vmId)).containsEntry("name", "renamed-by-test")
                     .containsEntry("powerState", "poweredOff");
-            assertThat((long) host.publisher.doc(Documents.VMS, vmId).get("revision")).isGreaterThan(1);
+            assertThat((long) host.inventory().doc(Documents.VMS, vmId).get("revision")).isGreaterThan(1);
             // destroyed VMs leave the inventory
             admin.waitForTask(admin.invoke("Destroy_Task", vm, ManagedObjectReference.class), Duration.ofSeconds(30));
             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (System.nanoTime() < deadline && host.publisher.doc(Documents.VMS, vmId) != null) {
+            while (System.nanoTime() < deadline && host.inventory().doc(Documents.VMS, vmId) != null) {
                 Thread.sleep(50);
             }
-            assertThat(host.publisher.doc(Documents.VMS, vmId)).isNull();
+            assertThat(host.inventory().doc(Documents.VMS, vmId)).isNull();
             stop.set(true);
             watching.get(30, TimeUnit.SECONDS);
             admin.logout();

@@ -13,7 +13,8 @@ import io.hoist.plugin.vsphere.soap.VimSession;
 import io.hoist.plugin.vsphere.soap.VimSoapClient.Arg;
 import io.hoist.plugin.vsphere.testsupport.DatastoreFiles;
 import io.hoist.plugin.vsphere.testsupport.Providers;
-import io.hoist.plugin.vsphere.testsupport.TestHost;
+import io.hoist.testkit.HostContextTestDouble;
+import io.hoist.plugin.vsphere.testsupport.Hosts;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -54,7 +55,7 @@ class VsphereMovedVmTest {
 
     @Test
     void aVmMovedDuringTheMigrationIsReadWhereItIsNow() throws Exception {
-        TestHost host = new TestHost();
+        HostContextTestDouble host = Hosts.create();
         try (VsphereSource src = Providers.source(vcenter, host)) {
             SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
             String newHost = src.describe(new VmRef(null, "DC0_H1_VM0")).orElseThrow().hostId();
@@ -79,7 +80,7 @@ class VsphereMovedVmTest {
                     }
                     assertThat(all.array()).isEqualTo(onNewHost);
                 }
-                assertThat(host.diskIo.lastHttpUrl.getPort()).isEqualTo(esxUrl.getPort());
+                assertThat(Hosts.diskIo(host).lastHttpUrl.getPort()).isEqualTo(esxUrl.getPort());
             }
             // reported once, for the engine to put on the VM's status (SourceVmChangeConditionsTest shows it there)
             assertThat(host.vmChanges).singleElement().satisfies(c -> {
@@ -94,16 +95,16 @@ class VsphereMovedVmTest {
 
     @Test
     void theInventoryWatchReportsAVmMovedToAnotherHost() throws Exception {
-        TestHost host = new TestHost();
+        HostContextTestDouble host = Hosts.create();
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService watcher = Executors.newVirtualThreadPerTaskExecutor();
         try (Vcsim own = Vcsim.start("-vm", "1", "-cluster", "0", "-host", "2");
              VsphereSource src = Providers.source(own, host)) {
-            src.collectInventory(host.publisher);
+            src.collectInventory(host.inventory());
             SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
             String newHost = src.describe(new VmRef(null, "DC0_H1_VM0")).orElseThrow().hostId();
             Future<?> watching = watcher.submit(() -> {
-                src.watch(host.publisher, stop::get);
+                src.watch(host.inventory(), stop::get);
                 return null;
             });
             relocate(own, vm.id(), newHost);

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hoist.api.source.SourceVm;
 import io.hoist.api.source.VmRef;
 import io.hoist.plugin.vsphere.testsupport.Providers;
-import io.hoist.plugin.vsphere.testsupport.TestHost;
+import io.hoist.testkit.HostContextTestDouble;
+import io.hoist.plugin.vsphere.testsupport.Hosts;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +28,7 @@ class VsphereSharedDiskTest {
 
     @Test
     void theRunningVmsAttachedToASharedDiskAreNamed() throws Exception {
-        try (VsphereSource src = Providers.source(vcsim, new TestHost())) {
+        try (VsphereSource src = Providers.source(vcsim, Hosts.create())) {
             SourceVm vm0 = src.describe(new VmRef(null, "DC0_H0_VM0")).orElseThrow();
             assertThat(vm0.disks()).singleElement().satisfies(d -> {
                 assertThat(d.shared()).isTrue();

@@ -22,7 +22,8 @@ import io.hoist.plugin.vsphere.soap.VimSoapClient.Arg;
 import io.hoist.plugin.vsphere.testsupport.CbtSoapReplayTestServer;
 import io.hoist.plugin.vsphere.testsupport.FileNbdExportsForTests;
 import io.hoist.plugin.vsphere.testsupport.Providers;
-import io.hoist.plugin.vsphere.testsupport.TestHost;
+import io.hoist.testkit.HostContextTestDouble;
+import io.hoist.plugin.vsphere.testsupport.Hosts;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ class VsphereWarmTest {
     static CbtSoapReplayTestServer replay;
     static final String VM_NAME = "DC0_H0_VM0";
     static final String OTHER_VM = "DC0_H0_VM1";
-    final TestHost host = new TestHost();
+    final HostContextTestDouble host = Hosts.create();
 
     @BeforeAll
     static void start() throws Exception {
@@ -81,7 +82,7 @@ class VsphereWarmTest {
     }
 
     static ManagedObjectReference vmRef(VimSession s, String name) throws Exception {
-        try (VsphereSource src = Providers.source(vcsim, new TestHost())) {
+        try (VsphereSource src = Providers.source(vcsim, Hosts.create())) {
             return VimSession.mor("VirtualMachine", src.describe(new VmRef(null, name)).orElseThrow().id());
         }
     }
@@ -146,7 +147,7 @@ class VsphereWarmTest {
             FileNbdExportsForTests exports = new FileNbdExportsForTests(image, host.workDir());
             src.setNbdExports(exports);
             src.setHostAddress(vm.hostId(), "192.0.2.10");
-            long before = host.diskIo.bytesRead.get();
+            long before = Hosts.diskIo(host).bytesRead.get();
             try (DiskReader r = src.openDisk(vm, disk, second)) {
                 assertThat(r.size()).isEqualTo(content.length);
                 for (Extent e : delta) {
@@ -155,7 +156,7 @@ class VsphereWarmTest {
                     assertThat(buf.array()).isEqualTo(Arrays.copyOfRange(content, (int) e.offset(), (int) e.end()));
                 }
             }
-            assertThat(host.diskIo.bytesRead.get() - before).isEqualTo(4096 + 10_000);
+            assertThat(Hosts.diskIo(host).bytesRead.get() - before).isEqualTo(4096 + 10_000);
             NbdExports.Request req = exports.requests.get(0);
             assertThat(req.vmMoRef()).isEqualTo(vm.id());
             assertThat(req.snapshotMoRef()).isEqualTo(second.id());
@@ -290,8 +291,8 @@ class VsphereWarmTest {
                     ? List.of(new long[] {0, 65536}, new long[] {300_000, 200_000}) : List.of();
             replay.queries.clear();
             // vcsim keeps datastore files in a local directory (the datastore's summary.url): give the disk content
-            src.collectInventory(host.publisher);
-            String dsDir = (String) host.publisher.doc(io.hoist.plugin.vsphere.inventory.Documents.DATASTORES, disk.storageId()).get("url");
+            src.collectInventory(host.inventory());
+            String dsDir = (String) host.inventory().doc(io.hoist.plugin.vsphere.inventory.Documents.DATASTORES, disk.storageId()).get("url");
             Path flat = Path.of(dsDir).resolve(io.hoist.plugin.vsphere.disk.DatastorePath.parse(disk.name()).flatExtent().path());
             byte[] content = new byte[(int) disk.capacity()];
             new Random(7).nextBytes(content);

@@ -46,6 +46,11 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
     public final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
     /** VMs whose disk reads fail, to provoke failed migrations. */
     public final java.util.Set<String> failingVms = ConcurrentHashMap.newKeySet();
+    /**
+     * VMs whose disk reads wait (interruptibly, as a stalled source) until they leave this set: holds a copy open for
+     * as long as a test needs, whatever the machine's load, instead of a bandwidth budget that a busy machine outruns.
+     */
+    public final java.util.Set<String> heldVms = ConcurrentHashMap.newKeySet();
 
     /**
      * What a test makes of each described VM (its name, identity, shared disks, surroundings); ids of the VM and its
@@ -181,6 +186,14 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
             public int read(long offset, ByteBuffer dst) throws java.io.IOException {
                 if (failingVms.contains(vm.id())) {
                     throw new java.io.IOException("synthetic read error on " + vm.id());
+                }
+                while (heldVms.contains(vm.id())) {
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("read of " + vm.id() + " interrupted while held");
+                    }
                 }
                 int n = (int) Math.min(dst.remaining(), diskSize - offset);
                 long seed = seed(vm.id(), disk.id());

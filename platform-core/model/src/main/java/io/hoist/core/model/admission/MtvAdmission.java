@@ -21,6 +21,22 @@ import java.util.Objects;
  * are accepted: they become status conditions when the engine reconciles.
  */
 public final class MtvAdmission implements Admission {
+    private final ProviderSpecChecks providerChecks;
+
+    /** MTV's rules without type-specific Provider checks (no plugins: the API server alone). */
+    public MtvAdmission() {
+        this(ProviderSpecChecks.NONE);
+    }
+
+    /** MTV's rules, with the Provider checks of the plugins serving each type. */
+    public MtvAdmission(ProviderSpecChecks providerChecks) {
+        this.providerChecks = Objects.requireNonNull(providerChecks, "providerChecks");
+    }
+
+    /** The same rules with these Provider checks. */
+    public MtvAdmission withProviderChecks(ProviderSpecChecks checks) {
+        return new MtvAdmission(checks);
+    }
 
     @Override
     public ObjectNode admit(ResourceKind kind, ObjectNode incoming, ObjectNode existing) {
@@ -55,7 +71,7 @@ public final class MtvAdmission implements Admission {
                 case MIGRATION -> MigrationRules.check(Resources.migration(object), semantic);
                 case NETWORK_MAP -> MappingRules.checkNetworkMap(Resources.networkMap(object), semantic);
                 case STORAGE_MAP -> MappingRules.checkStorageMap(Resources.storageMap(object), semantic);
-                case PROVIDER -> ProviderRules.checkProvider(Resources.provider(object), semantic);
+                case PROVIDER -> ProviderRules.checkProvider(Resources.provider(object), providerChecks, semantic);
                 case HOST -> ProviderRules.checkHost(Resources.host(object), semantic);
                 case HOOK -> HookRules.check(Resources.hook(object), semantic);
                 case SECRET -> CoreRules.checkSecret(object, existing, semantic);

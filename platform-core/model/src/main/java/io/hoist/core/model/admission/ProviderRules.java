@@ -4,60 +4,28 @@ import io.hoist.core.model.resource.Host;
 import io.hoist.core.model.resource.Provider;
 
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Provider and Host rules. Unknown provider types are accepted: a plugin may serve them. */
+/**
+ * Provider and Host rules that hold for every provider type. The type-specific ones (a vSphere URL, an OVA
+ * folder) belong to the plugin serving the type and arrive through {@link ProviderSpecChecks}; a type no plugin
+ * serves is accepted, and the engine reports it as a condition.
+ */
 final class ProviderRules {
-    private static final Set<String> HTTP_URL_TYPES = Set.of(Provider.TYPE_VSPHERE, Provider.TYPE_OVIRT, Provider.TYPE_OPENSTACK);
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern USER_INFO = Pattern.compile("://([^/@]+)@");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-fA-F:.]+");
 
     private ProviderRules() {
     }
 
-    static void checkProvider(Provider provider, Problems p) {
+    static void checkProvider(Provider provider, ProviderSpecChecks typeChecks, Problems p) {
         Provider.Spec spec = provider.spec;
         if (spec == null) {
             p.required("spec", "Required value");
             return;
-        }
-        String type = spec.type;
-        if (Problems.blank(type)) {
-            return; // required by the schema
-        }
-        String url = spec.url == null ? "" : spec.url.trim();
-        if (HTTP_URL_TYPES.contains(type)) {
-            if (url.isEmpty()) {
-                p.required("spec.url", "Required value: the API endpoint of the " + type + " provider");
-            } else {
-                checkHttpUrl(url, p);
-            }
-            if (spec.secret == null || Problems.blank(spec.secret.name)) {
-                p.required("spec.secret.name", "Required value: the Secret with the " + type + " credentials");
-            }
-        } else if (Provider.TYPE_OVA.equals(type)) {
-            if (url.isEmpty()) {
-                p.required("spec.url", "Required value: the OVA folder: an NFS export server:/path, "
-                        + "nfs://server/path or file:///absolute/folder");
-            }
-        } else if (Provider.TYPE_OPENSHIFT.equals(type) && !url.isEmpty()) {
-            if (url.startsWith("file:")) {
-                checkFileUrl(url, p);
-            } else {
-                checkHttpUrl(url, p);
-            }
-        }
-        if (spec.settings != null && Provider.TYPE_VSPHERE.equals(type)) {
-            String endpoint = spec.settings.get("sdkEndpoint");
-            if (endpoint != null && !endpoint.equals("vcenter") && !endpoint.equals("esxi")) {
-                p.notSupported("spec.settings.sdkEndpoint", "Unsupported value: \"" + endpoint
-                        + "\": supported values: \"vcenter\", \"esxi\"");
-            }
         }
         if (spec.settings != null) {
             for (Map.Entry<String, String> e : spec.settings.entrySet()) {
@@ -66,36 +34,16 @@ final class ProviderRules {
                 }
             }
         }
-    }
-
-    private static void checkHttpUrl(String url, Problems p) {
-        try {
-            URI uri = new URI(url);
-            if (uri.getScheme() == null || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))
-                    || uri.getHost() == null) {
-                p.invalid("spec.url", "Invalid value: \"" + redact(url) + "\": must be an https:// URL with a host, "
-                        + "e.g. https://vcenter.example.com/sdk");
-            }
-        } catch (URISyntaxException e) {
-            p.invalid("spec.url", "Invalid value: \"" + redact(url) + "\": not a URL (" + e.getReason() + ")");
+        if (Problems.blank(spec.type)) {
+            return; // required by the schema
         }
-    }
-
-    private static void checkFileUrl(String url, Problems p) {
-        if (!url.startsWith("file:///")) {
-            p.invalid("spec.url", "Invalid value: \"" + redact(url) + "\": a folder destination must be file:///absolute/path");
-            return;
+        java.util.regex.Matcher userInfo = USER_INFO.matcher(spec.url == null ? "" : spec.url);
+        String credentials = userInfo.find() ? userInfo.group(1) : "";
+        for (Cause c : typeChecks.check(provider)) {
+            // a plugin's message must not echo credentials written into the URL: make sure of it here
+            String message = credentials.isEmpty() ? c.message() : c.message().replace(credentials, "***");
+            p.add(new Cause(c.field(), c.reason(), message));
         }
-        try {
-            new URI(url);
-        } catch (URISyntaxException e) {
-            p.invalid("spec.url", "Invalid value: \"" + redact(url) + "\": not a URL (" + e.getReason() + ")");
-        }
-    }
-
-    /** A URL for messages: user:password@ never appears in output. */
-    static String redact(String url) {
-        return url.replaceAll("(?<=://)[^/@]*@", "***@");
     }
 
     static void checkHost(Host host, Problems p) {

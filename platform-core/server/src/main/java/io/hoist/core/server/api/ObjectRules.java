@@ -8,7 +8,6 @@ import io.hoist.core.server.http.ApiException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Structural checks the API makes before admission: names, namespaces, metadata types, and that the
@@ -16,18 +15,14 @@ import java.util.regex.Pattern;
  * a secret).
  */
 final class ObjectRules {
-    private static final Pattern DNS1123_SUBDOMAIN =
-            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-    private static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-
     private ObjectRules() {}
 
     static boolean isName(String s) {
-        return s != null && s.length() <= 253 && DNS1123_SUBDOMAIN.matcher(s).matches();
+        return s != null && io.hoist.core.model.Names.isSubdomain(s);
     }
 
     static boolean isNamespace(String s) {
-        return s != null && s.length() <= 63 && DNS1123_LABEL.matcher(s).matches();
+        return s != null && io.hoist.core.model.Names.isLabel(s);
     }
 
     static String urlNamespace(String ns) {

@@ -31,7 +31,7 @@ public final class PluginHost implements AutoCloseable {
     /** System property naming the built-in plugins directory; the {@code ./hoist} launcher sets it to dist/plugins. */
     public static final String BUILTIN_DIR_PROPERTY = "hoist.plugins.dir";
 
-    private static final System.Logger LOG = System.getLogger(PluginHost.class.getName());
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PluginHost.class);
 
     private final HoistPluginManager manager;
     private final Map<String, String> failures = new LinkedHashMap<>();
@@ -110,7 +110,7 @@ public final class PluginHost implements AutoCloseable {
 
     private void fail(PluginWrapper plugin, String reason) {
         failures.put(plugin.getPluginId(), reason);
-        LOG.log(System.Logger.Level.WARNING, reason);
+        LOG.warn(reason);
     }
 
     // ---- what the engine uses ----
@@ -128,7 +128,7 @@ public final class PluginHost implements AutoCloseable {
                     io.hoist.api.validation.ValidationRules r = s.validationRules();
                     out.add(new ShippedRules(l.pluginId(), l.type(), r, manager.getPlugin(l.pluginId()).getPluginClassLoader()));
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "plugin " + l.pluginId() + ": its validation rules were left out: " + e.getMessage());
+                    LOG.warn("plugin {}: its validation rules were left out: {}", l.pluginId(), e.getMessage());
                 }
             }
         }

@@ -10,9 +10,11 @@
  *   <li>A plugin names the plugin API it needs in its manifest's {@code Plugin-Requires}. A plain
  *       {@code X.Y.Z} is read as a caret range (same major, not newer than {@link io.hoist.api.PluginApi#VERSION});
  *       any other value is a PF4J/semver range. A missing or unmet requirement is refused with a message such as
- *       {@code plugin 'x' refused: it requires plugin API 3.0.0 but this platform provides plugin API 2.0.0}
+ *       {@code plugin 'x' refused: it requires plugin API 3.0.0 but this platform provides plugin API 2.1.0}
  *       ({@link io.hoist.core.server.plugins.ApiCompatibility}). PF4J's own default would accept a 1.x plugin
  *       on a 2.x platform.</li>
+ *   <li>{@link io.hoist.core.server.plugins.PluginProviderChecks} gives MTV's admission the Provider checks of the
+ *       plugins serving each type (ability {@code ChecksProviderSpec}): their answers are the 422's causes.</li>
  *   <li>A refused plugin, one whose {@code Plugin.start()} throws, or one whose extensions cannot be created
  *       is FAILED with its reason; the platform and the other plugins keep running.</li>
  *   <li>Every extension handed out ({@code sourceFactories()}, {@code destinationFactories()},

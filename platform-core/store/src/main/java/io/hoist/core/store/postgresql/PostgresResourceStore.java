@@ -17,6 +17,7 @@ import io.hoist.core.model.ResourceKind;
 import io.hoist.core.store.ResourceStore;
 import io.hoist.core.store.StoreException;
 import io.hoist.core.store.jdbc.ItemRows;
+import io.hoist.core.store.jdbc.ObjectReads;
 import io.hoist.core.store.jdbc.StoredObjects;
 import io.hoist.core.store.jdbc.UnreadableRows;
 import io.hoist.core.store.jdbc.WriteTimers;
@@ -133,22 +134,8 @@ public final class PostgresResourceStore implements ResourceStore {
     }
 
     private Optional<ObjectNode> get(ResourceKind kind, String namespace, String name, boolean items) {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT body, has_items FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
-                key(ps, kind, ns(namespace), name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.<ObjectNode>empty();
-                    }
-                    ObjectNode body = unreadable.parse(kind.name(), ns(namespace), name, rs.getString(1));
-                    if (items && rs.getBoolean(2)) {
-                        ItemRows.attach(c, kind, ns(namespace), name, body);
-                    }
-                    return Optional.of(body);
-                }
-            }
-        });
+        return read(c -> ObjectReads.one(c, "SELECT body, has_items FROM objects WHERE kind = ? AND namespace = ? AND name = ?",
+                unreadable, kind, ns(namespace), name, items, (row, n, m) -> row.getBoolean(2)));
     }
 
     @Override
@@ -167,36 +154,10 @@ public final class PostgresResourceStore implements ResourceStore {
     }
 
     private List<ObjectNode> list(ResourceKind kind, String namespace, boolean items) {
-        return read(c -> {
-            // COLLATE "C": byte order, as the SQLite store sorts, whatever the database's locale
-            String sql = "SELECT body, namespace, name, has_items FROM objects WHERE kind = ?"
-                    + (namespace == null ? "" : " AND namespace = ?") + " ORDER BY namespace COLLATE \"C\", name COLLATE \"C\"";
-            List<ObjectNode> out = new ArrayList<>();
-            List<ObjectNode> needItems = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, kind.name());
-                if (namespace != null) {
-                    ps.setString(2, namespace);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        try {
-                            ObjectNode o = unreadable.parse(kind.name(), rs.getString(2), rs.getString(3), rs.getString(1));
-                            out.add(o);
-                            if (items && rs.getBoolean(4)) {
-                                needItems.add(o);
-                            }
-                        } catch (StoreException.Unreadable skipped) {
-                            // recorded as unreadable; one bad row must not hide the others
-                        }
-                    }
-                }
-            }
-            for (ObjectNode o : needItems) {
-                ItemRows.attach(c, kind, o.path("metadata").path("namespace").asText(), o.path("metadata").path("name").asText(), o);
-            }
-            return out;
-        });
+        // COLLATE "C": byte order, as the SQLite store sorts, whatever the database's locale
+        String sql = "SELECT body, namespace, name, has_items FROM objects WHERE kind = ?"
+                + (namespace == null ? "" : " AND namespace = ?") + " ORDER BY namespace COLLATE \"C\", name COLLATE \"C\"";
+        return read(c -> ObjectReads.all(c, sql, unreadable, kind, namespace, items, (row, n, m) -> row.getBoolean(4)));
     }
 
     @Override

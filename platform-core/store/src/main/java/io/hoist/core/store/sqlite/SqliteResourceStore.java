@@ -20,6 +20,7 @@ import io.hoist.core.model.ResourceKind;
 import io.hoist.core.store.ResourceStore;
 import io.hoist.core.store.StoreException;
 import io.hoist.core.store.jdbc.ItemRows;
+import io.hoist.core.store.jdbc.ObjectReads;
 import io.hoist.core.store.jdbc.StoredObjects;
 import io.hoist.core.store.jdbc.UnreadableRows;
 import io.hoist.core.store.jdbc.WriteTimers;
@@ -182,25 +183,8 @@ public final class SqliteResourceStore implements ResourceStore {
     }
 
     private Optional<ObjectNode> get(ResourceKind kind, String namespace, String name, boolean items) {
-        return read(c -> {
-            ObjectNode body;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT body FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
-                ps.setString(1, kind.name());
-                ps.setString(2, ns(namespace));
-                ps.setString(3, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.<ObjectNode>empty();
-                    }
-                    body = unreadable.parse(kind.name(), ns(namespace), name, rs.getString(1));
-                }
-            }
-            if (items && withItems.contains(objectKey(kind, ns(namespace), name))) {
-                ItemRows.attach(c, kind, ns(namespace), name, body);
-            }
-            return Optional.of(body);
-        });
+        return read(c -> ObjectReads.one(c, "SELECT body FROM objects WHERE kind = ? AND namespace = ? AND name = ?",
+                unreadable, kind, ns(namespace), name, items, (row, n, m) -> withItems.contains(objectKey(kind, n, m))));
     }
 
     @Override
@@ -219,36 +203,10 @@ public final class SqliteResourceStore implements ResourceStore {
     }
 
     private List<ObjectNode> list(ResourceKind kind, String namespace, boolean items) {
-        return read(c -> {
-            String sql = "SELECT body, namespace, name FROM objects WHERE kind = ?"
-                    + (namespace == null ? "" : " AND namespace = ?") + " ORDER BY namespace, name";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, kind.name());
-                if (namespace != null) {
-                    ps.setString(2, namespace);
-                }
-                List<ObjectNode> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        try {
-                            out.add(unreadable.parse(kind.name(), rs.getString(2), rs.getString(3), rs.getString(1)));
-                        } catch (StoreException.Unreadable skipped) {
-                            // recorded as unreadable; one bad row must not hide the others
-                        }
-                    }
-                }
-                if (items) {
-                    for (ObjectNode o : out) {
-                        String ns = o.path("metadata").path("namespace").asText();
-                        String name = o.path("metadata").path("name").asText();
-                        if (withItems.contains(objectKey(kind, ns, name))) {
-                            ItemRows.attach(c, kind, ns, name, o);
-                        }
-                    }
-                }
-                return out;
-            }
-        });
+        String sql = "SELECT body, namespace, name FROM objects WHERE kind = ?"
+                + (namespace == null ? "" : " AND namespace = ?") + " ORDER BY namespace, name";
+        return read(c -> ObjectReads.all(c, sql, unreadable, kind, namespace, items,
+                (row, n, m) -> withItems.contains(objectKey(kind, n, m))));
     }
 
     @Override

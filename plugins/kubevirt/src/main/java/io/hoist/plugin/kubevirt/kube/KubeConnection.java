@@ -32,15 +32,9 @@ public final class KubeConnection {
         if (config.url().isEmpty()) {
             return problems;
         }
-        try {
-            URI uri = URI.create(config.url());
-            if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                // Plain http would send the token unencrypted: refused, not just warned about.
-                problems.add(Condition.isTrue("UrlNotValid", "NotValid", Condition.Category.Critical,
-                        "url: '" + config.url() + "' must be https://host[:port] of the Kubernetes API, or file:///path for a folder"));
-            }
-        } catch (IllegalArgumentException e) {
-            problems.add(Condition.isTrue("UrlNotValid", "NotValid", Condition.Category.Critical, "url: '" + config.url() + "' is not a URI"));
+        String urlProblem = urlProblem(config.url());
+        if (urlProblem != null) {
+            problems.add(Condition.isTrue("UrlNotValid", "NotValid", Condition.Category.Critical, urlProblem));
         }
         String token = config.secretValue("token");
         if (token == null || token.isBlank()) {
@@ -53,6 +47,20 @@ public final class KubeConnection {
                     "secret: 'insecureSkipVerify' must be true or false"));
         }
         return problems;
+    }
+
+    /** Why {@code url} cannot be a Kubernetes API endpoint, or null when it can. */
+    public static String urlProblem(String url) {
+        try {
+            URI uri = URI.create(url);
+            if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                // Plain http would send the token unencrypted: refused, not just warned about.
+                return "url: '" + url + "' must be https://host[:port] of the Kubernetes API, or file:///path for a folder";
+            }
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "url: '" + url + "' is not a URI";
+        }
     }
 
     public static TlsSettings tls(ProviderConfig config) {

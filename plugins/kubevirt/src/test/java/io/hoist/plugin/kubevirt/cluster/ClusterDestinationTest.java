@@ -12,11 +12,12 @@ import io.hoist.api.destination.Destination;
 import io.hoist.api.destination.TargetVmSpec;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.transfer.DiskWriter;
-import io.hoist.plugin.kubevirt.KubevirtDestinationFactory;
+import io.hoist.plugin.kubevirt.KubevirtDestinationProviderFactory;
 import io.hoist.plugin.kubevirt.kube.KubeResources;
 import io.hoist.plugin.kubevirt.manifest.Labels;
 import io.hoist.plugin.kubevirt.manifest.Quantities;
-import io.hoist.plugin.kubevirt.testing.HostContextForTest;
+import io.hoist.plugin.kubevirt.testing.Hosts;
+import io.hoist.testkit.HostContextTestDouble;
 import io.hoist.plugin.kubevirt.testing.KubevirtClusterForTest;
 import io.hoist.plugin.kubevirt.testing.KubevirtSchemas;
 import io.hoist.plugin.kubevirt.testing.TargetSpecs;
@@ -36,12 +37,12 @@ class ClusterDestinationTest {
     java.nio.file.Path tmp;
 
     private KubevirtClusterForTest cluster;
-    private HostContextForTest host;
+    private HostContextTestDouble host;
 
     @BeforeEach
     void start() throws Exception {
         cluster = new KubevirtClusterForTest();
-        host = new HostContextForTest(tmp);
+        host = Hosts.create(tmp);
         for (String nad : List.of("vlan-100", "transfer")) {
             Map<String, Object> manifest = Map.of("apiVersion", "k8s.cni.cncf.io/v1", "kind", "NetworkAttachmentDefinition",
                     "metadata", Map.of("name", nad, "namespace", "vlans"),
@@ -59,7 +60,7 @@ class ClusterDestinationTest {
 
     private Destination destination(Map<String, String> settings) throws Exception {
         ProviderConfig config = cluster.provider(settings);
-        KubevirtDestinationFactory factory = new KubevirtDestinationFactory();
+        KubevirtDestinationProviderFactory factory = new KubevirtDestinationProviderFactory();
         assertThat(factory.validate(config)).isEmpty();
         return factory.create(config, host);
     }
@@ -302,7 +303,7 @@ class ClusterDestinationTest {
 
     @Test
     void dataVolumeWithSpecPvcGetsTheFilesystemOverheadFromTheLiveSettings() throws Exception {
-        host.settings.put("controller_filesystem_overhead", "20");
+        host.withSetting("controller_filesystem_overhead", "20");
         TargetVmSpec spec = TargetSpecs.efiVm("prod", "web-01", "vm-42");
         try (Destination dest = destination(Map.of("diskApi", "pvc"))) {
             dest.allocateDisks(spec);

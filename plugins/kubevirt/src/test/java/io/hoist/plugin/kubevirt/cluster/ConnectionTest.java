@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hoist.api.Condition;
 import io.hoist.api.destination.Destination;
 import io.hoist.api.provider.ProviderConfig;
-import io.hoist.plugin.kubevirt.KubevirtDestinationFactory;
-import io.hoist.plugin.kubevirt.testing.HostContextForTest;
+import io.hoist.plugin.kubevirt.KubevirtDestinationProviderFactory;
+import io.hoist.plugin.kubevirt.testing.Hosts;
+import io.hoist.testkit.HostContextTestDouble;
 import io.hoist.plugin.kubevirt.testing.KubevirtClusterForTest;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -19,7 +20,7 @@ class ConnectionTest {
     @TempDir
     Path tmp;
 
-    private final KubevirtDestinationFactory factory = new KubevirtDestinationFactory();
+    private final KubevirtDestinationProviderFactory factory = new KubevirtDestinationProviderFactory();
 
     private static ProviderConfig withSecret(ProviderConfig c, Map<String, String> secret) {
         return new ProviderConfig(c.uid(), c.namespace(), c.name(), c.type(), c.url(), c.settings(), secret);
@@ -29,11 +30,11 @@ class ConnectionTest {
     void tlsIsVerifiedUnlessTheSecretTurnsItOff() throws Exception {
         try (KubevirtClusterForTest cluster = new KubevirtClusterForTest()) {
             ProviderConfig withCa = cluster.provider(Map.of());
-            try (Destination d = factory.create(withCa, new HostContextForTest(tmp))) {
+            try (Destination d = factory.create(withCa, Hosts.create(tmp))) {
                 assertThat(d.testConnection()).extracting(Condition::status).containsExactly("True");
             }
             ProviderConfig noCa = withSecret(withCa, Map.of("token", "sa-token-secret"));
-            try (Destination d = factory.create(noCa, new HostContextForTest(tmp))) {
+            try (Destination d = factory.create(noCa, Hosts.create(tmp))) {
                 List<Condition> conditions = d.testConnection();
                 assertThat(conditions).extracting(Condition::type, Condition::status).contains(
                         org.assertj.core.groups.Tuple.tuple("ConnectionTestSucceeded", "False"),
@@ -41,7 +42,7 @@ class ConnectionTest {
                 assertThat(conditions).allSatisfy(c -> assertThat(c.message()).doesNotContain("sa-token-secret"));
             }
             ProviderConfig insecure = withSecret(withCa, Map.of("token", "sa-token-secret", "insecureSkipVerify", "true"));
-            try (Destination d = factory.create(insecure, new HostContextForTest(tmp))) {
+            try (Destination d = factory.create(insecure, Hosts.create(tmp))) {
                 assertThat(d.testConnection()).extracting(Condition::status).containsExactly("True");
             }
         }
@@ -61,7 +62,7 @@ class ConnectionTest {
             String previous = System.getProperty("kubeconfig");
             System.setProperty("kubeconfig", kubeconfig.toString());
             try (Destination d = factory.create(new ProviderConfig("u", "ns", "host", "openshift", "", Map.of(), Map.of()),
-                    new HostContextForTest(tmp))) {
+                    Hosts.create(tmp))) {
                 assertThat(d.testConnection()).extracting(Condition::type, Condition::status)
                         .containsExactly(org.assertj.core.groups.Tuple.tuple("ConnectionTestSucceeded", "True"));
             } finally {
@@ -80,7 +81,7 @@ class ConnectionTest {
             cluster.server.expect().get().withPath("/api/v1/namespaces?limit=1")
                     .andReturn(401, Map.of("kind", "Status", "apiVersion", "v1", "status", "Failure", "code", 401, "reason", "Unauthorized"))
                     .always();
-            try (Destination d = factory.create(cluster.provider(Map.of()), new HostContextForTest(tmp))) {
+            try (Destination d = factory.create(cluster.provider(Map.of()), Hosts.create(tmp))) {
                 List<Condition> conditions = d.testConnection();
                 assertThat(conditions).extracting(Condition::type).containsExactlyInAnyOrder("ConnectionAuthFailed", "ConnectionTestSucceeded");
                 assertThat(conditions).allSatisfy(c -> assertThat(c.message()).doesNotContain("sa-token-secret"));

@@ -10,9 +10,10 @@ import io.hoist.api.destination.Destination;
 import io.hoist.api.destination.TargetVmSpec;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.transfer.DiskWriter;
-import io.hoist.plugin.kubevirt.KubevirtDestinationFactory;
+import io.hoist.plugin.kubevirt.KubevirtDestinationProviderFactory;
 import io.hoist.plugin.kubevirt.manifest.ManifestYaml;
-import io.hoist.plugin.kubevirt.testing.HostContextForTest;
+import io.hoist.plugin.kubevirt.testing.Hosts;
+import io.hoist.testkit.HostContextTestDouble;
 import io.hoist.plugin.kubevirt.testing.KubevirtSchemas;
 import io.hoist.plugin.kubevirt.testing.TargetSpecs;
 import java.io.IOException;
@@ -34,10 +35,10 @@ class FolderDestinationTest {
 
     private Destination destination(Path root) {
         ProviderConfig config = new ProviderConfig("uid-1", "hoist", "host", "openshift", root.toUri().toString(), Map.of(), Map.of());
-        KubevirtDestinationFactory factory = new KubevirtDestinationFactory();
+        KubevirtDestinationProviderFactory factory = new KubevirtDestinationProviderFactory();
         assertThat(factory.acceptsDestination(config)).isTrue();
         assertThat(factory.validate(config)).isEmpty();
-        return factory.create(config, new HostContextForTest(tmp.resolve("work")));
+        return factory.create(config, Hosts.create(tmp.resolve("work")));
     }
 
     private static Map<String, Long> snapshot(Path dir) throws IOException {
@@ -257,7 +258,7 @@ class FolderDestinationTest {
 
     @Test
     void badUrlsAreRejectedNamingTheField() {
-        KubevirtDestinationFactory factory = new KubevirtDestinationFactory();
+        KubevirtDestinationProviderFactory factory = new KubevirtDestinationProviderFactory();
         ProviderConfig relative = new ProviderConfig("u", "ns", "n", "openshift", "file://relative/dir", Map.of(), Map.of());
         assertThat(factory.validate(relative)).singleElement().satisfies(c -> {
             assertThat(c.type()).isEqualTo("UrlNotValid");

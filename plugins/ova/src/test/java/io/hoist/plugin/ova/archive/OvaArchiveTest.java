@@ -7,7 +7,7 @@ import io.hoist.plugin.ova.OvaWriter;
 import io.hoist.plugin.ova.OvfBuilder;
 import io.hoist.plugin.ova.testing.DiskImages;
 import io.hoist.plugin.ova.testing.QemuImg;
-import io.hoist.plugin.ova.vmdk.VmdkDiskReader;
+import io.hoist.plugin.ova.disk.VmdkDiskReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import io.hoist.plugin.ova.OvfBuilder;
 import io.hoist.plugin.ova.archive.OvaArchive;
 import io.hoist.plugin.ova.testing.DiskImages;
 import io.hoist.plugin.ova.testing.QemuImg;
-import io.hoist.plugin.ova.vmdk.VmdkDiskReader;
+import io.hoist.plugin.ova.disk.VmdkDiskReader;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hoist.plugin.ova.archive.ByteRange;
 import io.hoist.plugin.ova.ovf.AllocationUnits;
-import io.hoist.plugin.ova.vmdk.VmdkDiskReader;
+import io.hoist.plugin.ova.disk.VmdkDiskReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -102,7 +102,7 @@ class HostileDiskFilesTest {
                 .file("bomb-disk1.vmdk", bomb).write();
         io.hoist.api.provider.ProviderConfig config = new io.hoist.api.provider.ProviderConfig("uid-1", "ns", "ova", "ova",
                 share.toString(), java.util.Map.of(), java.util.Map.of());
-        try (io.hoist.plugin.ova.OvaSourceProvider p = (io.hoist.plugin.ova.OvaSourceProvider) new io.hoist.plugin.ova.OvaProviderFactory()
+        try (io.hoist.plugin.ova.OvaSource p = (io.hoist.plugin.ova.OvaSource) new io.hoist.plugin.ova.OvaProviderFactory()
                 .create(config, new io.hoist.testkit.HostContextTestDouble(dir.resolve("work")))) {
             for (int attempt = 0; attempt < 3; attempt++) { // every reconcile describes the VM again
                 long before = usedHeap();

@@ -1,5 +1,6 @@
 package io.hoist.plugin.vsphere.testsupport;
 
+import io.hoist.testkit.HostContextTestDouble;
 import io.hoist.api.source.SourceDisk;
 import io.hoist.plugin.vsphere.VsphereSource;
 import io.hoist.plugin.vsphere.disk.DatastorePath;
@@ -15,10 +16,10 @@ public final class DatastoreFiles {
     /** The local flat file of {@code disk} on the simulator's LocalDS_0 (its folder created). */
     @SuppressWarnings("unchecked")
     public static Path flatFile(Vcsim sim, SourceDisk disk) throws Exception {
-        TestHost h = new TestHost();
+        HostContextTestDouble h = Hosts.create();
         try (VsphereSource s = Providers.source(sim, h)) {
-            s.collectInventory(h.publisher);
-            Map<String, Object> ds = h.publisher.collections.get(Documents.DATASTORES).values().stream()
+            s.collectInventory(h.inventory());
+            Map<String, Object> ds = h.inventory().collections.get(Documents.DATASTORES).values().stream()
                     .map(d -> (Map<String, Object>) d).filter(d -> "LocalDS_0".equals(d.get("name"))).findFirst()
                     .orElseThrow();
             Path f = Path.of((String) ds.get("url")).resolve(DatastorePath.parse(disk.name()).flatExtent().path());

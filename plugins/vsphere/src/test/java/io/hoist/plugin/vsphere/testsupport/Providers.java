@@ -1,5 +1,6 @@
 package io.hoist.plugin.vsphere.testsupport;
 
+import io.hoist.testkit.HostContextTestDouble;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.transfer.TlsSettings;
 import io.hoist.plugin.vsphere.VsphereProviderFactory;
@@ -20,7 +21,7 @@ public final class Providers {
     }
 
     /** A source created through the PF4J extension, as the host does. */
-    public static <T extends SourceProvider> T source(Vcsim vcsim, TestHost host) throws Exception {
+    public static <T extends SourceProvider> T source(Vcsim vcsim, HostContextTestDouble host) throws Exception {
         @SuppressWarnings("unchecked")
         T t = (T) new VsphereProviderFactory().create(config(vcsim), host);
         return t;

@@ -22,8 +22,8 @@ import io.hoist.plugin.ova.inventory.StableIds;
 import io.hoist.plugin.ova.location.NfsMounter;
 import io.hoist.plugin.ova.location.ProviderLocation;
 import io.hoist.plugin.ova.ovf.OvfEnvelope;
-import io.hoist.plugin.ova.vmdk.BlankDiskReader;
-import io.hoist.plugin.ova.vmdk.VmdkDiskReader;
+import io.hoist.plugin.ova.disk.BlankDiskReader;
+import io.hoist.plugin.ova.disk.VmdkDiskReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -43,7 +43,7 @@ import java.util.Set;
  * archives and unpacked {@code .ovf} packages. Cold migration only: OVA VMs are files, always powered off,
  * so there are no snapshots and power operations do nothing.
  */
-public final class OvaSourceProvider implements SourceProvider {
+public final class OvaSource implements SourceProvider {
     static final String CONNECTION = "ConnectionTestSucceeded";
 
     private final ProviderConfig config;
@@ -58,7 +58,7 @@ public final class OvaSourceProvider implements SourceProvider {
     /** Ids published by the last collection, per collection, so vanished files are removed. */
     private final Map<String, Set<String>> published = new LinkedHashMap<>();
 
-    public OvaSourceProvider(ProviderConfig config, HostContext context, NfsMounter mounter) {
+    public OvaSource(ProviderConfig config, HostContext context, NfsMounter mounter) {
         this.config = config;
         this.context = context;
         this.mounter = mounter;

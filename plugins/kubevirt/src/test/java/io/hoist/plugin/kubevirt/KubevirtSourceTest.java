@@ -1,4 +1,6 @@
-package io.hoist.plugin.kubevirt.source;
+package io.hoist.plugin.kubevirt;
+
+import io.hoist.plugin.kubevirt.disk.VmExports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,11 +23,12 @@ import io.hoist.api.destination.Destination;
 import io.hoist.api.destination.TargetDisk;
 import io.hoist.api.destination.TargetNic;
 import io.hoist.api.destination.TargetVmSpec;
-import io.hoist.plugin.kubevirt.KubevirtDestinationFactory;
-import io.hoist.plugin.kubevirt.KubevirtSourceFactory;
+import io.hoist.plugin.kubevirt.KubevirtDestinationProviderFactory;
+import io.hoist.plugin.kubevirt.KubevirtSourceProviderFactory;
 import io.hoist.plugin.kubevirt.manifest.Labels;
 import io.hoist.plugin.kubevirt.kube.KubeResources;
-import io.hoist.plugin.kubevirt.testing.HostContextForTest;
+import io.hoist.plugin.kubevirt.testing.Hosts;
+import io.hoist.testkit.HostContextTestDouble;
 import io.hoist.plugin.kubevirt.testing.KubevirtClusterForTest;
 import io.hoist.plugin.kubevirt.testing.KubevirtSchemas;
 import io.hoist.plugin.kubevirt.testing.VmExportServerForTest;
@@ -47,14 +50,14 @@ class KubevirtSourceTest {
 
     private KubevirtClusterForTest cluster;
     private VmExportServerForTest exportServer;
-    private HostContextForTest host;
+    private HostContextTestDouble host;
     private byte[] rootImage;
 
     @BeforeEach
     void start() throws Exception {
         cluster = new KubevirtClusterForTest();
         exportServer = new VmExportServerForTest(cluster.client, cluster.provider(Map.of()).caCertPem());
-        host = new HostContextForTest(tmp);
+        host = Hosts.create(tmp);
         var c = cluster.client;
         c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("apps").endMetadata().build()).create();
         c.storage().v1().storageClasses().resource(new StorageClassBuilder().withNewMetadata().withName("ceph-rbd").endMetadata()
@@ -116,7 +119,7 @@ class KubevirtSourceTest {
 
     private SourceProvider source(Map<String, String> settings) throws Exception {
         ProviderConfig config = cluster.provider(settings);
-        KubevirtSourceFactory factory = new KubevirtSourceFactory();
+        KubevirtSourceProviderFactory factory = new KubevirtSourceProviderFactory();
         assertThat(factory.acceptsSource(config)).isTrue();
         assertThat(factory.acceptsSource(new ProviderConfig("u", "n", "n", "openshift", "", Map.of(), Map.of()))).isFalse();
         assertThat(factory.acceptsSource(new ProviderConfig("u", "n", "n", "openshift", "file:///x", Map.of(), Map.of()))).isFalse();
@@ -126,10 +129,12 @@ class KubevirtSourceTest {
     @Test
     void publishesTheInventoryCollectionsInMtvShape() throws Exception {
         try (SourceProvider source = source(Map.of())) {
-            source.collectInventory(host.inventory);
+            source.collectInventory(host.inventory());
         }
-        var inv = host.inventory;
-        assertThat(inv.events).containsExactly("begin", "end");
+        var inv = host.inventory();
+        assertThat(inv.calls()).containsOnlyOnce("begin", "end").doesNotContain("fail");
+        assertThat(inv.calls().getFirst()).isEqualTo("begin");
+        assertThat(inv.calls().getLast()).isEqualTo("end");
         assertThat(inv.collections).containsKeys("namespaces", "vms", "datavolumes", "persistentvolumeclaims", "storageclasses",
                 "networkattachmentdefinitions");
         assertThat(inv.collections.get("datavolumes")).hasSize(2);
@@ -143,12 +148,12 @@ class KubevirtSourceTest {
     @Test
     void watchFollowsChangesAfterTheCollection() throws Exception {
         try (SourceProvider source = source(Map.of())) {
-            source.collectInventory(host.inventory);
+            source.collectInventory(host.inventory());
             assertThat(source).isInstanceOf(io.hoist.api.source.WatchesInventory.class);
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
             Thread watcher = new Thread(() -> {
                 try {
-                    ((io.hoist.api.source.WatchesInventory) source).watch(host.inventory, stop::get);
+                    ((io.hoist.api.source.WatchesInventory) source).watch(host.inventory(), stop::get);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -160,12 +165,12 @@ class KubevirtSourceTest {
                 awaitWatchRequests("persistentvolumeclaims", "network-attachment-definitions");
                 createPvc("late", "2Mi");
                 String lateUid = cluster.client.persistentVolumeClaims().inNamespace("apps").withName("late").get().getMetadata().getUid();
-                awaitTrue(() -> host.inventory.collections.get("persistentvolumeclaims").containsKey(lateUid));
+                awaitTrue(() -> host.inventory().collection("persistentvolumeclaims").containsKey(lateUid));
                 String nadUid = cluster.client.genericKubernetesResources(KubeResources.NETWORK_ATTACHMENT_DEFINITION).inNamespace("apps")
                         .withName("backend").get().getMetadata().getUid();
-                assertThat(host.inventory.collections.get("networkattachmentdefinitions")).containsKey(nadUid);
+                assertThat(host.inventory().collection("networkattachmentdefinitions")).containsKey(nadUid);
                 cluster.client.genericKubernetesResources(KubeResources.NETWORK_ATTACHMENT_DEFINITION).inNamespace("apps").withName("backend").delete();
-                awaitTrue(() -> !host.inventory.collections.get("networkattachmentdefinitions").containsKey(nadUid));
+                awaitTrue(() -> !host.inventory().collection("networkattachmentdefinitions").containsKey(nadUid));
             } finally {
                 stop.set(true);
                 watcher.join(5000);
@@ -238,7 +243,7 @@ class KubevirtSourceTest {
                 }
             }
             assertThat(copy).isEqualTo(rootImage);
-            assertThat(host.httpTls.values()).singleElement()
+            assertThat(Hosts.httpTls(host).values()).singleElement()
                     .satisfies(tls -> assertThat(tls.caCertPem()).isEqualTo(cluster.provider(Map.of()).caCertPem()));
             assertThat(cluster.list(KubeResources.VIRTUAL_MACHINE_EXPORT, "apps")).isEmpty();
             assertThat(cluster.client.secrets().inNamespace("apps").list().getItems()).isEmpty();
@@ -280,7 +285,7 @@ class KubevirtSourceTest {
     @SuppressWarnings("unchecked")
     void theMigratedVmKeepsTheSourceSpecExceptWhatTheMappingsChange() throws Exception {
         try (SourceProvider source = source(Map.of())) {
-            source.collectInventory(host.inventory);
+            source.collectInventory(host.inventory());
             SourceVm vm = source.describe(new VmRef(null, "apps/db")).orElseThrow();
             // As the engine renders it: StorageMap ceph-rbd -> fast, NetworkMap pod -> pod, apps/backend ignored.
             TargetVmSpec spec = new TargetVmSpec("migrated", "db", vm.id(), vm.name(), 2, 2, 1, vm.memoryBytes(), vm.firmware(),
@@ -289,8 +294,8 @@ class KubevirtSourceTest {
                             new TargetDisk("db-data", "db-data-m", false, "vol-data", 1L << 30, "fast", null, null, 0)),
                     List.of(new TargetNic("net-0", "02:00:00:00:00:01", "pod", null, "virtio")),
                     Map.of("plan", "plan-9", "migration", "mig-9", "vmID", vm.id()),
-                    Map.of(Labels.SOURCE_PROVIDER_ANNOTATION, host.inventoryProviderUid), null);
-            try (Destination dest = new KubevirtDestinationFactory().create(cluster.provider(Map.of()), host)) {
+                    Map.of(Labels.SOURCE_PROVIDER_ANNOTATION, Hosts.PROVIDER_UID), null);
+            try (Destination dest = new KubevirtDestinationProviderFactory().create(cluster.provider(Map.of()), host)) {
                 dest.createVm(spec, dest.allocateDisks(spec));
             }
         }

@@ -1,5 +1,6 @@
-package io.hoist.plugin.kubevirt.source;
+package io.hoist.plugin.kubevirt.disk;
 
+import io.hoist.plugin.kubevirt.inventory.SourceVmReader;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -25,9 +26,9 @@ import java.util.Map;
  * disk readers and deleted when the last one closes. Both carry {@link Labels#TEMPORARY}; a crashed
  * run's export is adopted (same name and labels), and {@code ttlDuration} bounds a leaked one.
  */
-final class VmExports {
+public final class VmExports {
     /** How a disk of an export is read: URL, TLS for the export proxy, and the token header. */
-    record ExportedDisk(URI url, TlsSettings tls, Map<String, String> headers) {}
+    public record ExportedDisk(URI url, TlsSettings tls, Map<String, String> headers) {}
 
     static final String TOKEN_HEADER = "x-kubevirt-export-token";
 
@@ -37,20 +38,20 @@ final class VmExports {
     private final boolean internalLinks;
     private final Map<String, Integer> users = new HashMap<>();
 
-    VmExports(KubernetesClient client, TlsSettings providerTls, long readyTimeoutSeconds, boolean internalLinks) {
+    public VmExports(KubernetesClient client, TlsSettings providerTls, long readyTimeoutSeconds, boolean internalLinks) {
         this.client = client;
         this.providerTls = providerTls;
         this.readyTimeoutSeconds = readyTimeoutSeconds;
         this.internalLinks = internalLinks;
     }
 
-    static String exportName(String vmName) {
+    public static String exportName(String vmName) {
         String name = "hoist-" + vmName;
         return name.length() <= 63 ? name : name.substring(0, 52) + "-" + Labels.shortHash(vmName, 10);
     }
 
     /** Starts (or adopts) the VM's export, waits until it is Ready, and returns how to read one volume. */
-    synchronized ExportedDisk acquire(String namespace, String vmName, String vmUid, String claimName) throws InterruptedException {
+    public synchronized ExportedDisk acquire(String namespace, String vmName, String vmUid, String claimName) throws InterruptedException {
         String name = exportName(vmName);
         try {
             GenericKubernetesResource existing = client.genericKubernetesResources(KubeResources.VIRTUAL_MACHINE_EXPORT)
@@ -94,7 +95,7 @@ final class VmExports {
     }
 
     /** One reader of the export closed; the last one removes the export and its token. */
-    synchronized void release(String namespace, String vmName) {
+    public synchronized void release(String namespace, String vmName) {
         String name = exportName(vmName);
         String key = namespace + "/" + name;
         int left = users.merge(key, -1, Integer::sum);
@@ -104,7 +105,7 @@ final class VmExports {
         }
     }
 
-    void delete(String namespace, String name) {
+    public void delete(String namespace, String name) {
         try {
             client.genericKubernetesResources(KubeResources.VIRTUAL_MACHINE_EXPORT).inNamespace(namespace).withName(name).delete();
             client.secrets().inNamespace(namespace).withName(name + "-token").delete();
@@ -130,7 +131,7 @@ final class VmExports {
         return token;
     }
 
-    static Map<String, Object> exportManifest(String namespace, String name, String vmName, String vmUid) {
+    public static Map<String, Object> exportManifest(String namespace, String name, String vmName, String vmUid) {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("name", name);
         metadata.put("namespace", namespace);
@@ -179,7 +180,7 @@ final class VmExports {
     }
 
     /** Every export this process still holds (for close). */
-    synchronized List<String> held() {
+    public synchronized List<String> held() {
         return List.copyOf(users.keySet());
     }
 }

@@ -1,4 +1,4 @@
-package io.hoist.plugin.kubevirt.source;
+package io.hoist.plugin.kubevirt;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -7,9 +7,9 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.hoist.api.source.SourceProvider;
 import io.hoist.api.source.VmRef;
-import io.hoist.plugin.kubevirt.KubevirtSourceFactory;
+import io.hoist.plugin.kubevirt.KubevirtSourceProviderFactory;
 import io.hoist.plugin.kubevirt.kube.KubeResources;
-import io.hoist.plugin.kubevirt.testing.HostContextForTest;
+import io.hoist.plugin.kubevirt.testing.Hosts;
 import io.hoist.plugin.kubevirt.testing.KubevirtClusterForTest;
 import io.hoist.plugin.kubevirt.testing.VmExportServerForTest;
 import io.hoist.testkit.HostContextTestDouble;
@@ -74,9 +74,8 @@ class KubevirtSourceContractTest extends SourceProviderContractTest {
 
     @Override
     protected SourceProvider openProvider(HostContextTestDouble host) throws Exception {
-        HostContextForTest platform = new HostContextForTest(contractWorkDir); // the transfer engine and TLS-aware HTTP
-        host.withDiskIo(platform.diskIo()).withHttp(platform.http()).withInventoryView(platform.inventoryView());
-        return new KubevirtSourceFactory().create(cluster.provider(Map.of()), host);
+        Hosts.wire(host); // the transfer engine and TLS-aware HTTP
+        return new KubevirtSourceProviderFactory().create(cluster.provider(Map.of()), host);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.hoist.plugin.ova.vmdk;
+package io.hoist.plugin.ova.disk;
 
 import io.hoist.api.transfer.DiskReader;
 import io.hoist.api.transfer.Extent;

@@ -1,4 +1,4 @@
-package io.hoist.plugin.ova.vmdk;
+package io.hoist.plugin.ova.disk;
 
 import java.io.IOException;
 import java.util.ArrayList;

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * disk and a flat disk inside the tar), an unpacked OVF folder with a flat VMDK, a deeply nested OVA with a
  * blank disk, and a broken archive that must not hide the others.
  */
-class OvaSourceProviderTest {
+class OvaSourceTest {
     static final long DISK1 = (1L << 20) + 4096 + 512;
     static final long DISK2 = 3L * DiskImages.BLOCK;
     static final long DB_DISK = (2L << 20) + 12345;
@@ -90,8 +90,8 @@ class OvaSourceProviderTest {
         return new ProviderConfig("uid-1", "konveyor-forklift", "ova-src", "ova", url, Map.of(), Map.of());
     }
 
-    static OvaSourceProvider provider(String url, Path workDir) {
-        return (OvaSourceProvider) new OvaProviderFactory().create(config(url), new HostContextTestDouble(workDir));
+    static OvaSource provider(String url, Path workDir) {
+        return (OvaSource) new OvaProviderFactory().create(config(url), new HostContextTestDouble(workDir));
     }
 
     static String id(String relativePath, String vs) {
@@ -102,7 +102,7 @@ class OvaSourceProviderTest {
     @SuppressWarnings("unchecked")
     void publishesVmsNetworksDisksStorageAndWorkloadsInMtvFieldNames() throws Exception {
         RecordingInventoryPublisher pub = new RecordingInventoryPublisher();
-        try (OvaSourceProvider p = provider(root.toString(), tmp.resolve("w1"))) {
+        try (OvaSource p = provider(root.toString(), tmp.resolve("w1"))) {
             p.collectInventory(pub);
         }
         assertThat(pub.calls.get(0)).isEqualTo("begin");
@@ -147,8 +147,8 @@ class OvaSourceProviderTest {
         Files.copy(root.resolve("appliances/web01.ova"), share.resolve("copy.ova"));
         RecordingInventoryPublisher first = new RecordingInventoryPublisher();
         RecordingInventoryPublisher second = new RecordingInventoryPublisher();
-        try (OvaSourceProvider a = provider(share.toString(), tmp.resolve("wa"));
-             OvaSourceProvider b = provider("file://" + share, tmp.resolve("wb"))) {
+        try (OvaSource a = provider(share.toString(), tmp.resolve("wa"));
+             OvaSource b = provider("file://" + share, tmp.resolve("wb"))) {
             a.collectInventory(first);
             b.collectInventory(second);
             assertThat(first.collection("vms").keySet()).isEqualTo(second.collection("vms").keySet()).hasSize(2);
@@ -177,7 +177,7 @@ class OvaSourceProviderTest {
 
     @Test
     void describesVmsAndReadsEveryDiskAsQemuImgDoes() throws Exception {
-        try (OvaSourceProvider p = provider(root.toString(), tmp.resolve("w2"))) {
+        try (OvaSource p = provider(root.toString(), tmp.resolve("w2"))) {
             SourceVm web = p.describe(new VmRef(null, "web01")).orElseThrow();
             assertThat(web.id()).isEqualTo(id("appliances/web01.ova", "web01"));
             assertThat(web.sockets()).isEqualTo(2);
@@ -226,7 +226,7 @@ class OvaSourceProviderTest {
     void aMissingDiskFileIsAClearErrorNotAnEmptyDisk() throws Exception {
         Path share = Files.createDirectories(tmp.resolve("share3/vm"));
         Files.writeString(share.resolve("vm.ovf"), new OvfBuilder("lonely").disk("gone.vmdk", 1 << 20).build());
-        try (OvaSourceProvider p = provider(tmp.resolve("share3").toString(), tmp.resolve("w3"))) {
+        try (OvaSource p = provider(tmp.resolve("share3").toString(), tmp.resolve("w3"))) {
             SourceVm vm = p.describe(new VmRef(null, "lonely")).orElseThrow();
             assertThatThrownBy(() -> p.openDisk(vm, vm.disks().get(0), null)).isInstanceOf(HoistException.class)
                     .hasMessageContaining("gone.vmdk")
@@ -240,7 +240,7 @@ class OvaSourceProviderTest {
         Files.writeString(share.resolve("gz.ovf"), new OvfBuilder("gz").disk("gz.vmdk.gz", 1 << 20).build()
                 .replace("ovf:id=\"file1\"", "ovf:id=\"file1\" ovf:compression=\"gzip\""));
         Files.write(share.resolve("gz.vmdk.gz"), new byte[100]);
-        try (OvaSourceProvider p = provider(share.toString(), tmp.resolve("w9"))) {
+        try (OvaSource p = provider(share.toString(), tmp.resolve("w9"))) {
             SourceVm vm = p.describe(new VmRef(null, "gz")).orElseThrow();
             assertThatThrownBy(() -> p.openDisk(vm, vm.disks().get(0), null)).isInstanceOf(HoistException.class)
                     .hasMessageContaining("gzip").hasMessageContaining("gz.vmdk.gz")
@@ -251,20 +251,20 @@ class OvaSourceProviderTest {
     @Test
     void connectionTestAndUrlValidation() {
         OvaProviderFactory f = new OvaProviderFactory();
-        try (OvaSourceProvider ok = provider(root.toString(), tmp.resolve("w4"))) {
+        try (OvaSource ok = provider(root.toString(), tmp.resolve("w4"))) {
             assertThat(ok.testConnection()).singleElement().satisfies(c -> {
                 assertThat(c.type()).isEqualTo("ConnectionTestSucceeded");
                 assertThat(c.status()).isEqualTo("True");
             });
         }
-        try (OvaSourceProvider missing = provider(tmp.resolve("nope").toString(), tmp.resolve("w5"))) {
+        try (OvaSource missing = provider(tmp.resolve("nope").toString(), tmp.resolve("w5"))) {
             assertThat(missing.testConnection()).singleElement().satisfies(c -> {
                 assertThat(c.status()).isEqualTo("False");
                 assertThat(c.reason()).isEqualTo("ProviderNotReady");
                 assertThat(c.message()).contains("nope").contains("does not exist");
             });
         }
-        try (OvaSourceProvider bad = provider("relative/dir", tmp.resolve("w6"))) {
+        try (OvaSource bad = provider("relative/dir", tmp.resolve("w6"))) {
             assertThat(bad.testConnection()).singleElement().satisfies(c -> {
                 assertThat(c.status()).isEqualTo("False");
                 assertThat(c.reason()).isEqualTo("UrlNotValid");
@@ -284,7 +284,7 @@ class OvaSourceProviderTest {
     void nfsWithoutRootOrNfsCommonIsAClearProviderCondition() {
         ProviderConfig nfs = config("nfs.example.com:/exports/ova");
         NfsMounter notRoot = new NfsMounter(List.of(Path.of("/bin/true")), false, 5);
-        try (OvaSourceProvider p = new OvaSourceProvider(nfs, new HostContextTestDouble(tmp.resolve("w7")), notRoot)) {
+        try (OvaSource p = new OvaSource(nfs, new HostContextTestDouble(tmp.resolve("w7")), notRoot)) {
             List<Condition> c = p.testConnection();
             assertThat(c).singleElement().satisfies(x -> {
                 assertThat(x.status()).isEqualTo("False");
@@ -293,7 +293,7 @@ class OvaSourceProviderTest {
             });
         }
         NfsMounter noHelper = new NfsMounter(List.of(tmp.resolve("no/mount.nfs")), true, 5);
-        try (OvaSourceProvider p = new OvaSourceProvider(nfs, new HostContextTestDouble(tmp.resolve("w8")), noHelper)) {
+        try (OvaSource p = new OvaSource(nfs, new HostContextTestDouble(tmp.resolve("w8")), noHelper)) {
             assertThat(p.testConnection()).singleElement().satisfies(x -> {
                 assertThat(x.reason()).isEqualTo("NfsMountNotPossible");
                 assertThat(x.message()).contains("nfs-common");

@@ -7,7 +7,6 @@ import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.provider.SourceProviderFactory;
 import io.hoist.api.source.SourceProvider;
 import io.hoist.plugin.kubevirt.kube.KubeConnection;
-import io.hoist.plugin.kubevirt.source.KubevirtSource;
 import java.util.List;
 import io.hoist.api.validation.ShipsValidationRules;
 import io.hoist.api.validation.ValidationRules;
@@ -15,10 +14,10 @@ import org.pf4j.Extension;
 
 /** {@code type: openshift} with an http(s) URL as a migration source (a remote KubeVirt cluster). */
 @Extension
-public final class KubevirtSourceFactory implements SourceProviderFactory, ShipsValidationRules {
+public final class KubevirtSourceProviderFactory implements SourceProviderFactory, ShipsValidationRules {
     @Override
     public String type() {
-        return KubevirtDestinationFactory.TYPE;
+        return KubevirtDestinationProviderFactory.TYPE;
     }
 
     @Override

@@ -4,7 +4,10 @@ import io.hoist.api.Condition;
 import io.hoist.api.HoistException;
 import io.hoist.api.destination.Destination;
 import io.hoist.api.host.HostContext;
+import io.hoist.api.provider.ChecksProviderSpec;
 import io.hoist.api.provider.ConfigProperty;
+import io.hoist.api.provider.FieldError;
+import io.hoist.api.provider.ProviderSpec;
 import io.hoist.api.provider.DestinationProviderFactory;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.plugin.kubevirt.cluster.ClusterDestination;
@@ -18,7 +21,7 @@ import org.pf4j.Extension;
  * (manifests and raw disks on disk, the embedded default); any other URL, or none, a cluster.
  */
 @Extension
-public final class KubevirtDestinationFactory implements DestinationProviderFactory {
+public final class KubevirtDestinationProviderFactory implements DestinationProviderFactory, ChecksProviderSpec {
     public static final String TYPE = "openshift";
 
     @Override
@@ -52,6 +55,31 @@ public final class KubevirtDestinationFactory implements DestinationProviderFact
 
     static boolean isFolder(ProviderConfig config) {
         return config.url().startsWith("file:");
+    }
+
+    /**
+     * The URL's form, for the API to refuse a malformed Provider: empty (the cluster Hoist runs in), a folder
+     * ({@code file:///path}) or an https API endpoint. Checked here for the source factory too: one answer per type.
+     */
+    @Override
+    public List<FieldError> checkSpec(ProviderSpec spec) {
+        String url = spec.url().trim();
+        if (url.isEmpty()) {
+            return List.of();
+        }
+        String problem;
+        if (url.startsWith("file:")) {
+            try {
+                FolderDestination.parseUrl(url);
+                problem = null;
+            } catch (HoistException e) {
+                problem = e.getMessage();
+            }
+        } else {
+            problem = KubeConnection.urlProblem(url);
+        }
+        return problem == null ? List.of()
+                : List.of(new FieldError("spec.url", FieldError.Reason.INVALID, "Invalid value: " + problem));
     }
 
     @Override

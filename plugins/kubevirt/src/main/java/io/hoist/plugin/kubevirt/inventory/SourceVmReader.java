@@ -1,4 +1,4 @@
-package io.hoist.plugin.kubevirt.source;
+package io.hoist.plugin.kubevirt.inventory;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -19,11 +19,11 @@ import java.util.function.BiFunction;
  * Disk ids are the claim names (PVC = DataVolume name), so they stay stable; the storage id the
  * StorageMap maps is the claim's storage class; networks are {@code pod} or a NetworkAttachmentDefinition.
  */
-final class SourceVmReader {
+public final class SourceVmReader {
     private SourceVmReader() {}
 
     /** {@code claims} looks a PVC up by namespace and name (null when missing). */
-    static SourceVm read(GenericKubernetesResource vm, BiFunction<String, String, PersistentVolumeClaim> claims,
+    public static SourceVm read(GenericKubernetesResource vm, BiFunction<String, String, PersistentVolumeClaim> claims,
                          BiFunction<String, String, String> networkUid) {
         String namespace = vm.getMetadata().getNamespace();
         Map<String, Object> domain = map(vm.get("spec", "template", "spec", "domain"));
@@ -88,7 +88,7 @@ final class SourceVmReader {
                 memory, firmware, secureBoot, powerState(vm), null, null, disks, nics);
     }
 
-    static PowerState powerState(GenericKubernetesResource vm) {
+    public static PowerState powerState(GenericKubernetesResource vm) {
         String printable = vm.get("status", "printableStatus");
         if (printable != null) {
             return switch (printable) {
@@ -109,7 +109,7 @@ final class SourceVmReader {
     }
 
     /** {@code name} in the VM's namespace, or {@code ns/name} as given. */
-    static String qualify(String namespace, String networkName) {
+    public static String qualify(String namespace, String networkName) {
         return networkName.contains("/") ? networkName : namespace + "/" + networkName;
     }
 
@@ -143,12 +143,12 @@ final class SourceVmReader {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> map(Object o) {
+    public static Map<String, Object> map(Object o) {
         return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
     @SuppressWarnings("unchecked")
-    static List<Object> list(Object o) {
+    public static List<Object> list(Object o) {
         return o instanceof List<?> l ? (List<Object>) l : List.of();
     }
 }

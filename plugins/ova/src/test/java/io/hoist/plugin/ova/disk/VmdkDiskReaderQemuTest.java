@@ -1,4 +1,4 @@
-package io.hoist.plugin.ova.vmdk;
+package io.hoist.plugin.ova.disk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,7 @@
-package io.hoist.plugin.kubevirt.source;
+package io.hoist.plugin.kubevirt;
+
+import io.hoist.plugin.kubevirt.disk.VmExports;
+import io.hoist.plugin.kubevirt.inventory.SourceVmReader;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
