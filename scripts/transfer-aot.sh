@@ -23,7 +23,7 @@ hoist_aot_key() {
   local jar
   {
     echo "$JAVA_HOME"
-    grep -E '^(JAVA_RUNTIME_VERSION|IMPLEMENTOR|IMPLEMENTOR_VERSION|JAVA_VERSION_DATE)=' "$JAVA_HOME/release" 2>/dev/null
+    grep -E '^(JAVA_RUNTIME_VERSION|IMPLEMENTOR|IMPLEMENTOR_VERSION|JAVA_VERSION_DATE)=' "$JAVA_HOME/release" 2>/dev/null || true
     stat -L -c '%s %Y' "$JAVA_HOME/lib/modules" 2>/dev/null
     echo "${HOIST_AOT_JVM[*]}"
     local IFS=:
@@ -65,8 +65,10 @@ hoist_aot_options() {
     else
       mkdir -p "$dir" 2>/dev/null || { hoist_aot_debug "$dir not writable; starting without it"; return 0; }
       # Many disks start at once: one records, the others start without the cache rather than wait.
-      ( flock -n 9 || exit 3; hoist_aot_record "$dir" "$cp" "$key" ) 9>"$dir/.lock" 2>/dev/null
-      case $? in
+      # (./hoist runs with set -e: every failure here is caught, none ends the launcher)
+      local rc=0
+      ( flock -n 9 || exit 3; hoist_aot_record "$dir" "$cp" "$key" || exit 1 ) 9>"$dir/.lock" 2>/dev/null || rc=$?
+      case $rc in
         0) ;;
         3) hoist_aot_debug "another process is recording it; starting without it"; return 0 ;;
         *) hoist_aot_debug "not recorded; starting without it"; return 0 ;;

@@ -113,12 +113,12 @@ class CopyStartupCacheTest {
 
     private record Result(List<String> options, String err) {}
 
-    /** Sources the launcher's script and calls it as {@code ./hoist} does; HOIST_DEBUG=1 so it says what it did. */
+    /** Sources the launcher's script and calls it as {@code ./hoist} does (set -euo pipefail); HOIST_DEBUG=1 so it says what it did. */
     private Result options(String... env) throws Exception {
         Path errFile = dir.resolve("err.txt");
         List<String> cmd = new ArrayList<>(List.of("env", "HOIST_DEBUG=1", "JAVA_HOME=" + System.getProperty("java.home")));
         cmd.addAll(List.of(env));
-        cmd.addAll(List.of("bash", "-c", "source \"$0\"; hoist_aot_options \"$1\" \"$2\"; printf '%s\\n' \"${HOIST_AOT_OPTS[@]}\"",
+        cmd.addAll(List.of("bash", "-c", "set -euo pipefail; source \"$0\"; hoist_aot_options \"$1\" \"$2\"; printf '%s\\n' \"${HOIST_AOT_OPTS[@]}\"",
                 script.toString(), cacheDir.toString(), classPath));
         Process p = new ProcessBuilder(cmd).redirectError(errFile.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
