@@ -210,6 +210,11 @@ class CrashResumeIT {
 
         /** With extra environment variables for the child (e.g. a PATH with test tools first). */
         static Child start(Path data, int port, java.util.Map<String, String> env) throws Exception {
+            return start(data, port, env, List.of());
+        }
+
+        /** With extra {@code hoist serve} options (e.g. a shared store and a cluster). */
+        static Child start(Path data, int port, java.util.Map<String, String> env, List<String> serveOptions) throws Exception {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Files.createDirectories(data);
             ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Dhoist.plugins.dir=" + System.getProperty("hoist.plugins.dir"),
@@ -219,6 +224,7 @@ class CrashResumeIT {
                     // KubectlConformanceTest's subject
                     "--data-dir", data.toString(), "--port", Integer.toString(port), "--plain-http")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("child.log").toFile()));
+            pb.command().addAll(serveOptions);
             pb.environment().putAll(env);
             Child c = new Child(pb.start(), data, port);
             // minutes, ending as soon as it answers: on a loaded 2-core machine a fresh JVM took over 60 s to listen

@@ -50,6 +50,30 @@ public final class ServeCommand implements Callable<Integer> {
                     + " (password from PGPASSWORD or ~/.pgpass, never in the URL). Default: DATA/hoist.db (SQLite).")
     String store;
 
+    @Option(names = "--cluster", description = "Join the other nodes sharing the --store: a clustered event bus"
+            + " (Hazelcast, joined through --cluster-members); one elected node runs the controllers, every node serves the API.")
+    boolean cluster;
+
+    @Option(names = "--cluster-members", paramLabel = "HOST:PORT,...",
+            description = "Nodes to join through (their --cluster-host:--cluster-port; this node's own may be listed)."
+                    + " Default: this node only (the first node of a cluster).")
+    String clusterMembers;
+
+    @Option(names = "--cluster-host", paramLabel = "IP", defaultValue = "127.0.0.1",
+            description = "IPv4 address of this machine the cluster manager and event bus bind and announce (default: ${DEFAULT-VALUE}).")
+    String clusterHost;
+
+    @Option(names = "--cluster-port", paramLabel = "PORT", defaultValue = "5701",
+            description = "Cluster manager (Hazelcast) port on --cluster-host (default: ${DEFAULT-VALUE}); the event bus takes a free port.")
+    int clusterPort;
+
+    @Option(names = "--node-labels", paramLabel = "K=V,...", description = "Labels of this node (kept for placement by label, not used yet).")
+    String nodeLabels;
+
+    @Option(names = "--node-name", paramLabel = "NAME",
+            description = "This node's name among the nodes (default: host name, process id and a random part).")
+    String nodeName;
+
     @Option(names = "--plain-http", description = "Serve plain http (loopback only; kubectl sends no token over http).")
     boolean plainHttp;
 
@@ -73,6 +97,25 @@ public final class ServeCommand implements Callable<Integer> {
             b.sharedStore(store);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
+        }
+        if (!cluster && (clusterMembers != null || nodeLabels != null || nodeName != null)) {
+            throw new CliException("--cluster-members, --node-labels and --node-name need --cluster");
+        }
+        if (cluster) {
+            if (store == null) {
+                throw new CliException("--cluster needs --store postgresql://USER@HOST:PORT/DATABASE: the nodes of a"
+                        + " cluster keep their state in one PostgreSQL database, not in each node's DATA/hoist.db");
+            }
+            try {
+                String name = nodeName != null ? nodeName
+                        : java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid() + "-"
+                        + java.util.UUID.randomUUID().toString().substring(0, 8);
+                b.cluster(new io.hoist.core.cluster.ClusterSettings(clusterHost, clusterPort,
+                        io.hoist.core.cluster.ClusterSettings.parseMembers(clusterMembers),
+                        io.hoist.core.cluster.ClusterSettings.parseLabels(nodeLabels), name));
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage());
+            }
         }
         if (tlsCert != null || tlsKey != null) {
             if (tlsCert == null || tlsKey == null) {

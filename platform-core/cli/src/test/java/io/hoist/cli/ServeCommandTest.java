@@ -151,4 +151,25 @@ class ServeCommandTest {
         assertThat(r.err()).isEqualTo("error: --bind 0.0.0.0 is not a loopback address: serving beyond this machine"
                 + " requires TLS (hoist serve's default without --plain-http, or --tls-cert and --tls-key)\n");
     }
+
+    @Test
+    void refusesAClusterWithoutASharedStoreOrWithBadClusterOptions() {
+        CliHarness.Result noStore = new CliHarness(Map.of()).run("serve", "--data-dir", data.toString(), "--port", "0",
+                "--cluster");
+        assertThat(noStore.code()).isEqualTo(1);
+        assertThat(noStore.err()).startsWith("error: --cluster needs --store postgresql://");
+        CliHarness.Result badMember = new CliHarness(Map.of()).run("serve", "--data-dir", data.toString(), "--port", "0",
+                "--store", "postgresql://hoist@127.0.0.1:5432/hoist", "--cluster", "--cluster-members", "10.0.0.1");
+        assertThat(badMember.code()).isEqualTo(1);
+        assertThat(badMember.err()).isEqualTo("error: --cluster-members: '10.0.0.1' is not host:port\n");
+        CliHarness.Result badLabel = new CliHarness(Map.of()).run("serve", "--data-dir", data.toString(), "--port", "0",
+                "--store", "postgresql://hoist@127.0.0.1:5432/hoist", "--cluster", "--node-labels", "zone=a,=b");
+        assertThat(badLabel.code()).isEqualTo(1);
+        assertThat(badLabel.err()).isEqualTo("error: --node-labels: '=b' is not key=value\n");
+        CliHarness.Result labelsAlone = new CliHarness(Map.of()).run("serve", "--data-dir", data.toString(), "--port", "0",
+                "--node-labels", "zone=a");
+        assertThat(labelsAlone.code()).isEqualTo(1);
+        assertThat(labelsAlone.err()).contains("need --cluster");
+        assertThat(data.resolve("hoist.db")).as("nothing opened").doesNotExist();
+    }
 }

@@ -108,7 +108,9 @@ public final class HoistServer implements AutoCloseable {
             console = new ConsoleRoutes(sessions, auth, options.tls());
             ownsVertx = options.vertx == null;
             metrics = new io.hoist.core.server.metrics.Metrics();
-            vertx = ownsVertx ? metrics.newVertx() : options.vertx;
+            vertx = !ownsVertx ? options.vertx
+                    : options.cluster != null ? metrics.newClusteredVertx(options.cluster, java.time.Duration.ofSeconds(START_TIMEOUT_SECONDS))
+                    : metrics.newVertx();
             ownsStore = options.store == null;
             store = !ownsStore ? options.store
                     : options.sharedStore != null ? PostgresResourceStore.open(options.sharedStore)
@@ -342,7 +344,8 @@ public final class HoistServer implements AutoCloseable {
                           List<RouteContributor> routes, List<Component> components, ResourceStore store,
                           Vertx vertx, java.time.Duration headerTimeout, java.time.Duration bodyTimeout,
                           java.time.Duration idleTimeout, boolean generateTls, List<String> tlsNames,
-                          io.hoist.core.store.postgresql.PostgresLocation sharedStore, List<String> namespaces) {
+                          io.hoist.core.store.postgresql.PostgresLocation sharedStore, List<String> namespaces,
+                          io.hoist.core.cluster.ClusterSettings cluster) {
         public boolean tls() {
             return tlsCert != null || generateTls;
         }
@@ -369,6 +372,7 @@ public final class HoistServer implements AutoCloseable {
         private java.time.Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
         private java.time.Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private final List<String> namespaces = new ArrayList<>();
+        private io.hoist.core.cluster.ClusterSettings cluster;
 
         /** A new connection sending nothing for this long before its first complete request head is closed. */
         public static final java.time.Duration DEFAULT_HEADER_TIMEOUT = java.time.Duration.ofSeconds(30);
@@ -458,6 +462,15 @@ public final class HoistServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Join the other nodes ({@code hoist serve --cluster}): the server's Vert.x is clustered through Hazelcast
+         * with these settings. Needs a {@link #sharedStore}: the nodes keep their state in one PostgreSQL database.
+         */
+        public Builder cluster(io.hoist.core.cluster.ClusterSettings settings) {
+            this.cluster = settings;
+            return this;
+        }
+
         /** Use this store instead of opening {@code DATA/hoist.db}; the caller then closes it. */
         public Builder store(ResourceStore store) { this.store = store; return this; }
 
@@ -468,6 +481,14 @@ public final class HoistServer implements AutoCloseable {
             Objects.requireNonNull(admission, "admission");
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
+            }
+            if (cluster != null && sharedStore == null
+                    && !(store instanceof io.hoist.core.store.postgresql.PostgresResourceStore)) {
+                throw new IllegalArgumentException("--cluster needs --store postgresql://USER@HOST:PORT/DATABASE: the nodes"
+                        + " of a cluster keep their state in one PostgreSQL database, not in each node's DATA/hoist.db");
+            }
+            if (cluster != null && vertx != null) {
+                throw new IllegalArgumentException("a cluster needs the server's own (clustered) Vert.x, not a shared one");
             }
             if (generateTls && tlsCert != null) {
                 throw new IllegalArgumentException("--tls-cert/--tls-key and a generated certificate exclude each other");
@@ -491,7 +512,7 @@ public final class HoistServer implements AutoCloseable {
             }
             return new HoistServer(new Options(dataDir.toAbsolutePath(), bind, port, tlsCert, tlsKey, admission,
                     List.copyOf(routes), List.copyOf(components), store, vertx, headerTimeout, bodyTimeout, idleTimeout,
-                    generateTls, tlsNames, sharedStore, List.copyOf(namespaces)));
+                    generateTls, tlsNames, sharedStore, List.copyOf(namespaces), cluster));
         }
 
         private static boolean isLoopback(String host) {

@@ -37,11 +37,14 @@ public final class Platform implements AutoCloseable {
     private final HoistServer server;
     private final Inventory inventory = new Inventory();
     private volatile PluginHost plugins;
-    private Engine engine;
+    private volatile Engine engine;
+    private boolean engineMetricsBound;
+    /** On nodes sharing a store: who runs the controllers (null with the embedded store: this process does). */
+    private io.hoist.core.cluster.LeaderElection election;
     private ScheduledExecutorService timers;
     private ValidationService validation;
     private AutoCloseable validationConfigMaps;
-    private io.hoist.core.server.events.EventRecorder events;
+    private volatile io.hoist.core.server.events.EventRecorder events;
 
     private Platform(HoistServer.Builder builder, Path dataDir, List<Path> pluginRoots) {
         List<Path> roots = new ArrayList<>(pluginRoots);
@@ -69,27 +72,35 @@ public final class Platform implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
-                LiveSettings settings = new LiveSettings(ctx.store());
-                HttpClients http = new ProviderHttpClients();
-                DiskIo diskIo = new EngineDiskIo(http);
-                HostServices services = new InventoryHostServices(inventory, diskIo, http, settings, ctx.dataDir());
-                var runMeters = new io.hoist.core.engine.run.RunMeters(ctx.metrics().registry());
-                var copier = new TransferDiskCopyService(ctx.dataDir(), new BandwidthBudgets(), timers, runMeters);
-                engine = new Engine(ctx.vertx(), ctx.store(), extensions(plugins), services, copier, runMeters);
-                engine.start();
-                io.hoist.core.server.metrics.EngineMetrics.bind(ctx.metrics(), engine);
                 io.hoist.core.server.metrics.InventoryMetrics.bind(ctx.metrics(), inventory);
-                // Events from the status the engine stores (plan/VM transitions, failures, retries, concerns).
-                events = io.hoist.core.server.events.EventRecorder.start(ctx.store());
+                if (ctx.store() instanceof io.hoist.core.store.postgresql.PostgresResourceStore shared) {
+                    // Nodes sharing a store: only the elected one runs the controllers, writing as its term
+                    var settings = server.options().cluster();
+                    String node = settings != null ? settings.nodeName() : defaultNodeName();
+                    election = io.hoist.core.cluster.LeaderElection.start(
+                            new io.hoist.core.store.postgresql.LeaderLease(shared, node),
+                            new io.hoist.core.cluster.LeaderElection.Leadership() {
+                                @Override
+                                public void elected(long term) {
+                                    startControllers(ctx, shared.fencedBy(term));
+                                }
+
+                                @Override
+                                public void deposed(long term) {
+                                    stopControllers();
+                                }
+                            });
+                } else {
+                    startControllers(ctx, ctx.store());
+                }
             }
 
             @Override
             public void stop() {
-                if (engine != null) {
-                    engine.close();
-                }
-                if (events != null) {
-                    events.close();
+                if (election != null) {
+                    election.close(); // stops this node's controllers, and hands the lead over at once
+                } else {
+                    stopControllers();
                 }
                 if (plugins != null) {
                     plugins.close();
@@ -178,6 +189,51 @@ public final class Platform implements AutoCloseable {
         this.server = builder.build();
     }
 
+    /**
+     * The migration engine and the event recorder over {@code store} (the server's, or on a node sharing a store the
+     * leader's fenced view of it).
+     */
+    private synchronized void startControllers(HoistServer.Context ctx, io.hoist.core.store.ResourceStore store) {
+        LiveSettings settings = new LiveSettings(store);
+        HttpClients http = new ProviderHttpClients();
+        DiskIo diskIo = new EngineDiskIo(http);
+        HostServices services = new InventoryHostServices(inventory, diskIo, http, settings, ctx.dataDir());
+        var runMeters = new io.hoist.core.engine.run.RunMeters(ctx.metrics().registry());
+        var copier = new TransferDiskCopyService(ctx.dataDir(), new BandwidthBudgets(), timers, runMeters);
+        Engine started = new Engine(ctx.vertx(), store, extensions(plugins), services, copier, runMeters);
+        started.start();
+        engine = started;
+        if (!engineMetricsBound) {
+            // gauges keep the first engine: on a node elected a second time they show that engine (a known gap)
+            io.hoist.core.server.metrics.EngineMetrics.bind(ctx.metrics(), started);
+            engineMetricsBound = true;
+        }
+        // Events from the status the engine stores (plan/VM transitions, failures, retries, concerns).
+        events = io.hoist.core.server.events.EventRecorder.start(store);
+    }
+
+    private synchronized void stopControllers() {
+        if (engine != null) {
+            engine.close();
+            engine = null;
+        }
+        if (events != null) {
+            events.close();
+            events = null;
+        }
+    }
+
+    /** This process's name among nodes sharing a store: host, pid and a random part (a restart is a new node). */
+    private static String defaultNodeName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "-" + ProcessHandle.current().pid() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
     /** Rule packages in force: provider type, rules_version, files, and why any were refused (for must-gather). */
     private Object validationState() {
         java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
@@ -240,8 +296,14 @@ public final class Platform implements AutoCloseable {
         return server;
     }
 
+    /** The migration engine; null on a node that does not lead (nodes sharing a store) and before start. */
     public Engine engine() {
         return engine;
+    }
+
+    /** Whether this node runs the controllers: always with the embedded store, when elected with a shared one. */
+    public boolean leads() {
+        return election == null ? engine != null : election.isLeader();
     }
 
     /** The event recorder (null before start). */

@@ -131,6 +131,26 @@ public interface ResourceStore extends AutoCloseable {
      */
     Watch watchWithoutItems(ResourceKind kind, String namespace, long sinceVersion, Consumer<WatchEvent> listener);
 
+    // ---- namespaces ----
+    //
+    // Namespaces are kept in the store, next to the objects they hold, so that every node sharing a store agrees on
+    // which exist. Each is its metadata as Hoist keeps it (uid, creationTimestamp, labels, annotations), without name.
+
+    /** Every stored namespace by name, sorted. */
+    java.util.SortedMap<String, ObjectNode> namespaces();
+
+    /** One stored namespace's metadata. */
+    Optional<ObjectNode> namespace(String name);
+
+    /** Stores a new namespace durably; false, writing nothing, when one of that name exists. */
+    boolean createNamespace(String name, ObjectNode metadata);
+
+    /** Replaces a namespace's metadata, storing it when missing. */
+    void putNamespace(String name, ObjectNode metadata);
+
+    /** Deletes a namespace's row (not the objects in it); false when there was none. */
+    boolean deleteNamespace(String name);
+
     @Override
     void close();
 }

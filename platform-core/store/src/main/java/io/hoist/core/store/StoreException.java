@@ -42,4 +42,12 @@ public class StoreException extends RuntimeException {
     public static class Unreadable extends StoreException {
         public Unreadable(String message, Throwable cause) { super(message, cause); }
     }
+
+    /**
+     * A write made for a leader whose term is over (another node was elected since): refused so that a deposed
+     * leader's controllers cannot overwrite what the new leader decided.
+     */
+    public static class Fenced extends StoreException {
+        public Fenced(String message) { super(message); }
+    }
 }

@@ -74,6 +74,30 @@ public abstract class ResourceStoreContractTest {
     }
 
     @Test
+    void namespacesAreStoredDurablyOncePerName() {
+        ObjectNode meta = JSON.createObjectNode().put("uid", "u-1");
+        meta.putObject("labels").put("team", "infra");
+        try (ResourceStore store = newStore()) {
+            assertThat(store.namespaces()).isEmpty();
+            assertThat(store.createNamespace("wave-b", meta)).isTrue();
+            assertThat(store.createNamespace("wave-a", JSON.createObjectNode().put("uid", "u-2"))).isTrue();
+            // a second create of the name writes nothing: the first one's metadata stays
+            assertThat(store.createNamespace("wave-b", JSON.createObjectNode().put("uid", "other"))).isFalse();
+            assertThat(store.namespace("wave-b")).contains(meta);
+            store.putNamespace("wave-a", JSON.createObjectNode().put("uid", "u-2").put("note", "patched"));
+            assertThat(store.deleteNamespace("missing")).isFalse();
+            assertThat(store.currentVersion()).as("namespaces are not objects: no resourceVersion used").isZero();
+        }
+        try (ResourceStore store = reopen()) {
+            assertThat(store.namespaces().keySet()).containsExactly("wave-a", "wave-b");
+            assertThat(store.namespace("wave-a").orElseThrow().get("note").asText()).isEqualTo("patched");
+            assertThat(store.deleteNamespace("wave-a")).isTrue();
+            assertThat(store.namespace("wave-a")).isEmpty();
+            assertThat(store.namespaces().keySet()).containsExactly("wave-b");
+        }
+    }
+
+    @Test
     void createSetsServerOwnedMetadataAndRefusesDuplicates() {
         try (ResourceStore store = newStore()) {
             ObjectNode created = store.create(ResourceKind.PLAN, plan("ns1", "p1", "a"));

@@ -21,8 +21,12 @@ import org.pf4j.Extension;
  */
 @Extension
 public final class VirtV2vConverter implements GuestConverter {
-    /** Sources whose guests run on other hypervisors' hardware; a KubeVirt source's guests are virtio already. */
-    static final Set<String> SOURCES = Set.of("vsphere", "ova", "ovirt", "openstack", "hyperv", "ec2");
+    /**
+     * Sources whose guests run on other hypervisors' hardware, as MTV's {@code Provider.RequiresConversion}: vSphere and
+     * OVA (and Hyper-V, EC2). oVirt and OpenStack guests already run on KVM with virtio, so MTV copies their disks and
+     * converts nothing; a KubeVirt source's guests are virtio too.
+     */
+    static final Set<String> SOURCES = Set.of("vsphere", "ova", "hyperv", "ec2");
 
     @Override
     public String name() {

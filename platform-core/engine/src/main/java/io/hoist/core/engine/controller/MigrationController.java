@@ -19,7 +19,10 @@ import io.hoist.core.model.resource.VmStatus;
 import io.hoist.core.store.ResourceStore;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -55,6 +58,13 @@ public final class MigrationController {
     private final StatusWriter status;
     private final Runs runs;
     private final java.util.Map<PlanKey, Object> starting = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Migrations (uid) whose VM entries are being written in batches after their start. */
+    private final Set<String> filling = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final System.Logger LOG = System.getLogger(MigrationController.class.getName());
+    /** VM entries written with the plan's run record at a Migration's start; the rest follow in batches. */
+    static final int FIRST_ENTRIES = 100;
+    /** VM entries per later write. */
+    static final int ENTRY_BATCH = 500;
 
     public MigrationController(ResourceStore store, ObjectMapper mapper, StatusWriter status, Runs runs) {
         this.store = store;
@@ -120,7 +130,8 @@ public final class MigrationController {
         if (!toCancel.isEmpty()) {
             runs.cancel(new Messages.CancelVms(key, m.metadata.uid, toCancel));
         }
-        boolean allDone = true;
+        // Entries the start's batches have not written yet (or never wrote: a restart cut them short) are not done.
+        boolean allDone = !fillMissing(m, key, plan, vms);
         for (VmStatus v : vms) {
             if (v.completed == null) {
                 allDone = false;
@@ -143,7 +154,14 @@ public final class MigrationController {
      */
     private boolean dispatchedFromCache(Migration m, PlanKey key) {
         List<StatusWriter.VmState> states = status.vmStates(key).orElse(List.of());
+        int planVms = status.plan(key).map(p -> p.spec == null || p.spec.vms == null ? 0 : p.spec.vms.size()).orElse(0);
         boolean unfinished = false;
+        if (states.size() < planVms) {
+            if (!filling.contains(m.metadata.uid)) {
+                return false; // entries missing and nobody writing them: the full pass does
+            }
+            unfinished = true;
+        }
         for (StatusWriter.VmState v : states) {
             if (!v.completed()) {
                 unfinished = true;
@@ -183,20 +201,34 @@ public final class MigrationController {
         }
         String now = io.hoist.core.model.Timestamps.now();
         String uid = m.metadata.uid;
-        // Durable first: every VM's entry and pipeline exist before any VM runs.
+        // The first entries are durable with the plan's run record before any VM runs; the others follow in batches
+        // while the first VMs already copy (a 5,000-VM plan must not store 5,000 entries before its first copy). The
+        // carried-over succeeded entries are in the first write, so a restart before the rest is written re-creates
+        // only entries of VMs that still have to run (never re-migrates a succeeded VM).
+        Map<String, VmStatus> previousById = new HashMap<>();
+        if (plan.status != null && plan.status.migration != null && plan.status.migration.vms != null) {
+            for (VmStatus v : plan.status.migration.vms) {
+                previousById.putIfAbsent(v.id, v);
+            }
+        }
+        List<VmStatus> first = new ArrayList<>();
+        List<Plan.Vm> later = new ArrayList<>();
+        int fresh = 0;
+        for (Plan.Vm vm : plan.spec.vms) {
+            String id = io.hoist.core.engine.run.VmLoader.planVmId(vm);
+            VmStatus old = previousById.get(id);
+            if (old != null && Conditions.isTrue(old.conditions, Conditions.SUCCEEDED)) {
+                first.add(old); // never re-migrate a succeeded VM
+            } else if (fresh < FIRST_ENTRIES) {
+                first.add(newEntry(plan, vm, id, now, runs.waitingReason()));
+                fresh++;
+            } else {
+                later.add(vm);
+            }
+        }
         status.updatePlan(key, p -> {
             Plan.MigrationSnapshot previous = p.status == null ? null : p.status.migration;
-            List<VmStatus> entries = new ArrayList<>();
-            for (Plan.Vm vm : p.spec.vms) {
-                String id = io.hoist.core.engine.run.VmLoader.planVmId(vm);
-                VmStatus old = previous == null || previous.vms == null ? null
-                        : previous.vms.stream().filter(v -> id.equals(v.id)).findFirst().orElse(null);
-                if (old != null && Conditions.isTrue(old.conditions, Conditions.SUCCEEDED)) {
-                    entries.add(old); // never re-migrate a succeeded VM
-                    continue;
-                }
-                entries.add(newEntry(p, vm, id, now, runs.waitingReason()));
-            }
+            List<VmStatus> entries = new ArrayList<>(first);
             if (p.status == null) {
                 p.status = new Plan.Status();
             }
@@ -230,12 +262,31 @@ public final class MigrationController {
                 p.status.conditions = Conditions.remove(p.status.conditions, t);
             }
         }).join();
-        return markStartedAndDispatch(m, plan, key, now);
+        markStarted(m, now);
+        dispatchEntries(m, key, first);
+        if (later.isEmpty() && first.stream().allMatch(v -> v.completed != null)) {
+            complete(m, plan, key, first);
+            return new Result(true);
+        }
+        fill(m, key, plan, later, now);
+        return new Result(true);
     }
 
-    /** The plan records this Migration as its run: the Migration is marked started and its unfinished VMs sent. */
+    /**
+     * The plan records this Migration as its run but the Migration is not marked started (the process died between
+     * the two writes): marks it, sends its unfinished VMs and writes the entries still missing.
+     */
     private Result markStartedAndDispatch(Migration m, Plan plan, PlanKey key, String now) {
-        String uid = m.metadata.uid;
+        markStarted(m, now);
+        List<VmStatus> vms = plan.status.migration.vms == null ? List.of() : plan.status.migration.vms;
+        dispatchEntries(m, key, vms);
+        if (!fillMissing(m, key, plan, vms) && vms.stream().allMatch(v -> v.completed != null)) {
+            complete(m, plan, key, vms);
+        }
+        return new Result(true);
+    }
+
+    private void markStarted(Migration m, String now) {
         status.updateMigration(m.namespace(), m.name(), mig -> {
             if (mig.status == null) {
                 mig.status = new Migration.Status();
@@ -244,19 +295,84 @@ public final class MigrationController {
             mig.status.conditions = Conditions.set(Conditions.remove(mig.status.conditions, "Ready"),
                     Condition.of("Running", Condition.TRUE, Condition.CATEGORY_ADVISORY, "Started", "The migration is RUNNING."), Instant.now());
         }).join();
-        Plan fresh = store.get(ResourceKind.PLAN, key.namespace(), key.name()).map(n -> mapper.convertValue(n, Plan.class)).orElseThrow();
-        for (VmStatus v : fresh.status.migration.vms) {
+    }
+
+    /** Sends the unfinished VMs of these entries; finished ones (carried over from an earlier run) are mirrored onto this Migration. */
+    private void dispatchEntries(Migration m, PlanKey key, List<VmStatus> entries) {
+        for (VmStatus v : entries) {
             if (v.completed == null) {
-                runs.dispatch(new Messages.RunVm(key, m.name(), uid, v.id));
+                if (!runs.isRunning(m.metadata.uid, v.id)) {
+                    runs.dispatch(new Messages.RunVm(key, m.name(), m.metadata.uid, v.id));
+                }
             } else {
-                // Entries carried over from an earlier run are mirrored onto this Migration.
                 status.updateVm(key, m.name(), v.id, e -> { });
             }
         }
-        if (fresh.status.migration.vms.stream().allMatch(v -> v.completed != null)) {
-            complete(m, fresh, key, fresh.status.migration.vms);
+    }
+
+    /**
+     * Whether some plan VMs have no entry yet in this run; if so, and no fill of this Migration is under way (a
+     * restart cut the start's batches short), writes their entries and sends them.
+     */
+    private boolean fillMissing(Migration m, PlanKey key, Plan plan, List<VmStatus> entries) {
+        List<Plan.Vm> missing = missingVms(plan, entries);
+        if (!missing.isEmpty()) {
+            fill(m, key, plan, missing, io.hoist.core.model.Timestamps.now());
         }
-        return new Result(true);
+        return !missing.isEmpty();
+    }
+
+    private static List<Plan.Vm> missingVms(Plan plan, List<VmStatus> entries) {
+        if (plan.spec == null || plan.spec.vms == null || plan.spec.vms.size() <= entries.size()) {
+            return List.of(); // entries never outnumber... every VM of the spec has one (the common case: no walk)
+        }
+        Set<String> have = new HashSet<>();
+        for (VmStatus v : entries) {
+            have.add(v.id);
+        }
+        List<Plan.Vm> out = new ArrayList<>();
+        for (Plan.Vm vm : plan.spec.vms) {
+            if (!have.contains(io.hoist.core.engine.run.VmLoader.planVmId(vm))) {
+                out.add(vm);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Writes the entries of these VMs in batches of {@link #ENTRY_BATCH} on the status writer's thread, sending each
+     * batch's VMs once it is durable. One fill per Migration at a time; a VM that got its entry meanwhile is skipped.
+     */
+    private void fill(Migration m, PlanKey key, Plan plan, List<Plan.Vm> vms, String now) {
+        if (vms.isEmpty() || !filling.add(m.metadata.uid)) {
+            return;
+        }
+        String waiting = runs.waitingReason();
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (int from = 0; from < vms.size(); from += ENTRY_BATCH) {
+            List<Plan.Vm> slice = vms.subList(from, Math.min(vms.size(), from + ENTRY_BATCH));
+            chain = chain.thenCompose(x -> {
+                List<VmStatus> entries = new ArrayList<>(slice.size());
+                for (Plan.Vm vm : slice) {
+                    entries.add(newEntry(plan, vm, io.hoist.core.engine.run.VmLoader.planVmId(vm), now, waiting));
+                }
+                return status.appendVms(key, entries).thenRun(() -> {
+                    for (VmStatus e : entries) {
+                        if (!runs.isRunning(m.metadata.uid, e.id)) {
+                            runs.dispatch(new Messages.RunVm(key, m.name(), m.metadata.uid, e.id));
+                        }
+                    }
+                });
+            });
+        }
+        chain.whenComplete((x, err) -> {
+            filling.remove(m.metadata.uid);
+            if (err != null) {
+                // The next pass of the Migration finds the entries still missing and fills again.
+                LOG.log(System.Logger.Level.WARNING, "writing the VM entries of Migration " + m.namespace() + "/" + m.name()
+                        + " failed; the next pass retries: " + err);
+            }
+        });
     }
 
     /** The uid of the Migration the plan's current run belongs to (its last history entry), or "". */
@@ -293,7 +409,8 @@ public final class MigrationController {
         return out;
     }
 
-    static VmStatus newEntry(Plan p, Plan.Vm vm, String id, String now, String waitingReason) {
+    /** The entry a VM of plan {@code p} starts its run with (first phase, whole pipeline Pending), MTV's shape. */
+    public static VmStatus newEntry(Plan p, Plan.Vm vm, String id, String now, String waitingReason) {
         VmStatus e = new VmStatus();
         e.id = id;
         e.name = vm.name;

@@ -198,10 +198,11 @@ public final class PlanController {
                         "Your migration plan preserves the static IPs of VMs and uses Pod Networking target network mapping. "
                                 + "This combination isn't supported, because VM IPs aren't preserved in Pod Networking migrations.");
             }
+            Set<String> succeeded = succeededVmIds(plan); // once per pass: a lookup per VM made the pass N²
             for (Plan.Vm vm : vms) {
                 String vmId = io.hoist.core.engine.run.VmLoader.planVmId(vm);
                 SourceVm sv = described.get(vmId);
-                if (sv == null || succeeded(plan, vmId)) {
+                if (sv == null || succeeded.contains(vmId)) {
                     continue;
                 }
                 criticalConcerns(sourceUid, sv.id(), vmId, p);
@@ -399,12 +400,18 @@ public final class PlanController {
         }
     }
 
-    private static boolean succeeded(Plan plan, String vmId) {
+    /** The VMs whose entry of the plan's last run says Succeeded (they are not validated again). */
+    static Set<String> succeededVmIds(Plan plan) {
         if (plan.status == null || plan.status.migration == null || plan.status.migration.vms == null) {
-            return false;
+            return Set.of();
         }
-        return plan.status.migration.vms.stream().anyMatch(v -> vmId.equals(v.id)
-                && Conditions.isTrue(v.conditions, Conditions.SUCCEEDED));
+        Set<String> out = new java.util.HashSet<>();
+        for (VmStatus v : plan.status.migration.vms) {
+            if (Conditions.isTrue(v.conditions, Conditions.SUCCEEDED)) {
+                out.add(v.id);
+            }
+        }
+        return out;
     }
 
     private void checkHooks(Plan.Vm vm, String vmId, String ns, io.hoist.api.provider.ProviderConfig destination, Problems p) {

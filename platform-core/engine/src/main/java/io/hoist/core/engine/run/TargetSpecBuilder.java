@@ -348,11 +348,31 @@ public final class TargetSpecBuilder {
 
     // ---- helpers
 
+    /**
+     * Parsed name templates by field and text: a plan validates and builds every VM with the same few templates, and
+     * parsing them per VM was a tenth of a 2,000-VM plan's validation. A parsed template is immutable (its render
+     * keeps its state per call). Bounded: templates come from users' plans.
+     */
+    private static final Map<String, GoTemplate> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static GoTemplate parsed(String field, String template) {
+        String key = field + '\u0000' + template;
+        GoTemplate t = PARSED.get(key);
+        if (t == null) {
+            t = GoTemplate.parse(field, template); // a template that does not parse throws and is not kept
+            if (PARSED.size() >= 512) {
+                PARSED.clear();
+            }
+            PARSED.put(key, t);
+        }
+        return t;
+    }
+
     private static String render(String template, Map<String, ?> vars, String field, SourceVm vm, boolean prefix)
             throws SpecException {
         NameTemplates.Result r;
         try {
-            r = NameTemplates.renderName(GoTemplate.parse(field, template), vars, prefix);
+            r = NameTemplates.renderName(parsed(field, template), vars, prefix);
         } catch (RuntimeException e) {
             throw new SpecException(conditionType(field), field + " failed for VM " + vm.name() + ": "
                     + io.hoist.core.model.Echo.abbreviate(String.valueOf(e.getMessage()), 256));

@@ -62,6 +62,7 @@ public final class SourceLookups {
         if (revision > 0) {
             synchronized (described) {
                 described.put(key, vm);
+                sweepStaleRevisions(providerUid, revision);
             }
         }
         return vm;
@@ -79,7 +80,36 @@ public final class SourceLookups {
         List<Condition> out = List.copyOf(extensions.call(destination, () -> destination.validateTarget(spec)));
         synchronized (checked) {
             checked.put(key, new Checked(out, now));
+            // Expired checks are dropped as new ones come (least recently used first), not kept until 50,000 of
+            // them push each other out: a plan of 20,000 VMs held every VM's target spec for its whole run.
+            var it = checked.values().iterator();
+            while (it.hasNext()) {
+                if (now - it.next().at() < TARGET_TTL_MS) {
+                    break;
+                }
+                it.remove();
+            }
         }
         return out;
+    }
+
+    /** The newest revision seen per provider, and when descriptions of older revisions were last dropped. */
+    private final Map<String, Long> newestRevision = new java.util.HashMap<>();
+    private long lastSweep;
+    private static final long SWEEP_EVERY_MS = 10_000;
+
+    /**
+     * Drops descriptions read at an older inventory revision of this provider (no lookup can hit them again), at most
+     * every {@link #SWEEP_EVERY_MS}: the revision moves with every VM a migration powers off, and a walk per move would
+     * cost the cache's size each time. Called holding {@link #described}.
+     */
+    private void sweepStaleRevisions(String providerUid, long revision) {
+        newestRevision.merge(providerUid, revision, Math::max);
+        long now = System.currentTimeMillis();
+        if (now - lastSweep < SWEEP_EVERY_MS) {
+            return;
+        }
+        lastSweep = now;
+        described.keySet().removeIf(k -> k.revision() < newestRevision.getOrDefault(k.providerUid(), 0L));
     }
 }

@@ -1,10 +1,13 @@
 package io.hoist.core.engine.scheduler;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.PriorityQueue;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +36,13 @@ public final class TransferScheduler {
     private int inUseTotal;
     private final Map<String, Integer> inUseByHost = new HashMap<>();
     private final Map<String, Integer> inUseByPlan = new HashMap<>();
-    private final LinkedList<Request> queue = new LinkedList<>();
+    /**
+     * Waiting requests per host, each in arrival order ({@link Request#seq} orders them across hosts). A decision
+     * looks at each host's head and goes deeper only past requests it grants or that wait for their plan's cap: with
+     * thousands of VMs waiting on a few full hosts it costs the number of hosts, not the number of waiters.
+     */
+    private final Map<String, ArrayDeque<Request>> queues = new LinkedHashMap<>();
+    private long nextSeq;
     /** Hosts with a queued request that waits for host slots (not only for its plan's cap): they have no credit. */
     private final Set<String> hostBlocked = new HashSet<>();
     /** A queued request waits for the platform-wide limit: no host has credit until a disk ends. */
@@ -97,6 +106,7 @@ public final class TransferScheduler {
         final int disks;
         final int planCap;
         final CompletableFuture<Lease> future = new CompletableFuture<>();
+        long seq;
 
         Request(String hostKey, String planKey, int disks, int planCap) {
             this.hostKey = hostKey;
@@ -113,13 +123,17 @@ public final class TransferScheduler {
     public CompletableFuture<Lease> acquire(String hostKey, String planKey, int disks, int planCap) {
         Request r = new Request(hostKey, planKey, Math.max(1, disks), Math.max(0, planCap));
         synchronized (this) {
-            queue.add(r);
+            r.seq = nextSeq++;
+            queues.computeIfAbsent(r.hostKey, k -> new ArrayDeque<>()).add(r);
         }
         // A cancelled waiter must leave the queue so it does not hold back the host.
         r.future.whenComplete((lease, err) -> {
             if (r.future.isCancelled()) {
                 synchronized (this) {
-                    queue.remove(r);
+                    ArrayDeque<Request> q = queues.get(r.hostKey);
+                    if (q != null && q.remove(r) && q.isEmpty()) {
+                        queues.remove(r.hostKey);
+                    }
                 }
                 dispatch();
             }
@@ -163,13 +177,17 @@ public final class TransferScheduler {
     }
 
     public synchronized int waiting() {
-        return queue.size();
+        int n = 0;
+        for (ArrayDeque<Request> q : queues.values()) {
+            n += q.size();
+        }
+        return n;
     }
 
     /** Disks waiting for a slot per source host now (a copy), for the hoist_disks_waiting metric. */
     public synchronized Map<String, Integer> waitingByHost() {
         Map<String, Integer> out = new HashMap<>();
-        queue.forEach(r -> out.merge(r.hostKey, r.disks, Integer::sum));
+        queues.values().forEach(q -> q.forEach(r -> out.merge(r.hostKey, r.disks, Integer::sum)));
         return out;
     }
 
@@ -183,46 +201,73 @@ public final class TransferScheduler {
         return Math.max(0, totalLimit.getAsInt());
     }
 
+    /** A host's queue being walked by one decision: its next request in line. */
+    private static final class Cursor {
+        final Iterator<Request> it;
+        Request current;
+
+        Cursor(Iterator<Request> it) {
+            this.it = it;
+            this.current = it.next();
+        }
+
+        boolean advance() {
+            current = it.hasNext() ? it.next() : null;
+            return current != null;
+        }
+    }
+
+    /**
+     * Serves waiting requests in arrival order across hosts (hosts' heads merged by arrival): a request that does
+     * not fit its host stops that host; one held back by its plan's cap is passed over; one that fits everything but
+     * the platform-wide limit stops everything.
+     */
     private void dispatch() {
         List<Runnable> grants = new ArrayList<>();
         synchronized (this) {
             int limit = limit();
             int total = totalLimit();
-            Set<String> blockedHosts = hostBlocked;
-            blockedHosts.clear();
+            hostBlocked.clear();
             totalBlocked = false;
-            for (Iterator<Request> it = queue.iterator(); it.hasNext(); ) {
-                Request r = it.next();
+            PriorityQueue<Cursor> heads = new PriorityQueue<>(Math.max(1, queues.size()),
+                    Comparator.comparingLong((Cursor c) -> c.current.seq));
+            for (ArrayDeque<Request> q : queues.values()) {
+                if (!q.isEmpty()) {
+                    heads.add(new Cursor(q.iterator()));
+                }
+            }
+            for (Cursor c; (c = heads.poll()) != null; ) {
+                Request r = c.current;
+                boolean next;
                 if (r.future.isDone()) {
-                    it.remove();
-                    continue;
-                }
-                if (blockedHosts.contains(r.hostKey)) {
-                    continue;
-                }
-                int hostUsed = inUseByHost.getOrDefault(r.hostKey, 0);
-                if (!fits(hostUsed, r.disks, limit)) {
-                    blockedHosts.add(r.hostKey);
-                    continue;
-                }
-                if (r.planCap > 0 && !fits(inUseByPlan.getOrDefault(r.planKey, 0), r.disks, r.planCap)) {
-                    continue;
-                }
-                if (total > 0 && !fits(inUseTotal, r.disks, total)) {
+                    c.it.remove();
+                    next = c.advance();
+                } else if (!fits(inUseByHost.getOrDefault(r.hostKey, 0), r.disks, limit)) {
+                    hostBlocked.add(r.hostKey);
+                    next = false;
+                } else if (r.planCap > 0 && !fits(inUseByPlan.getOrDefault(r.planKey, 0), r.disks, r.planCap)) {
+                    next = c.advance();
+                } else if (total > 0 && !fits(inUseTotal, r.disks, total)) {
                     totalBlocked = true; // first come first served across hosts: later requests wait too
                     break;
+                } else {
+                    c.it.remove();
+                    add(inUseByHost, r.hostKey, r.disks);
+                    add(inUseByPlan, r.planKey, r.disks);
+                    inUseTotal += r.disks;
+                    Lease lease = new Lease(r);
+                    grants.add(() -> {
+                        if (!r.future.complete(lease)) {
+                            lease.close(); // cancelled between grant and completion
+                        }
+                    });
+                    next = c.advance();
                 }
-                it.remove();
-                add(inUseByHost, r.hostKey, r.disks);
-                add(inUseByPlan, r.planKey, r.disks);
-                inUseTotal += r.disks;
-                Lease lease = new Lease(r);
-                grants.add(() -> {
-                    if (!r.future.complete(lease)) {
-                        lease.close(); // cancelled between grant and completion
-                    }
-                });
+                if (next) {
+                    heads.add(c);
+                }
             }
+            queues.values().removeIf(ArrayDeque::isEmpty);
         }
         // Complete outside the lock: continuations may call back into the scheduler.
         grants.forEach(Runnable::run);

@@ -48,11 +48,16 @@ public final class StatusWriter implements AutoCloseable {
      */
     private final AtomicBoolean mirrorScheduled = new AtomicBoolean();
 
+    /**
+     * {@code mirrorVmId}: a VM entry's change (written as its item row and mirrored to the Migration); {@code itemIds}:
+     * entries appended to the list (written as item rows, not mirrored); neither: the plan's own fields.
+     */
     private record Change(PlanKey plan, String migrationName, Consumer<Plan> planChange,
-                          Consumer<Migration> migrationChange, CompletableFuture<Void> done, String mirrorVmId) {
+                          Consumer<Migration> migrationChange, CompletableFuture<Void> done, String mirrorVmId,
+                          List<String> itemIds) {
         Change(PlanKey plan, String migrationName, Consumer<Plan> planChange, Consumer<Migration> migrationChange,
                CompletableFuture<Void> done) {
-            this(plan, migrationName, planChange, migrationChange, done, null);
+            this(plan, migrationName, planChange, migrationChange, done, null, null);
         }
     }
 
@@ -93,7 +98,32 @@ public final class StatusWriter implements AutoCloseable {
         };
         // The plan entry is the durable truth; the Migration's copy of it is refreshed at most every few
         // seconds (and whenever the Migration itself is written), so a big plan costs one write per batch.
-        return submit(new Change(plan, migrationName, onPlan, null, new CompletableFuture<>(), vmId));
+        return submit(new Change(plan, migrationName, onPlan, null, new CompletableFuture<>(), vmId, null));
+    }
+
+    /**
+     * Appends VM entries to a running plan's list ({@code status.migration.vms}), writing only them as item rows: a
+     * Migration's start writes its first entries with the plan and the rest in batches like this one, so the first VMs
+     * start without waiting for thousands of entries to be stored. An entry whose id the list already holds is skipped.
+     */
+    public CompletableFuture<Void> appendVms(PlanKey plan, List<VmStatus> entries) {
+        List<String> ids = entries.stream().map(e -> e.id).toList();
+        Consumer<Plan> onPlan = p -> {
+            List<VmStatus> list = vmsOf(p);
+            if (list == null) {
+                return; // the run's snapshot is gone (plan reset): nothing to append to
+            }
+            // Looked up before adding any: each add makes the index stale (rebuilt on the next lookup).
+            List<VmStatus> fresh = new ArrayList<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (VmStatus e : entries) {
+                if (seen.add(e.id) && indexed(p, e.id) == null) {
+                    fresh.add(e);
+                }
+            }
+            list.addAll(fresh);
+        };
+        return submit(new Change(plan, null, onPlan, null, new CompletableFuture<>(), null, ids));
     }
 
     private CompletableFuture<Void> submit(Change c) {
@@ -357,11 +387,15 @@ public final class StatusWriter implements AutoCloseable {
             synchronized (p) {
                 List<VmStatus> listBefore = vmsOf(p);
                 java.util.Set<String> vmIds = new java.util.LinkedHashSet<>();
+                java.util.Set<String> appended = new java.util.HashSet<>();
                 boolean planFields = false;
                 for (Change c : changes) {
                     c.planChange.accept(p);
                     if (c.mirrorVmId != null) {
                         vmIds.add(c.mirrorVmId);
+                    } else if (c.itemIds != null) {
+                        vmIds.addAll(c.itemIds);
+                        appended.addAll(c.itemIds);
                     } else {
                         planFields = true;
                     }
@@ -381,10 +415,12 @@ public final class StatusWriter implements AutoCloseable {
                         if (v != null) {
                             ObjectNode node = mapper.valueToTree(v);
                             entries.add(node);
-                            if (v.completed == null) {
+                            if (v.completed == null && !appended.contains(id)) {
                                 snapshots.put(id, node);
                             } else {
-                                snapshots.remove(id); // its run has ended: the copy would only grow with the plan
+                                // its run has ended (the copy would only grow with the plan), or it waits to start
+                                // (read from the plan until its run changes it)
+                                snapshots.remove(id);
                             }
                         }
                     }

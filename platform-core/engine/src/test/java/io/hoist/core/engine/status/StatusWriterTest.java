@@ -140,4 +140,47 @@ class StatusWriterTest {
             store.close();
         }
     }
+
+    /**
+     * A Migration's start writes its first entries with the plan and appends the rest in batches: an append stores only
+     * the new entries (the plan's other entries and fields stay as they are, the watch event is itemsOnly), keeps the
+     * list's order, and skips an entry whose VM is already in the list (a second fill after a restart).
+     */
+    @Test
+    void appendedEntriesAreStoredAloneInOrderAndAnExistingEntryIsKept() throws Exception {
+        ResourceStore store = SqliteResourceStore.open(dir);
+        try (StatusWriter writer = new StatusWriter(store, Resources.MAPPER)) {
+            createPlanAndMigration(store, "{id: vm-0}, {id: vm-1}, {id: vm-2}");
+            PlanKey key = new PlanKey("default", "p");
+            writer.updatePlan(key, p -> {
+                p.status = new Plan.Status();
+                p.status.migration = new Plan.MigrationSnapshot();
+                p.status.migration.vms = new ArrayList<>();
+                p.status.migration.vms.add(entry("vm-0", "CopyDisks"));
+            }).get(5, TimeUnit.SECONDS);
+
+            java.util.List<ResourceStore.WatchEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (ResourceStore.Watch w = store.watchWithoutItems(ResourceKind.PLAN, "default", store.currentVersion(), events::add)) {
+                writer.appendVms(key, java.util.List.of(entry("vm-0", "Started"), entry("vm-1", "Started"), entry("vm-2", "Started")))
+                        .get(5, TimeUnit.SECONDS);
+            }
+            assertThat(events).singleElement().satisfies(e -> assertThat(e.itemsOnly()).isTrue());
+            ObjectNode plan = store.get(ResourceKind.PLAN, "default", "p").orElseThrow();
+            assertThat(plan.at("/status/migration/vms")).extracting(v -> v.path("id").asText()).containsExactly("vm-0", "vm-1", "vm-2");
+            assertThat(plan.at("/status/migration/vms/0/phase").asText()).as("the entry that existed").isEqualTo("CopyDisks");
+            assertThat(writer.vm(key, "vm-2")).map(v -> v.phase).contains("Started");
+            // a VM change after the append reaches the appended entry
+            writer.updateVm(key, "m", "vm-2", v -> v.phase = "CreateVm").get(5, TimeUnit.SECONDS);
+            assertThat(store.item(ResourceKind.PLAN, "default", "p", "vm-2").orElseThrow().path("phase").asText()).isEqualTo("CreateVm");
+        } finally {
+            store.close();
+        }
+    }
+
+    private static VmStatus entry(String id, String phase) {
+        VmStatus vm = new VmStatus();
+        vm.id = id;
+        vm.phase = phase;
+        return vm;
+    }
 }

@@ -9,15 +9,12 @@ import io.hoist.core.store.ResourceStore;
 import io.hoist.core.store.StoreException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -28,9 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The namespaces that exist, kept in {@code DATA/namespaces.json} (written atomically): {@code default} (always),
- * {@link #FROM_THE_START} on a new data dir, those created through the API ({@code kubectl create namespace},
- * {@code hoist create namespace}, a {@code kind: Namespace} manifest) and those adopted at start.
+ * The namespaces that exist, kept in the store ({@link ResourceStore#namespaces}) so that every node sharing a store
+ * agrees: {@code default} (always), {@link #FROM_THE_START} in a new store, those created through the API ({@code
+ * kubectl create namespace}, {@code hoist create namespace}, a {@code kind: Namespace} manifest) and those adopted at
+ * start. A data dir from before namespaces were stored keeps them in {@code DATA/namespaces.json}: {@link #open}
+ * copies them into the store and renames the file {@code namespaces.json.imported}.
  *
  * <p>A write of a namespaced object into a namespace that does not exist is refused with the API server's
  * {@code 404 namespaces "x" not found} ({@link #writeIn}). Data dirs written before Hoist checked this may hold
@@ -40,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NamespaceRegistry {
     static final String FILE = "namespaces.json";
+    /** What {@link #FILE} is renamed to once its namespaces are in the store (kept: nothing is thrown away). */
+    static final String IMPORTED_FILE = "namespaces.json.imported";
     /** Where MTV lives on OpenShift, and where its docs put the {@code host} provider and ForkliftController. */
     static final List<String> FROM_THE_START = List.of("openshift-mtv");
     static final String ADOPTED = "hoist.io/adopted";
@@ -48,59 +49,82 @@ public final class NamespaceRegistry {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ResourceStore store;
-    private final Path file;
-    /** Object writes hold the read lock from their namespace check to their store write; a namespace delete the write lock. */
+    /**
+     * Object writes hold the read lock from their namespace check to their store write; a namespace delete the write
+     * lock. It orders this node's writes only: across nodes, a delete racing a write into the namespace can leave that
+     * object in a namespace that is gone, which the next start adopts again.
+     */
     private final ReadWriteLock writes = new ReentrantReadWriteLock();
-    private final Object fileLock = new Object();
-    private Map<String, ObjectNode> explicit; // guarded by fileLock; the file's content
+    /** Serialises this node's read-modify-write of one namespace's metadata (a patch). */
+    private final Object metadataLock = new Object();
 
-    private NamespaceRegistry(ResourceStore store, Path dataDir) {
+    private NamespaceRegistry(ResourceStore store) {
         this.store = store;
-        this.file = dataDir.resolve(FILE);
     }
 
     /**
-     * Reads {@code DATA/namespaces.json} (made with {@link #FROM_THE_START} when absent) and adopts every namespace
-     * that holds a stored object but was never created, with an annotation saying so; {@code ensured} are created
-     * when missing ({@code HoistServer.Builder.namespaces}).
+     * Imports {@code DATA/namespaces.json} when there is one, makes {@code default} and {@link #FROM_THE_START} in a
+     * store that has no namespace yet, creates {@code ensured} when missing ({@code HoistServer.Builder.namespaces})
+     * and adopts every namespace that holds a stored object but was never created, with an annotation saying so.
      */
     public static NamespaceRegistry open(ResourceStore store, Path dataDir, List<String> ensured) {
-        NamespaceRegistry r = new NamespaceRegistry(store, dataDir);
-        synchronized (r.fileLock) {
-            boolean fresh = !Files.exists(r.file);
-            Map<String, ObjectNode> known = r.read();
-            if (fresh) {
-                FROM_THE_START.forEach(ns -> known.put(ns, meta(null)));
+        NamespaceRegistry r = new NamespaceRegistry(store);
+        Path file = dataDir.resolve(FILE);
+        boolean fresh = store.namespaces().isEmpty() && !Files.exists(file);
+        if (Files.exists(file)) {
+            importFile(store, file, dataDir.resolve(IMPORTED_FILE));
+        }
+        if (fresh) {
+            // default is stored too: it marks the store as set up, so a deleted openshift-mtv stays deleted
+            store.createNamespace(DEFAULT, meta(null));
+            FROM_THE_START.forEach(ns -> store.createNamespace(ns, meta(null)));
+        }
+        for (String ns : ensured) {
+            if (!ns.equals(DEFAULT)) {
+                store.createNamespace(ns, meta(null));
             }
-            boolean added = false;
-            for (String ns : ensured) {
-                if (!ns.equals(DEFAULT) && !known.containsKey(ns)) {
-                    known.put(ns, meta(null));
-                    added = true;
+        }
+        java.util.Set<String> known = new java.util.HashSet<>(store.namespaces().keySet());
+        List<String> adopted = new java.util.ArrayList<>();
+        for (ResourceKind k : ResourceKind.values()) {
+            for (ObjectNode o : store.listWithoutItems(k, null)) {
+                String ns = o.path("metadata").path("namespace").asText("");
+                if (!ns.isEmpty() && !ns.equals(DEFAULT) && known.add(ns)) {
+                    ObjectNode meta = meta(null);
+                    meta.putObject("annotations").put(ADOPTED, "held objects before Hoist checked that namespaces exist");
+                    store.createNamespace(ns, meta);
+                    adopted.add(ns);
                 }
             }
-            List<String> adopted = new java.util.ArrayList<>();
-            for (ResourceKind k : ResourceKind.values()) {
-                for (ObjectNode o : store.listWithoutItems(k, null)) {
-                    String ns = o.path("metadata").path("namespace").asText("");
-                    if (!ns.isEmpty() && !ns.equals(DEFAULT) && !known.containsKey(ns)) {
-                        ObjectNode meta = meta(null);
-                        meta.putObject("annotations").put(ADOPTED,
-                                "held objects before Hoist checked that namespaces exist");
-                        known.put(ns, meta);
-                        adopted.add(ns);
-                    }
-                }
-            }
-            if (fresh || added || !adopted.isEmpty()) {
-                r.write(known);
-            }
-            if (!adopted.isEmpty()) {
-                LOG.info("adopted namespaces that hold objects but were never created: {}", adopted);
-            }
-            r.explicit = known;
+        }
+        if (!adopted.isEmpty()) {
+            LOG.info("adopted namespaces that hold objects but were never created: {}", adopted);
         }
         return r;
+    }
+
+    /**
+     * Copies every namespace of an older data dir's file into the store (those the store has already are kept as
+     * stored), then renames the file: a start that fails half-way leaves the file, and the next one imports the rest.
+     */
+    private static void importFile(ResourceStore store, Path file, Path imported) {
+        try {
+            JsonNode root = JSON.readTree(file.toFile());
+            List<String> names = new java.util.ArrayList<>();
+            for (var e : root.path("namespaces").properties()) {
+                if (!e.getValue().isObject()) {
+                    throw new IOException("namespace \"" + e.getKey() + "\" is not an object");
+                }
+                if (store.createNamespace(e.getKey(), (ObjectNode) e.getValue())) {
+                    names.add(e.getKey());
+                }
+            }
+            Files.move(file, imported, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            LOG.info("namespaces of {} are now kept in the store ({} imported); the file is kept as {}", file,
+                    names.size(), imported.getFileName());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot import " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** A valid namespace name (a lowercase RFC 1123 label). */
@@ -113,9 +137,7 @@ public final class NamespaceRegistry {
         if (DEFAULT.equals(name)) {
             return true;
         }
-        synchronized (fileLock) {
-            return explicit.containsKey(name);
-        }
+        return store.namespace(name).isPresent();
     }
 
     /**
@@ -138,9 +160,7 @@ public final class NamespaceRegistry {
     SortedMap<String, ObjectNode> all() {
         SortedMap<String, ObjectNode> out = new TreeMap<>();
         out.put(DEFAULT, namespace(DEFAULT, null));
-        synchronized (fileLock) {
-            explicit.forEach((name, meta) -> out.put(name, namespace(name, meta)));
-        }
+        store.namespaces().forEach((name, meta) -> out.put(name, namespace(name, meta)));
         return out;
     }
 
@@ -155,22 +175,18 @@ public final class NamespaceRegistry {
 
     /** Creates {@code name}; AlreadyExists when it exists. {@code dryRun}: checked, not written. */
     ObjectNode create(String name, JsonNode labels, JsonNode annotations, boolean dryRun) {
-        synchronized (fileLock) {
-            if (exists(name)) {
-                throw new StoreException.AlreadyExists("namespaces \"" + name + "\" already exists");
-            }
-            ObjectNode meta = meta(labels);
-            if (annotations != null && annotations.isObject() && !annotations.isEmpty()) {
-                meta.set("annotations", annotations.deepCopy());
-            }
-            if (!dryRun) {
-                Map<String, ObjectNode> next = new TreeMap<>(explicit);
-                next.put(name, meta);
-                write(next);
-                explicit = next;
-            }
-            return namespace(name, meta);
+        StoreException taken = new StoreException.AlreadyExists("namespaces \"" + name + "\" already exists");
+        if (exists(name)) {
+            throw taken;
         }
+        ObjectNode meta = meta(labels);
+        if (annotations != null && annotations.isObject() && !annotations.isEmpty()) {
+            meta.set("annotations", annotations.deepCopy());
+        }
+        if (!dryRun && !store.createNamespace(name, meta)) {
+            throw taken; // another node created it since the check
+        }
+        return namespace(name, meta);
     }
 
     /**
@@ -204,9 +220,9 @@ public final class NamespaceRegistry {
         if (!causes.isEmpty()) {
             throw ApiException.invalid("Namespace \"" + name + "\" is invalid", causes);
         }
-        synchronized (fileLock) {
+        synchronized (metadataLock) {
             ObjectNode current = get(name);
-            if (name.equals(DEFAULT) && !explicit.containsKey(DEFAULT)) {
+            if (name.equals(DEFAULT) && store.namespace(DEFAULT).isEmpty()) {
                 current.with("metadata").put("uid", UUID.randomUUID().toString());
             }
             ObjectNode meta = ((ObjectNode) current.get("metadata")).deepCopy();
@@ -225,10 +241,7 @@ public final class NamespaceRegistry {
                 }
             }
             if (!dryRun) {
-                Map<String, ObjectNode> next = new TreeMap<>(explicit);
-                next.put(name, meta);
-                write(next);
-                explicit = next;
+                store.putNamespace(name, meta);
             }
             return namespace(name, meta);
         }
@@ -262,12 +275,7 @@ public final class NamespaceRegistry {
                 for (ObjectNode event : store.listWithoutItems(ResourceKind.EVENT, name)) {
                     store.delete(ResourceKind.EVENT, name, event.path("metadata").path("name").asText());
                 }
-                synchronized (fileLock) {
-                    Map<String, ObjectNode> next = new TreeMap<>(explicit);
-                    next.remove(name);
-                    write(next);
-                    explicit = next;
-                }
+                store.deleteNamespace(name);
             }
             return existing;
         } finally {
@@ -283,38 +291,6 @@ public final class NamespaceRegistry {
             meta.set("labels", labels.deepCopy());
         }
         return meta;
-    }
-
-    private Map<String, ObjectNode> read() {
-        Map<String, ObjectNode> out = new TreeMap<>();
-        if (!Files.exists(file)) {
-            return out;
-        }
-        try {
-            JsonNode root = JSON.readTree(file.toFile());
-            root.path("namespaces").properties().forEach(e -> out.put(e.getKey(), (ObjectNode) e.getValue()));
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void write(Map<String, ObjectNode> namespaces) {
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode map = root.putObject("namespaces");
-        namespaces.forEach(map::set);
-        try {
-            Path tmp = Files.createTempFile(file.getParent(), ".namespaces", ".json",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try {
-                Files.writeString(tmp, root.toPrettyString() + "\n", StandardCharsets.UTF_8);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
     }
 
     private static ObjectNode namespace(String name, ObjectNode stored) {

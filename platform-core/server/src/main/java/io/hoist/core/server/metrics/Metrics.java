@@ -58,6 +58,20 @@ public final class Metrics implements AutoCloseable {
     }
 
     /**
+     * As {@link #newVertx()}, joined to the other nodes' event buses through {@code settings}' Hazelcast cluster
+     * (blocks until joined, at most {@code timeout}).
+     */
+    public Vertx newClusteredVertx(io.hoist.core.cluster.ClusterSettings settings, java.time.Duration timeout) throws Exception {
+        VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+        return Vertx.builder()
+                .with(io.hoist.core.cluster.ClusteredVertx.eventBus(options, settings))
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .withClusterManager(io.hoist.core.cluster.ClusteredVertx.clusterManager(settings))
+                .buildClustered().toCompletionStage().toCompletableFuture()
+                .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
      * Starts deriving MTV's metrics from the store and transfer figures from the engine's bus, and times the
      * store's writes.
      */

@@ -137,7 +137,44 @@ class NamespacesTest {
             assertThat(api.get(PLANS.formatted("legacy-b") + "/old-plan").status()).isEqualTo(200);
             assertThat(api.patch(CONFIGMAPS.formatted("legacy-a") + "/rules", "{\"data\":{\"k\":\"w\"}}").status()).isEqualTo(200);
         }
-        assertThat(Files.readString(dir.resolve(NamespaceRegistry.FILE))).contains("legacy-a", "legacy-b");
+        try (SqliteResourceStore store = SqliteResourceStore.open(dir)) {
+            assertThat(store.namespaces()).containsKeys("legacy-a", "legacy-b");
+        }
+    }
+
+    /** A data dir from before namespaces were stored: its namespaces.json is imported into the store, nothing lost. */
+    @Test
+    void namespacesOfAnOlderDataDirsFileMoveIntoTheStore() throws Exception {
+        try (SqliteResourceStore store = SqliteResourceStore.open(dir)) {
+            ObjectNode plan = JSON.createObjectNode();
+            plan.put("apiVersion", "forklift.konveyor.io/v1beta1").put("kind", "Plan");
+            plan.putObject("metadata").put("name", "p").put("namespace", "team-a");
+            plan.putObject("spec");
+            store.create(ResourceKind.PLAN, plan);
+        }
+        // as the file-based registry wrote it: openshift-mtv deleted by the user, team-a and an empty team-b created
+        Files.writeString(dir.resolve(NamespaceRegistry.FILE), """
+                {"namespaces": {
+                  "team-a": {"uid": "u-a", "creationTimestamp": "2026-01-02T03:04:05Z", "labels": {"env": "prod"}},
+                  "team-b": {"uid": "u-b", "creationTimestamp": "2026-01-02T03:04:06Z",
+                             "annotations": {"owner": "infra"}}
+                }}
+                """);
+        try (RunningServer api = RunningServer.start(dir)) {
+            assertThat(names(api)).containsExactly("default", "team-a", "team-b");
+            JsonNode a = api.get("/api/v1/namespaces/team-a").json();
+            assertThat(a.at("/metadata/uid").asText()).isEqualTo("u-a");
+            assertThat(a.at("/metadata/labels/env").asText()).isEqualTo("prod");
+            assertThat(api.get("/api/v1/namespaces/team-b").json().at("/metadata/annotations/owner").asText())
+                    .isEqualTo("infra");
+            assertThat(api.get(PLANS.formatted("team-a") + "/p").status()).isEqualTo(200);
+        }
+        assertThat(dir.resolve(NamespaceRegistry.FILE)).doesNotExist();
+        assertThat(Files.readString(dir.resolve(NamespaceRegistry.IMPORTED_FILE))).contains("team-a", "team-b");
+        // a second start keeps what the store holds (the deleted openshift-mtv does not come back)
+        try (RunningServer api = RunningServer.start(dir)) {
+            assertThat(names(api)).containsExactly("default", "team-a", "team-b");
+        }
     }
 
     private static List<String> names(RunningServer api) {

@@ -61,14 +61,22 @@ public final class PostgresResourceStore implements ResourceStore {
     private final PostgresLocation location;
     private final long retainedChanges;
     private final HikariDataSource pool;
-    private final UnreadableRows unreadable = new UnreadableRows();
+    private final UnreadableRows unreadable;
     private final ChangeFeed feed;
-    private final WriteTimers writeTimers = new WriteTimers();
+    private final WriteTimers writeTimers;
+    /** The store that opened the pool; a {@link #fencedBy} view shares its pool, feed and state. */
+    private final PostgresResourceStore owner;
+    /** The leader term this view's writes need ({@link LeaderLease}); 0: writes are not fenced. */
+    private final long term;
     private volatile boolean closed;
 
     private PostgresResourceStore(PostgresLocation location, long retainedChanges) {
         this.location = location;
         this.retainedChanges = retainedChanges;
+        this.writeTimers = new WriteTimers();
+        this.unreadable = new UnreadableRows();
+        this.owner = this;
+        this.term = 0;
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(location.jdbcUrl());
         cfg.setDataSourceProperties(location.properties());
@@ -96,6 +104,30 @@ public final class PostgresResourceStore implements ResourceStore {
             throw new StoreException("cannot open the PostgreSQL store " + location + ": " + rootMessage(e), e);
         }
         feed.start();
+    }
+
+    /** A view of {@code owner} whose writes are refused once {@code term} is no longer the leader's. */
+    private PostgresResourceStore(PostgresResourceStore owner, long term) {
+        this.location = owner.location;
+        this.retainedChanges = owner.retainedChanges;
+        this.pool = owner.pool;
+        this.feed = owner.feed;
+        this.writeTimers = owner.writeTimers;
+        this.unreadable = owner.unreadable;
+        this.owner = owner;
+        this.term = term;
+    }
+
+    /**
+     * This store as the leader of {@code term} writes through it: each write checks, in its own transaction, that the
+     * lease is still at that term and fails with {@link StoreException.Fenced}, writing nothing, once another node
+     * was elected. Reads and watches are the same as this store's. Closing the view closes nothing.
+     */
+    public PostgresResourceStore fencedBy(long term) {
+        if (term <= 0) {
+            throw new IllegalArgumentException("a leader term is positive, got " + term);
+        }
+        return new PostgresResourceStore(owner, term);
     }
 
     /** Opens the store at {@code location}, creating or upgrading its tables. */
@@ -417,6 +449,9 @@ public final class PostgresResourceStore implements ResourceStore {
                     rs.next();
                     start = rs.getLong(1);
                 }
+                if (term > 0) {
+                    LeaderLease.checkTerm(c, term);
+                }
                 Tx tx = new Tx(c, start);
                 T result = work.run(tx);
                 if (tx.version != start) {
@@ -464,6 +499,43 @@ public final class PostgresResourceStore implements ResourceStore {
         ps.setString(1, kind.name());
         ps.setString(2, namespace);
         ps.setString(3, name);
+    }
+
+    // ---- namespaces ----
+
+    @Override
+    public java.util.SortedMap<String, ObjectNode> namespaces() {
+        return read(io.hoist.core.store.jdbc.NamespaceRows::all);
+    }
+
+    @Override
+    public Optional<ObjectNode> namespace(String name) {
+        return read(c -> io.hoist.core.store.jdbc.NamespaceRows.one(c, name));
+    }
+
+    // One statement each, committed on return (the pool's connections auto-commit): no resourceVersion, no event.
+    @Override
+    public boolean createNamespace(String name, ObjectNode metadata) {
+        return read(c -> io.hoist.core.store.jdbc.NamespaceRows.insert(c, name, metadata));
+    }
+
+    @Override
+    public void putNamespace(String name, ObjectNode metadata) {
+        read(c -> {
+            io.hoist.core.store.jdbc.NamespaceRows.upsert(c, name, metadata);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean deleteNamespace(String name) {
+        return read(c -> io.hoist.core.store.jdbc.NamespaceRows.delete(c, name));
+    }
+
+    /** A pooled connection for {@link LeaderLease}'s own statements. */
+    Connection connection() throws SQLException {
+        ensureOpen();
+        return pool.getConnection();
     }
 
     // ---- watches ----
@@ -712,15 +784,15 @@ public final class PostgresResourceStore implements ResourceStore {
     }
 
     private void ensureOpen() {
-        if (closed) {
+        if (owner.closed) {
             throw new StoreException("store is closed");
         }
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        if (owner != this || closed) {
+            return; // a fenced view closes nothing: the store that opened the pool does
         }
         closed = true;
         feed.watches.forEach(w -> w.open = false);

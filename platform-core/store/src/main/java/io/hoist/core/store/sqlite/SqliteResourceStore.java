@@ -108,6 +108,7 @@ public final class SqliteResourceStore implements ResourceStore {
             st.execute("INSERT OR IGNORE INTO counter (id, rv) VALUES (0, 0)");
             st.execute(ItemRows.CREATE_TABLE);
             st.execute(ItemRows.CREATE_INDEX);
+            st.execute(io.hoist.core.store.jdbc.NamespaceRows.CREATE_TABLE);
             try (ResultSet rs = st.executeQuery("SELECT DISTINCT kind, namespace, name FROM items")) {
                 while (rs.next()) {
                     withItems.add(objectKey(ResourceKind.valueOf(rs.getString(1)), rs.getString(2), rs.getString(3)));
@@ -579,6 +580,36 @@ public final class SqliteResourceStore implements ResourceStore {
             open = false;
             watches.remove(this);
         }
+    }
+
+    // ---- namespaces ----
+
+    @Override
+    public java.util.SortedMap<String, ObjectNode> namespaces() {
+        return read(io.hoist.core.store.jdbc.NamespaceRows::all);
+    }
+
+    @Override
+    public Optional<ObjectNode> namespace(String name) {
+        return read(c -> io.hoist.core.store.jdbc.NamespaceRows.one(c, name));
+    }
+
+    @Override
+    public boolean createNamespace(String name, ObjectNode metadata) {
+        return write(() -> io.hoist.core.store.jdbc.NamespaceRows.insert(writer, name, metadata));
+    }
+
+    @Override
+    public void putNamespace(String name, ObjectNode metadata) {
+        write(() -> {
+            io.hoist.core.store.jdbc.NamespaceRows.upsert(writer, name, metadata);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean deleteNamespace(String name) {
+        return write(() -> io.hoist.core.store.jdbc.NamespaceRows.delete(writer, name));
     }
 
     // ---- internals ----

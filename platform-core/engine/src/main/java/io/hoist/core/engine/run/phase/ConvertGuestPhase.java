@@ -69,7 +69,8 @@ public final class ConvertGuestPhase {
         GuestConverter converter = extensions.guestConverters().stream()
                 .filter(g -> g.accepts(vm.sourceType(), os)).findFirst().orElse(null);
         if (converter == null) {
-            vm.status().skipStep(Step.ImageConversion, "skipped: no guest converter installed");
+            vm.status().skipStep(Step.ImageConversion, "skipped: no installed guest converter converts "
+                    + vm.sourceType() + " guests");
             return Outcome.NEXT;
         }
         if (!(vm.destination() instanceof ConvertibleDestination where)) {
