@@ -87,7 +87,6 @@ public final class Checksums {
         if (!anyData || DiskChecksum.isZero(buf, 0, len)) {
             return DiskChecksum.zeroBlockDigest(len);
         }
-        md.update(buf.clear().limit(len));
-        return md.digest();
+        return BlockSha256.digest(buf.clear().limit(len), md);
     }
 }

@@ -7,6 +7,7 @@ import io.hoist.api.transfer.Extent;
 import io.hoist.core.transfer.budget.BandwidthBudget;
 import io.hoist.core.transfer.checkpoint.Checkpoint;
 import io.hoist.core.transfer.checksum.BlockDigests;
+import io.hoist.core.transfer.checksum.BlockSha256;
 import io.hoist.core.transfer.checksum.DiskChecksum;
 import io.hoist.core.transfer.progress.ProgressMeter;
 import java.io.EOFException;
@@ -442,8 +443,7 @@ public final class DiskCopier {
             } else {
                 byte[] sourceDigest = null;
                 if (hashing) {
-                    w.digest.update(buf.clear().limit(len));
-                    sourceDigest = w.digest.digest();
+                    sourceDigest = BlockSha256.digest(buf.clear().limit(len), w.digest);
                     sourceDigests.set(block, sourceDigest);
                 }
                 planRuns(off, len, map, w);
