@@ -154,13 +154,13 @@ public final class Platform implements AutoCloseable {
         builder.component(new HoistServer.Component() {
             @Override
             public void start(HoistServer.Context ctx) {
-                // rule packages: those the source plugins ship, then hoist-policies' own for the other providers
+                // rule packages: those the source plugins ship, then any hoist-policies still carries
                 List<io.hoist.core.validation.rules.RulePackage> shipped = new ArrayList<>();
                 for (var r : plugins.shippedValidationRules()) {
                     try {
                         shipped.add(RulePackages.fromPlugin(r.pluginId(), r.providerType(), r.rules(), r.loader()));
                     } catch (RuntimeException e) {
-                        System.getLogger(Platform.class.getName()).log(System.Logger.Level.ERROR, e.getMessage());
+                        org.slf4j.LoggerFactory.getLogger(Platform.class).error("rule package of plugin {} not loaded: {}", r.pluginId(), e.getMessage());
                     }
                 }
                 validation = ValidationService.create(inventory, ctx.dataDir(), RulePackages.builtin().with(shipped))

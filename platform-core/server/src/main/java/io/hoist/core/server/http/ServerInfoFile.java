@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 
 /**
  * {@code DATA/server.json} (0600): where a running server listens, for the CLI to find it. Holds no
@@ -33,7 +32,7 @@ public final class ServerInfoFile {
             info.put("caCert", caCert.toString());
         }
         info.put("pid", ProcessHandle.current().pid());
-        info.put("startedAt", Instant.now().toString());
+        info.put("startedAt", io.hoist.core.model.Timestamps.now());
         Path target = dataDir.resolve(FILE);
         try {
             Path tmp = Files.createTempFile(dataDir, ".server", ".json",

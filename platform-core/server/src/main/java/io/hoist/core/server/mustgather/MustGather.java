@@ -197,7 +197,7 @@ public final class MustGather {
         v.put("processors", Runtime.getRuntime().availableProcessors());
         v.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
         v.put("dataDir", dataDir.toString());
-        v.put("gathered", Instant.now().toString());
+        v.put("gathered", io.hoist.core.model.Timestamps.now());
         return v;
     }
 
