@@ -38,7 +38,7 @@ fi
 export HOIST_OPENSTACK_START_LOG="${TMPDIR:-/tmp}/hoist-openstack-start.log"
 testbeds/openstack/start.sh > "$HOIST_OPENSTACK_START_LOG" 2>&1 &
 OPENSTACK_START_PID=$!
-trap 'kill "$OPENSTACK_START_PID" 2>/dev/null; testbeds/openstack/stop.sh >/dev/null 2>&1' EXIT
+trap 'kill "$OPENSTACK_START_PID" 2>/dev/null || true; testbeds/openstack/stop.sh >/dev/null 2>&1 || true' EXIT
 
 # The vCenter simulator the vSphere plugin's tests talk to (built from Debian's govmomi sources).
 if [ -x testbeds/vcsim/build.sh ]; then
