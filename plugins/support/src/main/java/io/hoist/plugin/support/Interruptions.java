@@ -2,7 +2,7 @@ package io.hoist.plugin.support;
 
 import io.hoist.api.HoistException;
 
-/** Waits in provider polling loops that a cancelled migration (an interrupt) ends at once. */
+/** A cancelled migration interrupts its thread: polling loops end at once, cleanup still runs to its end. */
 public final class Interruptions {
     private Interruptions() {}
 
@@ -16,6 +16,21 @@ public final class Interruptions {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HoistException(HoistException.Type.UNAVAILABLE, "Interrupted", "interrupted");
+        }
+    }
+
+    /**
+     * Runs {@code cleanup} (closing a transfer, removing a snapshot) with the thread's interrupt flag cleared, so a
+     * cancel does not cut its blocking calls short, and sets the flag again afterwards for the caller to see.
+     */
+    public static void runDespiteInterrupt(Runnable cleanup) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            cleanup.run();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -26,4 +26,41 @@ class InterruptionsTest {
         Interruptions.sleep(1);
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
     }
+
+    @Test
+    void cleanupRunsUninterruptedAndTheInterruptIsSetAgain() {
+        Thread.currentThread().interrupt();
+        try {
+            boolean[] sawInterrupt = {true};
+            Interruptions.runDespiteInterrupt(() -> {
+                sawInterrupt[0] = Thread.currentThread().isInterrupted();
+                Interruptions.sleep(1); // would throw Interrupted if the flag were still set
+            });
+            assertThat(sawInterrupt[0]).isFalse();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void cleanupOfAnUninterruptedThreadLeavesItUninterrupted() {
+        boolean[] ran = {false};
+        Interruptions.runDespiteInterrupt(() -> ran[0] = true);
+        assertThat(ran[0]).isTrue();
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
+    void aFailingCleanupStillRestoresTheInterrupt() {
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> Interruptions.runDespiteInterrupt(() -> {
+                throw new IllegalStateException("cleanup failed");
+            })).hasMessage("cleanup failed");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
 }

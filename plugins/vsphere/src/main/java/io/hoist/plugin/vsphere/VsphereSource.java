@@ -908,22 +908,19 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
     }
 
     private static void removeNamedBestEffort(VimSession s, ManagedObjectReference vmRef, String name) {
-        boolean interrupted = Thread.interrupted(); // let the cleanup calls run after a cancel
-        try {
-            if (s.property(vmRef, "snapshot") instanceof VirtualMachineSnapshotInfo info) {
-                for (VirtualMachineSnapshotTree t : flatten(info.getRootSnapshotList())) {
-                    if (name.equals(t.getName())) {
-                        removeSnapshot(s, t.getSnapshot(), Duration.ofSeconds(1));
+        Interruptions.runDespiteInterrupt(() -> {
+            try {
+                if (s.property(vmRef, "snapshot") instanceof VirtualMachineSnapshotInfo info) {
+                    for (VirtualMachineSnapshotTree t : flatten(info.getRootSnapshotList())) {
+                        if (name.equals(t.getName())) {
+                            removeSnapshot(s, t.getSnapshot(), Duration.ofSeconds(1));
+                        }
                     }
                 }
+            } catch (VimFault | IOException ignored) {
+                // the next createSnapshot removes any leftover of ours
             }
-        } catch (VimFault | IOException ignored) {
-            // the next createSnapshot removes any leftover of ours
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        });
     }
 
     /** The name of a snapshot not ours in the subtree of one of ours, or null. */

@@ -211,15 +211,12 @@ public final class IncrementalBackups {
     }
 
     private void finalizeQuietly(String vmId, String backupId) {
-        boolean interrupted = Thread.interrupted();
-        try {
-            finalizeAndWait(vmId, backupId);
-        } catch (RuntimeException ignored) {
-            // the caller's error matters more; a leftover backup is finalized by the next create
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+        Interruptions.runDespiteInterrupt(() -> {
+            try {
+                finalizeAndWait(vmId, backupId);
+            } catch (RuntimeException ignored) {
+                // the caller's error matters more; a leftover backup is finalized by the next create
             }
-        }
+        });
     }
 }

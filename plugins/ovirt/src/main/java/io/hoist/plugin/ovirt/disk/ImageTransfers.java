@@ -107,17 +107,14 @@ public final class ImageTransfers {
 
     /** Cancels (a failed or abandoned copy); never throws, the reason of the caller matters more. */
     public void cancelQuietly(String id) {
-        boolean interrupted = Thread.interrupted(); // a cancelled copy still closes its transfer
-        try {
-            client.call("cancel image transfer " + id, s -> s.imageTransfersService().imageTransferService(id).cancel().send());
-            waitClosed(id);
-        } catch (RuntimeException ignored) {
-            // already gone or the engine is unreachable: its inactivity timeout closes the transfer
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+        Interruptions.runDespiteInterrupt(() -> { // a cancelled copy still closes its transfer
+            try {
+                client.call("cancel image transfer " + id, s -> s.imageTransfersService().imageTransferService(id).cancel().send());
+                waitClosed(id);
+            } catch (RuntimeException ignored) {
+                // already gone or the engine is unreachable: its inactivity timeout closes the transfer
             }
-        }
+        });
     }
 
     private void waitClosed(String id) {
