@@ -100,10 +100,7 @@ public record OpenstackConfig(URI authUrl, AuthType authType, String username, S
 
     /** Parses a Provider that passed {@link #validate}. */
     public static OpenstackConfig of(ProviderConfig c) {
-        List<Condition> problems = validate(c);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(problems.get(0).message());
-        }
+        ProviderConditions.requireNone(validate(c));
         String type = c.secret().getOrDefault("authType", "password").toLowerCase(Locale.ROOT);
         AuthType auth = switch (type) {
             case "token" -> AuthType.TOKEN;

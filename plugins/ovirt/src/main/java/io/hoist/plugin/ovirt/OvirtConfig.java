@@ -54,10 +54,7 @@ public record OvirtConfig(URI api, String user, String password, TlsSettings tls
 
     /** Parses a Provider that passed {@link #validate}. */
     public static OvirtConfig of(ProviderConfig c) {
-        List<Condition> problems = validate(c);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(problems.get(0).message());
-        }
+        ProviderConditions.requireNone(validate(c));
         return new OvirtConfig(URI.create(c.url().trim()), c.secretValue("user"), c.secretValue("password"),
                 new TlsSettings(blank(c.caCertPem()) ? null : c.caCertPem(), null, c.insecureSkipVerify()));
     }

@@ -43,4 +43,11 @@ public final class ProviderConditions {
         return List.of(new Condition(TEST, "False", reason, Condition.Category.Critical, message),
                 Condition.isTrue(reason, reason, Condition.Category.Critical, message));
     }
+
+    /** For a provider's config parser: refuses a Provider its static checks fault, with the first fault's words. */
+    public static void requireNone(List<Condition> problems) {
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(problems.getFirst().message());
+        }
+    }
 }

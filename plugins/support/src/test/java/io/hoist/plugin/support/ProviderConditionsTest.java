@@ -1,6 +1,7 @@
 package io.hoist.plugin.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hoist.api.Condition;
 import java.util.List;
@@ -45,5 +46,14 @@ class ProviderConditionsTest {
         assertThat(out).extracting(Condition::reason).containsOnly("TLSVerificationFailed");
         assertThat(out.getFirst().status()).isEqualTo("False");
         assertThat(out).extracting(Condition::message).containsOnly("untrusted");
+    }
+
+    @Test
+    void requireNoneRefusesWithTheFirstFaultsWords() {
+        ProviderConditions.requireNone(List.of());
+        List<Condition> problems = List.of(ProviderConditions.urlNotValid("has no host").getFirst(),
+                ProviderConditions.secretNotValid(List.of("key 'user' is missing")).getFirst());
+        assertThatThrownBy(() -> ProviderConditions.requireNone(problems))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("spec.url has no host");
     }
 }

@@ -72,10 +72,7 @@ public record VsphereConfig(URI sdk, String user, String password, TlsSettings t
 
     /** Parses a Provider that passed {@link #validate}. */
     public static VsphereConfig of(ProviderConfig c) {
-        List<Condition> problems = validate(c);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(problems.get(0).message());
-        }
+        ProviderConditions.requireNone(validate(c));
         String tp = c.secretValue("thumbprint");
         TlsSettings tls = new TlsSettings(blank(c.caCertPem()) ? null : c.caCertPem(), blank(tp) ? null : tp,
                 c.insecureSkipVerify());
