@@ -84,7 +84,7 @@ public final class EngineScaleBench {
             h.apply(y.toString());
             for (int p = 0; p < plans; p++) {
                 String plan = "plan" + p;
-                h.await(Duration.ofMinutes(10), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, plan), "Ready"), plan + " Ready");
+                h.await(Duration.ofMinutes(10), () -> Conditions.isTrue(h.getWithoutItems(ResourceKind.PLAN, plan), "Ready"), plan + " Ready");
             }
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
@@ -103,7 +103,10 @@ public final class EngineScaleBench {
             h.await(Duration.ofMinutes(60), () -> dest.vmsCreated.get() >= n, "all VMs created");
             for (int p = 0; p < plans; p++) {
                 String plan = "plan" + p;
-                h.await(Duration.ofMinutes(10), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, plan), "Succeeded"), plan + " Succeeded");
+                // The plan's own fields only: polling the whole plan (thousands of entries) every 100 ms was the bench's
+                // own cost, counted as the engine's CPU.
+                h.await(Duration.ofMinutes(10), () -> Conditions.isTrue(h.getWithoutItems(ResourceKind.PLAN, plan), "Succeeded"),
+                        plan + " Succeeded");
             }
             double total = (System.nanoTime() - t0) / 1e9;
             double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6 / n;
