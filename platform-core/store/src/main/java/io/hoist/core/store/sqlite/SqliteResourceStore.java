@@ -566,7 +566,9 @@ public final class SqliteResourceStore implements ResourceStore {
                     return;
                 }
             }
-            call(e, e.object().deepCopy());
+            // An items-only event's body is the stored one, unchanged: copying a 5,000-VM plan's spec for each status
+            // batch, under the write lock, was the last cost of a status write that grew with the plan.
+            call(e, e.itemsOnly() ? withVersion(e.object(), e.resourceVersion()) : e.object().deepCopy());
         }
 
         private void drain() {
