@@ -88,6 +88,8 @@ public final class Engine implements AutoCloseable {
     private ResourceStore.Watch watch;
     private AutoCloseable inventorySubscription;
     private Duration resyncEvery = Duration.ofSeconds(15);
+    /** Plan validation's remembered descriptions and target checks, swept at each resync. */
+    private final SourceLookups lookups;
     private volatile boolean closed;
 
     public Engine(Vertx vertx, ResourceStore store, Extensions extensions, HostServices services, DiskCopyService copier) {
@@ -106,7 +108,7 @@ public final class Engine implements AutoCloseable {
         this.status = new StatusWriter(store, mapper);
         this.scheduler = new TransferScheduler(settings::maxVmInflight, settings::maxDisksInflightTotal);
         this.admission = new VmAdmission(settings::maxVmInflight, settings::maxDisksInflightTotal);
-        SourceLookups lookups = new SourceLookups(extensions, services.inventoryView());
+        lookups = new SourceLookups(extensions, services.inventoryView());
         Placements placements = new Placements();
 
         VmLoader loader = new VmLoader(store, mapper, providers, status);
@@ -270,6 +272,7 @@ public final class Engine implements AutoCloseable {
         timer.scheduleWithFixedDelay(() -> events.execute(() -> {
             router.requeueAll(ResourceKind.PLAN);
             router.requeueAll(ResourceKind.MIGRATION);
+            lookups.sweep();
         }), resyncEvery.toMillis(), resyncEvery.toMillis(), TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(() -> events.execute(() -> router.requeueAll(ResourceKind.PROVIDER)), 60, 60, TimeUnit.SECONDS);
     }
