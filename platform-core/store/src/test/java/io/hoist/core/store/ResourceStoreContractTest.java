@@ -64,11 +64,30 @@ public abstract class ResourceStoreContractTest {
                 .constructCollectionType(List.class, String.class));
     }
 
+    /** A connection of its own to the database of the store {@link #newStore} made, to look at its rows. */
+    protected abstract java.sql.Connection rawConnection() throws java.sql.SQLException;
+
     /** The object's body as its row holds it (not as reads return it). */
-    protected abstract String storedBodyRow(ResourceKind kind, String namespace, String name) throws Exception;
+    private String storedBodyRow(ResourceKind kind, String namespace, String name) throws java.sql.SQLException {
+        return firstColumn("SELECT body FROM objects WHERE kind = ? AND namespace = ? AND name = ?", kind.name(), namespace, name);
+    }
 
     /** The body of the change-log row at {@code rv}. */
-    protected abstract String changeBodyRow(long rv) throws Exception;
+    private String changeBodyRow(long rv) throws java.sql.SQLException {
+        return firstColumn("SELECT body FROM changes WHERE rv = ?", rv);
+    }
+
+    private String firstColumn(String sql, Object... args) throws java.sql.SQLException {
+        try (java.sql.Connection c = rawConnection(); java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as(sql).isTrue();
+                return rs.getString(1);
+            }
+        }
+    }
 
     /** Waits (minutes at most: a loaded machine) until {@code events} holds {@code n} events. */
     protected static void awaitSize(List<?> events, int n) throws InterruptedException {

@@ -1,13 +1,10 @@
 package io.hoist.core.store.postgresql;
 
-import io.hoist.core.model.ResourceKind;
 import io.hoist.core.store.ResourceStore;
 import io.hoist.core.store.ResourceStoreContractTest;
 import io.hoist.testkit.postgresql.PostgresTestServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -47,24 +44,7 @@ class PostgresStoreContractTest extends ResourceStoreContractTest {
     }
 
     @Override
-    protected String storedBodyRow(ResourceKind kind, String namespace, String name) throws SQLException {
-        return query("SELECT body FROM objects WHERE kind = ? AND namespace = ? AND name = ?", kind.name(), namespace, name);
-    }
-
-    @Override
-    protected String changeBodyRow(long rv) throws SQLException {
-        return query("SELECT body FROM changes WHERE rv = ?", rv);
-    }
-
-    private String query(String sql, Object... args) throws SQLException {
-        try (Connection c = DriverManager.getConnection(location.jdbcUrl(), location.properties());
-             PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+    protected Connection rawConnection() throws SQLException {
+        return DriverManager.getConnection(location.jdbcUrl(), location.properties());
     }
 }

@@ -1,13 +1,10 @@
 package io.hoist.core.store.sqlite;
 
-import io.hoist.core.model.ResourceKind;
 import io.hoist.core.store.ResourceStore;
 import io.hoist.core.store.ResourceStoreContractTest;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,24 +24,7 @@ class SqliteStoreContractTest extends ResourceStoreContractTest {
     }
 
     @Override
-    protected String storedBodyRow(ResourceKind kind, String namespace, String name) throws SQLException {
-        return query("SELECT body FROM objects WHERE kind = ? AND namespace = ? AND name = ?", kind.name(), namespace, name);
-    }
-
-    @Override
-    protected String changeBodyRow(long rv) throws SQLException {
-        return query("SELECT body FROM changes WHERE rv = ?", rv);
-    }
-
-    private String query(String sql, Object... args) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteResourceStore.DB_FILE));
-             PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+    protected Connection rawConnection() throws SQLException {
+        return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteResourceStore.DB_FILE));
     }
 }
