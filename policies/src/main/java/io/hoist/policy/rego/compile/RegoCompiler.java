@@ -36,6 +36,9 @@ public final class RegoCompiler {
     public static CompiledPolicy compile(List<SourceFile> files, List<String> entrypoints) {
         List<Module> modules = new ArrayList<>();
         for (SourceFile f : files) modules.add(Parser.parseModule(f.name(), f.text()));
+        if (files.stream().anyMatch(f -> f.text().contains("rego.metadata."))) {
+            modules = Annotations.of(files, modules).rewrite(modules);
+        }
         RuleTree tree = new RuleTree();
         for (Module mod : modules) {
             tree.addPackage(mod.pkg());
