@@ -19,6 +19,8 @@ public final class Parser {
     private final List<Token> toks;
     private int p;
     private int wildcard;
+    /** An import of future.keywords: the module is pre-1.0 Rego, where {@code p[x] if { }} still defines a set. */
+    private boolean futureKeywords;
 
     private Parser(List<Token> toks) { this.toks = toks; }
 
@@ -91,6 +93,7 @@ public final class Parser {
                 else throw new RegoSyntaxException(pos, "import path must be a reference");
                 String alias = null;
                 if (accept("as")) alias = ident();
+                if (r.head() instanceof Var v && v.name().equals("future")) futureKeywords = true;
                 imports.add(new Import(pos, r, alias));
             } else {
                 rules.addAll(rule());
@@ -117,7 +120,7 @@ public final class Parser {
                 next();
                 Term k = term();
                 expect("]");
-                if (k instanceof Scalar s && s.value() instanceof String str && (at(".") || at("["))) path.add(str);
+                if (k instanceof Scalar s && s.value() instanceof String str && (at(".") || at("[") || at("("))) path.add(str);
                 else key = k;
             }
         }
@@ -133,7 +136,9 @@ public final class Parser {
             value = term();
         }
         List<Expr> body = null;
+        boolean ifKeyword = false;
         if (accept("if")) {
+            ifKeyword = true;
             body = at("{") ? block() : List.of(expr());
         } else if (at("{") ) {
             body = block();
@@ -143,6 +148,9 @@ public final class Parser {
             return List.of(new Rule(pos, path, args != null ? RuleKind.FUNCTION : RuleKind.COMPLETE, true, args,
                     null, value, List.of(), null));
         }
+        // Rego v1: without 'contains', p[x] if { ... } is the single-value rule p[x] := true (an object), while
+        // pre-1.0 p[x] { ... } (and p[x] if with the future.keywords imports) defines a set
+        if (key != null && value == null && !contains && ifKeyword && !futureKeywords) value = new Scalar(pos, Boolean.TRUE);
         RuleKind kind;
         if (args != null) kind = RuleKind.FUNCTION;
         else if (key != null) kind = (value == null || contains) ? RuleKind.PARTIAL_SET : RuleKind.PARTIAL_OBJECT;
