@@ -163,7 +163,7 @@ final class Annotations {
         Rule rule(Rule r) {
             if (r == null) return null;
             return new Rule(r.pos(), r.path(), r.kind(), r.isDefault(), terms(r.args()), term(r.key()), term(r.value()),
-                    body(r.body()), rule(r.elseRule()));
+                    body(r.body()), rule(r.elseRule()), terms(r.keyPrefix()));
         }
 
         List<Term> terms(List<Term> ts) {

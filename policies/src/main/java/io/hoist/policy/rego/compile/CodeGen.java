@@ -153,6 +153,8 @@ final class CodeGen {
                 body(f, r.body(), 0, () -> {
                     if (g.kind == RuleKind.PARTIAL_SET) {
                         eval(f, r.key(), k -> c.get(result).get(k).call(rt.setAdd));
+                    } else if (!r.keyPrefix().isEmpty()) {
+                        insertNested(f, g, result, r.keyPrefix(), 0, r.key(), r.value());
                     } else {
                         eval(f, r.key(), k -> eval(f, r.value(), v -> c.get(result).get(k).get(v).call(rt.objInsertOnce)));
                     }
@@ -210,6 +212,30 @@ final class CodeGen {
 
     /** OPA's planner stops at the first function body that yields a value. */
     static final boolean FUNCTIONS_FIRST_WINS = Boolean.parseBoolean(System.getProperty("hoist.rego.functionsFirstWins", "false"));
+
+    /**
+     * A generic ref head ({@code p[a][b] := v}): one object per prefix term, created when absent; the value goes in
+     * at the last key, where a second, different value is a conflict, as is a prefix key that holds a non-object.
+     */
+    private void insertNested(Fn f, Group g, int cur, List<Term> prefix, int i, Term key, Term value) {
+        Code c = f.c;
+        if (i == prefix.size()) {
+            eval(f, key, k -> eval(f, value, v -> c.get(cur).get(k).get(v).call(rt.objInsertOnce)));
+            return;
+        }
+        eval(f, prefix.get(i), kp -> {
+            int child = c.i32Local();
+            c.get(cur).get(kp).call(rt.get).tee(child).op(I32_EQZ).ifThen();
+            c.i32(4).call(rt.mkObj).set(child);
+            c.get(cur).get(kp).get(child).call(rt.objInsert);
+            c.elseBranch();
+            c.get(child).i32Load(0).i32(Layout.OBJECT).op(I32_NE).ifThen();
+            abort(c, "eval_conflict_error: object keys must be unique (" + g.name() + ")");
+            c.end();
+            c.end();
+            insertNested(f, g, child, prefix, i + 1, key, value);
+        });
+    }
 
     private static String conflictMessage(Group g) {
         return g.kind == RuleKind.FUNCTION

@@ -114,14 +114,27 @@ public final class Parser {
             next();
             args = termList(")");
         }
-        while (args == null && key == null && !peek().newlineBefore() && (at(".") || at("["))) {
-            if (accept(".")) path.add(ident());
-            else {
+        List<Term> keyPrefix = new ArrayList<>();
+        while (args == null && !peek().newlineBefore() && (at(".") || at("["))) {
+            Term k;
+            if (at(".") && key == null) {
                 next();
-                Term k = term();
+                path.add(ident());
+                continue;
+            } else if (accept(".")) {
+                Token t = peek();
+                k = new Scalar(t.pos(), ident());
+            } else {
+                next();
+                k = term();
                 expect("]");
-                if (k instanceof Scalar s && s.value() instanceof String str && (at(".") || at("[") || at("("))) path.add(str);
-                else key = k;
+            }
+            if (key == null && k instanceof Scalar s && s.value() instanceof String str && (at(".") || at("[") || at("("))) {
+                path.add(str);
+            } else {
+                // a term after the key: the key was not the last one (generic ref head, p[a][b] := v)
+                if (key != null) keyPrefix.add(key);
+                key = k;
             }
         }
         // a function with a dotted (ref) head: p.q.r.f(x), also after 'default'
@@ -162,10 +175,13 @@ public final class Parser {
         }
         Rule elseChain = elseChain(kind);
         List<Rule> out = new ArrayList<>();
-        out.add(new Rule(pos, path, kind, false, args, key, value, body, elseChain));
+        if (!keyPrefix.isEmpty() && kind != RuleKind.PARTIAL_OBJECT) {
+            throw new RegoSyntaxException(pos, "rule " + String.join(".", path) + ": a head with a variable before its last term needs a value (:=)");
+        }
+        out.add(new Rule(pos, path, kind, false, args, key, value, body, elseChain, List.copyOf(keyPrefix)));
         // pre-1.0 chained bodies: p { a } { b } defines p twice
         while (at("{") && !isDefault) {
-            out.add(new Rule(peek().pos(), path, kind, false, args, key, value, block(), null));
+            out.add(new Rule(peek().pos(), path, kind, false, args, key, value, block(), null, List.copyOf(keyPrefix)));
         }
         return out;
     }
