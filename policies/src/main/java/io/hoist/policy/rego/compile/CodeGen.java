@@ -925,8 +925,12 @@ final class CodeGen {
             Node child = e.getValue();
             if (child.group != null && child.group.kind == RuleKind.FUNCTION && child.group.arity() > 0) continue;
             c.call(child.group != null ? extent(child) : materialize(child)).tee(v).ifThen();
-            c.get(obj).i32(statics.constant(e.getKey())).call(rt.get).ifThen();
+            // the same value from both is no conflict (p[q].r := 0 for q = "a" beside p.a.r := 0)
+            int had = c.i32Local();
+            c.get(obj).i32(statics.constant(e.getKey())).call(rt.get).tee(had).ifThen();
+            c.get(had).get(v).call(rt.eq).op(I32_EQZ).ifThen();
             abort(c, "eval_conflict_error: object keys must be unique (data." + String.join(".", child.path) + ")");
+            c.end();
             c.end();
             c.get(obj).i32(statics.constant(e.getKey())).get(v).call(rt.objInsert);
             c.end();

@@ -142,6 +142,14 @@ public final class Parser {
             next();
             args = termList(")");
         }
+        if (at("contains") && keyPrefix.isEmpty() && key instanceof Scalar s && s.value() instanceof String str) {
+            path.add(str); // p["x"] contains r: the set p.x
+            key = null;
+        }
+        if (at("contains") && key != null) {
+            throw new RegoSyntaxException(peek().pos(), "rule " + String.join(".", path)
+                    + ": a multi-value rule with a variable in its head before 'contains' (p[q] contains r) is not supported");
+        }
         if (accept("contains")) { key = term(); contains = true; }
         Term value = null;
         if (at("=") || at(":=")) {
