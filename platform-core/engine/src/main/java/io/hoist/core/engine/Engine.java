@@ -196,7 +196,7 @@ public final class Engine implements AutoCloseable {
         ObjectReconciler reconciler = new ObjectReconciler(store, mapper, status, providerController, planController,
                 migrationController, new ArchiveCleanup(loader, cleanup, hooks, runs));
         this.queue = new ReconcileQueue(r -> {
-            boolean again = reconciler.reconcile(r);
+            boolean again = role.controllers ? reconciler.reconcile(r) : connect(providerController, r);
             if (store.getWithoutItems(r.kind(), r.namespace(), r.name()).isEmpty()) {
                 queue().forget(r);
             }
@@ -242,6 +242,20 @@ public final class Engine implements AutoCloseable {
 
     private ReconcileQueue queue() {
         return queue;
+    }
+
+    /**
+     * On a node that only runs VMs: connects a Provider and collects its inventory here too (a destination looks the
+     * source VM up in this node's inventory), leaving its status to the controllers. True: look again later.
+     */
+    private boolean connect(ProviderController providers, Messages.Reconcile r) {
+        if (r.kind() != ResourceKind.PROVIDER) {
+            return false;
+        }
+        return store.getWithoutItems(r.kind(), r.namespace(), r.name()).map(p -> {
+            String phase = providers.reconcile(p).phase();
+            return "Staging".equals(phase) || "ConnectionFailed".equals(phase);
+        }).orElse(false);
     }
 
     /** The disk-copy consumers of this node (one per source host, taking copies off the bus by credit). */
@@ -317,7 +331,12 @@ public final class Engine implements AutoCloseable {
     public void start() {
         RecordCodec.registerAll(vertx.eventBus());
         if (role.runs) {
-            consumers.add(vertx.eventBus().<Messages.RunVm>consumer(placement.runAddress(), m -> startRun(m.body())));
+            consumers.add(vertx.eventBus().<Messages.RunVm>consumer(placement.runAddress(), m -> {
+                startRun(m.body());
+                if (m.replyAddress() != null) {
+                    m.reply(null); // a placing leader waits for this: a run nobody took is placed again
+                }
+            }));
             consumers.add(vertx.eventBus().<Messages.CancelVms>consumer(Addresses.VM_CANCEL, m -> registry.cancel(m.body())));
             // A round's result and progress concern the node that runs the VM (its copy jobs, its status writes)
             consumers.add(vertx.eventBus().<Messages.CopyDone>localConsumer(Addresses.DISK_COPY_DONE, m -> copyJobs.finish(m.body())));
@@ -330,11 +349,13 @@ public final class Engine implements AutoCloseable {
         // that only runs VMs watches too: deleted migrations and providers, spec changes its waiting runs look at.
         watch = store.watchWithoutItems(null, null, store.currentVersion(), router.listener());
         inventorySubscription = services.onInventoryChange(router.inventoryListener());
+        timer.scheduleWithFixedDelay(() -> events.execute(() -> router.requeueAll(ResourceKind.PROVIDER)), 60, 60, TimeUnit.SECONDS);
+        router.requeueAll(ResourceKind.PROVIDER);
         if (!role.controllers) {
             return;
         }
         placement.onNodeLost(() -> requeueAll(ResourceKind.MIGRATION));
-        for (ResourceKind k : List.of(ResourceKind.PROVIDER, ResourceKind.PLAN, ResourceKind.MIGRATION)) {
+        for (ResourceKind k : List.of(ResourceKind.PLAN, ResourceKind.MIGRATION)) {
             router.requeueAll(k);
         }
         // Level-triggered safety net: every object is looked at again periodically.
@@ -342,11 +363,10 @@ public final class Engine implements AutoCloseable {
             router.requeueAll(ResourceKind.PLAN);
             router.requeueAll(ResourceKind.MIGRATION);
         }), resyncEvery.toMillis(), resyncEvery.toMillis(), TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(() -> events.execute(() -> router.requeueAll(ResourceKind.PROVIDER)), 60, 60, TimeUnit.SECONDS);
     }
 
     private void enqueue(Messages.Reconcile r) {
-        if (!closed && role.controllers) {
+        if (!closed && (role.controllers || r.kind() == ResourceKind.PROVIDER)) {
             queue.enqueue(r);
         }
     }
