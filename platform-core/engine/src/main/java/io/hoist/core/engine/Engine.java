@@ -316,6 +316,8 @@ public final class Engine implements AutoCloseable {
     private void startRun(Messages.RunVm run) {
         String node = placement.nodeName();
         if (node != null && !registry.isRunning(run.migrationUid(), run.vmId())) {
+            // the VM may have run on another node since this one read the plan: its entry is read again
+            status.forget(run.plan());
             status.updateVm(run.plan(), run.migrationName(), run.vmId(), v -> {
                 io.hoist.core.engine.run.VmStatusEditor.removeCondition(v, NOT_PLACED);
                 io.hoist.core.engine.run.VmStatusEditor.setCondition(v, io.hoist.core.model.meta.Condition.of(PLACED,
@@ -330,6 +332,9 @@ public final class Engine implements AutoCloseable {
     /** Starts watching and resumes every unfinished migration. */
     public void start() {
         RecordCodec.registerAll(vertx.eventBus());
+        if (role == Role.CONTROLLERS) {
+            status.readThrough(); // the VM entries are written by the nodes' engines
+        }
         if (role.runs) {
             consumers.add(vertx.eventBus().<Messages.RunVm>consumer(placement.runAddress(), m -> {
                 startRun(m.body());
