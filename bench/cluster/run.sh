@@ -7,8 +7,10 @@ set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 cp="$root/it/target/bench-classpath.txt"
-mvn -q -B -ntp -pl it,plugins/ova,plugins/kubevirt -am install -DskipTests >/dev/null
-mvn -q -B -ntp -pl it test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp" >/dev/null
+# One reactor run: the plugins packaged into dist/plugins, the platform and the bench compiled, and the it module's test
+# class path written (its siblings as their target/classes; nothing installed into ~/.m2).
+mvn -q -B -ntp -pl it,plugins/ova,plugins/kubevirt -am package dependency:build-classpath -DskipTests \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$cp" >/dev/null
 CP="$root/it/target/test-classes:$(cat "$cp")"
 exec nice java -Xmx512m -cp "$CP" -Dhoist.plugins.dir="$root/dist/plugins" \
   -Dvms="${VMS:-6}" -Dmib="${MIB:-64}" -Dmibps="${MIBPS:-32}" -Dmodes="${MODES:-single,1,2,3}" io.hoist.it.ClusterBench

@@ -83,21 +83,15 @@ public final class ClusterBench {
             CrashResumeIT.Child lead = single ? nodes.get(0) : nodes.get(Integer.parseInt(leader.substring("node-".length())));
             ApiClient api = lead.client();
             String ns = "bench";
-            if (single) {
-                CrashResumeIT.apply(api, ns, """
-                        apiVersion: forklift.konveyor.io/v1beta1
-                        kind: ForkliftController
-                        metadata: {name: forklift-controller, namespace: %s}
-                        spec: {controller_max_vm_inflight: 2, controller_host_bandwidth_mibps: %d}
-                        """.formatted(ns, mibps));
-            }
             if (!single) {
                 awaitMembers(nodes, n);
             }
             long cpuBefore = cpuMillis(nodes);
             long writesBefore = rowWrites(loc);
             long t0 = System.nanoTime();
-            MigrationSetup.ovaToFolder(api, ns, ovaDir, target, "bench", names);
+            // the single process: its one source host capped as a node is (the OVA provider is one host)
+            MigrationSetup.ovaToFolder(api, ns, ovaDir, target, "bench", names, single
+                    ? "controller_max_vm_inflight: 2, controller_host_bandwidth_mibps: " + mibps : "controller_max_vm_inflight: 2");
             JsonNode plan = api.get(ResourceKind.PLAN, ns, "bench");
             while (!CrashResumeIT.isTrue(plan, "Succeeded") && !CrashResumeIT.isTrue(plan, "Failed")) {
                 Thread.sleep(250);

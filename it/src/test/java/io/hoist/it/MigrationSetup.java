@@ -17,11 +17,17 @@ final class MigrationSetup {
      */
     static void ovaToFolder(ApiClient api, String ns, Path ovaDir, Path target, String plan, List<String> names)
             throws InterruptedException {
+        ovaToFolder(api, ns, ovaDir, target, plan, names, "controller_max_vm_inflight: 2");
+    }
+
+    /** As above, with the ForkliftController's spec fields {@code controllerSpec} ({@code k: v, ...}). */
+    static void ovaToFolder(ApiClient api, String ns, Path ovaDir, Path target, String plan, List<String> names,
+                            String controllerSpec) throws InterruptedException {
         CrashResumeIT.apply(api, ns, """
                 apiVersion: forklift.konveyor.io/v1beta1
                 kind: ForkliftController
                 metadata: {name: forklift-controller, namespace: %1$s}
-                spec: {controller_max_vm_inflight: 2}
+                spec: {%4$s}
                 ---
                 apiVersion: v1
                 kind: Secret
@@ -38,7 +44,7 @@ final class MigrationSetup {
                 kind: Provider
                 metadata: {name: folder, namespace: %1$s}
                 spec: {type: openshift, url: "file://%3$s", secret: {name: ova-secret, namespace: %1$s}}
-                """.formatted(ns, ovaDir, target));
+                """.formatted(ns, ovaDir, target, controllerSpec));
         JsonNode provider = CrashResumeIT.waitTrue(api, ResourceKind.PROVIDER, ns, "ova", "Ready", 120);
         String uid = provider.path("metadata").path("uid").asText();
         String storage = CrashResumeIT.items(api.getPath("/providers/ova/" + uid + "/storages")).get(0).path("id").asText();
