@@ -70,7 +70,7 @@ class ConsoleE2EIT {
         Path bin = Files.createDirectories(tmp.resolve("bin"));
         VsphereWarmMigrationIT.writeNbdkitStandIn(bin.resolve("nbdkit"), VsphereWarmMigrationIT.realNbdkit());
         try (Vcsim vcsim = Vcsim.start("-vm", "1", "-cluster", "0", "-host", "1", "-cbt");
-             CbtSoapReplayTestServer replay = new CbtSoapReplayTestServer(vcsim, Files.createDirectories(tmp.resolve("replay")))) {
+             CbtSoapReplayTestServer replay = new CbtSoapReplayTestServer(vcsim)) {
             CrashResumeIT.Child child = CrashResumeIT.Child.start(data, CrashResumeIT.freePort(),
                     Map.of("PATH", bin + ":" + System.getenv("PATH"), "HOIST_TEST_SNAPSHOT_DIR", images.toString()));
             try {

@@ -45,7 +45,7 @@ class VsphereWarmMigrationIT {
         Path vddkLib = Files.createDirectories(tmp.resolve("vddk-lib"));
         writeNbdkitStandIn(bin.resolve("nbdkit"), realNbdkit());
         try (Vcsim vcsim = Vcsim.start("-vm", "1", "-cluster", "0", "-host", "1", "-cbt");
-             CbtSoapReplayTestServer replay = new CbtSoapReplayTestServer(vcsim, Files.createDirectories(tmp.resolve("replay")))) {
+             CbtSoapReplayTestServer replay = new CbtSoapReplayTestServer(vcsim)) {
             CrashResumeIT.Child child = CrashResumeIT.Child.start(tmp.resolve("data"), CrashResumeIT.freePort(),
                     Map.of("PATH", bin + ":" + System.getenv("PATH"), "HOIST_TEST_SNAPSHOT_DIR", images.toString()));
             try {

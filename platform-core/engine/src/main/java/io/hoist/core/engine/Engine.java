@@ -89,6 +89,8 @@ public final class Engine implements AutoCloseable {
     private ResourceStore.Watch watch;
     private AutoCloseable inventorySubscription;
     private Duration resyncEvery = Duration.ofSeconds(15);
+    /** Plan validation's remembered descriptions and target checks, swept at each resync. */
+    private final SourceLookups lookups;
     private volatile boolean closed;
     /** Which node runs each VM: this engine's own registry in one process. */
     private volatile RunPlacement placement = RunPlacement.LOCAL;
@@ -127,7 +129,7 @@ public final class Engine implements AutoCloseable {
         this.status = new StatusWriter(store, mapper);
         this.scheduler = new TransferScheduler(settings::maxVmInflight, settings::maxDisksInflightTotal);
         this.admission = new VmAdmission(settings::maxVmInflight, settings::maxDisksInflightTotal);
-        SourceLookups lookups = new SourceLookups(extensions, services.inventoryView());
+        lookups = new SourceLookups(extensions, services.inventoryView());
         Placements placements = new Placements();
 
         VmLoader loader = new VmLoader(store, mapper, providers, status);
@@ -367,6 +369,7 @@ public final class Engine implements AutoCloseable {
         timer.scheduleWithFixedDelay(() -> events.execute(() -> {
             router.requeueAll(ResourceKind.PLAN);
             router.requeueAll(ResourceKind.MIGRATION);
+            lookups.sweep();
         }), resyncEvery.toMillis(), resyncEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 

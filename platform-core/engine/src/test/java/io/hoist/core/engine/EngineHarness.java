@@ -149,6 +149,11 @@ public final class EngineHarness implements AutoCloseable {
         return store.get(kind, "default", name).orElseThrow();
     }
 
+    /** As {@link #get}, without the object's item list (a plan's VM entries). */
+    public ObjectNode getWithoutItems(ResourceKind kind, String name) {
+        return store.getWithoutItems(kind, "default", name).orElseThrow();
+    }
+
     public static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
         await(timeout, condition, () -> what);
     }

@@ -127,7 +127,9 @@ public interface ResourceStore extends AutoCloseable {
 
     /**
      * As {@link #watch}, with objects without their item lists, delivered on the writing thread. {@link #watch}
-     * assembles the lists of changed objects on a thread of its own (in order), never under the write lock.
+     * assembles the lists of changed objects on a thread of its own (in order), never under the write lock. The object
+     * of an {@code itemsOnly} event may share its spec and status with the store's copy (its metadata is its own):
+     * the listener reads them and must not change them.
      */
     Watch watchWithoutItems(ResourceKind kind, String namespace, long sinceVersion, Consumer<WatchEvent> listener);
 

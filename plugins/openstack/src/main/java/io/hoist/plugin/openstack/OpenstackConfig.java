@@ -1,16 +1,18 @@
 package io.hoist.plugin.openstack;
 
+import static io.hoist.plugin.support.ConfigValues.blank;
+import static io.hoist.plugin.support.ConfigValues.nullIfBlank;
+
 import io.hoist.api.Condition;
 import io.hoist.api.provider.FieldError;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.provider.ProviderSpec;
 import io.hoist.api.transfer.TlsSettings;
-import java.io.ByteArrayInputStream;
+import io.hoist.plugin.support.ProviderConditions;
+import io.hoist.plugin.support.ProviderUrls;
+import io.hoist.plugin.support.SpecFieldErrors;
+import io.hoist.plugin.support.TlsSecretChecks;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,34 +36,20 @@ public record OpenstackConfig(URI authUrl, AuthType authType, String username, S
      * URL ({@code url}), so an empty {@code spec.url} is only missing when no Secret is named.
      */
     public static List<FieldError> checkSpec(ProviderSpec spec) {
-        List<FieldError> out = new ArrayList<>();
-        if (blank(spec.url())) {
-            if (blank(spec.secretName())) {
-                out.add(new FieldError("spec.url", FieldError.Reason.REQUIRED,
-                        "Required value: the Keystone v3 endpoint, e.g. https://keystone.example.com:5000/v3"));
-            }
-        } else {
-            String problem = urlProblem(spec.url());
-            if (problem != null) {
-                out.add(new FieldError("spec.url", FieldError.Reason.INVALID,
-                        "Invalid value: \"" + spec.url() + "\": " + problem));
-            }
+        SpecFieldErrors out = new SpecFieldErrors();
+        if (!blank(spec.url()) || blank(spec.secretName())) {
+            out.url(spec.url(), "the Keystone v3 endpoint, e.g. https://keystone.example.com:5000/v3",
+                    OpenstackConfig::urlProblem);
         }
-        if (blank(spec.secretName())) {
-            out.add(new FieldError("spec.secret.name", FieldError.Reason.REQUIRED,
-                    "Required value: the Secret with the OpenStack credentials (username, password, projectName, domainName)"));
-        }
-        return out;
+        return out.secretName(spec.secretName(),
+                "the Secret with the OpenStack credentials (username, password, projectName, domainName)").list();
     }
 
     /** Static checks: UrlNotValid / SecretNotValid conditions, each naming the field and the reason. */
     public static List<Condition> validate(ProviderConfig c) {
         List<Condition> out = new ArrayList<>();
         String url = blank(c.url()) ? c.secretValue("url") : c.url();
-        String urlProblem = urlProblem(url);
-        if (urlProblem != null) {
-            out.add(Condition.isTrue("UrlNotValid", "Malformed", Condition.Category.Critical, "spec.url " + urlProblem));
-        }
+        out.addAll(ProviderConditions.urlNotValid(urlProblem(url)));
         List<String> problems = new ArrayList<>();
         String type = c.secret().getOrDefault("authType", "password").toLowerCase(Locale.ROOT);
         switch (type) {
@@ -94,18 +82,8 @@ public record OpenstackConfig(URI authUrl, AuthType authType, String username, S
             }
             default -> problems.add("key 'authType' must be password, token or applicationcredential, got '" + type + "'");
         }
-        String insecure = c.secret().get("insecureSkipVerify");
-        if (insecure != null && !insecure.equalsIgnoreCase("true") && !insecure.equalsIgnoreCase("false")) {
-            problems.add("key 'insecureSkipVerify' must be true or false");
-        }
-        String pem = c.caCertPem();
-        if (!blank(pem) && !parsesAsCertificates(pem)) {
-            problems.add("key 'cacert' is not a PEM certificate bundle");
-        }
-        if (!problems.isEmpty()) {
-            out.add(Condition.isTrue("SecretNotValid", "Malformed", Condition.Category.Critical,
-                    "Secret " + String.join("; ", problems)));
-        }
+        problems.addAll(TlsSecretChecks.problems(c));
+        out.addAll(ProviderConditions.secretNotValid(problems));
         return out;
     }
 
@@ -122,10 +100,7 @@ public record OpenstackConfig(URI authUrl, AuthType authType, String username, S
 
     /** Parses a Provider that passed {@link #validate}. */
     public static OpenstackConfig of(ProviderConfig c) {
-        List<Condition> problems = validate(c);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(problems.get(0).message());
-        }
+        ProviderConditions.requireNone(validate(c));
         String type = c.secret().getOrDefault("authType", "password").toLowerCase(Locale.ROOT);
         AuthType auth = switch (type) {
             case "token" -> AuthType.TOKEN;
@@ -145,46 +120,10 @@ public record OpenstackConfig(URI authUrl, AuthType authType, String username, S
     }
 
     static String urlProblem(String url) {
-        String expected = "; expected the Keystone v3 endpoint, e.g. https://keystone.example.com:5000/v3";
-        if (blank(url)) {
-            return "is empty" + expected;
-        }
-        URI u;
-        try {
-            u = new URI(url.trim());
-        } catch (URISyntaxException e) {
-            return "is not a URL (" + e.getReason() + ")" + expected;
-        }
-        if (!"https".equalsIgnoreCase(u.getScheme()) && !"http".equalsIgnoreCase(u.getScheme())) {
-            return "must use https (or http), got '" + u.getScheme() + "'" + expected;
-        }
-        if (blank(u.getHost())) {
-            return "has no host" + expected;
-        }
-        if (u.getUserInfo() != null) {
-            return "must not carry credentials; put them in the Secret";
-        }
-        if (u.getPath() == null || !u.getPath().replaceAll("/+$", "").endsWith("/v3")) {
-            return "path must end with /v3 (Keystone v3), got '" + u.getPath() + "'";
-        }
-        return null;
-    }
-
-    private static boolean parsesAsCertificates(String pem) {
-        try {
-            return !CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))).isEmpty();
-        } catch (CertificateException e) {
-            return false;
-        }
-    }
-
-    static boolean blank(String s) {
-        return s == null || s.isBlank();
-    }
-
-    private static String nullIfBlank(String s) {
-        return blank(s) ? null : s.trim();
+        // http is accepted: lab Keystones (devstack, the testbed) often have no TLS
+        return ProviderUrls.problem(url, "the Keystone v3 endpoint, e.g. https://keystone.example.com:5000/v3", true,
+                u -> u.getPath() == null || !u.getPath().replaceAll("/+$", "").endsWith("/v3")
+                        ? "path must end with /v3 (Keystone v3), got '" + u.getPath() + "'" : null);
     }
 
     /** Who logs in, for messages: never a secret. */

@@ -28,6 +28,8 @@ import io.hoist.plugin.ovirt.client.EngineClient;
 import io.hoist.plugin.ovirt.disk.ImageTransfers;
 import io.hoist.plugin.ovirt.disk.ImageioDiskReader;
 import io.hoist.plugin.ovirt.inventory.InventoryCollector;
+import io.hoist.plugin.support.Failures;
+import io.hoist.plugin.support.ProviderConditions;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -105,11 +107,7 @@ public final class OvirtSource implements SourceProvider, Snapshots, ChangedArea
     public List<Condition> testConnection() {
         List<Condition> problems = OvirtConfig.validate(provider);
         if (!problems.isEmpty()) {
-            List<Condition> out = new ArrayList<>();
-            out.add(new Condition("ConnectionTestSucceeded", "False", problems.get(0).type(), Condition.Category.Critical,
-                    problems.get(0).message()));
-            out.addAll(problems);
-            return out;
+            return ProviderConditions.testNotRun(problems);
         }
         OvirtConfig c = config();
         EngineClient probe = EngineClient.open(c, context.http());
@@ -130,33 +128,28 @@ public final class OvirtSource implements SourceProvider, Snapshots, ChangedArea
     static List<Condition> connectionFailure(OvirtConfig c, Throwable e) {
         String host = c.api().getHost();
         if (EngineClient.isAuthFailure(e)) {
-            return failed("ConnectionAuthFailed", "Login to " + host + " as " + c.user()
+            return ProviderConditions.testFailed("ConnectionAuthFailed", "Login to " + host + " as " + c.user()
                     + " failed: the engine refused the user or password in the Secret");
         }
-        if (EngineClient.causedBy(e, SSLException.class) || EngineClient.causedBy(e, java.security.cert.CertificateException.class)) {
+        if (Failures.causedBy(e, SSLException.class) || Failures.causedBy(e, java.security.cert.CertificateException.class)) {
             String why = c.tls().caCertPem() != null
                     ? "its certificate is not signed by the CA in the Secret (cacert)"
                     : "its certificate is not trusted; set cacert in the Secret (the engine's CA) or, to skip verification,"
                             + " insecureSkipVerify: \"true\"";
-            return failed("TLSVerificationFailed", "TLS verification of " + host + " failed: " + why
-                    + " (" + EngineClient.rootMessage(e) + ")");
+            return ProviderConditions.testFailed("TLSVerificationFailed", "TLS verification of " + host + " failed: " + why
+                    + " (" + Failures.rootMessage(e) + ")");
         }
-        if (EngineClient.causedBy(e, UnknownHostException.class) || EngineClient.causedBy(e, ConnectException.class)
-                || EngineClient.causedBy(e, java.net.SocketTimeoutException.class)
-                || EngineClient.causedBy(e, java.net.NoRouteToHostException.class)) {
-            return failed("ConnectionFailed", "Cannot reach " + c.api() + ": " + EngineClient.rootMessage(e));
+        if (Failures.causedBy(e, UnknownHostException.class) || Failures.causedBy(e, ConnectException.class)
+                || Failures.causedBy(e, java.net.SocketTimeoutException.class)
+                || Failures.causedBy(e, java.net.NoRouteToHostException.class)) {
+            return ProviderConditions.testFailed("ConnectionFailed", "Cannot reach " + c.api() + ": " + Failures.rootMessage(e));
         }
         int status = EngineClient.httpStatus(e);
         if (status == 404) {
-            return failed("UrlNotValid", c.api() + " answered 404: no oVirt API at this path (expected https://<engine>"
+            return ProviderConditions.testFailed("UrlNotValid", c.api() + " answered 404: no oVirt API at this path (expected https://<engine>"
                     + OvirtConfig.API_PATH + ")");
         }
-        return failed("ConnectionTestFailed", "Connection test of " + c.api() + " failed: " + EngineClient.rootMessage(e));
-    }
-
-    private static List<Condition> failed(String reason, String message) {
-        return List.of(new Condition("ConnectionTestSucceeded", "False", reason, Condition.Category.Critical, message),
-                Condition.isTrue(reason, reason, Condition.Category.Critical, message));
+        return ProviderConditions.testFailed("ConnectionTestFailed", "Connection test of " + c.api() + " failed: " + Failures.rootMessage(e));
     }
 
     @Override

@@ -7,7 +7,7 @@ import io.hoist.api.provider.ProviderConfig;
 import io.hoist.plugin.ovirt.testsupport.OvirtEngineTestServer;
 import io.hoist.plugin.ovirt.testsupport.OvirtTestHosts;
 import io.hoist.testkit.HostContextTestDouble;
-import io.hoist.plugin.ovirt.testsupport.TestTls;
+import io.hoist.testkit.tls.SelfSignedTestCertificate;
 import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.List;
@@ -53,7 +53,7 @@ class OvirtConnectionTest {
         HostContextTestDouble host = OvirtTestHosts.withTransferEngine();
         Map<String, String> reasons = new HashMap<>();
         reasons.put("wrong password", connection(test(host, OvirtTestHosts.provider(engine, Map.of("password", "not-the-password-42")))).reason());
-        reasons.put("wrong CA", connection(test(host, OvirtTestHosts.provider(engine, Map.of("cacert", TestTls.create().caPem)))).reason());
+        reasons.put("wrong CA", connection(test(host, OvirtTestHosts.provider(engine, Map.of("cacert", SelfSignedTestCertificate.create().caPem)))).reason());
         reasons.put("no CA", connection(test(host, OvirtTestHosts.provider(engine, new HashMap<>() {{ put("cacert", null); }})))
                 .reason());
         ProviderConfig bad = OvirtTestHosts.provider(engine, Map.of());

@@ -1,16 +1,17 @@
 package io.hoist.plugin.vsphere;
 
+import static io.hoist.plugin.support.ConfigValues.blank;
+
 import io.hoist.api.Condition;
 import io.hoist.api.provider.FieldError;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.provider.ProviderSpec;
 import io.hoist.api.transfer.TlsSettings;
-import java.io.ByteArrayInputStream;
+import io.hoist.plugin.support.ProviderConditions;
+import io.hoist.plugin.support.ProviderUrls;
+import io.hoist.plugin.support.SpecFieldErrors;
+import io.hoist.plugin.support.TlsSecretChecks;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,37 +34,21 @@ public record VsphereConfig(URI sdk, String user, String password, TlsSettings t
      * may be applied after the Provider).
      */
     public static List<FieldError> checkSpec(ProviderSpec spec) {
-        List<FieldError> out = new ArrayList<>();
-        if (blank(spec.url())) {
-            out.add(new FieldError("spec.url", FieldError.Reason.REQUIRED,
-                    "Required value: the vCenter or ESXi SDK endpoint, e.g. https://vcenter.example.com/sdk"));
-        } else {
-            String problem = urlProblem(spec.url());
-            if (problem != null) {
-                out.add(new FieldError("spec.url", FieldError.Reason.INVALID,
-                        "Invalid value: \"" + spec.url() + "\": " + problem));
-            }
-        }
-        if (blank(spec.secretName())) {
-            out.add(new FieldError("spec.secret.name", FieldError.Reason.REQUIRED,
-                    "Required value: the Secret with the vSphere credentials (user, password)"));
-        }
+        SpecFieldErrors out = new SpecFieldErrors()
+                .url(spec.url(), "the vCenter or ESXi SDK endpoint, e.g. https://vcenter.example.com/sdk",
+                        VsphereConfig::urlProblem)
+                .secretName(spec.secretName(), "the Secret with the vSphere credentials (user, password)");
         String endpoint = spec.settings().get("sdkEndpoint");
         if (endpoint != null && !endpoint.equalsIgnoreCase(VCENTER) && !endpoint.equalsIgnoreCase(ESXI)) {
             out.add(new FieldError("spec.settings.sdkEndpoint", FieldError.Reason.NOT_SUPPORTED,
                     "Unsupported value: \"" + endpoint + "\": supported values: \"vcenter\", \"esxi\""));
         }
-        return out;
+        return out.list();
     }
 
     /** Static checks: UrlNotValid / SecretNotValid conditions, each naming the field and the reason. */
     public static List<Condition> validate(ProviderConfig c) {
-        List<Condition> out = new ArrayList<>();
-        String urlProblem = urlProblem(c.url());
-        if (urlProblem != null) {
-            out.add(Condition.isTrue("UrlNotValid", "Malformed", Condition.Category.Critical,
-                    "spec.url " + urlProblem));
-        }
+        List<Condition> out = new ArrayList<>(ProviderConditions.urlNotValid(urlProblem(c.url())));
         List<String> secretProblems = new ArrayList<>();
         if (blank(c.secretValue("user"))) {
             secretProblems.add("key 'user' is missing or empty");
@@ -71,15 +56,7 @@ public record VsphereConfig(URI sdk, String user, String password, TlsSettings t
         if (blank(c.secretValue("password"))) {
             secretProblems.add("key 'password' is missing or empty");
         }
-        String insecure = c.secret().get("insecureSkipVerify");
-        if (insecure != null && !insecure.equalsIgnoreCase("true") && !insecure.equalsIgnoreCase("false")) {
-            secretProblems.add("key 'insecureSkipVerify' must be true or false");
-        }
-        String pem = c.caCertPem();
-        if (!blank(pem) && !parsesAsCertificates(pem)) {
-            secretProblems.add("key '" + (blank(c.secretValue("cacert")) ? "ca.crt" : "cacert")
-                    + "' is not a PEM certificate bundle");
-        }
+        secretProblems.addAll(TlsSecretChecks.problems(c));
         String tp = c.secretValue("thumbprint");
         if (!blank(tp) && !tp.replace(":", "").matches("(?i)[0-9a-f]{40}|[0-9a-f]{64}")) {
             secretProblems.add("key 'thumbprint' must be an SHA-1 or SHA-256 fingerprint in hex");
@@ -89,19 +66,13 @@ public record VsphereConfig(URI sdk, String user, String password, TlsSettings t
             out.add(Condition.isTrue("SettingsNotValid", "Malformed", Condition.Category.Critical,
                     "spec.settings.sdkEndpoint must be vcenter or esxi, got '" + endpoint + "'"));
         }
-        if (!secretProblems.isEmpty()) {
-            out.add(Condition.isTrue("SecretNotValid", "Malformed", Condition.Category.Critical,
-                    "Secret " + String.join("; ", secretProblems)));
-        }
+        out.addAll(ProviderConditions.secretNotValid(secretProblems));
         return out;
     }
 
     /** Parses a Provider that passed {@link #validate}. */
     public static VsphereConfig of(ProviderConfig c) {
-        List<Condition> problems = validate(c);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(problems.get(0).message());
-        }
+        ProviderConditions.requireNone(validate(c));
         String tp = c.secretValue("thumbprint");
         TlsSettings tls = new TlsSettings(blank(c.caCertPem()) ? null : c.caCertPem(), blank(tp) ? null : tp,
                 c.insecureSkipVerify());
@@ -111,41 +82,8 @@ public record VsphereConfig(URI sdk, String user, String password, TlsSettings t
     }
 
     static String urlProblem(String url) {
-        if (blank(url)) {
-            return "is empty; expected https://<host>/sdk";
-        }
-        URI u;
-        try {
-            u = new URI(url.trim());
-        } catch (URISyntaxException e) {
-            return "is not a URL (" + e.getReason() + "); expected https://<host>/sdk";
-        }
-        if (!"https".equalsIgnoreCase(u.getScheme())) {
-            return "must use https, got '" + u.getScheme() + "'; expected https://<host>/sdk";
-        }
-        if (blank(u.getHost())) {
-            return "has no host; expected https://<host>/sdk";
-        }
-        if (u.getUserInfo() != null) {
-            return "must not carry credentials; put them in the Secret";
-        }
-        if (u.getPath() == null || !u.getPath().endsWith("/sdk")) {
-            return "path must be /sdk, got '" + u.getPath() + "'";
-        }
-        return null;
-    }
-
-    private static boolean parsesAsCertificates(String pem) {
-        try {
-            return !CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))).isEmpty();
-        } catch (CertificateException e) {
-            return false;
-        }
-    }
-
-    static boolean blank(String s) {
-        return s == null || s.isBlank();
+        return ProviderUrls.problem(url, "https://<host>/sdk", false, u -> u.getPath() == null || !u.getPath().endsWith("/sdk")
+                ? "path must be /sdk, got '" + u.getPath() + "'" : null);
     }
 
     @Override

@@ -47,6 +47,9 @@ import io.hoist.api.source.WatchesInventory;
 import io.hoist.api.transfer.DiskReader;
 import io.hoist.api.transfer.Extent;
 import io.hoist.api.transfer.TlsSettings;
+import io.hoist.plugin.support.Failures;
+import io.hoist.plugin.support.Interruptions;
+import io.hoist.plugin.support.ProviderConditions;
 import io.hoist.plugin.vsphere.disk.AllocatedAreasReader;
 import io.hoist.plugin.vsphere.disk.DatastorePath;
 import io.hoist.plugin.vsphere.disk.NbdExports;
@@ -59,9 +62,7 @@ import io.hoist.plugin.vsphere.soap.VimSession;
 import io.hoist.plugin.vsphere.soap.VimSoapClient;
 import io.hoist.plugin.vsphere.soap.VimSoapClient.Arg;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpConnectTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -259,7 +260,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                 throw new HoistException(HoistException.Type.INTERNAL, f.faultType(), what + ": " + f.getMessage(), f);
             } catch (IOException e) {
                 throw new HoistException(HoistException.Type.UNAVAILABLE, "SourceUnavailable",
-                        what + ": " + describeIo(e), e);
+                        what + ": " + Failures.describe(e), e);
             }
         }
     }
@@ -268,11 +269,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
     public List<Condition> testConnection() {
         List<Condition> problems = VsphereConfig.validate(provider);
         if (!problems.isEmpty()) {
-            List<Condition> out = new ArrayList<>();
-            out.add(new Condition("ConnectionTestSucceeded", "False", problems.get(0).type(),
-                    Condition.Category.Critical, problems.get(0).message()));
-            out.addAll(problems);
-            return out;
+            return ProviderConditions.testNotRun(problems);
         }
         VsphereConfig c = config();
         try {
@@ -293,49 +290,20 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             String msg = reason.equals("ConnectionAuthFailed")
                     ? "Login to " + c.sdk().getHost() + " as " + c.user() + " failed: wrong user or password"
                     : "Connection test failed: " + f.getMessage();
-            return failed(reason, msg);
+            return ProviderConditions.testFailed(reason, msg);
         } catch (IOException e) {
-            if (causedBy(e, SSLException.class)) {
+            if (Failures.causedBy(e, SSLException.class)) {
                 String msg = "TLS verification of " + c.sdk().getHost() + " failed: "
                         + (c.tls().caCertPem() != null ? "its certificate is not signed by the CA in the Secret (cacert)"
                         : c.tls().thumbprint() != null ? "its certificate does not match the Secret's thumbprint"
                         : "its certificate is not trusted; set cacert in the Secret or, to skip verification,"
-                                + " insecureSkipVerify: true") + " (" + rootMessage(e) + ")";
-                return failed("TLSVerificationFailed", msg);
+                                + " insecureSkipVerify: true") + " (" + Failures.rootMessage(e) + ")";
+                return ProviderConditions.testFailed("TLSVerificationFailed", msg);
             }
-            return failed("ConnectionTestFailed", "Cannot reach " + c.sdk() + ": " + describeIo(e));
+            return ProviderConditions.testFailed("ConnectionTestFailed", "Cannot reach " + c.sdk() + ": " + Failures.describe(e));
         } catch (RuntimeException e) {
-            return failed("ConnectionTestFailed", "Connection test failed: " + e.getMessage());
+            return ProviderConditions.testFailed("ConnectionTestFailed", "Connection test failed: " + e.getMessage());
         }
-    }
-
-    private static List<Condition> failed(String reason, String message) {
-        return List.of(new Condition("ConnectionTestSucceeded", "False", reason, Condition.Category.Critical, message),
-                Condition.isTrue(reason, reason, Condition.Category.Critical, message));
-    }
-
-    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
-        for (int i = 0; t != null && i < 20; i++, t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable r = t;
-        while (r.getCause() != null && r.getCause() != r) {
-            r = r.getCause();
-        }
-        return r.getClass().getSimpleName() + (r.getMessage() == null ? "" : ": " + r.getMessage());
-    }
-
-    private static String describeIo(IOException e) {
-        if (e instanceof ConnectException || e instanceof HttpConnectTimeoutException) {
-            return "connection refused or timed out (" + rootMessage(e) + ")";
-        }
-        return e.getMessage() != null ? e.getMessage() : rootMessage(e);
     }
 
     @Override
@@ -774,7 +742,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             } catch (IOException e) {
                 hostSessions.remove(hostMoRef);
                 throw new HoistException(HoistException.Type.UNAVAILABLE, "HostUnavailable",
-                        "host " + access.address() + ": " + describeIo(e), e);
+                        "host " + access.address() + ": " + Failures.describe(e), e);
             }
         }
     }
@@ -929,7 +897,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
                     log.log(System.Logger.Level.WARNING, "CreateSnapshot of " + vm.id() + " failed (attempt "
                             + (attempt + 1) + "): " + f.faultType());
                     if (attempt < retries) {
-                        sleep(Math.min(30_000L, 1000L << attempt));
+                        Interruptions.sleep(Math.min(30_000L, 1000L << attempt));
                     }
                 }
             }
@@ -940,31 +908,19 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
     }
 
     private static void removeNamedBestEffort(VimSession s, ManagedObjectReference vmRef, String name) {
-        boolean interrupted = Thread.interrupted(); // let the cleanup calls run after a cancel
-        try {
-            if (s.property(vmRef, "snapshot") instanceof VirtualMachineSnapshotInfo info) {
-                for (VirtualMachineSnapshotTree t : flatten(info.getRootSnapshotList())) {
-                    if (name.equals(t.getName())) {
-                        removeSnapshot(s, t.getSnapshot(), Duration.ofSeconds(1));
+        Interruptions.runDespiteInterrupt(() -> {
+            try {
+                if (s.property(vmRef, "snapshot") instanceof VirtualMachineSnapshotInfo info) {
+                    for (VirtualMachineSnapshotTree t : flatten(info.getRootSnapshotList())) {
+                        if (name.equals(t.getName())) {
+                            removeSnapshot(s, t.getSnapshot(), Duration.ofSeconds(1));
+                        }
                     }
                 }
+            } catch (VimFault | IOException ignored) {
+                // the next createSnapshot removes any leftover of ours
             }
-        } catch (VimFault | IOException ignored) {
-            // the next createSnapshot removes any leftover of ours
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HoistException(HoistException.Type.UNAVAILABLE, "Interrupted", "interrupted");
-        }
+        });
     }
 
     /** The name of a snapshot not ours in the subtree of one of ours, or null. */

@@ -33,7 +33,7 @@ class VsphereSourceContractTest extends SourceProviderContractTest {
     @BeforeAll
     static void start() throws Exception {
         vcsim = Vcsim.start("-vm", "1", "-cluster", "0", "-host", "1", "-cbt");
-        replay = new CbtSoapReplayTestServer(vcsim, Files.createTempDirectory("hoist-cbt-replay"));
+        replay = new CbtSoapReplayTestServer(vcsim);
     }
 
     @AfterAll

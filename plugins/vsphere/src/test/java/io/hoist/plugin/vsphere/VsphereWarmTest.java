@@ -54,7 +54,7 @@ class VsphereWarmTest {
     @BeforeAll
     static void start() throws Exception {
         vcsim = Vcsim.start("-vm", "2", "-cluster", "0", "-host", "1", "-cbt");
-        replay = new CbtSoapReplayTestServer(vcsim, Files.createTempDirectory("hoist-cbt-replay"));
+        replay = new CbtSoapReplayTestServer(vcsim);
     }
 
     @AfterAll

@@ -61,6 +61,8 @@ public final class MigrationController {
     /** Migrations (uid) whose VM entries are being written in batches after their start. */
     private final Set<String> filling = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final System.Logger LOG = System.getLogger(MigrationController.class.getName());
+    private static final java.util.concurrent.ThreadFactory FILL_THREADS = io.hoist.core.engine.Threads.virtual("hoist-migration-fill");
+    private static final java.util.concurrent.Executor OFF_THE_WRITER = r -> FILL_THREADS.newThread(r).start();
     /** VM entries written with the plan's run record at a Migration's start; the rest follow in batches. */
     static final int FIRST_ENTRIES = 100;
     /** VM entries per later write. */
@@ -344,6 +346,8 @@ public final class MigrationController {
      * batch's VMs once it is durable. One fill per Migration at a time; a VM that got its entry meanwhile is skipped.
      */
     private void fill(Migration m, PlanKey key, Plan plan, List<Plan.Vm> vms, String now) {
+        // Each batch's continuation (building the next 500 entries, sending 500 runs) runs on a thread of its own: on
+        // the status writer's thread, which completes the batch's future, it held up the first VMs' phase writes.
         if (vms.isEmpty() || !filling.add(m.metadata.uid)) {
             return;
         }
@@ -351,19 +355,19 @@ public final class MigrationController {
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (int from = 0; from < vms.size(); from += ENTRY_BATCH) {
             List<Plan.Vm> slice = vms.subList(from, Math.min(vms.size(), from + ENTRY_BATCH));
-            chain = chain.thenCompose(x -> {
+            chain = chain.thenComposeAsync(x -> {
                 List<VmStatus> entries = new ArrayList<>(slice.size());
                 for (Plan.Vm vm : slice) {
                     entries.add(newEntry(plan, vm, io.hoist.core.engine.run.VmLoader.planVmId(vm), now, waiting));
                 }
-                return status.appendVms(key, entries).thenRun(() -> {
+                return status.appendVms(key, entries).thenRunAsync(() -> {
                     for (VmStatus e : entries) {
                         if (!runs.isRunning(m.metadata.uid, e.id)) {
                             runs.dispatch(new Messages.RunVm(key, m.name(), m.metadata.uid, e.id));
                         }
                     }
-                });
-            });
+                }, OFF_THE_WRITER);
+            }, OFF_THE_WRITER);
         }
         chain.whenComplete((x, err) -> {
             filling.remove(m.metadata.uid);

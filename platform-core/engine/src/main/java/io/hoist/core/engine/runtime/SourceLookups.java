@@ -93,6 +93,36 @@ public final class SourceLookups {
         return out;
     }
 
+    /**
+     * Drops what no lookup can hit again: target checks past their TTL, descriptions of an older inventory revision.
+     * Called by the engine's periodic resync: without it the caches were swept only by new lookups, so after a plan's
+     * run (its succeeded VMs are never validated again) they held every VM's SourceVm and TargetVmSpec for good.
+     */
+    public void sweep() {
+        long now = System.currentTimeMillis();
+        synchronized (checked) {
+            checked.values().removeIf(c -> now - c.at() >= TARGET_TTL_MS);
+        }
+        synchronized (described) {
+            if (inventory != null) {
+                for (String uid : java.util.Set.copyOf(newestRevision.keySet())) {
+                    newestRevision.merge(uid, inventory.revision(uid), Math::max);
+                }
+            }
+            lastSweep = now;
+            described.keySet().removeIf(k -> k.revision() < newestRevision.getOrDefault(k.providerUid(), 0L));
+        }
+    }
+
+    /** How many descriptions and target checks are kept (for tests). */
+    int size() {
+        synchronized (described) {
+            synchronized (checked) {
+                return described.size() + checked.size();
+            }
+        }
+    }
+
     /** The newest revision seen per provider, and when descriptions of older revisions were last dropped. */
     private final Map<String, Long> newestRevision = new java.util.HashMap<>();
     private long lastSweep;

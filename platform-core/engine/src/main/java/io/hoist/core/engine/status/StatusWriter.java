@@ -265,7 +265,12 @@ public final class StatusWriter implements AutoCloseable {
             indexes.put(p, ix);
         }
         VmStatus v = ix.byId().get(vmId);
-        return v != null && Objects.equals(v.id, vmId) ? v : findVm(p, vmId).orElse(null);
+        if (v == null) {
+            // The index is of this very list at this size (entries are never replaced or removed in place): absent.
+            // A walk here made each entry a Migration start appends cost the whole list (N² over a 20,000-VM start).
+            return null;
+        }
+        return Objects.equals(v.id, vmId) ? v : findVm(p, vmId).orElse(null);
     }
 
     /** Forgets the cached plan (deleted, or changed by someone else). */

@@ -152,6 +152,32 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
         return (byte) (x | 1);
     }
 
+    /**
+     * {@code n} bytes from {@code pos} into {@code dst}, the same as {@link #byteAt} byte by byte, a block and a MiB at
+     * a time through one array: a byte-wise put with a division per byte was a tenth of the engine bench's CPU.
+     */
+    private static void fill(long seed, int[] g, long pos, int n, ByteBuffer dst) {
+        byte[] chunk = new byte[(int) Math.min(n, 64 * 1024)];
+        long end = pos + n;
+        while (pos < end) {
+            int block = (int) (pos / BLOCK);
+            long runEnd = Math.min(end, Math.min((block + 1L) * BLOCK, ((pos >> 20) + 1) << 20));
+            int len = (int) Math.min(runEnd - pos, chunk.length);
+            if ((pos >> 20) % 4 == 3 && g[block] == 0) {
+                java.util.Arrays.fill(chunk, 0, len, (byte) 0);
+            } else {
+                long mix = seed ^ ((long) g[block] << 40);
+                for (int i = 0; i < len; i++) {
+                    long x = (pos + i) * 0x9E3779B97F4A7C15L ^ mix;
+                    x ^= x >>> 29;
+                    chunk[i] = (byte) (x | 1);
+                }
+            }
+            dst.put(chunk, 0, len);
+            pos += len;
+        }
+    }
+
     @Override
     public DiskReader openDisk(SourceVm vm, SourceDisk disk, SnapshotRef snapshot) {
         opened.add(vm.id() + "/" + disk.id());
@@ -196,10 +222,7 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
                     }
                 }
                 int n = (int) Math.min(dst.remaining(), diskSize - offset);
-                long seed = seed(vm.id(), disk.id());
-                for (int i = 0; i < n; i++) {
-                    dst.put(byteAt(seed, g, offset + i));
-                }
+                fill(seed(vm.id(), disk.id()), g, offset, n, dst);
                 bytesRead.addAndGet(n);
                 return n;
             }

@@ -32,6 +32,17 @@ public final class ObjectReads {
     public static Optional<ObjectNode> one(Connection c, String sql, UnreadableRows unreadable, ResourceKind kind,
                                            String namespace, String name, boolean items, HasItems hasItems)
             throws SQLException {
+        return one(c, sql, unreadable, kind, namespace, name, items, hasItems, 0);
+    }
+
+    /**
+     * As {@link #one(Connection, String, UnreadableRows, ResourceKind, String, String, boolean, HasItems)}, with the
+     * object's resourceVersion taken from column {@code rvColumn} of the row (0: the body's own): a store whose
+     * items-only writes change the version without rewriting the body keeps the version there.
+     */
+    public static Optional<ObjectNode> one(Connection c, String sql, UnreadableRows unreadable, ResourceKind kind,
+                                           String namespace, String name, boolean items, HasItems hasItems,
+                                           int rvColumn) throws SQLException {
         ObjectNode body;
         boolean attach;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -43,6 +54,7 @@ public final class ObjectReads {
                     return Optional.empty();
                 }
                 body = unreadable.parse(kind.name(), namespace, name, rs.getString(1));
+                stampVersion(body, rs, rvColumn);
                 attach = items && hasItems.test(rs, namespace, name);
             }
         }
@@ -58,6 +70,13 @@ public final class ObjectReads {
      */
     public static List<ObjectNode> all(Connection c, String sql, UnreadableRows unreadable, ResourceKind kind,
                                        String namespace, boolean items, HasItems hasItems) throws SQLException {
+        return all(c, sql, unreadable, kind, namespace, items, hasItems, 0);
+    }
+
+    /** As {@link #all(Connection, String, UnreadableRows, ResourceKind, String, boolean, HasItems)}, the version from {@code rvColumn}. */
+    public static List<ObjectNode> all(Connection c, String sql, UnreadableRows unreadable, ResourceKind kind,
+                                       String namespace, boolean items, HasItems hasItems, int rvColumn)
+            throws SQLException {
         List<ObjectNode> out = new ArrayList<>();
         List<ObjectNode> needItems = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -71,6 +90,7 @@ public final class ObjectReads {
                     String name = rs.getString(3);
                     try {
                         ObjectNode o = unreadable.parse(kind.name(), ns, name, rs.getString(1));
+                        stampVersion(o, rs, rvColumn);
                         out.add(o);
                         if (items && hasItems.test(rs, ns, name)) {
                             needItems.add(o);
@@ -87,5 +107,12 @@ public final class ObjectReads {
                     o.path("metadata").path("name").asText(), o);
         }
         return out;
+    }
+
+    /** Sets the body's metadata.resourceVersion from the row's version column, when there is one. */
+    public static void stampVersion(ObjectNode body, ResultSet row, int rvColumn) throws SQLException {
+        if (rvColumn > 0 && body.get("metadata") instanceof ObjectNode meta) {
+            meta.put("resourceVersion", Long.toString(row.getLong(rvColumn)));
+        }
     }
 }

@@ -184,8 +184,8 @@ public final class SqliteResourceStore implements ResourceStore {
     }
 
     private Optional<ObjectNode> get(ResourceKind kind, String namespace, String name, boolean items) {
-        return read(c -> ObjectReads.one(c, "SELECT body FROM objects WHERE kind = ? AND namespace = ? AND name = ?",
-                unreadable, kind, ns(namespace), name, items, (row, n, m) -> withItems.contains(objectKey(kind, n, m))));
+        return read(c -> ObjectReads.one(c, "SELECT body, rv FROM objects WHERE kind = ? AND namespace = ? AND name = ?",
+                unreadable, kind, ns(namespace), name, items, (row, n, m) -> withItems.contains(objectKey(kind, n, m)), 2));
     }
 
     @Override
@@ -204,10 +204,10 @@ public final class SqliteResourceStore implements ResourceStore {
     }
 
     private List<ObjectNode> list(ResourceKind kind, String namespace, boolean items) {
-        String sql = "SELECT body, namespace, name FROM objects WHERE kind = ?"
+        String sql = "SELECT body, namespace, name, rv FROM objects WHERE kind = ?"
                 + (namespace == null ? "" : " AND namespace = ?") + " ORDER BY namespace, name";
         return read(c -> ObjectReads.all(c, sql, unreadable, kind, namespace, items,
-                (row, n, m) -> withItems.contains(objectKey(kind, n, m))));
+                (row, n, m) -> withItems.contains(objectKey(kind, n, m)), 4));
     }
 
     @Override
@@ -340,17 +340,30 @@ public final class SqliteResourceStore implements ResourceStore {
         boolean had = withItems.contains(key);
         try {
             return write(() -> {
-                ObjectNode existing = load(kind, n, name);
-                if (existing == null) {
-                    throw new StoreException.NotFound(kind.plural() + " \"" + name + "\" not found");
+                ObjectNode body = itemBodies.get(key);
+                if (body == null) {
+                    body = load(kind, n, name);
+                    if (body == null) {
+                        throw new StoreException.NotFound(kind.plural() + " \"" + name + "\" not found");
+                    }
+                    itemBodies.put(key, body);
                 }
                 for (ObjectNode item : items) {
                     ItemRows.upsert(writer, kind, n, name, item);
                 }
                 withItems.add(key);
                 long rv = version + 1;
-                ((ObjectNode) existing.get("metadata")).put("resourceVersion", Long.toString(rv));
-                store(kind, n, name, rv, existing, "MODIFIED", true);
+                // Only the version moves: the body (a 20,000-VM plan's spec lists every VM) is neither parsed, nor
+                // written again, nor copied into the change log; reads take the version from the rv column.
+                try (PreparedStatement ps = writer.prepareStatement(
+                        "UPDATE objects SET rv = ? WHERE kind = ? AND namespace = ? AND name = ?")) {
+                    ps.setLong(1, rv);
+                    ps.setString(2, kind.name());
+                    ps.setString(3, n);
+                    ps.setString(4, name);
+                    ps.executeUpdate();
+                }
+                appendChange(rv, "MODIFIED", kind, n, name, withVersion(body, rv), ITEMS_ONLY_BODY, true);
                 return Long.toString(rv);
             });
         } catch (RuntimeException e) {
@@ -438,7 +451,7 @@ public final class SqliteResourceStore implements ResourceStore {
 
     private List<WatchEvent> replay(ResourceKind kind, String namespace, long since) {
         List<WatchEvent> out = new ArrayList<>();
-        String sql = "SELECT rv, type, kind, body FROM changes WHERE rv > ?"
+        String sql = "SELECT rv, type, kind, body, namespace, name FROM changes WHERE rv > ?"
                 + (kind == null ? "" : " AND kind = ?")
                 + (namespace == null ? "" : " AND namespace = ?") + " ORDER BY rv";
         try (PreparedStatement ps = writer.prepareStatement(sql)) {
@@ -450,14 +463,54 @@ public final class SqliteResourceStore implements ResourceStore {
             if (namespace != null) {
                 ps.setString(i, namespace);
             }
+            java.util.Map<String, ObjectNode> lastBody = new java.util.HashMap<>();
+            java.util.Map<WatchEvent, String[]> unresolved = new java.util.IdentityHashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     try {
-                        out.add(new WatchEvent(rs.getString(2), ResourceKind.valueOf(rs.getString(3)),
-                                parse(rs.getString(4)), rs.getLong(1)));
+                        ResourceKind k = ResourceKind.valueOf(rs.getString(3));
+                        String key = objectKey(k, rs.getString(5), rs.getString(6));
+                        String body = rs.getString(4);
+                        if (ITEMS_ONLY_BODY.equals(body)) {
+                            // the body of the object's previous change, or (that change pruned) its stored body
+                            ObjectNode before = lastBody.get(key);
+                            WatchEvent e = new WatchEvent(rs.getString(2), k,
+                                    before == null ? null : withVersion(before, rs.getLong(1)), rs.getLong(1), true);
+                            if (before == null) {
+                                unresolved.put(e, new String[] {rs.getString(5), rs.getString(6)});
+                            }
+                            out.add(e);
+                            continue;
+                        }
+                        ObjectNode o = parse(body);
+                        lastBody.put(key, o);
+                        out.add(new WatchEvent(rs.getString(2), k, o, rs.getLong(1)));
                     } catch (IllegalArgumentException | StoreException e) {
                         LOG.warning("change " + rs.getLong(1) + " in the watch log cannot be read and is not replayed: "
                                 + e.getMessage());
+                    }
+                }
+            }
+            if (!unresolved.isEmpty()) {
+                // after the result set is closed (one open statement's rows at a time on a connection)
+                java.util.ListIterator<WatchEvent> it = out.listIterator();
+                while (it.hasNext()) {
+                    WatchEvent e = it.next();
+                    String[] key = unresolved.get(e);
+                    if (key == null) {
+                        continue;
+                    }
+                    ObjectNode stored;
+                    try {
+                        stored = load(e.kind(), key[0], key[1]);
+                    } catch (StoreException unreadableNow) {
+                        stored = null; // recorded as unreadable; lists and watches skip it
+                    }
+                    if (stored == null) {
+                        it.remove(); // deleted since: its DELETED event follows with the final state
+                    } else {
+                        it.set(new WatchEvent(e.type(), e.kind(), withVersion(stored, e.resourceVersion()),
+                                e.resourceVersion(), true));
                     }
                 }
             }
@@ -513,7 +566,9 @@ public final class SqliteResourceStore implements ResourceStore {
                     return;
                 }
             }
-            call(e, e.object().deepCopy());
+            // An items-only event's body is the stored one, unchanged: copying a 5,000-VM plan's spec for each status
+            // batch, under the write lock, was the last cost of a status write that grew with the plan.
+            call(e, e.itemsOnly() ? withVersion(e.object(), e.resourceVersion()) : e.object().deepCopy());
         }
 
         private void drain() {
@@ -718,6 +773,7 @@ public final class SqliteResourceStore implements ResourceStore {
         } catch (SQLException | RuntimeException e) {
             version = batchStart;
             pending.clear();
+            itemBodies.clear();
             rollbackQuietly();
             StoreException failure = new StoreException("store write failed: " + e.getMessage(), e);
             for (QueuedWrite<?> w : batch) {
@@ -759,6 +815,7 @@ public final class SqliteResourceStore implements ResourceStore {
             }
             version = before;
             pending.subList(eventsBefore, pending.size()).clear();
+            itemBodies.clear();
             w.failure = e instanceof RuntimeException re ? re
                     : new StoreException("store write failed: " + e.getMessage(), e);
         }
@@ -780,7 +837,39 @@ public final class SqliteResourceStore implements ResourceStore {
     }
 
     private ObjectNode load(ResourceKind kind, String namespace, String name) throws SQLException {
-        return byKey("body", kind, namespace, name, rs -> rs.next() ? unreadable.parse(kind.name(), namespace, name, rs.getString(1)) : null);
+        return byKey("body, rv", kind, namespace, name, rs -> {
+            if (!rs.next()) {
+                return null;
+            }
+            ObjectNode body = unreadable.parse(kind.name(), namespace, name, rs.getString(1));
+            ObjectReads.stampVersion(body, rs, 2);
+            return body;
+        });
+    }
+
+    /**
+     * A change-log body meaning "items only": the object's body is the one of its previous change (an items-only write
+     * does not change it), so the log does not hold a copy of a big plan per status batch.
+     */
+    private static final String ITEMS_ONLY_BODY = "";
+
+    /**
+     * The body of each object an items-only write touched, as last stored (never modified; events share its subtrees),
+     * so the next such write neither reads nor parses it. Used under the write lock only; cleared when a transaction
+     * rolls back (it may hold a body that was not committed).
+     */
+    private final java.util.Map<String, ObjectNode> itemBodies = new java.util.HashMap<>();
+
+    /** A shallow copy of a stored body with its own metadata at {@code rv}: the spec and status are shared, not copied. */
+    private static ObjectNode withVersion(ObjectNode body, long rv) {
+        ObjectNode out = JSON.createObjectNode();
+        out.setAll(body);
+        if (body.get("metadata") instanceof ObjectNode meta) {
+            ObjectNode m = meta.deepCopy();
+            m.put("resourceVersion", Long.toString(rv));
+            out.set("metadata", m);
+        }
+        return out;
     }
 
     private boolean exists(ResourceKind kind, String namespace, String name) throws SQLException {
@@ -844,7 +933,18 @@ public final class SqliteResourceStore implements ResourceStore {
             ps.executeUpdate();
         }
         version = rv;
-        pending.add(new WatchEvent(type, kind, obj.deepCopy(), rv, itemsOnly));
+        if (itemsOnly) {
+            pending.add(new WatchEvent(type, kind, obj, rv, true)); // obj is already the event's own shallow copy
+            return;
+        }
+        ObjectNode copy = obj.deepCopy();
+        pending.add(new WatchEvent(type, kind, copy, rv, false));
+        String key = objectKey(kind, namespace, name);
+        if ("DELETED".equals(type)) {
+            itemBodies.remove(key);
+        } else if (itemBodies.containsKey(key)) {
+            itemBodies.put(key, copy); // events are copied for each listener, so this one stays as stored
+        }
     }
 
     private void ensureOpen() {

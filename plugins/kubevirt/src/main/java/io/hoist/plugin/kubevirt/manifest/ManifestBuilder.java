@@ -1,6 +1,7 @@
 package io.hoist.plugin.kubevirt.manifest;
 
 import io.hoist.api.HoistException;
+import io.hoist.api.KubernetesNames;
 import io.hoist.api.destination.AllocatedDisk;
 import io.hoist.api.destination.TargetDisk;
 import io.hoist.api.destination.TargetNic;
@@ -45,8 +46,6 @@ public final class ManifestBuilder {
     public static final String DV_API = "cdi.kubevirt.io/v1beta1";
     public static final double DEFAULT_FILESYSTEM_OVERHEAD = 0.10;
 
-    private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
-    private static final Pattern DNS_SUBDOMAIN = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
     private static final Pattern MAC = Pattern.compile("^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$");
 
     private final DiskApi diskApi;
@@ -122,8 +121,8 @@ public final class ManifestBuilder {
 
     /** Checks everything the manifests depend on; throws naming the first bad field. */
     public void validate(TargetVmSpec spec) {
-        requireMatch("namespace", spec.namespace(), DNS_LABEL, 63);
-        requireMatch("name", spec.name(), DNS_LABEL, 63);
+        requireName("namespace", spec.namespace(), false, KubernetesNames.LABEL_MAX);
+        requireName("name", spec.name(), false, KubernetesNames.LABEL_MAX);
         if (spec.sockets() < 1 || spec.cores() < 1 || spec.threads() < 1) {
             throw userError("cpu", "sockets, cores and threads must be >= 1, got " + spec.sockets() + "/" + spec.cores() + "/" + spec.threads());
         }
@@ -146,8 +145,8 @@ public final class ManifestBuilder {
             // A generateName prefix gets a suffix appended, so it may end with '-'.
             String pvc = d.generateName() && d.pvcName() != null && d.pvcName().endsWith("-")
                     ? d.pvcName().substring(0, d.pvcName().length() - 1) : d.pvcName();
-            requireMatch(f + ".pvcName", pvc, DNS_SUBDOMAIN, d.generateName() ? 253 - 6 : 253);
-            requireMatch(f + ".volumeName", d.volumeName(), DNS_LABEL, 63);
+            requireName(f + ".pvcName", pvc, true, d.generateName() ? KubernetesNames.SUBDOMAIN_MAX - 6 : KubernetesNames.SUBDOMAIN_MAX);
+            requireName(f + ".volumeName", d.volumeName(), false, KubernetesNames.LABEL_MAX);
             if (volumeNames.contains(d.volumeName())) {
                 throw userError(f + ".volumeName", "'" + d.volumeName() + "' is used by two disks");
             }
@@ -167,7 +166,7 @@ public final class ManifestBuilder {
         for (int i = 0; i < spec.nics().size(); i++) {
             TargetNic n = spec.nics().get(i);
             String f = "nics[" + i + "]";
-            requireMatch(f + ".name", n.name(), DNS_LABEL, 63);
+            requireName(f + ".name", n.name(), false, KubernetesNames.LABEL_MAX);
             if (nicNames.contains(n.name())) {
                 throw userError(f + ".name", "'" + n.name() + "' is used by two interfaces");
             }
@@ -519,14 +518,15 @@ public final class ManifestBuilder {
         return m;
     }
 
-    private static void requireMatch(String field, String value, Pattern pattern, int maxLength) {
+    /** A DNS-1123 label or subdomain, by the plugin API's one implementation of the rules. */
+    private static void requireName(String field, String value, boolean subdomain, int maxLength) {
         if (value == null || value.isEmpty()) {
             throw userError(field, "is required");
         }
         if (value.length() > maxLength) {
             throw userError(field, "'" + value + "' is longer than " + maxLength + " characters");
         }
-        if (!pattern.matcher(value).matches()) {
+        if (!(subdomain ? KubernetesNames.isSubdomain(value) : KubernetesNames.isLabel(value))) {
             throw userError(field, "'" + value + "' is not a valid Kubernetes name (lower-case letters, digits and '-')");
         }
     }

@@ -6,6 +6,7 @@ import static org.ovirt.engine.sdk4.builders.Builders.disk;
 import io.hoist.api.HoistException;
 import io.hoist.api.source.SnapshotRef;
 import io.hoist.plugin.ovirt.client.EngineClient;
+import io.hoist.plugin.support.Interruptions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -69,7 +70,7 @@ public final class IncrementalBackups {
                     throw new HoistException(HoistException.Type.UNAVAILABLE, "BackupTimeout", "backup " + id + " of "
                             + vmName + " not ready after " + READY_TIMEOUT.toMinutes() + " minutes");
                 }
-                sleep(250);
+                Interruptions.sleep(250);
                 b = get(vmId, id);
                 if (b == null) {
                     throw new HoistException(HoistException.Type.UNAVAILABLE, "BackupFailed",
@@ -203,31 +204,19 @@ public final class IncrementalBackups {
             if (now == null || !now.phasePresent() || now.phase() == null) {
                 return; // gone, or in a phase newer than this SDK's model (succeeded/failed): ended either way
             }
-            sleep(200);
+            Interruptions.sleep(200);
         }
         throw new HoistException(HoistException.Type.UNAVAILABLE, "BackupFinalizeTimeout",
                 "backup " + backupId + " still finalizing after " + FINALIZE_TIMEOUT.toMinutes() + " minutes");
     }
 
     private void finalizeQuietly(String vmId, String backupId) {
-        boolean interrupted = Thread.interrupted();
-        try {
-            finalizeAndWait(vmId, backupId);
-        } catch (RuntimeException ignored) {
-            // the caller's error matters more; a leftover backup is finalized by the next create
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+        Interruptions.runDespiteInterrupt(() -> {
+            try {
+                finalizeAndWait(vmId, backupId);
+            } catch (RuntimeException ignored) {
+                // the caller's error matters more; a leftover backup is finalized by the next create
             }
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HoistException(HoistException.Type.UNAVAILABLE, "Interrupted", "interrupted");
-        }
+        });
     }
 }

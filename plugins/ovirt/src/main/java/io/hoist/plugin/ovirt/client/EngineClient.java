@@ -2,6 +2,7 @@ package io.hoist.plugin.ovirt.client;
 
 import io.hoist.api.HoistException;
 import io.hoist.api.host.HttpClients;
+import io.hoist.plugin.support.Failures;
 import io.hoist.plugin.ovirt.OvirtConfig;
 import java.io.Closeable;
 import java.time.Duration;
@@ -88,23 +89,6 @@ public final class EngineClient implements Closeable {
         return httpStatus(e) == 404;
     }
 
-    public static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
-        for (int i = 0; t != null && i < 20; i++, t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    public static String rootMessage(Throwable t) {
-        Throwable r = t;
-        while (r.getCause() != null && r.getCause() != r) {
-            r = r.getCause();
-        }
-        return r.getClass().getSimpleName() + (r.getMessage() == null ? "" : ": " + r.getMessage());
-    }
-
     /** True when SSO refused the credentials (the SDK's words for an SSO error answer). */
     public static boolean isAuthFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -135,7 +119,7 @@ public final class EngineClient implements Closeable {
                     "EngineFault", what + ": the engine answered " + status + (fault == null ? "" : " (" + fault + ")"), e);
         }
         return new HoistException(HoistException.Type.UNAVAILABLE, "SourceUnavailable",
-                what + ": " + rootMessage(e), e);
+                what + ": " + Failures.rootMessage(e), e);
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.ovirt.engine.sdk4.builders.Builders.imageTransfer;
 
 import io.hoist.api.HoistException;
 import io.hoist.plugin.ovirt.client.EngineClient;
+import io.hoist.plugin.support.Interruptions;
 import java.time.Duration;
 import java.util.Set;
 import org.ovirt.engine.sdk4.builders.ImageTransferBuilder;
@@ -72,7 +73,7 @@ public final class ImageTransfers {
                             "image transfer " + id + " of disk " + diskId + " still " + phase.value() + " after "
                                     + START_TIMEOUT.toMinutes() + " minutes");
                 }
-                sleep(250);
+                Interruptions.sleep(250);
                 t = get(id);
             }
         } catch (RuntimeException e) {
@@ -106,17 +107,14 @@ public final class ImageTransfers {
 
     /** Cancels (a failed or abandoned copy); never throws, the reason of the caller matters more. */
     public void cancelQuietly(String id) {
-        boolean interrupted = Thread.interrupted(); // a cancelled copy still closes its transfer
-        try {
-            client.call("cancel image transfer " + id, s -> s.imageTransfersService().imageTransferService(id).cancel().send());
-            waitClosed(id);
-        } catch (RuntimeException ignored) {
-            // already gone or the engine is unreachable: its inactivity timeout closes the transfer
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+        Interruptions.runDespiteInterrupt(() -> { // a cancelled copy still closes its transfer
+            try {
+                client.call("cancel image transfer " + id, s -> s.imageTransfersService().imageTransferService(id).cancel().send());
+                waitClosed(id);
+            } catch (RuntimeException ignored) {
+                // already gone or the engine is unreachable: its inactivity timeout closes the transfer
             }
-        }
+        });
     }
 
     private void waitClosed(String id) {
@@ -128,16 +126,7 @@ public final class ImageTransfers {
                     || p == ImageTransferPhase.CANCELLED_SYSTEM || p == ImageTransferPhase.FINISHED_CLEANUP) {
                 return;
             }
-            sleep(200);
-        }
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HoistException(HoistException.Type.UNAVAILABLE, "Interrupted", "interrupted");
+            Interruptions.sleep(200);
         }
     }
 }

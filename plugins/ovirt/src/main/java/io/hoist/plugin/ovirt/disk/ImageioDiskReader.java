@@ -8,6 +8,7 @@ import io.hoist.api.transfer.DiskReader;
 import io.hoist.api.transfer.Extent;
 import io.hoist.api.transfer.TlsSettings;
 import io.hoist.plugin.ovirt.disk.ImageTransfers.Started;
+import io.hoist.plugin.support.Interruptions;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -105,7 +106,7 @@ public final class ImageioDiskReader implements DiskReader {
                     return new Open(t, url, io.openHttp(url, tls, Map.of()), extents);
                 } catch (IOException e) {
                     last = e;
-                    ImageTransfers.sleep(100L << attempt);
+                    Interruptions.sleep(100L << attempt);
                 }
             }
         }
@@ -257,7 +258,7 @@ public final class ImageioDiskReader implements DiskReader {
             } catch (IOException e) {
                 last = e;
                 if (!recover(o, e)) {
-                    ImageTransfers.sleep(100L << attempt);
+                    Interruptions.sleep(100L << attempt);
                 }
             }
         }

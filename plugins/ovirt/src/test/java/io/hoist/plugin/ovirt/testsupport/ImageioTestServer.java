@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.hoist.testkit.tls.SelfSignedTestCertificate;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -51,7 +52,7 @@ public final class ImageioTestServer implements AutoCloseable {
     public final List<String> extentQueries = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile double dropRate;
 
-    public ImageioTestServer(TestTls tls) throws IOException {
+    public ImageioTestServer(SelfSignedTestCertificate tls) throws IOException {
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext));
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());

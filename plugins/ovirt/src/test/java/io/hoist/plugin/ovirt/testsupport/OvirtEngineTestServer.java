@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.hoist.testkit.tls.SelfSignedTestCertificate;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -94,7 +95,7 @@ public final class OvirtEngineTestServer implements AutoCloseable {
     private static final List<String> TOP = List.of("vms", "disks", "hosts", "clusters", "datacenters", "storagedomains",
             "networks", "vnicprofiles", "templates", "diskprofiles");
 
-    public final TestTls tls;
+    public final SelfSignedTestCertificate tls;
     public final ImageioTestServer imageio;
     public final String url;
     public final List<String> requests = new CopyOnWriteArrayList<>();
@@ -184,7 +185,7 @@ public final class OvirtEngineTestServer implements AutoCloseable {
      *             443); its certificate also names {@code extraNames}
      */
     public OvirtEngineTestServer(Path recorded, InetSocketAddress bind, String... extraNames) throws Exception {
-        tls = TestTls.create(extraNames);
+        tls = SelfSignedTestCertificate.create(extraNames);
         imageio = new ImageioTestServer(tls);
         work = Files.createTempDirectory("hoist-ovirt-engine");
         load(recorded);

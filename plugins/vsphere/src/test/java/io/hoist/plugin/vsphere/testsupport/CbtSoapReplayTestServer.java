@@ -4,8 +4,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.hoist.api.transfer.TlsSettings;
+import io.hoist.testkit.tls.SelfSignedTestCertificate;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -13,9 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,15 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 
 /**
  * vcsim has no changed block tracking, so this HTTPS server sits in front of it and answers the CBT
  * parts from hand-written SOAP: {@code QueryChangedDiskAreas} replies come from a test-given function
  * of the change id (paged like vCenter does), and snapshot configs get a {@code changeId} per disk
  * ({@code cbt-<snapshot moRef>}). Every other call is forwarded to vcsim unchanged. It can also fail
- * {@code CreateSnapshot_Task} with a hand-written fault. Its TLS certificate comes from keytool.
+ * {@code CreateSnapshot_Task} with a hand-written fault. Its TLS certificate is the testkit's {@link SelfSignedTestCertificate}.
  */
 public final class CbtSoapReplayTestServer implements AutoCloseable {
     public record Query(String vm, String snapshot, int deviceKey, long startOffset, String changeId) {}
@@ -47,37 +42,15 @@ public final class CbtSoapReplayTestServer implements AutoCloseable {
     private final URI upstreamUrl;
     private final String caPem;
 
-    public CbtSoapReplayTestServer(Vcsim vcsim, Path workDir) throws Exception {
+    public CbtSoapReplayTestServer(Vcsim vcsim) throws Exception {
         this.upstreamUrl = URI.create(vcsim.url);
         this.upstream = new HttpClientsTestDouble().client(new TlsSettings(vcsim.caPem(), null, false), Duration.ofSeconds(10));
-        Path ks = workDir.resolve("replay.p12");
-        Path cert = workDir.resolve("replay.pem");
-        run("keytool", "-genkeypair", "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
-                "-keypass", "changeit", "-alias", "replay", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2");
-        run("keytool", "-exportcert", "-rfc", "-keystore", ks.toString(), "-storepass", "changeit", "-alias", "replay",
-                "-file", cert.toString());
-        this.caPem = Files.readString(cert);
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(ks)) {
-            store.load(in, "changeit".toCharArray());
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(store, "changeit".toCharArray());
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
+        SelfSignedTestCertificate tls = SelfSignedTestCertificate.create();
+        this.caPem = tls.caPem;
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(ctx));
+        server.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext));
         server.createContext("/", this::handle);
         server.start();
-    }
-
-    private static void run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed: " + out);
-        }
     }
 
     /** The SDK URL of this server (same path as vcsim's). */
