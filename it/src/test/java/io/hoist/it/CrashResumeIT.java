@@ -46,65 +46,7 @@ class CrashResumeIT {
         Child child = Child.start(data, port);
         ApiClient api = child.client();
         String ns = "crash";
-        apply(api, ns, """
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: ForkliftController
-                metadata: {name: forklift-controller, namespace: %1$s}
-                spec: {controller_max_vm_inflight: 2}
-                ---
-                apiVersion: v1
-                kind: Secret
-                metadata: {name: ova-secret, namespace: %1$s}
-                type: Opaque
-                stringData: {url: "file://%2$s"}
-                ---
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: Provider
-                metadata: {name: ova, namespace: %1$s}
-                spec: {type: ova, url: "file://%2$s", secret: {name: ova-secret, namespace: %1$s}}
-                ---
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: Provider
-                metadata: {name: folder, namespace: %1$s}
-                spec: {type: openshift, url: "file://%3$s", secret: {name: ova-secret, namespace: %1$s}}
-                """.formatted(ns, ovaDir, target));
-        JsonNode provider = waitTrue(api, ResourceKind.PROVIDER, ns, "ova", "Ready", 120);
-        String uid = provider.path("metadata").path("uid").asText();
-        String storage = items(api.getPath("/providers/ova/" + uid + "/storages")).get(0).path("id").asText();
-        StringBuilder vms = new StringBuilder();
-        names.forEach(n -> vms.append("  - name: ").append(n).append('\n'));
-        apply(api, ns, """
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: NetworkMap
-                metadata: {name: net, namespace: %1$s}
-                spec:
-                  provider: {source: {name: ova, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
-                  map: [{source: {name: "VM Network"}, destination: {type: pod}}]
-                ---
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: StorageMap
-                metadata: {name: stor, namespace: %1$s}
-                spec:
-                  provider: {source: {name: ova, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
-                  map: [{source: {id: "%2$s"}, destination: {storageClass: standard}}]
-                ---
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: Plan
-                metadata: {name: crash, namespace: %1$s}
-                spec:
-                  skipGuestConversion: true   # the simulated disks hold data, no operating system to convert
-                  targetNamespace: migrated
-                  provider: {source: {name: ova, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
-                  map: {network: {name: net, namespace: %1$s}, storage: {name: stor, namespace: %1$s}}
-                  vms:
-                """.formatted(ns, storage) + vms);
-        waitTrue(api, ResourceKind.PLAN, ns, "crash", "Ready", 120);
-        apply(api, ns, """
-                apiVersion: forklift.konveyor.io/v1beta1
-                kind: Migration
-                metadata: {name: crash-run, namespace: %1$s}
-                spec: {plan: {name: crash, namespace: %1$s}}
-                """.formatted(ns));
+        MigrationSetup.ovaToFolder(api, ns, ovaDir, target, "crash", names);
 
         Random random = new Random(SEED);
         int kills = 0;

@@ -67,8 +67,17 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Cluster manager (Hazelcast) port on --cluster-host (default: ${DEFAULT-VALUE}); the event bus takes a free port.")
     int clusterPort;
 
-    @Option(names = "--node-labels", paramLabel = "K=V,...", description = "Labels of this node (kept for placement by label, not used yet).")
+    @Option(names = "--node-labels", paramLabel = "K=V,...", description = "Labels of this node: a source Provider annotated"
+            + " hoist.io/node-selector: K=V,... has its VMs run only on nodes with all those labels.")
     String nodeLabels;
+
+    @Option(names = "--node-max-disks", paramLabel = "N", description = "Disks this node copies at once (0: no cap of its"
+            + " own); the leader gives each node VMs in proportion to it.")
+    Integer nodeMaxDisks;
+
+    @Option(names = "--node-bandwidth-mibps", paramLabel = "MIBPS", description = "All disk copies of this node together,"
+            + " in MiB/s (its NIC's share; 0: no cap).")
+    Double nodeBandwidthMibps;
 
     @Option(names = "--node-name", paramLabel = "NAME",
             description = "This node's name among the nodes (default: host name, process id and a random part).")
@@ -98,8 +107,10 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
-        if (!cluster && (clusterMembers != null || nodeLabels != null || nodeName != null)) {
-            throw new CliException("--cluster-members, --node-labels and --node-name need --cluster");
+        if (!cluster && (clusterMembers != null || nodeLabels != null || nodeName != null || nodeMaxDisks != null
+                || nodeBandwidthMibps != null)) {
+            throw new CliException("--cluster-members, --node-labels, --node-name, --node-max-disks and"
+                    + " --node-bandwidth-mibps need --cluster");
         }
         if (cluster) {
             if (store == null) {
@@ -112,7 +123,8 @@ public final class ServeCommand implements Callable<Integer> {
                         + java.util.UUID.randomUUID().toString().substring(0, 8);
                 b.cluster(new io.hoist.core.cluster.ClusterSettings(clusterHost, clusterPort,
                         io.hoist.core.cluster.ClusterSettings.parseMembers(clusterMembers),
-                        io.hoist.core.cluster.ClusterSettings.parseLabels(nodeLabels), name));
+                        io.hoist.core.cluster.ClusterSettings.parseLabels(nodeLabels), name,
+                        nodeMaxDisks == null ? 0 : nodeMaxDisks, nodeBandwidthMibps == null ? 0 : nodeBandwidthMibps));
             } catch (IllegalArgumentException e) {
                 throw new CliException(e.getMessage());
             }

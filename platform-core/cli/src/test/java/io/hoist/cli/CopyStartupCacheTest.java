@@ -55,7 +55,7 @@ class CopyStartupCacheTest {
     void recordedOnceThenUsedWithoutComplaintsAndRecordedAgainWhenAJarChanges() throws Exception {
         Result first = options();
         assertThat(first.err).contains("recording it");
-        assertThat(first.options).containsExactly("-XX:TieredStopAtLevel=1", "-XX:AOTCache=" + cacheDir.resolve("copy.aot"));
+        assertThat(first.options).containsExactlyElementsOf(withCache());
         assertThat(cacheDir.resolve("copy.aot")).isNotEmptyFile();
         String key = Files.readString(cacheDir.resolve("copy.key"));
 
@@ -66,9 +66,8 @@ class CopyStartupCacheTest {
         // The JVM takes it: hoist classes come from the cache, and it says nothing about it at its default level.
         Path img = dir.resolve("src.img");
         CopyStartupTraining.writeImage(img);
-        String out = run(List.of(javaBin(), "--enable-native-access=ALL-UNNAMED", first.options.get(0), first.options.get(1),
-                "-Xlog:class+load=info", "-cp", classPath, "io.hoist.cli.Main", "copy", "--no-progress", img.toString(),
-                dir.resolve("dst.img").toString()), 0);
+        String out = run(java(first.options, "-Xlog:class+load=info", "-cp", classPath, "io.hoist.cli.Main", "copy",
+                "--no-progress", img.toString(), dir.resolve("dst.img").toString()), 0);
         assertThat(out).doesNotContain("[aot]").doesNotContain("[cds]").contains("verified sha256-4m");
         assertThat(out.lines().filter(l -> l.contains(" io.hoist.cli.Main ")).findFirst().orElseThrow())
                 .contains("shared objects file");
@@ -78,10 +77,10 @@ class CopyStartupCacheTest {
         Files.setLastModifiedTime(someJar, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(someJar).toMillis() + 5000));
         Result afterChange = options();
         assertThat(afterChange.err).contains("stale").contains("recording it");
-        assertThat(afterChange.options).containsExactly("-XX:TieredStopAtLevel=1", "-XX:AOTCache=" + cacheDir.resolve("copy.aot"));
+        assertThat(afterChange.options).containsExactlyElementsOf(withCache());
         assertThat(Files.readString(cacheDir.resolve("copy.key"))).isNotEqualTo(key);
-        String out2 = run(List.of(javaBin(), "--enable-native-access=ALL-UNNAMED", afterChange.options.get(0), afterChange.options.get(1),
-                "-cp", classPath, "io.hoist.cli.Main", "verify", dir.resolve("dst.img").toString()), 0);
+        String out2 = run(java(afterChange.options, "-cp", classPath, "io.hoist.cli.Main", "verify",
+                dir.resolve("dst.img").toString()), 0);
         assertThat(out2).doesNotContain("[aot]").startsWith("sha256-4m:");
     }
 
@@ -94,7 +93,7 @@ class CopyStartupCacheTest {
             BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
             assertThat(r.readLine()).isEqualTo("locked");
             Result result = options();
-            assertThat(result.options).containsExactly("-XX:TieredStopAtLevel=1");
+            assertThat(result.options).containsExactlyElementsOf(COPY_FLAGS);
             assertThat(result.err).contains("another process is recording it");
             assertThat(cacheDir.resolve("copy.aot")).doesNotExist();
         } finally {
@@ -107,8 +106,25 @@ class CopyStartupCacheTest {
     @Test
     void hoistAotZeroTurnsItOff() throws Exception {
         Result result = options("HOIST_AOT=0");
-        assertThat(result.options).containsExactly("-XX:TieredStopAtLevel=1");
+        assertThat(result.options).containsExactlyElementsOf(COPY_FLAGS);
         assertThat(cacheDir).doesNotExist();
+    }
+
+    /** The JVM flags of every copy/verify start (scripts/transfer-aot.sh), with or without the cache. */
+    private static final List<String> COPY_FLAGS =
+            List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:CompileThresholdScaling=10");
+
+    private List<String> withCache() {
+        List<String> all = new ArrayList<>(COPY_FLAGS);
+        all.add("-XX:AOTCache=" + cacheDir.resolve("copy.aot"));
+        return all;
+    }
+
+    private static List<String> java(List<String> options, String... rest) {
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(options);
+        cmd.addAll(List.of(rest));
+        return cmd;
     }
 
     private record Result(List<String> options, String err) {}

@@ -54,6 +54,7 @@ final class RegoAst {
         TreeMap<Object, Object> head = Values.newObject();
         List<Object> ref = new ArrayList<>();
         for (int i = 0; i < r.path().size(); i++) ref.add(i == 0 ? term("var", r.path().get(i)) : term("string", r.path().get(i)));
+        for (Ast.Term t : r.keyPrefix()) ref.add(term(t));
         head.put("name", r.path().get(r.path().size() - 1));
         head.put("ref", ref);
         switch (r.kind()) {

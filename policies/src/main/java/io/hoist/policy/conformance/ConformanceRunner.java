@@ -2,6 +2,7 @@ package io.hoist.policy.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.hoist.policy.engine.Limits;
 import io.hoist.policy.engine.PolicyEngine;
 import io.hoist.policy.engine.PolicyEvaluationException;
@@ -24,12 +25,15 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Runs OPA evaluation cases (the format of /work/shared/conformance/rego, see its README) through the Rego
- * compiler and the Wasm runtime: each case's modules are compiled once, loaded into Chicory, and data.query is
- * evaluated against the case's data and input.
+ * Runs OPA evaluation cases through the Rego compiler and the Wasm runtime: each case's modules are compiled once,
+ * loaded into Chicory, and evaluated against the case's data and input. Two formats: the JSON cases of
+ * /work/shared/conformance/rego (see its README; {@code data.query} is evaluated and compared with
+ * {@code want_plan_result}), and OPA's own YAML files ({@code test/cases/testdata/v1/<area>/*.yaml}: a
+ * {@code query} whose bindings are compared with {@code want_result}, see {@link QueryCase}).
  */
 public final class ConformanceRunner {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper YAML = new YAMLMapper();
 
     /** Per-area counts plus the failures (case note and reason). */
     public record Report(Map<String, int[]> areas, List<String> failures) {
@@ -51,12 +55,13 @@ public final class ConformanceRunner {
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException("conformance directory does not exist: " + dir);
         List<Path> files;
         try (Stream<Path> s = Files.walk(dir)) {
-            files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+            files = s.filter(p -> p.toString().endsWith(".json") || p.toString().endsWith(".yaml")
+                    || p.toString().endsWith(".yml")).sorted().toList();
         }
         Map<String, int[]> areas = new TreeMap<>();
         List<String> failures = new ArrayList<>();
         for (Path file : files) {
-            JsonNode root = JSON.readTree(file.toFile());
+            JsonNode root = file.toString().endsWith(".json") ? JSON.readTree(file.toFile()) : YAML.readTree(file.toFile());
             String area = dir.relativize(file).getNameCount() > 1 ? dir.relativize(file).getName(0).toString() : "cases";
             for (JsonNode c : root.path("cases")) {
                 String why = runCase(c);
@@ -73,6 +78,7 @@ public final class ConformanceRunner {
 
     /** Null when the case passes, else the reason. */
     String runCase(JsonNode c) {
+        if (!c.has("entrypoints") && c.has("query")) return runQueryCase(c);
         List<SourceFile> sources = new ArrayList<>();
         int i = 0;
         for (JsonNode m : c.path("modules")) sources.add(new SourceFile("module" + (i++) + ".rego", m.asText()));
@@ -102,6 +108,49 @@ public final class ConformanceRunner {
             if (wantError && (wantCode == null || wantCode.equals(e.code()))) return null;
             return "evaluation error " + e.getMessage();
         } catch (RegoSyntaxException e) {
+            return "compile error " + e.getMessage();
+        } catch (RuntimeException | IOException | StackOverflowError e) {
+            return "internal error " + e;
+        }
+    }
+
+    /** A case of OPA's own format: the query's bindings against {@code want_result} (or {@code want_defined}). */
+    String runQueryCase(JsonNode c) {
+        boolean wantError = c.has("want_error") || c.has("want_error_code");
+        String wantCode = c.path("want_error_code").asText(null);
+        try {
+            List<SourceFile> sources = new ArrayList<>();
+            int i = 0;
+            for (JsonNode m : c.path("modules")) sources.add(new SourceFile("module" + (i++) + ".rego", m.asText()));
+            sources.add(new SourceFile("query.rego", QueryCase.module(c.path("query").asText())));
+            CompiledPolicy policy = RegoCompiler.compile(sources, List.of(QueryCase.ENTRYPOINT));
+            String data = c.has("data") && !c.get("data").isNull() ? JSON.writeValueAsString(c.get("data")) : "{}";
+            Object input = null;
+            if (c.has("input") && !c.get("input").isNull()) input = Values.fromJson(c.get("input"));
+            else if (c.has("input_term")) input = constantOf(c.get("input_term").asText());
+            boolean strict = c.path("strict_error").asBoolean(false);
+            PolicyInstance inst = PolicyEngine.load(policy.wasm(), data, limits.withStrictBuiltinErrors(strict));
+            String out = inst.evaluateValue(QueryCase.ENTRYPOINT, input);
+            if (wantError) return "expected error " + (wantCode != null ? wantCode : c.get("want_error").asText()) + " but got " + out;
+            List<?> rs = (List<?>) exact(JSON.readTree(out));
+            Object result = rs.isEmpty() ? null : ((Map<?, ?>) rs.get(0)).get("result");
+            List<?> bindings = result == null ? List.of() : (List<?>) result;
+            if (c.has("want_defined")) {
+                boolean want = c.get("want_defined").asBoolean();
+                return want == !bindings.isEmpty() ? null : "want_defined " + want + " but got " + out;
+            }
+            JsonNode want = c.path("want_result");
+            if (want.isMissingNode() || want.isNull()) return bindings.isEmpty() ? null : "expected no result but got " + out;
+            // bindings come back as a set: compared without order (OPA's order matters only without sort_bindings)
+            if (Values.equal(sorted(exact(want)), sorted(new ArrayList<>(bindings)))) return null;
+            return "got " + Values.toJsonText(bindings) + " want " + want;
+        } catch (PolicyEvaluationException e) {
+            if (wantError && (wantCode == null || wantCode.equals(e.code()))) return null;
+            return "evaluation error " + e.getMessage();
+        } catch (RegoSyntaxException e) {
+            // compile-time refusals (rego_parse_error, rego_type_error, rego_compile_error, ...): our errors carry
+            // no OPA code, so any compile error counts for any rego_* code
+            if (wantError && (wantCode == null || wantCode.startsWith("rego_"))) return null;
             return "compile error " + e.getMessage();
         } catch (RuntimeException | IOException | StackOverflowError e) {
             return "internal error " + e;

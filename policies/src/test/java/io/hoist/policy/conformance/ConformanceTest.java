@@ -44,6 +44,26 @@ class ConformanceTest {
         }
     }
 
+    /** OPA's own YAML format: a query's bindings are compared, so a wrong or missing binding is a failure. */
+    @Test
+    void opaQueryCasesCompareTheBindings(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("area"));
+        String objectModule = "  modules:\n  - |\n    package t\n    p := {\"a\": 1, \"b\": 2}\n";
+        String oneModule = "  modules:\n  - |\n    package t\n    p := 1\n";
+        Files.writeString(dir.resolve("area/cases.yaml"), "cases:\n"
+                + "- note: area/right\n  query: data.t.p[k] = v\n" + objectModule + "  want_result: [{k: a, v: 1}, {k: b, v: 2}]\n"
+                + "- note: area/wrong value\n  query: data.t.p = x\n" + oneModule + "  want_result: [{x: 2}]\n"
+                + "- note: area/binding missing\n  query: data.t.p[k] = v\n" + objectModule + "  want_result: [{k: a, v: 1}]\n"
+                + "- note: area/undefined\n  query: data.t.q = x\n" + oneModule + "  want_result: []\n"
+                + "- note: area/error wanted but none\n  query: data.t.p = x\n" + oneModule + "  want_error_code: eval_conflict_error\n");
+        ConformanceRunner.Report report = new ConformanceRunner().run(dir);
+        assertThat(report.passed()).isEqualTo(2);
+        assertThat(report.failures()).hasSize(3)
+                .anyMatch(f -> f.startsWith("area/wrong value"))
+                .anyMatch(f -> f.startsWith("area/binding missing"))
+                .anyMatch(f -> f.startsWith("area/error wanted but none"));
+    }
+
     /**
      * Our own cases, written from OPA's specification for what the shared set does not cover (grammar, OPA's
      * treatment of negated calls, undefined operands, print/trace, ...): every one must pass.
@@ -53,7 +73,7 @@ class ConformanceTest {
         Path dir = Path.of(getClass().getResource("own").toURI());
         ConformanceRunner.Report report = new ConformanceRunner().run(dir);
         ConformanceRunner.print(report, System.out, true);
-        assertThat(report.passed()).as("own cases found").isGreaterThanOrEqualTo(358);
+        assertThat(report.passed()).as("own cases found").isGreaterThanOrEqualTo(402);
         assertThat(report.failures()).as("failing own conformance cases").isEmpty();
     }
 }

@@ -14,11 +14,15 @@ import java.util.regex.Pattern;
  * @param host        the address Hazelcast and the event bus bind and announce (an IP address of this machine)
  * @param port        Hazelcast's port on {@code host}
  * @param members     {@code host:port} of the members to join through (this node's own address may be among them)
- * @param nodeLabels  labels of this node ({@code --node-labels k=v,...}), for placement (not used yet)
- * @param nodeName    unique among the nodes: holds the leader lease under this name
+ * @param nodeLabels  labels of this node ({@code --node-labels k=v,...}): a provider's {@code hoist.io/node-selector}
+ *                    places its VMs on nodes with these labels only
+ * @param nodeName    unique among the nodes: holds the leader lease under this name, named on the VMs it runs
+ * @param maxDisks    disks this node copies at once ({@code --node-max-disks}), 0 for no cap of its own; placement
+ *                    gives each node VMs in proportion to it
+ * @param bandwidthMibps all of this node's disk copies together ({@code --node-bandwidth-mibps}: its NIC), 0 for none
  */
 public record ClusterSettings(String host, int port, List<String> members, Map<String, String> nodeLabels,
-                              String nodeName) {
+                              String nodeName, int maxDisks, double bandwidthMibps) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 5701;
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -40,6 +44,22 @@ public record ClusterSettings(String host, int port, List<String> members, Map<S
         if (nodeName == null || nodeName.isBlank()) {
             throw new IllegalArgumentException("a node needs a name");
         }
+        if (maxDisks < 0) {
+            throw new IllegalArgumentException("--node-max-disks must be 0 (no cap) or more, got " + maxDisks);
+        }
+        if (!(bandwidthMibps >= 0) || Double.isInfinite(bandwidthMibps)) {
+            throw new IllegalArgumentException("--node-bandwidth-mibps must be 0 (no cap) or a positive number, got " + bandwidthMibps);
+        }
+    }
+
+    /** A node without caps of its own. */
+    public ClusterSettings(String host, int port, List<String> members, Map<String, String> nodeLabels, String nodeName) {
+        this(host, port, members, nodeLabels, nodeName, 0, 0);
+    }
+
+    /** What the other nodes see of this one (its cluster metadata). */
+    public NodeProfile profile() {
+        return new NodeProfile(nodeName, nodeLabels, maxDisks);
     }
 
     /** {@code --cluster-members host:port,...}: each with a port; null or blank is none. */
@@ -70,6 +90,11 @@ public record ClusterSettings(String host, int port, List<String> members, Map<S
 
     /** {@code --node-labels k=v,...} with Kubernetes label syntax; null or blank is none. */
     public static Map<String, String> parseLabels(String csv) {
+        return parseLabels(csv, "--node-labels");
+    }
+
+    /** Labels {@code k=v,...} with Kubernetes label syntax, errors naming {@code field}; null or blank is none. */
+    public static Map<String, String> parseLabels(String csv, String field) {
         Map<String, String> out = new LinkedHashMap<>();
         if (csv == null || csv.isBlank()) {
             return out;
@@ -78,19 +103,19 @@ public record ClusterSettings(String host, int port, List<String> members, Map<S
             String pair = raw.trim();
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("--node-labels: '" + pair + "' is not key=value");
+                throw new IllegalArgumentException(field + ": '" + pair + "' is not key=value");
             }
             String k = pair.substring(0, eq);
             String v = pair.substring(eq + 1);
             if (!LABEL_KEY.matcher(k).matches() || k.length() > 317) {
-                throw new IllegalArgumentException("--node-labels: '" + k + "' is not a valid label key");
+                throw new IllegalArgumentException(field + ": '" + k + "' is not a valid label key");
             }
             if (!LABEL_VALUE.matcher(v).matches()) {
-                throw new IllegalArgumentException("--node-labels: value '" + v + "' of " + k
+                throw new IllegalArgumentException(field + ": value '" + v + "' of " + k
                         + " is not a valid label value (at most 63 letters, digits, '-', '_', '.')");
             }
             if (out.put(k, v) != null) {
-                throw new IllegalArgumentException("--node-labels: " + k + " is given twice");
+                throw new IllegalArgumentException(field + ": " + k + " is given twice");
             }
         }
         return out;

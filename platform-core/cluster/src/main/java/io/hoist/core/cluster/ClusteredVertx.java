@@ -39,9 +39,13 @@ public final class ClusteredVertx {
         return new HazelcastClusterManager(config);
     }
 
-    /** {@code options} with the event bus bound to the node's address on an ephemeral port. */
+    /**
+     * {@code options} with the event bus bound to the node's address on an ephemeral port, and the node's profile
+     * (name, labels, disk cap) in its cluster metadata for the leader's placement.
+     */
     public static VertxOptions eventBus(VertxOptions options, ClusterSettings settings) {
-        options.getEventBusOptions().setHost(settings.host()).setPort(0).setClusterPublicHost(settings.host());
+        options.getEventBusOptions().setHost(settings.host()).setPort(0).setClusterPublicHost(settings.host())
+                .setClusterNodeMetadata(settings.profile().toJson());
         return options;
     }
 }

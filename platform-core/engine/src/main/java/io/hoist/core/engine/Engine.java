@@ -15,6 +15,7 @@ import io.hoist.core.engine.run.DiskCopyService;
 import io.hoist.core.engine.run.PhaseHandlers;
 import io.hoist.core.engine.run.RetryPolicy;
 import io.hoist.core.engine.run.RunMeters;
+import io.hoist.core.engine.run.RunPlacement;
 import io.hoist.core.engine.run.RunRegistry;
 import io.hoist.core.engine.run.VmLoader;
 import io.hoist.core.engine.run.VmRun;
@@ -91,6 +92,26 @@ public final class Engine implements AutoCloseable {
     /** Plan validation's remembered descriptions and target checks, swept at each resync. */
     private final SourceLookups lookups;
     private volatile boolean closed;
+    /** Which node runs each VM: this engine's own registry in one process. */
+    private volatile RunPlacement placement = RunPlacement.LOCAL;
+    private Role role = Role.ALL;
+
+    /**
+     * What this engine does: everything (one process), or on nodes sharing a store either the controllers (the
+     * elected node: reconcile passes, dispatch of VM runs to nodes) or the runs (every node: the VM runs placed on it
+     * and their disk copies).
+     */
+    public enum Role {
+        ALL(true, true), CONTROLLERS(true, false), RUNS(false, true);
+
+        final boolean controllers;
+        final boolean runs;
+
+        Role(boolean controllers, boolean runs) {
+            this.controllers = controllers;
+            this.runs = runs;
+        }
+    }
 
     public Engine(Vertx vertx, ResourceStore store, Extensions extensions, HostServices services, DiskCopyService copier) {
         this(vertx, store, extensions, services, copier, RunMeters.NONE);
@@ -134,9 +155,15 @@ public final class Engine implements AutoCloseable {
         VmRun.Services runServices = new VmRun.Services(loader, handlers, cleanup, delays, () -> retry, runs, () -> closed, meters,
                 runAdmission);
         this.registry = new RunRegistry(runServices, msg -> {
+            placement.ended(msg);
             // Only the Migration looks again: its pass completes the run and writes the plan's conditions, whose change
             // brings the plan's own pass. A plan pass per VM end re-read and re-validated every VM of a big plan.
-            enqueue(new Messages.Reconcile(ResourceKind.MIGRATION, msg.plan().namespace(), msg.migrationName()));
+            Messages.Reconcile again = new Messages.Reconcile(ResourceKind.MIGRATION, msg.plan().namespace(), msg.migrationName());
+            if (role.controllers) {
+                enqueue(again);
+            } else if (!closed) {
+                vertx.eventBus().send(Addresses.RECONCILE, again); // to the node running the controllers
+            }
         });
         providers.onSourceVmChange(new io.hoist.core.engine.run.SourceVmChangeConditions(registry));
 
@@ -147,12 +174,15 @@ public final class Engine implements AutoCloseable {
         MigrationController migrationController = new MigrationController(store, mapper, status, new MigrationController.Runs() {
             @Override
             public boolean isRunning(String migrationUid, String vmId) {
-                return registry.isRunning(migrationUid, vmId);
+                return registry.isRunning(migrationUid, vmId) || placement.runningElsewhere(migrationUid, vmId);
             }
 
             @Override
             public void dispatch(Messages.RunVm run) {
-                vertx.eventBus().send(Addresses.VM_RUN, run);
+                placement.dispatch(vertx, run).ifPresent(why -> status.updateVm(run.plan(), run.migrationName(), run.vmId(),
+                        v -> io.hoist.core.engine.run.VmStatusEditor.setCondition(v, io.hoist.core.model.meta.Condition.of(
+                                NOT_PLACED, io.hoist.core.model.meta.Condition.TRUE,
+                                io.hoist.core.model.meta.Condition.CATEGORY_WARN, "NoNodeFits", why))));
             }
 
             @Override
@@ -168,7 +198,7 @@ public final class Engine implements AutoCloseable {
         ObjectReconciler reconciler = new ObjectReconciler(store, mapper, status, providerController, planController,
                 migrationController, new ArchiveCleanup(loader, cleanup, hooks, runs));
         this.queue = new ReconcileQueue(r -> {
-            boolean again = reconciler.reconcile(r);
+            boolean again = role.controllers ? reconciler.reconcile(r) : connect(providerController, r);
             if (store.getWithoutItems(r.kind(), r.namespace(), r.name()).isEmpty()) {
                 queue().forget(r);
             }
@@ -216,6 +246,20 @@ public final class Engine implements AutoCloseable {
         return queue;
     }
 
+    /**
+     * On a node that only runs VMs: connects a Provider and collects its inventory here too (a destination looks the
+     * source VM up in this node's inventory), leaving its status to the controllers. True: look again later.
+     */
+    private boolean connect(ProviderController providers, Messages.Reconcile r) {
+        if (r.kind() != ResourceKind.PROVIDER) {
+            return false;
+        }
+        return store.getWithoutItems(r.kind(), r.namespace(), r.name()).map(p -> {
+            String phase = providers.reconcile(p).phase();
+            return "Staging".equals(phase) || "ConnectionFailed".equals(phase);
+        }).orElse(false);
+    }
+
     /** The disk-copy consumers of this node (one per source host, taking copies off the bus by credit). */
     public DiskCopyConsumers copyConsumers() {
         return copyConsumers;
@@ -254,18 +298,71 @@ public final class Engine implements AutoCloseable {
         return this;
     }
 
+    /** Which node runs each VM (nodes sharing a store); set before {@link #start()}. */
+    public Engine placement(RunPlacement placement) {
+        this.placement = placement;
+        return this;
+    }
+
+    /** What this engine does (nodes sharing a store); set before {@link #start()}. */
+    public Engine role(Role role) {
+        this.role = role;
+        return this;
+    }
+
+    /** A VM condition naming the node that runs (or ran) the VM: MTV's VM status has no field for it. */
+    public static final String PLACED = "Placed";
+    /** A VM condition: no node can take the VM's run now (none with the labels its provider asks for). */
+    public static final String NOT_PLACED = "NotPlaced";
+
+    private void startRun(Messages.RunVm run) {
+        String node = placement.nodeName();
+        if (node != null && !registry.isRunning(run.migrationUid(), run.vmId())) {
+            // the VM may have run on another node since this one read the plan: its entry is read again
+            status.forget(run.plan());
+            status.updateVm(run.plan(), run.migrationName(), run.vmId(), v -> {
+                io.hoist.core.engine.run.VmStatusEditor.removeCondition(v, NOT_PLACED);
+                io.hoist.core.engine.run.VmStatusEditor.setCondition(v, io.hoist.core.model.meta.Condition.of(PLACED,
+                        io.hoist.core.model.meta.Condition.TRUE, io.hoist.core.model.meta.Condition.CATEGORY_ADVISORY,
+                        "NodeAssigned", "run by node " + node));
+            });
+        }
+        placement.started(run);
+        registry.start(run);
+    }
+
     /** Starts watching and resumes every unfinished migration. */
     public void start() {
         RecordCodec.registerAll(vertx.eventBus());
-        consumers.add(vertx.eventBus().<Messages.RunVm>consumer(Addresses.VM_RUN, m -> registry.start(m.body())));
-        consumers.add(vertx.eventBus().<Messages.CancelVms>consumer(Addresses.VM_CANCEL, m -> registry.cancel(m.body())));
-        consumers.add(vertx.eventBus().<Messages.Reconcile>consumer(Addresses.RECONCILE, m -> enqueue(m.body())));
-        consumers.add(vertx.eventBus().<Messages.CopyDone>consumer(Addresses.DISK_COPY_DONE, m -> copyJobs.finish(m.body())));
-        consumers.add(vertx.eventBus().<Messages.DiskProgress>consumer(Addresses.DISK_PROGRESS, m -> progressStatus.accept(m.body())));
-        // Without item lists: routing needs names and generations, never thousands of VM entries per event.
+        if (role == Role.CONTROLLERS) {
+            status.readThrough(); // the VM entries are written by the nodes' engines
+        }
+        if (role.runs) {
+            consumers.add(vertx.eventBus().<Messages.RunVm>consumer(placement.runAddress(), m -> {
+                startRun(m.body());
+                if (m.replyAddress() != null) {
+                    m.reply(null); // a placing leader waits for this: a run nobody took is placed again
+                }
+            }));
+            consumers.add(vertx.eventBus().<Messages.CancelVms>consumer(Addresses.VM_CANCEL, m -> registry.cancel(m.body())));
+            // A round's result and progress concern the node that runs the VM (its copy jobs, its status writes)
+            consumers.add(vertx.eventBus().<Messages.CopyDone>localConsumer(Addresses.DISK_COPY_DONE, m -> copyJobs.finish(m.body())));
+            consumers.add(vertx.eventBus().<Messages.DiskProgress>localConsumer(Addresses.DISK_PROGRESS, m -> progressStatus.accept(m.body())));
+        }
+        if (role.controllers) {
+            consumers.add(vertx.eventBus().<Messages.Reconcile>consumer(Addresses.RECONCILE, m -> enqueue(m.body())));
+        }
+        // Without item lists: routing needs names and generations, never thousands of VM entries per event. A node
+        // that only runs VMs watches too: deleted migrations and providers, spec changes its waiting runs look at.
         watch = store.watchWithoutItems(null, null, store.currentVersion(), router.listener());
         inventorySubscription = services.onInventoryChange(router.inventoryListener());
-        for (ResourceKind k : List.of(ResourceKind.PROVIDER, ResourceKind.PLAN, ResourceKind.MIGRATION)) {
+        timer.scheduleWithFixedDelay(() -> events.execute(() -> router.requeueAll(ResourceKind.PROVIDER)), 60, 60, TimeUnit.SECONDS);
+        router.requeueAll(ResourceKind.PROVIDER);
+        if (!role.controllers) {
+            return;
+        }
+        placement.onNodeLost(() -> requeueAll(ResourceKind.MIGRATION));
+        for (ResourceKind k : List.of(ResourceKind.PLAN, ResourceKind.MIGRATION)) {
             router.requeueAll(k);
         }
         // Level-triggered safety net: every object is looked at again periodically.
@@ -274,11 +371,10 @@ public final class Engine implements AutoCloseable {
             router.requeueAll(ResourceKind.MIGRATION);
             lookups.sweep();
         }), resyncEvery.toMillis(), resyncEvery.toMillis(), TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(() -> events.execute(() -> router.requeueAll(ResourceKind.PROVIDER)), 60, 60, TimeUnit.SECONDS);
     }
 
     private void enqueue(Messages.Reconcile r) {
-        if (!closed) {
+        if (!closed && (role.controllers || r.kind() == ResourceKind.PROVIDER)) {
             queue.enqueue(r);
         }
     }

@@ -19,6 +19,7 @@ public final class EngineSettings {
 
     private final Settings live;
     private volatile Duration precopyIntervalOverride;
+    private volatile int nodeDiskCap;
 
     public EngineSettings(Settings live) {
         this.live = live;
@@ -37,7 +38,15 @@ public final class EngineSettings {
 
     /** The platform-wide disk limit, 0 for none. */
     public int maxDisksInflightTotal() {
-        return Math.max(0, controller().maxDisksInflightTotal());
+        int platform = Math.max(0, controller().maxDisksInflightTotal());
+        int node = nodeDiskCap;
+        return node == 0 ? platform : platform == 0 ? node : Math.min(platform, node);
+    }
+
+    /** This node's own cap on disks in flight ({@code hoist serve --node-max-disks}), 0 for none: the lower wins. */
+    public EngineSettings nodeDiskCap(int disks) {
+        this.nodeDiskCap = Math.max(0, disks);
+        return this;
     }
 
     public Duration precopyInterval() {

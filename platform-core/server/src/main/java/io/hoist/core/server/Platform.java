@@ -38,6 +38,9 @@ public final class Platform implements AutoCloseable {
     private final Inventory inventory = new Inventory();
     private volatile PluginHost plugins;
     private volatile Engine engine;
+    /** On a cluster node: the engine running the VM runs placed on this node (every node has one). */
+    private volatile Engine runsEngine;
+    private io.hoist.core.cluster.ClusterRunPlacement placement;
     private boolean engineMetricsBound;
     /** On nodes sharing a store: who runs the controllers (null with the embedded store: this process does). */
     private io.hoist.core.cluster.LeaderElection election;
@@ -77,6 +80,12 @@ public final class Platform implements AutoCloseable {
                     // Nodes sharing a store: only the elected one runs the controllers, writing as its term
                     var settings = server.options().cluster();
                     String node = settings != null ? settings.nodeName() : defaultNodeName();
+                    if (settings != null) {
+                        // Every node of a cluster runs the VMs the leader places on it; the leader's engine only
+                        // reconciles and places
+                        placement = new io.hoist.core.cluster.ClusterRunPlacement(ctx.vertx(), shared, settings.profile());
+                        runsEngine = newEngine(ctx, shared, Engine.Role.RUNS, settings);
+                    }
                     election = io.hoist.core.cluster.LeaderElection.start(
                             new io.hoist.core.store.postgresql.LeaderLease(shared, node),
                             new io.hoist.core.cluster.LeaderElection.Leadership() {
@@ -101,6 +110,13 @@ public final class Platform implements AutoCloseable {
                     election.close(); // stops this node's controllers, and hands the lead over at once
                 } else {
                     stopControllers();
+                }
+                if (runsEngine != null) {
+                    runsEngine.close(); // its runs stop at a durable phase; the leader places them on other nodes
+                    runsEngine = null;
+                }
+                if (placement != null) {
+                    placement.close();
                 }
                 if (plugins != null) {
                     plugins.close();
@@ -194,22 +210,42 @@ public final class Platform implements AutoCloseable {
      * leader's fenced view of it).
      */
     private synchronized void startControllers(HoistServer.Context ctx, io.hoist.core.store.ResourceStore store) {
+        Engine started = placement == null ? newEngine(ctx, store, Engine.Role.ALL, null)
+                : newEngine(ctx, store, Engine.Role.CONTROLLERS, null);
+        engine = started;
+        // Events from the status the engine stores (plan/VM transitions, failures, retries, concerns).
+        events = io.hoist.core.server.events.EventRecorder.start(store);
+    }
+
+    /**
+     * An engine over {@code store} doing {@code role}; on a cluster node ({@code node} set) its disk copies are capped
+     * by the node's own disk count and bandwidth.
+     */
+    private Engine newEngine(HoistServer.Context ctx, io.hoist.core.store.ResourceStore store, Engine.Role role,
+                             io.hoist.core.cluster.ClusterSettings node) {
         LiveSettings settings = new LiveSettings(store);
         HttpClients http = new ProviderHttpClients();
         DiskIo diskIo = new EngineDiskIo(http);
         HostServices services = new InventoryHostServices(inventory, diskIo, http, settings, ctx.dataDir());
         var runMeters = new io.hoist.core.engine.run.RunMeters(ctx.metrics().registry());
-        var copier = new TransferDiskCopyService(ctx.dataDir(), new BandwidthBudgets(), timers, runMeters);
-        Engine started = new Engine(ctx.vertx(), store, extensions(plugins), services, copier, runMeters);
+        io.hoist.core.engine.run.DiskCopyService copier = new TransferDiskCopyService(ctx.dataDir(), new BandwidthBudgets(), timers, runMeters);
+        if (node != null) {
+            copier = io.hoist.core.cluster.NodeBandwidth.cap(copier, node.bandwidthMibps());
+        }
+        Engine started = new Engine(ctx.vertx(), store, extensions(plugins), services, copier, runMeters).role(role);
+        if (placement != null) {
+            started.placement(placement);
+        }
+        if (node != null) {
+            started.settings().nodeDiskCap(node.maxDisks());
+        }
         started.start();
-        engine = started;
-        if (!engineMetricsBound) {
+        if (!engineMetricsBound && role != Engine.Role.CONTROLLERS) {
             // gauges keep the first engine: on a node elected a second time they show that engine (a known gap)
             io.hoist.core.server.metrics.EngineMetrics.bind(ctx.metrics(), started);
             engineMetricsBound = true;
         }
-        // Events from the status the engine stores (plan/VM transitions, failures, retries, concerns).
-        events = io.hoist.core.server.events.EventRecorder.start(store);
+        return started;
     }
 
     private synchronized void stopControllers() {

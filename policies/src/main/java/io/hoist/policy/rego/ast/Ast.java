@@ -64,10 +64,17 @@ public final class Ast {
 
     /**
      * One rule definition. path is relative to the package. value is null for "true" rules; key is set for
-     * partial rules; args for functions. elseRule chains the else branches.
+     * partial rules; args for functions. elseRule chains the else branches. keyPrefix holds the head's terms
+     * between path and key when a variable comes before the last position ({@code p[a][b] := v}, OPA's generic
+     * ref heads): the value nests one object per term; it is empty otherwise.
      */
     public record Rule(Pos pos, List<String> path, RuleKind kind, boolean isDefault, List<Term> args, Term key,
-                       Term value, List<Expr> body, Rule elseRule) {}
+                       Term value, List<Expr> body, Rule elseRule, List<Term> keyPrefix) {
+        public Rule(Pos pos, List<String> path, RuleKind kind, boolean isDefault, List<Term> args, Term key,
+                    Term value, List<Expr> body, Rule elseRule) {
+            this(pos, path, kind, isDefault, args, key, value, body, elseRule, List.of());
+        }
+    }
 
     public record Import(Pos pos, Ref path, String alias) {}
 

@@ -153,6 +153,8 @@ final class CodeGen {
                 body(f, r.body(), 0, () -> {
                     if (g.kind == RuleKind.PARTIAL_SET) {
                         eval(f, r.key(), k -> c.get(result).get(k).call(rt.setAdd));
+                    } else if (!r.keyPrefix().isEmpty()) {
+                        insertNested(f, g, result, r.keyPrefix(), 0, r.key(), r.value());
                     } else {
                         eval(f, r.key(), k -> eval(f, r.value(), v -> c.get(result).get(k).get(v).call(rt.objInsertOnce)));
                     }
@@ -211,6 +213,30 @@ final class CodeGen {
     /** OPA's planner stops at the first function body that yields a value. */
     static final boolean FUNCTIONS_FIRST_WINS = Boolean.parseBoolean(System.getProperty("hoist.rego.functionsFirstWins", "false"));
 
+    /**
+     * A generic ref head ({@code p[a][b] := v}): one object per prefix term, created when absent; the value goes in
+     * at the last key, where a second, different value is a conflict, as is a prefix key that holds a non-object.
+     */
+    private void insertNested(Fn f, Group g, int cur, List<Term> prefix, int i, Term key, Term value) {
+        Code c = f.c;
+        if (i == prefix.size()) {
+            eval(f, key, k -> eval(f, value, v -> c.get(cur).get(k).get(v).call(rt.objInsertOnce)));
+            return;
+        }
+        eval(f, prefix.get(i), kp -> {
+            int child = c.i32Local();
+            c.get(cur).get(kp).call(rt.get).tee(child).op(I32_EQZ).ifThen();
+            c.i32(4).call(rt.mkObj).set(child);
+            c.get(cur).get(kp).get(child).call(rt.objInsert);
+            c.elseBranch();
+            c.get(child).i32Load(0).i32(Layout.OBJECT).op(I32_NE).ifThen();
+            abort(c, "eval_conflict_error: object keys must be unique (" + g.name() + ")");
+            c.end();
+            c.end();
+            insertNested(f, g, child, prefix, i + 1, key, value);
+        });
+    }
+
     private static String conflictMessage(Group g) {
         return g.kind == RuleKind.FUNCTION
                 ? "eval_conflict_error: functions must not produce multiple outputs for same inputs (" + g.name() + ")"
@@ -218,6 +244,13 @@ final class CodeGen {
     }
 
     private void bindArgs(Fn f, List<Term> args, int i, Runnable k) {
+        if (i == 0) {
+            // a function's parameters are its own variables, even when a rule of the package has the same name
+            List<String> params = new ArrayList<>();
+            for (Term a : args) collectVars(a, params);
+            params.removeIf(n -> n.equals("input") || n.equals("data"));
+            f.declared.addAll(params);
+        }
         if (i == args.size()) { k.run(); return; }
         unifyValue(f, args.get(i), i, () -> bindArgs(f, args, i + 1, k));
     }
@@ -288,6 +321,8 @@ final class CodeGen {
                 Set<String> savedDecl = new HashSet<>(f.declared);
                 Label outerFail = f.fail;
                 eval(f, ev.collection(), coll -> {
+                    // a domain that is not a collection makes every undefined, as in OPA (not vacuously true)
+                    c.get(coll).i32Load(0).i32(Layout.ARRAY).op(I32_LT_U).brIf(outerFail);
                     Label noViolation = c.block();
                     f.fail = noViolation;
                     iterate(f, coll, ev.key() != null, (key, val) -> {
@@ -849,7 +884,7 @@ final class CodeGen {
             if (n.group != null) {
                 if (n.group.kind == RuleKind.FUNCTION) throw new RegoSyntaxException(pos, "function " + n.group.name() + " must be called");
                 int v = c.i32Local();
-                c.call(n.group.fn).tee(v).op(I32_EQZ).brIf(f.fail);
+                c.call(extent(n)).tee(v).op(I32_EQZ).brIf(f.fail);
                 walk(f, v, path, i, k);
                 return;
             }
@@ -864,6 +899,47 @@ final class CodeGen {
     }
 
     private static String s(Term t) { return (String) ((Scalar) t).value(); }
+
+    /**
+     * The value of a rule's node. A rule with rules below it ({@code p.q[k] := ...} beside {@code p.q.r := 1}) is
+     * one object in OPA: the rule's entries merged with the values of the rules below, a key defined by both being
+     * an eval_conflict_error. Otherwise it is the rule's own function.
+     */
+    private int extent(Node n) {
+        boolean below = n.children.values().stream().anyMatch(ch -> ch.group == null
+                || ch.group.kind != RuleKind.FUNCTION || ch.group.arity() == 0);
+        if (!below || n.group.kind == RuleKind.FUNCTION) return n.group.fn;
+        if (n.extentFn >= 0) return n.extentFn;
+        n.extentFn = m.declare("extent:data." + String.join(".", n.path), new byte[0], new byte[] {I32});
+        Code c = new Code();
+        int obj = c.i32Local(), v = c.i32Local(), isObj = c.i32Local();
+        c.i32(1).set(isObj);
+        c.call(n.group.fn).set(obj);
+        c.get(obj).op(I32_EQZ).ifThen().i32(4).call(rt.mkObj).set(obj);
+        c.elseBranch().get(obj).i32Load(0).i32(Layout.OBJECT).op(I32_EQ).tee(isObj).ifThen();
+        c.get(obj).call(copyObjFn).set(obj);
+        c.end().end();
+        // a value that is not an object has nothing to merge with (OPA refuses such modules when compiling them)
+        c.get(isObj).ifThen();
+        for (Map.Entry<String, Node> e : n.children.entrySet()) {
+            Node child = e.getValue();
+            if (child.group != null && child.group.kind == RuleKind.FUNCTION && child.group.arity() > 0) continue;
+            c.call(child.group != null ? extent(child) : materialize(child)).tee(v).ifThen();
+            // the same value from both is no conflict (p[q].r := 0 for q = "a" beside p.a.r := 0)
+            int had = c.i32Local();
+            c.get(obj).i32(statics.constant(e.getKey())).call(rt.get).tee(had).ifThen();
+            c.get(had).get(v).call(rt.eq).op(I32_EQZ).ifThen();
+            abort(c, "eval_conflict_error: object keys must be unique (data." + String.join(".", child.path) + ")");
+            c.end();
+            c.end();
+            c.get(obj).i32(statics.constant(e.getKey())).get(v).call(rt.objInsert);
+            c.end();
+        }
+        c.end();
+        c.get(obj);
+        m.define(n.extentFn, c);
+        return n.extentFn;
+    }
 
     /** Function building the object for a package node: base data merged with the rules' values. */
     private int materialize(Node n) {
@@ -886,7 +962,7 @@ final class CodeGen {
             Node child = e.getValue();
             if (child.group != null) {
                 if (child.group.kind == RuleKind.FUNCTION && child.group.arity() > 0) continue;
-                c.call(child.group.fn).tee(v).ifThen();
+                c.call(extent(child)).tee(v).ifThen();
                 c.get(obj).i32(statics.constant(e.getKey())).get(v).call(rt.objInsert);
                 c.end();
             } else {

@@ -35,6 +35,7 @@ final class InputKeys {
     private void rule(Rule r) {
         for (; r != null && !whole; r = r.elseRule()) {
             terms(r.args());
+            terms(r.keyPrefix());
             term(r.key());
             term(r.value());
             body(r.body());

@@ -36,6 +36,12 @@ public final class RegoCompiler {
     public static CompiledPolicy compile(List<SourceFile> files, List<String> entrypoints) {
         List<Module> modules = new ArrayList<>();
         for (SourceFile f : files) modules.add(Parser.parseModule(f.name(), f.text()));
+        boolean readsMetadata = files.stream().anyMatch(f -> f.text().contains("rego.metadata."));
+        if (readsMetadata || files.stream().anyMatch(f -> f.text().contains("METADATA"))) {
+            // read (and so checked) whenever present, as OPA does; only calls to rego.metadata.* need the rewrite
+            Annotations annotations = Annotations.of(files, modules);
+            if (readsMetadata) modules = annotations.rewrite(modules);
+        }
         RuleTree tree = new RuleTree();
         for (Module mod : modules) {
             tree.addPackage(mod.pkg());

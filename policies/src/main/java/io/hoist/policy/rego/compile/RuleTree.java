@@ -38,6 +38,7 @@ final class RuleTree {
         final Map<String, Node> children = new LinkedHashMap<>();
         Group group;
         int materializeFn = -1;
+        int extentFn = -1;
 
         Node(List<String> path) { this.path = path; }
     }

@@ -19,6 +19,8 @@ public final class Parser {
     private final List<Token> toks;
     private int p;
     private int wildcard;
+    /** An import of future.keywords: the module is pre-1.0 Rego, where {@code p[x] if { }} still defines a set. */
+    private boolean futureKeywords;
 
     private Parser(List<Token> toks) { this.toks = toks; }
 
@@ -91,6 +93,7 @@ public final class Parser {
                 else throw new RegoSyntaxException(pos, "import path must be a reference");
                 String alias = null;
                 if (accept("as")) alias = ident();
+                if (r.head() instanceof Var v && v.name().equals("future")) futureKeywords = true;
                 imports.add(new Import(pos, r, alias));
             } else {
                 rules.addAll(rule());
@@ -111,20 +114,41 @@ public final class Parser {
             next();
             args = termList(")");
         }
-        while (args == null && key == null && !peek().newlineBefore() && (at(".") || at("["))) {
-            if (accept(".")) path.add(ident());
-            else {
+        List<Term> keyPrefix = new ArrayList<>();
+        while (args == null && !peek().newlineBefore() && (at(".") || at("["))) {
+            Term k;
+            if (at(".") && key == null) {
                 next();
-                Term k = term();
+                path.add(ident());
+                continue;
+            } else if (accept(".")) {
+                Token t = peek();
+                k = new Scalar(t.pos(), ident());
+            } else {
+                next();
+                k = term();
                 expect("]");
-                if (k instanceof Scalar s && s.value() instanceof String str && (at(".") || at("["))) path.add(str);
-                else key = k;
+            }
+            if (key == null && k instanceof Scalar s && s.value() instanceof String str && (at(".") || at("[") || at("("))) {
+                path.add(str);
+            } else {
+                // a term after the key: the key was not the last one (generic ref head, p[a][b] := v)
+                if (key != null) keyPrefix.add(key);
+                key = k;
             }
         }
         // a function with a dotted (ref) head: p.q.r.f(x), also after 'default'
         if (args == null && key == null && at("(") && !peek().newlineBefore()) {
             next();
             args = termList(")");
+        }
+        if (at("contains") && keyPrefix.isEmpty() && key instanceof Scalar s && s.value() instanceof String str) {
+            path.add(str); // p["x"] contains r: the set p.x
+            key = null;
+        }
+        if (at("contains") && key != null) {
+            throw new RegoSyntaxException(peek().pos(), "rule " + String.join(".", path)
+                    + ": a multi-value rule with a variable in its head before 'contains' (p[q] contains r) is not supported");
         }
         if (accept("contains")) { key = term(); contains = true; }
         Term value = null;
@@ -133,7 +157,9 @@ public final class Parser {
             value = term();
         }
         List<Expr> body = null;
+        boolean ifKeyword = false;
         if (accept("if")) {
+            ifKeyword = true;
             body = at("{") ? block() : List.of(expr());
         } else if (at("{") ) {
             body = block();
@@ -143,6 +169,9 @@ public final class Parser {
             return List.of(new Rule(pos, path, args != null ? RuleKind.FUNCTION : RuleKind.COMPLETE, true, args,
                     null, value, List.of(), null));
         }
+        // Rego v1: without 'contains', p[x] if { ... } is the single-value rule p[x] := true (an object), while
+        // pre-1.0 p[x] { ... } (and p[x] if with the future.keywords imports) defines a set
+        if (key != null && value == null && !contains && ifKeyword && !futureKeywords) value = new Scalar(pos, Boolean.TRUE);
         RuleKind kind;
         if (args != null) kind = RuleKind.FUNCTION;
         else if (key != null) kind = (value == null || contains) ? RuleKind.PARTIAL_SET : RuleKind.PARTIAL_OBJECT;
@@ -154,10 +183,13 @@ public final class Parser {
         }
         Rule elseChain = elseChain(kind);
         List<Rule> out = new ArrayList<>();
-        out.add(new Rule(pos, path, kind, false, args, key, value, body, elseChain));
+        if (!keyPrefix.isEmpty() && kind != RuleKind.PARTIAL_OBJECT) {
+            throw new RegoSyntaxException(pos, "rule " + String.join(".", path) + ": a head with a variable before its last term needs a value (:=)");
+        }
+        out.add(new Rule(pos, path, kind, false, args, key, value, body, elseChain, List.copyOf(keyPrefix)));
         // pre-1.0 chained bodies: p { a } { b } defines p twice
         while (at("{") && !isDefault) {
-            out.add(new Rule(peek().pos(), path, kind, false, args, key, value, block(), null));
+            out.add(new Rule(peek().pos(), path, kind, false, args, key, value, block(), null, List.copyOf(keyPrefix)));
         }
         return out;
     }

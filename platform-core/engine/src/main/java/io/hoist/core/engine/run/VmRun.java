@@ -181,6 +181,13 @@ public final class VmRun {
                     LOG.log(System.Logger.Level.DEBUG, "VM " + msg.vmId() + " stopped with the engine: " + t);
                     return;
                 }
+                if (storeUnreachable(unwrap(t))) {
+                    // a status write between phases lost the shared store: the VM is not failed for it; the walk
+                    // goes on from the durable phase once the store answers again
+                    LOG.log(System.Logger.Level.INFO, "VM " + msg.vmId() + " waits for the store: " + t.getMessage());
+                    services.delays().after(services.retry().get().delay(1)).whenComplete((v, e) -> resume());
+                    return;
+                }
                 if (canceled && vm != null) {
                     finishCanceled();
                 } else {
@@ -286,7 +293,27 @@ public final class VmRun {
 
     private static boolean transient_(Throwable t) {
         return (t instanceof HoistException h && h.type() == HoistException.Type.UNAVAILABLE)
-                || t instanceof ConnectException || t instanceof SocketTimeoutException;
+                || t instanceof ConnectException || t instanceof SocketTimeoutException || storeUnreachable(t);
+    }
+
+    /**
+     * A shared store (PostgreSQL) that lost or could not open its connection (SQLSTATE class 08, or 57P: restarted,
+     * shutting down): it comes back, and the phase is tried again like any unreachable service.
+     */
+    private static boolean storeUnreachable(Throwable t) {
+        if (!(t instanceof io.hoist.core.store.StoreException)) {
+            return false;
+        }
+        for (Throwable c = t.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof java.sql.SQLTransientConnectionException || c instanceof java.sql.SQLRecoverableException) {
+                return true;
+            }
+            if (c instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -71,7 +71,8 @@ public final class DiskCopyConsumers implements AutoCloseable {
         HostConsumer(String host) {
             this.host = host;
             // Unbounded buffer: a paused consumer must keep every waiting round (a 20,000-VM plan), never drop one.
-            this.consumer = vertx.eventBus().consumer(new MessageConsumerOptions()
+            // Local only: a round's readers and writers are open on the node that runs its VM.
+            this.consumer = vertx.eventBus().consumer(new MessageConsumerOptions().setLocalOnly(true)
                     .setAddress(Addresses.diskCopy(host)).setMaxBufferedMessages(Integer.MAX_VALUE));
             consumer.pause();
             consumer.handler(this::take);

@@ -170,8 +170,23 @@ public final class StatusWriter implements AutoCloseable {
     // of parsing the whole plan (thousands of VM entries) from the store at every phase.
     private final Map<PlanKey, Plan> latest = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * Other writers change this store's VM entries too (the VM runs on other nodes of a cluster): every read and every
+     * batch starts from the store, not from this writer's copy (item rows carry no version a stale copy would fail on).
+     */
+    private volatile boolean readThrough;
+
+    /** Reads through to the store from now on (see {@link #readThrough}); a plan read then costs a full parse. */
+    public StatusWriter readThrough() {
+        this.readThrough = true;
+        return this;
+    }
+
     /** The plan as last written (or read) by this writer; callers must not modify it. */
     public Optional<Plan> plan(PlanKey key) {
+        if (readThrough) {
+            forget(key);
+        }
         Plan p = latest.get(key);
         if (p != null) {
             return Optional.of(p);
@@ -213,7 +228,7 @@ public final class StatusWriter implements AutoCloseable {
 
     /** A copy of one VM's current status entry. */
     public Optional<VmStatus> vm(PlanKey key, String vmId) {
-        Map<String, ObjectNode> entries = written.get(key);
+        Map<String, ObjectNode> entries = readThrough ? null : written.get(key);
         ObjectNode entry = entries == null ? null : entries.get(vmId);
         if (entry != null) {
             return Optional.of(mapper.convertValue(entry, VmStatus.class));
@@ -381,6 +396,9 @@ public final class StatusWriter implements AutoCloseable {
      */
     private void writePlan(PlanKey key, List<Change> changes) {
         for (int attempt = 0; ; attempt++) {
+            if (readThrough && attempt == 0) {
+                latest.remove(key);
+            }
             Plan p = latest.get(key);
             if (p == null) {
                 p = store.get(ResourceKind.PLAN, key.namespace(), key.name()).map(n -> mapper.convertValue(n, Plan.class))

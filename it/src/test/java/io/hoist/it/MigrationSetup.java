@@ -1,0 +1,86 @@
+package io.hoist.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hoist.cli.client.ApiClient;
+import io.hoist.core.model.ResourceKind;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The objects of an OVA-to-folder migration, as the crash and cluster ITs start one. */
+final class MigrationSetup {
+    private MigrationSetup() {}
+
+    /**
+     * In {@code ns}: an OVA provider on {@code ovaDir}, a folder destination on {@code target}, maps, a Plan named
+     * {@code plan} of the VMs {@code names} (no guest conversion: the simulated disks hold data only) and once it is
+     * Ready its Migration {@code plan-run}; the ForkliftController allows 2 VMs in flight per host.
+     */
+    static void ovaToFolder(ApiClient api, String ns, Path ovaDir, Path target, String plan, List<String> names)
+            throws InterruptedException {
+        ovaToFolder(api, ns, ovaDir, target, plan, names, "controller_max_vm_inflight: 2");
+    }
+
+    /** As above, with the ForkliftController's spec fields {@code controllerSpec} ({@code k: v, ...}). */
+    static void ovaToFolder(ApiClient api, String ns, Path ovaDir, Path target, String plan, List<String> names,
+                            String controllerSpec) throws InterruptedException {
+        CrashResumeIT.apply(api, ns, """
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: ForkliftController
+                metadata: {name: forklift-controller, namespace: %1$s}
+                spec: {%4$s}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: ova-secret, namespace: %1$s}
+                type: Opaque
+                stringData: {url: "file://%2$s"}
+                ---
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Provider
+                metadata: {name: ova, namespace: %1$s}
+                spec: {type: ova, url: "file://%2$s", secret: {name: ova-secret, namespace: %1$s}}
+                ---
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Provider
+                metadata: {name: folder, namespace: %1$s}
+                spec: {type: openshift, url: "file://%3$s", secret: {name: ova-secret, namespace: %1$s}}
+                """.formatted(ns, ovaDir, target, controllerSpec));
+        JsonNode provider = CrashResumeIT.waitTrue(api, ResourceKind.PROVIDER, ns, "ova", "Ready", 120);
+        String uid = provider.path("metadata").path("uid").asText();
+        String storage = CrashResumeIT.items(api.getPath("/providers/ova/" + uid + "/storages")).get(0).path("id").asText();
+        StringBuilder vms = new StringBuilder();
+        names.forEach(n -> vms.append("  - name: ").append(n).append('\n'));
+        CrashResumeIT.apply(api, ns, """
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: NetworkMap
+                metadata: {name: net, namespace: %1$s}
+                spec:
+                  provider: {source: {name: ova, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
+                  map: [{source: {name: "VM Network"}, destination: {type: pod}}]
+                ---
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: StorageMap
+                metadata: {name: stor, namespace: %1$s}
+                spec:
+                  provider: {source: {name: ova, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
+                  map: [{source: {id: "%2$s"}, destination: {storageClass: standard}}]
+                ---
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Plan
+                metadata: {name: %3$s, namespace: %1$s}
+                spec:
+                  skipGuestConversion: true   # the simulated disks hold data, no operating system to convert
+                  targetNamespace: migrated
+                  provider: {source: {name: ova, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
+                  map: {network: {name: net, namespace: %1$s}, storage: {name: stor, namespace: %1$s}}
+                  vms:
+                """.formatted(ns, storage, plan) + vms);
+        CrashResumeIT.waitTrue(api, ResourceKind.PLAN, ns, plan, "Ready", 120);
+        CrashResumeIT.apply(api, ns, """
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Migration
+                metadata: {name: %2$s-run, namespace: %1$s}
+                spec: {plan: {name: %2$s, namespace: %1$s}}
+                """.formatted(ns, plan));
+    }
+}

@@ -1,0 +1,220 @@
+package io.hoist.core.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hoist.core.engine.bus.Addresses;
+import io.hoist.core.engine.bus.Messages;
+import io.hoist.core.engine.run.RunPlacement;
+import io.hoist.core.model.ResourceKind;
+import io.hoist.core.store.ResourceStore;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.core.spi.cluster.NodeInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * VM runs placed on the nodes of a cluster. Which node runs which VM is a cluster-wide map (Hazelcast, with a backup
+ * on another member): the leader records the node before it sends the run to that node's address, the node records
+ * it again when it starts the run and removes it when the run ends. A run whose node has left the cluster (killed,
+ * cut off) is not running: the leader's next pass sends it to another node, where it resumes from the store.
+ *
+ * <p>A provider pins its VMs to nodes with labels: {@code metadata.annotations["hoist.io/node-selector"]: "zone=a,..."}.
+ */
+public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
+    /** The source Provider's annotation naming the labels a node needs to run its VMs. */
+    public static final String NODE_SELECTOR = "hoist.io/node-selector";
+    static final String RUNS_MAP = "hoist.vm-runs";
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterRunPlacement.class);
+    private static final long DISPATCH_ACK_MS = TimeUnit.SECONDS.toMillis(30);
+
+    private final Vertx vertx;
+    private final ClusterManager cluster;
+    private final ResourceStore store;
+    private final String self;
+    private final NodeProfile profile;
+    /** Run key ({@code migrationUid/vmId}) to the Vert.x node id running it. */
+    private final Map<String, String> runs;
+    /** Node profiles never change while a node lives: looked up once per node id. */
+    private final Map<String, NodeProfile> profiles = new ConcurrentHashMap<>();
+    private final List<Runnable> nodeLostActions = new CopyOnWriteArrayList<>();
+    private final long watchTimer;
+    private volatile Set<String> lastNodes;
+
+    public ClusterRunPlacement(Vertx vertx, ResourceStore store, NodeProfile profile) {
+        this.vertx = vertx;
+        this.cluster = ((VertxInternal) vertx).clusterManager();
+        this.store = store;
+        this.self = cluster.getNodeId();
+        this.profile = profile;
+        this.runs = cluster.getSyncMap(RUNS_MAP);
+        this.lastNodes = new HashSet<>(cluster.getNodes());
+        // Polled rather than a node listener: the cluster manager keeps one listener, and Vert.x's own is in it
+        this.watchTimer = vertx.setPeriodic(1000, id -> watchNodes());
+    }
+
+    @Override
+    public String runAddress() {
+        return address(profile.name());
+    }
+
+    static String address(String nodeName) {
+        return Addresses.VM_RUN + ".node." + nodeName;
+    }
+
+    @Override
+    public String nodeName() {
+        return profile.name();
+    }
+
+    @Override
+    public Optional<String> dispatch(Vertx sender, Messages.RunVm run) {
+        Map<String, String> selector;
+        String pinnedBy;
+        try {
+            pinnedBy = sourceProvider(run.plan());
+            selector = pinnedBy == null ? Map.of() : selectorOf(pinnedBy);
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
+        List<NodeChooser.Candidate> candidates = candidates();
+        Optional<NodeChooser.Candidate> chosen = NodeChooser.choose(candidates, selector);
+        if (chosen.isEmpty()) {
+            return Optional.of("no node has the labels " + new TreeMap<>(selector) + " that " + pinnedBy + " asks for ("
+                    + NODE_SELECTOR + "); nodes: " + candidates.stream().map(c -> c.profile().name() + new TreeMap<>(c.profile().labels())).toList());
+        }
+        NodeChooser.Candidate node = chosen.get();
+        String key = key(run.migrationUid(), run.vmId());
+        runs.put(key, node.nodeId());
+        LOG.debug("VM {} of {} goes to node {}", run.vmId(), run.plan(), node.profile().name());
+        // The node answers once it took the run; if it never does (gone meanwhile), the next pass places it again
+        sender.eventBus().request(address(node.profile().name()), run, new DeliveryOptions().setSendTimeout(DISPATCH_ACK_MS))
+                .onFailure(err -> {
+                    if (runs.remove(key, node.nodeId())) {
+                        LOG.info("node {} did not take VM {} ({}): it will be placed again", node.profile().name(), run.vmId(), err.getMessage());
+                    }
+                });
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean runningElsewhere(String migrationUid, String vmId) {
+        String node = runs.get(key(migrationUid, vmId));
+        return node != null && cluster.getNodes().contains(node);
+    }
+
+    @Override
+    public void started(Messages.RunVm run) {
+        runs.put(key(run.migrationUid(), run.vmId()), self);
+    }
+
+    @Override
+    public void ended(Messages.RunVm run) {
+        runs.remove(key(run.migrationUid(), run.vmId()), self);
+    }
+
+    @Override
+    public void onNodeLost(Runnable action) {
+        nodeLostActions.add(action);
+    }
+
+    /** The live nodes with their profiles and the runs placed on each. */
+    private List<NodeChooser.Candidate> candidates() {
+        List<String> live = cluster.getNodes();
+        Map<String, Integer> placed = new HashMap<>();
+        for (String node : runs.values()) {
+            placed.merge(node, 1, Integer::sum);
+        }
+        List<NodeChooser.Candidate> out = new ArrayList<>();
+        for (String id : live) {
+            NodeProfile p = profileOf(id);
+            if (p != null) {
+                out.add(new NodeChooser.Candidate(id, p, placed.getOrDefault(id, 0)));
+            }
+        }
+        return out;
+    }
+
+    private NodeProfile profileOf(String nodeId) {
+        NodeProfile known = profiles.get(nodeId);
+        if (known != null) {
+            return known;
+        }
+        if (nodeId.equals(self)) {
+            profiles.put(self, profile);
+            return profile;
+        }
+        Promise<NodeInfo> info = Promise.promise();
+        cluster.getNodeInfo(nodeId, info);
+        try {
+            NodeInfo ni = info.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            NodeProfile p = ni == null ? null : NodeProfile.fromJson(ni.metadata());
+            if (p != null) {
+                profiles.put(nodeId, p);
+            }
+            return p;
+        } catch (Exception e) {
+            LOG.warn("no profile of node {} yet: {}", nodeId, e.toString());
+            return null;
+        }
+    }
+
+    /** {@code namespace/name} of the plan's source Provider; null when the plan or its source is gone. */
+    private String sourceProvider(Messages.PlanKey plan) {
+        Optional<com.fasterxml.jackson.databind.node.ObjectNode> p = store.getWithoutItems(ResourceKind.PLAN, plan.namespace(), plan.name());
+        if (p.isEmpty()) {
+            return null;
+        }
+        JsonNode source = p.get().path("spec").path("provider").path("source");
+        String name = source.path("name").asText("");
+        if (name.isEmpty()) {
+            return null;
+        }
+        String ns = source.path("namespace").asText(plan.namespace());
+        return (ns.isEmpty() ? plan.namespace() : ns) + "/" + name;
+    }
+
+    private Map<String, String> selectorOf(String provider) {
+        int slash = provider.indexOf('/');
+        return store.getWithoutItems(ResourceKind.PROVIDER, provider.substring(0, slash), provider.substring(slash + 1))
+                .map(p -> p.path("metadata").path("annotations").path(NODE_SELECTOR).asText(""))
+                .map(v -> ClusterSettings.parseLabels(v, "Provider " + provider + " annotation " + NODE_SELECTOR))
+                .orElse(Map.of());
+    }
+
+    private void watchNodes() {
+        Set<String> now = new HashSet<>(cluster.getNodes());
+        Set<String> before = lastNodes;
+        lastNodes = now;
+        if (!now.containsAll(before)) {
+            Set<String> gone = new HashSet<>(before);
+            gone.removeAll(now);
+            gone.forEach(profiles::remove);
+            LOG.info("{} node(s) left the cluster: their VM runs go to other nodes", gone.size());
+            // Off the event loop: the actions reconcile through the store
+            Thread.ofVirtual().start(() -> nodeLostActions.forEach(Runnable::run));
+        }
+    }
+
+    private static String key(String migrationUid, String vmId) {
+        return migrationUid + "/" + vmId;
+    }
+
+    @Override
+    public void close() {
+        vertx.cancelTimer(watchTimer);
+    }
+}

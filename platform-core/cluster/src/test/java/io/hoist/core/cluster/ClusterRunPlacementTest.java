@@ -1,0 +1,155 @@
+package io.hoist.core.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hoist.core.engine.bus.Messages;
+import io.hoist.core.engine.bus.RecordCodec;
+import io.hoist.core.model.ResourceKind;
+import io.hoist.core.model.Resources;
+import io.hoist.core.store.postgresql.PostgresLocation;
+import io.hoist.core.store.postgresql.PostgresResourceStore;
+import io.hoist.testkit.postgresql.PostgresTestServer;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Placement over two real clustered Vert.x nodes and a real PostgreSQL store: a provider's node selector sends its
+ * VMs to the node with those labels, a selector no node meets is a reason (no run sent), and a run whose node left the
+ * cluster no longer counts as running, so the leader places it again. Each node's engine is stood in for by a
+ * consumer on its run address that takes the run as the engine does (records it, answers).
+ */
+class ClusterRunPlacementTest {
+    private static final Messages.PlanKey PLAN = new Messages.PlanKey("team", "wave");
+
+    @Test
+    void runsGoToTheNodesTheirProviderAsksForAndAreFreedWhenTheNodeLeaves() throws Exception {
+        int portA = EngineMessagesAcrossNodesTest.freePort();
+        int portB = EngineMessagesAcrossNodesTest.freePort();
+        List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
+        ClusterSettings sa = new ClusterSettings("127.0.0.1", portA, members, Map.of("zone", "a"), "node-a", 2, 0);
+        ClusterSettings sb = new ClusterSettings("127.0.0.1", portB, members, Map.of("zone", "b"), "node-b", 2, 0);
+        Vertx a = null;
+        Vertx b = null;
+        try (PostgresTestServer pg = PostgresTestServer.create();
+             PostgresResourceStore store = PostgresResourceStore.open(PostgresLocation.parse(pg.newDatabase(),
+                     Map.of("PGPASSWORD", pg.password())))) {
+            store.createNamespace("team", Resources.MAPPER.createObjectNode());
+            ObjectNode provider = store.create(ResourceKind.PROVIDER, object("Provider", "ova", "zone=b"));
+            store.create(ResourceKind.PLAN, plan());
+            a = EngineMessagesAcrossNodesTest.clustered(sa);
+            b = EngineMessagesAcrossNodesTest.clustered(sb);
+            ClusterRunPlacement onA = new ClusterRunPlacement(a, store, sa.profile());
+            ClusterRunPlacement onB = new ClusterRunPlacement(b, store, sb.profile());
+            LinkedBlockingQueue<String> takenOnA = takeRuns(a, onA);
+            LinkedBlockingQueue<String> takenOnB = takeRuns(b, onB);
+            CompletableFuture<Void> lost = new CompletableFuture<>();
+            onA.onNodeLost(() -> lost.complete(null));
+            awaitNodes(a, 2);
+
+            // pinned to zone=b: both VMs go to node-b, whichever node is less busy
+            Messages.RunVm vm1 = new Messages.RunVm(PLAN, "wave-run", "uid-1", "vm-1");
+            Messages.RunVm vm2 = new Messages.RunVm(PLAN, "wave-run", "uid-1", "vm-2");
+            assertThat(dispatchOnceRegistered(a, onA, vm1)).isEmpty();
+            assertThat(takenOnB.poll(1, TimeUnit.MINUTES)).isEqualTo("vm-1");
+            assertThat(onA.dispatch(a, vm2)).isEmpty();
+            assertThat(takenOnB.poll(1, TimeUnit.MINUTES)).isEqualTo("vm-2");
+            assertThat(takenOnA).isEmpty();
+            assertThat(onA.runningElsewhere("uid-1", "vm-1")).isTrue();
+            assertThat(onA.runningElsewhere("uid-1", "vm-3")).isFalse();
+
+            // a selector no node meets, and one that is not a label list: a reason, nothing sent
+            provider.with("metadata").with("annotations").put(ClusterRunPlacement.NODE_SELECTOR, "zone=c");
+            provider = store.update(ResourceKind.PROVIDER, provider);
+            Optional<String> none = onA.dispatch(a, new Messages.RunVm(PLAN, "wave-run", "uid-1", "vm-3"));
+            assertThat(none).get().asString().contains("no node has the labels {zone=c}", "team/ova", "node-a{zone=a}", "node-b{zone=b}");
+            provider.with("metadata").with("annotations").put(ClusterRunPlacement.NODE_SELECTOR, "zone");
+            provider = store.update(ResourceKind.PROVIDER, provider);
+            assertThat(onA.dispatch(a, new Messages.RunVm(PLAN, "wave-run", "uid-1", "vm-3"))).get().asString()
+                    .contains("Provider team/ova annotation hoist.io/node-selector", "'zone' is not key=value");
+            assertThat(onA.runningElsewhere("uid-1", "vm-3")).isFalse();
+
+            // without a selector: the idle node-a is chosen over node-b (2 runs for a cap of 2)
+            provider.with("metadata").with("annotations").remove(ClusterRunPlacement.NODE_SELECTOR);
+            store.update(ResourceKind.PROVIDER, provider);
+            assertThat(onA.dispatch(a, new Messages.RunVm(PLAN, "wave-run", "uid-1", "vm-3"))).isEmpty();
+            assertThat(takenOnA.poll(1, TimeUnit.MINUTES)).isEqualTo("vm-3");
+
+            // node-b leaves: its runs are no longer running anywhere, and the leader is told
+            onB.close();
+            b.close().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+            b = null;
+            lost.get(1, TimeUnit.MINUTES);
+            assertThat(onA.runningElsewhere("uid-1", "vm-1")).isFalse();
+            assertThat(onA.runningElsewhere("uid-1", "vm-3")).isTrue();
+            onA.close();
+        } finally {
+            for (Vertx v : new Vertx[] {a, b}) {
+                if (v != null) {
+                    v.close().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+                }
+            }
+        }
+    }
+
+    /** What a node's engine does with a run sent to it: takes it (recorded here) and answers. */
+    private static LinkedBlockingQueue<String> takeRuns(Vertx node, ClusterRunPlacement placement) throws Exception {
+        RecordCodec.registerAll(node.eventBus());
+        LinkedBlockingQueue<String> taken = new LinkedBlockingQueue<>();
+        node.eventBus().<Messages.RunVm>consumer(placement.runAddress(), m -> {
+            placement.started(m.body());
+            taken.add(m.body().vmId());
+            m.reply(null);
+        }).completion().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+        return taken;
+    }
+
+    /** The first dispatch, once the other node's consumer is known here (registrations spread asynchronously). */
+    private static Optional<String> dispatchOnceRegistered(Vertx from, ClusterRunPlacement placement, Messages.RunVm run)
+            throws Exception {
+        String address = ClusterRunPlacement.address("node-b");
+        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (System.nanoTime() < end) {
+            CompletableFuture<Boolean> known = new CompletableFuture<>();
+            io.vertx.core.Promise<List<io.vertx.core.spi.cluster.RegistrationInfo>> regs = io.vertx.core.Promise.promise();
+            ((io.vertx.core.internal.VertxInternal) from).clusterManager().getRegistrations(address, regs);
+            regs.future().onComplete(r -> known.complete(r.succeeded() && !r.result().isEmpty()));
+            if (known.get(30, TimeUnit.SECONDS)) {
+                return placement.dispatch(from, run);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("node-b's run address never reached node-a");
+    }
+
+    private static void awaitNodes(Vertx v, int n) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (((io.vertx.core.internal.VertxInternal) v).clusterManager().getNodes().size() < n) {
+            assertThat(System.nanoTime()).as(n + " nodes in the cluster").isLessThan(end);
+            Thread.sleep(100);
+        }
+    }
+
+    private static ObjectNode object(String kind, String name, String selector) {
+        ObjectNode o = Resources.MAPPER.createObjectNode();
+        o.put("apiVersion", "forklift.konveyor.io/v1beta1").put("kind", kind);
+        ObjectNode meta = o.putObject("metadata").put("name", name).put("namespace", "team");
+        meta.putObject("annotations").put(ClusterRunPlacement.NODE_SELECTOR, selector);
+        o.putObject("spec").put("type", "ova").put("url", "file:///nowhere");
+        return o;
+    }
+
+    private static ObjectNode plan() {
+        ObjectNode o = Resources.MAPPER.createObjectNode();
+        o.put("apiVersion", "forklift.konveyor.io/v1beta1").put("kind", "Plan");
+        o.putObject("metadata").put("name", "wave").put("namespace", "team");
+        o.putObject("spec").putObject("provider").putObject("source").put("name", "ova").put("namespace", "team");
+        return o;
+    }
+}
