@@ -64,6 +64,31 @@ public abstract class ResourceStoreContractTest {
                 .constructCollectionType(List.class, String.class));
     }
 
+    /** A connection of its own to the database of the store {@link #newStore} made, to look at its rows. */
+    protected abstract java.sql.Connection rawConnection() throws java.sql.SQLException;
+
+    /** The object's body as its row holds it (not as reads return it). */
+    private String storedBodyRow(ResourceKind kind, String namespace, String name) throws java.sql.SQLException {
+        return firstColumn("SELECT body FROM objects WHERE kind = ? AND namespace = ? AND name = ?", kind.name(), namespace, name);
+    }
+
+    /** The body of the change-log row at {@code rv}. */
+    private String changeBodyRow(long rv) throws java.sql.SQLException {
+        return firstColumn("SELECT body FROM changes WHERE rv = ?", rv);
+    }
+
+    private String firstColumn(String sql, Object... args) throws java.sql.SQLException {
+        try (java.sql.Connection c = rawConnection(); java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as(sql).isTrue();
+                return rs.getString(1);
+            }
+        }
+    }
+
     /** Waits (minutes at most: a loaded machine) until {@code events} holds {@code n} events. */
     protected static void awaitSize(List<?> events, int n) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -352,6 +377,103 @@ public abstract class ResourceStoreContractTest {
             assertThat(light).extracting(e -> e.type() + " " + e.kind() + " " + e.itemsOnly())
                     .containsExactly("MODIFIED PLAN false", "MODIFIED PLAN true", "ADDED HOOK false", "DELETED PLAN false");
             assertThat(light.get(1).object().at("/status/migration").has("vms")).isFalse();
+        }
+    }
+
+    /**
+     * An items-only write leaves the object's stored body as it was (a big plan's spec is not written again per status
+     * batch, nor copied into the change log) and moves only its version: reads, conflicts, live watchers and a watch's
+     * replay (from before the last full change, from after it, and after a reopen) still see the whole object at the
+     * new version.
+     */
+    @Test
+    void anItemsOnlyWriteMovesOnlyTheVersionAndWatchersStillSeeWholeObjects() throws Exception {
+        long sinceFull;
+        long sinceItems;
+        String rv = null;
+        try (ResourceStore store = newStore()) {
+            ObjectNode p = store.create(ResourceKind.PLAN, plan("p"));
+            sinceFull = store.currentVersion();
+            ObjectNode started = store.updateStatus(ResourceKind.PLAN, withVms(p, vm("a", "A0")));
+            String fullRv = started.at("/metadata/resourceVersion").asText();
+            sinceItems = store.currentVersion();
+            String bodyBefore = storedBodyRow(ResourceKind.PLAN, "ns", "p");
+            List<ResourceStore.WatchEvent> full = new CopyOnWriteArrayList<>();
+            List<ResourceStore.WatchEvent> light = new CopyOnWriteArrayList<>();
+            try (ResourceStore.Watch w1 = store.watch(ResourceKind.PLAN, "ns", sinceItems, full::add);
+                 ResourceStore.Watch w2 = store.watchWithoutItems(ResourceKind.PLAN, "ns", sinceItems, light::add)) {
+                for (int i = 1; i <= 3; i++) {
+                    rv = store.writeItems(ResourceKind.PLAN, "ns", "p", List.of(vm("a", "A" + i)));
+                }
+                awaitSize(light, 3);
+                String last = rv;
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                // a full watcher may fold item-only events it fell behind on into the last one
+                while (full.stream().noneMatch(e -> Long.toString(e.resourceVersion()).equals(last)) && System.nanoTime() < end) {
+                    Thread.sleep(10);
+                }
+            }
+            assertThat(storedBodyRow(ResourceKind.PLAN, "ns", "p")).as("the body row after items-only writes").isEqualTo(bodyBefore);
+            assertThat(changeBodyRow(Long.parseLong(rv))).as("the change-log row of an items-only write").isEmpty();
+            assertThat(light).allSatisfy(e -> assertThat(e.itemsOnly()).isTrue());
+            assertWhole(light);
+            assertWhole(full);
+            assertThat(vms(full.get(full.size() - 1).object())).containsExactly("A3");
+
+            ObjectNode read = store.get(ResourceKind.PLAN, "ns", "p").orElseThrow();
+            assertThat(read.at("/metadata/resourceVersion").asText()).isEqualTo(rv);
+            assertThat(store.getWithoutItems(ResourceKind.PLAN, "ns", "p").orElseThrow().at("/metadata/resourceVersion").asText()).isEqualTo(rv);
+            assertThat(store.listWithoutItems(ResourceKind.PLAN, "ns").get(0).at("/metadata/resourceVersion").asText()).isEqualTo(rv);
+            assertThat(store.list(ResourceKind.PLAN, "ns").get(0).at("/metadata/resourceVersion").asText()).isEqualTo(rv);
+            assertThat(vms(read)).containsExactly("A3");
+            assertThat(read.at("/spec/description").asText()).isEqualTo("d");
+
+            // The version a write must carry is the new one; the body's old one conflicts.
+            ObjectNode stale = read.deepCopy();
+            ((ObjectNode) stale.get("metadata")).put("resourceVersion", fullRv);
+            assertThatThrownBy(() -> store.update(ResourceKind.PLAN, stale)).isInstanceOf(StoreException.Conflict.class);
+            assertThatThrownBy(() -> store.updateStatusWithoutItems(ResourceKind.PLAN, stale)).isInstanceOf(StoreException.Conflict.class);
+            ((ObjectNode) read.get("spec")).put("description", "changed");
+            assertThat(store.update(ResourceKind.PLAN, read).at("/spec/description").asText()).isEqualTo("changed");
+
+            // Replay with the full change in the window, and without it (resolved from the log or the stored body).
+            assertReplay(store, sinceFull, 5);
+            assertReplay(store, sinceItems, 4);
+        }
+        try (ResourceStore store = reopen()) {
+            assertThat(store.get(ResourceKind.PLAN, "ns", "p").orElseThrow().at("/metadata/resourceVersion").asText())
+                    .isEqualTo(Long.toString(store.currentVersion()));
+            assertReplay(store, sinceItems, 4);
+            String again = store.writeItems(ResourceKind.PLAN, "ns", "p", List.of(vm("a", "A4")));
+            assertThat(store.get(ResourceKind.PLAN, "ns", "p").orElseThrow().at("/metadata/resourceVersion").asText()).isEqualTo(again);
+        }
+    }
+
+    /** Events of plan "p": each the whole object at its own version, in order. */
+    private static void assertWhole(List<ResourceStore.WatchEvent> events) {
+        assertThat(events).isNotEmpty();
+        assertThat(events).extracting(ResourceStore.WatchEvent::resourceVersion).isSorted();
+        for (ResourceStore.WatchEvent e : events) {
+            assertThat(e.object().at("/metadata/name").asText()).isEqualTo("p");
+            assertThat(e.object().at("/metadata/resourceVersion").asText()).isEqualTo(Long.toString(e.resourceVersion()));
+            assertThat(e.object().at("/status/migration/started").asText()).isEqualTo("2026-01-01T00:00:00Z");
+            assertThat(e.object().at("/spec/description").asText()).isIn("d", "changed");
+        }
+    }
+
+    /** A light watch from {@code since} replays {@code n} changes: the full ones and the items-only ones, whole. */
+    private static void assertReplay(ResourceStore store, long since, int n) throws InterruptedException {
+        List<ResourceStore.WatchEvent> replayed = new CopyOnWriteArrayList<>();
+        store.watchWithoutItems(ResourceKind.PLAN, "ns", since, replayed::add).close();
+        assertThat(replayed).hasSize(n);
+        assertWhole(replayed);
+        assertThat(replayed).extracting(ResourceStore.WatchEvent::itemsOnly)
+                .containsExactlyElementsOf(n == 5 ? List.of(false, true, true, true, false) : List.of(true, true, true, false));
+        assertThat(replayed.get(replayed.size() - 1).object().at("/spec/description").asText()).isEqualTo("changed");
+        if (n == 5) {
+            // from the full change before it (a store may resolve one whose full change is before `since` from the
+            // stored body, already "changed")
+            assertThat(replayed.get(replayed.size() - 2).object().at("/spec/description").asText()).isEqualTo("d");
         }
     }
 

@@ -84,6 +84,21 @@ public final class StoredObjects {
         return result;
     }
 
+    /**
+     * A shallow copy of a stored body with its own metadata at {@code rv}: the spec and status are shared, not copied
+     * (an items-only event's object: the body did not change, and a big plan's spec is not copied per status batch).
+     */
+    public static ObjectNode withVersion(ObjectNode body, long rv) {
+        ObjectNode out = JSON.createObjectNode();
+        out.setAll(body);
+        if (body.get("metadata") instanceof ObjectNode meta) {
+            ObjectNode m = meta.deepCopy();
+            m.put("resourceVersion", Long.toString(rv));
+            out.set("metadata", m);
+        }
+        return out;
+    }
+
     /** What a DELETED event can say of an object that cannot be read: its identity. */
     public static ObjectNode identity(ResourceKind kind, String namespace, String name) {
         ObjectNode existing = JSON.createObjectNode();

@@ -5,9 +5,11 @@ import static io.hoist.core.store.jdbc.StoredObjects.checkedBody;
 import static io.hoist.core.store.jdbc.StoredObjects.identity;
 import static io.hoist.core.store.jdbc.StoredObjects.metadata;
 import static io.hoist.core.store.jdbc.StoredObjects.ns;
+import static io.hoist.core.store.jdbc.StoredObjects.objectKey;
 import static io.hoist.core.store.jdbc.StoredObjects.requireName;
 import static io.hoist.core.store.jdbc.StoredObjects.serialize;
 import static io.hoist.core.store.jdbc.StoredObjects.text;
+import static io.hoist.core.store.jdbc.StoredObjects.withVersion;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,7 +30,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -166,8 +170,9 @@ public final class PostgresResourceStore implements ResourceStore {
     }
 
     private Optional<ObjectNode> get(ResourceKind kind, String namespace, String name, boolean items) {
-        return read(c -> ObjectReads.one(c, "SELECT body, has_items FROM objects WHERE kind = ? AND namespace = ? AND name = ?",
-                unreadable, kind, ns(namespace), name, items, (row, n, m) -> row.getBoolean(2)));
+        // the version is the rv column's: an items-only write moves it without rewriting the body
+        return read(c -> ObjectReads.one(c, "SELECT body, has_items, rv FROM objects WHERE kind = ? AND namespace = ? AND name = ?",
+                unreadable, kind, ns(namespace), name, items, (row, n, m) -> row.getBoolean(2), 3));
     }
 
     @Override
@@ -187,9 +192,9 @@ public final class PostgresResourceStore implements ResourceStore {
 
     private List<ObjectNode> list(ResourceKind kind, String namespace, boolean items) {
         // COLLATE "C": byte order, as the SQLite store sorts, whatever the database's locale
-        String sql = "SELECT body, namespace, name, has_items FROM objects WHERE kind = ?"
+        String sql = "SELECT body, namespace, name, has_items, rv FROM objects WHERE kind = ?"
                 + (namespace == null ? "" : " AND namespace = ?") + " ORDER BY namespace COLLATE \"C\", name COLLATE \"C\"";
-        return read(c -> ObjectReads.all(c, sql, unreadable, kind, namespace, items, (row, n, m) -> row.getBoolean(4)));
+        return read(c -> ObjectReads.all(c, sql, unreadable, kind, namespace, items, (row, n, m) -> row.getBoolean(4), 5));
     }
 
     @Override
@@ -312,16 +317,23 @@ public final class PostgresResourceStore implements ResourceStore {
         }
         String n = ns(namespace);
         return write(tx -> {
-            Stored existing = tx.load(kind, n, name, true);
-            if (existing == null) {
-                throw new StoreException.NotFound(kind.plural() + " \"" + name + "\" not found");
+            long rv = tx.version + 1;
+            // Only the version moves: the body (a 20,000-VM plan's spec lists every VM) is neither read, parsed,
+            // written again nor copied into the change log; reads take the version from the rv column.
+            try (PreparedStatement ps = tx.c.prepareStatement(
+                    "UPDATE objects SET rv = ?, has_items = TRUE WHERE kind = ? AND namespace = ? AND name = ?")) {
+                ps.setLong(1, rv);
+                ps.setString(2, kind.name());
+                ps.setString(3, n);
+                ps.setString(4, name);
+                if (ps.executeUpdate() == 0) {
+                    throw new StoreException.NotFound(kind.plural() + " \"" + name + "\" not found");
+                }
             }
             for (ObjectNode item : items) {
                 ItemRows.upsert(tx.c, kind, n, name, item);
             }
-            long rv = tx.version + 1;
-            ((ObjectNode) existing.body.get("metadata")).put("resourceVersion", Long.toString(rv));
-            tx.store(kind, n, name, existing.body, "MODIFIED", true, true);
+            tx.appendChange(rv, "MODIFIED", kind, n, name, ITEMS_ONLY_BODY, true);
             return Long.toString(rv);
         });
     }
@@ -359,6 +371,12 @@ public final class PostgresResourceStore implements ResourceStore {
         });
     }
 
+    /**
+     * The change-log body of an items-only write: the object's body is the one of its previous change (an items-only
+     * write does not change it), so the log does not hold a copy of a big plan per status batch.
+     */
+    private static final String ITEMS_ONLY_BODY = "";
+
     /** An object as stored, and whether it has item rows. */
     private record Stored(ObjectNode body, boolean hasItems) {}
 
@@ -374,13 +392,18 @@ public final class PostgresResourceStore implements ResourceStore {
 
         Stored load(ResourceKind kind, String namespace, String name, boolean parse) throws SQLException {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT body, has_items FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
+                    "SELECT body, has_items, rv FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
                 key(ps, kind, namespace, name);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return null;
                     }
-                    return new Stored(parse ? unreadable.parse(kind.name(), namespace, name, rs.getString(1)) : null, rs.getBoolean(2));
+                    ObjectNode body = null;
+                    if (parse) {
+                        body = unreadable.parse(kind.name(), namespace, name, rs.getString(1));
+                        ObjectReads.stampVersion(body, rs, 3);
+                    }
+                    return new Stored(body, rs.getBoolean(2));
                 }
             }
         }
@@ -577,6 +600,24 @@ public final class PostgresResourceStore implements ResourceStore {
         }
     }
 
+    /** A body from the log, parsed once when first delivered (then shared: deliveries copy or share it read-only). */
+    private static final class Known {
+        private String json;
+        private ObjectNode parsed;
+
+        Known(String json) {
+            this.json = json;
+        }
+
+        ObjectNode get() {
+            if (parsed == null) {
+                parsed = StoredObjects.parse(json);
+                json = null;
+            }
+            return parsed;
+        }
+    }
+
     /** A change-log row. */
     private record Change(long rv, String type, ResourceKind kind, String namespace, String name, boolean itemsOnly,
                           String body) {}
@@ -591,6 +632,8 @@ public final class PostgresResourceStore implements ResourceStore {
         private final Thread thread;
         /** The version of the last change handed to the watchers (guarded by {@link #lock}). */
         private long delivered;
+        /** The last full body delivered of each object with an item list, for its items-only changes (guarded by {@link #lock}). */
+        private final Map<String, Known> lastBodies = new HashMap<>();
         private Connection listen;
 
         ChangeFeed(long delivered) {
@@ -607,8 +650,9 @@ public final class PostgresResourceStore implements ResourceStore {
                 ensureOpen();
                 // Replay what this feed already delivered to others; later changes come with the next drain.
                 if (since < delivered) {
+                    Map<String, Known> replayed = new HashMap<>();
                     for (Change ch : changes(since, delivered, w.kind, w.namespace)) {
-                        deliver(w, ch);
+                        deliver(w, ch, known(ch, replayed));
                     }
                 }
                 w.after = Math.max(since, delivered);
@@ -688,11 +732,13 @@ public final class PostgresResourceStore implements ResourceStore {
                         for (FeedWatch w : watches) {
                             w.close();
                         }
+                        lastBodies.clear(); // may miss full changes that were pruned unread
                     }
                     for (Change ch : batch) {
+                        Known object = known(ch, lastBodies);
                         for (FeedWatch w : watches) {
                             if (w.matches(ch.kind(), ch.namespace())) {
-                                deliver(w, ch);
+                                deliver(w, ch, object);
                             }
                         }
                         delivered = ch.rv();
@@ -704,17 +750,26 @@ public final class PostgresResourceStore implements ResourceStore {
             }
         }
 
-        private void deliver(FeedWatch w, Change ch) {
+        private void deliver(FeedWatch w, Change ch, Known object) {
             if (!w.open || ch.rv() <= w.after) {
                 return;
             }
             w.after = ch.rv();
+            if (object == null) {
+                return; // an items-only change of an object deleted since: its DELETED event follows
+            }
             ObjectNode o;
             try {
-                o = StoredObjects.parse(ch.body());
+                ObjectNode stored = object.get();
                 if (w.items && !"DELETED".equals(ch.type()) && ItemRows.hasList(ch.kind())) {
                     // Rows are read at delivery: they may already show later item writes, never fewer entries.
-                    o = withList(ch.kind(), ch.namespace(), ch.name(), o, null);
+                    o = withList(ch.kind(), ch.namespace(), ch.name(), withVersion(stored, ch.rv()), null);
+                } else if (ch.body().isEmpty()) {
+                    // An items-only event shares the unchanged spec and status (listeners only read them): copying
+                    // a big plan per status batch is what items-only writes avoid.
+                    o = withVersion(stored, ch.rv());
+                } else {
+                    o = stored.deepCopy();
                 }
             } catch (StoreException e) {
                 LOG.warn("change {} in the watch log cannot be read and is not delivered: {}", ch.rv(), e.getMessage());
@@ -725,6 +780,52 @@ public final class PostgresResourceStore implements ResourceStore {
             } catch (RuntimeException e) {
                 LOG.warn("a store watcher failed and is closed: {}", rootMessage(e));
                 w.close();
+            }
+        }
+
+        /**
+         * The object a change carries. An items-only change (empty body) carries its object's previous body: the last
+         * one {@code known} holds, else its previous full change in the log, else (that change pruned) its stored
+         * body; null when the object is gone. {@code known} keeps the last full body of each object with an item list.
+         */
+        private Known known(Change ch, Map<String, Known> known) {
+            String key = objectKey(ch.kind(), ch.namespace(), ch.name());
+            if (!ch.body().isEmpty()) {
+                Known k = new Known(ch.body());
+                if ("DELETED".equals(ch.type())) {
+                    known.remove(key);
+                } else if (ItemRows.hasList(ch.kind())) {
+                    known.put(key, k);
+                }
+                return k;
+            }
+            Known k = known.get(key);
+            if (k == null) {
+                k = read(c -> previousBody(c, ch));
+                if (k != null) {
+                    known.put(key, k);
+                }
+            }
+            return k;
+        }
+
+        private Known previousBody(Connection c, Change ch) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement("SELECT body FROM changes WHERE kind = ? AND namespace = ?"
+                    + " AND name = ? AND rv < ? AND body <> '' ORDER BY rv DESC LIMIT 1")) {
+                key(ps, ch.kind(), ch.namespace(), ch.name());
+                ps.setLong(4, ch.rv());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return new Known(rs.getString(1));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT body FROM objects WHERE kind = ? AND namespace = ? AND name = ?")) {
+                key(ps, ch.kind(), ch.namespace(), ch.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? new Known(rs.getString(1)) : null;
+                }
             }
         }
 

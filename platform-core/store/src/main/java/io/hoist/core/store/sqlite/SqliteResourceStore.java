@@ -10,6 +10,7 @@ import static io.hoist.core.store.jdbc.StoredObjects.objectKey;
 import static io.hoist.core.store.jdbc.StoredObjects.requireName;
 import static io.hoist.core.store.jdbc.StoredObjects.serialize;
 import static io.hoist.core.store.jdbc.StoredObjects.text;
+import static io.hoist.core.store.jdbc.StoredObjects.withVersion;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -860,17 +861,6 @@ public final class SqliteResourceStore implements ResourceStore {
      */
     private final java.util.Map<String, ObjectNode> itemBodies = new java.util.HashMap<>();
 
-    /** A shallow copy of a stored body with its own metadata at {@code rv}: the spec and status are shared, not copied. */
-    private static ObjectNode withVersion(ObjectNode body, long rv) {
-        ObjectNode out = JSON.createObjectNode();
-        out.setAll(body);
-        if (body.get("metadata") instanceof ObjectNode meta) {
-            ObjectNode m = meta.deepCopy();
-            m.put("resourceVersion", Long.toString(rv));
-            out.set("metadata", m);
-        }
-        return out;
-    }
 
     private boolean exists(ResourceKind kind, String namespace, String name) throws SQLException {
         return byKey("1", kind, namespace, name, ResultSet::next);

@@ -3,6 +3,9 @@ package io.hoist.core.store.postgresql;
 import io.hoist.core.store.ResourceStore;
 import io.hoist.core.store.ResourceStoreContractTest;
 import io.hoist.testkit.postgresql.PostgresTestServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,5 +41,10 @@ class PostgresStoreContractTest extends ResourceStoreContractTest {
     @Override
     protected ResourceStore reopen() {
         return PostgresResourceStore.open(location);
+    }
+
+    @Override
+    protected Connection rawConnection() throws SQLException {
+        return DriverManager.getConnection(location.jdbcUrl(), location.properties());
     }
 }

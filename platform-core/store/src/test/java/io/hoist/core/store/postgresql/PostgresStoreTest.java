@@ -2,6 +2,7 @@ package io.hoist.core.store.postgresql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.hoist.core.store.ResourceStoreContractTest.vm;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -94,6 +95,8 @@ class PostgresStoreTest {
                 // change log still holds the changes.
                 try (ResourceStore b = PostgresResourceStore.open(db)) {
                     b.create(ResourceKind.PLAN, object("after-1", ""));
+                    // an items-only change: the log holds no body for it, A's feed resolves it from "before"'s own
+                    b.writeItems(ResourceKind.PLAN, "ns", "before", List.of(vm("a", "A1")));
                     b.create(ResourceKind.PLAN, object("after-2", ""));
                 }
                 // A writes again through its pool once PostgreSQL is back.
@@ -109,9 +112,13 @@ class PostgresStoreTest {
                         Thread.sleep(200);
                     }
                 }
-                await(seen, 3);
+                await(seen, 4);
             }
-            assertThat(names(seen)).containsExactly("ADDED after-1", "ADDED after-2", "ADDED after-3");
+            assertThat(names(seen)).containsExactly("ADDED after-1", "MODIFIED before", "ADDED after-2", "ADDED after-3");
+            ResourceStore.WatchEvent items = seen.get(1);
+            assertThat(items.itemsOnly()).isTrue();
+            assertThat(items.object().at("/metadata/resourceVersion").asText()).isEqualTo(Long.toString(items.resourceVersion()));
+            assertThat(items.object().at("/status/migration/vms/0/phase").asText()).isEqualTo("A1");
             assertThat(a.list(ResourceKind.PLAN, "ns")).extracting(o -> o.at("/metadata/name").asText())
                     .containsExactly("after-1", "after-2", "after-3", "before");
         }
