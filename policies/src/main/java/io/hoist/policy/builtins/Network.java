@@ -112,7 +112,7 @@ final class Network {
         if (!(req.get("url") instanceof String)) throw new BuiltinError("eval_type_error", SEND + ": missing required request parameters(s): {\"url\"}");
         boolean raiseError = !Boolean.FALSE.equals(req.get("raise_error"));
         EvaluationContext.requireNetwork(SEND);
-        String key = Values.toJsonText(req);
+        String key = Values.toJsonText(cacheKey(req));
         return EvaluationContext.current().memo(SEND + "\u0000" + key, () -> {
             int retries;
             boolean serialized;
@@ -146,6 +146,25 @@ final class Network {
                 throw new BuiltinError("eval_builtin_error", SEND + ": interrupted");
             }
         });
+    }
+
+    /**
+     * The request as a cache key (within and across evaluations), as OPA makes it: the headers named in
+     * cache_ignored_headers left out (names as written, like OPA), so requests differing only in them share a response.
+     */
+    private static Map<Object, Object> cacheKey(Map<Object, Object> req) {
+        TreeMap<Object, Object> key = Values.newObject();
+        key.putAll(req);
+        Object ignored = req.get("cache_ignored_headers");
+        key.put("cache_ignored_headers", Values.NULL);
+        if (ignored == null || ignored == Values.NULL || !(req.get("headers") instanceof Map<?, ?> headers)) return key;
+        if (!(ignored instanceof List<?> names) || !names.stream().allMatch(String.class::isInstance))
+            throw new BuiltinError("eval_type_error", SEND + ": \"cache_ignored_headers\" must be an array of strings");
+        TreeMap<Object, Object> kept = Values.newObject();
+        kept.putAll(headers);
+        names.forEach(kept::remove);
+        key.put("headers", kept);
+        return key;
     }
 
     /** raise_error false: {"status_code": 0, "error": {"code", "message"}} instead of an error. */
@@ -215,7 +234,17 @@ final class Network {
         Duration timeout = timeout(req.get("timeout"));
         HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(timeout)
                 .followRedirects(Boolean.TRUE.equals(req.get("enable_redirect")) ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER);
-        if (uri.getScheme().equals("https")) client.sslContext(sslContext(req));
+        if (uri.getScheme().equals("https")) {
+            SSLContext ctx = sslContext(req);
+            client.sslContext(ctx);
+            // SNI with tls_server_name: the JDK's client keeps it only for URLs whose host is an IP address (for a
+            // host name it sends that name); the certificate is checked against tls_server_name either way
+            if (serverName(req) instanceof String name && ServerNameTrust.ipLiteral(name) == null) {
+                javax.net.ssl.SSLParameters params = ctx.getDefaultSSLParameters();
+                params.setServerNames(List.of(new javax.net.ssl.SNIHostName(name)));
+                client.sslParameters(params);
+            }
+        }
         HttpRequest.BodyPublisher body;
         if (req.get("raw_body") instanceof String raw) body = HttpRequest.BodyPublishers.ofString(raw);
         else if (req.containsKey("body")) body = HttpRequest.BodyPublishers.ofString(Values.toJsonText(req.get("body")));
@@ -269,10 +298,31 @@ final class Network {
                 trustManagers = tmf.getTrustManagers();
             }
         }
+        if (serverName(req) instanceof String name && !Boolean.TRUE.equals(req.get("tls_insecure_skip_verify")))
+            trustManagers = new TrustManager[] {new ServerNameTrust(x509(trustManagers), name)};
         if (keyManagers == null && trustManagers == null) return SSLContext.getDefault();
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(keyManagers, trustManagers, new SecureRandom());
         return ctx;
+    }
+
+    /** tls_server_name when given (a string, as OPA requires), else null. */
+    private static String serverName(Map<Object, Object> req) {
+        Object v = req.get("tls_server_name");
+        if (v == null) return null;
+        if (!(v instanceof String s)) throw new BuiltinError("eval_builtin_error", SEND + ": \"tls_server_name\" must be a string");
+        return s.isEmpty() ? null : s;
+    }
+
+    /** The X.509 trust manager among these, or the JDK's default one when there are none. */
+    private static javax.net.ssl.X509TrustManager x509(TrustManager[] managers) throws GeneralSecurityException {
+        if (managers == null) {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init((KeyStore) null);
+            managers = tmf.getTrustManagers();
+        }
+        for (TrustManager tm : managers) if (tm instanceof javax.net.ssl.X509TrustManager x) return x;
+        throw new GeneralSecurityException("no X.509 trust manager");
     }
 
     private static List<X509Certificate> caCerts(String field, String pem) throws GeneralSecurityException {

@@ -59,7 +59,7 @@ final class RegoAst {
         head.put("ref", ref);
         switch (r.kind()) {
             case PARTIAL_SET -> head.put("key", term(r.key()));
-            case PARTIAL_OBJECT -> { head.put("key", term(r.key())); head.put("value", term(r.value())); }
+            case PARTIAL_OBJECT -> { head.put("key", term(r.key())); if (!r.setLeaf()) head.put("value", term(r.value())); }
             case FUNCTION -> {
                 List<Object> args = new ArrayList<>();
                 for (Ast.Term t : r.args()) args.add(term(t));

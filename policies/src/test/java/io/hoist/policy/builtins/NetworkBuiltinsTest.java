@@ -441,4 +441,50 @@ class NetworkBuiltinsTest {
         assertThat(soft.get("error").get("code").asText()).isEqualTo("eval_http_send_internal_error");
     }
 
+
+    @Test
+    void tlsServerNameIsTheNameTheCertificateMustCarryInsteadOfTheUrlsHost() throws Exception {
+        PolicyInstance p = policy(true, true);
+        // the server's certificate names localhost and 127.0.0.1 only
+        String url = "https://127.0.0.1:" + https.getAddress().getPort() + "/secure";
+        Map<String, Object> byIp = Map.of("method", "GET", "url", url, "tls_ca_cert", caPem);
+        assertThat(eval(p, "t/send", Map.of("req", byIp)).get("status_code").asInt()).isEqualTo(200);
+        Map<String, Object> named = Map.of("method", "GET", "url", url, "tls_ca_cert", caPem, "tls_server_name", "localhost");
+        assertThat(eval(p, "t/send", Map.of("req", named)).get("body").get("secure").asBoolean()).isTrue();
+        JsonNode other = eval(p, "t/send", Map.of("req", Map.of("method", "GET", "url", url, "tls_ca_cert", caPem,
+                "tls_server_name", "vcenter.example.test", "raise_error", false)));
+        assertThat(other.get("status_code").asInt()).as("the URL's host is in the certificate, the server name is not").isZero();
+        assertThat(other.get("error").get("message").asText()).contains("tls_server_name vcenter.example.test");
+        JsonNode untrusted = eval(p, "t/send", Map.of("req", Map.of("method", "GET", "url", url,
+                "tls_server_name", "localhost", "raise_error", false)));
+        assertThat(untrusted.get("status_code").asInt()).as("the chain is still checked").isZero();
+        JsonNode skipped = eval(p, "t/send", Map.of("req", Map.of("method", "GET", "url", url,
+                "tls_server_name", "vcenter.example.test", "tls_insecure_skip_verify", true)));
+        assertThat(skipped.get("status_code").asInt()).isEqualTo(200);
+        assertThatThrownBy(() -> eval(p, "t/send", Map.of("req", Map.of("method", "GET", "url", url, "tls_server_name", 7))))
+                .isInstanceOf(PolicyEvaluationException.class).hasMessageContaining("\"tls_server_name\" must be a string");
+    }
+
+    @Test
+    void cacheIgnoredHeadersAreLeftOutOfTheCacheKey() throws Exception {
+        PolicyInstance p = policy(true, true);
+        Map<String, Object> first = Map.of("method", "GET", "url", base + "/count?fresh-ignored", "cache", true,
+                "headers", Map.of("X-Request-Id", "1", "Accept", "application/json"), "cache_ignored_headers", List.of("X-Request-Id"));
+        Map<String, Object> second = Map.of("method", "GET", "url", base + "/count?fresh-ignored", "cache", true,
+                "headers", Map.of("X-Request-Id", "2", "Accept", "application/json"), "cache_ignored_headers", List.of("X-Request-Id"));
+        assertThat(eval(p, "t/send", Map.of("req", first)).get("body").get("hit").asInt()).isEqualTo(1);
+        assertThat(eval(p, "t/send", Map.of("req", second)).get("body").get("hit").asInt()).as("only an ignored header differs").isEqualTo(1);
+        Map<String, Object> otherAccept = Map.of("method", "GET", "url", base + "/count?fresh-ignored", "cache", true,
+                "headers", Map.of("X-Request-Id", "3", "Accept", "text/plain"), "cache_ignored_headers", List.of("X-Request-Id"));
+        assertThat(eval(p, "t/send", Map.of("req", otherAccept)).get("body").get("hit").asInt()).as("a header that counts differs").isEqualTo(2);
+
+        Map<String, Object> kept1 = Map.of("method", "GET", "url", base + "/count?fresh-kept", "cache", true, "headers", Map.of("X-Request-Id", "1"));
+        Map<String, Object> kept2 = Map.of("method", "GET", "url", base + "/count?fresh-kept", "cache", true, "headers", Map.of("X-Request-Id", "2"));
+        eval(p, "t/send", Map.of("req", kept1));
+        assertThat(eval(p, "t/send", Map.of("req", kept2)).get("body").get("hit").asInt()).as("without cache_ignored_headers every header counts").isEqualTo(2);
+
+        assertThatThrownBy(() -> eval(p, "t/send", Map.of("req", Map.of("method", "GET", "url", base + "/echo",
+                "headers", Map.of("A", "b"), "cache_ignored_headers", "A"))))
+                .isInstanceOf(PolicyEvaluationException.class).hasMessageContaining("\"cache_ignored_headers\" must be an array of strings");
+    }
 }

@@ -66,7 +66,8 @@ public final class Ast {
      * One rule definition. path is relative to the package. value is null for "true" rules; key is set for
      * partial rules; args for functions. elseRule chains the else branches. keyPrefix holds the head's terms
      * between path and key when a variable comes before the last position ({@code p[a][b] := v}, OPA's generic
-     * ref heads): the value nests one object per term; it is empty otherwise.
+     * ref heads): the value nests one object per term; it is empty otherwise. A multi-value generic head
+     * ({@code p[q].r contains s}) has the object kind, a key prefix ending at the set's term, key s and no value.
      */
     public record Rule(Pos pos, List<String> path, RuleKind kind, boolean isDefault, List<Term> args, Term key,
                        Term value, List<Expr> body, Rule elseRule, List<Term> keyPrefix) {
@@ -74,6 +75,9 @@ public final class Ast {
                     Term value, List<Expr> body, Rule elseRule) {
             this(pos, path, kind, isDefault, args, key, value, body, elseRule, List.of());
         }
+
+        /** The head names a set inside nested objects: the key is an element of the set at keyPrefix. */
+        public boolean setLeaf() { return kind == RuleKind.PARTIAL_OBJECT && !keyPrefix.isEmpty() && value == null; }
     }
 
     public record Import(Pos pos, Ref path, String alias) {}

@@ -37,7 +37,7 @@ final class CodeGen {
     private final int[] builtinImports;
     final Map<String, Integer> usedBuiltins = new LinkedHashMap<>();
     private final List<Group> cached = new ArrayList<>();
-    private int memberFn = -1, copyObjFn = -1;
+    private int memberFn = -1, copyObjFn = -1, setUnionFn = -1, mergeFn = -1;
     private int hoisted;
 
     /** Per-function compilation state. */
@@ -92,6 +92,15 @@ final class CodeGen {
         copyObjFn = m.declare("rt_obj_copy", new byte[] {I32}, new byte[] {I32});
         defineMember();
         defineCopyObj();
+        setUnionFn = m.declare("rt_set_union", new byte[] {I32, I32}, new byte[] {I32});
+        defineSetUnion();
+        mergeFn = m.declare("rt_merge", new byte[] {I32, I32, I32, I32}, new byte[] {I32});
+        defineMerge();
+    }
+
+    /** Levels of objects a rule group's heads build below their first key (p[q].r := v: 1; p[q] contains r: 0). */
+    private static int headDepth(Group g) {
+        return g.rules.stream().mapToInt(r -> r.keyPrefix().size() - (r.setLeaf() ? 1 : 0)).min().orElse(0);
     }
 
     void defineGroups() {
@@ -220,16 +229,19 @@ final class CodeGen {
     private void insertNested(Fn f, Group g, int cur, List<Term> prefix, int i, Term key, Term value) {
         Code c = f.c;
         if (i == prefix.size()) {
-            eval(f, key, k -> eval(f, value, v -> c.get(cur).get(k).get(v).call(rt.objInsertOnce)));
+            if (value == null) eval(f, key, k -> c.get(cur).get(k).call(rt.setAdd)); // cur is the set leaf
+            else eval(f, key, k -> eval(f, value, v -> c.get(cur).get(k).get(v).call(rt.objInsertOnce)));
             return;
         }
+        // the last prefix term of a multi-value head holds a set, every other one an object
+        boolean set = value == null && i == prefix.size() - 1;
         eval(f, prefix.get(i), kp -> {
             int child = c.i32Local();
             c.get(cur).get(kp).call(rt.get).tee(child).op(I32_EQZ).ifThen();
-            c.i32(4).call(rt.mkObj).set(child);
+            c.i32(4).call(set ? rt.mkSet : rt.mkObj).set(child);
             c.get(cur).get(kp).get(child).call(rt.objInsert);
             c.elseBranch();
-            c.get(child).i32Load(0).i32(Layout.OBJECT).op(I32_NE).ifThen();
+            c.get(child).i32Load(0).i32(set ? Layout.SET : Layout.OBJECT).op(I32_NE).ifThen();
             abort(c, "eval_conflict_error: object keys must be unique (" + g.name() + ")");
             c.end();
             c.end();
@@ -927,8 +939,11 @@ final class CodeGen {
             c.call(child.group != null ? extent(child) : materialize(child)).tee(v).ifThen();
             // the same value from both is no conflict (p[q].r := 0 for q = "a" beside p.a.r := 0)
             int had = c.i32Local();
+            // the rule's own objects (p[q].r beside p.a.s) merge down to its values, where only equal values or
+            // the sets of a multi-value head (p[q] contains r beside p.b contains "foo") go together
             c.get(obj).i32(statics.constant(e.getKey())).call(rt.get).tee(had).ifThen();
-            c.get(had).get(v).call(rt.eq).op(I32_EQZ).ifThen();
+            c.get(had).get(v).i32(headDepth(n.group)).i32(n.group.rules.stream().anyMatch(Rule::setLeaf) ? 1 : 0)
+                    .call(mergeFn).tee(v).op(I32_EQZ).ifThen();
             abort(c, "eval_conflict_error: object keys must be unique (data." + String.join(".", child.path) + ")");
             c.end();
             c.end();
@@ -1280,6 +1295,57 @@ final class CodeGen {
         c.end().end();
         c.i32(0);
         m.define(memberFn, c);
+    }
+
+    /**
+     * merge(a, b, depth, sets): a and b together, or 0 for a conflict. Equal values are one; at depth > 0 two objects
+     * merge key by key one level down; at depth 0 two sets are their union when sets is 1. Neither input changes.
+     */
+    private void defineMerge() {
+        Code c = new Code(I32, I32, I32, I32);
+        int o = c.i32Local(), n = c.i32Local(), i = c.i32Local(), k = c.i32Local(), had = c.i32Local(), mv = c.i32Local();
+        c.get(0).get(1).call(rt.eq).ifThen().get(0).ret().end();
+        c.get(2).op(I32_EQZ).ifThen();
+        c.get(3).get(0).i32Load(0).i32(Layout.SET).op(I32_EQ).op(I32_AND).get(1).i32Load(0).i32(Layout.SET).op(I32_EQ).op(I32_AND)
+                .ifThen().get(0).get(1).call(setUnionFn).ret().end();
+        c.i32(0).ret();
+        c.end();
+        c.get(0).i32Load(0).i32(Layout.OBJECT).op(I32_NE).get(1).i32Load(0).i32(Layout.OBJECT).op(I32_NE).op(I32_OR)
+                .ifThen().i32(0).ret().end();
+        c.get(0).call(copyObjFn).set(o);
+        c.get(1).i32Load(4).set(n);
+        Label exit = c.block();
+        Label top = c.loop();
+        c.get(i).get(n).op(I32_GE_U).brIf(exit);
+        c.get(1).i32Load(12).get(i).i32(3).op(I32_SHL).op(I32_ADD).i32Load(0).set(k);
+        c.get(1).i32Load(12).get(i).i32(3).op(I32_SHL).op(I32_ADD).i32Load(4).set(mv);
+        c.get(o).get(k).call(rt.get).tee(had).ifThen();
+        c.get(had).get(mv).get(2).i32(1).op(I32_SUB).get(3).call(mergeFn).tee(mv).op(I32_EQZ).ifThen().i32(0).ret().end();
+        c.end();
+        c.get(o).get(k).get(mv).call(rt.objInsert);
+        c.get(i).i32(1).op(I32_ADD).set(i).br(top);
+        c.end().end();
+        c.get(o);
+        m.define(mergeFn, c);
+    }
+
+    /** A new set holding the elements of both sets (neither is changed: they may be cached rule values). */
+    private void defineSetUnion() {
+        Code c = new Code(I32, I32);
+        int u = c.i32Local(), n = c.i32Local(), i = c.i32Local();
+        c.get(0).i32Load(4).set(n);
+        c.get(n).get(1).i32Load(4).op(I32_ADD).i32(1).op(I32_ADD).call(rt.mkSet).set(u);
+        c.get(u).i32Load(12).get(0).i32Load(12).get(n).i32(2).op(I32_SHL).memoryCopy();
+        c.get(u).get(n).i32Store(4);
+        c.get(1).i32Load(4).set(n);
+        Label exit = c.block();
+        Label top = c.loop();
+        c.get(i).get(n).op(I32_GE_U).brIf(exit);
+        c.get(u).get(1).i32Load(12).get(i).i32(2).op(I32_SHL).op(I32_ADD).i32Load(0).call(rt.setAdd);
+        c.get(i).i32(1).op(I32_ADD).set(i).br(top);
+        c.end().end();
+        c.get(u);
+        m.define(setUnionFn, c);
     }
 
     private void defineCopyObj() {

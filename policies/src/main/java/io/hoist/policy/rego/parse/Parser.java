@@ -146,9 +146,11 @@ public final class Parser {
             path.add(str); // p["x"] contains r: the set p.x
             key = null;
         }
+        boolean setLeaf = false;
         if (at("contains") && key != null) {
-            throw new RegoSyntaxException(peek().pos(), "rule " + String.join(".", path)
-                    + ": a multi-value rule with a variable in its head before 'contains' (p[q] contains r) is not supported");
+            // p[q].r contains s: an object per head term, the last one holding a set (OPA's generic multi-value head)
+            keyPrefix.add(key);
+            setLeaf = true;
         }
         if (accept("contains")) { key = term(); contains = true; }
         Term value = null;
@@ -174,6 +176,7 @@ public final class Parser {
         if (key != null && value == null && !contains && ifKeyword && !futureKeywords) value = new Scalar(pos, Boolean.TRUE);
         RuleKind kind;
         if (args != null) kind = RuleKind.FUNCTION;
+        else if (setLeaf) kind = RuleKind.PARTIAL_OBJECT;
         else if (key != null) kind = (value == null || contains) ? RuleKind.PARTIAL_SET : RuleKind.PARTIAL_OBJECT;
         else kind = RuleKind.COMPLETE;
         if (body == null) {
