@@ -71,7 +71,7 @@ class OpenstackDiskTest {
         assertThat(vm.memoryBytes()).isEqualTo(2048L * MIB);
         // the boot volume's image properties
         assertThat(vm.firmware()).isEqualTo(Firmware.EFI);
-        assertThat(vm.osType()).isEqualTo("linux");
+        assertThat(vm.osType()).as("os_distro fedora").isEqualTo("fedora");
         assertThat(vm.powerState()).isEqualTo(PowerState.ON);
         assertThat(vm.disks()).extracting(SourceDisk::id).containsExactlyInAnyOrder(
                 bed.volumeId("hoist-vm-volumes-root"), bed.volumeId("hoist-vm-volumes-data"));
