@@ -1,12 +1,7 @@
 package io.hoist.plugin.openstack;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * The guest OS id of a server, from its image's {@code os_distro} and {@code os_version} as MTV's OpenStack builder
@@ -16,7 +11,18 @@ import java.util.Properties;
  * major release only.
  */
 public final class GuestOs {
-    private static final Map<String, String> OS_MAP = load();
+    /**
+     * Guest OS id → KubeVirt preference (kubevirt/common-instancetypes): MTV's names are the preferences' own, but
+     * for {@code opensuse}, which no common preference has.
+     */
+    private static final Map<String, String> OS_MAP = Map.ofEntries(
+            Map.entry("rhel.7", "rhel.7"), Map.entry("rhel.8", "rhel.8"), Map.entry("rhel.9", "rhel.9"),
+            Map.entry("rhel.10", "rhel.10"), Map.entry("centos.stream8", "centos.stream8"),
+            Map.entry("centos.stream9", "centos.stream9"), Map.entry("centos.stream10", "centos.stream10"),
+            Map.entry("fedora", "fedora"), Map.entry("ubuntu", "ubuntu"), Map.entry("opensuse", "opensuse.leap"),
+            Map.entry("windows.10.virtio", "windows.10.virtio"), Map.entry("windows.11.virtio", "windows.11.virtio"),
+            Map.entry("windows.2k12.virtio", "windows.2k12.virtio"), Map.entry("windows.2k16.virtio", "windows.2k16.virtio"),
+            Map.entry("windows.2k19.virtio", "windows.2k19.virtio"), Map.entry("windows.2k22.virtio", "windows.2k22.virtio"));
 
     private GuestOs() {}
 
@@ -39,7 +45,7 @@ public final class GuestOs {
         };
     }
 
-    /** Guest OS id → KubeVirt preference (this plugin's {@code osmap.properties}). */
+    /** Guest OS id → KubeVirt preference; an id without an entry gets no preference (the plan says OsNotMapped). */
     public static Map<String, String> osMap() {
         return OS_MAP;
     }
@@ -66,20 +72,5 @@ public final class GuestOs {
             return "windows.11.virtio";
         }
         return "windows.10.virtio"; // MTV's choice for 10 and anything it does not recognise
-    }
-
-    private static Map<String, String> load() {
-        Properties p = new Properties();
-        try (InputStream in = GuestOs.class.getResourceAsStream("osmap.properties")) {
-            if (in == null) {
-                throw new IllegalStateException("osmap.properties is missing from the openstack plugin's jar");
-            }
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        p.stringPropertyNames().stream().sorted().forEach(k -> out.put(k, p.getProperty(k)));
-        return Map.copyOf(out);
     }
 }

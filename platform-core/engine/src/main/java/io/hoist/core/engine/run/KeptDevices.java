@@ -35,28 +35,23 @@ final class KeptDevices {
                 boot = d;
             }
         }
-        String bus = boot.bus();
-        if (bus == null || bus.isBlank()) {
-            return "virtio";
-        }
-        String kept = BUSES.get(bus.trim().toLowerCase(Locale.ROOT));
-        if (kept == null) {
-            note(notes, new TargetSpecBuilder.Note("DiskBusNotKept", "VM " + vm.name() + " uses disk bus '" + bus
-                    + "', which a KubeVirt VM does not have; its disks use virtio"));
-            return "virtio";
-        }
-        return kept;
+        return kept(boot.bus(), BUSES, vm, "DiskBusNotKept", "disk bus", "its disks", notes);
     }
 
     static String nicModel(SourceVm vm, SourceNic nic, List<TargetSpecBuilder.Note> notes) {
-        String model = nic.model();
-        if (model == null || model.isBlank()) {
+        return kept(nic.model(), NIC_MODELS, vm, "NicModelNotKept", "NIC model", "its NICs", notes);
+    }
+
+    /** The KubeVirt device for the source's value; none named is virtio (Nova's default too). */
+    private static String kept(String value, Map<String, String> devices, SourceVm vm, String noteType, String what,
+                               String whose, List<TargetSpecBuilder.Note> notes) {
+        if (value == null || value.isBlank()) {
             return "virtio";
         }
-        String kept = NIC_MODELS.get(model.trim().toLowerCase(Locale.ROOT));
+        String kept = devices.get(value.trim().toLowerCase(Locale.ROOT));
         if (kept == null) {
-            note(notes, new TargetSpecBuilder.Note("NicModelNotKept", "VM " + vm.name() + " uses NIC model '" + model
-                    + "', which a KubeVirt VM does not have; its NICs use virtio"));
+            note(notes, new TargetSpecBuilder.Note(noteType, "VM " + vm.name() + " uses " + what + " '" + value
+                    + "', which a KubeVirt VM does not have; " + whose + " use virtio"));
             return "virtio";
         }
         return kept;
