@@ -209,7 +209,7 @@ class OpenstackMigrationIT {
         String serverId = bed.serverId(VM);
         for (int attempt = 0; ; attempt++) { // the engine writes the Migration's status concurrently
             ObjectNode m = api.get(ResourceKind.MIGRATION, NS, "cancel-run");
-            m.with("spec").putArray("cancel").addObject().put("id", serverId);
+            m.with("spec").putArray("cancel").addObject().put("name", VM); // the plan names the VM
             try {
                 api.replace(ResourceKind.MIGRATION, NS, "cancel-run", m);
                 break;
