@@ -108,7 +108,7 @@ class OpenstackDiskTest {
      * a slow machine; the end-to-end test copies both volumes): the data volume's first window through the reader
      * the plugin opens, then the whole image once more through a proxy that cuts the download half-way, with the
      * token revoked before that pass (what an expiry does to the token a download carries), byte for byte. Then the
-     * failure path on the same pipeline: the image deleted under the copy makes the next read fail naming the range,
+     * failure path on the same pipeline: the image deleted under the copy makes the next read fail naming the image and Glance's 404,
      * and closing the reader still deletes the volume and snapshot (the {@code @AfterEach} lists none).
      */
     @Test
@@ -142,7 +142,7 @@ class OpenstackDiskTest {
             bed.call("DELETE", 9292, "/v2/images/" + imageId, null);
             ByteBuffer beyondTheFirstWindow = ByteBuffer.allocate(MIB);
             assertThatThrownBy(() -> r.read(896L * MIB, beyondTheFirstWindow)).isInstanceOf(IOException.class)
-                    .hasMessageContaining("Glance download of range " + 896L * MIB);
+                    .hasMessageContaining(imageId).hasMessageContaining("404");
             assertThat(bed.leftovers()).as("the volume and snapshot until the reader closes").isNotEmpty();
         }
         assertThat(host.logLines.toString()).doesNotContain(bed.text("password"));
