@@ -5,6 +5,8 @@ import static io.hoist.it.CrashResumeIT.waitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.cli.client.ApiClient;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.plugin.openstack.testsupport.OpenstackTestbed;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -23,11 +26,22 @@ import org.junit.jupiter.api.io.TempDir;
  * A cold OpenStack migration through the whole platform (a child JVM running {@code hoist serve} with the plugin
  * jars of dist/plugins): the real OpenStack of testbeds/openstack as the source, the KubeVirt folder as the
  * destination. The server boots from a Cinder volume and has a second one attached, each holding known bytes
- * written through its file on the NFS share; two NICs on two Neutron networks.
+ * written through its file on the NFS share; two NICs on two Neutron networks. A first Migration of the same plan is
+ * canceled once the pipeline has made its first temporary object: nothing temporary is left and the server runs
+ * again; a second Migration then copies the VM.
  */
 class OpenstackMigrationIT {
     static final String NS = "openstack-cold";
     static final String VM = "hoist-vm-volumes";
+    static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The boot volume's image properties for this test: the testbed's (virtio, fedora) are what the engine would
+     * choose anyway, so these show that the source's choices reach the target. Restored afterwards.
+     */
+    static final Map<String, String> IMAGE_PROPERTIES = Map.of("hw_disk_bus", "scsi", "hw_vif_model", "e1000e",
+            "os_distro", "rhel", "os_version", "9.2");
+    static final Map<String, String> TESTBED_PROPERTIES = Map.of("hw_disk_bus", "virtio", "hw_vif_model", "virtio",
+            "os_distro", "fedora");
 
     @Test
     void aVolumeBackedServerMigratesByteForByteWithItsMacsFlavorAndImageProperties(@TempDir Path tmp) throws Exception {
@@ -51,11 +65,13 @@ class OpenstackMigrationIT {
         assertThat(macs).hasSize(2);
 
         Path target = Files.createDirectories(tmp.resolve("target"));
+        imageMetadata(bed, IMAGE_PROPERTIES, null);
         CrashResumeIT.Child child = CrashResumeIT.Child.start(tmp.resolve("data"), CrashResumeIT.freePort());
         try {
             migrate(child.client(), bed, target);
         } finally {
             child.kill();
+            imageMetadata(bed, TESTBED_PROPERTIES, "os_version");
             // the engine leaves a migrated source off (as MTV does); later tests expect it running
             startServer(bed);
         }
@@ -77,6 +93,10 @@ class OpenstackMigrationIT {
         // flavor hoist.medium (hw:cpu_sockets 1, hw:cpu_cores 2, 2048 MiB) and the boot volume's image properties
         assertThat(manifest).containsPattern("sockets: 1").containsPattern("cores: 2").contains("2Gi");
         assertThat(manifest).as("hw_firmware_type uefi").contains("efi");
+        // hw_disk_bus, hw_vif_model and os_distro/os_version: the guest already runs on KVM with these
+        assertThat(manifest).as("hw_disk_bus scsi").contains("bus: scsi").doesNotContain("bus: virtio", "bus: sata");
+        assertThat(manifest).as("hw_vif_model e1000e").contains("model: e1000e").doesNotContain("model: virtio");
+        assertThat(manifest).as("os_distro rhel, os_version 9.2").containsPattern("preference:\\s+(kind: \\S+\\s+)?name: rhel\\.9\\b");
         assertThat(bed.leftovers()).as("temporary snapshots, volumes and images").isEmpty();
     }
 
@@ -141,13 +161,14 @@ class OpenstackMigrationIT {
                 """.formatted(NS, nets.path("hoist-private").asText(), types.path("nfs1").asText(),
                 types.path("nfs-gold").asText(), VM));
         waitTrue(api, ResourceKind.PLAN, NS, "cold", "Ready", 300);
+        cancelOnceTheFirstTemporaryObjectExists(api, bed);
         apply(api, NS, """
                 apiVersion: forklift.konveyor.io/v1beta1
                 kind: Migration
                 metadata: {name: cold-run, namespace: %1$s}
                 spec: {plan: {name: cold, namespace: %1$s}}
                 """.formatted(NS));
-        JsonNode plan = VsphereColdMigrationIT.waitTrueOrFailed(api, NS, "cold", 2400);
+        JsonNode plan = waitVm(api, "Succeeded", 2400);
         int checked = 0;
         for (JsonNode vm : plan.path("status").path("migration").path("vms")) {
             for (JsonNode step : vm.path("pipeline")) {
@@ -164,6 +185,88 @@ class OpenstackMigrationIT {
         assertThat(checked).as("disk copies with checksums: " + plan.path("status")).isEqualTo(2);
         assertThat(bed.call("GET", 8774, "/v2.1/servers/" + bed.serverId(VM), null).path("server").path("status").asText())
                 .as("the source was stopped for the cold copy").isEqualTo("SHUTOFF");
+    }
+
+    /**
+     * Issue 17 item 4's cancel path: a Migration canceled while its pipeline holds a temporary snapshot, volume or
+     * image (the first exists a few seconds after the server is off) ends Canceled with none of them left, and the
+     * engine starts the server it stopped.
+     */
+    private static void cancelOnceTheFirstTemporaryObjectExists(ApiClient api, OpenstackTestbed bed) throws Exception {
+        apply(api, NS, """
+                apiVersion: forklift.konveyor.io/v1beta1
+                kind: Migration
+                metadata: {name: cancel-run, namespace: %1$s}
+                spec: {plan: {name: cold, namespace: %1$s}}
+                """.formatted(NS));
+        long end = System.nanoTime() + 900_000_000_000L;
+        List<String> made;
+        while ((made = bed.leftovers()).isEmpty()) {
+            assertThat(System.nanoTime()).as("a temporary object of the copy: " + api.get(ResourceKind.PLAN, NS, "cold")
+                    .path("status")).isLessThan(end);
+            Thread.sleep(500);
+        }
+        String serverId = bed.serverId(VM);
+        for (int attempt = 0; ; attempt++) { // the engine writes the Migration's status concurrently
+            ObjectNode m = api.get(ResourceKind.MIGRATION, NS, "cancel-run");
+            m.with("spec").putArray("cancel").addObject().put("name", VM); // the plan names the VM
+            try {
+                api.replace(ResourceKind.MIGRATION, NS, "cancel-run", m);
+                break;
+            } catch (RuntimeException conflict) {
+                assertThat(attempt).as("cancel: " + conflict.getMessage()).isLessThan(20);
+                Thread.sleep(200);
+            }
+        }
+        JsonNode plan = waitVm(api, "Canceled", 900);
+        // Nova and Cinder finish deletes and starts in their own time: wait for them, boundedly
+        long settled = System.nanoTime() + 300_000_000_000L;
+        List<String> left;
+        while (!(left = bed.leftovers()).isEmpty()
+                || !"ACTIVE".equals(bed.call("GET", 8774, "/v2.1/servers/" + serverId, null).path("server").path("status").asText())) {
+            if (System.nanoTime() > settled) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        assertThat(left).as("temporary objects after the cancel (" + made + " existed)").isEmpty();
+        assertThat(bed.call("GET", 8774, "/v2.1/servers/" + serverId, null).path("server").path("status").asText())
+                .as("the source restored to its power state: " + plan.path("status").path("migration")).isEqualTo("ACTIVE");
+    }
+
+    /**
+     * The plan once its migration is over with the VM's condition {@code type} True; fails at once when the VM ended
+     * Failed (or Succeeded while a cancel was awaited). The first Migration's Canceled does not end the second.
+     */
+    private static JsonNode waitVm(ApiClient api, String type, int seconds) throws InterruptedException {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        while (true) {
+            JsonNode plan = api.get(ResourceKind.PLAN, NS, "cold");
+            JsonNode migration = plan.path("status").path("migration");
+            for (JsonNode vm : migration.path("vms")) {
+                for (JsonNode c : vm.path("conditions")) {
+                    if (!"True".equals(c.path("status").asText()) || !migration.has("completed")) {
+                        continue;
+                    }
+                    String ended = c.path("type").asText();
+                    if (type.equals(ended)) {
+                        return plan;
+                    }
+                    assertThat(ended).as("how the VM ended: " + plan.path("status")).isNotIn("Failed", "Succeeded");
+                }
+            }
+            assertThat(System.nanoTime()).as("VM " + type + " in time: " + plan.path("status")).isLessThan(end);
+            Thread.sleep(500);
+        }
+    }
+
+    /** Sets the boot volume's image metadata (what a volume-backed server's image properties are) and unsets a key. */
+    private static void imageMetadata(OpenstackTestbed bed, Map<String, String> set, String unset) throws Exception {
+        String path = bed.cinder("/volumes/" + bed.volumeId("hoist-vm-volumes-root") + "/action");
+        bed.call("POST", 8776, path, JSON.writeValueAsString(Map.of("os-set_image_metadata", Map.of("metadata", set))));
+        if (unset != null) {
+            bed.call("POST", 8776, path, JSON.writeValueAsString(Map.of("os-unset_image_metadata", Map.of("key", unset))));
+        }
     }
 
     /**

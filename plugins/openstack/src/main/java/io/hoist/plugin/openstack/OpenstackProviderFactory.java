@@ -5,19 +5,28 @@ import io.hoist.api.host.HostContext;
 import io.hoist.api.provider.ChecksProviderSpec;
 import io.hoist.api.provider.ConfigProperty;
 import io.hoist.api.provider.FieldError;
+import io.hoist.api.provider.KeepsGuestDevices;
 import io.hoist.api.provider.ProviderSpec;
 import io.hoist.api.provider.ConfigProperty.Where;
 import io.hoist.api.provider.ProviderConfig;
+import io.hoist.api.provider.ShipsOsMap;
 import io.hoist.api.provider.SourceProviderFactory;
 import io.hoist.api.source.SourceProvider;
 import io.hoist.api.validation.ShipsValidationRules;
 import io.hoist.api.validation.ValidationRules;
 import java.util.List;
+import java.util.Map;
 import org.pf4j.Extension;
 
-/** Makes {@code type: openstack} Providers (a Keystone v3 endpoint and a project) migration sources. */
+/**
+ * Makes {@code type: openstack} Providers (a Keystone v3 endpoint and a project) migration sources. Their guests
+ * already run on KVM: the target keeps the bus and NIC model of the image's {@code hw_disk_bus} and
+ * {@code hw_vif_model} ({@link KeepsGuestDevices}), and gets the preference of its {@code os_distro}/{@code os_version}
+ * ({@link ShipsOsMap}, {@link GuestOs}).
+ */
 @Extension
-public final class OpenstackProviderFactory implements SourceProviderFactory, ChecksProviderSpec, ShipsValidationRules {
+public final class OpenstackProviderFactory implements SourceProviderFactory, ChecksProviderSpec, ShipsValidationRules,
+        KeepsGuestDevices, ShipsOsMap {
     @Override
     public String type() {
         return "openstack";
@@ -68,5 +77,10 @@ public final class OpenstackProviderFactory implements SourceProviderFactory, Ch
     @Override
     public ValidationRules validationRules() {
         return new ValidationRules("openstack", "rules/openstack", List.of("rules_version.rego", "validate.rego", "vm.rego"));
+    }
+
+    @Override
+    public Map<String, String> defaultOsMap() {
+        return GuestOs.osMap();
     }
 }

@@ -285,7 +285,16 @@ public final class OpenstackSource implements SourceProvider, WatchesInventory {
         }
         return new SourceVm(id, s.path("name").asText(), sockets, cores, threads, ramMiB << 20, firmware, secureBoot,
                 power(s.path("status").asText()), s.path("OS-EXT-SRV-ATTR:host").asText(null),
-                props.get("os_type"), disks, nics);
+                osType(props), disks, nics);
+    }
+
+    /**
+     * The guest OS id the OS map turns into a preference: from {@code os_distro}/{@code os_version} as MTV does;
+     * else the image's bare {@code os_type} ({@code linux}, {@code windows}), which maps to no preference.
+     */
+    static String osType(Map<String, String> imageProperties) {
+        String id = GuestOs.id(imageProperties.get("os_distro"), imageProperties.get("os_version"));
+        return id != null ? id : imageProperties.get("os_type");
     }
 
     /** The disk id of an image-backed server's root disk (read through a server snapshot image). */

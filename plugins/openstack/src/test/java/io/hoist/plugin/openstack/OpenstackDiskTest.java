@@ -71,7 +71,7 @@ class OpenstackDiskTest {
         assertThat(vm.memoryBytes()).isEqualTo(2048L * MIB);
         // the boot volume's image properties
         assertThat(vm.firmware()).isEqualTo(Firmware.EFI);
-        assertThat(vm.osType()).isEqualTo("linux");
+        assertThat(vm.osType()).as("os_distro fedora").isEqualTo("fedora");
         assertThat(vm.powerState()).isEqualTo(PowerState.ON);
         assertThat(vm.disks()).extracting(SourceDisk::id).containsExactlyInAnyOrder(
                 bed.volumeId("hoist-vm-volumes-root"), bed.volumeId("hoist-vm-volumes-data"));
@@ -107,10 +107,12 @@ class OpenstackDiskTest {
      * One snapshot → volume → image pipeline for the whole class (each costs a 1 GiB snapshot, volume and image on
      * a slow machine; the end-to-end test copies both volumes): the data volume's first window through the reader
      * the plugin opens, then the whole image once more through a proxy that cuts the download half-way, with the
-     * token revoked before that pass (what an expiry does to the token a download carries), byte for byte.
+     * token revoked before that pass (what an expiry does to the token a download carries), byte for byte. Then the
+     * failure path on the same pipeline: the image deleted under the copy makes the next read fail naming the image and Glance's 404,
+     * and closing the reader still deletes the volume and snapshot (the {@code @AfterEach} lists none).
      */
     @Test
-    void copiesAVolumeByteForByteThroughGlanceAcrossARevokedTokenAndACutDownload() throws Exception {
+    void copiesAVolumeByteForByteThroughGlanceAcrossARevokedTokenAndACutDownloadAndCleansUpAfterAFailure() throws Exception {
         SourceVm vm = vm("hoist-vm-volumes");
         Random random = new Random(17);
         byte[] head = new byte[3 * MIB + 123];
@@ -137,6 +139,11 @@ class OpenstackDiskTest {
                 assertThat(viaProxy.reopened()).as("once for the revoked token, once for the cut").isEqualTo(2);
                 assertThat(viaProxy.requests()).as("16 windows of 64 MiB, the cut one asked for again").isEqualTo(16);
             }
+            bed.call("DELETE", 9292, "/v2/images/" + imageId, null);
+            ByteBuffer beyondTheFirstWindow = ByteBuffer.allocate(MIB);
+            assertThatThrownBy(() -> r.read(896L * MIB, beyondTheFirstWindow)).isInstanceOf(IOException.class)
+                    .hasMessageContaining(imageId).hasMessageContaining("404");
+            assertThat(bed.leftovers()).as("the volume and snapshot until the reader closes").isNotEmpty();
         }
         assertThat(host.logLines.toString()).doesNotContain(bed.text("password"));
     }

@@ -58,7 +58,7 @@ public final class PlanController {
         this.inventory = inventory;
         this.lookups = lookups;
         this.placements = placements;
-        this.targets = new TargetContexts(store);
+        this.targets = new TargetContexts(store, extensions);
     }
 
     /** The plan's own disk cap ({@code hoist.io/max-inflight-disks}), 0 when none (admission refuses a non-number). */

@@ -19,7 +19,8 @@ import java.util.Properties;
  * MTV's OS maps: a source's guest OS id → the KubeVirt preference of the target. The ConfigMap the ForkliftController
  * names ({@code vsphere_osmap_configmap_name}, {@code ovirt_osmap_configmap_name}; MTV's defaults
  * {@code forklift-vsphere-osmap}, {@code forklift-ovirt-osmap}) in the ForkliftController's namespace wins; without
- * it, MTV's own default map for the type. Other source types have no OS map.
+ * it, MTV's own default map for the type. Any other source type uses the map its plugin ships
+ * ({@link io.hoist.api.provider.ShipsOsMap}; MTV names no ConfigMap for those), else none.
  */
 public final class OsMaps {
     /** The map to use, and why it is not the one the settings name (a named ConfigMap that does not exist). */
@@ -31,9 +32,16 @@ public final class OsMaps {
     private OsMaps() {}
 
     public static Resolved forType(ResourceStore store, String providerType) {
+        return forType(store, providerType, Map.of());
+    }
+
+    /**
+     * @param shipped the map the source type's plugin ships, used when the engine has none of its own for the type
+     */
+    public static Resolved forType(ResourceStore store, String providerType, Map<String, String> shipped) {
         Map<String, String> fallback = DEFAULTS.get(providerType);
         if (fallback == null) {
-            return new Resolved(Map.of(), Optional.empty());
+            return new Resolved(shipped == null ? Map.of() : Map.copyOf(shipped), Optional.empty());
         }
         List<ObjectNode> controllers = store.list(ResourceKind.FORKLIFT_CONTROLLER, null);
         ObjectNode controller = controllers.isEmpty() ? null : controllers.get(0);

@@ -1,35 +1,62 @@
 package io.hoist.core.engine.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hoist.api.provider.KeepsGuestDevices;
+import io.hoist.api.provider.ShipsOsMap;
+import io.hoist.api.provider.SourceProviderFactory;
+import io.hoist.core.engine.runtime.Extensions;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.core.model.resource.ControllerSettings;
 import io.hoist.core.store.ResourceStore;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The store-backed part of a {@link TargetSpecBuilder.Context}: the source type's OS map and the ForkliftController's
- * {@code controller_transfer_network}, read at each use (settings are live). Plan validation and VM runs build their
- * contexts here, so both decide the same target.
+ * {@code controller_transfer_network}, read at each use (settings are live), and what the source type's plugin says
+ * of its guests ({@link ShipsOsMap}, {@link KeepsGuestDevices}). Plan validation and VM runs build their contexts
+ * here, so both decide the same target.
  */
 public final class TargetContexts {
     private final ResourceStore store;
+    private final Extensions extensions;
 
-    public TargetContexts(ResourceStore store) {
+    public TargetContexts(ResourceStore store, Extensions extensions) {
         this.store = store;
+        this.extensions = extensions;
     }
 
     public TargetSpecBuilder.Context context(String sourceProviderUid, String sourceProviderType, String targetName,
                                              Set<String> copiedElsewhere) {
-        OsMaps.Resolved os = OsMaps.forType(store, sourceProviderType);
+        Optional<SourceProviderFactory> factory = factory(sourceProviderType);
+        OsMaps.Resolved os = OsMaps.forType(store, sourceProviderType, shippedOsMap(factory));
         return new TargetSpecBuilder.Context(sourceProviderUid, sourceProviderType, os.map(),
-                settings().transferNetwork().orElse(null), targetName, copiedElsewhere);
+                settings().transferNetwork().orElse(null), targetName, copiedElsewhere,
+                factory.filter(KeepsGuestDevices.class::isInstance).isPresent());
     }
 
     /** Why the OS map in use is not the one the settings name, if so (a plan Warn condition). */
     public Optional<String> osMapProblem(String sourceProviderType) {
-        return OsMaps.forType(store, sourceProviderType).problem();
+        return OsMaps.forType(store, sourceProviderType, shippedOsMap(factory(sourceProviderType))).problem();
+    }
+
+    private Optional<SourceProviderFactory> factory(String type) {
+        return extensions == null || type == null ? Optional.empty()
+                : extensions.sourceFactories().stream().filter(f -> type.equals(f.type())).findFirst();
+    }
+
+    private Map<String, String> shippedOsMap(Optional<SourceProviderFactory> factory) {
+        if (factory.isEmpty() || !(factory.get() instanceof ShipsOsMap ships)) {
+            return Map.of();
+        }
+        try {
+            return extensions.call(ships, ships::defaultOsMap);
+        } catch (Exception e) {
+            throw new IllegalStateException("the " + factory.get().type() + " plugin's OS map could not be read: "
+                    + e.getMessage(), e);
+        }
     }
 
     public ControllerSettings settings() {

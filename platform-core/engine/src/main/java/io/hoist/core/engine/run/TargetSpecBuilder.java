@@ -75,14 +75,23 @@ public final class TargetSpecBuilder {
      * @param controllerTransferNetwork {@code controller_transfer_network}, the default transfer network, or null
      * @param targetName         the name chosen for this VM earlier (a collision suffix), or null to derive it
      * @param copiedElsewhere    share ids of this VM's shared disks another VM copies (this VM attaches them)
+     * @param keepSourceDevices  the source's guests already run on KVM ({@link io.hoist.api.provider.KeepsGuestDevices}):
+     *                           the target keeps the source's disk bus and NIC models
      */
     public record Context(String sourceProviderUid, String sourceProviderType, Map<String, String> osMap,
-                          String controllerTransferNetwork, String targetName, Set<String> copiedElsewhere) {
+                          String controllerTransferNetwork, String targetName, Set<String> copiedElsewhere,
+                          boolean keepSourceDevices) {
         public static final Context NONE = new Context(null, null, Map.of(), null, null, Set.of());
 
         public Context {
             osMap = osMap == null ? Map.of() : Map.copyOf(osMap);
             copiedElsewhere = copiedElsewhere == null ? Set.of() : Set.copyOf(copiedElsewhere);
+        }
+
+        /** A context for a source whose guests get the engine's devices. */
+        public Context(String sourceProviderUid, String sourceProviderType, Map<String, String> osMap,
+                       String controllerTransferNetwork, String targetName, Set<String> copiedElsewhere) {
+            this(sourceProviderUid, sourceProviderType, osMap, controllerTransferNetwork, targetName, copiedElsewhere, false);
         }
     }
 
@@ -108,9 +117,15 @@ public final class TargetSpecBuilder {
         }
         boolean kubevirtSource = Provider.TYPE_OPENSHIFT.equals(ctx.sourceProviderType());
         boolean compat = spec.compatibilityDevices();
+        if (ctx.keepSourceDevices() && Boolean.TRUE.equals(spec.useCompatibilityMode) && spec.skipGuestConversionOrDefault()) {
+            notes.add(new Note("CompatibilityModeNotApplied", "useCompatibilityMode: VM " + vm.name() + " already runs on KVM"
+                    + " and keeps its source's disk bus and NIC models; the compatibility-mode devices are not used"));
+        }
+        String diskBus = ctx.keepSourceDevices() ? KeptDevices.diskBus(vm, notes) : compat ? "sata" : "virtio";
 
         List<TargetDisk> disks = disks(vm, plan, planVm, storageMap, ctx, targetName, kubevirtSource, notes);
-        List<TargetNic> nics = nics(vm, spec, planVm, networkMap, compat);
+        List<TargetNic> nics = nics(vm, spec, planVm, networkMap, ctx.keepSourceDevices()
+                ? nic -> KeptDevices.nicModel(vm, nic, notes) : nic -> compat ? "e1000e" : "virtio");
 
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(LABEL_PLAN, planUid);
@@ -144,7 +159,7 @@ public final class TargetSpecBuilder {
         return new Built(new TargetVmSpec(targetNamespace, targetName,
                 vm.id(), vm.name(), Math.max(1, vm.sockets()), Math.max(1, vm.coresPerSocket()),
                 Math.max(1, vm.threadsPerCore()), vm.memoryBytes(), vm.firmware(), vm.secureBoot(),
-                preserveCpu, preserveCpu ? blankToNull(vm.cpuModel()) : null, compat ? "sata" : "virtio",
+                preserveCpu, preserveCpu ? blankToNull(vm.cpuModel()) : null, diskBus,
                 runs ? "Always" : "Halted", disks, nics, labels, annotations, transferNetwork,
                 placement(spec, targetName), identity(vm, spec, planVm, compat), flavor(vm, instanceType, ctx, notes)),
                 List.copyOf(notes));
@@ -266,8 +281,8 @@ public final class TargetSpecBuilder {
 
     // ---- NICs
 
-    private static List<TargetNic> nics(SourceVm vm, Plan.Spec spec, Plan.Vm planVm, NetworkMap networkMap, boolean compat)
-            throws SpecException {
+    private static List<TargetNic> nics(SourceVm vm, Plan.Spec spec, Plan.Vm planVm, NetworkMap networkMap,
+                                        java.util.function.Function<SourceNic, String> model) throws SpecException {
         List<TargetNic> nics = new ArrayList<>();
         String netTemplate = NameTemplates.effective(spec, planVm, NameTemplates.Kind.NETWORK).orElse(null);
         List<String> unmappedNets = new ArrayList<>();
@@ -289,7 +304,7 @@ public final class TargetSpecBuilder {
             String name = netTemplate == null ? "net-" + index
                     : render(netTemplate, NameTemplates.networkData(type, nadName, nadNamespace, index), "networkNameTemplate", vm, false);
             nics.add(new TargetNic(name, nic.mac(), type, multus ? nadNamespace + "/" + nadName : null,
-                    compat ? "e1000e" : "virtio"));
+                    model.apply(nic)));
             index++;
         }
         if (!unmappedNets.isEmpty()) {

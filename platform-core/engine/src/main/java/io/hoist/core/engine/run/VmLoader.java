@@ -44,7 +44,7 @@ public final class VmLoader {
         this.mapper = mapper;
         this.providers = providers;
         this.status = status;
-        this.contexts = new TargetContexts(store);
+        this.contexts = new TargetContexts(store, providers.extensions());
     }
 
     /** The status editor of a VM that could not be loaded (its failure is still recorded on it). */

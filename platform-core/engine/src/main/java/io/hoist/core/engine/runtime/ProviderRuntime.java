@@ -60,6 +60,11 @@ public final class ProviderRuntime implements AutoCloseable {
         return services;
     }
 
+    /** The extensions providers are made by (the engine asks their factories what they say of their guests). */
+    public Extensions extensions() {
+        return extensions;
+    }
+
     /** Routes every provider's {@link io.hoist.api.host.HostContext#sourceVmChanges()} reports to {@code sink}. */
     public void onSourceVmChange(java.util.function.BiConsumer<ProviderConfig, io.hoist.api.source.SourceVmChange> sink) {
         this.vmChanges = Objects.requireNonNull(sink);

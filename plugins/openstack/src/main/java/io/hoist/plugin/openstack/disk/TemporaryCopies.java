@@ -161,6 +161,7 @@ public final class TemporaryCopies {
     }
 
     private void deleteVolume(String id) {
+        awaitSettled("volume " + id, () -> session.json("volumev3", "/volumes/" + id), "volume");
         session.call("delete volume " + id, os -> {
             ActionResponse r = os.blockStorage().volumes().delete(id);
             return r.getCode() == 404 ? ActionResponse.actionSuccess() : r;
@@ -169,6 +170,7 @@ public final class TemporaryCopies {
     }
 
     private void deleteSnapshot(String id) {
+        awaitSettled("snapshot " + id, () -> session.json("volumev3", "/snapshots/" + id), "snapshot");
         session.call("delete snapshot " + id, os -> {
             ActionResponse r = os.blockStorage().snapshots().delete(id);
             return r.getCode() == 404 ? ActionResponse.actionSuccess() : r;
@@ -188,6 +190,22 @@ public final class TemporaryCopies {
                 throw new HoistException(HoistException.Type.UNAVAILABLE, "TemporaryCopyFailed", what + " went to " + status);
             }
             pause(what, deadline);
+        }
+    }
+
+    /**
+     * Waits until Cinder has finished making or changing the object: a snapshot or volume deleted while still
+     * {@code creating} (a cancel right after it was asked for) goes to {@code error_deleting} and stays.
+     */
+    private void awaitSettled(String what, Supplier<JsonNode> get, String key) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            JsonNode n = get.get();
+            String status = n == null ? "missing" : n.path(key).path("status").asText();
+            if (!List.of("creating", "downloading", "uploading", "attaching", "detaching", "backing-up").contains(status)) {
+                return;
+            }
+            pause(what + " still " + status + " before its deletion", deadline);
         }
     }
 
