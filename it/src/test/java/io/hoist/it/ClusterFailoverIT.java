@@ -6,13 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hoist.cli.client.ApiClient;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.core.store.postgresql.LeaderLease;
-import io.hoist.core.store.postgresql.PostgresLocation;
 import io.hoist.core.store.postgresql.PostgresResourceStore;
-import io.hoist.testkit.postgresql.PostgresTestServer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,25 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterFailoverIT {
     @Test
     void theFollowerTakesOverWhenTheLeaderIsKilled(@TempDir Path tmp) throws Exception {
-        List<CrashResumeIT.Child> children = new ArrayList<>();
-        try (PostgresTestServer pg = PostgresTestServer.create()) {
-            String url = pg.newDatabase();
-            Map<String, String> env = Map.of("PGPASSWORD", pg.password());
-            int hzA = CrashResumeIT.freePort();
-            int hzB = CrashResumeIT.freePort();
-            String members = "127.0.0.1:" + hzA + ",127.0.0.1:" + hzB;
-            CrashResumeIT.Child a = CrashResumeIT.Child.start(tmp.resolve("node-a"), CrashResumeIT.freePort(), env,
-                    List.of("--store", url, "--cluster", "--cluster-port", Integer.toString(hzA),
-                            "--cluster-members", members, "--node-name", "node-a", "--node-labels", "zone=a"));
-            children.add(a);
-            CrashResumeIT.Child b = CrashResumeIT.Child.start(tmp.resolve("node-b"), CrashResumeIT.freePort(), env,
-                    List.of("--store", url, "--cluster", "--cluster-port", Integer.toString(hzB),
-                            "--cluster-members", members, "--node-name", "node-b", "--node-labels", "zone=b"));
-            children.add(b);
-
-            try (PostgresResourceStore store = PostgresResourceStore.open(PostgresLocation.parse(url, env))) {
+        try (ClusterTestNodes nodes = ClusterTestNodes.start(tmp,
+                name -> List.of("--node-labels", "zone=" + name.substring(name.length() - 1)))) {
+            CrashResumeIT.Child a = nodes.a;
+            CrashResumeIT.Child b = nodes.b;
+            try (PostgresResourceStore store = nodes.openStore()) {
                 LeaderLease lease = new LeaderLease(store, "this-test"); // reads the row only: never acquires
-                LeaderLease.State first = awaitLease(lease, s -> s.valid() && !s.holder().isEmpty());
+                LeaderLease.State first = ClusterTestNodes.awaitLease(lease, s -> s.valid() && !s.holder().isEmpty());
                 assertThat(first.holder()).isIn("node-a", "node-b");
                 CrashResumeIT.Child leader = first.holder().equals("node-a") ? a : b;
                 CrashResumeIT.Child follower = leader == a ? b : a;
@@ -58,7 +42,7 @@ class ClusterFailoverIT {
 
                 long killedAt = System.nanoTime();
                 leader.kill();
-                LeaderLease.State next = awaitLease(lease, s -> s.valid() && s.holder().equals(survivor));
+                LeaderLease.State next = ClusterTestNodes.awaitLease(lease, s -> s.valid() && s.holder().equals(survivor));
                 long tookOverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
                 assertThat(next.term()).isGreaterThan(first.term());
                 System.out.println("ClusterFailoverIT: " + survivor + " leads (term " + next.term() + ") "
@@ -69,10 +53,6 @@ class ClusterFailoverIT {
                 // what the killed leader stored is still there
                 assertThat(viaFollower.get(ResourceKind.PLAN, "wave", "before-failover").path("metadata").path("uid").asText())
                         .isEqualTo(reconciled.path("metadata").path("uid").asText());
-            }
-        } finally {
-            for (CrashResumeIT.Child c : children) {
-                c.kill();
             }
         }
     }
@@ -103,18 +83,5 @@ class ClusterFailoverIT {
             Thread.sleep(300);
         }
         throw new AssertionError("plan " + name + " was not reconciled within 3 minutes: " + plan.path("status"));
-    }
-
-    private static LeaderLease.State awaitLease(LeaderLease lease, java.util.function.Predicate<LeaderLease.State> wanted)
-            throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        LeaderLease.State s = lease.current();
-        while (!wanted.test(s)) {
-            assertThat(System.nanoTime()).as("leader lease reached the expected state within 3 minutes; last: " + s)
-                    .isLessThan(end);
-            Thread.sleep(200);
-            s = lease.current();
-        }
-        return s;
     }
 }

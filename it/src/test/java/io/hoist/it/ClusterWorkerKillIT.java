@@ -5,19 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hoist.cli.client.ApiClient;
 import io.hoist.core.model.ResourceKind;
-import io.hoist.core.store.postgresql.LeaderLease;
-import io.hoist.core.store.postgresql.PostgresLocation;
-import io.hoist.core.store.postgresql.PostgresResourceStore;
-import io.hoist.testkit.postgresql.PostgresTestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,46 +28,15 @@ class ClusterWorkerKillIT {
 
     @Test
     void aWorkerKilledMidCopyHasItsVmsFinishedByAnotherNode(@TempDir Path tmp) throws Exception {
-        Path ovaDir = Files.createDirectories(tmp.resolve("ova"));
         Path target = Files.createDirectories(tmp.resolve("target"));
-        List<String> names = new ArrayList<>();
-        List<String> expected = new ArrayList<>();
-        for (int i = 0; i < VMS; i++) {
-            String name = "spread-vm-" + i;
-            Path ova = Appliances.build(ovaDir, name, 48, SEED + i, String.format("00:50:56:8a:20:%02x", i));
-            names.add(name);
-            expected.add(Appliances.rawSha256(ova, name, tmp.resolve("work")));
-        }
-        List<CrashResumeIT.Child> children = new ArrayList<>();
-        try (PostgresTestServer pg = PostgresTestServer.create()) {
-            String url = pg.newDatabase();
-            Map<String, String> env = Map.of("PGPASSWORD", pg.password());
-            int hzA = CrashResumeIT.freePort();
-            int hzB = CrashResumeIT.freePort();
-            String members = "127.0.0.1:" + hzA + ",127.0.0.1:" + hzB;
-            CrashResumeIT.Child a = node(tmp, "node-a", hzA, members, url, env);
-            children.add(a);
-            CrashResumeIT.Child b = node(tmp, "node-b", hzB, members, url, env);
-            children.add(b);
-
-            String leaderName;
-            try (PostgresResourceStore store = PostgresResourceStore.open(PostgresLocation.parse(url, env))) {
-                LeaderLease lease = new LeaderLease(store, "this-test"); // reads the row only
-                LeaderLease.State s = lease.current();
-                long end = System.nanoTime() + 180_000_000_000L;
-                while (!(s.valid() && !s.holder().isEmpty())) {
-                    assertThat(System.nanoTime()).as("a leader within 3 minutes").isLessThan(end);
-                    Thread.sleep(200);
-                    s = lease.current();
-                }
-                leaderName = s.holder();
-            }
-            CrashResumeIT.Child leader = leaderName.equals("node-a") ? a : b;
-            CrashResumeIT.Child worker = leader == a ? b : a;
-            String workerName = leader == a ? "node-b" : "node-a";
-            ApiClient api = leader.client();
+        MigrationSetup.OvaVms vms = MigrationSetup.OvaVms.build(tmp, "spread-vm", VMS, SEED, 0x20);
+        try (ClusterTestNodes nodes = ClusterTestNodes.start(tmp, name -> NODE_CAPACITY)) {
+            String leaderName = nodes.leaderName();
+            String workerName = ClusterTestNodes.other(leaderName);
+            CrashResumeIT.Child worker = nodes.node(workerName);
+            ApiClient api = nodes.node(leaderName).client();
             String ns = "spread";
-            MigrationSetup.ovaToFolder(api, ns, ovaDir, target, "spread", names);
+            MigrationSetup.ovaToFolder(api, ns, vms.dir(), target, "spread", vms.names());
 
             // both nodes run VMs; the worker is killed while one of its VMs copies
             long end = System.nanoTime() + 300_000_000_000L;
@@ -112,33 +75,12 @@ class ClusterWorkerKillIT {
             for (String vm : workersVms) {
                 assertThat(placedAtEnd.get(vm)).as("node of " + vm + " after its worker was killed").isEqualTo(leaderName);
             }
-            try (Stream<Path> dirs = Files.list(target.resolve("migrated"))) {
-                assertThat(dirs.count()).as("one target VM per source VM").isEqualTo(VMS);
-            }
-            for (int i = 0; i < VMS; i++) {
-                Path vmDir = target.resolve("migrated").resolve(names.get(i));
-                try (Stream<Path> files = Files.list(vmDir)) {
-                    assertThat(files.filter(f -> f.getFileName().toString().startsWith("virtualmachine")).count())
-                            .as("target VM definitions of " + names.get(i)).isEqualTo(1);
-                }
-                Path image = Appliances.onlyDiskImage(vmDir);
-                assertThat(image).as("the disk image of " + names.get(i)).isNotNull();
-                assertThat(Appliances.sha256(image)).as(names.get(i)).isEqualTo(expected.get(i));
-            }
-        } finally {
-            for (CrashResumeIT.Child c : children) {
-                c.kill();
-            }
+            vms.assertMigratedOnceEach(target);
         }
     }
 
-    /** A node of the test clusters: one disk at a time, 16 MiB/s, so a 48 MiB copy lasts seconds. */
-    static CrashResumeIT.Child node(Path tmp, String name, int hzPort, String members, String url,
-                                            Map<String, String> env) throws Exception {
-        return CrashResumeIT.Child.start(tmp.resolve(name), CrashResumeIT.freePort(), env,
-                List.of("--store", url, "--cluster", "--cluster-port", Integer.toString(hzPort), "--cluster-members", members,
-                        "--node-name", name, "--node-max-disks", "1", "--node-bandwidth-mibps", "16"));
-    }
+    /** The test clusters' node capacity: one disk at a time, 16 MiB/s, so a 48 MiB copy lasts seconds. */
+    static final List<String> NODE_CAPACITY = List.of("--node-max-disks", "1", "--node-bandwidth-mibps", "16");
 
     /** VM name to the node its Placed condition names. */
     static Map<String, String> placements(JsonNode plan) {

@@ -3,12 +3,51 @@ package io.hoist.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hoist.cli.client.ApiClient;
 import io.hoist.core.model.ResourceKind;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** The objects of an OVA-to-folder migration, as the crash and cluster ITs start one. */
 final class MigrationSetup {
     private MigrationSetup() {}
+
+    /** OVA appliances of one 48 MiB disk each, by VM name, with the SHA-256 of each disk's raw bytes. */
+    record OvaVms(Path dir, List<String> names, List<String> sha256) {
+        /** {@code count} appliances {@code prefix-0…} in {@code tmp/ova}, seeded from {@code seed}, MACs 00:50:56:8a:{@code macByte}:nn. */
+        static OvaVms build(Path tmp, String prefix, int count, long seed, int macByte) throws Exception {
+            Path dir = Files.createDirectories(tmp.resolve("ova"));
+            List<String> names = new ArrayList<>();
+            List<String> sha256 = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String name = prefix + "-" + i;
+                Path ova = Appliances.build(dir, name, 48, seed + i, String.format("00:50:56:8a:%02x:%02x", macByte, i));
+                names.add(name);
+                sha256.add(Appliances.rawSha256(ova, name, tmp.resolve("work")));
+            }
+            return new OvaVms(dir, List.copyOf(names), List.copyOf(sha256));
+        }
+
+        /** Exactly one target VM per source VM under {@code target/migrated}, each disk equal to its source's bytes. */
+        void assertMigratedOnceEach(Path target) throws Exception {
+            try (Stream<Path> dirs = Files.list(target.resolve("migrated"))) {
+                assertThat(dirs.count()).as("one target VM per source VM").isEqualTo(names.size());
+            }
+            for (int i = 0; i < names.size(); i++) {
+                Path vmDir = target.resolve("migrated").resolve(names.get(i));
+                try (Stream<Path> files = Files.list(vmDir)) {
+                    assertThat(files.filter(f -> f.getFileName().toString().startsWith("virtualmachine")).count())
+                            .as("target VM definitions of " + names.get(i)).isEqualTo(1);
+                }
+                Path image = Appliances.onlyDiskImage(vmDir);
+                assertThat(image).as("the disk image of " + names.get(i)).isNotNull();
+                assertThat(Appliances.sha256(image)).as(names.get(i)).isEqualTo(sha256.get(i));
+            }
+        }
+    }
 
     /**
      * In {@code ns}: an OVA provider on {@code ovaDir}, a folder destination on {@code target}, maps, a Plan named
