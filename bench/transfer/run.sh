@@ -2,7 +2,8 @@
 # Transfer benchmark: `hoist copy` (checksums on, and --checksum none) against nbdcopy and qemu-img convert -W -m 8,
 # same run, same images, interleaved, medians, CPU seconds per GiB beside every ratio.
 # Usage: bench/transfer/run.sh   (env: SIZE_GIB=4 SMALL_GIB=2 REPS=3 WORK=/tmp/hoist-bench-transfer
-#                                      BEFORE=<a source tree whose transfer module is compiled>: adds hoist-before rows)
+#                                      BEFORE=<a source tree whose transfer module is compiled>: adds hoist-before rows
+#                                      ROWS=<regex>: only the scenarios it matches, e.g. ROWS='^file|75%-zero')
 # Prints one line per run, a summary table of medians, ratios, and last:
 #   hoist/nbdcopy=<x> hoist/qemu-img=<y> hoist-nosum/nbdcopy=<z>
 set -euo pipefail
@@ -169,6 +170,7 @@ QEMU=(qemu-img convert -W -m 8 -f raw -O raw)
 # One scenario: hoist (checksums on), nbdcopy, hoist --checksum none, qemu-img; extras: noflush, before, no-nbdcopy.
 compare() { # scenario img size_gib source [extras...]
     local S=$1 img=$2 size=$3 src=$4 nbd=1 extra; shift 4
+    [[ $S =~ ${ROWS:-.} ]] || return 0
     for extra in "$@"; do [ "$extra" = no-nbdcopy ] && nbd=0; done
     run "$S" hoist "$img" "$size" "${HOIST[@]}" "$src" "$DST"
     [ $nbd = 1 ] && run "$S" nbdcopy "$img" "$size" nbdcopy --flush "$src" "$DST"
@@ -190,7 +192,7 @@ for rep in $(seq "$REPS"); do
     echo "--- repetition $rep of $REPS" >&2
     compare "nbd-unix ${SIZE_GIB}G half-zero" half "$SIZE_GIB" "$HALF_UNIX" noflush before
     # what the checksum alone costs: hoist verify reads the image file and hashes its data blocks, no copy
-    run "checksum only ${SIZE_GIB}G half-zero" hoist-verify half "$SIZE_GIB" "$ROOT/hoist" verify "$WORK/half.img"
+    [[ "checksum only" =~ ${ROWS:-.} ]] && run "checksum only ${SIZE_GIB}G half-zero" hoist-verify half "$SIZE_GIB" "$ROOT/hoist" verify "$WORK/half.img"
     compare "nbd-tcp ${SIZE_GIB}G half-zero" half "$SIZE_GIB" "$HALF_TCP"
     compare "file ${SIZE_GIB}G half-zero" half "$SIZE_GIB" "$WORK/half.img" before
     compare "http ${SIZE_GIB}G half-zero" half "$SIZE_GIB" "$HALF_HTTP" no-nbdcopy
@@ -257,7 +259,7 @@ if z and d:
     parts = [f"{t} {med[(z, t)] / med[(d, t)]:.2f}" for t in ("hoist", "hoist-nosum", "nbdcopy", "qemu-img", "hoist-before")
              if (z, t) in med and (d, t) in med]
     print(f"75%-zero time / dense time (lower is better): " + ", ".join(parts))
-main = next(s for s in sizes if s.startswith("nbd-unix") and "half" in s)
+main = next((s for s in sizes if s.startswith("nbd-unix") and "half" in s), None)
 print(f"(last line: {main})")
 x, y, w = ratio(main, "hoist", "nbdcopy")[0], ratio(main, "hoist", "qemu-img")[0], ratio(main, "hoist-nosum", "nbdcopy")[0]
 fmt = lambda v: "-" if v is None else f"{v:.2f}"

@@ -53,7 +53,7 @@ public final class CopyStartupTraining {
                 runs.add(new String[] {"copy", "--no-progress", "--checksum", "none", uri, work.resolve("d.img").toString()});
             }
             for (String[] run : runs) {
-                int code = Main.run(run, CliContext.system(), quiet, err);
+                int code = DiskCommands.runOrPicocli(run, CliContext.system(), quiet, err);
                 if (code != 0) {
                     err.println("training command failed (exit " + code + "): hoist " + String.join(" ", run));
                     return code;

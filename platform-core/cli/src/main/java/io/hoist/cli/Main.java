@@ -73,8 +73,13 @@ public final class Main implements Runnable {
         System.exit(run(args, CliContext.system(), out, err));
     }
 
-    /** Runs one command line; returns the exit code. */
+    /** Runs one command line; returns the exit code. A plain copy or verify skips picocli ({@link DiskCommands}). */
     public static int run(String[] args, CliContext context, PrintWriter out, PrintWriter err) {
+        Integer code = DiskCommands.run(args, context, out, err);
+        return code != null ? code : runWithPicocli(args, context, out, err);
+    }
+
+    static int runWithPicocli(String[] args, CliContext context, PrintWriter out, PrintWriter err) {
         CommandLine cmd = commandLine(context, out, err, args.length > 0 ? args[0] : null);
         int code = cmd.execute(args);
         out.flush();

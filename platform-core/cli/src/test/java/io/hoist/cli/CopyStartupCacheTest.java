@@ -66,11 +66,13 @@ class CopyStartupCacheTest {
         // The JVM takes it: hoist classes come from the cache, and it says nothing about it at its default level.
         Path img = dir.resolve("src.img");
         CopyStartupTraining.writeImage(img);
-        String out = run(java(first.options, "-Xlog:class+load=info", "-cp", classPath, "io.hoist.cli.Main", "copy",
+        // (the launcher's entry for copy/verify, which reads a plain command line without loading picocli at all)
+        String out = run(java(first.options, "-Xlog:class+load=info", "-cp", classPath, "io.hoist.cli.DiskCommands", "copy",
                 "--no-progress", img.toString(), dir.resolve("dst.img").toString()), 0);
         assertThat(out).doesNotContain("[aot]").doesNotContain("[cds]").contains("verified sha256-4m");
-        assertThat(out.lines().filter(l -> l.contains(" io.hoist.cli.Main ")).findFirst().orElseThrow())
+        assertThat(out.lines().filter(l -> l.contains(" io.hoist.cli.DiskCommands ")).findFirst().orElseThrow())
                 .contains("shared objects file");
+        assertThat(out.lines().filter(l -> l.contains(" picocli.")).toList()).isEmpty();
 
         // A jar changes (a rebuild): the key no longer matches, so the cache is recorded again before it is used.
         Path someJar = Stream.of(classPath.split(":")).map(Path::of).filter(j -> j.startsWith(dir)).findFirst().orElseThrow();
@@ -79,7 +81,7 @@ class CopyStartupCacheTest {
         assertThat(afterChange.err).contains("stale").contains("recording it");
         assertThat(afterChange.options).containsExactlyElementsOf(withCache());
         assertThat(Files.readString(cacheDir.resolve("copy.key"))).isNotEqualTo(key);
-        String out2 = run(java(afterChange.options, "-cp", classPath, "io.hoist.cli.Main", "verify",
+        String out2 = run(java(afterChange.options, "-cp", classPath, "io.hoist.cli.DiskCommands", "verify",
                 dir.resolve("dst.img").toString()), 0);
         assertThat(out2).doesNotContain("[aot]").startsWith("sha256-4m:");
     }
