@@ -6,6 +6,8 @@ import graphql.GraphQLError;
 import graphql.language.*;
 import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
+import graphql.parser.ParserEnvironment;
+import graphql.parser.ParserOptions;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.SchemaParser;
 import graphql.schema.idl.TypeDefinitionRegistry;
@@ -96,7 +98,7 @@ final class Graphql {
     private static Document parseQuery(String fn, String text) {
         // gqlparser reads a document without definitions as an empty one; graphql-java's grammar refuses it
         if (ONLY_IGNORED.matcher(text).matches()) return Document.newDocument().build();
-        Document d = parseText(fn, text);
+        Document d = parseText(fn, text, ParserOptions.getDefaultParserOptions());
         for (Definition<?> def : d.getDefinitions()) {
             if (!(def instanceof OperationDefinition) && !(def instanceof FragmentDefinition)) {
                 throw located(fn, "schema definitions are not allowed in a query", def.getSourceLocation());
@@ -107,7 +109,8 @@ final class Graphql {
 
     private static Document parseSchema(String fn, String text) {
         if (ONLY_IGNORED.matcher(text).matches()) return Document.newDocument().build();
-        Document d = parseText(fn, text);
+        // graphql-java's SDL limits: no token cap (schemas are large and come from the policy, not from a client)
+        Document d = parseText(fn, text, ParserOptions.getDefaultSdlParserOptions());
         for (Definition<?> def : d.getDefinitions()) {
             if (def instanceof OperationDefinition || def instanceof FragmentDefinition) {
                 throw located(fn, "executable definitions are not allowed in a schema", def.getSourceLocation());
@@ -117,9 +120,10 @@ final class Graphql {
         return d;
     }
 
-    private static Document parseText(String fn, String text) {
+    /** graphql-java's query limits (15,000 tokens, 500 levels) refuse a hostile query with a builtin error. */
+    private static Document parseText(String fn, String text, ParserOptions options) {
         try {
-            return Parser.parse(text);
+            return new Parser().parseDocument(ParserEnvironment.newParserEnvironment().document(text).parserOptions(options).build());
         } catch (InvalidSyntaxException e) {
             String msg = e.getMessage().replaceFirst(" at line \\d+ column \\d+$", "");
             throw located(fn, msg, e.getLocation());

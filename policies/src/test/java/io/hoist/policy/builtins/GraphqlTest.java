@@ -55,4 +55,20 @@ class GraphqlTest {
                 .isInstanceOf(BuiltinError.class)
                 .hasMessage("graphql.parse: operand 1 is not a GraphQL AST: expected an array but got string");
     }
+
+    @Test
+    void aHostileQueryIsRefusedButALargeSchemaIsRead() {
+        assertThatThrownBy(() -> call("graphql.parse_query", "{ " + "a ".repeat(20_000) + "}"))
+                .isInstanceOf(BuiltinError.class).hasMessageContaining("More than 15,000 'grammar' tokens");
+        assertThatThrownBy(() -> call("graphql.parse_query", "{ " + "a { ".repeat(600) + "b" + " }".repeat(600) + " }"))
+                .isInstanceOf(BuiltinError.class).hasMessageContaining("More than 500 deep");
+        Object schema = call("graphql.parse_schema", "type Query { " + manyFields(10_000) + "}");
+        assertThat((List<?>) ((Map<?, ?>) ((List<?>) ((Map<?, ?>) schema).get("Definitions")).getFirst()).get("Fields")).hasSize(10_000);
+    }
+
+    private static String manyFields(int n) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) b.append('f').append(i).append(": Int ");
+        return b.toString();
+    }
 }
