@@ -167,7 +167,13 @@ final class Graphql {
     private static void validate(String fn, Parsed p) {
         GraphQLSchema schema = schema(fn, p.schema());
         if (p.query().getDefinitions().isEmpty()) return;
-        List<ValidationError> errors = new Validator().validateDocument(schema, p.query(), Locale.ENGLISH);
+        List<ValidationError> errors;
+        try {
+            errors = new Validator().validateDocument(schema, p.query(), Locale.ENGLISH);
+        } catch (RuntimeException e) {
+            // is_valid and parse_and_verify answer false for any query the validator cannot take, as OPA does
+            throw new BuiltinError("eval_builtin_error", fn + ": GraphQL query could not be validated: " + e.getMessage());
+        }
         if (errors.isEmpty()) return;
         ValidationError e = errors.getFirst();
         String msg = e.getDescription() == null ? e.getMessage() : e.getDescription();
@@ -185,7 +191,7 @@ final class Graphql {
         Set<String> defined = new HashSet<>();
         boolean hasSchemaDefinition = false;
         for (Definition<?> d : sdl.getDefinitions()) {
-            if (d instanceof TypeDefinition<?> t && !isExtension(t)) defined.add(t.getName());
+            if (d instanceof TypeDefinition<?> t && !GraphqlAst.isExtension(t)) defined.add(t.getName());
             if (d instanceof SchemaDefinition && !(d instanceof SchemaExtensionDefinition)) hasSchemaDefinition = true;
         }
         TypeDefinitionRegistry registry = new TypeDefinitionRegistry();
@@ -215,8 +221,6 @@ final class Graphql {
             throw new BuiltinError("eval_builtin_error", fn + ": invalid GraphQL schema: " + e.getMessage());
         }
     }
-
-    private static boolean isExtension(TypeDefinition<?> t) { return t.getClass().getSimpleName().endsWith("ExtensionDefinition"); }
 
     private static BuiltinError invalidSchema(String fn, GraphQLError e) {
         String msg = e == null ? "the schema is not valid" : e.getMessage();

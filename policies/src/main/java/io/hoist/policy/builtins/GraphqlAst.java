@@ -128,8 +128,8 @@ final class GraphqlAst {
         List<Object> children = new ArrayList<>();
         switch (v) {
             case VariableReference r -> { kind = VARIABLE; raw = r.getName(); }
-            case IntValue i -> { kind = INT; raw = i.getValue().toString(); }
-            case FloatValue f -> { kind = FLOAT; raw = text(f.getSourceLocation(), source, f.getValue().toString()); }
+            case IntValue i -> { kind = INT; raw = number(i.getSourceLocation(), source, i.getValue().toString()); }
+            case FloatValue f -> { kind = FLOAT; raw = number(f.getSourceLocation(), source, f.getValue().toString()); }
             case StringValue s -> { kind = isBlock(s.getSourceLocation(), source) ? BLOCK : STRING; raw = s.getValue(); }
             case BooleanValue b -> { kind = BOOLEAN; raw = String.valueOf(b.isValue()); }
             case NullValue n -> { kind = NULL; raw = "null"; }
@@ -158,13 +158,19 @@ final class GraphqlAst {
         return m;
     }
 
-    /** gqlparser keeps a float's text as written; BigDecimal would print 1e3 as 1E+3. */
-    private static String text(SourceLocation loc, String source, String fallback) {
+    /** gqlparser keeps a number's text as written; BigDecimal would print 1e3 as 1E+3. */
+    private static String number(SourceLocation loc, String source, String fallback) {
         int at = offset(loc, source);
         if (at < 0) return fallback;
         int end = at;
         while (end < source.length() && "+-.0123456789eE".indexOf(source.charAt(end)) >= 0) end++;
-        return end > at ? source.substring(at, end) : fallback;
+        // the text found must be the number parsed (a location counted otherwise than here falls back to the value)
+        try {
+            String written = source.substring(at, end);
+            return new java.math.BigDecimal(written).compareTo(new java.math.BigDecimal(fallback)) == 0 ? written : fallback;
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
     }
 
     private static boolean isBlock(SourceLocation loc, String source) {
@@ -203,8 +209,7 @@ final class GraphqlAst {
                     directives.add(m);
                 }
                 case TypeDefinition<?> t -> {
-                    boolean extension = t.getClass().getSimpleName().endsWith("ExtensionDefinition");
-                    (extension ? extensions : definitions).add(typeDefinition(t, source));
+                    (isExtension(t) ? extensions : definitions).add(typeDefinition(t, source));
                 }
                 default -> { }
             }
@@ -216,6 +221,12 @@ final class GraphqlAst {
         put(out, "Definitions", definitions);
         put(out, "Extensions", extensions);
         return out;
+    }
+
+    static boolean isExtension(TypeDefinition<?> t) {
+        return t instanceof ObjectTypeExtensionDefinition || t instanceof InterfaceTypeExtensionDefinition
+                || t instanceof UnionTypeExtensionDefinition || t instanceof EnumTypeExtensionDefinition
+                || t instanceof InputObjectTypeExtensionDefinition || t instanceof ScalarTypeExtensionDefinition;
     }
 
     private static Map<Object, Object> schemaDefinition(SchemaDefinition s, String source) {
