@@ -417,7 +417,8 @@ final class GraphqlAst {
             case VARIABLE -> b.append('$').append(raw);
             case INT, FLOAT, BOOLEAN, ENUM -> b.append(raw);
             case NULL -> b.append("null");
-            case STRING, BLOCK -> b.append(quote(raw));
+            case STRING -> b.append(quote(raw));
+            case BLOCK -> b.append(blockString(raw));
             case LIST -> {
                 b.append('[');
                 for (Object c : list(m.get("Children"))) b.append(printValue(map(c).get("Value"))).append(' ');
@@ -537,6 +538,20 @@ final class GraphqlAst {
     }
 
     private static String quote(String s) { return Values.toJsonText(s); }
+
+    /**
+     * A block string whose value is raw, so the value comes back as a block (Kind 4) when parsed again. Block strings
+     * are dedented when read: when no literal reads back as raw, the value is kept and the kind given up (a string).
+     */
+    private static String blockString(String raw) {
+        String literal = "\"\"\"\n" + raw.replace("\"\"\"", "\\\"\"\"") + "\n\"\"\"";
+        try {
+            if (graphql.parser.Parser.parseValue(literal) instanceof StringValue v && raw.equals(v.getValue())) return literal;
+        } catch (RuntimeException e) {
+            // not a literal graphql-java reads: fall through to a plain string
+        }
+        return quote(raw);
+    }
 
     private static List<Object> list(Object v) {
         if (v == null) return List.of();

@@ -37,7 +37,7 @@ class GraphqlTest {
 
     @Test
     void anAstPrintedBackParsesToTheSameAst() {
-        String query = "query Q($f: [In!] = [{a: 1.5e3, b: \"x\\ny\"}], $n: Int) @dir(x: null) { first: vms(f: $f, e: ON, t: true) { ...F ... @skip(if: false) { id } } }\n"
+        String query = "query Q($f: [In!] = [{a: 1.5e3, b: \"x\\ny\", c: \"\"\"\n  block\n    \\\"\"\" indented\n\"\"\"}], $n: Int) @dir(x: null) { first: vms(f: $f, e: ON, t: true) { ...F ... @skip(if: false) { id } } }\n"
                 + "fragment F on Vm { name }";
         Object ast = call("graphql.parse_query", query);
         assertThat(call("graphql.parse_query", GraphqlAst.printQuery((Map<?, ?>) ast))).isEqualTo(ast);
