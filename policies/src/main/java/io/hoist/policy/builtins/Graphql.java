@@ -69,6 +69,8 @@ final class Graphql {
         });
     }
 
+    private static final String NO_QUERY_ROOT = "HoistNoQueryRoot";
+
     private record Parsed(Document query, String queryText, Document schema, String schemaText) {
         Map<Object, Object> queryAst() { return GraphqlAst.query(query, queryText); }
         Map<Object, Object> schemaAst() { return GraphqlAst.schema(schema, schemaText); }
@@ -167,6 +169,15 @@ final class Graphql {
     private static void validate(String fn, Parsed p) {
         GraphQLSchema schema = schema(fn, p.schema());
         if (p.query().getDefinitions().isEmpty()) return;
+        if (NO_QUERY_ROOT.equals(schema.getQueryType().getName())) {
+            for (Definition<?> d : p.query().getDefinitions()) {
+                if (d instanceof OperationDefinition op && op.getOperation() == OperationDefinition.Operation.QUERY) {
+                    SourceLocation loc = op.getSourceLocation();
+                    String where = loc == null ? "" : " at location " + loc.getLine() + ":" + loc.getColumn();
+                    throw new BuiltinError("eval_builtin_error", fn + ": Schema does not support operation type \"query\" in GraphQL query string" + where);
+                }
+            }
+        }
         List<ValidationError> errors;
         try {
             errors = new Validator().validateDocument(schema, p.query(), Locale.ENGLISH);
@@ -209,9 +220,9 @@ final class Graphql {
                 if (problem.isPresent()) throw invalidSchema(fn, problem.get());
             }
             if (!hasSchemaDefinition && registry.getType("Query").isEmpty()) {
-                // graphql-java needs a query root; gqlparser does not. A type of its own stands in, so no field of
-                // the user's schema becomes queryable by it.
-                registry.merge(new SchemaParser().parse("schema { query: HoistNoQueryRoot } type HoistNoQueryRoot { noQueryType: Boolean }"));
+                // graphql-java needs a query root; gqlparser does not. A type of its own stands in, and validate()
+                // refuses query operations against it as gqlparser does.
+                registry.merge(new SchemaParser().parse("schema { query: " + NO_QUERY_ROOT + " } type " + NO_QUERY_ROOT + " { noQueryType: Boolean }"));
             }
             return UnExecutableSchemaGenerator.makeUnExecutableSchema(registry);
         } catch (SchemaProblem e) {

@@ -36,6 +36,15 @@ class GraphqlTest {
     }
 
     @Test
+    void aQueryAgainstASchemaWithoutQueryTypeIsRefusedAsGqlparserDoes() {
+        String schema = "type Vm { name: String }";
+        assertThat(call("graphql.schema_is_valid", schema)).isEqualTo(true);
+        assertThat(call("graphql.is_valid", "{ noQueryType }", schema)).isEqualTo(false);
+        assertThatThrownBy(() -> call("graphql.parse", "\n  query Q { name }", schema))
+                .hasMessage("graphql.parse: Schema does not support operation type \"query\" in GraphQL query string at location 2:3");
+    }
+
+    @Test
     void anAstPrintedBackParsesToTheSameAst() {
         String query = "query Q($f: [In!] = [{a: 1.5e3, b: \"x\\ny\", c: \"\"\"\n  block\n    \\\"\"\" indented\n\"\"\"}], $n: Int) @dir(x: null) { first: vms(f: $f, e: ON, t: true) { ...F ... @skip(if: false) { id } } }\n"
                 + "fragment F on Vm { name }";
