@@ -131,6 +131,7 @@ public final class Builtins {
         Uuid.register();
         AwsSigV4.register();
         SchemaValidation.register();
+        Graphql.register();
         Network.register();
         Keys.register();
         RegoAst.register();
