@@ -73,7 +73,26 @@ class ConformanceTest {
         Path dir = Path.of(getClass().getResource("own").toURI());
         ConformanceRunner.Report report = new ConformanceRunner().run(dir);
         ConformanceRunner.print(report, System.out, true);
-        assertThat(report.passed()).as("own cases found").isGreaterThanOrEqualTo(452);
+        assertThat(report.passed()).as("own cases found").isGreaterThanOrEqualTo(487);
         assertThat(report.failures()).as("failing own conformance cases").isEmpty();
+    }
+
+    /**
+     * OPA's case files that show where we differ (numbers are float64 here; OPA computes exactly beyond 2^53 and
+     * compares decimals exactly): exactly these cases fail, so a fix or a new difference shows up here.
+     */
+    @Test
+    void opaCasesWithKnownDifferencesFailExactlyWhereDocumented() throws Exception {
+        Path dir = Path.of(getClass().getResource("opa-known-differences").toURI());
+        ConformanceRunner.Report report = new ConformanceRunner().run(dir);
+        assertThat(report.failures().stream().map(f -> f.substring(0, f.indexOf(" [")))).containsExactlyInAnyOrder(
+                "aggregates/bignum exact (>64-bit integers through sum and product)",
+                "aggregates/sum integer fast-path overflow (elements fit int64, sum does not)",
+                "arithmetic/bignum exact (>64-bit integers through plus, minus, multiply)",
+                "arithmetic/bignum modulo (divisor a nonzero multiple of 2^64)",
+                "arithmetic/int32 window edges (results crossing into wider integers)",
+                "arithmetic/abs, round, ceil and floor on integers and at the window edges",
+                "comparisonexpr/decimals order like the numbers they denote");
+        assertThat(report.passed()).as("the other cases of those files").isEqualTo(4);
     }
 }
