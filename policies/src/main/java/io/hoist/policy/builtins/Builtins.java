@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -25,6 +26,9 @@ public final class Builtins {
     public record Builtin(String name, int arity, boolean relation, Function<Object[], Object> fn) {}
 
     private static final List<Builtin> ALL = new ArrayList<>();
+    /** Go's strconv.ParseFloat syntax: decimal with optional exponent, or hexadecimal with a binary exponent. */
+    private static final java.util.regex.Pattern GO_FLOAT = java.util.regex.Pattern.compile(
+            "[+-]?((\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|0[xX]([0-9a-fA-F]+\\.?[0-9a-fA-F]*|\\.[0-9a-fA-F]+)[pP][+-]?\\d+)");
     private static final Map<String, Integer> IDS = new LinkedHashMap<>();
 
     /** Largest collection a host builtin builds (16 MiB of Wasm values at least; the memory cap bounds the rest). */
@@ -203,8 +207,13 @@ public final class Builtins {
                 if (x instanceof Boolean b) return d(b ? 1 : 0);
                 if (x == Values.NULL) return d(0);
                 if (x instanceof String s) {
-                    try { return Double.parseDouble(s.trim().equals(s) ? s : "x"); }
-                    catch (NumberFormatException e) { throw new BuiltinError("eval_builtin_error", "strconv.ParseFloat: parsing " + Values.toJsonText(s) + ": invalid syntax"); }
+                    // as OPA: infinities and NaN (any case, any leading signs) are a type error; the rest must be
+                    // Go float syntax (Java's parser also takes "1d", "1f", " 1", which Go refuses)
+                    String bare = s.replaceFirst("^[+-]+", "").toLowerCase(Locale.ROOT);
+                    if (bare.equals("inf") || bare.equals("infinity") || bare.equals("nan"))
+                        throw BuiltinError.type("to_number", 1, "valid number string", s);
+                    if (!GO_FLOAT.matcher(s).matches()) throw new BuiltinError("eval_builtin_error", "strconv.ParseFloat: parsing " + Values.toJsonText(s) + ": invalid syntax");
+                    return Double.parseDouble(s);
                 }
                 throw BuiltinError.type("to_number", 1, "one of {boolean, null, number, string}", x);
             });

@@ -52,6 +52,11 @@ final class Network {
             "max_retry_attempts", "cache_ignored_headers");
     /** OPA's default http.send timeout. */
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    private static final String RESTRICTED_HEADERS = "jdk.httpclient.allowRestrictedHeaders";
+
+    static {
+        allowHostHeader();
+    }
     private static final int MAX_CACHED = 1000;
     private static final Map<String, Cached> CACHE = new ConcurrentHashMap<>();
     private static final Map<String, String> REASONS = Map.ofEntries(Map.entry("200", "OK"), Map.entry("201", "Created"),
@@ -236,14 +241,9 @@ final class Network {
                 .followRedirects(Boolean.TRUE.equals(req.get("enable_redirect")) ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER);
         if (uri.getScheme().equals("https")) {
             SSLContext ctx = sslContext(req);
+            // tls_server_name is also the SNI name, as Go sends tls.Config.ServerName (never an IP address)
+            if (serverName(req) instanceof String name && ServerNameTrust.ipLiteral(name) == null) ctx = FixedServerNameContext.wrap(ctx, name);
             client.sslContext(ctx);
-            // SNI with tls_server_name: the JDK's client keeps it only for URLs whose host is an IP address (for a
-            // host name it sends that name); the certificate is checked against tls_server_name either way
-            if (serverName(req) instanceof String name && ServerNameTrust.ipLiteral(name) == null) {
-                javax.net.ssl.SSLParameters params = ctx.getDefaultSSLParameters();
-                params.setServerNames(List.of(new javax.net.ssl.SNIHostName(name)));
-                client.sslParameters(params);
-            }
         }
         HttpRequest.BodyPublisher body;
         if (req.get("raw_body") instanceof String raw) body = HttpRequest.BodyPublishers.ofString(raw);
@@ -253,12 +253,39 @@ final class Network {
         if (req.get("headers") instanceof Map<?, ?> headers) {
             for (Map.Entry<?, ?> e : headers.entrySet()) {
                 if (!(e.getValue() instanceof String v)) throw new BuiltinError("eval_type_error", SEND + ": header " + Values.toJsonText(e.getKey()) + " must be a string");
-                r.header((String) e.getKey(), v);
+                if (((String) e.getKey()).equalsIgnoreCase("host")) hostHeader(client, r, v);
+                else r.header((String) e.getKey(), v);
             }
         }
         try (HttpClient c = client.build()) {
             return c.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
         }
+    }
+
+    /**
+     * A Host header (Go's Request.Host): sent over HTTP/1.1, where it is a header (HTTP/2 would take the URL's
+     * authority). The JDK's client accepts it only if {@link #RESTRICTED_HEADERS} named "host" when the client's
+     * classes were initialised; otherwise the request fails naming the field rather than going out without it.
+     */
+    private static void hostHeader(HttpClient.Builder client, HttpRequest.Builder r, String host) {
+        client.version(HttpClient.Version.HTTP_1_1);
+        try {
+            r.header("Host", host);
+        } catch (IllegalArgumentException e) {
+            throw new BuiltinError("eval_builtin_error", SEND + ": headers: \"Host\" cannot be sent: this JVM's HTTP client started "
+                    + "before -D" + RESTRICTED_HEADERS + "=host was set (give it on the java command line)");
+        }
+    }
+
+    /**
+     * Names "host" in the JDK client's allowed restricted headers. It only counts if the client's classes have not
+     * been initialised yet in this JVM (the hoist launcher passes it on the command line for that reason).
+     */
+    private static void allowHostHeader() {
+        String v = System.getProperty(RESTRICTED_HEADERS);
+        if (v == null || v.isBlank()) System.setProperty(RESTRICTED_HEADERS, "host");
+        else if (java.util.Arrays.stream(v.split(",")).noneMatch(h -> h.strip().equalsIgnoreCase("host")))
+            System.setProperty(RESTRICTED_HEADERS, v + ",host");
     }
 
     private static Duration timeout(Object t) {

@@ -6,15 +6,18 @@ import io.hoist.policy.rego.ast.Ast;
 import io.hoist.policy.rego.parse.Parser;
 import io.hoist.policy.rego.parse.RegoSyntaxException;
 import io.hoist.policy.runtime.Values;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.TreeMap;
 
 /**
  * rego.parse_module: a module's syntax tree as JSON in the shape OPA's ast package marshals it (package path,
  * imports, rules with head name/ref/key/value/args/assign, bodies of indexed expressions whose terms are
- * {type, value} objects; operators as refs to their builtin names). Not carried: locations, comments, and
- * annotations; wildcards are named {@code $N} as OPA's parser names them.
+ * {type, value} objects; operators as refs to their builtin names) and comments. Like OPA's rego.parse_module
+ * (ast.ParseModule with default options) it carries no locations and does not process {@code # METADATA}
+ * annotations: those blocks appear only as comments. Wildcards are named {@code $N} as OPA's parser names them.
  */
 final class RegoAst {
     private RegoAst() {}
@@ -47,33 +50,96 @@ final class RegoAst {
         List<Object> rules = new ArrayList<>();
         for (Ast.Rule r : m.rules()) rules.add(rule(r));
         if (!rules.isEmpty()) out.put("rules", rules);
+        if (!m.comments().isEmpty()) {
+            // Go's encoding of ast.Comment, which has no JSON tags: Text as base64 bytes, Location always included
+            List<Object> comments = new ArrayList<>();
+            for (Ast.Comment c : m.comments()) {
+                TreeMap<Object, Object> loc = obj("file", c.pos().file());
+                loc.put("row", d(c.pos().line()));
+                loc.put("col", d(c.pos().col()));
+                TreeMap<Object, Object> comment = obj("Text", Base64.getEncoder().encodeToString(c.text().getBytes(StandardCharsets.UTF_8)));
+                comment.put("Location", loc);
+                comments.add(comment);
+            }
+            out.put("comments", comments);
+        }
         return out;
     }
 
     private static Object rule(Ast.Rule r) {
-        TreeMap<Object, Object> head = Values.newObject();
-        List<Object> ref = new ArrayList<>();
-        for (int i = 0; i < r.path().size(); i++) ref.add(i == 0 ? term("var", r.path().get(i)) : term("string", r.path().get(i)));
-        for (Ast.Term t : r.keyPrefix()) ref.add(term(t));
-        head.put("name", r.path().get(r.path().size() - 1));
-        head.put("ref", ref);
-        switch (r.kind()) {
-            case PARTIAL_SET -> head.put("key", term(r.key()));
-            case PARTIAL_OBJECT -> { head.put("key", term(r.key())); if (!r.setLeaf()) head.put("value", term(r.value())); }
-            case FUNCTION -> {
-                List<Object> args = new ArrayList<>();
-                for (Ast.Term t : r.args()) args.add(term(t));
-                head.put("args", args);
-                head.put("value", r.value() == null ? term("boolean", true) : term(r.value()));
-            }
-            case COMPLETE -> head.put("value", r.value() == null ? term("boolean", true) : term(r.value()));
-        }
+        return rule(r, head(r));
+    }
+
+    /** A rule as OPA marshals it; an else branch copies its rule's head with its own value and assign flag. */
+    private static Object rule(Ast.Rule r, Head head) {
         TreeMap<Object, Object> out = Values.newObject();
-        out.put("head", head);
+        out.put("head", head.json());
         out.put("body", r.body().isEmpty() ? List.of(expr(0, new Ast.Expr(r.pos(), new Ast.TermExpr(new Ast.Scalar(r.pos(), true)), List.of()))) : body(r.body()));
         if (r.isDefault()) out.put("default", true);
-        if (r.elseRule() != null) out.put("else", rule(r.elseRule()));
+        Ast.Rule e = r.elseRule();
+        if (e != null) {
+            Object value = e.syntax().valued() ? term(e.value()) : term("boolean", true);
+            out.put("else", rule(e, new Head(head.name, head.ref, head.key, value, head.args, e.syntax().assign())));
+        }
         return out;
+    }
+
+    /** The fields of OPA's ast.Head; null ones are left out as Go's omitempty does. */
+    private record Head(String name, List<Object> ref, Object key, Object value, List<Object> args, boolean assign) {
+        TreeMap<Object, Object> json() {
+            TreeMap<Object, Object> out = Values.newObject();
+            if (name != null) out.put("name", name);
+            out.put("ref", ref);
+            if (key != null) out.put("key", key);
+            if (value != null) out.put("value", value);
+            if (args != null && !args.isEmpty()) out.put("args", args);
+            if (assign) out.put("assign", true);
+            return out;
+        }
+    }
+
+    /**
+     * The head as OPA's v1 parser builds it from the written ref: a one-term ref names the rule; {@code p[x] if}
+     * keys the object by a non-ground x; {@code p[x] := v} and {@code p.q := v} without {@code if} keep the
+     * pre-1.0 partial-object reading (name p, key x), and {@code p[x]} without a value is a set p with key x.
+     */
+    private static Head head(Ast.Rule r) {
+        Ast.HeadSyntax syn = r.syntax();
+        List<Ast.Term> written = syn.ref();
+        List<Object> ref = terms(written);
+        String name = written.size() == 1 ? ((Ast.Var) written.getFirst()).name() : null;
+        List<Object> args = r.args() == null ? null : terms(r.args());
+        if (syn.contains()) return new Head(name, ref, term(r.key()), null, args, false);
+        Object value = syn.valued() ? term(r.value()) : null;
+        Object key = null;
+        if (value == null && (written.size() != 2 || args != null)) value = term("boolean", true);
+        if (!r.isDefault() && written.size() == 2) {
+            Ast.Term second = written.get(1);
+            String first = ((Ast.Var) written.getFirst()).name();
+            if (syn.hasIf()) {
+                if ((second instanceof Ast.Ref || !ground(second)) && args == null) key = term(second);
+                if (value == null) value = term("boolean", true);
+                else name = first;
+            } else if (args == null) {
+                name = first;
+                key = term(second);
+                if (value == null) ref = ref.subList(0, 1);
+            }
+        }
+        return new Head(name, ref, key, value, args, syn.assign());
+    }
+
+    /** No variables anywhere inside (OPA's IsGround). */
+    private static boolean ground(Ast.Term t) {
+        return switch (t) {
+            case Ast.Scalar s -> true;
+            case Ast.Var v -> false;
+            case Ast.Ref r -> false;
+            case Ast.ArrayTerm a -> a.items().stream().allMatch(RegoAst::ground);
+            case Ast.SetTerm s -> s.items().stream().allMatch(RegoAst::ground);
+            case Ast.ObjectTerm o -> o.keys().stream().allMatch(RegoAst::ground) && o.values().stream().allMatch(RegoAst::ground);
+            default -> false;
+        };
     }
 
     private static List<Object> body(List<Ast.Expr> exprs) {
@@ -109,7 +175,7 @@ final class RegoAst {
                 }
                 case Ast.Every ev -> {
                     TreeMap<Object, Object> every = Values.newObject();
-                    if (ev.key() != null) every.put("key", term(ev.key()));
+                    every.put("key", ev.key() != null ? term(ev.key()) : Values.NULL); // OPA marshals a missing key as null
                     every.put("value", term(ev.value()));
                     every.put("domain", term(ev.collection()));
                     every.put("body", body(ev.body()));
@@ -150,9 +216,11 @@ final class RegoAst {
             case Ast.Scalar s when s.value() instanceof Boolean b -> term("boolean", b);
             case Ast.Scalar s when s.value() instanceof String str -> term("string", str);
             case Ast.Scalar s -> term("number", s.value());
-            case Ast.Var v -> term("var", v.isWildcard() ? "$" + v.name().substring(2) : v.name());
+            // OPA's parser turns a bare root document (input, data) into a one-term ref
+            case Ast.Var v when v.name().equals("input") || v.name().equals("data") -> term("ref", new ArrayList<>(List.of(var(v))));
+            case Ast.Var v -> var(v);
             case Ast.Ref r -> {
-                List<Object> parts = new ArrayList<>(List.of(term(r.head())));
+                List<Object> parts = new ArrayList<>(List.of(r.head() instanceof Ast.Var v ? var(v) : term(r.head())));
                 for (Ast.Term p : r.path()) parts.add(term(p));
                 yield term("ref", parts);
             }
@@ -173,6 +241,10 @@ final class RegoAst {
             }
             case Ast.Call c -> term("call", callTerms(c));
         };
+    }
+
+    private static Object var(Ast.Var v) {
+        return term("var", v.isWildcard() ? "$" + v.name().substring(2) : v.name());
     }
 
     private static List<Object> terms(List<Ast.Term> ts) {

@@ -49,17 +49,13 @@ final class Strings {
             long end = len < 0 ? cps.length : Math.min(cps.length, start + len);
             return new String(cps, (int) start, (int) (end - start));
         });
-        define("split", 2, a -> {
-            String s = str("split", a, 0), sep = str("split", a, 1);
-            List<Object> out = new ArrayList<>();
-            if (sep.isEmpty()) { s.codePoints().forEach(cp -> out.add(new String(Character.toChars(cp)))); return out; }
-            int i = 0;
-            while (true) {
-                int j = s.indexOf(sep, i);
-                if (j < 0) { out.add(s.substring(i)); return out; }
-                out.add(s.substring(i, j));
-                i = j + sep.length();
-            }
+        define("split", 2, a -> split(str("split", a, 0), str("split", a, 1)));
+        // strings.split_n: the first n parts of the split (n > 0), the last -n (n < 0), none for 0
+        define("strings.split_n", 3, a -> {
+            List<Object> parts = split(str("strings.split_n", a, 0), str("strings.split_n", a, 1));
+            long n = integer("strings.split_n", a, 2);
+            int take = (int) Math.min(Math.abs(n), parts.size());
+            return new ArrayList<>(n >= 0 ? parts.subList(0, take) : parts.subList(parts.size() - take, parts.size()));
         });
         define("replace", 3, a -> {
             String s = str("replace", a, 0), old = str("replace", a, 1), nu = str("replace", a, 2);
@@ -140,6 +136,19 @@ final class Strings {
             if (y == null) throw new BuiltinError("eval_builtin_error", "semver.compare: operand 2: string " + Values.toJsonText(a[1]) + " is not a valid SemVer");
             return (double) Integer.signum(x.compareTo(y));
         });
+    }
+
+    /** Go's strings.Split: an empty separator splits after each code point. */
+    private static List<Object> split(String s, String sep) {
+        List<Object> out = new ArrayList<>();
+        if (sep.isEmpty()) { s.codePoints().forEach(cp -> out.add(new String(Character.toChars(cp)))); return out; }
+        int i = 0;
+        while (true) {
+            int j = s.indexOf(sep, i);
+            if (j < 0) { out.add(s.substring(i)); return out; }
+            out.add(s.substring(i, j));
+            i = j + sep.length();
+        }
     }
 
     private static Object anyMatch(Object[] a, boolean prefix) {

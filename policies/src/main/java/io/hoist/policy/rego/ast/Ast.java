@@ -70,17 +70,32 @@ public final class Ast {
      * ({@code p[q].r contains s}) has the object kind, a key prefix ending at the set's term, key s and no value.
      */
     public record Rule(Pos pos, List<String> path, RuleKind kind, boolean isDefault, List<Term> args, Term key,
-                       Term value, List<Expr> body, Rule elseRule, List<Term> keyPrefix) {
+                       Term value, List<Expr> body, Rule elseRule, List<Term> keyPrefix, HeadSyntax syntax) {
         public Rule(Pos pos, List<String> path, RuleKind kind, boolean isDefault, List<Term> args, Term key,
                     Term value, List<Expr> body, Rule elseRule) {
-            this(pos, path, kind, isDefault, args, key, value, body, elseRule, List.of());
+            this(pos, path, kind, isDefault, args, key, value, body, elseRule, List.of(), null);
         }
 
         /** The head names a set inside nested objects: the key is an element of the set at keyPrefix. */
         public boolean setLeaf() { return kind == RuleKind.PARTIAL_OBJECT && !keyPrefix.isEmpty() && value == null; }
     }
 
+    /**
+     * How a rule head was written, for tools that show the syntax (rego.parse_module) rather than evaluate it:
+     * the head's reference as written ({@code a.b[x]}: var a, string "b", var x; arguments excluded), whether
+     * a value was written and after {@code :=}, and whether {@code if} or {@code contains} followed. Else
+     * branches carry the head's ref with their own flags; null for rules built by the compiler.
+     */
+    public record HeadSyntax(List<Term> ref, boolean valued, boolean assign, boolean hasIf, boolean contains) {}
+
     public record Import(Pos pos, Ref path, String alias) {}
 
-    public record Module(String file, List<String> pkg, List<Import> imports, List<Rule> rules) {}
+    /** A comment: the text after its '#', and where the '#' stands. */
+    public record Comment(Pos pos, String text) {}
+
+    public record Module(String file, List<String> pkg, List<Import> imports, List<Rule> rules, List<Comment> comments) {
+        public Module(String file, List<String> pkg, List<Import> imports, List<Rule> rules) {
+            this(file, pkg, imports, rules, List.of());
+        }
+    }
 }

@@ -148,7 +148,7 @@ final class Annotations {
                 Rewriter rw = new Rewriter(this, m, r);
                 rules.add(rw.rule(r));
             }
-            out.add(new Module(m.file(), m.pkg(), m.imports(), rules));
+            out.add(new Module(m.file(), m.pkg(), m.imports(), rules, m.comments()));
         }
         return out;
     }
@@ -163,7 +163,7 @@ final class Annotations {
         Rule rule(Rule r) {
             if (r == null) return null;
             return new Rule(r.pos(), r.path(), r.kind(), r.isDefault(), terms(r.args()), term(r.key()), term(r.value()),
-                    body(r.body()), rule(r.elseRule()), terms(r.keyPrefix()));
+                    body(r.body()), rule(r.elseRule()), terms(r.keyPrefix()), r.syntax());
         }
 
         List<Term> terms(List<Term> ts) {

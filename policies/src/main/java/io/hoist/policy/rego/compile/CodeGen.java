@@ -365,10 +365,10 @@ final class CodeGen {
             String name = call.name();
             int cmpOp = comparisonOp(name);
             if (cmpOp != 0 && call.args().size() == 2 && !mocks.containsKey(name)) {
-                eval(f, call.args().get(0), a -> eval(f, call.args().get(1), b -> {
-                    c.get(a).get(b).call(rt.cmp).i32(0).op(cmpOp).op(I32_EQZ).brIf(f.fail);
+                evalList(f, call.args(), 0, new int[2], ab -> {
+                    c.get(ab[0]).get(ab[1]).call(rt.cmp).i32(0).op(cmpOp).op(I32_EQZ).brIf(f.fail);
                     k.run();
-                }));
+                });
                 return;
             }
             int arity = callArity(f, call);
@@ -799,9 +799,24 @@ final class CodeGen {
         }
     }
 
+    /**
+     * Evaluates items into locals (by position). A bare variable not bound yet is read after the other items, as
+     * OPA evaluates references among operands first: in {@code foo == input.foos[foo]} the reference binds foo.
+     */
     private void evalList(Fn f, List<Term> items, int i, int[] locals, java.util.function.Consumer<int[]> k) {
-        if (i == items.size()) { k.accept(locals); return; }
-        eval(f, items.get(i), l -> { locals[i] = l; evalList(f, items, i + 1, locals, k); });
+        List<Integer> order = new ArrayList<>(), unboundVars = new ArrayList<>();
+        for (int j = i; j < items.size(); j++) {
+            if (items.get(j) instanceof Var v && !f.scope.containsKey(v.name()) && !isBound(f, v.name())) unboundVars.add(j);
+            else order.add(j);
+        }
+        order.addAll(unboundVars);
+        evalInOrder(f, items, order, 0, locals, k);
+    }
+
+    private void evalInOrder(Fn f, List<Term> items, List<Integer> order, int n, int[] locals, java.util.function.Consumer<int[]> k) {
+        if (n == order.size()) { k.accept(locals); return; }
+        int at = order.get(n);
+        eval(f, items.get(at), l -> { locals[at] = l; evalInOrder(f, items, order, n + 1, locals, k); });
     }
 
     private void comprehension(Fn f, List<Expr> body, int mkFn, IntConsumer add, IntConsumer k) {

@@ -1,5 +1,6 @@
 package io.hoist.policy.rego.parse;
 
+import io.hoist.policy.rego.ast.Ast.Comment;
 import io.hoist.policy.rego.ast.Ast.Pos;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,11 @@ final class Lexer {
         ":", "=", "<", ">", "+", "-", "*", "/", "%", "|", "&"};
 
     static List<Token> tokenize(String file, String src) {
+        return tokenize(file, src, new ArrayList<>());
+    }
+
+    /** Tokens of src; the comments met on the way are added to comments (text after the '#', where it starts). */
+    static List<Token> tokenize(String file, String src, List<Comment> comments) {
         List<Token> out = new ArrayList<>();
         int i = 0, line = 1, lineStart = 0;
         boolean nl = false;
@@ -24,7 +30,11 @@ final class Lexer {
                 char c = src.charAt(i);
                 if (c == '\n') { nl = true; line++; i++; lineStart = i; }
                 else if (c == ' ' || c == '\t' || c == '\r') i++;
-                else if (c == '#') { while (i < src.length() && src.charAt(i) != '\n') i++; }
+                else if (c == '#') {
+                    int start = i;
+                    while (i < src.length() && src.charAt(i) != '\n') i++;
+                    comments.add(new Comment(new Pos(file, line, start - lineStart + 1), src.substring(start + 1, i)));
+                }
                 else break;
             }
             Pos pos = new Pos(file, line, i - lineStart + 1);

@@ -25,7 +25,9 @@ public final class Parser {
     private Parser(List<Token> toks) { this.toks = toks; }
 
     public static Module parseModule(String file, String src) {
-        return new Parser(Lexer.tokenize(file, src)).module(file);
+        List<Comment> comments = new ArrayList<>();
+        Module m = new Parser(Lexer.tokenize(file, src, comments)).module(file);
+        return new Module(m.file(), m.pkg(), m.imports(), m.rules(), List.copyOf(comments));
     }
 
     /** Parses a single term (e.g. an input document written in Rego syntax). */
@@ -106,7 +108,9 @@ public final class Parser {
         Pos pos = peek().pos();
         boolean isDefault = accept("default");
         List<String> path = new ArrayList<>();
+        Pos namePos = peek().pos();
         path.add(ident());
+        List<Term> headRef = new ArrayList<>(List.of(new Var(namePos, path.get(0))));
         List<Term> args = null;
         Term key = null;
         boolean contains = false;
@@ -119,7 +123,9 @@ public final class Parser {
             Term k;
             if (at(".") && key == null) {
                 next();
+                Pos partPos = peek().pos();
                 path.add(ident());
+                headRef.add(new Scalar(partPos, path.getLast()));
                 continue;
             } else if (accept(".")) {
                 Token t = peek();
@@ -129,6 +135,7 @@ public final class Parser {
                 k = term();
                 expect("]");
             }
+            headRef.add(k);
             if (key == null && k instanceof Scalar s && s.value() instanceof String str && (at(".") || at("[") || at("("))) {
                 path.add(str);
             } else {
@@ -154,6 +161,7 @@ public final class Parser {
         }
         if (accept("contains")) { key = term(); contains = true; }
         Term value = null;
+        boolean assign = at(":=");
         if (at("=") || at(":=")) {
             next();
             value = term();
@@ -166,10 +174,11 @@ public final class Parser {
         } else if (at("{") ) {
             body = block();
         }
+        HeadSyntax syntax = new HeadSyntax(List.copyOf(headRef), value != null, assign && value != null, ifKeyword, contains);
         if (isDefault) {
             if (value == null) throw new RegoSyntaxException(pos, "default rule " + String.join(".", path) + " needs a value");
             return List.of(new Rule(pos, path, args != null ? RuleKind.FUNCTION : RuleKind.COMPLETE, true, args,
-                    null, value, List.of(), null));
+                    null, value, List.of(), null, List.of(), syntax));
         }
         // Rego v1: without 'contains', p[x] if { ... } is the single-value rule p[x] := true (an object), while
         // pre-1.0 p[x] { ... } (and p[x] if with the future.keywords imports) defines a set
@@ -184,29 +193,33 @@ public final class Parser {
                 throw new RegoSyntaxException(pos, "rule " + String.join(".", path) + " has neither a body nor a value");
             body = List.of();
         }
-        Rule elseChain = elseChain(kind);
+        Rule elseChain = elseChain(kind, syntax);
         List<Rule> out = new ArrayList<>();
         if (!keyPrefix.isEmpty() && kind != RuleKind.PARTIAL_OBJECT) {
             throw new RegoSyntaxException(pos, "rule " + String.join(".", path) + ": a head with a variable before its last term needs a value (:=)");
         }
-        out.add(new Rule(pos, path, kind, false, args, key, value, body, elseChain, List.copyOf(keyPrefix)));
+        out.add(new Rule(pos, path, kind, false, args, key, value, body, elseChain, List.copyOf(keyPrefix), syntax));
         // pre-1.0 chained bodies: p { a } { b } defines p twice
         while (at("{") && !isDefault) {
-            out.add(new Rule(peek().pos(), path, kind, false, args, key, value, block(), null, List.copyOf(keyPrefix)));
+            out.add(new Rule(peek().pos(), path, kind, false, args, key, value, block(), null, List.copyOf(keyPrefix), syntax));
         }
         return out;
     }
 
-    private Rule elseChain(RuleKind kind) {
+    /** The else branches after a rule; an else without a value keeps the head's assign flag, as OPA copies the head. */
+    private Rule elseChain(RuleKind kind, HeadSyntax head) {
         if (!at("else")) return null;
         Pos pos = next().pos();
         Term value = null;
-        if (at("=") || at(":=")) { next(); value = term(); }
+        boolean assign = head.assign();
+        if (at("=") || at(":=")) { assign = at(":="); next(); value = term(); }
+        boolean hasIf = false;
         List<Expr> body;
-        if (accept("if")) body = at("{") ? block() : List.of(expr());
+        if (accept("if")) { hasIf = true; body = at("{") ? block() : List.of(expr()); }
         else if (at("{")) body = block();
         else body = List.of();
-        return new Rule(pos, List.of(), kind, false, null, null, value, body, elseChain(kind));
+        HeadSyntax syntax = new HeadSyntax(head.ref(), value != null, assign, hasIf, false);
+        return new Rule(pos, List.of(), kind, false, null, null, value, body, elseChain(kind, head), List.of(), syntax);
     }
 
     private List<Expr> block() {
