@@ -13,7 +13,7 @@ import java.util.Map;
  * Benchmark, not a test: what one checkpoint save costs a copy, in files ({@code DATA/checkpoints}) and in a
  * throwaway PostgreSQL on this machine. Each save adds {@code blocksPerSave} blocks (a disk copied at 100 MiB/s with
  * the engine's 2 s interval adds 50 blocks of 4 MiB), as a copy does. Prints wall time per save and this process's
- * CPU per save (PostgreSQL's own CPU is not in it). Run: see platform-core/store/README.md ("Figures").
+ * CPU per save (PostgreSQL's own CPU is not in it). PostgreSQL runs with fsync on, as a real one does. Run: see platform-core/store/README.md ("Figures").
  */
 public final class CheckpointWriteBench {
     private CheckpointWriteBench() {}
@@ -25,6 +25,11 @@ public final class CheckpointWriteBench {
         try (PostgresTestServer pg = PostgresTestServer.create();
              PostgresResourceStore store = PostgresResourceStore.open(
                      PostgresLocation.parse(pg.newDatabase(), Map.of("PGPASSWORD", pg.password())))) {
+            // the throwaway server starts with fsync off; a real one syncs its WAL at every commit, as saves need
+            try (java.sql.Connection c = store.connection(); java.sql.Statement st = c.createStatement()) {
+                st.execute("ALTER SYSTEM SET fsync = on");
+                st.execute("SELECT pg_reload_conf()");
+            }
             CheckpointStore files = new FileCheckpointStore(dir);
             CheckpointStore postgres = new PostgresCheckpointStore(store);
             for (int round = 0; round < 2; round++) { // the first round warms both up
