@@ -17,10 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two real {@code hoist serve --cluster} processes on one PostgreSQL migrate 4 OVA VMs: the leader places them on
- * both nodes (each node copies one disk at a time, capped at 16 MiB/s, so the copies last seconds), and the node that
- * does not lead is killed with SIGKILL while it copies. Its VMs must finish on the surviving node, every target disk
- * equal to its source, exactly one target VM per source VM. Costs about a minute (two JVM starts, the copies, the
- * 5 s until the cluster drops the killed member).
+ * both nodes (each node copies one disk at a time, capped at 4 MiB/s, so a 48 MiB copy lasts 12 s), and the node
+ * that does not lead is killed with SIGKILL once a copy of its is past a quarter of its disk (so past its first
+ * checkpoint, taken 2 s in; the status shows progress late, so the copy may be further on). Its VMs must finish on
+ * the surviving node, the partly copied disk resumed from the checkpoint the killed node left in the store (the
+ * survivor copies fewer bytes than the disk holds, where a fresh copy copies them all), every target disk equal to
+ * its source, exactly one target VM per source VM, every VM's entry naming its node ({@code Placed}). Costs 2-4
+ * minutes on a loaded 2-core machine (two JVM starts, the capped copies, the 5 s until the cluster drops the killed
+ * member).
  */
 class ClusterWorkerKillIT {
     static final int VMS = 4;
@@ -30,7 +34,7 @@ class ClusterWorkerKillIT {
     void aWorkerKilledMidCopyHasItsVmsFinishedByAnotherNode(@TempDir Path tmp) throws Exception {
         Path target = Files.createDirectories(tmp.resolve("target"));
         MigrationSetup.OvaVms vms = MigrationSetup.OvaVms.build(tmp, "spread-vm", VMS, SEED, 0x20);
-        try (ClusterTestNodes nodes = ClusterTestNodes.start(tmp, name -> NODE_CAPACITY)) {
+        try (ClusterTestNodes nodes = ClusterTestNodes.start(tmp, name -> RESUMABLE_CAPACITY)) {
             String leaderName = nodes.leaderName();
             String workerName = ClusterTestNodes.other(leaderName);
             CrashResumeIT.Child worker = nodes.node(workerName);
@@ -41,10 +45,14 @@ class ClusterWorkerKillIT {
             // both nodes run VMs; the worker is killed while one of its VMs copies
             long end = System.nanoTime() + 300_000_000_000L;
             Map<String, String> placedBeforeKill;
+            String partlyCopiedVm;
+            Set<String> finishedBeforeKill;
             while (true) {
                 JsonNode plan = api.get(ResourceKind.PLAN, ns, "spread");
                 placedBeforeKill = placements(plan);
-                if (new HashSet<>(placedBeforeKill.values()).size() == 2 && copying(plan, workerName)) {
+                if (new HashSet<>(placedBeforeKill.values()).size() == 2 && partlyCopied(plan, workerName) != null) {
+                    partlyCopiedVm = partlyCopied(plan, workerName);
+                    finishedBeforeKill = finished(plan);
                     break;
                 }
                 assertThat(CrashResumeIT.isTrue(plan, "Succeeded") || CrashResumeIT.isTrue(plan, "Failed"))
@@ -73,10 +81,81 @@ class ClusterWorkerKillIT {
                     + ", at the end " + placedAtEnd);
             assertThat(workersVms).as("VMs the killed worker had").isNotEmpty();
             for (String vm : workersVms) {
-                assertThat(placedAtEnd.get(vm)).as("node of " + vm + " after its worker was killed").isEqualTo(leaderName);
+                if (!finishedBeforeKill.contains(vm)) { // a VM the worker had finished stays its own
+                    assertThat(placedAtEnd.get(vm)).as("node of " + vm + " after its worker was killed").isEqualTo(leaderName);
+                }
             }
             vms.assertMigratedOnceEach(target);
+
+            // every VM names the node that ran it, the early ones included
+            assertThat(placedAtEnd.keySet()).as("VMs with a Placed condition").containsExactlyInAnyOrderElementsOf(vms.names());
+            // the partly copied disk went on from the killed node's checkpoint: the survivor copied less than the disk
+            Map<String, Long> copied = bytesCopied(plan);
+            System.out.println("ClusterWorkerKillIT: killed while " + partlyCopiedVm + " copied; bytes copied by the node"
+                    + " that finished each VM: " + copied);
+            // (0 when the killed node had copied the whole disk but not yet recorded it: resumed from its last checkpoint)
+            assertThat(copied.get(partlyCopiedVm)).as("bytes the survivor copied of " + partlyCopiedVm + "'s disk")
+                    .isNotNegative().isLessThan(DISK_BYTES);
+            for (String vm : vms.names()) {
+                if (!workersVms.contains(vm)) {
+                    assertThat(copied.get(vm)).as("bytes copied of " + vm + ", never moved (a copy from the start)")
+                            .isEqualTo(DISK_BYTES);
+                }
+            }
+            String survivorLog = Files.readString(nodes.node(leaderName).data().resolve("child.log"));
+            assertThat(survivorLog).as("the survivor's log").contains("resumed from a checkpoint at");
         }
+    }
+
+    /** The VMs whose entries say their run ended. */
+    static Set<String> finished(JsonNode plan) {
+        Set<String> out = new HashSet<>();
+        for (JsonNode vm : plan.path("status").path("migration").path("vms")) {
+            if (!vm.path("completed").isMissingNode() && !vm.path("completed").isNull()) {
+                out.add(vm.path("name").asText());
+            }
+        }
+        return out;
+    }
+
+    /** Each test VM's one disk: 48 MiB (MigrationSetup.OvaVms). */
+    static final long DISK_BYTES = 48L << 20;
+
+    /** One disk at a time, 4 MiB/s: a 48 MiB copy lasts 12 s, so at a quarter it is past its first checkpoint (2 s). */
+    static final List<String> RESUMABLE_CAPACITY = List.of("--node-max-disks", "1", "--node-bandwidth-mibps", "4");
+
+    /** The VM placed on {@code node} whose disk transfer is running and past a quarter of its bytes, or null. */
+    static String partlyCopied(JsonNode plan, String node) {
+        Map<String, String> placed = placements(plan);
+        for (JsonNode vm : plan.path("status").path("migration").path("vms")) {
+            if (!node.equals(placed.get(vm.path("name").asText()))) {
+                continue;
+            }
+            for (JsonNode step : vm.path("pipeline")) {
+                JsonNode progress = step.path("progress");
+                if ("DiskTransfer".equals(step.path("name").asText()) && step.path("completed").isMissingNode()
+                        && progress.path("total").asLong() > 0
+                        && progress.path("completed").asLong() * 4 >= progress.path("total").asLong()) {
+                    return vm.path("name").asText();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** VM name to the bytes its disk's copy moved, as the task's {@code hoist.io/bytes-copied} annotation says. */
+    static Map<String, Long> bytesCopied(JsonNode plan) {
+        Map<String, Long> out = new HashMap<>();
+        for (JsonNode vm : plan.path("status").path("migration").path("vms")) {
+            for (JsonNode step : vm.path("pipeline")) {
+                if ("DiskTransfer".equals(step.path("name").asText())) {
+                    for (JsonNode task : step.path("tasks")) {
+                        out.merge(vm.path("name").asText(), task.path("annotations").path("hoist.io/bytes-copied").asLong(), Long::sum);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** The test clusters' node capacity: one disk at a time, 16 MiB/s, so a 48 MiB copy lasts seconds. */

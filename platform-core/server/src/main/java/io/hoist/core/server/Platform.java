@@ -228,7 +228,8 @@ public final class Platform implements AutoCloseable {
         DiskIo diskIo = new EngineDiskIo(http);
         HostServices services = new InventoryHostServices(inventory, diskIo, http, settings, ctx.dataDir());
         var runMeters = new io.hoist.core.engine.run.RunMeters(ctx.metrics().registry());
-        io.hoist.core.engine.run.DiskCopyService copier = new TransferDiskCopyService(ctx.dataDir(), new BandwidthBudgets(), timers, runMeters);
+        io.hoist.core.engine.run.DiskCopyService copier = new TransferDiskCopyService(ctx.dataDir(), checkpoints(ctx),
+                new BandwidthBudgets(), timers, runMeters);
         if (node != null) {
             copier = io.hoist.core.cluster.NodeBandwidth.cap(copier, node.bandwidthMibps());
         }
@@ -246,6 +247,17 @@ public final class Platform implements AutoCloseable {
             engineMetricsBound = true;
         }
         return started;
+    }
+
+    /**
+     * Where disk copies record their checkpoints: with a shared PostgreSQL store, in it, so a VM run placed on another
+     * node (its node killed or gone) resumes its copies there; else in files under {@code DATA/checkpoints}.
+     */
+    private static io.hoist.core.transfer.checkpoint.CheckpointStore checkpoints(HoistServer.Context ctx) {
+        if (ctx.store() instanceof io.hoist.core.store.postgresql.PostgresResourceStore shared) {
+            return new io.hoist.core.store.postgresql.PostgresCheckpointStore(shared);
+        }
+        return TransferDiskCopyService.fileCheckpoints(ctx.dataDir());
     }
 
     private synchronized void stopControllers() {

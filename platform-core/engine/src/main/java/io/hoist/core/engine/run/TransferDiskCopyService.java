@@ -2,6 +2,7 @@ package io.hoist.core.engine.run;
 
 import io.hoist.core.transfer.budget.BandwidthBudget;
 import io.hoist.core.transfer.budget.BandwidthBudgets;
+import io.hoist.core.transfer.checkpoint.CheckpointStore;
 import io.hoist.core.transfer.checkpoint.FileCheckpointStore;
 import io.hoist.core.transfer.checksum.BlockDigests;
 import io.hoist.core.transfer.checksum.ChecksumMode;
@@ -22,8 +23,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link DiskCopyService} on the platform's transfer engine: checkpoints under {@code DATA/checkpoints},
- * the target block digests of each pass under {@code DATA/digests} (the baseline of the next warm
+ * {@link DiskCopyService} on the platform's transfer engine: checkpoints under {@code DATA/checkpoints} (or in a
+ * store every node reaches, given to the constructor), the target block digests of each pass under {@code DATA/digests} (the baseline of the next warm
  * delta), bandwidth from named budgets whose rates are looked up at each copy start. A pass run with checksum
  * {@code none} leaves a {@code .none} marker instead of digests: the next delta then copies without a baseline and
  * also reports {@code none}, since no checksum of the whole disk can be formed from it.
@@ -31,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 public final class TransferDiskCopyService implements DiskCopyService {
     /** The copier's failure code when the target's checksum differs from the source's. */
     private static final String CHECKSUM_MISMATCH = "ChecksumMismatch";
-    private final FileCheckpointStore checkpoints;
+    private static final System.Logger LOG = System.getLogger(TransferDiskCopyService.class.getName());
+    private final CheckpointStore checkpoints;
     private final Path digestsDir;
     private final BandwidthBudgets budgets;
     private final ScheduledExecutorService timers;
@@ -44,9 +46,15 @@ public final class TransferDiskCopyService implements DiskCopyService {
 
     /** As above, counting checksum mismatches in {@code meters}. */
     public TransferDiskCopyService(Path dataDir, BandwidthBudgets budgets, ScheduledExecutorService timers, RunMeters meters) {
+        this(dataDir, fileCheckpoints(dataDir), budgets, timers, meters);
+    }
+
+    /** As above, with checkpoints kept in {@code checkpoints} (nodes sharing a store: where every node finds them). */
+    public TransferDiskCopyService(Path dataDir, CheckpointStore checkpoints, BandwidthBudgets budgets,
+                                   ScheduledExecutorService timers, RunMeters meters) {
         this.meters = meters;
+        this.checkpoints = checkpoints;
         try {
-            this.checkpoints = new FileCheckpointStore(dataDir.resolve("checkpoints"));
             this.digestsDir = Files.createDirectories(dataDir.resolve("digests"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -54,6 +62,15 @@ public final class TransferDiskCopyService implements DiskCopyService {
         this.budgets = budgets;
         this.timers = timers;
         this.options = CopyOptions.DEFAULT.withCheckpointEvery(Duration.ofSeconds(2)).withProgressEvery(Duration.ofMillis(500));
+    }
+
+    /** The checkpoints of a single process: files under {@code DATA/checkpoints}. */
+    public static CheckpointStore fileCheckpoints(Path dataDir) {
+        try {
+            return new FileCheckpointStore(dataDir.resolve("checkpoints"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
@@ -102,6 +119,12 @@ public final class TransferDiskCopyService implements DiskCopyService {
         } finally {
             watch.cancel(false);
             Thread.interrupted(); // a late cancel must not leak into the next task on this thread
+        }
+        if (result.resumedFrom() > 0) {
+            // the one place a user sees that a copy (possibly begun on another node) went on from its checkpoint
+            LOG.log(System.Logger.Level.INFO, "disk " + r.diskId() + " (" + r.checkpointKey() + ") resumed from a checkpoint at "
+                    + result.resumedFrom() + " of " + result.virtualSize() + " bytes; copied " + (result.bytesRead() + result.bytesZeroed())
+                    + " bytes more");
         }
         saveDigests(r.digestsKey(), result.targetDigests());
         return new Result(result.bytesRead() + result.bytesZeroed(), result.virtualSize(), result.checksum(),

@@ -192,8 +192,37 @@ public final class StatusWriter implements AutoCloseable {
             return Optional.of(p);
         }
         Optional<Plan> loaded = store.get(ResourceKind.PLAN, key.namespace(), key.name()).map(n -> mapper.convertValue(n, Plan.class));
-        loaded.ifPresent(x -> latest.put(key, x));
-        return loaded;
+        if (loaded.isEmpty()) {
+            return loaded;
+        }
+        synchronized (lastWritten) {
+            if (readBeforeOwnWrite(key, loaded.get())) {
+                return loaded; // read-only use is fine; caching it would make the next batch write over what it missed
+            }
+            Plan cached = latest.putIfAbsent(key, loaded.get());
+            return Optional.of(cached != null ? cached : loaded.get());
+        }
+    }
+
+    /**
+     * Per plan, the resourceVersion of this writer's last write. A VM run's read of the plan that began before that
+     * write came back without it; cached, the next batch would write its VM entries from it and undo the write (a
+     * cluster node's {@code Placed} condition was lost so, for VMs whose runs started together).
+     */
+    private final Map<PlanKey, Long> lastWritten = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private boolean readBeforeOwnWrite(PlanKey key, Plan p) {
+        Long mine = lastWritten.get(key);
+        Long read = version(p.metadata == null ? null : p.metadata.resourceVersion);
+        return mine != null && read != null && read < mine;
+    }
+
+    private static Long version(String resourceVersion) {
+        try {
+            return resourceVersion == null ? null : Long.parseLong(resourceVersion);
+        } catch (NumberFormatException e) {
+            return null; // not a store counter: nothing to compare
+        }
     }
 
     /** What a running Migration's pass needs of a VM entry. */
@@ -459,6 +488,14 @@ public final class StatusWriter implements AutoCloseable {
                 if (rv != null) {
                     synchronized (p) {
                         p.metadata.resourceVersion = rv;
+                    }
+                    Long written = version(rv);
+                    if (written != null) {
+                        synchronized (lastWritten) {
+                            lastWritten.merge(key, written, Math::max);
+                            // a read cached while this write was under way does not hold it either
+                            latest.computeIfPresent(key, (k, cached) -> readBeforeOwnWrite(k, cached) ? null : cached);
+                        }
                     }
                 }
                 return;

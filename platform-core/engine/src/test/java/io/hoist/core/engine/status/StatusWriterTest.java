@@ -177,6 +177,92 @@ class StatusWriterTest {
         }
     }
 
+    /**
+     * A cluster node forgets its copy of the plan when a run starts there and marks the VM {@code Placed}; a VM run
+     * reading the plan at that moment got it back from the store without that mark. Cached, the next change of the
+     * VM was written from that copy and the mark was gone (bench/cluster: 4-5 of 6 VMs kept it). Here the read is held
+     * back by a store test double until the mark is durable; the mark must survive the VM's next change.
+     */
+    @Test
+    void aPlanReadThatCameBackBeforeThisWritersWriteDoesNotUndoIt() throws Exception {
+        ResourceStore real = SqliteResourceStore.open(dir);
+        PlanReadHoldingStoreTestDouble held = new PlanReadHoldingStoreTestDouble(real);
+        java.util.concurrent.ExecutorService runThread = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (StatusWriter writer = new StatusWriter(held.store(), Resources.MAPPER)) {
+            createPlanAndMigration(real, "{id: vm-1}, {id: vm-2}");
+            PlanKey key = new PlanKey("default", "p");
+            writer.updatePlan(key, p -> {
+                p.status = new Plan.Status();
+                p.status.migration = new Plan.MigrationSnapshot();
+                p.status.migration.vms = new ArrayList<>(java.util.List.of(entry("vm-1", "Started"), entry("vm-2", "Started")));
+            }).get(5, TimeUnit.SECONDS);
+
+            writer.forget(key); // a run starts on this node: its entry may have been written elsewhere meanwhile
+            held.holdNextPlanRead();
+            java.util.concurrent.Future<?> runReads = runThread.submit(() -> writer.plan(key));
+            held.awaitHeld();
+            writer.updateVm(key, "m", "vm-2", v -> io.hoist.core.engine.run.VmStatusEditor.setCondition(v,
+                    io.hoist.core.model.meta.Condition.of("Placed", io.hoist.core.model.meta.Condition.TRUE,
+                            io.hoist.core.model.meta.Condition.CATEGORY_ADVISORY, "NodeAssigned", "run by node node-a")))
+                    .get(5, TimeUnit.SECONDS);
+            held.release();
+            runReads.get(5, TimeUnit.SECONDS);
+
+            writer.updateVm(key, "m", "vm-2", v -> v.phase = "CopyDisks").get(5, TimeUnit.SECONDS);
+            ObjectNode stored = real.item(ResourceKind.PLAN, "default", "p", "vm-2").orElseThrow();
+            assertThat(stored.path("phase").asText()).isEqualTo("CopyDisks");
+            assertThat(stored.path("conditions")).extracting(c -> c.path("type").asText()).contains("Placed");
+        } finally {
+            held.release();
+            runThread.shutdownNow();
+            real.close();
+        }
+    }
+
+    /**
+     * Test double: a real store whose next read of a Plan, once armed, reads at once but is held back before it returns
+     * until released, as a read that lost the race with a write looks to its caller.
+     */
+    private static final class PlanReadHoldingStoreTestDouble {
+        private final ResourceStore real;
+        private final java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+
+        PlanReadHoldingStoreTestDouble(ResourceStore real) {
+            this.real = real;
+        }
+
+        void holdNextPlanRead() {
+            armed.set(true);
+        }
+
+        void awaitHeld() throws InterruptedException {
+            assertThat(held.await(10, TimeUnit.SECONDS)).as("a plan read was held").isTrue();
+        }
+
+        void release() {
+            released.countDown();
+        }
+
+        ResourceStore store() {
+            return (ResourceStore) java.lang.reflect.Proxy.newProxyInstance(ResourceStore.class.getClassLoader(),
+                    new Class<?>[] {ResourceStore.class}, (proxy, method, args) -> {
+                        Object result;
+                        try {
+                            result = method.invoke(real, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                        if (method.getName().equals("get") && args[0] == ResourceKind.PLAN && armed.compareAndSet(true, false)) {
+                            held.countDown();
+                            released.await(10, TimeUnit.SECONDS);
+                        }
+                        return result;
+                    });
+        }
+    }
+
     private static VmStatus entry(String id, String phase) {
         VmStatus vm = new VmStatus();
         vm.id = id;

@@ -46,16 +46,15 @@ public final class FileCheckpointStore implements CheckpointStore {
         }
         in.get(fp);
         long size = in.getLong();
-        ByteArrayOutputStream src = new ByteArrayOutputStream();
-        ByteArrayOutputStream dst = new ByteArrayOutputStream();
+        ByteArrayOutputStream pairs = new ByteArrayOutputStream();
         int blocks = 0;
         while (in.remaining() >= 8) {
             int first = in.getInt();
             int count = in.getInt();
-            if (first != blocks || count < 0 || in.remaining() < (long) count * 64 + 8) {
+            if (first != blocks || count < 0 || in.remaining() < (long) count * Checkpoint.PAIR_BYTES + 8) {
                 break;
             }
-            byte[] body = new byte[count * 64];
+            byte[] body = new byte[count * Checkpoint.PAIR_BYTES];
             in.get(body);
             CRC32C crc = new CRC32C();
             crc.update(first);
@@ -63,15 +62,11 @@ public final class FileCheckpointStore implements CheckpointStore {
             if (in.getLong() != crc.getValue()) {
                 break; // torn write: keep what was fully saved before it
             }
-            for (int i = 0; i < count; i++) {
-                src.write(body, i * 64, 32);
-                dst.write(body, i * 64 + 32, 32);
-            }
+            pairs.writeBytes(body);
             blocks += count;
         }
         persisted.put(diskId, blocks);
-        return Optional.of(new Checkpoint(new String(fp, StandardCharsets.UTF_8), size, blocks,
-                src.toByteArray(), dst.toByteArray()));
+        return Optional.of(Checkpoint.ofDigestPairs(new String(fp, StandardCharsets.UTF_8), size, pairs.toByteArray()));
     }
 
     @Override
@@ -134,16 +129,12 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
 
     private static byte[] segment(Checkpoint cp, int from) {
-        int count = cp.blocksDone() - from;
-        byte[] body = new byte[count * 64];
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(cp.sourceDigests(), (from + i) * 32, body, i * 64, 32);
-            System.arraycopy(cp.targetDigests(), (from + i) * 32, body, i * 64 + 32, 32);
-        }
+        byte[] body = cp.digestPairs(from, cp.blocksDone());
         CRC32C crc = new CRC32C();
         crc.update(from);
         crc.update(body);
-        return ByteBuffer.allocate(16 + body.length).putInt(from).putInt(count).put(body).putLong(crc.getValue()).array();
+        return ByteBuffer.allocate(16 + body.length).putInt(from).putInt(cp.blocksDone() - from).put(body)
+                .putLong(crc.getValue()).array();
     }
 
     private Path fileFor(String diskId) {
