@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Engine scale bench: one plan of N VMs vs 8 plans of N/8 (synthetic source test double, discarding destination).
-# Prints time to the first copy, total time, engine CPU time per VM and heap after GC. Usage: bench/engine/run.sh [N=5000] [one]
+# Prints time to the first copy, total time, engine CPU time per VM and heap after GC. Usage: bench/engine/run.sh [N=5000] [one|swapped]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"

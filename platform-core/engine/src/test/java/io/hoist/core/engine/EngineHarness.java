@@ -27,7 +27,9 @@ import java.util.function.BooleanSupplier;
 public final class EngineHarness implements AutoCloseable {
     public final Path dir;
     public final ResourceStore store;
-    final Vertx vertx = Vertx.vertx();
+    /** A blocked event loop is logged with its stack at once (Vert.x's default waits 5 s), so a bench shows what held it. */
+    final Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions()
+            .setWarningExceptionTime(2).setWarningExceptionTimeUnit(java.util.concurrent.TimeUnit.SECONDS));
     final Inventory inventory = new Inventory();
     final Engine engine;
     /** The HostContext the engine handed the source provider when it created it (null until then). */

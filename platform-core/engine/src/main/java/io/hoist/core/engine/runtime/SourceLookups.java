@@ -11,15 +11,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * What plan validation asks the providers, remembered so a plan pass costs no live call per VM: a VM description
- * is kept until the source's inventory revision moves (a VM changed, appeared or went), a target check for
+ * is kept until the source's inventory revision moves (a VM changed, appeared or went) or until nobody asked for it
+ * for {@link #DESCRIBED_IDLE_MS} (a succeeded VM is never validated again; a source whose revision does not move kept
+ * every VM's description for good, 20,000 of them after a 20,000-VM plan), a target check for
  * {@link #TARGET_TTL_MS} (the target has no revision). A migration's own run always asks live; the engine's VM
  * admission reads the same descriptions to learn a waiting VM's host and disks without a live call.
  */
 public final class SourceLookups {
     static final long TARGET_TTL_MS = 60_000;
+    /** Four of the engine's 15 s resyncs: a VM still waiting is validated again well within it. */
+    static final long DESCRIBED_IDLE_MS = 60_000;
     private static final int MAX_ENTRIES = 50_000;
 
     private record VmKey(String providerUid, long revision, String id, String name, SourceProvider instance) {}
@@ -28,14 +33,32 @@ public final class SourceLookups {
 
     private record Checked(List<Condition> conditions, long at) {}
 
+    /** A description and when it was last asked for (the map's access order is the order of these times). */
+    private static final class Described {
+        final Optional<SourceVm> vm;
+        long usedAt;
+
+        Described(Optional<SourceVm> vm, long usedAt) {
+            this.vm = vm;
+            this.usedAt = usedAt;
+        }
+    }
+
     private final Extensions extensions;
     private final InventoryView inventory;
-    private final Map<VmKey, Optional<SourceVm>> described = lru();
+    private final LongSupplier clock;
+    private final Map<VmKey, Described> described = lru();
     private final Map<TargetKey, Checked> checked = lru();
 
     public SourceLookups(Extensions extensions, InventoryView inventory) {
+        this(extensions, inventory, System::currentTimeMillis);
+    }
+
+    /** @param clock milliseconds, for tests of the expiry */
+    SourceLookups(Extensions extensions, InventoryView inventory, LongSupplier clock) {
         this.extensions = extensions;
         this.inventory = inventory;
+        this.clock = clock;
     }
 
     private static <K, V> Map<K, V> lru() {
@@ -52,16 +75,19 @@ public final class SourceLookups {
         VmKey key = new VmKey(providerUid, revision, ref.id(), ref.name(), source);
         if (revision > 0) {
             synchronized (described) {
-                Optional<SourceVm> hit = described.get(key);
+                Described hit = described.get(key);
                 if (hit != null) {
-                    return hit;
+                    hit.usedAt = clock.getAsLong();
+                    return hit.vm;
                 }
             }
         }
         Optional<SourceVm> vm = extensions.call(source, () -> source.describe(ref));
         if (revision > 0) {
             synchronized (described) {
-                described.put(key, vm);
+                long now = clock.getAsLong();
+                described.put(key, new Described(vm, now));
+                dropIdle(now);
                 sweepStaleRevisions(providerUid, revision);
             }
         }
@@ -70,7 +96,7 @@ public final class SourceLookups {
 
     public List<Condition> validateTarget(Destination destination, TargetVmSpec spec) throws Exception {
         TargetKey key = new TargetKey(destination, spec);
-        long now = System.currentTimeMillis();
+        long now = clock.getAsLong();
         synchronized (checked) {
             Checked hit = checked.get(key);
             if (hit != null && now - hit.at() < TARGET_TTL_MS) {
@@ -94,12 +120,13 @@ public final class SourceLookups {
     }
 
     /**
-     * Drops what no lookup can hit again: target checks past their TTL, descriptions of an older inventory revision.
-     * Called by the engine's periodic resync: without it the caches were swept only by new lookups, so after a plan's
-     * run (its succeeded VMs are never validated again) they held every VM's SourceVm and TargetVmSpec for good.
+     * Drops what no lookup can hit again or nobody asked for lately: target checks past their TTL, descriptions of an
+     * older inventory revision or idle for {@link #DESCRIBED_IDLE_MS}. Called by the engine's periodic resync: without
+     * it the caches were swept only by new lookups, so after a plan's run (its succeeded VMs are never validated
+     * again) they held every VM's SourceVm and TargetVmSpec for good.
      */
     public void sweep() {
-        long now = System.currentTimeMillis();
+        long now = clock.getAsLong();
         synchronized (checked) {
             checked.values().removeIf(c -> now - c.at() >= TARGET_TTL_MS);
         }
@@ -111,6 +138,22 @@ public final class SourceLookups {
             }
             lastSweep = now;
             described.keySet().removeIf(k -> k.revision() < newestRevision.getOrDefault(k.providerUid(), 0L));
+            dropIdle(now);
+        }
+    }
+
+    /**
+     * Drops descriptions nobody asked for in {@link #DESCRIBED_IDLE_MS}: the map is in access order, so they are its
+     * eldest entries and the walk stops at the first one still in use (its cost is what it drops). Holding
+     * {@link #described}.
+     */
+    private void dropIdle(long now) {
+        var it = described.values().iterator();
+        while (it.hasNext()) {
+            if (now - it.next().usedAt < DESCRIBED_IDLE_MS) {
+                break;
+            }
+            it.remove();
         }
     }
 
@@ -135,7 +178,7 @@ public final class SourceLookups {
      */
     private void sweepStaleRevisions(String providerUid, long revision) {
         newestRevision.merge(providerUid, revision, Math::max);
-        long now = System.currentTimeMillis();
+        long now = clock.getAsLong();
         if (now - lastSweep < SWEEP_EVERY_MS) {
             return;
         }

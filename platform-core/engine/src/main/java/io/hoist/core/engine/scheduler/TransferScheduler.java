@@ -1,17 +1,17 @@
 package io.hoist.core.engine.scheduler;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.PriorityQueue;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
 /**
@@ -24,8 +24,15 @@ import java.util.function.IntSupplier;
  *
  * <p>Fairness: requests are served in arrival order per host; a request that does not fit blocks
  * later requests for the same host (so big VMs are not starved by small ones), while a request
- * held back only by its own plan's cap does not block other plans. When the platform-wide limit is reached, nothing
- * more starts until a disk ends, and then in arrival order across hosts.
+ * held back only by its own plan's cap holds back that plan's later requests on the host, not other plans. When the
+ * platform-wide limit is reached, nothing more starts until a disk ends, and then in arrival order across hosts.
+ *
+ * <p>Cost: waiting requests are kept per host and plan in arrival order, so a decision looks only at the head of each
+ * (host, plan) queue and at what it grants: its work grows with hosts times plans, never with the number of waiting
+ * VMs (20,000 of them in one plan walked under this lock on every disk's end when a plan cap held them). A cancelled
+ * request leaves its queue at once (no search), and the counts read by metrics and by the copy consumers' credit
+ * ({@link #hasRoom}, {@link #inUseByHost}, {@link #waitingByHost}, {@link #waiting}) are kept as each decision goes,
+ * readable without the lock: an event-loop thread never waits for it.
  *
  * <p>Copy rounds reach it from the bus: a host's {@link DiskCopyConsumers consumer} takes a round only while
  * {@link #hasRoom} says the host has credit, so waiting rounds stay messages rather than entries here.
@@ -33,20 +40,22 @@ import java.util.function.IntSupplier;
 public final class TransferScheduler {
     private final IntSupplier hostLimit;
     private final IntSupplier totalLimit;
-    private int inUseTotal;
-    private final Map<String, Integer> inUseByHost = new HashMap<>();
-    private final Map<String, Integer> inUseByPlan = new HashMap<>();
-    /**
-     * Waiting requests per host, each in arrival order ({@link Request#seq} orders them across hosts). A decision
-     * looks at each host's head and goes deeper only past requests it grants or that wait for their plan's cap: with
-     * thousands of VMs waiting on a few full hosts it costs the number of hosts, not the number of waiters.
-     */
-    private final Map<String, ArrayDeque<Request>> queues = new LinkedHashMap<>();
-    private long nextSeq;
+    // Written under the lock (this), read without it: the consumers' credit and the metrics.
+    private volatile int inUseTotal;
+    private final Map<String, Integer> inUseByHost = new ConcurrentHashMap<>();
+    private final Map<String, Integer> waitingDisksByHost = new ConcurrentHashMap<>();
+    private volatile int waitingCount;
     /** Hosts with a queued request that waits for host slots (not only for its plan's cap): they have no credit. */
-    private final Set<String> hostBlocked = new HashSet<>();
+    private final Set<String> hostBlocked = ConcurrentHashMap.newKeySet();
     /** A queued request waits for the platform-wide limit: no host has credit until a disk ends. */
-    private boolean totalBlocked;
+    private volatile boolean totalBlocked;
+    // Guarded by this.
+    private final Map<String, Integer> inUseByPlan = new HashMap<>();
+    /** Waiting requests by host, then plan, each queue in arrival order ({@link Request#seq} orders across queues). */
+    private final Map<String, Map<String, LinkedHashSet<Request>>> queues = new LinkedHashMap<>();
+    private long nextSeq;
+    /** Requests a decision looked at, in total (for tests: it must not grow with the number waiting). */
+    private long examined;
     /** Told after every decision (a grant, a release, a cancelled waiter): the copy consumers re-check credit. */
     private volatile Runnable onChange = () -> {};
 
@@ -124,16 +133,16 @@ public final class TransferScheduler {
         Request r = new Request(hostKey, planKey, Math.max(1, disks), Math.max(0, planCap));
         synchronized (this) {
             r.seq = nextSeq++;
-            queues.computeIfAbsent(r.hostKey, k -> new ArrayDeque<>()).add(r);
+            queues.computeIfAbsent(r.hostKey, k -> new LinkedHashMap<>())
+                    .computeIfAbsent(r.planKey, k -> new LinkedHashSet<>()).add(r);
+            add(waitingDisksByHost, r.hostKey, r.disks);
+            waitingCount++;
         }
         // A cancelled waiter must leave the queue so it does not hold back the host.
         r.future.whenComplete((lease, err) -> {
             if (r.future.isCancelled()) {
                 synchronized (this) {
-                    ArrayDeque<Request> q = queues.get(r.hostKey);
-                    if (q != null && q.remove(r) && q.isEmpty()) {
-                        queues.remove(r.hostKey);
-                    }
+                    dequeue(r);
                 }
                 dispatch();
             }
@@ -150,15 +159,17 @@ public final class TransferScheduler {
     /**
      * Whether a new request for {@code hostKey} could start now: the host has a free slot and nothing queued for
      * it waits for host slots. This is a host consumer's credit: it takes the next copy message only while true.
+     * Read without the lock (an event loop asks): a decision under way may make it stale, and every decision ends
+     * with {@link #onChange}, after which it is asked again.
      */
-    public synchronized boolean hasRoom(String hostKey) {
+    public boolean hasRoom(String hostKey) {
         int total = totalLimit();
         return !hostBlocked.contains(hostKey) && inUseByHost.getOrDefault(hostKey, 0) < limit()
                 && (total == 0 || (!totalBlocked && inUseTotal < total));
     }
 
     /** Disks in flight on the whole platform now. */
-    public synchronized int inUseTotal() {
+    public int inUseTotal() {
         return inUseTotal;
     }
 
@@ -167,28 +178,23 @@ public final class TransferScheduler {
         dispatch();
     }
 
-    public synchronized int inUse(String hostKey) {
+    public int inUse(String hostKey) {
         return inUseByHost.getOrDefault(hostKey, 0);
     }
 
     /** Disks in flight per source host now (a copy), for the hoist_disks_in_flight metric. */
-    public synchronized Map<String, Integer> inUseByHost() {
+    public Map<String, Integer> inUseByHost() {
         return Map.copyOf(inUseByHost);
     }
 
-    public synchronized int waiting() {
-        int n = 0;
-        for (ArrayDeque<Request> q : queues.values()) {
-            n += q.size();
-        }
-        return n;
+    /** Requests waiting now. */
+    public int waiting() {
+        return waitingCount;
     }
 
     /** Disks waiting for a slot per source host now (a copy), for the hoist_disks_waiting metric. */
-    public synchronized Map<String, Integer> waitingByHost() {
-        Map<String, Integer> out = new HashMap<>();
-        queues.values().forEach(q -> q.forEach(r -> out.merge(r.hostKey, r.disks, Integer::sum)));
-        return out;
+    public Map<String, Integer> waitingByHost() {
+        return Map.copyOf(waitingDisksByHost);
     }
 
     /** The limit in force now (for the Pending condition's message). */
@@ -201,57 +207,64 @@ public final class TransferScheduler {
         return Math.max(0, totalLimit.getAsInt());
     }
 
-    /** A host's queue being walked by one decision: its next request in line. */
-    private static final class Cursor {
-        final Iterator<Request> it;
-        Request current;
+    /** How many waiting requests decisions have looked at so far (tests: a decision's cost). */
+    synchronized long examined() {
+        return examined;
+    }
 
-        Cursor(Iterator<Request> it) {
-            this.it = it;
-            this.current = it.next();
+    /** Takes {@code r} out of its queue and the counts; false when it was no longer there. Called holding the lock. */
+    private boolean dequeue(Request r) {
+        Map<String, LinkedHashSet<Request>> host = queues.get(r.hostKey);
+        LinkedHashSet<Request> q = host == null ? null : host.get(r.planKey);
+        if (q == null || !q.remove(r)) {
+            return false;
         }
-
-        boolean advance() {
-            current = it.hasNext() ? it.next() : null;
-            return current != null;
+        if (q.isEmpty()) {
+            host.remove(r.planKey);
+            if (host.isEmpty()) {
+                queues.remove(r.hostKey);
+            }
         }
+        add(waitingDisksByHost, r.hostKey, -r.disks);
+        waitingCount--;
+        return true;
     }
 
     /**
-     * Serves waiting requests in arrival order across hosts (hosts' heads merged by arrival): a request that does
-     * not fit its host stops that host; one held back by its plan's cap is passed over; one that fits everything but
-     * the platform-wide limit stops everything.
+     * Serves waiting requests in arrival order across hosts (the heads of every host's plan queues merged by
+     * arrival): a request that does not fit its host stops that host; one held back by its plan's cap stops its
+     * plan's queue on that host; one that fits everything but the platform-wide limit stops everything.
      */
     private void dispatch() {
         List<Runnable> grants = new ArrayList<>();
         synchronized (this) {
             int limit = limit();
             int total = totalLimit();
-            hostBlocked.clear();
-            totalBlocked = false;
-            PriorityQueue<Cursor> heads = new PriorityQueue<>(Math.max(1, queues.size()),
-                    Comparator.comparingLong((Cursor c) -> c.current.seq));
-            for (ArrayDeque<Request> q : queues.values()) {
-                if (!q.isEmpty()) {
-                    heads.add(new Cursor(q.iterator()));
-                }
+            boolean totalStop = false;
+            Set<String> blocked = new HashSet<>();
+            PriorityQueue<LinkedHashSet<Request>> heads = new PriorityQueue<>(Math.max(1, queues.size()),
+                    Comparator.comparingLong((LinkedHashSet<Request> q) -> q.getFirst().seq));
+            for (Map<String, LinkedHashSet<Request>> host : queues.values()) {
+                heads.addAll(host.values());
             }
-            for (Cursor c; (c = heads.poll()) != null; ) {
-                Request r = c.current;
-                boolean next;
+            for (LinkedHashSet<Request> q; (q = heads.poll()) != null; ) {
+                Request r = q.getFirst();
+                examined++;
+                if (blocked.contains(r.hostKey)) {
+                    continue; // an earlier request of this host waits for host slots: later ones wait behind it
+                }
                 if (r.future.isDone()) {
-                    c.it.remove();
-                    next = c.advance();
+                    dequeue(r); // cancelled; its own callback finds it gone
                 } else if (!fits(inUseByHost.getOrDefault(r.hostKey, 0), r.disks, limit)) {
-                    hostBlocked.add(r.hostKey);
-                    next = false;
+                    blocked.add(r.hostKey);
+                    continue;
                 } else if (r.planCap > 0 && !fits(inUseByPlan.getOrDefault(r.planKey, 0), r.disks, r.planCap)) {
-                    next = c.advance();
+                    continue; // this plan's later requests on the host wait behind it; other plans go on
                 } else if (total > 0 && !fits(inUseTotal, r.disks, total)) {
-                    totalBlocked = true; // first come first served across hosts: later requests wait too
+                    totalStop = true; // first come first served across hosts: later requests wait too
                     break;
                 } else {
-                    c.it.remove();
+                    dequeue(r);
                     add(inUseByHost, r.hostKey, r.disks);
                     add(inUseByPlan, r.planKey, r.disks);
                     inUseTotal += r.disks;
@@ -261,13 +274,16 @@ public final class TransferScheduler {
                             lease.close(); // cancelled between grant and completion
                         }
                     });
-                    next = c.advance();
                 }
-                if (next) {
-                    heads.add(c);
+                if (!q.isEmpty()) {
+                    heads.add(q);
                 }
             }
-            queues.values().removeIf(ArrayDeque::isEmpty);
+            // Replaced in place (not cleared and refilled) so a lock-free hasRoom never sees a blocked host as free
+            // half-way through.
+            hostBlocked.addAll(blocked);
+            hostBlocked.retainAll(blocked);
+            totalBlocked = totalStop;
         }
         // Complete outside the lock: continuations may call back into the scheduler.
         grants.forEach(Runnable::run);

@@ -15,13 +15,35 @@ import java.util.Locale;
  * one small disk per VM) into {@link DiscardingDestinationTestDouble}, then 8 plans of N/8 under the
  * same limits. Prints the time to the first copy, the total time, the engine's CPU time per VM and the heap in use
  * after a full GC once every plan succeeded (the engine still running: what it keeps per VM).
- * Run: bench/engine/run.sh [N] [one] (with {@code one}, only the one-plan scenario: for 10,000 or 20,000 VMs);
+ * Run: bench/engine/run.sh [N] [one|swapped] (with {@code one}, only the one-plan scenario: for 10,000 or 20,000 VMs;
+ * with {@code swapped}, eight plans first, then one); with {@code HOIST_BENCH_WARMUP=1}, a plan of 500 VMs runs first,
+ * not counted, so the JIT's compilation is paid before either measured scenario;
  * with {@code HOIST_BENCH_HISTOGRAM=1} in the environment it also prints the top of the heap's class histogram after each.
  */
 public final class EngineScaleBench {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
         boolean oneOnly = args.length > 1 && "one".equals(args[1]);
+        if (System.getenv("HOIST_BENCH_WARMUP") != null) {
+            // A small plan first, not counted: the JIT compiles the engine's paths there, so neither measured
+            // scenario pays it (the first one used to: 2.3-2.8 ms more CPU per VM at 5,000, and most of its first copy).
+            Result warm = run(Math.min(n, 500), 1);
+            System.err.printf(Locale.ROOT, "warm-up (not counted): %.2f CPU ms/VM, first copy %.2f s%n", warm.cpuMsPerVm,
+                    warm.firstCopy);
+        }
+        if (args.length > 1 && "swapped".equals(args[1])) {
+            // Eight plans first, then one: whichever scenario runs first in the JVM pays the JIT's compilation of
+            // the engine's paths, so this order tells that cost from what one big plan costs by itself.
+            Result eight = run(n, 8);
+            Result one = run(n, 1);
+            header();
+            print("8 plans x " + n / 8, n, eight);
+            print("1 plan x " + n, n, one);
+            System.out.println("rerun: bench/engine/run.sh " + n + " swapped");
+            System.out.printf(Locale.ROOT, "one/eight=%.2f cpu_ms_per_vm=%.2f%n", one.total / eight.total, one.cpuMsPerVm);
+            System.out.flush();
+            System.exit(0);
+        }
         Result one = run(n, 1);
         if (oneOnly) {
             header();
@@ -59,7 +81,8 @@ public final class EngineScaleBench {
                 new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
                 new Object[] {new String[0]}, new String[] {String[].class.getName()});
         System.err.println(plans + " plan(s) x " + n / plans + ": heap after the run, top classes");
-        histogram.lines().limit(30).forEach(System.err::println);
+        histogram.lines().limit(45).forEach(System.err::println);
+        histogram.lines().reduce((first, last) -> last).ifPresent(System.err::println); // the total
     }
 
     /** Heap in use after full collections (a few, until it stops falling): what is still reachable. */

@@ -167,4 +167,34 @@ class DiskCopyConsumersTest {
         assertThat(second.done().get(2, TimeUnit.MINUTES).canceled()).isFalse();
         assertThat(maxRunning.get()).isEqualTo(2);
     }
+
+    @Test
+    void noEventLoopThreadWaitsForTheSchedulersLock() throws Exception {
+        // A decision under way (here: the test holding the scheduler's lock) must not stop the event loops: rounds
+        // are still taken off the bus and cancels still delivered, and no event-loop thread is ever seen waiting.
+        long blockedSamples = 0;
+        synchronized (scheduler) {
+            CopyJobs.Job first = send("p", "vm-1", "esx1", 0);
+            CopyJobs.Job second = send("p", "vm-2", "esx2", 0);
+            vertx.eventBus().publish(Addresses.VM_CANCEL, new Messages.CancelVms(new Messages.PlanKey("ns", "p"), "mig-p",
+                    List.of("vm-2")));
+            long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            while (System.nanoTime() < deadline) {
+                for (var info : threads.dumpAllThreads(false, false)) {
+                    if (info.getThreadName().startsWith("vert.x-eventloop-thread") && info.getLockInfo() != null
+                            && info.getLockInfo().getIdentityHashCode() == System.identityHashCode(scheduler)) {
+                        blockedSamples++;
+                    }
+                }
+                Thread.sleep(20);
+            }
+            assertThat(consumers.taken("esx1")).as("esx1's round taken off the bus while the lock was held").isEqualTo(1);
+            assertThat(consumers.taken("esx2")).as("esx2's round taken off the bus while the lock was held").isEqualTo(1);
+            assertThat(first.started()).as("no slot granted while the scheduler is busy").isNotDone();
+            assertThat(second.canceled()).as("the cancel was delivered").isTrue();
+        }
+        assertThat(blockedSamples).as("samples of an event-loop thread waiting for the scheduler's lock").isZero();
+        await(() -> running.get() == 1, "esx1's copy starts once the scheduler is free");
+    }
 }

@@ -2,6 +2,8 @@ package io.hoist.core.engine.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -111,5 +113,66 @@ class TransferSchedulerTest {
         assertThat(behind).isDone();
         assertThat(s.waiting()).isZero();
         assertThat(s.inUse("h")).isEqualTo(1);
+    }
+
+    @Test
+    void aDecisionLooksAtEachQueuesHeadNotAtEveryWaitingRequest() {
+        // 20,000 VMs of one capped plan on 8 hosts: the plan's cap, not the hosts, holds them, so each host has room
+        // and a walk in arrival order would pass over every waiting request on every disk's end.
+        int hosts = 8;
+        TransferScheduler s = new TransferScheduler(() -> 10);
+        List<CompletableFuture<TransferScheduler.Lease>> all = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            all.add(s.acquire("host-" + i % hosts, "big", 1, 8));
+        }
+        s.acquire("host-0", "other", 1, 0); // another plan is not held back by the capped one
+        assertThat(all.stream().filter(CompletableFuture::isDone)).hasSize(8);
+        assertThat(s.waiting()).isEqualTo(20_000 - 8);
+        long before = s.examined();
+        int decisions = 0;
+        for (int done = 0; done < 1_000; done++) {
+            CompletableFuture<TransferScheduler.Lease> running = all.get(done);
+            running.join().close(); // one disk ends: the next request of the plan starts
+            decisions++;
+            assertThat(all.get(done + 8)).isDone();
+        }
+        long perDecision = (s.examined() - before) / decisions;
+        assertThat(perDecision).as("requests looked at per decision (hosts x plans is %d)", hosts * 2)
+                .isLessThanOrEqualTo(hosts * 2 + 2);
+        assertThat(s.waitingByHost().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(20_000 - 1_008);
+    }
+
+    @Test
+    void cancellingTwentyThousandWaitersCostsNoWalkPerCancel() {
+        // The host has room; the plan's cap (1, taken) holds every waiter, so each cancel's decision meets them all.
+        TransferScheduler s = new TransferScheduler(() -> 10);
+        s.acquire("h", "p", 1, 1);
+        List<CompletableFuture<TransferScheduler.Lease>> waiting = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            waiting.add(s.acquire("h", "p", 1, 1));
+        }
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        for (int i = waiting.size() - 1; i >= 0; i--) {
+            waiting.get(i).cancel(false); // newest first: the farthest from a queue's head
+        }
+        double cpuMs = (threads.getCurrentThreadCpuTime() - cpu0) / 1e6;
+        assertThat(s.waiting()).isZero();
+        assertThat(s.waitingByHost()).isEmpty();
+        assertThat(cpuMs).as("CPU ms for 20,000 cancels (a walk of the queue per cancel took seconds)").isLessThan(1_000);
+    }
+
+    @Test
+    void aPlansLaterRequestsWaitBehindItsCappedHeadOnTheHost() {
+        TransferScheduler s = new TransferScheduler(() -> 10);
+        var first = s.acquire("h", "p", 2, 3);
+        var big = s.acquire("h", "p", 2, 3);   // held by the plan's cap (2 + 2 > 3)
+        var small = s.acquire("h", "p", 1, 3); // would fit the cap, but arrived after big: it does not overtake it
+        assertThat(first).isDone();
+        assertThat(big).isNotDone();
+        assertThat(small).isNotDone();
+        first.join().close();
+        assertThat(big).isDone();
+        assertThat(small).isDone();
     }
 }

@@ -96,8 +96,12 @@ public final class SyntheticSourceTestDouble implements SourceProvider, Snapshot
         publisher.put("datastores", "ds-a", "ds-a", Map.of("id", "ds-a", "name", "ds-a"));
     }
 
+    /** Calls of {@link #describe} (tests of what the engine remembers instead of asking). */
+    public final AtomicInteger describeCalls = new AtomicInteger();
+
     @Override
     public Optional<SourceVm> describe(VmRef ref) {
+        describeCalls.incrementAndGet();
         String id = ref.id() != null ? ref.id() : ref.name();
         if (id == null || !id.startsWith("vm-")) {
             return Optional.empty();
