@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two real {@code hoist serve --cluster} processes on one PostgreSQL migrate 4 OVA VMs of one source (one source host
  * key: the OVA provider's) with {@code controller_max_vm_inflight: 1}, each node able to copy 2 disks at once: the
- * host's limit holds across both nodes, so no two VMs copy at the same time although both nodes run VMs (counted per
- * node, as before, one VM would copy on each node at once). About a minute.
+ * host's limit holds across both nodes, so no two VMs copy at the same time although both nodes run VMs. Each node
+ * copies at 4 MiB/s, so a 48 MiB disk takes 12 s and the nodes' copies would overlap if counted per node (with that
+ * count switched off, two VMs were seen copying at once). About 3 minutes on a loaded machine.
  */
 class ClusterHostLimitIT {
     static final int VMS = 4;
@@ -28,7 +29,7 @@ class ClusterHostLimitIT {
         Path target = Files.createDirectories(tmp.resolve("target"));
         MigrationSetup.OvaVms vms = MigrationSetup.OvaVms.build(tmp, "limit-vm", VMS, 20261205L, 0x31);
         try (ClusterTestNodes nodes = ClusterTestNodes.start(tmp,
-                name -> List.of("--node-max-disks", "2", "--node-bandwidth-mibps", "16"))) {
+                name -> List.of("--node-max-disks", "2", "--node-bandwidth-mibps", "4"))) {
             ApiClient api = nodes.node(nodes.leaderName()).client();
             String ns = "limit";
             MigrationSetup.ovaToFolder(api, ns, vms.dir(), target, "limit", vms.names(), "controller_max_vm_inflight: 1");
