@@ -1,9 +1,11 @@
 package io.hoist.core.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.engine.bus.Addresses;
 import io.hoist.core.engine.bus.Messages;
 import io.hoist.core.engine.run.RunPlacement;
+import io.hoist.core.engine.runtime.ProviderRuntime;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.core.store.ResourceStore;
 import io.vertx.core.Promise;
@@ -32,11 +34,13 @@ import org.slf4j.LoggerFactory;
  * it again when it starts the run and removes it when the run ends. A run whose node has left the cluster (killed,
  * cut off) is not running: the leader's next pass sends it to another node, where it resumes from the store.
  *
- * <p>A provider pins its VMs to nodes with labels: {@code metadata.annotations["hoist.io/node-selector"]: "zone=a,..."}.
+ * <p>A provider pins its VMs to nodes with labels: {@code metadata.annotations["hoist.io/node-selector"]: "zone=a,..."};
+ * a Host resource (forklift's {@code Host}, {@code spec.id} the host in the provider's inventory) with the same
+ * annotation pins the VMs on that host, in place of its provider's selector (a worker next to its ESXi hosts).
  */
 public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
-    /** The source Provider's annotation naming the labels a node needs to run its VMs. */
-    public static final String NODE_SELECTOR = "hoist.io/node-selector";
+    /** The source Provider's (or Host's) annotation naming the labels a node needs to run its VMs. */
+    public static final String NODE_SELECTOR = NodeSelector.ANNOTATION;
     static final String RUNS_MAP = "hoist.vm-runs";
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRunPlacement.class);
     private static final long DISPATCH_ACK_MS = TimeUnit.SECONDS.toMillis(30);
@@ -81,20 +85,22 @@ public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
     }
 
     @Override
-    public Optional<String> dispatch(Vertx sender, Messages.RunVm run) {
-        Map<String, String> selector;
-        String pinnedBy;
+    public Optional<String> dispatch(Vertx sender, Messages.RunVm run, SourceHost host) {
+        NodeSelector selector;
         try {
-            pinnedBy = sourceProvider(run.plan());
-            selector = pinnedBy == null ? Map.of() : selectorOf(pinnedBy);
+            selector = selectorFor(run, host);
         } catch (IllegalArgumentException e) {
             return Optional.of(e.getMessage());
         }
         List<NodeChooser.Candidate> candidates = candidates();
-        Optional<NodeChooser.Candidate> chosen = NodeChooser.choose(candidates, selector);
+        Optional<NodeChooser.Candidate> chosen = NodeChooser.choose(candidates, selector.labels());
+        if (chosen.isEmpty() && selector.pinnedBy() == null) {
+            return Optional.of("no Hoist node is in the cluster yet");
+        }
         if (chosen.isEmpty()) {
-            return Optional.of("no node has the labels " + new TreeMap<>(selector) + " that " + pinnedBy + " asks for ("
-                    + NODE_SELECTOR + "); nodes: " + candidates.stream().map(c -> c.profile().name() + new TreeMap<>(c.profile().labels())).toList());
+            return Optional.of("no node has the labels " + new TreeMap<>(selector.labels()) + " that " + selector.pinnedBy()
+                    + " asks for (" + NODE_SELECTOR + "); nodes: "
+                    + candidates.stream().map(c -> c.profile().name() + new TreeMap<>(c.profile().labels())).toList());
         }
         NodeChooser.Candidate node = chosen.get();
         String key = key(run.migrationUid(), run.vmId());
@@ -172,9 +178,22 @@ public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
         }
     }
 
-    /** {@code namespace/name} of the plan's source Provider; null when the plan or its source is gone. */
-    private String sourceProvider(Messages.PlanKey plan) {
-        Optional<com.fasterxml.jackson.databind.node.ObjectNode> p = store.getWithoutItems(ResourceKind.PLAN, plan.namespace(), plan.name());
+    /** The node selector of the VM's source host or of its provider ({@link NodeSelector#forVm}). */
+    private NodeSelector selectorFor(Messages.RunVm run, SourceHost host) {
+        ProviderRef source = sourceProvider(run.plan());
+        if (source == null) {
+            return NodeSelector.ANY;
+        }
+        return store.getWithoutItems(ResourceKind.PROVIDER, source.namespace(), source.name())
+                .map(p -> NodeSelector.forVm(run.vmId(), host, p, ProviderRuntime.hostsReferencing(store, p)))
+                .orElse(NodeSelector.ANY);
+    }
+
+    private record ProviderRef(String namespace, String name) {}
+
+    /** The plan's source Provider; null when the plan or its source is gone. */
+    private ProviderRef sourceProvider(Messages.PlanKey plan) {
+        Optional<ObjectNode> p = store.getWithoutItems(ResourceKind.PLAN, plan.namespace(), plan.name());
         if (p.isEmpty()) {
             return null;
         }
@@ -184,15 +203,7 @@ public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
             return null;
         }
         String ns = source.path("namespace").asText(plan.namespace());
-        return (ns.isEmpty() ? plan.namespace() : ns) + "/" + name;
-    }
-
-    private Map<String, String> selectorOf(String provider) {
-        int slash = provider.indexOf('/');
-        return store.getWithoutItems(ResourceKind.PROVIDER, provider.substring(0, slash), provider.substring(slash + 1))
-                .map(p -> p.path("metadata").path("annotations").path(NODE_SELECTOR).asText(""))
-                .map(v -> ClusterSettings.parseLabels(v, "Provider " + provider + " annotation " + NODE_SELECTOR))
-                .orElse(Map.of());
+        return new ProviderRef(ns.isEmpty() ? plan.namespace() : ns, name);
     }
 
     private void watchNodes() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.engine.bus.Messages;
 import io.hoist.core.engine.bus.RecordCodec;
+import io.hoist.core.engine.run.RunPlacement;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.core.model.Resources;
 import io.hoist.core.store.postgresql.PostgresLocation;
@@ -81,6 +82,8 @@ class ClusterRunPlacementTest {
             assertThat(onA.dispatch(a, new Messages.RunVm(PLAN, "wave-run", "uid-1", "vm-3"))).isEmpty();
             assertThat(takenOnA.poll(1, TimeUnit.MINUTES)).isEqualTo("vm-3");
 
+            hostsPinTheirVms(store, a, onA, takenOnA, takenOnB);
+
             // node-b leaves: its runs are no longer running anywhere, and the leader is told
             onB.close();
             b.close().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
@@ -96,6 +99,42 @@ class ClusterRunPlacementTest {
                 }
             }
         }
+    }
+
+    /**
+     * A Host resource with a selector pins the VMs on its host, over its provider's; a VM whose host is not known yet
+     * is not placed while a Host pins. Starts with node-a running 1 VM and node-b 2 (caps of 2).
+     */
+    private static void hostsPinTheirVms(PostgresResourceStore store, Vertx a, ClusterRunPlacement onA,
+                                         LinkedBlockingQueue<String> takenOnA, LinkedBlockingQueue<String> takenOnB) throws Exception {
+        ObjectNode provider = store.get(ResourceKind.PROVIDER, "team", "ova").orElseThrow();
+        provider.with("metadata").with("annotations").put(ClusterRunPlacement.NODE_SELECTOR, "zone=a");
+        store.update(ResourceKind.PROVIDER, provider);
+        ObjectNode esx1 = object("Host", "esx-1", "zone=b");
+        esx1.putObject("spec").put("id", "host-1").putObject("provider").put("name", "ova");
+        esx1 = store.create(ResourceKind.HOST, esx1);
+
+        // the busier node-b, outside the provider's zone: only the Host's selector sends vm-4 there
+        assertThat(onA.dispatch(a, run("vm-4"), new RunPlacement.SourceHost(true, "host-1"))).isEmpty();
+        assertThat(takenOnB.poll(1, TimeUnit.MINUTES)).isEqualTo("vm-4");
+        // another host of the provider: the provider's selector
+        assertThat(onA.dispatch(a, run("vm-5"), new RunPlacement.SourceHost(true, "host-2"))).isEmpty();
+        assertThat(takenOnA.poll(1, TimeUnit.MINUTES)).isEqualTo("vm-5");
+        // not described yet: not placed rather than placed where its host's selector may not allow
+        assertThat(onA.dispatch(a, run("vm-6"), RunPlacement.SourceHost.UNKNOWN)).get().asString()
+                .contains("source host of VM vm-6 is not known yet", "Host team/esx-1");
+        // labels no node has: the reason names the Host
+        esx1.with("metadata").with("annotations").put(ClusterRunPlacement.NODE_SELECTOR, "zone=c");
+        store.update(ResourceKind.HOST, esx1);
+        assertThat(onA.dispatch(a, run("vm-6"), new RunPlacement.SourceHost(true, "host-1"))).get().asString()
+                .contains("no node has the labels {zone=c} that Host team/esx-1 asks for");
+        assertThat(onA.runningElsewhere("uid-1", "vm-6")).isFalse();
+        assertThat(takenOnA).isEmpty();
+        assertThat(takenOnB).isEmpty();
+    }
+
+    private static Messages.RunVm run(String vmId) {
+        return new Messages.RunVm(PLAN, "wave-run", "uid-1", vmId);
     }
 
     /** What a node's engine does with a run sent to it: takes it (recorded here) and answers. */

@@ -179,7 +179,9 @@ public final class Engine implements AutoCloseable {
 
             @Override
             public void dispatch(Messages.RunVm run) {
-                placement.dispatch(vertx, run).ifPresent(why -> status.updateVm(run.plan(), run.migrationName(), run.vmId(),
+                RunPlacement.SourceHost host = placements.get(run.plan(), run.vmId())
+                        .map(p -> new RunPlacement.SourceHost(true, p.hostId())).orElse(RunPlacement.SourceHost.UNKNOWN);
+                placement.dispatch(vertx, run, host).ifPresent(why -> status.updateVm(run.plan(), run.migrationName(), run.vmId(),
                         v -> io.hoist.core.engine.run.VmStatusEditor.setCondition(v, io.hoist.core.model.meta.Condition.of(
                                 NOT_PLACED, io.hoist.core.model.meta.Condition.TRUE,
                                 io.hoist.core.model.meta.Condition.CATEGORY_WARN, "NoNodeFits", why))));

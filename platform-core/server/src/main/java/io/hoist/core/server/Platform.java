@@ -41,6 +41,8 @@ public final class Platform implements AutoCloseable {
     /** On a cluster node: the engine running the VM runs placed on this node (every node has one). */
     private volatile Engine runsEngine;
     private io.hoist.core.cluster.ClusterRunPlacement placement;
+    /** On a cluster node: the per-source-host slots and bandwidth counted across the nodes. */
+    private io.hoist.core.cluster.ClusterHostLimits hostLimits;
     private boolean engineMetricsBound;
     /** On nodes sharing a store: who runs the controllers (null with the embedded store: this process does). */
     private io.hoist.core.cluster.LeaderElection election;
@@ -84,6 +86,7 @@ public final class Platform implements AutoCloseable {
                         // Every node of a cluster runs the VMs the leader places on it; the leader's engine only
                         // reconciles and places
                         placement = new io.hoist.core.cluster.ClusterRunPlacement(ctx.vertx(), shared, settings.profile());
+                        hostLimits = new io.hoist.core.cluster.ClusterHostLimits(ctx.vertx());
                         runsEngine = newEngine(ctx, shared, Engine.Role.RUNS, settings);
                     }
                     election = io.hoist.core.cluster.LeaderElection.start(
@@ -117,6 +120,9 @@ public final class Platform implements AutoCloseable {
                 }
                 if (placement != null) {
                     placement.close();
+                }
+                if (hostLimits != null) {
+                    hostLimits.close();
                 }
                 if (plugins != null) {
                     plugins.close();
@@ -228,10 +234,12 @@ public final class Platform implements AutoCloseable {
         DiskIo diskIo = new EngineDiskIo(http);
         HostServices services = new InventoryHostServices(inventory, diskIo, http, settings, ctx.dataDir());
         var runMeters = new io.hoist.core.engine.run.RunMeters(ctx.metrics().registry());
+        BandwidthBudgets budgets = new BandwidthBudgets();
         io.hoist.core.engine.run.DiskCopyService copier = new TransferDiskCopyService(ctx.dataDir(), checkpoints(ctx),
-                new BandwidthBudgets(), timers, runMeters);
+                budgets, timers, runMeters);
         if (node != null) {
             copier = io.hoist.core.cluster.NodeBandwidth.cap(copier, node.bandwidthMibps());
+            copier = hostLimits.shareBandwidth(copier, budgets);
         }
         Engine started = new Engine(ctx.vertx(), store, extensions(plugins), services, copier, runMeters).role(role);
         if (placement != null) {
@@ -239,6 +247,7 @@ public final class Platform implements AutoCloseable {
         }
         if (node != null) {
             started.settings().nodeDiskCap(node.maxDisks());
+            hostLimits.shareSlots(started);
         }
         started.start();
         if (!engineMetricsBound && role != Engine.Role.CONTROLLERS) {

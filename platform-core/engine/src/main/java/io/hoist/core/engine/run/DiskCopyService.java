@@ -11,6 +11,14 @@ import java.util.function.Consumer;
 
 /** The engine's view of the transfer engine: one blocking, resumable, checksummed copy of a disk. */
 public interface DiskCopyService {
+    /** The prefix of a source host's budget among a copy's budgets. */
+    String HOST_BUDGET_PREFIX = "host:";
+
+    /** The name of the bandwidth budget every copy from {@code hostKey} draws from. */
+    static String hostBudget(String hostKey) {
+        return HOST_BUDGET_PREFIX + hostKey;
+    }
+
     /**
      * Copies {@code reader} to {@code writer}; only {@code extents} when given (warm deltas), else
      * the reader's whole allocation map. Resumes from the durable checkpoint named {@code checkpointKey}

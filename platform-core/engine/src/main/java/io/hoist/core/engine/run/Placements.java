@@ -12,13 +12,22 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Placements {
     /** A VM's source host key (as {@link VmContext#hostKey()} forms it), its disk count and its plan's cap. */
-    public record Placement(String hostKey, int disks, int planCap) {}
+    public record Placement(String hostKey, int disks, int planCap) {
+        /** The source host's id in its provider's inventory; null for a VM of a hostless source. */
+        public String hostId() {
+            String id = hostKey.substring(hostKey.indexOf('/') + 1);
+            return HOSTLESS.equals(id) ? null : id;
+        }
+    }
+
+    /** The host part of the key of a VM whose source has no hosts (one count per provider). */
+    private static final String HOSTLESS = "-";
 
     private final Map<PlanKey, Map<String, Placement>> byPlan = new ConcurrentHashMap<>();
 
     /** The host key of a VM on a source provider: one transfer-slot count per host (per provider when hostless). */
     public static String hostKey(String providerUid, String hostId) {
-        return providerUid + "/" + (hostId == null || hostId.isEmpty() ? "-" : hostId);
+        return providerUid + "/" + (hostId == null || hostId.isEmpty() ? HOSTLESS : hostId);
     }
 
     public void put(PlanKey plan, String vmId, Placement placement) {

@@ -15,10 +15,25 @@ public interface RunPlacement {
     String runAddress();
 
     /**
-     * Sends {@code run} to the node that is to run it; empty when it went, else why no node can take it now (the
-     * controllers try again at their next pass).
+     * The source host a VM reads its disks from, as plan validation described it.
+     *
+     * @param known false before plan validation described the VM
+     * @param id    the host's id in its provider's inventory; null for a hostless source
      */
-    Optional<String> dispatch(Vertx vertx, Messages.RunVm run);
+    record SourceHost(boolean known, String id) {
+        public static final SourceHost UNKNOWN = new SourceHost(false, null);
+    }
+
+    /**
+     * Sends {@code run}, whose VM reads from {@code host}, to the node that is to run it; empty when it went, else
+     * why no node can take it now (the controllers try again at their next pass).
+     */
+    Optional<String> dispatch(Vertx vertx, Messages.RunVm run, SourceHost host);
+
+    /** As above for a VM whose source host is not known. */
+    default Optional<String> dispatch(Vertx vertx, Messages.RunVm run) {
+        return dispatch(vertx, run, SourceHost.UNKNOWN);
+    }
 
     /** Whether a live node other than this one runs it now (this node's own runs are in its {@link RunRegistry}). */
     boolean runningElsewhere(String migrationUid, String vmId);
@@ -44,7 +59,7 @@ public interface RunPlacement {
         }
 
         @Override
-        public Optional<String> dispatch(Vertx vertx, Messages.RunVm run) {
+        public Optional<String> dispatch(Vertx vertx, Messages.RunVm run, SourceHost host) {
             vertx.eventBus().send(Addresses.VM_RUN, run);
             return Optional.empty();
         }

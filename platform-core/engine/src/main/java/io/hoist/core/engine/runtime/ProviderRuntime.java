@@ -179,16 +179,9 @@ public final class ProviderRuntime implements AutoCloseable {
         if (store == null) {
             return List.of();
         }
-        String ns = provider.path("metadata").path("namespace").asText();
-        String name = provider.path("metadata").path("name").asText();
         List<HostResource> out = new ArrayList<>();
-        for (ObjectNode h : store.list(ResourceKind.HOST, null)) {
+        for (ObjectNode h : hostsReferencing(store, provider)) {
             String hostNs = h.path("metadata").path("namespace").asText();
-            JsonNode ref = h.path("spec").path("provider");
-            String refNs = ref.path("namespace").asText("");
-            if (!name.equals(ref.path("name").asText()) || !ns.equals(refNs.isEmpty() ? hostNs : refNs)) {
-                continue;
-            }
             ObjectNode secret = null;
             JsonNode secretRef = h.path("spec").path("secret");
             if (secretRef.hasNonNull("name")) {
@@ -198,8 +191,27 @@ public final class ProviderRuntime implements AutoCloseable {
             }
             out.add(new HostResource(h, secret));
         }
-        out.sort(Comparator.comparing((HostResource r) -> r.host().path("metadata").path("namespace").asText())
-                .thenComparing(r -> r.host().path("metadata").path("name").asText()));
+        return out;
+    }
+
+    /**
+     * The Host resources in {@code store} whose spec.provider is {@code provider} (a reference without a namespace
+     * means the Host's own), in a stable order (namespace, name).
+     */
+    public static List<ObjectNode> hostsReferencing(ResourceStore store, ObjectNode provider) {
+        String ns = provider.path("metadata").path("namespace").asText();
+        String name = provider.path("metadata").path("name").asText();
+        List<ObjectNode> out = new ArrayList<>();
+        for (ObjectNode h : store.list(ResourceKind.HOST, null)) {
+            String hostNs = h.path("metadata").path("namespace").asText();
+            JsonNode ref = h.path("spec").path("provider");
+            String refNs = ref.path("namespace").asText("");
+            if (name.equals(ref.path("name").asText()) && ns.equals(refNs.isEmpty() ? hostNs : refNs)) {
+                out.add(h);
+            }
+        }
+        out.sort(Comparator.comparing((ObjectNode h) -> h.path("metadata").path("namespace").asText())
+                .thenComparing(h -> h.path("metadata").path("name").asText()));
         return out;
     }
 

@@ -58,6 +58,8 @@ public final class TransferScheduler {
     private long examined;
     /** Told after every decision (a grant, a release, a cancelled waiter): the copy consumers re-check credit. */
     private volatile Runnable onChange = () -> {};
+    /** The hosts' slots other engines count too (a cluster); null in one process, where this ledger counts alone. */
+    private volatile SharedHostSlots shared;
 
     /** @param hostLimit read on every decision, so a settings change applies without restart */
     public TransferScheduler(IntSupplier hostLimit) {
@@ -73,19 +75,31 @@ public final class TransferScheduler {
         this.totalLimit = totalLimit;
     }
 
+    /**
+     * Counts each host's slots with {@code slots} as well (the nodes of a cluster): a request is granted only once
+     * they have room too. Set before the first request.
+     */
+    public void share(SharedHostSlots slots) {
+        this.shared = slots;
+    }
+
     /** A granted set of disk slots; {@link #release(int)} gives back some, {@link #close()} the rest. */
     public final class Lease implements AutoCloseable {
         private final Request request;
+        /** Where its slots were also taken (null in one process). */
+        private final SharedHostSlots sharedWith;
         private int held;
 
-        private Lease(Request request) {
+        private Lease(Request request, SharedHostSlots sharedWith) {
             this.request = request;
+            this.sharedWith = sharedWith;
             this.held = request.disks;
         }
 
         public void release(int disks) {
+            int n;
             synchronized (TransferScheduler.this) {
-                int n = Math.min(disks, held);
+                n = Math.min(disks, held);
                 if (n <= 0) {
                     return;
                 }
@@ -93,6 +107,9 @@ public final class TransferScheduler {
                 add(inUseByHost, request.hostKey, -n);
                 add(inUseByPlan, request.planKey, -n);
                 inUseTotal -= n;
+            }
+            if (sharedWith != null) {
+                sharedWith.giveBack(request.hostKey, n); // outside the lock: it may cross the network
             }
             dispatch();
         }
@@ -240,6 +257,7 @@ public final class TransferScheduler {
         synchronized (this) {
             int limit = limit();
             int total = totalLimit();
+            SharedHostSlots slots = shared;
             boolean totalStop = false;
             Set<String> blocked = new HashSet<>();
             PriorityQueue<LinkedHashSet<Request>> heads = new PriorityQueue<>(Math.max(1, queues.size()),
@@ -263,12 +281,15 @@ public final class TransferScheduler {
                 } else if (total > 0 && !fits(inUseTotal, r.disks, total)) {
                     totalStop = true; // first come first served across hosts: later requests wait too
                     break;
+                } else if (slots != null && !slots.tryTake(r.hostKey, r.disks, limit)) {
+                    blocked.add(r.hostKey); // full on the other nodes: waits until they give slots back
+                    continue;
                 } else {
                     dequeue(r);
                     add(inUseByHost, r.hostKey, r.disks);
                     add(inUseByPlan, r.planKey, r.disks);
                     inUseTotal += r.disks;
-                    Lease lease = new Lease(r);
+                    Lease lease = new Lease(r, slots);
                     grants.add(() -> {
                         if (!r.future.complete(lease)) {
                             lease.close(); // cancelled between grant and completion
@@ -290,7 +311,11 @@ public final class TransferScheduler {
         onChange.run();
     }
 
-    private static boolean fits(int used, int wanted, int limit) {
+    /**
+     * Whether {@code wanted} more slots fit beside {@code used} under {@code limit}: a request bigger than the limit
+     * fits only when nothing is in use (it runs alone).
+     */
+    public static boolean fits(int used, int wanted, int limit) {
         return used + wanted <= limit || (wanted > limit && used == 0);
     }
 

@@ -26,6 +26,11 @@ public final class VmAdmission {
         this.ledger = new TransferScheduler(hostLimit, totalLimit);
     }
 
+    /** Counts each host's VMs with {@code slots} as well (the nodes of a cluster); set before the first VM. */
+    public void share(SharedHostSlots slots) {
+        ledger.share(slots);
+    }
+
     /** A started VM's place; {@link #close()} gives its cost back (idempotent). */
     public static final class Ticket implements AutoCloseable {
         private final TransferScheduler.Lease lease;

@@ -321,7 +321,7 @@ public final class DiskPhases {
     /** The budgets this VM's copies share: its source host's (from the settings) and its plan's (annotation). */
     private Map<String, Double> budgets(VmContext vm) {
         Map<String, Double> b = new LinkedHashMap<>();
-        b.put("host:" + vm.hostKey(), hostBandwidthMibps.getAsDouble());
+        b.put(DiskCopyService.hostBudget(vm.hostKey()), hostBandwidthMibps.getAsDouble());
         b.put("plan:" + vm.message().plan(), (double) vm.planInt("hoist.io/bandwidth-mibps"));
         return b;
     }

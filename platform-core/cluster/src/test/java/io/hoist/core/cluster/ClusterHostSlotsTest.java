@@ -1,0 +1,83 @@
+package io.hoist.core.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hoist.core.engine.scheduler.TransferScheduler;
+import io.hoist.core.engine.scheduler.VmAdmission;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A source host's disk slots counted across two real clustered nodes (Vert.x on Hazelcast, two members in this JVM),
+ * each with its own {@link TransferScheduler} (disk copies) and {@link VmAdmission} (VM starts) sharing through
+ * {@link ClusterHostLimits}: the host's limit holds across both nodes, slots given back on one node start a request
+ * waiting on the other, and a node that leaves without giving its slots back (its process gone) has them dropped.
+ */
+class ClusterHostSlotsTest {
+    private static final String ESX1 = "provider-uid/host-1";
+    private static final String ESX2 = "provider-uid/host-2";
+
+    @Test
+    void aHostsLimitHoldsAcrossNodesAndALeavingNodesSlotsComeBack() throws Exception {
+        int portA = EngineMessagesAcrossNodesTest.freePort();
+        int portB = EngineMessagesAcrossNodesTest.freePort();
+        List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
+        Vertx a = null;
+        Vertx b = null;
+        ClusterHostLimits onA = null;
+        try {
+            a = EngineMessagesAcrossNodesTest.clustered(new ClusterSettings("127.0.0.1", portA, members, Map.of(), "node-a"));
+            b = EngineMessagesAcrossNodesTest.clustered(new ClusterSettings("127.0.0.1", portB, members, Map.of(), "node-b"));
+            onA = new ClusterHostLimits(a);
+            ClusterHostLimits onB = new ClusterHostLimits(b);
+            TransferScheduler copiesA = new TransferScheduler(() -> 2);
+            TransferScheduler copiesB = new TransferScheduler(() -> 2);
+            VmAdmission vmsA = new VmAdmission(() -> 2, () -> 0);
+            VmAdmission vmsB = new VmAdmission(() -> 2, () -> 0);
+            onA.shareSlots(copiesA, vmsA);
+            onB.shareSlots(copiesB, vmsB);
+
+            // node-a fills host-1 (limit 2) in both ledgers; node-b's requests for host-1 wait, for host-2 they do not
+            TransferScheduler.Lease copyOnA = copiesA.acquire(ESX1, "team/wave", 2, 0).get(1, TimeUnit.MINUTES);
+            VmAdmission.Ticket vmOnA = vmsA.admit(ESX1, "team/wave", 2, 0).get(1, TimeUnit.MINUTES);
+            CompletableFuture<TransferScheduler.Lease> copyWaitingOnB = copiesB.acquire(ESX1, "team/other", 1, 0);
+            CompletableFuture<VmAdmission.Ticket> vmWaitingOnB = vmsB.admit(ESX1, "team/other", 1, 0);
+            copiesB.acquire(ESX2, "team/other", 2, 0).get(1, TimeUnit.MINUTES).close();
+            Thread.sleep(1500); // past a periodic look of both nodes
+            assertThat(copyWaitingOnB).as("node-b's copy while node-a holds host-1's 2 slots").isNotDone();
+            assertThat(vmWaitingOnB).as("node-b's VM while node-a's VMs cost host-1's 2").isNotDone();
+            assertThat(copiesB.hasRoom(ESX1)).as("node-b's consumer has no credit for host-1").isFalse();
+            assertThat(copiesB.inUse(ESX1)).isZero(); // counted per node it would have fitted
+
+            // a slot given back on node-a starts node-b's copy; the VM ledger is apart and waits for its own
+            copyOnA.release(1);
+            TransferScheduler.Lease copyOnB = copyWaitingOnB.get(1, TimeUnit.MINUTES);
+            assertThat(copyOnB.held()).isEqualTo(1);
+            assertThat(vmWaitingOnB).isNotDone();
+            vmOnA.close();
+            vmWaitingOnB.get(1, TimeUnit.MINUTES).close();
+
+            // one slot each: node-a's next waits, until node-b leaves without giving its slot back (its process gone)
+            CompletableFuture<TransferScheduler.Lease> copyWaitingOnA = copiesA.acquire(ESX1, "team/wave", 1, 0);
+            Thread.sleep(1500);
+            assertThat(copyWaitingOnA).as("node-a's next while node-b holds 1 of host-1's 2").isNotDone();
+            b.close().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+            b = null;
+            assertThat(copyWaitingOnA.get(1, TimeUnit.MINUTES).held()).isEqualTo(1);
+            assertThat(copiesA.inUse(ESX1)).isEqualTo(2);
+        } finally {
+            if (onA != null) {
+                onA.close();
+            }
+            for (Vertx v : new Vertx[] {a, b}) {
+                if (v != null) {
+                    v.close().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+                }
+            }
+        }
+    }
+}
