@@ -226,6 +226,34 @@ public final class StatusWriter implements AutoCloseable {
     }
 
     /**
+     * What a plan pass needs of each VM entry (id, completed, conditions: whether the run is over, how each VM ended),
+     * copied from this writer's typed copy of the plan, in order; empty when this writer holds no copy or reads through
+     * to the store (another writer's entries may be newer). A running plan's pass read and parsed every entry row
+     * (thousands) every time; this copies a few references per entry.
+     */
+    public Optional<List<VmStatus>> entryOutcomes(PlanKey key) {
+        Plan p = readThrough ? null : latest.get(key);
+        if (p == null) {
+            return Optional.empty();
+        }
+        synchronized (p) {
+            List<VmStatus> list = vmsOf(p);
+            if (list == null) {
+                return Optional.empty();
+            }
+            List<VmStatus> out = new ArrayList<>(list.size());
+            for (VmStatus v : list) {
+                VmStatus o = new VmStatus();
+                o.id = v.id;
+                o.completed = v.completed;
+                o.conditions = v.conditions == null ? null : List.copyOf(v.conditions);
+                out.add(o);
+            }
+            return Optional.of(out);
+        }
+    }
+
+    /**
      * Each VM entry as a batch last serialized it, per plan (never changed afterwards): a run reads its own entry from
      * here without the plan's lock. In a plan of thousands of VMs, every run copying its entry under that one lock,
      * which the writer holds while applying a batch, spun more CPU than the copies themselves.

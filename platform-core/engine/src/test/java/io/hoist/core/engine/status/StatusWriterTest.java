@@ -183,4 +183,45 @@ class StatusWriterTest {
         vm.phase = phase;
         return vm;
     }
+    /**
+     * A running plan's pass takes each entry's outcome from the writer's copy: what the last change made of it, in
+     * order, before or after it is stored; a writer that reads through to the store (a cluster) offers none.
+     */
+    @Test
+    void entryOutcomesFollowEveryChangeAndAreWithheldWhenReadingThrough() throws Exception {
+        ResourceStore store = SqliteResourceStore.open(dir);
+        try (StatusWriter writer = new StatusWriter(store, Resources.MAPPER)) {
+            createPlanAndMigration(store, "{id: vm-1}, {id: vm-2}");
+            PlanKey key = new PlanKey("default", "p");
+            assertThat(writer.entryOutcomes(key)).isEmpty(); // nothing cached yet
+            writer.updatePlan(key, p -> {
+                p.status = new Plan.Status();
+                p.status.migration = new Plan.MigrationSnapshot();
+                p.status.migration.vms = new ArrayList<>();
+                for (String id : new String[] {"vm-1", "vm-2"}) {
+                    VmStatus vm = new VmStatus();
+                    vm.id = id;
+                    p.status.migration.vms.add(vm);
+                }
+            }).get(5, TimeUnit.SECONDS);
+            writer.updateVm(key, "m", "vm-2", v -> {
+                v.completed = "2026-12-04T00:00:00Z";
+                v.conditions = new ArrayList<>(java.util.List.of(io.hoist.core.model.meta.Condition.of(
+                        "Succeeded", "True", "Advisory", "Completed", "done")));
+            }).get(5, TimeUnit.SECONDS);
+            var outcomes = writer.entryOutcomes(key).orElseThrow();
+            assertThat(outcomes).extracting(v -> v.id).containsExactly("vm-1", "vm-2");
+            assertThat(outcomes.get(0).completed).isNull();
+            assertThat(outcomes.get(1).completed).isEqualTo("2026-12-04T00:00:00Z");
+            assertThat(outcomes.get(1).conditions).extracting(c -> c.type).containsExactly("Succeeded");
+            // a copy: a later change does not show in outcomes taken before it
+            writer.updateVm(key, "m", "vm-1", v -> v.completed = "2026-12-04T00:00:01Z").get(5, TimeUnit.SECONDS);
+            assertThat(outcomes.get(0).completed).isNull();
+            assertThat(writer.entryOutcomes(key).orElseThrow().get(0).completed).isEqualTo("2026-12-04T00:00:01Z");
+            writer.readThrough();
+            assertThat(writer.entryOutcomes(key)).isEmpty();
+        } finally {
+            store.close();
+        }
+    }
 }
