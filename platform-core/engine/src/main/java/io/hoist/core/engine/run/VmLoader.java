@@ -38,6 +38,7 @@ public final class VmLoader {
     private final StatusWriter status;
     private final TargetContexts contexts;
     private final Object namesLock = new Object();
+    private final RecentMaps maps;
 
     public VmLoader(ResourceStore store, ObjectMapper mapper, ProviderRuntime providers, StatusWriter status) {
         this.store = store;
@@ -45,6 +46,7 @@ public final class VmLoader {
         this.providers = providers;
         this.status = status;
         this.contexts = new TargetContexts(store, providers.extensions());
+        this.maps = new RecentMaps(this::read, RecentMaps.TTL_NANOS);
     }
 
     /** The status editor of a VM that could not be loaded (its failure is still recorded on it). */
@@ -112,8 +114,9 @@ public final class VmLoader {
     private io.hoist.api.destination.TargetVmSpec target(VmContext vm, io.hoist.api.source.SourceVm sourceVm) throws Exception {
         Plan plan = vm.plan();
         String ns = vm.message().plan().namespace();
-        NetworkMap nm = read(ResourceKind.NETWORK_MAP, ns(plan.spec.map.network.namespace, ns), plan.spec.map.network.name, NetworkMap.class).orElse(null);
-        StorageMap sm = read(ResourceKind.STORAGE_MAP, ns(plan.spec.map.storage.namespace, ns), plan.spec.map.storage.name, StorageMap.class).orElse(null);
+        String migration = vm.message().migrationUid();
+        NetworkMap nm = maps.read(migration, ResourceKind.NETWORK_MAP, ns(plan.spec.map.network.namespace, ns), plan.spec.map.network.name, NetworkMap.class);
+        StorageMap sm = maps.read(migration, ResourceKind.STORAGE_MAP, ns(plan.spec.map.storage.namespace, ns), plan.spec.map.storage.name, StorageMap.class);
         VmStatus entry = vm.entry();
         boolean wasRunning = "On".equals(entry.restorePowerState);
         String uid = vm.sourceInstance().config().uid();
