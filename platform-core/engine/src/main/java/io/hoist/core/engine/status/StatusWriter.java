@@ -210,19 +210,7 @@ public final class StatusWriter implements AutoCloseable {
      * VM change goes through here), without parsing thousands of entries from the store on every pass.
      */
     public Optional<List<VmState>> vmStates(PlanKey key) {
-        return plan(key).map(p -> {
-            synchronized (p) {
-                List<VmStatus> list = vmsOf(p);
-                if (list == null) {
-                    return List.of();
-                }
-                List<VmState> out = new ArrayList<>(list.size());
-                for (VmStatus v : list) {
-                    out.add(new VmState(v.id, v.completed != null));
-                }
-                return out;
-            }
-        });
+        return plan(key).map(p -> eachEntry(p, v -> new VmState(v.id, v.completed != null)).orElse(List.of()));
     }
 
     /**
@@ -236,18 +224,25 @@ public final class StatusWriter implements AutoCloseable {
         if (p == null) {
             return Optional.empty();
         }
+        return eachEntry(p, v -> {
+            VmStatus o = new VmStatus();
+            o.id = v.id;
+            o.completed = v.completed;
+            o.conditions = v.conditions == null ? null : List.copyOf(v.conditions);
+            return o;
+        });
+    }
+
+    /** {@code f} of each entry of a cached plan, in order, under the plan's lock; empty when the plan has no list. */
+    private static <T> Optional<List<T>> eachEntry(Plan p, java.util.function.Function<VmStatus, T> f) {
         synchronized (p) {
             List<VmStatus> list = vmsOf(p);
             if (list == null) {
                 return Optional.empty();
             }
-            List<VmStatus> out = new ArrayList<>(list.size());
+            List<T> out = new ArrayList<>(list.size());
             for (VmStatus v : list) {
-                VmStatus o = new VmStatus();
-                o.id = v.id;
-                o.completed = v.completed;
-                o.conditions = v.conditions == null ? null : List.copyOf(v.conditions);
-                out.add(o);
+                out.add(f.apply(v));
             }
             return Optional.of(out);
         }

@@ -49,14 +49,7 @@ class StatusWriterTest {
         try (StatusWriter writer = new StatusWriter(store, Resources.MAPPER)) {
             createPlanAndMigration(store, "{id: vm-1}");
             PlanKey key = new PlanKey("default", "p");
-            writer.updatePlan(key, p -> {
-                p.status = new Plan.Status();
-                p.status.migration = new Plan.MigrationSnapshot();
-                p.status.migration.vms = new ArrayList<>();
-                VmStatus vm = new VmStatus();
-                vm.id = "vm-1";
-                p.status.migration.vms.add(vm);
-            }).get(5, TimeUnit.SECONDS);
+            startRun(writer, key, entry("vm-1", null));
 
             writer.updateVm(key, "m", "vm-1", v -> v.phase = "CopyDisks").get(5, TimeUnit.SECONDS);
             // the first change mirrored at once; this one leaves the mirror dirty and its timer pending
@@ -152,12 +145,7 @@ class StatusWriterTest {
         try (StatusWriter writer = new StatusWriter(store, Resources.MAPPER)) {
             createPlanAndMigration(store, "{id: vm-0}, {id: vm-1}, {id: vm-2}");
             PlanKey key = new PlanKey("default", "p");
-            writer.updatePlan(key, p -> {
-                p.status = new Plan.Status();
-                p.status.migration = new Plan.MigrationSnapshot();
-                p.status.migration.vms = new ArrayList<>();
-                p.status.migration.vms.add(entry("vm-0", "CopyDisks"));
-            }).get(5, TimeUnit.SECONDS);
+            startRun(writer, key, entry("vm-0", "CopyDisks"));
 
             java.util.List<ResourceStore.WatchEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
             try (ResourceStore.Watch w = store.watchWithoutItems(ResourceKind.PLAN, "default", store.currentVersion(), events::add)) {
@@ -183,6 +171,16 @@ class StatusWriterTest {
         vm.phase = phase;
         return vm;
     }
+
+    /** Writes a run's snapshot holding these entries, as a Migration's start does. */
+    private static void startRun(StatusWriter writer, PlanKey key, VmStatus... entries) throws Exception {
+        writer.updatePlan(key, p -> {
+            p.status = new Plan.Status();
+            p.status.migration = new Plan.MigrationSnapshot();
+            p.status.migration.vms = new ArrayList<>(java.util.List.of(entries));
+        }).get(5, TimeUnit.SECONDS);
+    }
+
     /**
      * A running plan's pass takes each entry's outcome from the writer's copy: what the last change made of it, in
      * order, before or after it is stored; a writer that reads through to the store (a cluster) offers none.
@@ -194,16 +192,7 @@ class StatusWriterTest {
             createPlanAndMigration(store, "{id: vm-1}, {id: vm-2}");
             PlanKey key = new PlanKey("default", "p");
             assertThat(writer.entryOutcomes(key)).isEmpty(); // nothing cached yet
-            writer.updatePlan(key, p -> {
-                p.status = new Plan.Status();
-                p.status.migration = new Plan.MigrationSnapshot();
-                p.status.migration.vms = new ArrayList<>();
-                for (String id : new String[] {"vm-1", "vm-2"}) {
-                    VmStatus vm = new VmStatus();
-                    vm.id = id;
-                    p.status.migration.vms.add(vm);
-                }
-            }).get(5, TimeUnit.SECONDS);
+            startRun(writer, key, entry("vm-1", null), entry("vm-2", null));
             writer.updateVm(key, "m", "vm-2", v -> {
                 v.completed = "2026-12-04T00:00:00Z";
                 v.conditions = new ArrayList<>(java.util.List.of(io.hoist.core.model.meta.Condition.of(
