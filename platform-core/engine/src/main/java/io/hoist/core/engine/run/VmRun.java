@@ -244,7 +244,8 @@ public final class VmRun {
             return true;
         }
         String reason = services.admission().waitingReason();
-        boolean shown = vm.entry().conditions != null && vm.entry().conditions.stream()
+        var conditions = vm.entry().conditions; // one read: each parses the entry
+        boolean shown = conditions != null && conditions.stream()
                 .anyMatch(c -> "Pending".equals(c.type) && reason.equals(c.message));
         if (!shown) {
             vm.status().pending(reason);
