@@ -110,6 +110,27 @@ public interface ResourceStore extends AutoCloseable {
      */
     String writeItems(ResourceKind kind, String namespace, String name, List<ObjectNode> items);
 
+    /** One element of an item list as JSON text (an object whose "id" is {@code id}), written as it is. */
+    record SerializedItem(String id, String json) {}
+
+    /**
+     * As {@link #writeItems}, with elements the caller serialized: a writer that keeps its elements typed serializes each
+     * once, straight to text, instead of building a JSON tree for the store to serialize again. The caller guarantees
+     * each text is a JSON object whose "id" is the item's id; an empty id is refused, nothing written. This default
+     * parses the texts back (for stores that keep trees); the SQL stores write them as they are.
+     */
+    default String writeSerializedItems(ResourceKind kind, String namespace, String name, List<SerializedItem> items) {
+        List<ObjectNode> trees = new java.util.ArrayList<>(items.size());
+        for (SerializedItem item : items) {
+            try {
+                trees.add((ObjectNode) io.hoist.core.model.Resources.MAPPER.readTree(item.json()));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException | ClassCastException e) {
+                throw new IllegalArgumentException("item " + item.id() + " is not a JSON object", e);
+            }
+        }
+        return writeItems(kind, namespace, name, trees);
+    }
+
     /** One element of an object's item list. */
     Optional<ObjectNode> item(ResourceKind kind, String namespace, String name, String id);
 

@@ -323,6 +323,28 @@ public abstract class ResourceStoreContractTest {
     }
 
     @Test
+    void serializedItemsAreWrittenAsGivenLikeTrees() {
+        try (ResourceStore store = newStore()) {
+            ObjectNode p = store.create(ResourceKind.PLAN, plan("p"));
+            store.updateStatus(ResourceKind.PLAN, withVms(p, vm("a", "A0"), vm("b", "B0")));
+            long rv = store.currentVersion();
+            String newRv = store.writeSerializedItems(ResourceKind.PLAN, "ns", "p", List.of(
+                    new ResourceStore.SerializedItem("b", "{\"id\":\"b\",\"phase\":\"B1\"}"),
+                    new ResourceStore.SerializedItem("c", "{\"id\":\"c\",\"phase\":\"C0\"}")));
+            assertThat(Long.parseLong(newRv)).isEqualTo(rv + 1).isEqualTo(store.currentVersion());
+            assertThat(vms(store.get(ResourceKind.PLAN, "ns", "p").orElseThrow())).containsExactly("A0", "B1", "C0");
+            assertThat(store.item(ResourceKind.PLAN, "ns", "p", "c")).map(v -> v.path("phase").asText()).contains("C0");
+            // An item without an id is refused before anything is written.
+            assertThatThrownBy(() -> store.writeSerializedItems(ResourceKind.PLAN, "ns", "p", List.of(
+                    new ResourceStore.SerializedItem("a", "{\"id\":\"a\",\"phase\":\"A1\"}"),
+                    new ResourceStore.SerializedItem("", "{\"phase\":\"X\"}"))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id");
+            assertThat(store.item(ResourceKind.PLAN, "ns", "p", "a")).map(v -> v.path("phase").asText()).contains("A0");
+            assertThat(store.currentVersion()).isEqualTo(rv + 1);
+        }
+    }
+
+    @Test
     void writingItemsOfAMissingObjectWritesNothing() {
         try (ResourceStore store = newStore()) {
             store.create(ResourceKind.PLAN, plan("p"));

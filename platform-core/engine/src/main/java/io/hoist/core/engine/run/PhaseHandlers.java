@@ -46,6 +46,24 @@ public final class PhaseHandlers {
         }
     }
 
+    /**
+     * Phases whose engine handler can simply run again after a restart: they read the source, power it off when it is
+     * not off yet, or allocate disks adopting what exists, and what they must keep (the source's power state) they write
+     * durably themselves. Every later phase copies, converts, creates or runs a hook and is entered only once the
+     * transition to it is stored.
+     */
+    private static final java.util.Set<Phase> RERUNNABLE = java.util.EnumSet.of(
+            Phase.Started, Phase.StorePowerState, Phase.PowerOffSource, Phase.AllocateDisks);
+
+    /**
+     * Whether the transition out of {@code phase} may ride with the next status batch instead of being stored before
+     * the next phase starts: a restart that lost it re-runs the phase (and any before it left the same way), which is
+     * safe only for the engine's own handlers of {@link #RERUNNABLE} phases, never for a phase a plugin runs.
+     */
+    public boolean rerunnable(VmContext vm, PhaseRef phase) {
+        return phase.builtin().map(RERUNNABLE::contains).orElse(false) && ProviderPhase.owner(vm, phase.name()).isEmpty();
+    }
+
     public Outcome run(VmContext vm) throws Exception {
         PhaseRef phase = vm.phase();
         var plugin = ProviderPhase.owner(vm, phase.name());

@@ -38,6 +38,7 @@ public final class VmLoader {
     private final StatusWriter status;
     private final TargetContexts contexts;
     private final Object namesLock = new Object();
+    private final RecentMaps maps;
 
     public VmLoader(ResourceStore store, ObjectMapper mapper, ProviderRuntime providers, StatusWriter status) {
         this.store = store;
@@ -45,6 +46,7 @@ public final class VmLoader {
         this.providers = providers;
         this.status = status;
         this.contexts = new TargetContexts(store, providers.extensions());
+        this.maps = new RecentMaps(this::read, RecentMaps.TTL_NANOS);
     }
 
     /** The status editor of a VM that could not be loaded (its failure is still recorded on it). */
@@ -57,8 +59,8 @@ public final class VmLoader {
                 .orElseThrow(() -> new IllegalStateException("plan " + msg.plan() + " no longer exists"));
         VmStatusEditor editor = new VmStatusEditor(status, msg);
         VmStatus entry = editor.entry();
-        Plan.Vm planVm = plan.spec.vms.stream().filter(v -> Objects.equals(planVmId(v), msg.vmId())).findFirst()
-                .orElseThrow(() -> new IllegalStateException("VM " + msg.vmId() + " is no longer in plan " + msg.plan()));
+        Plan.Vm planVm = Optional.ofNullable(planVms(plan).get(msg.vmId())).orElseThrow(() -> new IllegalStateException(
+                "VM " + msg.vmId() + " is no longer in plan " + msg.plan()));
         ProviderRuntime.Lease source = lease(plan.spec.provider.source, msg);
         ProviderRuntime.Lease destination;
         try {
@@ -81,6 +83,22 @@ public final class VmLoader {
         return new VmContext(msg, plan, planVm, source, destination, itinerary, phase, editor, this::target);
     }
 
+    /**
+     * The plan's VMs by the id status knows them by, built once per parsed plan (the status writer keeps one per plan):
+     * a walk of {@code spec.vms} per run made a plan of N VMs cost N² to start.
+     */
+    private final Map<Plan, Map<String, Plan.Vm>> planVms = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    private Map<String, Plan.Vm> planVms(Plan plan) {
+        return planVms.computeIfAbsent(plan, p -> {
+            Map<String, Plan.Vm> byId = new java.util.HashMap<>();
+            for (Plan.Vm v : p.spec.vms) {
+                byId.putIfAbsent(planVmId(v), v); // the first of two with one id, as the walk found it
+            }
+            return byId;
+        });
+    }
+
     /** The phases a VM's source and destination plugins add (source first). */
     private static List<PhaseSpec> contributed(ProviderRuntime.Instance source, ProviderRuntime.Instance destination, boolean warm) {
         List<PhaseSpec> out = new ArrayList<>();
@@ -96,9 +114,11 @@ public final class VmLoader {
     private io.hoist.api.destination.TargetVmSpec target(VmContext vm, io.hoist.api.source.SourceVm sourceVm) throws Exception {
         Plan plan = vm.plan();
         String ns = vm.message().plan().namespace();
-        NetworkMap nm = read(ResourceKind.NETWORK_MAP, ns(plan.spec.map.network.namespace, ns), plan.spec.map.network.name, NetworkMap.class).orElse(null);
-        StorageMap sm = read(ResourceKind.STORAGE_MAP, ns(plan.spec.map.storage.namespace, ns), plan.spec.map.storage.name, StorageMap.class).orElse(null);
-        boolean wasRunning = "On".equals(vm.entry().restorePowerState);
+        String migration = vm.message().migrationUid();
+        NetworkMap nm = maps.read(migration, ResourceKind.NETWORK_MAP, ns(plan.spec.map.network.namespace, ns), plan.spec.map.network.name, NetworkMap.class);
+        StorageMap sm = maps.read(migration, ResourceKind.STORAGE_MAP, ns(plan.spec.map.storage.namespace, ns), plan.spec.map.storage.name, StorageMap.class);
+        VmStatus entry = vm.entry();
+        boolean wasRunning = "On".equals(entry.restorePowerState);
         String uid = vm.sourceInstance().config().uid();
         String type = vm.sourceInstance().config().type();
         Set<String> elsewhere = Set.of();
@@ -112,13 +132,13 @@ public final class VmLoader {
         try {
             TargetSpecBuilder.Built built = TargetSpecBuilder.build(sourceVm, plan, vm.planVm(), nm, sm, plan.metadata.uid,
                     vm.message().migrationUid(), wasRunning, contexts.context(uid, type, null, elsewhere));
-            String name = chosenName(vm, sourceVm, built.spec());
+            String name = chosenName(vm, entry, sourceVm, built.spec());
             if (!name.equals(built.spec().name())) {
                 built = TargetSpecBuilder.build(sourceVm, plan, vm.planVm(), nm, sm, plan.metadata.uid,
                         vm.message().migrationUid(), wasRunning, contexts.context(uid, type, name, elsewhere));
             }
             // After a restart past conversion, the spec is rebuilt as conversion left the guest (from the status).
-            return io.hoist.core.engine.run.phase.GuestConversion.apply(built.spec(), vm.entry());
+            return io.hoist.core.engine.run.phase.GuestConversion.apply(built.spec(), entry);
         } catch (TargetSpecBuilder.SpecException e) {
             throw new HoistException(HoistException.Type.USER_ERROR, e.conditionType(), e.getMessage());
         }
@@ -137,12 +157,11 @@ public final class VmLoader {
      * name that is not DNS-1123 gets a suffix when another VM of the plan or a VM on the destination holds it, as MTV's
      * name handler does. Decisions are serialised, so two VMs of a plan deriving the same name get different ones.
      */
-    private String chosenName(VmContext vm, io.hoist.api.source.SourceVm sourceVm, io.hoist.api.destination.TargetVmSpec spec)
-            throws Exception {
+    private String chosenName(VmContext vm, VmStatus mine, io.hoist.api.source.SourceVm sourceVm,
+                              io.hoist.api.destination.TargetVmSpec spec) throws Exception {
         if (!TargetSpecBuilder.renamed(sourceVm, vm.planVm())) {
             return spec.name();
         }
-        VmStatus mine = vm.entry();
         if (mine.newName != null && !mine.newName.isBlank()) {
             return mine.newName;
         }

@@ -154,7 +154,7 @@ public final class VmRun {
                     switch (outcome) {
                         case Outcome.Next n -> {
                             PhaseRef next = vm.itinerary().next(phase);
-                            transition(phase, next);
+                            transition(phase, next, !services.handlers().rerunnable(vm, phase));
                             vm.phase(next);
                             retrying = null;
                             if (place != null && !RunAdmission.needsPlace(vm, next)) {
@@ -244,7 +244,8 @@ public final class VmRun {
             return true;
         }
         String reason = services.admission().waitingReason();
-        boolean shown = vm.entry().conditions != null && vm.entry().conditions.stream()
+        var conditions = vm.entry().conditions; // one read: each parses the entry
+        boolean shown = conditions != null && conditions.stream()
                 .anyMatch(c -> "Pending".equals(c.type) && reason.equals(c.message));
         if (!shown) {
             vm.status().pending(reason);
@@ -341,9 +342,14 @@ public final class VmRun {
 
     // ---- endings ----
 
-    private void transition(PhaseRef from, PhaseRef to) {
+    /**
+     * Records the move to the next phase: stored before that phase starts ({@code durable}), or, after a phase that can
+     * simply run again, with the next status batch (a change queued before a later durable one of this VM is stored
+     * with it or before it, so the entry never goes back). A restart resumes at the last stored phase.
+     */
+    private void transition(PhaseRef from, PhaseRef to, boolean durable) {
         String now = VmStatusEditor.now();
-        vm.status().durable(v -> {
+        Consumer<VmStatus> change = v -> {
             v.phase = to.name();
             if (from.step() != null && from.step() != to.step()) {
                 VmStatus.Step s = VmStatusEditor.step(v, from.step());
@@ -358,7 +364,12 @@ public final class VmRun {
                 }
             }
             VmStatusEditor.removeCondition(v, "Pending"); // a retry or wait of the previous phase is over
-        });
+        };
+        if (durable) {
+            vm.status().durable(change);
+        } else {
+            vm.status().live(change);
+        }
     }
 
     private void finishSucceeded() {

@@ -68,9 +68,15 @@ public final class StatusWriter implements AutoCloseable {
     private final Map<String, Long> lastMirror = new java.util.HashMap<>();
     private static final long MIRROR_INTERVAL_MS = 3000;
 
+    /** VM entries go straight to JSON text and back, without a tree in between (once per write, once per read). */
+    private final com.fasterxml.jackson.databind.ObjectWriter entryWriter;
+    private final com.fasterxml.jackson.databind.ObjectReader entryReader;
+
     public StatusWriter(ResourceStore store, ObjectMapper mapper) {
         this.store = store;
         this.mapper = mapper;
+        this.entryWriter = mapper.writerFor(VmStatus.class).without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        this.entryReader = mapper.readerFor(VmStatus.class);
         // One virtual thread: store writes block on SQLite's fsync without holding a platform thread.
         this.thread = io.hoist.core.engine.Threads.virtualSerial("hoist-status-writer");
     }
@@ -233,19 +239,42 @@ public final class StatusWriter implements AutoCloseable {
      * VM change goes through here), without parsing thousands of entries from the store on every pass.
      */
     public Optional<List<VmState>> vmStates(PlanKey key) {
-        return plan(key).map(p -> {
-            synchronized (p) {
-                List<VmStatus> list = vmsOf(p);
-                if (list == null) {
-                    return List.of();
-                }
-                List<VmState> out = new ArrayList<>(list.size());
-                for (VmStatus v : list) {
-                    out.add(new VmState(v.id, v.completed != null));
-                }
-                return out;
-            }
+        return plan(key).map(p -> eachEntry(p, v -> new VmState(v.id, v.completed != null)).orElse(List.of()));
+    }
+
+    /**
+     * What a plan pass needs of each VM entry (id, completed, conditions: whether the run is over, how each VM ended),
+     * copied from this writer's typed copy of the plan, in order; empty when this writer holds no copy or reads through
+     * to the store (another writer's entries may be newer). A running plan's pass read and parsed every entry row
+     * (thousands) every time; this copies a few references per entry.
+     */
+    public Optional<List<VmStatus>> entryOutcomes(PlanKey key) {
+        Plan p = readThrough ? null : latest.get(key);
+        if (p == null) {
+            return Optional.empty();
+        }
+        return eachEntry(p, v -> {
+            VmStatus o = new VmStatus();
+            o.id = v.id;
+            o.completed = v.completed;
+            o.conditions = v.conditions == null ? null : List.copyOf(v.conditions);
+            return o;
         });
+    }
+
+    /** {@code f} of each entry of a cached plan, in order, under the plan's lock; empty when the plan has no list. */
+    private static <T> Optional<List<T>> eachEntry(Plan p, java.util.function.Function<VmStatus, T> f) {
+        synchronized (p) {
+            List<VmStatus> list = vmsOf(p);
+            if (list == null) {
+                return Optional.empty();
+            }
+            List<T> out = new ArrayList<>(list.size());
+            for (VmStatus v : list) {
+                out.add(f.apply(v));
+            }
+            return Optional.of(out);
+        }
     }
 
     /**
@@ -253,20 +282,42 @@ public final class StatusWriter implements AutoCloseable {
      * here without the plan's lock. In a plan of thousands of VMs, every run copying its entry under that one lock,
      * which the writer holds while applying a batch, spun more CPU than the copies themselves.
      */
-    private final Map<PlanKey, Map<String, ObjectNode>> written = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<PlanKey, Map<String, String>> written = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A copy of one VM's current status entry. */
     public Optional<VmStatus> vm(PlanKey key, String vmId) {
-        Map<String, ObjectNode> entries = readThrough ? null : written.get(key);
-        ObjectNode entry = entries == null ? null : entries.get(vmId);
+        Map<String, String> entries = readThrough ? null : written.get(key);
+        String entry = entries == null ? null : entries.get(vmId);
         if (entry != null) {
-            return Optional.of(mapper.convertValue(entry, VmStatus.class));
+            return Optional.of(parseEntry(entry));
         }
         return plan(key).flatMap(p -> {
+            String text;
             synchronized (p) {
-                return Optional.ofNullable(indexed(p, vmId)).map(v -> mapper.convertValue(v, VmStatus.class));
+                VmStatus v = indexed(p, vmId);
+                if (v == null) {
+                    return Optional.empty();
+                }
+                text = serializeEntry(v);
             }
+            return Optional.of(parseEntry(text));
         });
+    }
+
+    private String serializeEntry(VmStatus v) {
+        try {
+            return entryWriter.writeValueAsString(v);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize the status entry of VM " + v.id, e);
+        }
+    }
+
+    private VmStatus parseEntry(String text) {
+        try {
+            return entryReader.readValue(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a status entry this writer serialized does not parse", e);
+        }
     }
 
     /** A cached plan's VM entries by id, valid while the plan holds this very list at this size. */
@@ -309,17 +360,20 @@ public final class StatusWriter implements AutoCloseable {
     }
 
     /** The cached plan's entries of these VMs, as the Migration's copies of them. */
-    private List<ObjectNode> mirrorEntries(PlanKey plan, java.util.Set<String> vmIds) {
+    private List<ResourceStore.SerializedItem> mirrorEntries(PlanKey plan, java.util.Set<String> vmIds) {
         Plan p = latest.get(plan);
-        List<ObjectNode> out = new ArrayList<>();
+        List<ResourceStore.SerializedItem> out = new ArrayList<>();
         if (p == null) {
             return out; // forgotten (plan deleted or re-read): the next change of these VMs mirrors them again
         }
+        Map<String, String> texts = written.getOrDefault(plan, Map.of());
         synchronized (p) {
             for (String id : vmIds) {
                 VmStatus entry = indexed(p, id);
                 if (entry != null) {
-                    out.add(mapper.valueToTree(entry));
+                    // the text the plan's row got in this writer's last batch, when it kept one (a running VM's)
+                    String text = texts.get(id);
+                    out.add(new ResourceStore.SerializedItem(entry.id, text != null ? text : serializeEntry(entry)));
                 }
             }
         }
@@ -384,9 +438,9 @@ public final class StatusWriter implements AutoCloseable {
                     writeMigration(ns, name, m -> changes.forEach(c -> c.migrationChange.accept(m)));
                 }
                 if (mirror != null) {
-                    List<ObjectNode> entries = mirrorEntries(mirror.plan(), mirror.vmIds());
+                    List<ResourceStore.SerializedItem> entries = mirrorEntries(mirror.plan(), mirror.vmIds());
                     if (!entries.isEmpty()) {
-                        store.writeItems(ResourceKind.MIGRATION, ns, name, entries);
+                        store.writeSerializedItems(ResourceKind.MIGRATION, ns, name, entries);
                     }
                 }
                 lastMirror.put(key, now);
@@ -435,7 +489,7 @@ public final class StatusWriter implements AutoCloseable {
                 latest.put(key, p);
             }
             ObjectNode body = null;
-            List<ObjectNode> entries = new ArrayList<>();
+            List<ResourceStore.SerializedItem> entries = new ArrayList<>();
             synchronized (p) {
                 List<VmStatus> listBefore = vmsOf(p);
                 java.util.Set<String> vmIds = new java.util.LinkedHashSet<>();
@@ -461,14 +515,14 @@ public final class StatusWriter implements AutoCloseable {
                         written.remove(key); // a new list: entries are read from it until written one by one again
                     }
                 } else {
-                    Map<String, ObjectNode> snapshots = written.computeIfAbsent(key, k -> new java.util.concurrent.ConcurrentHashMap<>());
+                    Map<String, String> snapshots = written.computeIfAbsent(key, k -> new java.util.concurrent.ConcurrentHashMap<>());
                     for (String id : vmIds) {
                         VmStatus v = indexed(p, id);
                         if (v != null) {
-                            ObjectNode node = mapper.valueToTree(v);
-                            entries.add(node);
+                            String text = serializeEntry(v);
+                            entries.add(new ResourceStore.SerializedItem(id, text));
                             if (v.completed == null && !appended.contains(id)) {
-                                snapshots.put(id, node);
+                                snapshots.put(id, text);
                             } else {
                                 // its run has ended (the copy would only grow with the plan), or it waits to start
                                 // (read from the plan until its run changes it)
@@ -483,7 +537,7 @@ public final class StatusWriter implements AutoCloseable {
                 if (body != null) {
                     rv = store.updateStatusWithoutItems(ResourceKind.PLAN, body).path("metadata").path("resourceVersion").asText();
                 } else if (!entries.isEmpty()) {
-                    rv = store.writeItems(ResourceKind.PLAN, key.namespace(), key.name(), entries);
+                    rv = store.writeSerializedItems(ResourceKind.PLAN, key.namespace(), key.name(), entries);
                 }
                 if (rv != null) {
                     synchronized (p) {

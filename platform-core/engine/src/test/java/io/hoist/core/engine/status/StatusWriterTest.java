@@ -49,14 +49,7 @@ class StatusWriterTest {
         try (StatusWriter writer = new StatusWriter(store, Resources.MAPPER)) {
             createPlanAndMigration(store, "{id: vm-1}");
             PlanKey key = new PlanKey("default", "p");
-            writer.updatePlan(key, p -> {
-                p.status = new Plan.Status();
-                p.status.migration = new Plan.MigrationSnapshot();
-                p.status.migration.vms = new ArrayList<>();
-                VmStatus vm = new VmStatus();
-                vm.id = "vm-1";
-                p.status.migration.vms.add(vm);
-            }).get(5, TimeUnit.SECONDS);
+            startRun(writer, key, entry("vm-1", null));
 
             writer.updateVm(key, "m", "vm-1", v -> v.phase = "CopyDisks").get(5, TimeUnit.SECONDS);
             // the first change mirrored at once; this one leaves the mirror dirty and its timer pending
@@ -152,12 +145,7 @@ class StatusWriterTest {
         try (StatusWriter writer = new StatusWriter(store, Resources.MAPPER)) {
             createPlanAndMigration(store, "{id: vm-0}, {id: vm-1}, {id: vm-2}");
             PlanKey key = new PlanKey("default", "p");
-            writer.updatePlan(key, p -> {
-                p.status = new Plan.Status();
-                p.status.migration = new Plan.MigrationSnapshot();
-                p.status.migration.vms = new ArrayList<>();
-                p.status.migration.vms.add(entry("vm-0", "CopyDisks"));
-            }).get(5, TimeUnit.SECONDS);
+            startRun(writer, key, entry("vm-0", "CopyDisks"));
 
             java.util.List<ResourceStore.WatchEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
             try (ResourceStore.Watch w = store.watchWithoutItems(ResourceKind.PLAN, "default", store.currentVersion(), events::add)) {
@@ -268,5 +256,47 @@ class StatusWriterTest {
         vm.id = id;
         vm.phase = phase;
         return vm;
+    }
+
+    /** Writes a run's snapshot holding these entries, as a Migration's start does. */
+    private static void startRun(StatusWriter writer, PlanKey key, VmStatus... entries) throws Exception {
+        writer.updatePlan(key, p -> {
+            p.status = new Plan.Status();
+            p.status.migration = new Plan.MigrationSnapshot();
+            p.status.migration.vms = new ArrayList<>(java.util.List.of(entries));
+        }).get(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A running plan's pass takes each entry's outcome from the writer's copy: what the last change made of it, in
+     * order, before or after it is stored; a writer that reads through to the store (a cluster) offers none.
+     */
+    @Test
+    void entryOutcomesFollowEveryChangeAndAreWithheldWhenReadingThrough() throws Exception {
+        ResourceStore store = SqliteResourceStore.open(dir);
+        try (StatusWriter writer = new StatusWriter(store, Resources.MAPPER)) {
+            createPlanAndMigration(store, "{id: vm-1}, {id: vm-2}");
+            PlanKey key = new PlanKey("default", "p");
+            assertThat(writer.entryOutcomes(key)).isEmpty(); // nothing cached yet
+            startRun(writer, key, entry("vm-1", null), entry("vm-2", null));
+            writer.updateVm(key, "m", "vm-2", v -> {
+                v.completed = "2026-12-04T00:00:00Z";
+                v.conditions = new ArrayList<>(java.util.List.of(io.hoist.core.model.meta.Condition.of(
+                        "Succeeded", "True", "Advisory", "Completed", "done")));
+            }).get(5, TimeUnit.SECONDS);
+            var outcomes = writer.entryOutcomes(key).orElseThrow();
+            assertThat(outcomes).extracting(v -> v.id).containsExactly("vm-1", "vm-2");
+            assertThat(outcomes.get(0).completed).isNull();
+            assertThat(outcomes.get(1).completed).isEqualTo("2026-12-04T00:00:00Z");
+            assertThat(outcomes.get(1).conditions).extracting(c -> c.type).containsExactly("Succeeded");
+            // a copy: a later change does not show in outcomes taken before it
+            writer.updateVm(key, "m", "vm-1", v -> v.completed = "2026-12-04T00:00:01Z").get(5, TimeUnit.SECONDS);
+            assertThat(outcomes.get(0).completed).isNull();
+            assertThat(writer.entryOutcomes(key).orElseThrow().get(0).completed).isEqualTo("2026-12-04T00:00:01Z");
+            writer.readThrough();
+            assertThat(writer.entryOutcomes(key)).isEmpty();
+        } finally {
+            store.close();
+        }
     }
 }

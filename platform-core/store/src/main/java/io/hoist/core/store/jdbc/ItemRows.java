@@ -123,8 +123,11 @@ public final class ItemRows {
 
     /** Replaces the element with the item's id, or appends it. */
     public static void upsert(Connection w, ResourceKind kind, String ns, String name, ObjectNode item) throws SQLException {
-        String id = id(item, -1);
-        String body = serialize(item);
+        upsert(w, kind, ns, name, id(item, -1), serialize(item));
+    }
+
+    /** As {@link #upsert(Connection, ResourceKind, String, String, ObjectNode)}, with the element's id and JSON text. */
+    public static void upsert(Connection w, ResourceKind kind, String ns, String name, String id, String body) throws SQLException {
         try (PreparedStatement ps = w.prepareStatement(
                 "UPDATE items SET body = ? WHERE kind = ? AND namespace = ? AND name = ? AND id = ?")) {
             ps.setString(1, body);
@@ -152,6 +155,24 @@ public final class ItemRows {
         try (PreparedStatement ps = w.prepareStatement("DELETE FROM items WHERE kind = ? AND namespace = ? AND name = ?")) {
             key(ps, kind, ns, name);
             ps.executeUpdate();
+        }
+    }
+
+    /** Elements as their id and JSON text, refusing one without an id before anything is written. */
+    public static List<ResourceStore.SerializedItem> serialized(List<ObjectNode> items) {
+        List<ResourceStore.SerializedItem> out = new java.util.ArrayList<>(items.size());
+        for (ObjectNode item : items) {
+            out.add(new ResourceStore.SerializedItem(id(item, -1), serialize(item)));
+        }
+        return out;
+    }
+
+    /** Refuses serialized elements without an id before anything is written. */
+    public static void checkIds(List<ResourceStore.SerializedItem> items) {
+        for (ResourceStore.SerializedItem item : items) {
+            if (item.id() == null || item.id().isEmpty() || item.json() == null) {
+                throw new IllegalArgumentException("an item needs a non-empty string id and a body");
+            }
         }
     }
 

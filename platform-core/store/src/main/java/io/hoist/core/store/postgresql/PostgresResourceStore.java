@@ -309,12 +309,15 @@ public final class PostgresResourceStore implements ResourceStore {
 
     @Override
     public String writeItems(ResourceKind kind, String namespace, String name, List<ObjectNode> items) {
+        return writeSerializedItems(kind, namespace, name, ItemRows.serialized(items));
+    }
+
+    @Override
+    public String writeSerializedItems(ResourceKind kind, String namespace, String name, List<SerializedItem> items) {
         if (!ItemRows.hasList(kind)) {
             throw new IllegalArgumentException(kind.kind() + " has no item list");
         }
-        for (ObjectNode item : items) {
-            ItemRows.id(item, -1); // refuses an element without an id before anything is written
-        }
+        ItemRows.checkIds(items);
         String n = ns(namespace);
         return write(tx -> {
             long rv = tx.version + 1;
@@ -330,8 +333,8 @@ public final class PostgresResourceStore implements ResourceStore {
                     throw new StoreException.NotFound(kind.plural() + " \"" + name + "\" not found");
                 }
             }
-            for (ObjectNode item : items) {
-                ItemRows.upsert(tx.c, kind, n, name, item);
+            for (SerializedItem item : items) {
+                ItemRows.upsert(tx.c, kind, n, name, item.id(), item.json());
             }
             tx.appendChange(rv, "MODIFIED", kind, n, name, ITEMS_ONLY_BODY, true);
             return Long.toString(rv);

@@ -330,12 +330,15 @@ public final class SqliteResourceStore implements ResourceStore {
 
     @Override
     public String writeItems(ResourceKind kind, String namespace, String name, List<ObjectNode> items) {
+        return writeSerializedItems(kind, namespace, name, ItemRows.serialized(items));
+    }
+
+    @Override
+    public String writeSerializedItems(ResourceKind kind, String namespace, String name, List<SerializedItem> items) {
         if (!ItemRows.hasList(kind)) {
             throw new IllegalArgumentException(kind.kind() + " has no item list");
         }
-        for (ObjectNode item : items) {
-            ItemRows.id(item, -1); // refuses an element without an id before anything is written
-        }
+        ItemRows.checkIds(items);
         String n = ns(namespace);
         String key = objectKey(kind, n, name);
         boolean had = withItems.contains(key);
@@ -349,8 +352,8 @@ public final class SqliteResourceStore implements ResourceStore {
                     }
                     itemBodies.put(key, body);
                 }
-                for (ObjectNode item : items) {
-                    ItemRows.upsert(writer, kind, n, name, item);
+                for (SerializedItem item : items) {
+                    ItemRows.upsert(writer, kind, n, name, item.id(), item.json());
                 }
                 withItems.add(key);
                 long rv = version + 1;
