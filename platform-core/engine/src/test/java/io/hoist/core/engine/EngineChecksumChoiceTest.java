@@ -74,7 +74,7 @@ class EngineChecksumChoiceTest {
             JsonNode plan = h.get(ResourceKind.PLAN, "plan1");
             assertThat(vmCondition(plan, "vm-0", "Failed")).isTrue();
             assertThat(plan.path("status").toString())
-                    .contains("plan annotation hoist.io/checksum: 'md5' is not a checksum choice (use one of sha256-4m, none)");
+                    .contains("plan annotation hoist.io/checksum: 'md5' is not a checksum choice (use one of sha256-4m, xxh128-4m, none)");
         }
     }
 

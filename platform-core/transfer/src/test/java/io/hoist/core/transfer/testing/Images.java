@@ -62,6 +62,35 @@ public final class Images {
         return "sha256-4m:" + HexFormat.of().formatHex(top.digest());
     }
 
+    /**
+     * {@code xxh128-4m:} of a file, the naive way, with hash4j's pure-Java XXH3-128 (independent of the libxxhash
+     * calls under test): each 4 MiB block's canonical digest (high 64 bits, then low, big-endian), concatenated,
+     * hashed again.
+     */
+    public static String referenceXxh128Checksum(Path img) throws Exception {
+        var top = new java.io.ByteArrayOutputStream();
+        byte[] block = new byte[4 * 1024 * 1024];
+        try (var in = Files.newInputStream(img)) {
+            while (true) {
+                int n = in.readNBytes(block, 0, block.length);
+                if (n == 0) {
+                    break;
+                }
+                top.write(xxh128(java.util.Arrays.copyOf(block, n)));
+                if (n < block.length) {
+                    break;
+                }
+            }
+        }
+        return "xxh128-4m:" + HexFormat.of().formatHex(xxh128(top.toByteArray()));
+    }
+
+    /** XXH3-128 (seed 0) of {@code bytes} in canonical form, by hash4j. */
+    public static byte[] xxh128(byte[] bytes) {
+        var h = com.dynatrace.hash4j.hashing.Hashing.xxh3_128().hashBytesTo128Bits(bytes);
+        return java.nio.ByteBuffer.allocate(16).putLong(h.getMostSignificantBits()).putLong(h.getLeastSignificantBits()).array();
+    }
+
     /** Blocks (512 bytes) the file system really allocated for {@code img}. */
     public static long allocatedBytes(Path img) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("stat", "-c", "%b", img.toString()).start();
