@@ -39,17 +39,36 @@ class CopyCommandTest {
     }
 
     @Test
+    void xxh128CopyIsVerifiedAndVerifyRecomputesItsChecksum() throws Exception {
+        Path src = image("src.img");
+        Path dst = dir.resolve("dst.img");
+        String out = capturingStdout(() -> assertThat(cli.run("copy", "--no-progress", "--checksum", "xxh128-4m",
+                src.toString(), dst.toString()).code()).isZero());
+        assertThat(out).contains("verified xxh128-4m of source and target are equal").doesNotContain("sha256-4m:");
+        String sum = out.lines().filter(l -> l.startsWith("target ")).findFirst().orElseThrow().substring(9).trim();
+        assertThat(sum).matches("xxh128-4m:[0-9a-f]{32}");
+        // --expect names the kind; --checksum says it outright
+        assertThat(capturingStdout(() -> assertThat(cli.run("verify", "--expect", sum, dst.toString()).code()).isZero()))
+                .startsWith(sum + "  " + dst);
+        assertThat(capturingStdout(() -> assertThat(cli.run("verify", "--checksum", "xxh128-4m", dst.toString()).code())
+                .isZero())).startsWith(sum + "  " + dst);
+        CliHarness.Result contradicting = cli.run("verify", "--checksum", "sha256-4m", "--expect", sum, dst.toString());
+        assertThat(contradicting.code()).isNotZero();
+        assertThat(contradicting.err()).contains("--checksum sha256-4m cannot produce the xxh128-4m checksum given to --expect");
+    }
+
+    @Test
     void anUnknownChecksumIsAUsageErrorNamingTheOptionAndTheChoices() throws Exception {
         Path src = image("src.img");
         CliHarness.Result r = cli.run("copy", "--checksum", "md5", src.toString(), dir.resolve("x.img").toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("--checksum").contains("'md5' is not a checksum choice (use one of sha256-4m, none)");
+        assertThat(r.err()).contains("--checksum").contains("'md5' is not a checksum choice (use one of sha256-4m, xxh128-4m, none)");
         assertThat(dir.resolve("x.img")).doesNotExist();
     }
 
     @Test
     void helpStillListsEveryCommandThoughARunBuildsOnlyItsOwn() {
-        assertThat(cli.run("help", "copy").out()).contains("--checksum=sha256-4m|none");
+        assertThat(cli.run("help", "copy").out()).contains("--checksum=sha256-4m|xxh128-4m|none");
         assertThat(cli.run("copy", "--help").out()).contains("NOT verified");
         assertThat(cli.run("--help").out()).contains("serve").contains("copy").contains("verify").contains("apply");
         CliHarness.Result typo = cli.run("cpy", "a", "b");
