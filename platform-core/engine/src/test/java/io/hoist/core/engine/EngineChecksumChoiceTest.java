@@ -61,6 +61,26 @@ class EngineChecksumChoiceTest {
     }
 
     @Test
+    void controllerSettingXxh128VerifiesEveryDiskWithItAndStatusSaysSo(@TempDir Path tmp) throws Exception {
+        SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(3, 1, DISK, 1, false);
+        FolderDestinationTestDouble dest = new FolderDestinationTestDouble(tmp.resolve("out"));
+        try (EngineHarness h = new EngineHarness(tmp, source, dest)) {
+            h.apply(manifests("cold", null).replace(CONTROLLER, CONTROLLER + ", controller_transfer_checksum: xxh128-4m"));
+            runToSuccess(h);
+            for (JsonNode vm : vms(h)) {
+                String id = vm.path("id").asText();
+                JsonNode a = stepNamed(vm, "DiskTransfer").path("tasks").get(0).path("annotations");
+                assertThat(a.path("hoist.io/checksum").asText()).as(id).isEqualTo("xxh128-4m");
+                assertThat(a.path("hoist.io/verified").asText()).as(id).isEqualTo("true");
+                assertThat(a.path("hoist.io/source-checksum").asText()).as(id).matches("xxh128-4m:[0-9a-f]{32}")
+                        .isEqualTo(a.path("hoist.io/target-checksum").asText());
+                assertDiskEquals(dest.diskFileOf("migrated", id, "disk-0"), source, id, "disk-0");
+            }
+            assertStatusMatchesCrds(h);
+        }
+    }
+
+    @Test
     void anUnknownChecksumInThePlanFailsTheVmsNamingTheAnnotation(@TempDir Path tmp) throws Exception {
         SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(3, 1, DISK, 1, false);
         FolderDestinationTestDouble dest = new FolderDestinationTestDouble(tmp.resolve("out"));
