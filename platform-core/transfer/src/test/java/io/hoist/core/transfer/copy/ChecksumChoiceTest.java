@@ -78,25 +78,14 @@ class ChecksumChoiceTest {
         Path src = Images.mixed(dir, "src.img", SIZE, 1, 56);
         Path dst = dir.resolve("dst.img");
         FileCheckpointStore store = new FileCheckpointStore(dir.resolve("ckpt"));
-        CopyOptions crashFast = CopyOptions.DEFAULT.withInFlight(2).withCheckpointEvery(Duration.ZERO)
-                .withRetries(1, 0, Duration.ofMillis(1), Duration.ofMillis(1));
-        try (var crashing = new CrashingAfterBytesTestReader(new FileDiskReader(src), SIZE / 2);
-             var w = FileDiskWriter.open(dst, SIZE)) {
-            assertThatThrownBy(() -> DiskCopier.copy(CopyRequest.builder("d", crashing, w).checkpoints(store)
-                    .options(crashFast).build())).isInstanceOf(CopyFailedException.class);
-        }
-        assertThat(store.load("d")).isPresent();
+        crashHalfway("d", src, dst, store, CopyOptions.DEFAULT);
         try (var r = new FileDiskReader(src); var w = FileDiskWriter.open(dst, SIZE)) {
             CopyResult result = DiskCopier.copy(CopyRequest.builder("d", r, w).checkpoints(store).options(XXH).build());
             assertThat(result.resumedFrom()).isZero(); // sha256 digests would be mixed into an xxh128 checksum
             assertThat(result.targetChecksum()).isEqualTo(Images.referenceXxh128Checksum(src));
         }
         // An xxh128-4m copy does resume from its own checkpoint, and its checksum still covers the whole disk.
-        try (var crashing = new CrashingAfterBytesTestReader(new FileDiskReader(src), SIZE / 2);
-             var w = FileDiskWriter.open(dir.resolve("dst2.img"), SIZE)) {
-            assertThatThrownBy(() -> DiskCopier.copy(CopyRequest.builder("e", crashing, w).checkpoints(store)
-                    .options(crashFast.withChecksum(ChecksumMode.XXH128_4M)).build())).isInstanceOf(CopyFailedException.class);
-        }
+        crashHalfway("e", src, dir.resolve("dst2.img"), store, XXH);
         try (var r = new FileDiskReader(src); var w = FileDiskWriter.open(dir.resolve("dst2.img"), SIZE)) {
             CopyResult result = DiskCopier.copy(CopyRequest.builder("e", r, w).checkpoints(store).options(XXH).build());
             assertThat(result.resumedFrom()).isPositive();
@@ -125,25 +114,14 @@ class ChecksumChoiceTest {
         Path src = Images.mixed(dir, "src.img", SIZE, 1, 53);
         Path dst = dir.resolve("dst.img");
         FileCheckpointStore store = new FileCheckpointStore(dir.resolve("ckpt"));
-        CopyOptions crashFast = NONE.withInFlight(2).withCheckpointEvery(Duration.ZERO)
-                .withRetries(1, 0, Duration.ofMillis(1), Duration.ofMillis(1));
-        try (var crashing = new CrashingAfterBytesTestReader(new FileDiskReader(src), SIZE / 2);
-             var w = FileDiskWriter.open(dst, SIZE)) {
-            assertThatThrownBy(() -> DiskCopier.copy(CopyRequest.builder("d", crashing, w).checkpoints(store)
-                    .options(crashFast).build())).isInstanceOf(CopyFailedException.class);
-        }
-        assertThat(store.load("d")).isPresent();
+        crashHalfway("d", src, dst, store, NONE);
         try (var r = new FileDiskReader(src); var w = FileDiskWriter.open(dst, SIZE)) {
             CopyResult result = DiskCopier.copy(CopyRequest.builder("d", r, w).checkpoints(store).build());
             assertThat(result.resumedFrom()).isZero(); // a resume would hash the done prefix as zeros
             assertThat(result.targetChecksum()).isEqualTo(Images.referenceChecksum(src));
         }
         // The same unhashed copy does resume from it.
-        try (var crashing = new CrashingAfterBytesTestReader(new FileDiskReader(src), SIZE / 2);
-             var w = FileDiskWriter.open(dir.resolve("dst2.img"), SIZE)) {
-            assertThatThrownBy(() -> DiskCopier.copy(CopyRequest.builder("e", crashing, w).checkpoints(store)
-                    .options(crashFast).build())).isInstanceOf(CopyFailedException.class);
-        }
+        crashHalfway("e", src, dir.resolve("dst2.img"), store, NONE);
         try (var r = new FileDiskReader(src); var w = FileDiskWriter.open(dir.resolve("dst2.img"), SIZE)) {
             CopyResult result = DiskCopier.copy(CopyRequest.builder("e", r, w).checkpoints(store).options(NONE).build());
             assertThat(result.resumedFrom()).isPositive();
@@ -183,5 +161,18 @@ class ChecksumChoiceTest {
         assertThat(ChecksumMode.ofChecksum("xxh128-4m:00ff")).isEqualTo(ChecksumMode.XXH128_4M);
         assertThat(ChecksumMode.ofChecksum("sha256-4m:00ff")).isEqualTo(ChecksumMode.SHA256_4M);
         assertThat(ChecksumMode.ofChecksum("md5:00ff")).isNull();
+    }
+
+    /** Copies {@code src} to {@code dst} with a source that dies halfway, leaving a checkpoint under {@code id}. */
+    private static void crashHalfway(String id, Path src, Path dst, FileCheckpointStore store, CopyOptions options)
+            throws Exception {
+        CopyOptions crashFast = options.withInFlight(2).withCheckpointEvery(Duration.ZERO)
+                .withRetries(1, 0, Duration.ofMillis(1), Duration.ofMillis(1));
+        try (var crashing = new CrashingAfterBytesTestReader(new FileDiskReader(src), SIZE / 2);
+             var w = FileDiskWriter.open(dst, SIZE)) {
+            assertThatThrownBy(() -> DiskCopier.copy(CopyRequest.builder(id, crashing, w).checkpoints(store)
+                    .options(crashFast).build())).isInstanceOf(CopyFailedException.class);
+        }
+        assertThat(store.load(id)).isPresent();
     }
 }

@@ -43,23 +43,7 @@ public final class Images {
 
     /** SHA-256 per 4 MiB block read with plain java.io, then SHA-256 over the digests: no code shared with main. */
     public static String referenceChecksum(Path img) throws Exception {
-        MessageDigest top = MessageDigest.getInstance("SHA-256");
-        byte[] block = new byte[4 * 1024 * 1024];
-        try (var in = Files.newInputStream(img)) {
-            while (true) {
-                int n = in.readNBytes(block, 0, block.length);
-                if (n == 0) {
-                    break;
-                }
-                MessageDigest d = MessageDigest.getInstance("SHA-256");
-                d.update(block, 0, n);
-                top.update(d.digest());
-                if (n < block.length) {
-                    break;
-                }
-            }
-        }
-        return "sha256-4m:" + HexFormat.of().formatHex(top.digest());
+        return "sha256-4m:" + HexFormat.of().formatHex(sha256(perBlockDigests(img, Images::sha256)));
     }
 
     /**
@@ -68,21 +52,28 @@ public final class Images {
      * hashed again.
      */
     public static String referenceXxh128Checksum(Path img) throws Exception {
-        var top = new java.io.ByteArrayOutputStream();
+        return "xxh128-4m:" + HexFormat.of().formatHex(xxh128(perBlockDigests(img, Images::xxh128)));
+    }
+
+    /** {@code digest} of each 4 MiB block of {@code img} (the last as long as it is), concatenated. */
+    private static byte[] perBlockDigests(Path img, java.util.function.UnaryOperator<byte[]> digest) throws IOException {
+        var all = new java.io.ByteArrayOutputStream();
         byte[] block = new byte[4 * 1024 * 1024];
         try (var in = Files.newInputStream(img)) {
-            while (true) {
-                int n = in.readNBytes(block, 0, block.length);
-                if (n == 0) {
-                    break;
-                }
-                top.write(xxh128(java.util.Arrays.copyOf(block, n)));
-                if (n < block.length) {
-                    break;
-                }
+            int n;
+            while ((n = in.readNBytes(block, 0, block.length)) > 0) {
+                all.write(digest.apply(java.util.Arrays.copyOf(block, n)));
             }
         }
-        return "xxh128-4m:" + HexFormat.of().formatHex(xxh128(top.toByteArray()));
+        return all.toByteArray();
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** XXH3-128 (seed 0) of {@code bytes} in canonical form, by hash4j. */
