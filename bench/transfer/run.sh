@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Transfer benchmark: `hoist copy` (checksums on, and --checksum none) against nbdcopy and qemu-img convert -W -m 8,
+# Transfer benchmark: `hoist copy` (checksums on: sha256-4m and xxh128-4m; and --checksum none) against nbdcopy and
+# qemu-img convert -W -m 8,
 # same run, same images, interleaved, medians, CPU seconds per GiB beside every ratio.
 # Usage: bench/transfer/run.sh   (env: SIZE_GIB=4 SMALL_GIB=2 REPS=3 WORK=/tmp/hoist-bench-transfer
 #                                      BEFORE=<a source tree whose transfer module is compiled>: adds hoist-before rows
 #                                      ROWS=<regex>: only the scenarios it matches, e.g. ROWS='^file|75%-zero')
 # Prints one line per run, a summary table of medians, ratios, and last:
-#   hoist/nbdcopy=<x> hoist/qemu-img=<y> hoist-nosum/nbdcopy=<z>
+#   hoist/nbdcopy=<x> hoist/qemu-img=<y> hoist-nosum/nbdcopy=<z> hoist-xxh/nbdcopy=<v>
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -49,6 +50,7 @@ need /usr/bin/time time
 "$ROOT/hoist" --version >/dev/null
 HOIST=("$ROOT/hoist" copy --no-progress)
 HOIST_NOSUM=("$ROOT/hoist" copy --no-progress --checksum none)
+HOIST_XXH=("$ROOT/hoist" copy --no-progress --checksum xxh128-4m)
 # Optional: the engine as it was (a tree whose transfer module is compiled), run the way the old benchmark ran it.
 if [ -n "${BEFORE:-}" ]; then
     source "$ROOT/scripts/java25.sh"; hoist_find_java25
@@ -76,9 +78,10 @@ make_image half.img "$SIZE_GIB" 2
 make_image zero75.img "$SMALL_GIB" 4
 make_image dense.img "$SMALL_GIB" 1
 
-declare -A REF
+declare -A REF REFX
 for img in half zero75 dense; do
     REF[$img]=$("$ROOT/hoist" verify "$WORK/$img.img" | cut -d' ' -f1)
+    REFX[$img]=$("$ROOT/hoist" verify --checksum xxh128-4m "$WORK/$img.img" | cut -d' ' -f1)
 done
 
 # ---- servers ----
@@ -157,6 +160,9 @@ run() { # scenario tool img size_gib command...
         hoist|hoist-before) # hoist checks itself; also check it against the reference checksum
             local got; got=$(echo "$out" | awk '/^target /{print $2}')
             [ "$got" = "${REF[$img]}" ] || { echo "FAILED: $scenario $tool: target checksum $got != ${REF[$img]}" >&2; exit 1; } ;;
+        hoist-xxh)
+            local gotx; gotx=$(echo "$out" | awk '/^target /{print $2}')
+            [ "$gotx" = "${REFX[$img]}" ] || { echo "FAILED: $scenario $tool: target checksum $gotx != ${REFX[$img]}" >&2; exit 1; } ;;
         hoist-nosum) # claims nothing: check the target afterwards, outside the timed run
             echo "$out" | grep -q "checksum none: NOT verified" || { echo "FAILED: $scenario: no 'not verified' line" >&2; exit 1; }
             local sum; sum=$("$ROOT/hoist" verify "$DST" | cut -d' ' -f1)
@@ -174,6 +180,7 @@ compare() { # scenario img size_gib source [extras...]
     for extra in "$@"; do [ "$extra" = no-nbdcopy ] && nbd=0; done
     run "$S" hoist "$img" "$size" "${HOIST[@]}" "$src" "$DST"
     [ $nbd = 1 ] && run "$S" nbdcopy "$img" "$size" nbdcopy --flush "$src" "$DST"
+    run "$S" hoist-xxh "$img" "$size" "${HOIST_XXH[@]}" "$src" "$DST"
     run "$S" hoist-nosum "$img" "$size" "${HOIST_NOSUM[@]}" "$src" "$DST"
     # qemu-img's curl driver sometimes stalls for good on this machine; 60 s is ten times its normal HTTP run
     RUN_TIMEOUT=$([[ $src == http* ]] && echo 60 || echo "$RUN_TIMEOUT") run "$S" qemu-img "$img" "$size" "${QEMU[@]}" "$src" "$DST"
@@ -193,6 +200,7 @@ for rep in $(seq "$REPS"); do
     compare "nbd-unix ${SIZE_GIB}G half-zero" half "$SIZE_GIB" "$HALF_UNIX" noflush before
     # what the checksum alone costs: hoist verify reads the image file and hashes its data blocks, no copy
     [[ "checksum only" =~ ${ROWS:-.} ]] && run "checksum only ${SIZE_GIB}G half-zero" hoist-verify half "$SIZE_GIB" "$ROOT/hoist" verify "$WORK/half.img"
+    [[ "checksum only" =~ ${ROWS:-.} ]] && run "checksum only ${SIZE_GIB}G half-zero" hoist-verify-xxh half "$SIZE_GIB" "$ROOT/hoist" verify --checksum xxh128-4m "$WORK/half.img"
     compare "nbd-tcp ${SIZE_GIB}G half-zero" half "$SIZE_GIB" "$HALF_TCP"
     compare "file ${SIZE_GIB}G half-zero" half "$SIZE_GIB" "$WORK/half.img" before
     compare "http ${SIZE_GIB}G half-zero" half "$SIZE_GIB" "$HALF_HTTP" no-nbdcopy
@@ -245,8 +253,8 @@ def ratio(scen, a, b):
 print()
 print("Ratios: throughput of the first over the second (same run, medians; higher is better),")
 print("with each side's CPU seconds per GiB in brackets.")
-pairs = [("hoist", "nbdcopy"), ("hoist", "qemu-img"), ("hoist-nosum", "nbdcopy"), ("hoist-nosum", "qemu-img"),
-         ("hoist", "hoist-before")]
+pairs = [("hoist", "nbdcopy"), ("hoist", "qemu-img"), ("hoist-xxh", "nbdcopy"), ("hoist-xxh", "qemu-img"),
+         ("hoist-nosum", "nbdcopy"), ("hoist-nosum", "qemu-img"), ("hoist", "hoist-before")]
 pairs = [p for p in pairs if any((s, p[1]) in med for s in sizes)]
 print(f"{'scenario':<28} " + " ".join(f"{a + '/' + b:<24}" for a, b in pairs))
 for scen in sizes:
@@ -256,12 +264,15 @@ for scen in sizes:
 z = next((s for s in sizes if "75%-zero" in s), None)
 d = next((s for s in sizes if s.endswith(" dense")), None)
 if z and d:
-    parts = [f"{t} {med[(z, t)] / med[(d, t)]:.2f}" for t in ("hoist", "hoist-nosum", "nbdcopy", "qemu-img", "hoist-before")
-             if (z, t) in med and (d, t) in med]
+    ts = ("hoist", "hoist-xxh", "hoist-nosum", "nbdcopy", "qemu-img", "hoist-before")
+    parts = [f"{t} {med[(z, t)] / med[(d, t)]:.2f}" for t in ts if (z, t) in med and (d, t) in med]
     print(f"75%-zero time / dense time (lower is better): " + ", ".join(parts))
+    parts = [f"{t} {cpg[(z, t)] / cpg[(d, t)]:.2f}" for t in ts if (z, t) in cpg and (d, t) in cpg]
+    print(f"75%-zero CPU / dense CPU (lower is better): " + ", ".join(parts))
 main = next((s for s in sizes if s.startswith("nbd-unix") and "half" in s), None)
 print(f"(last line: {main})")
 x, y, w = ratio(main, "hoist", "nbdcopy")[0], ratio(main, "hoist", "qemu-img")[0], ratio(main, "hoist-nosum", "nbdcopy")[0]
-fmt = lambda v: "-" if v is None else f"{v:.2f}"
-print(f"hoist/nbdcopy={fmt(x)} hoist/qemu-img={fmt(y)} hoist-nosum/nbdcopy={fmt(w)}")
+v = ratio(main, "hoist-xxh", "nbdcopy")[0]
+fmt = lambda r: "-" if r is None else f"{r:.2f}"
+print(f"hoist/nbdcopy={fmt(x)} hoist/qemu-img={fmt(y)} hoist-nosum/nbdcopy={fmt(w)} hoist-xxh/nbdcopy={fmt(v)}")
 PY

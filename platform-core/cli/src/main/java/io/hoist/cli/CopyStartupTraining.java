@@ -44,6 +44,7 @@ public final class CopyStartupTraining {
         List<String[]> runs = new ArrayList<>();
         runs.add(new String[] {"copy", "--no-progress", image.toString(), work.resolve("a.img").toString()});
         runs.add(new String[] {"copy", "--no-progress", "--checksum", "none", image.toString(), work.resolve("b.img").toString()});
+        runs.add(new String[] {"copy", "--no-progress", "--checksum", "xxh128-4m", image.toString(), work.resolve("e.img").toString()});
         runs.add(new String[] {"verify", work.resolve("a.img").toString()});
         Process nbdkit = startNbdkit(work, image);
         try {
@@ -51,6 +52,7 @@ public final class CopyStartupTraining {
                 String uri = "nbd+unix:///?socket=" + work.resolve("nbd.sock");
                 runs.add(new String[] {"copy", "--no-progress", uri, work.resolve("c.img").toString()});
                 runs.add(new String[] {"copy", "--no-progress", "--checksum", "none", uri, work.resolve("d.img").toString()});
+                runs.add(new String[] {"copy", "--no-progress", "--checksum", "xxh128-4m", uri, work.resolve("f.img").toString()});
             }
             for (String[] run : runs) {
                 int code = DiskCommands.runOrPicocli(run, CliContext.system(), quiet, err);

@@ -24,7 +24,7 @@ public final class DiskCommands {
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,12}(\\.[0-9]{1,12})?");
     private static final Set<String> COPY_VALUED = Set.of("--in-flight", "--request-size", "--rate", "--checkpoint-dir",
             "--checksum", "--cacert", "--thumbprint");
-    private static final Set<String> VERIFY_VALUED = Set.of("--expect", "--cacert", "--thumbprint");
+    private static final Set<String> VERIFY_VALUED = Set.of("--expect", "--checksum", "--cacert", "--thumbprint");
     private static final Set<String> COPY_FLAGS = Set.of("--no-progress", "--insecure-skip-tls-verify");
     private static final Set<String> VERIFY_FLAGS = Set.of("--insecure-skip-tls-verify");
 
@@ -128,6 +128,12 @@ public final class DiskCommands {
         for (String[] o : options) {
             if (o[0].equals("--expect")) {
                 c.expect = o[1];
+            } else if (o[0].equals("--checksum")) {
+                try {
+                    c.checksum = ChecksumMode.parse(o[1], "--checksum");
+                } catch (IllegalArgumentException e) {
+                    return null;
+                }
             } else if (!tls(c.tlsOptions, o[0], o[1])) {
                 return null;
             }

@@ -33,6 +33,7 @@ class DiskCommandsTest {
         assertThat(Files.readAllBytes(dst)).isEqualTo(Files.readAllBytes(src));
         assertThat(fast("verify", "--insecure-skip-tls-verify", dst.toString())).isZero();
         assertThat(fast("verify", "--expect", "sha256-4m:0000", dst.toString())).isEqualTo(1);
+        assertThat(fast("verify", "--checksum=xxh128-4m", "--expect", "xxh128-4m:0000", dst.toString())).isEqualTo(1);
     }
 
     @Test
@@ -46,7 +47,7 @@ class DiskCommandsTest {
                 {"copy", "--rate", "1e3", src, dst}, {"copy", "--no-progress=true", src, dst},
                 {"copy", "--no-progress", "--no-progress", src, dst}, {"copy", src}, {"copy", src, dst, dst},
                 {"copy", "--bogus", src, dst}, {"copy", "--", src, dst}, {"copy", "@args.txt"}, {"copy", "-", dst},
-                {"copy", "--thumbprint", src, dst}, {"verify", "--no-progress", dst}, {"verify"}, {"copy"},
+                {"copy", "--thumbprint", src, dst}, {"verify", "--no-progress", dst}, {"verify", "--checksum", "md5", dst}, {"verify"}, {"copy"},
                 {"get", "plans"}, {}};
         for (String[] args : declined) {
             assertThat(fast(args)).as(String.join(" ", args)).isNull();

@@ -14,7 +14,7 @@ import java.time.Duration;
 public final class EngineSettings {
     /** Hoist's own: bandwidth budget per source host in MiB/s (0: unlimited). */
     public static final String HOST_BANDWIDTH_MIBPS = "controller_host_bandwidth_mibps";
-    /** Hoist's own: checksum of every disk copy, {@code sha256-4m} (default) or {@code none}. */
+    /** Hoist's own: checksum of every disk copy, {@code sha256-4m} (default), {@code xxh128-4m} or {@code none}. */
     public static final String TRANSFER_CHECKSUM = "controller_transfer_checksum";
 
     private final Settings live;

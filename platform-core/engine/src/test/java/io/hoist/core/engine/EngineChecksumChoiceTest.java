@@ -26,11 +26,7 @@ class EngineChecksumChoiceTest {
 
     @Test
     void controllerSettingNoneCopiesWithoutClaimingVerificationAndAPlanAnnotationOverridesIt(@TempDir Path tmp) throws Exception {
-        SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(3, 1, DISK, 1, false);
-        FolderDestinationTestDouble dest = new FolderDestinationTestDouble(tmp.resolve("out"));
-        try (EngineHarness h = new EngineHarness(tmp, source, dest)) {
-            h.apply(manifests("cold", null).replace(CONTROLLER, CONTROLLER + ", controller_transfer_checksum: none"));
-            runToSuccess(h);
+        migrateWithControllerSetting(tmp, "none", (h, source, dest) -> {
             for (JsonNode vm : vms(h)) {
                 String id = vm.path("id").asText();
                 for (JsonNode task : stepNamed(vm, "DiskTransfer").path("tasks")) {
@@ -42,8 +38,7 @@ class EngineChecksumChoiceTest {
                 }
                 assertDiskEquals(dest.diskFileOf("migrated", id, "disk-0"), source, id, "disk-0");
             }
-            assertStatusMatchesCrds(h);
-        }
+        });
         SyntheticSourceTestDouble source2 = new SyntheticSourceTestDouble(3, 1, DISK, 1, false);
         Path tmp2 = tmp.resolve("second");
         try (EngineHarness h = new EngineHarness(tmp2, source2, new FolderDestinationTestDouble(tmp2.resolve("out")))) {
@@ -61,6 +56,21 @@ class EngineChecksumChoiceTest {
     }
 
     @Test
+    void controllerSettingXxh128VerifiesEveryDiskWithItAndStatusSaysSo(@TempDir Path tmp) throws Exception {
+        migrateWithControllerSetting(tmp, "xxh128-4m", (h, source, dest) -> {
+            for (JsonNode vm : vms(h)) {
+                String id = vm.path("id").asText();
+                JsonNode a = stepNamed(vm, "DiskTransfer").path("tasks").get(0).path("annotations");
+                assertThat(a.path("hoist.io/checksum").asText()).as(id).isEqualTo("xxh128-4m");
+                assertThat(a.path("hoist.io/verified").asText()).as(id).isEqualTo("true");
+                assertThat(a.path("hoist.io/source-checksum").asText()).as(id).matches("xxh128-4m:[0-9a-f]{32}")
+                        .isEqualTo(a.path("hoist.io/target-checksum").asText());
+                assertDiskEquals(dest.diskFileOf("migrated", id, "disk-0"), source, id, "disk-0");
+            }
+        });
+    }
+
+    @Test
     void anUnknownChecksumInThePlanFailsTheVmsNamingTheAnnotation(@TempDir Path tmp) throws Exception {
         SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(3, 1, DISK, 1, false);
         FolderDestinationTestDouble dest = new FolderDestinationTestDouble(tmp.resolve("out"));
@@ -74,7 +84,23 @@ class EngineChecksumChoiceTest {
             JsonNode plan = h.get(ResourceKind.PLAN, "plan1");
             assertThat(vmCondition(plan, "vm-0", "Failed")).isTrue();
             assertThat(plan.path("status").toString())
-                    .contains("plan annotation hoist.io/checksum: 'md5' is not a checksum choice (use one of sha256-4m, none)");
+                    .contains("plan annotation hoist.io/checksum: 'md5' is not a checksum choice (use one of sha256-4m, xxh128-4m, none)");
+        }
+    }
+
+    private interface MigratedCheck {
+        void check(EngineHarness h, SyntheticSourceTestDouble source, FolderDestinationTestDouble dest) throws Exception;
+    }
+
+    /** A cold migration of three one-disk VMs with {@code controller_transfer_checksum: setting}, run to success. */
+    private static void migrateWithControllerSetting(Path tmp, String setting, MigratedCheck check) throws Exception {
+        SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(3, 1, DISK, 1, false);
+        FolderDestinationTestDouble dest = new FolderDestinationTestDouble(tmp.resolve("out"));
+        try (EngineHarness h = new EngineHarness(tmp, source, dest)) {
+            h.apply(manifests("cold", null).replace(CONTROLLER, CONTROLLER + ", controller_transfer_checksum: " + setting));
+            runToSuccess(h);
+            check.check(h, source, dest);
+            assertStatusMatchesCrds(h);
         }
     }
 

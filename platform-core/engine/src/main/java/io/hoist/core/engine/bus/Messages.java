@@ -39,7 +39,7 @@ public final class Messages {
     public record CopyDisks(PlanKey plan, String migrationUid, String vmId, String copyId, String hostKey, int disks,
                             int planCap) {}
 
-    /** What one disk copy produced (checksum: the mode's label, sha256-4m or none). */
+    /** What one disk copy produced (checksum: the mode's label, sha256-4m, xxh128-4m or none). */
     public record DiskCopied(String diskId, long bytesCopied, long bytesTotal, String checksum, String sourceChecksum,
                              String targetChecksum) {}
 

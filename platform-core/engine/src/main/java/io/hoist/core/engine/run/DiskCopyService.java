@@ -35,7 +35,7 @@ public interface DiskCopyService {
      *                      so its checksum still covers the whole disk
      * @param extents       changed areas of a warm delta, or null for a full copy
      * @param budgets       shared bandwidth budgets to draw from: name to MiB/s (0 or less: unlimited)
-     * @param checksum      sha256-4m (verify the copy) or none (no hashing, never claimed verified)
+     * @param checksum      sha256-4m or xxh128-4m (verify the copy) or none (no hashing, never claimed verified)
      */
     record CopyRequest(String checkpointKey, String digestsKey, String diskId, DiskReader reader, DiskWriter writer,
                        List<Extent> extents, java.util.Map<String, Double> budgets, Consumer<TransferProgress> progress,

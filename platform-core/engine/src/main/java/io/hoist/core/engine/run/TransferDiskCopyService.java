@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@link DiskCopyService} on the platform's transfer engine: checkpoints under {@code DATA/checkpoints} (or in a
- * store every node reaches, given to the constructor), the target block digests of each pass under {@code DATA/digests} (the baseline of the next warm
- * delta), bandwidth from named budgets whose rates are looked up at each copy start. A pass run with checksum
+ * store every node reaches, given to the constructor), the target block digests of each pass under {@code DATA/digests}
+ * (the baseline of the next warm delta; one file per algorithm, and a delta keeps the algorithm of the baseline it
+ * finds, which its result reports), bandwidth from named budgets whose rates are looked up at each copy start. A pass run with checksum
  * {@code none} leaves a {@code .none} marker instead of digests: the next delta then copies without a baseline and
  * also reports {@code none}, since no checksum of the whole disk can be formed from it.
  */
@@ -89,9 +90,11 @@ public final class TransferDiskCopyService implements DiskCopyService {
         // The marker wins over digests: it is written first and removed last, so a crash in between never pairs a
         // stale baseline with a verified claim.
         boolean earlierPassUnhashed = r.extents() != null && Files.exists(noneMarker(r.digestsKey()));
-        BlockDigests baseline = r.extents() == null || earlierPassUnhashed ? null : loadDigests(r.digestsKey(), r.reader().size());
+        BlockDigests baseline = r.extents() == null || earlierPassUnhashed ? null : loadDigests(r.digestsKey(), r.reader().size(), mode);
         if (earlierPassUnhashed) {
             mode = ChecksumMode.NONE;
+        } else if (baseline != null) {
+            mode = baseline.mode(); // a checksum of the whole disk exists only in the algorithm of the earlier passes
         }
         var builder = io.hoist.core.transfer.copy.CopyRequest.builder(fileKey(r.checkpointKey()), r.reader(), r.writer())
                 .checkpoints(checkpoints).budgets(shared).progress(r.progress()).options(options.withChecksum(mode));
@@ -140,16 +143,26 @@ public final class TransferDiskCopyService implements DiskCopyService {
         }
     }
 
-    private Path digestsFile(String key) {
-        return digestsDir.resolve(fileKey(key) + ".sha256s");
+    /** {@code KEY.sha256s} (the name from before there was a choice), {@code KEY.xxh128s}. */
+    private Path digestsFile(String key, ChecksumMode mode) {
+        return digestsDir.resolve(fileKey(key) + "." + mode.label().replace("-4m", "") + "s");
     }
 
-    private BlockDigests loadDigests(String key, long size) throws IOException {
-        Path f = digestsFile(key);
-        if (!Files.exists(f)) {
-            return null;
+    /** The baseline in {@code wanted}'s algorithm, else in another one, else null. */
+    private BlockDigests loadDigests(String key, long size, ChecksumMode wanted) throws IOException {
+        List<ChecksumMode> order = new ArrayList<>(List.of(wanted));
+        for (ChecksumMode m : ChecksumMode.values()) {
+            if (m.verifies() && m != wanted) {
+                order.add(m);
+            }
         }
-        return BlockDigests.of(size, Files.readAllBytes(f));
+        for (ChecksumMode m : order) {
+            Path f = digestsFile(key, m);
+            if (m.verifies() && Files.exists(f)) {
+                return BlockDigests.of(m, size, Files.readAllBytes(f));
+            }
+        }
+        return null;
     }
 
     private Path noneMarker(String key) {
@@ -158,16 +171,25 @@ public final class TransferDiskCopyService implements DiskCopyService {
 
     /** The baseline of the next delta: the digests, or (checksum none) a marker that a pass was done without. */
     private void saveDigests(String key, BlockDigests digests) throws IOException {
-        Path f = digestsFile(key);
         if (digests == null) {
             Files.write(noneMarker(key), new byte[0]);
-            Files.deleteIfExists(f);
+            deleteDigestsOtherThan(key, null);
             return;
         }
+        Path f = digestsFile(key, digests.mode());
         Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
         Files.write(tmp, digests.prefix(digests.blockCount()));
         Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        deleteDigestsOtherThan(key, digests.mode());
         Files.deleteIfExists(noneMarker(key));
+    }
+
+    private void deleteDigestsOtherThan(String key, ChecksumMode kept) throws IOException {
+        for (ChecksumMode m : ChecksumMode.values()) {
+            if (m.verifies() && m != kept) {
+                Files.deleteIfExists(digestsFile(key, m));
+            }
+        }
     }
 
     /** Keys contain '/', file names may not. */

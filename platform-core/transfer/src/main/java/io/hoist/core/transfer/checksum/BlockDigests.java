@@ -3,31 +3,38 @@ package io.hoist.core.transfer.checksum;
 import java.util.Arrays;
 
 /**
- * Per-block SHA-256 digests of one virtual disk, in block order. Thread-safe for distinct blocks: each copy
+ * Per-block digests of one virtual disk in one {@link ChecksumMode}, in block order. Thread-safe for distinct blocks: each copy
  * worker sets only the blocks it copied. Kept after a copy so a warm delta can reuse the digests of blocks
  * that did not change.
  */
 public final class BlockDigests {
+    private final ChecksumMode mode;
     private final long virtualSize;
     private final byte[] digests;
 
-    public BlockDigests(long virtualSize) {
-        this(virtualSize, new byte[Math.toIntExact(DiskChecksum.blockCount(virtualSize) * DiskChecksum.DIGEST_LENGTH)]);
+    public BlockDigests(ChecksumMode mode, long virtualSize) {
+        this(mode, virtualSize, new byte[Math.toIntExact(DiskChecksum.blockCount(virtualSize) * DiskChecksum.DIGEST_LENGTH)]);
     }
 
-    private BlockDigests(long virtualSize, byte[] digests) {
+    private BlockDigests(ChecksumMode mode, long virtualSize, byte[] digests) {
+        this.mode = mode;
         this.virtualSize = virtualSize;
         this.digests = digests;
     }
 
     /** Restores digests, e.g. from a checkpoint or the previous warm pass. */
-    public static BlockDigests of(long virtualSize, byte[] concatenated) {
+    public static BlockDigests of(ChecksumMode mode, long virtualSize, byte[] concatenated) {
         long expected = DiskChecksum.blockCount(virtualSize) * DiskChecksum.DIGEST_LENGTH;
         if (concatenated.length != expected) {
             throw new IllegalArgumentException("block digests: expected " + expected + " bytes for a disk of "
                     + virtualSize + " bytes, got " + concatenated.length);
         }
-        return new BlockDigests(virtualSize, concatenated.clone());
+        return new BlockDigests(mode, virtualSize, concatenated.clone());
+    }
+
+    /** The algorithm these digests were computed with. */
+    public ChecksumMode mode() {
+        return mode;
     }
 
     public long virtualSize() {
@@ -63,9 +70,12 @@ public final class BlockDigests {
                 other.digests, from, from + DiskChecksum.DIGEST_LENGTH);
     }
 
-    /** {@code sha256-4m:<hex>} over all blocks. */
+    /** {@code sha256-4m:<hex>} or {@code xxh128-4m:<hex>} over all blocks. */
     public String checksum() {
-        return DiskChecksum.format(digests);
+        if (!mode.verifies()) {
+            throw new IllegalStateException("checksum none: no digests were computed");
+        }
+        return DiskChecksum.format(mode, digests);
     }
 
     public byte[] toByteArray() {

@@ -5,24 +5,31 @@ import io.hoist.api.transfer.Extent;
 import io.hoist.core.transfer.copy.ExtentMaps;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Computes the {@code sha256-4m:} checksum of a disk by reading it, in parallel (what {@code hoist verify} runs). */
+/** Computes a disk's checksum ({@code sha256-4m:} unless asked otherwise) by reading it, in parallel (what {@code hoist verify} runs). */
 public final class Checksums {
     private Checksums() {}
 
     public static String of(DiskReader reader) throws IOException {
-        return digests(reader, Math.max(2, Runtime.getRuntime().availableProcessors())).checksum();
+        return of(reader, ChecksumMode.SHA256_4M);
+    }
+
+    public static String of(DiskReader reader, ChecksumMode mode) throws IOException {
+        return digests(reader, Math.max(2, Runtime.getRuntime().availableProcessors()), mode).checksum();
     }
 
     /** Per-block digests of the whole disk; zero extents and all-zero blocks cost no hashing. */
-    public static BlockDigests digests(DiskReader reader, int threads) throws IOException {
+    public static BlockDigests digests(DiskReader reader, int threads, ChecksumMode mode) throws IOException {
+        String missing = mode.unavailableReason();
+        if (missing != null) {
+            throw new IOException(missing);
+        }
         long size = reader.size();
-        BlockDigests out = new BlockDigests(size);
+        BlockDigests out = new BlockDigests(mode, size);
         long blocks = DiskChecksum.blockCount(size);
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -31,11 +38,11 @@ public final class Checksums {
         for (int w = 0; w < workers; w++) {
             Thread t = new Thread(() -> {
                 ByteBuffer buf = ByteBuffer.allocateDirect(DiskChecksum.BLOCK_SIZE);
-                MessageDigest md = DiskChecksum.newDigest();
                 try {
+                    BlockHasher hasher = mode.newHasher();
                     int b;
                     while (failure.get() == null && (b = next.getAndIncrement()) < blocks) {
-                        out.set(b, blockDigest(reader, size, b, buf, md));
+                        out.set(b, blockDigest(reader, size, b, buf, mode, hasher));
                     }
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
@@ -64,7 +71,8 @@ public final class Checksums {
         return out;
     }
 
-    private static byte[] blockDigest(DiskReader reader, long size, int block, ByteBuffer buf, MessageDigest md)
+    private static byte[] blockDigest(DiskReader reader, long size, int block, ByteBuffer buf, ChecksumMode mode,
+                                      BlockHasher hasher)
             throws IOException {
         long off = (long) block * DiskChecksum.BLOCK_SIZE;
         int len = DiskChecksum.blockLength(size, block);
@@ -85,8 +93,8 @@ public final class Checksums {
             }
         }
         if (!anyData || DiskChecksum.isZero(buf, 0, len)) {
-            return DiskChecksum.zeroBlockDigest(len);
+            return DiskChecksum.zeroBlockDigest(mode, len);
         }
-        return BlockSha256.digest(buf.clear().limit(len), md);
+        return hasher.digest(buf.clear().limit(len));
     }
 }

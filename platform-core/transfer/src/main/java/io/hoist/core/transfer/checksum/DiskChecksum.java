@@ -9,6 +9,8 @@ import java.util.HexFormat;
  * The project-wide disk checksum, {@code sha256-4m:<hex>}: SHA-256 of each 4 MiB block of the virtual disk
  * (the last block as long as it is), then SHA-256 over the concatenated block digests. Per-block digests let
  * copies hash in parallel and let a resumed copy keep the digests of blocks done before a crash.
+ * {@code xxh128-4m:<hex>} is built the same way with XXH3-128 (16-byte canonical digests, concatenated without
+ * padding for the top-level hash).
  */
 public final class DiskChecksum {
     public static final int BLOCK_SIZE = 4 * 1024 * 1024;
@@ -43,9 +45,28 @@ public final class DiskChecksum {
         return (int) Math.min(BLOCK_SIZE, virtualSize - blockIndex * BLOCK_SIZE);
     }
 
-    /** Digest of a block of {@code length} zero bytes (a hole); the full-size one is computed once. */
+    /** The xxh128-4m digest slot of a full block of zeros, computed on first use (natively: well under 1 ms). */
+    private static volatile byte[] fullZeroBlockXxh128;
+
+    /** The sha256-4m digest of a block of {@code length} zero bytes (a hole); the full-size one is written out. */
     public static byte[] zeroBlockDigest(int length) {
         return length == BLOCK_SIZE ? FULL_ZERO_BLOCK_DIGEST.clone() : digestOfZeros(length);
+    }
+
+    /** The {@code mode} digest slot of a block of {@code length} zero bytes. */
+    public static byte[] zeroBlockDigest(ChecksumMode mode, int length) {
+        if (mode == ChecksumMode.SHA256_4M) {
+            return zeroBlockDigest(length);
+        }
+        if (length == BLOCK_SIZE) {
+            byte[] d = fullZeroBlockXxh128;
+            if (d == null) {
+                d = mode.newHasher().digest(ZEROS.duplicate());
+                fullZeroBlockXxh128 = d;
+            }
+            return d.clone();
+        }
+        return mode.newHasher().digest(ZEROS.duplicate().limit(length));
     }
 
     /** Feeds {@code length} zero bytes to {@code digest}. */
@@ -81,11 +102,25 @@ public final class DiskChecksum {
         return true;
     }
 
-    /** The disk checksum from the concatenated block digests, in block order. */
+    /** The sha256-4m disk checksum from the concatenated block digests, in block order. */
     public static String format(byte[] concatenatedBlockDigests) {
         MessageDigest top = newDigest();
         top.update(concatenatedBlockDigests);
         return PREFIX + HexFormat.of().formatHex(top.digest());
+    }
+
+    /** The {@code mode} disk checksum from the block digest slots ({@link #DIGEST_LENGTH} bytes each), in block order. */
+    public static String format(ChecksumMode mode, byte[] slots) {
+        if (mode == ChecksumMode.SHA256_4M) {
+            return format(slots);
+        }
+        int n = slots.length / DIGEST_LENGTH;
+        byte[] digests = new byte[n * Xxh3Native.DIGEST_LENGTH];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(slots, i * DIGEST_LENGTH, digests, i * Xxh3Native.DIGEST_LENGTH, Xxh3Native.DIGEST_LENGTH);
+        }
+        byte[] top = mode.newHasher().digest(ByteBuffer.wrap(digests));
+        return mode.prefix() + HexFormat.of().formatHex(top, 0, Xxh3Native.DIGEST_LENGTH);
     }
 
     static byte[] digestOfZeros(int length) {

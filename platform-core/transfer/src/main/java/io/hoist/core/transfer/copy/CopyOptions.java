@@ -16,7 +16,7 @@ import java.time.Duration;
  * @param maxFailures     failed attempts tolerated over the whole copy before it fails
  * @param initialBackoff  wait after the first failure; doubles per consecutive failure up to {@code maxBackoff}
  * @param maxBackoff      longest wait between attempts
- * @param checksum        {@code sha256-4m} (hash and compare both sides) or {@code none} (no hashing, no verified claim)
+ * @param checksum        {@code sha256-4m} or {@code xxh128-4m} (hash and compare both sides) or {@code none} (no hashing, no verified claim)
  */
 public record CopyOptions(int inFlight, int requestSize, Duration checkpointEvery, Duration progressEvery,
                           int maxAttempts, int maxFailures, Duration initialBackoff, Duration maxBackoff,
@@ -26,7 +26,7 @@ public record CopyOptions(int inFlight, int requestSize, Duration checkpointEver
 
     public CopyOptions {
         if (checksum == null) {
-            throw new IllegalArgumentException("checksum must be set (sha256-4m or none)");
+            throw new IllegalArgumentException("checksum must be set (sha256-4m, xxh128-4m or none)");
         }
         if (inFlight < 1 || inFlight > 256) {
             throw new IllegalArgumentException("inFlight must be between 1 and 256, got " + inFlight);

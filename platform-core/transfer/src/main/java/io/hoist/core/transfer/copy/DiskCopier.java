@@ -7,14 +7,14 @@ import io.hoist.api.transfer.Extent;
 import io.hoist.core.transfer.budget.BandwidthBudget;
 import io.hoist.core.transfer.checkpoint.Checkpoint;
 import io.hoist.core.transfer.checksum.BlockDigests;
-import io.hoist.core.transfer.checksum.BlockSha256;
+import io.hoist.core.transfer.checksum.BlockHasher;
+import io.hoist.core.transfer.checksum.ChecksumMode;
 import io.hoist.core.transfer.checksum.DiskChecksum;
 import io.hoist.core.transfer.progress.ProgressMeter;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -172,8 +172,13 @@ public final class DiskCopier {
             }
             blocks = Math.toIntExact(DiskChecksum.blockCount(size));
             extents = new ExtentPrefetcher(source, size);
-            sourceDigests = new BlockDigests(size);
-            targetDigests = new BlockDigests(size);
+            String missing = opts.checksum().unavailableReason();
+            if (missing != null) {
+                throw CopyFailedException.invalid("disk " + req.diskId() + ": " + missing);
+            }
+            // With checksum none these stay all zeros (a checkpoint's digest fields keep their size).
+            sourceDigests = new BlockDigests(opts.checksum(), size);
+            targetDigests = new BlockDigests(opts.checksum(), size);
             if (req.allocation() != null) {
                 allocation = new ArrayList<>(req.allocation());
                 allocation.sort(Comparator.comparingLong(Extent::offset));
@@ -189,6 +194,10 @@ public final class DiskCopier {
                 if (hashing && req.baseline().virtualSize() != size) {
                     throw CopyFailedException.invalid("disk " + req.diskId() + ": baseline digests are for a disk of "
                             + req.baseline().virtualSize() + " bytes, the source has " + size);
+                }
+                if (hashing && req.baseline().mode() != opts.checksum()) {
+                    throw CopyFailedException.invalid("disk " + req.diskId() + ": baseline digests are "
+                            + req.baseline().mode() + ", this copy checks " + opts.checksum());
                 }
                 for (Extent e : req.changedAreas()) {
                     if (e.length() > 0 && e.offset() < size) {
@@ -239,9 +248,10 @@ public final class DiskCopier {
                     changed = changed * 31 + req.baseline().checksum().hashCode();
                 }
             }
-            // A checkpoint without digests must never be resumed by a checksummed copy (its prefix would hash as zeros).
+            // A checkpoint must only be resumed by a copy hashing the same way: without digests its prefix would hash
+            // as zeros, with another algorithm's the checksum would mix two. (sha256-4m: no suffix, as before.)
             return "size=" + size + ";target=" + target.describe() + ";changed=" + Long.toHexString(changed)
-                    + (hashing ? "" : ";checksum=none");
+                    + (opts.checksum() == ChecksumMode.SHA256_4M ? "" : ";checksum=" + opts.checksum());
         }
 
         private long progressTotal() {
@@ -358,7 +368,7 @@ public final class DiskCopier {
                     .alignedSlice(BUFFER_ALIGNMENT).limit(bufferSize()).slice();
             /** The writer only ever sees this read-only view, so it cannot change bytes after they were hashed. */
             final ByteBuffer view = buf.asReadOnlyBuffer();
-            final MessageDigest digest = DiskChecksum.newDigest();
+            final BlockHasher hasher = hashing ? opts.checksum().newHasher() : null;
             int[] runStart = new int[64];
             boolean[] runZero = new boolean[64];
             int runs;
@@ -436,14 +446,14 @@ public final class DiskCopier {
                 });
                 bytesZeroed.addAndGet(len);
                 if (hashing) {
-                    byte[] zeroDigest = DiskChecksum.zeroBlockDigest(len);
+                    byte[] zeroDigest = DiskChecksum.zeroBlockDigest(opts.checksum(), len);
                     sourceDigests.set(block, zeroDigest);
                     targetDigests.set(block, zeroDigest);
                 }
             } else {
                 byte[] sourceDigest = null;
                 if (hashing) {
-                    sourceDigest = BlockSha256.digest(buf.clear().limit(len), w.digest);
+                    sourceDigest = w.hasher.digest(buf.clear().limit(len));
                     sourceDigests.set(block, sourceDigest);
                 }
                 planRuns(off, len, map, w);
@@ -510,6 +520,9 @@ public final class DiskCopier {
         private void writeRuns(int block, long off, int len, Worker w, byte[] sourceDigest)
                 throws IOException, InterruptedException {
             boolean rehash = hashing && w.runs > 1;
+            if (rehash) {
+                w.hasher.start();
+            }
             for (int r = 0; r < w.runs; r++) {
                 int from = w.runStart[r];
                 int to = r + 1 < w.runs ? w.runStart[r + 1] : len;
@@ -522,7 +535,7 @@ public final class DiskCopier {
                     });
                     bytesZeroed.addAndGet(n);
                     if (rehash) {
-                        DiskChecksum.updateWithZeros(w.digest, n);
+                        w.hasher.updateZeros(n);
                     }
                 } else {
                     retrying("writing", at, () -> {
@@ -531,12 +544,12 @@ public final class DiskCopier {
                     });
                     bytesWritten.addAndGet(n);
                     if (rehash) {
-                        w.digest.update(w.view.limit(to).position(from));
+                        w.hasher.update(w.view.limit(to).position(from));
                     }
                 }
             }
             if (hashing) {
-                targetDigests.set(block, rehash ? w.digest.digest() : sourceDigest);
+                targetDigests.set(block, rehash ? w.hasher.finish() : sourceDigest);
             }
         }
 

@@ -68,7 +68,9 @@ public final class FileDiskWriter implements DiskWriter {
         int align = 4096;
         try {
             align = (int) Math.max(512, Files.getFileStore(path).getBlockSize());
-            d = FileChannel.open(path, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+            if (Boolean.parseBoolean(System.getProperty("hoist.transfer.directIo", "true"))) {
+                d = FileChannel.open(path, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+            }
         } catch (IOException | UnsupportedOperationException e) {
             d = null; // buffered writes only; correct, just slower for disks larger than the page cache
         }

@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * @param checkpointDir where checkpoints go, so an interrupted copy resumes; null = no checkpoints
  * @param tls           TLS for https sources and targets
  * @param showProgress  print a live progress line
- * @param checksum      {@code sha256-4m} (verify the copy) or {@code none} (no hashing, not verified)
+ * @param checksum      {@code sha256-4m} or {@code xxh128-4m} (verify the copy) or {@code none} (no hashing, not verified)
  */
 public record CopySpec(String source, String target, int inFlight, int requestSize, double rateMiBps,
                        Path checkpointDir, TlsSettings tls, boolean showProgress, ChecksumMode checksum) {}

@@ -17,9 +17,9 @@ import java.util.List;
  *
  * <pre>
  * copy [--in-flight N] [--request-size BYTES[K|M]] [--rate MIBPS] [--checkpoint-dir DIR] [--progress]
- *      [--checksum sha256-4m|none]
+ *      [--checksum sha256-4m|xxh128-4m|none]
  *      [--ca-file PEM] [--thumbprint HEX] [--insecure-skip-verify] SOURCE TARGET
- * verify [--ca-file PEM] [--thumbprint HEX] [--insecure-skip-verify] TARGET
+ * verify [--checksum sha256-4m|xxh128-4m] [--ca-file PEM] [--thumbprint HEX] [--insecure-skip-verify] TARGET
  * </pre>
  */
 public final class TransferTool {
@@ -88,7 +88,7 @@ public final class TransferTool {
                 if (positional.size() != 1) {
                     throw new IllegalArgumentException("verify needs exactly one TARGET");
                 }
-                VerifyTool.run(positional.get(0), tls, System.out);
+                VerifyTool.run(positional.get(0), tls, checksum, System.out);
                 return 0;
             }
             default -> throw new IllegalArgumentException("unknown command " + args[0] + " (copy or verify)");

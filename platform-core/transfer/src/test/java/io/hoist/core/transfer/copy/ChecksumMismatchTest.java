@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hoist.api.transfer.DiskWriter;
 import io.hoist.core.transfer.checkpoint.FileCheckpointStore;
+import io.hoist.core.transfer.checksum.ChecksumMode;
 import io.hoist.core.transfer.file.FileDiskReader;
 import io.hoist.core.transfer.file.FileDiskWriter;
 import io.hoist.testkit.transfer.BufferKeepingReaderTestDouble;
@@ -12,7 +13,8 @@ import io.hoist.testkit.transfer.LateReplyWriterTestDouble;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,8 +26,9 @@ class ChecksumMismatchTest {
     @TempDir
     Path dir;
 
-    @Test
-    void bytesChangedAfterHashingFailTheCopyAndDropTheCheckpoint() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = ChecksumMode.class, names = {"SHA256_4M", "XXH128_4M"})
+    void bytesChangedAfterHashingFailTheCopyAndDropTheCheckpoint(ChecksumMode mode) throws Exception {
         Path img = dir.resolve("src.img");
         byte[] data = new byte[4 * 1024 * 1024];
         new Random(91).nextBytes(data);
@@ -38,7 +41,7 @@ class ChecksumMismatchTest {
              var real = FileDiskWriter.open(dir.resolve("dst.img"), data.length)) {
             DiskWriter scribbling = new LateReplyWriterTestDouble(real, () -> reader.last().put(3 << 20, (byte) (data[3 << 20] ^ 0x55)));
             assertThatThrownBy(() -> DiskCopier.copy(CopyRequest.builder("vm/disk", reader, scribbling)
-                    .checkpoints(store).options(CopyOptions.DEFAULT.withInFlight(1)).build()))
+                    .checkpoints(store).options(CopyOptions.DEFAULT.withInFlight(1).withChecksum(mode)).build()))
                     .isInstanceOfSatisfying(CopyFailedException.class, e -> assertThat(e.code()).isEqualTo("ChecksumMismatch"))
                     .hasMessageContaining("first at block 0 (offset 0)");
         }

@@ -43,23 +43,43 @@ public final class Images {
 
     /** SHA-256 per 4 MiB block read with plain java.io, then SHA-256 over the digests: no code shared with main. */
     public static String referenceChecksum(Path img) throws Exception {
-        MessageDigest top = MessageDigest.getInstance("SHA-256");
+        return "sha256-4m:" + HexFormat.of().formatHex(sha256(perBlockDigests(img, Images::sha256)));
+    }
+
+    /**
+     * {@code xxh128-4m:} of a file, the naive way, with hash4j's pure-Java XXH3-128 (independent of the libxxhash
+     * calls under test): each 4 MiB block's canonical digest (high 64 bits, then low, big-endian), concatenated,
+     * hashed again.
+     */
+    public static String referenceXxh128Checksum(Path img) throws Exception {
+        return "xxh128-4m:" + HexFormat.of().formatHex(xxh128(perBlockDigests(img, Images::xxh128)));
+    }
+
+    /** {@code digest} of each 4 MiB block of {@code img} (the last as long as it is), concatenated. */
+    private static byte[] perBlockDigests(Path img, java.util.function.UnaryOperator<byte[]> digest) throws IOException {
+        var all = new java.io.ByteArrayOutputStream();
         byte[] block = new byte[4 * 1024 * 1024];
         try (var in = Files.newInputStream(img)) {
-            while (true) {
-                int n = in.readNBytes(block, 0, block.length);
-                if (n == 0) {
-                    break;
-                }
-                MessageDigest d = MessageDigest.getInstance("SHA-256");
-                d.update(block, 0, n);
-                top.update(d.digest());
-                if (n < block.length) {
-                    break;
-                }
+            int n;
+            while ((n = in.readNBytes(block, 0, block.length)) > 0) {
+                all.write(digest.apply(java.util.Arrays.copyOf(block, n)));
             }
         }
-        return "sha256-4m:" + HexFormat.of().formatHex(top.digest());
+        return all.toByteArray();
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** XXH3-128 (seed 0) of {@code bytes} in canonical form, by hash4j. */
+    public static byte[] xxh128(byte[] bytes) {
+        var h = com.dynatrace.hash4j.hashing.Hashing.xxh3_128().hashBytesTo128Bits(bytes);
+        return java.nio.ByteBuffer.allocate(16).putLong(h.getMostSignificantBits()).putLong(h.getLeastSignificantBits()).array();
     }
 
     /** Blocks (512 bytes) the file system really allocated for {@code img}. */

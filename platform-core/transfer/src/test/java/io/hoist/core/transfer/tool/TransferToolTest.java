@@ -62,7 +62,7 @@ class TransferToolTest {
     @Test
     void badArgumentsNameWhatIsWrong() {
         assertThatThrownBy(() -> TransferTool.run(new String[] {"copy", "--checksum", "crc32", "a", "b"}))
-                .hasMessageContaining("--checksum: 'crc32' is not a checksum choice (use one of sha256-4m, none)");
+                .hasMessageContaining("--checksum: 'crc32' is not a checksum choice (use one of sha256-4m, xxh128-4m, none)");
         assertThatThrownBy(() -> TransferTool.run(new String[] {"copy", "only-one"}))
                 .hasMessageContaining("copy needs SOURCE and TARGET");
         assertThatThrownBy(() -> TransferTool.run(new String[] {"copy", "--request-size", "lots", "a", "b"}))

@@ -304,7 +304,7 @@ public final class DiskPhases {
 
     /**
      * The plan's {@code hoist.io/checksum} annotation, else the ForkliftController's {@code controller_transfer_checksum},
-     * else sha256-4m. A value that is neither sha256-4m nor none fails the VM naming the field.
+     * else sha256-4m. A value that is not a checksum choice (sha256-4m, xxh128-4m, none) fails the VM naming the field.
      */
     private ChecksumMode checksumMode(VmContext vm) {
         var plan = vm.plan();
