@@ -11,6 +11,7 @@ import io.hoist.plugin.v2v.testing.TestGuest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,74 +37,11 @@ class GuestConversionIT {
         String ns = "crash"; // the namespace the child's start-up probe lists
         try {
             ApiClient api = child.client();
-            CrashResumeIT.apply(api, ns, """
-                    apiVersion: v1
-                    kind: Secret
-                    metadata: {name: files, namespace: %1$s}
-                    type: Opaque
-                    stringData: {url: "file://%2$s"}
-                    ---
-                    apiVersion: forklift.konveyor.io/v1beta1
-                    kind: Provider
-                    metadata: {name: ova, namespace: %1$s}
-                    spec: {type: ova, url: "file://%2$s", secret: {name: files, namespace: %1$s}}
-                    ---
-                    apiVersion: forklift.konveyor.io/v1beta1
-                    kind: Provider
-                    metadata: {name: folder, namespace: %1$s}
-                    spec: {type: openshift, url: "file://%3$s", secret: {name: files, namespace: %1$s}}
-                    """.formatted(ns, ovaDir, target));
-            JsonNode provider = CrashResumeIT.waitTrue(api, ResourceKind.PROVIDER, ns, "ova", "Ready", 120);
-            String uid = provider.path("metadata").path("uid").asText();
-            String storage = CrashResumeIT.items(api.getPath("/providers/ova/" + uid + "/storages")).get(0).path("id").asText();
-            CrashResumeIT.apply(api, ns, """
-                    apiVersion: forklift.konveyor.io/v1beta1
-                    kind: NetworkMap
-                    metadata: {name: net, namespace: %1$s}
-                    spec:
-                      provider: {source: {name: ova, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
-                      map: [{source: {name: "VM Network"}, destination: {type: pod}}]
-                    ---
-                    apiVersion: forklift.konveyor.io/v1beta1
-                    kind: StorageMap
-                    metadata: {name: stor, namespace: %1$s}
-                    spec:
-                      provider: {source: {name: ova, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
-                      map: [{source: {id: "%2$s"}, destination: {storageClass: standard}}]
-                    ---
-                    apiVersion: forklift.konveyor.io/v1beta1
-                    kind: Plan
-                    metadata: {name: convert, namespace: %1$s}
-                    spec:
-                      targetNamespace: converted
-                      provider: {source: {name: ova, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
-                      map: {network: {name: net, namespace: %1$s}, storage: {name: stor, namespace: %1$s}}
-                      vms: [{name: %3$s}]
-                    ---
-                    apiVersion: forklift.konveyor.io/v1beta1
-                    kind: Plan
-                    metadata: {name: raw, namespace: %1$s}
-                    spec:
-                      targetNamespace: raw
-                      skipGuestConversion: true
-                      useCompatibilityMode: false
-                      provider: {source: {name: ova, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
-                      map: {network: {name: net, namespace: %1$s}, storage: {name: stor, namespace: %1$s}}
-                      vms: [{name: %3$s}]
-                    """.formatted(ns, storage, VM));
-            CrashResumeIT.waitTrue(api, ResourceKind.PLAN, ns, "convert", "Ready", 120);
-            CrashResumeIT.waitTrue(api, ResourceKind.PLAN, ns, "raw", "Ready", 120);
-            CrashResumeIT.apply(api, ns, """
-                    apiVersion: forklift.konveyor.io/v1beta1
-                    kind: Migration
-                    metadata: {name: convert-run, namespace: %1$s}
-                    spec: {plan: {name: convert, namespace: %1$s}}
-                    ---
-                    apiVersion: forklift.konveyor.io/v1beta1
-                    kind: Migration
-                    metadata: {name: raw-run, namespace: %1$s}
-                    spec: {plan: {name: raw, namespace: %1$s}}
-                    """.formatted(ns));
+            MigrationSetup.ovaProviderAndMaps(api, ns, ovaDir, target, "controller_max_vm_inflight: 2");
+            MigrationSetup.readyPlan(api, ns, "convert", "converted", MigrationSetup.GuestConversion.CONVERT, List.of(VM));
+            MigrationSetup.readyPlan(api, ns, "raw", "raw", MigrationSetup.GuestConversion.SKIP_ON_VIRTIO, List.of(VM));
+            MigrationSetup.migrate(api, ns, "convert");
+            MigrationSetup.migrate(api, ns, "raw");
 
             // Kill -9 the platform once virt-v2v is converting (the overlay exists and the step reports a stage).
             Path vmDir = target.resolve("converted").resolve(VM);

@@ -49,6 +49,23 @@ final class MigrationSetup {
         }
     }
 
+    /** What a Plan asks of the guest. */
+    enum GuestConversion {
+        /** virt-v2v converts the guest (the Plan's default). */
+        CONVERT(""),
+        /** no conversion: for simulated disks, which hold data and no operating system to convert. */
+        SKIP("skipGuestConversion: true"),
+        /** no conversion, and the target VM on virtio devices rather than compatibility ones: the guest as it came. */
+        SKIP_ON_VIRTIO("skipGuestConversion: true\nuseCompatibilityMode: false");
+
+        /** The Plan's spec fields that ask for it, one a line. */
+        private final String specFields;
+
+        GuestConversion(String specFields) {
+            this.specFields = specFields;
+        }
+    }
+
     /**
      * In {@code ns}: an OVA provider on {@code ovaDir}, a folder destination on {@code target}, maps, a Plan named
      * {@code plan} of the VMs {@code names} (no guest conversion: the simulated disks hold data only) and once it is
@@ -62,6 +79,18 @@ final class MigrationSetup {
     /** As above, with the ForkliftController's spec fields {@code controllerSpec} ({@code k: v, ...}). */
     static void ovaToFolder(ApiClient api, String ns, Path ovaDir, Path target, String plan, List<String> names,
                             String controllerSpec) throws InterruptedException {
+        ovaProviderAndMaps(api, ns, ovaDir, target, controllerSpec);
+        readyPlan(api, ns, plan, "migrated", GuestConversion.SKIP, names);
+        migrate(api, ns, plan);
+    }
+
+    /**
+     * In {@code ns}: the ForkliftController ({@code controllerSpec}), an OVA provider {@code ova} on {@code ovaDir},
+     * a folder destination {@code folder} on {@code target}, once the OVA provider is Ready the NetworkMap
+     * {@code net} and StorageMap {@code stor} between them.
+     */
+    static void ovaProviderAndMaps(ApiClient api, String ns, Path ovaDir, Path target, String controllerSpec)
+            throws InterruptedException {
         CrashResumeIT.apply(api, ns, """
                 apiVersion: forklift.konveyor.io/v1beta1
                 kind: ForkliftController
@@ -87,8 +116,6 @@ final class MigrationSetup {
         JsonNode provider = CrashResumeIT.waitTrue(api, ResourceKind.PROVIDER, ns, "ova", "Ready", 120);
         String uid = provider.path("metadata").path("uid").asText();
         String storage = CrashResumeIT.items(api.getPath("/providers/ova/" + uid + "/storages")).get(0).path("id").asText();
-        StringBuilder vms = new StringBuilder();
-        names.forEach(n -> vms.append("  - name: ").append(n).append('\n'));
         CrashResumeIT.apply(api, ns, """
                 apiVersion: forklift.konveyor.io/v1beta1
                 kind: NetworkMap
@@ -103,18 +130,32 @@ final class MigrationSetup {
                 spec:
                   provider: {source: {name: ova, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
                   map: [{source: {id: "%2$s"}, destination: {storageClass: standard}}]
-                ---
+                """.formatted(ns, storage));
+    }
+
+    /**
+     * In {@code ns}: the Plan {@code plan} of the VMs {@code names} from {@code ova} to {@code folder} over
+     * {@code net} and {@code stor} into {@code targetNamespace}, waited for until it is Ready.
+     */
+    static void readyPlan(ApiClient api, String ns, String plan, String targetNamespace, GuestConversion conversion,
+                          List<String> names) throws InterruptedException {
+        StringBuilder vms = new StringBuilder();
+        names.forEach(n -> vms.append("    - name: ").append(n).append('\n'));
+        CrashResumeIT.apply(api, ns, """
                 apiVersion: forklift.konveyor.io/v1beta1
                 kind: Plan
-                metadata: {name: %3$s, namespace: %1$s}
+                metadata: {name: %2$s, namespace: %1$s}
                 spec:
-                  skipGuestConversion: true   # the simulated disks hold data, no operating system to convert
-                  targetNamespace: migrated
+                  targetNamespace: %3$s
                   provider: {source: {name: ova, namespace: %1$s}, destination: {name: folder, namespace: %1$s}}
                   map: {network: {name: net, namespace: %1$s}, storage: {name: stor, namespace: %1$s}}
                   vms:
-                """.formatted(ns, storage, plan) + vms);
+                """.formatted(ns, plan, targetNamespace) + vms + conversion.specFields.indent(2));
         CrashResumeIT.waitTrue(api, ResourceKind.PLAN, ns, plan, "Ready", 120);
+    }
+
+    /** In {@code ns}: the Migration {@code plan-run} of the Plan {@code plan}. */
+    static void migrate(ApiClient api, String ns, String plan) {
         CrashResumeIT.apply(api, ns, """
                 apiVersion: forklift.konveyor.io/v1beta1
                 kind: Migration

@@ -5,6 +5,9 @@ import io.hoist.api.host.HttpClients;
 import io.hoist.api.host.Settings;
 import io.hoist.api.inventory.InventoryView;
 import io.hoist.api.transfer.DiskIo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +41,15 @@ public class HostContextTestDouble implements HostContext, AutoCloseable {
     public HostContextTestDouble(Path workDir, RecordingInventoryPublisher publisher) {
         this.workDir = workDir;
         this.publisher = publisher;
+    }
+
+    /** A host whose work folder is a fresh temporary directory named {@code prefix...}. */
+    public static HostContextTestDouble inTempDirectory(String prefix) {
+        try {
+            return new HostContextTestDouble(Files.createTempDirectory(prefix));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public HostContextTestDouble withDiskIo(DiskIo diskIo) {

@@ -1,6 +1,5 @@
 package io.hoist.plugin.kubevirt;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -40,10 +39,10 @@ class KubevirtSourceContractTest extends SourceProviderContractTest {
                 .withName("contract-root").withNamespace("apps").endMetadata().withNewSpec().withStorageClassName("ceph-rbd")
                 .withAccessModes("ReadWriteOnce").withNewResources().addToRequests("storage", new Quantity("1Mi")).endResources()
                 .endSpec().build()).create();
-        create(KubeResources.DATA_VOLUME, Map.of("apiVersion", "cdi.kubevirt.io/v1beta1", "kind", "DataVolume",
+        cluster.create(KubeResources.DATA_VOLUME, "apps", Map.of("apiVersion", "cdi.kubevirt.io/v1beta1", "kind", "DataVolume",
                 "metadata", Map.of("name", "contract-root", "namespace", "apps"),
                 "spec", Map.of("source", Map.of("blank", Map.of()), "storage", Map.of("resources", Map.of("requests", Map.of("storage", "1Mi"))))));
-        create(KubeResources.VIRTUAL_MACHINE, Map.of("apiVersion", "kubevirt.io/v1", "kind", "VirtualMachine",
+        cluster.create(KubeResources.VIRTUAL_MACHINE, "apps", Map.of("apiVersion", "kubevirt.io/v1", "kind", "VirtualMachine",
                 "metadata", Map.of("name", "contract", "namespace", "apps"),
                 "spec", Map.of("runStrategy", "Halted", "template", Map.of("spec", Map.of(
                         "domain", Map.of("memory", Map.of("guest", "1Gi"), "devices", Map.of(
@@ -54,11 +53,6 @@ class KubevirtSourceContractTest extends SourceProviderContractTest {
         byte[] image = new byte[1 << 20];
         new Random(7).nextBytes(image);
         exportServer.putVolume("apps", "contract-root", image);
-    }
-
-    private void create(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind, Map<String, Object> manifest) {
-        cluster.client.genericKubernetesResources(kind).inNamespace("apps")
-                .resource(cluster.client.getKubernetesSerialization().convertValue(manifest, GenericKubernetesResource.class)).create();
     }
 
     @AfterEach

@@ -64,10 +64,10 @@ class KubevirtSourceTest {
                 .withProvisioner("rbd.csi.ceph.com").build()).create();
         createPvc("db-root", "3Mi");
         createPvc("db-data", "1Gi");
-        create(KubeResources.NETWORK_ATTACHMENT_DEFINITION, Map.of("apiVersion", "k8s.cni.cncf.io/v1", "kind", "NetworkAttachmentDefinition",
+        cluster.create(KubeResources.NETWORK_ATTACHMENT_DEFINITION, "apps", Map.of("apiVersion", "k8s.cni.cncf.io/v1", "kind", "NetworkAttachmentDefinition",
                 "metadata", Map.of("name", "backend", "namespace", "apps"), "spec", Map.of("config", "{}")));
         for (String dv : List.of("db-root", "db-data")) {
-            create(KubeResources.DATA_VOLUME, Map.of("apiVersion", "cdi.kubevirt.io/v1beta1", "kind", "DataVolume",
+            cluster.create(KubeResources.DATA_VOLUME, "apps", Map.of("apiVersion", "cdi.kubevirt.io/v1beta1", "kind", "DataVolume",
                     "metadata", Map.of("name", dv, "namespace", "apps"),
                     "spec", Map.of("source", Map.of("blank", Map.of()), "storage", Map.of("resources", Map.of("requests", Map.of("storage", "1Gi"))))));
         }
@@ -93,7 +93,7 @@ class KubevirtSourceTest {
                                 Map.of("name", "data", "dataVolume", Map.of("name", "db-data")),
                                 Map.of("name", "cloudinit", "cloudInitNoCloud", Map.of("userData", "#cloud-config")))))));
         assertThat(KubevirtSchemas.errors(vm)).isEmpty();
-        create(KubeResources.VIRTUAL_MACHINE, vm);
+        cluster.create(KubeResources.VIRTUAL_MACHINE, "apps", vm);
         rootImage = new byte[ROOT_SIZE];
         new Random(42).nextBytes(rootImage);
         exportServer.putVolume("apps", "db-root", rootImage);
@@ -104,11 +104,6 @@ class KubevirtSourceTest {
                 .withNewSpec().withStorageClassName("ceph-rbd").withAccessModes("ReadWriteOnce")
                 .withNewResources().addToRequests("storage", new Quantity(size)).endResources().endSpec().build();
         cluster.client.persistentVolumeClaims().inNamespace("apps").resource(pvc).create();
-    }
-
-    private void create(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind, Map<String, Object> manifest) {
-        cluster.client.genericKubernetesResources(kind).inNamespace("apps")
-                .resource(cluster.client.getKubernetesSerialization().convertValue(manifest, GenericKubernetesResource.class)).create();
     }
 
     @AfterEach
@@ -270,7 +265,7 @@ class KubevirtSourceTest {
             }
             assertThat(cluster.list(KubeResources.VIRTUAL_MACHINE_EXPORT, "apps")).isEmpty();
 
-            create(KubeResources.VIRTUAL_MACHINE_EXPORT, VmExports.exportManifest("apps", "hoist-db", "db", "someone-else"));
+            cluster.create(KubeResources.VIRTUAL_MACHINE_EXPORT, "apps", VmExports.exportManifest("apps", "hoist-db", "db", "someone-else"));
             GenericKubernetesResource foreign = cluster.list(KubeResources.VIRTUAL_MACHINE_EXPORT, "apps").get(0);
             foreign.getMetadata().setLabels(Map.of("owner", "backup-tool"));
             cluster.client.genericKubernetesResources(KubeResources.VIRTUAL_MACHINE_EXPORT).inNamespace("apps").resource(foreign).update();

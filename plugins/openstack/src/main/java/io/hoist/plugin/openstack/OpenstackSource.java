@@ -21,6 +21,7 @@ import io.hoist.plugin.openstack.client.KeystoneSession;
 import io.hoist.plugin.openstack.disk.GlanceImageReader;
 import io.hoist.plugin.openstack.disk.TemporaryCopies;
 import io.hoist.plugin.openstack.inventory.InventoryCollector;
+import io.hoist.plugin.support.Interruptions;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -451,12 +452,7 @@ public final class OpenstackSource implements SourceProvider, WatchesInventory {
                 throw new HoistException(HoistException.Type.UNAVAILABLE, "Timeout", "server " + vm.name()
                         + " did not reach " + wanted);
             }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new HoistException(HoistException.Type.UNAVAILABLE, "Interrupted", "interrupted");
-            }
+            Interruptions.sleep(500);
         }
     }
 }

@@ -16,6 +16,7 @@ import io.hoist.plugin.openstack.disk.GlanceImageReader;
 import io.hoist.plugin.openstack.testsupport.OpenstackTestbed;
 import io.hoist.plugin.openstack.testsupport.TestHosts;
 import io.hoist.testkit.HostContextTestDouble;
+import io.hoist.testkit.transfer.DiskReads;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -166,11 +167,7 @@ class OpenstackDiskTest {
         });
         try (DiskReader r = source.openDisk(vm, root, null)) {
             assertThat(r.size()).isEqualTo(disk.length);
-            ByteBuffer all = ByteBuffer.allocate(disk.length);
-            while (all.hasRemaining()) {
-                r.read(all.position(), all);
-            }
-            assertThat(all.array()).isEqualTo(disk);
+            assertThat(DiskReads.readAll(r)).isEqualTo(disk);
         }
         assertThat(uploaded).isTrue();
     }

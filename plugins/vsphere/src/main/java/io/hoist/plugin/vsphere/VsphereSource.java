@@ -8,11 +8,6 @@ import com.vmware.vim25.DiskChangeInfo;
 import com.vmware.vim25.DVPortgroupConfigInfo;
 import com.vmware.vim25.ManagedObjectReference;
 import com.vmware.vim25.ObjectContent;
-import com.vmware.vim25.ObjectSpec;
-import com.vmware.vim25.PropertyFilterSpec;
-import com.vmware.vim25.PropertySpec;
-import com.vmware.vim25.SelectionSpec;
-import com.vmware.vim25.TraversalSpec;
 import com.vmware.vim25.VirtualDevice;
 import com.vmware.vim25.VirtualDisk;
 import com.vmware.vim25.VirtualDiskFlatVer2BackingInfo;
@@ -57,6 +52,7 @@ import io.hoist.plugin.vsphere.disk.VddkNbdExports;
 import io.hoist.plugin.vsphere.inventory.Documents;
 import io.hoist.plugin.vsphere.inventory.InventoryCollector;
 import io.hoist.plugin.vsphere.inventory.InventoryModel;
+import io.hoist.plugin.vsphere.soap.ContainerViewFilters;
 import io.hoist.plugin.vsphere.soap.VimFault;
 import io.hoist.plugin.vsphere.soap.VimSession;
 import io.hoist.plugin.vsphere.soap.VimSoapClient;
@@ -380,7 +376,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         }
         ManagedObjectReference view = s.containerView("VirtualMachine");
         try {
-            for (ObjectContent oc : s.retrieve(viewSpec(view, "VirtualMachine", "name"))) {
+            for (ObjectContent oc : s.retrieve(ContainerViewFilters.of(view, "VirtualMachine", "name"))) {
                 Object n = oc.getPropSet() == null ? null : oc.getPropSet()[0].getVal();
                 if (ref.name().equals(n)) {
                     Map<String, Object> p = s.properties(oc.getObj(), VM_PATHS);
@@ -392,25 +388,6 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
             s.destroy(view);
         }
         return null;
-    }
-
-    private static PropertyFilterSpec viewSpec(ManagedObjectReference view, String type, String... paths) {
-        TraversalSpec ts = new TraversalSpec();
-        ts.setName("view");
-        ts.setType("ContainerView");
-        ts.setPath("view");
-        ts.setSkip(Boolean.FALSE);
-        ObjectSpec os = new ObjectSpec();
-        os.setObj(view);
-        os.setSkip(Boolean.TRUE);
-        os.setSelectSet(new SelectionSpec[] {ts});
-        PropertySpec ps = new PropertySpec();
-        ps.setType(type);
-        ps.setPathSet(paths);
-        PropertyFilterSpec spec = new PropertyFilterSpec();
-        spec.setObjectSet(new ObjectSpec[] {os});
-        spec.setPropSet(new PropertySpec[] {ps});
-        return spec;
     }
 
     private SourceVm toSourceVm(VimSession s, String id, Map<String, Object> p) throws VimFault, IOException {
@@ -522,7 +499,7 @@ public final class VsphereSource implements SourceProvider, Snapshots, ChangedAr
         java.util.TreeSet<String> running = new java.util.TreeSet<>();
         ManagedObjectReference view = s.containerView("VirtualMachine");
         try {
-            for (ObjectContent oc : s.retrieve(viewSpec(view, "VirtualMachine", "name", "runtime.powerState",
+            for (ObjectContent oc : s.retrieve(ContainerViewFilters.of(view, "VirtualMachine", "name", "runtime.powerState",
                     "config.hardware.device"))) {
                 Map<String, Object> p = new HashMap<>();
                 for (com.vmware.vim25.DynamicProperty dp : VimSoapClient.list(oc.getPropSet())) {

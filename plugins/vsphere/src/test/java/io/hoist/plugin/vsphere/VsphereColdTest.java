@@ -13,8 +13,8 @@ import io.hoist.api.transfer.DiskReader;
 import io.hoist.plugin.vsphere.disk.DatastorePath;
 import io.hoist.plugin.vsphere.inventory.Documents;
 import io.hoist.api.transfer.TlsSettings;
+import io.hoist.core.transfer.tls.ProviderHttpClients;
 import io.hoist.plugin.vsphere.soap.VimSession;
-import io.hoist.plugin.vsphere.testsupport.HttpClientsTestDouble;
 import io.hoist.plugin.vsphere.testsupport.Providers;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -112,7 +112,7 @@ class VsphereColdTest {
                 + "<ReconfigVM_Task xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">" + vmId + "</_this><spec>"
                 + "<firmware>" + firmware + "</firmware><bootOptions><efiSecureBootEnabled>" + secureBoot
                 + "</efiSecureBootEnabled></bootOptions></spec></ReconfigVM_Task></soapenv:Body></soapenv:Envelope>";
-        HttpClient http = new HttpClientsTestDouble().client(new TlsSettings(vcsim.caPem(), null, false),
+        HttpClient http = new ProviderHttpClients().client(new TlsSettings(vcsim.caPem(), null, false),
                 Duration.ofSeconds(10));
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(vcsim.url))
                 .header("Cookie", admin.soap().sessionCookie()).header("Content-Type", "text/xml")

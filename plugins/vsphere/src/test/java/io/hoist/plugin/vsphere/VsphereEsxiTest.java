@@ -11,9 +11,9 @@ import io.hoist.api.transfer.DiskReader;
 import io.hoist.plugin.vsphere.disk.DatastorePath;
 import io.hoist.plugin.vsphere.inventory.Documents;
 import io.hoist.testkit.HostContextTestDouble;
+import io.hoist.testkit.transfer.DiskReads;
 import io.hoist.plugin.vsphere.testsupport.Hosts;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -66,11 +66,7 @@ class VsphereEsxiTest {
             Files.write(flat, content);
             src.powerOff(vm);
             try (DiskReader r = src.openDisk(vm, disk, null)) {
-                ByteBuffer all = ByteBuffer.allocate(content.length);
-                while (all.hasRemaining()) {
-                    r.read(all.position(), all);
-                }
-                assertThat(all.array()).isEqualTo(content);
+                assertThat(DiskReads.readAll(r)).isEqualTo(content);
             }
             assertThat(Hosts.diskIo(host).lastHttpUrl.getQuery()).startsWith("dcPath=ha-datacenter&dsName=");
             src.powerOn(vm);

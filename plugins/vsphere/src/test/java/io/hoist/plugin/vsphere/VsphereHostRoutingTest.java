@@ -11,12 +11,11 @@ import io.hoist.api.transfer.DiskReader;
 import io.hoist.plugin.vsphere.testsupport.DatastoreFiles;
 import io.hoist.plugin.vsphere.testsupport.Providers;
 import io.hoist.testkit.HostContextTestDouble;
+import io.hoist.testkit.transfer.DiskReads;
 import io.hoist.plugin.vsphere.testsupport.Hosts;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,23 +48,15 @@ class VsphereHostRoutingTest {
         try (VsphereSource src = Providers.source(vcenter, host)) {
             SourceVm vm = src.describe(new VmRef(null, VM_NAME)).orElseThrow();
             SourceDisk disk = vm.disks().get(0);
-            byte[] onHost = new byte[(int) disk.capacity()];
-            Arrays.fill(onHost, (byte) 'H');
-            byte[] onVcenter = new byte[(int) disk.capacity()];
-            Arrays.fill(onVcenter, (byte) 'V');
-            Files.write(DatastoreFiles.flatFile(esx, disk), onHost);
-            Files.write(DatastoreFiles.flatFile(vcenter, disk), onVcenter);
+            byte[] onHost = DatastoreFiles.fill(esx, disk, (byte) 'H');
+            DatastoreFiles.fill(vcenter, disk, (byte) 'V');
             src.powerOff(vm);
 
             URI esxUrl = URI.create(esx.url);
             src.setHost(vm.hostId(), "127.0.0.1:" + esxUrl.getPort(),
                     Map.of("user", Vcsim.USER, "password", Vcsim.PASSWORD, "cacert", esx.caPem()));
             try (DiskReader r = src.openDisk(vm, disk, null)) {
-                ByteBuffer all = ByteBuffer.allocate(onHost.length);
-                while (all.hasRemaining()) {
-                    r.read(all.position(), all);
-                }
-                assertThat(all.array()).isEqualTo(onHost);
+                assertThat(DiskReads.readAll(r)).isEqualTo(onHost);
             }
             assertThat(Hosts.diskIo(host).lastHttpUrl.getPort()).isEqualTo(esxUrl.getPort());
             assertThat(Hosts.diskIo(host).lastHttpUrl.getQuery()).isEqualTo("dcPath=ha-datacenter&dsName=LocalDS_0");
@@ -106,10 +97,8 @@ class VsphereHostRoutingTest {
         try (VsphereSource plain = Providers.source(vcenter, host)) {
             vm = plain.describe(new VmRef(null, VM_NAME)).orElseThrow();
             disk = vm.disks().get(0);
-            onHost = new byte[(int) disk.capacity()];
-            Arrays.fill(onHost, (byte) 'R');
-            Files.write(DatastoreFiles.flatFile(esx, disk), onHost);
-            Files.write(DatastoreFiles.flatFile(vcenter, disk), new byte[(int) disk.capacity()]);
+            onHost = DatastoreFiles.fill(esx, disk, (byte) 'R');
+            DatastoreFiles.fill(vcenter, disk, (byte) 0);
             plain.powerOff(vm);
             hostName = (String) Providers.admin(vcenter).property(
                     io.hoist.plugin.vsphere.soap.VimSession.mor("HostSystem", vm.hostId()), "name");
@@ -121,11 +110,7 @@ class VsphereHostRoutingTest {
                 new io.hoist.api.provider.HostConfig("host-unknown", "", "bad host name", Map.of())));
         try (VsphereSource src = (VsphereSource) new VsphereProviderFactory().create(cfg, host)) {
             try (DiskReader r = src.openDisk(vm, disk, null)) {
-                ByteBuffer all = ByteBuffer.allocate(onHost.length);
-                while (all.hasRemaining()) {
-                    r.read(all.position(), all);
-                }
-                assertThat(all.array()).isEqualTo(onHost);
+                assertThat(DiskReads.readAll(r)).isEqualTo(onHost);
             }
             assertThat(Hosts.diskIo(host).lastHttpUrl.getPort()).isEqualTo(esxUrl.getPort());
             src.powerOn(vm);

@@ -14,13 +14,11 @@ import io.hoist.plugin.vsphere.soap.VimSoapClient.Arg;
 import io.hoist.plugin.vsphere.testsupport.DatastoreFiles;
 import io.hoist.plugin.vsphere.testsupport.Providers;
 import io.hoist.testkit.HostContextTestDouble;
+import io.hoist.testkit.transfer.DiskReads;
 import io.hoist.plugin.vsphere.testsupport.Hosts;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,9 +59,7 @@ class VsphereMovedVmTest {
             String newHost = src.describe(new VmRef(null, "DC0_H1_VM0")).orElseThrow().hostId();
             assertThat(newHost).isNotEqualTo(vm.hostId());
             SourceDisk disk = vm.disks().get(0);
-            byte[] onNewHost = new byte[(int) disk.capacity()];
-            Arrays.fill(onNewHost, (byte) 'N');
-            Files.write(DatastoreFiles.flatFile(esx, disk), onNewHost);
+            byte[] onNewHost = DatastoreFiles.fill(esx, disk, (byte) 'N');
             src.powerOff(vm);
             URI esxUrl = URI.create(esx.url);
             src.setHost(newHost, "127.0.0.1:" + esxUrl.getPort(),
@@ -74,11 +70,7 @@ class VsphereMovedVmTest {
             // vm still names the old host, as the migration described it; a retried copy opens the disk again
             for (int open = 0; open < 2; open++) {
                 try (DiskReader r = src.openDisk(vm, disk, null)) {
-                    ByteBuffer all = ByteBuffer.allocate(onNewHost.length);
-                    while (all.hasRemaining()) {
-                        r.read(all.position(), all);
-                    }
-                    assertThat(all.array()).isEqualTo(onNewHost);
+                    assertThat(DiskReads.readAll(r)).isEqualTo(onNewHost);
                 }
                 assertThat(Hosts.diskIo(host).lastHttpUrl.getPort()).isEqualTo(esxUrl.getPort());
             }

@@ -6,9 +6,8 @@ import io.hoist.api.provider.ProviderConfig;
 import io.hoist.plugin.vsphere.disk.DatastorePath;
 import io.hoist.plugin.vsphere.inventory.Documents;
 import io.hoist.plugin.vsphere.testsupport.CbtSoapReplayTestServer;
-import io.hoist.plugin.vsphere.testsupport.DiskIoTestDouble;
 import io.hoist.plugin.vsphere.testsupport.FileNbdExportsForTests;
-import io.hoist.plugin.vsphere.testsupport.HttpClientsTestDouble;
+import io.hoist.plugin.vsphere.testsupport.Hosts;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import io.hoist.testkit.HostContextTestDouble;
 import io.hoist.testkit.SourceProviderContractTest;
@@ -49,7 +48,7 @@ class VsphereSourceContractTest extends SourceProviderContractTest {
 
     @Override
     protected SourceProvider openProvider(HostContextTestDouble host) throws Exception {
-        host.withDiskIo(new DiskIoTestDouble()).withHttp(new HttpClientsTestDouble());
+        Hosts.wire(host);
         VsphereSource src = (VsphereSource) new VsphereProviderFactory().create(new ProviderConfig("uid-contract", "ns", "vc",
                 "vsphere", replay.url(), Map.of(), Map.of("user", Vcsim.USER, "password", Vcsim.PASSWORD, "cacert", replay.caPem())), host);
         // Snapshot disks are read over NBD from nbdkit's vddk plugin, which cannot be had here: nbdkit's file plugin

@@ -10,11 +10,15 @@ import io.hoist.api.Condition;
 import io.hoist.api.HoistException;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.transfer.TlsSettings;
+import io.hoist.plugin.support.Failures;
+import io.hoist.plugin.support.TlsSecretChecks;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import javax.net.ssl.SSLException;
 
 /**
  * A fabric8 client for one {@code openshift} Provider: {@code url} + secret {@code token}
@@ -41,10 +45,8 @@ public final class KubeConnection {
             problems.add(Condition.isTrue("SecretNotValid", "NotValid", Condition.Category.Critical,
                     "secret: key 'token' is required when url is set"));
         }
-        String insecure = config.secret().get("insecureSkipVerify");
-        if (insecure != null && !insecure.equalsIgnoreCase("true") && !insecure.equalsIgnoreCase("false")) {
-            problems.add(Condition.isTrue("SecretNotValid", "NotValid", Condition.Category.Critical,
-                    "secret: 'insecureSkipVerify' must be true or false"));
+        for (String tlsProblem : TlsSecretChecks.problems(config)) {
+            problems.add(Condition.isTrue("SecretNotValid", "NotValid", Condition.Category.Critical, "secret: " + tlsProblem));
         }
         return problems;
     }
@@ -123,31 +125,19 @@ public final class KubeConnection {
         if (code == 401 || code == 403) {
             return "ConnectionAuthFailed";
         }
-        for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
-            if (c instanceof javax.net.ssl.SSLException || c instanceof java.security.cert.CertificateException
-                    || c instanceof java.security.GeneralSecurityException) {
-                return "ConnectionTLSFailed";
-            }
-        }
-        return "ConnectionFailed";
+        // CertificateException, the PKIX failures, are GeneralSecurityExceptions too
+        return Failures.causedBy(e, SSLException.class) || Failures.causedBy(e, GeneralSecurityException.class)
+                ? "ConnectionTLSFailed" : "ConnectionFailed";
     }
 
     /** A message without the token (fabric8 never puts it in messages; we add only the status code and cause). */
     static String message(KubernetesClientException e) {
         return switch (reason(e)) {
             case "ConnectionAuthFailed" -> "the API server refused the token (HTTP " + e.getCode() + ")";
-            case "ConnectionTLSFailed" -> "TLS verification of the API server failed: " + rootMessage(e)
+            case "ConnectionTLSFailed" -> "TLS verification of the API server failed: " + Failures.rootMessage(e)
                     + " (set cacert in the secret, or insecureSkipVerify: true)";
-            default -> "cannot reach the API server: " + rootMessage(e);
+            default -> "cannot reach the API server: " + Failures.rootMessage(e);
         };
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
     }
 
     /** Maps a client failure of one call to a HoistException with a type the engine acts on. */
@@ -156,7 +146,7 @@ public final class KubeConnection {
         HoistException.Type type = code == 401 || code == 403 ? HoistException.Type.AUTH
                 : code == 0 || code >= 500 || code == 429 ? HoistException.Type.UNAVAILABLE
                 : HoistException.Type.INTERNAL;
-        String detail = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : rootMessage(e);
+        String detail = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : Failures.rootMessage(e);
         return new HoistException(type, code == 0 ? "ClusterUnavailable" : "ClusterRequestFailed",
                 what + " failed (HTTP " + code + "): " + detail, e);
     }

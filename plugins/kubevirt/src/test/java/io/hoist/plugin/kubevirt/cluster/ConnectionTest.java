@@ -99,6 +99,11 @@ class ConnectionTest {
         assertThat(factory.validate(badUrl)).extracting(Condition::type).containsExactly("UrlNotValid");
         ProviderConfig plainHttp = new ProviderConfig("u", "ns", "n", "openshift", "http://api.example:6443", Map.of(), Map.of("token", "t"));
         assertThat(factory.validate(plainHttp)).extracting(Condition::type).containsExactly("UrlNotValid");
+        ProviderConfig badTls = new ProviderConfig("u", "ns", "n", "openshift", "https://api.example:6443", Map.of(),
+                Map.of("token", "t", "insecureSkipVerify", "yes", "cacert", "not a certificate"));
+        assertThat(factory.validate(badTls)).extracting(Condition::type, Condition::message).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("SecretNotValid", "secret: key 'insecureSkipVerify' must be true or false"),
+                org.assertj.core.groups.Tuple.tuple("SecretNotValid", "secret: key 'cacert' is not a PEM certificate bundle"));
         assertThat(factory.validate(new ProviderConfig("u", "ns", "n", "openshift", "", Map.of(), Map.of()))).isEmpty();
         assertThat(noToken.toString()).doesNotContain("secret-value");
     }

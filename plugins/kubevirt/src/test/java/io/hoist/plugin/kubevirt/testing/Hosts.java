@@ -4,7 +4,7 @@ import io.hoist.api.transfer.TlsSettings;
 import io.hoist.core.transfer.EngineDiskIo;
 import io.hoist.core.transfer.tls.ProviderHttpClients;
 import io.hoist.testkit.HostContextTestDouble;
-import io.hoist.testkit.transfer.TlsRecordingDiskIo;
+import io.hoist.testkit.transfer.RecordingDiskIo;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,12 +26,12 @@ public final class Hosts {
     /** Gives {@code host} the transfer engine, HTTP clients and the inventory view. */
     public static HostContextTestDouble wire(HostContextTestDouble host) {
         ProviderHttpClients http = new ProviderHttpClients();
-        return host.withHttp(http).withDiskIo(new TlsRecordingDiskIo(new EngineDiskIo(http)))
+        return host.withHttp(http).withDiskIo(new RecordingDiskIo(new EngineDiskIo(http)))
                 .withInventoryView(host.inventory().view(PROVIDER_UID));
     }
 
     /** The TLS settings each HTTP transfer of {@code host} was opened with, by URL. */
     public static Map<URI, TlsSettings> httpTls(HostContextTestDouble host) {
-        return ((TlsRecordingDiskIo) host.diskIo()).httpTls;
+        return ((RecordingDiskIo) host.diskIo()).httpTls;
     }
 }

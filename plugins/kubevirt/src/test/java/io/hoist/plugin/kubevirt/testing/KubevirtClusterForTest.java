@@ -121,6 +121,12 @@ public final class KubevirtClusterForTest implements AutoCloseable {
         client.genericKubernetesResources(KubeResources.DATA_VOLUME).inNamespace(namespace).resource(dv).updateStatus();
     }
 
+    /** Creates a resource of {@code kind} in {@code namespace} from its manifest (apiVersion, kind, metadata, ...). */
+    public void create(ResourceDefinitionContext kind, String namespace, Map<String, Object> manifest) {
+        client.genericKubernetesResources(kind).inNamespace(namespace)
+                .resource(client.getKubernetesSerialization().convertValue(manifest, GenericKubernetesResource.class)).create();
+    }
+
     public List<GenericKubernetesResource> list(ResourceDefinitionContext kind, String namespace) {
         return client.genericKubernetesResources(kind).inNamespace(namespace).list().getItems();
     }

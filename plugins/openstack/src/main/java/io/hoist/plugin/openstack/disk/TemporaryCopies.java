@@ -3,11 +3,14 @@ package io.hoist.plugin.openstack.disk;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hoist.api.HoistException;
 import io.hoist.plugin.openstack.client.KeystoneSession;
+import io.hoist.plugin.support.Interruptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import org.openstack4j.api.OSClient.OSClientV3;
 import org.openstack4j.model.common.ActionResponse;
 import org.openstack4j.model.image.ContainerFormat;
 import org.openstack4j.model.image.DiskFormat;
@@ -58,24 +61,23 @@ public final class TemporaryCopies {
                 return;
             }
             closed = true;
-            boolean interrupted = Thread.interrupted(); // a cancel interrupts the copy: cleanup must still run
-            try {
-                RuntimeException first = null;
-                for (int i = cleanup.size() - 1; i >= 0; i--) {
-                    try {
-                        cleanup.get(i).run();
-                    } catch (RuntimeException e) {
-                        log.log(System.Logger.Level.WARNING, "cleanup: " + e.getMessage());
-                        first = first == null ? e : first;
-                    }
+            // a cancel interrupts the copy: the deletions must still run to their end
+            Interruptions.runDespiteInterrupt(this::deleteAll);
+        }
+
+        /** Runs every deletion, last made first; throws the first failure once all have been tried. */
+        private void deleteAll() {
+            RuntimeException first = null;
+            for (int i = cleanup.size() - 1; i >= 0; i--) {
+                try {
+                    cleanup.get(i).run();
+                } catch (RuntimeException e) {
+                    log.log(System.Logger.Level.WARNING, "cleanup: " + e.getMessage());
+                    first = first == null ? e : first;
                 }
-                if (first != null) {
-                    throw first;
-                }
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+            }
+            if (first != null) {
+                throw first;
             }
         }
     }
@@ -161,21 +163,26 @@ public final class TemporaryCopies {
     }
 
     private void deleteVolume(String id) {
-        awaitSettled("volume " + id, () -> session.json("volumev3", "/volumes/" + id), "volume");
-        session.call("delete volume " + id, os -> {
-            ActionResponse r = os.blockStorage().volumes().delete(id);
-            return r.getCode() == 404 ? ActionResponse.actionSuccess() : r;
-        });
-        awaitGone("volume " + id, () -> session.json("volumev3", "/volumes/" + id));
+        deleteCinderObject("volume", "/volumes/" + id, id, os -> os.blockStorage().volumes().delete(id));
     }
 
     private void deleteSnapshot(String id) {
-        awaitSettled("snapshot " + id, () -> session.json("volumev3", "/snapshots/" + id), "snapshot");
-        session.call("delete snapshot " + id, os -> {
-            ActionResponse r = os.blockStorage().snapshots().delete(id);
+        deleteCinderObject("snapshot", "/snapshots/" + id, id, os -> os.blockStorage().snapshots().delete(id));
+    }
+
+    /**
+     * Deletes the Cinder {@code kind} ({@code volume}, {@code snapshot}) at {@code path} once it has settled, and
+     * waits until it is gone; gone already is fine.
+     */
+    private void deleteCinderObject(String kind, String path, String id, Function<OSClientV3, ActionResponse> delete) {
+        String what = kind + " " + id;
+        Supplier<JsonNode> get = () -> session.json("volumev3", path);
+        awaitSettled(what, get, kind);
+        session.call("delete " + what, os -> {
+            ActionResponse r = delete.apply(os);
             return r.getCode() == 404 ? ActionResponse.actionSuccess() : r;
         });
-        awaitGone("snapshot " + id, () -> session.json("volumev3", "/snapshots/" + id));
+        awaitGone(what, get);
     }
 
     private void awaitStatus(String what, Supplier<JsonNode> get, String key, String wanted) {
@@ -246,11 +253,6 @@ public final class TemporaryCopies {
         if (Instant.now().isAfter(deadline)) {
             throw new HoistException(HoistException.Type.UNAVAILABLE, "Timeout", what + ": timed out");
         }
-        try {
-            Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HoistException(HoistException.Type.UNAVAILABLE, "Interrupted", what + ": interrupted");
-        }
+        Interruptions.sleep(500);
     }
 }

@@ -9,10 +9,12 @@ import java.util.List;
 public final class BlankDiskReader implements DiskReader {
     private final long size;
     private final String name;
+    private final ZeroExtent zeros;
 
     public BlankDiskReader(long size, String name) {
         this.size = size;
         this.name = name;
+        this.zeros = new ZeroExtent(size);
     }
 
     @Override
@@ -28,9 +30,7 @@ public final class BlankDiskReader implements DiskReader {
 
     @Override
     public int read(long offset, ByteBuffer dst) {
-        int n = (int) Math.max(0, Math.min(dst.remaining(), size - offset));
-        VmdkExtent.putZeros(dst, n);
-        return n;
+        return zeros.read(offset, dst);
     }
 
     @Override

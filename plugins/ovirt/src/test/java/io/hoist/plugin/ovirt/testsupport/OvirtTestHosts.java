@@ -6,9 +6,6 @@ import io.hoist.core.transfer.tls.ProviderHttpClients;
 import io.hoist.plugin.ovirt.OvirtProviderFactory;
 import io.hoist.plugin.ovirt.OvirtSource;
 import io.hoist.testkit.HostContextTestDouble;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -21,13 +18,8 @@ public final class OvirtTestHosts {
 
     /** A host with the transfer engine's HTTP clients and disk I/O, and a fresh work folder. */
     public static HostContextTestDouble withTransferEngine() {
-        try {
-            ProviderHttpClients http = new ProviderHttpClients();
-            return new HostContextTestDouble(Files.createTempDirectory("hoist-ovirt-test"))
-                    .withHttp(http).withDiskIo(new EngineDiskIo(http));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ProviderHttpClients http = new ProviderHttpClients();
+        return HostContextTestDouble.inTempDirectory("hoist-ovirt-test").withHttp(http).withDiskIo(new EngineDiskIo(http));
     }
 
     /** A Provider of the test engine with its CA, and these Secret keys replaced (a null value removes the key). */

@@ -1,20 +1,17 @@
 package io.hoist.plugin.vsphere.inventory;
 
 import com.vmware.vim25.ManagedObjectReference;
-import com.vmware.vim25.ObjectSpec;
 import com.vmware.vim25.ObjectUpdate;
 import com.vmware.vim25.ObjectUpdateKind;
 import com.vmware.vim25.PropertyChange;
 import com.vmware.vim25.PropertyChangeOp;
 import com.vmware.vim25.PropertyFilterSpec;
 import com.vmware.vim25.PropertyFilterUpdate;
-import com.vmware.vim25.PropertySpec;
-import com.vmware.vim25.SelectionSpec;
-import com.vmware.vim25.TraversalSpec;
 import com.vmware.vim25.UpdateSet;
 import com.vmware.vim25.WaitOptions;
 import io.hoist.api.inventory.InventoryPublisher;
 import io.hoist.plugin.vsphere.inventory.InventoryModel.Obj;
+import io.hoist.plugin.vsphere.soap.ContainerViewFilters;
 import io.hoist.plugin.vsphere.soap.VimFault;
 import io.hoist.plugin.vsphere.soap.VimSession;
 import io.hoist.plugin.vsphere.soap.VimSoapClient;
@@ -85,29 +82,6 @@ public final class InventoryCollector {
         return documents;
     }
 
-    static PropertyFilterSpec filterSpec(ManagedObjectReference view) {
-        TraversalSpec traverse = new TraversalSpec();
-        traverse.setName("view");
-        traverse.setType("ContainerView");
-        traverse.setPath("view");
-        traverse.setSkip(Boolean.FALSE);
-        ObjectSpec os = new ObjectSpec();
-        os.setObj(view);
-        os.setSkip(Boolean.TRUE);
-        os.setSelectSet(new SelectionSpec[] {traverse});
-        PropertySpec[] props = PATHS.entrySet().stream().map(e -> {
-            PropertySpec ps = new PropertySpec();
-            ps.setType(e.getKey());
-            ps.setPathSet(e.getValue());
-            ps.setAll(Boolean.FALSE);
-            return ps;
-        }).toArray(PropertySpec[]::new);
-        PropertyFilterSpec spec = new PropertyFilterSpec();
-        spec.setObjectSet(new ObjectSpec[] {os});
-        spec.setPropSet(props);
-        return spec;
-    }
-
     /** A full collection: a fresh filter, its initial update set, everything published. */
     public synchronized void collectAll(VimSession session, InventoryPublisher publisher) throws VimFault, IOException {
         publisher.beginCollection();
@@ -119,7 +93,7 @@ public final class InventoryCollector {
             view = session.containerView(VIEW_TYPES);
             filterSession = session;
             session.invoke("CreateFilter", collector, ManagedObjectReference.class,
-                    new VimSoapClient.Arg("spec", "PropertyFilterSpec", filterSpec(view)),
+                    new VimSoapClient.Arg("spec", "PropertyFilterSpec", ContainerViewFilters.of(view, PATHS)),
                     new VimSoapClient.Arg("partialUpdates", "boolean", Boolean.FALSE));
             version = "";
             UpdateSet set;

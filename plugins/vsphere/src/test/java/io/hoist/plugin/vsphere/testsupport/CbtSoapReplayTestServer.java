@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.hoist.api.transfer.TlsSettings;
+import io.hoist.core.transfer.tls.ProviderHttpClients;
 import io.hoist.testkit.tls.SelfSignedTestCertificate;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -44,7 +45,7 @@ public final class CbtSoapReplayTestServer implements AutoCloseable {
 
     public CbtSoapReplayTestServer(Vcsim vcsim) throws Exception {
         this.upstreamUrl = URI.create(vcsim.url);
-        this.upstream = new HttpClientsTestDouble().client(new TlsSettings(vcsim.caPem(), null, false), Duration.ofSeconds(10));
+        this.upstream = new ProviderHttpClients().client(new TlsSettings(vcsim.caPem(), null, false), Duration.ofSeconds(10));
         SelfSignedTestCertificate tls = SelfSignedTestCertificate.create();
         this.caPem = tls.caPem;
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

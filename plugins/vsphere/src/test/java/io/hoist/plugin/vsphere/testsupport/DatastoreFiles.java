@@ -7,6 +7,7 @@ import io.hoist.plugin.vsphere.disk.DatastorePath;
 import io.hoist.plugin.vsphere.inventory.Documents;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 
 /** Where a simulator keeps a disk's bytes, so tests write known contents and read them back through the plugin. */
@@ -26,5 +27,13 @@ public final class DatastoreFiles {
             Files.createDirectories(f.getParent());
             return f;
         }
+    }
+
+    /** Fills the simulator's flat file of {@code disk} with {@code value}, its whole capacity; the bytes written. */
+    public static byte[] fill(Vcsim sim, SourceDisk disk, byte value) throws Exception {
+        byte[] bytes = new byte[Math.toIntExact(disk.capacity())];
+        Arrays.fill(bytes, value);
+        Files.write(flatFile(sim, disk), bytes);
+        return bytes;
     }
 }

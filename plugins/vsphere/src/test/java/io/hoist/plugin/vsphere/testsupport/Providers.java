@@ -3,6 +3,7 @@ package io.hoist.plugin.vsphere.testsupport;
 import io.hoist.testkit.HostContextTestDouble;
 import io.hoist.api.provider.ProviderConfig;
 import io.hoist.api.transfer.TlsSettings;
+import io.hoist.core.transfer.tls.ProviderHttpClients;
 import io.hoist.plugin.vsphere.VsphereProviderFactory;
 import io.hoist.api.source.SourceProvider;
 import io.hoist.plugin.vsphere.soap.VimSession;
@@ -31,7 +32,7 @@ public final class Providers {
     public static VimSession admin(Vcsim vcsim) throws Exception {
         TlsSettings tls = new TlsSettings(vcsim.caPem(), null, false);
         VimSoapClient soap = new VimSoapClient(URI.create(vcsim.url),
-                new HttpClientsTestDouble().client(tls, Duration.ofSeconds(10)), Duration.ofSeconds(30), "6.0");
+                new ProviderHttpClients().client(tls, Duration.ofSeconds(10)), Duration.ofSeconds(30), "6.0");
         return VimSession.login(soap, Vcsim.USER, Vcsim.PASSWORD);
     }
 }
