@@ -74,8 +74,10 @@ final class Strings {
         define("strings.reverse", 1, a -> new StringBuilder(str("strings.reverse", a, 0)).reverse().toString());
         define("strings.count", 2, a -> {
             String s = str("strings.count", a, 0), t = str("strings.count", a, 1);
+            // Go's strings.Count: an empty substring occurs before each code point and at the end
+            if (t.isEmpty()) return (double) (s.codePointCount(0, s.length()) + 1);
             int n = 0;
-            for (int i = s.indexOf(t); i >= 0 && !t.isEmpty(); i = s.indexOf(t, i + t.length())) n++;
+            for (int i = s.indexOf(t); i >= 0; i = s.indexOf(t, i + t.length())) n++;
             return (double) n;
         });
         define("trim", 2, a -> trim(str("trim", a, 0), str("trim", a, 1), true, true));

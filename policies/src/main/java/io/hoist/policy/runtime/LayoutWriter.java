@@ -27,7 +27,13 @@ public final class LayoutWriter {
     private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle I64BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle F64 = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final JsonFactory JSON = new JsonFactory();
+    /**
+     * This writer's own parser factory: its buffers come from a pool of its own instead of Jackson's default
+     * per-thread pool, whose ThreadLocal lookup missed often enough to show in profiles (a writer is used by one
+     * thread at a time, so the pool holds one set of buffers).
+     */
+    private final JsonFactory json = JsonFactory.builder()
+            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.newLockFreePool()).build();
 
     private byte[] buf = new byte[1 << 16];
     private int base, len;
@@ -93,7 +99,9 @@ public final class LayoutWriter {
      * anywhere is still refused.
      */
     public int json(String text, Map<String, Object> rootKeys) {
-        try (JsonParser p = JSON.createParser(text)) {
+        // parsed from UTF-8 bytes: the JDK encodes ASCII text with vector instructions, and Jackson's byte parser
+        // matches member names by 4-byte quads, cheaper than its char parser's per-char symbol lookup
+        try (JsonParser p = json.createParser(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
             JsonToken t = p.nextToken();
             if (t == null) return addr(header(Layout.NULL));
             int a = rootKeys != null && t == JsonToken.START_OBJECT ? jsonObject(p, rootKeys) : json(p, t);
