@@ -44,32 +44,32 @@ class CrashResumeIT {
         }
         int port = freePort();
         Child child = Child.start(data, port);
-        ApiClient api = child.client();
-        String ns = "crash";
-        MigrationSetup.ovaToFolder(api, ns, ovaDir, target, "crash", names);
+        try { // the child is killed however this ends (a timeout too), never left running
+            ApiClient api = child.client();
+            String ns = "crash";
+            MigrationSetup.ovaToFolder(api, ns, ovaDir, target, "crash", names);
 
-        Random random = new Random(SEED);
-        int kills = 0;
-        long deadline = System.nanoTime() + 600_000_000_000L;
-        while (true) {
-            if (kills < 10) {
-                Thread.sleep(300 + random.nextInt(2500));
-            } else {
-                Thread.sleep(1000);
+            Random random = new Random(SEED);
+            int kills = 0;
+            long deadline = System.nanoTime() + 600_000_000_000L;
+            while (true) {
+                if (kills < 10) {
+                    Thread.sleep(300 + random.nextInt(2500));
+                } else {
+                    Thread.sleep(1000);
+                }
+                JsonNode plan = tryGet(child, ns);
+                if (plan != null && (isTrue(plan, "Succeeded") || isTrue(plan, "Failed"))) {
+                    break;
+                }
+                if (kills < 10) {
+                    child.kill();
+                    kills++;
+                    child = Child.start(data, port);
+                }
+                assertThat(System.nanoTime()).as("migration did not end in time").isLessThan(deadline);
             }
-            JsonNode plan = tryGet(child, ns);
-            if (plan != null && (isTrue(plan, "Succeeded") || isTrue(plan, "Failed"))) {
-                break;
-            }
-            if (kills < 10) {
-                child.kill();
-                kills++;
-                child = Child.start(data, port);
-            }
-            assertThat(System.nanoTime()).as("migration did not end in time").isLessThan(deadline);
-        }
-        System.out.println("CrashResumeIT: killed the platform " + kills + " times");
-        try {
+            System.out.println("CrashResumeIT: killed the platform " + kills + " times");
             JsonNode plan = child.client().get(ResourceKind.PLAN, ns, "crash");
             assertThat(isTrue(plan, "Succeeded")).as("plan status: " + plan.path("status")).isTrue();
             assertThat(kills).isGreaterThan(0);
