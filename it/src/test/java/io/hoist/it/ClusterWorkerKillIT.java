@@ -50,8 +50,12 @@ class ClusterWorkerKillIT {
             while (true) {
                 JsonNode plan = api.get(ResourceKind.PLAN, ns, "spread");
                 placedBeforeKill = placements(plan);
-                if (new HashSet<>(placedBeforeKill.values()).size() == 2 && partlyCopied(plan, workerName) != null) {
-                    partlyCopiedVm = partlyCopied(plan, workerName);
+                String copyingOnWorker = partlyCopied(plan, workerName);
+                // killed only once the copy's checkpoint is in the store: the 8 copy workers take blocks side by side,
+                // so a quarter of the bytes can be on the target before any leading block is whole and recorded
+                if (new HashSet<>(placedBeforeKill.values()).size() == 2 && copyingOnWorker != null
+                        && nodes.checkpointedBlocks(vmId(plan, copyingOnWorker)) > 0) {
+                    partlyCopiedVm = copyingOnWorker;
                     finishedBeforeKill = finished(plan);
                     break;
                 }
@@ -105,6 +109,16 @@ class ClusterWorkerKillIT {
             String survivorLog = Files.readString(nodes.node(leaderName).data().resolve("child.log"));
             assertThat(survivorLog).as("the survivor's log").contains("resumed from a checkpoint at");
         }
+    }
+
+    /** The id of the VM named {@code name} in the plan's status. */
+    static String vmId(JsonNode plan, String name) {
+        for (JsonNode vm : plan.path("status").path("migration").path("vms")) {
+            if (name.equals(vm.path("name").asText())) {
+                return vm.path("id").asText();
+            }
+        }
+        throw new AssertionError("no VM " + name + " in the plan's status");
     }
 
     /** The VMs whose entries say their run ended. */
