@@ -122,6 +122,8 @@ class DiskCopyConsumersTest {
 
         // Each finished copy frees one slot, and the consumer takes exactly one more round.
         for (int finished = 0; finished < 6; finished++) {
+            // A round taken is not yet a copy started (the start is asynchronous): wait for one.
+            await(() -> esx1.stream().anyMatch(j -> j.started().isDone() && !j.done().isDone()), "a running copy on esx1");
             CopyJobs.Job runningJob = esx1.stream().filter(j -> j.started().isDone() && !j.done().isDone()).findFirst().orElseThrow();
             gates.get(runningJob.message().copyId()).complete(null);
             Messages.CopyDone done = runningJob.done().get(2, TimeUnit.MINUTES);
