@@ -1,0 +1,60 @@
+package io.hoist.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hoist.cli.client.ApiClient;
+import io.hoist.core.model.ResourceKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two real {@code hoist serve --cluster} processes migrate 6 OVA VMs (each node one disk at a time at 4 MiB/s, so the
+ * copies last about a minute) while each node in turn is stopped with SIGTERM and started again, the worker first,
+ * then the leader, each restart waiting until the node serves again. The migration completes: every target disk equal
+ * to its source, exactly one target VM per source VM. Both restarts must fall inside the migration (the test fails if
+ * it ended first).
+ */
+class ClusterRollingRestartIT {
+    static final List<String> SLOW_NODES = List.of("--node-max-disks", "1", "--node-bandwidth-mibps", "4");
+
+    @Test
+    void aMigrationCompletesWhileEveryNodeIsRestartedInTurn(@TempDir Path tmp) throws Exception {
+        Path target = Files.createDirectories(tmp.resolve("target"));
+        MigrationSetup.OvaVms vms = MigrationSetup.OvaVms.build(tmp, "rolling-vm", 6, 4242L, 0x50);
+        try (ClusterTestNodes nodes = ClusterTestNodes.start(tmp, name -> SLOW_NODES)) {
+            String leaderName = nodes.leaderName();
+            String workerName = ClusterTestNodes.other(leaderName);
+            String ns = "rolling";
+            MigrationSetup.ovaToFolder(nodes.node(leaderName).client(), ns, vms.dir(), target, "rolling", vms.names());
+            Map<String, String> placed = ClusterTestNodes.awaitPlacedOnBothAndCopyingOn(nodes.node(leaderName).client(),
+                    ns, "rolling", workerName);
+            List<String> log = new ArrayList<>();
+            log.add("placed " + placed);
+
+            // the worker first (the leader keeps the lease), then the leader (the lease passes to the restarted worker)
+            for (String name : List.of(workerName, leaderName)) {
+                ApiClient other = nodes.node(ClusterTestNodes.other(name)).client();
+                JsonNode before = other.get(ResourceKind.PLAN, ns, "rolling");
+                assertThat(CrashResumeIT.isTrue(before, "Succeeded") || CrashResumeIT.isTrue(before, "Failed"))
+                        .as("the migration still runs when " + name + " is restarted: " + before.path("status")).isFalse();
+                long began = System.nanoTime();
+                nodes.restart(name);
+                log.add(name + " restarted in " + (System.nanoTime() - began) / 1_000_000 + " ms, then placed "
+                        + ClusterWorkerKillIT.placements(other.get(ResourceKind.PLAN, ns, "rolling")));
+            }
+            String leaderAfter = nodes.leaderName();
+
+            JsonNode plan = ClusterTestNodes.awaitEnd(nodes.node(leaderAfter).client(), ns, "rolling");
+            System.out.println("ClusterRollingRestartIT: leader " + leaderName + " then " + leaderAfter + "; " + log
+                    + "; at the end " + ClusterWorkerKillIT.placements(plan));
+            assertThat(CrashResumeIT.isTrue(plan, "Succeeded")).as("plan status: " + plan.path("status")).isTrue();
+            vms.assertMigratedOnceEach(target);
+        }
+    }
+}
