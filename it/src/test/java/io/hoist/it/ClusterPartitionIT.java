@@ -26,19 +26,16 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ip}/{@code iptables} when they are missing; the namespaces are removed even when the test fails.
  */
 class ClusterPartitionIT {
-    static final List<String> SLOW_NODES = List.of("--node-max-disks", "1", "--node-bandwidth-mibps", "3");
-
     @Test
     void aWorkerCutOffFromTheLeaderStopsItsRunsBeforeTheyArePlacedElsewhere(@TempDir Path tmp) throws Exception {
-        Path target = Files.createDirectories(tmp.resolve("target"));
-        MigrationSetup.OvaVms vms = MigrationSetup.OvaVms.build(tmp, "cut-vm", 4, 31337L, 0x60);
-        try (ClusterTestNodes nodes = ClusterTestNodes.startInNamespaces(tmp, name -> SLOW_NODES)) {
-            String leaderName = nodes.leaderName();
-            String workerName = ClusterTestNodes.other(leaderName);
+        try (ClusterTestNodes nodes = ClusterTestNodes.startInNamespaces(tmp, name -> ClusterTestNodes.SLOW_NODES)) {
+            ClusterTestNodes.Migration m = nodes.migrateUntilTheWorkerCopies("cut", 31337L, 0x60);
+            String leaderName = m.leader();
+            String workerName = m.worker();
             ApiClient api = nodes.node(leaderName).client();
-            String ns = "cut";
-            MigrationSetup.ovaToFolder(api, ns, vms.dir(), target, "cut", vms.names());
-            Map<String, String> placedBefore = ClusterTestNodes.awaitPlacedOnBothAndCopyingOn(api, ns, "cut", workerName);
+            String ns = m.ns();
+            Path target = m.target();
+            Map<String, String> placedBefore = m.placedOnStart();
             List<String> workersVms = new ArrayList<>();
             placedBefore.forEach((vm, node) -> {
                 if (node.equals(workerName)) {
@@ -93,7 +90,7 @@ class ClusterPartitionIT {
                     + movedAt.entrySet().stream().map(e -> e.getKey() + " at " + (e.getValue() - cutAt) / 1_000_000 + " ms").toList()
                     + "; at the end " + ClusterWorkerKillIT.placements(plan));
             assertThat(CrashResumeIT.isTrue(plan, "Succeeded")).as("plan status: " + plan.path("status")).isTrue();
-            vms.assertMigratedOnceEach(target);
+            m.vms().assertMigratedOnceEach(target);
             awaitLogLine(workerLog, logStart, "takes VM runs again");
         }
     }

@@ -5,37 +5,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hoist.cli.client.ApiClient;
 import io.hoist.core.model.ResourceKind;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two real {@code hoist serve --cluster} processes migrate 6 OVA VMs (each node one disk at a time at 4 MiB/s, so the
+ * Two real {@code hoist serve --cluster} processes migrate 4 OVA VMs (each node one disk at a time at 1 MiB/s, so the
  * copies last about a minute) while each node in turn is stopped with SIGTERM and started again, the worker first,
  * then the leader, each restart waiting until the node serves again. The migration completes: every target disk equal
  * to its source, exactly one target VM per source VM. Both restarts must fall inside the migration (the test fails if
  * it ended first).
  */
 class ClusterRollingRestartIT {
-    static final List<String> SLOW_NODES = List.of("--node-max-disks", "1", "--node-bandwidth-mibps", "4");
-
     @Test
     void aMigrationCompletesWhileEveryNodeIsRestartedInTurn(@TempDir Path tmp) throws Exception {
-        Path target = Files.createDirectories(tmp.resolve("target"));
-        MigrationSetup.OvaVms vms = MigrationSetup.OvaVms.build(tmp, "rolling-vm", 6, 4242L, 0x50);
-        try (ClusterTestNodes nodes = ClusterTestNodes.start(tmp, name -> SLOW_NODES)) {
-            String leaderName = nodes.leaderName();
-            String workerName = ClusterTestNodes.other(leaderName);
-            String ns = "rolling";
-            MigrationSetup.ovaToFolder(nodes.node(leaderName).client(), ns, vms.dir(), target, "rolling", vms.names());
-            Map<String, String> placed = ClusterTestNodes.awaitPlacedOnBothAndCopyingOn(nodes.node(leaderName).client(),
-                    ns, "rolling", workerName);
+        try (ClusterTestNodes nodes = ClusterTestNodes.start(tmp, name -> ClusterTestNodes.SLOW_NODES)) {
+            ClusterTestNodes.Migration m = nodes.migrateUntilTheWorkerCopies("rolling", 4242L, 0x50);
+            String leaderName = m.leader();
+            String workerName = m.worker();
+            String ns = m.ns();
             List<String> log = new ArrayList<>();
-            log.add("placed " + placed);
+            log.add("placed " + m.placedOnStart());
 
             // the worker first (the leader keeps the lease), then the leader (the lease passes to the restarted worker)
             for (String name : List.of(workerName, leaderName)) {
@@ -54,7 +46,7 @@ class ClusterRollingRestartIT {
             System.out.println("ClusterRollingRestartIT: leader " + leaderName + " then " + leaderAfter + "; " + log
                     + "; at the end " + ClusterWorkerKillIT.placements(plan));
             assertThat(CrashResumeIT.isTrue(plan, "Succeeded")).as("plan status: " + plan.path("status")).isTrue();
-            vms.assertMigratedOnceEach(target);
+            m.vms().assertMigratedOnceEach(m.target());
         }
     }
 }

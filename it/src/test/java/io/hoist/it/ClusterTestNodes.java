@@ -9,6 +9,7 @@ import io.hoist.core.store.postgresql.LeaderLease;
 import io.hoist.core.store.postgresql.PostgresLocation;
 import io.hoist.core.store.postgresql.PostgresResourceStore;
 import io.hoist.testkit.postgresql.PostgresTestServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -88,7 +89,7 @@ final class ClusterTestNodes implements AutoCloseable {
             Map<String, Launch> launches = new LinkedHashMap<>();
             for (String name : NAMES) {
                 String address = network.address(name);
-                List<String> args = new ArrayList<>(List.of("--bind", address, "--store", url, "--cluster",
+                List<String> args = new ArrayList<>(List.of("--store", url, "--cluster",
                         "--cluster-host", address, "--cluster-port", "5701", "--cluster-members", members,
                         "--node-name", name));
                 args.addAll(nodeArgs.apply(name));
@@ -105,6 +106,9 @@ final class ClusterTestNodes implements AutoCloseable {
     }
 
     private static final List<String> NAMES = List.of("node-a", "node-b");
+
+    /** Node flags for copies that last long enough to act during them: one disk at a time, 1 MiB/s per node. */
+    static final List<String> SLOW_NODES = List.of("--node-max-disks", "1", "--node-bandwidth-mibps", "1");
 
     private static ClusterTestNodes startAll(ClusterTestNodes nodes) throws Exception {
         try {
@@ -140,6 +144,25 @@ final class ClusterTestNodes implements AutoCloseable {
             throw new IllegalStateException("these nodes share the loopback: start them with startInNamespaces");
         }
         return network;
+    }
+
+    /** A migration under way on these nodes: its VMs, target folder, namespace (= plan name) and who runs what. */
+    record Migration(MigrationSetup.OvaVms vms, Path target, String ns, String leader, String worker,
+                     Map<String, String> placedOnStart) {}
+
+    /**
+     * Migrates 4 OVA VMs {@code name-vm-N} (seeded by {@code seed}, MACs with {@code macByte}) to a folder, as the
+     * Plan {@code name} in namespace {@code name} made through the leader; returns once VMs are placed on both nodes and
+     * the worker (the node that does not lead) copies one.
+     */
+    Migration migrateUntilTheWorkerCopies(String name, long seed, int macByte) throws Exception {
+        Path target = Files.createDirectories(tmp.resolve("target"));
+        MigrationSetup.OvaVms vms = MigrationSetup.OvaVms.build(tmp, name + "-vm", 4, seed, macByte);
+        String leader = leaderName();
+        String worker = other(leader);
+        ApiClient api = node(leader).client();
+        MigrationSetup.ovaToFolder(api, name, vms.dir(), target, name, vms.names());
+        return new Migration(vms, target, name, leader, worker, awaitPlacedOnBothAndCopyingOn(api, name, name, worker));
     }
 
     /**

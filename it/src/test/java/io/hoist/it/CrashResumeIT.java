@@ -161,8 +161,8 @@ class CrashResumeIT {
         }
 
         /**
-         * Run through {@code prefix} (e.g. {@code ip netns exec NAME}), serving on {@code host} (give it
-         * {@code --bind} in {@code serveOptions} when it is not 127.0.0.1).
+         * Run through {@code prefix} (e.g. {@code ip netns exec NAME}), serving on {@code host}: plain http on
+         * 127.0.0.1, else https bound to {@code host} with a generated certificate naming it (DATA/tls/ca.crt).
          */
         static Child start(List<String> prefix, String host, Path data, int port, java.util.Map<String, String> env,
                            List<String> serveOptions) throws Exception {
@@ -174,7 +174,8 @@ class CrashResumeIT {
                     // plain http: these ITs are about migrations, and the console e2e's browser and the hooks' CLI
                     // talk to it as they did; the default (https with DATA/tls/ca.crt) is ServeCommandTest's and
                     // KubectlConformanceTest's subject
-                    "--data-dir", data.toString(), "--port", Integer.toString(port), "--plain-http"));
+                    "--data-dir", data.toString(), "--port", Integer.toString(port)));
+            pb.command().addAll(loopback(host) ? List.of("--plain-http") : List.of("--bind", host, "--tls-san", host));
             pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("child.log").toFile()));
             pb.command().addAll(serveOptions);
             pb.environment().putAll(env);
@@ -198,7 +199,12 @@ class CrashResumeIT {
 
         ApiClient client() throws IOException {
             String token = Files.readString(data.resolve("token")).trim();
-            return new ApiClient(new Connection("http://" + host + ":" + port, token, null, false));
+            return loopback(host) ? new ApiClient(new Connection("http://" + host + ":" + port, token, null, false))
+                    : new ApiClient(new Connection("https://" + host + ":" + port, token, data.resolve("tls/ca.crt"), false));
+        }
+
+        private static boolean loopback(String host) {
+            return host.equals("127.0.0.1");
         }
 
         void kill() throws InterruptedException {
