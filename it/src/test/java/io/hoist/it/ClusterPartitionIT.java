@@ -29,7 +29,7 @@ class ClusterPartitionIT {
     @Test
     void aWorkerCutOffFromTheLeaderStopsItsRunsBeforeTheyArePlacedElsewhere(@TempDir Path tmp) throws Exception {
         try (ClusterTestNodes nodes = ClusterTestNodes.startInNamespaces(tmp, name -> ClusterTestNodes.SLOW_NODES)) {
-            ClusterTestNodes.Migration m = nodes.migrateUntilTheWorkerCopies("cut", 31337L, 0x60);
+            ClusterTestNodes.Migration m = nodes.migrateUntilTheWorkerCopies("cut", 4, 48, 31337L, 0x60);
             String leaderName = m.leader();
             String workerName = m.worker();
             ApiClient api = nodes.node(leaderName).client();

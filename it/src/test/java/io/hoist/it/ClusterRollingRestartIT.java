@@ -12,17 +12,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two real {@code hoist serve --cluster} processes migrate 4 OVA VMs (each node one disk at a time at 1 MiB/s, so the
- * copies last about a minute) while each node in turn is stopped with SIGTERM and started again, the worker first,
- * then the leader, each restart waiting until the node serves again. The migration completes: every target disk equal
- * to its source, exactly one target VM per source VM. Both restarts must fall inside the migration (the test fails if
- * it ended first).
+ * Two real {@code hoist serve --cluster} processes migrate 6 OVA VMs of 128 MiB disks (44 MiB of data each; each node
+ * copies one disk at a time at 1 MiB/s, so the migration lasts minutes: a JVM restart took 1–2 minutes on a loaded
+ * 2-core machine) while each node in turn is stopped with SIGTERM and started again, the worker first, then the
+ * leader, each restart waiting until the node serves again. The migration completes: every target disk equal to its
+ * source, exactly one target VM per source VM. Both restarts must begin while the migration runs (the test fails if it
+ * ended first).
  */
 class ClusterRollingRestartIT {
     @Test
     void aMigrationCompletesWhileEveryNodeIsRestartedInTurn(@TempDir Path tmp) throws Exception {
         try (ClusterTestNodes nodes = ClusterTestNodes.start(tmp, name -> ClusterTestNodes.SLOW_NODES)) {
-            ClusterTestNodes.Migration m = nodes.migrateUntilTheWorkerCopies("rolling", 4242L, 0x50);
+            ClusterTestNodes.Migration m = nodes.migrateUntilTheWorkerCopies("rolling", 6, 128, 4242L, 0x50);
             String leaderName = m.leader();
             String workerName = m.worker();
             String ns = m.ns();

@@ -151,13 +151,13 @@ final class ClusterTestNodes implements AutoCloseable {
                      Map<String, String> placedOnStart) {}
 
     /**
-     * Migrates 4 OVA VMs {@code name-vm-N} (seeded by {@code seed}, MACs with {@code macByte}) to a folder, as the
-     * Plan {@code name} in namespace {@code name} made through the leader; returns once VMs are placed on both nodes and
-     * the worker (the node that does not lead) copies one.
+     * Migrates {@code count} OVA VMs {@code name-vm-N} of {@code mib} MiB disks (seeded by {@code seed}, MACs with
+     * {@code macByte}) to a folder, as the Plan {@code name} in namespace {@code name} made through the leader; returns
+     * once VMs are placed on both nodes and the worker (the node that does not lead) copies one.
      */
-    Migration migrateUntilTheWorkerCopies(String name, long seed, int macByte) throws Exception {
+    Migration migrateUntilTheWorkerCopies(String name, int count, int mib, long seed, int macByte) throws Exception {
         Path target = Files.createDirectories(tmp.resolve("target"));
-        MigrationSetup.OvaVms vms = MigrationSetup.OvaVms.build(tmp, name + "-vm", 4, seed, macByte);
+        MigrationSetup.OvaVms vms = MigrationSetup.OvaVms.build(tmp, name + "-vm", count, seed, macByte, mib);
         String leader = leaderName();
         String worker = other(leader);
         ApiClient api = node(leader).client();
