@@ -24,27 +24,24 @@ class ClusterRollingRestartIT {
     void aMigrationCompletesWhileEveryNodeIsRestartedInTurn(@TempDir Path tmp) throws Exception {
         try (ClusterTestNodes nodes = ClusterTestNodes.start(tmp, name -> ClusterTestNodes.SLOW_NODES)) {
             ClusterTestNodes.Migration m = nodes.migrateUntilTheWorkerCopies("rolling", 6, 128, 4242L, 0x50);
-            String leaderName = m.leader();
-            String workerName = m.worker();
-            String ns = m.ns();
             List<String> log = new ArrayList<>();
             log.add("placed " + m.placedOnStart());
 
             // the worker first (the leader keeps the lease), then the leader (the lease passes to the restarted worker)
-            for (String name : List.of(workerName, leaderName)) {
+            for (String name : List.of(m.worker(), m.leader())) {
                 ApiClient other = nodes.node(ClusterTestNodes.other(name)).client();
-                JsonNode before = other.get(ResourceKind.PLAN, ns, "rolling");
+                JsonNode before = other.get(ResourceKind.PLAN, m.ns(), "rolling");
                 assertThat(CrashResumeIT.isTrue(before, "Succeeded") || CrashResumeIT.isTrue(before, "Failed"))
                         .as("the migration still runs when " + name + " is restarted: " + before.path("status")).isFalse();
                 long began = System.nanoTime();
                 nodes.restart(name);
                 log.add(name + " restarted in " + (System.nanoTime() - began) / 1_000_000 + " ms, then placed "
-                        + ClusterWorkerKillIT.placements(other.get(ResourceKind.PLAN, ns, "rolling")));
+                        + ClusterWorkerKillIT.placements(other.get(ResourceKind.PLAN, m.ns(), "rolling")));
             }
             String leaderAfter = nodes.leaderName();
 
-            JsonNode plan = ClusterTestNodes.awaitEnd(nodes.node(leaderAfter).client(), ns, "rolling");
-            System.out.println("ClusterRollingRestartIT: leader " + leaderName + " then " + leaderAfter + "; " + log
+            JsonNode plan = ClusterTestNodes.awaitEnd(nodes.node(leaderAfter).client(), m.ns(), "rolling");
+            System.out.println("ClusterRollingRestartIT: leader " + m.leader() + " then " + leaderAfter + "; " + log
                     + "; at the end " + ClusterWorkerKillIT.placements(plan));
             assertThat(CrashResumeIT.isTrue(plan, "Succeeded")).as("plan status: " + plan.path("status")).isTrue();
             m.vms().assertMigratedOnceEach(m.target());
