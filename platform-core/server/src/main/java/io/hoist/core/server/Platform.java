@@ -266,6 +266,17 @@ public final class Platform implements AutoCloseable {
         return started;
     }
 
+    private synchronized void stopControllers() {
+        if (engine != null) {
+            engine.close();
+            engine = null;
+        }
+        if (events != null) {
+            events.close();
+            events = null;
+        }
+    }
+
     /** Stops this cluster node's VM runs at a durable phase and takes no new ones (its run address goes). */
     private synchronized void stopRuns() {
         if (runsEngine != null) {
@@ -279,17 +290,6 @@ public final class Platform implements AutoCloseable {
                                         io.hoist.core.cluster.ClusterSettings settings) {
         if (runsEngine == null) {
             runsEngine = newEngine(ctx, store, Engine.Role.RUNS, settings);
-        }
-    }
-
-    private synchronized void stopControllers() {
-        if (engine != null) {
-            engine.close();
-            engine = null;
-        }
-        if (events != null) {
-            events.close();
-            events = null;
         }
     }
 
