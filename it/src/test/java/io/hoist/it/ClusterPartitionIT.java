@@ -29,6 +29,27 @@ class ClusterPartitionIT {
     @Test
     void aWorkerCutOffFromTheLeaderStopsItsRunsBeforeTheyArePlacedElsewhere(@TempDir Path tmp) throws Exception {
         try (ClusterTestNodes nodes = ClusterTestNodes.startInNamespaces(tmp, name -> ClusterTestNodes.SLOW_NODES)) {
+            try {
+                cutAndHeal(nodes);
+            } catch (AssertionError | Exception e) {
+                keepLogs(tmp); // the temp folder goes with the test: the nodes' logs say what happened
+                throw e;
+            }
+        }
+    }
+
+    private static void keepLogs(Path tmp) throws IOException {
+        Path kept = Files.createDirectories(Path.of("target", "ClusterPartitionIT-logs"));
+        for (String node : List.of("node-a", "node-b")) {
+            Path log = tmp.resolve(node).resolve("child.log");
+            if (Files.exists(log)) {
+                Files.copy(log, kept.resolve(node + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        System.err.println("ClusterPartitionIT: the nodes' logs are in " + kept.toAbsolutePath());
+    }
+
+    private static void cutAndHeal(ClusterTestNodes nodes) throws Exception {
             ClusterTestNodes.Migration m = nodes.migrateUntilTheWorkerCopies("cut", 4, 48, 31337L, 0x60);
             String leaderName = m.leader();
             String workerName = m.worker();
@@ -92,7 +113,6 @@ class ClusterPartitionIT {
             assertThat(CrashResumeIT.isTrue(plan, "Succeeded")).as("plan status: " + plan.path("status")).isTrue();
             m.vms().assertMigratedOnceEach(target);
             awaitLogLine(workerLog, logStart, "takes VM runs again");
-        }
     }
 
     /** Whether the VM's entry says it completed (it may have finished on the worker before the cut took effect). */

@@ -119,8 +119,15 @@ public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
         // The node answers once it took the run; if it never does (gone meanwhile), the next pass places it again
         sender.eventBus().request(address(node.profile().name()), run, new DeliveryOptions().setSendTimeout(DISPATCH_ACK_MS))
                 .onFailure(err -> {
-                    if (runs.remove(key, node.nodeId())) {
+                    // No consumer there: the node did not take it. Otherwise (no answer in time) it may have taken it
+                    // and be cut off: its record stays, and a departed node's runs move only after REPLACE_AFTER
+                    if (err instanceof io.vertx.core.eventbus.ReplyException re
+                            && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
+                            && runs.remove(key, node.nodeId())) {
                         LOG.info("node {} did not take VM {} ({}): it will be placed again", node.profile().name(), run.vmId(), err.getMessage());
+                    } else {
+                        LOG.warn("node {} did not answer for VM {} ({}): counted as running there until the node leaves",
+                                node.profile().name(), run.vmId(), err.getMessage());
                     }
                 });
         return Optional.empty();
