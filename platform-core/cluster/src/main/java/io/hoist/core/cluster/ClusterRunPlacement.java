@@ -64,9 +64,8 @@ public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
     private final List<Runnable> nodeLostActions = new CopyOnWriteArrayList<>();
     private final long watchTimer;
     private volatile Set<String> lastNodes;
-    private final long replaceAfterNanos;
-    /** Node id to when this node saw it leave, kept for {@link #REPLACE_AFTER}. */
-    private final Map<String, Long> departed = new ConcurrentHashMap<>();
+    /** When this node saw each other node leave: its runs count as running there for {@link #REPLACE_AFTER}. */
+    private final DepartedNodes departed;
 
     public ClusterRunPlacement(Vertx vertx, ResourceStore store, NodeProfile profile) {
         this(vertx, store, profile, REPLACE_AFTER);
@@ -74,7 +73,7 @@ public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
 
     /** With another wait before a departed node's runs are placed again (tests). */
     ClusterRunPlacement(Vertx vertx, ResourceStore store, NodeProfile profile, java.time.Duration replaceAfter) {
-        this.replaceAfterNanos = replaceAfter.toNanos();
+        this.departed = new DepartedNodes(replaceAfter);
         this.vertx = vertx;
         this.cluster = ((VertxInternal) vertx).clusterManager();
         this.store = store;
@@ -142,13 +141,16 @@ public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
     @Override
     public boolean runningElsewhere(String migrationUid, String vmId) {
         String node = runs.get(key(migrationUid, vmId));
-        return node != null && (cluster.getNodes().contains(node) || departedRecently(node));
-    }
-
-    /** Whether {@code nodeId} left less than {@link #REPLACE_AFTER} ago: it may not have stopped its runs yet. */
-    private boolean departedRecently(String nodeId) {
-        Long at = departed.get(nodeId);
-        return at != null && System.nanoTime() - at < replaceAfterNanos;
+        // A node not among the members is counted from now if the once-a-second poll has not seen it go yet: the
+        // leader's passes, held up while Hazelcast suspected the node, ask right after it is dropped, before the poll
+        if (node == null || cluster.getNodes().contains(node)) {
+            return node != null;
+        }
+        if (!departed.known(node)) {
+            LOG.info("node {}, running VM {}, is no longer a member: its runs count as running there for {} s more",
+                    node, vmId, departed.waitTime().toSeconds());
+        }
+        return departed.withinWait(node);
     }
 
     /** The names of the members this node sees, itself included (those whose profile is known). */
@@ -264,21 +266,17 @@ public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
         Set<String> now = new HashSet<>(cluster.getNodes());
         Set<String> before = lastNodes;
         lastNodes = now;
-        if (!now.containsAll(before)) {
-            Set<String> gone = new HashSet<>(before);
-            gone.removeAll(now);
-            long at = System.nanoTime();
+        Set<String> gone = departed.update(before, now);
+        if (!gone.isEmpty()) {
             for (String id : gone) {
                 NodeProfile p = profiles.remove(id);
-                departed.put(id, at);
                 LOG.info("node {} left the cluster: the runs it ended go to other nodes now, any others in {} s",
-                        p == null ? id : p.name(), TimeUnit.NANOSECONDS.toSeconds(replaceAfterNanos));
+                        p == null ? id : p.name(), departed.waitTime().toSeconds());
             }
             // Now for the runs it ended before leaving, again once the rest may be placed elsewhere
             nodeLost();
-            vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(replaceAfterNanos) + 100), id -> nodeLost());
+            vertx.setTimer(departed.waitTime().toMillis() + 100, id -> nodeLost());
         }
-        departed.values().removeIf(t -> System.nanoTime() - t > 2 * replaceAfterNanos);
     }
 
     private void nodeLost() {
