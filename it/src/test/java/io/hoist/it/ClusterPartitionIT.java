@@ -31,9 +31,8 @@ class ClusterPartitionIT {
         try (ClusterTestNodes nodes = ClusterTestNodes.startInNamespaces(tmp, name -> ClusterTestNodes.SLOW_NODES)) {
             try {
                 cutAndHeal(nodes);
-            } catch (AssertionError | Exception e) {
-                keepLogs(tmp); // the temp folder goes with the test: the nodes' logs say what happened
-                throw e;
+            } finally {
+                keepLogs(tmp); // the temp folder goes with the test: the nodes' logs say what happened (and when)
             }
         }
     }
