@@ -32,20 +32,9 @@ class ClusterPartitionIT {
             try {
                 cutAndHeal(nodes);
             } finally {
-                keepLogs(tmp); // the temp folder goes with the test: the nodes' logs say what happened (and when)
+                ClusterTestNodes.keepLogs(tmp, "ClusterPartitionIT"); // the temp folder goes with the test: the nodes' logs say what happened (and when)
             }
         }
-    }
-
-    private static void keepLogs(Path tmp) throws IOException {
-        Path kept = Files.createDirectories(Path.of("target", "ClusterPartitionIT-logs"));
-        for (String node : List.of("node-a", "node-b")) {
-            Path log = tmp.resolve(node).resolve("child.log");
-            if (Files.exists(log)) {
-                Files.copy(log, kept.resolve(node + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        System.err.println("ClusterPartitionIT: the nodes' logs are in " + kept.toAbsolutePath());
     }
 
     private static void cutAndHeal(ClusterTestNodes nodes) throws Exception {

@@ -197,6 +197,21 @@ final class ClusterTestNodes implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Copies both nodes' logs to {@code target/<test>-logs} (the temp folder goes with the test; the logs say what
+     * happened and when).
+     */
+    static void keepLogs(Path tmp, String test) throws java.io.IOException {
+        Path kept = Files.createDirectories(Path.of("target", test + "-logs"));
+        for (String node : List.of("node-a", "node-b")) {
+            Path log = tmp.resolve(node).resolve("child.log");
+            if (Files.exists(log)) {
+                Files.copy(log, kept.resolve(node + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        System.err.println(test + ": the nodes' logs are in " + kept.toAbsolutePath());
+    }
+
     /** The node named {@code name}. */
     CrashResumeIT.Child node(String name) {
         return name.equals("node-a") ? a : b;

@@ -35,6 +35,16 @@ class ClusterWorkerKillIT {
         Path target = Files.createDirectories(tmp.resolve("target"));
         MigrationSetup.OvaVms vms = MigrationSetup.OvaVms.build(tmp, "spread-vm", VMS, SEED, 0x20);
         try (ClusterTestNodes nodes = ClusterTestNodes.start(tmp, name -> RESUMABLE_CAPACITY)) {
+            try {
+                killAndResume(nodes, tmp, target, vms);
+            } finally {
+                ClusterTestNodes.keepLogs(tmp, "ClusterWorkerKillIT");
+            }
+        }
+    }
+
+    private static void killAndResume(ClusterTestNodes nodes, Path tmp, Path target, MigrationSetup.OvaVms vms) throws Exception {
+        {
             String leaderName = nodes.leaderName();
             String workerName = ClusterTestNodes.other(leaderName);
             CrashResumeIT.Child worker = nodes.node(workerName);
