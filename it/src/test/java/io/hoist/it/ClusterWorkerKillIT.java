@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two real {@code hoist serve --cluster} processes on one PostgreSQL migrate 4 OVA VMs: the leader places them on
- * both nodes (each node copies one disk at a time, capped at 4 MiB/s, so a 48 MiB copy lasts 12 s), and the node
- * that does not lead is killed with SIGKILL once a copy of its is past a quarter of its disk (so past its first
- * checkpoint, taken 2 s in; the status shows progress late, so the copy may be further on). Its VMs must finish on
+ * both nodes (each node copies one disk at a time, capped at 2 MiB/s, so a 48 MiB disk's 16.5 MiB of data take 8 s),
+ * and the node that does not lead is killed with SIGKILL once a copy of its has gone on for 4 s (past two checkpoints,
+ * taken every 2 s). Its VMs must finish on
  * the surviving node, the partly copied disk resumed from the checkpoint the killed node left in the store (the
  * survivor copies fewer bytes than the disk holds, where a fresh copy copies them all), every target disk equal to
  * its source, exactly one target VM per source VM, every VM's entry naming its node ({@code Placed}). Costs 2-4
@@ -57,11 +57,20 @@ class ClusterWorkerKillIT {
             Map<String, String> placedBeforeKill;
             String partlyCopiedVm;
             Set<String> finishedBeforeKill;
+            // Progress counts a disk's holes as done at once (found by SEEK_HOLE): it is past a quarter as soon as the
+            // copy begins, before any checkpoint. The kill waits until the copy has gone on for two checkpoints (2 s
+            // each) from when it was first seen, with half its data still to come (8 s of data at 2 MiB/s).
+            Map<String, Long> copyingSince = new HashMap<>();
             while (true) {
                 JsonNode plan = api.get(ResourceKind.PLAN, ns, "spread");
                 placedBeforeKill = placements(plan);
-                if (new HashSet<>(placedBeforeKill.values()).size() == 2 && partlyCopied(plan, workerName) != null) {
-                    partlyCopiedVm = partlyCopied(plan, workerName);
+                String copying = partlyCopied(plan, workerName);
+                if (copying != null) {
+                    copyingSince.putIfAbsent(copying, System.nanoTime());
+                }
+                if (new HashSet<>(placedBeforeKill.values()).size() == 2 && copying != null
+                        && System.nanoTime() - copyingSince.get(copying) >= KILL_AFTER_NANOS) {
+                    partlyCopiedVm = copying;
                     finishedBeforeKill = finished(plan);
                     break;
                 }
@@ -131,8 +140,9 @@ class ClusterWorkerKillIT {
     /** Each test VM's one disk: 48 MiB (MigrationSetup.OvaVms). */
     static final long DISK_BYTES = 48L << 20;
 
-    /** One disk at a time, 4 MiB/s: a 48 MiB copy lasts 12 s, so at a quarter it is past its first checkpoint (2 s). */
-    static final List<String> RESUMABLE_CAPACITY = List.of("--node-max-disks", "1", "--node-bandwidth-mibps", "4");
+    /** One disk at a time, 2 MiB/s: a disk's 16.5 MiB of data take 8 s, so a kill 4 s in is past two checkpoints. */
+    static final List<String> RESUMABLE_CAPACITY = List.of("--node-max-disks", "1", "--node-bandwidth-mibps", "2");
+    private static final long KILL_AFTER_NANOS = 4_000_000_000L;
 
     /** The VM placed on {@code node} whose disk transfer is running and past a quarter of its bytes, or null. */
     static String partlyCopied(JsonNode plan, String node) {
