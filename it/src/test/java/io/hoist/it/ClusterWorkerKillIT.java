@@ -57,9 +57,9 @@ class ClusterWorkerKillIT {
             Map<String, String> placedBeforeKill;
             String partlyCopiedVm;
             Set<String> finishedBeforeKill;
-            // Progress counts a disk's holes as done at once (found by SEEK_HOLE): it is past a quarter as soon as the
-            // copy begins, before any checkpoint. The kill waits until the copy has gone on for two checkpoints (2 s
-            // each) from when it was first seen, with half its data still to come (8 s of data at 2 MiB/s).
+            // Not at a quarter of the progress: hole blocks finish at once while the data blocks in flight share the
+            // bandwidth, so a quarter came before any leading block was done (a checkpoint records the done prefix).
+            // The kill waits 4 s from when the copy was first seen, with half its data still to come (8 s at 2 MiB/s).
             Map<String, Long> copyingSince = new HashMap<>();
             while (true) {
                 JsonNode plan = api.get(ResourceKind.PLAN, ns, "spread");
