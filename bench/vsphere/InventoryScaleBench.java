@@ -3,8 +3,9 @@ import io.hoist.plugin.vsphere.inventory.Documents;
 import io.hoist.plugin.vsphere.soap.VimSession;
 import io.hoist.plugin.vsphere.soap.VimSoapClient.Arg;
 import io.hoist.plugin.vsphere.testsupport.Providers;
-import io.hoist.plugin.vsphere.testsupport.RecordingPublisher;
-import io.hoist.plugin.vsphere.testsupport.TestHost;
+import io.hoist.plugin.vsphere.testsupport.Hosts;
+import io.hoist.testkit.HostContextTestDouble;
+import io.hoist.testkit.RecordingInventoryPublisher;
 import io.hoist.plugin.vsphere.testsupport.Vcsim;
 import io.hoist.api.source.SourceProvider;
 import io.hoist.api.source.WatchesInventory;
@@ -34,22 +35,22 @@ public class InventoryScaleBench {
                 "-vm", String.valueOf(vms), "-ds", "2", "-pg", "2")) {
             System.out.printf("simulator: %d VMs on %d hosts, started in %.1f s%n", vcsim.vms, vcsim.hosts,
                     (System.nanoTime() - t0) / 1e9);
-            TestHost host = new TestHost();
+            HostContextTestDouble host = Hosts.create();
             long heapBefore = usedHeap();
             try (SourceProvider src = Providers.source(vcsim, host)) {
                 long c0 = System.nanoTime();
-                src.collectInventory(host.publisher);
+                src.collectInventory(host.inventory());
                 double loadSeconds = (System.nanoTime() - c0) / 1e9;
                 long heapAfter = usedHeap();
                 System.out.printf("full inventory load: %.2f s (%d VMs, %d hosts published)%n", loadSeconds,
-                        host.publisher.count(Documents.VMS), host.publisher.count(Documents.HOSTS));
+                        host.inventory().count(Documents.VMS), host.inventory().count(Documents.HOSTS));
                 System.out.printf("heap held by model + published documents: %.1f MiB%n",
                         (heapAfter - heapBefore) / 1048576.0);
                 long c1 = System.nanoTime();
-                src.collectInventory(new RecordingPublisher());
+                src.collectInventory(new RecordingInventoryPublisher());
                 System.out.printf("second full load (warm JVM): %.2f s%n", (System.nanoTime() - c1) / 1e9);
                 long heapModel = usedHeap();
-                try (SourceProvider other = Providers.source(vcsim, new TestHost())) {
+                try (SourceProvider other = Providers.source(vcsim, Hosts.create())) {
                     other.collectInventory(new InventoryPublisher() {
                         public void beginCollection() { }
                         public void endCollection() { }
@@ -65,7 +66,7 @@ public class InventoryScaleBench {
 
                 // change → inventory delay: time from the rename task's completion to the put of the new name
                 Map<String, Long> seen = new ConcurrentHashMap<>();
-                InventoryPublisher timing = new TimingPublisher(host.publisher, seen);
+                InventoryPublisher timing = new TimingPublisher(host.inventory(), seen);
                 AtomicBoolean stop = new AtomicBoolean();
                 CompletableFuture<Void> watching = CompletableFuture.runAsync(() -> {
                     try {
@@ -75,7 +76,7 @@ public class InventoryScaleBench {
                     }
                 });
                 VimSession admin = Providers.admin(vcsim);
-                List<String> ids = new ArrayList<>(host.publisher.collections.get(Documents.VMS).keySet());
+                List<String> ids = new ArrayList<>(host.inventory().collections.get(Documents.VMS).keySet());
                 Collections.sort(ids);
                 List<Double> delays = new ArrayList<>();
                 for (int i = 0; i < changes; i++) {

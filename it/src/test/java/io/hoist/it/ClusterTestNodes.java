@@ -222,6 +222,23 @@ final class ClusterTestNodes implements AutoCloseable {
         return name.equals("node-a") ? "node-b" : "node-a";
     }
 
+    /**
+     * The most leading blocks any checkpoint of VM {@code vmId} holds in the nodes' shared store (its rows are keyed
+     * migration/vm/disk with other characters than {@code [A-Za-z0-9._-]} as '_'), 0 when there is none.
+     */
+    int checkpointedBlocks(String vmId) throws Exception {
+        PostgresLocation db = PostgresLocation.parse(url, env);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+             java.sql.PreparedStatement ps = c.prepareStatement(
+                     "SELECT coalesce(max(blocks_done), 0) FROM transfer_checkpoints WHERE disk_key LIKE ?")) {
+            ps.setString(1, "%\\_" + vmId.replaceAll("[^A-Za-z0-9._-]", "_").replace("_", "\\_") + "\\_%");
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     /** A new connection to the nodes' store (to read the leader lease). */
     PostgresResourceStore openStore() throws Exception {
         return PostgresResourceStore.open(PostgresLocation.parse(url, env));

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two real {@code hoist serve --cluster} processes on one PostgreSQL migrate 4 OVA VMs: the leader places them on
  * both nodes (each node copies one disk at a time, capped at 2 MiB/s, so a 48 MiB disk's 16.5 MiB of data take 8 s),
- * and the node that does not lead is killed with SIGKILL once a copy of its has gone on for 4 s (past two checkpoints,
- * taken every 2 s). Its VMs must finish on
+ * and the node that does not lead is killed with SIGKILL once a copy of its has a checkpoint in the shared store (read
+ * there: progress alone says too early, as hole blocks finish at once and data blocks in flight share the bandwidth). Its VMs must finish on
  * the surviving node, the partly copied disk resumed from the checkpoint the killed node left in the store (the
  * survivor copies fewer bytes than the disk holds, where a fresh copy copies them all), every target disk equal to
  * its source, exactly one target VM per source VM, every VM's entry naming its node ({@code Placed}). Costs 2-4
@@ -57,20 +57,15 @@ class ClusterWorkerKillIT {
             Map<String, String> placedBeforeKill;
             String partlyCopiedVm;
             Set<String> finishedBeforeKill;
-            // Not at a quarter of the progress: hole blocks finish at once while the data blocks in flight share the
-            // bandwidth, so a quarter came before any leading block was done (a checkpoint records the done prefix).
-            // The kill waits 4 s from when the copy was first seen, with half its data still to come (8 s at 2 MiB/s).
-            Map<String, Long> copyingSince = new HashMap<>();
             while (true) {
                 JsonNode plan = api.get(ResourceKind.PLAN, ns, "spread");
                 placedBeforeKill = placements(plan);
-                String copying = partlyCopied(plan, workerName);
-                if (copying != null) {
-                    copyingSince.putIfAbsent(copying, System.nanoTime());
-                }
-                if (new HashSet<>(placedBeforeKill.values()).size() == 2 && copying != null
-                        && System.nanoTime() - copyingSince.get(copying) >= KILL_AFTER_NANOS) {
-                    partlyCopiedVm = copying;
+                String copyingOnWorker = partlyCopied(plan, workerName);
+                // killed only once the copy's checkpoint is in the store: the 8 copy workers take blocks side by side,
+                // so a quarter of the bytes can be on the target before any leading block is whole and recorded
+                if (new HashSet<>(placedBeforeKill.values()).size() == 2 && copyingOnWorker != null
+                        && nodes.checkpointedBlocks(vmId(plan, copyingOnWorker)) > 0) {
+                    partlyCopiedVm = copyingOnWorker;
                     finishedBeforeKill = finished(plan);
                     break;
                 }
@@ -126,6 +121,16 @@ class ClusterWorkerKillIT {
         }
     }
 
+    /** The id of the VM named {@code name} in the plan's status. */
+    static String vmId(JsonNode plan, String name) {
+        for (JsonNode vm : plan.path("status").path("migration").path("vms")) {
+            if (name.equals(vm.path("name").asText())) {
+                return vm.path("id").asText();
+            }
+        }
+        throw new AssertionError("no VM " + name + " in the plan's status");
+    }
+
     /** The VMs whose entries say their run ended. */
     static Set<String> finished(JsonNode plan) {
         Set<String> out = new HashSet<>();
@@ -140,9 +145,8 @@ class ClusterWorkerKillIT {
     /** Each test VM's one disk: 48 MiB (MigrationSetup.OvaVms). */
     static final long DISK_BYTES = 48L << 20;
 
-    /** One disk at a time, 2 MiB/s: a disk's 16.5 MiB of data take 8 s, so a kill 4 s in is past two checkpoints. */
+    /** One disk at a time, 2 MiB/s: a disk's 16.5 MiB of data take 8 s, leaving seconds between its first checkpoint and its end. */
     static final List<String> RESUMABLE_CAPACITY = List.of("--node-max-disks", "1", "--node-bandwidth-mibps", "2");
-    private static final long KILL_AFTER_NANOS = 4_000_000_000L;
 
     /** The VM placed on {@code node} whose disk transfer is running and past a quarter of its bytes, or null. */
     static String partlyCopied(JsonNode plan, String node) {

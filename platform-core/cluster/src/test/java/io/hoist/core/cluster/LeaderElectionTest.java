@@ -10,16 +10,15 @@ import io.hoist.core.store.StoreException;
 import io.hoist.core.store.postgresql.LeaderLease;
 import io.hoist.core.store.postgresql.PostgresLocation;
 import io.hoist.core.store.postgresql.PostgresResourceStore;
-import io.hoist.testkit.postgresql.PostgresTestServer;
+import io.hoist.testkit.postgresql.PostgresServerExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Leader election on a real PostgreSQL: one leader at a time, takeover after a leader goes, a deposed leader fenced. */
 class LeaderElectionTest {
@@ -27,22 +26,11 @@ class LeaderElectionTest {
     private static final Duration TTL = Duration.ofSeconds(4);
     private static final Duration RENEW = Duration.ofSeconds(1);
     private static final Duration TRY = Duration.ofMillis(300);
-    private static PostgresTestServer server;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        server = PostgresTestServer.create();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresServerExtension POSTGRES = new PostgresServerExtension();
 
     private static PostgresResourceStore newStore() throws Exception {
-        return PostgresResourceStore.open(PostgresLocation.parse(server.newDatabase(), Map.of("PGPASSWORD", server.password())));
+        return PostgresResourceStore.open(PostgresLocation.parse(POSTGRES.server().newDatabase(), Map.of("PGPASSWORD", POSTGRES.server().password())));
     }
 
     private static ObjectNode configMap(String name, String value) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hoist.core.transfer.checkpoint.Checkpoint;
-import io.hoist.testkit.postgresql.PostgresTestServer;
+import io.hoist.testkit.postgresql.PostgresServerExtension;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,31 +12,19 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Checkpoints in the shared store, as two nodes see them: two stores opened on one real PostgreSQL stand for two
  * nodes; what one saves the other loads, saves append only the new blocks, another copy replaces them.
  */
 class PostgresCheckpointStoreTest {
-    private static PostgresTestServer server;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        server = PostgresTestServer.create();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresServerExtension POSTGRES = new PostgresServerExtension();
 
     private static PostgresLocation database() throws Exception {
-        return PostgresLocation.parse(server.newDatabase(), Map.of("PGPASSWORD", server.password()));
+        return PostgresLocation.parse(POSTGRES.server().newDatabase(), Map.of("PGPASSWORD", POSTGRES.server().password()));
     }
 
     /** A checkpoint of {@code blocks} blocks whose digests depend on the block number and {@code seed}. */
@@ -121,7 +109,7 @@ class PostgresCheckpointStoreTest {
         assertThatThrownBy(() -> checkpoints.save("mig/vm-9/disk-0", cp("fp", 1, 0)))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("saving the checkpoint of disk mig/vm-9/disk-0 in PostgreSQL failed")
-                .hasMessageNotContaining(server.password());
+                .hasMessageNotContaining(POSTGRES.server().password());
     }
 
     /** The first blocks of a checkpoint's segment rows, in order. */

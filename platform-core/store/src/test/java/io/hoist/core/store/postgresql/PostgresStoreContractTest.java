@@ -2,35 +2,23 @@ package io.hoist.core.store.postgresql;
 
 import io.hoist.core.store.ResourceStore;
 import io.hoist.core.store.ResourceStoreContractTest;
-import io.hoist.testkit.postgresql.PostgresTestServer;
+import io.hoist.testkit.postgresql.PostgresServerExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The store contract on a real PostgreSQL (one throwaway cluster for the class, a new database per test). */
 class PostgresStoreContractTest extends ResourceStoreContractTest {
-    private static PostgresTestServer server;
+    @RegisterExtension
+    static final PostgresServerExtension POSTGRES = new PostgresServerExtension();
     private PostgresLocation location;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        server = PostgresTestServer.create();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @BeforeEach
     void newDatabase() throws Exception {
-        location = PostgresLocation.parse(server.newDatabase(), Map.of("PGPASSWORD", server.password()));
+        location = PostgresLocation.parse(POSTGRES.server().newDatabase(), Map.of("PGPASSWORD", POSTGRES.server().password()));
     }
 
     @Override

@@ -9,34 +9,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.core.store.ResourceStore;
 import io.hoist.core.store.StoreException;
-import io.hoist.testkit.postgresql.PostgresTestServer;
+import io.hoist.testkit.postgresql.PostgresServerExtension;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What only a shared PostgreSQL store does: several nodes on one database, and PostgreSQL going away and back. */
 class PostgresStoreTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static PostgresTestServer server;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        server = PostgresTestServer.create();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresServerExtension POSTGRES = new PostgresServerExtension();
 
     private static PostgresLocation database() throws Exception {
-        return PostgresLocation.parse(server.newDatabase(), Map.of("PGPASSWORD", server.password()));
+        return PostgresLocation.parse(POSTGRES.server().newDatabase(), Map.of("PGPASSWORD", POSTGRES.server().password()));
     }
 
     private static ObjectNode object(String name, String desc) {
@@ -87,10 +75,10 @@ class PostgresStoreTest {
             a.create(ResourceKind.PLAN, object("before", ""));
             List<ResourceStore.WatchEvent> seen = new CopyOnWriteArrayList<>();
             try (ResourceStore.Watch w = a.watch(ResourceKind.PLAN, "ns", a.currentVersion(), seen::add)) {
-                server.stop();
+                POSTGRES.server().stop();
                 assertThatThrownBy(() -> a.create(ResourceKind.PLAN, object("while-down", "")))
                         .isInstanceOf(StoreException.class).hasMessageContaining("store write failed");
-                server.start();
+                POSTGRES.server().start();
                 // Another node writes at once, while A's feed is still reconnecting: its NOTIFYs reach nobody, the
                 // change log still holds the changes.
                 try (ResourceStore b = PostgresResourceStore.open(db)) {
