@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two real {@code hoist serve --cluster} processes on one PostgreSQL migrate 4 OVA VMs: the leader places them on
- * both nodes (each node copies one disk at a time, capped at 4 MiB/s, so a 48 MiB copy lasts 12 s), and the node
- * that does not lead is killed with SIGKILL once a copy of its is past a quarter of its disk (so past its first
- * checkpoint, taken 2 s in; the status shows progress late, so the copy may be further on). Its VMs must finish on
+ * both nodes (each node copies one disk at a time, capped at 2 MiB/s, so a 48 MiB disk's 16.5 MiB of data take 8 s),
+ * and the node that does not lead is killed with SIGKILL once a copy of its has a checkpoint in the shared store (read
+ * there: progress alone says too early, as hole blocks finish at once and data blocks in flight share the bandwidth). Its VMs must finish on
  * the surviving node, the partly copied disk resumed from the checkpoint the killed node left in the store (the
  * survivor copies fewer bytes than the disk holds, where a fresh copy copies them all), every target disk equal to
  * its source, exactly one target VM per source VM, every VM's entry naming its node ({@code Placed}). Costs 2-4
@@ -35,6 +35,16 @@ class ClusterWorkerKillIT {
         Path target = Files.createDirectories(tmp.resolve("target"));
         MigrationSetup.OvaVms vms = MigrationSetup.OvaVms.build(tmp, "spread-vm", VMS, SEED, 0x20);
         try (ClusterTestNodes nodes = ClusterTestNodes.start(tmp, name -> RESUMABLE_CAPACITY)) {
+            try {
+                killAndResume(nodes, tmp, target, vms);
+            } finally {
+                ClusterTestNodes.keepLogs(tmp, "ClusterWorkerKillIT");
+            }
+        }
+    }
+
+    private static void killAndResume(ClusterTestNodes nodes, Path tmp, Path target, MigrationSetup.OvaVms vms) throws Exception {
+        {
             String leaderName = nodes.leaderName();
             String workerName = ClusterTestNodes.other(leaderName);
             CrashResumeIT.Child worker = nodes.node(workerName);
@@ -135,8 +145,8 @@ class ClusterWorkerKillIT {
     /** Each test VM's one disk: 48 MiB (MigrationSetup.OvaVms). */
     static final long DISK_BYTES = 48L << 20;
 
-    /** One disk at a time, 4 MiB/s: a 48 MiB copy lasts 12 s, so at a quarter it is past its first checkpoint (2 s). */
-    static final List<String> RESUMABLE_CAPACITY = List.of("--node-max-disks", "1", "--node-bandwidth-mibps", "4");
+    /** One disk at a time, 2 MiB/s: a disk's 16.5 MiB of data take 8 s, leaving seconds between its first checkpoint and its end. */
+    static final List<String> RESUMABLE_CAPACITY = List.of("--node-max-disks", "1", "--node-bandwidth-mibps", "2");
 
     /** The VM placed on {@code node} whose disk transfer is running and past a quarter of its bytes, or null. */
     static String partlyCopied(JsonNode plan, String node) {

@@ -145,7 +145,7 @@ class CrashResumeIT {
     }
 
     /** A child JVM running {@code hoist serve} on the shared data dir. */
-    record Child(Process process, Path data, int port) {
+    record Child(Process process, Path data, String host, int port) {
         static Child start(Path data, int port) throws Exception {
             return start(data, port, java.util.Map.of());
         }
@@ -157,18 +157,29 @@ class CrashResumeIT {
 
         /** With extra {@code hoist serve} options (e.g. a shared store and a cluster). */
         static Child start(Path data, int port, java.util.Map<String, String> env, List<String> serveOptions) throws Exception {
+            return start(List.of(), "127.0.0.1", data, port, env, serveOptions);
+        }
+
+        /**
+         * Run through {@code prefix} (e.g. {@code ip netns exec NAME}), serving on {@code host}: plain http on
+         * 127.0.0.1, else https bound to {@code host} with a generated certificate naming it (DATA/tls/ca.crt).
+         */
+        static Child start(List<String> prefix, String host, Path data, int port, java.util.Map<String, String> env,
+                           List<String> serveOptions) throws Exception {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Files.createDirectories(data);
-            ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Dhoist.plugins.dir=" + System.getProperty("hoist.plugins.dir"),
+            ProcessBuilder pb = new ProcessBuilder(new java.util.ArrayList<>(prefix));
+            pb.command().addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Dhoist.plugins.dir=" + System.getProperty("hoist.plugins.dir"),
                     "-cp", System.getProperty("java.class.path"), "io.hoist.cli.Main", "serve",
                     // plain http: these ITs are about migrations, and the console e2e's browser and the hooks' CLI
                     // talk to it as they did; the default (https with DATA/tls/ca.crt) is ServeCommandTest's and
                     // KubectlConformanceTest's subject
-                    "--data-dir", data.toString(), "--port", Integer.toString(port), "--plain-http")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("child.log").toFile()));
+                    "--data-dir", data.toString(), "--port", Integer.toString(port)));
+            pb.command().addAll(loopback(host) ? List.of("--plain-http") : List.of("--bind", host, "--tls-san", host));
+            pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("child.log").toFile()));
             pb.command().addAll(serveOptions);
             pb.environment().putAll(env);
-            Child c = new Child(pb.start(), data, port);
+            Child c = new Child(pb.start(), data, host, port);
             // minutes, ending as soon as it answers: on a loaded 2-core machine a fresh JVM took over 60 s to listen
             long end = System.nanoTime() + 300_000_000_000L;
             while (true) {
@@ -188,12 +199,26 @@ class CrashResumeIT {
 
         ApiClient client() throws IOException {
             String token = Files.readString(data.resolve("token")).trim();
-            return new ApiClient(new Connection("http://127.0.0.1:" + port, token, null, false));
+            return loopback(host) ? new ApiClient(new Connection("http://" + host + ":" + port, token, null, false))
+                    : new ApiClient(new Connection("https://" + host + ":" + port, token, data.resolve("tls/ca.crt"), false));
+        }
+
+        private static boolean loopback(String host) {
+            return host.equals("127.0.0.1");
         }
 
         void kill() throws InterruptedException {
             process.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no flush
             process.waitFor();
+        }
+
+        /** SIGTERM, as a service manager stops it: waits up to 2 minutes for a clean exit. */
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError("hoist serve in " + data + " did not stop within 2 minutes of SIGTERM");
+            }
         }
     }
 }

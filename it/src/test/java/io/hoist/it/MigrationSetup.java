@@ -19,12 +19,17 @@ final class MigrationSetup {
     record OvaVms(Path dir, List<String> names, List<String> sha256) {
         /** {@code count} appliances {@code prefix-0…} in {@code tmp/ova}, seeded from {@code seed}, MACs 00:50:56:8a:{@code macByte}:nn. */
         static OvaVms build(Path tmp, String prefix, int count, long seed, int macByte) throws Exception {
+            return build(tmp, prefix, count, seed, macByte, 48);
+        }
+
+        /** As above with disks of {@code mib} MiB (data in the first quarter and every 8th MiB after it). */
+        static OvaVms build(Path tmp, String prefix, int count, long seed, int macByte, int mib) throws Exception {
             Path dir = Files.createDirectories(tmp.resolve("ova"));
             List<String> names = new ArrayList<>();
             List<String> sha256 = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 String name = prefix + "-" + i;
-                Path ova = Appliances.build(dir, name, 48, seed + i, String.format("00:50:56:8a:%02x:%02x", macByte, i));
+                Path ova = Appliances.build(dir, name, mib, seed + i, String.format("00:50:56:8a:%02x:%02x", macByte, i));
                 names.add(name);
                 sha256.add(Appliances.rawSha256(ova, name, tmp.resolve("work")));
             }

@@ -26,8 +26,11 @@ public final class PostgresTestServer implements AutoCloseable {
     private final boolean asPostgres;
     private final int port;
     private final String password = "pw-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
+    /** Where the server listens besides 127.0.0.1 (an address of this machine), or null. */
+    private final String alsoListenOn;
 
-    private PostgresTestServer() throws IOException, InterruptedException {
+    private PostgresTestServer(String alsoListenOn, String clientNetwork) throws IOException, InterruptedException {
+        this.alsoListenOn = alsoListenOn;
         bin = findBin();
         asPostgres = "root".equals(System.getProperty("user.name"));
         dir = Files.createTempDirectory("hoist-pg-");
@@ -43,19 +46,37 @@ public final class PostgresTestServer implements AutoCloseable {
         run(command(bin + "/initdb", "-D", data.toString(), "-U", USER, "--pwfile=" + pwfile, "--auth=scram-sha-256",
                 "--encoding=UTF8", "--locale=C.UTF-8"));
         Files.deleteIfExists(pwfile);
+        if (clientNetwork != null) {
+            Files.writeString(data.resolve("pg_hba.conf"), "host all all " + clientNetwork + " scram-sha-256\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
         start();
     }
 
     /** Makes and starts a new cluster (a few seconds). */
     public static PostgresTestServer create() throws IOException, InterruptedException {
-        return new PostgresTestServer();
+        return new PostgresTestServer(null, null);
+    }
+
+    /**
+     * As {@link #create()}, also listening on {@code address} (one of this machine's, e.g. a bridge to network
+     * namespaces) and taking password logins from {@code clientNetwork} (CIDR).
+     */
+    public static PostgresTestServer create(String address, String clientNetwork) throws IOException, InterruptedException {
+        return new PostgresTestServer(address, clientNetwork);
+    }
+
+    /** {@link #url} with {@link #create(String, String)}'s other address as the host. */
+    public String url(String database, String host) {
+        return "postgresql://" + USER + "@" + host + ":" + port + "/" + database;
     }
 
     /** Starts the server (again, after {@link #stop}). */
     public void start() throws IOException, InterruptedException {
         run(command(bin + "/pg_ctl", "-D", data.toString(), "-l", dir.resolve("server.log").toString(), "-w", "-t", "120",
                 // fsync off: a throwaway cluster need not survive a power cut, and the tests' restarts are clean stops
-                "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c fsync=off -k " + dir, "start"));
+                "-o", "-p " + port + " -c listen_addresses=127.0.0.1" + (alsoListenOn == null ? "" : "," + alsoListenOn)
+                        + " -c fsync=off -k " + dir, "start"));
     }
 
     /** Stops the server as an administrator would ({@code pg_ctl stop -m fast}: sessions are cut). */

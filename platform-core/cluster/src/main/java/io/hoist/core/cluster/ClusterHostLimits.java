@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * starts ({@link ClusterHostSlots}, ledgers {@value #COPIES} and {@value #VMS}) and the hosts' bandwidth budgets
  * ({@link ClusterHostBandwidth}), all counted in one {@link HostLeases} map. A change of a count is published on
  * {@value #CHANGED} so every node looks again (a waiting request, a bandwidth share); a node that leaves the cluster
- * has its counts dropped by every other node (seen at their next look, every second), so its slots come back and the
- * others' shares grow. Each node also looks again every second at what was refused (a missed message costs at most
+ * has its counts dropped by every other node once it has been gone for {@link ClusterRunPlacement#REPLACE_AFTER} (a
+ * cut-off node may copy until its fence stops it, as its runs are placed elsewhere only then), so its slots come back
+ * and the others' shares grow. Each node also looks again every second at what was refused (a missed message costs at most
  * that).
  */
 public final class ClusterHostLimits implements AutoCloseable {
@@ -40,14 +41,20 @@ public final class ClusterHostLimits implements AutoCloseable {
     private final List<Runnable> vmsWatchers = new CopyOnWriteArrayList<>();
     private final List<ClusterHostBandwidth> bandwidths = new CopyOnWriteArrayList<>();
     private final MessageConsumer<String> changes;
-    /** Nodes that left whose counts could not be dropped yet. */
-    private final Set<String> leftBehind = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Nodes that left, whose counts are dropped once gone for the wait (and kept until the drop succeeded). */
+    private final DepartedNodes departed;
     /** Vert.x's node ids in the cluster at the last look (polled: the cluster manager keeps one node listener, Vert.x's). */
     private volatile Set<String> lastNodes;
     private final long timer;
 
     public ClusterHostLimits(Vertx vertx) {
+        this(vertx, ClusterRunPlacement.REPLACE_AFTER);
+    }
+
+    /** With another wait before a departed node's counts are dropped (tests). */
+    ClusterHostLimits(Vertx vertx, java.time.Duration releaseAfter) {
         this.vertx = vertx;
+        this.departed = new DepartedNodes(releaseAfter);
         if (!(((VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager manager)) {
             throw new IllegalArgumentException("per-host limits across nodes need a Vert.x clustered with Hazelcast");
         }
@@ -106,13 +113,12 @@ public final class ClusterHostLimits implements AutoCloseable {
     /** The periodic look: requests refused since the last, and every bandwidth share. */
     private void lookAgainAll() {
         Set<String> now = Set.copyOf(manager.getNodes());
-        for (String node : lastNodes) {
-            if (!now.contains(node)) {
-                nodeLeft(node);
-            }
+        for (String node : departed.update(lastNodes, now)) {
+            LOG.info("node {} left the cluster: its slots and copies are given back in {} s", node,
+                    departed.waitTime().toSeconds());
         }
         lastNodes = now;
-        leftBehind.forEach(this::nodeLeft);
+        departed.waitOver().forEach(this::nodeLeft);
         if (copies.refused()) {
             copiesWatchers.forEach(Runnable::run);
         }
@@ -129,18 +135,21 @@ public final class ClusterHostLimits implements AutoCloseable {
                 LOG.info("node {} left the cluster holding slots or copies of {}: given back", node, freed);
             }
             freed.forEach(this::lookAgain);
-            leftBehind.remove(node);
+            departed.settled(node);
         } catch (RuntimeException e) {
-            leftBehind.add(node); // the periodic look tries again
+            // still in departed: the periodic look tries again
             LOG.warn("the counts of node {}, which left the cluster, are not dropped yet: {}", node, e.toString());
         }
     }
 
-    /** Nodes gone before this one started watching (a restart of this node while another died) hold nothing. */
+    /**
+     * Nodes gone before this one started watching (a restart of this node while another died) hold nothing once the
+     * wait has passed, counted from now (when they left is not known here).
+     */
     private void dropNodesNotInCluster() {
         try {
             Set<String> members = Set.copyOf(manager.getNodes());
-            leases.holders().stream().filter(n -> !members.contains(n)).forEach(this::nodeLeft);
+            leases.holders().stream().filter(n -> !members.contains(n)).forEach(departed::withinWait);
         } catch (RuntimeException e) {
             LOG.warn("counts of nodes gone before this one started are not looked at: {}", e.toString());
         }

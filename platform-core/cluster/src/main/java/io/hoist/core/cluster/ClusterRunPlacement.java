@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * VM runs placed on the nodes of a cluster. Which node runs which VM is a cluster-wide map (Hazelcast, with a backup
  * on another member): the leader records the node before it sends the run to that node's address, the node records
  * it again when it starts the run and removes it when the run ends. A run whose node has left the cluster (killed,
- * cut off) is not running: the leader's next pass sends it to another node, where it resumes from the store.
+ * cut off) counts as running there for {@link #REPLACE_AFTER} more, the time a cut-off node takes to stop its runs
+ * ({@link ClusterFence}); then the leader's next pass sends it to another node, where it resumes from the store. A node
+ * that stopped cleanly ended its runs before it left, so they are placed again at once.
  *
  * <p>A provider pins its VMs to nodes with labels: {@code metadata.annotations["hoist.io/node-selector"]: "zone=a,..."};
  * a Host resource (forklift's {@code Host}, {@code spec.id} the host in the provider's inventory) with the same
@@ -44,6 +46,11 @@ public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
     static final String RUNS_MAP = "hoist.vm-runs";
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRunPlacement.class);
     private static final long DISPATCH_ACK_MS = TimeUnit.SECONDS.toMillis(30);
+    /**
+     * How long a departed node's runs still count as running: longer than a cut-off node takes to notice and stop
+     * them (at most about 18 s plus the stop, see {@link ClusterFence}), so no VM runs on two nodes at once.
+     */
+    public static final java.time.Duration REPLACE_AFTER = java.time.Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final ClusterManager cluster;
@@ -57,8 +64,16 @@ public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
     private final List<Runnable> nodeLostActions = new CopyOnWriteArrayList<>();
     private final long watchTimer;
     private volatile Set<String> lastNodes;
+    /** When this node saw each other node leave: its runs count as running there for {@link #REPLACE_AFTER}. */
+    private final DepartedNodes departed;
 
     public ClusterRunPlacement(Vertx vertx, ResourceStore store, NodeProfile profile) {
+        this(vertx, store, profile, REPLACE_AFTER);
+    }
+
+    /** With another wait before a departed node's runs are placed again (tests). */
+    ClusterRunPlacement(Vertx vertx, ResourceStore store, NodeProfile profile, java.time.Duration replaceAfter) {
+        this.departed = new DepartedNodes(replaceAfter);
         this.vertx = vertx;
         this.cluster = ((VertxInternal) vertx).clusterManager();
         this.store = store;
@@ -109,8 +124,15 @@ public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
         // The node answers once it took the run; if it never does (gone meanwhile), the next pass places it again
         sender.eventBus().request(address(node.profile().name()), run, new DeliveryOptions().setSendTimeout(DISPATCH_ACK_MS))
                 .onFailure(err -> {
-                    if (runs.remove(key, node.nodeId())) {
+                    // No consumer there: the node did not take it. Otherwise (no answer in time) it may have taken it
+                    // and be cut off: its record stays, and a departed node's runs move only after REPLACE_AFTER
+                    if (err instanceof io.vertx.core.eventbus.ReplyException re
+                            && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
+                            && runs.remove(key, node.nodeId())) {
                         LOG.info("node {} did not take VM {} ({}): it will be placed again", node.profile().name(), run.vmId(), err.getMessage());
+                    } else {
+                        LOG.warn("node {} did not answer for VM {} ({}): counted as running there until the node leaves",
+                                node.profile().name(), run.vmId(), err.getMessage());
                     }
                 });
         return Optional.empty();
@@ -119,7 +141,28 @@ public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
     @Override
     public boolean runningElsewhere(String migrationUid, String vmId) {
         String node = runs.get(key(migrationUid, vmId));
-        return node != null && cluster.getNodes().contains(node);
+        // A node not among the members is counted from now if the once-a-second poll has not seen it go yet: the
+        // leader's passes, held up while Hazelcast suspected the node, ask right after it is dropped, before the poll
+        if (node == null || cluster.getNodes().contains(node)) {
+            return node != null;
+        }
+        if (!departed.known(node)) {
+            LOG.info("node {}, running VM {}, is no longer a member: its runs count as running there for {} s more",
+                    node, vmId, departed.waitTime().toSeconds());
+        }
+        return departed.withinWait(node);
+    }
+
+    /** The names of the members this node sees, itself included (those whose profile is known). */
+    public Set<String> liveNodeNames() {
+        Set<String> names = new HashSet<>();
+        for (String id : cluster.getNodes()) {
+            NodeProfile p = profileOf(id);
+            if (p != null) {
+                names.add(p.name());
+            }
+        }
+        return names;
     }
 
     @Override
@@ -130,6 +173,19 @@ public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
     @Override
     public void ended(Messages.RunVm run) {
         runs.remove(key(run.migrationUid(), run.vmId()), self);
+    }
+
+    /**
+     * Drops every record of a run on this node: called by a node that stopped all its runs (cut off) before it takes
+     * runs again, so the leader does not wait for runs that no longer go on. A run the leader sends meanwhile finds no
+     * taker and is placed again (the node's run address is registered only after this).
+     */
+    public void forgetOwnRuns() {
+        for (Map.Entry<String, String> e : runs.entrySet()) {
+            if (self.equals(e.getValue())) {
+                runs.remove(e.getKey(), self);
+            }
+        }
     }
 
     @Override
@@ -210,14 +266,22 @@ public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
         Set<String> now = new HashSet<>(cluster.getNodes());
         Set<String> before = lastNodes;
         lastNodes = now;
-        if (!now.containsAll(before)) {
-            Set<String> gone = new HashSet<>(before);
-            gone.removeAll(now);
-            gone.forEach(profiles::remove);
-            LOG.info("{} node(s) left the cluster: their VM runs go to other nodes", gone.size());
-            // Off the event loop: the actions reconcile through the store
-            Thread.ofVirtual().start(() -> nodeLostActions.forEach(Runnable::run));
+        Set<String> gone = departed.update(before, now);
+        if (!gone.isEmpty()) {
+            for (String id : gone) {
+                NodeProfile p = profiles.remove(id);
+                LOG.info("node {} left the cluster: the runs it ended go to other nodes now, any others in {} s",
+                        p == null ? id : p.name(), departed.waitTime().toSeconds());
+            }
+            // Now for the runs it ended before leaving, again once the rest may be placed elsewhere
+            nodeLost();
+            vertx.setTimer(departed.waitTime().toMillis() + 100, id -> nodeLost());
         }
+    }
+
+    private void nodeLost() {
+        // Off the event loop: the actions reconcile through the store
+        Thread.ofVirtual().start(() -> nodeLostActions.forEach(Runnable::run));
     }
 
     private static String key(String migrationUid, String vmId) {

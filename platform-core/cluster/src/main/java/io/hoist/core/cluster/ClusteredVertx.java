@@ -29,6 +29,10 @@ public final class ClusteredVertx {
         // lease (10 s) can pass to another node, so the new leader's engine does not send to the dead node's consumers
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+        // After a network partition heals, the two halves merge within seconds (defaults: 300 s, then every 120 s),
+        // so a node that was cut off (and stopped its runs) takes runs again soon
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.port()).setPortAutoIncrement(false);
         network.getInterfaces().setEnabled(true).addInterface(settings.host());

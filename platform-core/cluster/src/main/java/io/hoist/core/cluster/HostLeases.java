@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * Counts per source host held by each node, cluster-wide: a Hazelcast map (with a backup on another member) from a
  * key (a ledger's name and a host key) to the count each node holds. Every change is an entry processor run where
  * the entry lives, so a check and its take are one step whichever node asks. A node that left the cluster holds
- * nothing: {@link #dropNode} removes its counts (its process is gone, or cut off and fenced elsewhere).
+ * nothing once it has been gone for the wait ({@link ClusterHostLimits}): {@link #dropNode} removes its counts.
  */
 final class HostLeases {
     static final String MAP = "hoist.host-leases";

@@ -15,9 +15,11 @@ import org.junit.jupiter.api.Test;
  * A source host's disk slots counted across two real clustered nodes (Vert.x on Hazelcast, two members in this JVM),
  * each with its own {@link TransferScheduler} (disk copies) and {@link VmAdmission} (VM starts) sharing through
  * {@link ClusterHostLimits}: the host's limit holds across both nodes, slots given back on one node start a request
- * waiting on the other, and a node that leaves without giving its slots back (its process gone) has them dropped.
+ * waiting on the other, and a node that leaves without giving its slots back (its process gone, or cut off and still
+ * copying until its fence stops it) has them dropped once it has been gone for the wait its runs wait too.
  */
 class ClusterHostSlotsTest {
+    private static final java.time.Duration RELEASE_AFTER = java.time.Duration.ofSeconds(4);
     private static final String ESX1 = "provider-uid/host-1";
     private static final String ESX2 = "provider-uid/host-2";
 
@@ -32,8 +34,8 @@ class ClusterHostSlotsTest {
         try {
             a = EngineMessagesAcrossNodesTest.clustered(new ClusterSettings("127.0.0.1", portA, members, Map.of(), "node-a"));
             b = EngineMessagesAcrossNodesTest.clustered(new ClusterSettings("127.0.0.1", portB, members, Map.of(), "node-b"));
-            onA = new ClusterHostLimits(a);
-            ClusterHostLimits onB = new ClusterHostLimits(b);
+            onA = new ClusterHostLimits(a, RELEASE_AFTER);
+            ClusterHostLimits onB = new ClusterHostLimits(b, RELEASE_AFTER);
             TransferScheduler copiesA = new TransferScheduler(() -> 2);
             TransferScheduler copiesB = new TransferScheduler(() -> 2);
             VmAdmission vmsA = new VmAdmission(() -> 2, () -> 0);
@@ -61,13 +63,19 @@ class ClusterHostSlotsTest {
             vmOnA.close();
             vmWaitingOnB.get(1, TimeUnit.MINUTES).close();
 
-            // one slot each: node-a's next waits, until node-b leaves without giving its slot back (its process gone)
+            // one slot each: node-a's next waits, until node-b has been gone (without giving its slot back) for the wait
             CompletableFuture<TransferScheduler.Lease> copyWaitingOnA = copiesA.acquire(ESX1, "team/wave", 1, 0);
+            CompletableFuture<Long> grantedAt = copyWaitingOnA.thenApply(lease -> System.nanoTime());
             Thread.sleep(1500);
             assertThat(copyWaitingOnA).as("node-a's next while node-b holds 1 of host-1's 2").isNotDone();
+            long leaving = System.nanoTime();
             b.close().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
             b = null;
+            Thread.sleep(1500); // past node-a's next look, which sees node-b gone
+            assertThat(copyWaitingOnA).as("node-a's next while node-b may still copy (gone less than the wait)").isNotDone();
             assertThat(copyWaitingOnA.get(1, TimeUnit.MINUTES).held()).isEqualTo(1);
+            assertThat(grantedAt.get() - leaving).as("nanoseconds from node-b leaving to its slot given back")
+                    .isGreaterThanOrEqualTo(RELEASE_AFTER.toNanos());
             assertThat(copiesA.inUse(ESX1)).isEqualTo(2);
         } finally {
             if (onA != null) {

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterRunPlacementTest {
     private static final Messages.PlanKey PLAN = new Messages.PlanKey("team", "wave");
+    private static final java.time.Duration REPLACE_AFTER = java.time.Duration.ofSeconds(4);
 
     @Test
     void runsGoToTheNodesTheirProviderAsksForAndAreFreedWhenTheNodeLeaves() throws Exception {
@@ -46,13 +47,14 @@ class ClusterRunPlacementTest {
             store.create(ResourceKind.PLAN, plan());
             a = EngineMessagesAcrossNodesTest.clustered(sa);
             b = EngineMessagesAcrossNodesTest.clustered(sb);
-            ClusterRunPlacement onA = new ClusterRunPlacement(a, store, sa.profile());
-            ClusterRunPlacement onB = new ClusterRunPlacement(b, store, sb.profile());
+            ClusterRunPlacement onA = new ClusterRunPlacement(a, store, sa.profile(), REPLACE_AFTER);
+            ClusterRunPlacement onB = new ClusterRunPlacement(b, store, sb.profile(), REPLACE_AFTER);
             LinkedBlockingQueue<String> takenOnA = takeRuns(a, onA);
             LinkedBlockingQueue<String> takenOnB = takeRuns(b, onB);
-            CompletableFuture<Void> lost = new CompletableFuture<>();
-            onA.onNodeLost(() -> lost.complete(null));
+            LinkedBlockingQueue<Long> lost = new LinkedBlockingQueue<>();
+            onA.onNodeLost(() -> lost.add(System.nanoTime()));
             awaitNodes(a, 2);
+            assertThat(onA.liveNodeNames()).containsExactlyInAnyOrder("node-a", "node-b");
 
             // pinned to zone=b: both VMs go to node-b, whichever node is less busy
             Messages.RunVm vm1 = new Messages.RunVm(PLAN, "wave-run", "uid-1", "vm-1");
@@ -84,13 +86,34 @@ class ClusterRunPlacementTest {
 
             hostsPinTheirVms(store, a, onA, takenOnA, takenOnB);
 
-            // node-b leaves: its runs are no longer running anywhere, and the leader is told
+            // node-b ends vm-2 and leaves without ending vm-1 and vm-4 (as a cut-off node looks from here): vm-2 may go
+            // elsewhere at once, vm-1 and vm-4 only once a cut-off node would have stopped them; the leader is told at
+            // both moments
+            onB.ended(vm2);
             onB.close();
-            b.close().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+            String nodeB = ((io.vertx.core.internal.VertxInternal) b).clusterManager().getNodeId();
+            CompletableFuture<Void> closing = b.close().toCompletionStage().toCompletableFuture();
+            // asked the moment node-b is no longer a member, before node-a's once-a-second membership poll saw it go
+            // (the leader's passes, held up while Hazelcast suspected the node, ask right then): still running there
+            awaitGone(a, nodeB);
+            assertThat(onA.runningElsewhere("uid-1", "vm-1")).as("node-b's unended run, right after it left").isTrue();
+            closing.get(2, TimeUnit.MINUTES);
             b = null;
-            lost.get(1, TimeUnit.MINUTES);
+            long first = lost.poll(1, TimeUnit.MINUTES);
+            assertThat(onA.runningElsewhere("uid-1", "vm-2")).isFalse();
+            assertThat(onA.runningElsewhere("uid-1", "vm-1")).as("node-b's unended run within the wait").isTrue();
+            assertThat(onA.runningElsewhere("uid-1", "vm-4")).as("node-b's unended run within the wait").isTrue();
+            assertThat(onA.liveNodeNames()).containsExactly("node-a");
+            Long second = lost.poll(1, TimeUnit.MINUTES);
+            assertThat(second).as("the leader told again after the wait").isNotNull();
+            assertThat(second - first).isGreaterThanOrEqualTo(REPLACE_AFTER.toNanos() - TimeUnit.SECONDS.toNanos(1));
             assertThat(onA.runningElsewhere("uid-1", "vm-1")).isFalse();
+            assertThat(onA.runningElsewhere("uid-1", "vm-4")).isFalse();
             assertThat(onA.runningElsewhere("uid-1", "vm-3")).isTrue();
+            // a node that stopped its runs drops their records before taking runs again
+            onA.forgetOwnRuns();
+            assertThat(onA.runningElsewhere("uid-1", "vm-3")).isFalse();
+            assertThat(onA.runningElsewhere("uid-1", "vm-5")).isFalse();
             onA.close();
         } finally {
             for (Vertx v : new Vertx[] {a, b}) {
@@ -165,6 +188,14 @@ class ClusterRunPlacementTest {
             Thread.sleep(100);
         }
         throw new AssertionError("node-b's run address never reached node-a");
+    }
+
+    private static void awaitGone(Vertx v, String nodeId) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (((io.vertx.core.internal.VertxInternal) v).clusterManager().getNodes().contains(nodeId)) {
+            assertThat(System.nanoTime()).as(nodeId + " gone from the cluster").isLessThan(end);
+            Thread.sleep(1);
+        }
     }
 
     private static void awaitNodes(Vertx v, int n) throws InterruptedException {

@@ -46,6 +46,8 @@ public final class Platform implements AutoCloseable {
     private boolean engineMetricsBound;
     /** On nodes sharing a store: who runs the controllers (null with the embedded store: this process does). */
     private io.hoist.core.cluster.LeaderElection election;
+    /** On a cluster node: stops this node's runs while it is cut off from the leader. */
+    private io.hoist.core.cluster.ClusterFence fence;
     private ScheduledExecutorService timers;
     private ValidationService validation;
     private AutoCloseable validationConfigMaps;
@@ -102,6 +104,22 @@ public final class Platform implements AutoCloseable {
                                     stopControllers();
                                 }
                             });
+                    if (settings != null) {
+                        fence = io.hoist.core.cluster.ClusterFence.start(
+                                new io.hoist.core.store.postgresql.LeaderLease(shared, node), placement::liveNodeNames,
+                                new io.hoist.core.cluster.ClusterFence.Runs() {
+                                    @Override
+                                    public void stop(String why) {
+                                        stopRuns();
+                                    }
+
+                                    @Override
+                                    public void resume() {
+                                        placement.forgetOwnRuns();
+                                        startRuns(ctx, shared, settings);
+                                    }
+                                });
+                    }
                 } else {
                     startControllers(ctx, ctx.store());
                 }
@@ -109,15 +127,15 @@ public final class Platform implements AutoCloseable {
 
             @Override
             public void stop() {
+                if (fence != null) {
+                    fence.close();
+                }
                 if (election != null) {
                     election.close(); // stops this node's controllers, and hands the lead over at once
                 } else {
                     stopControllers();
                 }
-                if (runsEngine != null) {
-                    runsEngine.close(); // its runs stop at a durable phase; the leader places them on other nodes
-                    runsEngine = null;
-                }
+                stopRuns(); // its runs stop at a durable phase; the leader places them on other nodes
                 if (placement != null) {
                     placement.close();
                 }
@@ -277,6 +295,22 @@ public final class Platform implements AutoCloseable {
         if (events != null) {
             events.close();
             events = null;
+        }
+    }
+
+    /** Stops this cluster node's VM runs at a durable phase and takes no new ones (its run address goes). */
+    private synchronized void stopRuns() {
+        if (runsEngine != null) {
+            runsEngine.close();
+            runsEngine = null;
+        }
+    }
+
+    /** Takes VM runs again on this cluster node (after {@link #stopRuns}). */
+    private synchronized void startRuns(HoistServer.Context ctx, io.hoist.core.store.ResourceStore store,
+                                        io.hoist.core.cluster.ClusterSettings settings) {
+        if (runsEngine == null) {
+            runsEngine = newEngine(ctx, store, Engine.Role.RUNS, settings);
         }
     }
 
