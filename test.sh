@@ -17,7 +17,7 @@ hoist_find_java25
 # postgresql: the store contract tests and two servers on one database run against a throwaway cluster (initdb, pg_ctl).
 PACKAGES=(qemu-utils nbdkit libnbd-bin golang-go golang-github-vmware-govmomi-dev tar ansible-core openssh-server
   virt-v2v libguestfs-tools qemu-system-x86 linux-image-amd64 debootstrap fdisk openssl mount python3 prometheus chromium
-  postgresql)
+  postgresql iptables iproute2)
 # kubectl drives the API in KubectlConformanceTest; Debian ships it as kubernetes-client (any kubectl on PATH will do).
 command -v kubectl >/dev/null 2>&1 || PACKAGES+=(kubernetes-client)
 missing=()
