@@ -11,16 +11,20 @@ export function useWatch<T extends Resource>(kind: Kind, namespace?: string): Wa
     const byKey = new Map<string, T>();
     let pending = false;
     let loaded = false;
+    // Set when the component goes away: a flush or a list answer arriving later must not set state any more.
+    let closed = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     // Events arrive in bursts (a running plan is rewritten every second or so): render once per frame.
     const flush = () => {
       pending = false;
+      if (closed) return;
       const items = [...byKey.values()].sort((a, b) => key(a).localeCompare(key(b)));
       setState((s) => ({ ...s, items, loaded }));
     };
     const schedule = () => {
       if (!pending) {
         pending = true;
-        setTimeout(flush, 50);
+        timer = setTimeout(flush, 50);
       }
     };
     const stop = watch<T>(kind, namespace, (e) => {
@@ -34,9 +38,13 @@ export function useWatch<T extends Resource>(kind: Kind, namespace?: string): Wa
         for (const o of l.items) if (!byKey.has(key(o))) byKey.set(key(o), o);
         loaded = true;
         schedule();
-      }, (e) => setState((s) => ({ ...s, error: e })));
-    }, (error) => setState((s) => (s.error === error ? s : { ...s, error })));
-    return stop;
+      }, (e) => { if (!closed) setState((s) => ({ ...s, error: e })); });
+    }, (error) => { if (!closed) setState((s) => (s.error === error ? s : { ...s, error })); });
+    return () => {
+      closed = true;
+      clearTimeout(timer);
+      stop();
+    };
   }, [kind, namespace]);
   return state;
 }
