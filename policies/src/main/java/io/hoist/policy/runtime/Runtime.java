@@ -312,7 +312,9 @@ public final class Runtime {
         c.get(0).f64Load(8).get(1).f64Load(8).op(F64_GT).ifThen().i32(1).ret().end();
         // float64 tie: a number float64 cannot hold carries its exact text; the host subtracts exactly
         c.get(0).i32Load(4).get(1).i32Load(4).op(I32_OR).op(I32_EQZ).ifThen().i32(0).ret().end();
-        c.i32(exactIds[SUB]).i32(0).get(0).get(1).call(builtin2).set(x);
+        c.i32(exactIds[SUB]).i32(0).get(0).get(1).call(builtin2).tee(x);
+        // no difference (an infinite float64 from JSON input beside a literal beyond float64): equal, as before
+        c.op(I32_EQZ).ifThen().i32(0).ret().end();
         c.get(x).f64Load(8).f64(0).op(F64_GT).ifThen().i32(1).ret().end();
         c.get(x).f64Load(8).f64(0).op(F64_LT).ifThen().i32(-1).ret().end();
         // a difference below float64's range is still signed in its text
@@ -856,8 +858,10 @@ public final class Runtime {
         for (int op = ADD; op < REM; op++) c.i32(exactIds[op]).get(r).get(0).i32(op).op(I32_EQ).select().set(r);
         c.get(r).i32(0).get(1).get(2).call(builtin2).tee(r);
         c.op(I32_EQZ).ifThen();
-        // the host's only failure here (a text operand is never zero): modulo of a fraction
-        c.i32(msg("eval_builtin_error: rem: modulo on floating-point number")).call(abortFn).end();
+        // the host fails (a text operand is never zero) on modulo of a fraction, or an infinite float64 from input
+        c.i32(msg("eval_builtin_error: rem: modulo on floating-point number"))
+                .i32(msg("eval_builtin_error: arithmetic on a number that is not finite"))
+                .get(0).i32(REM).op(I32_EQ).select().call(abortFn).end();
         c.get(r);
         m.define(arith, c);
 
