@@ -66,6 +66,11 @@ public final class Builtins {
         throw BuiltinError.type(fn, i + 1, "number", a[i]);
     }
 
+    static Number number(String fn, Object[] a, int i) {
+        if (a[i] instanceof Number n) return n;
+        throw BuiltinError.type(fn, i + 1, "number", a[i]);
+    }
+
     static long integer(String fn, Object[] a, int i) {
         double d = num(fn, a, i);
         if (d != Math.rint(d)) throw new BuiltinError("eval_type_error", fn + ": operand " + (i + 1) + " must be integer number but got floating-point number");
@@ -125,6 +130,7 @@ public final class Builtins {
         Collections.register();
         Encoding.register();
         Numbers.register();
+        ExactArithmetic.register();
         Output.register();
         Time.register();
         Crypto.register();
@@ -162,20 +168,12 @@ public final class Builtins {
     // ================================================================== numbers and aggregates
     static final class Numbers {
         static void register() {
-            def("abs", 1, a -> d(Math.abs(num("abs", a, 0))));
-            def("round", 1, a -> { double x = num("round", a, 0); return d(x < 0 ? -Math.round(-x) : Math.round(x)); });
-            def("ceil", 1, a -> d(Math.ceil(num("ceil", a, 0))));
-            def("floor", 1, a -> d(Math.floor(num("floor", a, 0))));
-            def("sum", 1, a -> {
-                double s = 0;
-                for (Object x : coll("sum", a, 0)) { if (!(x instanceof Double v)) throw BuiltinError.type("sum", 1, "any of {array, set} of numbers", a[0]); s += v; }
-                return d(s);
-            });
-            def("product", 1, a -> {
-                double s = 1;
-                for (Object x : coll("product", a, 0)) { if (!(x instanceof Double v)) throw BuiltinError.type("product", 1, "any of {array, set} of numbers", a[0]); s *= v; }
-                return d(s);
-            });
+            def("abs", 1, a -> ExactArithmetic.abs(number("abs", a, 0)));
+            def("round", 1, a -> ExactArithmetic.toInteger(number("round", a, 0), java.math.RoundingMode.HALF_UP));
+            def("ceil", 1, a -> ExactArithmetic.toInteger(number("ceil", a, 0), java.math.RoundingMode.CEILING));
+            def("floor", 1, a -> ExactArithmetic.toInteger(number("floor", a, 0), java.math.RoundingMode.FLOOR));
+            def("sum", 1, a -> ExactArithmetic.sum("sum", coll("sum", a, 0)));
+            def("product", 1, a -> ExactArithmetic.product("product", coll("product", a, 0)));
             def("max", 1, a -> coll("max", a, 0).stream().max(Values.ORDER).orElse(null));
             def("min", 1, a -> coll("min", a, 0).stream().min(Values.ORDER).orElse(null));
             def("sort", 1, a -> { List<Object> l = new ArrayList<>(coll("sort", a, 0)); l.sort(Values.ORDER); return l; });
@@ -203,7 +201,7 @@ public final class Builtins {
             });
             def("to_number", 1, a -> {
                 Object x = a[0];
-                if (x instanceof Double) return x;
+                if (x instanceof Number) return x;
                 if (x instanceof Boolean b) return d(b ? 1 : 0);
                 if (x == Values.NULL) return d(0);
                 if (x instanceof String s) {
@@ -213,6 +211,8 @@ public final class Builtins {
                     if (bare.equals("inf") || bare.equals("infinity") || bare.equals("nan"))
                         throw BuiltinError.type("to_number", 1, "valid number string", s);
                     if (!GO_FLOAT.matcher(s).matches()) throw new BuiltinError("eval_builtin_error", "strconv.ParseFloat: parsing " + Values.toJsonText(s) + ": invalid syntax");
+                    // decimal text keeps its exact value, as OPA keeps the string as its number
+                    if (s.indexOf('x') < 0 && s.indexOf('X') < 0) return ExactArithmetic.of(new BigDecimal(s));
                     return Double.parseDouble(s);
                 }
                 throw BuiltinError.type("to_number", 1, "one of {boolean, null, number, string}", x);

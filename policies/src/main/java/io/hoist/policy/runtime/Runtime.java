@@ -28,6 +28,19 @@ public final class Runtime {
             setHas, cmp, eq, get, len, bsearch, insertAt, burn, jsonParse, jsonDump, parseValue, skipWs, dumpValue,
             emit, emitInt, dumpNum, arith, truthy, typeError, isType, numOf, objInsertOnce, abortMsg, memeq;
 
+    /** opa_builtin2 import and the ids of the exact-arithmetic builtins by operator code (see {@link #ADD}). */
+    private int builtin2 = -1;
+    private int[] exactIds;
+
+    /**
+     * Arithmetic and comparison that float64 cannot do exactly (integers from 2^53, literals float64 cannot hold)
+     * call these host builtins ({@code ExactArithmetic.OPERATORS}); set before {@link #define()}.
+     */
+    public void useHostArithmetic(int builtin2Import, int[] idsByOperator) {
+        this.builtin2 = builtin2Import;
+        this.exactIds = idsByOperator.clone();
+    }
+
     public Runtime(WasmModule m, StaticData statics, int abortFn) {
         this.m = m;
         this.statics = statics;
@@ -297,18 +310,16 @@ public final class Runtime {
         c.get(ta).i32(NUMBER).op(I32_EQ).ifThen();
         c.get(0).f64Load(8).get(1).f64Load(8).op(F64_LT).ifThen().i32(-1).ret().end();
         c.get(0).f64Load(8).get(1).f64Load(8).op(F64_GT).ifThen().i32(1).ret().end();
-        // float64 tie: literals beyond float64 precision carry their exact integer text; compare those
-        c.get(0).i32Load(4).op(I32_EQZ).get(1).i32Load(4).op(I32_EQZ).op(I32_OR).ifThen().i32(0).ret().end();
-        c.get(0).i32Load(4).set(x);
-        c.get(1).i32Load(4).set(y);
-        c.get(x).i32Load(4).get(y).i32Load(4).op(I32_NE).ifThen();
-        c.i32(-1).i32(1).get(x).i32Load(4).get(y).i32Load(4).op(I32_LT_U).select().set(r);
-        c.elseBranch();
-        c.get(x).i32Load(8).get(x).i32Load(4).get(y).i32Load(8).get(y).i32Load(4).call(memeq).set(r);
-        c.end();
-        // for negative numbers the longer or lexically larger text is the smaller number
-        c.get(0).f64Load(8).f64(0).op(F64_LT).ifThen().i32(0).get(r).op(I32_SUB).set(r).end();
-        c.get(r).ret();
+        // float64 tie: a number float64 cannot hold carries its exact text; the host subtracts exactly
+        c.get(0).i32Load(4).get(1).i32Load(4).op(I32_OR).op(I32_EQZ).ifThen().i32(0).ret().end();
+        c.i32(exactIds[SUB]).i32(0).get(0).get(1).call(builtin2).tee(x);
+        // no difference (an infinite float64 from JSON input beside a literal beyond float64): equal, as before
+        c.op(I32_EQZ).ifThen().i32(0).ret().end();
+        c.get(x).f64Load(8).f64(0).op(F64_GT).ifThen().i32(1).ret().end();
+        c.get(x).f64Load(8).f64(0).op(F64_LT).ifThen().i32(-1).ret().end();
+        // a difference below float64's range is still signed in its text
+        c.get(x).i32Load(4).op(I32_EQZ).ifThen().i32(0).ret().end();
+        c.i32(-1).i32(1).get(x).i32Load(4).i32Load(8).i32Load8u(0).i32('-').op(I32_EQ).select().ret();
         c.end();
         c.get(ta).i32(STRING).op(I32_EQ).ifThen();
         c.get(0).i32Load(8).get(0).i32Load(4).get(1).i32Load(8).get(1).i32Load(4).call(memeq).ret();
@@ -816,14 +827,24 @@ public final class Runtime {
     private void defArith() {
         // arith(op, a, b): numbers only here; set difference etc. are dispatched by the code generator.
         Code c = new Code(I32, I32, I32);
-        int x = c.local(F64), y = c.local(F64);
+        int x = c.local(F64), y = c.local(F64), z = c.local(F64), r = c.i32Local();
         c.get(1).i32Load(0).i32(NUMBER).op(I32_NE).ifThen().get(1).call(typeError).end();
         c.get(2).i32Load(0).i32(NUMBER).op(I32_NE).ifThen().get(2).call(typeError).end();
         c.get(1).f64Load(8).set(x);
         c.get(2).f64Load(8).set(y);
-        c.get(0).i32(ADD).op(I32_EQ).ifThen().get(x).get(y).op(F64_ADD).call(mkNum).ret().end();
-        c.get(0).i32(SUB).op(I32_EQ).ifThen().get(x).get(y).op(F64_SUB).call(mkNum).ret().end();
-        c.get(0).i32(MUL).op(I32_EQ).ifThen().get(x).get(y).op(F64_MUL).call(mkNum).ret().end();
+        // exact in the host: an operand with exact text, or integers whose sum, difference or product reaches 2^53
+        Label host = c.block();
+        c.get(1).i32Load(4).get(2).i32Load(4).op(I32_OR).brIf(host);
+        c.get(0).i32(DIV).op(I32_LT_U).ifThen();
+        c.get(0).i32(ADD).op(I32_EQ).ifResult(F64).get(x).get(y).op(F64_ADD).elseBranch()
+                .get(0).i32(SUB).op(I32_EQ).ifResult(F64).get(x).get(y).op(F64_SUB).elseBranch()
+                .get(x).get(y).op(F64_MUL).end().end().set(z);
+        c.get(z).op(F64_ABS).f64(9007199254740992.0).op(F64_LT)
+                .get(x).op(F64_TRUNC).get(x).op(F64_NE).op(I32_OR)
+                .get(y).op(F64_TRUNC).get(y).op(F64_NE).op(I32_OR)
+                .ifThen().get(z).call(mkNum).ret().end();
+        c.br(host);
+        c.end();
         c.get(y).f64(0).op(F64_EQ).ifThen();
         c.get(0).i32(DIV).op(I32_EQ).ifThen().i32(msg("eval_builtin_error: div: divide by zero")).call(abortFn).end();
         c.i32(msg("eval_builtin_error: rem: modulo by zero")).call(abortFn).unreachable();
@@ -831,7 +852,17 @@ public final class Runtime {
         c.get(0).i32(DIV).op(I32_EQ).ifThen().get(x).get(y).op(F64_DIV).call(mkNum).ret().end();
         c.get(x).op(F64_TRUNC).get(x).op(F64_NE).get(y).op(F64_TRUNC).get(y).op(F64_NE).op(I32_OR).ifThen();
         c.i32(msg("eval_builtin_error: rem: modulo on floating-point number")).call(abortFn).end();
-        c.get(x).get(x).get(y).op(F64_DIV).op(F64_TRUNC).get(y).op(F64_MUL).op(F64_SUB).call(mkNum);
+        c.get(x).get(x).get(y).op(F64_DIV).op(F64_TRUNC).get(y).op(F64_MUL).op(F64_SUB).call(mkNum).ret();
+        c.end();
+        c.i32(exactIds[REM]).set(r);
+        for (int op = ADD; op < REM; op++) c.i32(exactIds[op]).get(r).get(0).i32(op).op(I32_EQ).select().set(r);
+        c.get(r).i32(0).get(1).get(2).call(builtin2).tee(r);
+        c.op(I32_EQZ).ifThen();
+        // the host fails (a text operand is never zero) on modulo of a fraction, or an infinite float64 from input
+        c.i32(msg("eval_builtin_error: rem: modulo on floating-point number"))
+                .i32(msg("eval_builtin_error: arithmetic on a number that is not finite"))
+                .get(0).i32(REM).op(I32_EQ).select().call(abortFn).end();
+        c.get(r);
         m.define(arith, c);
 
         c = new Code(I32);

@@ -199,6 +199,29 @@ public final class Values {
         return toJsonText(v);
     }
 
+    /** An integer with more digits than this stays a float (1e100000000 must not become a 100-million-digit integer). */
+    public static final int MAX_INTEGER_DIGITS = 10_000;
+
+    /**
+     * A number as the runtime keeps it: a Double when float64 holds the value exactly (integers below 2^53, decimals
+     * whose shortest float64 text reads back to them), else the BigDecimal, whose exact text the Wasm value carries.
+     */
+    public static Object exactNumber(BigDecimal v) {
+        if (isExactInteger(v)) {
+            java.math.BigInteger i = v.toBigIntegerExact();
+            return i.abs().bitLength() <= 53 ? (Object) i.doubleValue() : new BigDecimal(i);
+        }
+        double d = v.doubleValue();
+        if (Double.isFinite(d) && new BigDecimal(Double.toString(d)).compareTo(v) == 0) return d;
+        return v.stripTrailingZeros();
+    }
+
+    /** An integral value of at most {@link #MAX_INTEGER_DIGITS} digits (OPA computes those as big integers). */
+    public static boolean isExactInteger(BigDecimal b) {
+        return b.signum() == 0 || (b.scale() <= 0 || b.stripTrailingZeros().scale() <= 0)
+                && (long) b.precision() - b.scale() <= MAX_INTEGER_DIGITS;
+    }
+
     public static String numberText(Number n) {
         if (n instanceof BigDecimal b) {
             // Go's big-number text as OPA prints it: 2e308, not 2E+308

@@ -916,9 +916,39 @@ final class CodeGen {
                 return;
             }
         }
+        if (i < path.size() && !n.children.isEmpty() && !isPattern(f, path.get(i))) {
+            dynamicChild(f, n, path, i, k);
+            return;
+        }
         int v = c.i32Local();
         c.call(materialize(n)).set(v);
         walk(f, v, path, i, k);
+    }
+
+    /**
+     * {@code data.a[key]...} with key bound at run time: only the child the key names is built (OPA issue 7399),
+     * never the whole package, which may hold the very rule asking (materialising it would recurse).
+     */
+    private void dynamicChild(Fn f, Node n, List<Term> path, int i, IntConsumer k) {
+        Code c = f.c;
+        eval(f, path.get(i), key -> {
+            int v = c.i32Local();
+            Label found = c.block();
+            for (Map.Entry<String, Node> e : n.children.entrySet()) {
+                Node child = e.getValue();
+                if (child.group != null && child.group.kind == RuleKind.FUNCTION && child.group.arity() > 0) continue;
+                c.get(key).i32(statics.constant(e.getKey())).call(rt.cmp).op(I32_EQZ).ifThen();
+                c.call(child.group != null ? extent(child) : materialize(child)).set(v).br(found);
+                c.end();
+            }
+            // no rule or package by that name: base data only
+            c.gget(gData).set(v);
+            for (int j = 0; j < i; j++) c.get(v).i32(statics.constant(s(path.get(j)))).call(rt.get).set(v).get(v).op(I32_EQZ).brIf(found);
+            c.get(v).get(key).call(rt.get).set(v);
+            c.end();
+            c.get(v).op(I32_EQZ).brIf(f.fail);
+            walk(f, v, path, i + 1, k);
+        });
     }
 
     private static String constString(Term t) {

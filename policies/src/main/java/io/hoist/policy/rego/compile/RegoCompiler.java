@@ -2,6 +2,8 @@ package io.hoist.policy.rego.compile;
 
 import static io.hoist.policy.wasm.Code.*;
 
+import io.hoist.policy.builtins.Builtins;
+import io.hoist.policy.builtins.ExactArithmetic;
 import io.hoist.policy.rego.ast.Ast.Module;
 import io.hoist.policy.rego.ast.Ast.Rule;
 import io.hoist.policy.rego.parse.Parser;
@@ -59,6 +61,8 @@ public final class RegoCompiler {
         }
         StaticArea statics = new StaticArea();
         Runtime rt = new Runtime(m, statics, abort);
+        int[] exactIds = java.util.Arrays.stream(ExactArithmetic.OPERATORS).mapToInt(Builtins::id).toArray();
+        rt.useHostArithmetic(builtinImports[2], exactIds);
         int gInput = m.global(I32, true, 0), gData = m.global(I32, true, 0);
         CodeGen cg = new CodeGen(m, rt, statics, tree, gInput, gData, builtinImports);
         cg.prescanMocks();
@@ -71,6 +75,7 @@ public final class RegoCompiler {
             ids.put(ep, ids.size());
         }
         rt.define();
+        for (String op : ExactArithmetic.OPERATORS) cg.usedBuiltins.put(op, Builtins.id(op));
         cg.defineGroups();
         abi(m, rt, statics, cg, gInput, gData, entryFns, ids);
         int heapStart = (statics.end() + 15) & ~15;

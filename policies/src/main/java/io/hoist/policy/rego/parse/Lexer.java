@@ -2,6 +2,7 @@ package io.hoist.policy.rego.parse;
 
 import io.hoist.policy.rego.ast.Ast.Comment;
 import io.hoist.policy.rego.ast.Ast.Pos;
+import io.hoist.policy.runtime.Values;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,10 +61,11 @@ final class Lexer {
                     } else i = save;
                 }
                 String t = src.substring(s, i);
-                double d = Double.parseDouble(t);
-                // beyond float64: keep the exact literal (OPA numbers are arbitrary precision)
-                boolean inexactInteger = t.chars().allMatch(Character::isDigit) && Math.abs(d) >= 9007199254740992.0;
-                Object num = Double.isInfinite(d) || inexactInteger ? new java.math.BigDecimal(t) : (Object) d;
+                // beyond float64: keep the exact literal (OPA numbers are arbitrary precision). Integers from 2^53 and
+                // decimals float64 does not read back (1e-400, 0.1234567890123456789) carry their exact text.
+                // The literal keeps its form (2e308 prints as 2e308, as OPA keeps the number's text).
+                java.math.BigDecimal exact = new java.math.BigDecimal(t);
+                Object num = Values.exactNumber(exact) instanceof Double d ? (Object) d : exact;
                 out.add(new Token(Kind.NUMBER, t, num, pos, nl));
             } else if (c == '"') {
                 StringBuilder b = new StringBuilder();

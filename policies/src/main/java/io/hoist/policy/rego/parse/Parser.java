@@ -170,7 +170,7 @@ public final class Parser {
         boolean ifKeyword = false;
         if (accept("if")) {
             ifKeyword = true;
-            body = at("{") ? block() : List.of(expr());
+            body = ifBody();
         } else if (at("{") ) {
             body = block();
         }
@@ -215,11 +215,30 @@ public final class Parser {
         if (at("=") || at(":=")) { assign = at(":="); next(); value = term(); }
         boolean hasIf = false;
         List<Expr> body;
-        if (accept("if")) { hasIf = true; body = at("{") ? block() : List.of(expr()); }
+        if (accept("if")) { hasIf = true; body = ifBody(); }
         else if (at("{")) body = block();
         else body = List.of();
         HeadSyntax syntax = new HeadSyntax(head.ref(), value != null, assign, hasIf, false);
         return new Rule(pos, List.of(), kind, false, null, null, value, body, elseChain(kind, head), List.of(), syntax);
+    }
+
+    /**
+     * The body after {@code if}: a block, or one expression. A brace that does not open a valid block starts a
+     * single expression, as in OPA ({@code f(x) := y if {k: v | ...}} is an object comprehension).
+     */
+    private List<Expr> ifBody() {
+        if (!at("{")) return List.of(expr());
+        int start = p;
+        try {
+            return block();
+        } catch (RegoSyntaxException blockError) {
+            p = start;
+            try {
+                return List.of(expr());
+            } catch (RegoSyntaxException exprError) {
+                throw blockError; // neither: the block's error says more
+            }
+        }
     }
 
     private List<Expr> block() {
