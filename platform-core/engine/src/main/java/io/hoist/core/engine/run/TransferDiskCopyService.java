@@ -106,7 +106,8 @@ public final class TransferDiskCopyService implements DiskCopyService {
             mode = baseline.mode(); // a checksum of the whole disk exists only in the algorithm of the earlier passes
         }
         var builder = io.hoist.core.transfer.copy.CopyRequest.builder(fileKey(r.checkpointKey()), r.reader(), r.writer())
-                .checkpoints(checkpoints).budgets(shared).progress(r.progress()).options(options.withChecksum(mode));
+                .checkpoints(checkpoints).budgets(shared).progress(r.progress()).options(options.withChecksum(mode))
+                .restarted(r.restarted());
         if (r.extents() != null) {
             if (baseline != null || earlierPassUnhashed) {
                 builder.changedAreas(r.extents(), mode.verifies() ? baseline : null);
