@@ -60,7 +60,8 @@ class CopyResumeAfterStopTest {
         }
     }
 
-    private static long mibCopied(JsonNode plan, String vmId) {
+    /** MiB of {@code vmId}'s DiskTransfer step done, as its entry in the plan says. */
+    static long mibCopied(JsonNode plan, String vmId) {
         for (JsonNode vm : plan.path("status").path("migration").path("vms")) {
             if (vmId.equals(vm.path("id").asText())) {
                 for (JsonNode step : vm.path("pipeline")) {
