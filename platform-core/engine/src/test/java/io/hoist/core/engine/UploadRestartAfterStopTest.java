@@ -1,7 +1,6 @@
 package io.hoist.core.engine;
 
 import static io.hoist.core.engine.EngineMigrationTest.assertDiskEquals;
-import static io.hoist.core.engine.EngineMigrationTest.manifests;
 import static io.hoist.core.engine.EngineMigrationTest.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,8 +27,7 @@ class UploadRestartAfterStopTest {
     @Test
     void stoppedMidUploadTheNextEngineUploadsAgainFromByteZeroAndTheTaskSaysWhy(@TempDir Path tmp) throws Exception {
         SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(3, 1, DISK, 1, true);
-        String slow = manifests("cold", null).replace("metadata: {name: plan1, namespace: default}",
-                "metadata: {name: plan1, namespace: default, annotations: {hoist.io/bandwidth-mibps: \"8\"}}");
+        String slow = CopyResumeAfterStopTest.slowPlan();
         FolderDestinationTestDouble before = new FolderDestinationTestDouble(tmp.resolve("out"));
         before.streamingWriters = true;
         EngineHarness h = new EngineHarness(tmp, source, before);

@@ -11,6 +11,7 @@ import io.hoist.core.store.postgresql.PostgresLocation;
 import io.hoist.core.store.postgresql.PostgresResourceStore;
 import io.hoist.core.transfer.EngineDiskIo;
 import io.hoist.core.transfer.budget.BandwidthBudgets;
+import io.hoist.core.transfer.checksum.BlockDigests;
 import io.hoist.core.transfer.checksum.ChecksumMode;
 import io.hoist.core.transfer.checksum.Checksums;
 import io.hoist.testkit.postgresql.PostgresServerExtension;
@@ -85,6 +86,33 @@ class WarmBaselineAcrossNodesTest {
                     + " unchanged blocks, B's for the changed one").isEqualTo(whole);
             assertThat(delta.targetChecksum()).isEqualTo(whole);
             assertThat(Files.readAllBytes(target)).isEqualTo(Files.readAllBytes(source));
+        }
+    }
+
+    @Test
+    void aPassWithoutChecksumAndAReplacedBaselineReadTheSameFromTheOtherNode() throws Exception {
+        PostgresLocation db = PostgresLocation.parse(POSTGRES.server().newDatabase(),
+                Map.of("PGPASSWORD", POSTGRES.server().password()));
+        try (PostgresResourceStore storeA = PostgresResourceStore.open(db);
+             PostgresResourceStore storeB = PostgresResourceStore.open(db)) {
+            var a = new PostgresBaselineStore(storeA);
+            var b = new PostgresBaselineStore(storeB);
+            assertThat(b.load("m/vm/d", SIZE, ChecksumMode.SHA256_4M)).as("no pass yet").isEmpty();
+
+            a.save("m/vm/d", null); // a pass with checksum none
+            assertThat(b.load("m/vm/d", SIZE, ChecksumMode.SHA256_4M).orElseThrow().unhashed()).isTrue();
+
+            var digests = new BlockDigests(ChecksumMode.SHA256_4M, SIZE);
+            digests.set(2, new byte[32]);
+            byte[] d5 = new byte[32];
+            java.util.Arrays.fill(d5, (byte) 5);
+            digests.set(5, d5);
+            a.save("m/vm/d", digests);
+            BlockDigests back = b.load("m/vm/d", SIZE, ChecksumMode.XXH128_4M).orElseThrow().digests();
+            assertThat(back.mode()).as("kept as recorded, whatever was asked for").isEqualTo(ChecksumMode.SHA256_4M);
+            assertThat(back.virtualSize()).isEqualTo(SIZE);
+            assertThat(back.checksum()).isEqualTo(digests.checksum());
+            assertThat(back.get(5)).isEqualTo(d5);
         }
     }
 
