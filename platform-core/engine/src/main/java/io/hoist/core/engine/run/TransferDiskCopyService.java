@@ -111,6 +111,11 @@ public final class TransferDiskCopyService implements DiskCopyService {
         if (r.extents() != null) {
             if (baseline != null || earlierPassUnhashed) {
                 builder.changedAreas(r.extents(), mode.verifies() ? baseline : null);
+            } else if (r.delta()) {
+                // Taken as a first pass's allocation, the changed areas would leave every other block a hole: zeros
+                // written over the target's earlier passes. The reader's own map copies the disk whole, correctly.
+                LOG.log(System.Logger.Level.WARNING, "disk " + r.diskId() + " (" + r.checkpointKey() + "): no baseline"
+                        + " of the earlier pass was found; copying the whole disk instead of the delta");
             } else {
                 builder.allocation(r.extents()); // first pass of a warm migration: the allocated areas
             }

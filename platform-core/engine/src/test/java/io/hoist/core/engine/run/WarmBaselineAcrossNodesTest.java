@@ -89,6 +89,36 @@ class WarmBaselineAcrossNodesTest {
         }
     }
 
+    /**
+     * A delta whose baseline is nowhere (a node keeping its own files, a lost data directory) copies the whole disk:
+     * taken as a first pass's allocation, its changed areas left every other block a hole and zeros were written over
+     * the target's earlier passes, with a checksum that agreed with itself.
+     */
+    @Test
+    void aDeltaWithoutItsBaselineCopiesTheWholeDiskRatherThanZeroingTheRest(@TempDir Path dir) throws Exception {
+        Path source = dir.resolve("source.img");
+        Path target = dir.resolve("target.img");
+        byte[] data = new byte[(int) SIZE];
+        new Random(9).nextBytes(data);
+        Files.write(source, data);
+        DiskCopyService nodeA = new TransferDiskCopyService(TransferDiskCopyService.fileCheckpoints(dir.resolve("a")),
+                TransferDiskCopyService.fileBaselines(dir.resolve("a")), new BandwidthBudgets(), timers, RunMeters.NONE);
+        DiskCopyService nodeB = new TransferDiskCopyService(TransferDiskCopyService.fileCheckpoints(dir.resolve("b")),
+                TransferDiskCopyService.fileBaselines(dir.resolve("b")), new BandwidthBudgets(), timers, RunMeters.NONE);
+        copy(nodeA, source, target, 0, List.of(Extent.data(0, SIZE)));
+        try (RandomAccessFile f = new RandomAccessFile(source.toFile(), "rw")) {
+            f.seek(BLOCK + 7);
+            f.write(new byte[] {1, 2, 3});
+        }
+        DiskCopyService.Result delta = copy(nodeB, source, target, 1, List.of(Extent.data(BLOCK + 7, 3)));
+        String whole;
+        try (DiskReader r = io.openFile(source)) {
+            whole = Checksums.of(r);
+        }
+        assertThat(delta.targetChecksum()).isEqualTo(whole);
+        assertThat(Files.readAllBytes(target)).isEqualTo(Files.readAllBytes(source));
+    }
+
     @Test
     void aPassWithoutChecksumAndAReplacedBaselineReadTheSameFromTheOtherNode() throws Exception {
         PostgresLocation db = PostgresLocation.parse(POSTGRES.server().newDatabase(),
@@ -125,7 +155,7 @@ class WarmBaselineAcrossNodesTest {
             throws Exception {
         try (DiskReader r = io.openFile(source); DiskWriter w = io.createFile(target, SIZE)) {
             return node.copy(new DiskCopyService.CopyRequest("mig-1/vm-1/disk-0/" + round, "mig-1/vm-1/disk-0", "disk-0",
-                    r, w, extents, Map.of(), p -> { }, () -> false, ChecksumMode.SHA256_4M));
+                    r, w, extents, Map.of(), p -> { }, () -> false, ChecksumMode.SHA256_4M, null, round > 0));
         }
     }
 }

@@ -287,7 +287,7 @@ public final class DiskPhases {
                     DiskCopyService.Result r = copier.copy(new DiskCopyService.CopyRequest(key, digestsKey, sd.id(), reader,
                             writer, extents, budgets, p -> progress.accept(new TransferProgress(sd.id(), p.bytesDone(),
                             p.bytesTotal(), p.bytesPerSecond(), p.etaSeconds())), canceled, checksum,
-                            restart -> recordRestart(vm, step, sd, restart)));
+                            restart -> recordRestart(vm, step, sd, restart), prev != null));
                     recordDiskResult(vm, step, sd, r);
                     copier.dropCheckpoint(key);
                     return new Messages.DiskCopied(sd.id(), r.bytesCopied(), r.bytesTotal(), r.checksum().label(),
