@@ -56,8 +56,7 @@ final class ClusterHostBandwidth implements DiskCopyService {
             changed.accept(key(name));
         }
         try {
-            return copier.copy(new CopyRequest(r.checkpointKey(), r.digestsKey(), r.diskId(), r.reader(), r.writer(),
-                    r.extents(), shared, r.progress(), r.canceled(), r.checksum()));
+            return copier.copy(r.withBudgets(shared));
         } finally {
             for (String name : hosts) {
                 running.merge(name, -1, (a, b) -> a + b == 0 ? null : a + b);

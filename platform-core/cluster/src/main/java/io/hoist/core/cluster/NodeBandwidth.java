@@ -28,8 +28,7 @@ public final class NodeBandwidth implements DiskCopyService {
     public Result copy(CopyRequest r) throws Exception {
         Map<String, Double> budgets = new LinkedHashMap<>(r.budgets() == null ? Map.of() : r.budgets());
         budgets.put(BUDGET, mibps);
-        return copier.copy(new CopyRequest(r.checkpointKey(), r.digestsKey(), r.diskId(), r.reader(), r.writer(),
-                r.extents(), budgets, r.progress(), r.canceled(), r.checksum()));
+        return copier.copy(r.withBudgets(budgets));
     }
 
     @Override

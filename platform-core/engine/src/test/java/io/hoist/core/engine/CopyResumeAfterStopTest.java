@@ -28,9 +28,7 @@ class CopyResumeAfterStopTest {
     @Test
     void stoppedMidCopyTheNextEngineResumesFromTheCheckpoints(@TempDir Path tmp) throws Exception {
         SyntheticSourceTestDouble source = new SyntheticSourceTestDouble(3, 1, DISK, 1, true);
-        // 8 MiB/s for the plan: the copies take seconds, long enough to stop the engine in the middle of them.
-        String slow = manifests("cold", null).replace("metadata: {name: plan1, namespace: default}",
-                "metadata: {name: plan1, namespace: default, annotations: {hoist.io/bandwidth-mibps: \"8\"}}");
+        String slow = slowPlan();
         FolderDestinationTestDouble before = new FolderDestinationTestDouble(tmp.resolve("out"));
         EngineHarness h = new EngineHarness(tmp, source, before);
         try {
@@ -60,7 +58,14 @@ class CopyResumeAfterStopTest {
         }
     }
 
-    private static long mibCopied(JsonNode plan, String vmId) {
+    /** The cold plan at 8 MiB/s: the copies take seconds, long enough to stop the engine in the middle of them. */
+    static String slowPlan() {
+        return manifests("cold", null).replace("metadata: {name: plan1, namespace: default}",
+                "metadata: {name: plan1, namespace: default, annotations: {hoist.io/bandwidth-mibps: \"8\"}}");
+    }
+
+    /** MiB of {@code vmId}'s DiskTransfer step done, as its entry in the plan says. */
+    static long mibCopied(JsonNode plan, String vmId) {
         for (JsonNode vm : plan.path("status").path("migration").path("vms")) {
             if (vmId.equals(vm.path("id").asText())) {
                 for (JsonNode step : vm.path("pipeline")) {

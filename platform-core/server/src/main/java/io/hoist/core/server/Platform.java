@@ -253,8 +253,8 @@ public final class Platform implements AutoCloseable {
         HostServices services = new InventoryHostServices(inventory, diskIo, http, settings, ctx.dataDir());
         var runMeters = new io.hoist.core.engine.run.RunMeters(ctx.metrics().registry());
         BandwidthBudgets budgets = new BandwidthBudgets();
-        io.hoist.core.engine.run.DiskCopyService copier = new TransferDiskCopyService(ctx.dataDir(), checkpoints(ctx),
-                budgets, timers, runMeters);
+        io.hoist.core.engine.run.DiskCopyService copier = new TransferDiskCopyService(checkpoints(ctx),
+                baselines(ctx), budgets, timers, runMeters);
         if (node != null) {
             copier = io.hoist.core.cluster.NodeBandwidth.cap(copier, node.bandwidthMibps());
             copier = hostLimits.shareBandwidth(copier, budgets);
@@ -285,6 +285,18 @@ public final class Platform implements AutoCloseable {
             return new io.hoist.core.store.postgresql.PostgresCheckpointStore(shared);
         }
         return TransferDiskCopyService.fileCheckpoints(ctx.dataDir());
+    }
+
+    /**
+     * Where warm migrations keep the block digests between precopy rounds (the next delta's baseline): with a shared
+     * PostgreSQL store, in it, so a warm VM placed on another node copies only changed blocks there; else in files
+     * under {@code DATA/digests}.
+     */
+    private static io.hoist.core.transfer.checkpoint.BaselineStore baselines(HoistServer.Context ctx) {
+        if (ctx.store() instanceof io.hoist.core.store.postgresql.PostgresResourceStore shared) {
+            return new io.hoist.core.store.postgresql.PostgresBaselineStore(shared);
+        }
+        return TransferDiskCopyService.fileBaselines(ctx.dataDir());
     }
 
     private synchronized void stopControllers() {

@@ -36,10 +36,33 @@ public interface DiskCopyService {
      * @param extents       changed areas of a warm delta, or null for a full copy
      * @param budgets       shared bandwidth budgets to draw from: name to MiB/s (0 or less: unlimited)
      * @param checksum      sha256-4m or xxh128-4m (verify the copy) or none (no hashing, never claimed verified)
+     * @param restarted     told, before the first byte, when an upload an earlier attempt (on any node) began starts
+     *                      again from byte 0 because an upload stream cannot resume; receives the sentence saying so
+     * @param delta         {@code extents} are the areas changed since an earlier pass (not a first pass's allocation):
+     *                      without that pass's baseline the whole disk is copied instead
      */
     record CopyRequest(String checkpointKey, String digestsKey, String diskId, DiskReader reader, DiskWriter writer,
                        List<Extent> extents, java.util.Map<String, Double> budgets, Consumer<TransferProgress> progress,
-                       BooleanSupplier canceled, ChecksumMode checksum) {}
+                       BooleanSupplier canceled, ChecksumMode checksum, Consumer<String> restarted,
+                       boolean delta) {
+        public CopyRequest {
+            restarted = restarted == null ? m -> { } : restarted;
+        }
+
+        /** A request nobody needs to be told about restarts of. */
+        public CopyRequest(String checkpointKey, String digestsKey, String diskId, DiskReader reader, DiskWriter writer,
+                           List<Extent> extents, java.util.Map<String, Double> budgets, Consumer<TransferProgress> progress,
+                           BooleanSupplier canceled, ChecksumMode checksum) {
+            this(checkpointKey, digestsKey, diskId, reader, writer, extents, budgets, progress, canceled, checksum, null,
+                    false);
+        }
+
+        /** The same request drawing from {@code other} budgets (wrappers adding a node's or host's share). */
+        public CopyRequest withBudgets(java.util.Map<String, Double> other) {
+            return new CopyRequest(checkpointKey, digestsKey, diskId, reader, writer, extents, other, progress, canceled,
+                    checksum, restarted, delta);
+        }
+    }
 
     /**
      * What was copied, with the project's {@code sha256-4m:} checksums of what was read and written; with checksum

@@ -36,6 +36,9 @@ public final class FolderDestinationTestDouble implements Destination, io.hoist.
     /** Every cleanup call as "vm:reason:deleteVm". */
     public final java.util.List<String> cleanupCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** Hand out writers that are streams (as an upload target's are): the copier records attempts, never resumes. */
+    public volatile boolean streamingWriters;
+
     public FolderDestinationTestDouble(Path root) {
         this.root = root;
     }
@@ -130,45 +133,68 @@ public final class FolderDestinationTestDouble implements Destination, io.hoist.
         }
         FileChannel ch = FileChannel.open(Path.of(disk.handle()), StandardOpenOption.WRITE);
         long size = disk.disk().capacity();
-        return new DiskWriter() {
-            @Override
-            public void write(long offset, ByteBuffer src) throws IOException {
-                while (src.hasRemaining()) {
-                    offset += ch.write(src, offset);
-                }
-            }
+        return streamingWriters ? new StreamingFileWriter(ch, size, disk.handle()) : new FileWriter(ch, size, disk.handle());
+    }
 
-            @Override
-            public void writeZeroes(long offset, long length) throws IOException {
-                ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(length, 1 << 20));
-                long done = 0;
-                while (done < length) {
-                    zeros.clear().limit((int) Math.min(zeros.capacity(), length - done));
-                    write(offset + done, zeros);
-                    done += zeros.limit();
-                }
-            }
+    /** The disk file as a plain random-access target. */
+    private static class FileWriter implements DiskWriter {
+        private final FileChannel ch;
+        private final long size;
+        private final String name;
 
-            @Override
-            public void flush() throws IOException {
-                ch.force(false);
-            }
+        FileWriter(FileChannel ch, long size, String name) {
+            this.ch = ch;
+            this.size = size;
+            this.name = name;
+        }
 
-            @Override
-            public long size() {
-                return size;
+        @Override
+        public void write(long offset, ByteBuffer src) throws IOException {
+            while (src.hasRemaining()) {
+                offset += ch.write(src, offset);
             }
+        }
 
-            @Override
-            public String describe() {
-                return disk.handle();
+        @Override
+        public void writeZeroes(long offset, long length) throws IOException {
+            ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(length, 1 << 20));
+            long done = 0;
+            while (done < length) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), length - done));
+                write(offset + done, zeros);
+                done += zeros.limit();
             }
+        }
 
-            @Override
-            public void close() throws IOException {
-                ch.close();
-            }
-        };
+        @Override
+        public void flush() throws IOException {
+            ch.force(false);
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public String describe() {
+            return name;
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
+    }
+
+    /** The disk file taken as an upload would be (a stream the copier never resumes), for {@link #streamingWriters}. */
+    private static final class StreamingFileWriter extends FileWriter implements io.hoist.core.transfer.copy.StreamingDiskWriter {
+        StreamingFileWriter(FileChannel ch, long size, String name) {
+            super(ch, size, name);
+        }
+
+        @Override
+        public void abort() {}
     }
 
     @Override

@@ -26,10 +26,14 @@ import java.util.function.Consumer;
  * @param budgets      bandwidth budgets this copy draws from (all of them, e.g. plan and source host)
  * @param progress     receives progress events (from the copy's own thread, every {@code options.progressEvery})
  * @param options      tuning
+ * @param restarted    told, before the first byte is sent, when this copy goes to a streaming target (an upload) that
+ *                     an earlier attempt recorded in {@code checkpoints} had begun and not finished: the stream cannot
+ *                     resume, so it starts again from byte 0; receives the sentence saying so
  */
 public record CopyRequest(String diskId, DiskReader source, DiskWriter target, List<Extent> allocation,
                           List<Extent> changedAreas, BlockDigests baseline, CheckpointStore checkpoints,
-                          List<BandwidthBudget> budgets, Consumer<TransferProgress> progress, CopyOptions options) {
+                          List<BandwidthBudget> budgets, Consumer<TransferProgress> progress, CopyOptions options,
+                          Consumer<String> restarted) {
     public CopyRequest {
         Objects.requireNonNull(diskId, "diskId");
         Objects.requireNonNull(source, "source");
@@ -37,6 +41,7 @@ public record CopyRequest(String diskId, DiskReader source, DiskWriter target, L
         checkpoints = checkpoints == null ? CheckpointStore.NONE : checkpoints;
         budgets = budgets == null ? List.of() : List.copyOf(budgets);
         progress = progress == null ? p -> { } : progress;
+        restarted = restarted == null ? m -> { } : restarted;
         options = options == null ? CopyOptions.DEFAULT : options;
         allocation = allocation == null ? null : List.copyOf(allocation);
         changedAreas = changedAreas == null ? null : List.copyOf(changedAreas);
@@ -61,6 +66,7 @@ public record CopyRequest(String diskId, DiskReader source, DiskWriter target, L
         private List<BandwidthBudget> budgets;
         private Consumer<TransferProgress> progress;
         private CopyOptions options;
+        private Consumer<String> restarted;
 
         private Builder(String diskId, DiskReader source, DiskWriter target) {
             this.diskId = diskId;
@@ -99,8 +105,15 @@ public record CopyRequest(String diskId, DiskReader source, DiskWriter target, L
             return this;
         }
 
+        /** See {@link CopyRequest#restarted()}. */
+        public Builder restarted(Consumer<String> listener) {
+            this.restarted = listener;
+            return this;
+        }
+
         public CopyRequest build() {
-            return new CopyRequest(diskId, source, target, allocation, changedAreas, baseline, checkpoints, budgets, progress, options);
+            return new CopyRequest(diskId, source, target, allocation, changedAreas, baseline, checkpoints, budgets,
+                    progress, options, restarted);
         }
     }
 }

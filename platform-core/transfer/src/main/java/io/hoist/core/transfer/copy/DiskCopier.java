@@ -153,7 +153,11 @@ public final class DiskCopier {
                                 + (long) bad * DiskChecksum.BLOCK_SIZE + ")", null);
             }
             try {
-                saveCheckpoint(); // complete: running the same copy again returns at once with the same checksums
+                if (streaming) {
+                    req.checkpoints().clear(req.diskId()); // the whole stream was handed over: no attempt to report
+                } else {
+                    saveCheckpoint(); // complete: running the same copy again returns at once with the same checksums
+                }
             } catch (IOException e) {
                 throw new CopyFailedException(HoistException.Type.UNAVAILABLE, "TransferFailed",
                         "disk " + req.diskId() + ": recording the final checkpoint failed: " + e.getMessage(), e);
@@ -217,12 +221,33 @@ public final class DiskCopier {
                 }
             }
             fingerprint = fingerprint();
-            if (!streaming) {
+            if (streaming) {
+                recordStreamAttempt();
+            } else {
                 req.checkpoints().load(req.diskId())
                         .filter(cp -> cp.fingerprint().equals(fingerprint) && cp.virtualSize() == size)
                         .ifPresent(this::resumeFrom);
             }
             plan = wanted.stream().filter(b -> !done.get(b)).toArray();
+        }
+
+        /**
+         * A stream cannot resume: CDI's upload proxy takes a disk as one request body from its first byte, with no
+         * offset to continue from and no way to ask how much it holds. So for a stream the checkpoint store records
+         * only how far an attempt got (blocks handed to the stream), never resumed from. An entry left by an earlier
+         * attempt that did not finish (on this node or another sharing the store) means this one starts again from
+         * byte 0, and the caller is told so before the first byte; this attempt's entry then replaces it.
+         */
+        private void recordStreamAttempt() throws IOException {
+            var earlier = req.checkpoints().load(req.diskId())
+                    .filter(cp -> cp.fingerprint().equals(fingerprint) && cp.virtualSize() == size);
+            if (earlier.isPresent()) {
+                long sent = Math.min(size, (long) earlier.get().blocksDone() * DiskChecksum.BLOCK_SIZE);
+                req.restarted().accept("the upload to " + target.describe() + " starts again from byte 0: an earlier"
+                        + " attempt had sent " + sent + " of " + size + " bytes and did not finish, and an upload"
+                        + " cannot be resumed (the upload proxy takes a disk as one request from its first byte)");
+            }
+            req.checkpoints().save(req.diskId(), new Checkpoint(fingerprint, size, 0, new byte[0], new byte[0]));
         }
 
         private void resumeFrom(Checkpoint cp) {
@@ -251,7 +276,8 @@ public final class DiskCopier {
             // A checkpoint must only be resumed by a copy hashing the same way: without digests its prefix would hash
             // as zeros, with another algorithm's the checksum would mix two. (sha256-4m: no suffix, as before.)
             return "size=" + size + ";target=" + target.describe() + ";changed=" + Long.toHexString(changed)
-                    + (opts.checksum() == ChecksumMode.SHA256_4M ? "" : ";checksum=" + opts.checksum());
+                    + (opts.checksum() == ChecksumMode.SHA256_4M ? "" : ";checksum=" + opts.checksum())
+                    + (streaming ? ";stream" : ""); // a stream's entry records an attempt, never a resumable prefix
         }
 
         private long progressTotal() {
@@ -297,11 +323,12 @@ public final class DiskCopier {
             }
         }
 
-        /** Flushes the target, then records the contiguous prefix of done blocks with its digests. */
+        /**
+         * Flushes the target, then records the contiguous prefix of done blocks with its digests. For a stream that
+         * prefix is what was handed to it (its flush does nothing): how far this attempt got, see
+         * {@link #recordStreamAttempt()}.
+         */
         private void saveCheckpoint() throws IOException {
-            if (streaming) {
-                return;
-            }
             int prefix;
             lock.lock();
             try {
@@ -344,7 +371,8 @@ public final class DiskCopier {
             }
             if (t instanceof InterruptedException) {
                 return new CopyFailedException(HoistException.Type.UNAVAILABLE, "TransferCancelled",
-                        "disk " + req.diskId() + ": copy cancelled; progress is kept in its checkpoint", t);
+                        "disk " + req.diskId() + (streaming ? ": upload cancelled; an upload cannot be resumed, the next"
+                                + " attempt starts from byte 0" : ": copy cancelled; progress is kept in its checkpoint"), t);
             }
             return new CopyFailedException(HoistException.Type.INTERNAL, "TransferFailed",
                     "disk " + req.diskId() + ": copy failed: " + t, t);

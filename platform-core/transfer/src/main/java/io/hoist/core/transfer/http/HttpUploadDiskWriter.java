@@ -23,8 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Uploads a raw disk as one HTTP POST body of exactly {@code size} bytes (the shape CDI's upload proxy takes).
  * A stream has no holes and no random access: writes wait for their turn in offset order, zero runs are sent
- * as zero bytes, and a broken upload starts again from the beginning (no checkpoints; see
- * {@link StreamingDiskWriter}). Chunks travel through a small bounded queue of recycled arrays.
+ * as zero bytes, and a broken upload starts again from the beginning (CDI's upload server takes one POST or PUT body
+ * from the first byte: no Range, offset or status query; see {@link StreamingDiskWriter}). Chunks travel through a small bounded queue of recycled arrays.
  */
 public final class HttpUploadDiskWriter implements StreamingDiskWriter {
     private static final int CHUNK = 1024 * 1024;

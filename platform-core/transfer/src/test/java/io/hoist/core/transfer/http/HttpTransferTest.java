@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.hoist.api.transfer.TlsSettings;
 import io.hoist.core.transfer.EngineDiskIo;
+import io.hoist.core.transfer.checkpoint.FileCheckpointStore;
 import io.hoist.core.transfer.copy.CopyFailedException;
 import io.hoist.core.transfer.copy.CopyOptions;
 import io.hoist.core.transfer.copy.CopyRequest;
@@ -19,6 +20,8 @@ import io.hoist.core.transfer.testing.RangeFileTestServer;
 import io.hoist.core.transfer.testing.UploadTargetTestServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,6 +102,50 @@ class HttpTransferTest {
                     .hasMessageContaining("source host went away"));
             assertThatThrownBy(w::close).hasMessageContaining("upload abandoned");
         }
+    }
+
+    /**
+     * CDI's upload server takes a disk as one POST from its first byte (no offset, no Range, no status query), so an
+     * upload cannot resume. An attempt broken off leaves an entry in the checkpoint store saying so; the next attempt
+     * (here through a second store instance over the same entries, as another node sharing the store) uploads the
+     * whole disk again and says, before its first byte, that it starts again from byte 0 and why.
+     */
+    @Test
+    void anUploadBrokenOffStartsAgainFromByteZeroAndSaysSo() throws Exception {
+        Path img = Images.mixed(dir, "src.img", SIZE, 1, 57);
+        Path received = dir.resolve("received.img");
+        Path entries = dir.resolve("checkpoints");
+        try (var server = new UploadTargetTestServer(received, null)) {
+            List<String> firstNotices = new ArrayList<>();
+            try (var r = new CrashingAfterBytesTestReader(new FileDiskReader(img), SIZE / 2)) {
+                var w = io.openHttpUpload(server.uri(), TlsSettings.DEFAULT, Map.of(), SIZE);
+                assertThatThrownBy(() -> DiskCopier.copy(CopyRequest.builder("mig/vm-1/disk-0", r, w)
+                        .checkpoints(new FileCheckpointStore(entries)).restarted(firstNotices::add)
+                        .options(CopyOptions.DEFAULT.withInFlight(2)
+                                .withRetries(1, 0, Duration.ofMillis(1), Duration.ofMillis(1))).build()))
+                        .isInstanceOf(CopyFailedException.class);
+                assertThatThrownBy(w::close).hasMessageContaining("upload abandoned");
+            }
+            assertThat(firstNotices).as("a first attempt restarts nothing").isEmpty();
+
+            List<String> notices = new ArrayList<>();
+            CopyResult result;
+            try (var r = new FileDiskReader(img);
+                 var w = io.openHttpUpload(server.uri(), TlsSettings.DEFAULT, Map.of(), SIZE)) {
+                result = DiskCopier.copy(CopyRequest.builder("mig/vm-1/disk-0", r, w)
+                        .checkpoints(new FileCheckpointStore(entries)).restarted(notices::add)
+                        .options(CopyOptions.DEFAULT.withInFlight(2)).build());
+            }
+            assertThat(notices).singleElement().asString()
+                    .contains("starts again from byte 0")
+                    .containsPattern("an earlier attempt had sent \\d+ of " + SIZE + " bytes")
+                    .contains("an upload cannot be resumed");
+            assertThat(result.resumedFrom()).isZero();
+            assertThat(result.targetChecksum()).isEqualTo(Images.referenceChecksum(img));
+            assertThat(new FileCheckpointStore(entries).load("mig/vm-1/disk-0"))
+                    .as("a finished upload leaves no attempt behind to report").isEmpty();
+        }
+        assertThat(Images.sameContent(img, received)).isTrue();
     }
 
     @Test

@@ -286,7 +286,8 @@ public final class DiskPhases {
                     // Reports name the plan's disk (the task's name), whatever the copier calls it.
                     DiskCopyService.Result r = copier.copy(new DiskCopyService.CopyRequest(key, digestsKey, sd.id(), reader,
                             writer, extents, budgets, p -> progress.accept(new TransferProgress(sd.id(), p.bytesDone(),
-                            p.bytesTotal(), p.bytesPerSecond(), p.etaSeconds())), canceled, checksum));
+                            p.bytesTotal(), p.bytesPerSecond(), p.etaSeconds())), canceled, checksum,
+                            restart -> recordRestart(vm, step, sd, restart), prev != null));
                     recordDiskResult(vm, step, sd, r);
                     copier.dropCheckpoint(key);
                     return new Messages.DiskCopied(sd.id(), r.bytesCopied(), r.bytesTotal(), r.checksum().label(),
@@ -332,6 +333,17 @@ public final class DiskPhases {
             p.deltas.forEach(d -> changeIds.put(d.disk, d.deltaId));
         }
         return new SnapshotRef(p.snapshot, changeIds);
+    }
+
+    /**
+     * An upload that starts again from byte 0 (an earlier attempt, maybe on a node since gone, did not finish and an
+     * upload cannot resume) says so on its disk task, as a warning: its progress goes back to 0 for a reason.
+     */
+    private static void recordRestart(VmContext vm, Step step, SourceDisk disk, String restart) {
+        vm.status().durable(v -> {
+            VmStatus.Task t = VmStatusEditor.task(VmStatusEditor.step(v, step), disk);
+            t.warning = VmStatus.VmError.of(step.name(), List.of("disk " + disk.id() + ": " + restart));
+        });
     }
 
     private static void recordDiskResult(VmContext vm, Step step, SourceDisk disk, DiskCopyService.Result r) {
