@@ -10,6 +10,12 @@ import io.hoist.core.engine.testdoubles.FolderDestinationTestDouble;
 import io.hoist.core.engine.testdoubles.SyntheticSourceTestDouble;
 import io.hoist.core.model.Conditions;
 import io.hoist.core.model.ResourceKind;
+import io.hoist.core.transfer.checkpoint.Checkpoint;
+import io.hoist.core.transfer.checkpoint.FileCheckpointStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -35,8 +41,12 @@ class CopyResumeAfterStopTest {
             h.apply(slow);
             EngineHarness.await(Duration.ofMinutes(2), () -> Conditions.isTrue(h.get(ResourceKind.PLAN, "plan1"), "Ready"), "plan Ready");
             h.apply(migration(null));
-            EngineHarness.await(Duration.ofMinutes(3), () -> mibCopied(h.get(ResourceKind.PLAN, "plan1"), "vm-0") >= 20,
-                    "vm-0 has copied 20 of its 32 MiB");
+            // Stop once vm-0 has a checkpoint with blocks in it, not at a share of its progress: eight copy workers
+            // take blocks side by side (and holes count as done at once), so 20 MiB can be done before any leading
+            // block is whole and recorded; under load the restarted engine then had nothing to resume from.
+            EngineHarness.await(Duration.ofMinutes(3), () -> mibCopied(h.get(ResourceKind.PLAN, "plan1"), "vm-0") >= 20
+                    && checkpointedBlocks(tmp.resolve("data").resolve("checkpoints"), "vm-0") > 0,
+                    "vm-0 has copied 20 of its 32 MiB and checkpointed a block");
         } finally {
             h.close();
         }
@@ -62,6 +72,23 @@ class CopyResumeAfterStopTest {
     static String slowPlan() {
         return manifests("cold", null).replace("metadata: {name: plan1, namespace: default}",
                 "metadata: {name: plan1, namespace: default, annotations: {hoist.io/bandwidth-mibps: \"8\"}}");
+    }
+
+    /** Blocks recorded in the checkpoint files of {@code vmId}'s disks (a file is named by its sanitised key). */
+    static int checkpointedBlocks(Path checkpoints, String vmId) {
+        try (var files = Files.list(checkpoints)) {
+            int blocks = 0;
+            for (Path f : files.filter(f -> f.getFileName().toString().contains(vmId) && f.toString().endsWith(".ckpt")).toList()) {
+                String key = f.getFileName().toString().replaceFirst("\\.ckpt$", "");
+                blocks += new FileCheckpointStore(checkpoints).load(key)
+                        .map(Checkpoint::blocksDone).orElse(0);
+            }
+            return blocks;
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** MiB of {@code vmId}'s DiskTransfer step done, as its entry in the plan says. */
