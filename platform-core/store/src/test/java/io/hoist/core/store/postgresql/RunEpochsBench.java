@@ -7,7 +7,6 @@ import io.hoist.core.store.ResourceStore;
 import io.hoist.testkit.postgresql.PostgresTestServer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Benchmark, not a test: what the placement epochs cost. A leader's {@link RunEpochs#place} per dispatch, and a node's
@@ -21,12 +20,7 @@ public final class RunEpochsBench {
         int writes = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         try (PostgresTestServer pg = PostgresTestServer.create();
-             PostgresResourceStore store = PostgresResourceStore.open(
-                     PostgresLocation.parse(pg.newDatabase(), Map.of("PGPASSWORD", pg.password())))) {
-            try (java.sql.Connection c = store.connection(); java.sql.Statement st = c.createStatement()) {
-                st.execute("ALTER SYSTEM SET fsync = on");
-                st.execute("SELECT pg_reload_conf()");
-            }
+             PostgresResourceStore store = BenchStores.openSynced(pg)) {
             ObjectNode plan = Resources.MAPPER.createObjectNode();
             plan.putObject("metadata").put("namespace", "ns").put("name", "p");
             store.create(ResourceKind.PLAN, plan);
