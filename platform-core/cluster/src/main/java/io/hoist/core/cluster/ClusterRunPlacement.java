@@ -8,6 +8,9 @@ import io.hoist.core.engine.run.RunPlacement;
 import io.hoist.core.engine.runtime.ProviderRuntime;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.core.store.ResourceStore;
+import io.hoist.core.store.postgresql.HeldRuns;
+import io.hoist.core.store.postgresql.PostgresResourceStore;
+import io.hoist.core.store.postgresql.RunEpochs;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -39,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * <p>A provider pins its VMs to nodes with labels: {@code metadata.annotations["hoist.io/node-selector"]: "zone=a,..."};
  * a Host resource (forklift's {@code Host}, {@code spec.id} the host in the provider's inventory) with the same
  * annotation pins the VMs on that host, in place of its provider's selector (a worker next to its ESXi hosts).
+ *
+ * <p>Each dispatch also takes the run's next placement epoch in the store ({@link RunEpochs}) and sends it with the run;
+ * the node holds it ({@link #heldRuns()}) while the run goes on, and its VM-entry writes, checkpoint saves and target
+ * VM creation for the run are refused once the run was placed again: a node cut off (or paused) past
+ * {@link #REPLACE_AFTER} but still reaching PostgreSQL cannot write for a run that lives on elsewhere.
  */
 public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
     /** The source Provider's (or Host's) annotation naming the labels a node needs to run its VMs. */
@@ -66,6 +74,9 @@ public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
     private volatile Set<String> lastNodes;
     /** When this node saw each other node leave: its runs count as running there for {@link #REPLACE_AFTER}. */
     private final DepartedNodes departed;
+    /** The runs' placement epochs in the store; null on a store without them (then nothing is guarded). */
+    private final RunEpochs epochs;
+    private final HeldRuns held = new HeldRuns();
 
     public ClusterRunPlacement(Vertx vertx, ResourceStore store, NodeProfile profile) {
         this(vertx, store, profile, REPLACE_AFTER);
@@ -79,6 +90,7 @@ public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
         this.store = store;
         this.self = cluster.getNodeId();
         this.profile = profile;
+        this.epochs = store instanceof PostgresResourceStore shared ? new RunEpochs(shared) : null;
         this.runs = cluster.getSyncMap(RUNS_MAP);
         this.lastNodes = new HashSet<>(cluster.getNodes());
         // Polled rather than a node listener: the cluster manager keeps one listener, and Vert.x's own is in it
@@ -119,10 +131,12 @@ public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
         }
         NodeChooser.Candidate node = chosen.get();
         String key = key(run.migrationUid(), run.vmId());
+        // a newer epoch first: from now on the writes of any node sent this run before are refused
+        Messages.RunVm sent = epochs == null ? run : run.withEpoch(epochs.place(key, node.profile().name()));
         runs.put(key, node.nodeId());
-        LOG.debug("VM {} of {} goes to node {}", run.vmId(), run.plan(), node.profile().name());
+        LOG.debug("VM {} of {} goes to node {} (placement epoch {})", run.vmId(), run.plan(), node.profile().name(), sent.epoch());
         // The node answers once it took the run; if it never does (gone meanwhile), the next pass places it again
-        sender.eventBus().request(address(node.profile().name()), run, new DeliveryOptions().setSendTimeout(DISPATCH_ACK_MS))
+        sender.eventBus().request(address(node.profile().name()), sent, new DeliveryOptions().setSendTimeout(DISPATCH_ACK_MS))
                 .onFailure(err -> {
                     // No consumer there: the node did not take it. Otherwise (no answer in time) it may have taken it
                     // and be cut off: its record stays, and a departed node's runs move only after REPLACE_AFTER
@@ -167,12 +181,33 @@ public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
 
     @Override
     public void started(Messages.RunVm run) {
+        held.hold(held(run));
         runs.put(key(run.migrationUid(), run.vmId()), self);
     }
 
     @Override
     public void ended(Messages.RunVm run) {
         runs.remove(key(run.migrationUid(), run.vmId()), self);
+        held.release(held(run));
+    }
+
+    @Override
+    public void checkStillPlaced(Messages.RunVm run) {
+        if (epochs != null && run.epoch() > 0) {
+            epochs.check(held(run));
+        }
+    }
+
+    /**
+     * The runs this node runs with the placement epoch each was sent with: the node's store view
+     * ({@link PostgresResourceStore#guardedBy}) and checkpoint store check their writes against it.
+     */
+    public HeldRuns heldRuns() {
+        return held;
+    }
+
+    private static HeldRuns.Run held(Messages.RunVm run) {
+        return new HeldRuns.Run(run.plan().namespace(), run.plan().name(), run.migrationUid(), run.vmId(), run.epoch());
     }
 
     /**
@@ -285,7 +320,7 @@ public final class ClusterRunPlacement implements RunPlacement, AutoCloseable {
     }
 
     private static String key(String migrationUid, String vmId) {
-        return migrationUid + "/" + vmId;
+        return RunEpochs.runKey(migrationUid, vmId);
     }
 
     @Override

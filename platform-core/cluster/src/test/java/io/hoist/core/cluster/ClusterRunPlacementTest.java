@@ -1,6 +1,7 @@
 package io.hoist.core.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.core.engine.bus.Messages;
@@ -8,6 +9,8 @@ import io.hoist.core.engine.bus.RecordCodec;
 import io.hoist.core.engine.run.RunPlacement;
 import io.hoist.core.model.ResourceKind;
 import io.hoist.core.model.Resources;
+import io.hoist.core.store.StoreException;
+import io.hoist.core.store.postgresql.PostgresCheckpointStore;
 import io.hoist.core.store.postgresql.PostgresLocation;
 import io.hoist.core.store.postgresql.PostgresResourceStore;
 import io.hoist.testkit.postgresql.PostgresTestServer;
@@ -24,11 +27,14 @@ import org.junit.jupiter.api.Test;
  * Placement over two real clustered Vert.x nodes and a real PostgreSQL store: a provider's node selector sends its
  * VMs to the node with those labels, a selector no node meets is a reason (no run sent), and a run whose node left the
  * cluster no longer counts as running, so the leader places it again. Each node's engine is stood in for by a
- * consumer on its run address that takes the run as the engine does (records it, answers).
+ * consumer on its run address that takes the run as the engine does (records it, answers). A run placed again on
+ * another node leaves the node it was on unable to write for it (placement epochs in the store).
  */
 class ClusterRunPlacementTest {
     private static final Messages.PlanKey PLAN = new Messages.PlanKey("team", "wave");
     private static final java.time.Duration REPLACE_AFTER = java.time.Duration.ofSeconds(4);
+    /** Each run as a node took it ("node-name/vm id"), with the placement epoch it was sent with. */
+    private static final Map<String, Messages.RunVm> RECEIVED = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Test
     void runsGoToTheNodesTheirProviderAsksForAndAreFreedWhenTheNodeLeaves() throws Exception {
@@ -109,6 +115,10 @@ class ClusterRunPlacementTest {
             assertThat(second - first).isGreaterThanOrEqualTo(REPLACE_AFTER.toNanos() - TimeUnit.SECONDS.toNanos(1));
             assertThat(onA.runningElsewhere("uid-1", "vm-1")).isFalse();
             assertThat(onA.runningElsewhere("uid-1", "vm-4")).isFalse();
+            // vm-1 placed again, on node-a: node-b, cut off but still reaching PostgreSQL, can no longer write for it
+            assertThat(onA.dispatch(a, vm1, new RunPlacement.SourceHost(true, "host-2"))).isEmpty();
+            assertThat(takenOnA.poll(1, TimeUnit.MINUTES)).isEqualTo("vm-1");
+            lateWritesOfTheOldNodeAreRefused(store, onB, onA);
             assertThat(onA.runningElsewhere("uid-1", "vm-3")).isTrue();
             // a node that stopped its runs drops their records before taking runs again
             onA.forgetOwnRuns();
@@ -156,6 +166,34 @@ class ClusterRunPlacementTest {
         assertThat(takenOnB).isEmpty();
     }
 
+    /**
+     * vm-1 ran on node-b, then was placed on node-a: node-b's VM-entry write, checkpoint save and target VM creation
+     * for it are refused, writing nothing; node-a's pass.
+     */
+    private static void lateWritesOfTheOldNodeAreRefused(PostgresResourceStore store, ClusterRunPlacement oldNode,
+                                                         ClusterRunPlacement newNode) throws Exception {
+        Messages.RunVm before = RECEIVED.get("node-b/vm-1");
+        Messages.RunVm now = RECEIVED.get("node-a/vm-1");
+        assertThat(before.epoch()).isPositive();
+        assertThat(now.epoch()).as("the epoch the run was sent to node-a with").isGreaterThan(before.epoch());
+        ObjectNode late = Resources.MAPPER.createObjectNode().put("id", "vm-1").put("phase", "CopyDisks");
+        String disk = "uid-1_vm-1_disk-0"; // the copier's name of its checkpoint
+        io.hoist.core.transfer.checkpoint.Checkpoint cp = new io.hoist.core.transfer.checkpoint.Checkpoint("fp", 1L << 30, 1,
+                new byte[32], new byte[32]);
+        assertThatThrownBy(() -> store.guardedBy(oldNode.heldRuns()).writeItems(ResourceKind.PLAN, "team", "wave", List.of(late)))
+                .isInstanceOf(StoreException.Superseded.class).hasMessageContaining("uid-1/vm-1");
+        assertThat(store.item(ResourceKind.PLAN, "team", "wave", "vm-1")).isEmpty();
+        assertThatThrownBy(() -> new PostgresCheckpointStore(store, oldNode.heldRuns()).save(disk, cp))
+                .hasRootCauseInstanceOf(StoreException.Superseded.class);
+        assertThat(new PostgresCheckpointStore(store).load(disk)).isEmpty();
+        assertThatThrownBy(() -> oldNode.checkStillPlaced(before)).isInstanceOf(StoreException.Superseded.class);
+
+        store.guardedBy(newNode.heldRuns()).writeItems(ResourceKind.PLAN, "team", "wave", List.of(late));
+        new PostgresCheckpointStore(store, newNode.heldRuns()).save(disk, cp);
+        newNode.checkStillPlaced(now);
+        assertThat(store.item(ResourceKind.PLAN, "team", "wave", "vm-1")).isPresent();
+    }
+
     private static Messages.RunVm run(String vmId) {
         return new Messages.RunVm(PLAN, "wave-run", "uid-1", vmId);
     }
@@ -166,6 +204,7 @@ class ClusterRunPlacementTest {
         LinkedBlockingQueue<String> taken = new LinkedBlockingQueue<>();
         node.eventBus().<Messages.RunVm>consumer(placement.runAddress(), m -> {
             placement.started(m.body());
+            RECEIVED.put(placement.nodeName() + "/" + m.body().vmId(), m.body());
             taken.add(m.body().vmId());
             m.reply(null);
         }).completion().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);

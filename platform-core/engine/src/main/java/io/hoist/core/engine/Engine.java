@@ -149,11 +149,11 @@ public final class Engine implements AutoCloseable {
         HookPhases hooks = new HookPhases(extensions, loader, mapper, store, services);
         PhaseHandlers handlers = new PhaseHandlers(new PowerPhases(delays), hooks, disks, warm,
                 new ConvertGuestPhase(extensions, disks, settings::controller,
-                new io.hoist.core.engine.hooks.StepLogs(services.dataDir())), new CreateVmPhase(disks), new ProviderPhase(extensions, delays));
+                new io.hoist.core.engine.hooks.StepLogs(services.dataDir())), new CreateVmPhase(disks, run -> placement.checkStillPlaced(run)), new ProviderPhase(extensions, delays));
         Cleanup cleanup = new Cleanup(disks, warm);
         RunAdmission runAdmission = new RunAdmission(admission, lookups, placements);
         VmRun.Services runServices = new VmRun.Services(loader, handlers, cleanup, delays, () -> retry, runs, () -> closed, meters,
-                runAdmission);
+                runAdmission, run -> placement.checkStillPlaced(run));
         this.registry = new RunRegistry(runServices, msg -> {
             placement.ended(msg);
             // Only the Migration looks again: its pass completes the run and writes the plan's conditions, whose change
@@ -318,6 +318,7 @@ public final class Engine implements AutoCloseable {
     public static final String NOT_PLACED = "NotPlaced";
 
     private void startRun(Messages.RunVm run) {
+        placement.started(run); // first: the Placed write below is checked against the epoch the node holds
         String node = placement.nodeName();
         if (node != null && !registry.isRunning(run.migrationUid(), run.vmId())) {
             // the VM may have run on another node since this one read the plan: its entry is read again
@@ -329,7 +330,6 @@ public final class Engine implements AutoCloseable {
                         "NodeAssigned", "run by node " + node));
             });
         }
-        placement.started(run);
         registry.start(run);
     }
 

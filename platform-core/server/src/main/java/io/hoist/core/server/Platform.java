@@ -89,7 +89,7 @@ public final class Platform implements AutoCloseable {
                         // reconciles and places
                         placement = new io.hoist.core.cluster.ClusterRunPlacement(ctx.vertx(), shared, settings.profile());
                         hostLimits = new io.hoist.core.cluster.ClusterHostLimits(ctx.vertx());
-                        runsEngine = newEngine(ctx, shared, Engine.Role.RUNS, settings);
+                        runsEngine = newEngine(ctx, runsStore(shared), Engine.Role.RUNS, settings);
                     }
                     election = io.hoist.core.cluster.LeaderElection.start(
                             new io.hoist.core.store.postgresql.LeaderLease(shared, node),
@@ -116,7 +116,7 @@ public final class Platform implements AutoCloseable {
                                     @Override
                                     public void resume() {
                                         placement.forgetOwnRuns();
-                                        startRuns(ctx, shared, settings);
+                                        startRuns(ctx, runsStore(shared), settings);
                                     }
                                 });
                     }
@@ -253,8 +253,13 @@ public final class Platform implements AutoCloseable {
         HostServices services = new InventoryHostServices(inventory, diskIo, http, settings, ctx.dataDir());
         var runMeters = new io.hoist.core.engine.run.RunMeters(ctx.metrics().registry());
         BandwidthBudgets budgets = new BandwidthBudgets();
+<<<<<<< HEAD
         io.hoist.core.engine.run.DiskCopyService copier = new TransferDiskCopyService(checkpoints(ctx),
                 baselines(ctx), budgets, timers, runMeters);
+=======
+        io.hoist.core.engine.run.DiskCopyService copier = new TransferDiskCopyService(ctx.dataDir(), checkpoints(ctx, placement),
+                budgets, timers, runMeters);
+>>>>>>> h/cluster11
         if (node != null) {
             copier = io.hoist.core.cluster.NodeBandwidth.cap(copier, node.bandwidthMibps());
             copier = hostLimits.shareBandwidth(copier, budgets);
@@ -280,9 +285,11 @@ public final class Platform implements AutoCloseable {
      * Where disk copies record their checkpoints: with a shared PostgreSQL store, in it, so a VM run placed on another
      * node (its node killed or gone) resumes its copies there; else in files under {@code DATA/checkpoints}.
      */
-    private static io.hoist.core.transfer.checkpoint.CheckpointStore checkpoints(HoistServer.Context ctx) {
+    private static io.hoist.core.transfer.checkpoint.CheckpointStore checkpoints(HoistServer.Context ctx,
+                                                                                io.hoist.core.cluster.ClusterRunPlacement cluster) {
         if (ctx.store() instanceof io.hoist.core.store.postgresql.PostgresResourceStore shared) {
-            return new io.hoist.core.store.postgresql.PostgresCheckpointStore(shared);
+            // on a cluster, a save for a run placed on another node since is refused
+            return new io.hoist.core.store.postgresql.PostgresCheckpointStore(shared, cluster == null ? null : cluster.heldRuns());
         }
         return TransferDiskCopyService.fileCheckpoints(ctx.dataDir());
     }
@@ -316,6 +323,14 @@ public final class Platform implements AutoCloseable {
             runsEngine.close();
             runsEngine = null;
         }
+    }
+
+    /**
+     * The store a cluster node's runs engine writes through: a VM entry's write for a run placed on another node since
+     * is refused (the run stops here and goes on there).
+     */
+    private io.hoist.core.store.ResourceStore runsStore(io.hoist.core.store.postgresql.PostgresResourceStore shared) {
+        return shared.guardedBy(placement.heldRuns());
     }
 
     /** Takes VM runs again on this cluster node (after {@link #stopRuns}). */

@@ -50,4 +50,22 @@ public class StoreException extends RuntimeException {
     public static class Fenced extends StoreException {
         public Fenced(String message) { super(message); }
     }
+
+    /**
+     * A write for a VM run that this node no longer holds: the run was placed on another node since (a newer placement
+     * epoch, {@code run_placement}). Nothing was written; the run lives on where it was placed. {@code vmIds}: the VMs
+     * whose writes were refused.
+     */
+    public static class Superseded extends StoreException {
+        private final java.util.Set<String> vmIds;
+
+        public Superseded(String message, java.util.Set<String> vmIds) {
+            super(message);
+            this.vmIds = java.util.Set.copyOf(vmIds);
+        }
+
+        public java.util.Set<String> vmIds() {
+            return vmIds;
+        }
+    }
 }

@@ -16,8 +16,21 @@ public final class Messages {
         }
     }
 
-    /** Run or resume one VM of the migration {@code migrationUid}. */
-    public record RunVm(PlanKey plan, String migrationName, String migrationUid, String vmId) {}
+    /**
+     * Run or resume one VM of the migration {@code migrationUid}. {@code epoch}: on a cluster, the run's placement
+     * epoch the leader took when it sent the run to a node (the node's writes for the run are refused once a newer one
+     * exists); 0 in one process.
+     */
+    public record RunVm(PlanKey plan, String migrationName, String migrationUid, String vmId, long epoch) {
+        public RunVm(PlanKey plan, String migrationName, String migrationUid, String vmId) {
+            this(plan, migrationName, migrationUid, vmId, 0);
+        }
+
+        /** This run as sent to a node at placement epoch {@code epoch}. */
+        public RunVm withEpoch(long epoch) {
+            return new RunVm(plan, migrationName, migrationUid, vmId, epoch);
+        }
+    }
 
     /** Cancel these VMs (plan VM ids) of a migration. */
     public record CancelVms(PlanKey plan, String migrationUid, List<String> vmIds) {}

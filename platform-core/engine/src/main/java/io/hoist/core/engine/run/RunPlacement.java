@@ -44,6 +44,13 @@ public interface RunPlacement {
     /** {@code run} ended on this node (finished, failed, canceled or stopped with the engine). */
     default void ended(Messages.RunVm run) {}
 
+    /**
+     * Refuses with {@code StoreException.Superseded} when {@code run} was placed on another node since this node was
+     * sent it (a cluster's placement epoch), before a step whose effect outside the store cannot be refused there
+     * (creating the target VM, a failed or canceled VM's cleanup). In one process, never.
+     */
+    default void checkStillPlaced(Messages.RunVm run) {}
+
     /** This node's name, shown on the VMs it runs; null in one process. */
     default String nodeName() {
         return null;

@@ -31,7 +31,7 @@ public final class VmRun {
     public record Services(VmLoader loader, PhaseHandlers handlers, Cleanup cleanup, Delays delays,
                            java.util.function.Supplier<RetryPolicy> retry,
                            Executor executor, java.util.function.BooleanSupplier stopping, RunMeters meters,
-                           RunAdmission admission) {}
+                           RunAdmission admission, Consumer<Messages.RunVm> stillPlaced) {}
 
     private final Services services;
     private final Messages.RunVm msg;
@@ -143,6 +143,10 @@ public final class VmRun {
                     try {
                         outcome = services.handlers().run(vm);
                     } catch (Exception e) {
+                        if (superseded(e) != null) {
+                            stopSuperseded(superseded(e));
+                            return;
+                        }
                         if (services.stopping().getAsBoolean()) {
                             // the phase failed because the engine is stopping under it (store closing, pools
                             // shutting down): not the VM's failure; it resumes at this phase on the next start
@@ -175,6 +179,10 @@ public final class VmRun {
                     }
                 }
             } catch (Throwable t) {
+                if (superseded(t) != null) {
+                    stopSuperseded(superseded(t));
+                    return;
+                }
                 if (services.stopping().getAsBoolean()) {
                     // The engine is shutting down (store closing, pools stopping): the VM is not failed; it resumes
                     // at its durable phase when the engine starts again.
@@ -188,10 +196,14 @@ public final class VmRun {
                     services.delays().after(services.retry().get().delay(1)).whenComplete((v, e) -> resume());
                     return;
                 }
-                if (canceled && vm != null) {
-                    finishCanceled();
-                } else {
-                    finishFailed(VmContext.describe(t), code(t));
+                try {
+                    if (canceled && vm != null) {
+                        finishCanceled();
+                    } else {
+                        finishFailed(VmContext.describe(t), code(t));
+                    }
+                } catch (io.hoist.core.store.StoreException.Superseded s) {
+                    stopSuperseded(s);
                 }
             }
         }
@@ -412,6 +424,7 @@ public final class VmRun {
             onFinished.accept(this);
             return;
         }
+        services.stillPlaced().accept(msg); // a stale node's cleanup would undo what the run's new node did
         PhaseRef failedIn = vm.phase();
         LOG.log(System.Logger.Level.WARNING, "VM " + msg.vmId() + " of plan " + msg.plan() + " failed in " + failedIn + ": " + reason);
         var planVm = vm.planVm();
@@ -440,6 +453,7 @@ public final class VmRun {
     }
 
     private void finishCanceled() {
+        services.stillPlaced().accept(msg);
         String cleanupError = services.cleanup().run(vm, Destination.CleanupReason.CANCELED, true);
         String now = VmStatusEditor.now();
         vm.status().durable(v -> {
@@ -453,6 +467,35 @@ public final class VmRun {
             VmStatusEditor.removeCondition(v, "Pending");
         });
         finish();
+    }
+
+    /** The refusal of a write for a run placed on another node since, in {@code t} or its causes; null if none. */
+    private static io.hoist.core.store.StoreException.Superseded superseded(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof io.hoist.core.store.StoreException.Superseded s) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The run was placed on another node since this one was sent it (this node was cut off, or paused, past the wait
+     * before its runs move): it stops here without a status write, a cleanup or a failure, and lives on there.
+     */
+    private void stopSuperseded(io.hoist.core.store.StoreException.Superseded s) {
+        LOG.log(System.Logger.Level.WARNING, "VM " + msg.vmId() + " of plan " + msg.plan() + ": run stopped on this node"
+                + " (placement epoch " + msg.epoch() + "), it was placed on another node since and goes on there: "
+                + s.getMessage());
+        if (vm != null) {
+            services.cleanup().stopCopies(vm);
+        }
+        releasePlace();
+        if (vm != null) {
+            vm.end();
+        }
+        finished.complete(null);
+        onFinished.accept(this);
     }
 
     private void finish() {

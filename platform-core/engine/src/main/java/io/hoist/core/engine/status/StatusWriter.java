@@ -559,12 +559,33 @@ public final class StatusWriter implements AutoCloseable {
                 if (attempt >= 20) {
                     throw conflict;
                 }
+            } catch (StoreException.Superseded refused) {
+                // entries of VM runs placed on another node since (a cluster): they fail alone, the rest is re-applied
+                latest.remove(key);
+                written.remove(key);
+                if (!dropRefused(changes, refused)) {
+                    throw refused;
+                }
+                if (changes.isEmpty()) {
+                    return;
+                }
             } catch (RuntimeException e) {
                 latest.remove(key); // the cache holds changes that were not stored
                 written.remove(key);
                 throw e;
             }
         }
+    }
+
+    /** Fails and removes the VM-entry changes of the VMs {@code refused} names; false when none was among them. */
+    private static boolean dropRefused(List<Change> changes, StoreException.Superseded refused) {
+        return changes.removeIf(c -> {
+            boolean stale = c.mirrorVmId != null && refused.vmIds().contains(c.mirrorVmId);
+            if (stale) {
+                c.done.completeExceptionally(refused);
+            }
+            return stale;
+        });
     }
 
     private static List<VmStatus> vmsOf(Plan p) {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class RecordCodecTest {
     private static final Messages.PlanKey PLAN = new Messages.PlanKey("ns", "plan");
     private static final List<Object> SAMPLES = List.of(
-            new Messages.RunVm(PLAN, "run1", "uid-1", "vm-1"),
+            new Messages.RunVm(PLAN, "run1", "uid-1", "vm-1", 7), // with its placement epoch (a cluster)
             new Messages.CancelVms(PLAN, "uid-1", List.of("vm-1", "vm-2")),
             new Messages.DiskProgress(PLAN, "uid-1", "run1", "vm-1", "DiskTransfer", "uid-src/host-1", new TransferProgress("disk-0", 10, 100, 2.5, 36)),
             new Messages.Reconcile(ResourceKind.MIGRATION, "ns", "run1"),

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,13 +18,22 @@ import java.util.Optional;
  * shorter checkpoint replaces the whole entry. Each save is one transaction of its own (not the resource writes',
  * which serialise on the store's version counter), committed before it returns: durable under PostgreSQL's default
  * {@code synchronous_commit=on}. The caller flushes the target first, so a stored checkpoint never claims bytes the
- * target does not hold.
+ * target does not hold. A guarded store ({@link HeldRuns}) refuses the save of a run this node no longer holds, in the
+ * save's transaction under a share lock on the run's placement row ({@link RunEpochs}), writing nothing.
  */
 public final class PostgresCheckpointStore implements CheckpointStore {
     private final PostgresResourceStore store;
+    /** The runs of this node whose saves are checked against their placement epoch; null: none are. */
+    private final HeldRuns held;
 
     public PostgresCheckpointStore(PostgresResourceStore store) {
+        this(store, null);
+    }
+
+    /** Refusing the saves of the runs of {@code held} once they were placed on another node. */
+    public PostgresCheckpointStore(PostgresResourceStore store, HeldRuns held) {
         this.store = store;
+        this.held = held;
     }
 
     @Override
@@ -67,6 +77,10 @@ public final class PostgresCheckpointStore implements CheckpointStore {
         run(diskId, "saving", c -> {
             c.setAutoCommit(false);
             try {
+                HeldRuns.Run run = held == null ? null : held.ofCheckpoint(diskId);
+                if (run != null) {
+                    RunEpochs.refuseStale(c, List.of(run));
+                }
                 int stored = -1;
                 try (PreparedStatement ps = c.prepareStatement("SELECT fingerprint, virtual_size, blocks_done"
                         + " FROM transfer_checkpoints WHERE disk_key = ? FOR UPDATE")) {

@@ -72,6 +72,8 @@ public final class PostgresResourceStore implements ResourceStore {
     private final PostgresResourceStore owner;
     /** The leader term this view's writes need ({@link LeaderLease}); 0: writes are not fenced. */
     private final long term;
+    /** The VM runs whose entry writes this view checks against their placement epoch; null: not checked. */
+    private final HeldRuns held;
     private volatile boolean closed;
 
     private PostgresResourceStore(PostgresLocation location, long retainedChanges) {
@@ -81,6 +83,7 @@ public final class PostgresResourceStore implements ResourceStore {
         this.unreadable = new UnreadableRows();
         this.owner = this;
         this.term = 0;
+        this.held = null;
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(location.jdbcUrl());
         cfg.setDataSourceProperties(location.properties());
@@ -110,8 +113,11 @@ public final class PostgresResourceStore implements ResourceStore {
         feed.start();
     }
 
-    /** A view of {@code owner} whose writes are refused once {@code term} is no longer the leader's. */
-    private PostgresResourceStore(PostgresResourceStore owner, long term) {
+    /**
+     * A view of {@code owner} whose writes are refused once {@code term} is no longer the leader's (0: not fenced), and
+     * whose VM-entry writes are refused once a run of {@code held} was placed on another node (null: not checked).
+     */
+    private PostgresResourceStore(PostgresResourceStore owner, long term, HeldRuns held) {
         this.location = owner.location;
         this.retainedChanges = owner.retainedChanges;
         this.pool = owner.pool;
@@ -120,6 +126,7 @@ public final class PostgresResourceStore implements ResourceStore {
         this.unreadable = owner.unreadable;
         this.owner = owner;
         this.term = term;
+        this.held = held;
     }
 
     /**
@@ -131,7 +138,18 @@ public final class PostgresResourceStore implements ResourceStore {
         if (term <= 0) {
             throw new IllegalArgumentException("a leader term is positive, got " + term);
         }
-        return new PostgresResourceStore(owner, term);
+        return new PostgresResourceStore(owner, term, null);
+    }
+
+    /**
+     * This store as a node running the VM runs of {@code held} writes through it: a write of a plan's VM entries
+     * ({@link #writeSerializedItems}) checks, in its own transaction under a share lock on each run's placement row,
+     * that no entry's run was placed again since the epoch the node holds, and fails with
+     * {@link StoreException.Superseded}, writing nothing, when one was. Entries of runs the node does not hold, other
+     * writes, reads and watches are this store's. Closing the view closes nothing.
+     */
+    public PostgresResourceStore guardedBy(HeldRuns held) {
+        return new PostgresResourceStore(owner, term, java.util.Objects.requireNonNull(held, "held"));
     }
 
     /** Opens the store at {@code location}, creating or upgrading its tables. */
@@ -319,7 +337,11 @@ public final class PostgresResourceStore implements ResourceStore {
         }
         ItemRows.checkIds(items);
         String n = ns(namespace);
+        List<HeldRuns.Run> runs = held == null || kind != ResourceKind.PLAN ? List.of()
+                : held.ofPlan(n, name, items.stream().map(SerializedItem::id).toList());
         return write(tx -> {
+            // before anything is written, and locked until the commit: a leader placing the run again waits for it
+            RunEpochs.refuseStale(tx.c, runs);
             long rv = tx.version + 1;
             // Only the version moves: the body (a 20,000-VM plan's spec lists every VM) is neither read, parsed,
             // written again nor copied into the change log; reads take the version from the rv column.
@@ -558,7 +580,7 @@ public final class PostgresResourceStore implements ResourceStore {
         return read(c -> io.hoist.core.store.jdbc.NamespaceRows.delete(c, name));
     }
 
-    /** A pooled connection for {@link LeaderLease}'s own statements. */
+    /** A pooled connection for the own statements of {@link LeaderLease}, {@link RunEpochs} and checkpoints. */
     Connection connection() throws SQLException {
         ensureOpen();
         return pool.getConnection();

@@ -7,7 +7,6 @@ import io.hoist.testkit.postgresql.PostgresTestServer;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * Benchmark, not a test: what one checkpoint save costs a copy, in files ({@code DATA/checkpoints}) and in a
@@ -22,14 +21,9 @@ public final class CheckpointWriteBench {
         int saves = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int blocksPerSave = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         Path dir = Files.createTempDirectory("hoist-checkpoint-bench");
+        // a real PostgreSQL syncs its WAL at every commit, as saves need
         try (PostgresTestServer pg = PostgresTestServer.create();
-             PostgresResourceStore store = PostgresResourceStore.open(
-                     PostgresLocation.parse(pg.newDatabase(), Map.of("PGPASSWORD", pg.password())))) {
-            // the throwaway server starts with fsync off; a real one syncs its WAL at every commit, as saves need
-            try (java.sql.Connection c = store.connection(); java.sql.Statement st = c.createStatement()) {
-                st.execute("ALTER SYSTEM SET fsync = on");
-                st.execute("SELECT pg_reload_conf()");
-            }
+             PostgresResourceStore store = BenchStores.openSynced(pg)) {
             CheckpointStore files = new FileCheckpointStore(dir);
             CheckpointStore postgres = new PostgresCheckpointStore(store);
             for (int round = 0; round < 2; round++) { // the first round warms both up

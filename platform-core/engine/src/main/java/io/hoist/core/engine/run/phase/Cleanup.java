@@ -21,6 +21,11 @@ public final class Cleanup {
         this.warm = warm;
     }
 
+    /** Stops the VM's disk copies and touches nothing else (a run stopped on a node that no longer holds it). */
+    public void stopCopies(VmContext vm) {
+        disks.stop(vm);
+    }
+
     /** Returns what could not be cleaned up (one line), or null. */
     public String run(VmContext vm, Destination.CleanupReason reason, boolean deleteVm) {
         List<String> errors = new ArrayList<>();
