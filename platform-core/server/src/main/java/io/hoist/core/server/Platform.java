@@ -253,13 +253,8 @@ public final class Platform implements AutoCloseable {
         HostServices services = new InventoryHostServices(inventory, diskIo, http, settings, ctx.dataDir());
         var runMeters = new io.hoist.core.engine.run.RunMeters(ctx.metrics().registry());
         BandwidthBudgets budgets = new BandwidthBudgets();
-<<<<<<< HEAD
-        io.hoist.core.engine.run.DiskCopyService copier = new TransferDiskCopyService(checkpoints(ctx),
+        io.hoist.core.engine.run.DiskCopyService copier = new TransferDiskCopyService(checkpoints(ctx, placement),
                 baselines(ctx), budgets, timers, runMeters);
-=======
-        io.hoist.core.engine.run.DiskCopyService copier = new TransferDiskCopyService(ctx.dataDir(), checkpoints(ctx, placement),
-                budgets, timers, runMeters);
->>>>>>> h/cluster11
         if (node != null) {
             copier = io.hoist.core.cluster.NodeBandwidth.cap(copier, node.bandwidthMibps());
             copier = hostLimits.shareBandwidth(copier, budgets);
