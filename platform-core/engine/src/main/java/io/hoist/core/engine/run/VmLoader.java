@@ -40,12 +40,13 @@ public final class VmLoader {
     private final Object namesLock = new Object();
     private final RecentMaps maps;
 
-    public VmLoader(ResourceStore store, ObjectMapper mapper, ProviderRuntime providers, StatusWriter status) {
+    public VmLoader(ResourceStore store, ObjectMapper mapper, ProviderRuntime providers, StatusWriter status,
+                    TargetContexts contexts) {
         this.store = store;
         this.mapper = mapper;
         this.providers = providers;
         this.status = status;
-        this.contexts = new TargetContexts(store, providers.extensions());
+        this.contexts = contexts;
         this.maps = new RecentMaps(this::read, RecentMaps.TTL_NANOS);
     }
 
