@@ -94,6 +94,7 @@ public final class Engine implements AutoCloseable {
     private final SourceLookups lookups;
     /** Settings and OS maps of target specs, read once per change (plan validation and VM runs share them). */
     private final TargetContexts targets;
+    private final VmLoader loader;
     private volatile boolean closed;
     /** Which node runs each VM: this engine's own registry in one process. */
     private volatile RunPlacement placement = RunPlacement.LOCAL;
@@ -136,7 +137,7 @@ public final class Engine implements AutoCloseable {
         Placements placements = new Placements();
 
         this.targets = new TargetContexts(store, extensions);
-        VmLoader loader = new VmLoader(store, mapper, providers, status, targets);
+        this.loader = new VmLoader(store, mapper, providers, status, targets);
         Delays delays = new Delays(timer);
         this.copyJobs = new CopyJobs();
         this.copyConsumers = new DiskCopyConsumers(vertx, scheduler, copyJobs, copies);
@@ -424,6 +425,7 @@ public final class Engine implements AutoCloseable {
         copies.shutdownNow();
         status.close();
         targets.close();
+        loader.close();
         if (services.settings() instanceof LiveSettings live) {
             live.close(); // made for this engine (Platform, EngineHarness); closed, it reads the store at each use
         }
