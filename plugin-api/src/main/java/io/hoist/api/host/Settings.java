@@ -2,7 +2,7 @@ package io.hoist.api.host;
 
 import java.util.Map;
 
-/** The live ForkliftController settings ({@code controller_*}); read at each use, never cached. */
+/** The live ForkliftController settings ({@code controller_*}); ask at each use: the answer follows every change. */
 public interface Settings {
     Map<String, String> snapshot();
 

@@ -38,6 +38,7 @@ import io.hoist.core.engine.scheduler.VmAdmission;
 import io.hoist.core.engine.runtime.SourceLookups;
 import io.hoist.core.engine.run.RunAdmission;
 import io.hoist.core.engine.run.Placements;
+import io.hoist.core.engine.run.TargetContexts;
 import io.hoist.core.engine.status.ProgressStatus;
 import io.hoist.core.engine.status.StatusWriter;
 import io.hoist.core.model.ResourceKind;
@@ -91,6 +92,9 @@ public final class Engine implements AutoCloseable {
     private Duration resyncEvery = Duration.ofSeconds(15);
     /** Plan validation's remembered descriptions and target checks, swept at each resync. */
     private final SourceLookups lookups;
+    /** Settings and OS maps of target specs, read once per change (plan validation and VM runs share them). */
+    private final TargetContexts targets;
+    private final VmLoader loader;
     private volatile boolean closed;
     /** Which node runs each VM: this engine's own registry in one process. */
     private volatile RunPlacement placement = RunPlacement.LOCAL;
@@ -132,7 +136,8 @@ public final class Engine implements AutoCloseable {
         lookups = new SourceLookups(extensions, services.inventoryView());
         Placements placements = new Placements();
 
-        VmLoader loader = new VmLoader(store, mapper, providers, status);
+        this.targets = new TargetContexts(store, extensions);
+        this.loader = new VmLoader(store, mapper, providers, status, targets);
         Delays delays = new Delays(timer);
         this.copyJobs = new CopyJobs();
         this.copyConsumers = new DiskCopyConsumers(vertx, scheduler, copyJobs, copies);
@@ -170,7 +175,7 @@ public final class Engine implements AutoCloseable {
         ProviderController providerController = new ProviderController(store, providers, extensions, services,
                 uid -> requeueAll(ResourceKind.PLAN));
         PlanController planController = new PlanController(store, mapper, providers, extensions, services.inventoryView(), lookups,
-                placements);
+                placements, targets);
         MigrationController migrationController = new MigrationController(store, mapper, status, new MigrationController.Runs() {
             @Override
             public boolean isRunning(String migrationUid, String vmId) {
@@ -419,6 +424,11 @@ public final class Engine implements AutoCloseable {
         runs.shutdownNow();
         copies.shutdownNow();
         status.close();
+        targets.close();
+        loader.close();
+        if (services.settings() instanceof LiveSettings live) {
+            live.close(); // made for this engine (Platform, EngineHarness); closed, it reads the store at each use
+        }
         providers.close();
         LOG.log(System.Logger.Level.DEBUG, "engine stopped");
     }

@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoist.api.host.Settings;
 import io.hoist.core.model.resource.ControllerSettings;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The engine's one reader of {@code controller_*} settings: every value goes through {@link ControllerSettings}
- * (MTV's defaults, the same parsing admission checks), read live at each use. Tests shorten the precopy interval
+ * (MTV's defaults, the same parsing admission checks), live: a changed ForkliftController applies at the next use. Tests shorten the precopy interval
  * through {@link #precopyIntervalOverride}, never with a value admission would refuse.
  */
 public final class EngineSettings {
@@ -25,11 +26,26 @@ public final class EngineSettings {
         this.live = live;
     }
 
-    /** The ForkliftController settings now. */
+    /** The snapshot last parsed, and its settings. */
+    private record Parsed(Map<String, String> snapshot, ControllerSettings settings) {}
+
+    private volatile Parsed parsed = new Parsed(null, null);
+
+    /**
+     * The ForkliftController settings now. Parsed again only when the snapshot is a new map: {@link LiveSettings} hands
+     * out the same one until the ForkliftController changes, and the scheduler asks on every decision.
+     */
     public ControllerSettings controller() {
+        Map<String, String> now = live.snapshot();
+        Parsed last = parsed;
+        if (last.snapshot() == now) {
+            return last.settings();
+        }
         ObjectNode spec = JsonNodeFactory.instance.objectNode();
-        live.snapshot().forEach(spec::put);
-        return ControllerSettings.fromSpec(spec);
+        now.forEach(spec::put);
+        ControllerSettings settings = ControllerSettings.fromSpec(spec);
+        parsed = new Parsed(now, settings);
+        return settings;
     }
 
     public int maxVmInflight() {

@@ -58,6 +58,8 @@ public final class MigrationController {
     private final StatusWriter status;
     private final Runs runs;
     private final java.util.Map<PlanKey, Object> starting = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Migrations started per plan by this controller: a plan pass under way when the count moves stops. */
+    private final java.util.Map<PlanKey, java.util.concurrent.atomic.AtomicLong> starts = new java.util.concurrent.ConcurrentHashMap<>();
     /** Migrations (uid) whose VM entries are being written in batches after their start. */
     private final Set<String> filling = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final System.Logger LOG = System.getLogger(MigrationController.class.getName());
@@ -73,6 +75,15 @@ public final class MigrationController {
         this.mapper = mapper;
         this.status = status;
         this.runs = runs;
+    }
+
+    /**
+     * How many Migrations of the plan this controller started (counted once the start is durable): a plan validation
+     * pass that sees the count move stops, since the plan's validation stands once it executes.
+     */
+    public long starts(PlanKey plan) {
+        var n = starts.get(plan);
+        return n == null ? 0 : n.get();
     }
 
     public Result reconcile(Migration m) {
@@ -264,6 +275,8 @@ public final class MigrationController {
                 p.status.conditions = Conditions.remove(p.status.conditions, t);
             }
         }).join();
+        // Counted once the start is durable: a plan pass that read the plan before it sees the count move and stops.
+        starts.computeIfAbsent(key, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
         markStarted(m, now);
         dispatchEntries(m, key, first);
         if (later.isEmpty() && first.stream().allMatch(v -> v.completed != null)) {

@@ -51,10 +51,12 @@ public final class ObjectReconciler {
     /** Returns true when the object should be looked at again soon; false for a gone object. */
     public boolean reconcile(Messages.Reconcile r) {
         // A Migration's pass reads its own fields only; its VM entries are the plan's (read by the controller)
+        // Counted before the plan is read: a start whose write this read misses moves the count, and the pass stops.
+        long starts = r.kind() == ResourceKind.PLAN ? migrations.starts(new Messages.PlanKey(r.namespace(), r.name())) : 0;
         if (r.kind() == ResourceKind.PLAN) {
             Optional<Plan> running = runningPlan(r);
             if (running.isPresent()) {
-                return plan(running.get());
+                return plan(running.get(), starts);
             }
         }
         var stored = r.kind() == ResourceKind.MIGRATION ? store.getWithoutItems(r.kind(), r.namespace(), r.name())
@@ -65,7 +67,7 @@ public final class ObjectReconciler {
         ObjectNode o = stored.get();
         return switch (r.kind()) {
             case PROVIDER -> provider(o);
-            case PLAN -> plan(mapper.convertValue(o, Plan.class));
+            case PLAN -> plan(mapper.convertValue(o, Plan.class), starts);
             case MIGRATION -> migrations.reconcile(mapper.convertValue(o, Migration.class)).waiting();
             default -> false;
         };
@@ -99,16 +101,21 @@ public final class ObjectReconciler {
         return "Staging".equals(out.phase()) || "ConnectionFailed".equals(out.phase());
     }
 
-    private boolean plan(Plan plan) {
+    /** @param starts the plan's Migration starts before it was read ({@link MigrationController#starts}) */
+    private boolean plan(Plan plan, long starts) {
         if (!Conditions.isTrue(plan.status == null ? null : plan.status.conditions, Conditions.EXECUTING)) {
             archive.onPlan(plan);
         }
-        List<Condition> wanted = plans.conditions(plan);
+        Messages.PlanKey key = new Messages.PlanKey(plan.namespace(), plan.name());
+        Optional<List<Condition>> validated = plans.conditions(plan, () -> migrations.starts(key) != starts);
+        if (validated.isEmpty()) {
+            return true; // a Migration started the plan meanwhile: the next pass, soon, reads it executing
+        }
+        List<Condition> wanted = validated.get();
         List<Condition> current = plan.status == null ? null : plan.status.conditions;
         if (sameConditions(current, wanted)) {
             return false;
         }
-        Messages.PlanKey key = new Messages.PlanKey(plan.namespace(), plan.name());
         Long generation = plan.metadata.generation;
         status.updatePlan(key, p -> {
             if (p.status == null) {

@@ -121,6 +121,7 @@ public final class EngineScaleBench {
             }
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
+            java.time.Instant started = java.time.Instant.now();
             StringBuilder m = new StringBuilder();
             for (int p = 0; p < plans; p++) {
                 m.append("---\napiVersion: forklift.konveyor.io/v1beta1\nkind: Migration\nmetadata: {name: run").append(p)
@@ -131,8 +132,9 @@ public final class EngineScaleBench {
             double first = (System.nanoTime() - t0) / 1e9;
             // The process's CPU time to the first copy too: on a shared machine (load 20-30 on 2 cores) the wall time
             // mostly measures the other builds.
-            System.err.printf(Locale.ROOT, "%d plan(s) x %d: first copy after %.2f s (%.2f s of process CPU)%n", plans, n / plans,
-                    first, (os.getProcessCpuTime() - cpu0) / 1e9);
+            // With the wall-clock instants, so a profile's window (Migration created, first copy) can be cut out.
+            System.err.printf(Locale.ROOT, "%d plan(s) x %d: first copy after %.2f s (%.2f s of process CPU), Migration at %s, copy at %s%n",
+                    plans, n / plans, first, (os.getProcessCpuTime() - cpu0) / 1e9, started, java.time.Instant.now());
             h.await(Duration.ofMinutes(60), () -> dest.vmsCreated.get() >= n, "all VMs created");
             for (int p = 0; p < plans; p++) {
                 String plan = "plan" + p;

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DiscardingDestinationTestDouble implements Destination {
     public final AtomicInteger vmsCreated = new AtomicInteger();
     public final AtomicLong bytes = new AtomicLong();
+    /** What a test does when a target is validated (plan validation asks per VM; e.g. count and slow it down). */
+    public volatile java.util.function.Consumer<TargetVmSpec> onValidateTarget = spec -> { };
 
     @Override
     public List<Condition> testConnection() {
@@ -24,6 +26,7 @@ public final class DiscardingDestinationTestDouble implements Destination {
 
     @Override
     public List<Condition> validateTarget(TargetVmSpec spec) {
+        onValidateTarget.accept(spec);
         return List.of();
     }
 
