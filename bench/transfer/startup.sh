@@ -12,7 +12,7 @@ RUNS="${RUNS:-5}"
 source "$ROOT/scripts/java25.sh"
 hoist_find_java25
 cp=""
-for jar in hoist-cli picocli plugin-api hoist-transfer hoist-server logback-classic logback-core slf4j-api \
+for jar in hoist-cli picocli plugin-api hoist-transfer hash4j hoist-server logback-classic logback-core slf4j-api \
            jul-to-slf4j slf4j-jdk-platform-logging; do
   found=("$LIB/$jar"-[0-9]*.jar)
   [ -e "${found[0]}" ] || { echo "no $jar jar in $LIB" >&2; exit 1; }
