@@ -27,7 +27,7 @@ truncate -s 1M "$WORK/empty.img"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg); $MAIN; ${HOIST_AOT_OPTS[*]}"
 for _ in $(seq "$RUNS"); do
   rm -f "$WORK/dst.img"
-  /usr/bin/time -f '%U %S' -o "$WORK/time" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${HOIST_AOT_OPTS[@]}" \
+  /usr/bin/time -f '%U %S %e' -o "$WORK/time" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${HOIST_AOT_OPTS[@]}" \
     -cp "$cp" "$MAIN" copy --no-progress "$WORK/empty.img" "$WORK/dst.img" >/dev/null
-  awk '{printf "%.2f CPU-s (user %s, sys %s)\n", $1 + $2, $1, $2}' "$WORK/time"
+  awk '{printf "%.2f CPU-s (user %s, sys %s), wall %s s\n", $1 + $2, $1, $2, $3}' "$WORK/time"
 done
