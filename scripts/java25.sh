@@ -3,10 +3,15 @@
 
 hoist_java_major() { # prints the feature version of the java binary $1, or nothing
   # The JDK's release file says it without starting a JVM (~0.1 CPU-s, paid by every ./hoist command).
-  local release; release="$(dirname "$(dirname "$1")")/release"
-  if [ -r "$release" ] && grep -q '^JAVA_VERSION="[0-9]' "$release"; then
-    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release" | head -1
-    return
+  # Read in the shell, without a fork: ./hoist copy pays this once per disk.
+  local release="${1%/bin/java}/release" line
+  if [ -r "$release" ]; then
+    while IFS= read -r line; do
+      if [[ $line =~ ^JAVA_VERSION=\"([0-9]+) ]]; then
+        echo "${BASH_REMATCH[1]}"
+        return
+      fi
+    done < "$release"
   fi
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -1
 }

@@ -25,14 +25,15 @@ hoist_aot_debug() {
 
 # Prints the key of a cache for this JDK and class path $1 (colon-separated jars).
 hoist_aot_key() {
-  local jar
   {
     echo "$JAVA_HOME"
     grep -E '^(JAVA_RUNTIME_VERSION|IMPLEMENTOR|IMPLEMENTOR_VERSION|JAVA_VERSION_DATE)=' "$JAVA_HOME/release" 2>/dev/null || true
     stat -L -c '%s %Y' "$JAVA_HOME/lib/modules" 2>/dev/null
     echo "${HOIST_AOT_JVM[*]}"
-    local IFS=:
-    for jar in $1; do stat -L -c '%n %s %Y' "$jar" 2>/dev/null || echo "missing $jar"; done
+    # one stat for all jars (every fork is wall time paid by each disk's copy); a missing jar drops out of the list
+    local -a jars
+    IFS=: read -ra jars <<< "$1"
+    stat -L -c '%n %s %Y' "${jars[@]}" 2>/dev/null || true
   } | sha256sum | cut -c1-64
 }
 

@@ -12,7 +12,7 @@ RUNS="${RUNS:-5}"
 source "$ROOT/scripts/java25.sh"
 hoist_find_java25
 cp=""
-for jar in hoist-cli picocli plugin-api hoist-transfer hoist-server logback-classic logback-core slf4j-api \
+for jar in hoist-cli picocli plugin-api hoist-transfer hash4j hoist-server logback-classic logback-core slf4j-api \
            jul-to-slf4j slf4j-jdk-platform-logging; do
   found=("$LIB/$jar"-[0-9]*.jar)
   [ -e "${found[0]}" ] || { echo "no $jar jar in $LIB" >&2; exit 1; }
@@ -27,7 +27,7 @@ truncate -s 1M "$WORK/empty.img"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg); $MAIN; ${HOIST_AOT_OPTS[*]}"
 for _ in $(seq "$RUNS"); do
   rm -f "$WORK/dst.img"
-  /usr/bin/time -f '%U %S' -o "$WORK/time" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${HOIST_AOT_OPTS[@]}" \
+  /usr/bin/time -f '%U %S %e' -o "$WORK/time" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${HOIST_AOT_OPTS[@]}" \
     -cp "$cp" "$MAIN" copy --no-progress "$WORK/empty.img" "$WORK/dst.img" >/dev/null
-  awk '{printf "%.2f CPU-s (user %s, sys %s)\n", $1 + $2, $1, $2}' "$WORK/time"
+  awk '{printf "%.2f CPU-s (user %s, sys %s), wall %s s\n", $1 + $2, $1, $2, $3}' "$WORK/time"
 done

@@ -1,5 +1,6 @@
 package io.hoist.cli;
 
+import io.hoist.core.server.logging.Logging;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
@@ -36,6 +37,10 @@ public final class CopyStartupTraining {
 
     /** Runs the training commands in {@code work}; returns 0 when all succeeded. */
     static int train(Path work) throws IOException, InterruptedException {
+        // Logging as every command sets it up, first: starting nbdkit logs through System.Logger (the JDK's
+        // ProcessBuilder), which would start Logback from logback.xml, and the XML configurator's classes would go
+        // into the cache (loaded at every start) though a copy never runs them (SkipXmlWhenReplaced).
+        Logging.configureCli(0, Logging.Format.TEXT);
         Files.createDirectories(work);
         Path image = work.resolve("train.img");
         writeImage(image);

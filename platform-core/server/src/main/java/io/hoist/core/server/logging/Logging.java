@@ -90,9 +90,22 @@ public final class Logging {
         return file;
     }
 
+    /** True while {@link #configure} runs: if that starts Logback, logback.xml is not read ({@link SkipXmlWhenReplaced}). */
+    private static volatile boolean replacing;
+
+    static boolean replacing() {
+        return replacing;
+    }
+
     /** Replaces the whole configuration (appenders and levels). */
     public static synchronized void configure(Setup setup) {
-        LoggerContext ctx = context();
+        LoggerContext ctx;
+        replacing = true;
+        try {
+            ctx = context();
+        } finally {
+            replacing = false;
+        }
         ctx.reset();
         installBridges(ctx);
         Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

@@ -38,21 +38,24 @@ public enum ChecksumMode {
     }
 
     /**
-     * A block hasher for one worker. {@link IllegalStateException} naming what is missing when this machine cannot
-     * compute it (xxh128-4m without libxxhash); {@link UnsupportedOperationException} for {@link #NONE}.
+     * A block hasher for one worker. xxh128-4m runs on libxxhash when it is there, else on hash4j's pure-Java XXH3
+     * (same digests, more CPU: bench/transfer/README.md round 9); {@code -Dhoist.transfer.xxh3=java} forces the
+     * latter. {@link UnsupportedOperationException} for {@link #NONE}.
      */
     public BlockHasher newHasher() {
         return switch (this) {
             case SHA256_4M -> new Sha256BlockHasher();
-            case XXH128_4M -> new Xxh128BlockHasher();
+            case XXH128_4M -> newXxh128Hasher(Xxh3Native.unavailableReason() == null
+                    && !"java".equals(System.getProperty(XXH3_PROPERTY)));
             case NONE -> throw new UnsupportedOperationException("checksum none hashes nothing");
         };
     }
 
-    /** Null when this machine can compute this checksum; else what it lacks (xxh128-4m: libxxhash). */
-    public String unavailableReason() {
-        String missing = this == XXH128_4M ? Xxh3Native.unavailableReason() : null;
-        return missing == null ? null : "checksum " + label + " needs " + missing;
+    /** {@code java}: xxh128-4m on hash4j even where libxxhash is there (for measuring and tests). */
+    public static final String XXH3_PROPERTY = "hoist.transfer.xxh3";
+
+    static BlockHasher newXxh128Hasher(boolean nativeLibrary) {
+        return nativeLibrary ? new Xxh128BlockHasher() : new Xxh128JavaBlockHasher();
     }
 
     /** The mode whose checksums start with {@code checksum}'s prefix (e.g. a {@code --expect} value), or null. */

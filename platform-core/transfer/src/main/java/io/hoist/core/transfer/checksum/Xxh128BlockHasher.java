@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 
 /**
  * {@code xxh128-4m} blocks: XXH3-128 of the block through libxxhash ({@link Xxh3Native}), reading the worker's
- * buffer in place. The 16-byte digest fills the front of the 32-byte slot; the rest stays zero.
+ * buffer in place (where the library is missing, {@link Xxh128JavaBlockHasher}). The 16-byte digest fills the front of the 32-byte slot; the rest stays zero.
  */
 final class Xxh128BlockHasher implements BlockHasher {
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(DiskChecksum.BLOCK_SIZE).asReadOnlyBuffer();
@@ -14,9 +14,9 @@ final class Xxh128BlockHasher implements BlockHasher {
     private MemorySegment state;
 
     Xxh128BlockHasher() {
-        String missing = ChecksumMode.XXH128_4M.unavailableReason();
+        String missing = Xxh3Native.unavailableReason();
         if (missing != null) {
-            throw new IllegalStateException(missing);
+            throw new IllegalStateException("checksum xxh128-4m on libxxhash needs " + missing);
         }
     }
 

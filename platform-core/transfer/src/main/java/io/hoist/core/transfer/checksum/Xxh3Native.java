@@ -27,19 +27,18 @@ final class Xxh3Native {
     /** {@code XXH128_hash_t}: {@code { XXH64_hash_t low64; XXH64_hash_t high64; }}, returned by value. */
     private static final MemoryLayout HASH128 = MemoryLayout.structLayout(JAVA_LONG.withName("low64"), JAVA_LONG.withName("high64"));
     static final int DIGEST_LENGTH = 16;
-    private static final Functions FN = Functions.link();
 
     private Xxh3Native() {}
 
     /** Null when the library is there; else why it is not, for the error a copy asking for xxh128-4m reports. */
     static String unavailableReason() {
-        return FN.missing;
+        return Library.MISSING;
     }
 
     static MemorySegment createState() {
         MemorySegment state;
         try {
-            state = (MemorySegment) fn().createState.invokeExact();
+            state = (MemorySegment) Streaming.CREATE_STATE.invokeExact();
         } catch (Throwable t) {
             throw failed(t);
         }
@@ -52,7 +51,7 @@ final class Xxh3Native {
 
     private static void freeState(MemorySegment state) {
         try {
-            int unused = (int) FN.freeState.invokeExact(state);
+            int unused = (int) Streaming.FREE_STATE.invokeExact(state);
         } catch (Throwable t) {
             throw failed(t);
         }
@@ -62,7 +61,7 @@ final class Xxh3Native {
     static void hash(MemorySegment data, MemorySegment scratch, byte[] out) {
         MemorySegment h;
         try {
-            h = (MemorySegment) fn().hash.invokeExact(SegmentAllocator.prefixAllocator(scratch), data, data.byteSize());
+            h = (MemorySegment) OneShot.HASH.invokeExact(SegmentAllocator.prefixAllocator(scratch), data, data.byteSize());
         } catch (Throwable t) {
             throw failed(t);
         }
@@ -72,7 +71,7 @@ final class Xxh3Native {
     static void reset(MemorySegment state) {
         int code;
         try {
-            code = (int) fn().reset.invokeExact(state);
+            code = (int) Streaming.RESET.invokeExact(state);
         } catch (Throwable t) {
             throw failed(t);
         }
@@ -82,7 +81,7 @@ final class Xxh3Native {
     static void update(MemorySegment state, MemorySegment data) {
         int code;
         try {
-            code = (int) fn().update.invokeExact(state, data, data.byteSize());
+            code = (int) Streaming.UPDATE.invokeExact(state, data, data.byteSize());
         } catch (Throwable t) {
             throw failed(t);
         }
@@ -92,7 +91,7 @@ final class Xxh3Native {
     static void digest(MemorySegment state, MemorySegment scratch, byte[] out) {
         MemorySegment h;
         try {
-            h = (MemorySegment) fn().digest.invokeExact(SegmentAllocator.prefixAllocator(scratch), state);
+            h = (MemorySegment) Streaming.DIGEST.invokeExact(SegmentAllocator.prefixAllocator(scratch), state);
         } catch (Throwable t) {
             throw failed(t);
         }
@@ -116,13 +115,6 @@ final class Xxh3Native {
         }
     }
 
-    private static Functions fn() {
-        if (FN.missing != null) {
-            throw new IllegalStateException("checksum xxh128-4m needs " + FN.missing);
-        }
-        return FN;
-    }
-
     private static RuntimeException failed(Throwable t) {
         if (t instanceof RuntimeException r) {
             return r;
@@ -133,37 +125,65 @@ final class Xxh3Native {
         return new IllegalStateException("libxxhash call failed", t);
     }
 
-    private record Functions(MethodHandle hash, MethodHandle createState, MethodHandle freeState, MethodHandle reset,
-                             MethodHandle update, MethodHandle digest, String missing) {
-        static Functions link() {
-            SymbolLookup lib;
+    /** The library and its symbols, looked up (not linked) on first use: cheap, no downcall is made. */
+    private static final class Library {
+        private static final SymbolLookup LIB;
+        /** Null when every function below is there; else why not (the error a caller reports). */
+        static final String MISSING;
+
+        static {
+            SymbolLookup lib = null;
+            String missing = null;
             try {
                 lib = SymbolLookup.libraryLookup("libxxhash.so.0", Arena.global());
             } catch (IllegalArgumentException | IllegalCallerException | UnsupportedOperationException e) {
-                return new Functions(null, null, null, null, null, null,
-                        "the xxHash library libxxhash.so.0 (Debian/Ubuntu package libxxhash0), which was not found: " + e.getMessage());
+                missing = "the xxHash library libxxhash.so.0 (Debian/Ubuntu package libxxhash0), which was not found: " + e.getMessage();
             }
-            Linker linker = Linker.nativeLinker();
-            // Critical: no thread-state switch per call, and heap arrays may be passed (the top-level digest).
-            Linker.Option critical = Linker.Option.critical(true);
-            MemorySegment hash = lib.find("XXH3_128bits_dispatch").or(() -> lib.find("XXH3_128bits")).orElse(null);
-            MemorySegment update = lib.find("XXH3_128bits_update_dispatch").or(() -> lib.find("XXH3_128bits_update")).orElse(null);
-            MemorySegment create = lib.find("XXH3_createState").orElse(null);
-            MemorySegment free = lib.find("XXH3_freeState").orElse(null);
-            MemorySegment reset = lib.find("XXH3_128bits_reset").orElse(null);
-            MemorySegment digest = lib.find("XXH3_128bits_digest").orElse(null);
-            if (hash == null || update == null || create == null || free == null || reset == null || digest == null) {
-                return new Functions(null, null, null, null, null, null,
-                        "XXH3-128 from libxxhash.so.0, whose version lacks it (xxHash 0.8 or later is needed)");
+            if (lib != null) {
+                for (String name : new String[] {"XXH3_128bits", "XXH3_128bits_update", "XXH3_createState", "XXH3_freeState",
+                        "XXH3_128bits_reset", "XXH3_128bits_digest"}) {
+                    if (lib.find(name).isEmpty()) {
+                        missing = "XXH3-128 from libxxhash.so.0, whose version lacks it (xxHash 0.8 or later is needed)";
+                    }
+                }
             }
-            return new Functions(
-                    linker.downcallHandle(hash, FunctionDescriptor.of(HASH128, ADDRESS, JAVA_LONG), critical),
-                    linker.downcallHandle(create, FunctionDescriptor.of(ADDRESS)),
-                    linker.downcallHandle(free, FunctionDescriptor.of(JAVA_INT, ADDRESS)),
-                    linker.downcallHandle(reset, FunctionDescriptor.of(JAVA_INT, ADDRESS), critical),
-                    linker.downcallHandle(update, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), critical),
-                    linker.downcallHandle(digest, FunctionDescriptor.of(HASH128, ADDRESS), critical),
-                    null);
+            LIB = lib;
+            MISSING = missing;
         }
+
+        /** The {@code _dispatch} variant when exported (it picks AVX2/AVX-512 at run time), else the plain one. */
+        static MemorySegment find(String name, boolean dispatch) {
+            if (MISSING != null) {
+                throw new IllegalStateException("checksum xxh128-4m on libxxhash needs " + MISSING);
+            }
+            return (dispatch ? LIB.find(name + "_dispatch") : java.util.Optional.<MemorySegment>empty())
+                    .or(() -> LIB.find(name)).orElseThrow();
+        }
+
+        static MethodHandle link(String name, boolean dispatch, FunctionDescriptor fd, Linker.Option... options) {
+            return Linker.nativeLinker().downcallHandle(find(name, dispatch), fd, options);
+        }
+    }
+
+    // Linking a downcall costs ~0.05-0.1 CPU-s per process (method handles spun at run time, outside the AOT cache),
+    // so the two groups link on first use: a block hashed whole needs only the one-shot call; the streaming five
+    // serve blocks cut by zero detection. Critical: no thread-state switch per call, and heap arrays may be passed.
+
+    /** {@code XXH3_128bits}: a whole block. */
+    private static final class OneShot {
+        static final MethodHandle HASH = Library.link("XXH3_128bits", true, FunctionDescriptor.of(HASH128, ADDRESS, JAVA_LONG),
+                Linker.Option.critical(true));
+    }
+
+    /** The streaming calls: a block fed piece by piece. */
+    private static final class Streaming {
+        static final MethodHandle CREATE_STATE = Library.link("XXH3_createState", false, FunctionDescriptor.of(ADDRESS));
+        static final MethodHandle FREE_STATE = Library.link("XXH3_freeState", false, FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle RESET = Library.link("XXH3_128bits_reset", false, FunctionDescriptor.of(JAVA_INT, ADDRESS),
+                Linker.Option.critical(true));
+        static final MethodHandle UPDATE = Library.link("XXH3_128bits_update", true,
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), Linker.Option.critical(true));
+        static final MethodHandle DIGEST = Library.link("XXH3_128bits_digest", false, FunctionDescriptor.of(HASH128, ADDRESS),
+                Linker.Option.critical(true));
     }
 }

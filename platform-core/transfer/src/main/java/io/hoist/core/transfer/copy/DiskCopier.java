@@ -176,10 +176,6 @@ public final class DiskCopier {
             }
             blocks = Math.toIntExact(DiskChecksum.blockCount(size));
             extents = new ExtentPrefetcher(source, size);
-            String missing = opts.checksum().unavailableReason();
-            if (missing != null) {
-                throw CopyFailedException.invalid("disk " + req.diskId() + ": " + missing);
-            }
             // With checksum none these stay all zeros (a checkpoint's digest fields keep their size).
             sourceDigests = new BlockDigests(opts.checksum(), size);
             targetDigests = new BlockDigests(opts.checksum(), size);

@@ -8,31 +8,40 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** libxxhash's XXH3-128 through FFM against hash4j's pure-Java one, and the known answer for the empty input. */
+/**
+ * Both xxh128-4m block hashers, libxxhash's XXH3-128 through FFM ({@code nativeLibrary = true}) and the fallback on
+ * hash4j's pure-Java one (false), against hash4j's one-shot XXH3-128 and the known answer for the empty input: the
+ * two give the same digests, so a copy hashed by one verifies against the other.
+ */
 class Xxh128BlockHasherTest {
     /** apt depends on libxxhash0, so every Debian/Ubuntu machine Hoist runs on has it: missing is a failure. */
     @Test
-    void libxxhashIsThere() {
-        assertThat(ChecksumMode.XXH128_4M.unavailableReason()).as("install the Debian package libxxhash0").isNull();
+    void libxxhashIsThereAndIsTheDefault() {
+        assertThat(Xxh3Native.unavailableReason()).as("install the Debian package libxxhash0").isNull();
+        assertThat(ChecksumMode.XXH128_4M.newHasher()).isInstanceOf(Xxh128BlockHasher.class);
     }
 
-    @Test
-    void knownAnswerForTheEmptyInput() {
+    @ParameterizedTest(name = "native {0}")
+    @ValueSource(booleans = {true, false})
+    void knownAnswerForTheEmptyInput(boolean nativeLibrary) {
         // xxHash's own sanity value for XXH3_128bits of no bytes, seed 0
-        byte[] d = ChecksumMode.XXH128_4M.newHasher().digest(ByteBuffer.allocateDirect(0));
+        byte[] d = ChecksumMode.newXxh128Hasher(nativeLibrary).digest(ByteBuffer.allocateDirect(0));
         assertThat(HexFormat.of().formatHex(d, 0, 16)).isEqualTo("99aa06d3014798d86001c324468d497f");
         assertThat(Arrays.copyOfRange(d, 16, 32)).as("the rest of the slot").containsOnly(0);
     }
 
-    @Test
-    void sameDigestAsHash4jForEverySizeThatMatters() {
+    @ParameterizedTest(name = "native {0}")
+    @ValueSource(booleans = {true, false})
+    void sameDigestAsHash4jForEverySizeThatMatters(boolean nativeLibrary) {
         // XXH3 has separate code paths for 0-16, 17-128, 129-240 bytes and longer inputs (stripes, 1 KiB blocks)
         int[] sizes = {1, 3, 4, 8, 9, 16, 17, 128, 129, 240, 241, 1024, 1025, 65_536 + 17, 777_777, DiskChecksum.BLOCK_SIZE};
         byte[] bytes = new byte[DiskChecksum.BLOCK_SIZE + 100];
         new Random(11).nextBytes(bytes);
         ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).clear();
-        BlockHasher hasher = ChecksumMode.XXH128_4M.newHasher();
+        BlockHasher hasher = ChecksumMode.newXxh128Hasher(nativeLibrary);
         for (int size : sizes) {
             for (int at : new int[] {0, 3}) {
                 byte[] expected = Images.xxh128(Arrays.copyOfRange(bytes, at, at + size));
@@ -45,13 +54,14 @@ class Xxh128BlockHasherTest {
         }
     }
 
-    @Test
-    void piecesAndZerosHashAsTheWholeBlock() {
+    @ParameterizedTest(name = "native {0}")
+    @ValueSource(booleans = {true, false})
+    void piecesAndZerosHashAsTheWholeBlock(boolean nativeLibrary) {
         byte[] block = new byte[DiskChecksum.BLOCK_SIZE];
         new Random(12).nextBytes(block);
         Arrays.fill(block, 1 << 20, (1 << 20) + 300_001, (byte) 0);
         ByteBuffer buf = ByteBuffer.allocateDirect(block.length).put(block).clear();
-        BlockHasher hasher = ChecksumMode.XXH128_4M.newHasher();
+        BlockHasher hasher = ChecksumMode.newXxh128Hasher(nativeLibrary);
         byte[] whole = hasher.digest(buf.duplicate());
         for (int round = 0; round < 2; round++) { // the state is reused
             hasher.start();

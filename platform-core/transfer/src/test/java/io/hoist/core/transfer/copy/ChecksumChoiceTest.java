@@ -54,6 +54,27 @@ class ChecksumChoiceTest {
         }
     }
 
+    /** Where libxxhash is missing xxh128-4m runs on hash4j: the same checksum, so either side can verify the other. */
+    @Test
+    void xxh128OnTheJavaFallbackGivesTheSameChecksumAsLibxxhash() throws Exception {
+        Path src = Images.mixed(dir, "src.img", SIZE, 3, 56);
+        Path dst = dir.resolve("dst.img");
+        CopyResult result;
+        System.setProperty(ChecksumMode.XXH3_PROPERTY, "java");
+        try (var r = new FileDiskReader(src); var w = FileDiskWriter.open(dst, SIZE)) {
+            assertThat(ChecksumMode.XXH128_4M.newHasher().getClass().getSimpleName()).isEqualTo("Xxh128JavaBlockHasher");
+            result = DiskCopier.copy(CopyRequest.builder("xxh-java", r, w).options(XXH).build());
+        } finally {
+            System.clearProperty(ChecksumMode.XXH3_PROPERTY);
+        }
+        assertThat(result.verified()).isTrue();
+        assertThat(result.targetChecksum()).isEqualTo(Images.referenceXxh128Checksum(src));
+        try (var r = new FileDiskReader(dst)) { // recomputed on libxxhash
+            assertThat(ChecksumMode.XXH128_4M.newHasher().getClass().getSimpleName()).isEqualTo("Xxh128BlockHasher");
+            assertThat(Checksums.of(r, ChecksumMode.XXH128_4M)).isEqualTo(result.targetChecksum());
+        }
+    }
+
     @Test
     void xxh128IsVerifiedWithItsOwnChecksumWhichHoistVerifyRecomputes() throws Exception {
         Path src = Images.mixed(dir, "src.img", SIZE, 3, 55);
