@@ -14,7 +14,8 @@ import java.util.Map;
  * One-VM validation rate per CPU-second of this JVM (benchmark thread, JIT and GC), using only the API every
  * version of the validation module has (RuleSet.validate of JSON text; of a Java map where the version has it),
  * so before-after.sh can run the same measurement against an older tree. Not a JMH benchmark: a steady loop,
- * warm-up rounds discarded, median of the measured rounds.
+ * warm-up rounds discarded, median of the measured rounds; every round's rate is printed, and the JSON text path
+ * is measured once more after the map path, when the JIT has compiled everything.
  * Usage: java -cp CLASSPATH bench/validation/OneVmCpuRate.java WORKLOAD.json AOT|INTERPRETER [rounds] [seconds]
  */
 public class OneVmCpuRate {
@@ -36,6 +37,8 @@ public class OneVmCpuRate {
         }
         Object doc = new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, Map.class);
         System.out.printf("%s Java map: %.0f validations per CPU-second%n", mode, rate(() -> byMap.invoke(rules, doc), rounds, seconds));
+        // the text path again, now that everything is JIT-compiled: measured first, it also pays the warm-up
+        System.out.printf("%s JSON text, warm: %.0f validations per CPU-second%n", mode, rate(() -> rules.validate(json), rounds, seconds));
     }
 
     interface Op { Object run() throws Exception; }
@@ -49,8 +52,11 @@ public class OneVmCpuRate {
                 for (int i = 0; i < 100; i++) op.run();
                 n += 100;
             }
-            if (r >= rounds / 2) rates.add(n / ((os.getProcessCpuTime() - cpu0) / 1e9)); // first half is warm-up
+            double rate = n / ((os.getProcessCpuTime() - cpu0) / 1e9);
+            System.out.printf("%.0f ", rate);
+            if (r >= rounds / 2) rates.add(rate); // first half is warm-up
         }
+        System.out.print("(per round) ");
         rates.sort(null);
         return rates.get(rates.size() / 2);
     }

@@ -24,9 +24,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One sandboxed instance of a policy module with its base data loaded. Not thread-safe: use one per thread
@@ -34,19 +31,6 @@ import java.util.concurrent.TimeUnit;
  * memory) does not poison the instance: the next evaluation starts from a fresh module instance.
  */
 public final class PolicyInstance {
-    private static final ScheduledExecutorService WATCHDOG = watchdog();
-
-    /** One daemon thread interrupts evaluations that overrun; cancelled alarms leave the queue at once. */
-    private static ScheduledExecutorService watchdog() {
-        java.util.concurrent.ScheduledThreadPoolExecutor e = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "policy-time-budget");
-            t.setDaemon(true);
-            return t;
-        });
-        e.setRemoveOnCancelPolicy(true);
-        return e;
-    }
-
     private final PolicyEngine.LoadedPolicy loaded;
     private final String dataJson;
     private Instance instance;
@@ -271,12 +255,7 @@ public final class PolicyInstance {
         // the alarm may only interrupt while this evaluation runs, never the caller's later work;
         // a caller's own pending interrupt is set aside and restored afterwards
         boolean callerInterrupted = Thread.interrupted();
-        boolean[] running = {true};
-        ScheduledFuture<?> alarm = WATCHDOG.schedule(() -> {
-            synchronized (running) {
-                if (running[0]) self.interrupt();
-            }
-        }, loaded.limits().timeBudget().toNanos(), TimeUnit.NANOSECONDS);
+        TimeBudget.Alarm alarm = TimeBudget.start(loaded.limits().timeBudget().toNanos());
         boolean ok = false;
         try {
             heapSet.apply(baseHeap);
@@ -319,10 +298,7 @@ public final class PolicyInstance {
         } catch (RuntimeException e) {
             throw translate(e, budgetMs);
         } finally {
-            synchronized (running) {
-                running[0] = false;
-            }
-            alarm.cancel(false);
+            alarm.stop();
             Thread.interrupted();
             if (callerInterrupted) self.interrupt();
             if (!ok) dirty = true;

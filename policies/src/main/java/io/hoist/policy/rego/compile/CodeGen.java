@@ -151,49 +151,16 @@ final class CodeGen {
         if (g.kind == RuleKind.PARTIAL_SET) c.i32(4).call(rt.mkSet).set(result);
         if (g.kind == RuleKind.PARTIAL_OBJECT) c.i32(4).call(rt.mkObj).set(result);
         for (int ri = 0; ri < g.rules.size(); ri++) {
-            Rule r = g.rules.get(ri);
-            Module mod = g.modules.get(ri);
             boolean firstWins = g.kind == RuleKind.FUNCTION && FUNCTIONS_FIRST_WINS;
             if (firstWins) c.get(result).op(I32_EQZ).ifThen();
+            for (int a = 0; a < arity; a++) c.get(a);
             if (g.kind == RuleKind.PARTIAL_SET || g.kind == RuleKind.PARTIAL_OBJECT) {
-                Fn f = new Fn(c, mod);
-                Label end = c.block();
-                f.fail = end;
-                body(f, r.body(), 0, () -> {
-                    if (g.kind == RuleKind.PARTIAL_SET) {
-                        eval(f, r.key(), k -> c.get(result).get(k).call(rt.setAdd));
-                    } else if (!r.keyPrefix().isEmpty()) {
-                        insertNested(f, g, result, r.keyPrefix(), 0, r.key(), r.value());
-                    } else {
-                        eval(f, r.key(), k -> eval(f, r.value(), v -> c.get(result).get(k).get(v).call(rt.objInsertOnce)));
-                    }
-                });
-                c.end();
+                c.get(result).call(ruleFunction(g, ri));
+                if (firstWins) c.end();
                 continue;
             }
             int chain = c.i32Local();
-            for (Rule branch = r; branch != null; branch = branch.elseRule()) {
-                Rule br = branch;
-                c.get(chain).op(I32_EQZ).ifThen();
-                Fn f = new Fn(c, mod);
-                Label end = c.block();
-                f.fail = end;
-                Runnable onSuccess = () -> {
-                    Term value = br.value() == null ? new Scalar(br.pos(), Boolean.TRUE) : br.value();
-                    eval(f, value, v -> {
-                        c.get(chain).ifThen();
-                        c.get(chain).get(v).call(rt.eq).op(I32_EQZ).ifThen();
-                        abort(c, conflictMessage(g));
-                        c.end();
-                        c.elseBranch().get(v).set(chain).end();
-                    });
-                    if (constant(value) != null) c.br(end);
-                };
-                if (g.kind == RuleKind.FUNCTION) bindArgs(f, r.args(), 0, () -> body(f, br.body(), 0, onSuccess));
-                else body(f, br.body(), 0, onSuccess);
-                c.end();
-                c.end();
-            }
+            c.call(ruleFunction(g, ri)).set(chain);
             c.get(chain).ifThen();
             c.get(result).ifThen();
             c.get(result).get(chain).call(rt.eq).op(I32_EQZ).ifThen();
@@ -217,6 +184,68 @@ final class CodeGen {
         }
         c.get(result);
         m.define(g.fn, c);
+    }
+
+    /**
+     * One rule of a group as its own Wasm function, called by the group's function. Chicory's AOT turns each Wasm
+     * function into one JVM method, and HotSpot never JIT-compiles a method over 8,000 bytes of bytecode
+     * (DontCompileHugeMethods): a group of thirty rules in one function ran in the bytecode interpreter. Takes
+     * the group's arguments; a partial rule also takes the set or object it adds to and returns nothing, any
+     * other rule returns its value (its else chain included), 0 when undefined.
+     */
+    private int ruleFunction(Group g, int ri) {
+        int arity = g.arity();
+        boolean partial = g.kind == RuleKind.PARTIAL_SET || g.kind == RuleKind.PARTIAL_OBJECT;
+        byte[] params = new byte[arity + (partial ? 1 : 0)];
+        java.util.Arrays.fill(params, I32);
+        int fn = m.declare(g.name() + "#" + ri, params, partial ? new byte[0] : new byte[] {I32});
+        Code c = new Code(params);
+        Rule r = g.rules.get(ri);
+        Module mod = g.modules.get(ri);
+        if (partial) {
+            int result = arity;
+            Fn f = new Fn(c, mod);
+            Label end = c.block();
+            f.fail = end;
+            body(f, r.body(), 0, () -> {
+                if (g.kind == RuleKind.PARTIAL_SET) {
+                    eval(f, r.key(), k -> c.get(result).get(k).call(rt.setAdd));
+                } else if (!r.keyPrefix().isEmpty()) {
+                    insertNested(f, g, result, r.keyPrefix(), 0, r.key(), r.value());
+                } else {
+                    eval(f, r.key(), k -> eval(f, r.value(), v -> c.get(result).get(k).get(v).call(rt.objInsertOnce)));
+                }
+            });
+            c.end();
+            m.define(fn, c);
+            return fn;
+        }
+        int chain = c.i32Local();
+        for (Rule branch = r; branch != null; branch = branch.elseRule()) {
+            Rule br = branch;
+            c.get(chain).op(I32_EQZ).ifThen();
+            Fn f = new Fn(c, mod);
+            Label end = c.block();
+            f.fail = end;
+            Runnable onSuccess = () -> {
+                Term value = br.value() == null ? new Scalar(br.pos(), Boolean.TRUE) : br.value();
+                eval(f, value, v -> {
+                    c.get(chain).ifThen();
+                    c.get(chain).get(v).call(rt.eq).op(I32_EQZ).ifThen();
+                    abort(c, conflictMessage(g));
+                    c.end();
+                    c.elseBranch().get(v).set(chain).end();
+                });
+                if (constant(value) != null) c.br(end);
+            };
+            if (g.kind == RuleKind.FUNCTION) bindArgs(f, r.args(), 0, () -> body(f, br.body(), 0, onSuccess));
+            else body(f, br.body(), 0, onSuccess);
+            c.end();
+            c.end();
+        }
+        c.get(chain);
+        m.define(fn, c);
+        return fn;
     }
 
     /** OPA's planner stops at the first function body that yields a value. */
@@ -1224,6 +1253,23 @@ final class CodeGen {
             callHost(c, "internal.count_type_error", 1, l);
             c.elseBranch();
             c.get(l[0]).call(rt.len).op(F64_CONVERT_I32_S).call(rt.mkNum).end().set(r);
+            return r;
+        }
+        if ((key.equals("startswith") || key.equals("endswith")) && l.length == 2) {
+            // two strings: a byte comparison here instead of a trip to the host, which decodes both strings (the
+            // vmware rules call startswith for every disk and device); anything else goes to the host's type error
+            boolean ends = key.equals("endswith");
+            c.get(l[0]).i32Load(0).i32(Layout.STRING).op(I32_EQ).get(l[1]).i32Load(0).i32(Layout.STRING).op(I32_EQ)
+                    .op(I32_AND).ifResult(I32);
+            c.get(l[1]).i32Load(4).get(l[0]).i32Load(4).op(I32_LE_U).ifResult(I32);
+            c.get(l[0]).i32Load(8);
+            if (ends) c.get(l[0]).i32Load(4).get(l[1]).i32Load(4).op(I32_SUB).op(I32_ADD);
+            c.get(l[1]).i32Load(4).get(l[1]).i32Load(8).get(l[1]).i32Load(4).call(rt.memeq).op(I32_EQZ);
+            c.elseBranch().i32(0).end();
+            c.call(rt.mkBool);
+            c.elseBranch();
+            callHost(c, key, 2, l);
+            c.end().set(r);
             return r;
         }
         Builtins.Builtin b = Builtins.get(key);
