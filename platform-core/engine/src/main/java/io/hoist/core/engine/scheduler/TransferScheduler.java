@@ -197,8 +197,8 @@ public final class TransferScheduler {
      */
     public boolean hasRoom(String hostKey) {
         int total = totalLimit();
-        return !hostBlocked.contains(hostKey) && inUseByHost.getOrDefault(hostKey, 0) < limit()
-                && (total == 0 || (!totalBlocked && inUseTotal < total));
+        return !hostBlocked.contains(hostKey) && !totalBlocked && inUseByHost.getOrDefault(hostKey, 0) < limit()
+                && (total == 0 || inUseTotal < total); // blocked by the cluster's platform count too, not only ours
     }
 
     /** Disks in flight on the whole platform now. */
