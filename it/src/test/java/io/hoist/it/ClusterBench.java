@@ -19,36 +19,47 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The cluster bench (bench/cluster/run.sh; not a test): the same OVA VMs migrated by one process ({@code hoist serve
- * --store postgresql://...} without {@code --cluster}, its copies capped by {@code controller_host_bandwidth_mibps})
- * and by clusters of 1, 2 and 3 nodes, each node capped by {@code --node-bandwidth-mibps} at the same rate (its
- * "NIC"). Prints per mode: time, throughput, CPU of all Hoist processes per VM, and PostgreSQL row writes per VM.
+ * The cluster bench (bench/cluster/run.sh; not a test): the same OVA VMs, spread over {@code hosts} source providers
+ * (each its own source host, namespace and plan: a host's {@code controller_max_vm_inflight} of 2 holds across the
+ * cluster, so one host alone cannot keep more than 2 disks copying however many nodes there are), migrated by one
+ * process ({@code hoist serve --store postgresql://...} without {@code --cluster}, 2 disks at once by
+ * {@code controller_max_disks_inflight_total}, no bandwidth cap: the machine's own ceiling) and by clusters of 1, 2
+ * and 3 nodes, each node capped by {@code --node-bandwidth-mibps} (its "NIC") and {@code --node-max-disks 2}. Prints
+ * per mode: time, throughput, CPU of all Hoist processes per VM, PostgreSQL row writes per VM, and the VMs each node
+ * ran by their {@code Placed} condition.
  */
 public final class ClusterBench {
     public static void main(String[] args) throws Exception {
         int vms = Integer.getInteger("vms", 6);
         int mib = Integer.getInteger("mib", 64);
-        int mibps = Integer.getInteger("mibps", 32);
+        int mibps = Integer.getInteger("mibps", 8);
+        int hosts = Integer.getInteger("hosts", 3);
         String modes = System.getProperty("modes", "single,1,2,3");
         Path tmp = Files.createTempDirectory("hoist-cluster-bench");
-        Path ovaDir = Files.createDirectories(tmp.resolve("ova"));
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < vms; i++) {
-            names.add("bench-vm-" + i);
-            Appliances.build(ovaDir, names.get(i), mib, 4242 + i, String.format("00:50:56:8a:30:%02x", i));
+        List<Path> ovaDirs = new ArrayList<>();
+        List<List<String>> names = new ArrayList<>();
+        for (int h = 0; h < hosts; h++) {
+            ovaDirs.add(Files.createDirectories(tmp.resolve("ova-" + h)));
+            names.add(new ArrayList<>());
         }
-        System.out.printf(Locale.ROOT, "%d VMs of %d MiB, each node (or the single process) capped at %d MiB/s, 2 disks at once%n",
-                vms, mib, mibps);
+        for (int i = 0; i < vms; i++) {
+            String name = "bench-vm-" + i;
+            names.get(i % hosts).add(name);
+            Appliances.build(ovaDirs.get(i % hosts), name, mib, 4242 + i, String.format("00:50:56:8a:30:%02x", i));
+        }
+        System.out.printf(Locale.ROOT, "%d VMs of %d MiB from %d source hosts (2 disks at once each), each node capped at"
+                + " %d MiB/s and 2 disks at once; the single process at 2 disks at once%n", vms, mib, hosts, mibps);
         System.out.printf(Locale.ROOT, "%-8s %9s %12s %12s %16s%n", "mode", "time s", "MiB/s", "CPU s/VM", "row writes/VM");
         try (PostgresTestServer pg = PostgresTestServer.create()) {
             for (String mode : modes.split(",")) {
-                run(pg, tmp.resolve("run-" + mode), ovaDir, names, mib, mibps, mode.trim());
+                run(pg, tmp.resolve("run-" + mode), ovaDirs, names, mib, mibps, mode.trim());
             }
         }
     }
 
-    private static void run(PostgresTestServer pg, Path dir, Path ovaDir, List<String> names, int mib, int mibps, String mode)
-            throws Exception {
+    private static void run(PostgresTestServer pg, Path dir, List<Path> ovaDirs, List<List<String>> names, int mib, int mibps,
+                            String mode) throws Exception {
+        int vms = names.stream().mapToInt(List::size).sum();
         String url = pg.newDatabase();
         Map<String, String> env = Map.of("PGPASSWORD", pg.password());
         Path target = Files.createDirectories(dir.resolve("target"));
@@ -82,34 +93,49 @@ public final class ClusterBench {
             }
             CrashResumeIT.Child lead = single ? nodes.get(0) : nodes.get(Integer.parseInt(leader.substring("node-".length())));
             ApiClient api = lead.client();
-            String ns = "bench";
             if (!single) {
                 awaitMembers(nodes, n);
             }
-            // the single process: its one source host capped as a node is (the OVA provider is one host). Measured
-            // from the Migration's creation (the last step here): provider inventory and plan validation are not timed.
-            MigrationSetup.ovaToFolder(api, ns, ovaDir, target, "bench", names, single
-                    ? "controller_max_vm_inflight: 2, controller_host_bandwidth_mibps: " + mibps : "controller_max_vm_inflight: 2");
+            // one namespace per source host: its OVA provider (a host of its own), maps and plan. Measured from the
+            // first Migration's creation: provider inventory and plan validation are not timed.
+            String spec = "controller_max_vm_inflight: 2" + (single ? ", controller_max_disks_inflight_total: 2" : "");
+            for (int h = 0; h < ovaDirs.size(); h++) {
+                MigrationSetup.ovaProviderAndMaps(api, "bench-" + h, ovaDirs.get(h),
+                        Files.createDirectories(target.resolve("h" + h)), spec);
+                MigrationSetup.readyPlan(api, "bench-" + h, "bench", "migrated", MigrationSetup.GuestConversion.SKIP,
+                        names.get(h));
+            }
             long cpuBefore = cpuMillis(nodes);
             long writesBefore = rowWrites(loc);
             long t0 = System.nanoTime();
-            JsonNode plan = api.get(ResourceKind.PLAN, ns, "bench");
-            while (!CrashResumeIT.isTrue(plan, "Succeeded") && !CrashResumeIT.isTrue(plan, "Failed")) {
-                Thread.sleep(250);
-                plan = api.get(ResourceKind.PLAN, ns, "bench");
+            for (int h = 0; h < ovaDirs.size(); h++) {
+                MigrationSetup.migrate(api, "bench-" + h, "bench");
+            }
+            List<JsonNode> plans = new ArrayList<>();
+            for (int h = 0; h < ovaDirs.size(); h++) {
+                JsonNode plan = api.get(ResourceKind.PLAN, "bench-" + h, "bench");
+                while (!CrashResumeIT.isTrue(plan, "Succeeded") && !CrashResumeIT.isTrue(plan, "Failed")) {
+                    Thread.sleep(250);
+                    plan = api.get(ResourceKind.PLAN, "bench-" + h, "bench");
+                }
+                plans.add(plan);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             Thread.sleep(1500); // PostgreSQL's statistics reach other sessions within about a second
             long writes = rowWrites(loc) - writesBefore;
             long cpu = cpuMillis(nodes) - cpuBefore;
             String label = single ? "single" : n + " node" + (n > 1 ? "s" : "");
-            if (!CrashResumeIT.isTrue(plan, "Succeeded")) {
-                System.out.println(label + ": the migration failed: " + plan.path("status").path("conditions"));
-                return;
+            Map<String, Long> placed = new java.util.TreeMap<>();
+            for (JsonNode plan : plans) {
+                if (!CrashResumeIT.isTrue(plan, "Succeeded")) {
+                    System.out.println(label + ": the migration failed: " + plan.path("status").path("conditions"));
+                    return;
+                }
+                ClusterWorkerKillIT.placements(plan).values().forEach(node -> placed.merge(node, 1L, Long::sum));
             }
-            System.out.printf(Locale.ROOT, "%-8s %9.1f %12.1f %12.2f %16.1f   placed: %s%n", label, seconds,
-                    names.size() * (double) mib / seconds, cpu / 1000.0 / names.size(), writes / (double) names.size(),
-                    ClusterWorkerKillIT.placements(plan).values().stream().sorted().toList());
+            System.out.printf(Locale.ROOT, "%-8s %9.1f %12.1f %12.2f %16.1f   Placed: %d of %d VMs %s%n", label, seconds,
+                    vms * (double) mib / seconds, cpu / 1000.0 / vms, writes / (double) vms,
+                    placed.values().stream().mapToLong(Long::longValue).sum(), vms, placed);
         } finally {
             for (CrashResumeIT.Child c : nodes) {
                 c.kill();

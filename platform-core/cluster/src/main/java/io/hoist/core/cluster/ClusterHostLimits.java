@@ -12,6 +12,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,13 +75,16 @@ public final class ClusterHostLimits implements AutoCloseable {
      * starts, {@code VmAdmission}) across the cluster. Before the engine starts.
      */
     public void shareSlots(Engine engine) {
-        shareSlots(engine.scheduler(), engine.admission());
+        shareSlots(engine.scheduler(), engine.admission(), engine.settings()::platformDisksInflightTotal);
     }
 
-    /** As above, for an engine's two ledgers. */
-    void shareSlots(TransferScheduler diskCopies, VmAdmission vmStarts) {
-        diskCopies.share(copies);
-        vmStarts.share(vms);
+    /**
+     * As above, for an engine's two ledgers; {@code platformLimit} is {@code controller_max_disks_inflight_total} (0
+     * for none), counted across the cluster.
+     */
+    void shareSlots(TransferScheduler diskCopies, VmAdmission vmStarts, IntSupplier platformLimit) {
+        diskCopies.share(copies, platformLimit);
+        vmStarts.share(vms, platformLimit);
         copiesWatchers.add(diskCopies::poke);
         vmsWatchers.add(vmStarts::poke);
     }
@@ -93,6 +97,11 @@ public final class ClusterHostLimits implements AutoCloseable {
         ClusterHostBandwidth shared = new ClusterHostBandwidth(copier, budgets, leases, self, this::publish);
         bandwidths.add(shared);
         return shared;
+    }
+
+    /** The cluster's counts (tests). */
+    HostLeases leases() {
+        return leases;
     }
 
     private void publish(String key) {

@@ -6,10 +6,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One ledger's disk slots per source host counted across the cluster ({@link HostLeases} under the ledger's name):
- * what a node's {@code TransferScheduler} (disk copies) or {@code VmAdmission} (VMs starting) asks before it grants
- * a request, so {@code controller_max_vm_inflight} holds for a host whichever nodes copy from it. A node that could
- * not take slots waits for a node to give some back ({@link #refused()} until then).
+ * One ledger's disk slots per source host, and of the platform, counted across the cluster ({@link HostLeases} under
+ * the ledger's name): what a node's {@code TransferScheduler} (disk copies) or {@code VmAdmission} (VMs starting) asks
+ * before it grants a request, so {@code controller_max_vm_inflight} holds for a host whichever nodes copy from it and
+ * {@code controller_max_disks_inflight_total} for the whole cluster. A node that could not take slots waits for a
+ * node to give some back and for its turn ({@link #refused()} until then).
  */
 final class ClusterHostSlots implements SharedHostSlots {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterHostSlots.class);
@@ -28,10 +29,10 @@ final class ClusterHostSlots implements SharedHostSlots {
     }
 
     @Override
-    public boolean tryTake(String hostKey, int disks, int limit) {
+    public boolean tryTake(String hostKey, int disks, int limit, long askedAt) {
         boolean taken;
         try {
-            taken = leases.take(key(hostKey), self, disks, limit);
+            taken = leases.take(key(hostKey), self, disks, limit, askedAt);
         } catch (RuntimeException e) {
             // the cluster's count is out of reach (a member leaving, partitions moving): take nothing, try again
             LOG.warn("{} slots of host {}: the cluster's count is out of reach: {}", ledger, hostKey, e.toString());
@@ -52,6 +53,23 @@ final class ClusterHostSlots implements SharedHostSlots {
             LOG.warn("{} slots of host {}: not given back to the cluster's count: {}", ledger, hostKey, e.toString());
         }
         gaveBack.accept(key(hostKey));
+    }
+
+    @Override
+    public void withdraw(String hostKey) {
+        try {
+            leases.withdraw(key(hostKey), self);
+        } catch (RuntimeException e) {
+            // its turn lapses on its own once this node stops asking (HostLeases.TURN_KEPT_MS)
+            LOG.warn("{} slots of host {}: this node's turn is not given up: {}", ledger, hostKey, e.toString());
+            return;
+        }
+        gaveBack.accept(key(hostKey)); // a node waiting behind this one may take now
+    }
+
+    @Override
+    public long clock() {
+        return leases.clock();
     }
 
     /** The lease key of a host in this ledger. */

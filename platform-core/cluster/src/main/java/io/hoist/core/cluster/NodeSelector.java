@@ -8,14 +8,18 @@ import java.util.Map;
 
 /**
  * The labels a VM's node needs ({@code hoist.io/node-selector: k=v,...}) and who asks for them: the Host resource of
- * the VM's source host when it carries the annotation (a worker next to its ESXi hosts), in place of the source
- * Provider's; no labels when neither does.
+ * the VM's source host when it carries the annotation (a worker next to its ESXi hosts); else the source Provider's
+ * annotation for that inventory host, {@code hoist.io/node-selector.<host id>} (a host pinned without a Host resource,
+ * which in MTV also makes the transfer go to the ESXi host directly with the Host's credentials); else the Provider's
+ * own; no labels when none does.
  *
  * @param pinnedBy {@code Host ns/name} or {@code Provider ns/name}; null when nothing pins
  */
 public record NodeSelector(Map<String, String> labels, String pinnedBy) {
     /** The annotation naming the labels, on a Provider or a Host. */
     public static final String ANNOTATION = "hoist.io/node-selector";
+    /** A Provider's annotation pinning one inventory host's VMs: this prefix, then the host's id. */
+    public static final String HOST_ANNOTATION_PREFIX = ANNOTATION + ".";
     public static final NodeSelector ANY = new NodeSelector(Map.of(), null);
 
     public NodeSelector {
@@ -44,10 +48,32 @@ public record NodeSelector(Map<String, String> labels, String pinnedBy) {
                 return new NodeSelector(ClusterSettings.parseLabels(value, hostName + " annotation " + ANNOTATION), hostName);
             }
         }
-        String value = annotation(provider);
         String providerName = "Provider " + nameOf(provider);
+        Map<String, String> pinnedHosts = hostAnnotations(provider);
+        if (!pinnedHosts.isEmpty() && !host.known()) {
+            throw new IllegalArgumentException("the source host of VM " + vmId + " is not known yet and " + providerName
+                    + " pins the VMs of hosts " + pinnedHosts.keySet() + " (" + HOST_ANNOTATION_PREFIX
+                    + "<host id>): placed once plan validation has described the VM");
+        }
+        if (host.id() != null && pinnedHosts.containsKey(host.id())) {
+            String annotation = HOST_ANNOTATION_PREFIX + host.id();
+            return new NodeSelector(ClusterSettings.parseLabels(pinnedHosts.get(host.id()),
+                    providerName + " annotation " + annotation), providerName + " (" + annotation + ")");
+        }
+        String value = annotation(provider);
         return value.isEmpty() ? ANY
                 : new NodeSelector(ClusterSettings.parseLabels(value, providerName + " annotation " + ANNOTATION), providerName);
+    }
+
+    /** A Provider's per-host selectors: host id → labels as written, in host id order. */
+    private static Map<String, String> hostAnnotations(JsonNode provider) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        provider.path("metadata").path("annotations").properties().forEach(e -> {
+            if (e.getKey().startsWith(HOST_ANNOTATION_PREFIX) && e.getKey().length() > HOST_ANNOTATION_PREFIX.length()) {
+                out.put(e.getKey().substring(HOST_ANNOTATION_PREFIX.length()), e.getValue().asText(""));
+            }
+        });
+        return out;
     }
 
     private static String annotation(JsonNode resource) {

@@ -50,6 +50,27 @@ class NodeSelectorTest {
                 .hasMessageContaining("'rack' is not key=value");
     }
 
+    @Test
+    void aProviderPinsAnInventoryHostWithoutAHostResource() {
+        ObjectNode provider = resource("Provider", "vcenter", "zone=a");
+        provider.with("metadata").with("annotations").put(NodeSelector.HOST_ANNOTATION_PREFIX + "host-7", "rack=r7");
+        NodeSelector s = NodeSelector.forVm("vm-5", new SourceHost(true, "host-7"), provider, List.of(ESX2_UNPINNED));
+        assertThat(s.labels()).isEqualTo(Map.of("rack", "r7"));
+        assertThat(s.pinnedBy()).isEqualTo("Provider team/vcenter (hoist.io/node-selector.host-7)");
+        // a Host resource's own selector still wins; other hosts go by the provider's
+        assertThat(NodeSelector.forVm("vm-5", new SourceHost(true, "host-1"), provider, List.of(ESX1)).pinnedBy())
+                .isEqualTo("Host team/esx-1");
+        assertThat(NodeSelector.forVm("vm-5", new SourceHost(true, "host-2"), provider, List.of()).labels())
+                .isEqualTo(Map.of("zone", "a"));
+        assertThatThrownBy(() -> NodeSelector.forVm("vm-5", SourceHost.UNKNOWN, provider, List.of()))
+                .hasMessageContaining("source host of VM vm-5 is not known yet")
+                .hasMessageContaining("Provider team/vcenter pins the VMs of hosts [host-7]");
+        provider.with("metadata").with("annotations").put(NodeSelector.HOST_ANNOTATION_PREFIX + "host-7", "rack");
+        assertThatThrownBy(() -> NodeSelector.forVm("vm-5", new SourceHost(true, "host-7"), provider, List.of()))
+                .hasMessageContaining("Provider team/vcenter annotation hoist.io/node-selector.host-7")
+                .hasMessageContaining("'rack' is not key=value");
+    }
+
     private static ObjectNode host(String name, String id, String selector) {
         ObjectNode h = resource("Host", name, selector);
         h.with("spec").put("id", id).putObject("provider").put("name", "vcenter");

@@ -52,11 +52,16 @@ public final class EngineSettings {
         return Math.max(1, controller().maxVmInflight());
     }
 
-    /** The platform-wide disk limit, 0 for none. */
+    /** The disk limit of this node: the platform-wide one and the node's own cap, the lower; 0 for none. */
     public int maxDisksInflightTotal() {
-        int platform = Math.max(0, controller().maxDisksInflightTotal());
+        int platform = platformDisksInflightTotal();
         int node = nodeDiskCap;
         return node == 0 ? platform : platform == 0 ? node : Math.min(platform, node);
+    }
+
+    /** {@code controller_max_disks_inflight_total}: the whole platform's (every node's) disk limit, 0 for none. */
+    public int platformDisksInflightTotal() {
+        return Math.max(0, controller().maxDisksInflightTotal());
     }
 
     /** This node's own cap on disks in flight ({@code hoist serve --node-max-disks}), 0 for none: the lower wins. */

@@ -60,6 +60,10 @@ public final class TransferScheduler {
     private volatile Runnable onChange = () -> {};
     /** The hosts' slots other engines count too (a cluster); null in one process, where this ledger counts alone. */
     private volatile SharedHostSlots shared;
+    /** The platform-wide limit counted with {@link #shared} (the cluster's, without this node's own cap), 0 for none. */
+    private volatile IntSupplier sharedTotalLimit = () -> 0;
+    /** Keys ({@link SharedHostSlots#ALL_HOSTS} or hosts) {@link #shared} refused a request of, not withdrawn yet. */
+    private final Set<String> waitingShared = new HashSet<>();
 
     /** @param hostLimit read on every decision, so a settings change applies without restart */
     public TransferScheduler(IntSupplier hostLimit) {
@@ -76,10 +80,12 @@ public final class TransferScheduler {
     }
 
     /**
-     * Counts each host's slots with {@code slots} as well (the nodes of a cluster): a request is granted only once
-     * they have room too. Set before the first request.
+     * Counts each host's slots with {@code slots} as well (the nodes of a cluster), and the platform's under
+     * {@code platformLimit} (0 for none; read on every decision) when set: a request is granted only once they have
+     * room too. Set before the first request.
      */
-    public void share(SharedHostSlots slots) {
+    public void share(SharedHostSlots slots, IntSupplier platformLimit) {
+        this.sharedTotalLimit = platformLimit;
         this.shared = slots;
     }
 
@@ -88,11 +94,14 @@ public final class TransferScheduler {
         private final Request request;
         /** Where its slots were also taken (null in one process). */
         private final SharedHostSlots sharedWith;
+        /** Whether its slots were also taken from the shared platform-wide count. */
+        private final boolean sharedTotal;
         private int held;
 
-        private Lease(Request request, SharedHostSlots sharedWith) {
+        private Lease(Request request, SharedHostSlots sharedWith, boolean sharedTotal) {
             this.request = request;
             this.sharedWith = sharedWith;
+            this.sharedTotal = sharedTotal;
             this.held = request.disks;
         }
 
@@ -108,8 +117,11 @@ public final class TransferScheduler {
                 add(inUseByPlan, request.planKey, -n);
                 inUseTotal -= n;
             }
-            if (sharedWith != null) {
-                sharedWith.giveBack(request.hostKey, n); // outside the lock: it may cross the network
+            if (sharedWith != null) { // outside the lock: it may cross the network
+                sharedWith.giveBack(request.hostKey, n);
+                if (sharedTotal) {
+                    sharedWith.giveBack(SharedHostSlots.ALL_HOSTS, n);
+                }
             }
             dispatch();
         }
@@ -133,6 +145,8 @@ public final class TransferScheduler {
         final int planCap;
         final CompletableFuture<Lease> future = new CompletableFuture<>();
         long seq;
+        /** The shared slots' clock when asked (their order across engines); 0 in one process. */
+        long askedAt;
 
         Request(String hostKey, String planKey, int disks, int planCap) {
             this.hostKey = hostKey;
@@ -148,6 +162,8 @@ public final class TransferScheduler {
      */
     public CompletableFuture<Lease> acquire(String hostKey, String planKey, int disks, int planCap) {
         Request r = new Request(hostKey, planKey, Math.max(1, disks), Math.max(0, planCap));
+        SharedHostSlots slots = shared;
+        r.askedAt = slots == null ? 0 : slots.clock();
         synchronized (this) {
             r.seq = nextSeq++;
             queues.computeIfAbsent(r.hostKey, k -> new LinkedHashMap<>())
@@ -181,8 +197,8 @@ public final class TransferScheduler {
      */
     public boolean hasRoom(String hostKey) {
         int total = totalLimit();
-        return !hostBlocked.contains(hostKey) && inUseByHost.getOrDefault(hostKey, 0) < limit()
-                && (total == 0 || (!totalBlocked && inUseTotal < total));
+        return !hostBlocked.contains(hostKey) && !totalBlocked && inUseByHost.getOrDefault(hostKey, 0) < limit()
+                && (total == 0 || inUseTotal < total); // blocked by the cluster's platform count too, not only ours
     }
 
     /** Disks in flight on the whole platform now. */
@@ -254,10 +270,12 @@ public final class TransferScheduler {
      */
     private void dispatch() {
         List<Runnable> grants = new ArrayList<>();
+        List<String> withdrawn = new ArrayList<>();
+        SharedHostSlots slots = shared;
         synchronized (this) {
             int limit = limit();
             int total = totalLimit();
-            SharedHostSlots slots = shared;
+            int sharedTotal = slots == null ? 0 : Math.max(0, sharedTotalLimit.getAsInt());
             boolean totalStop = false;
             Set<String> blocked = new HashSet<>();
             PriorityQueue<LinkedHashSet<Request>> heads = new PriorityQueue<>(Math.max(1, queues.size()),
@@ -281,15 +299,19 @@ public final class TransferScheduler {
                 } else if (total > 0 && !fits(inUseTotal, r.disks, total)) {
                     totalStop = true; // first come first served across hosts: later requests wait too
                     break;
-                } else if (slots != null && !slots.tryTake(r.hostKey, r.disks, limit)) {
-                    blocked.add(r.hostKey); // full on the other nodes: waits until they give slots back
+                } else if (slots != null && !takeShared(slots, r.hostKey, r, limit)) {
+                    blocked.add(r.hostKey); // full on the other nodes, or one asked earlier: waits for its turn
                     continue;
+                } else if (sharedTotal > 0 && !takeShared(slots, SharedHostSlots.ALL_HOSTS, r, sharedTotal)) {
+                    slots.giveBack(r.hostKey, r.disks);
+                    totalStop = true; // the cluster's limit: first come first served across nodes and hosts
+                    break;
                 } else {
                     dequeue(r);
                     add(inUseByHost, r.hostKey, r.disks);
                     add(inUseByPlan, r.planKey, r.disks);
                     inUseTotal += r.disks;
-                    Lease lease = new Lease(r, slots);
+                    Lease lease = new Lease(r, slots, sharedTotal > 0);
                     grants.add(() -> {
                         if (!r.future.complete(lease)) {
                             lease.close(); // cancelled between grant and completion
@@ -305,10 +327,26 @@ public final class TransferScheduler {
             hostBlocked.addAll(blocked);
             hostBlocked.retainAll(blocked);
             totalBlocked = totalStop;
+            // no request left for a key the shared slots refused: this engine's turn there is given up
+            waitingShared.removeIf(key -> (key.equals(SharedHostSlots.ALL_HOSTS) ? queues.isEmpty()
+                    : !queues.containsKey(key)) && withdrawn.add(key));
+        }
+        if (slots != null) {
+            withdrawn.forEach(slots::withdraw);
         }
         // Complete outside the lock: continuations may call back into the scheduler.
         grants.forEach(Runnable::run);
         onChange.run();
+    }
+
+    /** Takes {@code r}'s slots of {@code key} from the shared count; a refusal keeps its turn there. Holding the lock. */
+    private boolean takeShared(SharedHostSlots slots, String key, Request r, int limit) {
+        if (slots.tryTake(key, r.disks, limit, r.askedAt)) {
+            waitingShared.remove(key);
+            return true;
+        }
+        waitingShared.add(key);
+        return false;
     }
 
     /**

@@ -26,9 +26,12 @@ public final class VmAdmission {
         this.ledger = new TransferScheduler(hostLimit, totalLimit);
     }
 
-    /** Counts each host's VMs with {@code slots} as well (the nodes of a cluster); set before the first VM. */
-    public void share(SharedHostSlots slots) {
-        ledger.share(slots);
+    /**
+     * Counts each host's VMs with {@code slots} as well (the nodes of a cluster), and the platform's under
+     * {@code platformLimit} (0 for none); set before the first VM.
+     */
+    public void share(SharedHostSlots slots, IntSupplier platformLimit) {
+        ledger.share(slots, platformLimit);
     }
 
     /** A started VM's place; {@link #close()} gives its cost back (idempotent). */

@@ -175,4 +175,66 @@ class TransferSchedulerTest {
         assertThat(big).isDone();
         assertThat(small).isDone();
     }
+
+    /**
+     * With shared slots (a cluster's seam, here an in-memory stand-in for the other nodes): the platform-wide limit is
+     * taken from them as well as the host's, given back with the lease, and a request they refused holds its turn
+     * there until it is granted or canceled (then withdrawn, so other nodes do not wait behind it).
+     */
+    @Test
+    void sharedSlotsCountThePlatformLimitAndAWaiterWithdrawsWhenCanceled() {
+        InMemorySharedSlots shared = new InMemorySharedSlots();
+        TransferScheduler s = new TransferScheduler(() -> 4);
+        s.share(shared, () -> 2);
+        shared.held.put(SharedHostSlots.ALL_HOSTS, 1); // another node copies one disk
+        var a = s.acquire("esx1", "planA", 1, 0);
+        var b = s.acquire("esx2", "planB", 1, 0);
+        assertThat(a).isDone();
+        assertThat(b).as("the cluster's 2 disks are in flight").isNotDone();
+        assertThat(shared.held).containsEntry(SharedHostSlots.ALL_HOSTS, 2).containsEntry("esx1", 1)
+                .doesNotContainKey("esx2"); // the host slot taken before the platform's refusal was given back
+        assertThat(s.hasRoom("esx3")).isFalse();
+
+        a.join().close();
+        assertThat(b).isDone();
+        assertThat(shared.held).containsEntry(SharedHostSlots.ALL_HOSTS, 2).doesNotContainKey("esx1");
+        assertThat(shared.withdrawn).as("a turn ends with the take itself").isEmpty();
+
+        shared.held.put("esx4", 4); // another node holds esx4's every slot
+        var c = s.acquire("esx4", "planA", 1, 0);
+        assertThat(c).isNotDone();
+        c.cancel(false);
+        assertThat(shared.withdrawn).containsExactly("esx4");
+    }
+
+    /** The shared slots in this JVM: counts by key, no other engine's turns; records what was withdrawn. */
+    private static final class InMemorySharedSlots implements SharedHostSlots {
+        final java.util.Map<String, Integer> held = new java.util.concurrent.ConcurrentHashMap<>();
+        final List<String> withdrawn = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public boolean tryTake(String hostKey, int disks, int limit, long askedAt) {
+            int used = held.getOrDefault(hostKey, 0);
+            if (!TransferScheduler.fits(used, disks, limit)) {
+                return false;
+            }
+            held.put(hostKey, used + disks);
+            return true;
+        }
+
+        @Override
+        public void giveBack(String hostKey, int disks) {
+            held.computeIfPresent(hostKey, (k, v) -> v - disks <= 0 ? null : v - disks);
+        }
+
+        @Override
+        public void withdraw(String hostKey) {
+            withdrawn.add(hostKey);
+        }
+
+        @Override
+        public long clock() {
+            return System.currentTimeMillis();
+        }
+    }
 }
