@@ -540,86 +540,11 @@ public final class StatusWriter implements AutoCloseable {
             }
             ObjectNode body = null;
             List<ResourceStore.SerializedItem> entries = new ArrayList<>();
-            synchronized (c) {
-                Plan p = c.head;
-                // the typed entries this batch changed, by entry (an appended or replaced list's included)
-                Map<Entry, VmStatus> changed = new LinkedHashMap<>();
-                java.util.Set<Entry> notRunning = new java.util.HashSet<>();
-                boolean planFields = false;
-                boolean wholeList = false;
-                for (Change ch : changes) {
-                    if (ch.vmChange != null) {
-                        Entries list = c.entries;
-                        Entry e = list == null || ch.vmId == null ? null : list.byId.get(ch.vmId);
-                        if (e != null) {
-                            VmStatus v = changed.get(e);
-                            if (v == null) {
-                                v = c.editing.remove(e.id);
-                                v = v != null ? v : parseEntry(e.last.text());
-                                changed.put(e, v);
-                            }
-                            ch.vmChange.accept(v);
-                            notRunning.remove(e);
-                        }
-                    } else if (ch.appended != null) {
-                        if (c.entries == null) {
-                            continue; // the run's snapshot is gone (plan reset): nothing to append to
-                        }
-                        for (VmStatus v : ch.appended) {
-                            if (v.id != null && !c.entries.byId.containsKey(v.id)) {
-                                Entry e = c.entries.add(v.id);
-                                changed.put(e, v);
-                                notRunning.add(e); // it waits to start: read from its text until its run changes it
-                            }
-                        }
-                    } else {
-                        Plan.MigrationSnapshot before = p.status == null ? null : p.status.migration;
-                        ch.planChange.accept(p);
-                        planFields = true;
-                        Plan.MigrationSnapshot after = p.status == null ? null : p.status.migration;
-                        if (after != null && after.vms != null) {
-                            // a new list (a Migration's start): it replaces every entry
-                            Entries list = new Entries();
-                            changed.clear();
-                            c.editing.clear();
-                            for (VmStatus v : after.vms) {
-                                Entry e = list.add(v.id);
-                                changed.put(e, v);
-                                notRunning.add(e);
-                            }
-                            after.vms = null;
-                            c.entries = list;
-                            wholeList = true;
-                        } else if (after != before) {
-                            c.entries = null; // a snapshot without a list replaced the one with it
-                            c.editing.clear();
-                            wholeList = true;
-                        }
-                    }
-                }
-                for (Map.Entry<Entry, VmStatus> ch : changed.entrySet()) {
-                    Entry e = ch.getKey();
-                    VmStatus v = ch.getValue();
-                    e.last = writtenOf(v);
-                    if (v.completed == null && !notRunning.contains(e)) {
-                        c.editing.put(e.id, v);
-                    }
-                    if (!wholeList) {
-                        entries.add(new ResourceStore.SerializedItem(e.id, e.last.text()));
-                    }
-                }
-                wholeList |= planFields && !changed.isEmpty();
-                if (planFields || wholeList) {
-                    body = mapper.valueToTree(p);
-                    withoutVmList(body);
-                    if (wholeList && c.entries != null && body.path("status").path("migration") instanceof ObjectNode migration) {
-                        com.fasterxml.jackson.databind.node.ArrayNode vms = migration.putArray("vms");
-                        for (Entry e : c.entries.order) {
-                            vms.add(readTree(e.last.text()));
-                        }
-                    }
-                    entries.clear();
-                }
+            try {
+                body = apply(c, changes, entries);
+            } catch (RuntimeException e) {
+                latest.remove(key); // a change failed half-way: the copy is not what was stored
+                throw e;
             }
             try {
                 String rv = null;
@@ -651,6 +576,97 @@ public final class StatusWriter implements AutoCloseable {
                 latest.remove(key); // the cache holds changes that were not stored
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Applies a batch to a plan's copy under its lock: the entries to store go to {@code entries}; returns the plan's
+     * body to store instead when the plan's own fields changed (with the whole list when the list was replaced or the
+     * batch changed both), else null.
+     */
+    private ObjectNode apply(PlanCopy c, List<Change> changes, List<ResourceStore.SerializedItem> entries) {
+        synchronized (c) {
+            Plan p = c.head;
+            ObjectNode body = null;
+            // the typed entries this batch changed, by entry (an appended or replaced list's included)
+            Map<Entry, VmStatus> changed = new LinkedHashMap<>();
+            java.util.Set<Entry> notRunning = new java.util.HashSet<>();
+            boolean planFields = false;
+            boolean wholeList = false;
+            for (Change ch : changes) {
+                if (ch.vmChange != null) {
+                    Entries list = c.entries;
+                    Entry e = list == null || ch.vmId == null ? null : list.byId.get(ch.vmId);
+                    if (e != null) {
+                        VmStatus v = changed.get(e);
+                        if (v == null) {
+                            v = c.editing.remove(e.id);
+                            v = v != null ? v : parseEntry(e.last.text());
+                            changed.put(e, v);
+                        }
+                        ch.vmChange.accept(v);
+                        notRunning.remove(e);
+                    }
+                } else if (ch.appended != null) {
+                    if (c.entries == null) {
+                        continue; // the run's snapshot is gone (plan reset): nothing to append to
+                    }
+                    for (VmStatus v : ch.appended) {
+                        if (v.id != null && !c.entries.byId.containsKey(v.id)) {
+                            Entry e = c.entries.add(v.id);
+                            changed.put(e, v);
+                            notRunning.add(e); // it waits to start: read from its text until its run changes it
+                        }
+                    }
+                } else {
+                    Plan.MigrationSnapshot before = p.status == null ? null : p.status.migration;
+                    ch.planChange.accept(p);
+                    planFields = true;
+                    Plan.MigrationSnapshot after = p.status == null ? null : p.status.migration;
+                    if (after != null && after.vms != null) {
+                        // a new list (a Migration's start): it replaces every entry
+                        Entries list = new Entries();
+                        changed.clear();
+                        c.editing.clear();
+                        for (VmStatus v : after.vms) {
+                            Entry e = list.add(v.id);
+                            changed.put(e, v);
+                            notRunning.add(e);
+                        }
+                        after.vms = null;
+                        c.entries = list;
+                        wholeList = true;
+                    } else if (after != before) {
+                        c.entries = null; // a snapshot without a list replaced the one with it
+                        c.editing.clear();
+                        wholeList = true;
+                    }
+                }
+            }
+            for (Map.Entry<Entry, VmStatus> ch : changed.entrySet()) {
+                Entry e = ch.getKey();
+                VmStatus v = ch.getValue();
+                e.last = writtenOf(v);
+                if (v.completed == null && !notRunning.contains(e)) {
+                    c.editing.put(e.id, v);
+                }
+                if (!wholeList) {
+                    entries.add(new ResourceStore.SerializedItem(e.id, e.last.text()));
+                }
+            }
+            wholeList |= planFields && !changed.isEmpty();
+            if (planFields || wholeList) {
+                body = mapper.valueToTree(p);
+                withoutVmList(body);
+                if (wholeList && c.entries != null && body.path("status").path("migration") instanceof ObjectNode migration) {
+                    com.fasterxml.jackson.databind.node.ArrayNode vms = migration.putArray("vms");
+                    for (Entry e : c.entries.order) {
+                        vms.add(readTree(e.last.text()));
+                    }
+                }
+                entries.clear();
+            }
+            return body;
         }
     }
 
