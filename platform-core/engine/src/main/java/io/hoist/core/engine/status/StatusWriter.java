@@ -149,10 +149,15 @@ public final class StatusWriter implements AutoCloseable {
 
     /**
      * One VM entry as this writer last wrote (or read) it: its JSON text, which reads parse and mirrors send as it is,
-     * and the few fields a pass asks of every entry. A typed entry weighed ~5-6 KiB; this is its text and a few
-     * references, so a plan of 20,000 VMs does not keep 20,000 typed entries.
+     * and the few fields a pass asks of every entry. A typed entry weighed ~5-6 KiB, its text 2-3 KiB; an ended VM's
+     * entry, once stored, keeps no text ({@code text} null: read from its row on the rare later use), so what a plan
+     * keeps per VM after its run is a few references.
      */
-    private record Written(String text, String completed, List<Condition> conditions, String newName) {}
+    private record Written(String text, String completed, List<Condition> conditions, String newName) {
+        Written withoutText() {
+            return new Written(null, completed, conditions, newName);
+        }
+    }
 
     /** An entry's slot in the list; {@code last} is null only while the batch that created it is applied (under the copy's lock). */
     private static final class Entry {
@@ -185,6 +190,7 @@ public final class StatusWriter implements AutoCloseable {
      * copy's lock; a run's read of its own entry takes no lock.
      */
     private static final class PlanCopy {
+        final PlanKey key;
         final Plan head;
         /** Null when the plan has no entry list. */
         volatile Entries entries;
@@ -200,7 +206,8 @@ public final class StatusWriter implements AutoCloseable {
             }
         };
 
-        PlanCopy(Plan head) {
+        PlanCopy(PlanKey key, Plan head) {
+            this.key = key;
             this.head = head;
         }
     }
@@ -263,15 +270,34 @@ public final class StatusWriter implements AutoCloseable {
         ObjectNode node = stored.get();
         com.fasterxml.jackson.databind.JsonNode vms = node.path("status").path("migration") instanceof ObjectNode migration
                 ? migration.remove("vms") : null;
-        PlanCopy c = new PlanCopy(mapper.convertValue(node, Plan.class));
+        PlanCopy c = new PlanCopy(key, mapper.convertValue(node, Plan.class));
         if (vms != null && vms.isArray()) {
             Entries entries = new Entries();
             for (com.fasterxml.jackson.databind.JsonNode item : vms) {
-                entries.add(item.path("id").asText(null)).last = writtenOf(item);
+                Written w = writtenOf(item);
+                // an ended VM's entry is stored as it is: its row answers the rare read
+                entries.add(item.path("id").asText(null)).last = w.completed() != null ? w.withoutText() : w;
             }
             c.entries = entries;
         }
         return Optional.of(c);
+    }
+
+    /** An entry's text: as kept, or (an ended VM's) as its row holds it. */
+    private String textOf(PlanCopy c, String vmId, Written w) {
+        if (w.text() != null) {
+            return w.text();
+        }
+        return store.item(ResourceKind.PLAN, c.key.namespace(), c.key.name(), vmId).map(Object::toString)
+                .orElseThrow(() -> new StoreException.NotFound("the status entry of VM " + vmId + " of plan " + c.key + " is not stored"));
+    }
+
+    /** Every stored entry of a plan by id (one read of the list, for a write of the whole list). */
+    private Map<String, com.fasterxml.jackson.databind.JsonNode> storedEntries(PlanKey key) {
+        Map<String, com.fasterxml.jackson.databind.JsonNode> out = new java.util.HashMap<>();
+        store.get(ResourceKind.PLAN, key.namespace(), key.name())
+                .ifPresent(plan -> plan.at("/status/migration/vms").forEach(item -> out.putIfAbsent(item.path("id").asText(), item)));
+        return out;
     }
 
     private Written writtenOf(com.fasterxml.jackson.databind.JsonNode item) {
@@ -372,7 +398,7 @@ public final class StatusWriter implements AutoCloseable {
 
     /** A copy of one VM's current status entry, parsed from the text it was last written as. */
     public Optional<VmStatus> vm(PlanKey key, String vmId) {
-        return copy(key).map(c -> writtenEntry(c, vmId)).map(w -> parseEntry(w.text()));
+        return copy(key).flatMap(c -> Optional.ofNullable(writtenEntry(c, vmId)).map(w -> parseEntry(textOf(c, vmId, w))));
     }
 
     /**
@@ -425,7 +451,7 @@ public final class StatusWriter implements AutoCloseable {
         for (String id : vmIds) {
             Written w = writtenEntry(c, id);
             if (w != null) {
-                out.add(new ResourceStore.SerializedItem(id, w.text()));
+                out.add(new ResourceStore.SerializedItem(id, textOf(c, id, w)));
             }
         }
         return out;
@@ -540,8 +566,9 @@ public final class StatusWriter implements AutoCloseable {
             }
             ObjectNode body = null;
             List<ResourceStore.SerializedItem> entries = new ArrayList<>();
+            List<Entry> ended = new ArrayList<>();
             try {
-                body = apply(c, changes, entries);
+                body = apply(c, changes, entries, ended);
             } catch (RuntimeException e) {
                 latest.remove(key); // a change failed half-way: the copy is not what was stored
                 throw e;
@@ -556,6 +583,13 @@ public final class StatusWriter implements AutoCloseable {
                 if (rv != null) {
                     synchronized (c) {
                         c.head.metadata.resourceVersion = rv;
+                        // ended VMs' entries are stored now: their rows answer later reads, the copy keeps no text
+                        for (Entry e : ended) {
+                            Written w = e.last;
+                            if (w != null && w.text() != null && w.completed() != null) {
+                                e.last = w.withoutText();
+                            }
+                        }
                     }
                     Long written = version(rv);
                     if (written != null) {
@@ -580,11 +614,12 @@ public final class StatusWriter implements AutoCloseable {
     }
 
     /**
-     * Applies a batch to a plan's copy under its lock: the entries to store go to {@code entries}; returns the plan's
+     * Applies a batch to a plan's copy under its lock: the entries to store go to {@code entries}, those of VMs that ended
+     * to {@code ended} as well (their text is dropped once stored); returns the plan's
      * body to store instead when the plan's own fields changed (with the whole list when the list was replaced or the
      * batch changed both), else null.
      */
-    private ObjectNode apply(PlanCopy c, List<Change> changes, List<ResourceStore.SerializedItem> entries) {
+    private ObjectNode apply(PlanCopy c, List<Change> changes, List<ResourceStore.SerializedItem> entries, List<Entry> ended) {
         synchronized (c) {
             Plan p = c.head;
             ObjectNode body = null;
@@ -601,7 +636,7 @@ public final class StatusWriter implements AutoCloseable {
                         VmStatus v = changed.get(e);
                         if (v == null) {
                             v = c.editing.remove(e.id);
-                            v = v != null ? v : parseEntry(e.last.text());
+                            v = v != null ? v : parseEntry(textOf(c, e.id, e.last));
                             changed.put(e, v);
                         }
                         ch.vmChange.accept(v);
@@ -647,6 +682,9 @@ public final class StatusWriter implements AutoCloseable {
                 Entry e = ch.getKey();
                 VmStatus v = ch.getValue();
                 e.last = writtenOf(v);
+                if (v.completed != null) {
+                    ended.add(e);
+                }
                 if (v.completed == null && !notRunning.contains(e)) {
                     c.editing.put(e.id, v);
                 }
@@ -660,8 +698,14 @@ public final class StatusWriter implements AutoCloseable {
                 withoutVmList(body);
                 if (wholeList && c.entries != null && body.path("status").path("migration") instanceof ObjectNode migration) {
                     com.fasterxml.jackson.databind.node.ArrayNode vms = migration.putArray("vms");
+                    Map<String, com.fasterxml.jackson.databind.JsonNode> stored = null;
                     for (Entry e : c.entries.order) {
-                        vms.add(readTree(e.last.text()));
+                        if (e.last.text() != null) {
+                            vms.add(readTree(e.last.text()));
+                        } else {
+                            stored = stored != null ? stored : storedEntries(c.key);
+                            vms.add(stored.get(e.id));
+                        }
                     }
                 }
                 entries.clear();
