@@ -21,6 +21,15 @@ class StatusWriterTest {
     @TempDir
     Path dir;
 
+    /** VMs vm-0 ... vm-(n-1) as YAML flow items. */
+    private static String vmIds(int n) {
+        StringBuilder vms = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            vms.append(i == 0 ? "" : ", ").append("{id: vm-").append(i).append('}');
+        }
+        return vms.toString();
+    }
+
     /** Plan default/p with these VMs (YAML flow items) and its Migration default/m. */
     private static void createPlanAndMigration(ResourceStore store, String vms) {
         for (ObjectNode o : Manifests.parse("""
@@ -76,11 +85,7 @@ class StatusWriterTest {
         int n = 3000;
         ResourceStore store = SqliteResourceStore.open(dir);
         try (StatusWriter writer = new StatusWriter(store, Resources.MAPPER)) {
-            StringBuilder vms = new StringBuilder();
-            for (int i = 0; i < n; i++) {
-                vms.append(i == 0 ? "" : ", ").append("{id: vm-").append(i).append('}');
-            }
-            createPlanAndMigration(store, vms.toString());
+            createPlanAndMigration(store, vmIds(n));
             PlanKey key = new PlanKey("default", "p");
             writer.updatePlan(key, p -> {
                 p.status = new Plan.Status();
@@ -313,11 +318,7 @@ class StatusWriterTest {
         int n = 3 * StatusWriter.EDITING_MAX;
         ResourceStore store = SqliteResourceStore.open(dir);
         try (StatusWriter writer = new StatusWriter(store, Resources.MAPPER)) {
-            StringBuilder vms = new StringBuilder();
-            for (int i = 0; i < n; i++) {
-                vms.append(i == 0 ? "" : ", ").append("{id: vm-").append(i).append('}');
-            }
-            createPlanAndMigration(store, vms.toString());
+            createPlanAndMigration(store, vmIds(n));
             PlanKey key = new PlanKey("default", "p");
             long before = liveVmStatuses();
             VmStatus[] entries = new VmStatus[n];
