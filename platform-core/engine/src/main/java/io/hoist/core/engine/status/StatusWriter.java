@@ -24,7 +24,8 @@ import java.util.function.Consumer;
 /**
  * The one writer of Plan and Migration status. Every status change of the engine is a function
  * queued here; a single thread drains the queue in batches and applies all pending changes of a plan to
- * its cached copy. VM entries ({@code status.migration.vms}, mirrored to the Migration's {@code status.vms})
+ * its cached copy (the plan's own fields typed, each VM entry as the text it was written as: no typed whole plan, so
+ * memory per VM stays small whatever the plan's size). VM entries ({@code status.migration.vms}, mirrored to the Migration's {@code status.vms})
  * are the store's item rows: a batch writes only the entries it changed ({@link ResourceStore#writeItems}),
  * so a VM's phase change costs the same in a plan of 20 VMs as in one of 20,000. The plan's own fields are
  * written (without the list) only when a change touched them. A change is never lost to a concurrent
