@@ -13,6 +13,7 @@ import io.hoist.core.model.ResourceKind;
 import io.hoist.core.model.meta.Condition;
 import io.hoist.core.model.resource.Migration;
 import io.hoist.core.model.resource.Plan;
+import io.hoist.core.model.resource.VmStatus;
 import io.hoist.core.store.ResourceStore;
 import io.hoist.core.store.StoreException;
 import java.time.Instant;
@@ -53,13 +54,8 @@ public final class ObjectReconciler {
         // A Migration's pass reads its own fields only; its VM entries are the plan's (read by the controller)
         // Counted before the plan is read: a start whose write this read misses moves the count, and the pass stops.
         long starts = r.kind() == ResourceKind.PLAN ? migrations.starts(new Messages.PlanKey(r.namespace(), r.name())) : 0;
-        if (r.kind() == ResourceKind.PLAN) {
-            Optional<Plan> running = runningPlan(r);
-            if (running.isPresent()) {
-                return plan(running.get(), starts);
-            }
-        }
-        var stored = r.kind() == ResourceKind.MIGRATION ? store.getWithoutItems(r.kind(), r.namespace(), r.name())
+        var stored = r.kind() == ResourceKind.MIGRATION || r.kind() == ResourceKind.PLAN
+                ? store.getWithoutItems(r.kind(), r.namespace(), r.name())
                 : store.get(r.kind(), r.namespace(), r.name());
         if (stored.isEmpty()) {
             return false;
@@ -67,32 +63,39 @@ public final class ObjectReconciler {
         ObjectNode o = stored.get();
         return switch (r.kind()) {
             case PROVIDER -> provider(o);
-            case PLAN -> plan(mapper.convertValue(o, Plan.class), starts);
+            case PLAN -> plan(withEntries(mapper.convertValue(o, Plan.class)), starts);
             case MIGRATION -> migrations.reconcile(mapper.convertValue(o, Migration.class)).waiting();
             default -> false;
         };
     }
 
     /**
-     * A plan that is executing, read without its entry rows, with the outcomes of its entries from the status writer's
-     * copy (which every VM change goes through): a pass needs only whether each VM ended and how, and reading, assembling
-     * and parsing thousands of entries every 15 s was a tenth of a big plan's CPU. Empty for a plan not executing (its
-     * archive cleanup reads whole entries) or when the writer holds no copy.
+     * The plan (read without its entry rows) with what its pass reads of each VM entry: whether it ended and how
+     * ({@code completed}, {@code conditions}), from the status writer's copy, which every VM change goes through. Reading,
+     * assembling and converting thousands of entries (a whole typed plan) at every 15-s pass was a tenth of a big plan's
+     * CPU and, at 20,000 VMs, a second copy of its status in the heap. Whole entries are read from the store, one at a
+     * time, only for an archived plan (its cleanup reads each VM's hooks) or when the writer holds no copy (a plan this
+     * process has not written since it started, or a cluster's controllers, which read through).
      */
-    private Optional<Plan> runningPlan(Messages.Reconcile r) {
-        Optional<ObjectNode> light = store.getWithoutItems(ResourceKind.PLAN, r.namespace(), r.name());
-        if (light.isEmpty()) {
-            return Optional.empty();
+    private Plan withEntries(Plan plan) {
+        if (plan.status == null || plan.status.migration == null) {
+            return plan; // never run: no entries
         }
-        Plan plan = mapper.convertValue(light.get(), Plan.class);
-        if (plan.status == null || plan.status.migration == null
-                || !Conditions.isTrue(plan.status.conditions, Conditions.EXECUTING)) {
-            return Optional.empty();
-        }
-        return status.entryOutcomes(new Messages.PlanKey(r.namespace(), r.name())).map(entries -> {
-            plan.status.migration.vms = entries;
+        Messages.PlanKey key = new Messages.PlanKey(plan.namespace(), plan.name());
+        Optional<List<VmStatus>> outcomes = plan.spec != null && plan.spec.isArchived() ? Optional.empty()
+                : status.entryOutcomes(key);
+        if (outcomes.isPresent()) {
+            plan.status.migration.vms = outcomes.get();
             return plan;
+        }
+        store.get(ResourceKind.PLAN, plan.namespace(), plan.name()).ifPresent(full -> {
+            if (full.at("/status/migration/vms") instanceof com.fasterxml.jackson.databind.node.ArrayNode items) {
+                List<VmStatus> vms = new ArrayList<>(items.size());
+                items.forEach(item -> vms.add(mapper.convertValue(item, VmStatus.class)));
+                plan.status.migration.vms = vms;
+            }
         });
+        return plan;
     }
 
     private boolean provider(ObjectNode provider) {

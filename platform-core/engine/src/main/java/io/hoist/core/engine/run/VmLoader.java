@@ -192,13 +192,11 @@ public final class VmLoader {
                             .ifPresent(o -> taken.add(TargetSpecBuilder.targetName(o, other)));
                 }
             }
-            if (current.status != null && current.status.migration != null && current.status.migration.vms != null) {
-                for (VmStatus other : current.status.migration.vms) {
-                    if (!vm.message().vmId().equals(other.id) && other.newName != null) {
-                        taken.add(other.newName);
-                    }
+            status.newNames(vm.message().plan()).forEach((id, newName) -> {
+                if (!vm.message().vmId().equals(id)) {
+                    taken.add(newName);
                 }
-            }
+            });
             String name = spec.name();
             if (taken.contains(name) || vm.destination().validateTarget(spec).stream()
                     .anyMatch(c -> "VMAlreadyExists".equals(c.type()))) {

@@ -21,6 +21,15 @@ class StatusWriterTest {
     @TempDir
     Path dir;
 
+    /** VMs vm-0 ... vm-(n-1) as YAML flow items. */
+    private static String vmIds(int n) {
+        StringBuilder vms = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            vms.append(i == 0 ? "" : ", ").append("{id: vm-").append(i).append('}');
+        }
+        return vms.toString();
+    }
+
     /** Plan default/p with these VMs (YAML flow items) and its Migration default/m. */
     private static void createPlanAndMigration(ResourceStore store, String vms) {
         for (ObjectNode o : Manifests.parse("""
@@ -76,11 +85,7 @@ class StatusWriterTest {
         int n = 3000;
         ResourceStore store = SqliteResourceStore.open(dir);
         try (StatusWriter writer = new StatusWriter(store, Resources.MAPPER)) {
-            StringBuilder vms = new StringBuilder();
-            for (int i = 0; i < n; i++) {
-                vms.append(i == 0 ? "" : ", ").append("{id: vm-").append(i).append('}');
-            }
-            createPlanAndMigration(store, vms.toString());
+            createPlanAndMigration(store, vmIds(n));
             PlanKey key = new PlanKey("default", "p");
             writer.updatePlan(key, p -> {
                 p.status = new Plan.Status();
@@ -298,5 +303,75 @@ class StatusWriterTest {
         } finally {
             store.close();
         }
+    }
+
+    /**
+     * Plan size does not matter to memory: the writer keeps each entry as the text it was written as, typed only for a
+     * bounded number of VMs being changed, never the whole plan typed (a typed entry weighs ~5-6 KiB; 20,000 of them
+     * were most of the heap a 20,000-VM plan kept). Counted as live {@code VmStatus} objects in a class histogram (a
+     * full GC first), so the check does not depend on heap sizes or string lengths: N entries that all changed (their
+     * runs still going) leave at most {@link StatusWriter#EDITING_MAX} typed, N ended ones none, and every entry still
+     * reads back whole, from the writer and from the store.
+     */
+    @Test
+    void theWriterKeepsNoTypedEntryPerVmOnlyABoundedFewBeingChanged() throws Exception {
+        int n = 3 * StatusWriter.EDITING_MAX;
+        ResourceStore store = SqliteResourceStore.open(dir);
+        try (StatusWriter writer = new StatusWriter(store, Resources.MAPPER)) {
+            createPlanAndMigration(store, vmIds(n));
+            PlanKey key = new PlanKey("default", "p");
+            long before = liveVmStatuses();
+            VmStatus[] entries = new VmStatus[n];
+            for (int i = 0; i < n; i++) {
+                entries[i] = entry("vm-" + i, "Started");
+            }
+            startRun(writer, key, entries);
+            entries = null;
+            java.util.List<java.util.concurrent.CompletableFuture<Void>> writes = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                writes.add(writer.updateVm(key, "m", "vm-" + i, v -> {
+                    v.phase = "CopyDisks";
+                    v.started = "2026-12-04T00:00:00Z";
+                }));
+            }
+            java.util.concurrent.CompletableFuture.allOf(writes.toArray(new java.util.concurrent.CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+            writes.clear();
+            long running = liveVmStatuses() - before;
+            assertThat(running).as("typed entries kept while %d VMs' runs change them", n)
+                    .isLessThanOrEqualTo(StatusWriter.EDITING_MAX + 16);
+
+            for (int i = 0; i < n; i++) {
+                writes.add(writer.updateVm(key, "m", "vm-" + i, v -> v.completed = "2026-12-04T00:00:01Z"));
+            }
+            java.util.concurrent.CompletableFuture.allOf(writes.toArray(new java.util.concurrent.CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+            writes.clear();
+            long ended = liveVmStatuses() - before;
+            assertThat(ended).as("typed entries kept once %d VMs ended", n).isLessThanOrEqualTo(16);
+
+            assertThat(writer.vm(key, "vm-" + (n - 1))).hasValueSatisfying(v -> {
+                assertThat(v.phase).isEqualTo("CopyDisks");
+                assertThat(v.completed).isEqualTo("2026-12-04T00:00:01Z");
+            });
+            assertThat(writer.vmStates(key).orElseThrow()).hasSize(n).allMatch(StatusWriter.VmState::completed);
+            ObjectNode plan = store.get(ResourceKind.PLAN, "default", "p").orElseThrow();
+            assertThat(plan.at("/status/migration/vms")).hasSize(n)
+                    .allSatisfy(v -> assertThat(v.path("completed").asText()).isEqualTo("2026-12-04T00:00:01Z"));
+        } finally {
+            store.close();
+        }
+    }
+
+    /** Live {@code VmStatus} objects in this JVM, from a class histogram (which runs a full GC first). */
+    private static long liveVmStatuses() throws Exception {
+        String histogram = (String) java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] {null}, new String[] {String[].class.getName()});
+        for (String line : histogram.split("\n")) {
+            String[] cols = line.trim().split("\\s+");
+            if (cols.length >= 4 && cols[3].equals(VmStatus.class.getName())) {
+                return Long.parseLong(cols[1]);
+            }
+        }
+        return 0;
     }
 }
