@@ -84,6 +84,12 @@ class PlanPassStopsAtMigrationStartTest {
             assertThat(passChecks.get())
                     .as("added VMs whose target the pass checked (%d when the plan was seen Executing)", atStart)
                     .isLessThan(ADDED / 2);
+            // Let the migration end before the harness closes: copies still saving checkpoints into the temporary
+            // directory while JUnit deletes it made the cleanup fail.
+            EngineHarness.await(Duration.ofMinutes(5), () -> {
+                ObjectNode p = h.getWithoutItems(ResourceKind.PLAN, "p");
+                return Conditions.isTrue(p, Conditions.SUCCEEDED) || Conditions.isTrue(p, Conditions.FAILED);
+            }, "the migration ended");
         }
     }
 }
