@@ -160,6 +160,6 @@ public final class TransferDiskCopyService implements DiskCopyService {
 
     /** Keys contain '/', file names may not. */
     private static String fileKey(String key) {
-        return key.replaceAll("[^A-Za-z0-9._-]", "_");
+        return io.hoist.core.transfer.checkpoint.CheckpointKeys.safe(key);
     }
 }

@@ -1,5 +1,6 @@
 package io.hoist.core.store.postgresql;
 
+import io.hoist.core.transfer.checkpoint.CheckpointKeys;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -21,25 +22,34 @@ public final class HeldRuns {
 
         /**
          * The start of its disk copies' checkpoint keys: the engine names them {@code migrationUid/vmId/disk[/round]}
-         * and the copier stores them with every character outside {@code [A-Za-z0-9._-]} as {@code _}.
+         * and the copier stores them in {@link CheckpointKeys#safe}'s form.
          */
         String checkpointPrefix() {
-            return (runKey() + "_").replaceAll("[^A-Za-z0-9._-]", "_");
+            return CheckpointKeys.safe(runKey() + "_");
         }
     }
 
     private final Map<String, Run> byPlanVm = new ConcurrentHashMap<>();
+    /** The held runs by {@link Run#checkpointPrefix}, computed once when held rather than at every checkpoint save. */
+    private final Map<String, Run> byCheckpointPrefix = new ConcurrentHashMap<>();
 
     /** This node runs {@code run} from now on (a newer placement of the same VM replaces the older). */
     public void hold(Run run) {
         if (run.epoch() > 0) {
-            byPlanVm.put(planVm(run.namespace(), run.plan(), run.vmId()), run);
+            Run before = byPlanVm.put(planVm(run.namespace(), run.plan(), run.vmId()), run);
+            if (before != null) {
+                byCheckpointPrefix.remove(before.checkpointPrefix(), before);
+            }
+            byCheckpointPrefix.put(run.checkpointPrefix(), run);
         }
     }
 
     /** The run ended on this node. */
     public void release(Run run) {
-        byPlanVm.remove(planVm(run.namespace(), run.plan(), run.vmId()));
+        Run held = byPlanVm.remove(planVm(run.namespace(), run.plan(), run.vmId()));
+        if (held != null) {
+            byCheckpointPrefix.remove(held.checkpointPrefix(), held);
+        }
     }
 
     /** The held runs among VMs {@code vmIds} of plan {@code namespace/plan}. */
@@ -56,16 +66,15 @@ public final class HeldRuns {
 
     /** The held run whose disk copy saves checkpoint {@code diskKey}; null when none (not a guarded run's copy). */
     Run ofCheckpoint(String diskKey) {
-        Run found = null;
-        String keyed = diskKey.replaceAll("[^A-Za-z0-9._-]", "_");
-        for (Run r : byPlanVm.values()) {
+        String found = null;
+        String keyed = CheckpointKeys.safe(diskKey);
+        for (String prefix : byCheckpointPrefix.keySet()) {
             // the longest prefix: VM ids "a" and "a_b" of one migration both prefix "uid_a_b_disk"
-            if (keyed.startsWith(r.checkpointPrefix())
-                    && (found == null || r.checkpointPrefix().length() > found.checkpointPrefix().length())) {
-                found = r;
+            if (keyed.startsWith(prefix) && (found == null || prefix.length() > found.length())) {
+                found = prefix;
             }
         }
-        return found;
+        return found == null ? null : byCheckpointPrefix.get(found);
     }
 
     private static String planVm(String namespace, String plan, String vmId) {

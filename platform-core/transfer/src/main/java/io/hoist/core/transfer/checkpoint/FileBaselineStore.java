@@ -76,6 +76,6 @@ public final class FileBaselineStore implements BaselineStore {
 
     /** Keys contain '/', file names may not. */
     private static String fileKey(String key) {
-        return key.replaceAll("[^A-Za-z0-9._-]", "_");
+        return CheckpointKeys.safe(key);
     }
 }

@@ -139,6 +139,6 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     private Path fileFor(String diskId) {
         // Disk ids come from the engine (plan/vm/disk); keep them readable but safe as file names.
-        return dir.resolve(diskId.replaceAll("[^A-Za-z0-9._-]", "_") + ".ckpt");
+        return dir.resolve(CheckpointKeys.safe(diskId) + ".ckpt");
     }
 }
